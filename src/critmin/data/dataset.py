@@ -1,0 +1,255 @@
+"""A dataset: validated tidy tables plus metadata; read from and written to folders."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from critmin.data.csvio import ROW_COLUMN, read_table
+from critmin.data.schema import ASSUMPTION, PRODUCT_COLUMNS, STAGES, TABLES, DatasetMeta
+from critmin.errors import DataError, IssueLog
+
+TOML = "dataset.toml"
+_TOLERANCE = 1e-6
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the columns of table ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name].columns})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Validated tables of one dataset (tidy pandas frames, columns as in ``TABLES``)."""
+
+    meta: DatasetMeta
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        full = {}
+        for name, spec in TABLES.items():
+            frame = self.tables.get(name)
+            frame = empty_table(name) if frame is None else frame
+            full[name] = _typed(frame.reindex(columns=spec.columns).reset_index(drop=True), name)
+        object.__setattr__(self, "tables", MappingProxyType(full))
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name].copy()
+
+    def replace(self, meta: DatasetMeta | None = None, **tables: pd.DataFrame) -> Dataset:
+        """A new dataset with some tables (or the metadata) replaced."""
+        merged = dict(self.tables)
+        for name, frame in tables.items():
+            if name not in TABLES:
+                raise KeyError(f"unknown table {name!r}")
+            merged[name] = frame
+        return Dataset(meta or self.meta, merged)
+
+    def equals(self, other: Dataset) -> bool:
+        """Same metadata and the same rows in every table (order of rows ignored)."""
+        if self.meta != other.meta:
+            return False
+        return all(_canonical(self.tables[n]).equals(_canonical(other.tables[n])) for n in TABLES)
+
+    def count_figures(self) -> int:
+        return sum(len(self.tables[n]) for n, s in TABLES.items() if "source" in s.columns)
+
+
+def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Columns as float64, Int64 or object (None for missing text), whatever the input."""
+    out = frame.copy()
+    for col, kind in TABLES[name].column_kinds.items():
+        if kind == "float":
+            out[col] = pd.to_numeric(out[col]).astype("float64")
+        elif kind == "int":
+            out[col] = pd.to_numeric(out[col]).astype("Int64")
+        else:
+            values = out[col].astype(object)
+            out[col] = values.where(values.notna(), None).astype(object)
+    return out
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith(("string", "str")):
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+            out[col] = out[col].map(lambda v: None if v is None else str(v))
+        else:
+            out[col] = pd.to_numeric(out[col]).astype(float)
+    return out.sort_values(list(out.columns), na_position="first").reset_index(drop=True)
+
+
+def builtin_path() -> Path:
+    """Folder of the built-in dataset shipped inside the package."""
+    return Path(str(files("critmin.data").joinpath("builtin")))
+
+
+def read_dataset(folder: str | Path) -> Dataset:
+    """Read and validate a dataset folder; raises :class:`DataError` listing every problem."""
+    root = Path(folder)
+    log = IssueLog()
+    if not root.is_dir():
+        log.add(str(root), None, None, "not a dataset folder (expected a folder of CSV files)")
+        log.raise_if_any()
+    meta = _read_meta(root / TOML, log)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, spec in TABLES.items():
+        path = root / spec.filename
+        if not path.exists():
+            if spec.required:
+                log.add(str(path), None, None, "required file is missing")
+            continue
+        frame = read_table(path, spec, log)
+        if frame is not None:
+            frames[name] = frame
+    check_references(frames, root, log)
+    log.raise_if_any()
+    assert meta is not None
+    return Dataset(meta, {n: f.drop(columns=ROW_COLUMN) for n, f in frames.items()})
+
+
+def _read_meta(path: Path, log: IssueLog) -> DatasetMeta | None:
+    if not path.exists():
+        log.add(str(path), None, None, "required file is missing (name, description, year)")
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.add(str(path), None, None, f"not valid TOML: {exc}")
+        return None
+    try:
+        return DatasetMeta.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            log.add(str(path), None, ".".join(map(str, err["loc"])), err["msg"])
+        return None
+
+
+def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog) -> None:
+    """Checks across rows and tables: keys, products, sources, units, sums, recipe order."""
+
+    def where(name: str) -> str:
+        return str(root / TABLES[name].filename)
+
+    for name, frame in frames.items():
+        key = list(TABLES[name].key)
+        dup = frame[frame.duplicated(key, keep="first")]
+        for _, r in dup.iterrows():
+            first = frame.loc[(frame[key] == r[key]).all(axis=1), ROW_COLUMN].min()
+            values = ", ".join(f"{k}={r[k]}" for k in key)
+            log.add(where(name), int(r[ROW_COLUMN]), key[0], f"duplicate key ({values}) of row {first}")
+
+    products = frames.get("products")
+    stage_of = dict(zip(products["id"], products["stage"], strict=True)) if products is not None else {}
+    basis_of = dict(zip(products["id"], products["basis"], strict=True)) if products is not None else {}
+    sources = set(frames["sources"]["id"]) if "sources" in frames else None
+
+    for name, frame in frames.items():
+        for col in PRODUCT_COLUMNS.get(name, ()):
+            if products is None:
+                break
+            for _, r in frame[~frame[col].isin(list(stage_of))].iterrows():
+                log.add(where(name), int(r[ROW_COLUMN]), col, f"unknown product {r[col]!r}{_known(stage_of)}")
+        if "source" in frame.columns and sources is not None:
+            unknown = frame[~frame["source"].isin([*sources, ASSUMPTION])]
+            for _, r in unknown.iterrows():
+                log.add(
+                    where(name), int(r[ROW_COLUMN]), "source",
+                    f"unknown source {r['source']!r}: not an id in sources.csv nor '{ASSUMPTION}'",
+                )  # fmt: skip
+        if "basis" in frame.columns and "product" in frame.columns and products is not None:
+            expected = frame["product"].map(basis_of)
+            mixed = frame[frame["basis"].notna() & expected.notna() & (frame["basis"] != expected)]
+            for _, r in mixed.iterrows():
+                log.add(
+                    where(name), int(r[ROW_COLUMN]), "basis",
+                    f"mixed units: {r['product']} is counted in {basis_of[r['product']]!r}, "
+                    f"this row in {r['basis']!r}",
+                )  # fmt: skip
+
+    _check_sums(frames, "demand", ["product", "country", "year"], "share", where, log)
+    _check_sums(frames, "composition", ["product", "country"], "mass_fraction", where, log)
+
+    recipes = frames.get("recipes")
+    if recipes is not None and stage_of:
+        order = {s: i for i, s in enumerate(STAGES)}
+        for _, r in recipes.iterrows():
+            so, si = stage_of.get(r["output"]), stage_of.get(r["input"])
+            if so and si and order[si] >= order[so]:
+                log.add(
+                    where("recipes"), int(r[ROW_COLUMN]), "input",
+                    f"input {r['input']} ({si}) must come from an earlier stage than "
+                    f"output {r['output']} ({so})",
+                )  # fmt: skip
+
+
+def _known(stage_of: Mapping[str, str]) -> str:
+    return f"; known products: {', '.join(sorted(stage_of))}" if stage_of else ""
+
+
+def _check_sums(frames, name, by, col, where, log) -> None:  # type: ignore[no-untyped-def]
+    frame = frames.get(name)
+    if frame is None or frame.empty:
+        return
+    sums = frame.groupby(by)[col].sum()
+    for key, total in sums[sums > 1 + _TOLERANCE].items():
+        rows = frame.loc[(frame[by] == pd.Series(key, index=by)).all(axis=1), ROW_COLUMN]
+        label = ", ".join(f"{k}={v}" for k, v in zip(by, key, strict=True))
+        log.add(
+            where(name), int(rows.min()), col,
+            f"values of ({label}) add up to {total:.4g}, more than 1 (rows {', '.join(map(str, rows))})",
+        )  # fmt: skip
+
+
+def write_dataset(dataset: Dataset, folder: str | Path, fmt: str = "csv") -> Path:
+    """Write a dataset as a folder (``csv``: critmin's own format; ``parquet``: one file a table)."""
+    if fmt not in {"csv", "parquet"}:
+        raise ValueError(f"unknown format {fmt!r}; use csv or parquet")
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    meta = dataset.meta
+    (root / TOML).write_text(
+        f"name = {json.dumps(meta.name)}\n"
+        f"description = {json.dumps(meta.description)}\n"
+        f"year = {meta.year}\n",
+        encoding="utf-8",
+    )
+    for name, spec in TABLES.items():
+        frame = dataset.tables[name]
+        if fmt == "csv":
+            _to_csv_frame(frame).to_csv(root / spec.filename, index=False, lineterminator="\n")
+        else:
+            frame.to_parquet(root / f"{name}.parquet", index=False)
+    return root
+
+
+def _to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]) or pd.api.types.is_integer_dtype(out[col]):
+            out[col] = out[col].map(_fmt_number)
+    return out
+
+
+def _fmt_number(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return format(float(v), ".12g") if not float(v).is_integer() else str(int(float(v)))
+
+
+def load_builtin() -> Dataset:
+    """The built-in rare-earth dataset, validated."""
+    try:
+        return read_dataset(builtin_path())
+    except DataError as exc:  # a broken package is a bug, not user input
+        raise RuntimeError(f"the built-in dataset is invalid:\n{exc}") from exc

@@ -1,0 +1,275 @@
+"""Record types of a critmin dataset (one pydantic model per table) and the table registry."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from critmin.countries import UnknownCountryError, to_iso3
+
+STAGES: tuple[str, ...] = ("mining", "separation", "metal", "magnet")
+BASES: tuple[str, ...] = ("REO", "metal content", "product weight")
+ASSUMPTION = "assumption"
+ELEMENTS: tuple[str, ...] = (
+    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+    "Sc", "Y", "Fe", "B", "Co",
+)  # fmt: skip
+
+
+def _country(value: str) -> str:
+    try:
+        return to_iso3(value)
+    except UnknownCountryError as exc:
+        raise PydanticCustomError("country", str(exc)) from None
+
+
+def _country_or_world(value: str) -> str:
+    try:
+        return to_iso3(value, allow_world=True)
+    except UnknownCountryError as exc:
+        raise PydanticCustomError("country", str(exc)) from None
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise PydanticCustomError("finite", "must be a finite number, got {value}", {"value": value})
+    return value
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+Country = Annotated[str, BeforeValidator(_strip), AfterValidator(_country)]
+CountryOrWorld = Annotated[str, BeforeValidator(_strip), AfterValidator(_country_or_world)]
+Tonnes = Annotated[float, AfterValidator(_finite), Field(ge=0)]
+Fraction = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, BeforeValidator(_strip)]
+Basis = Literal["REO", "metal content", "product weight"]
+Stage = Literal["mining", "separation", "metal", "magnet"]
+
+
+class Record(BaseModel):
+    """Base of all table records: strict about unknown fields, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Sourced(Record):
+    """A figure with its source id (or ``assumption`` plus the reasoning in ``note``)."""
+
+    source: Id
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _assumption_needs_reason(self) -> Sourced:
+        if self.source == ASSUMPTION and not self.note:
+            raise PydanticCustomError(
+                "assumption_reason", "an 'assumption' needs its reasoning in column 'note'"
+            )
+        return self
+
+
+class Source(Record):
+    id: Id
+    publication: Text = Field(min_length=1)
+    publisher: Text | None = None
+    year: Year | None = None
+    table: Text | None = None
+    url: Text | None = None
+    note: Text | None = None
+
+
+class Product(Record):
+    id: Id
+    name: Text = Field(min_length=1)
+    stage: Stage
+    basis: Basis
+    hs_codes: Text | None = None
+    description: Text | None = None
+
+
+class Recipe(Sourced):
+    output: Id
+    input: Id
+    tonnes_per_tonne: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+
+
+class Production(Sourced):
+    product: Id
+    country: Country
+    year: Year
+    quantity_t: Tonnes
+    basis: Basis
+
+
+class Capacity(Sourced):
+    product: Id
+    country: Country
+    year: Year
+    capacity_t: Tonnes
+    basis: Basis
+
+
+class Reserves(Sourced):
+    product: Id
+    country: Country
+    year: Year
+    reserves_t: Tonnes
+    basis: Basis
+
+
+class Trade(Sourced):
+    product: Id
+    exporter: Country
+    importer: Country
+    year: Year
+    quantity_t: Tonnes
+    value_kusd: Annotated[float, AfterValidator(_finite), Field(ge=0)] | None = None
+    basis: Basis
+
+    @model_validator(mode="after")
+    def _not_domestic(self) -> Trade:
+        if self.exporter == self.importer:
+            raise PydanticCustomError("domestic", "exporter and importer are the same country")
+        return self
+
+
+class Demand(Sourced):
+    product: Id
+    country: CountryOrWorld
+    sector: Id
+    year: Year
+    share: Fraction
+    quantity_t: Tonnes | None = None
+    basis: Basis | None = None
+
+
+class Composition(Sourced):
+    product: Id
+    country: CountryOrWorld
+    element: Literal[ELEMENTS]  # type: ignore[valid-type]
+    mass_fraction: Fraction
+
+
+class Governance(Sourced):
+    country: Country
+    year: Year
+    wgi_scaled: Annotated[float, AfterValidator(_finite), Field(ge=0, le=10)]
+
+
+class Criticality(Sourced):
+    product: Id
+    eol_rir: Fraction
+    substitution_index: Fraction
+
+
+class ExportRestriction(Sourced):
+    product: Id
+    country: Country
+    factor: Annotated[float, AfterValidator(_finite), Field(ge=1)]
+
+
+class GroupMember(Record):
+    group: Id
+    country: Country
+    description: Text | None = None
+
+
+class HsCode(Sourced):
+    hs6: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{6}$")]
+    product: Id
+    factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one table of a dataset is stored: file name, record model, key columns."""
+
+    name: str
+    model: type[Record]
+    key: tuple[str, ...]
+    quantity: str | None = None  # the quantity column whose basis must match the product's
+    required: bool = False
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        """Column order of the file: the record's own fields, then ``source`` and ``note``."""
+        fields = list(self.model.model_fields)
+        tail = [c for c in ("source", "note") if c in fields]
+        return [c for c in fields if c not in tail] + tail
+
+    @property
+    def column_kinds(self) -> dict[str, str]:
+        """``float``, ``int`` or ``str`` for each column (what the store and frames use)."""
+        kinds = {}
+        for name in self.columns:
+            text = repr(self.model.model_fields[name].annotation)
+            kinds[name] = "float" if "float" in text else "int" if "int" in text else "str"
+        return kinds
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [n for n, f in self.model.model_fields.items() if f.is_required()]
+
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec("sources", Source, ("id",), required=True),
+        TableSpec("products", Product, ("id",), required=True),
+        TableSpec("recipes", Recipe, ("output", "input")),
+        TableSpec("production", Production, ("product", "country", "year"), "quantity_t"),
+        TableSpec("capacity", Capacity, ("product", "country", "year"), "capacity_t"),
+        TableSpec("reserves", Reserves, ("product", "country", "year"), "reserves_t"),
+        TableSpec("trade", Trade, ("product", "exporter", "importer", "year"), "quantity_t"),
+        TableSpec("demand", Demand, ("product", "country", "sector", "year"), "quantity_t"),
+        TableSpec("composition", Composition, ("product", "country", "element")),
+        TableSpec("governance", Governance, ("country",)),
+        TableSpec("criticality", Criticality, ("product",)),
+        TableSpec("export_restrictions", ExportRestriction, ("product", "country")),
+        TableSpec("groups", GroupMember, ("group", "country")),
+        TableSpec("hs_codes", HsCode, ("hs6",)),
+    )
+}
+
+#: Columns of each table that name a product (checked against products.csv).
+PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "recipes": ("output", "input"),
+    "production": ("product",),
+    "capacity": ("product",),
+    "reserves": ("product",),
+    "trade": ("product",),
+    "demand": ("product",),
+    "composition": ("product",),
+    "criticality": ("product",),
+    "export_restrictions": ("product",),
+    "hs_codes": ("product",),
+}
+
+
+class DatasetMeta(BaseModel):
+    """What ``dataset.toml`` says about a dataset."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    year: Year

@@ -1,0 +1,207 @@
+"""The embedded store: one DuckDB file holding every version of every dataset.
+
+Nothing outside :mod:`critmin.data` touches the database. Each import makes a new version with
+its provenance; older versions stay readable; a failed import leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from critmin.data.dataset import Dataset, builtin_path, load_builtin
+from critmin.data.schema import TABLES, DatasetMeta
+from critmin.errors import StoreError
+
+DEFAULT_DB = "critmin.duckdb"
+ENV_DB = "CRITMIN_DB"
+SCHEMA_VERSION = 1
+_SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
+
+
+def default_db_path() -> Path:
+    """``$CRITMIN_DB`` when set, else ``./critmin.duckdb``."""
+    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a dataset version came from."""
+
+    format: str
+    path: str
+    sha256: str
+    summary: dict[str, Any]
+    parent: int | None = None
+
+
+def hash_path(path: str | Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
+    p = Path(path)
+    digest = hashlib.sha256()
+    items = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
+    for item in items:
+        if p.is_dir():
+            digest.update(item.relative_to(p).as_posix().encode())
+        with item.open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class Store:
+    """A DuckDB file of dataset versions. Use as a context manager or call :meth:`close`.
+
+    A new (or empty) store gets the built-in dataset as version 1.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, seed_builtin: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        self._ensure_schema()
+        if seed_builtin and self.latest_version() is None:
+            self.add(
+                load_builtin(),
+                Provenance("builtin", str(builtin_path()), hash_path(builtin_path()), {}),
+            )
+
+    # -- life cycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing: commit when the block ends, roll back on any exception."""
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    def _ensure_schema(self) -> None:
+        with self.transaction() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer critmin (schema {row[0]}); upgrade critmin"
+                )
+            con.execute(
+                """CREATE TABLE IF NOT EXISTS versions (
+                    version INTEGER PRIMARY KEY, created_at TIMESTAMP, name VARCHAR,
+                    description VARCHAR, year INTEGER, format VARCHAR, path VARCHAR,
+                    sha256 VARCHAR, parent INTEGER, summary VARCHAR)"""
+            )
+            for name, spec in TABLES.items():
+                cols = ", ".join(
+                    f'"{c}" {_SQL_TYPES[k]}' for c, k in spec.column_kinds.items()
+                )
+                con.execute(f'CREATE TABLE IF NOT EXISTS "ds_{name}" (version INTEGER, {cols})')
+
+    # -- versions ---------------------------------------------------------------------------
+    def latest_version(self) -> int | None:
+        row = self.con.execute("SELECT max(version) FROM versions").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def versions(self) -> pd.DataFrame:
+        """One row per version: number, time, name, year, format, path, hash, parent, summary."""
+        return self.con.execute("SELECT * FROM versions ORDER BY version").df()
+
+    def resolve(self, version: int | None) -> int:
+        """``version`` itself when it exists, the latest when ``None``; else a StoreError."""
+        latest = self.latest_version()
+        if latest is None:
+            raise StoreError(f"the store {self.path} holds no dataset")
+        if version is None:
+            return latest
+        found = self.con.execute("SELECT 1 FROM versions WHERE version = ?", [version]).fetchone()
+        if not found:
+            raise StoreError(f"no dataset version {version} in {self.path} (latest is {latest})")
+        return version
+
+    def load(self, version: int | None = None) -> Dataset:
+        """The dataset of one version (the latest by default)."""
+        v = self.resolve(version)
+        row = self.con.execute(
+            "SELECT name, description, year FROM versions WHERE version = ?", [v]
+        ).fetchone()
+        assert row is not None
+        meta = DatasetMeta(name=row[0], description=row[1] or "", year=row[2])
+        tables = {}
+        for name, spec in TABLES.items():
+            cols = ", ".join(f'"{c}"' for c in spec.columns)
+            tables[name] = self.con.execute(
+                f'SELECT {cols} FROM "ds_{name}" WHERE version = ? ORDER BY rowid', [v]
+            ).df()
+        return Dataset(meta, tables)
+
+    def add(self, dataset: Dataset, provenance: Provenance) -> int:
+        """Store a dataset as a new version in one transaction; returns its number."""
+        with self.transaction() as con:
+            row = con.execute("SELECT coalesce(max(version), 0) + 1 FROM versions").fetchone()
+            assert row is not None
+            version = int(row[0])
+            meta = dataset.meta
+            con.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    version, datetime.now(UTC).replace(tzinfo=None), meta.name, meta.description,
+                    meta.year, provenance.format, provenance.path, provenance.sha256,
+                    provenance.parent, json.dumps(provenance.summary, default=str),
+                ],
+            )  # fmt: skip
+            for name, spec in TABLES.items():
+                frame = dataset.tables[name]
+                if frame.empty:
+                    continue
+                cols = ", ".join(f'"{c}"' for c in spec.columns)
+                con.register("_incoming", frame)
+                try:
+                    con.execute(
+                        f'INSERT INTO "ds_{name}" (version, {cols}) '
+                        f"SELECT {version}, {cols} FROM _incoming"
+                    )
+                finally:
+                    con.unregister("_incoming")
+        return version
+
+    def counts(self, version: int | None = None) -> dict[str, int]:
+        """Rows per table of one version (the latest by default)."""
+        v = self.resolve(version)
+        return {
+            n: int(self.con.execute(f'SELECT count(*) FROM "ds_{n}" WHERE version = ?', [v]).fetchone()[0])  # type: ignore[index]
+            for n in TABLES
+        }
+
+    def fingerprint(self) -> str:
+        """A hash of everything in the store: equal before and after a failed import."""
+        digest = hashlib.sha256()
+        for table in ["versions", *(f"ds_{n}" for n in TABLES)]:
+            rows = self.con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
+            digest.update(repr(rows).encode())
+        return digest.hexdigest()
