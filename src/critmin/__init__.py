@@ -1,0 +1,51 @@
+"""critmin: security of critical-mineral supply chains, rare earths first.
+
+>>> import critmin
+>>> atlas = critmin.builtin()                 # the built-in dataset, no store needed
+>>> critmin.metrics.concentration(atlas)      # HHI, top-3 and shares per product
+"""
+
+from critmin import metrics
+from critmin.atlas import Atlas
+from critmin.countries import to_iso3
+from critmin.data.dataset import Dataset, load_builtin, read_dataset, write_dataset
+from critmin.data.importers import ImportResult, import_path
+from critmin.data.store import Store
+from critmin.errors import CritminError, DataError, Issue, StoreError
+
+__version__ = "0.1.0"
+
+
+def load(version: int | None = None, db: str | None = None) -> Atlas:
+    """The Atlas of one dataset version in the store (``$CRITMIN_DB`` or ./critmin.duckdb).
+
+    A new store starts with the built-in dataset as version 1.
+    """
+    with Store(db) as store:
+        v = store.resolve(version)
+        return Atlas(store.load(v), version=v)
+
+
+def builtin() -> Atlas:
+    """The Atlas of the built-in dataset, read from the package (no store involved)."""
+    return Atlas(load_builtin())
+
+
+__all__ = [
+    "Atlas",
+    "CritminError",
+    "DataError",
+    "Dataset",
+    "ImportResult",
+    "Issue",
+    "Store",
+    "StoreError",
+    "builtin",
+    "import_path",
+    "load",
+    "load_builtin",
+    "metrics",
+    "read_dataset",
+    "to_iso3",
+    "write_dataset",
+]

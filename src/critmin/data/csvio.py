@@ -35,7 +35,9 @@ def read_text(path: Path, log: IssueLog, encoding: str = "utf-8-sig") -> str | N
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        log.add(name, None, None, f"not a {encoding} text file (byte {exc.start} cannot be decoded)")
+        log.add(
+            name, None, None, f"not a {encoding} text file (byte {exc.start} cannot be decoded)"
+        )
         return None
 
 

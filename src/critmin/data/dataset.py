@@ -19,7 +19,7 @@ from critmin.data.schema import ASSUMPTION, PRODUCT_COLUMNS, STAGES, TABLES, Dat
 from critmin.errors import DataError, IssueLog
 
 TOML = "dataset.toml"
-_TOLERANCE = 1e-6
+_TOLERANCE = 0.01  # published percentages are rounded: allow sums up to 1.01
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -147,11 +147,17 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
         for _, r in dup.iterrows():
             first = frame.loc[(frame[key] == r[key]).all(axis=1), ROW_COLUMN].min()
             values = ", ".join(f"{k}={r[k]}" for k in key)
-            log.add(where(name), int(r[ROW_COLUMN]), key[0], f"duplicate key ({values}) of row {first}")
+            log.add(
+                where(name), int(r[ROW_COLUMN]), key[0], f"duplicate key ({values}) of row {first}"
+            )
 
     products = frames.get("products")
-    stage_of = dict(zip(products["id"], products["stage"], strict=True)) if products is not None else {}
-    basis_of = dict(zip(products["id"], products["basis"], strict=True)) if products is not None else {}
+    stage_of = (
+        dict(zip(products["id"], products["stage"], strict=True)) if products is not None else {}
+    )
+    basis_of = (
+        dict(zip(products["id"], products["basis"], strict=True)) if products is not None else {}
+    )
     sources = set(frames["sources"]["id"]) if "sources" in frames else None
 
     for name, frame in frames.items():
@@ -159,7 +165,12 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
             if products is None:
                 break
             for _, r in frame[~frame[col].isin(list(stage_of))].iterrows():
-                log.add(where(name), int(r[ROW_COLUMN]), col, f"unknown product {r[col]!r}{_known(stage_of)}")
+                log.add(
+                    where(name),
+                    int(r[ROW_COLUMN]),
+                    col,
+                    f"unknown product {r[col]!r}{_known(stage_of)}",
+                )
         if "source" in frame.columns and sources is not None:
             unknown = frame[~frame["source"].isin([*sources, ASSUMPTION])]
             for _, r in unknown.iterrows():

@@ -43,7 +43,9 @@ def _country_or_world(value: str) -> str:
 
 def _finite(value: float) -> float:
     if not math.isfinite(value):
-        raise PydanticCustomError("finite", "must be a finite number, got {value}", {"value": value})
+        raise PydanticCustomError(
+            "finite", "must be a finite number, got {value}", {"value": value}
+        )
     return value
 
 

@@ -103,10 +103,16 @@ class Store:
 
     def _ensure_schema(self) -> None:
         with self.transaction() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+            )
+            row = con.execute(
+                "SELECT value FROM store_meta WHERE key = 'schema_version'"
+            ).fetchone()
             if row is None:
-                con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+                con.execute(
+                    "INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} was written by a newer critmin (schema {row[0]}); upgrade critmin"
@@ -118,9 +124,7 @@ class Store:
                     sha256 VARCHAR, parent INTEGER, summary VARCHAR)"""
             )
             for name, spec in TABLES.items():
-                cols = ", ".join(
-                    f'"{c}" {_SQL_TYPES[k]}' for c, k in spec.column_kinds.items()
-                )
+                cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in spec.column_kinds.items())
                 con.execute(f'CREATE TABLE IF NOT EXISTS "ds_{name}" (version INTEGER, {cols})')
 
     # -- versions ---------------------------------------------------------------------------
@@ -194,7 +198,11 @@ class Store:
         """Rows per table of one version (the latest by default)."""
         v = self.resolve(version)
         return {
-            n: int(self.con.execute(f'SELECT count(*) FROM "ds_{n}" WHERE version = ?', [v]).fetchone()[0])  # type: ignore[index]
+            n: int(
+                self.con.execute(
+                    f'SELECT count(*) FROM "ds_{n}" WHERE version = ?', [v]
+                ).fetchone()[0]
+            )  # type: ignore[index]
             for n in TABLES
         }
 

@@ -1,0 +1,184 @@
+"""The Atlas: one immutable, labelled view of a dataset version.
+
+Quantities come as xarray DataArrays over ``product x country`` and
+``product x exporter x importer``; each product uses its latest year with data up to the
+atlas year (the ``year`` coordinate along ``product`` says which). The tidy tables, with the
+source id of every figure, stay available through :meth:`Atlas.table`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from critmin.countries import name_of
+from critmin.data.dataset import Dataset
+from critmin.data.schema import STAGES
+
+FRAMEWORK = "framework"
+FRAMEWORK_MEMBERS = ("JPN", "USA")
+
+
+@dataclass(frozen=True, eq=False)
+class Atlas:
+    """A dataset version seen as labelled arrays. Build it with :func:`critmin.load`."""
+
+    dataset: Dataset
+    version: int | None = None
+    year: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if not self.year:
+            object.__setattr__(self, "year", int(self.dataset.meta.year))
+
+    # -- descriptive tables -----------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.dataset.meta.name
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of one tidy table of the dataset (with ``source`` and ``note``)."""
+        return self.dataset[name]
+
+    @cached_property
+    def products(self) -> pd.DataFrame:
+        """Products in stage order, indexed by id (name, stage, basis, hs_codes)."""
+        p = self.dataset["products"]
+        p["stage_order"] = p["stage"].map({s: i for i, s in enumerate(STAGES)})
+        return p.sort_values(["stage_order", "id"]).set_index("id")
+
+    def stage_of(self, product: str) -> str:
+        return str(self.products.loc[product, "stage"])
+
+    def basis_of(self, product: str) -> str:
+        return str(self.products.loc[product, "basis"])
+
+    @cached_property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Partner groups, name -> ISO3 members; ``framework`` (USA, JPN) is always there."""
+        g = self.dataset["groups"]
+        out = {str(k): tuple(sorted(v["country"])) for k, v in g.groupby("group")}
+        out.setdefault(FRAMEWORK, FRAMEWORK_MEMBERS)
+        return out
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """Members of a partner group; a KeyError names the groups that exist."""
+        try:
+            return self.groups[name]
+        except KeyError:
+            raise KeyError(
+                f"unknown partner group {name!r}; known groups: {', '.join(sorted(self.groups))}"
+            ) from None
+
+    @cached_property
+    def countries(self) -> list[str]:
+        """Every country that produces or trades something in the atlas (ISO3, sorted)."""
+        seen: set[str] = set()
+        for name, cols in (("production", ["country"]), ("trade", ["exporter", "importer"])):
+            frame = self.dataset.tables[name]
+            for c in cols:
+                seen.update(frame[c].dropna())
+        return sorted(seen)
+
+    def country_names(self) -> dict[str, str]:
+        return {c: name_of(c) for c in self.countries}
+
+    # -- years ------------------------------------------------------------------------------
+    def _latest(self, name: str) -> pd.DataFrame:
+        """Rows of ``name`` at each product's latest year up to the atlas year."""
+        frame = self.dataset[name]
+        frame = frame[frame["year"] <= self.year]
+        if frame.empty:
+            return frame
+        latest = frame.groupby("product")["year"].transform("max")
+        return frame[frame["year"] == latest]
+
+    def latest_table(self, name: str) -> pd.DataFrame:
+        """Tidy rows of ``production``, ``capacity``, ``reserves`` or ``trade`` at the year used."""
+        return self._latest(name).reset_index(drop=True)
+
+    # -- labelled arrays --------------------------------------------------------------------
+    def _by_country(self, name: str, value: str) -> xr.DataArray:
+        rows = self._latest(name)
+        products = list(self.products.index)
+        grid = pd.DataFrame(0.0, index=pd.Index(products, name="product"), columns=self.countries)
+        years = rows.groupby("product")["year"].max().reindex(products)
+        for r in rows.itertuples(index=False):
+            grid.loc[r.product, r.country] = getattr(r, value)
+        da = xr.DataArray(
+            grid.to_numpy(),
+            dims=("product", "country"),
+            coords={
+                "product": products,
+                "country": self.countries,
+                "year": ("product", years.fillna(-1).astype(int).to_numpy()),
+                "stage": ("product", self.products["stage"].to_numpy()),
+            },
+            name=value,
+            attrs={"units": "t", "dataset": self.name, "version": self.version},
+        )
+        da.values.flags.writeable = False
+        return da
+
+    @cached_property
+    def production(self) -> xr.DataArray:
+        """Output in tonnes (each product's basis), ``product x country``."""
+        return self._by_country("production", "quantity_t")
+
+    @cached_property
+    def capacity(self) -> xr.DataArray:
+        """Nameplate capacity in tonnes a year, ``product x country`` (0 where unknown)."""
+        return self._by_country("capacity", "capacity_t")
+
+    @cached_property
+    def reserves(self) -> xr.DataArray:
+        """Reserves in tonnes, ``product x country``."""
+        return self._by_country("reserves", "reserves_t")
+
+    @cached_property
+    def trade(self) -> xr.DataArray:
+        """Trade flows in tonnes, ``product x exporter x importer``."""
+        rows = self._latest("trade")
+        products = list(self.products.index)
+        idx_p = {p: i for i, p in enumerate(products)}
+        idx_c = {c: i for i, c in enumerate(self.countries)}
+        values = np.zeros((len(products), len(self.countries), len(self.countries)))
+        for r in rows.itertuples(index=False):
+            values[idx_p[r.product], idx_c[r.exporter], idx_c[r.importer]] += r.quantity_t
+        years = rows.groupby("product")["year"].max().reindex(products)
+        da = xr.DataArray(
+            values,
+            dims=("product", "exporter", "importer"),
+            coords={
+                "product": products,
+                "exporter": self.countries,
+                "importer": self.countries,
+                "year": ("product", years.fillna(-1).astype(int).to_numpy()),
+            },
+            name="quantity_t",
+            attrs={"units": "t", "dataset": self.name, "version": self.version},
+        )
+        da.values.flags.writeable = False
+        return da
+
+    @cached_property
+    def recipes(self) -> pd.DataFrame:
+        """Recipe coefficients: tonnes of ``input`` per tonne of ``output``."""
+        return self.dataset["recipes"]
+
+    def summary(self) -> dict[str, object]:
+        """What the atlas holds, for headers of reports and JSON output."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "year": self.year,
+            "description": self.dataset.meta.description,
+            "products": len(self.products),
+            "countries": len(self.countries),
+            "figures": self.dataset.count_figures(),
+            "sources": len(self.dataset.tables["sources"]),
+        }

@@ -1,0 +1,1 @@
+"""Command-line interface (Typer): thin layer that parses, calls the core and renders."""

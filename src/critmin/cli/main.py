@@ -1,0 +1,247 @@
+"""The ``critmin`` command."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from critmin import metrics
+from critmin.atlas import Atlas
+from critmin.cli.output import FORMATS, print_sections
+from critmin.countries import UnknownCountryError, to_iso3
+from critmin.data.dataset import write_dataset
+from critmin.data.importers import FORMATS as IMPORT_FORMATS
+from critmin.data.importers import import_path
+from critmin.data.store import ENV_DB, Store, default_db_path
+from critmin.errors import CritminError
+
+app = typer.Typer(
+    help="critmin: rare-earth supply-chain atlas, metrics and shocks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(help="Datasets in the store: import, export, sources, versions.",
+                       no_args_is_help=True)  # fmt: skip
+app.add_typer(data_app, name="data")
+
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+VersionOpt = Annotated[
+    int | None, typer.Option("--version", "-v", help="Dataset version (default: latest).")
+]
+
+
+class State:
+    db: Path | None = None
+
+
+def _store() -> Store:
+    return Store(State.db)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn critmin's own errors into a clear message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (CritminError, UnknownCountryError, KeyError, ValueError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    if fmt not in allowed:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(allowed)}")
+    return fmt
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help=f"Store file (default ${ENV_DB} or ./critmin.duckdb)."),
+    ] = None,
+) -> None:
+    """critmin: where supply comes from, what a shock does, which projects close the gap."""
+    State.db = db or default_db_path()
+
+
+# -- assess -------------------------------------------------------------------------------------
+ASSESS_COLUMNS = {
+    "concentration": ["product", "stage", "year", "total_t", "hhi", "level", "top1_country",
+                      "top1_share", "top3_share", "shares"],
+    "elements": ["product", "year", "total_t", "hhi", "top1_country", "top1_share",
+                 "top3_share", "shares"],
+    "reliance": ["country", "product", "year", "production_t", "imports_t", "exports_t",
+                 "reliance"],
+    "partner_share": ["country", "product", "group", "supply_t", "group_share",
+                      "group_share_of_imports", "top_supplier", "top_supplier_share_of_imports"],
+    "supply_risk": ["entity", "product", "hhi_wgi_global", "hhi_wgi_sourcing",
+                    "import_reliance", "eol_rir", "substitution_index", "supply_risk",
+                    "critical"],
+    "chokepoints": ["product", "stage", "year", "country", "share", "hhi"],
+}  # fmt: skip
+
+
+def assessment(
+    atlas: Atlas, country: str | None, group: str, threshold: float
+) -> dict[str, pd.DataFrame]:
+    """All assessment tables for an atlas (what ``critmin assess`` prints)."""
+    members = list(atlas.group(group))
+    partners = [country] if country else members
+    entities = [country, group] if country else [group, *members]
+    if not country and "eu27" in atlas.groups and group != "eu27":
+        entities.append("eu27")
+    shares = [metrics.partner_share(atlas, c, group) for c in partners]
+    shares = [s for s in shares if not s.empty]
+    return {
+        "concentration": metrics.concentration(atlas),
+        "elements": metrics.element_concentration(atlas),
+        "reliance": metrics.import_reliance(atlas, country),
+        "partner_share": pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(),
+        "supply_risk": metrics.supply_risk(atlas, entities),
+        "chokepoints": metrics.chokepoints(atlas, threshold),
+    }
+
+
+@app.command()
+@handle_errors
+def assess(
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Country (ISO3 or name) to assess.")
+    ] = None,
+    group: Annotated[str, typer.Option("--group", "-g", help="Partner group.")] = "framework",
+    fmt: FormatOpt = "table",
+    version: VersionOpt = None,
+    table: Annotated[
+        str | None, typer.Option("--table", help="Print only this section (e.g. concentration).")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Chokepoint threshold: largest supplier's share.")
+    ] = 0.5,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the HTML report here.")
+    ] = None,
+) -> None:
+    """Concentration, dependence, EU-JRC supply risk and chokepoints of a dataset version."""
+    _check_format(fmt)
+    iso = to_iso3(country) if country else None
+    with _store() as store:
+        v = store.resolve(version)
+        atlas = Atlas(store.load(v), version=v)
+    sections = assessment(atlas, iso, group, threshold)
+    if table:
+        if table not in sections:
+            raise ValueError(f"unknown section {table!r}; choose from {', '.join(sections)}")
+        sections = {table: sections[table]}
+    header = atlas.summary() | {"store": str(State.db)}
+    if fmt == "table":
+        header.pop("description", None)
+    print_sections(console, sections, fmt, header, ASSESS_COLUMNS)
+    if html:
+        from critmin.report import write_assessment_html
+
+        path = write_assessment_html(atlas, html, country=iso, group=group)
+        err.print(f"report written to {path}")
+
+
+# -- data ---------------------------------------------------------------------------------------
+@data_app.command("import")
+@handle_errors
+def data_import(
+    path: Annotated[Path, typer.Argument(help="File or dataset folder to import.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="critmin, usgs or baci.")] = "critmin",
+    base: Annotated[
+        int | None, typer.Option(help="Version that usgs/baci figures are merged into.")
+    ] = None,
+    product: Annotated[
+        str, typer.Option(help="Product that a USGS table's figures are for.")
+    ] = "re_concentrate",
+) -> None:
+    """Validate a file and store it as a new dataset version (all or nothing)."""
+    _check_format(fmt, IMPORT_FORMATS)
+    with _store() as store, err.status(f"importing {path} ({fmt}) ..."):
+        result = import_path(store, path, fmt, base=base, product=product)
+    console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]")
+    for key, value in result.summary.items():
+        console.print(f"  {key}: {value}")
+
+
+@data_app.command("export")
+@handle_errors
+def data_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or parquet.")] = "csv",
+    version: VersionOpt = None,
+) -> None:
+    """Write a dataset version as a folder of CSV (critmin's format) or Parquet files."""
+    _check_format(fmt, ("csv", "parquet"))
+    with _store() as store:
+        v = store.resolve(version)
+        dataset = store.load(v)
+    write_dataset(dataset, folder, fmt)
+    console.print(f"dataset version {v} written to {folder} ({fmt})")
+
+
+@data_app.command("sources")
+@handle_errors
+def data_sources(fmt: FormatOpt = "table", version: VersionOpt = None) -> None:
+    """The sources of a dataset version and how many figures each backs."""
+    _check_format(fmt)
+    with _store() as store:
+        v = store.resolve(version)
+        dataset = store.load(v)
+    print_sections(console, {"sources": source_counts(dataset)}, fmt, {"version": v})
+
+
+def source_counts(dataset: Any) -> pd.DataFrame:
+    """Sources with the number of figures (rows) each backs, plus a row for assumptions."""
+    from critmin.data.schema import ASSUMPTION, TABLES
+
+    counts: dict[str, int] = {}
+    for name, spec in TABLES.items():
+        if "source" in spec.columns and name != "sources":
+            for sid, n in dataset.tables[name]["source"].value_counts().items():
+                counts[sid] = counts.get(sid, 0) + int(n)
+    sources = dataset["sources"]
+    sources["figures"] = sources["id"].map(counts).fillna(0).astype(int)
+    if ASSUMPTION in counts:
+        extra = {"id": ASSUMPTION, "publication": "critmin assumption (reason in each row's note)",
+                 "figures": counts[ASSUMPTION]}  # fmt: skip
+        sources = pd.concat([sources, pd.DataFrame([extra])], ignore_index=True)
+    cols = ["id", "figures", "publication", "publisher", "year", "table", "url"]
+    return sources[cols].sort_values("figures", ascending=False).reset_index(drop=True)
+
+
+@data_app.command("versions")
+@handle_errors
+def data_versions(fmt: FormatOpt = "table") -> None:
+    """Every dataset version in the store with its provenance."""
+    _check_format(fmt)
+    with _store() as store:
+        versions = store.versions()
+    versions["created_at"] = versions["created_at"].astype(str)
+    versions["sha256"] = versions["sha256"].str[:12]
+    cols = ["version", "created_at", "name", "year", "format", "path", "sha256", "parent"]
+    print_sections(console, {"versions": versions}, fmt, None, {"versions": cols})
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app()
+    sys.exit(0)

@@ -1,0 +1,122 @@
+"""Rendering tidy tables as rich tables, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("table", "json", "csv")
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: NaN -> None, numpy scalars -> Python, frames -> list of records."""
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any, column: str) -> str:
+    value = jsonable(value)
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        items = list(value.items())
+        text = ", ".join(
+            f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in items[:3]
+        )
+        return text + (f" +{len(items) - 3}" if len(items) > 3 else "")
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float):
+        if "share" in column or column.endswith(("reliance", "_rir")):
+            return f"{value:.1%}"
+        if column.endswith("_t"):
+            return f"{value:,.0f}"
+        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+LABELS = {
+    "top1_country": "top", "top1_share": "top-1", "top3_share": "top-3", "total_t": "total t",
+    "production_t": "output t", "imports_t": "imports t", "exports_t": "exports t",
+    "supply_t": "supply t", "group_share": "from group", "group_share_of_imports": "group/imp",
+    "top_supplier": "top supplier", "top_supplier_share_of_imports": "top/imp",
+    "hhi_wgi_global": "HHI·WGI world", "hhi_wgi_sourcing": "HHI·WGI sourcing",
+    "import_reliance": "IR", "eol_rir": "EoL-RIR", "substitution_index": "SI",
+    "supply_risk": "SR",
+}  # fmt: skip
+
+
+def rich_table(frame: pd.DataFrame, title: str, columns: list[str] | None = None) -> Table:
+    cols = columns or list(frame.columns)
+    table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    for c in cols:
+        numeric = frame[c].dtype.kind in "if" if c in frame else False
+        table.add_column(LABELS.get(c, c), justify="right" if numeric else "left", overflow="fold")
+    for _, row in frame.iterrows():
+        table.add_row(*(_cell(row[c], c) for c in cols))
+    return table
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    out = io.StringIO()
+    flat = frame.copy()
+    for c in flat.columns:
+        if flat[c].map(lambda v: isinstance(v, dict | list)).any():
+            flat[c] = flat[c].map(lambda v: json.dumps(jsonable(v)))
+    flat.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return out.getvalue()
+
+
+def print_sections(
+    console: Console,
+    sections: Mapping[str, pd.DataFrame],
+    fmt: str,
+    header: Mapping[str, Any] | None = None,
+    columns: Mapping[str, list[str]] | None = None,
+) -> None:
+    """Print named tables in one of ``FORMATS``; JSON is one object with a key per section."""
+    if fmt == "json":
+        obj = {"dataset": dict(header or {})} | {k: v for k, v in sections.items()}
+        console.print_json(dumps(obj)) if console.is_terminal else print(dumps(obj))
+        return
+    if fmt == "csv":
+        for i, (name, frame) in enumerate(sections.items()):
+            if len(sections) > 1:
+                print(("\n" if i else "") + f"# {name}")
+            print(to_csv(frame), end="")
+        return
+    if header:
+        console.print(" · ".join(f"[bold]{k}[/] {v}" for k, v in header.items()))
+    for name, frame in sections.items():
+        cols = (columns or {}).get(name)
+        cols = [c for c in cols if c in frame.columns] if cols else None
+        if frame.empty:
+            console.print(f"[bold]{name}[/]: no rows")
+            continue
+        console.print(rich_table(frame, name.replace("_", " ").capitalize(), cols))

@@ -1,0 +1,103 @@
+"""Dependence of countries on imports and on partner groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from critmin.atlas import Atlas
+
+
+def import_reliance(atlas: Atlas, country: str | None = None) -> pd.DataFrame:
+    """Net import reliance per country and product.
+
+    ``reliance = (imports - exports) / (production + imports - exports)`` clipped to [0, 1]
+    (USGS net import reliance as a share of apparent consumption; a net exporter is 0).
+    Only countries with trade data for the product are listed (absent trade data is unknown,
+    not zero), plus ``country`` when given; where it has no trade data, reliance is NaN.
+    """
+    prod, trade = atlas.production, atlas.trade
+    imports = trade.sum("exporter").rename({"importer": "country"})
+    exports = trade.sum("importer").rename({"exporter": "country"})
+    rows = []
+    for p in prod["product"].values:
+        p = str(p)
+        imp, exp = imports.sel(product=p), exports.sel(product=p)
+        covered = set(np.asarray(prod["country"])[(imp.values > 0) | (exp.values > 0)])
+        if not covered and country is None:
+            continue
+        targets = sorted(covered) if country is None else [country]
+        for c in targets:
+            production = float(prod.sel(product=p, country=c)) if c in prod["country"] else 0.0
+            i = float(imp.sel(country=c)) if c in imp["country"] else 0.0
+            e = float(exp.sel(country=c)) if c in exp["country"] else 0.0
+            rows.append(
+                {
+                    "country": c, "product": p, "stage": atlas.stage_of(p),
+                    "year": int(prod.sel(product=p)["year"]),
+                    "production_t": production, "imports_t": i, "exports_t": e,
+                    "apparent_consumption_t": production + i - e,
+                    "reliance": reliance_ratio(production, i, e) if c in covered else float("nan"),
+                    "net_exporter": e > i,
+                }
+            )  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["country", "product", "stage", "year", "production_t", "imports_t", "exports_t",
+                 "apparent_consumption_t", "reliance", "net_exporter"],
+    )  # fmt: skip
+
+
+def reliance_ratio(production: float, imports: float, exports: float) -> float:
+    """(imports - exports) / (production + imports - exports), within [0, 1]; NaN if no use."""
+    net = imports - exports
+    consumption = production + net
+    if net <= 0:
+        return 0.0 if (production > 0 or imports > 0 or exports > 0) else float("nan")
+    if consumption <= 0:
+        return 1.0
+    return float(min(1.0, max(0.0, net / consumption)))
+
+
+def partner_share(atlas: Atlas, country: str, group: str = "framework") -> pd.DataFrame:
+    """How much of a country's supply (own output + imports) comes from a partner group.
+
+    Own output counts as from the group when the country is a member. One row per product
+    where the country has output or imports.
+    """
+    members = set(atlas.group(group))
+    prod, trade = atlas.production, atlas.trade
+    rows = []
+    for p in prod["product"].values:
+        p = str(p)
+        own = float(prod.sel(product=p, country=country)) if country in prod["country"] else 0.0
+        if country in trade["importer"]:
+            imp = trade.sel(product=p, importer=country).to_series()
+        else:
+            imp = pd.Series(dtype=float)
+        imp = imp[imp > 0]
+        supply = own + float(imp.sum())
+        if supply <= 0:
+            continue
+        from_group = (own if country in members else 0.0) + float(
+            imp[imp.index.isin(members)].sum()
+        )
+        top = imp.sort_values(ascending=False)
+        rows.append(
+            {
+                "country": country, "product": p, "group": group,
+                "year": int(prod.sel(product=p)["year"]),
+                "supply_t": supply, "own_output_t": own, "imports_t": float(imp.sum()),
+                "group_share": from_group / supply,
+                "others_share": 1 - from_group / supply,
+                "group_share_of_imports": (
+                    float(imp[imp.index.isin(members)].sum()) / float(imp.sum())
+                    if imp.sum() > 0 else float("nan")
+                ),
+                "top_supplier": str(top.index[0]) if len(top) else None,
+                "top_supplier_share_of_imports": (
+                    float(top.iloc[0]) / float(imp.sum()) if len(top) else float("nan")
+                ),
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)

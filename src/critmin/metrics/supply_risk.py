@@ -1,0 +1,114 @@
+"""EU-JRC supply-risk indicator (Blengini et al. 2017, EUR 28654 EN), for a country or a group.
+
+``SR = [HHI_WGI,t(global supply) * IR/2 + HHI_WGI,t(sourcing) * (1 - IR/2)]
+      * (1 - EoL_RIR) * SI_SR``, with ``HHI_WGI,t = sum_c S_c^2 * WGI_c * t_c`` (shares as
+fractions, WGI rescaled to 0..10, ``t_c`` the trade-restriction factor of exporter ``c``),
+``IR`` the import reliance of the assessed entity. Critical if SR >= 1 (and EI >= 2.8, not
+computed here). Sourcing = the entity's own output plus its imports by origin; for a group,
+trade between members is internal and left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from critmin.atlas import Atlas
+from critmin.metrics.dependency import reliance_ratio
+
+SR_THRESHOLD = 1.0
+
+
+def weighted_hhi(
+    shares: Mapping[str, float], wgi: Mapping[str, float], t: Mapping[str, float]
+) -> float:
+    """``sum_c S_c^2 * WGI_c * t_c`` (``t_c`` defaults to 1)."""
+    return float(sum(s * s * wgi[c] * t.get(c, 1.0) for c, s in shares.items()))
+
+
+def supply_risk_value(
+    hhi_global: float, hhi_sourcing: float, ir: float, eol_rir: float, si: float
+) -> float:
+    """The EU-JRC supply-risk formula on its inputs."""
+    return (hhi_global * ir / 2 + hhi_sourcing * (1 - ir / 2)) * (1 - eol_rir) * si
+
+
+def entity_flows(
+    atlas: Atlas, product: str, members: Iterable[str]
+) -> tuple[float, pd.Series, float]:
+    """Own output, imports by origin (from outside) and exports (to outside) of a set of countries."""
+    members = [m for m in members if m in atlas.countries]
+    prod = atlas.production.sel(product=product)
+    trade = atlas.trade.sel(product=product).to_pandas()
+    own = float(prod.sel(country=members).sum()) if members else 0.0
+    outside = [c for c in atlas.countries if c not in members]
+    imports = trade.loc[outside, members].sum(axis=1) if members else pd.Series(dtype=float)
+    exports = float(trade.loc[members, outside].to_numpy().sum()) if members else 0.0
+    return own, imports[imports > 0], exports
+
+
+def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataFrame:
+    """Supply risk per product for each entity (an ISO3 country or a partner-group name).
+
+    By default: the ``framework`` group, each of its members and the ``eu27`` group if defined.
+    Missing governance figures use the median of the known ones and are listed in ``flags``;
+    a product without ``criticality`` inputs uses EoL-RIR 0 and SI 1 (no recycling, no
+    substitution: the cautious reading) and says so.
+    """
+    if entities is None:
+        entities = ["framework", *atlas.group("framework")]
+        if "eu27" in atlas.groups:
+            entities.append("eu27")
+    gov = atlas.table("governance").set_index("country")["wgi_scaled"]
+    default_wgi = float(gov.median()) if len(gov) else 5.0
+    wgi = dict.fromkeys(atlas.countries, default_wgi) | gov.to_dict()
+    restr = atlas.table("export_restrictions")
+    crit = atlas.table("criticality").set_index("product")
+    prod = atlas.production
+    rows = []
+    for p in prod["product"].values:
+        p = str(p)
+        line = prod.sel(product=p).to_series()
+        if line.sum() <= 0:
+            continue
+        t = dict(
+            zip(*restr.loc[restr["product"] == p, ["country", "factor"]].T.values, strict=True)
+        )
+        global_shares = (line[line > 0] / line.sum()).to_dict()
+        h_global = weighted_hhi(global_shares, wgi, t)
+        eol, si = (
+            (float(crit.loc[p, "eol_rir"]), float(crit.loc[p, "substitution_index"]))
+            if p in crit.index else (0.0, 1.0)
+        )  # fmt: skip
+        for entity in entities:
+            members = atlas.group(entity) if entity in atlas.groups else (entity,)
+            own, imports, exports = entity_flows(atlas, p, members)
+            sourcing = pd.concat([pd.Series({members[0] if len(members) == 1 else "_own": own}),
+                                  imports])  # fmt: skip
+            sourcing = sourcing[sourcing > 0]
+            if sourcing.sum() <= 0:
+                continue
+            own_wgi = float(np.mean([wgi.get(m, default_wgi) for m in members]))
+            src_shares = (sourcing / sourcing.sum()).to_dict()
+            h_src = weighted_hhi(src_shares, wgi | {"_own": own_wgi}, t)
+            ir = reliance_ratio(own, float(imports.sum()), exports)
+            flags = sorted(c for c in set(global_shares) | set(src_shares) - {"_own"}
+                           if c not in gov.index)  # fmt: skip
+            notes = (
+                [f"no WGI for {', '.join(flags)}: median {default_wgi:.2f} used"] if flags else []
+            )
+            if p not in crit.index:
+                notes.append("no criticality inputs: EoL-RIR 0, SI 1 used")
+            sr = supply_risk_value(h_global, h_src, ir, eol, si)
+            rows.append(
+                {
+                    "entity": entity, "product": p, "stage": atlas.stage_of(p),
+                    "year": int(prod.sel(product=p)["year"]),
+                    "hhi_wgi_global": h_global, "hhi_wgi_sourcing": h_src,
+                    "import_reliance": ir, "eol_rir": eol, "substitution_index": si,
+                    "supply_risk": sr, "critical": bool(sr >= SR_THRESHOLD), "notes": notes,
+                }
+            )  # fmt: skip
+    return pd.DataFrame(rows)
