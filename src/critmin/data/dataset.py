@@ -218,12 +218,13 @@ def _check_sums(frames, name, by, col, where, log) -> None:  # type: ignore[no-u
         label = ", ".join(f"{k}={v}" for k, v in zip(by, key, strict=True))
         log.add(
             where(name), int(rows.min()), col,
-            f"values of ({label}) add up to {total:.4g}, more than 1 (rows {', '.join(map(str, rows))})",
+            f"values of ({label}) add up to {total:.4g}, more than 1 "
+            f"(rows {', '.join(map(str, rows))})",
         )  # fmt: skip
 
 
 def write_dataset(dataset: Dataset, folder: str | Path, fmt: str = "csv") -> Path:
-    """Write a dataset as a folder (``csv``: critmin's own format; ``parquet``: one file a table)."""
+    """Write a dataset folder: ``csv`` is critmin's own format, ``parquet`` one file a table."""
     if fmt not in {"csv", "parquet"}:
         raise ValueError(f"unknown format {fmt!r}; use csv or parquet")
     root = Path(folder)

@@ -38,7 +38,7 @@ def supply_risk_value(
 def entity_flows(
     atlas: Atlas, product: str, members: Iterable[str]
 ) -> tuple[float, pd.Series, float]:
-    """Own output, imports by origin (from outside) and exports (to outside) of a set of countries."""
+    """Own output, imports by origin and exports of a set of countries (trade with outsiders)."""
     members = [m for m in members if m in atlas.countries]
     prod = atlas.production.sel(product=product)
     trade = atlas.trade.sel(product=product).to_pandas()
