@@ -1,0 +1,97 @@
+"""The store: versions with provenance, all-or-nothing imports."""
+
+from __future__ import annotations
+
+import pytest
+
+from critmin.data.dataset import load_builtin, write_dataset
+from critmin.data.importers import import_path
+from critmin.data.store import Store
+from critmin.errors import DataError, StoreError
+
+
+def test_fresh_store_holds_the_builtin_dataset_as_version_1(db):
+    with Store(db) as store:
+        assert store.latest_version() == 1
+        versions = store.versions()
+        assert list(versions["format"]) == ["builtin"]
+        assert store.load(1).equals(load_builtin())
+
+
+def test_import_makes_a_new_version_and_old_ones_stay_readable(db, mini):
+    with Store(db) as store:
+        result = import_path(store, "tests/data/mini", "critmin")
+        assert result.version == 2
+        assert store.load(2).equals(mini)
+        assert store.load(1).equals(load_builtin())
+        row = store.versions().iloc[-1]
+        assert row["format"] == "critmin" and len(row["sha256"]) == 64
+        assert row["path"].endswith("tests/data/mini")
+
+
+def test_store_persists_across_connections(db, mini):
+    with Store(db) as store:
+        import_path(store, "tests/data/mini", "critmin")
+    with Store(db) as store:
+        assert store.latest_version() == 2
+        assert store.load().equals(mini)
+
+
+def test_failed_import_leaves_the_store_unchanged(db, mini_copy):
+    (mini_copy / "trade.csv").write_text(
+        (mini_copy / "trade.csv")
+        .read_text()
+        .replace("oxide,MYS,JPN,2024,2,", "oxide,MYS,JPN,2024,-2,")
+    )
+    with Store(db) as store:
+        before = store.fingerprint()
+        with pytest.raises(DataError):
+            import_path(store, mini_copy, "critmin")
+        assert store.fingerprint() == before
+        assert store.latest_version() == 1
+
+
+def test_error_during_write_rolls_back(db, mini, monkeypatch):
+    """A database error after some tables were written leaves no trace of the version."""
+    import types
+
+    import duckdb
+
+    import critmin.data.store as store_mod
+
+    with Store(db) as store:
+        before = store.fingerprint()
+        tables = dict(store_mod.TABLES) | {"zzz_missing": store_mod.TABLES["trade"]}
+        monkeypatch.setattr(store_mod, "TABLES", tables)
+        fake = types.SimpleNamespace(
+            meta=mini.meta, tables={**mini.tables, "zzz_missing": mini.tables["trade"]}
+        )
+        with pytest.raises(duckdb.Error):
+            store.add(fake, store_mod.Provenance("critmin", "x", "0" * 64, {}))  # type: ignore[arg-type]
+        monkeypatch.undo()
+        assert store.fingerprint() == before
+        assert store.latest_version() == 1
+
+
+def test_unknown_version(db):
+    with Store(db) as store, pytest.raises(StoreError, match="no dataset version 7"):
+        store.load(7)
+
+
+def test_env_variable_chooses_the_store(tmp_path, monkeypatch):
+    import critmin
+
+    monkeypatch.setenv("CRITMIN_DB", str(tmp_path / "env.duckdb"))
+    atlas = critmin.load()
+    assert atlas.version == 1 and (tmp_path / "env.duckdb").exists()
+
+
+def test_round_trip_through_store_and_export(db, tmp_path, mini):
+    from critmin.data.dataset import read_dataset
+
+    with Store(db) as store:
+        v = import_path(store, "tests/data/mini", "critmin").version
+        out = write_dataset(store.load(v), tmp_path / "export", "csv")
+        v2 = import_path(store, out, "critmin").version
+        assert store.load(v2).equals(store.load(v))
+    assert read_dataset(out).equals(mini)
