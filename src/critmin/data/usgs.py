@@ -376,7 +376,7 @@ def _read_world(ctx: _Context, header: list[str], rows: list[tuple[int, list[str
             ctx.summary["skipped_aggregate"] += 1
             continue
         problems = False
-        if not _is_reo_tonnes(row["Type"], ""):
+        if not _is_reo_type(row["Type"]):
             ctx.log.add(
                 ctx.file,
                 line,
@@ -424,6 +424,15 @@ def _is_reo_tonnes(unit: str, detail: str) -> bool:
     if not _METRIC_TONS.search(unit) or _NOT_PLAIN_TONS.search(unit):
         return False
     return bool(_REO.search(unit) or _REO.search(detail))
+
+
+def _is_reo_type(text: str) -> bool:
+    """The world table's ``Type``: its columns are tonnes; the type must say REO equivalent."""
+    return (
+        bool(_REO.search(text))
+        and not _NOT_PLAIN_TONS.search(text)
+        and not re.search(r"gram|pound|\bkg\b|\blb\b|gross weight", text, re.IGNORECASE)
+    )
 
 
 def _just_estimated(note: str) -> bool:
