@@ -25,7 +25,8 @@ class Issue:
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
+            kind = "field" if self.row is None and not self.file.endswith(".csv") else "column"
+            where += f", {kind} '{self.column}'"
         return f"{where}: {self.message}"
 
 

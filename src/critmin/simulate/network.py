@@ -1,0 +1,139 @@
+"""The baseline network the simulator starts from, balanced so that nothing is short.
+
+For each product (upstream first) the atlas gives output by country and observed trade. The
+baseline completes the flow matrix ``F[p, exporter, importer]`` (diagonal = domestic use):
+
+1. observed trade flows are kept; an exporter whose observed exports exceed its recorded
+   output gets its output raised to its exports (``implied`` in ``notes``);
+2. each country's downstream need ``sum_q coef[q, p] * output[q]`` is met first from its own
+   output, then from its observed imports, then pro rata from other countries' surplus
+   (output minus own use minus observed exports) - an estimate, like the Sankey's;
+3. if the world's surplus is short, the missing input is added to the needing country's own
+   output (``implied``), so that the recorded downstream output stays feasible;
+4. what a country receives beyond its downstream need is its final demand (other uses).
+
+So ``output = F.sum(importer)`` and ``F.sum(exporter) = downstream need + final demand``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from critmin.atlas import Atlas
+
+
+@dataclass(frozen=True)
+class Network:
+    """Baseline arrays in tonnes a year, ``product x country`` and ``product x country x country``."""
+
+    products: list[str]
+    countries: list[str]
+    stages: list[str]
+    bases: list[str]
+    output: np.ndarray  # (P, C)
+    capacity: np.ndarray  # (P, C), nan where the atlas has none
+    flows: np.ndarray  # (P, C, C) exporter x importer, diagonal = domestic use
+    coef: np.ndarray  # (P_out, P_in) tonnes of input per tonne of output
+    final_demand: np.ndarray  # (P, C)
+    downstream_need: np.ndarray  # (P, C)
+    composition: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    sectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.products), len(self.countries)
+
+    def index(self, product: str) -> int:
+        return self.products.index(product)
+
+    def element_fraction(self, product: str, exporter: str, elements: list[str]) -> float:
+        """Mass fraction of ``elements`` in a product from ``exporter`` (its own or WLD)."""
+        comp = self.composition.get((product, exporter)) or self.composition.get((product, "WLD"))
+        if not comp:
+            return 0.0
+        return float(sum(comp.get(e, 0.0) for e in elements))
+
+
+def build_network(atlas: Atlas) -> Network:
+    """Balance the atlas into a baseline network (see the module docstring)."""
+    products = list(atlas.products.index)
+    countries = list(atlas.countries)
+    P, C = len(products), len(countries)
+    output = atlas.production.transpose("product", "country").values.astype(float).copy()
+    observed = atlas.trade.transpose("product", "exporter", "importer").values.astype(float).copy()
+    cap = atlas.capacity.transpose("product", "country").values.astype(float)
+    capacity = np.where(cap > 0, cap, np.nan)
+    coef = np.zeros((P, P))
+    for r in atlas.recipes.itertuples(index=False):
+        if r.output in products and r.input in products:
+            coef[products.index(r.output), products.index(r.input)] = r.tonnes_per_tonne
+    notes: list[str] = []
+
+    for p in range(P):
+        np.fill_diagonal(observed[p], 0.0)
+        exports = observed[p].sum(axis=1)
+        short = exports > output[p] + 1e-9
+        for c in np.flatnonzero(short):
+            notes.append(
+                f"{products[p]} output of {countries[c]} raised from {output[p, c]:,.0f} t to its "
+                f"observed exports {exports[c]:,.0f} t (implied)"
+            )
+        output[p] = np.maximum(output[p], exports)
+
+    flows = np.zeros((P, C, C))
+    need_all = np.zeros((P, C))
+    # downstream products first, so that implied upstream output can still be added
+    for p in reversed(range(P)):
+        need = coef[:, p] @ output  # (C,)
+        need_all[p] = need
+        obs = observed[p]
+        exports, imports = obs.sum(axis=1), obs.sum(axis=0)
+        own_avail = output[p] - exports
+        own_use = np.minimum(own_avail, need)
+        rest = np.maximum(need - own_use - imports, 0.0)
+        surplus = own_avail - own_use
+        total_surplus, total_rest = surplus.sum(), rest.sum()
+        est = np.zeros((C, C))
+        if total_rest > 0 and total_surplus > 0:
+            served = min(total_rest, total_surplus)
+            est = np.outer(surplus / total_surplus, rest / total_rest) * served
+        missing = rest - est.sum(axis=0)
+        for c in np.flatnonzero(missing > 1e-6 * max(1.0, need.max())):
+            notes.append(
+                f"{products[p]}: {countries[c]} needs {missing[c]:,.0f} t more than the world's "
+                "recorded surplus; added to its own output (implied)"
+            )
+        missing = np.where(missing > 0, missing, 0.0)
+        output[p] += missing
+        f = obs + est
+        np.fill_diagonal(f, output[p] - f.sum(axis=1))
+        flows[p] = f
+    final = flows.sum(axis=1) - need_all
+    final = np.where(np.abs(final) < 1e-9 * max(1.0, float(np.abs(final).max())), 0.0, final)
+
+    comp: dict[tuple[str, str], dict[str, float]] = {}
+    for r in atlas.table("composition").itertuples(index=False):
+        comp.setdefault((r.product, r.country), {})[r.element] = float(r.mass_fraction)
+    sectors: dict[str, dict[str, float]] = {}
+    demand = atlas.table("demand")
+    for r in demand[demand["country"] == "WLD"].itertuples(index=False):
+        sectors.setdefault(r.product, {})[r.sector] = float(r.share)
+
+    return Network(
+        products=products,
+        countries=countries,
+        stages=[atlas.stage_of(p) for p in products],
+        bases=[atlas.basis_of(p) for p in products],
+        output=output,
+        capacity=capacity,
+        flows=flows,
+        coef=coef,
+        final_demand=np.maximum(final, 0.0),
+        downstream_need=need_all,
+        composition=comp,
+        sectors=sectors,
+        notes=notes,
+    )

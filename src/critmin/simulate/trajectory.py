@@ -1,0 +1,174 @@
+"""Simulation results: the Trajectory (an xarray Dataset) and its summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from critmin.atlas import Atlas
+from critmin.simulate.engine import ChunkResult
+from critmin.simulate.network import Network
+from critmin.simulate.scenario import Scenario, scenario_to_dict
+
+RECOVERY_TOLERANCE = 0.01  # shortfall below 1% of demand counts as recovered
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A run: ``data`` has dims ``draw x month x product x country`` (price: no country)."""
+
+    data: xr.Dataset
+    scenario: Scenario
+    seed: int
+    dataset_version: int | None
+    network_notes: list[str] = field(default_factory=list)
+    sectors: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def draws(self) -> int:
+        return int(self.data.sizes["draw"])
+
+    @property
+    def months(self) -> int:
+        return int(self.data.sizes["month"])
+
+    # -- summaries ----------------------------------------------------------------------------
+    def shortfall_by_country(self, product: str | None = None) -> pd.DataFrame:
+        """Total shortfall over the horizon per country and product: P10/P50/P90 across draws,
+        tonnes and % of demand, peak month (of the median path) and months to recovery."""
+        d = self.data
+        short = d["shortfall"].astype("float64")
+        demand = d["demand"].astype("float64")
+        total_short = short.sum("month")
+        total_demand = demand.sum("month")
+        median_path = short.median("draw")
+        median_demand = demand.median("draw")
+        rows = []
+        for p in d["product"].values:
+            if product and p != product:
+                continue
+            for c in d["country"].values:
+                ts = total_short.sel(product=p, country=c).values
+                if ts.max() <= 0:
+                    continue
+                td = float(total_demand.sel(product=p, country=c).median())
+                path = median_path.sel(product=p, country=c).values
+                dem = median_demand.sel(product=p, country=c).values
+                q10, q50, q90 = np.quantile(ts, [0.1, 0.5, 0.9])
+                rows.append({
+                    "product": str(p), "country": str(c),
+                    "shortfall_p10_t": q10, "shortfall_p50_t": q50, "shortfall_p90_t": q90,
+                    "share_of_demand_p50": q50 / td if td > 0 else float("nan"),
+                    "peak_month": int(np.argmax(path)) + 1 if path.max() > 0 else None,
+                    "peak_share_of_demand": float(np.max(np.divide(
+                        path, dem, out=np.zeros_like(path), where=dem > 0))),
+                    "months_to_recovery": _recovery(path, dem),
+                })  # fmt: skip
+        return pd.DataFrame(rows).sort_values("shortfall_p50_t", ascending=False,
+                                              ignore_index=True) if rows else pd.DataFrame(
+            columns=["product", "country", "shortfall_p10_t", "shortfall_p50_t",
+                     "shortfall_p90_t", "share_of_demand_p50", "peak_month",
+                     "peak_share_of_demand", "months_to_recovery"])  # fmt: skip
+
+    def shortfall_by_end_use(self) -> pd.DataFrame:
+        """Final-demand shortfall split over end uses with the world end-use shares."""
+        rows = []
+        final = self.data["final_shortfall"].astype("float64").sum("month")
+        for p, shares in self.sectors.items():
+            if p not in self.data["product"].values:
+                continue
+            per_country = final.sel(product=p)
+            for c in self.data["country"].values:
+                tot = per_country.sel(country=c).values
+                if tot.max() <= 0:
+                    continue
+                for sector, share in shares.items():
+                    q = np.quantile(tot * share, [0.1, 0.5, 0.9])
+                    rows.append({"product": p, "country": str(c), "end_use": sector,
+                                 "shortfall_p10_t": q[0], "shortfall_p50_t": q[1],
+                                 "shortfall_p90_t": q[2]})  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def shortfall_over_time(self, country: str | None = None) -> pd.DataFrame:
+        """Monthly shortfall per product (and country): P10/P50/P90 across draws, tonnes."""
+        short = self.data["shortfall"].astype("float64")
+        if country:
+            short = short.sel(country=country)
+        else:
+            short = short.sum("country")
+        q = short.quantile([0.1, 0.5, 0.9], dim="draw")
+        frame = q.to_dataframe(name="t").reset_index()
+        out = frame.pivot_table(index=[c for c in frame.columns if c not in {"quantile", "t"}],
+                                columns="quantile", values="t").reset_index()  # fmt: skip
+        out.columns = [c if not isinstance(c, float) else f"p{round(c * 100)}_t"
+                       for c in out.columns]  # fmt: skip
+        return out
+
+    def price_fan(self) -> pd.DataFrame:
+        """Monthly price index (baseline = 1) per product: P10/P50/P90 across draws."""
+        q = self.data["price"].astype("float64").quantile([0.1, 0.5, 0.9], dim="draw")
+        frame = q.to_dataframe(name="v").reset_index()
+        out = frame.pivot_table(index=["month", "product"], columns="quantile",
+                                values="v").reset_index()  # fmt: skip
+        out.columns = [c if not isinstance(c, float) else f"p{round(c * 100)}"
+                       for c in out.columns]  # fmt: skip
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """One JSON-able object with the headline numbers of the run."""
+        return {
+            "scenario": self.scenario.name,
+            "description": self.scenario.description,
+            "draws": self.draws,
+            "months": self.months,
+            "seed": self.seed,
+            "dataset_version": self.dataset_version,
+            "shortfall_by_country": self.shortfall_by_country(),
+            "shortfall_by_end_use": self.shortfall_by_end_use(),
+            "peak_price": self.price_fan()
+            .groupby("product")[["p10", "p50", "p90"]]
+            .max()
+            .reset_index(),
+        }
+
+
+def _recovery(path: np.ndarray, demand: np.ndarray) -> int | None:
+    """Months from the peak until shortfall stays under the tolerance; None if it never does."""
+    if path.max() <= 0:
+        return 0
+    share = np.divide(path, demand, out=np.zeros_like(path), where=demand > 0)
+    peak = int(np.argmax(path))
+    bad = np.flatnonzero(share > RECOVERY_TOLERANCE)
+    last_bad = int(bad.max()) if len(bad) else peak
+    if last_bad >= len(path) - 1:
+        return None
+    return last_bad + 1 - peak
+
+
+def assemble(
+    atlas: Atlas, network: Network, scenario: Scenario, seed: int, chunks: list[ChunkResult]
+) -> Trajectory:
+    """Join chunk results (in draw order) into a Trajectory."""
+    names = chunks[0].arrays.keys()
+    coords = {
+        "draw": np.arange(sum(c.price.shape[0] for c in chunks)),
+        "month": np.arange(1, scenario.months + 1),
+        "product": network.products,
+        "country": network.countries,
+    }
+    data = {
+        name: (("draw", "month", "product", "country"),
+               np.concatenate([c.arrays[name] for c in chunks]))
+        for name in names
+    }  # fmt: skip
+    data["price"] = (("draw", "month", "product"), np.concatenate([c.price for c in chunks]))
+    ds = xr.Dataset(data, coords=coords, attrs={
+        "scenario": scenario.name, "seed": seed, "dataset": atlas.name,
+        "dataset_version": -1 if atlas.version is None else atlas.version, "units": "t/month",
+        "scenario_json": str(scenario_to_dict(scenario)),
+    })  # fmt: skip
+    return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors)
