@@ -1,0 +1,534 @@
+"""A self-contained HTML assessment of an atlas: flows, concentration, dependence, risk, sources.
+
+One file, no network: plotly.js is embedded once (``include_plotlyjs=True`` on the first
+figure, ``False`` on the others), the CSS is inline, and every text taken from the data is
+escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from critmin import metrics
+from critmin.atlas import Atlas
+from critmin.countries import name_of
+from critmin.data.schema import ASSUMPTION, STAGES, TABLES
+from critmin.flows import END_USE_STAGE, UNKNOWN, end_use_flows, stage_flows
+
+ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
+CHINA = "CHN"
+CHINA_COLOUR = "#c0392b"
+PALETTE = (
+    "#2c7fb8", "#7fcdbb", "#41ab5d", "#fdae61", "#807dba", "#969696", "#d9a441", "#1d91c0",
+    "#9e9ac8", "#bdbdbd",
+)  # fmt: skip
+OTHER_COLOUR = "#dddddd"
+#: Link colours of the Sankey by kind of flow; estimated links are pale.
+LINK_COLOURS = {
+    "domestic": "rgba(44,127,184,0.55)",
+    "trade": "rgba(230,126,34,0.65)",
+    "estimated": "rgba(128,125,186,0.22)",
+    "unmatched": "rgba(120,120,120,0.18)",
+    "end_use": "rgba(65,171,93,0.40)",
+}
+KIND_WORDS = {
+    "domestic": "domestic (blue): a producer's use of its own output, assumed to come first",
+    "trade": "trade (orange): observed bilateral trade, capped at the importer's need",
+    "estimated": (
+        "estimated (pale violet): allocated pro rata from other countries' surplus, not observed"
+    ),
+    "unmatched": "unmatched (pale grey): need that no listed output covers",
+    "end_use": "end use (green): output split with the world end-use shares, an assumption",
+}
+STAGE_LABELS = {
+    "mining": "Mining",
+    "separation": "Separation",
+    "metal": "Metal",
+    "magnet": "Magnets",
+    END_USE_STAGE: "End use",
+}
+MAX_COUNTRIES = 8  # named countries in the share charts; the rest are "Other"
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 1150px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.25em; margin-top: 2em;
+     border-bottom: 1px solid #ddd; padding-bottom: .2em; } h3 { font-size: 1.05em; }
+.meta { color: #555; } .meta span { margin-right: 1.5em; }
+.howto { background: #f6f8fa; border-left: 4px solid #2c7fb8; padding: .6em 1em; }
+.caption { color: #444; font-size: .9em; margin-top: .3em; }
+table { border-collapse: collapse; font-size: .85em; margin: .5em 0 1.5em; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: .25em .6em; text-align: left;
+         vertical-align: top; }
+th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.empty { color: #777; font-style: italic; }
+"""
+
+
+# -- public -------------------------------------------------------------------------------------
+def write_assessment_html(
+    atlas: Atlas, path: str | Path, *, country: str | None = None, group: str = "framework"
+) -> Path:
+    """Write the assessment of ``atlas`` as one self-contained HTML file; returns its path.
+
+    Computes the flows (:func:`critmin.flows.stage_flows`, :func:`critmin.flows.end_use_flows`)
+    and the metrics (concentration, element concentration, import reliance, partner share,
+    EU-JRC supply risk, chokepoints) itself. ``country`` (ISO3) narrows the import-reliance and
+    partner-share tables and adds the country to the supply-risk entities; ``group`` is the
+    partner group (a KeyError names the known ones).
+    """
+    text = assessment_html(atlas, country=country, group=group)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "framework") -> str:
+    """The HTML text that :func:`write_assessment_html` writes."""
+    members = atlas.group(group)  # fails early on an unknown group
+    figures = _Figures()
+    parts = [_header(atlas, country, group, members)]
+
+    flows = stage_flows(atlas)
+    ends = end_use_flows(atlas)
+    parts.append("<h2>Flows from mining to magnets</h2>")
+    if flows.empty:
+        parts.append('<p class="empty">No recipe data: flows between stages cannot be drawn.</p>')
+    else:
+        parts.append(figures.add(sankey_figure(flows, ends), height=620))
+        parts.append(_sankey_caption(flows, ends))
+
+    conc = metrics.concentration(atlas)
+    parts.append("<h2>Concentration of supply</h2>")
+    if conc.empty:
+        parts.append('<p class="empty">No production data.</p>')
+    else:
+        parts.append(
+            figures.add(
+                share_figure(conc, "Country shares of output by stage", _product_label(atlas)),
+                height=140 + 60 * len(conc),
+            )
+        )
+        parts.append(
+            '<p class="caption">Share of each country in the output listed for the product '
+            "and year (China in red); right: HHI (0..1) and share of the three largest.</p>"
+        )
+    elements = _element_concentration(atlas)
+    if not elements.empty:
+        parts.append(
+            figures.add(
+                share_figure(elements, "Element supply (Nd, Pr, Dy, Tb)", _element_label(atlas)),
+                height=140 + 60 * len(elements),
+            )
+        )
+        parts.append(
+            '<p class="caption">Element content of each product by country, from the '
+            "composition table (countries without their own row use the world composition)."
+            "</p>"
+        )
+
+    parts.append("<h2>Tables</h2>")
+    parts.append("<h3>Concentration</h3>")
+    parts.append(_table(pd.concat([conc, elements], ignore_index=True), CONCENTRATION_COLUMNS))
+    reliance = metrics.import_reliance(atlas, country)
+    who = html.escape(name_of(country)) if country else "countries with trade data"
+    parts.append(f"<h3>Net import reliance: {who}</h3>")
+    parts.append(_table(reliance, RELIANCE_COLUMNS))
+    targets = [country] if country else list(members)
+    share = pd.concat([metrics.partner_share(atlas, c, group) for c in targets], ignore_index=True)
+    parts.append(
+        f"<h3>Partner share: supply from group {html.escape(group)} "
+        f"({html.escape(', '.join(members))})</h3>"
+    )
+    parts.append(_table(share, PARTNER_COLUMNS))
+    entities = list(dict.fromkeys([group, *members, *([country] if country else [])]))
+    if "eu27" in atlas.groups:
+        entities.append("eu27")
+    risk = metrics.supply_risk(atlas, list(dict.fromkeys(entities)))
+    parts.append("<h3>EU-JRC supply risk</h3>")
+    parts.append(
+        '<p class="caption">SR = [HHI<sub>WGI,t</sub>(global) &times; IR/2 + '
+        "HHI<sub>WGI,t</sub>(sourcing) &times; (1 &minus; IR/2)] &times; (1 &minus; EoL-RIR) "
+        "&times; SI; critical when SR &ge; 1 (Blengini et al. 2017).</p>"
+    )
+    parts.append(_table(risk, RISK_COLUMNS))
+    parts.append("<h3>Chokepoints</h3>")
+    parts.append(_table(metrics.chokepoints(atlas), CHOKEPOINT_COLUMNS))
+
+    parts.append("<h2>Sources</h2>")
+    parts.append(_table(sources_table(atlas), SOURCE_COLUMNS))
+    title = html.escape(f"critmin assessment: {atlas.name}")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(parts)
+        + "\n</body>\n</html>\n"
+    )
+
+
+# -- figures ------------------------------------------------------------------------------------
+class _Figures:
+    """Turns figures into HTML, embedding plotly.js with the first one only."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, fig: go.Figure, height: int) -> str:
+        fig.update_layout(height=height)
+        self.count += 1
+        return fig.to_html(
+            full_html=False,
+            include_plotlyjs=self.count == 1,
+            config={"displaylogo": False, "responsive": True},
+        )
+
+
+def _node_label(stage: str, who: str) -> str:
+    stage_label = STAGE_LABELS.get(stage, stage.capitalize())
+    if stage == END_USE_STAGE:
+        name = who.replace("_", " ")
+    elif who == UNKNOWN:
+        name = "unknown source"
+    else:
+        name = name_of(who)
+    return html.escape(f"{stage_label} · {name}")
+
+
+def sankey_figure(flows: pd.DataFrame, end_uses: pd.DataFrame | None = None) -> go.Figure:
+    """Sankey of stage flows by country in t REO equivalent, coloured by kind of flow."""
+    frame = flows if end_uses is None or end_uses.empty else pd.concat([flows, end_uses])
+    frame = frame[frame["reo_t"].notna() & (frame["reo_t"] > 0)]
+    order = {s: i for i, s in enumerate([*STAGES, END_USE_STAGE])}
+    src = list(zip(frame["from_stage"], frame["from_country"], strict=True))
+    dst = list(
+        zip(
+            frame["to_stage"],
+            [p if s == END_USE_STAGE else c for s, c, p in
+             zip(frame["to_stage"], frame["to_country"], frame["to_product"], strict=True)],
+            strict=True,
+        )
+    )  # fmt: skip
+    size: dict[tuple[str, str], float] = {}
+    for key, v in zip([*src, *dst], [*frame["reo_t"], *frame["reo_t"]], strict=True):
+        size[key] = size.get(key, 0.0) + float(v)
+    nodes = sorted(size, key=lambda k: (order.get(k[0], 99), -size[k], k[1]))
+    index = {k: i for i, k in enumerate(nodes)}
+    colours = [
+        CHINA_COLOUR if who == CHINA
+        else "#aaaaaa" if who == UNKNOWN
+        else "#41ab5d" if stage == END_USE_STAGE
+        else "#4a6378"
+        for stage, who in nodes
+    ]  # fmt: skip
+    hover = [
+        html.escape(
+            f"{_fmt_t(q)} t {b} · {_fmt_t(r)} t REO eq. · {k.replace('_', ' ')} "
+            f"({fp} → {tp})"
+        )
+        for q, b, r, k, fp, tp in zip(
+            frame["quantity_t"], frame["basis"], frame["reo_t"], frame["kind"],
+            frame["from_product"], frame["to_product"], strict=True,
+        )
+    ]  # fmt: skip
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",.0f",
+            valuesuffix=" t REO eq.",
+            node={
+                "label": [_node_label(s, w) for s, w in nodes],
+                "color": colours,
+                "pad": 12,
+                "thickness": 14,
+            },
+            link={
+                "source": [index[k] for k in src],
+                "target": [index[k] for k in dst],
+                "value": [float(v) for v in frame["reo_t"]],
+                "color": [LINK_COLOURS.get(k, "rgba(0,0,0,0.2)") for k in frame["kind"]],
+                "customdata": hover,
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}"
+                "<extra></extra>",
+            },
+        )
+    )
+    fig.update_layout(
+        title="Flows by stage and country (t REO equivalent)",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        font={"size": 11},
+    )
+    return fig
+
+
+def _sankey_caption(flows: pd.DataFrame, ends: pd.DataFrame) -> str:
+    kinds = [k for k in LINK_COLOURS if k in set(flows["kind"]) | set(ends["kind"])]
+    legend = "; ".join(html.escape(KIND_WORDS[k]) for k in kinds)
+    est = flows[flows["kind"].isin(["estimated", "unmatched"])].sort_values(
+        "reo_t", ascending=False
+    )
+    if est.empty:
+        which = "No link is estimated: every need is met by domestic output or observed trade."
+    else:
+        items = [
+            html.escape(
+                f"{_who(r.from_country)} → {name_of(r.to_country)} "
+                f"({r.from_product}, {_fmt_t(r.quantity_t)} t {r.basis})"
+            )
+            for r in est.head(15).itertuples(index=False)
+        ]
+        more = f" and {len(est) - 15} more" if len(est) > 15 else ""
+        share = est["reo_t"].sum() / flows["reo_t"].sum() if flows["reo_t"].sum() > 0 else 0.0
+        which = (
+            f"Estimated links ({len(est)}, {share:.0%} of the flow in t REO eq.), not observed: "
+            + "; ".join(items)
+            + html.escape(more)
+            + "."
+        )
+    return (
+        '<p class="caption">Values in tonnes of REO equivalent (recipe coefficients convert '
+        "metal and magnet tonnes); hover a link for the tonnes in its own basis. "
+        f'Link colours: {legend}.</p>\n<p class="caption">{which}</p>'
+    )
+
+
+def _who(country: str) -> str:
+    return "unknown source" if country == UNKNOWN else name_of(country)
+
+
+def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], str]) -> go.Figure:
+    """Stacked horizontal bars of country shares (China in red) with HHI and top-3 annotated."""
+    labels = [html.escape(label(r)) for _, r in frame.iterrows()]
+    best: dict[str, float] = {}
+    for shares in frame["shares"]:
+        for c, s in shares.items():
+            best[c] = max(best.get(c, 0.0), s)
+    named = sorted(best, key=lambda c: (c != CHINA, -best[c], c))[:MAX_COUNTRIES]
+    fig = go.Figure()
+    colours = iter(PALETTE)
+    for c in named:
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=[100 * s.get(c, 0.0) for s in frame["shares"]],
+                name=html.escape(name_of(c)),
+                orientation="h",
+                marker_color=CHINA_COLOUR if c == CHINA else next(colours, "#999999"),
+                hovertemplate="%{y}: %{x:.1f}%<extra>" + html.escape(name_of(c)) + "</extra>",
+            )
+        )
+    rest = [100 * (1 - sum(s.get(c, 0.0) for c in named)) for s in frame["shares"]]
+    if any(v > 1e-6 for v in rest):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=rest,
+                name="Other",
+                orientation="h",
+                marker_color=OTHER_COLOUR,
+                hovertemplate="%{y}: %{x:.1f}%<extra>Other</extra>",
+            )
+        )
+    for y, h, top3 in zip(labels, frame["hhi"], frame["top3_share"], strict=True):
+        fig.add_annotation(
+            x=101, y=y, xanchor="left", showarrow=False, font={"size": 11},
+            text=f"HHI {h:.2f} · top-3 {top3:.0%}",
+        )  # fmt: skip
+    fig.update_layout(
+        title=title,
+        barmode="stack",
+        xaxis={"title": "share of output (%)", "range": [0, 128], "tickvals": [0, 25, 50, 75, 100]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def _product_label(atlas: Atlas) -> Callable[[pd.Series], str]:
+    def label(r: pd.Series) -> str:
+        name = atlas.products["name"].get(r["product"], r["product"])
+        return f"{STAGE_LABELS.get(r['stage'], r['stage'])}: {name}"
+
+    return label
+
+
+def _element_label(atlas: Atlas) -> Callable[[pd.Series], str]:
+    def label(r: pd.Series) -> str:
+        product = str(r["product"]).split(":")[0]
+        return f"{r['element']} in {atlas.products['name'].get(product, product)}"
+
+    return label
+
+
+def _element_concentration(atlas: Atlas) -> pd.DataFrame:
+    """Element concentration of Nd, Pr, Dy, Tb: country-specific compositions if any, else all."""
+    out = metrics.element_concentration(atlas, ELEMENTS)
+    if out.empty and not atlas.table("composition").empty:
+        out = metrics.element_concentration(atlas, ELEMENTS, informative_only=False)
+    return out
+
+
+# -- tables -------------------------------------------------------------------------------------
+def sources_table(atlas: Atlas) -> pd.DataFrame:
+    """Sources with the number of figures (rows of any table with a ``source``) each backs."""
+    counts: dict[str, int] = {}
+    for name, spec in TABLES.items():
+        if "source" in spec.columns:
+            for s, n in atlas.table(name)["source"].value_counts().items():
+                counts[str(s)] = counts.get(str(s), 0) + int(n)
+    src = atlas.table("sources")
+    src["figures"] = src["id"].map(lambda i: counts.get(str(i), 0))
+    if counts.get(ASSUMPTION):
+        src = pd.concat(
+            [
+                src,
+                pd.DataFrame(
+                    [{"id": ASSUMPTION, "publication": "stated assumption (reasoning in the "
+                      "row's note)", "figures": counts[ASSUMPTION]}]
+                ),
+            ],
+            ignore_index=True,
+        )  # fmt: skip
+    return src
+
+
+def _fmt_t(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    x = float(v)  # type: ignore[arg-type]
+    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.3g}"
+
+
+def _fmt_pct(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{float(v):.1%}"  # type: ignore[arg-type]
+
+
+def _fmt_num(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{float(v):.3f}"  # type: ignore[arg-type]
+
+
+def _fmt_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {s:.0%}" for k, s in list(v.items())[:5]) + (
+            ", …" if len(v) > 5 else ""
+        )
+    if isinstance(v, list | tuple):
+        return "; ".join(map(str, v)) if v else "—"
+    if pd.isna(v) if not isinstance(v, str) else False:
+        return "—"
+    return str(v)
+
+
+def _fmt_int(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return "—"
+    return str(int(v))  # type: ignore[call-overload]
+
+
+_NUMERIC = {_fmt_t, _fmt_pct, _fmt_num, _fmt_int}
+Column = tuple[str, str, Callable[[object], str]]
+
+CONCENTRATION_COLUMNS: Sequence[Column] = (
+    ("product", "product", _fmt_text), ("stage", "stage", _fmt_text),
+    ("basis", "basis", _fmt_text), ("year", "year", _fmt_int),
+    ("total_t", "output (t)", _fmt_t), ("countries", "countries", _fmt_int),
+    ("hhi", "HHI", _fmt_num), ("level", "level", _fmt_text),
+    ("top1_country", "top country", _fmt_text), ("top1_share", "top share", _fmt_pct),
+    ("top3_share", "top-3 share", _fmt_pct), ("shares", "shares", _fmt_text),
+    ("sources", "sources", _fmt_text),
+)  # fmt: skip
+RELIANCE_COLUMNS: Sequence[Column] = (
+    ("country", "country", _fmt_text), ("product", "product", _fmt_text),
+    ("stage", "stage", _fmt_text), ("year", "year", _fmt_int),
+    ("production_t", "output (t)", _fmt_t), ("imports_t", "imports (t)", _fmt_t),
+    ("exports_t", "exports (t)", _fmt_t),
+    ("apparent_consumption_t", "apparent consumption (t)", _fmt_t),
+    ("reliance", "net import reliance", _fmt_pct), ("net_exporter", "net exporter", _fmt_text),
+)  # fmt: skip
+PARTNER_COLUMNS: Sequence[Column] = (
+    ("country", "country", _fmt_text), ("product", "product", _fmt_text),
+    ("year", "year", _fmt_int), ("supply_t", "supply (t)", _fmt_t),
+    ("own_output_t", "own output (t)", _fmt_t), ("imports_t", "imports (t)", _fmt_t),
+    ("group_share", "from group", _fmt_pct), ("others_share", "from others", _fmt_pct),
+    ("group_share_of_imports", "group share of imports", _fmt_pct),
+    ("top_supplier", "top supplier", _fmt_text),
+    ("top_supplier_share_of_imports", "its share of imports", _fmt_pct),
+)  # fmt: skip
+RISK_COLUMNS: Sequence[Column] = (
+    ("entity", "entity", _fmt_text), ("product", "product", _fmt_text),
+    ("stage", "stage", _fmt_text), ("year", "year", _fmt_int),
+    ("hhi_wgi_global", "HHI·WGI·t global", _fmt_num),
+    ("hhi_wgi_sourcing", "HHI·WGI·t sourcing", _fmt_num),
+    ("import_reliance", "IR", _fmt_pct), ("eol_rir", "EoL-RIR", _fmt_pct),
+    ("substitution_index", "SI", _fmt_num), ("supply_risk", "SR", _fmt_num),
+    ("critical", "critical (SR ≥ 1)", _fmt_text), ("notes", "notes", _fmt_text),
+)  # fmt: skip
+CHOKEPOINT_COLUMNS: Sequence[Column] = (
+    ("product", "product", _fmt_text), ("stage", "stage", _fmt_text),
+    ("year", "year", _fmt_int), ("country", "country", _fmt_text),
+    ("share", "share", _fmt_pct), ("hhi", "HHI", _fmt_num),
+    ("threshold", "threshold", _fmt_pct),
+)  # fmt: skip
+SOURCE_COLUMNS: Sequence[Column] = (
+    ("id", "id", _fmt_text), ("publication", "publication", _fmt_text),
+    ("publisher", "publisher", _fmt_text), ("year", "year", _fmt_int),
+    ("table", "table", _fmt_text), ("url", "url", _fmt_text),
+    ("figures", "figures backed", _fmt_int),
+)  # fmt: skip
+
+
+def _table(frame: pd.DataFrame, columns: Iterable[Column]) -> str:
+    """An escaped HTML table of the listed columns that the frame has."""
+    cols = [c for c in columns if c[0] in frame.columns]
+    if frame.empty or not cols:
+        return '<p class="empty">Nothing to show.</p>'
+    head = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in cols)
+    rows = []
+    for _, r in frame.iterrows():
+        cells = []
+        for col, _, fmt in cols:
+            cls = ' class="num"' if fmt in _NUMERIC else ""
+            cells.append(f"<td{cls}>{html.escape(fmt(r[col]))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + ("\n</tbody>\n</table>")
+    )
+
+
+def _header(atlas: Atlas, country: str | None, group: str, members: Sequence[str]) -> str:
+    s = atlas.summary()
+    version = "not stored" if s["version"] is None else str(s["version"])
+    e = html.escape
+    focus = f"country: {e(name_of(country))} ({e(country)}) · " if country else ""
+    return (
+        f"<h1>Rare-earth supply-chain assessment: {e(str(s['name']))}</h1>\n"
+        f'<p class="meta"><span>dataset <b>{e(str(s["name"]))}</b></span>'
+        f"<span>version {e(version)}</span><span>year {e(str(s['year']))}</span>"
+        f"<span>{e(str(s['figures']))} figures</span><span>{e(str(s['sources']))} sources</span>"
+        f"<span>{e(str(s['products']))} products</span>"
+        f"<span>{e(str(s['countries']))} countries</span></p>\n"
+        + (f'<p class="meta">{e(str(s["description"]))}</p>\n' if s.get("description") else "")
+        + f'<p class="meta">{focus}partner group: {e(group)} ({e(", ".join(members))})</p>\n'
+        '<p class="howto"><b>How to read:</b> the Sankey follows material from mine to magnet '
+        "in tonnes of REO equivalent; solid links are domestic use or observed trade, pale "
+        "links are estimates. Shares are of the output listed for each product and year; HHI "
+        "above 0.25 is highly concentrated. Supply risk follows EU-JRC: 1 or more is critical. "
+        "Every figure traces to a source below.</p>"
+    )
