@@ -102,8 +102,18 @@ class Atlas:
         return self._latest(name).reset_index(drop=True)
 
     # -- labelled arrays --------------------------------------------------------------------
-    def _by_country(self, name: str, value: str) -> xr.DataArray:
-        rows = self._latest(name)
+    def _nearest(self, name: str) -> pd.DataFrame:
+        """Per (product, country), the row whose year is nearest the atlas year (later wins
+        a tie): capacities are often reported for the year after the production figures."""
+        frame = self.dataset[name]
+        if frame.empty:
+            return frame
+        frame = frame.assign(_d=(frame["year"] - self.year).abs(), _later=frame["year"] > self.year)
+        frame = frame.sort_values(["_d", "_later"], ascending=[True, False])
+        return frame.drop_duplicates(["product", "country"]).drop(columns=["_d", "_later"])
+
+    def _by_country(self, name: str, value: str, nearest: bool = False) -> xr.DataArray:
+        rows = self._nearest(name) if nearest else self._latest(name)
         products = list(self.products.index)
         grid = pd.DataFrame(0.0, index=pd.Index(products, name="product"), columns=self.countries)
         years = rows.groupby("product")["year"].max().reindex(products)
@@ -131,8 +141,9 @@ class Atlas:
 
     @cached_property
     def capacity(self) -> xr.DataArray:
-        """Nameplate capacity in tonnes a year, ``product x country`` (0 where unknown)."""
-        return self._by_country("capacity", "capacity_t")
+        """Nameplate capacity in tonnes a year, ``product x country`` (0 where unknown); each
+        country's figure from the year nearest the atlas year."""
+        return self._by_country("capacity", "capacity_t", nearest=True)
 
     @cached_property
     def reserves(self) -> xr.DataArray:

@@ -242,6 +242,9 @@ def data_versions(fmt: FormatOpt = "table") -> None:
     print_sections(console, {"versions": versions}, fmt, None, {"versions": cols})
 
 
-def run() -> None:  # pragma: no cover - console entry point
-    app()
-    sys.exit(0)
+def _register() -> None:
+    """Import the command modules that add themselves to ``app``."""
+    from critmin.cli import simulate  # noqa: F401
+
+
+_register()

@@ -6,13 +6,16 @@ Each month, products are taken upstream first. For product ``p`` and every draw 
    capacity, baseline + pull)``, ``pull`` being last month's re-sourcing and restocking
    orders it could not serve. Output is then capped by the inputs its recipe received.
 2. *Contracts*: output is shipped along the baseline pattern (pro rata when output is below
-   baseline); restrictions block their share of each route, and the blocked output stays
-   with the exporter as spot supply, together with output above baseline.
+   baseline); restrictions block their share of each route. Blocked output is *withheld* by
+   the exporter (its own stock, recorded as ``withheld``): it is neither sold elsewhere nor
+   used at home, so a tighter restriction can never help anyone. Output above baseline
+   (from spare capacity) is spot supply.
 3. *Needs*: downstream producers' plans times their recipe, plus final demand times surges.
-4. *Re-sourcing* (after its lag): each importer's gap is asked of exporters pro rata to
-   their spot supply plus spare capacity on allowed routes only; exporters serve what they
-   have (pro rata when oversubscribed); the rest becomes pull. Restocking is a second,
-   lower-priority round for inventories below target.
+4. *Re-sourcing* (after its lag), on unrestricted routes only: each importer's gap is
+   first served from exporters' spot supply, pro rata to it (pro rata again when an exporter
+   is oversubscribed); what is left is ordered from exporters with spare capacity, pro rata to
+   their headroom, and becomes their pull. Restocking is a second, lower-priority round for
+   inventories below target.
 5. What is still missing is met from commercial inventory, then strategic stockpiles
    (at most their release rate), then substitution of final demand (after its lag, up to its
    ceiling); the rest is shortfall, rationed pro rata between downstream use and final demand.
@@ -31,7 +34,7 @@ from critmin.simulate.plan import Draws, allowed_share
 
 VARIABLES = (
     "production", "imports", "exports", "demand", "consumption", "shortfall",
-    "final_shortfall", "substitution", "inventory", "stockpile",
+    "final_shortfall", "substitution", "inventory", "stockpile", "withheld",
 )  # fmt: skip
 SUMMARY_VARIABLES = ("demand", "shortfall", "final_shortfall")
 _EPS = 1e-9
@@ -75,6 +78,7 @@ def run_chunk(
     inv_target = draws.inventory_months[:, None, None] * use0[None]
     inv = inv_target.copy()
     stock = draws.stockpile.copy()
+    held = np.zeros((D, P, C))
     pull = np.zeros((D, P, C))
     price = np.ones((D, P))
 
@@ -104,7 +108,8 @@ def run_chunk(
             else:
                 shipped = contracts * allowed
                 freed = (contracts - shipped).sum(axis=2)
-            pool = freed + extra  # (D, C)
+            held[:, p] += freed
+            pool = extra  # (D, C)
             received = shipped.sum(axis=1)
             need_down = need_down_all[:, p]
             need_final = FD0[p][None] * draws.surge[t, :, p]
@@ -117,26 +122,26 @@ def run_chunk(
             deliveries_in = received - np.diagonal(shipped, axis1=1, axis2=2)
             refill_in = np.zeros((D, C))
             if resourcing:
+                # spot supply never goes through a route that any restriction touches
+                route = (allowed >= 1.0) if allowed is not None else None
                 headroom = np.maximum(k_eff[:, p] - y, 0.0)
-                weight = (pool + headroom)[:, :, None]
-                weight = weight * allowed if allowed is not None else np.broadcast_to(
-                    weight, (D, C, C))  # fmt: skip
-                share = _safe_div(weight, weight.sum(axis=1, keepdims=True))
-                served, asked, pool = _serve(gap, share, pool)
+                to_pool = _shares(pool, route, D, C)
+                to_headroom = _shares(headroom, route, D, C)
+                served, pool = _serve(gap, to_pool, pool)
                 spot_in = served.sum(axis=1)
+                new_pull = served.sum(axis=2) + _orders(gap - spot_in, to_headroom)
                 got = received + spot_in
                 inv_after = inv[:, p] + np.maximum(got - need, 0.0)
                 low = np.maximum(inv_target[:, p] - inv_after, 0.0)
                 refill = np.where(need - got > _EPS, 0.0, low / refill_months)
                 if refill.any():
-                    r_served, r_asked, pool = _serve(refill, share, pool)
-                    served = served + r_served
-                    asked = asked + r_asked
+                    r_served, pool = _serve(refill, to_pool, pool)
                     refill_in = r_served.sum(axis=1)
+                    new_pull += r_served.sum(axis=2) + _orders(refill - refill_in, to_headroom)
+                    served = served + r_served
                 diag = np.diagonal(served, axis1=1, axis2=2)
                 deliveries_out += served.sum(axis=2) - diag
                 deliveries_in += served.sum(axis=1) - diag
-                new_pull = np.maximum(asked.sum(axis=2) - freed, 0.0)
             got = received + spot_in
             excess = np.maximum(got - need, 0.0)
             rest = np.maximum(need - got, 0.0)
@@ -163,7 +168,7 @@ def run_chunk(
                 "production": y, "imports": deliveries_in, "exports": deliveries_out,
                 "demand": need, "consumption": consumption, "shortfall": rest - sub,
                 "final_shortfall": final_raw - sub, "substitution": sub,
-                "inventory": inv[:, p], "stockpile": stock[:, p],
+                "inventory": inv[:, p], "stockpile": stock[:, p], "withheld": held[:, p],
             }  # fmt: skip
             for v in variables:
                 rec[v][:, t, p] = values[v]
@@ -172,16 +177,28 @@ def run_chunk(
     return ChunkResult(rec, rec_price)
 
 
+def _shares(supply: np.ndarray, route: np.ndarray | None, D: int, C: int) -> np.ndarray:
+    """``(D, exporter, importer)``: how an importer's request splits over exporters, pro rata
+    to ``supply (D, exporter)`` on open routes."""
+    weight = supply[:, :, None] if route is None else supply[:, :, None] * route
+    weight = np.broadcast_to(weight, (D, C, C))
+    return _safe_div(weight, weight.sum(axis=1, keepdims=True))
+
+
 def _serve(
     request_total: np.ndarray, share: np.ndarray, pool: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Requests ``(D, importer)`` split over exporters by ``share (D, exporter, importer)``,
-    served from ``pool (D, exporter)`` pro rata when oversubscribed.
-
-    Returns served and asked ``(D, exporter, importer)`` and the pool left.
-    """
+) -> tuple[np.ndarray, np.ndarray]:
+    """Requests ``(D, importer)`` split by ``share`` and served from ``pool (D, exporter)``,
+    pro rata when an exporter is oversubscribed. Returns served ``(D, exporter, importer)``
+    and the pool left."""
     request = share * request_total[:, None, :]
     asked = request.sum(axis=2)
     scale = np.minimum(1.0, _safe_div(pool, asked) + (asked <= _EPS))
     served = request * scale[:, :, None]
-    return served, request, np.maximum(pool - served.sum(axis=2), 0.0)
+    return served, np.maximum(pool - served.sum(axis=2), 0.0)
+
+
+def _orders(unmet: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Unmet requests ``(D, importer)`` placed as orders on exporters with spare capacity:
+    next month's pull ``(D, exporter)``."""
+    return (share * np.maximum(unmet, 0.0)[:, None, :]).sum(axis=2)

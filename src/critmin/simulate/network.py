@@ -26,7 +26,7 @@ from critmin.atlas import Atlas
 
 @dataclass(frozen=True)
 class Network:
-    """Baseline arrays in tonnes a year, ``product x country`` and ``product x country x country``."""
+    """Baseline arrays in tonnes a year: ``product x country``, ``product x country x country``."""
 
     products: list[str]
     countries: list[str]

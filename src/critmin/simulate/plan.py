@@ -75,6 +75,7 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
                 mask[countries[c]] = 0.0
         mask[countries[r.exporter]] = 0.0
         chosen = r.products or network.products
+        end = T if r.duration is None else min(T, r.start - 1 + r.duration)
         for name in chosen:
             p = products[name]
             if r.elements:
@@ -84,10 +85,17 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
                 affected = containing if network.stages[p] == "magnet" else np.full(n, frac)
             else:
                 affected = np.ones(n)
-            end = T if r.duration is None else min(T, r.start - 1 + r.duration)
-            restrictions.append(RestrictionArrays(
-                p, countries[r.exporter], mask, affected, share, approval, delay, r.start - 1, end,
-            ))  # fmt: skip
+            exporters = [(countries[r.exporter], 1.0)]
+            if r.extraterritorial:
+                origin = input_share_from(network, p, countries[r.exporter])
+                exporters += [(c, float(origin[c])) for c in np.flatnonzero(origin > 0)
+                              if c != countries[r.exporter]]  # fmt: skip
+            for e, weight in exporters:
+                m = mask.copy()
+                m[e] = 0.0
+                restrictions.append(RestrictionArrays(
+                    p, e, m, affected * weight, share, approval, delay, r.start - 1, end,
+                ))  # fmt: skip
 
     outage = np.zeros((T, n, P, C))
     for o in scenario.outages:
@@ -139,6 +147,19 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
         restrictions=restrictions, outage=outage, surge=surge, stockpile=stock,
         release_cap=release, substitution=substitution, resourcing_from=resourcing_from,
     )  # fmt: skip
+
+
+def input_share_from(network: Network, product: int, origin: int) -> np.ndarray:
+    """Share of each country's inputs for ``product`` that come from ``origin`` (baseline),
+    through every upstream stage (the largest share along the recipe chain)."""
+    C = len(network.countries)
+    share = np.zeros(C)
+    for q in np.flatnonzero(network.coef[product]):
+        received = network.flows[q].sum(axis=0)
+        direct = np.divide(network.flows[q][origin], received, out=np.zeros(C),
+                           where=received > 0)  # fmt: skip
+        share = np.maximum(share, np.maximum(direct, input_share_from(network, q, origin)))
+    return share
 
 
 def allowed_share(

@@ -32,6 +32,7 @@ class RunSpec:
     scenario: Scenario
     seed: int
     variables: tuple[str, ...]
+    precision: str = "float32"
 
 
 def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
@@ -43,6 +44,7 @@ def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
         spec.network, draws, spec.scenario.months,
         price_cap=par.price_cap, price_adjustment=par.price_adjustment,
         refill_months=par.refill_months, variables=spec.variables,
+        dtype=np.float64 if spec.precision == "float64" else np.float32,
     )  # fmt: skip
 
 
@@ -59,8 +61,7 @@ def prepare(
     if months is not None:
         sc = sc.with_horizon(months)
     network = build_network(atlas)
-    elements = {e for comp in network.composition.values() for e in comp}
-    sc = check_against(sc, network.products, set(network.countries), elements, sc.name)
+    sc = check_against(sc, network.products, set(network.countries), sc.name)
     return network, sc
 
 
@@ -74,13 +75,15 @@ def simulate(
     workers: int | None = None,
     scheduler: str | None = None,
     record: str = "full",
+    precision: str = "float32",
     progress: Progress | None = None,
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
     ``workers`` > 1 starts a Dask LocalCluster with that many worker processes;
     ``scheduler`` uses an existing Dask scheduler instead. ``record="summary"`` keeps only
-    demand, shortfall and price (for very large runs).
+    demand, shortfall and price (for very large runs). Results are stored as float32 unless
+    ``precision="float64"`` (the engine always computes in float64).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -88,7 +91,9 @@ def simulate(
         raise ValueError("record is 'full' or 'summary'")
     network, sc = prepare(atlas, scenario, months)
     variables = VARIABLES if record == "full" else SUMMARY_VARIABLES
-    spec = RunSpec(network, sc, seed, variables)
+    if precision not in {"float32", "float64"}:
+        raise ValueError("precision is 'float32' or 'float64'")
+    spec = RunSpec(network, sc, seed, variables, precision)
     sizes = chunk_sizes(draws)
     if scheduler or (workers and workers > 1):
         results = _run_dask(spec, sizes, workers, scheduler, progress)

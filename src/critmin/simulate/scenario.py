@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from critmin.countries import UnknownCountryError, to_iso3
+from critmin.data.schema import ELEMENTS
 from critmin.errors import DataError, Issue
 
 
@@ -159,7 +160,14 @@ class Window(Part):
 
 
 class Restriction(Window):
-    """An exporter blocks a share of some products (or elements) to some importers."""
+    """An exporter blocks a share of some products (or elements) to some importers.
+
+    With ``elements``, a separated or metal product is covered by the elements' mass share
+    in it; a magnet by ``containing_share`` (the share of magnets that contain any of them).
+    ``extraterritorial`` also covers other countries' exports of the listed products in
+    proportion to the share of their inputs that comes from the exporter (like a foreign
+    direct product rule).
+    """
 
     exporter: str
     products: list[str] | None = None
@@ -168,6 +176,7 @@ class Restriction(Window):
     all_but: list[str] = Field(default_factory=list)
     share: Uncertain = 1.0
     containing_share: Uncertain = 1.0
+    extraterritorial: bool = False
     licence: Licence = Field(default_factory=Licence)
     fractions = frozenset({"share", "containing_share"})
 
@@ -349,7 +358,7 @@ def load_scenario(spec: str | Path) -> Scenario:
 
 
 def check_against(scenario: Scenario, products: list[str], countries: set[str],
-                  elements: set[str], origin: str = "scenario") -> Scenario:  # fmt: skip
+                  origin: str = "scenario") -> Scenario:  # fmt: skip
     """Countries to ISO3; products, elements and months checked against the atlas."""
     issues: list[Issue] = []
 
@@ -362,8 +371,8 @@ def check_against(scenario: Scenario, products: list[str], countries: set[str],
 
     def product(value: str, path: str) -> None:
         if value not in products:
-            issues.append(Issue(origin, None, path,
-                                f"unknown product {value!r}; known: {', '.join(products)}"))  # fmt: skip
+            known = ", ".join(products)
+            issues.append(Issue(origin, None, path, f"unknown product {value!r}; known: {known}"))
 
     def window(w: Window, path: str) -> None:
         if w.start > scenario.months:
@@ -379,10 +388,10 @@ def check_against(scenario: Scenario, products: list[str], countries: set[str],
         for j, prod in enumerate(r.products or []):
             product(prod, f"{p}.products[{j}]")
         for j, el in enumerate(r.elements or []):
-            if el not in elements:
+            if el not in ELEMENTS:
                 issues.append(Issue(origin, None, f"{p}.elements[{j}]",
-                                    f"unknown element {el!r}; the dataset knows "
-                                    f"{', '.join(sorted(elements))}"))  # fmt: skip
+                                    f"unknown element {el!r}; use symbols such as "
+                                    "Nd, Pr, Dy, Tb"))  # fmt: skip
         imp = r.importers if r.importers == "all" else [
             country(c, f"{p}.importers[{j}]") for j, c in enumerate(r.importers)]  # fmt: skip
         restrictions.append(r.model_copy(update={

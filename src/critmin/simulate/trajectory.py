@@ -96,10 +96,7 @@ class Trajectory:
     def shortfall_over_time(self, country: str | None = None) -> pd.DataFrame:
         """Monthly shortfall per product (and country): P10/P50/P90 across draws, tonnes."""
         short = self.data["shortfall"].astype("float64")
-        if country:
-            short = short.sel(country=country)
-        else:
-            short = short.sum("country")
+        short = short.sel(country=country) if country else short.sum("country")
         q = short.quantile([0.1, 0.5, 0.9], dim="draw")
         frame = q.to_dataframe(name="t").reset_index()
         out = frame.pivot_table(index=[c for c in frame.columns if c not in {"quantile", "t"}],

@@ -1,0 +1,201 @@
+"""``critmin simulate`` and ``critmin runs``: shock runs with progress, stored and replayable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from critmin.atlas import Atlas
+from critmin.cli.main import (
+    FormatOpt,
+    State,
+    VersionOpt,
+    _check_format,
+    _store,
+    app,
+    console,
+    err,
+    handle_errors,
+)
+from critmin.cli.output import jsonable, print_sections
+from critmin.countries import to_iso3
+from critmin.data.runs import get_run, list_runs, load_run_data, save_run
+from critmin.simulate import parse_scenario, simulate
+from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
+
+runs_app = typer.Typer(help="Stored simulation runs: list, show, replay.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+SHORTFALL_COLUMNS = ["product", "country", "shortfall_p10_t", "shortfall_p50_t", "shortfall_p90_t",
+                     "share_of_demand_p50", "peak_month", "months_to_recovery"]  # fmt: skip
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("chunks"), TimeElapsedColumn(), console=err, transient=True,
+    )  # fmt: skip
+
+
+def run_sections(summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15) -> dict:
+    """The tables ``simulate`` and ``runs show`` print."""
+    by_country = pd.DataFrame(summary["shortfall_by_country"])
+    if not by_country.empty:
+        by_country = by_country[by_country["shortfall_p90_t"] > 0.5].head(top)
+    end_use = pd.DataFrame(summary["shortfall_by_end_use"])
+    if not end_use.empty:
+        end_use = end_use.sort_values("shortfall_p50_t", ascending=False).head(top)
+    return {
+        "shortfall_by_country": by_country,
+        "shortfall_by_end_use": end_use,
+        "shortfall_over_time": over_time,
+        "peak_price": pd.DataFrame(summary["peak_price"]),
+    }
+
+
+def _over_time(trajectory: Any, country: str | None) -> pd.DataFrame:
+    frame = trajectory.shortfall_over_time(country)
+    if frame.empty:
+        return frame
+    wide = frame.pivot_table(index="month", columns="product", values="p50_t").reset_index()
+    wide["month"] = wide["month"].astype(int)
+    wide.columns = ["month", *[f"{c}_p50_t" for c in wide.columns[1:]]]
+    return wide
+
+
+@app.command("simulate")
+@handle_errors
+def simulate_cmd(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario name or a YAML/JSON file.")],
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 1000,
+    months: Annotated[int | None, typer.Option(help="Horizon (default: the scenario's).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="Dask LocalCluster worker processes (1 = in process).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of an existing Dask scheduler.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Country for the monthly table.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    version: VersionOpt = None,
+    html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
+    save: Annotated[bool, typer.Option(help="Store the run (Parquet + index).")] = True,
+) -> None:
+    """Propagate a shock month by month; shortfall by country and end use, prices, recovery."""
+    _check_format(fmt)
+    if workers is not None and scheduler is not None:
+        raise ValueError("give --workers or --scheduler, not both")
+    iso = to_iso3(country) if country else None
+    with _store() as store:
+        v = store.resolve(version)
+        atlas = Atlas(store.load(v), version=v)
+    sc = load_scenario(scenario)
+    with _progress() as bar:
+        task = bar.add_task(f"simulating {sc.name}", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        traj = simulate(atlas, sc, draws=draws, months=months, seed=seed, workers=workers,
+                        scheduler=scheduler, progress=report)  # fmt: skip
+    summary = jsonable(traj.summary())
+    if iso is None and summary["shortfall_by_country"]:
+        iso = summary["shortfall_by_country"][0]["country"]
+    run_id = None
+    if save:
+        with _store() as store:
+            run_id = save_run(
+                store, traj.data, dataset_version=v, scenario_json=scenario_to_dict(traj.scenario),
+                seed=seed, options={"draws": draws, "months": traj.months},
+                summary=summary | {"country": iso},
+            )  # fmt: skip
+    header = {"run": run_id or "not saved", "scenario": sc.name, "draws": traj.draws,
+              "months": traj.months, "seed": seed, "dataset version": v,
+              "monthly table": iso or "all countries"}  # fmt: skip
+    sections = run_sections(summary, _over_time(traj, iso))
+    print_sections(console, sections, fmt, header, {"shortfall_by_country": SHORTFALL_COLUMNS})
+    for note in traj.network_notes[:0]:
+        err.print(note)
+    if html:
+        from critmin.report import write_run_html
+
+        path = write_run_html(traj, html)
+        err.print(f"report written to {path}")
+
+
+@app.command("scenarios")
+@handle_errors
+def scenarios_cmd(fmt: FormatOpt = "table") -> None:
+    """The built-in scenarios and what they model."""
+    _check_format(fmt)
+    rows = []
+    for name, path in builtin_scenarios().items():
+        sc = load_scenario(str(path))
+        rows.append({"name": name, "months": sc.months, "event": sc.event,
+                     "description": " ".join(sc.description.split())})  # fmt: skip
+    print_sections(console, {"scenarios": pd.DataFrame(rows)}, fmt)
+
+
+@runs_app.command("list")
+@handle_errors
+def runs_list(fmt: FormatOpt = "table") -> None:
+    """Stored runs, newest first."""
+    _check_format(fmt)
+    with _store() as store:
+        frame = list_runs(store)
+    frame["created_at"] = frame["created_at"].astype(str)
+    print_sections(console, {"runs": frame}, fmt, {"store": str(State.db)})
+
+
+@runs_app.command("show")
+@handle_errors
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """The summary of a stored run."""
+    _check_format(fmt)
+    with _store() as store:
+        rec = get_run(store, run_id)
+    header = {"run": rec.id, "scenario": rec.scenario, "draws": rec.draws, "months": rec.months,
+              "seed": rec.seed, "dataset version": rec.dataset_version,
+              "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
+    sections = run_sections(rec.summary, pd.DataFrame())
+    sections.pop("shortfall_over_time")
+    print_sections(console, sections, fmt, header, {"shortfall_by_country": SHORTFALL_COLUMNS})
+
+
+@runs_app.command("replay")
+@handle_errors
+def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")]) -> None:
+    """Run a stored run again from its dataset version, scenario and seed and compare."""
+    with _store() as store:
+        rec = get_run(store, run_id)
+        stored = load_run_data(store, rec)
+        v = store.resolve(rec.dataset_version)
+        atlas = Atlas(store.load(v), version=v)
+    sc = parse_scenario(rec.scenario_json, f"run {rec.id}")
+    with _progress() as bar:
+        task = bar.add_task(f"replaying {rec.id}", total=None)
+        traj = simulate(atlas, sc, draws=rec.draws, seed=rec.seed,
+                        progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
+    diff = 0.0
+    for name in stored.data_vars:
+        a = stored[name].astype("float64")
+        b = traj.data[name].astype("float64").sel({k: a[k] for k in a.dims})
+        diff = max(diff, float(np.abs(a - b).max()))
+    if diff == 0.0:
+        console.print(
+            f"[green]replayed[/] run {rec.id}: identical ({len(stored.data_vars)} variables)"
+        )
+    else:
+        console.print(f"[red]replay of {rec.id} differs[/]: largest difference {diff:g} t")
+        raise typer.Exit(1)
