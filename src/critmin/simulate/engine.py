@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin.simulate.network import Network
-from critmin.simulate.plan import Draws, allowed_share
+from critmin.simulate.plan import Draws, blocked_rows
 
 VARIABLES = (
     "production", "imports", "exports", "demand", "consumption", "shortfall",
@@ -71,6 +71,8 @@ def run_chunk(
     FD0 = network.final_demand / 12.0
     K = draws.capacity / 12.0  # (D, P, C)
     use0 = F0.sum(axis=1)  # (P, C) monthly baseline receipts
+    diag0 = np.einsum("pcc->pc", F0)  # domestic deliveries
+    out0 = F0.sum(axis=2) - diag0  # exports
     coef = network.coef
     inputs_of = [np.flatnonzero(coef[p]) for p in range(P)]
 
@@ -100,17 +102,20 @@ def run_chunk(
                 y = np.minimum(y, received_for_use[:, q] / coef[p, q])
             Y[:, p] = y
             ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[p], y.shape)), 1.0)
-            contracts = F0[p][None] * ratio[:, :, None]  # (D, C, C)
             extra = np.maximum(y - Y0[p][None], 0.0)
-            allowed = allowed_share(draws.restrictions, p, t, D, C)
-            if allowed is None:
-                shipped, freed = contracts, 0.0
-            else:
-                shipped = contracts * allowed
-                freed = (contracts - shipped).sum(axis=2)
+            blocked = blocked_rows(draws.restrictions, p, t, D, C)
+            # contracts follow the baseline pattern; blocked shares are withheld
+            received = ratio @ F0[p]
+            domestic = ratio * diag0[p]
+            freed = np.zeros((D, C))
+            for e, b in blocked.items():
+                lost = ratio[:, e, None] * F0[p][e][None, :] * b
+                received -= lost
+                freed[:, e] = lost.sum(axis=1)
             held[:, p] += freed
-            pool = extra  # (D, C)
-            received = shipped.sum(axis=1)
+            deliveries_out = ratio * out0[p] - freed
+            deliveries_in = received - domestic
+            pool = extra  # (D, C) spot supply
             need_down = need_down_all[:, p]
             need_final = FD0[p][None] * draws.surge[t, :, p]
             need = need_down + need_final
@@ -118,30 +123,25 @@ def run_chunk(
             gap = np.where(gap > _EPS * np.maximum(need, 1.0), gap, 0.0)
             spot_in = np.zeros((D, C))
             new_pull = np.zeros((D, C))
-            deliveries_out = shipped.sum(axis=2) - np.diagonal(shipped, axis1=1, axis2=2)
-            deliveries_in = received - np.diagonal(shipped, axis1=1, axis2=2)
             refill_in = np.zeros((D, C))
             if resourcing:
                 # spot supply never goes through a route that any restriction touches
-                route = (allowed >= 1.0) if allowed is not None else None
+                closed = {e: b > 0 for e, b in blocked.items()}
                 headroom = np.maximum(k_eff[:, p] - y, 0.0)
-                to_pool = _shares(pool, route, D, C)
-                to_headroom = _shares(headroom, route, D, C)
-                served, pool = _serve(gap, to_pool, pool)
-                spot_in = served.sum(axis=1)
-                new_pull = served.sum(axis=2) + _orders(gap - spot_in, to_headroom)
+                spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
+                new_pull = out + _serve(gap - spot_in, headroom, None, closed)[1]
+                deliveries_out += out - diag
+                deliveries_in += spot_in - diag
                 got = received + spot_in
                 inv_after = inv[:, p] + np.maximum(got - need, 0.0)
                 low = np.maximum(inv_target[:, p] - inv_after, 0.0)
                 refill = np.where(need - got > _EPS, 0.0, low / refill_months)
                 if refill.any():
-                    r_served, pool = _serve(refill, to_pool, pool)
-                    refill_in = r_served.sum(axis=1)
-                    new_pull += r_served.sum(axis=2) + _orders(refill - refill_in, to_headroom)
-                    served = served + r_served
-                diag = np.diagonal(served, axis1=1, axis2=2)
-                deliveries_out += served.sum(axis=2) - diag
-                deliveries_in += served.sum(axis=1) - diag
+                    # what restocking gets is spread like the gap round, from what is left
+                    refill_in, out, diag, pool = _serve(refill, pool, pool, closed)
+                    new_pull += out + _serve(refill - refill_in, headroom, None, closed)[1]
+                    deliveries_out += out - diag
+                    deliveries_in += refill_in - diag
             got = received + spot_in
             excess = np.maximum(got - need, 0.0)
             rest = np.maximum(need - got, 0.0)
@@ -177,28 +177,33 @@ def run_chunk(
     return ChunkResult(rec, rec_price)
 
 
-def _shares(supply: np.ndarray, route: np.ndarray | None, D: int, C: int) -> np.ndarray:
-    """``(D, exporter, importer)``: how an importer's request splits over exporters, pro rata
-    to ``supply (D, exporter)`` on open routes."""
-    weight = supply[:, :, None] if route is None else supply[:, :, None] * route
-    weight = np.broadcast_to(weight, (D, C, C))
-    return _safe_div(weight, weight.sum(axis=1, keepdims=True))
-
-
 def _serve(
-    request_total: np.ndarray, share: np.ndarray, pool: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Requests ``(D, importer)`` split by ``share`` and served from ``pool (D, exporter)``,
-    pro rata when an exporter is oversubscribed. Returns served ``(D, exporter, importer)``
-    and the pool left."""
-    request = share * request_total[:, None, :]
-    asked = request.sum(axis=2)
-    scale = np.minimum(1.0, _safe_div(pool, asked) + (asked <= _EPS))
-    served = request * scale[:, :, None]
-    return served, np.maximum(pool - served.sum(axis=2), 0.0)
+    total: np.ndarray,
+    weight: np.ndarray,
+    pool: np.ndarray | None,
+    closed: dict[int, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Requests ``total (D, importer)`` split over exporters pro rata to ``weight (D,
+    exporter)`` on open routes (``closed``: exporter -> ``(D, importer)`` routes a
+    restriction touches), served from ``pool`` (pro rata when an exporter is oversubscribed;
+    ``None``: orders, all taken).
 
-
-def _orders(unmet: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Unmet requests ``(D, importer)`` placed as orders on exporters with spare capacity:
-    next month's pull ``(D, exporter)``."""
-    return (share * np.maximum(unmet, 0.0)[:, None, :]).sum(axis=2)
+    Returns what each importer gets, what each exporter ships, what stays at home
+    (exporter = importer) and the pool left. Row-sparse: O(D x C) plus the closed rows.
+    """
+    cut = {e: weight[:, e, None] * c for e, c in closed.items()}
+    open_weight = weight.sum(axis=1, keepdims=True) - sum(cut.values(), np.zeros_like(total))
+    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)  # (D, importer)
+    asked = weight * per_weight.sum(axis=1, keepdims=True)
+    for e, c in closed.items():
+        asked[:, e] = weight[:, e] * (per_weight * ~c).sum(axis=1)
+    scale = np.ones_like(asked) if pool is None else np.minimum(
+        1.0, _safe_div(pool, asked) + (asked <= _EPS))  # fmt: skip
+    served_weight = weight * scale
+    cut_served = {e: served_weight[:, e, None] * c for e, c in closed.items()}
+    got = per_weight * (served_weight.sum(axis=1, keepdims=True)
+                        - sum(cut_served.values(), np.zeros_like(total)))  # fmt: skip
+    shipped = asked * scale
+    home = served_weight * per_weight
+    left = None if pool is None else np.maximum(pool - shipped, 0.0)
+    return got, shipped, home, left

@@ -162,17 +162,17 @@ def input_share_from(network: Network, product: int, origin: int) -> np.ndarray:
     return share
 
 
-def allowed_share(
+def blocked_rows(
     restrictions: list[RestrictionArrays], p: int, t: int, n: int, C: int
-) -> np.ndarray | None:
-    """``(D, C, C)`` share of each exporter->importer flow of product ``p`` not blocked in
-    month ``t``; ``None`` when nothing is blocked."""
-    active = [r for r in restrictions if r.product == p and r.start <= t < r.end]
-    if not active:
-        return None
-    allowed = np.ones((n, C, C))
-    for r in active:
+) -> dict[int, np.ndarray]:
+    """Exporter -> ``(D, importer)`` share of its flows of product ``p`` blocked in month
+    ``t`` (only exporters with an active restriction appear; several rules combine)."""
+    open_share: dict[int, np.ndarray] = {}
+    for r in restrictions:
+        if r.product != p or not (r.start <= t < r.end):
+            continue
         licensed = (t - r.start) >= r.delay  # (D,)
         blocked = r.share * r.affected * np.where(licensed, 1.0 - r.approval, 1.0)
-        allowed[:, r.exporter, :] *= 1.0 - blocked[:, None] * r.importer_mask[None, :]
-    return allowed
+        row = open_share.setdefault(r.exporter, np.ones((n, C)))
+        row *= 1.0 - blocked[:, None] * r.importer_mask[None, :]
+    return {e: 1.0 - row for e, row in open_share.items()}

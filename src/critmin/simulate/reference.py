@@ -107,7 +107,7 @@ def run_reference(
                         low = max(inv_target[p][c] - after, 0.0)
                         refill.append(0.0 if need[c] - got > _EPS else low / refill_months)
                     if any(v > 0 for v in refill):
-                        r_served = _serve_ref(refill, to_pool, pool, C)
+                        r_served = _serve_ref(refill, _split(pool, route, C), pool, C)
                         refill_in = [sum(r_served[e][i] for e in range(C)) for i in range(C)]
                         r_unmet = [refill[i] - refill_in[i] for i in range(C)]
                         for e in range(C):
