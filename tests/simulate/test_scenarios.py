@@ -9,8 +9,14 @@ import critmin
 from critmin.errors import DataError
 from critmin.simulate import builtin_scenarios, load_scenario, parse_scenario, simulate
 
-BUILTIN = ["baseline", "china-2010-quota", "china-2025-april-licensing",
-           "china-2025-october-controls", "embargo-japan-12m", "myanmar-feedstock-outage"]  # fmt: skip
+BUILTIN = [
+    "baseline",
+    "china-2010-quota",
+    "china-2025-april-licensing",
+    "china-2025-october-controls",
+    "embargo-japan-12m",
+    "myanmar-feedstock-outage",
+]
 
 
 @pytest.fixture(scope="module")
