@@ -60,7 +60,8 @@ def handle_errors(fn: F) -> F:
         except (CritminError, UnknownCountryError, KeyError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-            raise typer.Exit(2) from None
+            exc.__traceback__ = None  # do not keep the failed command's frames (open stores) alive
+        raise typer.Exit(2)
 
     return wrapper  # type: ignore[return-value]
 
@@ -244,7 +245,7 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import simulate  # noqa: F401
+    from critmin.cli import invest, simulate  # noqa: F401
 
 
 _register()

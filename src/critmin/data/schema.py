@@ -197,6 +197,37 @@ class HsCode(Sourced):
     factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0)]
 
 
+PROJECT_STATUSES = ("operating", "commissioning", "construction", "development", "announced")
+
+
+class Project(Sourced):
+    """A candidate (or existing) project outside the dataset's production figures."""
+
+    id: Id
+    name: Text = Field(min_length=1)
+    country: Country
+    product: Id
+    capacity_t: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+    basis: Basis
+    capex_musd: Annotated[float, AfterValidator(_finite), Field(ge=0)]
+    capex_year: Year
+    earliest_start: Annotated[
+        str, BeforeValidator(_strip), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    ]
+    ramp_months: Annotated[int, Field(ge=0, le=120)]
+    status: Literal["operating", "commissioning", "construction", "development", "announced"]
+    confidential_to: Country | None = None
+
+
+class Price(Sourced):
+    """A reference market price of an item of a product (e.g. NdPr oxide within re_oxides)."""
+
+    product: Id
+    item: Text = Field(min_length=1)
+    year: Year
+    usd_per_kg: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """How one table of a dataset is stored: file name, record model, key columns."""
@@ -249,6 +280,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("export_restrictions", ExportRestriction, ("product", "country")),
         TableSpec("groups", GroupMember, ("group", "country")),
         TableSpec("hs_codes", HsCode, ("hs6",)),
+        TableSpec("projects", Project, ("id",), "capacity_t"),
+        TableSpec("prices", Price, ("product", "item", "year")),
     )
 }
 
@@ -264,6 +297,8 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "criticality": ("product",),
     "export_restrictions": ("product",),
     "hs_codes": ("product",),
+    "projects": ("product",),
+    "prices": ("product",),
 }
 
 

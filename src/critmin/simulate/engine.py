@@ -3,7 +3,7 @@
 Each month, products are taken upstream first. For product ``p`` and every draw at once:
 
 1. *Plans*: each producer aims at ``min(capacity after outages, last output + ramp x
-   capacity, baseline + pull)``, ``pull`` being last month's re-sourcing and restocking
+   capacity, baseline + pull)`` (capacity includes projects that have started), ``pull`` being last month's re-sourcing and restocking
    orders it could not serve. Output is then capped by the inputs its recipe received.
 2. *Contracts*: output is shipped along the baseline pattern (pro rata when output is below
    baseline); restrictions block their share of each route. Blocked output is *withheld* by
@@ -88,6 +88,8 @@ def run_chunk(
     rec_price = np.zeros((D, T, P), dtype=dtype)
 
     for t in range(T):
+        if draws.added[t].any():
+            K = (draws.capacity + draws.added[t][None]) / 12.0
         k_eff = K * (1.0 - draws.outage[t])
         plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
                           Y0[None] + pull)  # fmt: skip

@@ -32,6 +32,7 @@ class Draws:
     ramp_rate: np.ndarray
     elasticity: np.ndarray
     capacity: np.ndarray  # (D, P, C) tonnes a year
+    added: np.ndarray  # (T, P, C) capacity added by projects, tonnes a year
     restrictions: list[RestrictionArrays]
     outage: np.ndarray  # (T, D, P, C) share of capacity lost
     surge: np.ndarray  # (T, D, P, C) final-demand multiplier
@@ -140,10 +141,19 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
         for p in cols:
             substitution[:, :, p] = ramp_share[:, None] * ceiling[None, :]
 
+    added = np.zeros((T, P, C))
+    for a in scenario.additions:
+        if a.country not in countries:
+            continue  # a country new to the atlas: not representable without trade links
+        months = np.arange(T) - (a.start - 1)
+        built = np.clip((months + 1) / max(a.ramp_months, 1), 0.0, 1.0) * (months >= 0)
+        added[:, products[a.product], countries[a.country]] += a.capacity_t * built
+
     res = scenario.policy.resourcing
     resourcing_from = (first - 1 + res.lag_months) if (res.enabled and first is not None) else None
     return Draws(
         n=n, inventory_months=inv, ramp_rate=ramp, elasticity=elasticity, capacity=capacity,
+        added=added,
         restrictions=restrictions, outage=outage, surge=surge, stockpile=stock,
         release_cap=release, substitution=substitution, resourcing_from=resourcing_from,
     )  # fmt: skip

@@ -46,6 +46,7 @@ def run_reference(
         y_prev = [row[:] for row in Y0]
         price = [1.0] * P
         for t in range(T):
+            K = ((draws.capacity[d] + draws.added[t]) / 12.0).tolist()
             k_eff = [[K[p][c] * (1 - float(draws.outage[t, d, p, c])) for c in range(C)]
                      for p in range(P)]  # fmt: skip
             plan = [

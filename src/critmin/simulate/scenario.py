@@ -205,6 +205,17 @@ class Surge(Window):
     non_negative = frozenset({"factor"})
 
 
+class Addition(Part):
+    """New capacity (a project): tonnes a year at full rate from ``start``, linear ramp."""
+
+    country: str
+    product: str
+    capacity_t: float = Field(gt=0)
+    start: int = Field(default=1, ge=1)
+    ramp_months: int = Field(default=0, ge=0)
+    label: str = ""
+
+
 class Stockpile(Part):
     """A strategic stockpile: tonnes, or months of the country's baseline use."""
 
@@ -283,6 +294,7 @@ class Scenario(Part):
     restrictions: list[Restriction] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
     surges: list[Surge] = Field(default_factory=list)
+    additions: list[Addition] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
     parameters: Parameters = Field(default_factory=Parameters)
 
@@ -415,6 +427,12 @@ def check_against(scenario: Scenario, products: list[str], countries: set[str],
             country(c, f"{p}.countries[{j}]") for j, c in enumerate(s.countries)]  # fmt: skip
         surges.append(s.model_copy(update={"countries": cs}))
     update["surges"] = surges
+    additions = []
+    for i, a in enumerate(scenario.additions):
+        p = f"additions[{i}]"
+        product(a.product, f"{p}.product")
+        additions.append(a.model_copy(update={"country": country(a.country, f"{p}.country")}))
+    update["additions"] = additions
     stockpiles = []
     for i, s in enumerate(scenario.policy.stockpiles):
         p = f"policy.stockpiles[{i}]"

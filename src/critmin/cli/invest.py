@@ -1,0 +1,203 @@
+"""``critmin invest`` and ``critmin markets``: projects of interest and market tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from critmin.atlas import Atlas
+from critmin.cli.main import (
+    FormatOpt,
+    VersionOpt,
+    _check_format,
+    _store,
+    app,
+    console,
+    err,
+    handle_errors,
+)
+from critmin.cli.output import print_sections
+from critmin.cli.simulate import _progress
+from critmin.countries import to_iso3
+from critmin.flows import reo_factors
+from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
+from critmin.invest.optimize import DEFAULT_ANCHOR
+from critmin.markets import compare, offtake, price_floor, reference_price, stockpile_size
+from critmin.simulate import simulate
+
+
+def parse_pairs(text: str | None, what: str, scale: float = 1.0) -> dict[str, float]:
+    """``USA=2e9,JPN=1.5e9`` -> {"USA": 2e9 * scale, ...} with countries as ISO3."""
+    out: dict[str, float] = {}
+    if not text:
+        return out
+    for part in text.split(","):
+        if "=" not in part:
+            raise ValueError(f"{what}: expected COUNTRY=NUMBER, got {part.strip()!r}")
+        key, value = part.split("=", 1)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{what}: {value.strip()!r} is not a number") from None
+        out[to_iso3(key.strip())] = number * scale
+    return out
+
+
+def _atlas(version: int | None) -> Atlas:
+    with _store() as store:
+        v = store.resolve(version)
+        return Atlas(store.load(v), version=v)
+
+
+CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
+          "status"]  # fmt: skip
+
+
+@app.command("invest")
+@handle_errors
+def invest_cmd(
+    budget: Annotated[str, typer.Option(help="Budgets in USD per partner, e.g. USA=2e9,JPN=2e9.")],
+    scenarios: Annotated[
+        str, typer.Option(help="Scenarios (built-in names or files), comma-separated.")
+    ] = "china-2025-october-controls",
+    draws: Annotated[int, typer.Option(help="Draws per scenario for the optimisation.")] = 200,
+    months: Annotated[int | None, typer.Option(help="Horizon in months.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    alpha: Annotated[float, typer.Option(help="CVaR level.")] = 0.9,
+    risk_weight: Annotated[float, typer.Option("--lambda", help="Weight of CVaR.")] = 1.0,
+    min_share: Annotated[str | None, typer.Option(help="Minimum cost share, USA=0.2,...")] = None,
+    max_share: Annotated[str | None, typer.Option(help="Maximum cost share, JPN=0.8,...")] = None,
+    max_country_share: Annotated[
+        float | None, typer.Option(help="At most this share of new capacity in one country.")
+    ] = None,
+    require: Annotated[str | None, typer.Option(help="Project ids that must be chosen.")] = None,
+    target: Annotated[
+        float | None, typer.Option(help="Close at least this share of the expected gap.")
+    ] = None,
+    projects: Annotated[
+        Path | None, typer.Option(help="Extra or overriding projects (CSV, YAML or JSON).")
+    ] = None,
+    start: Annotated[str, typer.Option(help="Month 1 of the horizon, YYYY-MM.")] = DEFAULT_ANCHOR,
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 60.0,
+    mip_gap: Annotated[float, typer.Option(help="Relative MIP gap to stop at.")] = 0.001,
+    show_frontier: Annotated[bool, typer.Option("--frontier", help="Budget frontier.")] = False,
+    recheck_draws: Annotated[
+        int, typer.Option(help="Fresh draws for the out-of-sample re-check (0: skip).")
+    ] = 200,
+    fmt: FormatOpt = "table",
+    version: VersionOpt = None,
+    html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
+) -> None:
+    """Choose projects of interest and each partner's cost share to close supply gaps."""
+    _check_format(fmt)
+    budgets = parse_pairs(budget, "--budget")
+    if not budgets:
+        raise ValueError("--budget needs at least one COUNTRY=USD")
+    rules = Rules(
+        budgets={k: v / 1e6 for k, v in budgets.items()},
+        min_share=parse_pairs(min_share, "--min-share"),
+        max_share=parse_pairs(max_share, "--max-share"),
+        max_country_share=max_country_share,
+        required=tuple(r.strip() for r in require.split(",")) if require else (),
+        min_gap_closed=target, alpha=alpha, risk_weight=risk_weight,
+    )  # fmt: skip
+    atlas = _atlas(version)
+    names = [s.strip() for s in scenarios.split(",") if s.strip()]
+    with _progress() as bar:
+        task = bar.add_task("preparing", total=None)
+
+        def report(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        problem = prepare_problem(atlas, names, list(budgets), draws=draws, months=months,
+                                  seed=seed, anchor=start,
+                                  projects_file=str(projects) if projects else None,
+                                  progress=report)  # fmt: skip
+        bar.update(task, description="solving the MILP (HiGHS)")
+        portfolio = solve(problem, rules, time_limit=time_limit, mip_gap=mip_gap)
+        checked = None
+        if portfolio.ok and recheck_draws > 0:
+            bar.update(task, description="out-of-sample re-check")
+            checked = recheck(atlas, problem, portfolio, draws=recheck_draws)
+        front = None
+        if show_frontier:
+            scales = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
+            front = frontier(problem, rules, scales, progress=report)
+    header = {"status": portfolio.status, "reason": portfolio.reason,
+              "candidates": portfolio.candidates, "draws": portfolio.draws,
+              "expected shortfall before (t REO eq)": round(portfolio.expected_before),
+              "after": round(portfolio.expected_after), "cost (M USD)": round(portfolio.cost_musd),
+              "USD per t closed": round(portfolio.usd_per_tonne_closed)
+              if portfolio.usd_per_tonne_closed == portfolio.usd_per_tonne_closed else None}  # fmt: skip
+    pay_cols = [c for c in portfolio.chosen.columns if c.startswith("pay_")]
+    sections = {"chosen": portfolio.chosen, "partners": portfolio.partners,
+                "in_sample": portfolio.scenarios}  # fmt: skip
+    if checked is not None:
+        sections["out_of_sample"] = checked
+    if front is not None:
+        sections["frontier"] = front
+    print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols})
+    if html:
+        from critmin.report import write_portfolio_html
+
+        path = write_portfolio_html(portfolio, html, frontier=front, recheck=checked)
+        err.print(f"report written to {path}")
+    if not portfolio.ok:
+        raise typer.Exit(1)
+
+
+@app.command("markets")
+@handle_errors
+def markets_cmd(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario name or a file.")],
+    product: Annotated[str, typer.Option(help="Product the tools are on.")] = "re_oxides",
+    item: Annotated[
+        str | None, typer.Option(help="Item whose reference price is used (e.g. 'Nd oxide').")
+    ] = None,
+    partners: Annotated[str, typer.Option(help="Partners, comma-separated.")] = "USA,JPN",
+    floor: Annotated[float | None, typer.Option(help="Price floor, USD/kg.")] = None,
+    volume: Annotated[float, typer.Option(help="Covered volume, t a year.")] = 1000.0,
+    offtake_price: Annotated[float | None, typer.Option(help="Offtake price, USD/kg.")] = None,
+    max_shortfall: Annotated[
+        float, typer.Option(help="Stockpile keeps shortfall under this share of demand.")
+    ] = 0.05,
+    confidence: Annotated[float, typer.Option(help="... in this share of draws.")] = 0.9,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    fmt: FormatOpt = "table",
+    version: VersionOpt = None,
+) -> None:
+    """Price floors, offtakes and stockpiles on simulated prices, compared per dollar."""
+    _check_format(fmt)
+    atlas = _atlas(version)
+    if product not in atlas.products.index:
+        raise ValueError(f"unknown product {product!r}; known: {', '.join(atlas.products.index)}")
+    members = [to_iso3(p.strip()) for p in partners.split(",") if p.strip()]
+    name, base, year = reference_price(atlas, product, item)
+    with _progress() as bar:
+        task = bar.add_task(f"simulating {scenario}", total=None)
+        run = simulate(atlas, scenario, draws=draws, seed=seed,
+                       progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
+    tools = [stockpile_size(run, product, members, max_shortfall_share=max_shortfall,
+                            confidence=confidence, base_usd_per_kg=base)]  # fmt: skip
+    if floor is not None:
+        tools.append(price_floor(run, product, floor, base, volume))
+    if offtake_price is not None:
+        tools.append(offtake(run, product, offtake_price, base, volume, members))
+    table = compare(tools)
+    weight = float(np.nan_to_num(reo_factors(atlas).get(product, 1.0), nan=1.0))
+    table["secured_t_reo"] = table["secured_t"] * weight
+    prices = run.price_fan()
+    prices = prices[prices["product"] == product].assign(
+        p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
+        p90_usd_per_kg=lambda f: f["p90"] * base)[["month", "p10_usd_per_kg", "p50_usd_per_kg",
+                                                   "p90_usd_per_kg"]]  # fmt: skip
+    header = {"scenario": scenario, "product": product, "reference price":
+              f"{name} {base:g} USD/kg ({year})", "partners": ",".join(members), "draws": draws}  # fmt: skip
+    print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
+                   {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
+                              "secured_t", "t_per_musd", "secured_meaning"]})  # fmt: skip

@@ -1,0 +1,74 @@
+"""The gaps a portfolio must close: partners' shortfall per scenario draw, product, period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from critmin.atlas import Atlas
+from critmin.flows import reo_factors
+from critmin.simulate.trajectory import Trajectory
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """``values[s, p, k]``: partners' shortfall (t, product's basis) in draw ``s``, period ``k``."""
+
+    values: np.ndarray  # (S, P, K)
+    scenario_of: np.ndarray  # (S,) scenario name of each draw
+    products: list[str]
+    partners: list[str]
+    period_months: int
+    horizon: int
+    weights: np.ndarray  # (P,) tonnes REO equivalent per tonne of product
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+    def periods(self) -> int:
+        return int(self.values.shape[2])
+
+    def loss(self) -> np.ndarray:
+        """Unserved t REO equivalent per draw with no new project."""
+        return np.einsum("spk,p->s", self.values, self.weights)
+
+
+def gaps_from_runs(
+    atlas: Atlas, runs: list[Trajectory], partners: list[str], period_months: int = 3
+) -> Gaps:
+    """Partners' monthly shortfall of each product summed into periods, for every draw."""
+    if not runs:
+        raise ValueError("no scenario runs to build gaps from")
+    horizon = runs[0].months
+    products = list(runs[0].data["product"].values)
+    values, names = [], []
+    for run in runs:
+        if run.months != horizon:
+            raise ValueError("all scenario runs need the same horizon")
+        cols = [c for c in partners if c in run.data["country"].values]
+        short = run.data["shortfall"].astype("float64").sel(country=cols).sum("country")
+        arr = short.transpose("draw", "product", "month").values  # (D, P, T)
+        K = -(-horizon // period_months)
+        pad = K * period_months - horizon
+        arr = np.pad(arr, ((0, 0), (0, 0), (0, pad)))
+        values.append(arr.reshape(arr.shape[0], arr.shape[1], K, period_months).sum(axis=3))
+        names += [run.scenario.name] * arr.shape[0]
+    factors = reo_factors(atlas)
+    weights = np.nan_to_num(np.array([factors.get(p, 1.0) for p in products]), nan=1.0)
+    return Gaps(np.concatenate(values), np.array(names), products, list(partners),
+                period_months, horizon, weights)  # fmt: skip
+
+
+def contributions(projects: pd.DataFrame, deliver: np.ndarray, gaps: Gaps) -> np.ndarray:
+    """``(project, product, period)`` tonnes each project can put against the gaps."""
+    J, K = len(projects), gaps.periods()
+    pad = K * gaps.period_months - deliver.shape[1]
+    per = np.pad(deliver, ((0, 0), (0, pad))).reshape(J, K, gaps.period_months).sum(axis=2)
+    out = np.zeros((J, len(gaps.products), K))
+    for j, product in enumerate(projects["product"]):
+        if product in gaps.products:
+            out[j, gaps.products.index(product)] = per[j]
+    return out

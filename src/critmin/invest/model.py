@@ -1,0 +1,203 @@
+"""The portfolio MILP (linopy + HiGHS): which projects, and who pays what.
+
+Variables: ``build[j]`` (binary), ``pay[j, k]`` (million USD, partner ``k``'s share of
+project ``j``), ``unserved[s, p, t]`` (t of product ``p`` still missing in draw ``s`` and
+period ``t``), ``eta`` and ``excess[s]`` (CVaR, Rockafellar-Uryasev).
+
+minimise  mean_s L_s + lambda * (eta + sum_s excess_s / ((1 - alpha) S)) + eps * capex
+with      L_s = sum_{p,t} w_p unserved[s,p,t]  (t REO equivalent)
+          unserved[s,p,t] >= gap[s,p,t] - sum_j a[j,p,t] build[j],  unserved >= 0
+          excess[s] >= L_s - eta,  excess >= 0
+          sum_k pay[j,k] = capex_j build[j]
+          min_share_k capex_j build[j] <= pay[j,k] <= max_share_k capex_j build[j]
+          sum_j pay[j,k] <= budget_k
+          optional: the largest country's share of new capacity (t REO eq) <= max_country_share,
+          required projects, a minimum share of the expected gap closed.
+``eps`` (1e-6 per million USD, relative to tonnes) only breaks ties toward cheaper portfolios.
+Who pays what among the chosen projects is then settled by :func:`split_costs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import linopy
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from critmin.invest.gaps import Gaps
+
+TIE_BREAK = 1e-6
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Budgets (million USD per partner) and the rules a portfolio must keep."""
+
+    budgets: dict[str, float]
+    min_share: dict[str, float] = field(default_factory=dict)
+    max_share: dict[str, float] = field(default_factory=dict)
+    project_shares: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    max_country_share: float | None = None
+    required: tuple[str, ...] = ()
+    min_gap_closed: float | None = None
+    alpha: float = 0.9
+    risk_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.budgets:
+            raise ValueError("give at least one partner budget")
+        for k, b in self.budgets.items():
+            if not np.isfinite(b) or b < 0:
+                raise ValueError(f"budget of {k} must be a finite number >= 0, got {b}")
+        if not 0 <= self.alpha < 1:
+            raise ValueError(f"alpha must be in [0, 1), got {self.alpha}")
+        if self.risk_weight < 0:
+            raise ValueError("risk weight (lambda) must be >= 0")
+        if self.max_country_share is not None and not 0 < self.max_country_share <= 1:
+            raise ValueError("max country share must be in (0, 1]")
+        for k in list(self.min_share) + list(self.max_share):
+            if k not in self.budgets:
+                raise ValueError(f"share rule for {k}, who has no budget")
+        for k in self.budgets:
+            lo, hi = self.min_share.get(k, 0.0), self.max_share.get(k, 1.0)
+            if not 0 <= lo <= hi <= 1:
+                raise ValueError(f"shares of {k} must satisfy 0 <= min <= max <= 1")
+
+    def bounds(self, project: str, partner: str) -> tuple[float, float]:
+        lo = self.min_share.get(partner, 0.0)
+        hi = self.max_share.get(partner, 1.0)
+        return self.project_shares.get(project, {}).get(partner, (lo, hi))
+
+
+def build_model(
+    projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps, rules: Rules
+) -> linopy.Model:
+    """The MILP as a linopy Model (vectorised: no Python loop over draws)."""
+    J = len(projects)
+    ids = list(projects["id"])
+    partners = list(rules.budgets)
+    S, P, K = gaps.values.shape
+    draw = pd.RangeIndex(S, name="draw")
+    proj = pd.Index(ids, name="project")
+    partner = pd.Index(partners, name="partner")
+    prod = pd.Index(gaps.products, name="product")
+    period = pd.RangeIndex(K, name="period")
+    capex = xr.DataArray(projects["capex_musd"].to_numpy(float), coords=[proj])
+
+    m = linopy.Model()
+    build = m.add_variables(binary=True, coords=[proj], name="build")
+    pay = m.add_variables(lower=0, coords=[proj, partner], name="pay")
+    unserved = m.add_variables(lower=0, coords=[draw, prod, period], name="unserved")
+    eta = m.add_variables(name="eta")
+    excess = m.add_variables(lower=0, coords=[draw], name="excess")
+
+    a = xr.DataArray(contrib, coords=[proj, prod, period])
+    gap = xr.DataArray(gaps.values, coords=[draw, prod, period])
+    m.add_constraints(unserved + (a * build).sum("project") >= gap, name="cover")
+    w = xr.DataArray(gaps.weights, coords=[prod])
+    loss = (unserved * w).sum(["product", "period"])
+    m.add_constraints(excess - loss + eta >= 0, name="tail")
+    m.add_constraints(pay.sum("partner") - capex * build == 0, name="cost")
+    lo = xr.DataArray(
+        [[rules.bounds(j, k)[0] for k in partners] for j in ids], coords=[proj, partner]
+    )
+    hi = xr.DataArray(
+        [[rules.bounds(j, k)[1] for k in partners] for j in ids], coords=[proj, partner]
+    )
+    m.add_constraints(pay - lo * capex * build >= 0, name="share_min")
+    m.add_constraints(pay - hi * capex * build <= 0, name="share_max")
+    budget = xr.DataArray([rules.budgets[k] for k in partners], coords=[partner])
+    m.add_constraints(pay.sum("project") <= budget, name="budget")
+    if rules.required:
+        missing = [r for r in rules.required if r not in ids]
+        if missing:
+            raise ValueError(f"required projects not among the candidates: {', '.join(missing)}")
+        m.add_constraints(build.sel(project=list(rules.required)) == 1, name="required")
+    if rules.max_country_share is not None and J:
+        reo_cap = _reo_capacity(projects, gaps)
+        total = (reo_cap * build).sum("project")
+        for country in sorted(set(projects["country"])):
+            mask = xr.DataArray((projects["country"] == country).to_numpy(float), coords=[proj])
+            m.add_constraints((reo_cap * mask * build).sum("project")
+                              - rules.max_country_share * total <= 0,
+                              name=f"diversify_{country}")  # fmt: skip
+    expected = loss.sum("draw") / S
+    if rules.min_gap_closed is not None:
+        base = float(gaps.loss().mean())
+        m.add_constraints(expected <= (1 - rules.min_gap_closed) * base, name="target")
+    cvar = eta + excess.sum("draw") / ((1 - rules.alpha) * S)
+    m.add_objective(expected + rules.risk_weight * cvar + TIE_BREAK * (capex * build).sum())
+    return m
+
+
+def _reo_capacity(projects: pd.DataFrame, gaps: Gaps) -> xr.DataArray:
+    w = dict(zip(gaps.products, gaps.weights, strict=True))
+    values = [c * w.get(p, 1.0) for c, p in zip(projects["capacity_t"], projects["product"],
+                                                 strict=True)]  # fmt: skip
+    return xr.DataArray(
+        np.array(values, float), coords=[pd.Index(list(projects["id"]), name="project")]
+    )
+
+
+def split_costs(chosen: pd.DataFrame, rules: Rules) -> pd.DataFrame | None:
+    """Each partner's payment (million USD) for the chosen projects, as close as the share
+    rules and budgets allow to shares in proportion to the budgets (an LP minimising the total
+    deviation). ``None`` if no split fits."""
+    from scipy.optimize import linprog
+
+    partners = list(rules.budgets)
+    J, K = len(chosen), len(partners)
+    ids = list(chosen["id"])
+    if J == 0:
+        return pd.DataFrame(0.0, index=pd.Index(ids, name="project"), columns=partners)
+    capex = chosen["capex_musd"].to_numpy(float)
+    total_budget = sum(rules.budgets.values())
+    fair = np.array([rules.budgets[k] / total_budget if total_budget > 0 else 1 / K
+                     for k in partners]) * capex.sum()  # fmt: skip
+    n = J * K + K  # payments, then one deviation per partner
+    cost = np.r_[np.zeros(J * K), np.ones(K)]
+    a_eq = np.zeros((J, n))
+    for j in range(J):
+        a_eq[j, j * K : (j + 1) * K] = 1
+    rows, b_ub = [], []
+    for k in range(K):
+        spend = np.zeros(n)
+        spend[k : J * K : K] = 1
+        rows.append(spend.copy())
+        b_ub.append(rules.budgets[partners[k]])
+        over = spend.copy()
+        over[J * K + k] = -1
+        rows.append(over)
+        b_ub.append(fair[k])
+        under = -spend
+        under[J * K + k] = -1
+        rows.append(under)
+        b_ub.append(-fair[k])
+    bounds = [(rules.bounds(ids[j], partners[k])[0] * capex[j],
+               rules.bounds(ids[j], partners[k])[1] * capex[j])
+              for j in range(J) for k in range(K)] + [(0, None)] * K  # fmt: skip
+    res = linprog(cost, A_ub=np.array(rows), b_ub=b_ub, A_eq=a_eq, b_eq=capex, bounds=bounds,
+                  method="highs")  # fmt: skip
+    if res.status != 0:
+        return None
+    pay = res.x[: J * K].reshape(J, K)
+    return pd.DataFrame(pay, index=pd.Index(ids, name="project"), columns=partners)
+
+
+def objective_of(selection: np.ndarray, contrib: np.ndarray, gaps: Gaps, rules: Rules,
+                 capex: np.ndarray) -> float:  # fmt: skip
+    """The objective of a given selection, computed directly (for checks and brute force)."""
+    supply = np.einsum("j,jpk->pk", selection, contrib)
+    unserved = np.maximum(gaps.values - supply[None], 0.0)
+    loss = np.einsum("spk,p->s", unserved, gaps.weights)
+    return float(loss.mean() + rules.risk_weight * cvar(loss, rules.alpha)
+                 + TIE_BREAK * float(selection @ capex))  # fmt: skip
+
+
+def cvar(loss: np.ndarray, alpha: float) -> float:
+    """CVaR_alpha of equally likely losses: min over eta of eta + E[(L - eta)+] / (1 - alpha)."""
+    candidates = np.unique(loss)
+    tails = np.maximum(loss[None, :] - candidates[:, None], 0.0).mean(axis=1)
+    return float(np.min(candidates + tails / (1 - alpha)))

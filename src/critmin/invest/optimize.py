@@ -1,0 +1,328 @@
+"""Projects of interest: choose a portfolio and the partners' cost shares, report honestly."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from critmin.atlas import Atlas
+from critmin.invest.catalogue import candidates, delivery, read_projects
+from critmin.invest.gaps import Gaps, contributions, gaps_from_runs
+from critmin.invest.model import Rules, build_model, cvar, objective_of, split_costs
+from critmin.simulate import Scenario, load_scenario, simulate
+from critmin.simulate.scenario import parse_scenario, scenario_to_dict
+
+DEFAULT_ANCHOR = "2026-01"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the optimiser needs, built once (reused for frontiers and brute force)."""
+
+    projects: pd.DataFrame
+    contrib: np.ndarray  # (J, P, K)
+    gaps: Gaps
+    scenarios: list[Scenario]
+    anchor: str
+    seed: int
+    draws: int
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A solved (or not) portfolio problem."""
+
+    status: str  # optimal | feasible | infeasible | no solution | error
+    reason: str
+    mip_gap: float | None
+    objective: float | None
+    chosen: pd.DataFrame
+    partners: pd.DataFrame
+    scenarios: pd.DataFrame
+    expected_before: float
+    expected_after: float
+    cvar_before: float
+    cvar_after: float
+    cost_musd: float
+    candidates: int
+    draws: int
+    rules: Rules
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in {"optimal", "feasible"}
+
+    @property
+    def usd_per_tonne_closed(self) -> float:
+        closed = self.expected_before - self.expected_after
+        return self.cost_musd * 1e6 / closed if closed > 0 else float("nan")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "status": self.status, "reason": self.reason, "mip_gap": self.mip_gap,
+            "objective": self.objective, "candidates": self.candidates, "draws": self.draws,
+            "expected_shortfall_before_t_reo": self.expected_before,
+            "expected_shortfall_after_t_reo": self.expected_after,
+            "cvar_before_t_reo": self.cvar_before, "cvar_after_t_reo": self.cvar_after,
+            "alpha": self.rules.alpha, "lambda": self.rules.risk_weight,
+            "cost_musd": self.cost_musd, "usd_per_t_reo_closed": self.usd_per_tonne_closed,
+            "chosen": self.chosen, "partners": self.partners, "scenarios": self.scenarios,
+            **self.extra,
+        }  # fmt: skip
+
+
+def prepare_problem(
+    atlas: Atlas,
+    scenarios: Sequence[str | Scenario],
+    partners: Sequence[str],
+    *,
+    draws: int = 200,
+    months: int | None = None,
+    seed: int = 0,
+    anchor: str = DEFAULT_ANCHOR,
+    period_months: int = 3,
+    projects_file: str | None = None,
+    viewer_partner: str | None = None,
+    progress: Progress | None = None,
+) -> Problem:
+    """Simulate the scenarios and turn them into gaps and project contributions."""
+    scs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
+    if not scs:
+        raise ValueError("give at least one scenario")
+    runs = []
+    for i, sc in enumerate(scs):
+        if progress:
+            progress(f"simulating {sc.name}", i, len(scs))
+        runs.append(simulate(atlas, sc, draws=draws, months=months, seed=seed + i,
+                             record="summary"))  # fmt: skip
+    horizon = runs[0].months
+    if any(r.months != horizon for r in runs):
+        runs = [simulate(atlas, sc, draws=draws, months=horizon, seed=seed + i, record="summary")
+                for i, sc in enumerate(scs)]  # fmt: skip
+    if progress:
+        progress("building the model", len(scs), len(scs))
+    gaps = gaps_from_runs(atlas, runs, list(partners), period_months)
+    extra = None
+    if projects_file:
+        products = dict(zip(atlas.products.index, atlas.products["basis"], strict=True))
+        extra = read_projects(projects_file, products)
+    projects = candidates(atlas, horizon, anchor, extra=extra, viewer_partner=viewer_partner)
+    contrib = contributions(projects, delivery(projects, horizon), gaps)
+    return Problem(projects, contrib, gaps, scs, anchor, seed, draws)
+
+
+def solve(problem: Problem, rules: Rules, *, time_limit: float = 60.0,
+          mip_gap: float = 0.0001) -> Portfolio:  # fmt: skip
+    """Solve the MILP with HiGHS; the status says honestly what was found."""
+    projects, contrib, gaps = problem.projects, problem.contrib, problem.gaps
+    base_loss = gaps.loss()
+    before = (float(base_loss.mean()), cvar(base_loss, rules.alpha))
+    pre = _precheck(projects, rules)
+    if pre:
+        return _empty(problem, rules, "infeasible", pre, before)
+    model = build_model(projects, contrib, gaps, rules)
+    with _quiet_stdout():
+        status, termination = model.solve(
+            solver_name="highs", io_api="direct", time_limit=time_limit, mip_rel_gap=mip_gap,
+            output_flag=False, random_seed=0,
+        )  # fmt: skip
+    termination = str(termination)
+    gap_value = _mip_gap(model)
+    if "infeasible" in termination:
+        return _empty(problem, rules, "infeasible", _diagnose(problem, rules), before)
+    has_solution = model.variables["build"].solution.notnull().all()
+    if not bool(has_solution):
+        return _empty(problem, rules, "no solution",
+                      f"the solver stopped ({termination}) before finding any portfolio; "
+                      "raise the time limit", before)  # fmt: skip
+    selection = (model.variables["build"].solution.values > 0.5).astype(float)
+    pay = model.variables["pay"].solution.to_pandas()
+    fair = split_costs(projects[selection > 0.5], rules)
+    if fair is not None:  # the MILP's own split is feasible too; prefer the even-handed one
+        pay.loc[fair.index, fair.columns] = fair.to_numpy()
+    state = "optimal" if termination == "optimal" else "feasible"
+    reason = ("proved optimal within the MIP gap" if state == "optimal"
+              else f"stopped at {termination} with the best portfolio found")  # fmt: skip
+    return _result(problem, rules, state, reason, gap_value, selection, pay, before)
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a banner on file descriptor 1 whatever its options: keep stdout clean
+    (JSON output) by pointing fd 1 at /dev/null while it runs."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _mip_gap(model: Any) -> float | None:
+    try:
+        return float(model.solver_model.getInfo().mip_gap)
+    except Exception:
+        return None
+
+
+def _precheck(projects: pd.DataFrame, rules: Rules) -> str:
+    missing = [r for r in rules.required if r not in set(projects["id"])]
+    if missing:
+        return f"required projects are not candidates within the horizon: {', '.join(missing)}"
+    return ""
+
+
+def _diagnose(problem: Problem, rules: Rules) -> str:
+    """Why no portfolio fits: the first rule found that cannot be met."""
+    p = problem.projects.set_index("id")
+    req = list(rules.required)
+    total = float(p.loc[req, "capex_musd"].sum()) if req else 0.0
+    if total > sum(rules.budgets.values()) + 1e-9:
+        return (
+            f"the required projects cost {total:,.0f} M USD, more than the partners' "
+            f"combined budgets of {sum(rules.budgets.values()):,.0f} M USD"
+        )
+    for k, budget in rules.budgets.items():
+        need = sum(rules.bounds(j, k)[0] * p.loc[j, "capex_musd"] for j in req)
+        if need > budget + 1e-9:
+            return (
+                f"{k}'s minimum shares of the required projects come to {need:,.0f} M USD, "
+                f"above its budget of {budget:,.0f} M USD"
+            )
+    if rules.min_gap_closed is not None:
+        relaxed = Rules(**{**rules.__dict__, "min_gap_closed": None})
+        best = solve(problem, relaxed, time_limit=30)
+        if best.ok and best.expected_before > 0:
+            reach = 1 - best.expected_after / best.expected_before
+            return (
+                f"no portfolio within the budgets closes {rules.min_gap_closed:.0%} of the "
+                f"expected gap; the most it can close is {reach:.1%}"
+            )
+    return "the rules contradict each other (share bounds, diversification or budgets)"
+
+
+def _empty(problem: Problem, rules: Rules, status: str, reason: str,
+           before: tuple[float, float]) -> Portfolio:  # fmt: skip
+    return Portfolio(
+        status, reason, None, None, problem.projects.iloc[0:0].copy(),
+        pd.DataFrame(columns=["partner", "budget_musd", "spent_musd", "share_of_spend"]),
+        pd.DataFrame(), before[0], before[0], before[1], before[1], 0.0,
+        len(problem.projects), problem.gaps.n, rules,
+    )  # fmt: skip
+
+
+def _result(problem: Problem, rules: Rules, status: str, reason: str, gap_value: float | None,
+            selection: np.ndarray, pay: pd.DataFrame,
+            before: tuple[float, float]) -> Portfolio:  # fmt: skip
+    projects, contrib, gaps = problem.projects, problem.contrib, problem.gaps
+    supply = np.einsum("j,jpk->pk", selection, contrib)
+    after = np.einsum("spk,p->s", np.maximum(gaps.values - supply[None], 0.0), gaps.weights)
+    base = gaps.loss()
+    chosen = projects[selection > 0.5].copy()
+    for k in rules.budgets:
+        chosen[f"pay_{k}_musd"] = pay.loc[chosen["id"], k].to_numpy().round(6)
+    spent = {k: float(pay[k].sum()) for k in rules.budgets}
+    total = sum(spent.values())
+    partners = pd.DataFrame([
+        {"partner": k, "budget_musd": rules.budgets[k], "spent_musd": spent[k],
+         "share_of_spend": spent[k] / total if total > 0 else 0.0}
+        for k in rules.budgets
+    ])  # fmt: skip
+    rows = []
+    for name in dict.fromkeys(gaps.scenario_of):
+        m = gaps.scenario_of == name
+        b, a = float(base[m].mean()), float(after[m].mean())
+        rows.append({"scenario": name, "shortfall_before_t_reo": b, "shortfall_after_t_reo": a,
+                     "closed_t_reo": b - a, "closed_share": (b - a) / b if b > 0 else 0.0,
+                     "closed_p10_t_reo": float(np.quantile(base[m] - after[m], 0.1)),
+                     "closed_p90_t_reo": float(np.quantile(base[m] - after[m], 0.9))})  # fmt: skip
+    capex = projects["capex_musd"].to_numpy(float)
+    objective = objective_of(selection, contrib, gaps, rules, capex)
+    return Portfolio(
+        status, reason, gap_value, objective, chosen.reset_index(drop=True), partners,
+        pd.DataFrame(rows), before[0], float(after.mean()), before[1], cvar(after, rules.alpha),
+        float(selection @ capex), len(projects), gaps.n, rules,
+    )  # fmt: skip
+
+
+def frontier(problem: Problem, rules: Rules, scales: Sequence[float], *,
+             time_limit: float = 30.0, mip_gap: float = 0.001,
+             progress: Progress | None = None) -> pd.DataFrame:  # fmt: skip
+    """Budget-resilience Pareto frontier: the optimum at each budget scale."""
+    rows = []
+    for i, f in enumerate(scales):
+        if progress:
+            progress(f"frontier: budgets x {f:g}", i, len(scales))
+        scaled = Rules(
+            **{**rules.__dict__, "budgets": {k: b * f for k, b in rules.budgets.items()}}
+        )
+        p = solve(problem, scaled, time_limit=time_limit, mip_gap=mip_gap)
+        rows.append({"budget_scale": f, "budget_musd": sum(scaled.budgets.values()),
+                     "status": p.status, "cost_musd": p.cost_musd,
+                     "expected_shortfall_t_reo": p.expected_after, "cvar_t_reo": p.cvar_after,
+                     "projects": ", ".join(p.chosen["id"]) if p.ok else ""})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int | None = None,
+            seed_offset: int = 1_000_003) -> pd.DataFrame:  # fmt: skip
+    """Out of sample: simulate fresh draws with and without the chosen projects' capacity."""
+    gaps = problem.gaps
+    weights = dict(zip(gaps.products, gaps.weights, strict=True))
+    rows = []
+    for i, sc in enumerate(problem.scenarios):
+        data = scenario_to_dict(sc)
+        data["months"] = gaps.horizon
+        data["additions"] = list(data.get("additions", [])) + [
+            {"country": r.country, "product": r.product, "capacity_t": float(r.capacity_t),
+             "start": int(r.start_month), "ramp_months": int(r.ramp_months), "label": r.id}
+            for r in portfolio.chosen.itertuples(index=False)
+            if r.country in atlas.countries
+        ]  # fmt: skip
+        seed = problem.seed + seed_offset + i
+        n = draws or problem.draws
+        runs = [simulate(atlas, s, draws=n, seed=seed, record="summary")
+                for s in (sc.with_horizon(gaps.horizon), parse_scenario(data))]  # fmt: skip
+        totals = []
+        for run in runs:
+            cols = [c for c in gaps.partners if c in run.data["country"].values]
+            short = run.data["shortfall"].astype("float64").sel(country=cols)
+            w = np.array([weights[p] for p in short["product"].values])
+            totals.append((short.sum(["month", "country"]).values * w).sum(axis=1))
+        b, a = totals
+        rows.append({"scenario": sc.name, "draws": n, "seed": seed,
+                     "shortfall_before_t_reo": float(b.mean()),
+                     "shortfall_after_t_reo": float(a.mean()),
+                     "removed_t_reo": float((b - a).mean()),
+                     "removed_share": float((b - a).mean() / b.mean()) if b.mean() > 0 else 0.0,
+                     "left_out": ", ".join(r.id for r in portfolio.chosen.itertuples()
+                                           if r.country not in atlas.countries)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def optimize_portfolio(
+    atlas: Atlas,
+    scenarios: Sequence[str | Scenario],
+    budgets_usd: dict[str, float],
+    **options: Any,
+) -> Portfolio:
+    """Simulate, build and solve in one call (budgets in USD; see :class:`Rules`)."""
+    rule_keys = {"min_share", "max_share", "project_shares", "max_country_share", "required",
+                 "min_gap_closed", "alpha", "risk_weight"}  # fmt: skip
+    rule_args = {k: options.pop(k) for k in list(options) if k in rule_keys}
+    solve_args = {k: options.pop(k) for k in ("time_limit", "mip_gap") if k in options}
+    rules = Rules(budgets={k: v / 1e6 for k, v in budgets_usd.items()}, **rule_args)
+    problem = prepare_problem(atlas, scenarios, list(budgets_usd), **options)
+    return solve(problem, rules, **solve_args)
