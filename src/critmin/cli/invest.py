@@ -127,12 +127,17 @@ def invest_cmd(
         if show_frontier:
             scales = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
             front = frontier(problem, rules, scales, progress=report)
-    header = {"status": portfolio.status, "reason": portfolio.reason,
-              "candidates": portfolio.candidates, "draws": portfolio.draws,
-              "expected shortfall before (t REO eq)": round(portfolio.expected_before),
-              "after": round(portfolio.expected_after), "cost (M USD)": round(portfolio.cost_musd),
-              "USD per t closed": round(portfolio.usd_per_tonne_closed)
-              if portfolio.usd_per_tonne_closed == portfolio.usd_per_tonne_closed else None}  # fmt: skip
+    per_t = portfolio.usd_per_tonne_closed
+    header = {
+        "status": portfolio.status,
+        "reason": portfolio.reason,
+        "candidates": portfolio.candidates,
+        "draws": portfolio.draws,
+        "expected shortfall before (t REO eq)": round(portfolio.expected_before),
+        "after": round(portfolio.expected_after),
+        "cost (M USD)": round(portfolio.cost_musd),
+        "USD per t closed": round(per_t) if per_t == per_t else None,
+    }
     pay_cols = [c for c in portfolio.chosen.columns if c.startswith("pay_")]
     sections = {"chosen": portfolio.chosen, "partners": portfolio.partners,
                 "in_sample": portfolio.scenarios}  # fmt: skip
@@ -196,8 +201,13 @@ def markets_cmd(
         p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
         p90_usd_per_kg=lambda f: f["p90"] * base)[["month", "p10_usd_per_kg", "p50_usd_per_kg",
                                                    "p90_usd_per_kg"]]  # fmt: skip
-    header = {"scenario": scenario, "product": product, "reference price":
-              f"{name} {base:g} USD/kg ({year})", "partners": ",".join(members), "draws": draws}  # fmt: skip
+    header = {
+        "scenario": scenario,
+        "product": product,
+        "reference price": f"{name} {base:g} USD/kg ({year})",
+        "partners": ",".join(members),
+        "draws": draws,
+    }
     print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
                               "secured_t", "t_per_musd", "secured_meaning"]})  # fmt: skip

@@ -78,7 +78,7 @@ def build_model(
     J = len(projects)
     ids = list(projects["id"])
     partners = list(rules.budgets)
-    S, P, K = gaps.values.shape
+    S, _, K = gaps.values.shape
     draw = pd.RangeIndex(S, name="draw")
     proj = pd.Index(ids, name="project")
     partner = pd.Index(partners, name="partner")

@@ -131,7 +131,7 @@ def solve(problem: Problem, rules: Rules, *, time_limit: float = 60.0,
         return _empty(problem, rules, "infeasible", pre, before)
     model = build_model(projects, contrib, gaps, rules)
     with _quiet_stdout():
-        status, termination = model.solve(
+        _, termination = model.solve(
             solver_name="highs", io_api="direct", time_limit=time_limit, mip_rel_gap=mip_gap,
             output_flag=False, random_seed=0,
         )  # fmt: skip

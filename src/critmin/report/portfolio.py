@@ -16,8 +16,9 @@ def frontier_figure(frontier: pd.DataFrame) -> go.Figure:
     """Expected shortfall and CVaR against the budget (the budget-resilience frontier)."""
     ok = frontier[frontier["status"].isin(["optimal", "feasible"])]
     fig = go.Figure()
+    hover = "%{x:,.0f} M USD: %{y:,.0f} t"
     fig.add_scatter(x=ok["budget_musd"], y=ok["expected_shortfall_t_reo"], mode="lines+markers",
-                    name="expected shortfall", hovertemplate="%{x:,.0f} M USD: %{y:,.0f} t")  # fmt: skip
+                    name="expected shortfall", hovertemplate=hover)  # fmt: skip
     fig.add_scatter(x=ok["budget_musd"], y=ok["cvar_t_reo"], mode="lines+markers",
                     name="CVaR (worst tail)", line={"dash": "dash"},
                     hovertemplate="%{x:,.0f} M USD: %{y:,.0f} t")  # fmt: skip

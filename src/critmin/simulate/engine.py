@@ -3,7 +3,8 @@
 Each month, products are taken upstream first. For product ``p`` and every draw at once:
 
 1. *Plans*: each producer aims at ``min(capacity after outages, last output + ramp x
-   capacity, baseline + pull)`` (capacity includes projects that have started), ``pull`` being last month's re-sourcing and restocking
+   capacity, baseline + pull)`` (capacity includes projects that have started), ``pull``
+   being last month's re-sourcing and restocking
    orders it could not serve. Output is then capped by the inputs its recipe received.
 2. *Contracts*: output is shipped along the baseline pattern (pro rata when output is below
    baseline); restrictions block their share of each route. Blocked output is *withheld* by
