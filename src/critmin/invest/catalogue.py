@@ -37,17 +37,16 @@ def read_projects(path: str | Path, products: dict[str, str]) -> pd.DataFrame:
     else:
         frame = read_table(p, spec, log)
     if frame is not None:
-        for r in frame.itertuples(index=False):
-            row = int(r._asdict()["_row"])
-            if r.product not in products:
-                log.add(str(p), row, "product", f"unknown product {r.product!r}; known: "
+        for _, r in frame.iterrows():
+            row = int(r["_row"])
+            if r["product"] not in products:
+                log.add(str(p), row, "product", f"unknown product {r['product']!r}; known: "
                         f"{', '.join(products)}")  # fmt: skip
-            elif r.basis != products[r.product]:
-                log.add(str(p), row, "basis", f"mixed units: {r.product} is counted in "
-                        f"{products[r.product]!r}, this row in {r.basis!r}")  # fmt: skip
-        dup = frame[frame.duplicated("id")]
-        for r in dup.itertuples(index=False):
-            log.add(str(p), int(r._asdict()["_row"]), "id", f"duplicate project id {r.id!r}")
+            elif r["basis"] != products[r["product"]]:
+                log.add(str(p), row, "basis", f"mixed units: {r['product']} is counted in "
+                        f"{products[r['product']]!r}, this row in {r['basis']!r}")  # fmt: skip
+        for _, r in frame[frame.duplicated("id")].iterrows():
+            log.add(str(p), int(r["_row"]), "id", f"duplicate project id {r['id']!r}")
     log.raise_if_any()
     assert frame is not None
     return frame.drop(columns="_row")
