@@ -3,7 +3,12 @@
 >>> import critmin
 >>> atlas = critmin.builtin()                 # the built-in dataset, no store needed
 >>> critmin.metrics.concentration(atlas)      # HHI, top-3 and shares per product
+>>> from critmin.simulate import simulate
+>>> run = simulate(atlas, "embargo-japan-12m", draws=100)
+>>> critmin.optimize_portfolio(atlas, ["china-2025-october-controls"], {"USA": 2e9, "JPN": 2e9})
 """
+
+from typing import Any
 
 from critmin import metrics
 from critmin.atlas import Atlas
@@ -31,6 +36,15 @@ def builtin() -> Atlas:
     return Atlas(load_builtin())
 
 
+def __getattr__(name: str) -> Any:
+    """Heavier parts load on first use (the optimiser pulls in linopy)."""
+    if name == "optimize_portfolio":
+        from critmin.invest import optimize_portfolio
+
+        return optimize_portfolio
+    raise AttributeError(f"module 'critmin' has no attribute {name!r}")
+
+
 __all__ = [
     "Atlas",
     "CritminError",
@@ -45,6 +59,7 @@ __all__ = [
     "load",
     "load_builtin",
     "metrics",
+    "optimize_portfolio",
     "read_dataset",
     "to_iso3",
     "write_dataset",
