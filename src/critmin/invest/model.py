@@ -1,12 +1,13 @@
 """The portfolio MILP (linopy + HiGHS): which projects, and who pays what.
 
 Variables: ``build[j]`` (binary), ``pay[j, k]`` (million USD, partner ``k``'s share of
-project ``j``), ``unserved[s, p, t]`` (t of product ``p`` still missing in draw ``s`` and
-period ``t``), ``eta`` and ``excess[s]`` (CVaR, Rockafellar-Uryasev).
+project ``j``), ``supply[p, t] = sum_j a[j,p,t] build[j]``, ``unserved[s, p, t]`` (t of
+product ``p`` still missing in draw ``s`` and period ``t``), ``eta`` and ``excess[s]`` (CVaR,
+Rockafellar-Uryasev).
 
 minimise  mean_s L_s + lambda * (eta + sum_s excess_s / ((1 - alpha) S)) + eps * capex
 with      L_s = sum_{p,t} w_p unserved[s,p,t]  (t REO equivalent)
-          unserved[s,p,t] >= gap[s,p,t] - sum_j a[j,p,t] build[j],  unserved >= 0
+          unserved[s,p,t] >= gap[s,p,t] - supply[p,t],  unserved >= 0
           excess[s] >= L_s - eta,  excess >= 0
           sum_k pay[j,k] = capex_j build[j]
           min_share_k capex_j build[j] <= pay[j,k] <= max_share_k capex_j build[j]
@@ -93,9 +94,13 @@ def build_model(
     eta = m.add_variables(name="eta")
     excess = m.add_variables(lower=0, coords=[draw], name="excess")
 
+    # what the portfolio supplies does not depend on the draw: define it once, so that each
+    # draw's cover row has two terms instead of one per project
     a = xr.DataArray(contrib, coords=[proj, prod, period])
+    supply = m.add_variables(lower=0, coords=[prod, period], name="supply")
+    m.add_constraints(supply - (a * build).sum("project") == 0, name="supply_of")
     gap = xr.DataArray(gaps.values, coords=[draw, prod, period])
-    m.add_constraints(unserved + (a * build).sum("project") >= gap, name="cover")
+    m.add_constraints(unserved + supply >= gap, name="cover")
     w = xr.DataArray(gaps.weights, coords=[prod])
     loss = (unserved * w).sum(["product", "period"])
     m.add_constraints(excess - loss + eta >= 0, name="tail")
@@ -116,13 +121,13 @@ def build_model(
             raise ValueError(f"required projects not among the candidates: {', '.join(missing)}")
         m.add_constraints(build.sel(project=list(rules.required)) == 1, name="required")
     if rules.max_country_share is not None and J:
-        reo_cap = _reo_capacity(projects, gaps)
-        total = (reo_cap * build).sum("project")
-        for country in sorted(set(projects["country"])):
-            mask = xr.DataArray((projects["country"] == country).to_numpy(float), coords=[proj])
-            m.add_constraints((reo_cap * mask * build).sum("project")
-                              - rules.max_country_share * total <= 0,
-                              name=f"diversify_{country}")  # fmt: skip
+        countries = pd.Index(sorted(set(projects["country"])), name="country")
+        where = projects["country"].to_numpy()[None, :] == countries.to_numpy()[:, None]
+        in_country = xr.DataArray(where.astype(float), coords=[countries, proj])
+        reo_build = _reo_capacity(projects, gaps) * build
+        m.add_constraints((reo_build * in_country).sum("project")
+                          - rules.max_country_share * reo_build.sum("project") <= 0,
+                          name="diversify")  # fmt: skip
     expected = loss.sum("draw") / S
     if rules.min_gap_closed is not None:
         base = float(gaps.loss().mean())
