@@ -157,8 +157,9 @@ def test_cli_markets(tmp_path):
     result = runner.invoke(app, [
         "--db", str(tmp_path / "s.duckdb"), "markets", "china-2025-october-controls",
         "--item", "Nd oxide", "--floor", "110", "--offtake-price", "75", "--draws", "20",
-        "--format", "json",
+        "--budget", "USA=1e9,JPN=1e9", "--format", "json",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
-    tools = {t["tool"] for t in json.loads(result.stdout)["tools"]}
-    assert tools == {"price floor", "offtake", "stockpile"}
+    tools = {t["tool"]: t for t in json.loads(result.stdout)["tools"]}
+    assert set(tools) == {"price floor", "offtake", "stockpile", "projects"}
+    assert tools["projects"]["cost_mean_musd"] > 0

@@ -173,10 +173,14 @@ def markets_cmd(
     confidence: Annotated[float, typer.Option(help="... in this share of draws.")] = 0.9,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    budget: Annotated[
+        str | None,
+        typer.Option(help="Also compare a portfolio of projects with these budgets (USD)."),
+    ] = None,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
 ) -> None:
-    """Price floors, offtakes and stockpiles on simulated prices, compared per dollar."""
+    """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar."""
     _check_format(fmt)
     atlas = _atlas(version)
     if product not in atlas.products.index:
@@ -196,6 +200,24 @@ def markets_cmd(
     table = compare(tools)
     weight = float(np.nan_to_num(reo_factors(atlas).get(product, 1.0), nan=1.0))
     table["secured_t_reo"] = table["secured_t"] * weight
+    if budget:
+        budgets = parse_pairs(budget, "--budget")
+        problem = prepare_problem(atlas, [scenario], list(budgets), draws=min(draws, 200),
+                                  seed=seed)  # fmt: skip
+        portfolio = solve(problem, Rules(budgets={k: v / 1e6 for k, v in budgets.items()}))
+        if portfolio.ok:
+            checked = recheck(atlas, problem, portfolio, draws=min(draws, 200))
+            removed = float(checked["removed_t_reo"].sum())
+            row = {"tool": "projects", "description": ", ".join(portfolio.chosen["id"]),
+                   "cost_mean_musd": portfolio.cost_musd, "cost_p50_musd": portfolio.cost_musd,
+                   "cost_p90_musd": portfolio.cost_musd, "secured_t": float("nan"),
+                   "secured_meaning": "partners' shortfall removed out of sample, all products",
+                   "secured_t_reo": removed}  # fmt: skip
+            table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    table["t_reo_per_musd"] = table["secured_t_reo"] / table["cost_mean_musd"].where(
+        table["cost_mean_musd"] > 0
+    )
+    table = table.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
     prices = run.price_fan()
     prices = prices[prices["product"] == product].assign(
         p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
@@ -210,4 +232,4 @@ def markets_cmd(
     }
     print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
-                              "secured_t", "t_per_musd", "secured_meaning"]})  # fmt: skip
+                              "secured_t_reo", "t_reo_per_musd", "secured_meaning"]})  # fmt: skip
