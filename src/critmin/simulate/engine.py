@@ -148,6 +148,7 @@ def run_chunk(
             got = received + spot_in
             excess = np.maximum(got - need, 0.0)
             rest = np.maximum(need - got, 0.0)
+            rest = np.where(rest > _EPS * np.maximum(need, 1.0), rest, 0.0)  # round-off
             inv_use = np.minimum(inv[:, p], rest)
             rest = rest - inv_use
             st_use = np.minimum(np.minimum(stock[:, p], draws.release_cap[:, p]), rest)

@@ -110,7 +110,12 @@ def build_network(atlas: Atlas) -> Network:
         output[p] += missing
         f = obs + est
         np.fill_diagonal(f, output[p] - f.sum(axis=1))
+        # round-off: a country that exports all it makes gets a domestic flow of about -1e-14
+        f[np.abs(f) < 1e-9 * max(1.0, float(output[p].max()))] = 0.0
+        if (f < 0).any():
+            raise ValueError(f"{products[p]}: negative baseline flow; the balancing failed")
         flows[p] = f
+        output[p] = f.sum(axis=1)
     final = flows.sum(axis=1) - need_all
     final = np.where(np.abs(final) < 1e-9 * max(1.0, float(np.abs(final).max())), 0.0, final)
 

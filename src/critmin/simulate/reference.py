@@ -119,6 +119,7 @@ def run_reference(
                     got = received[c] + spot_in[c]
                     excess = max(got - need[c], 0.0)
                     rest = max(need[c] - got, 0.0)
+                    rest = rest if rest > _EPS * max(need[c], 1.0) else 0.0
                     inv_use = min(inv[p][c], rest)
                     rest -= inv_use
                     st_use = min(stock[p][c], release[p][c], rest)
