@@ -1,0 +1,188 @@
+"""``critmin signals``: multilingual news and policy texts -> supply-chain events in the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+import yaml
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from critmin.cli.main import FormatOpt, _check_format, _store, app, console, err, handle_errors
+from critmin.cli.output import jsonable, print_sections
+from critmin.countries import to_iso3
+
+signals_app = typer.Typer(
+    help="News and policy signals: ingest articles, list events, stories, draft scenarios.",
+    no_args_is_help=True,
+)
+app.add_typer(signals_app, name="signals")
+
+EVENT_COLUMNS = ["id", "date", "type", "countries", "materials", "quantities", "title"]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("articles"), TimeElapsedColumn(), console=err, transient=True,
+    )  # fmt: skip
+
+
+def _quantities(values: list[dict]) -> str:
+    return ", ".join(f"{q['value']:g} {q['unit']}" for q in values or [])
+
+
+def _country(value: str | None) -> str | None:
+    if not value:
+        return None
+    return "EU" if value.upper() == "EU" else to_iso3(value)
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    out = frame.copy()
+    if "quantities" in out:
+        out["quantities"] = out["quantities"].map(_quantities)
+    return out
+
+
+@signals_app.command("ingest")
+@handle_errors
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .html).")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Clean, read and store articles: events per article and stories across languages."""
+    from critmin.data.signals import ingest, list_events
+    from critmin.signals.pipeline import collect_files, process_paths
+
+    _check_format(fmt)
+    files = collect_files(paths)
+    with _progress() as bar:
+        task = bar.add_task("reading", total=len(files))
+        articles = process_paths(files, lambda n, total: bar.update(task, completed=n))
+    with _store() as store:
+        result = ingest(store, articles)
+        events = list_events(store)
+    ids = {a.id for a in articles}
+    events = events[events["article_id"].isin(ids)] if not events.empty else events
+    header = {"articles": result["articles"], "events": result["events"],
+              "error pages": sum(a.doc.is_error_page for a in articles),
+              "stories (all)": result["stories"]}  # fmt: skip
+    print_sections(console, {"events": _table(events)}, fmt, header, {"events": EVENT_COLUMNS})
+
+
+@signals_app.command("list")
+@handle_errors
+def list_cmd(
+    type: Annotated[str | None, typer.Option("--type", "-t", help="Event type.")] = None,
+    country: Annotated[str | None, typer.Option("--country", "-c", help="Country.")] = None,
+    material: Annotated[str | None, typer.Option("--material", "-m", help="Material id.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Stored events, optionally of one type, country or material."""
+    from critmin.data.signals import list_events
+
+    _check_format(fmt)
+    with _store() as store:
+        frame = list_events(store, type=type, country=_country(country), material=material)
+    print_sections(console, {"events": _table(frame) if fmt == "table" else frame}, fmt,
+                   columns={"events": EVENT_COLUMNS})  # fmt: skip
+
+
+@signals_app.command("show")
+@handle_errors
+def show_cmd(
+    id: Annotated[str, typer.Argument(help="Article id (or an event id).")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """An article: clean text, its events with evidence, and its story."""
+    from critmin.cli.output import dumps
+    from critmin.data.signals import get_article
+
+    _check_format(fmt)
+    with _store() as store:
+        art = get_article(store, id.split(":")[0])
+    if fmt == "json":
+        print(dumps(art))
+        return
+    console.print(f"[bold]{art['title']}[/]", highlight=False)
+    console.print(f"id {art['id']} · {art['language']} · {art['date'] or 'undated'} · "
+                  f"{art['path']}" + (" · [red]error page[/]" if art["is_error_page"] else ""),
+                  highlight=False)  # fmt: skip
+    if art["dateline"]:
+        console.print(art["dateline"], highlight=False)
+    console.print(art["body"], highlight=False)
+    console.print(f"[dim]{len(art['removed'])} boilerplate lines removed[/]")
+    for e in art["events"]:
+        console.print(f"\n[bold]{e['id']}[/] {e['type']} · countries {', '.join(e['countries'])}"
+                      f" · materials {', '.join(e['materials'])} · "
+                      f"{_quantities(e['quantities'])}", highlight=False)  # fmt: skip
+        if e["people"]:
+            console.print("people: " + ", ".join(f"{p['name']} ({p['role']})" for p in e["people"]))
+        console.print(f"evidence: {e['evidence']}", highlight=False)
+    for s in art["stories"]:
+        console.print(f"\nstory {s['id']}: {s['type']}, articles {', '.join(s['articles'])}; "
+                      f"agreed {s['agreed']}; disagreements {s['disagreements']}",
+                      highlight=False)  # fmt: skip
+
+
+@signals_app.command("stories")
+@handle_errors
+def stories_cmd(fmt: FormatOpt = "table") -> None:
+    """Groups of articles (in any language) on the same event; agreed and disputed facts."""
+    from critmin.data.signals import list_stories
+
+    _check_format(fmt)
+    with _store() as store:
+        frame = list_stories(store)
+    if fmt == "table" and not frame.empty:
+        frame = frame.copy()
+        frame["disagreements"] = frame["disagreements"].map(
+            lambda v: ", ".join(d["fact"] for d in v)
+        )
+        frame["agreed"] = frame["agreed"].map(lambda v: ", ".join(f"{k}={x}" for k, x in v.items()))
+    print_sections(console, {"stories": frame}, fmt)
+
+
+@signals_app.command("scenario")
+@handle_errors
+def scenario_cmd(
+    event_id: Annotated[str, typer.Argument(help="Event id (article_id:type).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the YAML here.")] = None,
+) -> None:
+    """Draft a simulation scenario from an export control, import ban or sanction event."""
+    from critmin.data.signals import get_event
+    from critmin.signals.scenario_draft import draft_scenario
+    from critmin.simulate import parse_scenario
+
+    with _store() as store:
+        event = get_event(store, event_id)
+    event["article_id"] = event["article_id"] or event["id"].split(":")[0]
+    draft = draft_scenario(event)
+    parse_scenario(draft, f"draft from {event['id']}")
+    text = yaml.safe_dump(jsonable(draft), sort_keys=False, allow_unicode=True, width=100)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"scenario written to {out}; run it with: critmin simulate {out}")
+    else:
+        print(text, end="")
+
+
+@signals_app.command("timeline")
+@handle_errors
+def timeline_cmd(
+    country: Annotated[str | None, typer.Option("--country", "-c", help="Country.")] = None,
+    material: Annotated[str | None, typer.Option("--material", "-m", help="Material id.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Policy timeline: date, type, countries, materials and title of each stored event."""
+    from critmin.data.signals import timeline
+
+    _check_format(fmt)
+    with _store() as store:
+        frame = timeline(store, country=_country(country), material=material)
+    print_sections(console, {"timeline": frame}, fmt)

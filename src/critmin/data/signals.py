@@ -1,0 +1,189 @@
+"""Signals in the store: ingested articles, their events and the stories across them.
+
+An ingest is one transaction: every article and event is written, and the stories are
+recomputed over all stored events, or (on any error) nothing changes. Re-ingesting an article
+with the same id replaces it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from critmin.data.store import Store
+from critmin.errors import StoreError
+
+if TYPE_CHECKING:
+    from critmin.signals.extract import Event
+    from critmin.signals.pipeline import Article
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS signal_articles (
+        id VARCHAR PRIMARY KEY, path VARCHAR, sha256 VARCHAR, title VARCHAR, dateline VARCHAR,
+        body VARCHAR, language VARCHAR, date VARCHAR, is_error_page BOOLEAN, removed VARCHAR,
+        ingested_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS signal_events (
+        id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
+        companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
+        evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS signal_stories (
+        id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
+        countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
+        disagreements VARCHAR)""",
+]
+_JSON_EVENT = ("countries", "companies", "people", "materials", "quantities", "sentences")
+_JSON_STORY = ("articles", "languages", "countries", "materials", "agreed", "disagreements")
+
+
+def _ensure(store: Store) -> None:
+    for ddl in DDL:
+        store.con.execute(ddl)
+
+
+def event_id(article_id: str, etype: str) -> str:
+    return f"{article_id}:{etype}"
+
+
+def ingest(store: Store, articles: list[Article], *, fail_after: int | None = None) -> dict:
+    """Store articles and events and recompute stories, all in one transaction.
+
+    ``fail_after`` (tests only) raises after that many articles, to show nothing is kept.
+    """
+    from critmin.signals.stories import group_stories
+
+    _ensure(store)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    n_events = 0
+    with store.transaction() as con:
+        for n, a in enumerate(articles):
+            if fail_after is not None and n >= fail_after:
+                raise StoreError(f"ingest stopped after {n} articles (test)")
+            con.execute("DELETE FROM signal_events WHERE article_id = ?", [a.id])
+            con.execute("DELETE FROM signal_articles WHERE id = ?", [a.id])
+            d = a.doc
+            con.execute(
+                "INSERT INTO signal_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [a.id, a.path, a.sha256, d.title, d.dateline, d.body, d.language, d.date,
+                 d.is_error_page, json.dumps(d.removed, ensure_ascii=False), now],
+            )  # fmt: skip
+            for e in a.events:
+                row = e.to_dict()
+                con.execute(
+                    "INSERT INTO signal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [event_id(a.id, e.type), a.id, e.type,
+                     *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
+                     e.date, e.evidence, e.language, e.score,
+                     json.dumps(e.sentences, ensure_ascii=False)],
+                )  # fmt: skip
+                n_events += 1
+        stories = group_stories(_events(con))
+        con.execute("DELETE FROM signal_stories")
+        for s in stories:
+            row = s.to_dict()
+            con.execute(
+                "INSERT INTO signal_stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [s.id, s.type, *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_STORY[:4]),
+                 s.date, json.dumps(row["agreed"], ensure_ascii=False),
+                 json.dumps(row["disagreements"], ensure_ascii=False)],
+            )  # fmt: skip
+    return {"articles": len(articles), "events": n_events, "stories": len(stories)}
+
+
+def _events(con: Any) -> list[Event]:
+    from critmin.signals.extract import Event
+
+    frame = con.execute(
+        "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
+        "evidence, language, score, sentences FROM signal_events ORDER BY id"
+    ).fetchall()
+    out = []
+    for r in frame:
+        out.append(Event(
+            type=r[1], countries=json.loads(r[2]), companies=json.loads(r[3]),
+            people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
+            date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
+            sentences=json.loads(r[11]),
+        ))  # fmt: skip
+    return out
+
+
+def _decode(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    for c in cols:
+        if c in frame:
+            frame[c] = frame[c].map(lambda v: json.loads(v) if isinstance(v, str) else v)
+    return frame
+
+
+def list_events(store: Store, *, type: str | None = None, country: str | None = None,
+                material: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """Stored events (with their article's title), filtered by type, country or material."""
+    _ensure(store)
+    frame = store.con.execute(
+        "SELECT e.id, e.date, e.type, e.countries, e.materials, e.quantities, e.people, "
+        "e.companies, e.language, a.title, e.evidence, e.article_id FROM signal_events e "
+        "JOIN signal_articles a ON a.id = e.article_id ORDER BY e.date NULLS LAST, e.id"
+    ).df()
+    frame = _decode(frame, ("countries", "materials", "quantities", "people", "companies"))
+    if type:
+        frame = frame[frame["type"] == type]
+    if country:
+        frame = frame[frame["countries"].map(lambda v: country in v)]
+    if material:
+        frame = frame[frame["materials"].map(lambda v: material.lower() in {m.lower() for m in v})]
+    return frame.reset_index(drop=True)
+
+
+def get_event(store: Store, eid: str) -> dict[str, Any]:
+    """One stored event (a unique prefix of its id is enough)."""
+    _ensure(store)
+    frame = store.con.execute(
+        "SELECT * FROM signal_events WHERE id LIKE ? ORDER BY id", [eid + "%"]
+    ).df()
+    exact = frame[frame["id"] == eid]
+    if len(exact) == 1:
+        frame = exact
+    if frame.empty:
+        raise StoreError(f"no signal event {eid!r} in {store.path}")
+    if len(frame) > 1:
+        raise StoreError(f"{eid!r} matches {len(frame)} events: {', '.join(frame['id'][:5])}")
+    return _decode(frame, _JSON_EVENT).iloc[0].to_dict()
+
+
+def get_article(store: Store, aid: str) -> dict[str, Any]:
+    """An article with its events and the stories it belongs to."""
+    _ensure(store)
+    frame = store.con.execute("SELECT * FROM signal_articles WHERE id = ?", [aid]).df()
+    if frame.empty:
+        frame = store.con.execute("SELECT * FROM signal_articles WHERE id LIKE ?", [aid + "%"]).df()
+        if len(frame) != 1:
+            raise StoreError(f"no single signal article {aid!r} in {store.path}")
+    art = _decode(frame, ("removed",)).iloc[0].to_dict()
+    events = store.con.execute(
+        "SELECT * FROM signal_events WHERE article_id = ? ORDER BY score DESC", [art["id"]]
+    ).df()
+    art["events"] = _decode(events, _JSON_EVENT).to_dict(orient="records")
+    stories = list_stories(store)
+    art["stories"] = [s for s in stories.to_dict(orient="records") if art["id"] in s["articles"]]
+    return art
+
+
+def list_stories(store: Store) -> pd.DataFrame:
+    _ensure(store)
+    frame = store.con.execute("SELECT * FROM signal_stories ORDER BY date NULLS LAST, id").df()
+    return _decode(frame, _JSON_STORY).reset_index(drop=True)
+
+
+def timeline(store: Store, *, country: str | None = None,
+             material: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """Policy timeline: one row per event, by date (date, type, countries, materials, title)."""
+    frame = list_events(store, country=country, material=material)
+    return frame[["date", "type", "countries", "materials", "title", "id"]]
+
+
+def counts(store: Store) -> dict[str, int]:
+    _ensure(store)
+    return {t: int(store.con.execute(f"SELECT count(*) FROM signal_{t}").fetchone()[0])  # type: ignore[index]
+            for t in ("articles", "events", "stories")}  # fmt: skip

@@ -1,0 +1,1 @@
+"""Signals: multilingual news and policy texts about critical minerals -> supply-chain events."""

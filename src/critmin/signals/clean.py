@@ -1,0 +1,282 @@
+"""Scraped articles to clean text: HTML to lines, boilerplate out, title/dateline/body kept.
+
+Boilerplate is removed by (1) dropping HTML elements that are never article text (scripts,
+navigation, cookie banners, share bars, ...), (2) a multilingual junk-phrase lexicon
+(``lexicon/junk.yaml``), (3) repeated paragraphs (exact or near-exact), and (4) when many
+documents of one folder are cleaned together, lines that recur in >= 3 of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from html import unescape
+from html.parser import HTMLParser
+
+from rapidfuzz import fuzz
+
+from critmin.signals.dates import HEADER, article_date, find_date_regex
+from critmin.signals.language import detect_language
+from critmin.signals.lexicon import Matcher, fold, is_cjk, load
+
+DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
+             "iframe", "svg", "button", "select", "template", "menu", "dialog"}  # fmt: skip
+DROP_HINTS = re.compile(
+    r"cookie|consent|gdpr|banner|share|sharing|social|related|popular|most-read|mostread|"
+    r"newsletter|subscri|menu|breadcrumb|comment|advert|\bads?\b|\bad-|promo|sidebar|footer|"
+    r"\bnav|nav\b|navigation|widget|outbrain|taboola|recommend|trending|paywall|modal|popup|"
+    r"toolbar|masthead|tags\b",
+    re.I,
+)
+BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+              "table", "article", "section", "main", "blockquote", "time", "figcaption",
+              "figure", "dd", "dt", "pre", "hr", "title", "address", "center"}  # fmt: skip
+VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base",
+             "col", "embed", "param", "track"}  # fmt: skip
+MIN_BOILERPLATE_DOCS = 3
+
+
+@dataclass
+class CleanDocument:
+    """An article after cleaning. ``removed`` holds every line that was dropped."""
+
+    title: str
+    dateline: str
+    body: str
+    language: str
+    date: str | None
+    is_error_page: bool
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(x for x in (self.title, self.dateline, self.body) if x)
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.dropping = 0
+        self.parts: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.h1 = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag in VOID_TAGS:
+            return
+        hints = " ".join(v or "" for k, v in attrs if k in {"class", "id", "role", "aria-label"})
+        drop = tag in DROP_TAGS or bool(hints and DROP_HINTS.search(hints))
+        if tag in {"article", "main", "body", "html"} or (tag == "header" and self._article()):
+            drop = tag == "header" and not self._article()
+        self.stack.append((tag, drop))
+        self.dropping += drop
+        self._in_title = tag == "title" or self._in_title
+        self._in_h1 = (tag == "h1" and not self.dropping) or self._in_h1
+
+    def _article(self) -> bool:
+        return any(t in {"article", "main"} for t, _ in self.stack)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag in VOID_TAGS or not any(t == tag for t, _ in self.stack):
+            return
+        while self.stack:
+            t, drop = self.stack.pop()
+            self.dropping -= drop
+            if t == "title":
+                self._in_title = False
+            if t == "h1":
+                self._in_h1 = False
+            if t == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+            return
+        if self.dropping:
+            return
+        if self._in_h1:
+            self.h1 += data
+        self.parts.append(data)
+
+
+def html_to_lines(html: str) -> tuple[str, list[str]]:
+    """The page title (``<h1>`` or ``<title>``) and the text lines outside boilerplate tags."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    lines = _lines("".join(parser.parts))
+    title = " ".join((parser.h1 or parser.title).split())
+    return title, lines
+
+
+def _lines(text: str) -> list[str]:
+    out = []
+    for line in unescape(text).replace("\r", "\n").split("\n"):
+        line = " ".join(line.replace("\u00a0", " ").split())
+        if line:
+            out.append(line)
+    return out
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return (
+        "<html" in head or "<!doctype" in head or len(re.findall(r"</?(p|div|body)\b", head)) >= 2
+    )
+
+
+# -- junk lines ---------------------------------------------------------------------------------
+@cache
+def _junk() -> tuple[Matcher, Matcher, Matcher, int]:
+    data = load("junk")
+    strong = Matcher.build((p, "strong") for p in data["strong"])
+    weak = Matcher.build((p, lang) for lang, ps in data["phrases"].items() for p in ps)
+    error = Matcher.build((p, "error") for p in data["error"])
+    return strong, weak, error, int(data.get("max_words", 30))
+
+
+def word_count(line: str) -> int:
+    """Words, counting two CJK characters as one word."""
+    cjk = sum(1 for ch in line if is_cjk(ch))
+    return len(line.split()) + cjk // 2
+
+
+_NAV = re.compile(r"^[\w\s&'’.-]{1,30}(\s*[|»›/•·>]\s*[\w\s&'’.-]{1,30}){2,}$")
+
+
+def is_junk_line(line: str) -> bool:
+    """A line of boilerplate: a strong junk phrase, a short line with a junk phrase, or a
+    navigation trail (``Home | World | Business``)."""
+    strong, weak, _, max_words = _junk()
+    folded = fold(line)
+    if strong.find(folded, folded=True):
+        return True
+    if _NAV.match(line) and word_count(line) <= 12:
+        return True
+    n = word_count(line)
+    hits = weak.find(folded, folded=True)
+    if not hits:
+        return False
+    if n <= 12:
+        return True
+    return n <= max_words and hits[0].start <= 1
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？؟:]\s*[\"'»”)]?$")
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\W+", " ", fold(line)).strip()
+
+
+def dedupe(lines: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Lines without repeats (exact, or >= 92% similar for lines of 40+ characters)."""
+    kept: list[str] = []
+    removed: list[str] = []
+    seen: set[str] = set()
+    long_norms: list[str] = []
+    for line in lines:
+        n = _norm(line)
+        if n in seen and n:
+            removed.append(line)
+            continue
+        if len(n) >= 40 and any(
+            abs(len(n) - len(o)) < 0.15 * len(n) and fuzz.ratio(n, o) >= 92 for o in long_norms
+        ):
+            removed.append(line)
+            continue
+        seen.add(n)
+        if len(n) >= 40:
+            long_norms.append(n)
+        kept.append(line)
+    return kept, removed
+
+
+def is_error_text(title: str, lines: Sequence[str]) -> bool:
+    """An error page: an error phrase near the top and little other text."""
+    _, _, error, _ = _junk()
+    head = "\n".join([title, *lines[:5]])
+    if not error.find(head):
+        return False
+    return sum(word_count(x) for x in lines) < 80
+
+
+# -- documents ----------------------------------------------------------------------------------
+def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
+    """Clean one article (plain text or HTML); ``boilerplate`` are normalised lines to drop."""
+    title = ""
+    if looks_like_html(raw):
+        title, lines = html_to_lines(raw)
+    else:
+        lines = _lines(raw)
+    drop = set(boilerplate)
+    removed: list[str] = []
+    header = [x for x in lines if HEADER.match(x)]
+    content: list[str] = []
+    in_list = False  # after a "most popular" / "related" header: its short headline items
+    for line in lines:
+        if HEADER.match(line):
+            continue
+        if _norm(line) in drop or is_junk_line(line):
+            removed.append(line)
+            in_list = word_count(line) <= 6
+        elif in_list and content and word_count(line) <= 12 and not _SENTENCE_END.search(line):
+            removed.append(line)
+        else:
+            in_list = False
+            content.append(line)
+    content, dups = dedupe(content)
+    removed += dups
+    if title and content and _norm(content[0]) == _norm(title):
+        content = content[1:]
+    if not title and content:
+        title, content = content[0], content[1:]
+    dateline = ""
+    for i, line in enumerate(content[:3]):
+        if word_count(line) <= 14 and find_date_regex(line) is not None:
+            dateline = line
+            content = content[:i] + content[i + 1 :]
+            break
+    error = is_error_text(title, content)
+    body = "\n".join(content)
+    language = detect_language(f"{title}\n{body}") if (title or body) else "und"
+    when = article_date("\n".join([*header, title, dateline, body]),
+                        [*header, dateline or "", *content[:3]], language)  # fmt: skip
+    if when is None and dateline == "" and content:
+        when = None
+    return CleanDocument(
+        title=title, dateline=dateline, body=body, language=language,
+        date=when.isoformat() if when else None, is_error_page=error, removed=removed,
+    )  # fmt: skip
+
+
+def boilerplate_lines(docs: Sequence[str], min_docs: int = MIN_BOILERPLATE_DOCS) -> set[str]:
+    """Normalised lines that recur in at least ``min_docs`` of the documents."""
+    if len(docs) < min_docs:
+        return set()
+    counts: Counter[str] = Counter()
+    for raw in docs:
+        lines = html_to_lines(raw)[1] if looks_like_html(raw) else _lines(raw)
+        counts.update({_norm(x) for x in lines if not HEADER.match(x) and _norm(x)})
+    return {line for line, n in counts.items() if n >= min_docs}
+
+
+def clean_many(docs: Sequence[tuple[str, str]]) -> list[CleanDocument]:
+    """Clean documents given as ``(group, raw)``; lines recurring in >= 3 documents of the
+    same group (a folder: one site) are dropped as site boilerplate."""
+    groups: dict[str, list[str]] = {}
+    for group, raw in docs:
+        groups.setdefault(group, []).append(raw)
+    common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
+    return [clean_text(raw, boilerplate=common[g]) for g, raw in docs]

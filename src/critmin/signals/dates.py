@@ -1,0 +1,197 @@
+"""Publication dates: a ``date YYYY-MM-DD`` header, numeric and CJK forms, Persian solar
+dates (own Jalali conversion), Persian/Arabic month names, then dateparser as a fallback."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.I | re.M)
+ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
+SLASH_YMD = re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])")
+
+JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
+                 "آذر", "دی", "بهمن", "اسفند"]  # fmt: skip
+GREG_FA = ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر",
+           "اکتبر", "نوامبر", "دسامبر"]  # fmt: skip
+GREG_AR = [["يناير", "كانون الثاني"], ["فبراير", "شباط"], ["مارس", "آذار"],
+           ["أبريل", "ابريل", "نيسان"],
+           ["مايو", "أيار"], ["يونيو", "حزيران"], ["يوليو", "تموز"], ["أغسطس", "آب"],
+           ["سبتمبر", "أيلول"], ["أكتوبر", "اكتوبر", "تشرين الأول"], ["نوفمبر", "تشرين الثاني"],
+           ["ديسمبر", "كانون الأول"]]  # fmt: skip
+
+
+def to_ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits (and separators) as ASCII."""
+    return text.translate(_DIGITS)
+
+
+def jalali_to_gregorian(jy: int, jm: int, jd: int) -> date:
+    """A Persian solar (Jalali) date as a Gregorian date."""
+    jy += 1595
+    days = -355668 + 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + jd
+    days += (jm - 1) * 31 if jm < 7 else (jm - 7) * 30 + 186
+    gy = 400 * (days // 146097)
+    days %= 146097
+    if days > 36524:
+        days -= 1
+        gy += 100 * (days // 36524)
+        days %= 36524
+        if days >= 365:
+            days += 1
+    gy += 4 * (days // 1461)
+    days %= 1461
+    if days > 365:
+        gy += (days - 1) // 365
+        days = (days - 1) % 365
+    gd = days + 1
+    leap = (gy % 4 == 0 and gy % 100 != 0) or gy % 400 == 0
+    months = [0, 31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    gm = 1
+    while gm <= 12 and gd > months[gm]:
+        gd -= months[gm]
+        gm += 1
+    return date(gy, gm, gd)
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        if 1300 <= y <= 1500:
+            return jalali_to_gregorian(y, m, d)
+        if 1900 <= y <= 2100:
+            return date(y, m, d)
+    except ValueError:
+        return None
+    return None
+
+
+def _alternation(names: list[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+_FA_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(JALALI_MONTHS + GREG_FA) + r")\s+(\d{4})")
+_AR_NAMES = {n: i + 1 for i, names in enumerate(GREG_AR) for n in names}
+_AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d{4})")
+
+
+# month-name stems (lower case) of the Latin/Cyrillic languages, month number = index + 1
+MONTH_STEMS = [
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар"],
+    ["apr", "avr", "abr", "апрел", "апр"],
+    ["may", "mai", "magg", "mayo", "ма"],
+    ["jun", "juin", "giugn", "июн"],
+    ["jul", "juil", "lugl", "июл"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг"],
+    ["sep", "sept", "settem", "сентябр", "сен"],
+    ["oct", "okt", "ott", "октябр", "окт"],
+    ["nov", "ноябр", "ноя"],
+    ["dec", "dez", "déc", "dic", "декабр", "дек"],
+]
+_STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
+_STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
+_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яéûèíì]*\.?,?\s+(?:de\s+)?"
+    r"(\d{4})",
+    re.I,
+)
+_MDY = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
+
+
+def _month(word: str) -> int | None:
+    w = word.lower()
+    for n in range(len(w), 1, -1):
+        if w[:n] in _STEM_TO_MONTH:
+            return _STEM_TO_MONTH[w[:n]]
+    return None
+
+
+def find_date_regex(text: str, language: str | None = None) -> date | None:
+    """The first explicit date in a text by fixed patterns (no dateparser)."""
+    text = to_ascii_digits(text)
+    found: list[tuple[int, date]] = []
+    for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy")):
+        for mt in rx.finditer(text):
+            a, b, c = (int(x) for x in mt.groups())
+            y, m, d = (a, b, c) if order == "ymd" else (c, b, a)
+            if order == "dmy" and language == "en" and b > 12:
+                m, d = a, b
+            got = _safe(y, m, d)
+            if got:
+                found.append((mt.start(), got))
+    for mt in _DMY.finditer(text):
+        m = _month(mt.group(2))
+        got = _safe(int(mt.group(3)), m, int(mt.group(1))) if m else None
+        if got:
+            found.append((mt.start(), got))
+    for mt in _MDY.finditer(text):
+        m = _month(mt.group(1))
+        got = _safe(int(mt.group(3)), m, int(mt.group(2))) if m else None
+        if got:
+            found.append((mt.start(), got))
+    for mt in _FA_RX.finditer(text):
+        d, name, y = int(mt.group(1)), mt.group(2), int(mt.group(3))
+        if name in JALALI_MONTHS and 1300 <= y <= 1500:
+            got = _safe(y, JALALI_MONTHS.index(name) + 1, d)
+        elif name in GREG_FA:
+            got = _safe(y, GREG_FA.index(name) + 1, d)
+        else:
+            got = None
+        if got:
+            found.append((mt.start(), got))
+    for mt in _AR_RX.finditer(text):
+        got = _safe(int(mt.group(3)), _AR_NAMES[mt.group(2)], int(mt.group(1)))
+        if got:
+            found.append((mt.start(), got))
+    return min(found, key=lambda x: x[0])[1] if found else None
+
+
+_DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "ja", "ar", "fa", "uk", "pt", "nl", "pl",
+             "tr", "ko"}  # fmt: skip
+
+
+def find_date_dateparser(text: str, language: str | None) -> date | None:
+    """dateparser's search in the given language; only full dates (day, month, year)."""
+    if not text.strip():
+        return None
+    from dateparser.search import search_dates
+
+    langs = [language] if language in _DP_LANGS else None
+    try:
+        hits = search_dates(
+            to_ascii_digits(text)[:300], languages=langs,
+            settings={"REQUIRE_PARTS": ["day", "month", "year"],
+                      "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"},
+        )  # fmt: skip
+    except Exception:
+        return None
+    for _, value in hits or []:
+        if 1900 <= value.year <= 2100:
+            return value.date()
+    return None
+
+
+def header_date(text: str) -> date | None:
+    mt = HEADER.search(text[:2000])
+    return _safe(*(int(x) for x in mt.groups())) if mt else None
+
+
+def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
+    """The date of an article: header line, else the dateline / first lines, else the body."""
+    got = header_date(raw)
+    if got:
+        return got
+    head = "\n".join(lines[:6])
+    got = find_date_regex(head, language)
+    if got:
+        return got
+    for line in lines[:4]:
+        if len(line) < 200:
+            got = find_date_dateparser(line, language)
+            if got:
+                return got
+    return find_date_regex("\n".join(lines[6:30]), language)

@@ -1,0 +1,290 @@
+"""Events from clean articles: sentences, triggers, countries, materials, quantities, people.
+
+Each sentence is searched for event-type triggers (``lexicon/events.yaml``); a type's score is
+the number of sentences that trigger it (the title counts double, the lead one and a half).
+The strongest type makes an event, and so does any other type that scores at least
+``SECOND_TYPE_SHARE`` of it (and twice in all): one event per type per article. Countries,
+materials and quantities come from the type's trigger sentences, the title and the
+neighbours of the evidence sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from critmin.signals.clean import CleanDocument
+from critmin.signals.lexicon import (
+    company_matcher,
+    event_matcher,
+    find_countries,
+    fold,
+    material_matcher,
+    role_matcher,
+)
+from critmin.signals.quantities import find_quantities
+
+REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
+                "Lu", "Sc", "Y")  # fmt: skip
+EVENT_TYPES = ("agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
+               "price_floor", "stockpile", "outage", "price_move")  # fmt: skip
+TITLE_WEIGHT = 2.0
+LEAD_WEIGHT = 1.5
+SECOND_TYPE_SHARE = 0.6
+MIN_SECOND_SCORE = 2.0
+MAX_EVIDENCE_SENTENCES = 4
+NEIGHBOURS = True
+QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
+# generic types trigger on common words: their score counts less
+TYPE_WEIGHT = {"agreement": 0.6}
+
+
+@dataclass
+class Event:
+    """One supply-chain event an article reports."""
+
+    type: str
+    countries: list[str]
+    companies: list[str]
+    people: list[dict[str, str]]
+    materials: list[str]
+    quantities: list[dict[str, Any]]
+    date: str | None
+    evidence: str
+    language: str
+    article_id: str
+    score: float = 0.0
+    sentences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- sentences ----------------------------------------------------------------------------------
+_ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co", "ltd", "corp",
+           "vs", "etc", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+           "sept", "oct", "nov", "dec", "т", "г", "гг", "млн", "млрд", "тыс", "руб", "долл",
+           "mio", "mrd", "bzw", "z.b", "ca", "dt", "sig", "dott", "sra", "sr", "ing", "prof",
+           "mt", "bn", "mln", "mld"}  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?;。！？؟]+[\"'»”’)\]]*")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text: line breaks, ``.!?`` before a space, and ``。！？؟`` always."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for mt in _BOUNDARY.finditer(line):
+            end = mt.end()
+            punct = mt.group(0)
+            if not any(p in punct for p in "。！？؟") and not (
+                end >= len(line) or line[end] == " "
+            ):
+                continue
+            if punct.startswith(".") and end < len(line):
+                words = line[start : mt.start()].split()
+                token = words[-1].lower() if words else ""
+                nxt = line[end:].lstrip()[:1]
+                if token.strip("(«\"'") in _ABBREV or (len(token) == 1 and token.isalpha()):
+                    continue
+                if nxt and (nxt.islower() or nxt.isdigit()):
+                    continue
+            piece = line[start:end].strip()
+            if piece:
+                out.append(piece)
+            start = end
+        rest = line[start:].strip()
+        if rest:
+            out.append(rest)
+    return out
+
+
+# -- people and companies ---------------------------------------------------------------------
+_CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+"
+_NAME_AFTER = re.compile(r"^[\s,:]*(" + _CAP + r"(?:\s+" + _CAP + r"){1,2})")
+_NAME_AFTER_SKIP = re.compile(
+    r"^[\s,:]*(?:[a-zа-яёà-ÿ][\w-]*\s+){1,3}?(" + _CAP + r"(?:\s+" + _CAP + r"){1,2})"
+)
+_NAME_BEFORE = re.compile(
+    r"("
+    + _CAP
+    + r"(?:\s+"
+    + _CAP
+    + r"){1,2}),\s+(?:the\s+|la\s+|il\s+|der\s+|die\s+|el\s+|le\s+)?$"
+)
+_NAME_STOP = {"said", "says", "told", "the", "of", "и", "заявил", "сказал", "sagte", "ha", "a",
+              "ministry", "ministerium", "министерство", "commerce", "trade"}  # fmt: skip
+_KATAKANA_BEFORE = re.compile(r"([ァ-ヴー・]{2,})$")
+_JA_AFTER = re.compile(r"^の?([\u4e00-\u9fff]{2,5}|[ァ-ヴー・]{2,})(?:氏|さん)")
+_ZH_AFTER = re.compile(r"^([\u4e00-\u9fff]{2,3})")
+_ZH_STOP = set("表说称指在于对和与是将已就也今日时向")
+
+
+def find_people(sentence: str, language: str | None) -> list[dict[str, str]]:
+    """People named next to a role word: ``{"name", "role"}``."""
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return []
+    out: list[dict[str, str]] = []
+    for hit in role_matcher(language).find(folded, folded=True):
+        if hit.start < 0:
+            continue
+        after, before = sentence[hit.end :], sentence[: hit.start]
+        name = None
+        if language in {"zh"}:
+            mt = _ZH_AFTER.match(after)
+            if mt:
+                name = mt.group(1)
+                while name and name[-1] in _ZH_STOP:
+                    name = name[:-1]
+                name = name if len(name) >= 2 else None
+        elif language == "ja":
+            mt = _JA_AFTER.match(after) or _KATAKANA_BEFORE.search(before)
+            name = mt.group(1) if mt else None
+        elif language in {"fa", "ar"}:
+            name = None
+        else:
+            mt = _NAME_AFTER.match(after)
+            if mt is None and language != "en":
+                mt = _NAME_AFTER_SKIP.match(after)
+            if mt is None:
+                mt = _NAME_BEFORE.search(before)
+            name = mt.group(1).rstrip(".,") if mt else None
+            if name and (find_countries(name, language) or any(
+                    t.lower().strip(".") in _NAME_STOP for t in name.split())):  # fmt: skip
+                name = None
+        if name and not any(p["name"] == name for p in out):
+            out.append({"name": name, "role": str(hit.label)})
+    return out
+
+
+_COMPANY_RX = re.compile(
+    r"((?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|PLC|plc"
+    r"|Group|AG|GmbH|SE|S\.A\.|S\.p\.A\.|SpA|LLC|Co\.|Mining|Metals|Resources|Materials|Minerals"
+    r"|Holdings)\b"
+)
+
+
+def find_companies(sentence: str) -> list[str]:
+    out = [str(x) for x in company_matcher().labels(sentence)]
+    for mt in _COMPANY_RX.finditer(sentence):
+        name = mt.group(0).strip()
+        if name.split()[0] in {"The", "A", "An"}:
+            name = name.split(maxsplit=1)[1]
+        if not any(name.lower() in o.lower() or o.lower() in name.lower() for o in out):
+            out.append(name)
+    return out
+
+
+# -- events -------------------------------------------------------------------------------------
+@dataclass
+class _Sentence:
+    text: str
+    weight: float
+    types: set[str]
+    countries: list[str]
+    materials: list[str]
+
+
+_DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}(?=\s*[,(—–])")
+
+
+def _analyse(doc: CleanDocument) -> list[_Sentence]:
+    lang = doc.language
+    ev, mat = event_matcher(lang), material_matcher(lang)
+    sentences: list[_Sentence] = []
+    body = split_sentences(doc.body)
+    items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
+        (s, LEAD_WEIGHT if i < 2 else 1.0) for i, s in enumerate(body)]  # fmt: skip
+    for text, weight in items:
+        folded = fold(text)
+        types = {str(h.label) for h in ev.find(folded, folded=True, overlap=True)}
+        where = _DATELINE_CITY.sub("", text)
+        sentences.append(_Sentence(text, weight, types, find_countries(where, lang),
+                                   [str(x) for x in mat.labels(folded, folded=True)]))  # fmt: skip
+    return sentences
+
+
+def _merge(lists: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    for items in lists:
+        for x in items:
+            if x not in out:
+                out.append(x)
+    return out
+
+
+def normalise_materials(materials: list[str]) -> list[str]:
+    """``REE`` only when no rare-earth element is named."""
+    if any(m in REE_ELEMENTS for m in materials):
+        return [m for m in materials if m != "REE"]
+    return materials
+
+
+def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
+    """The events an article reports (none for error pages and off-topic texts)."""
+    if doc.is_error_page:
+        return []
+    sentences = _analyse(doc)
+    if not any(s.materials for s in sentences):
+        return []
+    scores: dict[str, float] = defaultdict(float)
+    for s in sentences:
+        for t in s.types:
+            scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0)
+    if not scores:
+        return []
+    best = max(scores.values())
+    chosen = [
+        t
+        for t in EVENT_TYPES
+        if scores.get(t, 0) == best
+        or (scores.get(t, 0) >= SECOND_TYPE_SHARE * best and scores.get(t, 0) >= MIN_SECOND_SCORE)
+    ]
+    events = []
+    for etype in sorted(chosen, key=lambda t: -scores[t]):
+        all_idx = [i for i, s in enumerate(sentences) if etype in s.types]
+        idx = all_idx[:MAX_EVIDENCE_SENTENCES]
+        has_title = bool(doc.title)
+        body_idx = [i for i in idx if not (has_title and i == 0)]
+        main = body_idx[0] if body_idx else idx[0]
+        use = set(idx) | {main}
+        if has_title:
+            use.add(0)
+        for j in (main - 1, main + 1) if NEIGHBOURS else ():
+            if 0 <= j < len(sentences):
+                use.add(j)
+        picked = [sentences[i] for i in sorted(use)]
+        qidx = set(all_idx) | ({0} if has_title else set())
+        if QUANTITY_SCOPE == "trigger+material":
+            qidx |= {i for i, s in enumerate(sentences) if s.materials and not s.types - {etype}}
+        trig = [sentences[i] for i in sorted(qidx)]
+        countries = _merge([s.countries for s in picked])
+        materials = normalise_materials(_merge([s.materials for s in picked]))
+        named = normalise_materials(_merge([s.materials for s in sentences]))
+        if not materials or materials == ["REE"]:
+            elements = [m for m in named if m in REE_ELEMENTS]
+            materials = elements or materials or named
+        quantities: list[dict] = []
+        people: list[dict] = []
+        companies: list[str] = []
+        for s in trig:
+            for q in find_quantities(s.text, doc.language):
+                if q not in quantities:
+                    quantities.append(q)
+        for s in picked:
+            for p in find_people(s.text, doc.language):
+                if p not in people:
+                    people.append(p)
+            for c in find_companies(s.text):
+                if c not in companies:
+                    companies.append(c)
+        events.append(Event(
+            type=etype, countries=countries, companies=companies, people=people,
+            materials=materials, quantities=quantities, date=doc.date,
+            evidence=sentences[main].text, language=doc.language, article_id=article_id,
+            score=round(scores[etype], 2), sentences=[s.text for s in picked],
+        ))  # fmt: skip
+    return events

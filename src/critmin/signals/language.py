@@ -1,0 +1,54 @@
+"""Language of a text (ISO 639-1): script rules first, py3langid for the rest."""
+
+from __future__ import annotations
+
+_PERSIAN = set("پچژگ")
+
+
+def _classify(text: str) -> str:
+    import py3langid
+
+    return str(py3langid.classify(text)[0])
+
+
+def detect_language(text: str) -> str:
+    """``ko`` for Hangul, ``ja`` for any kana, ``zh`` for Han without kana, ``fa``/``ar`` by
+    letters, ``ru`` for Cyrillic (unless langid says uk/bg/...), else py3langid."""
+    sample = text[:4000]
+    kana = han = arabic = cyr = latin = hangul = 0
+    fa_letters = ar_ya = fa_ya = 0
+    for ch in sample:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF:
+            kana += 1
+        elif 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
+            han += 1
+        elif 0x600 <= o <= 0x6FF:
+            arabic += 1
+            if ch in _PERSIAN:
+                fa_letters += 1
+            elif ch in "یک":
+                fa_ya += 1
+            elif ch in "يكة":
+                ar_ya += 1
+        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
+            hangul += 1
+        elif 0x400 <= o <= 0x4FF:
+            cyr += 1
+        elif ch.isalpha() and o < 0x250:
+            latin += 1
+    letters = kana + han + arabic + cyr + latin + hangul
+    if hangul and hangul >= 0.2 * letters:
+        return "ko"
+    if not letters:
+        return "und"
+    if kana and kana >= 0.02 * letters:
+        return "ja"
+    if han >= 0.2 * letters:
+        return "zh"
+    if arabic >= 0.3 * letters:
+        return "fa" if fa_letters + fa_ya > ar_ya else "ar"
+    lang = _classify(sample)
+    if cyr >= 0.3 * letters:
+        return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
+    return lang

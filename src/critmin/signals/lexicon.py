@@ -1,0 +1,340 @@
+"""Lexicon files (``signals/lexicon/*.yaml``) and the matcher that finds their entries.
+
+Pattern syntax (every lexicon uses it): ``word`` matches a whole word, ``word*`` a word start
+(inflected forms), ``*word*`` anywhere (German compounds), ``a* b*`` with an inner star a
+sequence of stems, and ``a + b`` fires when every part occurs in the same text (a sentence).
+Text and patterns are compared after :func:`fold`: lower case, Latin accents removed, Arabic
+letter variants unified. Scripts without spaces (Han, kana) need no word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import ahocorasick
+import yaml
+
+LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt")
+_ARABIC_FOLD = str.maketrans({
+    "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
+    "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
+    "\u00a0": " ", "\u202f": " ",
+})  # fmt: skip
+_ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "ک", "وال", "بال", "فال", "لل", "ول", "وب")
+
+
+@cache
+def load(name: str) -> Any:
+    """A lexicon file by name (``events``, ``materials``, ...)."""
+    text = files("critmin.signals").joinpath("lexicon", f"{name}.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def fold(text: str) -> str:
+    """Lower case, Latin diacritics and Arabic marks removed, letter variants unified."""
+    text = text.lower().translate(_ARABIC_FOLD)
+    if text.isascii():
+        return text
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        latin_or_arabic = out and (ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF)
+        if unicodedata.category(ch) == "Mn" and latin_or_arabic:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or (
+        0xFF66 <= o <= 0xFF9F) or 0xAC00 <= o <= 0xD7AF  # fmt: skip
+
+
+def is_arabic(ch: str) -> bool:
+    return 0x600 <= ord(ch) <= 0x6FF or 0xFB50 <= ord(ch) <= 0xFEFF
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    label: Any
+    key: str
+
+
+@dataclass
+class Matcher:
+    """Finds labelled lexicon patterns in folded text (Aho–Corasick plus a few regexes)."""
+
+    automaton: Any = None
+    regexes: list[tuple[re.Pattern[str], Any]] = field(default_factory=list)
+    conj_parts: Matcher | None = None
+    conj: list[tuple[tuple[int, ...], Any]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, Any]]) -> Matcher:
+        m = cls()
+        auto = ahocorasick.Automaton()
+        table: dict[str, list[tuple[Any, bool, bool]]] = {}
+        parts: list[tuple[str, Any]] = []
+        for raw, label in entries:
+            pattern = fold(str(raw)).strip()
+            if not pattern:
+                continue
+            if " + " in pattern:
+                ids = []
+                for p in pattern.split(" + "):
+                    ids.append(len(parts))
+                    parts.append((p.strip(), len(parts)))
+                m.conj.append((tuple(ids), label))
+                continue
+            left = not pattern.startswith("*")
+            right = not pattern.endswith("*")
+            core = pattern.strip("*")
+            if "*" in core:
+                body = r"\s+".join(
+                    r"\w*".join(re.escape(x) for x in w.split("*")) for w in core.split()
+                )
+                rx = (r"(?<!\w)" if left else "") + body + (r"(?!\w)" if right else r"\w*")
+                m.regexes.append((re.compile(rx), label))
+                continue
+            variants = [core]
+            if core.startswith("ال") and len(core) > 4:
+                variants.append("لل" + core[2:])
+            for v in variants:
+                table.setdefault(v, []).append((label, left, right))
+        for key, value in table.items():
+            auto.add_word(key, (key, value))
+        if table:
+            auto.make_automaton()
+            m.automaton = auto
+        if parts:
+            m.conj_parts = Matcher.build(parts)
+        return m
+
+    def _raw(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        if self.automaton is not None:
+            for end_i, (key, values) in self.automaton.iter(text):
+                start, end = end_i - len(key) + 1, end_i + 1
+                for label, left, right in values:
+                    if _bounded(text, start, end, key, left, right):
+                        hits.append(Hit(start, end, label, key))
+        for rx, label in self.regexes:
+            for mt in rx.finditer(text):
+                hits.append(Hit(mt.start(), mt.end(), label, mt.group(0)))
+        if self.conj and self.conj_parts is not None:
+            found = {h.label for h in self.conj_parts._raw(text)}
+            for ids, label in self.conj:
+                if all(i in found for i in ids):
+                    hits.append(Hit(-1, -1, label, "+".join(map(str, ids))))
+        return hits
+
+    def find(self, text: str, *, overlap: bool = False, folded: bool = False) -> list[Hit]:
+        """Hits in ``text``; without ``overlap`` the leftmost-longest ones only."""
+        hits = self._raw(text if folded else fold(text))
+        if overlap:
+            return hits
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        out: list[Hit] = []
+        last = -1
+        for h in hits:
+            if h.start < 0:
+                out.append(h)
+            elif h.start >= last:
+                out.append(h)
+                last = h.end
+            elif out and (out[-1].start, out[-1].end) == (h.start, h.end):
+                out.append(h)  # same span, another label
+        return out
+
+    def labels(self, text: str, *, folded: bool = False) -> list[Any]:
+        """Distinct labels found, in order of first occurrence; list labels are expanded."""
+        seen: list[Any] = []
+        for h in self.find(text, folded=folded):
+            for lab in h.label if isinstance(h.label, list | tuple) else [h.label]:
+                if lab not in seen:
+                    seen.append(lab)
+        return seen
+
+
+def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool) -> bool:
+    first, last = key[0], key[-1]
+    if left and start > 0 and not is_cjk(first):
+        prev = text[start - 1]
+        if _word(prev):
+            if not is_arabic(first):
+                return False
+            head = text[max(0, start - 3) : start]
+            if not any(head.endswith(p) and (start - len(p) == 0 or not _word(
+                    text[start - len(p) - 1])) for p in _ARABIC_PREFIXES):  # fmt: skip
+                return False
+    if right and end < len(text) and not is_cjk(last):
+        nxt = text[end]
+        if _word(nxt) and not (nxt == "-" and end + 1 < len(text) and not _word(text[end + 1])):
+            return False
+    return True
+
+
+# -- lexicon-specific matchers --------------------------------------------------------------
+def _langs(language: str | None) -> tuple[str, ...]:
+    if language in LANGUAGES and language != "en":
+        return (language, "en")
+    return ("en",)
+
+
+@cache
+def event_matcher(language: str | None) -> Matcher:
+    langs = (language,) if language in LANGUAGES else ("en",)
+    data = load("events")
+    return Matcher.build(
+        (p, etype) for etype, by_lang in data.items() for lang in langs
+        for p in by_lang.get(lang) or []
+    )  # fmt: skip
+
+
+@cache
+def material_matcher(language: str | None) -> Matcher:
+    data = load("materials")
+    entries = [(p, mid) for mid, by_lang in data.items() for lang in _langs(language)
+               for p in by_lang.get(lang) or []]  # fmt: skip
+    for mid in data:  # symbols of compounds people write as such
+        if mid in {"NdFeB"}:
+            entries.append(("ndfeb", mid))
+    return Matcher.build(entries)
+
+
+@cache
+def role_matcher(language: str | None) -> Matcher:
+    data = load("roles")
+    return Matcher.build(
+        (p, role) for role, by_lang in data.items() for lang in _langs(language)
+        for p in by_lang.get(lang) or []
+    )  # fmt: skip
+
+
+@cache
+def company_matcher() -> Matcher:
+    data = load("companies")
+    return Matcher.build((a, name) for name, aliases in data.items() for a in aliases or [])
+
+
+# names that are ordinary words in some language (Persian/Arabic "mali" = financial, ...)
+_SKIP_NAMES = {
+    "en": {"chad", "jersey", "guernsey", "man", "niue", "guam"},
+    "ru": {"того", "чад"},
+    "fa": {"مالی", "عمان"},
+    "ar": {"مالي", "عمان"},
+    "it": {"ciad"},
+    "es": {"chad"},
+    "fr": {"tchad"},
+    "de": {"tschad"},
+}
+
+
+def _ru_stem(name: str) -> str:
+    words = []
+    for w in name.split():
+        if len(w) <= 3 or not w[-1].isalpha():
+            words.append(w)
+        elif w.endswith("ия") or (w[-1] in "аяйь" and len(w) >= 5):
+            words.append(w[:-1] + "*")
+        elif w[-1] not in "аеёиоуыэюяй":
+            words.append(w + "*")
+        else:
+            words.append(w)
+    return " ".join(words)
+
+
+@cache
+def country_names(language: str) -> dict[str, str]:
+    """CLDR short names of countries in a language (plus the EU) -> ISO3."""
+    import babel
+    import pycountry
+
+    out: dict[str, str] = {}
+    locales = [language] + (["zh_Hant"] if language == "zh" else [])
+    for loc in locales:
+        try:
+            territories = babel.Locale.parse(loc).territories
+        except (babel.UnknownLocaleError, ValueError):
+            continue
+        for code, name in territories.items():
+            if code == "EU":
+                out[name] = "EU"
+                continue
+            if len(code) != 2 or not code.isalpha():
+                continue
+            c = pycountry.countries.get(alpha_2=code)
+            if c is not None:
+                out[name] = c.alpha_3
+    if language == "en":
+        for c in pycountry.countries:
+            for attr in ("name", "common_name"):
+                v = getattr(c, attr, None)
+                if v and "," not in v:
+                    out.setdefault(v, c.alpha_3)
+    return out
+
+
+@cache
+def country_matcher(language: str | None) -> Matcher:
+    entries: list[tuple[str, Any]] = []
+    extra = load("countries")
+    for lang in _langs(language):
+        skip = _SKIP_NAMES.get(lang, set())
+        for name, iso in country_names(lang).items():
+            if fold(name) in skip:
+                continue
+            variants = {name}
+            if "(" in name:
+                variants.add(name.split("(")[0].strip())
+            label = "!" + iso  # a proper name: capitalised where the script has case
+            for v in variants:
+                if lang == "ru":
+                    entries.append((_ru_stem(v), label))
+                elif lang == "de":
+                    entries.extend([(v, label), (v + "s", label)])
+                else:
+                    entries.append((v, label))
+        for pattern, iso in (extra.get(lang) or {}).items():
+            entries.append((pattern, iso))
+    return Matcher.build(entries)
+
+
+@cache
+def _case_sensitive() -> list[tuple[re.Pattern[str], str]]:
+    table = load("countries")["case_sensitive"]
+    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])"), v) for k, v in table.items()]
+
+
+def find_countries(text: str, language: str | None) -> list[str]:
+    """ISO3 codes (and ``EU``) named in a text, in order of first mention."""
+    folded = fold(text)
+    same = len(folded) == len(text)
+    pos: list[tuple[int, str]] = []
+    for h in country_matcher(language).find(folded, folded=True):
+        for lab in h.label if isinstance(h.label, list | tuple) else [h.label]:
+            if lab.startswith("!"):
+                lab = lab[1:]
+                if same and h.start >= 0 and text[h.start].islower():
+                    continue
+            pos.append((h.start, lab))
+    for rx, iso in _case_sensitive():
+        for mt in rx.finditer(text):
+            pos.append((mt.start(), iso))
+    out: list[str] = []
+    for _, iso in sorted(pos, key=lambda x: x[0]):
+        if iso not in out:
+            out.append(iso)
+    return out

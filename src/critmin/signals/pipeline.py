@@ -1,0 +1,89 @@
+"""Files to articles, events and stories: the whole signals pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from critmin.errors import DataError, Issue
+from critmin.signals.clean import CleanDocument, boilerplate_lines, clean_text
+from critmin.signals.extract import Event, extract_events
+from critmin.signals.stories import Story, group_stories
+
+SUFFIXES = {".txt", ".html", ".htm", ".md"}
+
+
+@dataclass
+class Article:
+    """One ingested file: its clean document and the events it reports."""
+
+    id: str
+    path: str
+    sha256: str
+    doc: CleanDocument
+    events: list[Event]
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Article files under the given files and folders (``.txt``, ``.html``, ``.htm``, ``.md``)."""
+    out: list[Path] = []
+    issues = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(
+                sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES)
+            )
+        elif p.is_file():
+            out.append(p)
+        else:
+            issues.append(Issue(str(p), None, None, "no such file or folder"))
+    if issues:
+        raise DataError(issues)
+    return out
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def process_texts(
+    items: Sequence[tuple[str, str, str]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Article]:
+    """Articles from ``(id, group, raw text)``; lines recurring in 3+ texts of a group go."""
+    groups: dict[str, list[str]] = {}
+    for _, group, raw in items:
+        groups.setdefault(group, []).append(raw)
+    common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
+    out = []
+    for n, (aid, group, raw) in enumerate(items, 1):
+        doc = clean_text(raw, boilerplate=common[group])
+        out.append(Article(aid, group, hashlib.sha256(raw.encode()).hexdigest(), doc,
+                           extract_events(doc, aid)))  # fmt: skip
+        if progress:
+            progress(n, len(items))
+    return out
+
+
+def process_paths(
+    paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None
+) -> list[Article]:
+    """Articles from files and folders; the id of an article is its file name stem."""
+    files = collect_files(paths)
+    items = [(f.stem, str(f.parent), read_text(f)) for f in files]
+    articles = process_texts(items, progress)
+    for a, f in zip(articles, files, strict=True):
+        a.path = str(f)
+    return articles
+
+
+def stories_of(articles: Sequence[Article]) -> list[Story]:
+    return group_stories([e for a in articles for e in a.events])

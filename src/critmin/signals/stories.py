@@ -1,0 +1,192 @@
+"""Stories: articles about the same real-world event, across languages.
+
+Two articles belong together when they report an event of the same type whose countries and
+materials overlap and whose dates are at most ``MAX_DAYS`` apart (shared numbers add to the
+score). Groups are the connected components of that relation. A story keeps the facts its
+articles agree on and flags disagreements: the same kind of fact (a percentage, an amount, a
+date, the person in a role) given differently by different articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from critmin.signals.dates import find_date_regex
+from critmin.signals.extract import Event
+
+MAX_DAYS = 7
+LINK_SCORE = 1.25
+
+
+@dataclass
+class Story:
+    """Articles on one event; facts they share and facts they give differently."""
+
+    id: str
+    type: str
+    articles: list[str]
+    languages: list[str]
+    countries: list[str]
+    materials: list[str]
+    date: str | None
+    agreed: dict[str, Any] = field(default_factory=dict)
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa and not sb:
+        return 0.5
+    if not sa or not sb:
+        return 0.25
+    return len(sa & sb) / len(sa | sb)
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+
+
+def link_score(a: Event, b: Event) -> float:
+    """How likely two events (of different articles) are the same real-world event."""
+    if a.type != b.type or a.article_id == b.article_id:
+        return 0.0
+    days = _days(a.date, b.date)
+    if days is not None and days > MAX_DAYS:
+        return 0.0
+    countries = _jaccard(a.countries, b.countries)
+    materials = _jaccard(a.materials, b.materials)
+    if not set(a.countries) & set(b.countries) and a.countries and b.countries:
+        return 0.0
+    score = countries + materials
+    qa = {(q["unit"], q["value"]) for q in a.quantities}
+    qb = {(q["unit"], q["value"]) for q in b.quantities}
+    if qa & qb:
+        score += 0.5
+    if days is not None and days <= 2:
+        score += 0.25
+    return score
+
+
+def _facts(event: Event) -> dict[str, set]:
+    facts: dict[str, set] = {
+        "percentage": {q["value"] for q in event.quantities if q["unit"] == "%"},
+        "amount_usd": {q["value"] for q in event.quantities if q["unit"] == "USD"},
+        "amount_t": {q["value"] for q in event.quantities if q["unit"] == "t"},
+    }
+    mentioned = find_date_regex(event.evidence, event.language)
+    facts["date"] = {mentioned.isoformat()} if mentioned else set()
+    for p in event.people:
+        facts.setdefault(f"person:{p['role']}", set()).add(p["name"])
+    return facts
+
+
+def _compare(events: list[Event]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    per = {e.article_id: _facts(e) for e in events}
+    kinds = sorted({k for f in per.values() for k in f})
+    agreed: dict[str, Any] = {}
+    disagreements: list[dict[str, Any]] = []
+    for kind in kinds:
+        given = {a: f[kind] for a, f in per.items() if f.get(kind)}
+        if len(given) < 2:
+            continue
+        common = set.intersection(*given.values())
+        if common and all(len(v) == 1 for v in given.values()):
+            agreed[kind] = sorted(common, key=str)
+        elif not common or any(v != common for v in given.values() if len(v) == 1):
+            if kind.startswith("person:") and not _names_differ(list(given.values())):
+                continue
+            values = {a: sorted(v, key=str) for a, v in given.items()}
+            disagreements.append({"fact": kind, "values": values})
+    return agreed, disagreements
+
+
+def _names_differ(values: list[set]) -> bool:
+    """Names in different scripts cannot be compared; only flag names in the same script."""
+    flat = [n for v in values for n in v]
+    latin = [n for n in flat if n.isascii()]
+    return len(set(latin)) > 1
+
+
+def group_stories(events: Sequence[Event]) -> list[Story]:
+    """Stories over events of many articles (one story per group of 2+ articles).
+
+    Articles are merged greedily, strongest link first; two groups merge only when every pair
+    of their articles with known dates is at most ``MAX_DAYS`` apart (no chaining across
+    months through undated articles) and each article stays in one story.
+    """
+    events = list(events)
+    by_article: dict[str, list[Event]] = {}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
+    ids = sorted(by_article)
+    dates = {a: next((e.date for e in by_article[a] if e.date), None) for a in ids}
+    links = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            best = max(link_score(x, y) for x in by_article[a] for y in by_article[b])
+            if best >= LINK_SCORE:
+                links.append((best, a, b))
+    cluster = {a: {a} for a in ids}
+    for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
+        ca, cb = cluster[a], cluster[b]
+        if ca is cb:
+            continue
+        if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
+            continue
+        merged = ca | cb
+        for x in merged:
+            cluster[x] = merged
+    parent = {id(c): c for c in cluster.values()}
+    groups: dict[int, tuple[list[str], list[Event]]] = {}
+    for key, members in parent.items():
+        if len(members) < 2:
+            continue
+        types = [e.type for a in members for e in by_article[a]]
+        shared = max(
+            set(types),
+            key=lambda t: (
+                sum(any(e.type == t for e in by_article[a]) for a in members),
+                types.count(t),
+            ),
+        )
+        evs = [e for a in sorted(members) for e in by_article[a] if e.type == shared]
+        groups[key] = (sorted(members), evs)
+    stories: list[Story] = []
+    for articles, members in groups.values():
+        dates = sorted(e.date for e in members if e.date)
+        countries = _count_order([c for e in members for c in e.countries])
+        materials = _count_order([m for e in members for m in e.materials])
+        agreed, disagreements = _compare(_one_per_article(members))
+        stories.append(Story(
+            id="", type=members[0].type, articles=articles,
+            languages=sorted({e.language for e in members}), countries=countries,
+            materials=materials, date=dates[0] if dates else None, agreed=agreed,
+            disagreements=disagreements,
+        ))  # fmt: skip
+    stories.sort(key=lambda s: (s.date or "", s.type, s.articles))
+    for n, s in enumerate(stories, 1):
+        s.id = f"S{n}"
+    return stories
+
+
+def _one_per_article(events: list[Event]) -> list[Event]:
+    seen: dict[str, Event] = {}
+    for e in events:
+        if e.article_id not in seen or e.score > seen[e.article_id].score:
+            seen[e.article_id] = e
+    return list(seen.values())
+
+
+def _count_order(items: list[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for x in items:
+        counts[x] = counts.get(x, 0) + 1
+    return sorted(counts, key=lambda x: -counts[x])

@@ -1,0 +1,78 @@
+"""Cleaning: HTML boilerplate, junk lines, repeats, site boilerplate, error pages."""
+
+from __future__ import annotations
+
+from critmin.signals.clean import boilerplate_lines, clean_text, is_junk_line
+
+HTML = """<html><head><title>Site | China curbs</title><script>var x = 1;</script></head><body>
+<nav>Home | World | Markets</nav><div class="cookie-banner">We use cookies. Accept</div>
+<article><h1>China curbs rare earth exports</h1>
+<p>BEIJING - China on Thursday expanded export controls on rare earths, adding holmium.</p>
+<div class="share-bar">Share on Facebook</div>
+<p>The ministry said licences would be required for magnets made abroad.</p>
+<p>The ministry said licences would be required for magnets made abroad.</p></article>
+<aside class="related"><ul><li>Most popular: lithium</li></ul></aside>
+<footer>© 2025 Example. All rights reserved.</footer></body></html>"""
+
+
+def test_html_keeps_article_drops_boilerplate():
+    doc = clean_text(HTML)
+    assert doc.title == "China curbs rare earth exports"
+    assert "expanded export controls" in doc.body
+    for junk in ("cookies", "Share on Facebook", "Most popular", "All rights reserved", "Home |"):
+        assert junk not in doc.text
+    assert doc.body.count("licences would be required") == 1
+    assert doc.language == "en" and not doc.is_error_page
+
+
+def test_junk_lines_in_many_languages():
+    for line in [
+        "Мы используем файлы cookie",
+        "Читайте также: цены на литий",
+        "Alle Rechte vorbehalten.",
+        "Leggi anche",
+        "版权所有 © 2025",
+        "関連記事",
+        "بیشتر بخوانید",
+        "جميع الحقوق محفوظة",
+        "Lo más leído",
+        "Lire aussi",
+    ]:
+        assert is_junk_line(line), line
+    assert not is_junk_line("China on Thursday expanded export controls on seven rare earths.")
+
+
+def test_text_article_header_date_and_dateline():
+    doc = clean_text(
+        "Китай ограничил экспорт\ndate 2025-10-09\nМОСКВА, 9 октября 2025\n"
+        "Пекин ввёл экспортный контроль на диспрозий.\nЧитайте также: новости"
+    )
+    assert doc.title == "Китай ограничил экспорт"
+    assert doc.date == "2025-10-09" and doc.language == "ru"
+    assert doc.dateline.startswith("МОСКВА")
+    assert "Читайте также: новости" in doc.removed
+
+
+def test_near_duplicate_paragraphs_are_removed():
+    p = "The commerce ministry said the new licensing rules take effect on December 1 this year."
+    doc = clean_text(f"Title\n{p}\n{p[:-1]}!\nAnother paragraph about gallium exports here.")
+    assert doc.body.count("commerce ministry") == 1
+
+
+def test_site_boilerplate_across_documents():
+    docs = [
+        f"Title {i}\nBody text number {i} about rare earths.\nSubscribe to Mining Weekly Pro"
+        for i in range(3)
+    ]
+    common = boilerplate_lines(docs)
+    doc = clean_text(docs[0], boilerplate=common)
+    assert "Mining Weekly Pro" not in doc.text and "Body text number 0" in doc.body
+
+
+def test_error_pages():
+    assert clean_text("404\nСтраница не найдена").is_error_page
+    assert clean_text(
+        "<html><body><h1>Seite nicht gefunden</h1><p>Fehler 404</p></body></html>"
+    ).is_error_page
+    assert clean_text("页面不存在\n返回首页").is_error_page
+    assert not clean_text("China curbs exports\n" + "Long article text. " * 60).is_error_page

@@ -1,0 +1,91 @@
+"""``critmin signals`` end to end on a temporary folder; all-or-nothing ingest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from critmin.cli.main import app
+from critmin.data.signals import counts, ingest
+from critmin.data.store import Store
+from critmin.errors import StoreError
+from critmin.signals.pipeline import process_paths
+from critmin.simulate import parse_scenario
+
+runner = CliRunner()
+ARTICLES = {
+    "a_en.txt": "China expands export controls on rare earths\ndate 2025-10-09\n"
+    "China's commerce ministry added dysprosium and terbium to its export control list, "
+    "requiring licences for shipments to Japan.\nRead more: lithium prices\n",
+    "a_ru.txt": "Китай расширил экспортный контроль на редкоземельные металлы\ndate 2025-10-10\n"
+    "Пекин ввёл экспортный контроль на диспрозий и тербий, в том числе для поставок в Японию.\n",
+    "b_de.html": "<html><body><nav>Start | Politik</nav><article><h1>Lynas investiert in Texas</h1>"
+    "<p>date 2025-11-02</p><p>Der australische Konzern Lynas kündigte eine Investition von 1,5 "
+    "Milliarden Dollar in eine Anlage für Seltene Erden in den USA an.</p></article>"
+    "<footer>Alle Rechte vorbehalten</footer></body></html>",
+    "err.html": "<html><body><h1>404</h1><p>Page not found</p></body></html>",
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "articles"
+    d.mkdir()
+    for name, text in ARTICLES.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def cli(db, *args):
+    return runner.invoke(app, ["--db", str(db), *map(str, args)])
+
+
+def test_cli_end_to_end(folder, db, tmp_path):
+    r = cli(db, "signals", "ingest", folder, "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["dataset"]["articles"] == 4 and out["dataset"]["error pages"] == 1
+    assert {e["type"] for e in out["events"]} == {"export_control", "investment"}
+
+    r = cli(db, "signals", "list", "--type", "export_control", "--country", "Japan",
+            "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert sorted(e["article_id"] for e in json.loads(r.stdout)["events"]) == ["a_en", "a_ru"]
+
+    r = cli(db, "signals", "stories", "--format", "json")
+    stories = json.loads(r.stdout)["stories"]
+    assert [s["articles"] for s in stories] == [["a_en", "a_ru"]]
+
+    r = cli(db, "signals", "show", "a_en")
+    assert r.exit_code == 0 and "dysprosium" in r.stdout and "Read more" not in r.stdout
+
+    out_file = tmp_path / "draft.yaml"
+    r = cli(db, "signals", "scenario", "a_en:export_control", "--out", out_file)
+    assert r.exit_code == 0, r.output
+    sc = parse_scenario(yaml.safe_load(out_file.read_text(encoding="utf-8")))
+    assert sc.restrictions[0].exporter == "CHN" and sc.restrictions[0].elements == ["Dy", "Tb"]
+
+    r = cli(db, "signals", "scenario", "b_de:investment")
+    assert r.exit_code == 2 and "no scenario" in r.output
+
+    r = cli(db, "signals", "timeline", "--material", "Dy", "--format", "json")
+    rows = json.loads(r.stdout)["timeline"]
+    assert [x["date"] for x in rows] == ["2025-10-09", "2025-10-10"]
+
+    r = cli(db, "signals", "ingest", tmp_path / "missing")
+    assert r.exit_code == 2 and "no such file" in r.output
+
+
+def test_ingest_is_all_or_nothing(folder, db):
+    articles = process_paths([folder])
+    with Store(db) as store:
+        ingest(store, articles[:1])
+        before = counts(store)
+        with pytest.raises(StoreError):
+            ingest(store, articles, fail_after=2)
+        assert counts(store) == before
+        ingest(store, articles)
+        assert counts(store)["articles"] == 4

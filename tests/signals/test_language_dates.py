@@ -1,0 +1,48 @@
+"""Language identification and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from critmin.signals.dates import article_date, find_date_regex, jalali_to_gregorian
+from critmin.signals.language import detect_language
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("China restricts exports of rare earths to the United States", "en"),
+    ("Китай ввёл экспортный контроль на редкоземельные металлы", "ru"),
+    ("中国对稀土实施出口管制", "zh"),
+    ("中国政府はレアアースの輸出規制を強化した", "ja"),
+    ("چین صادرات عناصر کمیاب خاکی را محدود کرد", "fa"),
+    ("فرضت الصين قيودا على تصدير المعادن الأرضية النادرة", "ar"),
+    ("La Cina limita le esportazioni di terre rare", "it"),
+    ("China beschränkt den Export Seltener Erden", "de"),
+])  # fmt: skip
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_jalali():
+    assert jalali_to_gregorian(1404, 7, 17) == date(2025, 10, 9)
+    assert jalali_to_gregorian(1403, 1, 1) == date(2024, 3, 20)
+
+
+@pytest.mark.parametrize("text,lang,want", [
+    ("تهران - ۱۷ مهر ۱۴۰۴", "fa", "2025-10-09"),
+    ("۱۴۰۴/۰۷/۱۷", "fa", "2025-10-09"),
+    ("北京，2025年10月9日电", "zh", "2025-10-09"),
+    ("بكين، 9 أكتوبر 2025", "ar", "2025-10-09"),
+    ("Berlin, 9. Oktober 2025", "de", "2025-10-09"),
+    ("October 9, 2025 | Reuters", "en", "2025-10-09"),
+    ("Madrid, 9 de octubre de 2025", "es", "2025-10-09"),
+    ("МОСКВА, 9 октября 2025", "ru", "2025-10-09"),
+])  # fmt: skip
+def test_find_date(text, lang, want):
+    assert str(find_date_regex(text, lang)) == want
+
+
+def test_header_line_wins():
+    raw = "Title\ndate 2025-04-04\nRoma, 9 ottobre 2025\nTesto."
+    assert article_date(raw, raw.splitlines(), "it") == date(2025, 4, 4)

@@ -1,0 +1,72 @@
+"""Stories across languages and scenario drafts."""
+
+from __future__ import annotations
+
+import pytest
+
+from critmin.signals.extract import Event
+from critmin.signals.scenario_draft import draft_scenario
+from critmin.signals.stories import group_stories
+from critmin.simulate import parse_scenario
+
+
+def ev(aid, etype="export_control", countries=("CHN", "USA"), materials=("Dy", "Tb"),
+       quantities=(), date="2025-10-09", lang="en", evidence="", people=()):  # fmt: skip
+    return Event(
+        etype,
+        list(countries),
+        [],
+        list(people),
+        list(materials),
+        list(quantities),
+        date,
+        evidence,
+        lang,
+        aid,
+    )
+
+
+def test_stories_group_same_event_and_flag_disagreements():
+    events = [
+        ev("a_en", quantities=[{"value": 45, "unit": "%"}]),
+        ev("a_ru", lang="ru", date="2025-10-10", quantities=[{"value": 40, "unit": "%"}]),
+        ev("a_zh", lang="zh", countries=["CHN"], quantities=[{"value": 45, "unit": "%"}]),
+        ev("b_en", etype="agreement", countries=["USA", "JPN"], materials=["REE"]),
+        ev("c_en", date="2025-04-04"),
+    ]
+    stories = group_stories(events)
+    assert len(stories) == 1
+    s = stories[0]
+    assert s.articles == ["a_en", "a_ru", "a_zh"] and s.languages == ["en", "ru", "zh"]
+    assert [d["fact"] for d in s.disagreements] == ["percentage"]
+
+
+def test_agreed_facts():
+    stories = group_stories(
+        [
+            ev("a", quantities=[{"value": 45, "unit": "%"}]),
+            ev("b", quantities=[{"value": 45, "unit": "%"}]),
+        ]
+    )
+    assert stories[0].agreed == {"percentage": [45]} and stories[0].disagreements == []
+
+
+def test_draft_scenario_passes_parse_scenario():
+    draft = draft_scenario(ev("a", evidence="China restricts Dy and Tb exports to the US."))
+    sc = parse_scenario(draft)
+    r = sc.restrictions[0]
+    assert r.exporter == "CHN" and r.importers == ["USA"] and r.elements == ["Dy", "Tb"]
+    assert r.share.low == 0.3 and r.share.high == 1.0 and r.start == 1
+    assert "China restricts" in sc.description
+
+
+def test_draft_scenario_with_share_and_magnets():
+    e = ev("m", countries=["CHN"], materials=["NdFeB"], quantities=[{"value": 45, "unit": "%"}])
+    sc = parse_scenario(draft_scenario(e))
+    assert sc.restrictions[0].products == ["ndfeb_magnets"]
+    assert sc.restrictions[0].share == 0.45 and sc.restrictions[0].importers == "all"
+
+
+def test_draft_refuses_other_event_types():
+    with pytest.raises(ValueError, match="no scenario"):
+        draft_scenario(ev("x", etype="investment"))
