@@ -1,0 +1,50 @@
+"""Users, keys and the audit log (admins), and who the caller is."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from critmin.api.context import Admin, Ctx, Viewer
+from critmin.api.datasets import ERRORS, _country
+from critmin.api.models import AuditOut, Me, UserCreated, UserIn, UserOut
+from critmin.data import service
+
+router = APIRouter(tags=["admin"])
+
+
+@router.get("/me", response_model=Me, responses=ERRORS)
+def me(who: Viewer) -> dict[str, Any]:
+    """The caller's name, role and partner."""
+    return {"name": who.name, "role": who.role, "partner": who.partner}
+
+
+@router.get("/users", response_model=list[UserOut], responses=ERRORS)
+def list_users(who: Admin, ctx: Ctx) -> list[dict[str, Any]]:
+    return [vars(u) for u in service.list_users(ctx.db)]
+
+
+@router.post(
+    "/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED,
+    responses=ERRORS | {409: {"description": "the user exists"}},
+)  # fmt: skip
+def add_user(body: UserIn, who: Admin, ctx: Ctx) -> dict[str, Any]:
+    """Create a user with a role (and partner); the answer holds the API key, shown once."""
+    partner = _country(body.partner, ["body", "partner"])
+    try:
+        user, key = service.add_user(ctx.db, body.name, body.role, partner, by=who.name)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return vars(user) | {"api_key": key}
+
+
+@router.get("/audit", response_model=list[AuditOut], responses=ERRORS)
+def audit(
+    who: Admin,
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Every change (imports, scenarios, job submissions and cancels, users), newest first."""
+    return service.audit_log(ctx.db, limit, offset)

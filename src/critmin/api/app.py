@@ -1,0 +1,59 @@
+"""The FastAPI application: ``create_app(db_path)``; run it with ``critmin serve``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from critmin import __version__
+from critmin.api import admin, datasets, runs, scenarios
+from critmin.api.context import Context
+from critmin.api.jobs import MAX_WORKERS, JobRunner
+from critmin.data import service
+from critmin.data.store import default_db_path
+
+DESCRIPTION = """
+Security of critical-mineral supply chains, rare earths first: the supply atlas and its
+metrics, a shock simulator and a portfolio optimiser for projects of interest.
+
+**Access.** Every endpoint needs an `X-API-Key` header (keys come from
+`critmin users add NAME --role viewer|analyst|admin [--partner ISO3]` or `POST /users`).
+Viewers read; analysts also submit runs and portfolios and store scenarios; admins also
+upload datasets, manage users and read the audit log. No key or an unknown key: **401**.
+A role too low for the endpoint: **403**. An object confidential to another partner
+(project, dataset version, scenario, job) answers **404, exactly like a missing object**.
+
+**Jobs.** `POST /runs` and `POST /portfolios` answer 202 with a job id; the job runs in a
+worker process and reports `progress` (0..1) through the store; `DELETE` cancels it. Jobs
+left queued or running when the service stopped are `interrupted`.
+
+**Errors.** 422 bodies list every problem: `loc` (the field path, e.g.
+`["body", "scenario", "restrictions[0].share"]`), `msg`, and for files `file`, `row`
+(the header is row 1) and `column`.
+"""
+
+
+def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORKERS) -> FastAPI:
+    """The API over one store file (``$CRITMIN_DB`` or ./critmin.duckdb by default).
+
+    One service process per store: on startup, jobs a previous process left queued or running
+    are marked ``interrupted``.
+    """
+    db = Path(db_path) if db_path is not None else default_db_path()
+    service.ensure(db)
+    service.mark_interrupted(db)
+    ctx = Context(db=db, jobs=JobRunner(db, max_workers))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.jobs.shutdown()
+
+    app = FastAPI(title="critmin", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.ctx = ctx
+    for module in (datasets, scenarios, runs, admin):
+        app.include_router(module.router)
+    return app

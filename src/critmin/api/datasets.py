@@ -1,0 +1,261 @@
+"""Datasets (versions, uploads), the assessment metrics and projects of interest."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+
+from critmin.api.context import (
+    Admin,
+    Context,
+    Ctx,
+    Principal,
+    Viewer,
+    data_error,
+    not_found,
+    unprocessable,
+)
+from critmin.api.models import (
+    DatasetDetail,
+    DatasetOut,
+    ErrorOut,
+    ImportOut,
+    MetricsOut,
+    ProjectOut,
+)
+from critmin.cli.output import jsonable
+from critmin.countries import UnknownCountryError, to_iso3
+from critmin.data import service
+from critmin.errors import DataError, Issue
+
+router = APIRouter(tags=["datasets"])
+MAX_ZIP_BYTES = 2 << 30
+MAX_ZIP_FILES = 1000
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no or unknown API key"},
+    403: {"model": ErrorOut, "description": "role too low"},
+    404: {"model": ErrorOut, "description": "missing, or confidential to another partner"},
+    422: {"model": ErrorOut, "description": "invalid input; every problem listed"},
+}
+
+
+def _dataset_row(row: dict[str, Any], access: dict[int, str | None]) -> dict[str, Any]:
+    summary = row.get("summary")
+    try:
+        summary = json.loads(summary) if isinstance(summary, str) and summary else {}
+    except json.JSONDecodeError:
+        summary = {}
+    path = row.get("path")
+    parent = row.get("parent")
+    return jsonable({
+        "version": int(row["version"]), "created_at": str(row["created_at"]),
+        "name": row.get("name"), "description": row.get("description"), "year": row.get("year"),
+        "format": row.get("format"), "source_file": PurePosixPath(str(path)).name if path else None,
+        "sha256": row.get("sha256"), "parent": None if parent != parent else parent,
+        "summary": summary, "confidential_to": access.get(int(row["version"])),
+    })  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def _iso3(value: str) -> str | None:
+    try:
+        return to_iso3(value)
+    except UnknownCountryError:
+        return None
+
+
+def _country(value: str | None, loc: list[str | int]) -> str | None:
+    if value is None or value == "":
+        return None
+    iso = _iso3(value)
+    if iso is None:
+        try:
+            to_iso3(value)
+        except UnknownCountryError as exc:
+            raise unprocessable(loc, str(exc)) from None
+    return iso
+
+
+@router.get("/datasets", response_model=list[DatasetOut], responses=ERRORS)
+def list_datasets(who: Viewer, ctx: Ctx) -> list[dict[str, Any]]:
+    """Dataset versions the caller may see, oldest first, with their provenance."""
+    frame, access = ctx.versions(fresh=True)
+    rows = [_dataset_row(r, access) for r in frame.to_dict(orient="records")]
+    return [r for r in rows if who.sees(r["confidential_to"])]
+
+
+@router.get("/datasets/{version}", response_model=DatasetDetail, responses=ERRORS)
+def get_dataset(version: int, who: Viewer, ctx: Ctx) -> dict[str, Any]:
+    """One dataset version with its provenance and the number of rows per table."""
+    v = ctx.visible_version(who, version)
+    frame, access = ctx.versions()
+    row = frame[frame["version"] == v].to_dict(orient="records")[0]
+    with service.open_store(ctx.db) as store:
+        counts = store.counts(v)
+    return _dataset_row(row, access) | {"counts": counts}
+
+
+def _safe_extract(archive: Path, dest: Path) -> Path:
+    """Unpack a zip (no absolute paths, no ``..``, bounded size); the dataset folder in it."""
+    name = archive.name
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_ZIP_FILES:
+                raise DataError([Issue(name, None, None, "too many files in the archive")])
+            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                raise DataError([Issue(name, None, None, "the archive unpacks too large")])
+            for m in members:
+                p = PurePosixPath(m.filename)
+                if p.is_absolute() or ".." in p.parts:
+                    raise DataError([Issue(name, None, None, f"unsafe path {m.filename!r}")])
+            zf.extractall(dest)
+    except zipfile.BadZipFile:
+        raise DataError(
+            [Issue(name, None, None, "not a zip archive of a dataset folder")]
+        ) from None
+    tomls = sorted(dest.rglob("dataset.toml"), key=lambda p: len(p.parts))
+    if not tomls:
+        raise DataError([Issue(name, None, None, "no dataset.toml in the archive")])
+    return tomls[0].parent
+
+
+@router.post(
+    "/datasets", response_model=ImportOut, status_code=status.HTTP_201_CREATED, responses=ERRORS
+)
+def upload_dataset(
+    who: Admin,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File(description="a zip of a dataset folder, or a CSV file")],
+    format: Annotated[Literal["critmin", "usgs", "baci"], Form()],
+    base: Annotated[int | None, Form(description="version usgs/baci figures merge into")] = None,
+    product: Annotated[str, Form(description="product of a USGS table")] = "re_concentrate",
+    confidential_to: Annotated[str | None, Form(description="partner (ISO3)")] = None,
+) -> dict[str, Any]:
+    """Import a file as a new dataset version (admins). All or nothing: on any problem the
+    store is unchanged and the answer (422) lists every problem by file, row and column."""
+    from critmin.data.importers import import_path
+
+    partner = _country(confidential_to, ["body", "confidential_to"])
+    upload_name = PurePosixPath(file.filename or "upload").name or "upload"
+    tmp = Path(tempfile.mkdtemp(prefix="critmin-upload-"))
+    root = tmp
+
+    def rename(path: str) -> str:
+        try:
+            rel = Path(path).resolve().relative_to(root.resolve())
+        except ValueError:
+            return path
+        return upload_name if str(rel) in {".", upload_name} else f"{upload_name}/{rel.as_posix()}"
+
+    try:
+        saved = tmp / upload_name
+        with saved.open("wb") as fh:
+            shutil.copyfileobj(file.file, fh, 1 << 20)
+        target = saved
+        if format == "critmin":
+            root = tmp / "unpacked"
+            target = _safe_extract(saved, root)
+        if base is not None:
+            ctx.visible_version(who, base)
+        with service.open_store(ctx.db) as store:
+            result = import_path(store, target, format, base=base, product=product)
+    except DataError as exc:
+        raise data_error(exc, ["body", "file"], rename) from None
+    except ValueError as exc:
+        raise unprocessable(["body"], str(exc)) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if partner is not None:
+        service.set_dataset_access(ctx.db, result.version, partner, who.name)
+    service.audit(ctx.db, who.name, "dataset.import", f"version {result.version}",
+                  {"file": upload_name, "format": format, "base": base,
+                   "confidential_to": partner, "summary": result.summary})  # fmt: skip
+    ctx.invalidate_versions()
+    return {"version": result.version, "format": format, "summary": jsonable(result.summary),
+            "confidential_to": partner}  # fmt: skip
+
+
+# -- metrics ------------------------------------------------------------------------------------
+@router.get(
+    "/metrics", response_model=MetricsOut, responses=ERRORS, tags=["metrics"],
+)  # fmt: skip
+async def get_metrics(
+    who: Viewer,
+    ctx: Ctx,
+    version: Annotated[int | None, Query(description="dataset version (default: latest)")] = None,
+    country: Annotated[str | None, Query(description="assess one country (ISO3 or name)")] = None,
+    group: Annotated[str, Query(description="partner group")] = "framework",
+    threshold: Annotated[float, Query(gt=0, le=1, description="chokepoint threshold")] = 0.5,
+) -> Response:
+    """Concentration, import reliance, partner share, EU-JRC supply risk and chokepoints.
+
+    Computed once per dataset version and query, then served from memory."""
+    iso = _country(country, ["query", "country"])
+    v = ctx.visible_version_cached(who, version)
+    hit = ctx.results.fetch(("metrics", v, iso, group, threshold)) if v is not None else None
+    if hit is not None:  # the hot path: no store access, no thread
+        return Response(hit, media_type="application/json")
+    return await run_in_threadpool(_metrics, who, ctx, version, iso, group, threshold)
+
+
+def _metrics(who: Principal, ctx: Context, version: int | None, iso: str | None, group: str,
+             threshold: float) -> Response:  # fmt: skip
+    v = ctx.visible_version(who, version)
+
+    def build() -> bytes:
+        from critmin.cli.main import assessment
+
+        atlas = ctx.atlas(v)
+        if group not in atlas.groups:
+            known = ", ".join(atlas.groups)
+            raise unprocessable(["query", "group"], f"unknown group {group!r}; known: {known}")
+        sections = assessment(atlas, iso, group, threshold)
+        body = {"dataset": atlas.summary() | {"version": v, "country": iso, "group": group,
+                                              "threshold": threshold}} | sections  # fmt: skip
+        return json.dumps(jsonable(body), default=str).encode()
+
+    content = ctx.cached(("metrics", v, iso, group, threshold), build)
+    return Response(content, media_type="application/json")
+
+
+# -- projects -----------------------------------------------------------------------------------
+def _projects(ctx: Ctx, who: Principal, version: int) -> list[dict[str, Any]]:
+    def build() -> list[dict[str, Any]]:
+        return jsonable(ctx.atlas(version).table("projects"))
+
+    rows = ctx.cached(("projects", version), build)
+    return [r for r in rows if who.sees(r.get("confidential_to"))]
+
+
+@router.get("/projects", response_model=list[ProjectOut], responses=ERRORS, tags=["projects"])
+def list_projects(
+    who: Viewer, ctx: Ctx, version: Annotated[int | None, Query()] = None
+) -> list[dict[str, Any]]:
+    """Projects of interest the caller may see: open ones, those confidential to the caller's
+    partner, and (admins) all."""
+    return _projects(ctx, who, ctx.visible_version(who, version))
+
+
+@router.get(
+    "/projects/{project_id}", response_model=ProjectOut, responses=ERRORS, tags=["projects"]
+)
+def get_project(
+    project_id: str, who: Viewer, ctx: Ctx, version: Annotated[int | None, Query()] = None
+) -> dict[str, Any]:
+    """One project; a project confidential to another partner is 404 like a missing one."""
+    for row in _projects(ctx, who, ctx.visible_version(who, version)):
+        if row["id"] == project_id:
+            return row
+    raise not_found(f"project {project_id!r}")
+
+
+__all__ = ["HTTPException", "router"]

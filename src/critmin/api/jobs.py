@@ -1,0 +1,197 @@
+"""Jobs: simulation runs and portfolios executed outside the request, in worker processes.
+
+The API writes a job row (``queued``) and hands its id to a ``ProcessPoolExecutor``; the worker
+reads the parameters from the store, marks the job ``running``, writes its progress to the
+store between chunks and checks the job's cancel flag there (raising :class:`Cancelled` to
+stop), then stores the result (runs via :func:`critmin.data.runs.save_run`) and marks the job
+``done``, ``failed`` or ``cancelled``. The API only reads those rows, so a job survives the
+client that submitted it going away. Jobs a stopped service left ``queued`` or ``running`` are
+marked ``interrupted`` when the next service starts on the same store.
+
+Every store access here opens a short-lived connection (DuckDB: one writing process per file).
+This module is imported by the worker processes: keep its imports light.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from critmin.data import service
+
+MAX_WORKERS = 2
+
+
+class Cancelled(Exception):
+    """Raised inside a worker when the job's cancel flag is set."""
+
+
+# -- worker side --------------------------------------------------------------------------------
+def execute(db: str, job_id: str) -> str:
+    """Run one job to its end; returns its final status. Never raises for job errors."""
+    try:
+        if not service.start_job(db, job_id):
+            return "cancelled"
+        job = service.get_job(db, job_id)
+        assert job is not None
+        result = _simulation(db, job) if job.kind == "run" else _portfolio(db, job)
+        service.finish_job(db, job_id, "done", result=result, message="finished")
+        return "done"
+    except Cancelled:
+        service.finish_job(db, job_id, "cancelled", message="cancelled while running")
+        return "cancelled"
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}"
+        service.finish_job(
+            db, job_id, "failed", error=detail, message=traceback.format_exc(limit=3)[-2000:]
+        )
+        return "failed"
+
+
+def _check(db: str, job_id: str, progress: float, message: str) -> None:
+    if service.report_progress(db, job_id, progress, message):
+        raise Cancelled(job_id)
+
+
+def _atlas(db: str, version: int | None) -> Any:
+    from critmin.atlas import Atlas
+
+    with service.open_store(db) as store:
+        v = store.resolve(version)
+        return Atlas(store.load(v), version=v)
+
+
+def _simulation(db: str, job: service.Job) -> dict[str, Any]:
+    from critmin.cli.output import jsonable
+    from critmin.data.runs import save_run
+    from critmin.simulate import parse_scenario, simulate
+    from critmin.simulate.scenario import scenario_to_dict
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    atlas = _atlas(db, p.get("version"))
+    scenario = parse_scenario(p["scenario"], "scenario")
+    _check(db, job.id, 0.05, "simulating")
+
+    def progress(done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.85 * done / max(total, 1), f"chunk {done} of {total}")
+
+    traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
+                    seed=int(p["seed"]), progress=progress)  # fmt: skip
+    _check(db, job.id, 0.92, "summarising and saving")
+    summary = jsonable(traj.summary())
+    with service.open_store(db) as store:
+        run_id = save_run(
+            store, traj.data, dataset_version=atlas.version,
+            scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
+            options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
+            summary=summary,
+        )  # fmt: skip
+    return {"run_id": run_id, "summary": summary}
+
+
+def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
+    from critmin.cli.output import jsonable
+    from critmin.invest import Rules, prepare_problem, recheck, solve
+    from critmin.simulate import parse_scenario
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    atlas = _atlas(db, p.get("version"))
+    scenarios = [parse_scenario(body, "scenario") for body in p["scenarios"]]
+    budgets = {k: float(v) / 1e6 for k, v in p["budgets"].items()}
+    r = p.get("rules") or {}
+    rules = Rules(
+        budgets=budgets, min_share=r.get("min_share") or {}, max_share=r.get("max_share") or {},
+        max_country_share=r.get("max_country_share"), required=tuple(r.get("required") or ()),
+        min_gap_closed=r.get("min_gap_closed"), alpha=r.get("alpha", 0.9),
+        risk_weight=r.get("risk_weight", 1.0),
+    )  # fmt: skip
+    steps = len(scenarios) + 2
+
+    def progress(what: str, done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.6 * done / steps, what)
+
+    problem = prepare_problem(
+        atlas, scenarios, list(budgets), draws=int(p["draws"]), months=p.get("months"),
+        seed=int(p["seed"]), viewer_partner=p.get("viewer_partner"), progress=progress,
+    )  # fmt: skip
+    _check(db, job.id, 0.7, "solving the MILP (HiGHS)")
+    portfolio = solve(problem, rules, time_limit=float(p["time_limit"]),
+                      mip_gap=float(p["mip_gap"]))  # fmt: skip
+    out: dict[str, Any] = jsonable(portfolio.summary())
+    out["ok"] = portfolio.ok
+    out["dataset_version"] = atlas.version
+    if portfolio.ok and int(p.get("recheck_draws") or 0) > 0:
+        _check(db, job.id, 0.85, "out-of-sample re-check")
+        out["out_of_sample"] = jsonable(
+            recheck(atlas, problem, portfolio, draws=int(p["recheck_draws"]))
+        )
+    return out
+
+
+# -- service side -------------------------------------------------------------------------------
+class JobRunner:
+    """The API's pool of worker processes (created on the first job, ``spawn`` start)."""
+
+    def __init__(self, db: str | Path, max_workers: int = MAX_WORKERS) -> None:
+        self.db = str(db)
+        self.max_workers = max_workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[str, Future[str]] = {}
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def submit(self, job_id: str) -> None:
+        with self._lock:
+            try:
+                future = self._executor().submit(execute, self.db, job_id)
+            except RuntimeError:  # a broken pool (a worker died): start a new one
+                self._pool = None
+                future = self._executor().submit(execute, self.db, job_id)
+            self._futures[job_id] = future
+        future.add_done_callback(lambda f, job_id=job_id: self._done(job_id, f))
+
+    def _done(self, job_id: str, future: Future[str]) -> None:
+        with self._lock:
+            self._futures.pop(job_id, None)
+        if future.cancelled():
+            service.finish_job(self.db, job_id, "cancelled", message="cancelled before it started")
+            return
+        exc = future.exception()
+        if exc is not None:  # the worker process died; the job cannot have finished
+            service.finish_job(self.db, job_id, "failed", error=f"worker failed: {exc!r}")
+
+    def cancel(self, job_id: str) -> None:
+        """Cancel a job not yet picked up by a worker (a running one stops at its flag)."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is not None:
+            future.cancel()
+
+    def active(self) -> int:
+        with self._lock:
+            return len(self._futures)
+
+    def shutdown(self) -> None:
+        """Stop: jobs of this service still queued or running are marked ``interrupted`` and
+        their cancel flag is set, so that workers stop at their next check."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            pending = list(self._futures)
+        for job_id in pending:
+            service.request_cancel(self.db, job_id, "service")
+            service.finish_job(self.db, job_id, "interrupted",
+                               message="the service stopped before the job finished")  # fmt: skip
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,246 @@
+"""Request and response bodies of the REST API (pydantic; they make the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["viewer", "analyst", "admin"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
+Row = dict[str, Any]
+
+
+class ErrorItem(BaseModel):
+    """One problem with a request. ``loc`` is the path of the field (FastAPI's convention);
+    problems in uploaded files also carry ``file``, ``row`` (header = row 1) and ``column``."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+
+class ErrorOut(BaseModel):
+    detail: str | list[ErrorItem]
+
+
+# -- datasets -----------------------------------------------------------------------------------
+class DatasetOut(BaseModel):
+    version: int
+    created_at: str
+    name: str | None
+    description: str | None = None
+    year: int | None
+    format: str | None = Field(description="builtin, critmin, usgs or baci")
+    source_file: str | None = Field(description="name of the imported file or folder")
+    sha256: str | None
+    parent: int | None = Field(description="version that usgs/baci figures were merged into")
+    summary: dict[str, Any] = Field(default_factory=dict)
+    confidential_to: str | None = Field(
+        default=None, description="partner (ISO3) the version is visible to, besides admins"
+    )
+
+
+class DatasetDetail(DatasetOut):
+    counts: dict[str, int] = Field(description="rows per table")
+
+
+class ImportOut(BaseModel):
+    version: int
+    format: str
+    summary: dict[str, Any]
+    confidential_to: str | None = None
+
+
+class ProjectOut(BaseModel):
+    """A project of interest (the dataset's ``projects`` table)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str
+    country: str
+    product: str
+    capacity_t: float
+    capex_musd: float
+    earliest_start: str
+    status: str
+    confidential_to: str | None = None
+
+
+# -- metrics ------------------------------------------------------------------------------------
+class MetricsOut(BaseModel):
+    """The assessment tables of a dataset version (what ``critmin assess`` prints)."""
+
+    dataset: dict[str, Any]
+    concentration: list[Row] = Field(description="HHI, top-1/top-3 share per product")
+    elements: list[Row] = Field(description="concentration of element supplies (Nd, Dy, ...)")
+    reliance: list[Row] = Field(description="import reliance per country and product")
+    partner_share: list[Row] = Field(description="share of supply from the partner group")
+    supply_risk: list[Row] = Field(description="EU-JRC supply risk per entity and product")
+    chokepoints: list[Row] = Field(description="products where one country holds > threshold")
+
+
+# -- scenarios ----------------------------------------------------------------------------------
+class ScenarioInfo(BaseModel):
+    name: str
+    origin: Literal["builtin", "user"]
+    months: int
+    event: str = ""
+    description: str = ""
+    owner: str | None = None
+    confidential_to: str | None = None
+    created_at: str | None = None
+
+
+class ScenarioDetail(ScenarioInfo):
+    body: dict[str, Any] = Field(description="the scenario as data (see docs/simulator.md)")
+
+
+class ScenarioIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: dict[str, Any] = Field(description="the scenario (the YAML/JSON format)")
+    confidential_to: str | None = Field(
+        default=None,
+        description="partner (ISO3) the scenario is visible to (analysts: only their own)",
+    )
+    version: int | None = Field(
+        default=None, description="dataset version to check products and countries against"
+    )
+
+
+class ValidateOut(BaseModel):
+    valid: bool
+    scenario: dict[str, Any] | None = Field(
+        default=None, description="the normalised scenario (countries as ISO3, defaults filled)"
+    )
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+class RunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = Field(
+        description="name of a built-in or stored scenario, or a scenario body"
+    )
+    draws: int = Field(default=1000, ge=1, le=200_000, description="Monte Carlo draws")
+    months: int | None = Field(
+        default=None, ge=1, le=600, description="horizon (default: the scenario's)"
+    )
+    seed: int = Field(default=0, ge=0, description="random seed (same seed, same result)")
+    version: int | None = Field(default=None, description="dataset version (default: latest)")
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: Literal["run", "portfolio"]
+    status: JobStatus
+    progress: float = Field(ge=0, le=1)
+    message: str | None = None
+    error: str | None = None
+    owner: str | None = None
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    run_id: str | None = Field(default=None, description="stored run (runs only, when done)")
+
+
+class RunSummaryOut(BaseModel):
+    job_id: str
+    run_id: str
+    scenario: str
+    description: str = ""
+    draws: int
+    months: int
+    seed: int
+    dataset_version: int | None
+    shortfall_by_country: list[Row]
+    shortfall_by_end_use: list[Row]
+    peak_price: list[Row]
+
+
+class TrajectoryOut(BaseModel):
+    job_id: str
+    run_id: str
+    variable: str
+    product: str | None
+    country: str | None
+    quantiles: bool = Field(description="rows are P10/P50/P90 across draws, not single draws")
+    rows: list[Row]
+
+
+class RulesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_share: dict[str, float] = Field(default_factory=dict, description="partner -> share")
+    max_share: dict[str, float] = Field(default_factory=dict)
+    max_country_share: float | None = Field(default=None, gt=0, le=1)
+    required: list[str] = Field(default_factory=list, description="project ids to include")
+    min_gap_closed: float | None = Field(default=None, ge=0, le=1)
+    alpha: float = Field(default=0.9, ge=0, lt=1, description="CVaR level")
+    risk_weight: float = Field(default=1.0, ge=0, description="weight of CVaR (lambda)")
+
+
+class PortfolioIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    budgets: dict[str, float] = Field(
+        min_length=1, description="USD per partner (ISO3 or name), e.g. {'USA': 2e9}"
+    )
+    scenarios: list[str | dict[str, Any]] = Field(
+        default_factory=lambda: ["china-2025-october-controls"], min_length=1, max_length=10
+    )
+    rules: RulesIn = Field(default_factory=RulesIn)
+    draws: int = Field(default=200, ge=1, le=5000)
+    months: int | None = Field(default=None, ge=1, le=600)
+    seed: int = Field(default=0, ge=0)
+    time_limit: float = Field(default=60.0, gt=0, le=600, description="solver limit, seconds")
+    mip_gap: float = Field(default=0.001, ge=0, le=1)
+    recheck_draws: int = Field(default=100, ge=0, le=5000, description="0: no re-check")
+    version: int | None = None
+
+
+class PortfolioOut(JobOut):
+    result: dict[str, Any] | None = Field(
+        default=None, description="chosen projects, partner shares, shortfall before/after"
+    )
+
+
+# -- admin --------------------------------------------------------------------------------------
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
+    role: Role
+    partner: str | None = Field(default=None, description="partner country (ISO3 or name)")
+
+
+class UserOut(BaseModel):
+    name: str
+    role: Role
+    partner: str | None = None
+    created_at: str | None = None
+
+
+class UserCreated(UserOut):
+    api_key: str = Field(description="shown once; only a salted hash is stored")
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str
+    actor: str | None
+    action: str
+    target: str | None
+    detail: Any = None
+
+
+class Me(BaseModel):
+    name: str
+    role: Role
+    partner: str | None

@@ -1,0 +1,505 @@
+"""Service tables in the store: users, API keys, jobs, the audit log and user scenarios.
+
+Used by the REST API (:mod:`critmin.api`) and its job workers. DuckDB lets one process at a
+time open a file for writing, so every operation here opens a short-lived connection and
+closes it at once; opening retries while another process (the API or a job worker) holds the
+lock. Nothing keeps a connection open between operations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from critmin.data.store import Store
+from critmin.errors import StoreError
+
+ROLES = ("viewer", "analyst", "admin")
+JOB_KINDS = ("run", "portfolio")
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "failed", "cancelled", "interrupted")
+LOCK_TIMEOUT_S = 30.0
+KEY_PREFIX = "cmk"
+
+T = TypeVar("T")
+
+SERVICE_DDL = [
+    """CREATE TABLE IF NOT EXISTS svc_users (
+        name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, partner VARCHAR,
+        created_at TIMESTAMP, created_by VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS svc_api_keys (
+        key_id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, salt VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL, created_at TIMESTAMP, revoked BOOLEAN DEFAULT FALSE)""",
+    """CREATE TABLE IF NOT EXISTS svc_jobs (
+        id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, status VARCHAR NOT NULL,
+        owner VARCHAR, partner VARCHAR, params VARCHAR, created_at TIMESTAMP,
+        started_at TIMESTAMP, finished_at TIMESTAMP, progress DOUBLE DEFAULT 0,
+        message VARCHAR, error VARCHAR, result VARCHAR, cancel_requested BOOLEAN DEFAULT FALSE)""",
+    """CREATE SEQUENCE IF NOT EXISTS svc_audit_seq START 1""",
+    """CREATE TABLE IF NOT EXISTS svc_audit (
+        id BIGINT PRIMARY KEY DEFAULT nextval('svc_audit_seq'), happened_at TIMESTAMP,
+        actor VARCHAR, action VARCHAR, target VARCHAR, detail VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS svc_scenarios (
+        scope VARCHAR NOT NULL, name VARCHAR NOT NULL, owner VARCHAR,
+        confidential_to VARCHAR, created_at TIMESTAMP, body VARCHAR,
+        PRIMARY KEY (scope, name))""",
+    """CREATE TABLE IF NOT EXISTS svc_dataset_access (
+        version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)""",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _retryable(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return (
+        "could not set lock" in text
+        or "conflicting lock" in text
+        or isinstance(exc, duckdb.TransactionException)
+        or "conflict" in text
+    )
+
+
+def retry(fn: Callable[[], T], timeout: float = LOCK_TIMEOUT_S) -> T:
+    """Call ``fn`` until it does not fail on a lock held by another process (or a write
+    conflict), backing off up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            return fn()
+        except (duckdb.Error, StoreError) as exc:
+            if not _retryable(exc):
+                if isinstance(exc, StoreError):
+                    raise
+                raise StoreError(f"store error: {exc}") from exc
+            if time.monotonic() > deadline:
+                raise StoreError(f"the store is busy (gave up after {timeout:g} s): {exc}") from exc
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
+@contextmanager
+def open_store(path: str | Path) -> Iterator[Store]:
+    """A short-lived :class:`Store` (datasets, runs), opened with retries on lock errors."""
+    store = retry(lambda: Store(path))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+_READY: set[str] = set()
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection with the service tables in place, retried on lock errors."""
+    key = str(Path(path).resolve())
+
+    def _open() -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(path))
+        if key not in _READY:
+            try:
+                for ddl in SERVICE_DDL:
+                    con.execute(ddl)
+            except BaseException:
+                con.close()
+                raise
+            _READY.add(key)
+        return con
+
+    con = retry(_open)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _run(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run ``fn`` on a fresh connection in one transaction; retried as a whole."""
+
+    def attempt() -> T:
+        with connect(path) as con:
+            con.begin()
+            try:
+                out = fn(con)
+            except BaseException:
+                con.rollback()
+                raise
+            con.commit()
+            return out
+
+    return retry(attempt)
+
+
+def ensure(path: str | Path) -> None:
+    """Create the service tables (and seed the store) if needed."""
+    with open_store(path):
+        pass
+    _READY.discard(str(Path(path).resolve()))
+    _run(path, lambda con: None)
+
+
+# -- users and keys -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    partner: str | None
+    created_at: str | None = None
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
+
+
+def _split_key(key: str) -> tuple[str, str] | None:
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def add_user(
+    path: str | Path, name: str, role: str, partner: str | None = None, by: str = "cli"
+) -> tuple[User, str]:
+    """Create a user and one API key; returns the user and the key (shown once, stored
+    only as a salted SHA-256 hash)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    name = name.strip()
+    if not name:
+        raise ValueError("give a user name")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+
+    def fn(con: duckdb.DuckDBPyConnection) -> None:
+        if con.execute("SELECT 1 FROM svc_users WHERE name = ?", [name]).fetchone():
+            raise ValueError(f"user {name!r} exists")
+        now = _now()
+        con.execute("INSERT INTO svc_users VALUES (?, ?, ?, ?, ?)", [name, role, partner, now, by])
+        con.execute(
+            "INSERT INTO svc_api_keys VALUES (?, ?, ?, ?, ?, FALSE)",
+            [key_id, name, salt, _hash(salt, secret), now],
+        )
+        _audit(con, by, "user.add", name, {"role": role, "partner": partner})
+
+    _run(path, fn)
+    return User(name, role, partner), f"{KEY_PREFIX}_{key_id}_{secret}"
+
+
+def list_users(path: str | Path) -> list[User]:
+    rows = _run(
+        path,
+        lambda con: con.execute(
+            "SELECT name, role, partner, created_at FROM svc_users ORDER BY name"
+        ).fetchall(),
+    )
+    return [User(r[0], r[1], r[2], str(r[3])) for r in rows]
+
+
+def verify_key(path: str | Path, key: str) -> User | None:
+    """The user an API key belongs to, or None for a malformed, unknown or revoked key."""
+    parts = _split_key(key)
+    if parts is None:
+        return None
+    key_id, secret = parts
+    row = _run(
+        path,
+        lambda con: con.execute(
+            "SELECT k.salt, k.hash, u.name, u.role, u.partner FROM svc_api_keys k "
+            "JOIN svc_users u ON u.name = k.user_name WHERE k.key_id = ? AND NOT k.revoked",
+            [key_id],
+        ).fetchone(),
+    )
+    if row is None or not hmac.compare_digest(_hash(row[0], secret), row[1]):
+        return None
+    return User(row[2], row[3], row[4])
+
+
+# -- audit --------------------------------------------------------------------------------------
+def _audit(
+    con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str, detail: Any
+) -> None:
+    con.execute(
+        "INSERT INTO svc_audit (happened_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+        [_now(), actor, action, target, json.dumps(detail, default=str)],
+    )
+
+
+def audit(path: str | Path, actor: str, action: str, target: str, detail: Any = None) -> None:
+    """Write one line of the audit log: who did what to which object, and when."""
+    _run(path, lambda con: _audit(con, actor, action, target, detail))
+
+
+def audit_log(path: str | Path, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    rows = _run(
+        path,
+        lambda con: con.execute(
+            "SELECT id, happened_at, actor, action, target, detail FROM svc_audit "
+            "ORDER BY id DESC LIMIT ? OFFSET ?",
+            [limit, offset],
+        ).fetchall(),
+    )
+    return [
+        {"id": r[0], "at": r[1].isoformat(), "actor": r[2], "action": r[3], "target": r[4],
+         "detail": json.loads(r[5]) if r[5] else None}
+        for r in rows
+    ]  # fmt: skip
+
+
+# -- dataset access -----------------------------------------------------------------------------
+def set_dataset_access(
+    path: str | Path, version: int, confidential_to: str | None, by: str
+) -> None:
+    _run(
+        path,
+        lambda con: con.execute(
+            "INSERT OR REPLACE INTO svc_dataset_access VALUES (?, ?, ?)",
+            [version, confidential_to, by],
+        ),
+    )
+
+
+def dataset_access(path: str | Path) -> dict[int, str | None]:
+    """Version -> partner it is confidential to (versions not listed are open)."""
+    rows = _run(
+        path,
+        lambda con: con.execute(
+            "SELECT version, confidential_to FROM svc_dataset_access"
+        ).fetchall(),
+    )
+    return {int(v): p for v, p in rows}
+
+
+# -- scenarios ----------------------------------------------------------------------------------
+def save_scenario(
+    path: str | Path, name: str, body: dict[str, Any], owner: str, confidential_to: str | None
+) -> bool:
+    """Store (or replace) a user scenario; returns True when it replaced one."""
+    scope = confidential_to or ""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> bool:
+        existed = con.execute(
+            "SELECT 1 FROM svc_scenarios WHERE scope = ? AND name = ?", [scope, name]
+        ).fetchone()
+        con.execute(
+            "INSERT OR REPLACE INTO svc_scenarios VALUES (?, ?, ?, ?, ?, ?)",
+            [scope, name, owner, confidential_to, _now(), json.dumps(body)],
+        )
+        _audit(con, owner, "scenario.save", name,
+               {"confidential_to": confidential_to, "replaced": bool(existed)})  # fmt: skip
+        return bool(existed)
+
+    return _run(path, fn)
+
+
+def list_scenarios(path: str | Path) -> list[dict[str, Any]]:
+    rows = _run(
+        path,
+        lambda con: con.execute(
+            "SELECT name, owner, confidential_to, created_at, body FROM svc_scenarios "
+            "ORDER BY name, scope"
+        ).fetchall(),
+    )
+    return [
+        {"name": r[0], "owner": r[1], "confidential_to": r[2], "created_at": r[3].isoformat(),
+         "body": json.loads(r[4])}
+        for r in rows
+    ]  # fmt: skip
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    status: str
+    owner: str | None
+    partner: str | None
+    params: dict[str, Any]
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    progress: float
+    message: str | None
+    error: str | None
+    result: dict[str, Any] | None
+    cancel_requested: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+_JOB_COLS = (
+    "id, kind, status, owner, partner, params, created_at, started_at, finished_at, progress, "
+    "message, error, result, cancel_requested"
+)
+
+
+def _job(r: tuple[Any, ...]) -> Job:
+    def ts(v: Any) -> str | None:
+        return v.isoformat() if v is not None else None
+
+    return Job(
+        id=r[0], kind=r[1], status=r[2], owner=r[3], partner=r[4],
+        params=json.loads(r[5]) if r[5] else {}, created_at=ts(r[6]) or "",
+        started_at=ts(r[7]), finished_at=ts(r[8]), progress=float(r[9] or 0.0), message=r[10],
+        error=r[11], result=json.loads(r[12]) if r[12] else None, cancel_requested=bool(r[13]),
+    )  # fmt: skip
+
+
+def create_job(
+    path: str | Path, kind: str, params: dict[str, Any], owner: str, partner: str | None
+) -> Job:
+    if kind not in JOB_KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job_id = uuid.uuid4().hex[:16]
+
+    def fn(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(
+            f"INSERT INTO svc_jobs ({_JOB_COLS}) VALUES "
+            "(?, ?, 'queued', ?, ?, ?, ?, NULL, NULL, 0, 'queued', NULL, NULL, FALSE)",
+            [job_id, kind, owner, partner, json.dumps(params, default=str), _now()],
+        )
+        _audit(con, owner, f"{kind}.submit", job_id, params)
+
+    _run(path, fn)
+    job = get_job(path, job_id)
+    assert job is not None
+    return job
+
+
+def get_job(path: str | Path, job_id: str) -> Job | None:
+    row = _run(
+        path,
+        lambda con: con.execute(
+            f"SELECT {_JOB_COLS} FROM svc_jobs WHERE id = ?", [job_id]
+        ).fetchone(),
+    )
+    return _job(row) if row else None
+
+
+def list_jobs(path: str | Path, kind: str | None = None, limit: int = 100) -> list[Job]:
+    where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    rows = _run(
+        path,
+        lambda con: con.execute(
+            f"SELECT {_JOB_COLS} FROM svc_jobs {where} ORDER BY created_at DESC LIMIT ?",
+            [*args, limit],
+        ).fetchall(),
+    )
+    return [_job(r) for r in rows]
+
+
+def start_job(path: str | Path, job_id: str) -> bool:
+    """Mark a queued job running; False when it was cancelled (or is not queued) meanwhile."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> bool:
+        row = con.execute(
+            "SELECT status, cancel_requested FROM svc_jobs WHERE id = ?", [job_id]
+        ).fetchone()
+        if row is None or row[0] != "queued" or row[1]:
+            if row is not None and row[0] in ACTIVE:
+                con.execute(
+                    "UPDATE svc_jobs SET status = 'cancelled', finished_at = ?, "
+                    "message = 'cancelled before it started' WHERE id = ?",
+                    [_now(), job_id],
+                )
+            return False
+        con.execute(
+            "UPDATE svc_jobs SET status = 'running', started_at = ?, message = 'started' "
+            "WHERE id = ?",
+            [_now(), job_id],
+        )
+        return True
+
+    return _run(path, fn)
+
+
+def report_progress(path: str | Path, job_id: str, progress: float, message: str) -> bool:
+    """Write a job's progress (0..1); returns True when a cancel has been asked for."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> bool:
+        con.execute(
+            "UPDATE svc_jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'",
+            [max(0.0, min(1.0, float(progress))), message, job_id],
+        )
+        row = con.execute("SELECT cancel_requested FROM svc_jobs WHERE id = ?", [job_id]).fetchone()
+        return bool(row and row[0])
+
+    return _run(path, fn)
+
+
+def finish_job(
+    path: str | Path,
+    job_id: str,
+    status: str,
+    *,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+    message: str | None = None,
+) -> None:
+    if status not in FINISHED:
+        raise ValueError(f"{status!r} is not a final job status")
+    progress_sql = ", progress = 1" if status == "done" else ""
+    _run(
+        path,
+        lambda con: con.execute(
+            f"UPDATE svc_jobs SET status = ?, finished_at = ?, result = ?, error = ?, "
+            f"message = ?{progress_sql} WHERE id = ? AND status IN ('queued', 'running')",
+            [status, _now(), json.dumps(result, default=str) if result is not None else None,
+             error, message or status, job_id],
+        ),
+    )  # fmt: skip
+
+
+def request_cancel(path: str | Path, job_id: str, actor: str) -> Job | None:
+    """Set a job's cancel flag (the worker stops at its next check); audited."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(
+            "UPDATE svc_jobs SET cancel_requested = TRUE WHERE id = ? AND status IN "
+            "('queued', 'running')",
+            [job_id],
+        )
+        _audit(con, actor, "job.cancel", job_id, None)
+
+    _run(path, fn)
+    return get_job(path, job_id)
+
+
+def mark_interrupted(path: str | Path) -> list[str]:
+    """Jobs a previous process left queued or running can no longer finish: mark them."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> list[str]:
+        sql = "SELECT id FROM svc_jobs WHERE status IN ('queued', 'running')"
+        ids = [r[0] for r in con.execute(sql).fetchall()]
+        if ids:
+            con.execute(
+                "UPDATE svc_jobs SET status = 'interrupted', finished_at = ?, "
+                "message = 'the service stopped before the job finished' "
+                "WHERE status IN ('queued', 'running')",
+                [_now()],
+            )
+            _audit(con, "service", "job.interrupt", ",".join(ids), {"count": len(ids)})
+        return ids
+
+    return _run(path, fn)
