@@ -12,6 +12,7 @@ import typer
 from critmin.atlas import Atlas
 from critmin.cli.main import (
     FormatOpt,
+    State,
     VersionOpt,
     _check_format,
     _store,
@@ -23,11 +24,16 @@ from critmin.cli.main import (
 from critmin.cli.output import print_sections
 from critmin.cli.simulate import _progress
 from critmin.countries import to_iso3
+from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
 from critmin.flows import reo_factors
 from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
 from critmin.invest.optimize import DEFAULT_ANCHOR
 from critmin.markets import compare, offtake, price_floor, reference_price, stockpile_size
 from critmin.simulate import simulate
+from critmin.simulate.scenario import scenario_to_dict
+
+portfolios_app = typer.Typer(help="Stored portfolios: list, show.", no_args_is_help=True)
+app.add_typer(portfolios_app, name="portfolios")
 
 
 def parse_pairs(text: str | None, what: str, scale: float = 1.0) -> dict[str, float]:
@@ -91,6 +97,7 @@ def invest_cmd(
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
+    save: Annotated[bool, typer.Option(help="Store the portfolio under an id.")] = True,
 ) -> None:
     """Choose projects of interest and each partner's cost share to close supply gaps."""
     _check_format(fmt)
@@ -127,8 +134,27 @@ def invest_cmd(
         if show_frontier:
             scales = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
             front = frontier(problem, rules, scales, progress=report)
+    portfolio_id = None
+    if save:
+        params = {
+            "budgets": budgets, "scenario_names": [sc.name for sc in problem.scenarios],
+            "scenarios": [scenario_to_dict(sc) for sc in problem.scenarios],
+            "rules": {"min_share": rules.min_share, "max_share": rules.max_share,
+                      "max_country_share": max_country_share, "required": list(rules.required),
+                      "min_gap_closed": target, "alpha": alpha, "risk_weight": risk_weight},
+            "draws": draws, "months": months, "seed": seed, "start": start,
+            "time_limit": time_limit, "mip_gap": mip_gap, "recheck_draws": recheck_draws,
+            "projects_file": str(projects) if projects else None, "version": atlas.version,
+        }  # fmt: skip
+        with _store() as store:
+            portfolio_id = save_portfolio(
+                store, portfolio, params=params, dataset_version=atlas.version,
+                recheck=checked, frontier=front,
+            )  # fmt: skip
+        err.print(f"portfolio stored as {portfolio_id} (critmin portfolios show {portfolio_id})")
     per_t = portfolio.usd_per_tonne_closed
     header = {
+        "portfolio": portfolio_id or "not saved",
         "status": portfolio.status,
         "reason": portfolio.reason,
         "candidates": portfolio.candidates,
@@ -153,6 +179,56 @@ def invest_cmd(
         err.print(f"report written to {path}")
     if not portfolio.ok:
         raise typer.Exit(1)
+
+
+@portfolios_app.command("list")
+@handle_errors
+def portfolios_list(fmt: FormatOpt = "table") -> None:
+    """Stored portfolios (critmin invest) and the API's portfolio jobs, newest first."""
+    _check_format(fmt)
+    with _store() as store:
+        frame = list_portfolios(store)
+    print_sections(console, {"portfolios": frame}, fmt, {"store": str(State.db)})
+
+
+@portfolios_app.command("show")
+@handle_errors
+def portfolios_show(
+    portfolio_id: Annotated[str, typer.Argument(help="Portfolio id (a unique prefix is enough).")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """A stored portfolio: parameters, status, chosen projects, splits, gap closed, frontier."""
+    _check_format(fmt)
+    with _store() as store:
+        rec = get_portfolio(store, portfolio_id)
+    r, p = rec.result, rec.params
+    per_t = r.get("usd_per_t_reo_closed")
+    header = {
+        "portfolio": rec.id, "source": rec.source, "created": rec.created_at,
+        "dataset version": rec.dataset_version, "status": rec.status, "reason": r.get("reason"),
+        "scenarios": ", ".join(str(s) for s in p.get("scenario_names") or []),
+        "budgets (M USD)": ", ".join(f"{k}={float(v) / 1e6:,.0f}"
+                                     for k, v in (p.get("budgets") or {}).items()),
+        "draws": r.get("draws"), "seed": p.get("seed"),
+        "expected shortfall before (t REO eq)": _round(r.get("expected_shortfall_before_t_reo")),
+        "after": _round(r.get("expected_shortfall_after_t_reo")),
+        "cost (M USD)": _round(r.get("cost_musd")), "USD per t closed": _round(per_t),
+    }  # fmt: skip
+    sections = {"chosen": rec.table("chosen"), "partners": rec.table("partners"),
+                "in_sample": rec.table("scenarios")}  # fmt: skip
+    for key in ("out_of_sample", "frontier"):
+        if rec.result.get(key):
+            sections[key] = rec.table(key)
+    chosen = sections["chosen"]
+    pay_cols = [c for c in chosen.columns if c.startswith("pay_")]
+    print_sections(console, sections, fmt, header,
+                   {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]})  # fmt: skip
+
+
+def _round(value: object) -> float | None:
+    if value is None or not isinstance(value, int | float) or value != value:
+        return None
+    return round(float(value))
 
 
 @app.command("markets")
