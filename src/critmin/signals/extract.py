@@ -16,12 +16,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from critmin.signals.clean import CleanDocument
+from critmin.signals.dates import to_ascii_digits
 from critmin.signals.lexicon import (
     company_matcher,
+    context_matcher,
+    country_mentions,
     event_matcher,
     find_countries,
+    find_materials,
     fold,
-    material_matcher,
     role_matcher,
 )
 from critmin.signals.quantities import find_quantities
@@ -181,29 +184,138 @@ def find_companies(sentence: str) -> list[str]:
 # -- events -------------------------------------------------------------------------------------
 @dataclass
 class _Sentence:
-    text: str
+    text: str  # the whole sentence (evidence)
+    fore: str  # the part that reports news: "" for a background sentence
     weight: float
-    types: set[str]
-    countries: list[str]
-    materials: list[str]
+    types: set[str]  # triggers in the news part
+    bg_types: set[str]  # triggers in background parts (weighed by BACKGROUND_WEIGHT)
+    countries: list[str]  # actors and targets named in the news part
+    materials: list[str]  # materials named in the news part
+    all_materials: list[str]  # materials named anywhere in the sentence
 
 
-_DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}(?=\s*[,(—–])")
+_DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
+# "تهران – ۱۷ مهر ۱۴۰۴ –", "WASHINGTON, Oct 20 - ": a place, a date, a dash
+_DATELINE_DATE = re.compile(
+    r"^\s*[^\W\d_][\w'’. -]{1,30}?\s*(?:\([^)]{1,30}\)\s*)?[,–—-]\s*[^.–—\n]{0,12}?\d"
+    r"[^.–—\n]{0,25}?(?:[–—]|\s-\s)"
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
+BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
+DATELINE_MAX_CHARS = 40  # a first body sentence this short with a digit is a dateline
+
+
+def _past_year(text: str, year: int | None) -> bool:
+    """The text names a year before the article's (``since 2023``, ``the 2010 embargo``)."""
+    if year is None:
+        return False
+    return any(int(y) < year for y in _YEAR.findall(to_ascii_digits(text)))
+
+
+def _offset(text: str, folded_pos: int) -> int:
+    """The offset in ``text`` of a position in ``fold(text)`` (folding may drop marks)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(fold(text[:mid])) < folded_pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+_CLAUSE_STOP = "、，,;；"
+
+
+def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
+    """``(news part, background part)`` of a sentence: a ``clause`` cue after the first word
+    starts a background clause that runs to the end; a ``clause_end`` cue (Chinese, Japanese:
+    ``...を受け``) ends one that began at the sentence start or the last comma before it."""
+    same = len(folded) == len(text)
+
+    def orig(pos: int) -> int:
+        return pos if same else _offset(text, pos)
+
+    spans: list[tuple[int, int]] = []
+    cuts = [h.start for h in context_matcher("clause", lang).find(folded, folded=True)
+            if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])]  # fmt: skip
+    if cuts:
+        spans.append((orig(min(cuts)), len(text)))
+    for h in context_matcher("clause_end", lang).find(folded, folded=True):
+        if h.start <= 0:
+            continue
+        begin = max((folded.rfind(c, 0, h.start) + 1 for c in _CLAUSE_STOP), default=0)
+        spans.append((orig(begin), orig(h.end)))
+    if not spans:
+        return text, ""
+    fore, back, pos = [], [], 0
+    for a, b in sorted(spans):
+        if a > pos:
+            fore.append(text[pos:a])
+        back.append(text[max(a, pos) : b])
+        pos = max(pos, b)
+    fore.append(text[pos:])
+    return " ".join(p for p in fore if p.strip()), " ".join(back)
+
+
+def actor_countries(text: str, lang: str | None) -> list[str]:
+    """Countries a text names as actors or targets: mentions right after a bystander cue
+    (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``)
+    do not count, nor any in a sentence that says they are not concerned."""
+    folded = fold(text)
+    if context_matcher("no_actors", lang).find(folded, folded=True):
+        return []
+    before = [h for h in context_matcher("bystander_before", lang).find(folded, folded=True)
+              if h.start >= 0]  # fmt: skip
+    after = [h for h in context_matcher("bystander_after", lang).find(folded, folded=True)
+             if h.start >= 0]  # fmt: skip
+    out: list[str] = []
+    for start, end, iso in country_mentions(text, lang):
+        gap_ok = False
+        for h in before:
+            gap = folded[h.end : start]
+            if h.end <= start and not any(c in gap for c in ",;:.()") and (
+                    len(gap.split()) <= BYSTANDER_GAP_WORDS):  # fmt: skip
+                gap_ok = True
+        for h in after:
+            if 0 <= h.start - end <= 4 and not any(c in folded[end : h.start] for c in "，、,"):
+                gap_ok = True
+        if start >= 0 and gap_ok:
+            continue
+        if iso not in out:
+            out.append(iso)
+    return out
 
 
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = doc.language
-    ev, mat = event_matcher(lang), material_matcher(lang)
+    ev = event_matcher(lang)
+    year = int(doc.date[:4]) if doc.date else None
     sentences: list[_Sentence] = []
     body = split_sentences(doc.body)
     items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
         (s, LEAD_WEIGHT if i < 2 else 1.0) for i, s in enumerate(body)]  # fmt: skip
-    for text, weight in items:
+    first_body = 1 if doc.title else 0
+    for k, (text, weight) in enumerate(items):
         folded = fold(text)
-        types = {str(h.label) for h in ev.find(folded, folded=True, overlap=True)}
-        where = _DATELINE_CITY.sub("", text)
-        sentences.append(_Sentence(text, weight, types, find_countries(where, lang),
-                                   [str(x) for x in mat.labels(folded, folded=True)]))  # fmt: skip
+        lead = k <= first_body
+        background = not lead and bool(
+            context_matcher("background", lang).find(folded, folded=True)
+            or _past_year(text, year)
+        )
+        fore, back = ("", text) if background else _split_background(text, folded, lang)
+        ffold = fold(fore)
+        types = {str(h.label) for h in ev.find(ffold, folded=True, overlap=True)}
+        bg_types = {str(h.label) for h in ev.find(fold(back), folded=True, overlap=True)}
+        where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", fore)) if k == first_body else fore
+        if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
+                ch.isdigit() for ch in where):  # fmt: skip
+            where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
+        sentences.append(_Sentence(
+            text, fore, weight, types, bg_types - types, actor_countries(where, lang),
+            find_materials(fore, lang, ffold), find_materials(text, lang, folded),
+        ))  # fmt: skip
     return sentences
 
 
@@ -228,12 +340,14 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.materials for s in sentences):
+    if not any(s.all_materials for s in sentences):
         return []
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0)
+        for t in s.bg_types:
+            scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
     if not scores:
         return []
     best = max(scores.values())
@@ -245,7 +359,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     ]
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):
-        all_idx = [i for i, s in enumerate(sentences) if etype in s.types]
+        all_idx = [i for i, s in enumerate(sentences) if etype in s.types] or [
+            i for i, s in enumerate(sentences) if etype in s.bg_types]  # fmt: skip
         idx = all_idx[:MAX_EVIDENCE_SENTENCES]
         has_title = bool(doc.title)
         body_idx = [i for i in idx if not (has_title and i == 0)]
@@ -267,11 +382,13 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         if not materials or materials == ["REE"]:
             elements = [m for m in named if m in REE_ELEMENTS]
             materials = elements or materials or named
+        if not materials:  # named only in background: better than none
+            materials = normalise_materials(_merge([s.all_materials for s in sentences]))
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(s.text, doc.language):
+            for q in find_quantities(s.fore, doc.language):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:

@@ -205,13 +205,49 @@ def event_matcher(language: str | None) -> Matcher:
 
 @cache
 def material_matcher(language: str | None) -> Matcher:
+    """Material patterns; ``~word`` matches only in lower case (Russian ``германия`` is
+    germanium, ``Германия`` Germany): its label is ``~`` + the material id."""
     data = load("materials")
-    entries = [(p, mid) for mid, by_lang in data.items() for lang in _langs(language)
-               for p in by_lang.get(lang) or []]  # fmt: skip
+    entries = []
+    for mid, by_lang in data.items():
+        for lang in _langs(language):
+            for p in by_lang.get(lang) or []:
+                p = str(p)
+                entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, mid))
     for mid in data:  # symbols of compounds people write as such
         if mid in {"NdFeB"}:
             entries.append(("ndfeb", mid))
     return Matcher.build(entries)
+
+
+def find_materials(text: str, language: str | None, folded: str | None = None) -> list[str]:
+    """Material ids named in a text, in order of first mention."""
+    folded = fold(text) if folded is None else folded
+    same = len(folded) == len(text)
+    out: list[str] = []
+    for h in material_matcher(language).find(folded, folded=True):
+        label = str(h.label)
+        if label.startswith("~"):
+            if not same or h.start < 0 or not text[h.start].islower():
+                continue
+            label = label[1:]
+        if label not in out:
+            out.append(label)
+    return out
+
+
+CONTEXT_KINDS = (
+    "background", "clause", "clause_end", "no_actors", "bystander_before", "bystander_after"
+)  # fmt: skip
+
+
+@cache
+def context_matcher(kind: str, language: str | None) -> Matcher:
+    """Cues of one kind of ``lexicon/context.yaml`` (see that file) for a language."""
+    if kind not in CONTEXT_KINDS:
+        raise ValueError(f"context.yaml: unknown cue kind {kind!r} (one of {CONTEXT_KINDS})")
+    lang = language if language in LANGUAGES else "en"
+    return Matcher.build((p, kind) for p in (load("context").get(kind) or {}).get(lang) or [])
 
 
 @cache
@@ -318,23 +354,29 @@ def _case_sensitive() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])"), v) for k, v in table.items()]
 
 
-def find_countries(text: str, language: str | None) -> list[str]:
-    """ISO3 codes (and ``EU``) named in a text, in order of first mention."""
+def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
+    """``(start, end, ISO3 or EU)`` of every country mention, in text order (offsets in the
+    folded text, which has the text's offsets wherever folding keeps its length)."""
     folded = fold(text)
     same = len(folded) == len(text)
-    pos: list[tuple[int, str]] = []
+    pos: list[tuple[int, int, str]] = []
     for h in country_matcher(language).find(folded, folded=True):
         for lab in h.label if isinstance(h.label, list | tuple) else [h.label]:
             if lab.startswith("!"):
                 lab = lab[1:]
                 if same and h.start >= 0 and text[h.start].islower():
                     continue
-            pos.append((h.start, lab))
+            pos.append((h.start, h.end, lab))
     for rx, iso in _case_sensitive():
         for mt in rx.finditer(text):
-            pos.append((mt.start(), iso))
+            pos.append((mt.start(), mt.end(), iso))
+    return sorted(pos, key=lambda x: x[0])
+
+
+def find_countries(text: str, language: str | None) -> list[str]:
+    """ISO3 codes (and ``EU``) named in a text, in order of first mention."""
     out: list[str] = []
-    for _, iso in sorted(pos, key=lambda x: x[0]):
+    for _, _, iso in country_mentions(text, language):
         if iso not in out:
             out.append(iso)
     return out
