@@ -270,18 +270,21 @@ def actor_countries(text: str, lang: str | None) -> list[str]:
               if h.start >= 0]  # fmt: skip
     after = [h for h in context_matcher("bystander_after", lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
+    mentions = country_mentions(text, lang)
     out: list[str] = []
-    for start, end, iso in country_mentions(text, lang):
-        gap_ok = False
+    for k, (start, end, iso) in enumerate(mentions):
+        bystander = False
         for h in before:
             gap = folded[h.end : start]
             if h.end <= start and not any(c in gap for c in ",;:.()") and (
                     len(gap.split()) <= BYSTANDER_GAP_WORDS):  # fmt: skip
-                gap_ok = True
-        for h in after:
-            if 0 <= h.start - end <= 4 and not any(c in folded[end : h.start] for c in "，、,"):
-                gap_ok = True
-        if start >= 0 and gap_ok:
+                bystander = True
+        following = mentions[k + 1][0] if k + 1 < len(mentions) else len(folded)
+        for h in after:  # the cue must follow this mention, not a later one
+            if 0 <= h.start - end <= 4 and h.start <= following and not any(
+                    c in folded[end : h.start] for c in "，、,"):  # fmt: skip
+                bystander = True
+        if start >= 0 and bystander:
             continue
         if iso not in out:
             out.append(iso)
@@ -301,8 +304,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         folded = fold(text)
         lead = k <= first_body
         background = not lead and bool(
-            context_matcher("background", lang).find(folded, folded=True)
-            or _past_year(text, year)
+            context_matcher("background", lang).find(folded, folded=True) or _past_year(text, year)
         )
         fore, back = ("", text) if background else _split_background(text, folded, lang)
         ffold = fold(fore)
