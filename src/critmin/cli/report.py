@@ -1,0 +1,116 @@
+"""``critmin report``: the assessment, stored runs and a portfolio in one HTML file and a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from critmin.atlas import Atlas
+from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
+from critmin.countries import to_iso3
+from critmin.data.portfolios import PortfolioRecord, get_portfolio
+from critmin.report.inputs import ReportRun, load_atlas, load_run
+
+
+def _steps() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("steps"), TimeElapsedColumn(), console=err, transient=True,
+    )  # fmt: skip
+
+
+def _assessed_version(
+    version: int | None, runs: list[ReportRun], portfolio: PortfolioRecord | None
+) -> int | None:
+    """``--version``; else the one version every included run and portfolio used; else None
+    (the latest)."""
+    if version is not None:
+        return version
+    used = {r.trajectory.dataset_version for r in runs}
+    if portfolio is not None:
+        used.add(portfolio.dataset_version)
+    used.discard(None)
+    return used.pop() if len(used) == 1 else None
+
+
+@app.command("report")
+@handle_errors
+def report_cmd(
+    run: Annotated[
+        list[str] | None,
+        typer.Option("--run", help="Stored run id (or unique prefix); repeat for several."),
+    ] = None,
+    portfolio: Annotated[
+        str | None,
+        typer.Option(help="Stored portfolio id (critmin invest) or API portfolio job id."),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Country (ISO3 or name) in focus.")
+    ] = None,
+    group: Annotated[str, typer.Option("--group", "-g", help="Partner group.")] = "framework",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report in.")] = Path(
+        "out"
+    ),
+    name: Annotated[str, typer.Option(help="File name without extension.")] = "critmin-report",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF.")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds Chromium may take for the PDF.")] = 180.0,
+    version: VersionOpt = None,
+) -> None:
+    """One self-contained HTML (and a PDF via headless Chromium): cover, contents, the
+    assessment, stored scenario runs, a portfolio and the sources."""
+    from critmin.report.combined import write_combined_html
+    from critmin.report.pdf import PdfError, find_chromium, html_to_pdf
+
+    iso = to_iso3(country) if country else None
+    if not name or Path(name).name != name:
+        raise ValueError(f"--name must be a plain file name, got {name!r}")
+    chromium = None
+    if pdf:
+        chromium = find_chromium()
+        if chromium is None:  # before any work: say at once what is missing
+            raise PdfError(
+                "no Chromium found for the PDF (chromium, chromium-browser, google-chrome); "
+                "install it (Debian/Ubuntu: apt-get install chromium), set CRITMIN_CHROMIUM, "
+                "or pass --no-pdf"
+            )
+    run_ids = list(dict.fromkeys(run or []))
+    total = 2 + len(run_ids) + (1 if portfolio else 0) + (1 if pdf else 0)
+    html_path = out / f"{name}.html"
+    with _steps() as bar:
+        task = bar.add_task("opening the store", total=total)
+        cache: dict[int, Atlas] = {}
+        with _store() as store:
+            runs = []
+            for rid in run_ids:
+                bar.update(task, description=f"loading run {rid}")
+                runs.append(load_run(store, rid, cache))
+                bar.advance(task)
+            record = None
+            if portfolio:
+                bar.update(task, description=f"loading portfolio {portfolio}")
+                record = get_portfolio(store, portfolio)
+                bar.advance(task)
+            atlas = load_atlas(store, _assessed_version(version, runs, record), cache)
+        bar.update(task, description="assessing and writing the HTML")
+        write_combined_html(html_path, atlas, runs=runs, portfolio=record, country=iso, group=group)
+        bar.advance(task)
+        pdf_path = None
+        if pdf:
+            bar.update(task, description="printing the PDF (headless Chromium)")
+            pdf_path = html_to_pdf(html_path, out / f"{name}.pdf", timeout=timeout,
+                                   chromium=chromium)  # fmt: skip
+        bar.update(task, completed=total, description="done")
+    console.print(f"[green]report written[/]: {html_path} ({_size(html_path)})")
+    if pdf_path is not None:
+        console.print(f"[green]PDF written[/]: {pdf_path} ({_size(pdf_path)})")
+    parts = ["assessment", *(f"run {r.id}" for r in runs)]
+    if record is not None:
+        parts.append(f"portfolio {record.id}")
+    console.print(f"dataset version {atlas.version}; includes " + ", ".join(parts))
+
+
+def _size(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.1f} MB"
