@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,4 +57,5 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     app.state.ctx = ctx
     for module in (datasets, scenarios, runs, admin):
         app.include_router(module.router)
+    app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

@@ -1,0 +1,597 @@
+// critmin dashboard: plain JS, no build step. Everything comes from the critmin REST API of
+// the same origin, with the API key (kept in localStorage) in the X-API-Key header.
+"use strict";
+
+const KEY_STORAGE = "critmin.apiKey";
+const PLOT_CONFIG = { displaylogo: false, responsive: true, topojsonURL: "/static/topojson/" };
+const POLL_MS = 400;
+const state = { me: null, loaded: {}, scenarioText: "", runJob: null };
+
+// -- API ---------------------------------------------------------------------------------------
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+async function api(path, { method = "GET", body } = {}) {
+  const headers = { "X-API-Key": localStorage.getItem(KEY_STORAGE) || "" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, `the critmin service does not answer (${err.message})`);
+  }
+  let data = null;
+  const text = await response.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch (_) { data = text; }
+  }
+  if (!response.ok) {
+    const detail = data && data.detail !== undefined ? data.detail : response.statusText;
+    throw new ApiError(response.status, detail);
+  }
+  return data;
+}
+
+/** The field path of a 422 item without the "body" prefix, e.g. scenario.restrictions[0].share */
+function fieldPath(item) {
+  const loc = (item.loc || []).filter((p, i) => !(i === 0 && (p === "body" || p === "query")));
+  return loc.map((p, i) => (typeof p === "number" ? `[${p}]` : (i ? "." : "") + p)).join("");
+}
+
+function errorLines(err) {
+  if (err.status === 422 && Array.isArray(err.detail)) {
+    return err.detail.map((item) => {
+      const where = item.row ? ` (${item.file || ""} row ${item.row})` : "";
+      return `${fieldPath(item)}${where}: ${item.msg}`;
+    });
+  }
+  return [String(err.detail === undefined ? err.message : err.detail)];
+}
+
+function describe(err) {
+  if (!(err instanceof ApiError)) return `Error in the page: ${err.message || err}`;
+  const detail = errorLines(err).join("; ");
+  if (err.status === 401) {
+    return `Not signed in (401): ${detail}. Enter a valid API key.`;
+  }
+  if (err.status === 403) {
+    const role = state.me ? ` (you are ${state.me.role})` : "";
+    return `Not allowed for your role${role} (403): ${detail}.`;
+  }
+  if (err.status === 0) return detail;
+  return `The request failed (${err.status}): ${detail}`;
+}
+
+// -- page helpers ------------------------------------------------------------------------------
+const $ = (id) => document.getElementById(id);
+
+function showMessage(text) {
+  const box = $("message");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function fail(err) {
+  showMessage(describe(err));
+  if (err instanceof ApiError && err.status === 401) askKey();
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+const fmt = {
+  text: (v) => (v === null || v === undefined ? "—" : Array.isArray(v) ? v.join(", ") : String(v)),
+  t: (v) => (v === null || v === undefined || Number.isNaN(v) ? "—"
+    : Number(v).toLocaleString("en-US", { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 0 })),
+  pct: (v) => (v === null || v === undefined || Number.isNaN(v) ? "—"
+    : `${(100 * Number(v)).toFixed(1)}%`),
+  musd: (v) => (v === null || v === undefined ? "—"
+    : (Number(v) + 0).toLocaleString("en-US", { maximumFractionDigits: 0 }).replace(/^-0$/, "0")),
+  recovery: (v) => (v === null || v === undefined ? "not within the horizon" : String(v)),
+};
+
+/** A table of rows; columns are [key, label, formatter, numeric?]. */
+function renderTable(container, rows, columns, empty = "Nothing to show.") {
+  container.replaceChildren();
+  if (!rows || rows.length === 0) {
+    container.append(el("p", { class: "empty" }, empty));
+    return;
+  }
+  const table = el("table");
+  const head = el("tr");
+  for (const [, label] of columns) head.append(el("th", {}, label));
+  table.append(head);
+  for (const row of rows) {
+    const tr = el("tr");
+    for (const [key, , format = fmt.text, numeric = false] of columns) {
+      tr.append(el("td", numeric ? { class: "num" } : {}, format(row[key])));
+    }
+    table.append(tr);
+  }
+  container.append(table);
+}
+
+function plot(id, figure) {
+  const node = $(id);
+  return Plotly.react(node, figure.data, figure.layout, PLOT_CONFIG);
+}
+
+function setProgress(id, fraction, status, message) {
+  const box = $(id);
+  box.hidden = false;
+  const pct = Math.round(100 * Math.max(0, Math.min(1, fraction)));
+  box.querySelector(".fill").style.width = `${pct}%`;
+  box.querySelector(".text").textContent = `${pct}%`;
+  box.querySelector(".status").textContent = message ? `${status}: ${message}` : status;
+  box.classList.toggle("done", status === "done");
+  box.classList.toggle("failed", ["failed", "cancelled", "interrupted"].includes(status));
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// -- key and identity --------------------------------------------------------------------------
+function askKey() {
+  $("key-form").hidden = false;
+  $("key-input").focus();
+}
+
+async function signIn() {
+  if (!localStorage.getItem(KEY_STORAGE)) {
+    $("who-text").textContent = "not signed in";
+    askKey();
+    return false;
+  }
+  try {
+    state.me = await api("/me");
+  } catch (err) {
+    state.me = null;
+    $("who-text").textContent = "not signed in";
+    fail(err);
+    return false;
+  }
+  const partner = state.me.partner ? `, partner ${state.me.partner}` : "";
+  $("who-text").textContent = `${state.me.name} (${state.me.role}${partner})`;
+  $("key-form").hidden = true;
+  showMessage("");
+  return true;
+}
+
+// -- navigation --------------------------------------------------------------------------------
+const PAGES = { atlas: loadAtlas, scenario: loadScenarios, portfolio: loadPortfolio,
+  signals: loadSignals };
+
+function currentPage() {
+  const name = location.hash.replace("#", "");
+  return name in PAGES ? name : "atlas";
+}
+
+async function showPage() {
+  const name = currentPage();
+  for (const page of Object.keys(PAGES)) $(`page-${page}`).hidden = page !== name;
+  for (const a of document.querySelectorAll("#tabs a")) {
+    a.classList.toggle("active", a.dataset.page === name);
+  }
+  if (!state.me) return;
+  if (!state.loaded[name]) {
+    state.loaded[name] = true;
+    try {
+      await PAGES[name]();
+    } catch (err) {
+      state.loaded[name] = false;
+      fail(err);
+    }
+  }
+  for (const node of $(`page-${name}`).querySelectorAll(".js-plotly-plot")) {
+    Plotly.Plots.resize(node);
+  }
+}
+
+// -- atlas -------------------------------------------------------------------------------------
+async function loadAtlas() {
+  const [sankey, map, shares, metrics] = await Promise.all([
+    api("/dashboard/atlas/sankey"), api("/dashboard/atlas/map"), api("/dashboard/atlas/shares"),
+    api("/metrics"),
+  ]);
+  const d = metrics.dataset;
+  $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
+    + (d.year ? `, reference year ${d.year}` : "") + `; partner group ${d.group}.`;
+  await Promise.all([plot("atlas-sankey", sankey), plot("atlas-map", map),
+    plot("atlas-shares", shares)]);
+  const countries = [...new Set(metrics.reliance.map((r) => r.country))].sort();
+  const select = $("dep-country");
+  select.replaceChildren(...countries.map((c) => el("option", { value: c }, c)));
+  if (countries.includes("JPN")) select.value = "JPN";
+  await loadDependency();
+}
+
+async function loadDependency() {
+  const country = $("dep-country").value;
+  if (!country) return;
+  const m = await api(`/metrics?country=${encodeURIComponent(country)}`);
+  renderTable($("dep-reliance"), m.reliance, [
+    ["product", "product"], ["stage", "stage"],
+    ["production_t", "production t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
+    ["exports_t", "exports t", fmt.t, true],
+    ["apparent_consumption_t", "apparent consumption t", fmt.t, true],
+    ["reliance", "net import reliance", fmt.pct, true],
+  ], `No trade data for ${country}.`);
+  renderTable($("dep-partner"), m.partner_share, [
+    ["product", "product"], ["group", "partner group"], ["supply_t", "supply t", fmt.t, true],
+    ["own_output_t", "own output t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
+    ["group_share", "from the group", fmt.pct, true],
+    ["top_supplier", "top supplier"],
+    ["top_supplier_share_of_imports", "top supplier's share of imports", fmt.pct, true],
+  ], `No partner-share figures for ${country}.`);
+}
+
+// -- scenario ----------------------------------------------------------------------------------
+async function loadScenarios() {
+  const list = await api("/scenarios");
+  for (const id of ["sc-select", "pf-scenario"]) {
+    const select = $(id);
+    select.replaceChildren(...list.map((s) => el("option", { value: s.name },
+      `${s.name} (${s.months} months${s.origin === "user" ? ", stored" : ""})`)));
+  }
+  if (list.some((s) => s.name === "china-2025-october-controls")) {
+    $("pf-scenario").value = "china-2025-october-controls";
+  }
+  await pickScenario();
+}
+
+async function pickScenario() {
+  const name = $("sc-select").value;
+  if (!name) return;
+  const s = await api(`/scenarios/${encodeURIComponent(name)}`);
+  $("sc-description").textContent = [s.event, s.description].filter(Boolean).join(" · ");
+  state.scenarioText = JSON.stringify(s.body, null, 2);
+  $("sc-body").value = state.scenarioText;
+  $("sc-errors").replaceChildren();
+}
+
+function scenarioSpec() {
+  const text = $("sc-body").value;
+  if (text === state.scenarioText) return $("sc-select").value;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(422, [{ loc: ["scenario"], msg: `not valid JSON: ${err.message}` }]);
+  }
+}
+
+function showErrors(id, err) {
+  const list = $(id);
+  list.replaceChildren();
+  if (err instanceof ApiError && (err.status === 422 || err.status === 409)) {
+    for (const line of errorLines(err)) list.append(el("li", {}, line));
+  } else {
+    fail(err);
+  }
+}
+
+async function validateScenario() {
+  $("sc-errors").replaceChildren();
+  try {
+    const spec = scenarioSpec();
+    const body = typeof spec === "string" ? JSON.parse(state.scenarioText) : spec;
+    await api("/scenarios/validate", { method: "POST", body: { scenario: body } });
+    $("sc-errors").append(el("li", { class: "ok" }, "The scenario is valid."));
+  } catch (err) {
+    showErrors("sc-errors", err);
+  }
+}
+
+function intOrNull(id) {
+  const v = $(id).value.trim();
+  return v === "" ? null : Number.parseInt(v, 10);
+}
+
+async function runScenario() {
+  $("sc-errors").replaceChildren();
+  showMessage("");
+  $("sc-results").hidden = true;
+  let job;
+  try {
+    const body = { scenario: scenarioSpec(), draws: intOrNull("sc-draws") || 200,
+      seed: intOrNull("sc-seed") || 0 };
+    const months = intOrNull("sc-months");
+    if (months) body.months = months;
+    job = await api("/runs", { method: "POST", body });
+  } catch (err) {
+    showErrors("sc-errors", err);
+    return;
+  }
+  state.runJob = job.id;
+  $("sc-run").disabled = true;
+  $("sc-cancel").hidden = false;
+  try {
+    job = await pollJob(`/runs/${job.id}`, "sc-progress");
+    if (job.status === "done") await showRun(job.id);
+    else if (job.error) $("sc-errors").append(el("li", {}, `The run ${job.status}: ${job.error}`));
+  } catch (err) {
+    fail(err);
+  } finally {
+    $("sc-run").disabled = false;
+    $("sc-cancel").hidden = true;
+    state.runJob = null;
+  }
+}
+
+async function pollJob(url, progressId) {
+  for (;;) {
+    const job = await api(url);
+    setProgress(progressId, job.progress, job.status, job.status === "done" ? "" : job.message);
+    if (!["queued", "running"].includes(job.status)) return job;
+    await sleep(POLL_MS);
+  }
+}
+
+async function cancelRun() {
+  if (!state.runJob) return;
+  try {
+    await api(`/runs/${state.runJob}`, { method: "DELETE" });
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function showRun(jobId) {
+  const [summary, figures] = await Promise.all([
+    api(`/runs/${jobId}/summary`), api(`/dashboard/runs/${jobId}/figures`),
+  ]);
+  $("sc-results").hidden = false;
+  renderTable($("sc-table"), summary.shortfall_by_country.slice(0, 10), [
+    ["country", "country"], ["product", "product"],
+    ["shortfall_p10_t", "P10 t", fmt.t, true], ["shortfall_p50_t", "P50 t", fmt.t, true],
+    ["shortfall_p90_t", "P90 t", fmt.t, true],
+    ["share_of_demand_p50", "% of demand (P50)", fmt.pct, true],
+    ["peak_month", "peak month", fmt.text, true],
+    ["months_to_recovery", "months to recovery", fmt.recovery, true],
+  ], "No shortfall: every country's demand is met in every draw and month.");
+  for (const [key, id, none] of [
+    ["shortfall", "sc-shortfall", "No shortfall to draw."],
+    ["price", "sc-price", "The price index stays at its baseline (1) in every draw and month."],
+  ]) {
+    const node = $(id);
+    if (figures[key]) {
+      await plot(id, figures[key]);
+    } else {
+      Plotly.purge(node);
+      node.replaceChildren(el("p", { class: "empty" }, none));
+    }
+  }
+}
+
+// -- portfolio ---------------------------------------------------------------------------------
+async function loadPortfolio() {
+  if (!state.loaded.scenario) {
+    state.loaded.scenario = true;
+    await loadScenarios();
+  }
+}
+
+function parseBudgets(text) {
+  const budgets = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [who, amount] = part.split("=").map((p) => p.trim());
+    const usd = Number(amount);
+    if (!who || !amount || !Number.isFinite(usd) || usd <= 0) {
+      throw new ApiError(422, [{ loc: ["budgets"],
+        msg: `"${part}" is not PARTNER=USD (e.g. USA=2e9)` }]);
+    }
+    budgets[who] = usd;
+  }
+  if (!Object.keys(budgets).length) {
+    throw new ApiError(422, [{ loc: ["budgets"], msg: "give at least one PARTNER=USD" }]);
+  }
+  return budgets;
+}
+
+function parseScales(text) {
+  const scales = text.split(",").map((p) => p.trim()).filter(Boolean).map(Number);
+  if (scales.some((s) => !Number.isFinite(s) || s <= 0)) {
+    throw new ApiError(422, [{ loc: ["scales"], msg: "budget scales are positive numbers" }]);
+  }
+  return [...new Set([1, ...scales])].sort((a, b) => a - b);
+}
+
+async function runPortfolio() {
+  $("pf-errors").replaceChildren();
+  showMessage("");
+  $("pf-results").hidden = true;
+  let jobs;
+  try {
+    const budgets = parseBudgets($("pf-budgets").value);
+    const scales = parseScales($("pf-scales").value);
+    const base = { scenarios: [$("pf-scenario").value], draws: intOrNull("pf-draws") || 100,
+      recheck_draws: intOrNull("pf-recheck") ?? 0 };
+    const months = intOrNull("pf-months");
+    if (months) base.months = months;
+    jobs = [];
+    for (const scale of scales) {
+      const scaled = Object.fromEntries(Object.entries(budgets).map(([k, v]) => [k, v * scale]));
+      const body = { ...base, budgets: scaled };
+      if (scale !== 1) body.recheck_draws = 0;
+      const job = await api("/portfolios", { method: "POST", body });
+      jobs.push({ scale, id: job.id });
+    }
+  } catch (err) {
+    showErrors("pf-errors", err);
+    return;
+  }
+  $("pf-run").disabled = true;
+  try {
+    const done = await pollJobs(jobs.map((j) => j.id));
+    const main = done[jobs.findIndex((j) => j.scale === 1)];
+    await showPortfolio(main, done);
+  } catch (err) {
+    fail(err);
+  } finally {
+    $("pf-run").disabled = false;
+  }
+}
+
+async function pollJobs(ids) {
+  for (;;) {
+    const jobs = await Promise.all(ids.map((id) => api(`/portfolios/${id}`)));
+    const progress = jobs.reduce((a, j) => a + j.progress, 0) / jobs.length;
+    const running = jobs.filter((j) => ["queued", "running"].includes(j.status));
+    const ended = jobs.length - running.length;
+    const status = running.length ? "running" : jobs.every((j) => j.status === "done") ? "done"
+      : "failed";
+    setProgress("pf-progress", running.length ? progress : 1, status,
+      running.length ? `${ended} of ${jobs.length} jobs ended; ${running[0].message || ""}` : "");
+    if (!running.length) return jobs;
+    await sleep(POLL_MS);
+  }
+}
+
+async function showPortfolio(main, all) {
+  const failed = all.filter((j) => j.status !== "done");
+  for (const j of failed) {
+    $("pf-errors").append(el("li", {}, `job ${j.id} ${j.status}: ${j.error || j.message || ""}`));
+  }
+  if (main.status !== "done") return;
+  const r = main.result;
+  $("pf-results").hidden = false;
+  const summary = [`Status: ${r.status}, ${r.reason}.`];
+  if (r.ok) {
+    summary.push(`Expected shortfall ${fmt.t(r.expected_shortfall_before_t_reo)} → `
+      + `${fmt.t(r.expected_shortfall_after_t_reo)} t REO eq; CVaR `
+      + `${fmt.t(r.cvar_before_t_reo)} → ${fmt.t(r.cvar_after_t_reo)} t; cost `
+      + `${fmt.musd(r.cost_musd)} M USD.`);
+  }
+  if (r.out_of_sample && r.out_of_sample.length) {
+    const o = r.out_of_sample[0];
+    summary.push(`Out of sample (${o.draws} fresh draws): removes ${fmt.pct(o.removed_share)} `
+      + "of the shortfall.");
+  }
+  $("pf-summary").textContent = summary.join(" ");
+  const doneIds = all.filter((j) => j.status === "done").map((j) => j.id);
+  plot("pf-frontier", await api(`/dashboard/portfolios/frontier?jobs=${doneIds.join(",")}`));
+  const chosen = r.chosen || [];
+  const payCols = Object.keys(chosen[0] || {}).filter((k) => k.startsWith("pay_"));
+  renderTable($("pf-chosen"), chosen, [
+    ["id", "id"], ["name", "project"], ["country", "country"], ["product", "product"],
+    ["capacity_t", "capacity t/yr", fmt.t, true], ["capex_musd", "capex M USD", fmt.musd, true],
+    ["earliest_start", "start"], ["status", "status"],
+    ...payCols.map((k) => [k, k.replace("pay_", "").replace("_musd", " pays M USD"), fmt.musd,
+      true]),
+  ], "No project chosen.");
+  renderTable($("pf-partners"), r.partners, [
+    ["partner", "partner"], ["budget_musd", "budget M USD", fmt.musd, true],
+    ["spent_musd", "spent M USD", fmt.musd, true], ["share_of_spend", "share", fmt.pct, true],
+  ]);
+  renderTable($("pf-scenarios"), r.scenarios, [
+    ["scenario", "scenario"], ["shortfall_before_t_reo", "before t", fmt.t, true],
+    ["shortfall_after_t_reo", "after t", fmt.t, true], ["closed_t_reo", "closed t", fmt.t, true],
+    ["closed_share", "closed", fmt.pct, true],
+  ]);
+}
+
+// -- signals -----------------------------------------------------------------------------------
+const TYPE_COLOURS = ["#c0392b", "#2c7fb8", "#41ab5d", "#fdae61", "#807dba", "#d9a441",
+  "#1d91c0", "#969696"];
+
+function rowsOf(body, key) {
+  if (Array.isArray(body)) return body;
+  return (body && (body[key] || body.rows || body.items)) || [];
+}
+
+async function loadSignals() {
+  const all = rowsOf(await api("/events"), "events");
+  const types = [...new Set(all.map((e) => e.type))].sort();
+  $("sig-type").replaceChildren(el("option", { value: "" }, "any"),
+    ...types.map((t) => el("option", { value: t }, t.replaceAll("_", " "))));
+  await filterSignals();
+}
+
+async function filterSignals() {
+  const params = new URLSearchParams();
+  for (const [key, id] of [["country", "sig-country"], ["material", "sig-material"],
+    ["type", "sig-type"]]) {
+    const v = $(id).value.trim();
+    if (v) params.set(key, v);
+  }
+  const query = params.toString();
+  const events = rowsOf(await api(`/events${query ? `?${query}` : ""}`), "events");
+  $("sig-meta").textContent = `${events.length} event(s)${query ? " matching the filters" : ""}.`;
+  renderTable($("sig-table"), events, [
+    ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
+    ["countries", "countries"], ["materials", "materials"], ["language", "language"],
+    ["title", "title"], ["evidence", "evidence"],
+  ], "No event matches.");
+  drawTimeline(events);
+}
+
+function drawTimeline(events) {
+  const dated = events.filter((e) => e.date);
+  const types = [...new Set(dated.map((e) => e.type))].sort();
+  const data = types.map((t, i) => {
+    const rows = dated.filter((e) => e.type === t);
+    return {
+      type: "scatter", mode: "markers", name: t.replaceAll("_", " "),
+      x: rows.map((e) => e.date), y: rows.map((e) => fmt.text(e.countries) || "—"),
+      text: rows.map((e) => `${e.title || e.id}<br>${fmt.text(e.materials)}`),
+      hovertemplate: "%{x}: %{text}<extra>%{fullData.name}</extra>",
+      marker: { size: 11, color: TYPE_COLOURS[i % TYPE_COLOURS.length], opacity: 0.8 },
+    };
+  });
+  const layout = {
+    title: { text: "Policy timeline (events by date and country)" },
+    xaxis: { type: "date", title: { text: "date" } },
+    yaxis: { type: "category", automargin: true },
+    height: 260 + 18 * new Set(dated.map((e) => fmt.text(e.countries))).size,
+    margin: { l: 10, r: 10, t: 50, b: 40 }, legend: { title: { text: "type" } },
+  };
+  return Plotly.react($("sig-timeline"), data, layout, PLOT_CONFIG);
+}
+
+// -- start -------------------------------------------------------------------------------------
+function bind() {
+  $("key-entry").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const key = $("key-input").value.trim();
+    if (!key) return;
+    localStorage.setItem(KEY_STORAGE, key);
+    $("key-input").value = "";
+    state.loaded = {};
+    if (await signIn()) await showPage();
+  });
+  $("change-key").addEventListener("click", () => {
+    localStorage.removeItem(KEY_STORAGE);
+    state.me = null;
+    $("who-text").textContent = "not signed in";
+    askKey();
+  });
+  window.addEventListener("hashchange", showPage);
+  $("dep-country").addEventListener("change", () => loadDependency().catch(fail));
+  $("sc-select").addEventListener("change", () => pickScenario().catch(fail));
+  $("sc-validate").addEventListener("click", validateScenario);
+  $("sc-run").addEventListener("click", runScenario);
+  $("sc-cancel").addEventListener("click", cancelRun);
+  $("pf-run").addEventListener("click", runPortfolio);
+  $("sig-filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    filterSignals().catch(fail);
+  });
+}
+
+async function start() {
+  bind();
+  await showPage();
+  if (await signIn()) await showPage();
+  document.body.dataset.ready = "1";
+}
+
+start().catch(fail);
