@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from critmin import __version__
-from critmin.api import admin, datasets, runs, scenarios
-from critmin.api.context import Context
+from critmin.api import admin, datasets, events, runs, scenarios
+from critmin.api.context import Context, settle
 from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
 from critmin.data.store import default_db_path
@@ -40,22 +40,30 @@ left queued or running when the service stopped are `interrupted`.
 def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORKERS) -> FastAPI:
     """The API over one store file (``$CRITMIN_DB`` or ./critmin.duckdb by default).
 
-    One service process per store: on startup, jobs a previous process left queued or running
-    are marked ``interrupted``.
+    One service process per store (a second one fails with :class:`StoreError`, see
+    :class:`critmin.data.service.ServiceLock`): on startup, jobs a previous process left
+    queued or running are marked ``interrupted``.
     """
     db = Path(db_path) if db_path is not None else default_db_path()
     service.ensure(db)
+    lock = service.ServiceLock(db).acquire()
     service.mark_interrupted(db)
     ctx = Context(db=db, jobs=JobRunner(db, max_workers))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        ctx.jobs.shutdown()
+        gc.collect()
+        settle()  # the imports and the app: no full collection walks them again
+        try:
+            yield
+        finally:
+            ctx.jobs.shutdown()
+            lock.release()
+            gc.unfreeze()  # what the app kept may be collected again
 
     app = FastAPI(title="critmin", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.ctx = ctx
-    for module in (datasets, scenarios, runs, admin):
+    app.state.service_lock = lock
+    for module in (datasets, scenarios, runs, events, admin):
         app.include_router(module.router)
-    app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

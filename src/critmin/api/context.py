@@ -10,10 +10,11 @@ Access rules (also in the OpenAPI description):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,22 +61,51 @@ class Principal:
 
 
 class LRU(OrderedDict[K, V]):
+    """A bounded mapping that forgets the least recently used entry; safe across threads."""
+
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
+        self._lock = threading.Lock()
 
     def put(self, key: K, value: V) -> V:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
+        with self._lock:
+            self[key] = value
+            self.move_to_end(key)
+            while len(self) > self.size:
+                self.popitem(last=False)
         return value
 
     def fetch(self, key: K) -> V | None:
-        value = self.get(key)
-        if value is not None:
-            self.move_to_end(key)
-        return value
+        with self._lock:
+            value = self.get(key)
+            if value is not None:
+                self.move_to_end(key)
+            return value
+
+
+def settle() -> None:
+    """Move every object alive now out of the garbage collector's sight (``gc.freeze``).
+
+    A full collection walks every tracked object: with an atlas and the web stack loaded
+    that is ~200k objects and 90-140 ms, a pause every request in flight would wait for.
+    Called at startup and after loading long-lived data (atlases, trajectories); what is
+    frozen is still freed by reference counting, only cycles among it are never collected.
+    """
+    gc.freeze()
+
+
+@dataclass(frozen=True)
+class Versions:
+    """A snapshot of the dataset versions: the table, who may see each, and when it expires."""
+
+    expires: float
+    frame: pd.DataFrame
+    access: dict[int, str | None]
+    numbers: tuple[int, ...]
+
+    def allowed(self, who: Principal) -> list[int]:
+        return [v for v in self.numbers if who.sees(self.access.get(v))]
 
 
 @dataclass
@@ -83,19 +113,50 @@ class Context:
     """Per-app state: the store path, the job runner and in-memory caches.
 
     Caches hold only what cannot change: atlases and metric tables per dataset version,
-    finished runs' trajectories. Keys and the version list are re-read after a short TTL.
+    finished runs' trajectories. Keys and the version list are re-read after a short TTL
+    (another process, e.g. ``critmin data import``, may change the store), and at once after
+    this service changes them.
+
+    Every cache fills through :meth:`once`: concurrent requests that miss the same key wait
+    for one build (a burst after an upload builds the new atlas once), while misses on other
+    keys proceed in parallel. ``builds`` counts the builds per kind (the key's first item).
     """
 
     db: Path
     jobs: JobRunner
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    refresh: threading.Lock = field(default_factory=threading.Lock)
-    keys: dict[str, tuple[Principal | None, float]] = field(default_factory=dict)
+    keys: LRU[str, tuple[Principal | None, float]] = field(default_factory=lambda: LRU(4096))
     atlases: LRU[int, Any] = field(default_factory=lambda: LRU(4))
     results: LRU[tuple[Any, ...], Any] = field(default_factory=lambda: LRU(256))
     frames: LRU[str, pd.DataFrame] = field(default_factory=lambda: LRU(8))
     ended: LRU[str, Any] = field(default_factory=lambda: LRU(1024))  # ended jobs: final
-    _versions: tuple[float, pd.DataFrame, dict[int, str | None]] | None = None
+    builds: Counter[str] = field(default_factory=Counter)
+    _versions: Versions | None = None
+    _generation: int = 0  # bumped by invalidate_versions: a refresh begun before is not kept
+    signals_generation: int = 0  # part of the signals cache key; bumped by forget_signals
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+    _inflight: dict[Any, threading.Lock] = field(default_factory=dict)
+
+    def once(self, key: Any, lookup: Callable[[], V | None], build: Callable[[], V]) -> V:
+        """``lookup()`` if it has the value, else ``build()`` by one caller per ``key``.
+
+        ``build`` must store its value where ``lookup`` finds it before it returns."""
+        hit = lookup()
+        if hit is not None:
+            return hit
+        with self._guard:
+            lock = self._inflight.setdefault(key, threading.Lock())
+        with lock:
+            hit = lookup()
+            if hit is not None:
+                return hit
+            try:
+                with self._guard:
+                    self.builds[str(key[0]) if isinstance(key, tuple) else str(key)] += 1
+                return build()
+            finally:
+                with self._guard:
+                    if self._inflight.get(key) is lock:
+                        del self._inflight[key]
 
     # -- auth ---------------------------------------------------------------------------------
     def known(self, key: str) -> Principal | None:
@@ -104,59 +165,77 @@ class Context:
         return hit[0] if hit is not None and hit[1] > time.monotonic() else None
 
     def principal(self, key: str) -> Principal | None:
+        """The caller of a key, or None for an unknown one; both answers are kept for
+        ``KEY_TTL_S`` seconds (keys are random: an unknown key does not become valid)."""
         digest = hashlib.sha256(key.encode()).hexdigest()
-        hit = self.keys.get(digest)
-        if hit is not None and hit[1] > time.monotonic():
-            return hit[0]
-        with self.refresh:  # one lookup at a time: concurrent requests reuse its answer
-            hit = self.keys.get(digest)
-            if hit is not None and hit[1] > time.monotonic():
-                return hit[0]
-            return self._verify(key, digest)
 
-    def _verify(self, key: str, digest: str) -> Principal | None:
-        user = service.verify_key(self.db, key)
-        who = Principal(user.name, user.role, user.partner) if user else None
-        if who is not None:
-            self.keys[digest] = (who, time.monotonic() + KEY_TTL_S)
-        return who
+        def lookup() -> tuple[Principal | None, float] | None:
+            hit = self.keys.get(digest)
+            return hit if hit is not None and hit[1] > time.monotonic() else None
+
+        def build() -> tuple[Principal | None, float]:
+            user = service.verify_key(self.db, key)
+            who = Principal(user.name, user.role, user.partner) if user else None
+            return self.keys.put(digest, (who, time.monotonic() + KEY_TTL_S))
+
+        return self.once(("key", digest), lookup, build)[0]
 
     # -- versions -----------------------------------------------------------------------------
-    def versions(self, fresh: bool = False) -> tuple[pd.DataFrame, dict[int, str | None]]:
-        """The versions table and the access map (version -> partner), briefly cached."""
-        cached = self._versions
-        if not fresh and cached is not None and cached[0] > time.monotonic():
-            return cached[1], cached[2]
-        with self.refresh:
+    def snapshot(self, fresh: bool = False) -> Versions:
+        """The dataset versions and their access, re-read after ``VERSIONS_TTL_S`` (or now)."""
+        if fresh:
+            self.invalidate_versions()
+
+        def lookup() -> Versions | None:
             cached = self._versions
-            if not fresh and cached is not None and cached[0] > time.monotonic():
-                return cached[1], cached[2]
+            return cached if cached is not None and cached.expires > time.monotonic() else None
+
+        def build() -> Versions:
+            generation = self._generation
             with service.open_store(self.db) as store:
                 frame = store.versions()
             access = service.dataset_access(self.db)
-            self._versions = (time.monotonic() + VERSIONS_TTL_S, frame, access)
-            return frame, access
+            numbers = tuple(int(v) for v in frame["version"])
+            snap = Versions(time.monotonic() + VERSIONS_TTL_S, frame, access, numbers)
+            with self._guard:
+                if generation == self._generation:
+                    self._versions = snap
+            return snap
+
+        return self.once(("versions",), lookup, build)
+
+    def versions(self, fresh: bool = False) -> tuple[pd.DataFrame, dict[int, str | None]]:
+        """The versions table and the access map (version -> partner), briefly cached."""
+        snap = self.snapshot(fresh)
+        return snap.frame, snap.access
 
     def invalidate_versions(self) -> None:
-        self._versions = None
+        """Forget the versions (after an import or an access change by this service)."""
+        with self._guard:
+            self._generation += 1
+            self._versions = None
+
+    def forget_signals(self) -> None:
+        """Forget the cached signals (after an ingest by this service)."""
+        with self._guard:
+            self.signals_generation += 1
 
     def visible_version_cached(self, who: Principal, version: int | None) -> int | None:
         """:meth:`visible_version` from the cache alone; None when it would need the store."""
         cached = self._versions
-        if cached is None or cached[0] <= time.monotonic():
+        if cached is None or cached.expires <= time.monotonic():
             return None
-        frame, access = cached[1], cached[2]
-        allowed = [int(v) for v in frame["version"] if who.sees(access.get(int(v)))]
+        allowed = cached.allowed(who)
         if version is None:
             return max(allowed) if allowed else None
         return version if version in allowed else None
 
     def visible_version(self, who: Principal, version: int | None) -> int:
         """The version asked for (or the latest the caller may see); 404 otherwise."""
-        frame, access = self.versions()
-        if version is not None and version not in set(frame["version"]):
-            frame, access = self.versions(fresh=True)
-        allowed = [int(v) for v in frame["version"] if who.sees(access.get(int(v)))]
+        snap = self.snapshot()
+        if version is not None and version not in snap.numbers:
+            snap = self.snapshot(fresh=True)
+        allowed = snap.allowed(who)
         if version is None:
             if not allowed:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no dataset version")
@@ -166,32 +245,27 @@ class Context:
         return version
 
     def atlas(self, version: int) -> Any:
-        hit = self.atlases.fetch(version)
-        if hit is not None:
-            return hit
-        with self.lock:
-            hit = self.atlases.fetch(version)
-            if hit is not None:
-                return hit
+        """The atlas of a dataset version (loaded once; the last few are kept)."""
+
+        def build() -> Any:
             from critmin.atlas import Atlas
 
             with service.open_store(self.db) as store:
                 dataset = store.load(version)
-            return self.atlases.put(version, Atlas(dataset, version=version))
+            atlas = self.atlases.put(version, Atlas(dataset, version=version))
+            settle()
+            return atlas
+
+        return self.once(("atlas", version), lambda: self.atlases.fetch(version), build)
 
     def cached(self, key: tuple[Any, ...], build: Callable[[], V]) -> V:
         """A result computed once per key (the key must name everything it depends on)."""
-        hit = self.results.fetch(key)
-        if hit is not None:
-            return hit
-        with self.lock:
-            hit = self.results.fetch(key)
-            if hit is not None:
-                return hit
-            return self.results.put(key, build())
+        results = self.results
+        return self.once(key, lambda: results.fetch(key), lambda: results.put(key, build()))
 
 
-def context(request: Request) -> Context:
+async def context(request: Request) -> Context:
+    """The app's :class:`Context` (async: a plain ``def`` would cost a thread hop per request)."""
     return request.app.state.ctx
 
 
@@ -208,7 +282,7 @@ async def caller(
             status.HTTP_401_UNAUTHORIZED, "missing X-API-Key header",
             headers={"WWW-Authenticate": "APIKey"},
         )  # fmt: skip
-    ctx = context(request)
+    ctx: Context = request.app.state.ctx
     who = ctx.known(key) or await run_in_threadpool(ctx.principal, key)
     if who is None:
         raise HTTPException(

@@ -211,6 +211,73 @@ class PortfolioOut(JobOut):
     )
 
 
+# -- events -------------------------------------------------------------------------------------
+class EventOut(BaseModel):
+    """One event an article reports (the rows of ``critmin signals list --format json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="article id and event type")
+    date: str | None
+    type: str
+    countries: list[str]
+    materials: list[str]
+    quantities: list[Row]
+    people: list[Row]
+    companies: list[str]
+    language: str | None
+    title: str | None
+    evidence: str | None
+    article_id: str
+    score: float | None = None
+
+
+class EventPage(BaseModel):
+    total: int = Field(description="events matching the filters (all pages)")
+    limit: int
+    offset: int
+    events: list[EventOut]
+
+
+class EventDetail(EventOut):
+    sentences: list[str] = Field(description="the evidence sentences, strongest first")
+    stories: list[str] = Field(description="ids of the stories this event is part of")
+
+
+class StoryOut(BaseModel):
+    """Articles on one event, in any language (``critmin signals stories --format json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: str
+    articles: list[str]
+    languages: list[str]
+    countries: list[str]
+    materials: list[str]
+    date: str | None
+    agreed: dict[str, Any]
+    disagreements: list[Row]
+
+
+class StoryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    stories: list[StoryOut]
+
+
+class StoryDetail(StoryOut):
+    events: list[EventOut]
+
+
+class IngestOut(BaseModel):
+    dataset: dict[str, int] = Field(
+        description="counts: articles, events, error pages, stories (all, after regrouping)"
+    )
+    events: list[EventOut] = Field(description="events of the ingested articles")
+
+
 # -- admin --------------------------------------------------------------------------------------
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")

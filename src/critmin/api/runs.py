@@ -17,6 +17,7 @@ from critmin.api.context import (
     Principal,
     Viewer,
     not_found,
+    settle,
     unprocessable,
 )
 from critmin.api.datasets import ERRORS, _country
@@ -168,18 +169,21 @@ def run_summary(job_id: str, who: Viewer, ctx: Ctx) -> dict[str, Any]:
 
 
 def _frame(ctx: Context, run_id: str) -> pd.DataFrame:
-    hit = ctx.frames.fetch(run_id)
-    if hit is not None:
-        return hit
-    import pyarrow.parquet as pq
+    """A stored run's trajectory as a long table (read once; the last few are kept)."""
 
-    from critmin.data.runs import get_run, runs_dir
+    def build() -> pd.DataFrame:
+        import pyarrow.parquet as pq
 
-    with service.open_store(ctx.db) as store:
-        record = get_run(store, run_id)
-        path = runs_dir(store) / record.path
-    frame = pq.read_table(path).to_pandas()
-    return ctx.frames.put(run_id, frame)
+        from critmin.data.runs import get_run, runs_dir
+
+        with service.open_store(ctx.db) as store:
+            record = get_run(store, run_id)
+            path = runs_dir(store) / record.path
+        frame = ctx.frames.put(run_id, pq.read_table(path).to_pandas())
+        settle()
+        return frame
+
+    return ctx.once(("frame", run_id), lambda: ctx.frames.fetch(run_id), build)
 
 
 @router.get(

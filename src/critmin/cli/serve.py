@@ -22,8 +22,13 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Job worker processes (runs, portfolios).")] = 2,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (changes are in the audit log anyway).")
+    ] = False,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) over the store."""
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) over the store.
+
+    One service per store: a second one on the same store file stops with an error."""
     import uvicorn
 
     from critmin.api import create_app
@@ -32,7 +37,8 @@ def serve_cmd(
         raise ValueError("--workers must be within 1..16")
     application = create_app(State.db, max_workers=workers)
     err.print(f"critmin API on http://{host}:{port} (docs: /docs), store {State.db}")
-    uvicorn.run(application, host=host, port=port, log_level=log_level)
+    # httptools and uvloop (dependencies) are picked up by uvicorn's "auto" settings
+    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=access_log)
 
 
 @users_app.command("add")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 import uuid
@@ -145,6 +146,49 @@ def _run(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
             return out
 
     return retry(attempt)
+
+
+class ServiceLock:
+    """One API service per store: an exclusive advisory lock on ``<store>.serve.lock``.
+
+    DuckDB lets one process write a file at a time, and the service marks the jobs it finds
+    queued or running as interrupted when it starts, so a second service on the same store
+    would corrupt the first one's jobs: it fails at once with :class:`StoreError` instead.
+    The lock goes with the process (also when it is killed). POSIX only (``fcntl``); elsewhere
+    nothing is checked.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(f"{path}.serve.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> ServiceLock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreError(
+                f"another critmin service (pid {holder}) is serving {str(self.path)[:-11]}; "
+                "run one service per store (stop it, or use another --db)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.release()
 
 
 def ensure(path: str | Path) -> None:
