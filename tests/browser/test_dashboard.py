@@ -112,6 +112,7 @@ def test_signals_lists_events_with_filters(dash) -> None:
     rows = page.locator("#sig-table table tr").count() - 1
     assert rows >= 2, f"{rows} events after ingesting 3 articles"
     page.wait_for_selector("#sig-timeline .main-svg .scatterlayer", timeout=15_000)
+    dash.shot("signals")
     page.select_option("#sig-type", index=1)
     chosen = page.input_value("#sig-type")
     page.click("#sig-filters button")
@@ -120,7 +121,7 @@ def test_signals_lists_events_with_filters(dash) -> None:
     )
     types = page.locator("#sig-table table tr td:nth-child(2)").all_inner_texts()
     assert types and all(t == chosen.replace("_", " ") for t in types)
-    dash.shot("signals")
+    dash.shot("signals-filtered")
     dash.watch.check()
 
 
@@ -143,5 +144,6 @@ def test_key_prompt_401_and_403(dash) -> None:
     page.wait_for_selector("#message:not([hidden])")
     message = page.inner_text("#message")
     assert "403" in message and "analyst" in message
+    assert not page.is_visible("#sc-progress"), "a refused run shows no progress"
     dash.shot("key-and-roles")
     dash.watch.check(allow_console=RESOURCE_ERRORS)

@@ -509,7 +509,7 @@ function rowsOf(body, key) {
 }
 
 async function loadSignals() {
-  const all = rowsOf(await api("/events"), "events");
+  const all = rowsOf(await api("/events?limit=1000"), "events");
   const types = [...new Set(all.map((e) => e.type))].sort();
   $("sig-type").replaceChildren(el("option", { value: "" }, "any"),
     ...types.map((t) => el("option", { value: t }, t.replaceAll("_", " "))));
@@ -524,8 +524,11 @@ async function filterSignals() {
     if (v) params.set(key, v);
   }
   const query = params.toString();
-  const events = rowsOf(await api(`/events${query ? `?${query}` : ""}`), "events");
-  $("sig-meta").textContent = `${events.length} event(s)${query ? " matching the filters" : ""}.`;
+  const body = await api(`/events${query ? `?${query}&` : "?"}limit=1000`);
+  const events = rowsOf(body, "events");
+  const total = body && typeof body.total === "number" ? body.total : events.length;
+  const shown = total > events.length ? ` (the first ${events.length} shown)` : "";
+  $("sig-meta").textContent = `${total} event(s)${query ? " matching the filters" : ""}${shown}.`;
   renderTable($("sig-table"), events, [
     ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
     ["countries", "countries"], ["materials", "materials"], ["language", "language"],
@@ -540,18 +543,23 @@ function drawTimeline(events) {
   const data = types.map((t, i) => {
     const rows = dated.filter((e) => e.type === t);
     return {
-      type: "scatter", mode: "markers", name: t.replaceAll("_", " "),
-      x: rows.map((e) => e.date), y: rows.map((e) => fmt.text(e.countries) || "—"),
-      text: rows.map((e) => `${e.title || e.id}<br>${fmt.text(e.materials)}`),
-      hovertemplate: "%{x}: %{text}<extra>%{fullData.name}</extra>",
+      type: "scatter", mode: "markers+text", name: t.replaceAll("_", " "),
+      x: rows.map((e) => e.date), y: rows.map(() => t.replaceAll("_", " ")),
+      text: rows.map((e) => fmt.text(e.countries)), textposition: "top center",
+      customdata: rows.map((e) => `${e.title || e.id}<br>${fmt.text(e.materials)}`),
+      hovertemplate: "%{x}: %{text}<br>%{customdata}<extra>%{fullData.name}</extra>",
       marker: { size: 11, color: TYPE_COLOURS[i % TYPE_COLOURS.length], opacity: 0.8 },
     };
   });
+  const days = dated.map((e) => Date.parse(e.date)).filter((t) => !Number.isNaN(t));
+  const pad = 45 * 86400e3; // a few events close together still get a readable date axis
+  const range = days.length ? [new Date(Math.min(...days) - pad).toISOString().slice(0, 10),
+    new Date(Math.max(...days) + pad).toISOString().slice(0, 10)] : undefined;
   const layout = {
-    title: { text: "Policy timeline (events by date and country)" },
-    xaxis: { type: "date", title: { text: "date" } },
+    title: { text: "Policy timeline (events by date and type; labels: countries)" },
+    xaxis: { type: "date", title: { text: "date" }, range },
     yaxis: { type: "category", automargin: true },
-    height: 260 + 18 * new Set(dated.map((e) => fmt.text(e.countries))).size,
+    height: 220 + 40 * types.length, showlegend: false,
     margin: { l: 10, r: 10, t: 50, b: 40 }, legend: { title: { text: "type" } },
   };
   return Plotly.react($("sig-timeline"), data, layout, PLOT_CONFIG);

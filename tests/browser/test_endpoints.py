@@ -1,0 +1,69 @@
+"""The dashboard's routes without a browser (these run where Chromium is missing): the page
+and its static files, offline by construction, and the figure endpoints behind the API key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from critmin.api import create_app
+from critmin.data import service
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict]]:
+    db: Path = tmp_path_factory.mktemp("dash") / "store.duckdb"
+    service.ensure(db)
+    key = service.add_user(db, "vic", "viewer", None)[1]
+    with TestClient(create_app(db, max_workers=1)) as c:
+        yield c, {"X-API-Key": key}
+
+
+def test_page_and_static_files_are_local(client) -> None:
+    c, _ = client
+    page = c.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    refs = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert refs and all(r.startswith(("/", "#", "data:")) for r in refs), refs
+    for ref in (r for r in refs if r.startswith("/static/")):
+        assert c.get(ref).status_code == 200, ref
+    js = c.get("/static/plotly.min.js")
+    assert js.status_code == 200 and b"plotly.js v" in js.content[:200]
+    topo = c.get("/static/topojson/world_110m.json").json()
+    ids = {g.get("id") for g in topo["objects"]["countries"]["geometries"]}
+    assert {"CHN", "USA", "JPN", "AUS", "MMR"} <= ids  # choropleth ISO-3 ids
+    assert 'topojsonURL: "/static/topojson/"' in c.get("/static/app.js").text
+
+
+@pytest.mark.parametrize("path", ["../api/app.py", "..%2F..%2Fpyproject.toml", "nope.js"])
+def test_static_stays_in_its_folder(client, path: str) -> None:
+    c, _ = client
+    assert c.get(f"/static/{path}").status_code == 404
+
+
+def test_figures_need_a_key_and_reuse_the_report(client) -> None:
+    c, key = client
+    assert c.get("/dashboard/atlas/sankey").status_code == 401
+    sankey = c.get("/dashboard/atlas/sankey", headers=key).json()
+    assert sankey["data"][0]["type"] == "sankey"
+    assert any("China" in label for label in sankey["data"][0]["node"]["label"])
+    world = c.get("/dashboard/atlas/map", headers=key).json()
+    maps = [t for t in world["data"] if t["type"] == "choropleth"]
+    assert len(maps) == 4 and all(t["locationmode"] == "ISO-3" for t in maps)
+    assert [t.get("visible") for t in maps] == [True, False, False, False]
+    assert len(world["layout"]["updatemenus"][0]["buttons"]) == 4
+    shares = c.get("/dashboard/atlas/shares", headers=key).json()
+    assert {t["type"] for t in shares["data"]} == {"bar"}
+
+
+def test_unknown_jobs_are_404(client) -> None:
+    c, key = client
+    assert c.get("/dashboard/runs/nope/figures", headers=key).status_code == 404
+    r = c.get("/dashboard/portfolios/frontier", params={"jobs": "nope"}, headers=key)
+    assert r.status_code == 404
+    r = c.get("/dashboard/portfolios/frontier", params={"jobs": ","}, headers=key)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "jobs"]
