@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -66,4 +67,5 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     app.state.service_lock = lock
     for module in (datasets, scenarios, runs, events, admin):
         app.include_router(module.router)
+    app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app
