@@ -157,6 +157,8 @@ class JobRunner:
             try:
                 future = self._executor().submit(execute, self.db, job_id)
             except RuntimeError:  # a broken pool (a worker died): start a new one
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
                 future = self._executor().submit(execute, self.db, job_id)
             self._futures[job_id] = future
@@ -169,8 +171,10 @@ class JobRunner:
             service.finish_job(self.db, job_id, "cancelled", message="cancelled before it started")
             return
         exc = future.exception()
-        if exc is not None:  # the worker process died; the job cannot have finished
-            service.finish_job(self.db, job_id, "failed", error=f"worker failed: {exc!r}")
+        if exc is not None:  # the worker process died (killed, out of memory): it cannot finish
+            service.finish_job(self.db, job_id, "failed",
+                               error=f"the worker process running the job died: {exc}",
+                               message="worker process died")  # fmt: skip
 
     def cancel(self, job_id: str) -> None:
         """Cancel a job not yet picked up by a worker (a running one stops at its flag)."""

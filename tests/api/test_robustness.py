@@ -1,0 +1,113 @@
+"""Robustness: a worker process that dies, one service per store, and caches that build once
+under a burst of concurrent requests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from critmin.api import create_app
+from critmin.api.context import Context
+from critmin.api.jobs import JobRunner
+from critmin.data import service
+from critmin.errors import StoreError
+
+DATA = Path(__file__).parent.parent / "data"
+FINAL = {"done", "failed", "cancelled", "interrupted"}
+
+
+def test_a_job_whose_worker_dies_is_failed_and_the_pool_recovers(api):
+    body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
+    url = f"/runs/{api.post('/runs', 'usa', json=body).json()['id']}"
+    api.wait(url, lambda b: b["status"] == "running", "usa")
+    pool = api.client.app.state.ctx.jobs._pool
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    end = api.wait(url, lambda b: b["status"] in FINAL, "usa")
+    assert end["status"] == "failed", end
+    assert "worker process" in end["error"] and end["finished_at"]
+    assert api.delete(url, "usa").status_code == 409  # it has ended
+    small = {"scenario": "embargo-japan-12m", "draws": 8, "months": 6}
+    again = f"/runs/{api.post('/runs', 'usa', json=small).json()['id']}"
+    assert api.wait(again, lambda b: b["status"] in FINAL, "usa")["status"] == "done"
+
+
+def test_one_service_per_store(store):
+    with TestClient(create_app(store)), pytest.raises(StoreError, match="another critmin service"):
+        create_app(store)
+    with TestClient(create_app(store)) as client:  # the first one stopped: free again
+        assert client.get("/openapi.json").status_code == 200
+
+
+def test_a_burst_after_an_upload_builds_the_atlas_once(api):
+    files = {"file": ("b.csv", (DATA / "baci" / "baci_sample.csv").read_bytes(), "text/csv")}
+    v = api.post("/datasets", files=files, data={"format": "baci"}).json()["version"]
+    ctx: Context = api.client.app.state.ctx
+    before = ctx.builds.copy()
+    answers: list[int] = []
+
+    def ask() -> None:
+        answers.append(api.get("/metrics", "viewer", params={"version": v}).status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200] * 12
+    assert ctx.builds["atlas"] - before["atlas"] == 1
+    assert ctx.builds["metrics"] - before["metrics"] == 1
+
+
+def test_once_builds_once_per_key_and_not_across_keys(tmp_path):
+    ctx = Context(db=tmp_path / "x.duckdb", jobs=JobRunner(tmp_path / "x.duckdb"))
+    started = threading.Barrier(2, timeout=5)
+    calls: list[str] = []
+
+    def build(key: str) -> str:
+        calls.append(key)
+        if key in {"a", "b"}:
+            started.wait()  # "a" and "b" build at the same time: keys do not block each other
+        return key.upper()
+
+    out: list[str] = []
+    threads = [threading.Thread(target=lambda k=k: out.append(ctx.cached((k,), lambda: build(k))))
+               for k in ["a", "b", "a", "a", "b"]]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(out) == ["A", "A", "A", "B", "B"]
+    assert sorted(calls) == ["a", "b"]
+    with pytest.raises(ZeroDivisionError):
+        ctx.cached(("c",), lambda: 1 / 0)
+    assert ctx.cached(("c",), lambda: "C") == "C"  # a failed build is not kept
+
+
+def test_an_invalidation_during_a_refresh_is_not_undone(store, monkeypatch):
+    ctx = Context(db=store, jobs=JobRunner(store))
+    assert ctx.snapshot().numbers == (1,)
+    assert ctx.visible_version_cached(_viewer(), None) == 1
+    real = service.dataset_access
+
+    def slow_access(db):  # an upload lands while the versions are being read
+        ctx.invalidate_versions()
+        return real(db)
+
+    monkeypatch.setattr(service, "dataset_access", slow_access)
+    ctx.snapshot(fresh=True)
+    assert ctx.visible_version_cached(_viewer(), None) is None  # the stale read was not kept
+    monkeypatch.setattr(service, "dataset_access", real)
+    assert ctx.snapshot().numbers == (1,)
+    assert ctx.visible_version_cached(_viewer(), None) == 1
+
+
+def _viewer():
+    from critmin.api.context import Principal
+
+    return Principal("v", "viewer", None)
