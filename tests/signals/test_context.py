@@ -100,3 +100,31 @@ def test_ambiguous_names():
 def test_unknown_context_kind():
     with pytest.raises(ValueError, match="unknown cue kind 'nope'"):
         context_matcher("nope", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("A fire hit a smelter in China's Inner Mongolia region.", "en", ["CHN"]),
+        ("Mongolia exports coal to China.", "en", ["MNG", "CHN"]),
+        ("Пожар на заводе во Внутренней Монголии.", "ru", ["CHN"]),
+        ("内蒙古一家冶炼厂停产。", "zh", ["CHN"]),
+        ("蒙古国出口煤炭。", "zh", ["MNG"]),
+        ("Un incendio en Mongolia Interior detuvo la planta.", "es", ["CHN"]),
+        ("A lithium plant in New Mexico.", "en", ["USA"]),
+    ],
+)
+def test_place_names_containing_a_country_name(text, lang, want):
+    assert find_countries(text, lang) == want
+
+
+def test_warm_up_builds_every_language():
+    from critmin.signals.lexicon import LANGUAGES, country_matcher, event_matcher
+    from critmin.signals.pipeline import warm_up
+
+    warm_up()
+    assert event_matcher.cache_info().currsize >= len(LANGUAGES)
+    before = country_matcher.cache_info().misses
+    for lang in LANGUAGES:
+        country_matcher(lang)
+    assert country_matcher.cache_info().misses == before

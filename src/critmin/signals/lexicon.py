@@ -345,6 +345,8 @@ def country_matcher(language: str | None) -> Matcher:
                     entries.append((v, label))
         for pattern, iso in (extra.get(lang) or {}).items():
             entries.append((pattern, iso))
+        for pattern, iso in ((extra.get("places") or {}).get(lang) or {}).items():
+            entries.append((pattern, iso))
     return Matcher.build(entries)
 
 
