@@ -128,3 +128,101 @@ def test_warm_up_builds_every_language():
     for lang in LANGUAGES:
         country_matcher(lang)
     assert country_matcher.cache_info().misses == before
+
+
+def test_second_type_in_first_body_sentence_is_news():
+    ev = _events(
+        "Pékin coupe l'antimoine aux États-Unis, les prix s'envolent\ndate 2024-12-04\n"
+        "La Chine a interdit mardi les exportations d'antimoine vers les États-Unis.\n"
+        "Le prix de l'antimoine à Rotterdam a progressé de 8 % en une séance.\n"
+        "Les négociants disent que les prix de l'antimoine resteront élevés."
+    )
+    assert set(ev) == {"price_move", "export_control"}
+
+
+def test_also_sentence_reports_a_further_measure():
+    ev = _events(
+        "USA und Großbritannien sanktionieren russische Metalle\ndate 2024-04-13\n"
+        "Washington und London haben neue Sanktionen gegen russisches Aluminium verhängt.\n"
+        "Die Sanktionen treffen den russischen Aluminiumkonzern und seine Händler.\n"
+        "Die Sanktionen gelten ab sofort.\n"
+        "Zudem verbieten die Vereinigten Staaten die Einfuhr von Nickel russischer Herkunft."
+    )
+    assert set(ev) == {"sanction", "import_ban"}
+
+
+def test_also_sentence_without_a_material_adds_no_type():
+    ev = _events(
+        "Trump threatens extra tariff on China over rare earth curbs\ndate 2025-10-10\n"
+        "President Trump said the United States would impose a 100% tariff on China.\n"
+        "Trump also said Washington would impose export controls on critical software."
+    )
+    assert set(ev) == {"tariff"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Branchenkenner werten den Schritt als Reaktion auf die chinesischen "
+         "Ausfuhrbeschränkungen für Gallium.", "de"),
+        ("La medida llega como respuesta a los aranceles impuestos por Washington al litio.", "es"),
+        ("이는 미국 관세에 대한 대응 조치로 풀이된다.", "ko"),
+    ],
+)  # fmt: skip
+def test_reaction_clause_is_background(text, lang):
+    from critmin.signals.extract import _split_background
+    from critmin.signals.lexicon import event_matcher, fold
+
+    fore, back = _split_background(text, fold(text), lang)
+    assert event_matcher(lang).find(back) and not event_matcher(lang).find(fore)
+
+
+def test_ellipsis_ends_a_korean_headline_clause():
+    from critmin.signals.extract import _split_background
+    from critmin.signals.lexicon import fold
+
+    title = "중국, 희토류 7종 수출 통제…미국 관세에 맞불"
+    fore, back = _split_background(title, fold(title), "ko")
+    assert "수출 통제" in fore and "관세" in back
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("China stoppt Einfuhr Seltener Erden aus Myanmar", "de"),
+        ("Le Pentagone ne pourra plus acheter d'aimants chinois", "fr"),
+        ("México suspende las importaciones de litio", "es"),
+        ("中国禁止从缅甸进口稀土", "zh"),
+        ("한국, 러시아산 니켈 수입을 금지", "ko"),
+        ("The Pentagon can no longer buy magnets made in China", "en"),
+    ],
+)
+def test_import_ban_triggers(text, lang):
+    from critmin.signals.lexicon import event_matcher
+
+    assert "import_ban" in event_matcher(lang).labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("Deutschland beteiligt sich an Lithiumprojekt in Kanada", "de", "investment"),
+        ("La Commission prévoit de mobiliser 3 milliards d'euros", "fr", "investment"),
+        ("Il programma mobiliterà circa 3 miliardi di euro", "it", "investment"),
+    ],
+)
+def test_investment_triggers(text, lang, want):
+    from critmin.signals.lexicon import event_matcher
+
+    assert want in event_matcher(lang).labels(text)
+
+
+def test_korean_dispute_is_not_an_outage():
+    from critmin.signals.lexicon import event_matcher
+
+    assert "outage" not in event_matcher("ko").labels("15년 전 '희토류 분쟁'이 남긴 교훈")
+    assert "outage" in event_matcher("ko").labels("광산 노동자 파업으로 생산 중단")
+
+
+def test_german_compounds_name_materials():
+    assert find_materials("ein Lithiumprojekt und der Nickelpreis", "de") == ["Li", "Ni"]

@@ -46,3 +46,16 @@ def test_find_date(text, lang, want):
 def test_header_line_wins():
     raw = "Title\ndate 2025-04-04\nRoma, 9 ottobre 2025\nTesto."
     assert article_date(raw, raw.splitlines(), "it") == date(2025, 4, 4)
+
+
+def test_date_in_the_dateline_of_a_long_first_paragraph():
+    from critmin.signals.dates import article_date
+
+    long = (
+        "Washington, 20 de outubro de 2025 – O presidente dos Estados Unidos e o primeiro-"
+        "ministro da Austrália assinaram nesta segunda-feira um acordo-quadro para garantir o "
+        "fornecimento de minerais críticos e terras raras, setor hoje dominado pela China."
+    )
+    assert str(article_date("", ["Título", long], "pt")) == "2025-10-20"
+    past = long.replace("Washington, 20", "O presidente disse que em 20").replace("2025", "2023")
+    assert article_date("", ["Título", past], "pt") is None

@@ -175,6 +175,11 @@ def find_date_dateparser(text: str, language: str | None) -> date | None:
     return None
 
 
+DATELINE_LINE_CHARS = 200
+# "Washington, 20 de outubro de 2025 – O presidente ...": place, comma, date, dash
+DATELINE_PREFIX = re.compile(r"^([^,.–—\n]{2,30},[^.–—\n]{0,30}?\d[^.–—\n]{0,30}?)\s(?:[–—]|-\s)")
+
+
 def header_date(text: str) -> date | None:
     mt = HEADER.search(text[:2000])
     return _safe(*(int(x) for x in mt.groups())) if mt else None
@@ -190,8 +195,10 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     if got:
         return got
     for line in lines[:4]:
-        if len(line) < 200:
-            got = find_date_dateparser(line, language)
-            if got:
-                return got
+        if len(line) >= DATELINE_LINE_CHARS:  # a long first paragraph: only its dateline
+            mt = DATELINE_PREFIX.match(line)
+            line = mt.group(1) if mt else ""
+        got = find_date_dateparser(line, language)
+        if got:
+            return got
     return find_date_regex("\n".join(lines[6:30]), language)

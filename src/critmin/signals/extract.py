@@ -37,6 +37,8 @@ TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 SECOND_TYPE_SHARE = 0.6
 MIN_SECOND_SCORE = 2.0
+# a type the headline or the first body sentence reports (the news of the article) needs less
+LEAD_TYPE_SHARE = 0.4
 MAX_EVIDENCE_SENTENCES = 4
 NEIGHBOURS = True
 QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
@@ -192,6 +194,7 @@ class _Sentence:
     countries: list[str]  # actors and targets named in the news part
     materials: list[str]  # materials named in the news part
     all_materials: list[str]  # materials named anywhere in the sentence
+    addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -225,7 +228,7 @@ def _offset(text: str, folded_pos: int) -> int:
     return lo
 
 
-_CLAUSE_STOP = "、，,;；"
+_CLAUSE_STOP = "、，,;；…"
 
 
 def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
@@ -291,6 +294,11 @@ def actor_countries(text: str, lang: str | None) -> list[str]:
     return out
 
 
+def _first_body(doc: CleanDocument) -> int:
+    """Index of the first body sentence among the analysed sentences (title first)."""
+    return 1 if doc.title else 0
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = doc.language
     ev = event_matcher(lang)
@@ -299,7 +307,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
     body = split_sentences(doc.body)
     items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
         (s, LEAD_WEIGHT if i < 2 else 1.0) for i, s in enumerate(body)]  # fmt: skip
-    first_body = 1 if doc.title else 0
+    first_body = _first_body(doc)
     for k, (text, weight) in enumerate(items):
         folded = fold(text)
         lead = k <= first_body
@@ -314,9 +322,13 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
             where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
+        materials = find_materials(fore, lang, ffold)
+        countries = actor_countries(where, lang)
+        addition = bool(types and materials and context_matcher("addition", lang).find(
+            ffold, folded=True))  # fmt: skip
         sentences.append(_Sentence(
-            text, fore, weight, types, bg_types - types, actor_countries(where, lang),
-            find_materials(fore, lang, ffold), find_materials(text, lang, folded),
+            text, fore, weight, types, bg_types - types, countries, materials,
+            find_materials(text, lang, folded), addition,
         ))  # fmt: skip
     return sentences
 
@@ -353,11 +365,15 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if not scores:
         return []
     best = max(scores.values())
+    lead = {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
+    added = {t for s in sentences if s.addition for t in s.types}
     chosen = [
         t
         for t in EVENT_TYPES
         if scores.get(t, 0) == best
         or (scores.get(t, 0) >= SECOND_TYPE_SHARE * best and scores.get(t, 0) >= MIN_SECOND_SCORE)
+        or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
+        or t in added
     ]
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):

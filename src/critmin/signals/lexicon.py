@@ -237,7 +237,8 @@ def find_materials(text: str, language: str | None, folded: str | None = None) -
 
 
 CONTEXT_KINDS = (
-    "background", "clause", "clause_end", "no_actors", "bystander_before", "bystander_after"
+    "background", "clause", "clause_end", "addition", "no_actors", "bystander_before",
+    "bystander_after",
 )  # fmt: skip
 
 
