@@ -87,7 +87,11 @@ def test_confidential_project_visible_only_to_its_partner(api, confidential_zip)
     assert "lynas-seadrift" in ids("jpn")
     hidden = api.get(f"/projects/{SECRET}", "jpn", params={"version": v})
     missing = api.get("/projects/no-such-project", "jpn", params={"version": v})
-    assert hidden.status_code == missing.status_code == 404
+    # confidential and missing answer alike (403), so the answer reveals nothing
+    assert hidden.status_code == missing.status_code == 403
+    assert hidden.json()["detail"].replace(SECRET, "no-such-project") == missing.json()["detail"]
+    assert api.get(f"/projects/{SECRET}", "admin", params={"version": v}).status_code == 200
+    assert api.get("/projects/nope", "admin", params={"version": v}).status_code == 404
     assert api.get(f"/projects/{SECRET}", "usa", params={"version": v}).status_code == 200
     # a portfolio may not require a project the caller cannot see (answered as missing)
     body = {"budgets": {"JPN": 1e9}, "rules": {"required": [SECRET]}, "version": v}
@@ -102,10 +106,11 @@ def test_confidential_dataset_and_scenario(api):
     assert up.status_code == 201, up.text
     v = up.json()["version"]
     assert api.get(f"/datasets/{v}", "usa").status_code == 200
-    assert api.get(f"/datasets/{v}", "jpn").status_code == 404
-    assert api.get(f"/datasets/{v + 5}", "jpn").status_code == 404
+    assert api.get(f"/datasets/{v}", "jpn").status_code == 403
+    assert api.get(f"/datasets/{v + 5}", "jpn").status_code == 403
+    assert api.get(f"/datasets/{v + 5}", "admin").status_code == 404
     assert v not in {d["version"] for d in api.get("/datasets", "jpn").json()}
-    assert api.get("/metrics", "jpn", params={"version": v}).status_code == 404
+    assert api.get("/metrics", "jpn", params={"version": v}).status_code == 403
     assert api.get("/metrics", "jpn").json()["dataset"]["version"] == 1  # latest it may see
 
     sc = {
@@ -117,7 +122,8 @@ def test_confidential_dataset_and_scenario(api):
     assert r.status_code == 201, r.text
     assert r.json()["confidential_to"] == "USA"
     assert api.get("/scenarios/usa-only", "usa").status_code == 200
-    assert api.get("/scenarios/usa-only", "jpn").status_code == 404
+    assert api.get("/scenarios/usa-only", "jpn").status_code == 403
+    assert api.get("/scenarios/no-such", "jpn").status_code == 403
     assert "usa-only" not in {s["name"] for s in api.get("/scenarios", "jpn").json()}
     run = api.post("/runs", "jpn", json={"scenario": "usa-only", "draws": 8})
     assert run.status_code == 422  # unknown to JPN, like a missing scenario
@@ -237,7 +243,7 @@ def test_run_to_completion_summary_and_trajectory(api):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "variable"]
 
     # partner scoping of jobs: the viewer without partner and JPN do not see a USA job
-    assert api.get(url, "jpn").status_code == 404
+    assert api.get(url, "jpn").status_code == 403
     assert api.get(url, "admin").status_code == 200
     assert api.delete(url, "usa").status_code == 409  # already done
     actions = [a["action"] for a in api.get("/audit").json()]
@@ -248,7 +254,7 @@ def test_cancel_a_running_job(api):
     body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
     job = api.post("/runs", "usa", json=body).json()
     url = f"/runs/{job['id']}"
-    assert api.delete(url, "jpn").status_code == 404  # not theirs to see
+    assert api.delete(url, "jpn").status_code == 403  # not theirs to see
     api.wait(url, lambda b: b["status"] == "running" or b["status"] not in {"queued"}, "usa")
     r = api.delete(url, "usa")
     assert r.status_code == 202

@@ -60,10 +60,10 @@ def test_figures_need_a_key_and_reuse_the_report(client) -> None:
     assert {t["type"] for t in shares["data"]} == {"bar"}
 
 
-def test_unknown_jobs_are_404(client) -> None:
-    c, key = client
-    assert c.get("/dashboard/runs/nope/figures", headers=key).status_code == 404
+def test_unknown_jobs_are_403_to_non_admins(client) -> None:
+    c, key = client  # a viewer: a missing job answers like a hidden one
+    assert c.get("/dashboard/runs/nope/figures", headers=key).status_code == 403
     r = c.get("/dashboard/portfolios/frontier", params={"jobs": "nope"}, headers=key)
-    assert r.status_code == 404
+    assert r.status_code == 403
     r = c.get("/dashboard/portfolios/frontier", params={"jobs": ","}, headers=key)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "jobs"]

@@ -26,7 +26,9 @@ metrics, a shock simulator and a portfolio optimiser for projects of interest.
 Viewers read; analysts also submit runs and portfolios and store scenarios; admins also
 upload datasets, manage users and read the audit log. No key or an unknown key: **401**.
 A role too low for the endpoint: **403**. An object confidential to another partner
-(project, dataset version, scenario, job) answers **404, exactly like a missing object**.
+(project, dataset version, scenario, job) answers **403**, and so does a missing one for
+everyone but admins, so the answer never reveals whether a hidden object exists (admins see
+everything and get **404** for what is missing).
 
 **Jobs.** `POST /runs` and `POST /portfolios` answer 202 with a job id; the job runs in a
 worker process and reports `progress` (0..1) through the store; `DELETE` cancels it. Jobs

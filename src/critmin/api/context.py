@@ -4,8 +4,10 @@ Access rules (also in the OpenAPI description):
 
 - no ``X-API-Key`` header, or a key that is unknown or malformed -> 401;
 - a role below what an endpoint needs -> 403 (roles: viewer < analyst < admin);
-- an object confidential to another partner (a project, a dataset version, a scenario, a
-  job) answers **404 exactly like a missing one**, so nobody learns that it exists.
+- an object the caller may not see (confidential to another partner: a project, a dataset
+  version, a scenario, a job) -> 403; so that the answer does not reveal whether it exists, a
+  missing object answers exactly the same 403 to everyone but admins (who see everything and
+  get 404 for what is missing).
 """
 
 from __future__ import annotations
@@ -231,17 +233,18 @@ class Context:
         return version if version in allowed else None
 
     def visible_version(self, who: Principal, version: int | None) -> int:
-        """The version asked for (or the latest the caller may see); 404 otherwise."""
+        """The version asked for (or the latest the caller may see); 403 (404 for admins)
+        otherwise."""
         snap = self.snapshot()
         if version is not None and version not in snap.numbers:
             snap = self.snapshot(fresh=True)
         allowed = snap.allowed(who)
         if version is None:
             if not allowed:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no dataset version")
+                raise hidden(who, "dataset version")
             return max(allowed)
         if version not in allowed:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no dataset version {version}")
+            raise hidden(who, f"dataset version {version}")
         return version
 
     def atlas(self, version: int) -> Any:
@@ -307,7 +310,21 @@ Ctx = Annotated[Context, Depends(context)]
 
 
 def not_found(what: str) -> HTTPException:
+    """404 for objects that are never confidential (events, stories, static files)."""
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no {what}")
+
+
+def hidden(who: Principal, what: str) -> HTTPException:
+    """An object the caller cannot see: 403 whether it is confidential to another partner or
+    missing, so the answer reveals nothing; admins see everything, so for them it is missing
+    (404)."""
+    if who.role == "admin":
+        return HTTPException(status.HTTP_404_NOT_FOUND, f"no {what}")
+    return HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        f"{what} is not available to this key (it does not exist, or it is confidential "
+        "to another partner)",
+    )
 
 
 def unprocessable(loc: list[str | int], msg: str, **extra: Any) -> HTTPException:

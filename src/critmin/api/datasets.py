@@ -20,7 +20,7 @@ from critmin.api.context import (
     Principal,
     Viewer,
     data_error,
-    not_found,
+    hidden,
     unprocessable,
 )
 from critmin.api.models import (
@@ -41,8 +41,12 @@ MAX_ZIP_BYTES = 2 << 30
 MAX_ZIP_FILES = 1000
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no or unknown API key"},
-    403: {"model": ErrorOut, "description": "role too low"},
-    404: {"model": ErrorOut, "description": "missing, or confidential to another partner"},
+    403: {
+        "model": ErrorOut,
+        "description": "role too low; or the object is confidential to another partner or "
+        "missing (the same answer for both, so existence is not revealed)",
+    },
+    404: {"model": ErrorOut, "description": "missing (admins; never-confidential objects)"},
     422: {"model": ErrorOut, "description": "invalid input; every problem listed"},
 }
 
@@ -251,11 +255,11 @@ def list_projects(
 def get_project(
     project_id: str, who: Viewer, ctx: Ctx, version: Annotated[int | None, Query()] = None
 ) -> dict[str, Any]:
-    """One project; a project confidential to another partner is 404 like a missing one."""
+    """One project; confidential to another partner or missing: 403 (404 for admins)."""
     for row in _projects(ctx, who, ctx.visible_version(who, version)):
         if row["id"] == project_id:
             return row
-    raise not_found(f"project {project_id!r}")
+    raise hidden(who, f"project {project_id!r}")
 
 
 __all__ = ["HTTPException", "router"]

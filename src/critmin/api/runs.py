@@ -16,7 +16,7 @@ from critmin.api.context import (
     Ctx,
     Principal,
     Viewer,
-    not_found,
+    hidden,
     settle,
     unprocessable,
 )
@@ -61,7 +61,7 @@ def _load(ctx: Context, job_id: str) -> service.Job | None:
 def _job(ctx: Context, who: Principal, job_id: str, kind: str) -> service.Job:
     job = _load(ctx, job_id)
     if job is None or job.kind != kind or not _visible(who, job):
-        raise not_found(f"{kind} job {job_id!r}")
+        raise hidden(who, f"{kind} job {job_id!r}")
     return job
 
 

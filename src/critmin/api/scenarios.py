@@ -13,7 +13,7 @@ from critmin.api.context import (
     Principal,
     Viewer,
     data_error,
-    not_found,
+    hidden,
     unprocessable,
 )
 from critmin.api.datasets import ERRORS, _country
@@ -99,7 +99,7 @@ def list_scenarios(who: Viewer, ctx: Ctx) -> list[dict[str, Any]]:
 def get_scenario(name: str, who: Viewer, ctx: Ctx) -> dict[str, Any]:
     found = find_scenario(ctx, who, name)
     if found is None:
-        raise not_found(f"scenario {name!r}")
+        raise hidden(who, f"scenario {name!r}")
     return found
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from critmin.invest import Portfolio
-from critmin.report.assessment import CSS, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
+from critmin.report.assessment import CSS, _fmt_int, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
 
 
 def frontier_figure(frontier: pd.DataFrame) -> go.Figure:
@@ -73,7 +73,7 @@ def portfolio_section_html(
     if recheck is not None and not recheck.empty:
         parts.append("<h3>Out-of-sample re-check (fresh draws, projects added to the network)"
                      "</h3>" + _table(recheck, [
-            ("scenario", "scenario", _fmt_text), ("draws", "draws", _fmt_num),
+            ("scenario", "scenario", _fmt_text), ("draws", "draws", _fmt_int),
             ("shortfall_before_t_reo", "before t", _fmt_t),
             ("shortfall_after_t_reo", "after t", _fmt_t),
             ("removed_t_reo", "removed t", _fmt_t), ("removed_share", "removed", _fmt_pct),

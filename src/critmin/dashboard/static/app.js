@@ -63,7 +63,7 @@ function describe(err) {
   }
   if (err.status === 403) {
     const role = state.me ? ` (you are ${state.me.role})` : "";
-    return `Not allowed for your role${role} (403): ${detail}.`;
+    return `Not allowed for your key${role} (403): ${detail}.`;
   }
   if (err.status === 0) return detail;
   return `The request failed (${err.status}): ${detail}`;
