@@ -226,3 +226,41 @@ def test_korean_dispute_is_not_an_outage():
 
 def test_german_compounds_name_materials():
     assert find_materials("ein Lithiumprojekt und der Nickelpreis", "de") == ["Li", "Ni"]
+
+
+def test_mixed_oxide_symbol_names_both_elements():
+    assert find_materials("NdPr oxide prices rose", "en") == ["Nd", "Pr"]
+
+
+def test_scope_sentence_adds_its_materials_to_the_measure():
+    ev = _events(
+        "Pechino stringe sulle terre rare\ndate 2025-04-04\n"
+        "La Cina ha introdotto l'obbligo di licenza per l'esportazione di samario e terbio.\n"
+        "Il ministero ha pubblicato l'elenco dei codici doganali.\n"
+        "Gli analisti prevedono ritardi nelle consegne.\n"
+        "La misura colpisce anche i magneti permanenti contenenti questi elementi."
+    )
+    assert set(ev["export_control"].materials) == {"Sm", "Tb", "NdFeB"}
+
+
+def test_material_named_as_a_use_is_not_the_event_material():
+    from critmin.signals.extract import news_materials
+    from critmin.signals.lexicon import fold
+
+    text = "Мьянма поставляет сырьё для диспрозия и тербия, которые используются в магнитах."
+    assert news_materials(text, fold(text), "ru") == ["Dy", "Tb"]
+
+
+def test_neighbour_reporting_another_event_keeps_its_materials():
+    ev = _events(
+        "China hits back at US tariffs with rare earth export curbs, 34% levy\ndate 2025-04-04\n"
+        "China imposed export restrictions on rare earths and announced a 34% tariff on all "
+        "imports from the United States.\n"
+        "Export licences will be needed for samarium and terbium, the ministry said.\n"
+        "The elements are used in motors.\n"
+        "The additional 34% tariff on US goods will take effect on April 10, officials said.\n"
+        "Officials said the new tariff rate would apply to all goods.\n"
+        "The tariff commission published the list of goods."
+    )
+    assert "Sm" in ev["export_control"].materials
+    assert "Sm" not in ev["tariff"].materials

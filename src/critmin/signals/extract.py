@@ -195,6 +195,7 @@ class _Sentence:
     materials: list[str]  # materials named in the news part
     all_materials: list[str]  # materials named anywhere in the sentence
     addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
+    scope: bool = False  # says what the measure covers: its materials join the event
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -299,6 +300,31 @@ def _first_body(doc: CleanDocument) -> int:
     return 1 if doc.title else 0
 
 
+def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
+    """Materials a text names, less those named only as a use right after a ``use_before``
+    cue ("dysprosium, used in magnets": the magnets are not the event's material)."""
+    cues = [h.end for h in context_matcher("use_before", lang).find(folded, folded=True)
+            if h.start >= 0]  # fmt: skip
+
+    def use(start: int) -> bool:
+        return any(end <= start and not any(c in folded[end:start] for c in ",;:.()") and (
+            len(folded[end:start].split()) <= BYSTANDER_GAP_WORDS) for end in cues)  # fmt: skip
+
+    return find_materials(text, lang, folded, use if cues else None)
+
+
+def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
+    """Scope sentences ("also covers magnets") whose last preceding trigger sentence
+    reports ``etype``."""
+    out, last = [], None
+    for i, s in enumerate(sentences):
+        if s.scope and last is not None and etype in last.types:
+            out.append(i)
+        if s.types:
+            last = s
+    return out
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = doc.language
     ev = event_matcher(lang)
@@ -322,13 +348,14 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
             where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
-        materials = find_materials(fore, lang, ffold)
+        materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
+        scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
-            find_materials(text, lang, folded), addition,
+            find_materials(text, lang, folded), addition, scope,
         ))  # fmt: skip
     return sentences
 
@@ -387,16 +414,19 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         if has_title:
             use.add(0)
         for j in (main - 1, main + 1) if NEIGHBOURS else ():
-            if 0 <= j < len(sentences):
+            # a neighbour that reports another of the article's events belongs to that one
+            if 0 <= j < len(sentences) and not (set(chosen) & sentences[j].types - {etype}):
                 use.add(j)
         picked = [sentences[i] for i in sorted(use)]
+        scoped = [sentences[i] for i in _scope_of(sentences, etype) if i not in use]
         qidx = set(all_idx) | ({0} if has_title else set())
         if QUANTITY_SCOPE == "trigger+material":
             qidx |= {i for i, s in enumerate(sentences) if s.materials and not s.types - {etype}}
         trig = [sentences[i] for i in sorted(qidx)]
         countries = _merge([s.countries for s in picked])
-        materials = normalise_materials(_merge([s.materials for s in picked]))
-        named = normalise_materials(_merge([s.materials for s in sentences]))
+        materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
+        named = normalise_materials(_merge([s.materials for s in sentences
+                                            if not set(chosen) & s.types - {etype}]))  # fmt: skip
         if not materials or materials == ["REE"]:
             elements = [m for m in named if m in REE_ELEMENTS]
             materials = elements or materials or named

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -217,28 +217,42 @@ def material_matcher(language: str | None) -> Matcher:
     for mid in data:  # symbols of compounds people write as such
         if mid in {"NdFeB"}:
             entries.append(("ndfeb", mid))
+    for symbol, mids in MIXED_OXIDES.items():
+        entries.append((symbol, mids))
     return Matcher.build(entries)
 
 
-def find_materials(text: str, language: str | None, folded: str | None = None) -> list[str]:
-    """Material ids named in a text, in order of first mention."""
+# symbols of mixed oxides traded as one product: "NdPr oxide" names neodymium and praseodymium
+MIXED_OXIDES = {"ndpr": ["Nd", "Pr"], "prnd": ["Nd", "Pr"], "didymium": ["Nd", "Pr"]}
+
+
+def find_materials(
+    text: str,
+    language: str | None,
+    folded: str | None = None,
+    skip: Callable[[int], bool] | None = None,
+) -> list[str]:
+    """Material ids named in a text, in order of first mention; ``skip(start)`` drops the
+    mentions at some offsets of the folded text."""
     folded = fold(text) if folded is None else folded
     same = len(folded) == len(text)
     out: list[str] = []
     for h in material_matcher(language).find(folded, folded=True):
-        label = str(h.label)
-        if label.startswith("~"):
-            if not same or h.start < 0 or not text[h.start].islower():
-                continue
-            label = label[1:]
-        if label not in out:
-            out.append(label)
+        if skip is not None and h.start >= 0 and skip(h.start):
+            continue
+        for label in h.label if isinstance(h.label, list) else [str(h.label)]:
+            if label.startswith("~"):
+                if not same or h.start < 0 or not text[h.start].islower():
+                    continue
+                label = label[1:]
+            if label not in out:
+                out.append(label)
     return out
 
 
 CONTEXT_KINDS = (
-    "background", "clause", "clause_end", "addition", "no_actors", "bystander_before",
-    "bystander_after",
+    "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
+    "bystander_before", "bystander_after",
 )  # fmt: skip
 
 
