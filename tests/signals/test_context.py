@@ -264,3 +264,18 @@ def test_neighbour_reporting_another_event_keeps_its_materials():
     )
     assert "Sm" in ev["export_control"].materials
     assert "Sm" not in ev["tariff"].materials
+
+
+def test_price_move_takes_countries_only_from_its_body_sentences():
+    ev = _events(
+        "Il prezzo del litio crolla del 20% in un mese\ndate 2025-05-21\n"
+        "MILANO - Il prezzo del carbonato di litio è crollato del 20% nell'ultimo mese, "
+        "scendendo sotto i 9.000 dollari a tonnellata.\n"
+        "Pesa l'eccesso di offerta dalle miniere in Australia e dalle salamoie in Cile."
+    )
+    assert ev["price_move"].countries == []
+    ev = _events(
+        "Lithium prices fall\ndate 2025-05-21\n"
+        "Lithium carbonate prices in China fell 20% last month, traders said."
+    )
+    assert ev["price_move"].countries == ["CHN"]

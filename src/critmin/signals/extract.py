@@ -42,6 +42,9 @@ LEAD_TYPE_SHARE = 0.4
 MAX_EVIDENCE_SENTENCES = 4
 NEIGHBOURS = True
 QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
+# market facts: the countries a price story names are producers, buyers or causes, not
+# actors, unless a body sentence that reports the move names them
+MARKET_TYPES = {"price_move"}
 # generic types trigger on common words: their score counts less
 TYPE_WEIGHT = {"agreement": 0.6}
 
@@ -376,6 +379,11 @@ def normalise_materials(materials: list[str]) -> list[str]:
     return materials
 
 
+def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> list[_Sentence]:
+    """The body sentences (not the title) among ``idx``."""
+    return [sentences[i] for i in idx if not (has_title and i == 0)]
+
+
 def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
@@ -423,7 +431,10 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         if QUANTITY_SCOPE == "trigger+material":
             qidx |= {i for i, s in enumerate(sentences) if s.materials and not s.types - {etype}}
         trig = [sentences[i] for i in sorted(qidx)]
-        countries = _merge([s.countries for s in picked])
+        if etype in MARKET_TYPES:  # only the body sentences that report the move itself
+            countries = _merge([s.countries for s in trig_body(sentences, all_idx, has_title)])
+        else:
+            countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
         named = normalise_materials(_merge([s.materials for s in sentences
                                             if not set(chosen) & s.types - {etype}]))  # fmt: skip
