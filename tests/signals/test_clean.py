@@ -76,3 +76,10 @@ def test_error_pages():
     ).is_error_page
     assert clean_text("页面不存在\n返回首页").is_error_page
     assert not clean_text("China curbs exports\n" + "Long article text. " * 60).is_error_page
+
+
+def test_a_status_code_inside_a_sentence_is_not_an_error_page():
+    short = "الرياض – أعلنت الشركة استثمار 500 مليون دولار في مصنع لفصل العناصر الأرضية النادرة."
+    assert not clean_text(f"استثمار جديد\n{short}\n").is_error_page
+    assert clean_text("Error 500\nInternal server error. Please try again later.\n").is_error_page
+    assert clean_text("404\nThe page you requested could not be found.\n").is_error_page

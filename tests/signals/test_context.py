@@ -279,3 +279,11 @@ def test_price_move_takes_countries_only_from_its_body_sentences():
         "Lithium carbonate prices in China fell 20% last month, traders said."
     )
     assert ev["price_move"].countries == ["CHN"]
+
+
+def test_korean_and_portuguese_country_names_from_the_lexicon():
+    from critmin.signals.lexicon import country_matcher
+
+    assert [h.label for h in country_matcher("ko").find("호주 정부가 투자했다")] == ["AUS"]
+    for lang, text in [("it", "La RD Congo sospende"), ("pt", "A RD Congo suspendeu")]:
+        assert [h.label for h in country_matcher(lang).find(text)] == ["COD"]

@@ -203,11 +203,24 @@ def dedupe(lines: Sequence[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
+STATUS_LINE_WORDS = 6  # "404", "Error 500", "403 Forbidden", "خطأ 404": a short line
+
+
 def is_error_text(title: str, lines: Sequence[str]) -> bool:
-    """An error page: an error phrase near the top and little other text."""
+    """An error page: an error phrase near the top and little other text.
+
+    A bare status code ("404", "500") counts only on a short line of its own, so that a
+    sentence such as "500 million dollars" in a short article is not an error page."""
     _, _, error, _ = _junk()
-    head = "\n".join([title, *lines[:5]])
-    if not error.find(head):
+    found = False
+    for line in [title, *lines[:5]]:
+        text = fold(line)
+        hits = error.find(text, folded=True)
+        phrase = any(not h.key.strip().isdigit() for h in hits)
+        if phrase or (hits and word_count(line) <= STATUS_LINE_WORDS):
+            found = True
+            break
+    if not found:
         return False
     return sum(word_count(x) for x in lines) < 80
 
