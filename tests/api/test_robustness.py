@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,20 @@ def _viewer():
     from critmin.api.context import Principal
 
     return Principal("v", "viewer", None)
+
+
+def test_stopping_the_service_stops_its_workers(store):
+    """No orphans: a worker busy with a job and an idle one both end with the service."""
+    key = service.add_user(store, "ana", "analyst", "USA")[1]
+    body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
+    with TestClient(create_app(store, max_workers=2)) as client:
+        job = client.post("/runs", headers={"X-API-Key": key}, json=body).json()["id"]
+        for _ in range(450):
+            status = client.get(f"/runs/{job}", headers={"X-API-Key": key}).json()["status"]
+            if status == "running":
+                break
+            time.sleep(0.1)
+        procs = list(client.app.state.ctx.jobs._pool._processes.values())
+        assert procs and status == "running"
+    assert not any(p.is_alive() for p in procs)
+    assert service.get_job(store, job).status == "interrupted"

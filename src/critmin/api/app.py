@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
 from critmin.api import admin, datasets, events, runs, scenarios
@@ -64,7 +65,10 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
             lock.release()
             gc.unfreeze()  # what the app kept may be collected again
 
-    app = FastAPI(title="critmin", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs from swagger-ui shipped in the fastapi-offline package, not a CDN; no /redoc (its
+    # standalone bundle still fetches a logo from cdn.redoc.ly)
+    app = FastAPIOffline(title="critmin", version=__version__, description=DESCRIPTION,
+                         lifespan=lifespan, static_url="/static-docs", redoc_url=None)  # fmt: skip
     app.state.ctx = ctx
     app.state.service_lock = lock
     for module in (datasets, scenarios, runs, events, admin):

@@ -198,4 +198,15 @@ class JobRunner:
             service.finish_job(self.db, job_id, "interrupted",
                                message="the service stopped before the job finished")  # fmt: skip
         if pool is not None:
+            # a worker still running a job (or idle, waiting for the shutdown sentinel the
+            # exiting server may never deliver) would outlive the service as an orphan:
+            # stop them all; their jobs are already marked interrupted
+            procs = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
+            for proc in procs:
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
