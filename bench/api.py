@@ -216,6 +216,7 @@ def main() -> int:
                 "GET /runs/{id}/trajectory": f"/runs/{job}/trajectory?{urlencode(slice_params)}",
             }
             failed = False
+            saturated_p95 = float("nan")
             print(f"{args.clients} clients x {args.requests} requests each per phase; paced: "
                   f"{args.rate:g} req/s offered in all; server {base}")  # fmt: skip
             for name, target in phases.items():
@@ -233,8 +234,16 @@ def main() -> int:
                     failed |= stats["errors"] > 0
                     if target == "/metrics" and model == "paced":
                         failed |= not stats["p95_ms"] < TARGET_P95_MS
+                    if target == "/metrics" and model == "saturated":
+                        saturated_p95 = stats["p95_ms"]
             print(f"target (metrics p95 < {TARGET_P95_MS:.0f} ms paced at {args.rate:g} req/s, "
                   "no errors): " + ("missed" if failed else "met"))  # fmt: skip
+            # the stricter reading: 50 clients back to back (measures capacity as much as
+            # latency, and is sensitive to whatever else runs on the machine); reported, not
+            # gating
+            print(f"stricter (metrics p95 < {TARGET_P95_MS:.0f} ms saturated, 50 clients back "
+                  f"to back): {'met' if saturated_p95 < TARGET_P95_MS else 'missed'} "
+                  f"({saturated_p95:.1f} ms)")  # fmt: skip
         finally:
             server.should_exit = True
             thread.join(timeout=10)
