@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 from typer.testing import CliRunner
 
 from critmin.cli.main import app
+from critmin.data import service
 from critmin.report.pdf import FLAGS, PdfError, chromium_command, find_chromium, html_to_pdf
 
 runner = CliRunner()
@@ -75,6 +76,25 @@ def test_unknown_ids_are_named_and_exit_non_zero(stored, tmp_path):
                                      str(tmp_path), "--no-pdf"])  # fmt: skip
         assert result.exit_code == 2 and value in " ".join(result.output.split())
     assert not list(tmp_path.iterdir())
+
+
+def test_run_option_takes_a_finished_api_run_job(stored, tmp_path):
+    """--run also names a finished API run job (its run is reported); a job without a run
+    and an unknown id are errors naming the id."""
+    params = {"scenario": SCENARIO, "draws": 20}
+    done = service.create_job(stored["db"], "run", params, "analyst", None)
+    service.finish_job(stored["db"], done.id, "done", result={"run_id": stored["run"]})
+    failed = service.create_job(stored["db"], "run", params, "analyst", None)
+    service.finish_job(stored["db"], failed.id, "failed", error="boom")
+    _ok(["--db", stored["db"], "report", "--run", done.id, "--out", str(tmp_path), "--no-pdf"])
+    text = (tmp_path / "critmin-report.html").read_text(encoding="utf-8")
+    cover = text[text.index('<header class="cover">') : text.index("</header>")]
+    assert stored["run"] in cover and f"2. Scenario run: {SCENARIO}" in text
+    for value, why in ((failed.id, "status failed: boom"), ("feedfacefeedface", "no run")):
+        result = runner.invoke(app, ["--db", stored["db"], "report", "--run", value, "--out",
+                                     str(tmp_path / "x"), "--no-pdf"])  # fmt: skip
+        output = " ".join(result.output.split())
+        assert result.exit_code == 2 and value in output and why in output, output
 
 
 def test_missing_or_failing_chromium_is_a_clear_error(stored, tmp_path, monkeypatch):

@@ -39,6 +39,7 @@ from critmin.errors import DataError, Issue
 router = APIRouter(tags=["datasets"])
 MAX_ZIP_BYTES = 2 << 30
 MAX_ZIP_FILES = 1000
+OPEN = "open"  # confidential_to of an upload that is explicitly not confidential
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no or unknown API key"},
     403: {
@@ -142,13 +143,31 @@ def upload_dataset(
     format: Annotated[Literal["critmin", "usgs", "baci"], Form()],
     base: Annotated[int | None, Form(description="version usgs/baci figures merge into")] = None,
     product: Annotated[str, Form(description="product of a USGS table")] = "re_concentrate",
-    confidential_to: Annotated[str | None, Form(description="partner (ISO3)")] = None,
+    confidential_to: Annotated[
+        str | None,
+        Form(
+            description="partner (ISO3), or `open` for none; default: the partner of the "
+            "base version (usgs, baci), else open"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Import a file as a new dataset version (admins). All or nothing: on any problem the
-    store is unchanged and the answer (422) lists every problem by file, row and column."""
+    store is unchanged and the answer (422) lists every problem by file, row and column.
+
+    The version and its confidentiality are written in one transaction. A version merged
+    into a confidential base (``base``, else the latest) stays confidential to the same
+    partner unless ``confidential_to`` names a partner or is ``open``."""
     from critmin.data.importers import import_path
 
-    partner = _country(confidential_to, ["body", "confidential_to"])
+    said = (confidential_to or "").strip()
+    partner = None if said.lower() == OPEN else _country(said, ["body", "confidential_to"])
+    granted: dict[str, str | None] = {}
+
+    def grant(con: Any, version: int) -> None:  # in the transaction that adds the version
+        granted["partner"] = service.write_dataset_access(
+            con, version, partner, who.name, inherit=not said
+        )
+
     upload_name = PurePosixPath(file.filename or "upload").name or "upload"
     tmp = Path(tempfile.mkdtemp(prefix="critmin-upload-"))
     root = tmp
@@ -171,15 +190,15 @@ def upload_dataset(
         if base is not None:
             ctx.visible_version(who, base)
         with service.open_store(ctx.db) as store:
-            result = import_path(store, target, format, base=base, product=product)
+            result = import_path(store, target, format, base=base, product=product,
+                                 on_add=grant)  # fmt: skip
     except DataError as exc:
         raise data_error(exc, ["body", "file"], rename) from None
     except ValueError as exc:
         raise unprocessable(["body"], str(exc)) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if partner is not None:
-        service.set_dataset_access(ctx.db, result.version, partner, who.name)
+    partner = granted.get("partner")
     service.audit(ctx.db, who.name, "dataset.import", f"version {result.version}",
                   {"file": upload_name, "format": format, "base": base,
                    "confidential_to": partner, "summary": result.summary})  # fmt: skip

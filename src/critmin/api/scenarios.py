@@ -116,7 +116,8 @@ def validate_scenario(body: ScenarioIn, who: Viewer, ctx: Ctx) -> dict[str, Any]
     responses=ERRORS | {409: {"description": "the name of a built-in scenario"}},
 )  # fmt: skip
 def create_scenario(body: ScenarioIn, who: Analyst, ctx: Ctx) -> dict[str, Any]:
-    """Store a scenario (analysts and admins); replaces one of the same name and visibility.
+    """Store a scenario (analysts and admins); replaces one of the same name and visibility
+    if the caller owns it or is an admin (else 403; the replaced scenario keeps its owner).
 
     ``confidential_to`` makes it visible only to that partner (and admins); analysts may
     only name their own partner."""
@@ -129,7 +130,15 @@ def create_scenario(body: ScenarioIn, who: Analyst, ctx: Ctx) -> dict[str, Any]:
     name = normal["name"]
     if name in _builtin(ctx):
         raise HTTPException(status.HTTP_409_CONFLICT, f"{name!r} is a built-in scenario")
-    service.save_scenario(ctx.db, name, normal, who.name, partner)
+    try:
+        service.save_scenario(ctx.db, name, normal, who.name, partner, admin=who.role == "admin")
+    except service.ScenarioOwned as exc:
+        if not who.sees(exc.confidential_to):
+            raise hidden(who, f"scenario {name!r}") from None
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"scenario {name!r} belongs to {exc.owner}; only its owner or an admin may replace it",
+        ) from None
     found = [r for r in _user(ctx, who) if r["name"] == name and r["confidential_to"] == partner]
     if not found:  # pragma: no cover - just written
         raise unprocessable(["body"], "the scenario could not be stored")

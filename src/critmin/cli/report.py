@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,9 @@ from critmin.atlas import Atlas
 from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
 from critmin.countries import to_iso3
 from critmin.data.portfolios import PortfolioRecord, get_portfolio
+from critmin.data.runs import get_run
+from critmin.data.store import Store
+from critmin.errors import StoreError
 from critmin.report.inputs import ReportRun, load_atlas, load_run
 
 
@@ -20,6 +24,43 @@ def _steps() -> Progress:
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("steps"), TimeElapsedColumn(), console=err, transient=True,
     )  # fmt: skip
+
+
+def run_of(store: Store, key: str) -> str:
+    """The stored run ``key`` names: a run id (or unique prefix) or the id (or unique prefix)
+    of a finished API run job, read from ``svc_jobs`` without writing. A StoreError names the
+    id when nothing matches, when it is ambiguous, or when the job has no run (yet)."""
+    key = key.strip()
+    if not key:
+        raise StoreError("give a run id")
+    jobs: list[tuple[str, str, str | None, str | None]] = []
+    has_jobs = store.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'svc_jobs'"
+    ).fetchone()
+    if has_jobs and has_jobs[0]:
+        jobs = store.con.execute(
+            "SELECT id, status, result, error FROM svc_jobs WHERE kind = 'run' AND id LIKE ? "
+            "ORDER BY id",
+            [key.replace("%", "") + "%"],
+        ).fetchall()
+    job = next((j for j in jobs if j[0] == key), None)
+    if job is None:
+        try:
+            return get_run(store, key).id
+        except StoreError:
+            if not jobs:
+                raise  # names the id: no run, or several runs match
+            if len(jobs) > 1:
+                raise StoreError(
+                    f"{key!r} matches {len(jobs)} run jobs; give more of the id"
+                ) from None
+        job = jobs[0]
+    job_id, status, result, error = job
+    run_id = json.loads(result).get("run_id") if result else None
+    if status != "done" or not run_id:
+        why = f": {error}" if error else ""
+        raise StoreError(f"run job {job_id} has no stored run (status {status}{why})")
+    return str(run_id)
 
 
 def _assessed_version(
@@ -41,7 +82,9 @@ def _assessed_version(
 def report_cmd(
     run: Annotated[
         list[str] | None,
-        typer.Option("--run", help="Stored run id (or unique prefix); repeat for several."),
+        typer.Option(
+            "--run", help="Stored run id (or unique prefix) or API run job id; repeat for several."
+        ),
     ] = None,
     portfolio: Annotated[
         str | None,
@@ -86,7 +129,7 @@ def report_cmd(
             runs = []
             for rid in run_ids:
                 bar.update(task, description=f"loading run {rid}")
-                runs.append(load_run(store, rid, cache))
+                runs.append(load_run(store, run_of(store, rid), cache))
                 bar.advance(task)
             record = None
             if portfolio:

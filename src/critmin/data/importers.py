@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 
 from critmin.data.dataset import Dataset, read_dataset
@@ -43,8 +45,12 @@ def import_path(
     *,
     base: int | None = None,
     product: str = "re_concentrate",
+    on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
 ) -> ImportResult:
-    """Validate ``path`` and store it as a new version; the store is unchanged on any error."""
+    """Validate ``path`` and store it as a new version; the store is unchanged on any error.
+
+    ``on_add(con, version)`` runs in the transaction that adds the version (see
+    :meth:`Store.add`): what it writes is stored with the version, or neither is."""
     p = Path(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -62,7 +68,8 @@ def import_path(
             dataset, summary = _merge_usgs(base_ds, p, digest, product)
         else:
             dataset, summary = _merge_baci(base_ds, p, digest)
-    version = store.add(dataset, Provenance(fmt, str(p.resolve()), digest, summary, parent))
+    provenance = Provenance(fmt, str(p.resolve()), digest, summary, parent)
+    version = store.add(dataset, provenance, on_add)
     return ImportResult(version, fmt, str(p), summary)
 
 

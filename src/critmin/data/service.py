@@ -321,6 +321,35 @@ def set_dataset_access(
     )
 
 
+_ACCESS_DDL = next(d for d in SERVICE_DDL if "svc_dataset_access" in d)
+
+
+def write_dataset_access(
+    con: duckdb.DuckDBPyConnection, version: int, confidential_to: str | None, by: str,
+    *, inherit: bool = False,
+) -> str | None:  # fmt: skip
+    """Record who may see ``version``, on ``con`` in the caller's open transaction (the one
+    that adds the version, :meth:`Store.add`'s ``on_add``), so both are stored or neither.
+
+    With ``inherit`` the version takes the partner of its parent version (the base a usgs or
+    baci file was merged into; none: open) instead of ``confidential_to``. Returns the
+    partner it is confidential to (None: open)."""
+    con.execute(_ACCESS_DDL)
+    if inherit:
+        row = con.execute(
+            "SELECT a.confidential_to FROM versions v JOIN svc_dataset_access a "
+            "ON a.version = v.parent WHERE v.version = ?",
+            [version],
+        ).fetchone()
+        confidential_to = row[0] if row else None
+    if confidential_to is not None:
+        con.execute(
+            "INSERT OR REPLACE INTO svc_dataset_access VALUES (?, ?, ?)",
+            [version, confidential_to, by],
+        )
+    return confidential_to
+
+
 def dataset_access(path: str | Path) -> dict[int, str | None]:
     """Version -> partner it is confidential to (versions not listed are open)."""
     rows = _run(
@@ -333,23 +362,42 @@ def dataset_access(path: str | Path) -> dict[int, str | None]:
 
 
 # -- scenarios ----------------------------------------------------------------------------------
+class ScenarioOwned(Exception):
+    """A stored scenario of that name and visibility belongs to someone else."""
+
+    def __init__(self, name: str, owner: str | None, confidential_to: str | None) -> None:
+        super().__init__(f"scenario {name!r} belongs to {owner}")
+        self.name, self.owner, self.confidential_to = name, owner, confidential_to
+
+
 def save_scenario(
-    path: str | Path, name: str, body: dict[str, Any], owner: str, confidential_to: str | None
-) -> bool:
-    """Store (or replace) a user scenario; returns True when it replaced one."""
+    path: str | Path, name: str, body: dict[str, Any], actor: str, confidential_to: str | None,
+    *, admin: bool = False,
+) -> bool:  # fmt: skip
+    """Store (or replace) a user scenario; returns True when it replaced one.
+
+    Only the owner of a stored scenario or an admin (``admin``) may replace it, else
+    :class:`ScenarioOwned`; the check and the write are one transaction. A replaced scenario
+    keeps its owner; the audit log names who replaced it (``scenario.replace``)."""
     scope = confidential_to or ""
 
     def fn(con: duckdb.DuckDBPyConnection) -> bool:
-        existed = con.execute(
-            "SELECT 1 FROM svc_scenarios WHERE scope = ? AND name = ?", [scope, name]
+        row = con.execute(
+            "SELECT owner, confidential_to FROM svc_scenarios WHERE scope = ? AND name = ?",
+            [scope, name],
         ).fetchone()
+        if row is not None and row[0] != actor and not admin:
+            raise ScenarioOwned(name, row[0], row[1])
+        owner = actor if row is None else row[0]
         con.execute(
             "INSERT OR REPLACE INTO svc_scenarios VALUES (?, ?, ?, ?, ?, ?)",
             [scope, name, owner, confidential_to, _now(), json.dumps(body)],
         )
-        _audit(con, owner, "scenario.save", name,
-               {"confidential_to": confidential_to, "replaced": bool(existed)})  # fmt: skip
-        return bool(existed)
+        detail: dict[str, Any] = {"confidential_to": confidential_to, "replaced": row is not None}
+        if row is not None:
+            detail["owner"] = owner
+        _audit(con, actor, "scenario.replace" if row else "scenario.save", name, detail)
+        return row is not None
 
     return _run(path, fn)
 

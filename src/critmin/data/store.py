@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -164,8 +164,16 @@ class Store:
             ).df()
         return Dataset(meta, tables)
 
-    def add(self, dataset: Dataset, provenance: Provenance) -> int:
-        """Store a dataset as a new version in one transaction; returns its number."""
+    def add(
+        self,
+        dataset: Dataset,
+        provenance: Provenance,
+        on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    ) -> int:
+        """Store a dataset as a new version in one transaction; returns its number.
+
+        ``on_add(con, version)`` runs inside that transaction after the rows are written (e.g.
+        the version's access row): if it fails, nothing of the version is stored."""
         with self.transaction() as con:
             row = con.execute("SELECT coalesce(max(version), 0) + 1 FROM versions").fetchone()
             assert row is not None
@@ -192,6 +200,8 @@ class Store:
                     )
                 finally:
                     con.unregister("_incoming")
+            if on_add is not None:
+                on_add(con, version)
         return version
 
     def counts(self, version: int | None = None) -> dict[str, int]:
