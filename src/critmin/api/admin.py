@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from critmin.api.context import Admin, Ctx, Viewer
 from critmin.api.datasets import ERRORS, _country
-from critmin.api.models import AuditOut, Me, UserCreated, UserIn, UserOut
+from critmin.api.models import AuditOut, ErrorOut, Me, UserCreated, UserIn, UserOut, UserPatch
 from critmin.data import service
 
 router = APIRouter(tags=["admin"])
@@ -37,6 +37,37 @@ def add_user(body: UserIn, who: Admin, ctx: Ctx) -> dict[str, Any]:
     except ValueError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     return vars(user) | {"api_key": key}
+
+
+@router.patch(
+    "/users/{name}", response_model=UserOut,
+    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"}},
+)  # fmt: skip
+def update_user(name: str, body: UserPatch, who: Admin, ctx: Ctx) -> dict[str, Any]:
+    """Change a user's role or partner (``"partner": "open"`` removes it); takes effect at
+    once in this service (other services trust a verified key for up to 30 s)."""
+    clear = body.partner is not None and body.partner.strip().lower() == "open"
+    partner = None if clear else _country(body.partner, ["body", "partner"])
+    try:
+        user = service.update_user(ctx.db, name, role=body.role, partner=partner,
+                                   clear_partner=clear, by=who.name)  # fmt: skip
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    ctx.forget_keys()
+    return vars(user)
+
+
+@router.delete(
+    "/users/{name}", status_code=status.HTTP_204_NO_CONTENT,
+    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"}},
+)  # fmt: skip
+def revoke_user(name: str, who: Admin, ctx: Ctx) -> None:
+    """Revoke the user's API keys (the user stays in the audit log); at once in this service."""
+    try:
+        service.revoke_user(ctx.db, name, by=who.name)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    ctx.forget_keys()
 
 
 @router.get("/audit", response_model=list[AuditOut], responses=ERRORS)

@@ -166,6 +166,11 @@ class Context:
         hit = self.keys.get(hashlib.sha256(key.encode()).hexdigest())
         return hit[0] if hit is not None and hit[1] > time.monotonic() else None
 
+    def forget_keys(self) -> None:
+        """Drop every cached key answer (after a revocation or a role change here)."""
+        with self._guard:
+            self.keys.clear()
+
     def principal(self, key: str) -> Principal | None:
         """The caller of a key, or None for an unknown one; both answers are kept for
         ``KEY_TTL_S`` seconds (keys are random: an unknown key does not become valid)."""

@@ -189,12 +189,13 @@ class JobRunner:
 
     def shutdown(self) -> None:
         """Stop: jobs of this service still queued or running are marked ``interrupted`` and
-        their cancel flag is set, so that workers stop at their next check."""
+        its worker processes are terminated."""
         with self._lock:
             pool, self._pool = self._pool, None
             pending = list(self._futures)
+        # mark them first: a worker that finishes or stops in between cannot overwrite a
+        # final status (finish_job only changes queued or running jobs)
         for job_id in pending:
-            service.request_cancel(self.db, job_id, "service")
             service.finish_job(self.db, job_id, "interrupted",
                                message="the service stopped before the job finished")  # fmt: skip
         if pool is not None:

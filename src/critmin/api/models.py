@@ -287,6 +287,15 @@ class UserIn(BaseModel):
     partner: str | None = Field(default=None, description="partner country (ISO3 or name)")
 
 
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    partner: str | None = Field(
+        default=None, description="partner country (ISO3 or name), or `open` to remove it"
+    )
+
+
 class UserOut(BaseModel):
     name: str
     role: Role

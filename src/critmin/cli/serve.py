@@ -72,3 +72,36 @@ def users_list(fmt: FormatOpt = "table") -> None:
     frame = pd.DataFrame([vars(u) for u in service.list_users(State.db)],
                          columns=["name", "role", "partner", "created_at"])  # fmt: skip
     print_sections(console, {"users": frame}, fmt, {"store": str(State.db)})
+
+
+@users_app.command("revoke")
+@handle_errors
+def users_revoke(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Revoke every API key of a user (a running service notices within 30 s)."""
+    from critmin.data import service
+
+    service.ensure(State.db)
+    n = service.revoke_user(State.db, name, by="cli")
+    err.print(f"user [bold]{name}[/]: {n} active key(s) revoked")
+
+
+@users_app.command("set")
+@handle_errors
+def users_set(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str | None, typer.Option(help="viewer, analyst or admin.")] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Partner country (ISO3), or 'open' to remove it.")
+    ] = None,
+) -> None:
+    """Change a user's role or partner."""
+    from critmin.data import service
+
+    if role is None and partner is None:
+        raise ValueError("give --role and/or --partner")
+    service.ensure(State.db)
+    clear = partner is not None and partner.strip().lower() == "open"
+    iso = None if clear or partner is None else to_iso3(partner)
+    user = service.update_user(State.db, name, role=role, partner=iso, clear_partner=clear,
+                               by="cli")  # fmt: skip
+    err.print(f"user [bold]{user.name}[/]: {user.role}, partner {user.partner or 'none'}")

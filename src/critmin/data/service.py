@@ -248,6 +248,48 @@ def add_user(
     return User(name, role, partner), f"{KEY_PREFIX}_{key_id}_{secret}"
 
 
+def revoke_user(path: str | Path, name: str, by: str = "cli") -> int:
+    """Revoke every API key of a user (the user stays, for the audit log); returns how many
+    keys were active. Unknown user: ``ValueError``."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> int:
+        if not con.execute("SELECT 1 FROM svc_users WHERE name = ?", [name]).fetchone():
+            raise ValueError(f"no user {name!r}")
+        (active,) = con.execute(
+            "SELECT count(*) FROM svc_api_keys WHERE user_name = ? AND NOT revoked", [name]
+        ).fetchone()
+        con.execute("UPDATE svc_api_keys SET revoked = TRUE WHERE user_name = ?", [name])
+        _audit(con, by, "user.revoke", name, {"keys": int(active)})
+        return int(active)
+
+    return _run(path, fn)
+
+
+def update_user(
+    path: str | Path, name: str, *, role: str | None = None, partner: str | None = None,
+    clear_partner: bool = False, by: str = "cli",
+) -> User:  # fmt: skip
+    """Change a user's role and/or partner (``clear_partner`` removes it); audited."""
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+
+    def fn(con: duckdb.DuckDBPyConnection) -> User:
+        row = con.execute("SELECT role, partner FROM svc_users WHERE name = ?", [name]).fetchone()
+        if row is None:
+            raise ValueError(f"no user {name!r}")
+        new_role = role or row[0]
+        new_partner = None if clear_partner else (partner if partner is not None else row[1])
+        con.execute(
+            "UPDATE svc_users SET role = ?, partner = ? WHERE name = ?",
+            [new_role, new_partner, name],
+        )
+        _audit(con, by, "user.update", name,
+               {"role": [row[0], new_role], "partner": [row[1], new_partner]})  # fmt: skip
+        return User(name, new_role, new_partner)
+
+    return _run(path, fn)
+
+
 def list_users(path: str | Path) -> list[User]:
     rows = _run(
         path,
