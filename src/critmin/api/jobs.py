@@ -158,7 +158,7 @@ class JobRunner:
                 future = self._executor().submit(execute, self.db, job_id)
             except RuntimeError:  # a broken pool (a worker died): start a new one
                 if self._pool is not None:
-                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    _stop_pool(self._pool)
                 self._pool = None
                 future = self._executor().submit(execute, self.db, job_id)
             self._futures[job_id] = future
@@ -199,15 +199,19 @@ class JobRunner:
             service.finish_job(self.db, job_id, "interrupted",
                                message="the service stopped before the job finished")  # fmt: skip
         if pool is not None:
-            # a worker still running a job (or idle, waiting for the shutdown sentinel the
-            # exiting server may never deliver) would outlive the service as an orphan:
-            # stop them all; their jobs are already marked interrupted
-            procs = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                if proc.is_alive():
-                    proc.terminate()
-            for proc in procs:
-                proc.join(timeout=5)
-                if proc.is_alive():
-                    proc.kill()
+            _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down and end its processes: a worker still running a job (or idle, waiting
+    for a shutdown sentinel an exiting server may never deliver) would otherwise outlive the
+    service as an orphan. Callers have already settled the status of the pool's jobs."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()

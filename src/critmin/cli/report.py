@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from critmin.atlas import Atlas
 from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
 from critmin.countries import to_iso3
+from critmin.data import service
 from critmin.data.portfolios import PortfolioRecord, get_portfolio
 from critmin.data.runs import get_run
 from critmin.data.store import Store
@@ -33,16 +34,7 @@ def run_of(store: Store, key: str) -> str:
     key = key.strip()
     if not key:
         raise StoreError("give a run id")
-    jobs: list[tuple[str, str, str | None, str | None]] = []
-    has_jobs = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'svc_jobs'"
-    ).fetchone()
-    if has_jobs and has_jobs[0]:
-        jobs = store.con.execute(
-            "SELECT id, status, result, error FROM svc_jobs WHERE kind = 'run' AND id LIKE ? "
-            "ORDER BY id",
-            [key.replace("%", "") + "%"],
-        ).fetchall()
+    jobs = service.jobs_matching(store.con, "run", key, "id, status, result, error")
     job = next((j for j in jobs if j[0] == key), None)
     if job is None:
         try:

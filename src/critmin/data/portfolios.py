@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from critmin.data import service
 from critmin.data.store import Store
 from critmin.errors import StoreError
 
@@ -133,13 +134,6 @@ def save_portfolio(
     return pid
 
 
-def _has_jobs(store: Store) -> bool:
-    row = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'svc_jobs'"
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def list_portfolios(store: Store) -> pd.DataFrame:
     """Stored portfolios and the API's portfolio jobs, newest first."""
     _ensure(store)
@@ -147,10 +141,10 @@ def list_portfolios(store: Store) -> pd.DataFrame:
         "SELECT id, created_at, dataset_version, status, result, params FROM portfolios"
     ).df()
     frame.insert(1, "source", SOURCE_CLI)
-    if _has_jobs(store):
-        jobs = store.con.execute(
-            "SELECT id, created_at, status, result, params FROM svc_jobs WHERE kind = 'portfolio'"
-        ).df()
+    columns = ["id", "created_at", "status", "result", "params"]
+    found = service.jobs_matching(store.con, "portfolio", "", ", ".join(columns))
+    if found:
+        jobs = pd.DataFrame(found, columns=columns)
         jobs.insert(1, "source", SOURCE_API)
         jobs.insert(3, "dataset_version", None)
         frame = pd.concat([frame, jobs], ignore_index=True) if not frame.empty else jobs
@@ -198,13 +192,8 @@ def get_portfolio(store: Store, portfolio_id: str) -> PortfolioRecord:
         "FROM portfolios WHERE id LIKE ? ORDER BY id",
         [key.replace("%", "") + "%"],
     ).fetchall()
-    jobs: list[tuple[Any, ...]] = []
-    if _has_jobs(store):
-        jobs = store.con.execute(
-            "SELECT id, created_at, status, params, result, error FROM svc_jobs "
-            "WHERE kind = 'portfolio' AND id LIKE ? ORDER BY id",
-            [key.replace("%", "") + "%"],
-        ).fetchall()
+    jobs = service.jobs_matching(store.con, "portfolio", key,
+                                 "id, created_at, status, params, result, error")  # fmt: skip
     exact = [r for r in [*rows, *jobs] if r[0] == key]
     matches = exact or [*rows, *jobs]
     if not matches:

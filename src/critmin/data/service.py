@@ -131,6 +131,22 @@ def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def jobs_matching(
+    con: duckdb.DuckDBPyConnection, kind: str, prefix: str, columns: str
+) -> list[tuple[Any, ...]]:
+    """Rows (``columns``) of the jobs of ``kind`` whose id starts with ``prefix``, by id, read
+    on a connection the caller holds (a CLI's store); none where no service ever ran."""
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'svc_jobs'"
+    ).fetchone()
+    if not (has and has[0]):
+        return []
+    return con.execute(
+        f"SELECT {columns} FROM svc_jobs WHERE kind = ? AND id LIKE ? ORDER BY id",
+        [kind, prefix.replace("%", "") + "%"],
+    ).fetchall()
+
+
 def _run(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run ``fn`` on a fresh connection in one transaction; retried as a whole."""
 

@@ -230,13 +230,7 @@ def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[
     ]
     if not products:
         return go.Figure(), 0
-    fig = make_subplots(
-        rows=len(products),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=min(0.08, 0.3 / len(products)),
-        subplot_titles=[html.escape(_product_label(p)) for p in products],
-    )
+    fig = _panels(products)
     colours = _colours(countries)
     for row, p in enumerate(products, start=1):
         for c in countries:
@@ -256,16 +250,21 @@ def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[
     return fig, len(products)
 
 
-def price_figure(price: pd.DataFrame) -> tuple[go.Figure, int]:
-    """Price index per product (baseline = 1): P50 line and P10-P90 band, one panel each."""
-    products = list(dict.fromkeys(str(p) for p in price["product"]))
-    fig = make_subplots(
+def _panels(products: list[str]) -> go.Figure:
+    """One panel per product, stacked, sharing the month axis."""
+    return make_subplots(
         rows=len(products),
         cols=1,
         shared_xaxes=True,
         vertical_spacing=min(0.08, 0.3 / len(products)),
         subplot_titles=[html.escape(_product_label(p)) for p in products],
     )
+
+
+def price_figure(price: pd.DataFrame) -> tuple[go.Figure, int]:
+    """Price index per product (baseline = 1): P50 line and P10-P90 band, one panel each."""
+    products = list(dict.fromkeys(str(p) for p in price["product"]))
+    fig = _panels(products)
     for row, p in enumerate(products, start=1):
         f = price[price["product"] == p].sort_values("month")
         _band(fig, f["month"], f["p10"], f["p50"], f["p90"], PRICE_COLOUR,
