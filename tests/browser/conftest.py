@@ -20,15 +20,13 @@ from typing import Any
 import pytest
 
 from critmin.data import service
+from critmin.report.pdf import OFFLINE_FLAGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "browser"
 SIGNALS = ROOT / "tests" / "data" / "signals" / "articles"
 SIGNAL_FILES = ("a_en_oct_controls.html", "b_en_framework.txt", "c_de_mp.txt")
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+FLAGS = list(OFFLINE_FLAGS)
 REQUIRE = os.environ.get("CRITMIN_REQUIRE_BROWSER") == "1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 

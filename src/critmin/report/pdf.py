@@ -25,9 +25,13 @@ VIRTUAL_TIME_MS = 15000
 #: Window width (CSS px) the page is laid out at before printing: charts are drawn at this
 #: width, so it matches the printable width of A4 landscape (277 mm less the page margins).
 WINDOW_WIDTH = 1040
-FLAGS = (
+#: headless, and nothing that reaches for the network (the closed network here refuses it)
+OFFLINE_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)  # fmt: skip
+FLAGS = (
+    *OFFLINE_FLAGS,
     "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio",
     "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
 )  # fmt: skip
