@@ -61,7 +61,7 @@ def prepare(
     if months is not None:
         sc = sc.with_horizon(months)
     network = build_network(atlas)
-    sc = check_against(sc, network.products, set(network.countries), sc.name)
+    sc = check_against(sc, network.known_products, set(network.countries), sc.name)
     return network, sc
 
 

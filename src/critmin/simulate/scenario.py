@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from critmin.countries import UnknownCountryError, to_iso3
-from critmin.data.schema import ELEMENTS
+from critmin.data.schema import ELEMENTS, Stage
 from critmin.errors import DataError, Issue
 
 
@@ -145,13 +145,25 @@ def _span(lo: float, hi: float) -> str:
 
 
 class Licence(Part):
-    """Licensing of restricted exports: a share is approved after a delay."""
+    """Licensing of restricted exports as a queue: each month's applications wait for the
+    authority, which decides at most ``processing_share`` months' worth of applications a
+    month (the backlog carries over); a decision takes ``delay_months``; ``approval_rate`` of
+    the decided volume passes."""
 
     fractions = frozenset({"approval_rate"})
     non_negative = frozenset({"delay_months"})
 
     approval_rate: Uncertain = 0.0
     delay_months: Uncertain = Field(default=0.0)
+    processing_share: Uncertain = Field(
+        default=1.0, description="months' worth of applications decided a month (> 0)"
+    )
+
+    @model_validator(mode="after")
+    def _processing(self) -> Licence:
+        if bounds(self.processing_share)[0] <= 0:
+            raise ValueError("processing_share must be > 0")
+        return self
 
 
 class Window(Part):
@@ -271,15 +283,36 @@ class Parameters(Part):
         dist="uniform", low=0.02, high=0.05))  # fmt: skip
     price_elasticity: Uncertain = Field(default_factory=lambda: Distribution(
         dist="uniform", low=0.2, high=0.5))  # fmt: skip
-    price_cap: float = Field(default=20.0, gt=1)
+    inventory_months_by_stage: dict[Stage, Uncertain] = Field(
+        default_factory=dict, description="months of stock held at a stage, overriding the default"
+    )
+    demand_response: Uncertain = Field(default_factory=lambda: Distribution(
+        dist="uniform", low=0.05, high=0.2))  # fmt: skip
+    hoarding: Uncertain = Field(default_factory=lambda: Distribution(
+        dist="uniform", low=0.0, high=2.0))  # fmt: skip
+    restart_price: Uncertain = 1.0
+    price_cap: float = Field(default=30.0, gt=1)
     price_adjustment: float = Field(default=0.5, gt=0, le=1)
     refill_months: float = Field(default=6.0, gt=0)
-    non_negative = frozenset({"inventory_months", "spare_capacity", "ramp_rate"})
+    non_negative = frozenset({"inventory_months", "spare_capacity", "ramp_rate", "hoarding"})
+    fractions = frozenset({"demand_response"})
+
+    @field_validator("inventory_months_by_stage", mode="before")
+    @classmethod
+    def _stage_ranges(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _to_distribution(v) for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _valid(self) -> Parameters:
         if bounds(self.price_elasticity)[0] <= 0:
             raise ValueError("price_elasticity must be > 0")
+        if bounds(self.restart_price)[0] < 1:
+            raise ValueError("restart_price must be >= 1 (a price index, baseline 1)")
+        for stage, value in self.inventory_months_by_stage.items():
+            if bounds(value)[0] < 0:
+                raise ValueError(f"inventory_months_by_stage.{stage} must be >= 0")
         return self
 
 

@@ -163,6 +163,11 @@ def assemble(
         for name in names
     }  # fmt: skip
     data["price"] = (("draw", "month", "product"), np.concatenate([c.price for c in chunks]))
+    if all(c.price_home is not None for c in chunks):
+        data["price_home"] = (
+            ("draw", "month", "product"),
+            np.concatenate([c.price_home for c in chunks]),  # type: ignore[misc]
+        )
     ds = xr.Dataset(data, coords=coords, attrs={
         "scenario": scenario.name, "seed": seed, "dataset": atlas.name,
         "dataset_version": -1 if atlas.version is None else atlas.version, "units": "t/month",
