@@ -50,7 +50,12 @@ class Atlas:
         """Products in stage order, indexed by id (name, stage, basis, hs_codes)."""
         p = self.dataset["products"]
         p["stage_order"] = p["stage"].map({s: i for i, s in enumerate(STAGES)})
-        return p.sort_values(["stage_order", "id"]).set_index("id")
+        # an aggregate comes first, followed by its leaves
+        grouped = p["group"].map(lambda g: isinstance(g, str) and g != "")
+        p["_family"] = p["group"].where(grouped, p["id"])
+        p["_leaf"] = grouped.astype(int)
+        p = p.sort_values(["stage_order", "_family", "_leaf", "id"])
+        return p.drop(columns=["_family", "_leaf"]).set_index("id")
 
     @cached_property
     def tree(self) -> ProductTree:
@@ -75,6 +80,7 @@ class Atlas:
     def _with_aggregates(self, values: np.ndarray) -> np.ndarray:
         """Aggregate rows (axis 0) set to the sum of their leaves."""
         idx = {p: i for i, p in enumerate(self.products.index)}
+        values = np.array(values, dtype=float)
         for g, leaves in self.tree.members.items():
             values[idx[g]] = sum(values[idx[leaf]] for leaf in leaves)
         return values

@@ -217,7 +217,7 @@ def _check_groups(products: pd.DataFrame, splits: pd.DataFrame | None, where, lo
     """A product's group is a known product of the same stage and basis, itself in no group;
     a split names a parent and one of its members."""
     by_id = products.set_index("id")
-    for _, r in products[products["group"].notna()].iterrows():
+    for _, r in products[products["group"].map(lambda g: isinstance(g, str) and g != "")].iterrows():
         g = r["group"]
         if g not in by_id.index:
             log.add(
@@ -236,7 +236,7 @@ def _check_groups(products: pd.DataFrame, splits: pd.DataFrame | None, where, lo
                     col,
                     f"{r['id']} is in group {g} ({parent[col]}) but its {col} is {r[col]!r}",
                 )
-        if parent["group"] is not None:
+        if isinstance(parent["group"], str) and parent["group"]:
             log.add(
                 where("products"),
                 int(r[ROW_COLUMN]),
