@@ -147,7 +147,7 @@ class ProductTree:
                 if "value_kusd" in row and row["value_kusd"] is not None:
                     v = row["value_kusd"]
                     row["value_kusd"] = None if pd.isna(v) else float(v) * share
-                row["note"] = f"{share:.3g} of {parent} ({total:g} t), split by its element or product mix"
+                row["note"] = f"{share:.3g} of {parent} ({total:g} t), split by its mix"
                 new_rows.append(row)
         out = pd.concat([kept, pd.DataFrame(new_rows, columns=frame.columns)], ignore_index=True)
         return out.reset_index(drop=True)

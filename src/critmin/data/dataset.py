@@ -217,7 +217,8 @@ def _check_groups(products: pd.DataFrame, splits: pd.DataFrame | None, where, lo
     """A product's group is a known product of the same stage and basis, itself in no group;
     a split names a parent and one of its members."""
     by_id = products.set_index("id")
-    for _, r in products[products["group"].map(lambda g: isinstance(g, str) and g != "")].iterrows():
+    grouped = products["group"].map(lambda g: isinstance(g, str) and g != "")
+    for _, r in products[grouped].iterrows():
         g = r["group"]
         if g not in by_id.index:
             log.add(
