@@ -353,6 +353,12 @@ class Scenario(Part):
     event: str = ""
     sources: list[str] = Field(default_factory=list)
     months: int = Field(default=24, ge=1, le=600)
+    base_year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="the year whose network the scenario runs on (default: the dataset's year)",
+    )
     restrictions: list[Restriction] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
     surges: list[Surge] = Field(default_factory=list)
