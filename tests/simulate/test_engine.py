@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import critmin
-from critmin.simulate.engine import run_chunk
+from critmin.simulate.engine import VARIABLES, run_chunk
 from critmin.simulate.plan import draw
 from critmin.simulate.reference import run_reference
 from critmin.simulate.runner import prepare
@@ -16,7 +16,8 @@ SCENARIO = {
     "months": 18,
     "restrictions": [
         {"exporter": "CHN", "importers": ["JPN", "USA"], "share": [0.5, 1.0], "start": 2,
-         "duration": 9, "licence": {"approval_rate": [0, 0.6], "delay_months": [0, 3]}},
+         "duration": 9, "licence": {"approval_rate": [0, 0.6], "delay_months": [0, 3],
+                                    "processing_share": [0.3, 1.5]}},
         {"exporter": "CHN", "products": ["ndfeb_magnets"], "elements": ["Dy", "Tb"],
          "containing_share": [0.3, 0.9], "extraterritorial": True, "start": 4},
     ],
@@ -26,6 +27,12 @@ SCENARIO = {
     "policy": {
         "stockpiles": [{"country": "JPN", "product": "re_oxides", "months": [1, 2]}],
         "substitution": {"ceiling": [0, 0.3], "lag_months": 3, "ramp_months": 6},
+    },
+    "additions": [{"country": "USA", "product": "re_oxides", "capacity_t": 2000, "start": 6,
+                   "ramp_months": 4}],
+    "parameters": {
+        "demand_response": [0.1, 0.6], "hoarding": [0.5, 3.0], "restart_price": [1.0, 1.6],
+        "inventory_months_by_stage": {"metal": [0.5, 2.0], "magnet": 0.5},
     },
 }  # fmt: skip
 
@@ -42,8 +49,11 @@ def test_engine_equals_reference(scenario):
               refill_months=par.refill_months)  # fmt: skip
     vec = run_chunk(network, draws, sc.months, dtype=np.float64, **kw)
     ref = run_reference(network, draws, sc.months, **kw)
-    for name in ("shortfall", "production", "inventory"):
+    for name in VARIABLES:
         scale = max(1.0, float(np.abs(ref[name]).max()))
         assert np.abs(vec.arrays[name] - ref[name]).max() <= 1e-9 * scale, name
-    assert np.abs(vec.price - ref["price"]).max() <= 1e-12
+    assert np.abs(vec.price - ref["price"]).max() <= 1e-9
+    assert vec.price_home is not None
+    assert np.abs(vec.price_home - ref["price_home"]).max() <= 1e-9
     assert float(ref["shortfall"].sum()) > 0  # the comparison saw a real shock
+    assert np.abs(ref["price_home"] - ref["price"]).max() > 1e-3  # and two markets

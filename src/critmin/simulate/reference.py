@@ -3,6 +3,11 @@
 Written from the same equations as :mod:`critmin.simulate.engine` without NumPy
 broadcasting, so that the two can check each other (tests) and the benchmark can measure
 what vectorising buys. Far too slow for real runs.
+
+Each draw is stepped month by month; within a month, product by product in the network's
+order (upstream first), country by country. The engine steps a whole block of products
+with no recipe between them at once, which gives the same numbers: nothing in a month's
+step of one product reads another product of its block.
 """
 
 from __future__ import annotations
@@ -13,42 +18,66 @@ from critmin.simulate.network import Network
 from critmin.simulate.plan import Draws
 
 _EPS = 1e-9
+RECORDED = (
+    "production", "imports", "exports", "demand", "consumption", "shortfall",
+    "final_shortfall", "substitution", "inventory", "stockpile", "withheld",
+)  # fmt: skip
 
 
 def _div(a: float, b: float) -> float:
     return a / b if b > _EPS else 0.0
 
 
+def _clip(x: float, lo: float, hi: float) -> float:
+    return min(max(x, lo), hi)
+
+
 def run_reference(
     network: Network, draws: Draws, months: int, *, price_cap: float,
     price_adjustment: float, refill_months: float,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """``shortfall``, ``production``, ``inventory`` ``(D, T, P, C)`` and ``price (D, T, P)``."""
+    """Every engine variable ``(D, T, P, C)`` (``shortfall``, ``production``, ``inventory``,
+    ...) plus ``price`` and ``price_home`` ``(D, T, P)``."""
     P, C = network.shape
     D, T = draws.n, months
-    out = {k: np.zeros((D, T, P, C)) for k in ("shortfall", "production", "inventory")}
+    out = {k: np.zeros((D, T, P, C)) for k in RECORDED}
     out_price = np.zeros((D, T, P))
+    out_home = np.zeros((D, T, P))
     F0 = (network.flows / 12.0).tolist()
     Y0 = (network.output / 12.0).tolist()
     FD0 = (network.final_demand / 12.0).tolist()
     coef = network.coef.tolist()
     use0 = [[sum(F0[p][e][i] for e in range(C)) for i in range(C)] for p in range(P)]
+    diag0 = [[F0[p][c][c] for c in range(C)] for p in range(P)]
+    out0 = [[sum(F0[p][c]) - diag0[p][c] for c in range(C)] for p in range(P)]
+    inputs = [[q for q in range(P) if coef[p][q] != 0] for p in range(P)]
+    users = [[q for q in range(P) if coef[q][p] != 0] for p in range(P)]
+    home_all = draws.home.tolist() if draws.home is not None else [[[0.0] * C] * P] * T
+    inv_months = np.asarray(draws.inventory_months, dtype=float)
+    if inv_months.ndim == 1:
+        inv_months = np.repeat(inv_months[:, None], P, axis=1)
+
     for d in range(D):
-        K = (draws.capacity[d] / 12.0).tolist()
         ramp = float(draws.ramp_rate[d])
-        elasticity = float(draws.elasticity[d])
-        inv_target = [[float(draws.inventory_months[d]) * use0[p][c] for c in range(C)]
-                      for p in range(P)]  # fmt: skip
-        inv = [row[:] for row in inv_target]
+        elast = float(draws.elasticity[d])
+        respond = 0.0 if draws.demand_response is None else float(draws.demand_response[d])
+        hoard = 0.0 if draws.hoarding is None else float(draws.hoarding[d])
+        restart = 1.0 if draws.restart_price is None else float(draws.restart_price[d])
+        inv_base = [[float(inv_months[d, p]) * use0[p][c] for c in range(C)] for p in range(P)]
+        inv = [row[:] for row in inv_base]
         stock = draws.stockpile[d].tolist()
         release = draws.release_cap[d].tolist()
+        held = [[0.0] * C for _ in range(P)]
         pull = [[0.0] * C for _ in range(P)]
         y_prev = [row[:] for row in Y0]
         price = [1.0] * P
+        price_home = [1.0] * P
+        dmult = [[1.0] * C for _ in range(P)]
+        expected = [0.0] * P
         for t in range(T):
             K = ((draws.capacity[d] + draws.added[t]) / 12.0).tolist()
-            k_eff = [[K[p][c] * (1 - float(draws.outage[t, d, p, c])) for c in range(C)]
-                     for p in range(P)]  # fmt: skip
+            outage = draws.outage[t, d].tolist()
+            k_eff = [[K[p][c] * (1.0 - outage[p][c]) for c in range(C)] for p in range(P)]
             plan = [
                 [max(0.0, min(k_eff[p][c], y_prev[p][c] + ramp * K[p][c], Y0[p][c] + pull[p][c]))
                  for c in range(C)]
@@ -57,66 +86,79 @@ def run_reference(
             for_use = [[0.0] * C for _ in range(P)]
             y_now = [[0.0] * C for _ in range(P)]
             resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
+            surge = draws.surge[t, d].tolist()
             for p in range(P):
-                allowed = _allowed(draws, p, t, d, C)
+                # 1. plans capped by the inputs the recipe received
                 y = []
                 for c in range(C):
                     v = plan[p][c]
-                    for q in range(P):
-                        if coef[p][q] > 0:
-                            v = min(v, for_use[q][c] / coef[p][q])
+                    for q in inputs[p]:
+                        v = min(v, for_use[q][c] / coef[p][q])
                     y.append(v)
                 y_now[p] = y
-                shipped = [[0.0] * C for _ in range(C)]
-                pool = [0.0] * C
+                # 2. contracts on the baseline pattern; blocked shares are withheld
+                blocked = _blocked(draws, p, t, d, C)
+                ratio = [min(_div(y[e], Y0[p][e]), 1.0) for e in range(C)]
+                pool = [max(y[e] - Y0[p][e], 0.0) for e in range(C)]
+                received = [0.0] * C
                 freed = [0.0] * C
                 for e in range(C):
-                    ratio = min(_div(y[e], Y0[p][e]), 1.0)
                     for i in range(C):
-                        contract = F0[p][e][i] * ratio
-                        shipped[e][i] = contract * allowed[e][i]
-                        freed[e] += contract - shipped[e][i]
-                    pool[e] = max(y[e] - Y0[p][e], 0.0)
-                received = [sum(shipped[e][i] for e in range(C)) for i in range(C)]
-                need_down = [sum(coef[q][p] * plan[q][c] for q in range(P)) for c in range(C)]
-                need_final = [FD0[p][c] * float(draws.surge[t, d, p, c]) for c in range(C)]
+                        contract = ratio[e] * F0[p][e][i]
+                        lost = contract * blocked[e][i]
+                        received[i] += contract - lost
+                        freed[e] += lost
+                for e in range(C):
+                    held[p][e] += freed[e]
+                exports = [ratio[c] * out0[p][c] - freed[c] for c in range(C)]
+                imports = [received[c] - ratio[c] * diag0[p][c] for c in range(C)]
+                is_open = [[blocked[e][i] <= 0.0 for i in range(C)] for e in range(C)]
+                # 3. needs: downstream plans x recipe, final demand x surge x demand response
+                need_down = [sum(coef[q][p] * plan[q][c] for q in users[p]) for c in range(C)]
+                base_final = [FD0[p][c] * surge[p][c] for c in range(C)]
+                need_final = [base_final[c] * dmult[p][c] for c in range(C)]
                 need = [need_down[c] + need_final[c] for c in range(C)]
+                need_base = [need_down[c] + base_final[c] for c in range(C)]
                 gap = []
                 for c in range(C):
                     g = max(need[c] - received[c], 0.0)
                     gap.append(g if g > _EPS * max(need[c], 1.0) else 0.0)
+                # precautionary buying: stock targets rise with the shortage expected
+                target = [inv_base[p][c] * (1.0 + hoard * expected[p]) for c in range(C)]
                 spot_in = [0.0] * C
                 refill_in = [0.0] * C
                 new_pull = [0.0] * C
+                desire = [0.0] * C
+                # 4. re-sourcing: spot supply, then orders on headroom; then restocking
                 if resourcing:
-                    route = [[1.0 if allowed[e][i] >= 1.0 else 0.0 for i in range(C)]
-                             for e in range(C)]  # fmt: skip
-                    headroom = [max(k_eff[p][e] - y[e], 0.0) for e in range(C)]
-                    to_pool = _split(pool, route, C)
-                    to_head = _split(headroom, route, C)
-                    served = _serve_ref(gap, to_pool, pool, C)
-                    spot_in = [sum(served[e][i] for e in range(C)) for i in range(C)]
+                    gate = price[p] >= restart - 1e-12
+                    headroom = [max(k_eff[p][e] - y[e], 0.0) if gate else 0.0 for e in range(C)]
+                    spot_in, shipped, home = _serve(gap, pool, pool, is_open, C)
                     unmet = [gap[i] - spot_in[i] for i in range(C)]
-                    new_pull = [
-                        sum(served[e]) + sum(to_head[e][i] * max(unmet[i], 0.0) for i in range(C))
-                        for e in range(C)
-                    ]
-                    refill = []
+                    orders = _serve(unmet, headroom, None, is_open, C)[1]
+                    for c in range(C):
+                        new_pull[c] = shipped[c] + orders[c]
+                        exports[c] += shipped[c] - home[c]
+                        imports[c] += spot_in[c] - home[c]
+                    wanted = []
                     for c in range(C):
                         got = received[c] + spot_in[c]
                         after = inv[p][c] + max(got - need[c], 0.0)
-                        low = max(inv_target[p][c] - after, 0.0)
-                        refill.append(0.0 if need[c] - got > _EPS else low / refill_months)
-                    if any(v > 0 for v in refill):
-                        r_served = _serve_ref(refill, _split(pool, route, C), pool, C)
-                        refill_in = [sum(r_served[e][i] for e in range(C)) for i in range(C)]
-                        r_unmet = [refill[i] - refill_in[i] for i in range(C)]
-                        for e in range(C):
-                            new_pull[e] += sum(r_served[e]) + sum(
-                                to_head[e][i] * max(r_unmet[i], 0.0) for i in range(C))  # fmt: skip
-                shortage_num = 0.0
+                        desire[c] = max(target[c] - after, 0.0) / refill_months
+                        wanted.append(0.0 if need[c] - got > _EPS else desire[c])
+                    if any(w > 0 for w in wanted):
+                        refill_in, shipped, home = _serve(wanted, pool, pool, is_open, C)
+                        unmet = [wanted[i] - refill_in[i] for i in range(C)]
+                        orders = _serve(unmet, headroom, None, is_open, C)[1]
+                        for c in range(C):
+                            new_pull[c] += shipped[c] + orders[c]
+                            exports[c] += shipped[c] - home[c]
+                            imports[c] += refill_in[c] - home[c]
+                # 5. inventory, stockpile, substitution; the rest is shortfall
+                got_all = [received[c] + spot_in[c] for c in range(C)]
+                rec = out  # recorded arrays
                 for c in range(C):
-                    got = received[c] + spot_in[c]
+                    got = got_all[c]
                     excess = max(got - need[c], 0.0)
                     rest = max(need[c] - got, 0.0)
                     rest = rest if rest > _EPS * max(need[c], 1.0) else 0.0
@@ -131,48 +173,87 @@ def run_reference(
                     inv[p][c] = inv[p][c] - inv_use + excess + pool[c] + refill_in[c]
                     stock[p][c] -= st_use
                     pull[p][c] = new_pull[c]
-                    shortage_num += rest
-                    out["shortfall"][d, t, p, c] = rest - sub
-                    out["production"][d, t, p, c] = y[c]
-                    out["inventory"][d, t, p, c] = inv[p][c]
-                shortage = min(max(_div(shortage_num, sum(need)), 0.0), 1.0)
-                target = min(price_cap, (1.0 - min(shortage, 1 - 1e-12)) ** (-1.0 / elasticity))
-                price[p] += price_adjustment * (target - price[p])
+                    values = {
+                        "production": y[c], "imports": imports[c], "exports": exports[c],
+                        "demand": need[c], "consumption": need[c] - rest,
+                        "shortfall": rest - sub, "final_shortfall": final_raw - sub,
+                        "substitution": sub, "inventory": inv[p][c], "stockpile": stock[p][c],
+                        "withheld": held[p][c],
+                    }  # fmt: skip
+                    for name, v in values.items():
+                        rec[name][d, t, p, c] = v
+                # 6. prices: world (outside the restricting exporters) and home (inside)
+                hs = home_all[t][p]
+                base_w = sum(need_base[c] * (1.0 - hs[c]) for c in range(C))
+                if not resourcing:
+                    desire = [max(target[c] - inv[p][c], 0.0) / refill_months for c in range(C)]
+                lack = [
+                    max(need_base[c] + desire[c] - got_all[c] - refill_in[c], 0.0) for c in range(C)
+                ]
+                lack_w = sum(lack[c] * (1.0 - hs[c]) for c in range(C))
+                tight = _clip(_div(lack_w, base_w), 0.0, 1.0 - 1e-12)
+                tight = tight if tight > 1e-9 else 0.0
+                target_w = min(price_cap, (1.0 - tight) ** (-1.0 / elast))
+                price[p] += price_adjustment * (target_w - price[p])
+                if any(h > 0 for h in hs):
+                    base_h = sum(need_base[c] * hs[c] for c in range(C))
+                    surplus = sum(freed) - sum(lack[c] * hs[c] for c in range(C))
+                    loose = _clip(_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
+                    loose = loose if abs(loose) > 1e-9 else 0.0
+                    target_h = max(1.0 / price_cap, (1.0 + loose) ** (-1.0 / elast))
+                    price_home[p] += price_adjustment * (target_h - price_home[p])
+                else:
+                    price_home[p] = price[p]
+                blocked_share = _div(sum(freed), base_w)
+                expected[p] = _clip(max(blocked_share, tight), 0.0, 1.0)
+                for c in range(C):
+                    seen = price_home[p] if hs[c] > 0 else price[p]
+                    dmult[p][c] += respond * (seen ** (-elast) - dmult[p][c])
+            for p in range(P):
                 out_price[d, t, p] = price[p]
+                out_home[d, t, p] = price_home[p]
             y_prev = y_now
-    out["price"] = out_price
-    return out
+    return {**out, "price": out_price, "price_home": out_home}
 
 
-def _allowed(draws: Draws, p: int, t: int, d: int, C: int) -> list[list[float]]:
-    allowed = [[1.0] * C for _ in range(C)]
+def _blocked(draws: Draws, p: int, t: int, d: int, C: int) -> list[list[float]]:
+    """``[exporter][importer]`` share of product ``p``'s contract flow blocked in month ``t``
+    (several rules on one route combine multiplicatively on what they let through)."""
+    let_through = [[1.0] * C for _ in range(C)]
     for r in draws.restrictions:
-        if r.product != p or not (r.start <= t < r.end):
+        if r.product != p:
             continue
-        licensed = (t - r.start) >= float(r.delay[d])
-        blocked = float(r.share[d]) * float(r.affected[d]) * (
-            1.0 - float(r.approval[d]) if licensed else 1.0)  # fmt: skip
+        share = float(r.blocked[t, d])
         for i in range(C):
-            allowed[r.exporter][i] *= 1.0 - blocked * float(r.importer_mask[i])
-    return allowed
+            let_through[r.exporter][i] *= 1.0 - share * float(r.importer_mask[i])
+    return [[1.0 - let_through[e][i] for i in range(C)] for e in range(C)]
 
 
-def _split(supply: list[float], route: list[list[float]], C: int) -> list[list[float]]:
-    weight = [[supply[e] * route[e][i] for i in range(C)] for e in range(C)]
-    col = [sum(weight[e][i] for e in range(C)) for i in range(C)]
-    return [[_div(weight[e][i], col[i]) for i in range(C)] for e in range(C)]
-
-
-def _serve_ref(
-    total: list[float], share: list[list[float]], pool: list[float], C: int
-) -> list[list[float]]:
-    """Serve requests pro rata from ``pool`` (which is reduced in place)."""
-    request = [[share[e][i] * total[i] for i in range(C)] for e in range(C)]
-    served = [[0.0] * C for _ in range(C)]
+def _serve(
+    total: list[float], weight: list[float], pool: list[float] | None,
+    is_open: list[list[bool]], C: int,
+) -> tuple[list[float], list[float], list[float]]:  # fmt: skip
+    """Requests ``total[importer]`` split over exporters pro rata to ``weight[exporter]`` on
+    open routes and served from ``pool`` (reduced in place; pro rata when an exporter is
+    oversubscribed; ``None``: orders, all taken). Returns what each importer gets, what
+    each exporter ships and what it ships to itself."""
+    request = [[0.0] * C for _ in range(C)]
+    for i in range(C):
+        open_weight = sum(weight[e] for e in range(C) if is_open[e][i])
+        per = _div(max(total[i], 0.0), open_weight)
+        for e in range(C):
+            if is_open[e][i]:
+                request[e][i] = weight[e] * per
+    got = [0.0] * C
+    shipped = [0.0] * C
+    home = [0.0] * C
     for e in range(C):
         asked = sum(request[e])
-        scale = 1.0 if asked <= _EPS else min(1.0, pool[e] / asked)
+        scale = 1.0 if pool is None or asked <= _EPS else min(1.0, pool[e] / asked)
         for i in range(C):
-            served[e][i] = request[e][i] * scale
-        pool[e] = max(pool[e] - sum(served[e]), 0.0)
-    return served
+            got[i] += request[e][i] * scale
+        shipped[e] = asked * scale
+        home[e] = request[e][e] * scale
+        if pool is not None:
+            pool[e] = max(pool[e] - shipped[e], 0.0)
+    return got, shipped, home
