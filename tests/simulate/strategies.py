@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
 from critmin.atlas import Atlas
 from critmin.data.dataset import Dataset
 from critmin.data.schema import DatasetMeta
+from critmin.simulate.network import Network
 
 COUNTRIES = ["CHN", "USA", "JPN", "AUS", "MYS", "DEU"]
 CHAIN = [
     ("ore", "mining", "REO"),
     ("oxide", "separation", "REO"),
+    ("metal", "metal", "metal content"),
     ("magnet", "magnet", "product weight"),
 ]
+STAGES = sorted({c[1] for c in CHAIN})
 
 
 @st.composite
 def small_atlases(draw) -> Atlas:
+    """A chain of 1-4 stages over 2-6 countries with random output and trade; optionally a
+    *sibling* of the last product (same stage, same input: two users of one input, stepped
+    in one block) and a second input of the last product (a recipe with two inputs)."""
     n = draw(st.integers(2, len(COUNTRIES)))
     countries = COUNTRIES[:n]
-    n_products = draw(st.integers(1, 3))
+    n_products = draw(st.integers(1, len(CHAIN)))
     chain = CHAIN[:n_products]
+    products = list(chain)
     qty = st.floats(0, 1000, allow_nan=False).map(lambda v: round(v, 3))
+    coef = st.floats(0.2, 1.5).map(lambda v: round(v, 4))
+    recipes = [(chain[i + 1][0], chain[i][0], draw(coef)) for i in range(len(chain) - 1)]
+    if n_products >= 2 and draw(st.booleans()):
+        name, stage, basis = chain[-1]
+        products.append((f"{name}_b", stage, basis))
+        recipes.append((f"{name}_b", chain[-2][0], draw(coef)))
+    if n_products >= 3 and draw(st.booleans()):
+        recipes.append((chain[-1][0], chain[0][0], draw(coef)))
     prod_rows, trade_rows = [], []
-    for name, _, basis in chain:
+    for name, _, basis in products:
         values = [draw(qty) for _ in countries]
         if sum(values) == 0:
             values[0] = 100.0
@@ -36,18 +52,14 @@ def small_atlases(draw) -> Atlas:
         chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4))
         for a, b in chosen:
             trade_rows.append((name, a, b, 2024, draw(qty), None, basis, "s", None))
-    recipes = [
-        (chain[i + 1][0], chain[i][0], draw(st.floats(0.2, 1.5)), "s", None)
-        for i in range(len(chain) - 1)
-    ]
     tables = {
         "sources": pd.DataFrame({"id": ["s"], "publication": ["p"]}),
         "products": pd.DataFrame(
             {
-                "id": [c[0] for c in chain],
-                "name": [c[0] for c in chain],
-                "stage": [c[1] for c in chain],
-                "basis": [c[2] for c in chain],
+                "id": [c[0] for c in products],
+                "name": [c[0] for c in products],
+                "stage": [c[1] for c in products],
+                "basis": [c[2] for c in products],
             }
         ),
         "production": pd.DataFrame(
@@ -69,18 +81,58 @@ def small_atlases(draw) -> Atlas:
             ],
         ),
         "recipes": pd.DataFrame(
-            recipes, columns=["output", "input", "tonnes_per_tonne", "source", "note"]
+            [(*r, "s", None) for r in recipes],
+            columns=["output", "input", "tonnes_per_tonne", "source", "note"],
         ),
     }
     return Atlas(Dataset(DatasetMeta(name="random", year=2024), tables))
 
 
-FIXED = {"inventory_months": 1.0, "spare_capacity": 0.1, "ramp_rate": 0.05, "price_elasticity": 0.4}
+FIXED = {
+    "inventory_months": 1.0,
+    "spare_capacity": 0.1,
+    "ramp_rate": 0.05,
+    "price_elasticity": 0.4,
+    "demand_response": 0.0,
+    "hoarding": 0.0,
+    "restart_price": 1.0,
+}
+
+
+@st.composite
+def parameters(draw) -> dict:
+    """Model parameters as plain numbers (one value for every draw), the new mechanisms
+    included: demand response, precautionary buying, the restart price, stock months by
+    stage (a random subset of stages), price cap, adjustment speed and refill time."""
+    return {
+        "inventory_months": draw(st.floats(0, 3)),
+        "inventory_months_by_stage": draw(
+            st.dictionaries(st.sampled_from(STAGES), st.floats(0, 4), max_size=len(STAGES))
+        ),
+        "spare_capacity": draw(st.floats(0, 0.5)),
+        "ramp_rate": draw(st.floats(0, 0.2)),
+        "price_elasticity": draw(st.floats(0.1, 1.0)),
+        "demand_response": draw(st.floats(0, 1)),
+        "hoarding": draw(st.floats(0, 3)),
+        "restart_price": draw(st.floats(1, 3)),
+        "price_cap": draw(st.floats(1.5, 50)),
+        "price_adjustment": draw(st.floats(0.05, 1)),
+        "refill_months": draw(st.floats(0.5, 12)),
+    }
+
+
+def initial_inventory(network: Network, params: dict) -> np.ndarray:
+    """``(P, C)`` stocks at the start: months of baseline receipts by the product's stage."""
+    use0 = network.flows.sum(axis=1) / 12
+    by_stage = params.get("inventory_months_by_stage", {})
+    months = [by_stage.get(s, params["inventory_months"]) for s in network.stages]
+    return np.asarray(months)[:, None] * use0
 
 
 @st.composite
 def shocks(draw, atlas: Atlas, months: int) -> dict:
-    """A scenario dict with random restrictions, outages, surges and responses."""
+    """A scenario dict with random restrictions (licence queue, possibly extraterritorial),
+    outages, surges, responses and parameters."""
     countries = atlas.countries
     products = list(atlas.products.index)
     window = dict(start=draw(st.integers(1, months)), duration=draw(st.integers(1, months)))
@@ -91,9 +143,11 @@ def shocks(draw, atlas: Atlas, months: int) -> dict:
             st.one_of(st.just("all"), st.lists(st.sampled_from(countries), min_size=1, unique=True))
         ),
         "share": draw(st.floats(0, 1)),
+        "extraterritorial": draw(st.booleans()),
         "licence": {
             "approval_rate": draw(st.floats(0, 1)),
             "delay_months": draw(st.integers(0, 3)),
+            "processing_share": draw(st.floats(0.05, 2)),
         },
         **window,
     }
@@ -101,7 +155,7 @@ def shocks(draw, atlas: Atlas, months: int) -> dict:
         "name": "random",
         "months": months,
         "restrictions": [restriction],
-        "parameters": FIXED,
+        "parameters": draw(parameters()),
         "policy": {
             "resourcing": {"enabled": draw(st.booleans()), "lag_months": draw(st.integers(0, 2))},
             "substitution": {
@@ -138,6 +192,16 @@ def shocks(draw, atlas: Atlas, months: int) -> dict:
                 "product": draw(st.sampled_from(products)),
                 "factor": draw(st.floats(0.5, 2.0)),
                 **window,
+            }
+        ]
+    if draw(st.booleans()):
+        scenario["additions"] = [
+            {
+                "country": draw(st.sampled_from(countries)),
+                "product": draw(st.sampled_from(products)),
+                "capacity_t": draw(st.floats(1, 500)),
+                "start": draw(st.integers(1, months)),
+                "ramp_months": draw(st.integers(0, 3)),
             }
         ]
     return scenario

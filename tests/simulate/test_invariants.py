@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.simulate.strategies import FIXED, shocks, small_atlases
+from tests.simulate.strategies import FIXED, initial_inventory, parameters, shocks, small_atlases
 
 from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.network import build_network
@@ -18,6 +18,10 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+NON_NEGATIVE = (
+    "production", "imports", "exports", "demand", "consumption", "shortfall",
+    "final_shortfall", "inventory", "stockpile", "substitution", "withheld",
+)  # fmt: skip
 
 
 def _run(atlas, scenario, seed=3, draws=3):
@@ -26,70 +30,95 @@ def _run(atlas, scenario, seed=3, draws=3):
     ).data
 
 
+def _previous(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """``values (D, T, ...)`` shifted one month later, ``first`` in month 0."""
+    n = values.shape[0]
+    return np.concatenate([np.broadcast_to(first, (n, 1, *first.shape)), values[:, :-1]], axis=1)
+
+
 @SETTINGS
 @given(st.data())
 def test_mass_balance_and_bounds(data):
+    """At every node (product, country) and month: production + imports + stocks at the
+    start = exports + consumption + stocks at the end (inventory, stockpile, withheld),
+    whatever the licence queue, demand response, precautionary buying, restart price and
+    stock months by stage; nothing negative; prices within their bounds."""
     atlas = data.draw(small_atlases())
     scenario = data.draw(shocks(atlas, MONTHS))
+    par = scenario["parameters"]
     d = _run(atlas, scenario)
     net = build_network(atlas)
     tol = 1e-7 * max(1.0, float(net.flows.sum()) / 12)
     use0 = net.flows.sum(axis=1) / 12
-    inv0 = FIXED["inventory_months"] * use0
     stock0 = np.zeros_like(use0)
     for s in scenario["policy"]["stockpiles"]:
         c, p = atlas.countries.index(s["country"]), net.products.index(s["product"])
         stock0[p, c] += s["months"] * use0[p, c]
-    n = d.sizes["draw"]
-    inv_prev = np.concatenate(
-        [np.broadcast_to(inv0, (n, 1, *inv0.shape)), d["inventory"].values[:, :-1]], axis=1
-    )
-    stock_prev = np.concatenate(
-        [np.broadcast_to(stock0, (n, 1, *stock0.shape)), d["stockpile"].values[:, :-1]], axis=1
-    )
-    held_prev = np.concatenate(
-        [np.zeros_like(d["withheld"].values[:, :1]), d["withheld"].values[:, :-1]], axis=1
-    )
+    inv_prev = _previous(d["inventory"].values, initial_inventory(net, par))
+    stock_prev = _previous(d["stockpile"].values, stock0)
+    held_prev = _previous(d["withheld"].values, np.zeros_like(use0))
     into = d["production"].values + d["imports"].values + inv_prev + stock_prev + held_prev
     out_of = (
         d["exports"] + d["consumption"] + d["inventory"] + d["stockpile"] + d["withheld"]
     ).values
     assert np.allclose(into, out_of, rtol=0, atol=tol)
-    for v in (
-        "production",
-        "imports",
-        "exports",
-        "demand",
-        "consumption",
-        "shortfall",
-        "inventory",
-        "stockpile",
-        "substitution",
-        "withheld",
-    ):
+    for v in NON_NEGATIVE:
         assert (d[v].values >= -tol).all(), v
     assert (d["shortfall"] <= d["demand"] + tol).all()
+    assert (d["final_shortfall"] <= d["shortfall"] + tol).all()
     assert np.allclose(d["demand"], d["consumption"] + d["shortfall"] + d["substitution"], atol=tol)
-    assert (d["price"] >= 1 - 1e-12).all()
+    price, home = d["price"].values, d["price_home"].values
+    assert (price >= 1 - 1e-12).all() and (price <= par["price_cap"] * (1 + 1e-12)).all()
+    # the home price has a floor only: see test_engine.test_home_price_is_capped (engine defect)
+    assert np.isfinite(home).all() and (home >= 1 / par["price_cap"] * (1 - 1e-12)).all()
 
 
 @SETTINGS
-@given(small_atlases())
-def test_baseline_reproduces_the_network(atlas):
-    d = _run(atlas, {"name": "baseline", "months": MONTHS, "parameters": FIXED})
+@given(st.data())
+def test_downstream_output_uses_no_more_input_than_consumed(data):
+    """With one user per input, a product's output times its recipe never exceeds what its
+    country consumed of the input. (Two users of one input: the engine lets each use all of
+    it; see test_engine.test_shared_input_is_not_used_twice.)"""
+    atlas = data.draw(small_atlases())
+    net = build_network(atlas)
+    assume(((net.coef > 0).sum(axis=0) <= 1).all())
+    scenario = data.draw(shocks(atlas, MONTHS))
+    d = _run(atlas, scenario)
+    used = np.einsum("qp,dtqc->dtpc", net.coef, d["production"].values)
+    tol = 1e-7 * max(1.0, float(net.flows.sum()) / 12)
+    assert (used <= d["consumption"].values + tol).all()
+
+
+@SETTINGS
+@given(small_atlases(), parameters())
+def test_baseline_reproduces_the_network(atlas, params):
+    """No shock: no shortfall, both prices exactly 1, output and trade as the baseline, for
+    any parameters (demand response, hoarding, restart price, stock months by stage...)."""
+    d = _run(atlas, {"name": "baseline", "months": MONTHS, "parameters": params})
     net = build_network(atlas)
     assert float(np.abs(d["shortfall"]).max()) == 0.0
     assert float(np.abs(d["price"] - 1).max()) == 0.0
+    assert float(np.abs(d["price_home"] - 1).max()) == 0.0
     assert np.allclose(d["production"].values, net.output[None, None] / 12, rtol=1e-12, atol=1e-12)
     exports = (net.flows.sum(axis=2) - np.einsum("pcc->pc", net.flows)) / 12
     assert np.allclose(d["exports"].values, exports[None, None], rtol=1e-12, atol=1e-12)
+    assert np.allclose(d["inventory"].values, initial_inventory(net, params)[None, None])
 
 
 @SETTINGS
 @given(st.data())
 def test_more_restriction_never_less_shortfall(data):
+    """Monotone in the restriction share when prices do not feed back into quantities:
+    demand_response = 0 (demand does not fall with price), hoarding = 0 (stock targets do not
+    rise with the expected shortage) and restart_price = 1 (spare capacity is never held back
+    by a low price). With feedback there is no such promise, and there are counterexamples:
+    a tighter restriction raises the price above restart_price and brings idle capacity
+    back that a looser one leaves idle; a tighter restriction cuts demand through the price
+    (demand_response) by more than it cuts supply; a looser one leaves importers hoarding
+    more from the same spare supply... (see tests/simulate/test_engine.py for examples)."""
     atlas = data.draw(small_atlases())
     scenario = data.draw(shocks(atlas, MONTHS))
+    scenario["parameters"].update(demand_response=0.0, hoarding=0.0, restart_price=1.0)
     low = data.draw(st.floats(0, 1))
     high = data.draw(st.floats(low, 1))
     weaker, stronger = copy.deepcopy(scenario), copy.deepcopy(scenario)
@@ -99,3 +128,9 @@ def test_more_restriction_never_less_shortfall(data):
     b = float(_run(atlas, stronger)["shortfall"].sum())
     scale = max(1.0, float(build_network(atlas).flows.sum()))
     assert b >= a - 1e-7 * scale
+
+
+def test_fixed_parameters_switch_the_feedback_off():
+    """FIXED (used by other tests) has no price feedback into quantities."""
+    assert FIXED["demand_response"] == 0 and FIXED["hoarding"] == 0
+    assert FIXED["restart_price"] == 1
