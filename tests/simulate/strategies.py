@@ -88,17 +88,6 @@ def small_atlases(draw) -> Atlas:
     return Atlas(Dataset(DatasetMeta(name="random", year=2024), tables))
 
 
-FIXED = {
-    "inventory_months": 1.0,
-    "spare_capacity": 0.1,
-    "ramp_rate": 0.05,
-    "price_elasticity": 0.4,
-    "demand_response": 0.0,
-    "hoarding": 0.0,
-    "restart_price": 1.0,
-}
-
-
 @st.composite
 def parameters(draw) -> dict:
     """Model parameters as plain numbers (one value for every draw), the new mechanisms
@@ -127,6 +116,19 @@ def initial_inventory(network: Network, params: dict) -> np.ndarray:
     by_stage = params.get("inventory_months_by_stage", {})
     months = [by_stage.get(s, params["inventory_months"]) for s in network.stages]
     return np.asarray(months)[:, None] * use0
+
+
+def input_balance(network: Network, d) -> tuple[np.ndarray, np.ndarray]:
+    """``(D, T, P, C)``: input used by downstream output (recipe x production) and input
+    consumed beyond final use (consumption - final demand + final shortfall + substitution).
+    The second needs the final demand as in the baseline: no surge, no demand response."""
+    used = np.einsum("qp,dtqc->dtpc", network.coef, d["production"].values)
+    final_use = (
+        network.final_demand[None, None] / 12
+        - d["final_shortfall"].values
+        - d["substitution"].values
+    )
+    return used, d["consumption"].values - final_use
 
 
 @st.composite

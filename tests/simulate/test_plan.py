@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.simulate.strategies import small_atlases
 
 from critmin.errors import DataError
 from critmin.simulate import parse_scenario
 from critmin.simulate.plan import draw, licence_open
 from critmin.simulate.runner import prepare
-from tests.simulate.strategies import small_atlases
 
 shares = st.floats(0, 1)
 delays = st.floats(0, 6)
@@ -101,7 +101,8 @@ def test_restriction_blocks_share_times_what_licences_refuse(
     assert d.restrictions
     for r in d.restrictions:
         np.testing.assert_allclose(r.blocked, want, rtol=1e-12, atol=1e-15)
-        assert d.home is not None and (d.home[start - 1 : start - 1 + duration, r.product, 0] == 1).all()
+        assert d.home is not None
+        assert (d.home[start - 1 : start - 1 + duration, r.product, 0] == 1).all()
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0])
