@@ -118,13 +118,19 @@ def test_baseline_reproduces_the_network(atlas, params):
 @given(st.data())
 def test_more_restriction_never_less_shortfall(data):
     """Monotone in the restriction share when prices do not feed back into quantities:
-    demand_response = 0 (demand does not fall with price), hoarding = 0 (stock targets do not
-    rise with the expected shortage) and restart_price = 1 (spare capacity is never held back
-    by a low price). With feedback there is no such promise, and there are counterexamples:
-    a tighter restriction raises the price above restart_price and brings idle capacity
-    back that a looser one leaves idle; a tighter restriction cuts demand through the price
-    (demand_response) by more than it cuts supply; a looser one leaves importers hoarding
-    more from the same spare supply... (examples in the lead's report)."""
+    demand_response = 0, hoarding = 0 and restart_price = 1.
+
+    With feedback there is no such promise; counterexamples (tests/data/elements, resourcing
+    from month 1, spare capacity 0.5, ramp 0.2, elasticity 0.3, total shortfall in t):
+    - restart_price = 2, AUS restricts Dy oxide to all (+50% demand): share 0.2 ->
+      0.28, share 0.5 -> 0.19: the higher price reaches the restart level sooner and brings
+      back idle capacity that the looser rule leaves idle;
+    - demand_response = 1, CHN restricts NdPr metal: share 0.8 -> 1.722, 1.0 -> 1.718:
+      dearer magnets cut magnet demand, and what is not demanded is not short;
+    - hoarding = 1, CHN restricts NdPr metal (+20% demand): share 0.7 -> 1.75, 0.9 -> 1.64:
+      the higher expected shortage raises every country's stock target, CHN's included, and
+      the precautionary orders pull more output that then eases JPN's magnet shortfall.
+    """
     atlas = data.draw(small_atlases())
     scenario = data.draw(shocks(atlas, MONTHS))
     scenario["parameters"].update(demand_response=0.0, hoarding=0.0, restart_price=1.0)
