@@ -120,3 +120,23 @@ def test_an_aggregate_outage_hits_every_leaf_of_the_country(atlas: Atlas) -> Non
     prod = tr.data["production"].sel(country="AUS").isel(month=-1).mean("draw")
     for leaf in atlas.tree.members["re_concentrate"]:
         assert float(prod.sel(product=leaf)) == 0
+
+
+def test_a_scenario_runs_on_the_network_of_its_base_year(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(DATA, tmp_path / "d")
+    prod = tmp_path / "d" / "production.csv"
+    rows = prod.read_text().splitlines()
+    older = [r.replace(",2024,", ",2009,") for r in rows[1:]]
+    older = [r.replace("re_concentrate,CHN,2009,100", "re_concentrate,CHN,2009,200") for r in older]
+    prod.write_text("\n".join([*rows, *older]) + "\n")
+    a = Atlas(read_dataset(tmp_path / "d"))
+    assert a.years == [2009, 2024]
+    sc = parse_scenario({"name": "h", "months": 2, "base_year": 2009})
+    tr = simulate(a, sc, draws=1, seed=1)
+    assert tr.data.attrs["dataset_year"] == 2009
+    out = tr.data["production"].sel(product="conc_la", country="CHN").isel(month=0, draw=0)
+    assert float(out) == pytest.approx(200 * 0.5 / 12)
+    with pytest.raises(DataError, match="no figures for 1990"):
+        simulate(a, parse_scenario({"name": "h", "months": 2, "base_year": 1990}), draws=1)

@@ -36,6 +36,16 @@ class Atlas:
         if not self.year:
             object.__setattr__(self, "year", int(self.dataset.meta.year))
 
+    def at_year(self, year: int) -> Atlas:
+        """The same dataset version seen at another year (each product's latest figures up to
+        it): history replays run on the network of their own year."""
+        return self if year == self.year else Atlas(self.dataset, self.version, year)
+
+    @property
+    def years(self) -> list[int]:
+        """Years with production figures in the dataset."""
+        return sorted({int(y) for y in self.dataset.tables["production"]["year"].dropna()})
+
     # -- descriptive tables -----------------------------------------------------------------
     @property
     def name(self) -> str:

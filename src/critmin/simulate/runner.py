@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from critmin.atlas import Atlas
+from critmin.errors import DataError, Issue
 from critmin.simulate.engine import SUMMARY_VARIABLES, VARIABLES, ChunkResult, run_chunk
 from critmin.simulate.network import Network, build_network
 from critmin.simulate.plan import draw
@@ -60,9 +61,21 @@ def prepare(
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if months is not None:
         sc = sc.with_horizon(months)
-    network = build_network(atlas)
+    network = build_network(network_atlas(atlas, sc))
     sc = check_against(sc, network.known_products, set(network.countries), sc.name)
     return network, sc
+
+
+def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
+    """The atlas a scenario runs on: the dataset at the scenario's ``base_year`` if it names
+    one (a DataError when the dataset has no figures up to that year)."""
+    if scenario.base_year is None or scenario.base_year == atlas.year:
+        return atlas
+    if not atlas.years or scenario.base_year < min(atlas.years):
+        years = ", ".join(map(str, atlas.years)) or "none"
+        msg = f"the dataset has no figures for {scenario.base_year} or before (years: {years})"
+        raise DataError([Issue(scenario.name, None, "base_year", msg)])
+    return atlas.at_year(scenario.base_year)
 
 
 def simulate(
@@ -103,7 +116,7 @@ def simulate(
             results.append(run_one_chunk(spec, i, n))
             if progress:
                 progress(i + 1, len(sizes))
-    return assemble(atlas, network, sc, seed, results)
+    return assemble(network_atlas(atlas, sc), network, sc, seed, results)
 
 
 def _run_dask(

@@ -7,6 +7,7 @@ Monte Carlo draw samples its own value. Months count from 1 (the first simulated
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -272,8 +273,36 @@ class Policy(Part):
     substitution: Substitution = Field(default_factory=Substitution)
 
 
+CALIBRATED = "calibrated.yaml"
+
+
+@functools.cache
+def calibrated() -> dict[str, Any]:
+    """The calibrated defaults shipped with critmin (``simulate/calibrated.yaml``): a mapping
+    with ``parameters`` (name -> value or distribution), ``fitted_on`` (episode ids),
+    ``method`` and ``date``; empty when no calibration has been stored."""
+    path = Path(str(files("critmin.simulate").joinpath(CALIBRATED)))
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("parameters", {}), dict):
+        raise DataError([Issue(str(path), None, "parameters", "expected a mapping of parameters")])
+    return data
+
+
 class Parameters(Part):
-    """Model parameters (defaults are assumptions; see docs/simulator.md)."""
+    """Model parameters. Defaults: the calibrated values of ``simulate/calibrated.yaml`` where
+    a calibration stored them (each says which episodes it was fitted on), otherwise the
+    assumptions below (see docs/simulator.md). Values a scenario gives always win."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _calibrated_defaults(cls, data: Any) -> Any:
+        fitted = calibrated().get("parameters", {})
+        if not fitted:
+            return data
+        given = dict(data) if isinstance(data, dict) else {}
+        return {**{k: v for k, v in fitted.items() if k in cls.model_fields}, **given}
 
     inventory_months: Uncertain = Field(default_factory=lambda: Distribution(
         dist="triangular", low=1.0, mode=2.0, high=3.0))  # fmt: skip
@@ -324,6 +353,12 @@ class Scenario(Part):
     event: str = ""
     sources: list[str] = Field(default_factory=list)
     months: int = Field(default=24, ge=1, le=600)
+    base_year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="the year whose network the scenario runs on (default: the dataset's year)",
+    )
     restrictions: list[Restriction] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
     surges: list[Surge] = Field(default_factory=list)

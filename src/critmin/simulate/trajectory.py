@@ -124,6 +124,7 @@ class Trajectory:
             "months": self.months,
             "seed": self.seed,
             "dataset_version": self.dataset_version,
+            "dataset_year": int(self.data.attrs.get("dataset_year", 0)) or None,
             "shortfall_by_country": self.shortfall_by_country(),
             "shortfall_by_end_use": self.shortfall_by_end_use(),
             "peak_price": self.price_fan()
@@ -171,6 +172,7 @@ def assemble(
     ds = xr.Dataset(data, coords=coords, attrs={
         "scenario": scenario.name, "seed": seed, "dataset": atlas.name,
         "dataset_version": -1 if atlas.version is None else atlas.version, "units": "t/month",
+        "dataset_year": atlas.year,
         "scenario_json": str(scenario_to_dict(scenario)),
     })  # fmt: skip
     return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors)
