@@ -128,7 +128,7 @@ def run_chunk(
         plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
                           Y0[None] + pull)  # fmt: skip
         plan = np.maximum(plan, 0.0)
-        need_down_all = np.einsum("qp,dqc->dpc", coef, plan)
+        need_down_all = np.matmul(coef.T, plan)  # (D, P, C): sum_q coef[q, p] plan[q]
         received_for_use = np.zeros((D, P, C))
         Y = np.zeros((D, P, C))
         resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
@@ -177,10 +177,13 @@ def run_chunk(
                 # idle capacity restarts only once the price pays for it
                 gate = (price[:, S] >= restart[:, None] - 1e-12)[:, :, None]
                 headroom = np.maximum(k_eff[:, S] - y, 0.0) * gate
-                spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
-                new_pull = out + _serve(gap - spot_in, headroom, None, closed)[1]
-                deliveries_out += out - diag
-                deliveries_in += spot_in - diag
+                if gap.any():  # nothing asked, nothing served: skip the rounds
+                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
+                    unserved = gap - spot_in
+                    new_pull = out + (_orders(unserved, headroom, closed)
+                                      if unserved.any() else 0.0)  # fmt: skip
+                    deliveries_out += out - diag
+                    deliveries_in += spot_in - diag
                 got = received + spot_in
                 inv_after = inv[:, S] + np.maximum(got - need, 0.0)
                 desire = np.maximum(target - inv_after, 0.0) / refill_months
@@ -188,7 +191,9 @@ def run_chunk(
                 if wanted.any():
                     # what restocking gets is spread like the gap round, from what is left
                     refill_in, out, diag, pool = _serve(wanted, pool, pool, closed)
-                    new_pull += out + _serve(wanted - refill_in, headroom, None, closed)[1]
+                    unserved = wanted - refill_in
+                    new_pull = new_pull + out + (_orders(unserved, headroom, closed)
+                                                 if unserved.any() else 0.0)  # fmt: skip
                     deliveries_out += out - diag
                     deliveries_in += refill_in - diag
             got = received + spot_in
@@ -232,8 +237,12 @@ def run_chunk(
                 price_home[:, S] = price[:, S]
             blocked_share = _safe_div(freed.sum(axis=2), base_w)
             expected[:, S] = np.clip(np.maximum(blocked_share, tight), 0.0, 1.0)
-            seen = np.where(hs > 0, price_home[:, S, None], price[:, S, None])
-            dmult[:, S] += respond[:, None, None] * (seen ** (-elast[:, :, None]) - dmult[:, S])
+            if respond.any():
+                # demand moves toward price^(-elasticity) at the price each buyer sees
+                pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country
+                pull_h = price_home[:, S] ** (-elast)
+                seen = np.where(hs > 0, pull_h[:, :, None], pull_w[:, :, None])
+                dmult[:, S] += respond[:, None, None] * (seen - dmult[:, S])
 
             values = {
                 "production": y, "imports": deliveries_in, "exports": deliveries_out,
@@ -247,6 +256,21 @@ def run_chunk(
         rec_home[:, t] = price_home
         Y_prev = Y
     return ChunkResult(rec, rec_price, rec_home)
+
+
+def _orders(
+    total: np.ndarray, weight: np.ndarray, closed: dict[tuple[int, int], np.ndarray]
+) -> np.ndarray:
+    """What each exporter is asked for when ``total`` is ordered pro rata to ``weight`` on
+    open routes (all taken): ``_serve(total, weight, None, closed)[1]``, computed alone."""
+    cut = np.zeros_like(total)
+    for (p, e), c in closed.items():
+        cut[:, p] += weight[:, p, e, None] * c
+    per_weight = _safe_div(np.maximum(total, 0.0), weight.sum(axis=2, keepdims=True) - cut)
+    asked = weight * per_weight.sum(axis=2, keepdims=True)
+    for (p, e), c in closed.items():
+        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
+    return asked
 
 
 def _serve(
