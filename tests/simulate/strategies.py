@@ -138,25 +138,33 @@ def shocks(draw, atlas: Atlas, months: int) -> dict:
     countries = atlas.countries
     products = list(atlas.products.index)
     window = dict(start=draw(st.integers(1, months)), duration=draw(st.integers(1, months)))
-    restriction = {
-        "exporter": draw(st.sampled_from(countries)),
-        "products": draw(st.lists(st.sampled_from(products), min_size=1, unique=True)),
-        "importers": draw(
-            st.one_of(st.just("all"), st.lists(st.sampled_from(countries), min_size=1, unique=True))
-        ),
-        "share": draw(st.floats(0, 1)),
-        "extraterritorial": draw(st.booleans()),
-        "licence": {
-            "approval_rate": draw(st.floats(0, 1)),
-            "delay_months": draw(st.integers(0, 3)),
-            "processing_share": draw(st.floats(0.05, 2)),
-        },
-        **window,
-    }
+
+    def restriction(window: dict) -> dict:
+        return {
+            "exporter": draw(st.sampled_from(countries)),
+            "products": draw(st.lists(st.sampled_from(products), min_size=1, unique=True)),
+            "importers": draw(
+                st.one_of(
+                    st.just("all"), st.lists(st.sampled_from(countries), min_size=1, unique=True)
+                )
+            ),
+            "share": draw(st.floats(0, 1)),
+            "extraterritorial": draw(st.booleans()),
+            "licence": {
+                "approval_rate": draw(st.floats(0, 1)),
+                "delay_months": draw(st.integers(0, 3)),
+                "processing_share": draw(st.floats(0.05, 2)),
+            },
+            **window,
+        }
+
+    rules = [restriction(window)]
+    if draw(st.booleans()):  # a second rule (own window): several rules in a block or a route
+        rules.append(restriction({"start": draw(st.integers(1, months))}))
     scenario = {
         "name": "random",
         "months": months,
-        "restrictions": [restriction],
+        "restrictions": rules,
         "parameters": draw(parameters()),
         "policy": {
             "resourcing": {"enabled": draw(st.booleans()), "lag_months": draw(st.integers(0, 2))},

@@ -140,17 +140,37 @@ def test_shared_input_left_unused_is_not_lost():
     assert (for_use <= used + 1e-9).all()
 
 
-@pytest.mark.xfail(strict=True, reason="engine: the home price has no cap")
 def test_home_price_is_capped():
     """CHN restricts half its Dy oxide exports while 90% of its Dy concentrate is lost: its
     home market lacks more than it withholds, ``loose`` goes to -1 and the home price target
-    ``(1 + loose) ** (-1 / elasticity)`` is only floored (reaches ~1e40 here)."""
+    ``(1 + loose) ** (-1 / elasticity)`` explodes unless capped (it reached ~1e40 before the
+    cap was added)."""
     _, d = _elements_run({
         "parameters": {"price_elasticity": 0.3},
         "restrictions": [{"exporter": "CHN", "products": ["oxide_dy"], "share": 0.5, "start": 2}],
         "outages": [{"country": "CHN", "product": "conc_dy", "share": 0.9, "start": 2}],
     })  # fmt: skip
     assert float(d["price_home"].max()) <= 30.0
+    assert float(d["price_home"].max()) > 10  # the home market is tight: the cap binds
+
+
+def test_each_rule_blocks_its_own_route():
+    """Two rules in one block (La and Dy oxide are both separation products), listed in
+    the opposite order to the network's: each blocks its own product. (Engine at main
+    55d161a: ``_Routes.closed`` pairs rules with routes by position when there is one rule
+    a route, but routes are sorted by (product, exporter) and rules are in scenario order,
+    so the La rule blocked Dy oxide here, and in china-2025-october-controls a foreign
+    exporter's domestic flow was blocked: negative exports.)"""
+    _, d = _elements_run({
+        "restrictions": [
+            {"exporter": "CHN", "products": ["oxide_la"], "share": 1.0, "start": 2},
+            {"exporter": "CHN", "products": ["oxide_dy"], "share": 0.0, "start": 2},
+        ],
+    })  # fmt: skip
+    held = d["withheld"].sel(country="CHN").sum(("draw", "month"))
+    assert float(held.sel(product="oxide_la")) > 0
+    assert float(held.sel(product="oxide_dy")) == 0.0
+    assert float(d["exports"].min()) >= -1e-9
 
 
 @pytest.mark.xfail(strict=True, reason="engine: home surplus counts other exporters' withholding")

@@ -75,8 +75,8 @@ def test_mass_balance_and_bounds(data):
     assert np.allclose(d["demand"], d["consumption"] + d["shortfall"] + d["substitution"], atol=tol)
     price, home = d["price"].values, d["price_home"].values
     assert (price >= 1 - 1e-12).all() and (price <= par["price_cap"] * (1 + 1e-12)).all()
-    # the home price has a floor only: see test_engine.test_home_price_is_capped (engine defect)
-    assert np.isfinite(home).all() and (home >= 1 / par["price_cap"] * (1 - 1e-12)).all()
+    assert (home >= 1 / par["price_cap"] * (1 - 1e-12)).all()
+    assert (home <= par["price_cap"] * (1 + 1e-12)).all()
 
 
 @SETTINGS

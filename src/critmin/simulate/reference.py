@@ -200,7 +200,7 @@ def run_reference(
                     surplus = sum(freed) - sum(lack[c] * hs[c] for c in range(C))
                     loose = _clip(_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                     loose = loose if abs(loose) > 1e-9 else 0.0
-                    target_h = max(1.0 / price_cap, (1.0 + loose) ** (-1.0 / elast))
+                    target_h = _clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
                     price_home[p] += price_adjustment * (target_h - price_home[p])
                 else:
                     price_home[p] = price[p]
