@@ -81,7 +81,9 @@ class Trajectory:
         final = self.data["final_shortfall"].astype("float64").sum("month")
         present = set(self.data["product"].values)
         for p, shares in self.sectors.items():
-            leaves = [x for x in self.members.get(p, [p]) if x in present]
+            # an aggregate's shares cover the leaves that have none of their own
+            leaves = [x for x in self.members.get(p, [p]) if x in present
+                      and (x == p or x not in self.sectors)]  # fmt: skip
             if not leaves:
                 continue
             # an aggregate's end-use shares apply to the sum of its leaves
