@@ -244,8 +244,16 @@ def load_episode_file(path: str | Path) -> Episode:
                         ) from None  # fmt: skip
     episode = parse_episode(data, str(path))
     if episode.id != path.stem:
-        raise DataError([Issue(str(path), None, "id",
-                               f"the id {episode.id!r} must be the file name {path.stem!r}")])
+        raise DataError(
+            [
+                Issue(
+                    str(path),
+                    None,
+                    "id",
+                    f"the id {episode.id!r} must be the file name {path.stem!r}",
+                )
+            ]
+        )
     return episode
 
 
@@ -269,8 +277,16 @@ def load_episodes(spec: str | Path | None = None) -> list[tuple[Episode, Path]]:
             paths = [p]
         else:
             known = ", ".join(builtins) or "none"
-            raise DataError([Issue(str(spec), None, None,
-                                   f"no such episode file or built-in episode; built-in: {known}")])
+            raise DataError(
+                [
+                    Issue(
+                        str(spec),
+                        None,
+                        None,
+                        f"no such episode file or built-in episode; built-in: {known}",
+                    )
+                ]
+            )
     out, issues = [], []
     for p in paths:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,8 +170,11 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
             cited.append((f"series[{i}].baseline.source", s.baseline.source))
         for where, sid in cited:
             if sid == ASSUMPTION or sid not in sources:
-                why = ("an observation needs a source, not an assumption" if sid == ASSUMPTION
-                       else f"unknown source id {sid!r} (not in the dataset's sources.csv)")
+                why = (
+                    "an observation needs a source, not an assumption"
+                    if sid == ASSUMPTION
+                    else f"unknown source id {sid!r} (not in the dataset's sources.csv)"
+                )
                 issues.append(Issue(origin, None, where, why))
     if issues:
         raise DataError(issues)
@@ -189,8 +192,10 @@ def _year_notes(atlas: Atlas, episode: Episode) -> list[str]:
                    f"{', '.join(missing)}")  # fmt: skip
     older = {str(p): int(y) for p, y in years.items() if 0 <= y < episode.dataset_year - 1}
     if older:
-        out.append(f"production figures older than {episode.dataset_year - 1}: "
-                   + ", ".join(f"{p} ({y})" for p, y in older.items()))
+        out.append(
+            f"production figures older than {episode.dataset_year - 1}: "
+            + ", ".join(f"{p} ({y})" for p, y in older.items())
+        )
     return out
 
 
@@ -216,22 +221,24 @@ def _listed(values: np.ndarray) -> list[float | None]:
 
 
 def run_prepared(prep: Prepared, *, draws: int, seed: int = 0,
-                 parameters: dict[str, Any] | None = None, calibrated: bool = True,
+                 parameters: Mapping[str, Any] | None = None,
+                 calibrated: bool | Mapping[str, Any] = True,
                  progress: Progress | None = None) -> EpisodeResult:  # fmt: skip
     """Replay a prepared episode. ``parameters`` fix scenario parameters (calibration);
-    ``calibrated`` applies calibrated.yaml's defaults to parameters the scenario leaves open."""
+    ``calibrated`` applies calibrated defaults (True: calibrated.yaml's; or a mapping as
+    :func:`calibrated_parameters` returns) to parameters the scenario leaves open."""
     if draws < 1:
         raise ValueError("draws must be at least 1")
     scenario = prep.scenario
     used: dict[str, Any] = {}
-    if calibrated:
-        defaults = calibrated_parameters()
+    if calibrated is not False:
+        defaults = calibrated_parameters() if calibrated is True else dict(calibrated)
         scenario = with_parameters(scenario, defaults, keep_explicit=True)
         used |= {k: v for k, v in defaults.items()
                  if k not in prep.scenario.parameters.model_fields_set}  # fmt: skip
     if parameters:
         scenario = with_parameters(scenario, parameters, keep_explicit=False)
-        used |= parameters
+        used |= dict(parameters)
     traj = run_trajectory(prep, scenario, draws, seed, progress)
     months = prep.episode.month_labels
     notes = list(prep.notes)

@@ -91,9 +91,16 @@ def resolve(series: Series, network: Network, groups: dict[str, list[str]], orig
         leaves = leaves_of(pid, network.products, groups)
         if not leaves:
             where = f"{path}.model.{field}" + ("" if spec.product else f"[{j}]")
-            issues.append(Issue(origin, None, where, f"unknown product {pid!r}; the network has "
-                                f"{', '.join(network.products)}" + (
-                                    f" and aggregates {', '.join(groups)}" if groups else "")))
+            issues.append(
+                Issue(
+                    origin,
+                    None,
+                    where,
+                    f"unknown product {pid!r}; the network has "
+                    f"{', '.join(network.products)}"
+                    + (f" and aggregates {', '.join(groups)}" if groups else ""),
+                )
+            )
         products += [p for p in leaves if p not in products]
 
     def country(value: str, where: str) -> str | None:
@@ -103,8 +110,9 @@ def resolve(series: Series, network: Network, groups: dict[str, list[str]], orig
             issues.append(Issue(origin, None, where, str(exc)))
             return None
         if iso not in network.countries:
-            issues.append(Issue(origin, None, where,
-                                f"{iso} is not in the network of this dataset year"))
+            issues.append(
+                Issue(origin, None, where, f"{iso} is not in the network of this dataset year")
+            )
             return None
         return iso
 
@@ -116,8 +124,9 @@ def resolve(series: Series, network: Network, groups: dict[str, list[str]], orig
         return None, issues
     out = [network.output[network.index(p)].sum() for p in products]
     weights = np.asarray(out, dtype=float)
-    weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(products),
-                                                                        1 / len(products))
+    weights = (
+        weights / weights.sum() if weights.sum() > 0 else np.full(len(products), 1 / len(products))
+    )
     if spec.measure == "price":
         base = series.baseline.value if series.baseline else 1.0
     elif spec.measure == "shortfall_share":
@@ -130,8 +139,9 @@ def resolve(series: Series, network: Network, groups: dict[str, list[str]], orig
                                 f"{', '.join(spec.product_ids)} in the network; a relative change "
                                 "is undefined"))  # fmt: skip
             return None, issues
-        return Resolved(series, products, weights, iso, partners or None,
-                        0.0 if spec.relative else flow, flow), issues
+        return Resolved(
+            series, products, weights, iso, partners or None, 0.0 if spec.relative else flow, flow
+        ), issues
     return Resolved(series, products, weights, iso, partners or None, base), issues
 
 
@@ -165,7 +175,7 @@ def model_draws(data: xr.Dataset, r: Resolved) -> tuple[np.ndarray, list[str]]:
                               "which this engine does not record")  # fmt: skip
         arr = data[pair].values[:, :, pidx].astype(float)  # (D, T, P, exporter, importer)
         others = [clist.index(x) for x in r.partners if x != r.country]
-        x = (arr[..., c, others] if spec.measure == "exports" else arr[..., others, c])
+        x = arr[..., c, others] if spec.measure == "exports" else arr[..., others, c]
         values = x.sum(axis=(2, 3))
     else:
         values = data[spec.measure].values[:, :, pidx, c].astype(float).sum(axis=2)
