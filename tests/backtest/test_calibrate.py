@@ -1,0 +1,164 @@
+"""Calibration: priors, posterior fit, recovery of a known parameter, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from critmin.backtest.calibrate import (
+    calibrate,
+    latin_hypercube,
+    load_priors,
+    triangular_fit,
+    write_calibrated,
+)
+from critmin.backtest.calibrated import calibrated_parameters, read_calibrated, with_parameters
+from critmin.backtest.episode import parse_episode
+from critmin.backtest.replay import prepare_episode, run_prepared
+from critmin.errors import DataError
+from critmin.simulate.scenario import Distribution, load_scenario
+
+DATA = Path(__file__).parents[1] / "data" / "backtest"
+TRUTH = 1.5  # inventory_months that generates the synthetic record
+
+
+def write_priors(path: Path, **priors) -> Path:
+    path.write_text(yaml.safe_dump({"parameters": priors}), encoding="utf-8")
+    return path
+
+
+INVENTORY = {"dist": "uniform", "low": 0.25, "high": 4.0, "note": "test prior"}
+
+
+@pytest.fixture(scope="module")
+def synthetic(mini):
+    """The mini embargo replayed with inventory_months = TRUTH: its medians are the record."""
+    series = [
+        {"id": "usa_shortfall_share_magnet", "unit": "share",
+         "model": {"measure": "shortfall_share", "country": "USA", "products": ["magnet"]}},
+        {"id": "price_magnet", "unit": "index", "model": {"measure": "price", "product": "magnet"}},
+    ]  # fmt: skip
+    data = {"id": "synthetic", "scenario": "mini-embargo.yaml", "dataset_year": 2024,
+            "start": "2024-01", "months": 8, "role": "calibration", "series": series}  # fmt: skip
+    prep = prepare_episode(parse_episode(data), mini, path=DATA / "synthetic.yaml")
+    truth = run_prepared(prep, draws=40, seed=11, parameters={"inventory_months": TRUTH},
+                         calibrated=False)  # fmt: skip
+    for s, r in zip(series, truth.series, strict=True):
+        s["observed"] = [{"month": m, "value": v, "source": "test-src"}
+                         for m, v in zip(r.months[1:], r.p50[1:], strict=True)]  # fmt: skip
+    return prepare_episode(parse_episode(data), mini, path=DATA / "synthetic.yaml")
+
+
+def test_the_builtin_priors_load_and_names_the_simulator_lacks_are_skipped():
+    priors, skipped = load_priors()
+    assert "inventory_months" in priors and "price_elasticity" in priors
+    from critmin.simulate.scenario import Parameters
+
+    assert all(n in Parameters.model_fields for n in priors)
+    assert all(n not in Parameters.model_fields for n in skipped)
+
+
+def test_bad_priors_name_file_and_field(tmp_path):
+    p = write_priors(
+        tmp_path / "p.yaml",
+        inventory_months={"dist": "uniform", "low": 2, "high": 1, "note": "x"},
+        price_adjustment={"dist": "uniform", "low": 0.0, "high": 1.0, "note": "x"},
+        price_elasticity={"dist": "beta", "low": 0.1, "high": 1, "note": "x"},
+    )
+    with pytest.raises(DataError) as exc:
+        load_priors(p)
+    cols = {i.column for i in exc.value.issues}
+    assert cols == {"parameters.inventory_months", "parameters.price_adjustment",
+                    "parameters.price_elasticity.dist"}  # fmt: skip
+    assert all(i.file == str(p) for i in exc.value.issues)
+
+
+@given(st.integers(2, 60), st.integers(1, 4), st.integers(0, 1000))
+def test_latin_hypercube_puts_one_point_in_each_slice(n, d, seed):
+    u = latin_hypercube(n, d, np.random.default_rng(seed))
+    assert u.shape == (n, d) and ((u >= 0) & (u < 1)).all()
+    for j in range(d):
+        assert sorted((u[:, j] * n).astype(int)) == list(range(n))
+
+
+@given(st.lists(st.floats(0, 10, allow_nan=False), min_size=5, max_size=60))
+def test_triangular_fit_is_valid_and_keeps_the_median(values):
+    fit = triangular_fit(np.array(values))
+    dist = Distribution.model_validate(fit)
+    a, b = dist.low, dist.high
+    assert a <= dist.mode <= b
+    m = float(np.median(values))
+    half = (b - a) / 2**0.5  # a triangular's median lies within b - half .. a + half
+    if b - a > 1e-6 and b - half <= m <= a + half:
+        c = dist.mode
+        median = (a + np.sqrt((b - a) * (c - a) / 2) if c >= (a + b) / 2
+                  else b - np.sqrt((b - a) * (b - c) / 2))  # fmt: skip
+        assert median == pytest.approx(m, rel=1e-2, abs=1e-2)
+
+
+def test_calibration_recovers_a_known_inventory_and_is_deterministic(synthetic, tmp_path):
+    priors, _ = load_priors(write_priors(tmp_path / "p.yaml", inventory_months=INVENTORY))
+    cal = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=3)
+    row = cal.summary()[0]
+    assert abs(row["p50"] - TRUTH) < 0.25, row
+    assert row["width_vs_prior"] < 0.3, row  # much narrower than the prior
+    assert abs(row["best"] - TRUTH) < 0.2
+    d = cal.distance_summary()
+    assert d["best"] < d["prior_median"]
+    again = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=3)
+    np.testing.assert_array_equal(cal.samples, again.samples)
+    np.testing.assert_array_equal(cal.distances, again.distances)
+    other = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=4)
+    assert not np.array_equal(cal.samples, other.samples)
+
+
+def test_an_uninformative_record_leaves_the_prior(synthetic, tmp_path):
+    """ramp_rate plays no part without re-sourcing: every distance ties, all are accepted."""
+    prior = {"dist": "uniform", "low": 0.01, "high": 0.1, "note": "test"}
+    priors, _ = load_priors(write_priors(tmp_path / "p.yaml", ramp_rate=prior))
+    cal = calibrate([synthetic], priors=priors, samples=20, draws=10, accept=0.1, seed=0)
+    assert len(cal.accepted) == 20
+    assert cal.summary()[0]["width_vs_prior"] > 0.9
+
+
+def test_calibrated_yaml_round_trip_and_defaults(synthetic, tmp_path):
+    priors, _ = load_priors(write_priors(
+        tmp_path / "p.yaml", inventory_months=INVENTORY,
+        price_adjustment={"dist": "uniform", "low": 0.2, "high": 1.0, "note": "test"},
+        hoarding_beyond_this_engine={"dist": "uniform", "low": 0, "high": 1, "note": "test"},
+    ))  # fmt: skip
+    cal = calibrate([synthetic], priors=priors, skipped=["hoarding_beyond_this_engine"],
+                    samples=12, draws=5, seed=1)  # fmt: skip
+    path = write_calibrated(cal, tmp_path / "calibrated.yaml")
+    data = read_calibrated(path)
+    assert data["fitted_on"] == ["synthetic"] and data["method"].startswith("rejection ABC")
+    assert data["samples"] == 12 and data["accepted"] >= 2 and "date" in data
+    assert set(data["parameters"]) == {"inventory_months", "price_adjustment"}
+    assert data["skipped"] == ["hoarding_beyond_this_engine"]
+    assert data["fit"]["inventory_months"]["prior"] == "uniform 0.25..4"
+    defaults = calibrated_parameters(path)
+    assert defaults["inventory_months"]["dist"] == "triangular"
+    assert isinstance(defaults["price_adjustment"], float)  # a plain-number parameter
+    # unknown names in the file are ignored; no file means no defaults
+    data["parameters"]["not_a_parameter"] = {"dist": "fixed", "value": 1}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert "not_a_parameter" not in calibrated_parameters(path)
+    assert calibrated_parameters(tmp_path / "none.yaml") == {}
+
+
+def test_calibrated_defaults_do_not_override_what_a_scenario_sets(tmp_path):
+    sc = load_scenario(str(DATA / "mini-embargo.yaml"))
+    fixed = sc.model_copy(update={"parameters": type(sc.parameters).model_validate(
+        {"inventory_months": 0.5})})  # fmt: skip
+    values = {"inventory_months": 3.0, "price_adjustment": 0.9, "unknown": 1.0}
+    kept = with_parameters(fixed, values, keep_explicit=True)
+    assert kept.parameters.inventory_months == 0.5 and kept.parameters.price_adjustment == 0.9
+    forced = with_parameters(fixed, values, keep_explicit=False)
+    assert forced.parameters.inventory_months == 3.0
+    with pytest.raises(ValueError):
+        with_parameters(fixed, {"price_adjustment": 2.0}, keep_explicit=False)
