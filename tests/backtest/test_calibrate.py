@@ -15,6 +15,7 @@ from critmin.backtest.calibrate import (
     latin_hypercube,
     load_priors,
     triangular_fit,
+    weighted_quantile,
     write_calibrated,
 )
 from critmin.backtest.calibrated import calibrated_parameters, read_calibrated, with_parameters
@@ -101,27 +102,49 @@ def test_triangular_fit_is_valid_and_keeps_the_median(values):
         assert median == pytest.approx(m, rel=1e-2, abs=1e-2)
 
 
-def test_calibration_recovers_a_known_inventory_and_is_deterministic(synthetic, tmp_path):
+@pytest.mark.parametrize("method", ["rejection", "smc"])
+def test_calibration_recovers_a_known_inventory_and_is_deterministic(synthetic, tmp_path, method):
     priors, _ = load_priors(write_priors(tmp_path / "p.yaml", inventory_months=INVENTORY))
-    cal = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=3)
+    run = dict(priors=priors, samples=40, draws=20, accept=0.2, method=method, rounds=3)
+    cal = calibrate([synthetic], seed=3, **run)
     row = cal.summary()[0]
     assert abs(row["p50"] - TRUTH) < 0.25, row
     assert row["width_vs_prior"] < 0.3, row  # much narrower than the prior
     assert abs(row["best"] - TRUTH) < 0.2
     d = cal.distance_summary()
     assert d["best"] < d["prior_median"]
-    again = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=3)
+    assert cal.weights.sum() == pytest.approx(1.0) and len(cal.weights) == len(cal.accepted)
+    assert len(cal.distances) == 40 and cal.method == method
+    again = calibrate([synthetic], seed=3, **run)
     np.testing.assert_array_equal(cal.samples, again.samples)
     np.testing.assert_array_equal(cal.distances, again.distances)
-    other = calibrate([synthetic], priors=priors, samples=40, draws=20, accept=0.2, seed=4)
+    np.testing.assert_array_equal(cal.weights, again.weights)
+    other = calibrate([synthetic], seed=4, **run)
     assert not np.array_equal(cal.samples, other.samples)
+
+
+@given(st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=30))
+def test_weighted_quantiles_with_equal_weights_are_plain_medians(values):
+    v = np.array(values)
+    ones = np.ones(len(v))
+    med = weighted_quantile(v, 0.5, ones)
+    assert min(v) <= med <= max(v)
+    if len(v) % 2 == 1:
+        assert med == pytest.approx(np.median(v))
+
+
+def test_weighted_quantiles_follow_the_weights():
+    v = np.array([1.0, 2.0, 3.0])
+    assert weighted_quantile(v, 0.5, np.array([0.0, 0.0, 1.0])) == 3.0
+    assert weighted_quantile(v, 0.5, np.array([1.0, 8.0, 1.0])) == 2.0
 
 
 def test_an_uninformative_record_leaves_the_prior(synthetic, tmp_path):
     """ramp_rate plays no part without re-sourcing: every distance ties, all are accepted."""
     prior = {"dist": "uniform", "low": 0.01, "high": 0.1, "note": "test"}
     priors, _ = load_priors(write_priors(tmp_path / "p.yaml", ramp_rate=prior))
-    cal = calibrate([synthetic], priors=priors, samples=20, draws=10, accept=0.1, seed=0)
+    cal = calibrate([synthetic], priors=priors, samples=20, draws=10, accept=0.1, seed=0,
+                    method="rejection")  # fmt: skip
     assert len(cal.accepted) == 20
     assert cal.summary()[0]["width_vs_prior"] > 0.9
 
@@ -133,7 +156,7 @@ def test_calibrated_yaml_round_trip_and_defaults(synthetic, tmp_path):
         hoarding_beyond_this_engine={"dist": "uniform", "low": 0, "high": 1, "note": "test"},
     ))  # fmt: skip
     cal = calibrate([synthetic], priors=priors, skipped=["hoarding_beyond_this_engine"],
-                    samples=12, draws=5, seed=1)  # fmt: skip
+                    samples=12, draws=5, seed=1, method="rejection")  # fmt: skip
     path = write_calibrated(cal, tmp_path / "calibrated.yaml")
     data = read_calibrated(path)
     assert data["fitted_on"] == ["synthetic"] and data["method"].startswith("rejection ABC")

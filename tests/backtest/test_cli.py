@@ -79,6 +79,8 @@ def test_bad_input_is_a_clear_error(db, tmp_path):
     assert "series[0].model.products[0]" in result.output and "kryptonite" in result.output
     assert cli(db, "backtest", "no-such-episode").exit_code == 2
     assert cli(db, "backtest", FIXTURE, "--format", "csv").exit_code == 2
+    few = cli(db, "calibrate", FIXTURE, "--samples", "4", "--rounds", "4")
+    assert few.exit_code == 2 and "no calibration episodes" in few.output
 
 
 def test_calibrate_fits_writes_and_reports_out_of_sample(db, tmp_path):
@@ -97,8 +99,9 @@ def test_calibrate_fits_writes_and_reports_out_of_sample(db, tmp_path):
     assert "inventory_months" in written["parameters"]
     roles = [e["role"] for e in json.loads(result.stdout)["episodes"]]
     assert sorted(roles) == ["calibration", "validation"]
-    table = cli(db, "calibrate", folder, "--samples", "4", "--calibration-draws", "5",
-                "--draws", "10", "--output", out)  # fmt: skip
+    table = cli(db, "calibrate", folder, "--samples", "6", "--rounds", "2", "--method", "smc",
+                "--calibration-draws", "5", "--draws", "10", "--output", out)  # fmt: skip
     assert table.exit_code == 0, table.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["method"].startswith("ABC-SMC")
     assert "in sample (calibration episodes)" in table.stdout
     assert "out of sample (validation episodes)" in table.stdout

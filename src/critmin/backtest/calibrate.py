@@ -12,6 +12,9 @@
    is the approximate posterior; each parameter's accepted values become a triangular
    distribution (low and high at the accepted 5th and 95th percentiles, mode set so that its
    median is the accepted median).
+
+``method="smc"`` (the default) refines this in rounds (ABC population Monte Carlo, Beaumont et
+al. 2009, Biometrika 96(4)): see :func:`calibrate`.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy import stats
 
-from critmin.backtest.calibrated import calibrated_path, is_uncertain
+from critmin.backtest.calibrated import calibrated_path, is_uncertain, known, nest
 from critmin.backtest.replay import Prepared, run_prepared
 from critmin.errors import DataError, Issue
 from critmin.simulate.scenario import Parameters
@@ -81,7 +84,8 @@ def priors_path() -> Path:
 
 
 def load_priors(path: str | Path | None = None) -> tuple[dict[str, Prior], list[str]]:
-    """Priors whose names the running Parameters model has, and the names skipped."""
+    """Priors whose names the running Parameters model has, and the names skipped. A dotted
+    name (``inventory_months_by_stage.magnet``) is a sub-field of a parameter."""
     p = Path(path) if path else priors_path()
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -102,12 +106,12 @@ def load_priors(path: str | Path | None = None) -> tuple[dict[str, Prior], list[
                 msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
                 issues.append(Issue(str(p), None, where, str(msg).removeprefix("Value error, ")))
             continue
-        if name not in Parameters.model_fields:
+        if not known(name):
             skipped.append(name)
             continue
         for bound in (prior.low, prior.high):
             try:
-                Parameters.model_validate({name: bound})
+                Parameters.model_validate(nest({name: bound}))
             except ValidationError as exc:
                 msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                 issues.append(
@@ -134,11 +138,21 @@ def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
     return u
 
 
-def triangular_fit(values: np.ndarray) -> dict[str, float]:
+def weighted_quantile(values: np.ndarray, q: Any, weights: np.ndarray | None = None) -> np.ndarray:
+    """Quantiles of weighted values (equal weights: numpy's linear interpolation)."""
+    if weights is None:
+        return np.quantile(values, q)
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order] / weights.sum()
+    centres = np.cumsum(w) - w / 2
+    return np.interp(q, centres, v)
+
+
+def triangular_fit(values: np.ndarray, weights: np.ndarray | None = None) -> dict[str, Any]:
     """Triangular low/mode/high: 5th and 95th percentiles, mode matching the median."""
-    a, m, b = (float(x) for x in np.quantile(values, [0.05, 0.5, 0.95]))
+    a, m, b = (float(x) for x in weighted_quantile(values, [0.05, 0.5, 0.95], weights))
     if b - a <= 1e-12 * max(1.0, abs(a)):
-        return {"dist": "triangular", "low": a, "mode": a, "high": a}
+        return {"dist": "triangular", "low": _r(a), "mode": _r(a), "high": _r(a)}
     upper = m >= (a + b) / 2  # the mode is right of the middle when the median is
     c = a + 2 * (m - a) ** 2 / (b - a) if upper else b - 2 * (b - m) ** 2 / (b - a)
     return {"dist": "triangular", "low": _r(a), "mode": _r(min(max(c, a), b)), "high": _r(b)}
@@ -150,46 +164,62 @@ def _r(x: float) -> float:
 
 @dataclass
 class Calibration:
-    """The outcome of a calibration run."""
+    """The outcome of a calibration run: every evaluated sample, the accepted population
+    (best first) and its importance weights (equal for rejection ABC)."""
 
     fitted_on: list[str]
     priors: dict[str, Prior]
     skipped: list[str]
-    samples: np.ndarray  # (K, d) parameter values
+    samples: np.ndarray  # (K, d) parameter values of every evaluated sample
     distances: np.ndarray  # (K,)
-    accepted: np.ndarray  # indices of accepted samples, best first
+    accepted: np.ndarray  # indices of the accepted samples, best first
+    weights: np.ndarray  # (len(accepted),) importance weights, sum 1
     draws: int
     seed: int
     seconds: float
+    method: str = "rejection"
+    prior_samples: int = 0  # the first ones, drawn from the prior
+    rounds: int = 1
+    rounds_improved: int = 0  # smc rounds that replaced the population
     episode_distances: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
         return list(self.priors)
 
-    def posterior(self) -> dict[str, dict[str, float]]:
-        return {n: triangular_fit(self.samples[self.accepted, j]) for j, n in enumerate(self.names)}
+    def posterior(self) -> dict[str, dict[str, Any]]:
+        acc = self.samples[self.accepted]
+        return {n: triangular_fit(acc[:, j], self.weights) for j, n in enumerate(self.names)}
 
     def summary(self) -> list[dict[str, Any]]:
         """Per parameter: prior, accepted quantiles and how much the fit narrowed the prior."""
         rows = []
+        acc = self.samples[self.accepted]
         for j, (name, prior) in enumerate(self.priors.items()):
-            acc = self.samples[self.accepted, j]
-            q = np.quantile(acc, [0.05, 0.5, 0.95])
+            q = weighted_quantile(acc[:, j], [0.05, 0.5, 0.95], self.weights)
             p = prior.ppf(np.array([0.05, 0.95]))
             rows.append({
                 "parameter": name, "prior": prior.describe(), "p05": _r(q[0]),
                 "p50": _r(q[1]), "p95": _r(q[2]),
                 "width_vs_prior": _r((q[2] - q[0]) / (p[1] - p[0])),
-                "best": _r(self.samples[self.accepted[0], j]),
+                "best": _r(acc[0, j]),
             })  # fmt: skip
         return rows
 
     def distance_summary(self) -> dict[str, float]:
-        d = self.distances[np.isfinite(self.distances)]
+        prior = self.distances[: self.prior_samples or len(self.distances)]
+        prior = prior[np.isfinite(prior)]
         acc = self.distances[self.accepted]
+        med = _r(float(np.median(prior))) if prior.size else math.nan
         return {"best": _r(acc[0]), "accepted_median": _r(float(np.median(acc))),
-                "threshold": _r(acc[-1]), "prior_median": _r(float(np.median(d)))}  # fmt: skip
+                "threshold": _r(acc[-1]), "prior_median": med}  # fmt: skip
+
+    def method_text(self) -> str:
+        if self.method == "smc":
+            return (f"ABC-SMC (population Monte Carlo, {self.rounds} rounds, "
+                    f"{self.rounds_improved} after the first replaced the population; adaptive "
+                    "thresholds, Latin hypercube first round, common random numbers)")  # fmt: skip
+        return METHOD
 
     def to_yaml_data(self) -> dict[str, Any]:
         fit = {}
@@ -197,7 +227,7 @@ class Calibration:
             name = row.pop("parameter")
             fit[name] = row | {"note": self.priors[name].note.strip()}
         return {
-            "method": METHOD,
+            "method": self.method_text(),
             "date": datetime.now(UTC).date().isoformat(),
             "fitted_on": self.fitted_on,
             "samples": len(self.distances),
@@ -211,6 +241,65 @@ class Calibration:
         }
 
 
+class _Evaluator:
+    """Distances of parameter vectors on the calibration episodes, with progress."""
+
+    def __init__(self, preps: list[Prepared], names: list[str], draws: int, seed: int,
+                 total: int, progress: Progress | None) -> None:  # fmt: skip
+        self.preps, self.names, self.draws, self.seed = preps, names, draws, seed
+        self.total, self.progress, self.done = total, progress, 0
+        self.per_episode: dict[str, list[float]] = {p.episode.id: [] for p in preps}
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        out = np.full(len(values), np.inf)
+        for k, row in enumerate(values):
+            fixed = {n: float(row[j]) for j, n in enumerate(self.names)}
+            errors: list[float] = []
+            for prep in self.preps:
+                result = run_prepared(prep, draws=self.draws, seed=self.seed,
+                                      parameters=fixed, calibrated=False)  # fmt: skip
+                per_series = [float(np.mean(e)) for e in (s.errors() for s in result.series)
+                              if e]  # fmt: skip
+                errors += per_series
+                self.per_episode[prep.episode.id].append(
+                    float(np.mean(per_series)) if per_series else np.inf)  # fmt: skip
+            if errors and all(math.isfinite(e) for e in errors):
+                out[k] = float(np.mean(errors))
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total)
+        return out
+
+
+def _best(distances: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` smallest distances, best first, plus any tied with the last one
+    (when the record cannot tell values apart, the posterior stays the prior instead of an
+    arbitrary subset)."""
+    order = np.argsort(distances, kind="stable")
+    n = min(len(order), n)
+    threshold = distances[order[n - 1]]
+    if math.isfinite(threshold):
+        n = int(np.sum(distances <= threshold + 1e-9 * max(1.0, abs(threshold))))
+    return order[:n]
+
+
+def _perturb(rng: np.random.Generator, centre: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """A Gaussian step from ``centre`` redrawn until it falls inside the unit cube."""
+    for _ in range(1000):
+        u = centre + rng.normal(0.0, sd)
+        if ((u >= 0) & (u < 1)).all():
+            return u
+    return np.clip(centre, 0.0, 1.0 - 1e-12)
+
+
+def _kernel(u: np.ndarray, pop: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Truncated-Gaussian kernel densities ``K(u_i | pop_j)`` on the unit cube, (n, m)."""
+    z = (u[:, None, :] - pop[None, :, :]) / sd
+    dens = np.exp(-0.5 * z**2).prod(axis=2)
+    inside = (stats.norm.cdf((1 - pop) / sd) - stats.norm.cdf(-pop / sd)).prod(axis=1)
+    return dens / np.maximum(inside, 1e-300)[None, :]
+
+
 def calibrate(
     preps: list[Prepared],
     *,
@@ -220,9 +309,18 @@ def calibrate(
     draws: int = 50,
     accept: float = 0.1,
     seed: int = 0,
+    method: Literal["rejection", "smc"] = "smc",
+    rounds: int = 4,
     progress: Progress | None = None,
 ) -> Calibration:
-    """Rejection ABC over ``preps`` (the calibration episodes); see the module docstring."""
+    """ABC over ``preps`` (the calibration episodes); see the module docstring.
+
+    ``method="smc"`` (the default) spends the same ``samples`` over ``rounds`` rounds (ABC
+    population Monte Carlo): the first round is rejection ABC from the prior; each later round
+    perturbs the weighted population (Gaussian steps in the priors' quantile space, twice the
+    population's variance), keeps the candidates whose distance is under the population's
+    weighted median distance, and weights them by prior / proposal density. A round in which
+    fewer than two candidates pass leaves the population as it was."""
     if not preps:
         raise ValueError("no calibration episodes (role: calibration) to fit on")
     if not priors:
@@ -231,40 +329,54 @@ def calibrate(
         raise ValueError("samples must be at least 2")
     if not 0 < accept <= 1:
         raise ValueError("accept is a fraction in (0, 1]")
+    if method not in {"rejection", "smc"}:
+        raise ValueError("method is 'rejection' or 'smc'")
+    rounds = 1 if method == "rejection" else max(1, rounds)
+    if samples // rounds < 2:
+        raise ValueError(f"{samples} samples cannot be split into {rounds} rounds of 2 or more")
     for prep in preps:
         if not any(s.observed for s in prep.episode.series):
             raise ValueError(f"episode {prep.episode.id} has no observed points to fit on")
     t0 = time.perf_counter()
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     names = list(priors)
-    u = latin_hypercube(samples, len(names), rng)
-    values = np.column_stack([priors[n].ppf(u[:, j]) for j, n in enumerate(names)])
-    distances = np.full(samples, np.inf)
-    per_episode = {p.episode.id: np.full(samples, np.inf) for p in preps}
-    for k in range(samples):
-        fixed = {n: float(values[k, j]) for j, n in enumerate(names)}
-        errors: list[float] = []
-        for prep in preps:
-            result = run_prepared(prep, draws=draws, seed=seed, parameters=fixed,
-                                  calibrated=False)  # fmt: skip
-            per_series = [float(np.mean(e)) for e in (s.errors() for s in result.series) if e]
-            errors += per_series
-            per_episode[prep.episode.id][k] = float(np.mean(per_series))
-        if errors and all(math.isfinite(e) for e in errors):
-            distances[k] = float(np.mean(errors))
-        if progress:
-            progress(k + 1, samples)
-    order = np.argsort(distances, kind="stable")
-    n_acc = min(samples, max(2, round(accept * samples)))
-    # samples tied with the last accepted one are accepted too: when the record cannot tell
-    # parameter values apart, the posterior stays the prior instead of an arbitrary subset
-    threshold = distances[order[n_acc - 1]]
-    if math.isfinite(threshold):
-        tol = 1e-9 * max(1.0, abs(threshold))
-        n_acc = int(np.sum(distances <= threshold + tol))
-    accepted = order[:n_acc]
-    return Calibration([p.episode.id for p in preps], priors, list(skipped or []), values,
-                       distances, accepted, draws, seed, time.perf_counter() - t0,
+
+    def to_values(u: np.ndarray) -> np.ndarray:
+        return np.column_stack([priors[n].ppf(u[:, j]) for j, n in enumerate(names)])
+
+    budget = [samples // rounds] * rounds
+    budget[0] += samples - sum(budget)
+    keep = min(budget[0], max(2, round(accept * samples)))
+    evaluate = _Evaluator(preps, names, draws, seed, samples, progress)
+    all_u = latin_hypercube(budget[0], len(names), rng)
+    all_d = evaluate(to_values(all_u))
+    pop = _best(all_d, keep)
+    weights = np.full(len(pop), 1.0 / len(pop))
+    improved = 0
+    for b in budget[1:]:
+        pop_u = all_u[pop]
+        mean = weights @ pop_u
+        sd = np.sqrt(np.maximum(2.0 * (weights @ (pop_u - mean) ** 2), 1e-8))
+        parents = rng.choice(len(pop), size=b, p=weights)
+        cand = np.array([_perturb(rng, pop_u[j], sd) for j in parents])
+        d = evaluate(to_values(cand))
+        offset = len(all_d)
+        all_u, all_d = np.vstack([all_u, cand]), np.concatenate([all_d, d])
+        # threshold: the median distance of the current population (weighted)
+        eps = float(weighted_quantile(all_d[pop], 0.5, weights))
+        chosen = np.flatnonzero(d <= eps + 1e-12)
+        if len(chosen) < 2:
+            continue  # no progress this round: keep the population
+        chosen = chosen[np.argsort(d[chosen], kind="stable")]
+        w = 1.0 / (_kernel(cand[chosen], pop_u, sd) @ weights)  # prior density is 1 in u-space
+        pop, weights = offset + chosen, w / w.sum()
+        improved += 1
+    order = np.argsort(all_d[pop], kind="stable")
+    pop, weights = pop[order], weights[order]
+    per_episode = {k: np.array(v) for k, v in evaluate.per_episode.items()}
+    return Calibration([p.episode.id for p in preps], priors, list(skipped or []),
+                       to_values(all_u), all_d, pop, weights, draws, seed,
+                       time.perf_counter() - t0, method, budget[0], rounds, improved,
                        per_episode)  # fmt: skip
 
 
@@ -273,7 +385,7 @@ def write_calibrated(calibration: Calibration, path: str | Path | None = None) -
     p = Path(path) if path else calibrated_path()
     data = calibration.to_yaml_data()
     for name, dist in data["parameters"].items():  # the written defaults must be valid
-        Parameters.model_validate({name: dist if is_uncertain(name) else dist["mode"]})
+        Parameters.model_validate(nest({name: dist if is_uncertain(name) else dist["mode"]}))
     header = (
         "# Calibrated parameter defaults, written by `critmin backtest --calibrate`.\n"
         "# Do not edit by hand: re-run the calibration (docs/backtest.md).\n"

@@ -13,6 +13,7 @@ The file is written by ``critmin backtest --calibrate``::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -44,21 +45,41 @@ def read_calibrated(path: str | Path | None = None) -> dict[str, Any]:
 
 
 def is_uncertain(name: str) -> bool:
-    """Whether a Parameters field takes a distribution (else a plain number)."""
-    return name in Parameters._uncertain()
+    """Whether a Parameters field takes a distribution (else a plain number). Nested names
+    (``inventory_months_by_stage.magnet``) are taken as uncertain."""
+    return "." in name or name in Parameters._uncertain()
+
+
+def known(name: str) -> bool:
+    """Whether the running Parameters model has the (top-level part of the) name."""
+    return name.split(".")[0] in Parameters.model_fields
+
+
+def nest(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted names to nested mappings: ``{"a.b": 1}`` -> ``{"a": {"b": 1}}``."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        head, _, rest = name.partition(".")
+        if rest:
+            sub = out.setdefault(head, {})
+            sub.update(nest({rest: value}))
+        else:
+            out[head] = value
+    return out
 
 
 def calibrated_parameters(path: str | Path | None = None) -> dict[str, Any]:
     """Calibrated defaults for ``Parameters``: name -> distribution dict (``{dist, low, mode,
-    high}``) for uncertain fields, a number (the mode) for plain-number fields. Names the
-    running Parameters model does not have are left out; no file gives ``{}``."""
+    high}``) for uncertain fields, a number (the mode) for plain-number fields; a dotted name
+    (``inventory_months_by_stage.magnet``) becomes a nested mapping. Names the running
+    Parameters model does not have are left out; no file gives ``{}``."""
     data = read_calibrated(path)
-    out: dict[str, Any] = {}
+    flat: dict[str, Any] = {}
     for name, spec in (data.get("parameters") or {}).items():
-        if name not in Parameters.model_fields:
+        if not known(name):
             continue
         if not isinstance(spec, dict):
-            out[name] = float(spec)
+            flat[name] = float(spec)
             continue
         dist = {k: v for k, v in spec.items() if k in DIST_KEYS}
         try:
@@ -67,26 +88,40 @@ def calibrated_parameters(path: str | Path | None = None) -> dict[str, Any]:
             raise DataError([Issue(str(path or calibrated_path()), None,
                                    f"parameters.{name}", str(exc))]) from None  # fmt: skip
         if is_uncertain(name):
-            out[name] = dist
+            flat[name] = dist
         else:
             value = dist.get("mode", dist.get("value", dist.get("mean")))
             if value is None:
                 value = (dist["low"] + dist["high"]) / 2
-            out[name] = float(value)
-    return out
+            flat[name] = float(value)
+    return nest(flat)
 
 
-def with_parameters(scenario: Scenario, values: dict[str, Any], *, keep_explicit: bool) -> Scenario:
-    """``scenario`` with parameters replaced by ``values`` (numbers or distribution dicts).
+def _merge(low: Any, high: Any) -> Any:
+    """``high`` over ``low``; sub-mappings (not distributions) merge key by key."""
+    if isinstance(low, dict) and isinstance(high, dict) and "dist" not in high:
+        return {**low, **{k: _merge(low.get(k), v) for k, v in high.items()}}
+    return high if high is not None else low
 
-    With ``keep_explicit``, parameters the scenario file sets itself win (calibrated values are
+
+def with_parameters(
+    scenario: Scenario, values: Mapping[str, Any], *, keep_explicit: bool
+) -> Scenario:
+    """``scenario`` with parameters replaced by ``values`` (numbers or distribution dicts;
+    dotted names or nested mappings for sub-fields).
+
+    With ``keep_explicit``, what the scenario file sets itself wins (calibrated values are
     defaults); otherwise ``values`` win (calibration fixes the sampled ones). Unknown names are
     ignored (the caller reports them)."""
-    current = scenario.parameters
-    given = current.model_fields_set if keep_explicit else set()
-    update = {k: v for k, v in values.items() if k in Parameters.model_fields and k not in given}
+    update = {k: v for k, v in nest(values).items() if k in Parameters.model_fields}
     if not update:
         return scenario
-    data = current.model_dump(mode="python", exclude_none=True) | update
+    current = scenario.parameters
+    data = current.model_dump(mode="python", exclude_none=True)
+    for name, value in update.items():
+        if keep_explicit and name in current.model_fields_set:
+            data[name] = _merge(value, data[name])  # the scenario's own values on top
+        else:
+            data[name] = _merge(data.get(name), value)
     params = Parameters.model_validate(data)
     return scenario.model_copy(update={"parameters": params})

@@ -30,6 +30,10 @@ CalDrawsOpt = Annotated[
     int, typer.Option("--calibration-draws", help="Calibration: draws per sample and episode.")
 ]
 AcceptOpt = Annotated[float, typer.Option(help="Calibration: fraction of samples accepted.")]
+MethodOpt = Annotated[str, typer.Option(help="Calibration: smc (ABC population Monte Carlo) or "
+                                        "rejection (plain rejection ABC).")]  # fmt: skip
+RoundsOpt = Annotated[int, typer.Option(help="Calibration (smc): rounds the samples are spread "
+                                        "over.")]  # fmt: skip
 PriorsOpt = Annotated[Path | None, typer.Option(help="Priors YAML (default: the built-in).")]
 OutputOpt = Annotated[
     Path | None,
@@ -211,8 +215,8 @@ def calibration_tables(cal: Calibration, path: Path) -> None:
 # -- commands -----------------------------------------------------------------------------------
 def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
                            version: int | None, samples: int, calibration_draws: int,
-                           accept: float, priors: Path | None, output: Path | None,
-                           all_months: bool) -> None:  # fmt: skip
+                           accept: float, method: str, rounds: int, priors: Path | None,
+                           output: Path | None, all_months: bool) -> None:  # fmt: skip
     preps = _prepare(spec, version)
     fit_on = [p for p in preps if p.episode.role == "calibration"]
     found, skipped = load_priors(priors)
@@ -220,6 +224,7 @@ def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
         task = bar.add_task("calibrating", total=samples)
         cal = calibrate(fit_on, priors=found, skipped=skipped, samples=samples,
                         draws=calibration_draws, accept=accept, seed=seed,
+                        method=method, rounds=rounds,  # type: ignore[arg-type]
                         progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
     path = write_calibrated(cal, output)
     calibration_tables(cal, path)
@@ -256,6 +261,8 @@ def backtest_cmd(
     samples: SamplesOpt = 200,
     calibration_draws: CalDrawsOpt = 50,
     accept: AcceptOpt = 0.1,
+    method: MethodOpt = "smc",
+    rounds: RoundsOpt = 4,
     priors: PriorsOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -265,7 +272,7 @@ def backtest_cmd(
         raise ValueError("--draws must be at least 1")
     if do_calibrate:
         _calibrate_then_replay(episode, draws, seed, fmt, version, samples, calibration_draws,
-                               accept, priors, output, all_months)  # fmt: skip
+                               accept, method, rounds, priors, output, all_months)  # fmt: skip
         return
     results = _replay_all(_prepare(episode, version), draws, seed, calibrated)
     print_results(results, fmt, all_months)
@@ -282,10 +289,12 @@ def calibrate_cmd(
     samples: SamplesOpt = 200,
     calibration_draws: CalDrawsOpt = 50,
     accept: AcceptOpt = 0.1,
+    method: MethodOpt = "smc",
+    rounds: RoundsOpt = 4,
     priors: PriorsOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Same as ``critmin backtest --calibrate``: fit, write calibrated.yaml, replay all."""
     _check_format(fmt, ("table", "json"))
     _calibrate_then_replay(episode, draws, seed, fmt, version, samples, calibration_draws,
-                           accept, priors, output, False)  # fmt: skip
+                           accept, method, rounds, priors, output, False)  # fmt: skip
