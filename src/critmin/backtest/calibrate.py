@@ -338,6 +338,40 @@ def calibrate(
         if not any(s.observed for s in prep.episode.series):
             raise ValueError(f"episode {prep.episode.id} has no observed points to fit on")
     t0 = time.perf_counter()
+    names = list(priors)
+    evaluate = _Evaluator(preps, names, draws, seed, samples, progress)
+    found = abc_search(evaluate, priors, samples=samples, accept=accept, seed=seed,
+                       method=method, rounds=rounds)  # fmt: skip
+    per_episode = {k: np.array(v) for k, v in evaluate.per_episode.items()}
+    return Calibration([p.episode.id for p in preps], priors, list(skipped or []),
+                       found.values, found.distances, found.accepted, found.weights, draws,
+                       seed, time.perf_counter() - t0, method, found.prior_samples, rounds,
+                       found.improved, per_episode)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Search:
+    values: np.ndarray  # (K, d) every evaluated sample
+    distances: np.ndarray  # (K,)
+    accepted: np.ndarray  # indices, best first
+    weights: np.ndarray  # importance weights of the accepted, sum 1
+    prior_samples: int  # the first ones, drawn from the prior
+    improved: int  # smc rounds that replaced the population
+
+
+def abc_search(
+    distance: Callable[[np.ndarray], np.ndarray],
+    priors: dict[str, Prior],
+    *,
+    samples: int,
+    accept: float,
+    seed: int,
+    method: str = "smc",
+    rounds: int = 4,
+) -> Search:
+    """ABC over any ``distance`` of parameter vectors ``(n, d) -> (n,)``: rejection (one
+    round) or population Monte Carlo (see :func:`calibrate`). Deterministic for a seed."""
+    rounds = 1 if method == "rejection" else max(1, rounds)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     names = list(priors)
 
@@ -347,9 +381,8 @@ def calibrate(
     budget = [samples // rounds] * rounds
     budget[0] += samples - sum(budget)
     keep = min(budget[0], max(2, round(accept * samples)))
-    evaluate = _Evaluator(preps, names, draws, seed, samples, progress)
     all_u = latin_hypercube(budget[0], len(names), rng)
-    all_d = evaluate(to_values(all_u))
+    all_d = np.asarray(distance(to_values(all_u)), dtype=float)
     pop = _best(all_d, keep)
     weights = np.full(len(pop), 1.0 / len(pop))
     improved = 0
@@ -359,7 +392,7 @@ def calibrate(
         sd = np.sqrt(np.maximum(2.0 * (weights @ (pop_u - mean) ** 2), 1e-8))
         parents = rng.choice(len(pop), size=b, p=weights)
         cand = np.array([_perturb(rng, pop_u[j], sd) for j in parents])
-        d = evaluate(to_values(cand))
+        d = np.asarray(distance(to_values(cand)), dtype=float)
         offset = len(all_d)
         all_u, all_d = np.vstack([all_u, cand]), np.concatenate([all_d, d])
         # threshold: the median distance of the current population (weighted)
@@ -372,12 +405,7 @@ def calibrate(
         pop, weights = offset + chosen, w / w.sum()
         improved += 1
     order = np.argsort(all_d[pop], kind="stable")
-    pop, weights = pop[order], weights[order]
-    per_episode = {k: np.array(v) for k, v in evaluate.per_episode.items()}
-    return Calibration([p.episode.id for p in preps], priors, list(skipped or []),
-                       to_values(all_u), all_d, pop, weights, draws, seed,
-                       time.perf_counter() - t0, method, budget[0], rounds, improved,
-                       per_episode)  # fmt: skip
+    return Search(to_values(all_u), all_d, pop[order], weights[order], budget[0], improved)
 
 
 def write_calibrated(calibration: Calibration, path: str | Path | None = None) -> Path:
