@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -192,10 +193,11 @@ def _rounded(obj: Any) -> Any:
     return obj
 
 
-def calibration_tables(cal: Calibration, path: Path) -> None:
+def calibration_tables(cal: Calibration, path: Path, out: Console) -> None:
+    """The fitted parameters, the distances and where the defaults went."""
     title = (
-        f"Calibration ({cal.distances.size} samples x {cal.draws} draws, "
-        f"{len(cal.accepted)} accepted, {cal.seconds:.1f} s) on " + ", ".join(cal.fitted_on)
+        f"Calibration: {cal.method}, {cal.distances.size} samples x {cal.draws} draws, "
+        f"{len(cal.accepted)} accepted, {cal.seconds:.1f} s, fitted on " + ", ".join(cal.fitted_on)
     )
     table = Table(title=title, title_justify="left", header_style="bold")
     rows = cal.summary()
@@ -203,13 +205,13 @@ def calibration_tables(cal: Calibration, path: Path) -> None:
         table.add_column(col, justify="left" if col in {"parameter", "prior"} else "right")
     for row in rows:
         table.add_row(*(str(v) for v in row.values()))
-    err.print(table)
+    out.print(table)
     d = cal.distance_summary()
-    err.print(f"distance: best {d['best']}, accepted median {d['accepted_median']}, threshold "
-              f"{d['threshold']}, prior median {d['prior_median']}")  # fmt: skip
+    out.print(f"distance: best {d['best']}, accepted median {d['accepted_median']}, threshold "
+              f"{d['threshold']}, prior median {d['prior_median']}", highlight=False)  # fmt: skip
     if cal.skipped:
-        err.print("priors skipped (not parameters of this simulator): " + ", ".join(cal.skipped))
-    err.print(f"calibrated defaults written to {path}")
+        out.print("priors skipped (not parameters of this simulator): " + ", ".join(cal.skipped))
+    out.print(f"calibrated defaults written to {path}", highlight=False)
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -227,7 +229,7 @@ def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
                         method=method, rounds=rounds,  # type: ignore[arg-type]
                         progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
     path = write_calibrated(cal, output)
-    calibration_tables(cal, path)
+    calibration_tables(cal, path, err if fmt == "json" else console)
     results = _replay_all(preps, draws, seed, calibrated_parameters(path))
     print_results(results, fmt, all_months)
 
