@@ -18,6 +18,7 @@ import xarray as xr
 from critmin.countries import name_of
 from critmin.data.dataset import Dataset
 from critmin.data.schema import STAGES
+from critmin.elements import SPLIT_TABLES, ProductTree, tree_of
 
 FRAMEWORK = "framework"
 FRAMEWORK_MEMBERS = ("JPN", "USA")
@@ -35,6 +36,16 @@ class Atlas:
         if not self.year:
             object.__setattr__(self, "year", int(self.dataset.meta.year))
 
+    def at_year(self, year: int) -> Atlas:
+        """The same dataset version seen at another year (each product's latest figures up to
+        it): history replays run on the network of their own year."""
+        return self if year == self.year else Atlas(self.dataset, self.version, year)
+
+    @property
+    def years(self) -> list[int]:
+        """Years with production figures in the dataset."""
+        return sorted({int(y) for y in self.dataset.tables["production"]["year"].dropna()})
+
     # -- descriptive tables -----------------------------------------------------------------
     @property
     def name(self) -> str:
@@ -49,7 +60,40 @@ class Atlas:
         """Products in stage order, indexed by id (name, stage, basis, hs_codes)."""
         p = self.dataset["products"]
         p["stage_order"] = p["stage"].map({s: i for i, s in enumerate(STAGES)})
-        return p.sort_values(["stage_order", "id"]).set_index("id")
+        # an aggregate comes first, followed by its leaves
+        grouped = p["group"].map(lambda g: isinstance(g, str) and g != "")
+        p["_family"] = p["group"].where(grouped, p["id"])
+        p["_leaf"] = grouped.astype(int)
+        p = p.sort_values(["stage_order", "_family", "_leaf", "id"])
+        return p.drop(columns=["_family", "_leaf"]).set_index("id")
+
+    @cached_property
+    def tree(self) -> ProductTree:
+        """Aggregates and their element leaves (see :mod:`critmin.elements`)."""
+        d = self.dataset
+        return tree_of(d["products"], d["composition"], d["splits"])
+
+    @property
+    def leaves(self) -> list[str]:
+        """Products that are not aggregates, in stage order: what the simulator follows."""
+        agg = set(self.tree.members)
+        return [p for p in self.products.index if p not in agg]
+
+    def _split(self, name: str) -> pd.DataFrame:
+        """Rows of a quantity table with aggregate figures split into leaves."""
+        cache = self.__dict__.setdefault("_split_cache", {})
+        if name not in cache:
+            frame = self.dataset[name]
+            cache[name] = self.tree.split_table(frame, name) if name in SPLIT_TABLES else frame
+        return cache[name].copy()
+
+    def _with_aggregates(self, values: np.ndarray) -> np.ndarray:
+        """Aggregate rows (axis 0) set to the sum of their leaves."""
+        idx = {p: i for i, p in enumerate(self.products.index)}
+        values = np.array(values, dtype=float)
+        for g, leaves in self.tree.members.items():
+            values[idx[g]] = sum(values[idx[leaf]] for leaf in leaves)
+        return values
 
     def stage_of(self, product: str) -> str:
         return str(self.products.loc[product, "stage"])
@@ -89,8 +133,9 @@ class Atlas:
 
     # -- years ------------------------------------------------------------------------------
     def _latest(self, name: str) -> pd.DataFrame:
-        """Rows of ``name`` at each product's latest year up to the atlas year."""
-        frame = self.dataset[name]
+        """Rows of ``name`` at each product's latest year up to the atlas year (aggregates
+        split into their leaves)."""
+        frame = self._split(name)
         frame = frame[frame["year"] <= self.year]
         if frame.empty:
             return frame
@@ -98,14 +143,15 @@ class Atlas:
         return frame[frame["year"] == latest]
 
     def latest_table(self, name: str) -> pd.DataFrame:
-        """Tidy rows of ``production``, ``capacity``, ``reserves`` or ``trade`` at the year used."""
+        """Tidy rows of ``production``, ``capacity``, ``reserves`` or ``trade`` at the year used:
+        leaf rows (aggregate figures split into their leaves, notes say how)."""
         return self._latest(name).reset_index(drop=True)
 
     # -- labelled arrays --------------------------------------------------------------------
     def _nearest(self, name: str) -> pd.DataFrame:
         """Per (product, country), the row whose year is nearest the atlas year (later wins
         a tie): capacities are often reported for the year after the production figures."""
-        frame = self.dataset[name]
+        frame = self._split(name)
         if frame.empty:
             return frame
         frame = frame.assign(_d=(frame["year"] - self.year).abs(), _later=frame["year"] > self.year)
@@ -118,9 +164,11 @@ class Atlas:
         grid = pd.DataFrame(0.0, index=pd.Index(products, name="product"), columns=self.countries)
         years = rows.groupby("product")["year"].max().reindex(products)
         for r in rows.itertuples(index=False):
-            grid.loc[r.product, r.country] = getattr(r, value)
+            grid.loc[r.product, r.country] += getattr(r, value)
+        for g, leaves in self.tree.members.items():
+            years[g] = years.reindex(leaves).max()
         da = xr.DataArray(
-            grid.to_numpy(),
+            self._with_aggregates(grid.to_numpy()),
             dims=("product", "country"),
             coords={
                 "product": products,
@@ -161,8 +209,10 @@ class Atlas:
         for r in rows.itertuples(index=False):
             values[idx_p[r.product], idx_c[r.exporter], idx_c[r.importer]] += r.quantity_t
         years = rows.groupby("product")["year"].max().reindex(products)
+        for g, leaves in self.tree.members.items():
+            years[g] = years.reindex(leaves).max()
         da = xr.DataArray(
-            values,
+            self._with_aggregates(values),
             dims=("product", "exporter", "importer"),
             coords={
                 "product": products,

@@ -130,3 +130,16 @@ def test_extraterritorial_rule_reaches_other_exporters(atlas):
     draws = draw(network, sc, np.random.default_rng(0), 3)
     exporters = {network.countries[r.exporter] for r in draws.restrictions}
     assert "CHN" in exporters and len(exporters) > 1
+
+
+def test_calibrated_defaults_fill_what_a_scenario_leaves_out(monkeypatch) -> None:
+    from critmin.simulate import scenario as mod
+
+    fitted = {"parameters": {"hoarding": {"dist": "triangular", "low": 0.5, "mode": 1.0,
+                                          "high": 2.0}, "unknown_name": 3},
+              "fitted_on": ["x"]}  # fmt: skip
+    monkeypatch.setattr(mod, "calibrated", lambda: fitted)
+    par = mod.Parameters()
+    assert par.hoarding.dist == "triangular" and par.hoarding.mode == 1.0
+    given = mod.parse_scenario({"name": "s", "parameters": {"hoarding": 0.25}})
+    assert given.parameters.hoarding == 0.25

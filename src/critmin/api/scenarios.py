@@ -80,7 +80,7 @@ def checked(ctx: Context, who: Principal, body: dict[str, Any], version: int | N
             from critmin.simulate import build_network
 
             net = build_network(ctx.atlas(v))
-            return list(net.products), set(net.countries)
+            return list(net.known_products), set(net.countries)
 
         products, countries = ctx.cached(("network", v), network)
         sc = check_against(sc, products, countries, "scenario")

@@ -175,21 +175,28 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
             unknown = frame[~frame["source"].isin([*sources, ASSUMPTION])]
             for _, r in unknown.iterrows():
                 log.add(
-                    where(name), int(r[ROW_COLUMN]), "source",
+                    where(name),
+                    int(r[ROW_COLUMN]),
+                    "source",
                     f"unknown source {r['source']!r}: not an id in sources.csv nor '{ASSUMPTION}'",
-                )  # fmt: skip
+                )
         if "basis" in frame.columns and "product" in frame.columns and products is not None:
             expected = frame["product"].map(basis_of)
             mixed = frame[frame["basis"].notna() & expected.notna() & (frame["basis"] != expected)]
             for _, r in mixed.iterrows():
                 log.add(
-                    where(name), int(r[ROW_COLUMN]), "basis",
+                    where(name),
+                    int(r[ROW_COLUMN]),
+                    "basis",
                     f"mixed units: {r['product']} is counted in {basis_of[r['product']]!r}, "
                     f"this row in {r['basis']!r}",
-                )  # fmt: skip
+                )
 
     _check_sums(frames, "demand", ["product", "country", "year"], "share", where, log)
     _check_sums(frames, "composition", ["product", "country"], "mass_fraction", where, log)
+    _check_sums(frames, "splits", ["parent", "country"], "share", where, log)
+    if products is not None:
+        _check_groups(products, frames.get("splits"), where, log)
 
     recipes = frames.get("recipes")
     if recipes is not None and stage_of:
@@ -198,10 +205,57 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
             so, si = stage_of.get(r["output"]), stage_of.get(r["input"])
             if so and si and order[si] >= order[so]:
                 log.add(
-                    where("recipes"), int(r[ROW_COLUMN]), "input",
+                    where("recipes"),
+                    int(r[ROW_COLUMN]),
+                    "input",
                     f"input {r['input']} ({si}) must come from an earlier stage than "
                     f"output {r['output']} ({so})",
-                )  # fmt: skip
+                )
+
+
+def _check_groups(products: pd.DataFrame, splits: pd.DataFrame | None, where, log) -> None:  # type: ignore[no-untyped-def]
+    """A product's group is a known product of the same stage and basis, itself in no group;
+    a split names a parent and one of its members."""
+    by_id = products.set_index("id")
+    grouped = products["group"].map(lambda g: isinstance(g, str) and g != "")
+    for _, r in products[grouped].iterrows():
+        g = r["group"]
+        if g not in by_id.index:
+            log.add(
+                where("products"),
+                int(r[ROW_COLUMN]),
+                "group",
+                f"group {g!r} is not a product{_known(dict.fromkeys(by_id.index, ''))}",
+            )
+            continue
+        parent = by_id.loc[g]
+        for col in ("stage", "basis"):
+            if parent[col] != r[col]:
+                log.add(
+                    where("products"),
+                    int(r[ROW_COLUMN]),
+                    col,
+                    f"{r['id']} is in group {g} ({parent[col]}) but its {col} is {r[col]!r}",
+                )
+        if isinstance(parent["group"], str) and parent["group"]:
+            log.add(
+                where("products"),
+                int(r[ROW_COLUMN]),
+                "group",
+                f"group {g!r} is itself in group {parent['group']!r}: one level only",
+            )
+    if splits is None:
+        return
+    group_of = dict(zip(products["id"], products["group"], strict=True))
+    for _, r in splits.iterrows():
+        if r["product"] in group_of and group_of[r["product"]] != r["parent"]:
+            log.add(
+                where("splits"),
+                int(r[ROW_COLUMN]),
+                "product",
+                f"{r['product']} is not a member of {r['parent']!r} (products.csv group: "
+                f"{group_of[r['product']]!r})",
+            )
 
 
 def _known(stage_of: Mapping[str, str]) -> str:
@@ -217,10 +271,12 @@ def _check_sums(frames, name, by, col, where, log) -> None:  # type: ignore[no-u
         rows = frame.loc[(frame[by] == pd.Series(key, index=by)).all(axis=1), ROW_COLUMN]
         label = ", ".join(f"{k}={v}" for k, v in zip(by, key, strict=True))
         log.add(
-            where(name), int(rows.min()), col,
+            where(name),
+            int(rows.min()),
+            col,
             f"values of ({label}) add up to {total:.4g}, more than 1 "
             f"(rows {', '.join(map(str, rows))})",
-        )  # fmt: skip
+        )
 
 
 def write_dataset(dataset: Dataset, folder: str | Path, fmt: str = "csv") -> Path:

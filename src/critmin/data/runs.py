@@ -91,11 +91,16 @@ def save_run(
     return run_id
 
 
+#: Variables per product (no country): repeated per country in the long table.
+PRICE_VARIABLES = ("price", "price_home")
+
+
 def _to_table(data: xr.Dataset) -> pa.Table:
     """Long table: one row per draw, month, product and country; price repeated per country."""
-    cells = [v for v in data.data_vars if v != "price"]
+    prices = [v for v in PRICE_VARIABLES if v in data.data_vars]
+    cells = [v for v in data.data_vars if v not in prices]
     frame = data[cells].to_dataframe().reset_index()
-    price = data["price"].to_dataframe().reset_index()
+    price = data[prices].to_dataframe().reset_index()
     frame = frame.merge(price, on=["draw", "month", "product"], how="left")
     meta = {"critmin.attrs": json.dumps({k: str(v) for k, v in data.attrs.items()})}
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -136,9 +141,11 @@ def load_run_data(store: Store, record: RunRecord) -> xr.Dataset:
     if not path.exists():
         raise StoreError(f"the file of run {record.id} is missing: {path}")
     frame = pq.read_table(path).to_pandas()
+    prices = [v for v in PRICE_VARIABLES if v in frame.columns]
     price = (frame.drop_duplicates(["draw", "month", "product"])
-             .set_index(["draw", "month", "product"])["price"])  # fmt: skip
-    cells = frame.drop(columns="price").set_index(["draw", "month", "product", "country"])
+             .set_index(["draw", "month", "product"])[prices])  # fmt: skip
+    cells = frame.drop(columns=prices).set_index(["draw", "month", "product", "country"])
     ds = xr.Dataset.from_dataframe(cells)
-    ds["price"] = xr.DataArray.from_series(price)
+    for v in prices:
+        ds[v] = xr.DataArray.from_series(price[v])
     return ds

@@ -95,13 +95,47 @@ class Source(Record):
     note: Text | None = None
 
 
+def _symbols(value: str | None) -> str | None:
+    """Space-separated element symbols, each known; normalised to single spaces."""
+    if value is None or not str(value).strip():
+        return None
+    parts = str(value).split()
+    unknown = [p for p in parts if p not in ELEMENTS]
+    if unknown:
+        raise PydanticCustomError(
+            "element", "unknown element {bad}; known: {known}",
+            {"bad": ", ".join(unknown), "known": " ".join(ELEMENTS)},
+        )  # fmt: skip
+    return " ".join(parts)
+
+
 class Product(Record):
+    """A product. ``group`` names the aggregate it is part of (a leaf of ``re_oxides``, say);
+    ``elements`` lists the elements it carries (space-separated symbols)."""
+
     id: Id
     name: Text = Field(min_length=1)
     stage: Stage
     basis: Basis
     hs_codes: Text | None = None
+    group: Id | None = None
+    elements: Annotated[str | None, AfterValidator(_symbols)] = None
     description: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_own_group(self) -> Product:
+        if self.group is not None and self.group == self.id:
+            raise PydanticCustomError("group", "a product cannot be its own group")
+        return self
+
+
+class Split(Sourced):
+    """Share of an aggregate's figure for one country (or ``WLD``) that belongs to one leaf."""
+
+    parent: Id
+    product: Id
+    country: CountryOrWorld
+    share: Fraction
 
 
 class Recipe(Sourced):
@@ -282,6 +316,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("hs_codes", HsCode, ("hs6",)),
         TableSpec("projects", Project, ("id",), "capacity_t"),
         TableSpec("prices", Price, ("product", "item", "year")),
+        TableSpec("splits", Split, ("parent", "product", "country")),
     )
 }
 
@@ -299,6 +334,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "hs_codes": ("product",),
     "projects": ("product",),
     "prices": ("product",),
+    "splits": ("parent", "product"),
 }
 
 

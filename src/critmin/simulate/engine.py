@@ -47,10 +47,24 @@ class ChunkResult:
 
     arrays: dict[str, np.ndarray]
     price: np.ndarray
+    price_home: np.ndarray | None = None  # (D, T, P): inside the restricting exporters
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > _EPS)
+
+
+def _stage_blocks(network: Network) -> list[tuple[int, int]]:
+    """Contiguous runs of products with no recipe between them (a stage, upstream first):
+    each run is stepped at once. Falls back to one product a block where the recipes need it."""
+    coef = network.coef
+    blocks: list[tuple[int, int]] = []
+    lo = 0
+    for p in range(1, len(network.products) + 1):
+        if p == len(network.products) or coef[p, lo:p].any() or coef[lo:p, p].any():
+            blocks.append((lo, p))
+            lo = p
+    return blocks
 
 
 def run_chunk(
@@ -75,18 +89,37 @@ def run_chunk(
     diag0 = np.einsum("pcc->pc", F0)  # domestic deliveries
     out0 = F0.sum(axis=2) - diag0  # exports
     coef = network.coef
-    inputs_of = [np.flatnonzero(coef[p]) for p in range(P)]
+    blocks = _stage_blocks(network)
+    edges = {b: [(p - b[0], q, coef[p, q]) for p in range(*b) for q in np.flatnonzero(coef[p])]
+             for b in blocks}  # fmt: skip
+    by_product: dict[int, list] = {}
+    for r in draws.restrictions:
+        by_product.setdefault(r.product, []).append(r)
+
+    zeros_d = np.zeros(D)
+    respond = zeros_d if draws.demand_response is None else draws.demand_response
+    hoard = zeros_d if draws.hoarding is None else draws.hoarding
+    restart = np.ones(D) if draws.restart_price is None else draws.restart_price
+    home_all = np.zeros((T, P, C)) if draws.home is None else draws.home
+    inv_months = draws.inventory_months
+    if inv_months.ndim == 1:
+        inv_months = np.repeat(inv_months[:, None], P, axis=1)
+    elast = draws.elasticity[:, None]  # (D, 1)
 
     Y_prev = np.broadcast_to(Y0, (D, P, C)).copy()
-    inv_target = draws.inventory_months[:, None, None] * use0[None]
-    inv = inv_target.copy()
+    inv_base = inv_months[:, :, None] * use0[None]
+    inv = inv_base.copy()
     stock = draws.stockpile.copy()
     held = np.zeros((D, P, C))
     pull = np.zeros((D, P, C))
     price = np.ones((D, P))
+    price_home = np.ones((D, P))
+    dmult = np.ones((D, P, C))
+    expected = np.zeros((D, P))
 
     rec = {v: np.zeros((D, T, P, C), dtype=dtype) for v in variables}
     rec_price = np.zeros((D, T, P), dtype=dtype)
+    rec_home = np.zeros((D, T, P), dtype=dtype)
 
     for t in range(T):
         if draws.added[t].any():
@@ -95,118 +128,180 @@ def run_chunk(
         plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
                           Y0[None] + pull)  # fmt: skip
         plan = np.maximum(plan, 0.0)
-        need_down_all = np.einsum("qp,dqc->dpc", coef, plan)
+        need_down_all = np.matmul(coef.T, plan)  # (D, P, C): sum_q coef[q, p] plan[q]
         received_for_use = np.zeros((D, P, C))
         Y = np.zeros((D, P, C))
         resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
-        for p in range(P):
-            y = plan[:, p]
-            for q in inputs_of[p]:
-                y = np.minimum(y, received_for_use[:, q] / coef[p, q])
-            Y[:, p] = y
-            ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[p], y.shape)), 1.0)
-            extra = np.maximum(y - Y0[p][None], 0.0)
-            blocked = blocked_rows(draws.restrictions, p, t, D, C)
+        home_t = home_all[t]
+        for lo, hi in blocks:
+            S = slice(lo, hi)
+            y = plan[:, S].copy()
+            for pl, q, c in edges[(lo, hi)]:
+                y[:, pl] = np.minimum(y[:, pl], received_for_use[:, q] / c)
+            Y[:, S] = y
+            ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[S], y.shape)), 1.0)
+            extra = np.maximum(y - Y0[S][None], 0.0)
             # contracts follow the baseline pattern; blocked shares are withheld
-            received = ratio @ F0[p]
-            domestic = ratio * diag0[p]
-            freed = np.zeros((D, C))
-            for e, b in blocked.items():
-                lost = ratio[:, e, None] * F0[p][e][None, :] * b
-                received -= lost
-                freed[:, e] = lost.sum(axis=1)
-            held[:, p] += freed
-            deliveries_out = ratio * out0[p] - freed
+            received = np.matmul(ratio.transpose(1, 0, 2), F0[S]).transpose(1, 0, 2)
+            domestic = ratio * diag0[S]
+            freed = np.zeros((D, hi - lo, C))
+            closed: dict[tuple[int, int], np.ndarray] = {}
+            for p in range(lo, hi):
+                if p not in by_product:
+                    continue
+                for e, b in blocked_rows(by_product[p], p, t, D, C).items():
+                    lost = ratio[:, p - lo, e, None] * F0[p][e][None, :] * b
+                    received[:, p - lo] -= lost
+                    freed[:, p - lo, e] = lost.sum(axis=1)
+                    closed[(p - lo, e)] = b > 0
+            held[:, S] += freed
+            deliveries_out = ratio * out0[S] - freed
             deliveries_in = received - domestic
-            pool = extra  # (D, C) spot supply
-            need_down = need_down_all[:, p]
-            need_final = FD0[p][None] * draws.surge[t, :, p]
+            pool = extra  # (D, S, C) spot supply
+            need_down = need_down_all[:, S]
+            base_final = FD0[S][None] * draws.surge[t][:, S]
+            need_final = base_final * dmult[:, S]
             need = need_down + need_final
+            need_base = need_down + base_final
             gap = np.maximum(need - received, 0.0)
             gap = np.where(gap > _EPS * np.maximum(need, 1.0), gap, 0.0)
-            spot_in = np.zeros((D, C))
-            new_pull = np.zeros((D, C))
-            refill_in = np.zeros((D, C))
+            spot_in = np.zeros_like(gap)
+            new_pull = np.zeros_like(gap)
+            refill_in = np.zeros_like(gap)
+            wanted = np.zeros_like(gap)
+            desire = np.zeros_like(gap)
+            # precautionary buying: stock targets rise with the shortage expected
+            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None])
             if resourcing:
-                # spot supply never goes through a route that any restriction touches
-                closed = {e: b > 0 for e, b in blocked.items()}
-                headroom = np.maximum(k_eff[:, p] - y, 0.0)
-                spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
-                new_pull = out + _serve(gap - spot_in, headroom, None, closed)[1]
-                deliveries_out += out - diag
-                deliveries_in += spot_in - diag
+                # spot supply never goes through a route that any restriction touches;
+                # idle capacity restarts only once the price pays for it
+                gate = (price[:, S] >= restart[:, None] - 1e-12)[:, :, None]
+                headroom = np.maximum(k_eff[:, S] - y, 0.0) * gate
+                if gap.any():  # nothing asked, nothing served: skip the rounds
+                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
+                    unserved = gap - spot_in
+                    new_pull = out + (_orders(unserved, headroom, closed)
+                                      if unserved.any() else 0.0)  # fmt: skip
+                    deliveries_out += out - diag
+                    deliveries_in += spot_in - diag
                 got = received + spot_in
-                inv_after = inv[:, p] + np.maximum(got - need, 0.0)
-                low = np.maximum(inv_target[:, p] - inv_after, 0.0)
-                refill = np.where(need - got > _EPS, 0.0, low / refill_months)
-                if refill.any():
+                inv_after = inv[:, S] + np.maximum(got - need, 0.0)
+                desire = np.maximum(target - inv_after, 0.0) / refill_months
+                wanted = np.where(need - got > _EPS, 0.0, desire)
+                if wanted.any():
                     # what restocking gets is spread like the gap round, from what is left
-                    refill_in, out, diag, pool = _serve(refill, pool, pool, closed)
-                    new_pull += out + _serve(refill - refill_in, headroom, None, closed)[1]
+                    refill_in, out, diag, pool = _serve(wanted, pool, pool, closed)
+                    unserved = wanted - refill_in
+                    new_pull = new_pull + out + (_orders(unserved, headroom, closed)
+                                                 if unserved.any() else 0.0)  # fmt: skip
                     deliveries_out += out - diag
                     deliveries_in += refill_in - diag
             got = received + spot_in
             excess = np.maximum(got - need, 0.0)
             rest = np.maximum(need - got, 0.0)
             rest = np.where(rest > _EPS * np.maximum(need, 1.0), rest, 0.0)  # round-off
-            inv_use = np.minimum(inv[:, p], rest)
+            inv_use = np.minimum(inv[:, S], rest)
             rest = rest - inv_use
-            st_use = np.minimum(np.minimum(stock[:, p], draws.release_cap[:, p]), rest)
+            st_use = np.minimum(np.minimum(stock[:, S], draws.release_cap[:, S]), rest)
             rest = rest - st_use
             down_short = rest * _safe_div(need_down, need)
             final_raw = rest - down_short
-            sub = np.minimum(final_raw, draws.substitution[t, :, p][:, None] * need_final)
+            sub = np.minimum(final_raw, draws.substitution[t][:, S][:, :, None] * need_final)
             consumption = need - rest
-            received_for_use[:, p] = need_down - down_short
-            inv[:, p] = inv[:, p] - inv_use + excess + pool + refill_in
-            stock[:, p] = stock[:, p] - st_use
-            pull[:, p] = new_pull
+            received_for_use[:, S] = need_down - down_short
+            inv[:, S] = inv[:, S] - inv_use + excess + pool + refill_in
+            stock[:, S] = stock[:, S] - st_use
+            pull[:, S] = new_pull
 
-            total_need = need.sum(axis=1)
-            shortage = np.clip(_safe_div(rest.sum(axis=1), total_need), 0.0, 1.0)
-            target = np.minimum(price_cap, (1.0 - np.minimum(shortage, 1 - 1e-12))
-                                ** (-1.0 / draws.elasticity))  # fmt: skip
-            price[:, p] += price_adjustment * (target - price[:, p])
+            # two markets: outside the restricting exporters (world) and inside them (home)
+            hs = home_t[S][None]  # (1, S, C)
+            ws = 1.0 - hs
+            base_w = (need_base * ws).sum(axis=2)
+            if not resourcing:
+                desire = np.maximum(target - inv[:, S], 0.0) / refill_months
+            lack = np.maximum(need_base + desire - got - refill_in, 0.0)
+            tight = np.clip(_safe_div((lack * ws).sum(axis=2), base_w), 0.0, 1.0 - 1e-12)
+            tight = np.where(tight > 1e-9, tight, 0.0)  # round-off is not a shortage
+            target_w = np.minimum(price_cap, (1.0 - tight) ** (-1.0 / elast))
+            price[:, S] += price_adjustment * (target_w - price[:, S])
+            has_home = hs.any(axis=2)  # (1, S)
+            if has_home.any():
+                base_h = (need_base * hs).sum(axis=2)
+                surplus = freed.sum(axis=2) - (lack * hs).sum(axis=2)
+                loose = np.clip(_safe_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
+                loose = np.where(np.abs(loose) > 1e-9, loose, 0.0)
+                target_h = np.maximum(1.0 / price_cap, (1.0 + loose) ** (-1.0 / elast))
+                moved = price_home[:, S] + price_adjustment * (target_h - price_home[:, S])
+                price_home[:, S] = np.where(has_home, moved, price[:, S])
+            else:
+                price_home[:, S] = price[:, S]
+            blocked_share = _safe_div(freed.sum(axis=2), base_w)
+            expected[:, S] = np.clip(np.maximum(blocked_share, tight), 0.0, 1.0)
+            if respond.any():
+                # demand moves toward price^(-elasticity) at the price each buyer sees
+                pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country
+                pull_h = price_home[:, S] ** (-elast)
+                seen = np.where(hs > 0, pull_h[:, :, None], pull_w[:, :, None])
+                dmult[:, S] += respond[:, None, None] * (seen - dmult[:, S])
 
             values = {
                 "production": y, "imports": deliveries_in, "exports": deliveries_out,
                 "demand": need, "consumption": consumption, "shortfall": rest - sub,
                 "final_shortfall": final_raw - sub, "substitution": sub,
-                "inventory": inv[:, p], "stockpile": stock[:, p], "withheld": held[:, p],
+                "inventory": inv[:, S], "stockpile": stock[:, S], "withheld": held[:, S],
             }  # fmt: skip
             for v in variables:
-                rec[v][:, t, p] = values[v]
+                rec[v][:, t, S] = values[v]
         rec_price[:, t] = price
+        rec_home[:, t] = price_home
         Y_prev = Y
-    return ChunkResult(rec, rec_price)
+    return ChunkResult(rec, rec_price, rec_home)
+
+
+def _orders(
+    total: np.ndarray, weight: np.ndarray, closed: dict[tuple[int, int], np.ndarray]
+) -> np.ndarray:
+    """What each exporter is asked for when ``total`` is ordered pro rata to ``weight`` on
+    open routes (all taken): ``_serve(total, weight, None, closed)[1]``, computed alone."""
+    cut = np.zeros_like(total)
+    for (p, e), c in closed.items():
+        cut[:, p] += weight[:, p, e, None] * c
+    per_weight = _safe_div(np.maximum(total, 0.0), weight.sum(axis=2, keepdims=True) - cut)
+    asked = weight * per_weight.sum(axis=2, keepdims=True)
+    for (p, e), c in closed.items():
+        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
+    return asked
 
 
 def _serve(
     total: np.ndarray,
     weight: np.ndarray,
     pool: np.ndarray | None,
-    closed: dict[int, np.ndarray],
+    closed: dict[tuple[int, int], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Requests ``total (D, importer)`` split over exporters pro rata to ``weight (D,
-    exporter)`` on open routes (``closed``: exporter -> ``(D, importer)`` routes a
-    restriction touches), served from ``pool`` (pro rata when an exporter is oversubscribed;
-    ``None``: orders, all taken).
+    """Requests ``total (D, S, importer)`` split over exporters pro rata to ``weight (D, S,
+    exporter)`` on open routes (``closed``: (product in block, exporter) -> ``(D, importer)``
+    routes a restriction touches), served from ``pool`` (pro rata when an exporter is
+    oversubscribed; ``None``: orders, all taken).
 
     Returns what each importer gets, what each exporter ships, what stays at home
-    (exporter = importer) and the pool left. Row-sparse: O(D x C) plus the closed rows.
+    (exporter = importer) and the pool left. Row-sparse: O(D x S x C) plus the closed rows.
     """
-    cut = {e: weight[:, e, None] * c for e, c in closed.items()}
-    open_weight = weight.sum(axis=1, keepdims=True) - sum(cut.values(), np.zeros_like(total))
-    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)  # (D, importer)
-    asked = weight * per_weight.sum(axis=1, keepdims=True)
-    for e, c in closed.items():
-        asked[:, e] = weight[:, e] * (per_weight * ~c).sum(axis=1)
+    cut = np.zeros_like(total)
+    for (p, e), c in closed.items():
+        cut[:, p] += weight[:, p, e, None] * c
+    open_weight = weight.sum(axis=2, keepdims=True) - cut
+    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)  # (D, S, importer)
+    asked = weight * per_weight.sum(axis=2, keepdims=True)
+    for (p, e), c in closed.items():
+        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
     scale = np.ones_like(asked) if pool is None else np.minimum(
         1.0, _safe_div(pool, asked) + (asked <= _EPS))  # fmt: skip
     served_weight = weight * scale
-    cut_served = {e: served_weight[:, e, None] * c for e, c in closed.items()}
-    got = per_weight * (served_weight.sum(axis=1, keepdims=True)
-                        - sum(cut_served.values(), np.zeros_like(total)))  # fmt: skip
+    cut_served = np.zeros_like(total)
+    for (p, e), c in closed.items():
+        cut_served[:, p] += served_weight[:, p, e, None] * c
+    got = per_weight * (served_weight.sum(axis=2, keepdims=True) - cut_served)
     shipped = asked * scale
     home = served_weight * per_weight
     left = None if pool is None else np.maximum(pool - shipped, 0.0)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from critmin.atlas import Atlas
+from critmin.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,43 @@ class Network:
     composition: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     sectors: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    elements: list[tuple[str, ...]] = field(default_factory=list)  # per product, () = not given
+    members: dict[str, list[str]] = field(default_factory=dict)  # aggregate -> its leaves
+    split: dict[str, np.ndarray] = field(default_factory=dict)  # aggregate -> (leaves, C) shares
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.products), len(self.countries)
+
+    @property
+    def known_products(self) -> list[str]:
+        """Products a scenario may name: the network's own and the aggregates of them."""
+        return [*self.products, *self.members]
+
+    def expand(self, ids: list[str] | None) -> list[str]:
+        """Product ids with aggregates replaced by their leaves (None: every product)."""
+        if ids is None:
+            return list(self.products)
+        out: list[str] = []
+        for pid in ids:
+            for leaf in self.members.get(pid, [pid]):
+                if leaf not in out:
+                    out.append(leaf)
+        return out
+
+    def shares(self, product: str, country: int) -> list[tuple[int, float]]:
+        """``(product index, share)`` of a figure for ``product`` (an aggregate is split over
+        its leaves by the country's element mix)."""
+        if product not in self.members:
+            return [(self.index(product), 1.0)]
+        w = self.split[product][:, country]
+        return [(self.index(leaf), float(x)) for leaf, x in zip(self.members[product], w,
+                                                               strict=True) if x > 0]  # fmt: skip
+
+    def carries(self, product: int, elements: list[str]) -> bool | None:
+        """Whether a product carries any of ``elements``; None when its elements are not given."""
+        own = self.elements[product] if self.elements else ()
+        return bool(set(own) & set(elements)) if own else None
 
     def index(self, product: str) -> int:
         return self.products.index(product)
@@ -59,12 +93,15 @@ class Network:
 
 def build_network(atlas: Atlas) -> Network:
     """Balance the atlas into a baseline network (see the module docstring)."""
-    products = list(atlas.products.index)
+    products = atlas.leaves
     countries = list(atlas.countries)
     P, C = len(products), len(countries)
-    output = atlas.production.transpose("product", "country").values.astype(float).copy()
-    observed = atlas.trade.transpose("product", "exporter", "importer").values.astype(float).copy()
-    cap = atlas.capacity.transpose("product", "country").values.astype(float)
+    output = atlas.production.sel(product=products).transpose("product", "country").values
+    output = output.astype(float).copy()
+    observed = atlas.trade.sel(product=products).transpose("product", "exporter", "importer")
+    observed = observed.values.astype(float).copy()
+    cap = atlas.capacity.sel(product=products).transpose("product", "country").values
+    cap = cap.astype(float)
     capacity = np.where(cap > 0, cap, np.nan)
     coef = np.zeros((P, P))
     for r in atlas.recipes.itertuples(index=False):
@@ -122,6 +159,19 @@ def build_network(atlas: Atlas) -> Network:
     comp: dict[tuple[str, str], dict[str, float]] = {}
     for r in atlas.table("composition").itertuples(index=False):
         comp.setdefault((r.product, r.country), {})[r.element] = float(r.mass_fraction)
+    tree = atlas.tree
+    elements = [tree.elements_of.get(p, ()) for p in products]
+    members = {g: [x for x in leaves if x in products] for g, leaves in tree.members.items()}
+    split = {}
+    for g, leaves in members.items():
+        grid = np.zeros((len(leaves), C))
+        for j, c in enumerate(countries):
+            try:
+                w = tree.weights(g, c)
+            except DataError:
+                continue  # no mix for that country: an aggregate figure for it cannot be split
+            grid[:, j] = [w.get(x, 0.0) for x in leaves]
+        split[g] = grid
     sectors: dict[str, dict[str, float]] = {}
     demand = atlas.table("demand")
     for r in demand[demand["country"] == "WLD"].itertuples(index=False):
@@ -141,4 +191,7 @@ def build_network(atlas: Atlas) -> Network:
         composition=comp,
         sectors=sectors,
         notes=notes,
+        elements=elements,
+        members=members,
+        split=split,
     )

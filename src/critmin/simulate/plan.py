@@ -15,12 +15,8 @@ class RestrictionArrays:
     product: int
     exporter: int
     importer_mask: np.ndarray  # (C,) 1 where the importer is restricted
-    affected: np.ndarray  # (D,) share of the product's flow that the rule covers
-    share: np.ndarray  # (D,) share of covered flow blocked
-    approval: np.ndarray  # (D,) share approved once licences come through
-    delay: np.ndarray  # (D,) months before licences come through
-    start: int  # 0-based first month
-    end: int  # 0-based month after the last
+    blocked: np.ndarray  # (T, D) share of the route's flow blocked each month
+    primary: bool  # the restricting country itself (not a foreign-direct-product exporter)
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Draws:
     """Every per-draw number a chunk of draws needs (arrays of length D or D x ...)."""
 
     n: int
-    inventory_months: np.ndarray
+    inventory_months: np.ndarray  # (D, P) months of baseline receipts held at the start
     ramp_rate: np.ndarray
     elasticity: np.ndarray
     capacity: np.ndarray  # (D, P, C) tonnes a year
@@ -40,6 +36,33 @@ class Draws:
     release_cap: np.ndarray  # (D, P, C) tonnes a month at most
     substitution: np.ndarray  # (T, D, P) share of final demand that can be substituted
     resourcing_from: int | None  # 0-based month from which re-sourcing works; None = never
+    demand_response: np.ndarray | None = None  # (D,) share of the demand change a month
+    hoarding: np.ndarray | None = None  # (D,) inventory target x (1 + hoarding x expected)
+    restart_price: np.ndarray | None = None  # (D,) price index that unlocks spare capacity
+    home: np.ndarray | None = None  # (T, P, C) 1 where a country restricts its own exports
+
+
+def licence_open(
+    approval: np.ndarray, delay: np.ndarray, processing: np.ndarray, months: int
+) -> np.ndarray:
+    """``(months, D)``: share of a restricted flow that licences let through, month by month
+    from the rule's start. Each month one month's worth of applications joins the queue; the
+    authority decides at most ``processing`` months' worth a month (the backlog carries over);
+    a decision takes ``delay`` months; ``approval`` of decided volume passes."""
+    D = approval.shape[0]
+    backlog = np.zeros(D)
+    decided = np.zeros((months, D))
+    for k in range(months):
+        backlog = backlog + 1.0
+        decided[k] = np.minimum(backlog, processing)
+        backlog = backlog - decided[k]
+    lag = np.ceil(np.maximum(delay, 0.0) - 1e-9).astype(int)  # whole months
+    out = np.zeros((months, D))
+    for k in range(months):
+        src = k - lag
+        ok = src >= 0
+        out[k, ok] = decided[src[ok], np.flatnonzero(ok)]
+    return np.minimum(out, 1.0) * approval[None, :]
 
 
 def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int) -> Draws:
@@ -54,6 +77,11 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
     spare = sample(par.spare_capacity, rng, n)
     ramp = sample(par.ramp_rate, rng, n)
     elasticity = sample(par.price_elasticity, rng, n)
+    inventory = np.repeat(inv[:, None], P, axis=1)
+    for stage, value in sorted(par.inventory_months_by_stage.items()):
+        cols = [i for i, s in enumerate(network.stages) if s == stage]
+        if cols:
+            inventory[:, cols] = sample(value, rng, n)[:, None]
     known = np.nan_to_num(network.capacity, nan=0.0)
     base_cap = np.maximum(known, network.output)
     guessed = np.isnan(network.capacity)
@@ -61,10 +89,12 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
                         base_cap[None])  # fmt: skip
 
     restrictions: list[RestrictionArrays] = []
+    home = np.zeros((T, P, C))
     for r in scenario.restrictions:
         share = sample(r.share, rng, n)
         approval = sample(r.licence.approval_rate, rng, n)
         delay = sample(r.licence.delay_months, rng, n)
+        processing = sample(r.licence.processing_share, rng, n)
         containing = sample(r.containing_share, rng, n)
         if r.exporter not in countries:
             continue  # an exporter with no output or trade in the atlas blocks nothing
@@ -75,15 +105,24 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
             if c in countries:
                 mask[countries[c]] = 0.0
         mask[countries[r.exporter]] = 0.0
-        chosen = r.products or network.products
         end = T if r.duration is None else min(T, r.start - 1 + r.duration)
-        for name in chosen:
+        start = r.start - 1
+        passed = np.zeros((T, n))
+        if end > start:
+            passed[start:end] = licence_open(approval, delay, processing, end - start)
+        for name in network.expand(r.products):
             p = products[name]
             if r.elements:
-                frac = network.element_fraction(name, r.exporter, r.elements)
-                if frac <= 0:
+                carries = network.carries(p, r.elements)
+                if carries is False:
                     continue
-                affected = containing if network.stages[p] == "magnet" else np.full(n, frac)
+                if carries is None:  # elements not given: cover by mass share (aggregates)
+                    frac = network.element_fraction(name, r.exporter, r.elements)
+                    if frac <= 0:
+                        continue
+                    affected = containing if network.stages[p] == "magnet" else np.full(n, frac)
+                else:
+                    affected = np.ones(n)
             else:
                 affected = np.ones(n)
             exporters = [(countries[r.exporter], 1.0)]
@@ -91,12 +130,15 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
                 origin = input_share_from(network, p, countries[r.exporter])
                 exporters += [(c, float(origin[c])) for c in np.flatnonzero(origin > 0)
                               if c != countries[r.exporter]]  # fmt: skip
+            home[start:end, p, countries[r.exporter]] = 1.0
             for e, weight in exporters:
                 m = mask.copy()
                 m[e] = 0.0
-                restrictions.append(RestrictionArrays(
-                    p, e, m, affected * weight, share, approval, delay, r.start - 1, end,
-                ))  # fmt: skip
+                blocked = np.zeros((T, n))
+                blocked[start:end] = (share * affected * weight)[None, :] * (
+                    1.0 - passed[start:end]
+                )
+                restrictions.append(RestrictionArrays(p, e, m, blocked, e == countries[r.exporter]))
 
     outage = np.zeros((T, n, P, C))
     for o in scenario.outages:
@@ -104,18 +146,20 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
         if o.country not in countries:
             continue
         end = T if o.duration is None else min(T, o.start - 1 + o.duration)
-        window = outage[o.start - 1 : end, :, products[o.product], countries[o.country]]
-        outage[o.start - 1 : end, :, products[o.product], countries[o.country]] = 1 - (
-            (1 - window) * (1 - share[None, :])
-        )
+        c = countries[o.country]
+        for p in network.expand([o.product]):
+            pi = products[p]
+            window = outage[o.start - 1 : end, :, pi, c]
+            outage[o.start - 1 : end, :, pi, c] = 1 - (1 - window) * (1 - share[None, :])
     surge = np.ones((T, n, P, C))
     for s in scenario.surges:
         factor = sample(s.factor, rng, n)
         end = T if s.duration is None else min(T, s.start - 1 + s.duration)
         cols = list(range(C)) if s.countries == "all" else [
             countries[c] for c in s.countries if c in countries]  # fmt: skip
-        for c in cols:
-            surge[s.start - 1 : end, :, products[s.product], c] *= factor[None, :]
+        for p in network.expand([s.product]):
+            for c in cols:
+                surge[s.start - 1 : end, :, products[p], c] *= factor[None, :]
 
     stock = np.zeros((n, P, C))
     release = np.zeros((n, P, C))
@@ -123,21 +167,25 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
     for s in scenario.policy.stockpiles:
         if s.country not in countries:
             continue
-        p, c = products[s.product], countries[s.country]
-        size = (sample(s.tonnes, rng, n) if s.tonnes is not None
-                else sample(s.months, rng, n) * monthly_use[p, c])  # type: ignore[arg-type]  # fmt: skip
-        stock[:, p, c] += size
-        release[:, p, c] += size * sample(s.max_release_share, rng, n)
+        c = countries[s.country]
+        tonnes = sample(s.tonnes, rng, n) if s.tonnes is not None else None
+        months = sample(s.months, rng, n) if s.months is not None else None
+        rate = sample(s.max_release_share, rng, n)
+        for p, w in network.shares(s.product, c):
+            size = tonnes * w if tonnes is not None else months * monthly_use[p, c]  # type: ignore[operator]
+            stock[:, p, c] += size
+            release[:, p, c] += size * rate
 
     sub = scenario.policy.substitution
     ceiling = sample(sub.ceiling, rng, n)
     substitution = np.zeros((T, n, P))
     first = scenario.first_shock_month()
     if first is not None and sub.products != []:
-        months = np.arange(T)
+        months_ = np.arange(T)
         begin = first - 1 + sub.lag_months
-        ramp_share = np.clip((months - begin + 1) / sub.ramp_months, 0.0, 1.0)
-        cols = [products[p] for p in sub.products] if sub.products else list(range(P))
+        ramp_share = np.clip((months_ - begin + 1) / sub.ramp_months, 0.0, 1.0)
+        cols = [products[p] for p in network.expand(sub.products)] if sub.products else list(
+            range(P))  # fmt: skip
         for p in cols:
             substitution[:, :, p] = ramp_share[:, None] * ceiling[None, :]
 
@@ -145,17 +193,22 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
     for a in scenario.additions:
         if a.country not in countries:
             continue  # a country new to the atlas: not representable without trade links
-        months = np.arange(T) - (a.start - 1)
-        built = np.clip((months + 1) / max(a.ramp_months, 1), 0.0, 1.0) * (months >= 0)
-        added[:, products[a.product], countries[a.country]] += a.capacity_t * built
+        months_ = np.arange(T) - (a.start - 1)
+        built = np.clip((months_ + 1) / max(a.ramp_months, 1), 0.0, 1.0) * (months_ >= 0)
+        for p, w in network.shares(a.product, countries[a.country]):
+            added[:, p, countries[a.country]] += a.capacity_t * w * built
 
     res = scenario.policy.resourcing
     resourcing_from = (first - 1 + res.lag_months) if (res.enabled and first is not None) else None
     return Draws(
-        n=n, inventory_months=inv, ramp_rate=ramp, elasticity=elasticity, capacity=capacity,
-        added=added,
-        restrictions=restrictions, outage=outage, surge=surge, stockpile=stock,
-        release_cap=release, substitution=substitution, resourcing_from=resourcing_from,
+        n=n, inventory_months=inventory, ramp_rate=ramp, elasticity=elasticity,
+        capacity=capacity, added=added, restrictions=restrictions, outage=outage, surge=surge,
+        stockpile=stock, release_cap=release, substitution=substitution,
+        resourcing_from=resourcing_from,
+        demand_response=sample(par.demand_response, rng, n),
+        hoarding=sample(par.hoarding, rng, n),
+        restart_price=sample(par.restart_price, rng, n),
+        home=home,
     )  # fmt: skip
 
 
@@ -179,10 +232,8 @@ def blocked_rows(
     ``t`` (only exporters with an active restriction appear; several rules combine)."""
     open_share: dict[int, np.ndarray] = {}
     for r in restrictions:
-        if r.product != p or not (r.start <= t < r.end):
+        if r.product != p or not r.blocked[t].any():
             continue
-        licensed = (t - r.start) >= r.delay  # (D,)
-        blocked = r.share * r.affected * np.where(licensed, 1.0 - r.approval, 1.0)
         row = open_share.setdefault(r.exporter, np.ones((n, C)))
-        row *= 1.0 - blocked[:, None] * r.importer_mask[None, :]
+        row *= 1.0 - r.blocked[t][:, None] * r.importer_mask[None, :]
     return {e: 1.0 - row for e, row in open_share.items()}

@@ -7,13 +7,16 @@ number of workers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from critmin.atlas import Atlas
+from critmin.errors import DataError, Issue
 from critmin.simulate.engine import SUMMARY_VARIABLES, VARIABLES, ChunkResult, run_chunk
 from critmin.simulate.network import Network, build_network
 from critmin.simulate.plan import draw
@@ -21,6 +24,8 @@ from critmin.simulate.scenario import Scenario, check_against, load_scenario
 from critmin.simulate.trajectory import Trajectory, assemble
 
 CHUNK = 250
+#: Threads that step chunks in one process (``workers`` None); 1 with ``workers=1``.
+THREADS = min(2, os.cpu_count() or 1)
 Progress = Callable[[int, int], None]
 
 
@@ -60,9 +65,21 @@ def prepare(
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if months is not None:
         sc = sc.with_horizon(months)
-    network = build_network(atlas)
-    sc = check_against(sc, network.products, set(network.countries), sc.name)
+    network = build_network(network_atlas(atlas, sc))
+    sc = check_against(sc, network.known_products, set(network.countries), sc.name)
     return network, sc
+
+
+def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
+    """The atlas a scenario runs on: the dataset at the scenario's ``base_year`` if it names
+    one (a DataError when the dataset has no figures up to that year)."""
+    if scenario.base_year is None or scenario.base_year == atlas.year:
+        return atlas
+    if not atlas.years or scenario.base_year < min(atlas.years):
+        years = ", ".join(map(str, atlas.years)) or "none"
+        msg = f"the dataset has no figures for {scenario.base_year} or before (years: {years})"
+        raise DataError([Issue(scenario.name, None, "base_year", msg)])
+    return atlas.at_year(scenario.base_year)
 
 
 def simulate(
@@ -80,7 +97,9 @@ def simulate(
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
-    ``workers`` > 1 starts a Dask LocalCluster with that many worker processes;
+    Without ``workers``, chunks are stepped on up to two threads of this process
+    (``workers=1``: one); ``workers`` > 1 starts a Dask LocalCluster with that many worker
+    processes;
     ``scheduler`` uses an existing Dask scheduler instead. ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs). Results are stored as float32 unless
     ``precision="float64"`` (the engine always computes in float64).
@@ -98,12 +117,31 @@ def simulate(
     if scheduler or (workers and workers > 1):
         results = _run_dask(spec, sizes, workers, scheduler, progress)
     else:
+        results = _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress)
+    return assemble(network_atlas(atlas, sc), network, sc, seed, results)
+
+
+def _run_threads(
+    spec: RunSpec, sizes: list[int], threads: int, progress: Progress | None
+) -> list[ChunkResult]:
+    """Chunks in this process, on up to ``threads`` threads (NumPy releases the GIL in its
+    loops, so two cores step two chunks at once); results in chunk order."""
+    threads = max(1, min(threads, len(sizes)))
+    if threads == 1:
         results = []
         for i, n in enumerate(sizes):
             results.append(run_one_chunk(spec, i, n))
             if progress:
                 progress(i + 1, len(sizes))
-    return assemble(atlas, network, sc, seed, results)
+        return results
+    out: list[ChunkResult | None] = [None] * len(sizes)
+    with ThreadPoolExecutor(threads) as pool:
+        futures = {pool.submit(run_one_chunk, spec, i, n): i for i, n in enumerate(sizes)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            out[futures[future]] = future.result()
+            if progress:
+                progress(done, len(sizes))
+    return [r for r in out if r is not None]
 
 
 def _run_dask(

@@ -7,6 +7,7 @@ Monte Carlo draw samples its own value. Months count from 1 (the first simulated
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -25,7 +26,7 @@ from pydantic import (
 )
 
 from critmin.countries import UnknownCountryError, to_iso3
-from critmin.data.schema import ELEMENTS
+from critmin.data.schema import ELEMENTS, Stage
 from critmin.errors import DataError, Issue
 
 
@@ -145,13 +146,25 @@ def _span(lo: float, hi: float) -> str:
 
 
 class Licence(Part):
-    """Licensing of restricted exports: a share is approved after a delay."""
+    """Licensing of restricted exports as a queue: each month's applications wait for the
+    authority, which decides at most ``processing_share`` months' worth of applications a
+    month (the backlog carries over); a decision takes ``delay_months``; ``approval_rate`` of
+    the decided volume passes."""
 
     fractions = frozenset({"approval_rate"})
     non_negative = frozenset({"delay_months"})
 
     approval_rate: Uncertain = 0.0
     delay_months: Uncertain = Field(default=0.0)
+    processing_share: Uncertain = Field(
+        default=1.0, description="months' worth of applications decided a month (> 0)"
+    )
+
+    @model_validator(mode="after")
+    def _processing(self) -> Licence:
+        if bounds(self.processing_share)[0] <= 0:
+            raise ValueError("processing_share must be > 0")
+        return self
 
 
 class Window(Part):
@@ -260,8 +273,36 @@ class Policy(Part):
     substitution: Substitution = Field(default_factory=Substitution)
 
 
+CALIBRATED = "calibrated.yaml"
+
+
+@functools.cache
+def calibrated() -> dict[str, Any]:
+    """The calibrated defaults shipped with critmin (``simulate/calibrated.yaml``): a mapping
+    with ``parameters`` (name -> value or distribution), ``fitted_on`` (episode ids),
+    ``method`` and ``date``; empty when no calibration has been stored."""
+    path = Path(str(files("critmin.simulate").joinpath(CALIBRATED)))
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("parameters", {}), dict):
+        raise DataError([Issue(str(path), None, "parameters", "expected a mapping of parameters")])
+    return data
+
+
 class Parameters(Part):
-    """Model parameters (defaults are assumptions; see docs/simulator.md)."""
+    """Model parameters. Defaults: the calibrated values of ``simulate/calibrated.yaml`` where
+    a calibration stored them (each says which episodes it was fitted on), otherwise the
+    assumptions below (see docs/simulator.md). Values a scenario gives always win."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _calibrated_defaults(cls, data: Any) -> Any:
+        fitted = calibrated().get("parameters", {})
+        if not fitted:
+            return data
+        given = dict(data) if isinstance(data, dict) else {}
+        return {**{k: v for k, v in fitted.items() if k in cls.model_fields}, **given}
 
     inventory_months: Uncertain = Field(default_factory=lambda: Distribution(
         dist="triangular", low=1.0, mode=2.0, high=3.0))  # fmt: skip
@@ -271,15 +312,36 @@ class Parameters(Part):
         dist="uniform", low=0.02, high=0.05))  # fmt: skip
     price_elasticity: Uncertain = Field(default_factory=lambda: Distribution(
         dist="uniform", low=0.2, high=0.5))  # fmt: skip
-    price_cap: float = Field(default=20.0, gt=1)
+    inventory_months_by_stage: dict[Stage, Uncertain] = Field(
+        default_factory=dict, description="months of stock held at a stage, overriding the default"
+    )
+    demand_response: Uncertain = Field(default_factory=lambda: Distribution(
+        dist="uniform", low=0.05, high=0.2))  # fmt: skip
+    hoarding: Uncertain = Field(default_factory=lambda: Distribution(
+        dist="uniform", low=0.0, high=2.0))  # fmt: skip
+    restart_price: Uncertain = 1.0
+    price_cap: float = Field(default=30.0, gt=1)
     price_adjustment: float = Field(default=0.5, gt=0, le=1)
     refill_months: float = Field(default=6.0, gt=0)
-    non_negative = frozenset({"inventory_months", "spare_capacity", "ramp_rate"})
+    non_negative = frozenset({"inventory_months", "spare_capacity", "ramp_rate", "hoarding"})
+    fractions = frozenset({"demand_response"})
+
+    @field_validator("inventory_months_by_stage", mode="before")
+    @classmethod
+    def _stage_ranges(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _to_distribution(v) for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _valid(self) -> Parameters:
         if bounds(self.price_elasticity)[0] <= 0:
             raise ValueError("price_elasticity must be > 0")
+        if bounds(self.restart_price)[0] < 1:
+            raise ValueError("restart_price must be >= 1 (a price index, baseline 1)")
+        for stage, value in self.inventory_months_by_stage.items():
+            if bounds(value)[0] < 0:
+                raise ValueError(f"inventory_months_by_stage.{stage} must be >= 0")
         return self
 
 
@@ -291,6 +353,12 @@ class Scenario(Part):
     event: str = ""
     sources: list[str] = Field(default_factory=list)
     months: int = Field(default=24, ge=1, le=600)
+    base_year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="the year whose network the scenario runs on (default: the dataset's year)",
+    )
     restrictions: list[Restriction] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
     surges: list[Surge] = Field(default_factory=list)

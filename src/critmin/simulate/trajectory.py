@@ -124,6 +124,7 @@ class Trajectory:
             "months": self.months,
             "seed": self.seed,
             "dataset_version": self.dataset_version,
+            "dataset_year": int(self.data.attrs.get("dataset_year", 0)) or None,
             "shortfall_by_country": self.shortfall_by_country(),
             "shortfall_by_end_use": self.shortfall_by_end_use(),
             "peak_price": self.price_fan()
@@ -163,9 +164,15 @@ def assemble(
         for name in names
     }  # fmt: skip
     data["price"] = (("draw", "month", "product"), np.concatenate([c.price for c in chunks]))
+    if all(c.price_home is not None for c in chunks):
+        data["price_home"] = (
+            ("draw", "month", "product"),
+            np.concatenate([c.price_home for c in chunks]),  # type: ignore[misc]
+        )
     ds = xr.Dataset(data, coords=coords, attrs={
         "scenario": scenario.name, "seed": seed, "dataset": atlas.name,
         "dataset_version": -1 if atlas.version is None else atlas.version, "units": "t/month",
+        "dataset_year": atlas.year,
         "scenario_json": str(scenario_to_dict(scenario)),
     })  # fmt: skip
     return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors)
