@@ -20,11 +20,18 @@ from critmin.backtest.calibrate import (
     weighted_quantile,
     write_calibrated,
 )
-from critmin.backtest.calibrated import calibrated_parameters, read_calibrated, with_parameters
+from critmin.backtest.calibrated import (
+    calibrated_parameters,
+    compose_parameters,
+    field_defaults,
+    flatten,
+    nest,
+    read_calibrated,
+)
 from critmin.backtest.episode import parse_episode
 from critmin.backtest.replay import prepare_episode, run_prepared
 from critmin.errors import DataError
-from critmin.simulate.scenario import Distribution, load_scenario
+from critmin.simulate.scenario import Distribution
 
 DATA = Path(__file__).parents[1] / "data" / "backtest"
 TRUTH = 1.5  # inventory_months that generates the synthetic record
@@ -176,17 +183,27 @@ def test_calibrated_yaml_round_trip_and_defaults(synthetic, tmp_path):
     assert calibrated_parameters(tmp_path / "none.yaml") == {}
 
 
-def test_calibrated_defaults_do_not_override_what_a_scenario_sets(tmp_path):
-    sc = load_scenario(str(DATA / "mini-embargo.yaml"))
-    fixed = sc.model_copy(update={"parameters": type(sc.parameters).model_validate(
-        {"inventory_months": 0.5})})  # fmt: skip
-    values = {"inventory_months": 3.0, "price_adjustment": 0.9, "unknown": 1.0}
-    kept = with_parameters(fixed, values, keep_explicit=True)
-    assert kept.parameters.inventory_months == 0.5 and kept.parameters.price_adjustment == 0.9
-    forced = with_parameters(fixed, values, keep_explicit=False)
-    assert forced.parameters.inventory_months == 3.0
+def test_parameters_compose_in_layers():
+    explicit = {"inventory_months": 0.5, "inventory_months_by_stage": {"magnet": [0.1, 0.3]}}
+    defaults = {"inventory_months": {"dist": "triangular", "low": 2, "mode": 3, "high": 4},
+                "price_adjustment": 0.9, "inventory_months_by_stage.metal": 2.0,
+                "unknown": 1.0}  # fmt: skip
+    p = compose_parameters(explicit, defaults)
+    assert p.inventory_months == 0.5 and p.price_adjustment == 0.9  # the scenario's own win
+    assert set(p.inventory_months_by_stage) == {"magnet", "metal"}
+    assert p.inventory_months_by_stage["magnet"].dist == "uniform"
+    pinned = compose_parameters(explicit, defaults, {"inventory_months": 3.0})
+    assert pinned.inventory_months == 3.0
+    bare = compose_parameters({}, None)
+    assert bare.inventory_months == field_defaults()["inventory_months"]
     with pytest.raises(ValueError):
-        with_parameters(fixed, {"price_adjustment": 2.0}, keep_explicit=False)
+        compose_parameters({}, None, {"price_adjustment": 2.0})
+
+
+def test_nest_and_flatten_are_inverse():
+    flat = {"a": 1, "b.c": {"dist": "fixed", "value": 2}, "b.d": 3}
+    assert nest(flat) == {"a": 1, "b": {"c": {"dist": "fixed", "value": 2}, "d": 3}}
+    assert flatten(nest(flat)) == flat
 
 
 def test_smc_weights_recover_the_abc_posterior_of_a_known_problem():

@@ -7,7 +7,7 @@
 >>> result.coverage   # share of observed points inside the model's P10-P90 band
 """
 
-from critmin.backtest.calibrated import calibrated_parameters, with_parameters
+from critmin.backtest.calibrated import calibrated_parameters, compose_parameters
 from critmin.backtest.episode import Episode, builtin_episodes, load_episodes, parse_episode
 from critmin.backtest.replay import EpisodeResult, SeriesResult, prepare_episode, run_prepared
 
@@ -17,9 +17,9 @@ __all__ = [
     "SeriesResult",
     "builtin_episodes",
     "calibrated_parameters",
+    "compose_parameters",
     "load_episodes",
     "parse_episode",
     "prepare_episode",
     "run_prepared",
-    "with_parameters",
 ]

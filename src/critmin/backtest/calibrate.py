@@ -33,10 +33,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy import stats
 
-from critmin.backtest.calibrated import calibrated_path, is_uncertain, known, nest
+from critmin.backtest.calibrated import (
+    calibrated_path,
+    compose_parameters,
+    is_uncertain,
+    known,
+    nest,
+)
 from critmin.backtest.replay import Prepared, run_prepared
 from critmin.errors import DataError, Issue
-from critmin.simulate.scenario import Parameters
 
 Progress = Callable[[int, int], None]
 METHOD = "rejection ABC (Latin hypercube prior samples, common random numbers)"
@@ -111,7 +116,7 @@ def load_priors(path: str | Path | None = None) -> tuple[dict[str, Prior], list[
             continue
         for bound in (prior.low, prior.high):
             try:
-                Parameters.model_validate(nest({name: bound}))
+                compose_parameters({}, None, {name: bound})
             except ValidationError as exc:
                 msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                 issues.append(
@@ -191,6 +196,12 @@ class Calibration:
         acc = self.samples[self.accepted]
         return {n: triangular_fit(acc[:, j], self.weights) for j, n in enumerate(self.names)}
 
+    def defaults(self) -> dict[str, Any]:
+        """What calibrated.yaml's ``parameters`` hold: a triangular distribution for uncertain
+        parameters, its mode for plain-number ones; sub-fields nested."""
+        post = self.posterior()
+        return nest({n: d if is_uncertain(n) else d["mode"] for n, d in post.items()})
+
     def summary(self) -> list[dict[str, Any]]:
         """Per parameter: prior, accepted quantiles and how much the fit narrowed the prior."""
         rows = []
@@ -235,7 +246,7 @@ class Calibration:
             "draws_per_sample": self.draws,
             "seed": self.seed,
             "distance": self.distance_summary(),
-            "parameters": self.posterior(),
+            "parameters": self.defaults(),
             "fit": fit,
             "skipped": self.skipped,
         }
@@ -412,8 +423,7 @@ def write_calibrated(calibration: Calibration, path: str | Path | None = None) -
     """Write calibrated.yaml (default: the simulator's, src/critmin/simulate/calibrated.yaml)."""
     p = Path(path) if path else calibrated_path()
     data = calibration.to_yaml_data()
-    for name, dist in data["parameters"].items():  # the written defaults must be valid
-        Parameters.model_validate(nest({name: dist if is_uncertain(name) else dist["mode"]}))
+    compose_parameters({}, data["parameters"])  # the written defaults must be valid
     header = (
         "# Calibrated parameter defaults, written by `critmin backtest --calibrate`.\n"
         "# Do not edit by hand: re-run the calibration (docs/backtest.md).\n"

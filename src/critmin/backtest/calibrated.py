@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from critmin.errors import DataError, Issue
-from critmin.simulate.scenario import Distribution, Parameters, Scenario
+from critmin.simulate.scenario import Distribution, Parameters
 
 DIST_KEYS = set(Distribution.model_fields)
 
@@ -68,17 +68,29 @@ def nest(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings (not distributions) to dotted names: the inverse of :func:`nest`."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and "dist" not in value:
+            out |= flatten(value, key + ".")
+        else:
+            out[key] = value
+    return out
+
+
 def calibrated_parameters(path: str | Path | None = None) -> dict[str, Any]:
     """Calibrated defaults for ``Parameters``: name -> distribution dict (``{dist, low, mode,
-    high}``) for uncertain fields, a number (the mode) for plain-number fields; a dotted name
-    (``inventory_months_by_stage.magnet``) becomes a nested mapping. Names the running
+    high}``) for uncertain fields, a number (the mode) for plain-number fields; sub-fields
+    (``inventory_months_by_stage: {magnet: ...}``) as nested mappings. Names the running
     Parameters model does not have are left out; no file gives ``{}``."""
     data = read_calibrated(path)
     flat: dict[str, Any] = {}
-    for name, spec in (data.get("parameters") or {}).items():
+    for name, spec in flatten(data.get("parameters") or {}).items():
         if not known(name):
             continue
-        if not isinstance(spec, dict):
+        if not isinstance(spec, Mapping):
             flat[name] = float(spec)
             continue
         dist = {k: v for k, v in spec.items() if k in DIST_KEYS}
@@ -99,29 +111,31 @@ def calibrated_parameters(path: str | Path | None = None) -> dict[str, Any]:
 
 def _merge(low: Any, high: Any) -> Any:
     """``high`` over ``low``; sub-mappings (not distributions) merge key by key."""
-    if isinstance(low, dict) and isinstance(high, dict) and "dist" not in high:
+    if isinstance(low, Mapping) and isinstance(high, Mapping) and "dist" not in high:
         return {**low, **{k: _merge(low.get(k), v) for k, v in high.items()}}
     return high if high is not None else low
 
 
-def with_parameters(
-    scenario: Scenario, values: Mapping[str, Any], *, keep_explicit: bool
-) -> Scenario:
-    """``scenario`` with parameters replaced by ``values`` (numbers or distribution dicts;
-    dotted names or nested mappings for sub-fields).
+def field_defaults() -> dict[str, Any]:
+    """Every Parameters field at its coded default (no calibrated values)."""
+    return {n: f.get_default(call_default_factory=True) for n, f in Parameters.model_fields.items()}
 
-    With ``keep_explicit``, what the scenario file sets itself wins (calibrated values are
-    defaults); otherwise ``values`` win (calibration fixes the sampled ones). Unknown names are
-    ignored (the caller reports them)."""
-    update = {k: v for k, v in nest(values).items() if k in Parameters.model_fields}
-    if not update:
-        return scenario
-    current = scenario.parameters
-    data = current.model_dump(mode="python", exclude_none=True)
-    for name, value in update.items():
-        if keep_explicit and name in current.model_fields_set:
-            data[name] = _merge(value, data[name])  # the scenario's own values on top
-        else:
-            data[name] = _merge(data.get(name), value)
-    params = Parameters.model_validate(data)
-    return scenario.model_copy(update={"parameters": params})
+
+def compose_parameters(
+    explicit: Mapping[str, Any],
+    defaults: Mapping[str, Any] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+) -> Parameters:
+    """Parameters from layers, lowest first: the coded defaults, ``defaults`` (calibrated),
+    what the scenario file sets itself (``explicit``), then ``fixed`` (values a calibration
+    sample pins). Names (dotted or nested) the model does not have are ignored.
+
+    Every field is given explicitly, so nothing else (such as the calibrated defaults that
+    ``Parameters`` reads from the packaged calibrated.yaml) can slip in: a calibration or a
+    ``--no-calibrated`` run does not depend on an earlier calibration."""
+    data: dict[str, Any] = field_defaults()
+    for layer in (defaults or {}, explicit, fixed or {}):
+        for name, value in nest(flatten(layer)).items():
+            if name in Parameters.model_fields:
+                data[name] = _merge(data.get(name), value)
+    return Parameters.model_validate(data)

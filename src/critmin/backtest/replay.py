@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -9,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from critmin.atlas import Atlas
-from critmin.backtest.calibrated import calibrated_parameters, with_parameters
+from critmin.backtest.calibrated import calibrated_parameters, compose_parameters, flatten, known
 from critmin.backtest.episode import Episode
 from critmin.backtest.series import NotModelled, Resolved, model_draws, product_groups, resolve
 from critmin.data.dataset import Dataset
@@ -131,18 +133,27 @@ class Prepared:
     scenario: Scenario
     resolved: list[Resolved]
     notes: list[str]
+    explicit: dict[str, Any] = field(default_factory=dict)  # parameters the scenario file sets
 
 
-def _scenario_of(episode: Episode, path: Path | None) -> Scenario:
+def _scenario_of(episode: Episode, path: Path | None) -> tuple[Scenario, dict[str, Any]]:
+    """The episode's scenario and the parameters its file sets itself."""
     name = episode.scenario
-    if name in builtin_scenarios():
-        return load_scenario(name)
+    builtins = builtin_scenarios()
     candidate = (path.parent / name) if path is not None else Path(name)
-    if candidate.exists():
-        return load_scenario(str(candidate))
-    origin = str(path) if path else episode.id
-    raise DataError([Issue(origin, None, "scenario", f"no built-in scenario or file {name!r}; "
-                           f"built-in: {', '.join(builtin_scenarios())}")])  # fmt: skip
+    if name in builtins:
+        file = builtins[name]
+    elif candidate.exists():
+        file = candidate
+    else:
+        origin = str(path) if path else episode.id
+        raise DataError([Issue(origin, None, "scenario", f"no built-in scenario or file {name!r}; "
+                               f"built-in: {', '.join(builtins)}")])  # fmt: skip
+    scenario = load_scenario(str(file))
+    text = file.read_text(encoding="utf-8")
+    raw = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+    explicit = raw.get("parameters") if isinstance(raw, dict) else None
+    return scenario, dict(explicit) if isinstance(explicit, dict) else {}
 
 
 def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = None,
@@ -153,10 +164,11 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
     origin = str(path) if path else episode.id
     atlas = Atlas(dataset, version=version, year=episode.dataset_year)
     network = build_network(atlas)
-    scenario = _scenario_of(episode, path).with_horizon(episode.months)
-    scenario = check_against(scenario, network.products, set(network.countries),
+    scenario, explicit = _scenario_of(episode, path)
+    scenario = scenario.with_horizon(episode.months)
+    scenario = check_against(scenario, _known_products(network), set(network.countries),
                              f"{origin} (scenario {episode.scenario})")  # fmt: skip
-    groups = product_groups(atlas.products)
+    groups = product_groups(atlas.products) | dict(getattr(network, "members", {}) or {})
     sources = set(atlas.table("sources")["id"])
     issues: list[Issue] = []
     resolved: list[Resolved] = []
@@ -179,7 +191,16 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
     if issues:
         raise DataError(issues)
     notes = _year_notes(atlas, episode)
-    return Prepared(episode, atlas, network, scenario, resolved, notes)
+    base_year = getattr(scenario, "base_year", None)
+    if base_year is not None and base_year != episode.dataset_year:
+        notes.append(f"scenario {scenario.name} names base_year {base_year}; the episode runs "
+                     f"on the {episode.dataset_year} network (its dataset_year)")  # fmt: skip
+    return Prepared(episode, atlas, network, scenario, resolved, notes, explicit)
+
+
+def _known_products(network: Network) -> list[str]:
+    """Ids a scenario may name: leaves and, on an element-level network, aggregates."""
+    return list(getattr(network, "known_products", network.products))
 
 
 def _year_notes(atlas: Atlas, episode: Episode) -> list[str]:
@@ -229,16 +250,16 @@ def run_prepared(prep: Prepared, *, draws: int, seed: int = 0,
     :func:`calibrated_parameters` returns) to parameters the scenario leaves open."""
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    scenario = prep.scenario
-    used: dict[str, Any] = {}
-    if calibrated is not False:
-        defaults = calibrated_parameters() if calibrated is True else dict(calibrated)
-        scenario = with_parameters(scenario, defaults, keep_explicit=True)
-        used |= {k: v for k, v in defaults.items()
-                 if k not in prep.scenario.parameters.model_fields_set}  # fmt: skip
-    if parameters:
-        scenario = with_parameters(scenario, parameters, keep_explicit=False)
-        used |= dict(parameters)
+    defaults: Mapping[str, Any] = {}
+    if calibrated is True:
+        defaults = calibrated_parameters()
+    elif calibrated is not False:
+        defaults = calibrated
+    params = compose_parameters(prep.explicit, defaults, parameters)
+    scenario = prep.scenario.model_copy(update={"parameters": params})
+    mine = set(flatten(prep.explicit))
+    used = {k: v for k, v in flatten(defaults).items() if k not in mine and known(k)}
+    used |= flatten(parameters or {})
     traj = run_trajectory(prep, scenario, draws, seed, progress)
     months = prep.episode.month_labels
     notes = list(prep.notes)
