@@ -169,3 +169,21 @@ def test_relative_flows_need_a_baseline_flow(mini):
 def test_unknown_scenario_is_reported(mini):
     with pytest.raises(DataError, match=r"no built-in scenario or file 'nope\.yaml'"):
         prepare_episode(parse_episode(episode(scenario="nope.yaml")), mini, path=DATA / "ep.yaml")
+
+
+def test_an_assumed_baseline_needs_its_reasoning_and_observations_need_sources(mini):
+    data = episode()
+    data["series"][0]["observed"][0]["source"] = "assumption"
+    data["series"].append({
+        "id": "price_magnet", "unit": "USD/kg", "model": {"measure": "price", "product": "magnet"},
+        "baseline": {"value": 50, "month": "2023-12", "source": "assumption"},
+    })  # fmt: skip
+    with pytest.raises(DataError) as exc:
+        prepare_episode(parse_episode(data), mini, path=DATA / "ep.yaml")
+    found = {i.column: i.message for i in exc.value.issues}
+    assert "a record" in found["series[0].observed[0].source"]
+    assert "reasoning" in found["series[1].baseline.note"]
+    data["series"][0]["observed"][0]["source"] = "test-src"
+    data["series"][1]["baseline"]["note"] = "no price found: reasoned from the 2024 average"
+    prep = prepare_episode(parse_episode(data), mini, path=DATA / "ep.yaml")
+    assert [r.series.id for r in prep.resolved] == ["usa_short", "price_magnet"]

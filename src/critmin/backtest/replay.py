@@ -177,17 +177,21 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
         issues += found
         if r is not None:
             resolved.append(r)
-        cited = [(f"series[{i}].observed[{j}].source", o.source) for j, o in enumerate(s.observed)]
-        if s.baseline:
-            cited.append((f"series[{i}].baseline.source", s.baseline.source))
-        for where, sid in cited:
-            if sid == ASSUMPTION or sid not in sources:
-                why = (
-                    "an observation needs a source, not an assumption"
-                    if sid == ASSUMPTION
-                    else f"unknown source id {sid!r} (not in the dataset's sources.csv)"
-                )
-                issues.append(Issue(origin, None, where, why))
+        for j, o in enumerate(s.observed):
+            where = f"series[{i}].observed[{j}].source"
+            if o.source == ASSUMPTION:
+                issues.append(Issue(origin, None, where,
+                                    "an observation is a record: it needs a source id, not an "
+                                    "assumption"))  # fmt: skip
+            elif o.source not in sources:
+                issues.append(Issue(origin, None, where, _unknown_source(o.source)))
+        b = s.baseline
+        if b is not None and b.source == ASSUMPTION and not b.note.strip():
+            issues.append(Issue(origin, None, f"series[{i}].baseline.note",
+                                "an assumed baseline needs its reasoning in note"))  # fmt: skip
+        elif b is not None and b.source != ASSUMPTION and b.source not in sources:
+            issues.append(Issue(origin, None, f"series[{i}].baseline.source",
+                                _unknown_source(b.source)))  # fmt: skip
     if issues:
         raise DataError(issues)
     notes = _year_notes(atlas, episode)
@@ -196,6 +200,10 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
         notes.append(f"scenario {scenario.name} names base_year {base_year}; the episode runs "
                      f"on the {episode.dataset_year} network (its dataset_year)")  # fmt: skip
     return Prepared(episode, atlas, network, scenario, resolved, notes, explicit)
+
+
+def _unknown_source(sid: str) -> str:
+    return f"unknown source id {sid!r} (not in the dataset's sources.csv)"
 
 
 def _known_products(network: Network) -> list[str]:
