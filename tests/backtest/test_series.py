@@ -166,3 +166,14 @@ def test_level_errors_are_log_ratios_and_price_peaks_compare_with_the_baseline()
     np.testing.assert_allclose(s.errors(), [np.log(2), np.log(2)])
     assert s.peak_ratios() == (pytest.approx(1.5), pytest.approx(3.0))
     assert result([None], [0.0], [0.0], [0.0]).peak_ratios() is None
+
+
+def test_an_overflowing_model_is_never_a_good_fit():
+    from critmin.backtest.replay import _quantiles
+
+    values = np.array([[1.0, 2.0], [1.0, np.inf], [1.0, np.nan], [1.0, 3.0], [1.0, 4.0]])
+    q = _quantiles(values)
+    assert np.isfinite(q[:, 0]).all() and q[2, 1] == np.inf and np.isfinite(q[0, 1])
+    s = result([1.0, 2.0], [1.0, 1.0], [1.0, np.inf], [1.0, np.inf], kind="level")
+    assert s.errors() == [np.inf]
+    assert s.inside() == [True]  # inside an infinite band, but the distance rejects it

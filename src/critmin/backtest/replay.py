@@ -71,7 +71,9 @@ class SeriesResult:
         out = []
         for i, v in self.points():
             m = self.p50[i]
-            if self.kind == "level":
+            if not math.isfinite(m):  # type: ignore[arg-type]
+                out.append(math.inf)
+            elif self.kind == "level":
                 out.append(abs(math.log(max(m, 1e-12) / v)))  # type: ignore[arg-type]
             else:
                 out.append(abs(m - v))  # type: ignore[operator]
@@ -235,18 +237,25 @@ def run_trajectory(prep: Prepared, scenario: Scenario, draws: int, seed: int,
     sizes = chunk_sizes(draws)
     results = []
     for i, n in enumerate(sizes):
-        results.append(run_one_chunk(spec, i, n))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            results.append(run_one_chunk(spec, i, n))  # overflow is reported per series
         if progress:
             progress(i + 1, len(sizes))
     return assemble(prep.atlas, prep.network, scenario, seed, results)
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
-    return np.quantile(values, QUANTILES, axis=0)
+    """P10/P50/P90 across draws. Non-finite model values (an overflowing price) count as
+    +inf, and the quantiles are then taken without interpolation, so a band reaches infinity
+    only where that many draws do (infinity is never a good fit: see ``errors``)."""
+    if np.isfinite(values).all():
+        return np.quantile(values, QUANTILES, axis=0)
+    values = np.where(np.isfinite(values), values, np.inf)
+    return np.quantile(values, QUANTILES, axis=0, method="inverted_cdf")
 
 
 def _listed(values: np.ndarray) -> list[float | None]:
-    return [None if not math.isfinite(v) else float(v) for v in values]
+    return [float(v) for v in values]
 
 
 def run_prepared(prep: Prepared, *, draws: int, seed: int = 0,
@@ -280,6 +289,11 @@ def run_prepared(prep: Prepared, *, draws: int, seed: int = 0,
         try:
             values, extra = model_draws(traj.data, r)
             notes += extra
+            bad = ~np.isfinite(values)
+            if bad.any():
+                n_bad = int(bad.any(axis=1).sum())
+                notes.append(f"{s.id}: the model's value is not finite (overflow) in "
+                             f"{n_bad} of {values.shape[0]} draws")  # fmt: skip
             q = _quantiles(values)
             bands = [[r.baseline, *_listed(q[k])] for k in range(3)]
         except NotModelled as exc:
