@@ -20,8 +20,10 @@ al. 2009, Biometrika 96(4)): see :func:`calibrate`.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -44,6 +46,8 @@ from critmin.backtest.replay import Prepared, run_prepared
 from critmin.errors import DataError, Issue
 
 Progress = Callable[[int, int], None]
+#: Threads that evaluate parameter vectors at once (the runner's choice: up to two).
+THREADS = min(2, os.cpu_count() or 1)
 METHOD = "rejection ABC (Latin hypercube prior samples, common random numbers)"
 
 
@@ -253,32 +257,45 @@ class Calibration:
 
 
 class _Evaluator:
-    """Distances of parameter vectors on the calibration episodes, with progress."""
+    """Distances of parameter vectors on the calibration episodes, with progress; vectors
+    are evaluated on ``threads`` threads (NumPy releases the GIL; each run is seeded, so the
+    result does not depend on the number of threads)."""
 
     def __init__(self, preps: list[Prepared], names: list[str], draws: int, seed: int,
-                 total: int, progress: Progress | None) -> None:  # fmt: skip
+                 total: int, progress: Progress | None, threads: int = 1) -> None:  # fmt: skip
         self.preps, self.names, self.draws, self.seed = preps, names, draws, seed
-        self.total, self.progress, self.done = total, progress, 0
+        self.total, self.progress, self.done, self.threads = total, progress, 0, threads
         self.per_episode: dict[str, list[float]] = {p.episode.id: [] for p in preps}
 
+    def one(self, row: np.ndarray) -> tuple[float, list[float]]:
+        """Distance of one vector and its per-episode distances."""
+        fixed = {n: float(row[j]) for j, n in enumerate(self.names)}
+        errors: list[float] = []
+        per_episode = []
+        for prep in self.preps:
+            result = run_prepared(prep, draws=self.draws, seed=self.seed, parameters=fixed,
+                                  calibrated=False)  # fmt: skip
+            per_series = [float(np.mean(e)) for e in (s.errors() for s in result.series) if e]
+            errors += per_series
+            per_episode.append(float(np.mean(per_series)) if per_series else np.inf)
+        ok = errors and all(math.isfinite(e) for e in errors)
+        return (float(np.mean(errors)) if ok else np.inf), per_episode
+
     def __call__(self, values: np.ndarray) -> np.ndarray:
+        results: list[tuple[float, list[float]] | None] = [None] * len(values)
+        with ThreadPoolExecutor(max(1, self.threads)) as pool:
+            futures = {pool.submit(self.one, row): k for k, row in enumerate(values)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                self.done += 1
+                if self.progress:
+                    self.progress(self.done, self.total)
         out = np.full(len(values), np.inf)
-        for k, row in enumerate(values):
-            fixed = {n: float(row[j]) for j, n in enumerate(self.names)}
-            errors: list[float] = []
-            for prep in self.preps:
-                result = run_prepared(prep, draws=self.draws, seed=self.seed,
-                                      parameters=fixed, calibrated=False)  # fmt: skip
-                per_series = [float(np.mean(e)) for e in (s.errors() for s in result.series)
-                              if e]  # fmt: skip
-                errors += per_series
-                self.per_episode[prep.episode.id].append(
-                    float(np.mean(per_series)) if per_series else np.inf)  # fmt: skip
-            if errors and all(math.isfinite(e) for e in errors):
-                out[k] = float(np.mean(errors))
-            self.done += 1
-            if self.progress:
-                self.progress(self.done, self.total)
+        for k, res in enumerate(results):
+            assert res is not None
+            out[k] = res[0]
+            for prep, d in zip(self.preps, res[1], strict=True):
+                self.per_episode[prep.episode.id].append(d)
         return out
 
 
@@ -322,6 +339,7 @@ def calibrate(
     seed: int = 0,
     method: Literal["rejection", "smc"] = "smc",
     rounds: int = 4,
+    threads: int | None = None,
     progress: Progress | None = None,
 ) -> Calibration:
     """ABC over ``preps`` (the calibration episodes); see the module docstring.
@@ -331,7 +349,8 @@ def calibrate(
     perturbs the weighted population (Gaussian steps in the priors' quantile space, twice the
     population's variance), keeps the candidates whose distance is under the population's
     weighted median distance, and weights them by prior / proposal density. A round in which
-    fewer than two candidates pass leaves the population as it was."""
+    fewer than two candidates pass leaves the population as it was. ``threads`` (default: up
+    to two) evaluate vectors at once; results do not depend on it."""
     if not preps:
         raise ValueError("no calibration episodes (role: calibration) to fit on")
     if not priors:
@@ -350,7 +369,8 @@ def calibrate(
             raise ValueError(f"episode {prep.episode.id} has no observed points to fit on")
     t0 = time.perf_counter()
     names = list(priors)
-    evaluate = _Evaluator(preps, names, draws, seed, samples, progress)
+    threads = THREADS if threads is None else threads
+    evaluate = _Evaluator(preps, names, draws, seed, samples, progress, threads)
     found = abc_search(evaluate, priors, samples=samples, accept=accept, seed=seed,
                        method=method, rounds=rounds)  # fmt: skip
     per_episode = {k: np.array(v) for k, v in evaluate.per_episode.items()}
