@@ -11,13 +11,18 @@ from typer.testing import CliRunner
 
 from critmin.cli.main import app
 
-FIXTURE = Path(__file__).parents[1] / "data" / "backtest" / "april-dev.yaml"
+DATA = Path(__file__).parents[1] / "data"
+FIXTURE = DATA / "backtest" / "april-dev.yaml"  # on the built-in network
+MINI = DATA / "backtest" / "mini-dev.yaml"  # on tests/data/mini (dataset version 2)
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("store") / "store.duckdb"
+    path = tmp_path_factory.mktemp("store") / "store.duckdb"
+    result = cli(path, "data", "import", DATA / "mini")
+    assert result.exit_code == 0, result.output
+    return path
 
 
 def cli(db: Path, *args: str):
@@ -25,7 +30,7 @@ def cli(db: Path, *args: str):
 
 
 def test_json_has_exactly_the_documented_shape(db):
-    result = cli(db, "backtest", FIXTURE, "--draws", "40", "--format", "json", "--no-calibrated")
+    result = cli(db, "backtest", FIXTURE, "-v", "1", "-n", "40", "-f", "json", "--no-calibrated")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert list(out) == ["episodes"]
@@ -55,52 +60,59 @@ def test_json_has_exactly_the_documented_shape(db):
 
 
 def test_table_shows_the_band_and_the_coverage(db):
-    result = cli(db, "backtest", FIXTURE, "--draws", "40", "--no-calibrated")
+    result = cli(db, "backtest", MINI, "-v", "2", "--draws", "40", "--no-calibrated")
     assert result.exit_code == 0, result.output
-    assert "chn_exports_ndfeb_magnets" in result.stdout and "-51%" in result.stdout
+    assert "usa_imports_magnet" in result.stdout and "-70%" in result.stdout
     assert "Coverage and price peaks" in result.stdout
     assert "out of sample (validation episodes)" in result.stdout
-    assert "price_re_oxides_world" in result.stdout
+    assert "price_magnet:" in result.stdout
 
 
 def test_same_seed_same_json(db):
-    a = cli(db, "backtest", FIXTURE, "-n", "30", "-f", "json", "--seed", "5", "--no-calibrated")
-    b = cli(db, "backtest", FIXTURE, "-n", "30", "-f", "json", "--seed", "5", "--no-calibrated")
+    args = ["backtest", MINI, "-v", "2", "-n", "30", "-f", "json", "--seed", "5"]
+    a, b = cli(db, *args), cli(db, *args)
+    assert a.exit_code == 0, a.output
     assert a.stdout == b.stdout
+    c = cli(db, *args[:-1], "6")
+    assert c.stdout != a.stdout
 
 
 def test_bad_input_is_a_clear_error(db, tmp_path):
-    bad = tmp_path / "april-dev.yaml"
-    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    bad = tmp_path / "mini-dev.yaml"
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
     data["series"][0]["model"]["products"] = ["kryptonite"]
+    data["scenario"] = str(MINI.parent / "mini-embargo.yaml")
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result = cli(db, "backtest", bad, "-n", "10")
+    result = cli(db, "backtest", bad, "-v", "2", "-n", "10")
     assert result.exit_code == 2
     assert "series[0].model.products[0]" in result.output and "kryptonite" in result.output
     assert cli(db, "backtest", "no-such-episode").exit_code == 2
     assert cli(db, "backtest", FIXTURE, "--format", "csv").exit_code == 2
-    few = cli(db, "calibrate", FIXTURE, "--samples", "4", "--rounds", "4")
+    few = cli(db, "calibrate", MINI, "-v", "2", "--samples", "4", "--rounds", "4")
     assert few.exit_code == 2 and "no calibration episodes" in few.output
 
 
 def test_calibrate_fits_writes_and_reports_out_of_sample(db, tmp_path):
     folder = tmp_path / "episodes"
     folder.mkdir()
-    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    (folder / "april-dev.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    data |= {"id": "april-fit", "role": "calibration"}
-    (folder / "april-fit.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["scenario"] = str(MINI.parent / "mini-embargo.yaml")
+    (folder / "mini-dev.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    data |= {"id": "mini-fit", "role": "calibration"}
+    (folder / "mini-fit.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     out = tmp_path / "calibrated.yaml"
-    result = cli(db, "backtest", folder, "--calibrate", "--samples", "8", "--calibration-draws",
-                 "5", "--draws", "20", "--output", out, "--format", "json")  # fmt: skip
+    result = cli(db, "backtest", folder, "-v", "2", "--calibrate", "--samples", "8",
+                 "--calibration-draws", "5", "--draws", "20", "--output", out,
+                 "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert written["fitted_on"] == ["april-fit"] and written["samples"] == 8
+    assert written["fitted_on"] == ["mini-fit"] and written["samples"] == 8
     assert "inventory_months" in written["parameters"]
     roles = [e["role"] for e in json.loads(result.stdout)["episodes"]]
     assert sorted(roles) == ["calibration", "validation"]
-    table = cli(db, "calibrate", folder, "--samples", "6", "--rounds", "2", "--method", "smc",
-                "--calibration-draws", "5", "--draws", "10", "--output", out)  # fmt: skip
+    table = cli(db, "calibrate", folder, "-v", "2", "--samples", "6", "--rounds", "2",
+                "--method", "smc", "--calibration-draws", "5", "--draws", "10",
+                "--output", out)  # fmt: skip
     assert table.exit_code == 0, table.output
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["method"].startswith("ABC-SMC")
     assert "in sample (calibration episodes)" in table.stdout
