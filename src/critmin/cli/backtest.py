@@ -248,8 +248,8 @@ def backtest_cmd(
     calibrated: Annotated[
         bool,
         typer.Option(
-            help="Apply calibrated.yaml's defaults (--no-calibrated: the priors' "
-            "scenario defaults)."
+            help="Apply calibrated.yaml's defaults (--no-calibrated: the coded defaults, "
+            "under the scenario's own values)."
         ),
     ] = True,
     do_calibrate: Annotated[
@@ -296,7 +296,8 @@ def calibrate_cmd(
     priors: PriorsOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Same as ``critmin backtest --calibrate``: fit, write calibrated.yaml, replay all."""
+    """Fit the parameters on the calibration episodes (ABC), write calibrated.yaml, then
+    replay every episode (the same as critmin backtest --calibrate)."""
     _check_format(fmt, ("table", "json"))
     _calibrate_then_replay(episode, draws, seed, fmt, version, samples, calibration_draws,
                            accept, method, rounds, priors, output, False)  # fmt: skip
