@@ -111,10 +111,17 @@ def episode_table(result: EpisodeResult, all_months: bool = False) -> Table:
                 + (" (base)" if i == 0 else "")
                 + (" peak" if i == peak and not all_months else "")
             )
-            table.add_row(s.id if n == 0 else "", s.unit if n == 0 else "", month,
+            table.add_row(_series_cell(s) if n == 0 else "", s.unit if n == 0 else "", month,
                           _value(s.observed[i], s), _value(s.p10[i], s), _value(s.p50[i], s),
                           _value(s.p90[i], s), mark, end_section=n == len(rows) - 1)  # fmt: skip
     return table
+
+
+def _series_cell(s: SeriesResult) -> str:
+    inside = s.inside()
+    if s.note:
+        return f"{s.id}\n[dim]not modelled[/]"
+    return f"{s.id}\n[dim]{sum(inside)} of {len(inside)} in band[/]" if inside else s.id
 
 
 def _peak(s: SeriesResult) -> int | None:
@@ -128,8 +135,8 @@ def _peak(s: SeriesResult) -> int | None:
 
 def summary_table(results: list[EpisodeResult]) -> Table:
     table = Table(title="Coverage and price peaks", title_justify="left", header_style="bold")
-    for col in ("episode", "role", "points", "in band", "coverage", "price peak / baseline: "
-                "model P50 vs observed"):  # fmt: skip
+    for col in ("episode", "role", "points", "in band", "coverage", "P50 error", "not scored",
+                "price peak / baseline: model P50 vs observed"):  # fmt: skip
         table.add_column(col, justify="left" if col in {"episode", "role"} else "right")
     for r in results:
         inside = r.inside
@@ -139,10 +146,15 @@ def summary_table(results: list[EpisodeResult]) -> Table:
             if pr:
                 obs = "–" if pr[1] is None else f"{pr[1]:.2f}x"
                 peaks.append(f"{s.id}: {pr[0]:.2f}x vs {obs}")
+        unscored = sum(1 for s in r.series if s.note for v in s.observed[1:] if v is not None)
         table.add_row(r.episode.id, r.episode.role, str(len(inside)), str(sum(inside)),
                       "–" if not inside else f"{sum(inside) / len(inside):.0%}",
-                      "\n".join(peaks) or "–")  # fmt: skip
+                      _error(r.distance()), str(unscored), "\n".join(peaks) or "–")  # fmt: skip
     return table
+
+
+def _error(d: float) -> str:
+    return "–" if d != d else f"{d:.2f}"  # nan: nothing scored
 
 
 def pooled(results: list[EpisodeResult], role: str) -> tuple[int, int]:
@@ -169,6 +181,12 @@ def print_results(results: list[EpisodeResult], fmt: str, all_months: bool = Fal
         if n:
             console.print(f"[bold]{label}[/]: {k} of {n} observed points inside P10-P90 "
                           f"({k / n:.0%})")  # fmt: skip
+    console.print("[dim]P50 error: mean over series of the median's mean error at the observed "
+                  "points (|ln ratio| for levels, absolute difference for changes and "
+                  "shares), the calibration's distance[/]")  # fmt: skip
+    if any(s.note for r in results for s in r.series):
+        console.print("[dim]not scored: observed points of series the engine cannot model yet "
+                      "(see the notes)[/]")  # fmt: skip
 
 
 def _param(v: Any) -> str:
