@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin.simulate.network import Network
-from critmin.simulate.plan import Draws, blocked_rows
+from critmin.simulate.plan import Draws
 
 VARIABLES = (
     "production", "imports", "exports", "demand", "consumption", "shortfall",
@@ -92,9 +92,7 @@ def run_chunk(
     blocks = _stage_blocks(network)
     edges = {b: [(p - b[0], q, coef[p, q]) for p in range(*b) for q in np.flatnonzero(coef[p])]
              for b in blocks}  # fmt: skip
-    by_product: dict[int, list] = {}
-    for r in draws.restrictions:
-        by_product.setdefault(r.product, []).append(r)
+    routes = {b: _Routes.of(draws.restrictions, b, F0) for b in blocks}
 
     zeros_d = np.zeros(D)
     respond = zeros_d if draws.demand_response is None else draws.demand_response
@@ -145,15 +143,10 @@ def run_chunk(
             received = np.matmul(ratio.transpose(1, 0, 2), F0[S]).transpose(1, 0, 2)
             domestic = ratio * diag0[S]
             freed = np.zeros((D, hi - lo, C))
-            closed: dict[tuple[int, int], np.ndarray] = {}
-            for p in range(lo, hi):
-                if p not in by_product:
-                    continue
-                for e, b in blocked_rows(by_product[p], p, t, D, C).items():
-                    lost = ratio[:, p - lo, e, None] * F0[p][e][None, :] * b
-                    received[:, p - lo] -= lost
-                    freed[:, p - lo, e] = lost.sum(axis=1)
-                    closed[(p - lo, e)] = b > 0
+            block_routes = routes[(lo, hi)]
+            closed = (
+                None if block_routes is None else block_routes.closed(t, ratio, received, freed)
+            )
             held[:, S] += freed
             deliveries_out = ratio * out0[S] - freed
             deliveries_in = received - domestic
@@ -230,7 +223,7 @@ def run_chunk(
                 surplus = freed.sum(axis=2) - (lack * hs).sum(axis=2)
                 loose = np.clip(_safe_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                 loose = np.where(np.abs(loose) > 1e-9, loose, 0.0)
-                target_h = np.maximum(1.0 / price_cap, (1.0 + loose) ** (-1.0 / elast))
+                target_h = np.clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
                 moved = price_home[:, S] + price_adjustment * (target_h - price_home[:, S])
                 price_home[:, S] = np.where(has_home, moved, price[:, S])
             else:
@@ -258,50 +251,121 @@ def run_chunk(
     return ChunkResult(rec, rec_price, rec_home)
 
 
-def _orders(
-    total: np.ndarray, weight: np.ndarray, closed: dict[tuple[int, int], np.ndarray]
-) -> np.ndarray:
+@dataclass(frozen=True)
+class Closed:
+    """Routes a restriction touches in one month, for one block of products: ``K`` routes
+    (product in block ``kp``, exporter ``ke``), ``mask (D, K, importer)`` where blocked, and
+    ``select (S, K)`` adding a route's numbers to its product."""
+
+    kp: np.ndarray
+    ke: np.ndarray
+    mask: np.ndarray
+    select: np.ndarray
+
+    def per_product(self, weight: np.ndarray) -> np.ndarray:
+        """``(D, S, importer)``: the weight of each product's closed routes to each importer."""
+        return np.matmul(self.select, weight[:, self.kp, self.ke][:, :, None] * self.mask)
+
+
+@dataclass(frozen=True)
+class _Routes:
+    """The restricted routes of one block, stacked once so that a month is a few array
+    operations whatever the number of rules."""
+
+    kp: np.ndarray  # (K,) product within the block
+    ke: np.ndarray  # (K,) exporter
+    select: np.ndarray  # (S, K)
+    flows: np.ndarray  # (K, C) baseline monthly flow of the route to each importer
+    rule_key: np.ndarray  # (R,) route of each rule
+    blocked: np.ndarray  # (T, D, R) share of the rule's covered flow blocked
+    masks: np.ndarray  # (R, C) importers each rule covers
+
+    @staticmethod
+    def of(rules: list, block: tuple[int, int], F0: np.ndarray) -> _Routes | None:
+        lo, hi = block
+        mine = [r for r in rules if lo <= r.product < hi]
+        if not mine:
+            return None
+        keys = sorted({(r.product, r.exporter) for r in mine})
+        index = {k: i for i, k in enumerate(keys)}
+        kp = np.array([p - lo for p, _ in keys])
+        ke = np.array([e for _, e in keys])
+        select = np.zeros((hi - lo, len(keys)))
+        select[kp, np.arange(len(keys))] = 1.0
+        return _Routes(
+            kp,
+            ke,
+            select,
+            np.stack([F0[p][e] for p, e in keys]),
+            np.array([index[(r.product, r.exporter)] for r in mine]),
+            np.stack([r.blocked for r in mine], axis=2),
+            np.stack([r.importer_mask for r in mine]),
+        )
+
+    def closed(
+        self, t: int, ratio: np.ndarray, received: np.ndarray, freed: np.ndarray
+    ) -> Closed | None:
+        """Withhold the blocked share of each route in month ``t``: lowers ``received``, fills
+        ``freed`` (both in place) and returns the closed routes (None when none is)."""
+        beta = self.blocked[t]  # (D, R)
+        if not beta.any():
+            return None
+        if len(self.rule_key) == len(self.kp):  # one rule a route
+            share = beta[:, :, None] * self.masks[None]  # (D, K, C)
+        else:  # several rules on a route combine: open = prod(1 - rule's blocked share)
+            open_ = np.ones((beta.shape[0], len(self.kp), self.masks.shape[1]))
+            for j, k in enumerate(self.rule_key):
+                open_[:, k] *= 1.0 - beta[:, j, None] * self.masks[j][None, :]
+            share = 1.0 - open_
+        lost = ratio[:, self.kp, self.ke][:, :, None] * self.flows[None] * share
+        received -= np.matmul(self.select, lost)
+        freed[:, self.kp, self.ke] = lost.sum(axis=2)
+        return Closed(self.kp, self.ke, share > 0, self.select)
+
+
+def _orders(total: np.ndarray, weight: np.ndarray, closed: Closed | None) -> np.ndarray:
     """What each exporter is asked for when ``total`` is ordered pro rata to ``weight`` on
     open routes (all taken): ``_serve(total, weight, None, closed)[1]``, computed alone."""
-    cut = np.zeros_like(total)
-    for (p, e), c in closed.items():
-        cut[:, p] += weight[:, p, e, None] * c
-    per_weight = _safe_div(np.maximum(total, 0.0), weight.sum(axis=2, keepdims=True) - cut)
+    return _asked(total, weight, closed)[1]
+
+
+def _asked(
+    total: np.ndarray, weight: np.ndarray, closed: Closed | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Requests per unit of open weight ``(D, S, importer)`` and what each exporter is asked
+    for ``(D, S, exporter)``."""
+    open_weight = weight.sum(axis=2, keepdims=True)
+    if closed is not None:
+        open_weight = open_weight - closed.per_product(weight)
+    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)
     asked = weight * per_weight.sum(axis=2, keepdims=True)
-    for (p, e), c in closed.items():
-        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
-    return asked
+    if closed is not None:
+        kp, ke = closed.kp, closed.ke
+        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * ~closed.mask).sum(axis=2)
+    return per_weight, asked
 
 
 def _serve(
     total: np.ndarray,
     weight: np.ndarray,
     pool: np.ndarray | None,
-    closed: dict[tuple[int, int], np.ndarray],
+    closed: Closed | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Requests ``total (D, S, importer)`` split over exporters pro rata to ``weight (D, S,
-    exporter)`` on open routes (``closed``: (product in block, exporter) -> ``(D, importer)``
-    routes a restriction touches), served from ``pool`` (pro rata when an exporter is
-    oversubscribed; ``None``: orders, all taken).
+    exporter)`` on open routes (``closed``: the routes a restriction touches), served from
+    ``pool`` (pro rata when an exporter is oversubscribed; ``None``: orders, all taken).
 
     Returns what each importer gets, what each exporter ships, what stays at home
-    (exporter = importer) and the pool left. Row-sparse: O(D x S x C) plus the closed rows.
+    (exporter = importer) and the pool left.
     """
-    cut = np.zeros_like(total)
-    for (p, e), c in closed.items():
-        cut[:, p] += weight[:, p, e, None] * c
-    open_weight = weight.sum(axis=2, keepdims=True) - cut
-    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)  # (D, S, importer)
-    asked = weight * per_weight.sum(axis=2, keepdims=True)
-    for (p, e), c in closed.items():
-        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
+    per_weight, asked = _asked(total, weight, closed)
     scale = np.ones_like(asked) if pool is None else np.minimum(
         1.0, _safe_div(pool, asked) + (asked <= _EPS))  # fmt: skip
     served_weight = weight * scale
-    cut_served = np.zeros_like(total)
-    for (p, e), c in closed.items():
-        cut_served[:, p] += served_weight[:, p, e, None] * c
-    got = per_weight * (served_weight.sum(axis=2, keepdims=True) - cut_served)
+    served = served_weight.sum(axis=2, keepdims=True)
+    if closed is not None:
+        served = served - closed.per_product(served_weight)
+    got = per_weight * served
     shipped = asked * scale
     home = served_weight * per_weight
     left = None if pool is None else np.maximum(pool - shipped, 0.0)
