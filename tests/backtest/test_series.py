@@ -68,6 +68,8 @@ def trajectory(price_home: bool = False, bilateral: bool = False) -> xr.Dataset:
         data["flows"] = (("draw", "month", "product", "exporter", "importer"), f)
     coords = {"draw": np.arange(D), "month": np.arange(1, T + 1), "product": PRODUCTS,
               "country": COUNTRIES, "exporter": COUNTRIES, "importer": COUNTRIES}  # fmt: skip
+    if not bilateral:
+        coords = {k: v for k, v in coords.items() if k not in {"exporter", "importer"}}
     return xr.Dataset(data, coords=coords)
 
 
@@ -177,3 +179,20 @@ def test_an_overflowing_model_is_never_a_good_fit():
     s = result([1.0, 2.0], [1.0, 1.0], [1.0, np.inf], [1.0, np.inf], kind="level")
     assert s.errors() == [np.inf]
     assert s.inside() == [True]  # inside an infinite band, but the distance rejects it
+
+
+def test_bilateral_flows_recorded_for_a_few_routes_only(network):
+    data = trajectory()
+    f = np.full((4, 3, 3, 1, 2), 1.0)  # CHN -> (JPN, USA) only
+    f[..., 0, 1] = 2.0
+    data["pairs"] = xr.DataArray(
+        f, dims=("draw", "month", "product", "exporter", "importer"),
+        coords={"exporter": ["CHN"], "importer": ["JPN", "USA"]},
+    )  # fmt: skip
+    to_usa = bind(network, series(measure="exports", country="CHN", products=["magnet"],
+                                  partners=["USA"]))  # fmt: skip
+    np.testing.assert_allclose(model_draws(data, to_usa)[0], 2.0)
+    from_usa = bind(network, series(measure="imports", country="JPN", products=["magnet"],
+                                    partners=["USA"]))  # fmt: skip
+    with pytest.raises(NotModelled, match="do not include USA"):
+        model_draws(data, from_usa)

@@ -173,10 +173,20 @@ def model_draws(data: xr.Dataset, r: Resolved) -> tuple[np.ndarray, list[str]]:
         if pair is None:
             raise NotModelled(f"{r.series.id}: flows to or from partners need bilateral flows, "
                               "which this engine does not record")  # fmt: skip
-        arr = data[pair].values[:, :, pidx].astype(float)  # (D, T, P, exporter, importer)
-        others = [clist.index(x) for x in r.partners if x != r.country]
-        x = arr[..., c, others] if spec.measure == "exports" else arr[..., others, c]
-        values = x.sum(axis=(2, 3))
+        var = data[pair]
+        others = [x for x in r.partners if x != r.country]
+        exporters, importers = ([r.country], others) if spec.measure == "exports" else (
+            others, [r.country])  # fmt: skip
+        have_e = set(map(str, var["exporter"].values))
+        have_i = set(map(str, var["importer"].values))
+        missing = [x for x in exporters if x not in have_e] + [
+            x for x in importers if x not in have_i]  # fmt: skip
+        if missing:
+            raise NotModelled(f"{r.series.id}: the recorded bilateral flows do not include "
+                              f"{', '.join(missing)}")  # fmt: skip
+        sel = var.sel(product=r.products, exporter=exporters, importer=importers)
+        values = sel.transpose("draw", "month", ...).values.astype(float)
+        values = values.reshape(*values.shape[:2], -1).sum(axis=2)
     else:
         values = data[spec.measure].values[:, :, pidx, c].astype(float).sum(axis=2)
     if spec.relative:
