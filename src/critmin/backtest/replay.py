@@ -305,3 +305,49 @@ def run_prepared(prep: Prepared, *, draws: int, seed: int = 0,
             bands[0], bands[1], bands[2], s.baseline.value if s.baseline else None, note,
         ))  # fmt: skip
     return EpisodeResult(prep.episode, out, draws, seed, used, notes)
+
+
+def backtest(
+    dataset: Dataset,
+    episodes: str | Path | None = None,
+    *,
+    draws: int = 300,
+    seed: int = 0,
+    calibrated: bool | Mapping[str, Any] = True,
+    version: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[EpisodeResult]:
+    """Replay episodes (all built-in ones, an id, a file or a folder) on ``dataset``.
+
+    ``progress(episode_id, done_chunks, chunks)`` is called as the runs advance."""
+    from critmin.backtest.episode import load_episodes
+
+    preps = [prepare_episode(e, dataset, path=p, version=version)
+             for e, p in load_episodes(episodes)]  # fmt: skip
+    out = []
+    for prep in preps:
+        report = None
+        if progress is not None:
+
+            def report(d: int, t: int, _id: str = prep.episode.id) -> None:
+                progress(_id, d, t)  # type: ignore[misc]
+
+        out.append(run_prepared(prep, draws=draws, seed=seed, calibrated=calibrated,
+                                progress=report))  # fmt: skip
+    return out
+
+
+def results_json(results: list[EpisodeResult]) -> dict[str, Any]:
+    """The documented JSON: ``{"episodes": [{id, scenario, dataset_year, role, series,
+    coverage}]}``, numbers to 6 significant digits, non-finite numbers as None."""
+    return {"episodes": [_rounded(r.to_json()) for r in results]}
+
+
+def _rounded(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return float(f"{obj:.6g}") if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    return obj

@@ -14,10 +14,15 @@ from rich.table import Table
 from critmin.backtest.calibrate import Calibration, calibrate, load_priors, write_calibrated
 from critmin.backtest.calibrated import calibrated_parameters
 from critmin.backtest.episode import load_episodes
-from critmin.backtest.replay import EpisodeResult, Prepared, SeriesResult, prepare_episode
+from critmin.backtest.replay import (
+    EpisodeResult,
+    Prepared,
+    SeriesResult,
+    prepare_episode,
+    results_json,
+)
 from critmin.backtest.replay import run_prepared as replay
 from critmin.cli.main import VersionOpt, _check_format, _store, app, console, err, handle_errors
-from critmin.cli.output import jsonable
 
 EpisodeArg = Annotated[
     str | None,
@@ -164,7 +169,7 @@ def pooled(results: list[EpisodeResult], role: str) -> tuple[int, int]:
 
 def print_results(results: list[EpisodeResult], fmt: str, all_months: bool = False) -> None:
     if fmt == "json":
-        text = json.dumps(jsonable(backtest_json(results)), indent=2, ensure_ascii=False)
+        text = json.dumps(results_json(results), indent=2, ensure_ascii=False)
         print(text)
         return
     for r in results:
@@ -193,22 +198,6 @@ def _param(v: Any) -> str:
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}: {x}" for k, x in v.items()) + "}"
     return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def backtest_json(results: list[EpisodeResult]) -> dict[str, Any]:
-    """The documented JSON: ``{"episodes": [{id, scenario, dataset_year, role, series,
-    coverage}]}`` (values to 6 significant digits)."""
-    return {"episodes": [_rounded(r.to_json()) for r in results]}
-
-
-def _rounded(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return float(f"{obj:.6g}")
-    if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_rounded(v) for v in obj]
-    return obj
 
 
 def calibration_tables(cal: Calibration, path: Path, out: Console) -> None:
