@@ -69,8 +69,8 @@ def test_the_builtin_priors_load_and_names_the_simulator_lacks_are_skipped():
     assert "inventory_months" in priors and "price_elasticity" in priors
     from critmin.simulate.scenario import Parameters
 
-    assert all(n in Parameters.model_fields for n in priors)
-    assert all(n not in Parameters.model_fields for n in skipped)
+    assert all(n.split(".")[0] in Parameters.model_fields for n in priors)
+    assert all(n.split(".")[0] not in Parameters.model_fields for n in skipped)
 
 
 def test_bad_priors_name_file_and_field(tmp_path):
@@ -153,23 +153,32 @@ def test_an_uninformative_record_leaves_the_prior(synthetic, tmp_path):
 
 
 def test_calibrated_yaml_round_trip_and_defaults(synthetic, tmp_path):
-    priors, _ = load_priors(write_priors(
+    priors, skipped = load_priors(write_priors(
         tmp_path / "p.yaml", inventory_months=INVENTORY,
         price_adjustment={"dist": "uniform", "low": 0.2, "high": 1.0, "note": "test"},
         hoarding_beyond_this_engine={"dist": "uniform", "low": 0, "high": 1, "note": "test"},
+        **{"inventory_months_by_stage.magnet": INVENTORY},
     ))  # fmt: skip
+    assert skipped == ["hoarding_beyond_this_engine"]
     cal = calibrate([synthetic], priors=priors, skipped=["hoarding_beyond_this_engine"],
                     samples=12, draws=5, seed=1, method="rejection")  # fmt: skip
     path = write_calibrated(cal, tmp_path / "calibrated.yaml")
     data = read_calibrated(path)
     assert data["fitted_on"] == ["synthetic"] and data["method"].startswith("rejection ABC")
     assert data["samples"] == 12 and data["accepted"] >= 2 and "date" in data
-    assert set(data["parameters"]) == {"inventory_months", "price_adjustment"}
+    assert set(data["parameters"]) == {"inventory_months", "price_adjustment",
+                                       "inventory_months_by_stage"}  # fmt: skip
+    assert data["parameters"]["inventory_months_by_stage"]["magnet"]["dist"] == "triangular"
+    assert "inventory_months_by_stage.magnet" in data["fit"]
     assert data["skipped"] == ["hoarding_beyond_this_engine"]
     assert data["fit"]["inventory_months"]["prior"] == "uniform 0.25..4"
     defaults = calibrated_parameters(path)
     assert defaults["inventory_months"]["dist"] == "triangular"
     assert isinstance(defaults["price_adjustment"], float)  # a plain-number parameter
+    assert defaults["inventory_months_by_stage"]["magnet"]["dist"] == "triangular"
+    from critmin.simulate.scenario import Parameters
+
+    Parameters.model_validate(data["parameters"])  # what the simulator reads
     # unknown names in the file are ignored; no file means no defaults
     data["parameters"]["not_a_parameter"] = {"dist": "fixed", "value": 1}
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
