@@ -24,3 +24,21 @@ def test_backtest_replays_the_fixture_with_progress(mini):
     out = results_json([r])
     json.dumps(out, allow_nan=False)  # strictly valid JSON
     assert out["episodes"][0]["series"][2]["p50"][0] == 50.0  # the price baseline
+
+
+def test_every_builtin_episode_binds_to_the_builtin_dataset():
+    """The shipped episode files parse, cite known sources and name products and countries of
+    their year's network (data errors fail here, not in front of a user)."""
+    import critmin
+    from critmin.backtest import builtin_episodes, load_episodes, prepare_episode
+
+    if not builtin_episodes():
+        return
+    dataset = critmin.load_builtin()
+    roles = set()
+    for episode, path in load_episodes():
+        prep = prepare_episode(episode, dataset, path=path)
+        assert prep.atlas.year == episode.dataset_year
+        assert len(prep.resolved) == len(episode.series)
+        roles.add(episode.role)
+    assert roles == {"calibration", "validation"}  # a fit and an out-of-sample check
