@@ -172,6 +172,8 @@ def test_calibrated_yaml_round_trip_and_defaults(synthetic, tmp_path):
     assert "inventory_months_by_stage.magnet" in data["fit"]
     assert data["skipped"] == ["hoarding_beyond_this_engine"]
     assert data["fit"]["inventory_months"]["prior"] == "uniform 0.25..4"
+    by_episode = data["distance"]["by_episode"]["synthetic"]
+    assert by_episode["best"] == data["distance"]["best"]  # one episode: the same distance
     defaults = calibrated_parameters(path)
     assert defaults["inventory_months"]["dist"] == "triangular"
     assert isinstance(defaults["price_adjustment"], float)  # a plain-number parameter

@@ -229,6 +229,22 @@ class Calibration:
         return {"best": _r(acc[0]), "accepted_median": _r(float(np.median(acc))),
                 "threshold": _r(acc[-1]), "prior_median": med}  # fmt: skip
 
+    def by_episode(self) -> dict[str, dict[str, float]]:
+        """Per calibration episode: its distance for the best sample, the accepted median and
+        the prior median (which episode the fit favours)."""
+        out = {}
+        n0 = self.prior_samples or len(self.distances)
+        for eid, d in self.episode_distances.items():
+            if len(d) != len(self.distances):
+                continue
+            prior = d[:n0][np.isfinite(d[:n0])]
+            out[eid] = {
+                "best": _r(float(d[self.accepted[0]])),
+                "accepted_median": _r(float(np.median(d[self.accepted]))),
+                "prior_median": _r(float(np.median(prior))) if prior.size else math.nan,
+            }
+        return out
+
     def method_text(self) -> str:
         if self.method == "smc":
             return (f"ABC-SMC (population Monte Carlo, {self.rounds} rounds, "
@@ -249,7 +265,7 @@ class Calibration:
             "accepted": len(self.accepted),
             "draws_per_sample": self.draws,
             "seed": self.seed,
-            "distance": self.distance_summary(),
+            "distance": self.distance_summary() | {"by_episode": self.by_episode()},
             "parameters": self.defaults(),
             "fit": fit,
             "skipped": self.skipped,

@@ -216,6 +216,9 @@ def calibration_tables(cal: Calibration, path: Path, out: Console) -> None:
     d = cal.distance_summary()
     out.print(f"distance: best {d['best']}, accepted median {d['accepted_median']}, threshold "
               f"{d['threshold']}, prior median {d['prior_median']}", highlight=False)  # fmt: skip
+    for eid, e in cal.by_episode().items():
+        out.print(f"  {eid}: best {e['best']}, accepted median {e['accepted_median']}, prior "
+                  f"median {e['prior_median']}", highlight=False)  # fmt: skip
     if cal.skipped:
         out.print("priors skipped (not parameters of this simulator): " + ", ".join(cal.skipped))
     out.print(f"calibrated defaults written to {path}", highlight=False)
