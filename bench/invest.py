@@ -90,7 +90,7 @@ def make_instance(
         horizon=horizon,
         weights=WEIGHTS.copy(),
     )
-    contrib = contributions(projects, delivery(projects, horizon), gaps, atlas)
+    contrib = contributions(projects, delivery(projects, horizon), gaps)
     total = float(projects["capex_musd"].sum())
     rules = Rules(
         budgets={"USA": round(0.17 * total, 1), "JPN": round(0.13 * total, 1)},
