@@ -333,8 +333,9 @@ class _Routes:
         beta = self.blocked[t]  # (D, R)
         if not beta.any():
             return None
-        if len(self.rule_key) == len(self.kp):  # one rule a route
-            share = beta[:, :, None] * self.masks[None]  # (D, K, C)
+        if len(self.rule_key) == len(self.kp):  # one rule a route: put rules in route order
+            order = np.argsort(self.rule_key)
+            share = beta[:, order, None] * self.masks[order][None]  # (D, K, C)
         else:  # several rules on a route combine: open = prod(1 - rule's blocked share)
             open_ = np.ones((beta.shape[0], len(self.kp), self.masks.shape[1]))
             for j, k in enumerate(self.rule_key):
