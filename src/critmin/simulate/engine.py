@@ -141,8 +141,10 @@ def run_chunk(
         for lo, hi in blocks:
             S = slice(lo, hi)
             y = plan[:, S].copy()
-            for pl, q, c in edges[(lo, hi)]:
-                y[:, pl] = np.minimum(y[:, pl], received_for_use[:, q] / c)
+            # each user of an input gets the same share of its planned need (users share it)
+            for pl, q, _c in edges[(lo, hi)]:
+                served = np.minimum(_safe_div(received_for_use[:, q], need_down_all[:, q]), 1.0)
+                y[:, pl] = np.minimum(y[:, pl], plan[:, lo + pl] * served)
             Y[:, S] = y
             ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[S], y.shape)), 1.0)
             extra = np.maximum(y - Y0[S][None], 0.0)
@@ -221,7 +223,8 @@ def run_chunk(
             pull[:, S] = new_pull
 
             # two markets: outside the restricting exporters (world) and inside them (home)
-            hs = home_t[S][None]  # (1, S, C)
+            # a restricting exporter's market is priced apart while it withholds something
+            hs = home_t[S][None] * (freed > 0)  # (D, S, C)
             ws = 1.0 - hs
             base_w = (need_base * ws).sum(axis=2)
             if not resourcing:
@@ -235,10 +238,10 @@ def run_chunk(
             tight = np.where(tight > 1e-9, tight, 0.0)  # round-off is not a shortage
             target_w = np.minimum(price_cap, (1.0 - tight) ** (-1.0 / elast))
             price[:, S] += price_adjustment * (target_w - price[:, S])
-            has_home = hs.any(axis=2)  # (1, S)
+            has_home = hs.any(axis=2)  # (D, S)
             if has_home.any():
                 base_h = (need_base * hs).sum(axis=2)
-                surplus = freed.sum(axis=2) - (lack * hs).sum(axis=2)
+                surplus = ((freed - lack) * hs).sum(axis=2)  # its own withholding only
                 loose = np.clip(_safe_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                 loose = np.where(np.abs(loose) > 1e-9, loose, 0.0)
                 target_h = np.clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
@@ -266,6 +269,14 @@ def run_chunk(
             if route is not None:
                 route[:, :, np.arange(len(bil)), bil] = 0.0  # domestic use is not trade
                 rec_trade[:, t, S] = route  # type: ignore[index]
+        # input delivered for a plant that another input held back goes to stock, not use
+        leftover = received_for_use - np.matmul(coef.T, Y)
+        leftover = np.where(leftover > _EPS * np.maximum(received_for_use, 1.0), leftover, 0.0)
+        if leftover.any():
+            inv += leftover
+            for v, sign in (("consumption", -1.0), ("inventory", 1.0)):
+                if v in rec:
+                    rec[v][:, t] += sign * leftover
         rec_price[:, t] = price
         rec_home[:, t] = price_home
         Y_prev = Y
