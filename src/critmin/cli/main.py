@@ -174,12 +174,33 @@ def data_import(
     product: Annotated[
         str, typer.Option(help="Product that a USGS table's figures are for.")
     ] = "re_concentrate",
+    confidential_to: Annotated[
+        str | None,
+        typer.Option(
+            "--confidential-to",
+            help="Partner (ISO3) the new version is confidential to, or 'open'; default: "
+            "the partner of the base version (usgs, baci), else open.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a file and store it as a new dataset version (all or nothing)."""
+    """Validate a file and store it as a new dataset version (all or nothing).
+
+    A version merged into a version confidential to a partner stays confidential to it."""
+    from critmin.data.service import write_dataset_access
+
     _check_format(fmt, IMPORT_FORMATS)
+    said = (confidential_to or "").strip()
+    partner = None if said.lower() in {"", "open"} else to_iso3(said)
+    granted: dict[str, str | None] = {}
+
+    def grant(con: Any, version: int) -> None:  # in the transaction that adds the version
+        granted["partner"] = write_dataset_access(con, version, partner, "cli", inherit=not said)
+
     with _store() as store, err.status(f"importing {path} ({fmt}) ..."):
-        result = import_path(store, path, fmt, base=base, product=product)
+        result = import_path(store, path, fmt, base=base, product=product, on_add=grant)
     console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]")
+    if granted.get("partner"):
+        console.print(f"  confidential to: {granted['partner']}")
     for key, value in result.summary.items():
         console.print(f"  {key}: {value}")
 

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from critmin.data.store import Store
+from critmin.data.store import ACCESS_DDL, Store
 from critmin.errors import StoreError
 
 ROLES = ("viewer", "analyst", "admin")
@@ -56,8 +56,7 @@ SERVICE_DDL = [
         scope VARCHAR NOT NULL, name VARCHAR NOT NULL, owner VARCHAR,
         confidential_to VARCHAR, created_at TIMESTAMP, body VARCHAR,
         PRIMARY KEY (scope, name))""",
-    """CREATE TABLE IF NOT EXISTS svc_dataset_access (
-        version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)""",
+    ACCESS_DDL,
 ]
 
 
@@ -379,9 +378,6 @@ def set_dataset_access(
     )
 
 
-_ACCESS_DDL = next(d for d in SERVICE_DDL if "svc_dataset_access" in d)
-
-
 def write_dataset_access(
     con: duckdb.DuckDBPyConnection, version: int, confidential_to: str | None, by: str,
     *, inherit: bool = False,
@@ -389,21 +385,19 @@ def write_dataset_access(
     """Record who may see ``version``, on ``con`` in the caller's open transaction (the one
     that adds the version, :meth:`Store.add`'s ``on_add``), so both are stored or neither.
 
-    With ``inherit`` the version takes the partner of its parent version (the base a usgs or
-    baci file was merged into; none: open) instead of ``confidential_to``. Returns the
+    With ``inherit`` the version keeps what :meth:`Store.add` gave it (its parent's partner;
+    no parent: open); else ``confidential_to`` (None: open) replaces that. Returns the
     partner it is confidential to (None: open)."""
-    con.execute(_ACCESS_DDL)
+    con.execute(ACCESS_DDL)
     if inherit:
         row = con.execute(
-            "SELECT a.confidential_to FROM versions v JOIN svc_dataset_access a "
-            "ON a.version = v.parent WHERE v.version = ?",
-            [version],
+            "SELECT confidential_to FROM svc_dataset_access WHERE version = ?", [version]
         ).fetchone()
-        confidential_to = row[0] if row else None
+        return row[0] if row else None
+    con.execute("DELETE FROM svc_dataset_access WHERE version = ?", [version])
     if confidential_to is not None:
         con.execute(
-            "INSERT OR REPLACE INTO svc_dataset_access VALUES (?, ?, ?)",
-            [version, confidential_to, by],
+            "INSERT INTO svc_dataset_access VALUES (?, ?, ?)", [version, confidential_to, by]
         )
     return confidential_to
 
