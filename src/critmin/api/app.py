@@ -62,6 +62,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
             yield
         finally:
             ctx.jobs.shutdown()
+            ctx.compute.shutdown()
             lock.release()
             gc.unfreeze()  # what the app kept may be collected again
 

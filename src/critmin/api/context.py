@@ -27,6 +27,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
+from critmin.api.compute import ComputePool
 from critmin.api.jobs import JobRunner
 from critmin.data import service
 
@@ -126,6 +127,7 @@ class Context:
 
     db: Path
     jobs: JobRunner
+    compute: ComputePool = field(default_factory=ComputePool)  # CPU-bound request work
     keys: LRU[str, tuple[Principal | None, float]] = field(default_factory=lambda: LRU(4096))
     atlases: LRU[int, Any] = field(default_factory=lambda: LRU(4))
     results: LRU[tuple[Any, ...], Any] = field(default_factory=lambda: LRU(256))
