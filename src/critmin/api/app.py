@@ -16,6 +16,7 @@ from critmin.api import admin, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
 from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
+from critmin.data.runs import clean_temporary, runs_dir
 from critmin.data.store import default_db_path
 
 DESCRIPTION = """
@@ -52,6 +53,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     service.ensure(db)
     lock = service.ServiceLock(db).acquire()
     service.mark_interrupted(db)
+    clean_temporary(runs_dir(db))  # files of saves a killed process left behind
     ctx = Context(db=db, jobs=JobRunner(db, max_workers))
 
     @asynccontextmanager

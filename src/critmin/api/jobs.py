@@ -67,7 +67,7 @@ def _atlas(db: str, version: int | None) -> Any:
 
 def _simulation(db: str, job: service.Job) -> dict[str, Any]:
     from critmin.cli.output import jsonable
-    from critmin.data.runs import save_run
+    from critmin.data.runs import RunWriter, runs_dir
     from critmin.simulate import parse_scenario, simulate
     from critmin.simulate.scenario import scenario_to_dict
 
@@ -80,17 +80,20 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
     def progress(done: int, total: int) -> None:
         _check(db, job.id, 0.05 + 0.85 * done / max(total, 1), f"chunk {done} of {total}")
 
-    traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
-                    seed=int(p["seed"]), progress=progress)  # fmt: skip
-    _check(db, job.id, 0.92, "summarising and saving")
-    summary = jsonable(traj.summary())
-    with service.open_store(db) as store:
-        run_id = save_run(
-            store, traj.data, dataset_version=atlas.version,
-            scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
-            options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
-            summary=summary,
-        )  # fmt: skip
+    # the results go to disk chunk by chunk (memory: one chunk and the summary variables)
+    folder = runs_dir(Path(db))
+    with RunWriter(folder) as writer:
+        traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
+                        seed=int(p["seed"]), progress=progress, on_chunk=writer.write)  # fmt: skip
+        _check(db, job.id, 0.92, "summarising and saving")
+        summary = jsonable(traj.summary())
+        with service.open_store(db) as store:
+            run_id = writer.commit(
+                store, dataset_version=atlas.version,
+                scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
+                options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
+                summary=summary,
+            )  # fmt: skip
     return {"run_id": run_id, "summary": summary}
 
 

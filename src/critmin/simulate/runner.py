@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 from critmin.atlas import Atlas
 from critmin.simulate.engine import SUMMARY_VARIABLES, VARIABLES, ChunkResult, run_chunk
@@ -22,6 +23,7 @@ from critmin.simulate.trajectory import Trajectory, assemble
 
 CHUNK = 250
 Progress = Callable[[int, int], None]
+OnChunk = Callable[[xr.Dataset], None]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def simulate(
     record: str = "full",
     precision: str = "float32",
     progress: Progress | None = None,
+    on_chunk: OnChunk | None = None,
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
@@ -84,6 +87,11 @@ def simulate(
     ``scheduler`` uses an existing Dask scheduler instead. ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs). Results are stored as float32 unless
     ``precision="float64"`` (the engine always computes in float64).
+
+    ``on_chunk`` streams the run: each chunk's full data (draws numbered as in the whole
+    run) is handed to it as it is done, and the Trajectory returned keeps only the
+    variables its summaries need (``record="summary"``), so a large run's full results
+    never sit in memory at once (e.g. :class:`critmin.data.runs.RunWriter`).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -95,12 +103,23 @@ def simulate(
         raise ValueError("precision is 'float32' or 'float64'")
     spec = RunSpec(network, sc, seed, variables, precision)
     sizes = chunk_sizes(draws)
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+
+    def keep(i: int, result: ChunkResult) -> ChunkResult:
+        if on_chunk is None:
+            return result
+        data = assemble(atlas, network, sc, seed, [result]).data
+        on_chunk(data.assign_coords(draw=data["draw"].values + starts[i]))
+        return ChunkResult(
+            {k: v for k, v in result.arrays.items() if k in SUMMARY_VARIABLES}, result.price
+        )
+
     if scheduler or (workers and workers > 1):
-        results = _run_dask(spec, sizes, workers, scheduler, progress)
+        results = _run_dask(spec, sizes, workers, scheduler, progress, keep)
     else:
         results = []
         for i, n in enumerate(sizes):
-            results.append(run_one_chunk(spec, i, n))
+            results.append(keep(i, run_one_chunk(spec, i, n)))
             if progress:
                 progress(i + 1, len(sizes))
     return assemble(atlas, network, sc, seed, results)
@@ -108,7 +127,7 @@ def simulate(
 
 def _run_dask(
     spec: RunSpec, sizes: list[int], workers: int | None, scheduler: str | None,
-    progress: Progress | None,
+    progress: Progress | None, keep: Callable[[int, ChunkResult], ChunkResult],
 ) -> list[ChunkResult]:  # fmt: skip
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -126,7 +145,8 @@ def _run_dask(
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[ChunkResult | None] = [None] * len(sizes)
         for done, future in enumerate(as_completed(futures), start=1):
-            results[index[future.key]] = future.result()
+            i = index[future.key]
+            results[i] = keep(i, future.result())
             if progress:
                 progress(done, len(sizes))
         return [r for r in results if r is not None]
