@@ -22,14 +22,6 @@ DATA = Path(__file__).parent.parent / "data"
 FINAL = {"done", "failed", "cancelled", "interrupted"}
 
 
-@pytest.fixture
-def big_runs(monkeypatch):
-    """Long jobs for these tests: a run budget above their 100,000 draws."""
-    from critmin.api import runs
-
-    monkeypatch.setattr(runs, "MAX_RUN_CELLS", 10**12)
-
-
 def test_a_job_whose_worker_dies_is_failed_and_the_pool_recovers(api, big_runs):
     body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
     url = f"/runs/{api.post('/runs', 'usa', json=body).json()['id']}"

@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from critmin import __version__
 from critmin.api import admin, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
+from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
 from critmin.data.runs import clean_temporary, runs_dir
@@ -73,6 +74,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     app = FastAPIOffline(title="critmin", version=__version__, description=DESCRIPTION,
                          lifespan=lifespan, static_url="/static-docs", redoc_url=None)  # fmt: skip
     app.state.ctx = ctx
+    app.add_middleware(Guard, app_ref=app)  # key, role and size before any body is read
     app.state.service_lock = lock
     for module in (datasets, scenarios, runs, events, admin):
         app.include_router(module.router)

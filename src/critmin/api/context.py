@@ -307,6 +307,7 @@ def require(role: str) -> Callable[..., Any]:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the {role} role")
         return who
 
+    dependency.critmin_role = role  # type: ignore[attr-defined]  # read by api.guard
     return dependency
 
 
