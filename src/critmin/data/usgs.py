@@ -28,7 +28,7 @@ import pandas as pd
 
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.csvio import ROW_COLUMN, parse_rows, read_text, validate_records
-from critmin.data.schema import TABLES
+from critmin.data.schema import MAX_TONNES, TABLES
 from critmin.errors import IssueLog
 
 BASIS = "REO"
@@ -121,6 +121,8 @@ def parse_value(text: str) -> _Value:
         return _Value("bad", note=f"must be a finite number (got {raw!r})")
     if number < 0:
         return _Value("bad", note=f"must not be negative (got {raw!r})")
+    if number > MAX_TONNES:
+        return _Value("bad", note=f"must be at most {MAX_TONNES:g} t (got {raw!r})")
     return _Value("number", number, f"{bound} {cell} (USGS '{raw}')" if bound else None)
 
 
