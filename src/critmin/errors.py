@@ -58,6 +58,10 @@ class StoreError(CritminError):
     """The store cannot do what was asked (unknown version, locked file, ...)."""
 
 
+class StoreBusy(StoreError):
+    """Another process held the store longer than we waited for it."""
+
+
 class IssueLog:
     """Collects issues across a whole input so that all of them are reported together."""
 

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
@@ -19,6 +20,7 @@ from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
 from critmin.data.runs import clean_temporary, runs_dir
 from critmin.data.store import default_db_path
+from critmin.errors import StoreBusy
 
 DESCRIPTION = """
 Security of critical-mineral supply chains, rare earths first: the supply atlas and its
@@ -75,6 +77,15 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
                          lifespan=lifespan, static_url="/static-docs", redoc_url=None)  # fmt: skip
     app.state.ctx = ctx
     app.add_middleware(Guard, app_ref=app)  # key, role and size before any body is read
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> JSONResponse:
+        """Another process (a CLI import) held the store past the wait: 503, not 500."""
+        return JSONResponse(
+            {"detail": "the store is busy (another process is writing it); retry shortly"},
+            status_code=503, headers={"Retry-After": "5"},
+        )  # fmt: skip
+
     app.state.service_lock = lock
     for module in (datasets, scenarios, runs, events, admin):
         app.include_router(module.router)

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from critmin.data.store import ACCESS_DDL, Store
-from critmin.errors import StoreError
+from critmin.errors import StoreBusy, StoreError
 
 ROLES = ("viewer", "analyst", "admin")
 JOB_KINDS = ("run", "portfolio")
@@ -88,7 +88,7 @@ def retry(fn: Callable[[], T], timeout: float = LOCK_TIMEOUT_S) -> T:
                     raise
                 raise StoreError(f"store error: {exc}") from exc
             if time.monotonic() > deadline:
-                raise StoreError(f"the store is busy (gave up after {timeout:g} s): {exc}") from exc
+                raise StoreBusy(f"the store is busy (gave up after {timeout:g} s): {exc}") from exc
         time.sleep(delay)
         delay = min(delay * 2, 0.2)
 
