@@ -103,9 +103,15 @@ def get_dataset(version: int, who: Viewer, ctx: Ctx) -> dict[str, Any]:
     v = ctx.visible_version(who, version)
     frame, access = ctx.versions()
     row = frame[frame["version"] == v].to_dict(orient="records")[0]
-    with service.open_store(ctx.db) as store:
-        counts = store.counts(v)
+    counts = ctx.cached(("counts", v), lambda: _counts(ctx, v))
+    # projects: those the caller may see (as GET /projects lists them), not the hidden ones
+    counts = counts | {"projects": len(_projects(ctx, who, v))}
     return _dataset_row(row, access) | {"counts": counts}
+
+
+def _counts(ctx: Context, version: int) -> dict[str, int]:
+    with service.open_store(ctx.db) as store:
+        return store.counts(version)
 
 
 def _safe_extract(archive: Path, dest: Path) -> Path:

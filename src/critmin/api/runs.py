@@ -67,8 +67,20 @@ def _load(ctx: Context, job_id: str) -> service.Job | None:
 def _job(ctx: Context, who: Principal, job_id: str, kind: str) -> service.Job:
     job = _load(ctx, job_id)
     if job is None or job.kind != kind or not _visible(who, job):
+        if job is not None:  # a hidden job costs the same store read as a missing one
+            service.get_job(ctx.db, job_id)
         raise hidden(who, f"{kind} job {job_id!r}")
     return job
+
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
+
+
+def _jobs(ctx: Context, who: Principal, kind: str, limit: int, offset: int
+          ) -> list[service.Job]:  # fmt: skip
+    viewer = None if who.role == "admin" else (who.name, who.partner)
+    return service.list_jobs(ctx.db, kind, limit, offset=offset, viewer=viewer)
 
 
 def _out(job: service.Job) -> dict[str, Any]:
@@ -153,10 +165,10 @@ def submit_run(body: RunIn, who: Analyst, ctx: Ctx, response: Response) -> dict[
 
 @router.get("/runs", response_model=list[JobOut], responses=ERRORS, tags=["runs"])
 def list_run_jobs(
-    who: Viewer, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer, ctx: Ctx, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    """Run jobs the caller may see, newest first."""
-    return [_out(j) for j in service.list_jobs(ctx.db, "run", limit) if _visible(who, j)]
+    """Run jobs the caller may see, newest first (paged after filtering)."""
+    return [_out(j) for j in _jobs(ctx, who, "run", limit, offset)]
 
 
 @router.get("/runs/{job_id}", response_model=JobOut, responses=ERRORS, tags=["runs"])
@@ -366,10 +378,10 @@ def _portfolio_out(job: service.Job) -> dict[str, Any]:
 
 @router.get("/portfolios", response_model=list[PortfolioOut], responses=ERRORS, tags=["portfolios"])
 def list_portfolios(
-    who: Viewer, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer, ctx: Ctx, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    jobs = service.list_jobs(ctx.db, "portfolio", limit)
-    return [_portfolio_out(j) for j in jobs if _visible(who, j)]
+    """Portfolio jobs the caller may see, newest first (paged after filtering)."""
+    return [_portfolio_out(j) for j in _jobs(ctx, who, "portfolio", limit, offset)]
 
 
 @router.get(

@@ -541,13 +541,26 @@ def get_job(path: str | Path, job_id: str) -> Job | None:
     return _job(row) if row else None
 
 
-def list_jobs(path: str | Path, kind: str | None = None, limit: int = 100) -> list[Job]:
-    where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+def list_jobs(
+    path: str | Path, kind: str | None = None, limit: int = 100, *, offset: int = 0,
+    viewer: tuple[str, str | None] | None = None,
+) -> list[Job]:  # fmt: skip
+    """Jobs newest first, paged by ``limit`` and ``offset`` after filtering: with ``viewer``
+    (name, partner) only those it may see (its own, open ones and its partner's), so a page
+    is full whatever others' jobs there are and nothing about hidden jobs shows in it."""
+    where, args = ["TRUE"], []
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    if viewer is not None:
+        where.append("(owner = ? OR partner IS NULL OR partner = ?)")
+        args += [viewer[0], viewer[1]]  # no partner: "partner = NULL" matches nothing
     rows = _run(
         path,
         lambda con: con.execute(
-            f"SELECT {_JOB_COLS} FROM svc_jobs {where} ORDER BY created_at DESC LIMIT ?",
-            [*args, limit],
+            f"SELECT {_JOB_COLS} FROM svc_jobs WHERE {' AND '.join(where)} "
+            "ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            [*args, limit, offset],
         ).fetchall(),
     )
     return [_job(r) for r in rows]
