@@ -75,7 +75,7 @@ def audit(
     who: Admin,
     ctx: Ctx,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """Every change (imports, scenarios, job submissions and cancels, users), newest first."""
     return service.audit_log(ctx.db, limit, offset)

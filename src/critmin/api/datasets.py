@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -114,6 +115,22 @@ def _counts(ctx: Context, version: int) -> dict[str, int]:
         return store.counts(version)
 
 
+MAX_NAME_BYTES = 200  # a file name longer than this is replaced (file systems: 255)
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
+def safe_name(filename: str | None) -> str:
+    """An upload's file name usable as a file here: its last part when that is a plain name
+    of at most ``MAX_NAME_BYTES`` bytes, else ``upload`` with its suffix (``..``, ``.``, a
+    300-character name or control characters would fail or escape the folder)."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    if (name in {"", ".", ".."} or len(name.encode()) > MAX_NAME_BYTES
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)):  # fmt: skip
+        suffix = PurePosixPath(name[-11:]).suffix if name not in {".", ".."} else ""
+        return "upload" + (suffix if _SUFFIX.fullmatch(suffix) else "")
+    return name
+
+
 def _safe_extract(archive: Path, dest: Path) -> Path:
     """Unpack a zip (no absolute paths, no ``..``, bounded size); the dataset folder in it."""
     name = archive.name
@@ -128,6 +145,9 @@ def _safe_extract(archive: Path, dest: Path) -> Path:
                 p = PurePosixPath(m.filename)
                 if p.is_absolute() or ".." in p.parts:
                     raise DataError([Issue(name, None, None, f"unsafe path {m.filename!r}")])
+                if any(len(part.encode()) > MAX_NAME_BYTES for part in p.parts):
+                    raise DataError([Issue(name, None, None, "a file name in the archive is "
+                                           f"longer than {MAX_NAME_BYTES} bytes")])  # fmt: skip
             zf.extractall(dest)
     except zipfile.BadZipFile:
         raise DataError(
@@ -174,7 +194,7 @@ def upload_dataset(
             con, version, partner, who.name, inherit=not said
         )
 
-    upload_name = PurePosixPath(file.filename or "upload").name or "upload"
+    upload_name = safe_name(file.filename)
     tmp = Path(tempfile.mkdtemp(prefix="critmin-upload-"))
     root = tmp
 

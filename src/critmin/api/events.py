@@ -122,7 +122,7 @@ Material = Annotated[str | None, Query(description="material id, e.g. Dy, NdFeB,
 Since = Annotated[date | None, Query(description="on or after this date (YYYY-MM-DD)")]
 Until = Annotated[date | None, Query(description="on or before this date (YYYY-MM-DD)")]
 Limit = Annotated[int, Query(ge=1, le=5000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
 
 
 # -- events -----------------------------------------------------------------------------------
