@@ -10,11 +10,14 @@ past it the worker is killed (and a new one started on the next call) and the ca
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
+
+from critmin.api.jobs import die_with_parent
 
 T = TypeVar("T")
 
@@ -35,8 +38,9 @@ class ComputePool:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
-                )
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=die_with_parent, initargs=(os.getpid(),),
+                )  # fmt: skip
             return self._pool
 
     def run(self, fn: Callable[..., T], *args: Any, timeout: float, **kwargs: Any) -> T:

@@ -15,7 +15,9 @@ This module is imported by the worker processes: keep its imports light.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +26,24 @@ from typing import Any
 from critmin.data import service
 
 MAX_WORKERS = 2
+
+
+PARENT_CHECK_S = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends when the service that started it is gone, also
+    after a SIGKILL (which no handler sees, so the service cannot stop its workers): a
+    daemon thread checks every ``PARENT_CHECK_S`` that the parent is still ``parent`` (an
+    orphan is re-parented). Its job stays ``running`` until the next service marks it
+    ``interrupted``; its temporary run file is removed then too."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="critmin-parent-watch", daemon=True).start()
 
 
 class Cancelled(Exception):
@@ -151,8 +171,9 @@ class JobRunner:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
-            )
+                max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent, initargs=(os.getpid(),),
+            )  # fmt: skip
         return self._pool
 
     def submit(self, job_id: str) -> None:
