@@ -3,6 +3,7 @@ runs and store results no job pointed to)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -47,13 +48,11 @@ def test_workers_die_with_a_killed_service(store, tmp_path):
         assert workers
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        gone, alive = psutil.wait_procs(workers, timeout=10)
+        _gone, alive = psutil.wait_procs(workers, timeout=10)
         assert not alive, f"orphaned workers: {[p.pid for p in alive]}"
     finally:
         if proc.poll() is None:
             proc.kill()
         for worker in workers:  # the processes this test started, by pid
-            try:
+            with contextlib.suppress(psutil.Error):
                 worker.kill()
-            except psutil.Error:
-                pass
