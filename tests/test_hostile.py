@@ -50,9 +50,10 @@ def read(reader: str, path: Path, tmp_path: Path) -> object:
         with Store(tmp_path / "store.duckdb") as store:
             return import_path(store, path, reader)
     if reader == "scenario":
+        from critmin.data.files import check_scenario_arg
         from critmin.simulate import load_scenario
 
-        return load_scenario(path)
+        return load_scenario(check_scenario_arg(str(path)))
     raise AssertionError(f"unknown reader {reader!r} in the catalogue")
 
 

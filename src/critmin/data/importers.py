@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from critmin.data.dataset import Dataset, read_dataset
+from critmin.data.files import check_input
 from critmin.data.schema import TABLES
 from critmin.data.store import Provenance, Store, hash_path
 from critmin.errors import DataError, Issue
@@ -115,32 +115,6 @@ def prepare_import(
         else:
             dataset, summary = _merge_baci(base_ds, p, digest)
     return dataset, Provenance(fmt, str(p.resolve()), digest, summary, parent)
-
-
-def check_input(p: Path) -> None:
-    """A regular file or a folder of them: anything else (missing, a FIFO, a device, a
-    symlink loop) is refused by name before it is read (a FIFO or /dev/zero would hang)."""
-    issues = []
-    items = [p]
-    if p.is_dir():
-        items += sorted(p.rglob("*"))
-    for item in items:
-        try:
-            mode = item.stat().st_mode
-        except FileNotFoundError:
-            what = "a broken symbolic link" if item.is_symlink() else "no such file or folder"
-            issues.append(Issue(str(item), None, None, what))
-            continue
-        except OSError as exc:  # ELOOP: a symbolic link loop
-            issues.append(Issue(str(item), None, None, f"cannot be read: {exc.strerror}"))
-            continue
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device"
-                    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
-                    if stat.S_ISSOCK(mode) else "not a regular file")  # fmt: skip
-            issues.append(Issue(str(item), None, None, f"{kind}, not a regular file; refused"))
-    if issues:
-        raise DataError(issues)
 
 
 def _file_source(kind: str, path: Path, digest: str) -> tuple[str, pd.DataFrame]:

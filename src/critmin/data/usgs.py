@@ -146,10 +146,18 @@ def read_usgs(path: Path, *, product: str = "re_concentrate", source_id: str) ->
     if reader is None:
         log.raise_if_any()
     assert reader is not None
+    if not rows:
+        log.add(file, None, None, "the file has a header but no data rows")
+        log.raise_if_any()
     ctx = _Context(file, log, product, source_id, summary)
     reader(ctx, header, rows)
     production = _frame(ctx.production, "production", file, log)
     reserves = _frame(ctx.reserves, "reserves", file, log)
+    if not log.issues and production.empty and reserves.empty:
+        skipped = ", ".join(f"{k.removeprefix('skipped_')} {v}" for k, v in summary.items()
+                            if k.startswith("skipped_") and v)  # fmt: skip
+        log.add(file, None, None, f"no production or reserves figure in the file "
+                f"({len(rows)} rows, skipped: {skipped or 'none'})")  # fmt: skip
     log.raise_if_any()
     summary["production_figures"] = len(production)
     summary["reserves_figures"] = len(reserves)

@@ -55,8 +55,14 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             )
         elif p.is_file():
             out.append(p)
-        else:
-            issues.append(Issue(str(p), None, None, "no such file or folder"))
+        else:  # missing, a FIFO, a device, a link loop: say which (reading one would hang)
+            from critmin.data.files import check_input
+
+            try:
+                check_input(p)
+                issues.append(Issue(str(p), None, None, "not a file or folder"))
+            except DataError as exc:
+                issues.extend(exc.issues)
     if issues:
         raise DataError(issues)
     return out
