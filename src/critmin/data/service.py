@@ -263,6 +263,25 @@ def add_user(
     return User(name, role, partner), f"{KEY_PREFIX}_{key_id}_{secret}"
 
 
+class LastAdmin(ValueError):
+    """The change would leave no admin with an active key (nobody could manage users)."""
+
+
+def _guard_last_admin(con: duckdb.DuckDBPyConnection, name: str, what: str) -> None:
+    """Refuse when ``name`` is the only admin with an active key (in the caller's
+    transaction, so two admins revoking each other cannot both succeed)."""
+    row = con.execute(
+        "SELECT count(DISTINCT u.name) FILTER (WHERE u.name <> ?), "
+        "count(*) FILTER (WHERE u.name = ?) FROM svc_users u JOIN svc_api_keys k "
+        "ON k.user_name = u.name WHERE u.role = 'admin' AND NOT k.revoked",
+        [name, name],
+    ).fetchone()
+    others, own = (int(row[0]), int(row[1])) if row else (0, 0)
+    if own and not others:
+        raise LastAdmin(f"{name!r} is the last admin with an active key: {what} would leave "
+                        "nobody to manage users; make another admin first")  # fmt: skip
+
+
 def revoke_user(path: str | Path, name: str, by: str = "cli") -> int:
     """Revoke every API key of a user (the user stays, for the audit log); returns how many
     keys were active. Unknown user: ``ValueError``."""
@@ -270,6 +289,7 @@ def revoke_user(path: str | Path, name: str, by: str = "cli") -> int:
     def fn(con: duckdb.DuckDBPyConnection) -> int:
         if not con.execute("SELECT 1 FROM svc_users WHERE name = ?", [name]).fetchone():
             raise ValueError(f"no user {name!r}")
+        _guard_last_admin(con, name, "revoking its keys")
         (active,) = con.execute(
             "SELECT count(*) FROM svc_api_keys WHERE user_name = ? AND NOT revoked", [name]
         ).fetchone()
@@ -293,6 +313,8 @@ def update_user(
         if row is None:
             raise ValueError(f"no user {name!r}")
         new_role = role or row[0]
+        if row[0] == "admin" and new_role != "admin":
+            _guard_last_admin(con, name, f"making it {new_role}")
         new_partner = None if clear_partner else (partner if partner is not None else row[1])
         con.execute(
             "UPDATE svc_users SET role = ?, partner = ? WHERE name = ?",
