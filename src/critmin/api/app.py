@@ -39,6 +39,12 @@ everything and get **404** for what is missing).
 worker process and reports `progress` (0..1) through the store; `DELETE` cancels it. Jobs
 left queued or running when the service stopped are `interrupted`.
 
+**Limits.** The key (and the role) is checked before a request body is read. Bodies are
+limited (JSON 1 MiB, dataset uploads 1 GiB, article ingests 64 MiB: **413** beyond), JSON
+may nest 64 levels (**422** beyond), and a run may cover at most 25 million cells of draws x
+months x network nodes (**422** naming the limit and the draws that fit). A store held by
+another process (a CLI import) past the wait answers **503** with `Retry-After`.
+
 **Errors.** 422 bodies list every problem: `loc` (the field path, e.g.
 `["body", "scenario", "restrictions[0].share"]`), `msg`, and for files `file`, `row`
 (the header is row 1) and `column`.

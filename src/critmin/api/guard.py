@@ -38,7 +38,7 @@ BODY_LIMITS = {"/datasets": MAX_UPLOAD_BYTES, "/events/ingest": MAX_INGEST_BYTES
 MAX_JSON_DEPTH = 64
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # swagger-ui
