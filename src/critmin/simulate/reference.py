@@ -83,17 +83,22 @@ def run_reference(
                  for c in range(C)]
                 for p in range(P)
             ]  # fmt: skip
+            need_down_all = [
+                [sum(coef[q][p] * plan[q][c] for q in users[p]) for c in range(C)] for p in range(P)
+            ]
             for_use = [[0.0] * C for _ in range(P)]
             y_now = [[0.0] * C for _ in range(P)]
             resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
             surge = draws.surge[t, d].tolist()
             for p in range(P):
-                # 1. plans capped by the inputs the recipe received
+                # 1. plans capped by the inputs the recipe received: the users of an input
+                # each get the same share of their planned need
                 y = []
                 for c in range(C):
                     v = plan[p][c]
                     for q in inputs[p]:
-                        v = min(v, for_use[q][c] / coef[p][q])
+                        served = min(_div(for_use[q][c], need_down_all[q][c]), 1.0)
+                        v = min(v, plan[p][c] * served)
                     y.append(v)
                 y_now[p] = y
                 # 2. contracts on the baseline pattern; blocked shares are withheld
@@ -112,9 +117,10 @@ def run_reference(
                     held[p][e] += freed[e]
                 exports = [ratio[c] * out0[p][c] - freed[c] for c in range(C)]
                 imports = [received[c] - ratio[c] * diag0[p][c] for c in range(C)]
-                is_open = [[blocked[e][i] <= 0.0 for i in range(C)] for e in range(C)]
+                # spot and restocking sales pass a restricted route at its open share
+                passing = [[1.0 - blocked[e][i] for i in range(C)] for e in range(C)]
                 # 3. needs: downstream plans x recipe, final demand x surge x demand response
-                need_down = [sum(coef[q][p] * plan[q][c] for q in users[p]) for c in range(C)]
+                need_down = need_down_all[p]
                 base_final = [FD0[p][c] * surge[p][c] for c in range(C)]
                 need_final = [base_final[c] * dmult[p][c] for c in range(C)]
                 need = [need_down[c] + need_final[c] for c in range(C)]
@@ -133,9 +139,9 @@ def run_reference(
                 if resourcing:
                     gate = price[p] >= restart - 1e-12
                     headroom = [max(k_eff[p][e] - y[e], 0.0) if gate else 0.0 for e in range(C)]
-                    spot_in, shipped, home = _serve(gap, pool, pool, is_open, C)
+                    spot_in, shipped, home = _serve(gap, pool, pool, passing, C)
                     unmet = [gap[i] - spot_in[i] for i in range(C)]
-                    orders = _serve(unmet, headroom, None, is_open, C)[1]
+                    orders = _serve(unmet, headroom, None, passing, C)[1]
                     for c in range(C):
                         new_pull[c] = shipped[c] + orders[c]
                         exports[c] += shipped[c] - home[c]
@@ -147,15 +153,16 @@ def run_reference(
                         desire[c] = max(target[c] - after, 0.0) / refill_months
                         wanted.append(0.0 if need[c] - got > _EPS else desire[c])
                     if any(w > 0 for w in wanted):
-                        refill_in, shipped, home = _serve(wanted, pool, pool, is_open, C)
+                        refill_in, shipped, home = _serve(wanted, pool, pool, passing, C)
                         unmet = [wanted[i] - refill_in[i] for i in range(C)]
-                        orders = _serve(unmet, headroom, None, is_open, C)[1]
+                        orders = _serve(unmet, headroom, None, passing, C)[1]
                         for c in range(C):
                             new_pull[c] += shipped[c] + orders[c]
                             exports[c] += shipped[c] - home[c]
                             imports[c] += refill_in[c] - home[c]
                 # 5. inventory, stockpile, substitution; the rest is shortfall
                 got_all = [received[c] + spot_in[c] for c in range(C)]
+                rest_all = [0.0] * C
                 rec = out  # recorded arrays
                 for c in range(C):
                     got = got_all[c]
@@ -172,6 +179,7 @@ def run_reference(
                     for_use[p][c] = need_down[c] - down_short
                     inv[p][c] = inv[p][c] - inv_use + excess + pool[c] + refill_in[c]
                     stock[p][c] -= st_use
+                    rest_all[c] = rest
                     pull[p][c] = new_pull[c]
                     values = {
                         "production": y[c], "imports": imports[c], "exports": exports[c],
@@ -182,13 +190,17 @@ def run_reference(
                     }  # fmt: skip
                     for name, v in values.items():
                         rec[name][d, t, p, c] = v
-                # 6. prices: world (outside the restricting exporters) and home (inside)
-                hs = home_all[t][p]
+                # 6. prices: world (outside the restricting exporters) and home (inside,
+                # while the exporter withholds something)
+                hs = [home_all[t][p][c] if freed[c] > 0 else 0.0 for c in range(C)]
                 base_w = sum(need_base[c] * (1.0 - hs[c]) for c in range(C))
                 if not resourcing:
                     desire = [max(target[c] - inv[p][c], 0.0) / refill_months for c in range(C)]
+                # lack at the baseline price: need unmet after stocks, demand the price has
+                # destroyed, restocking wanted and not got
                 lack = [
-                    max(need_base[c] + desire[c] - got_all[c] - refill_in[c], 0.0) for c in range(C)
+                    rest_all[c] + (need_base[c] - need[c]) + max(desire[c] - refill_in[c], 0.0)
+                    for c in range(C)
                 ]
                 lack_w = sum(lack[c] * (1.0 - hs[c]) for c in range(C))
                 tight = _clip(_div(lack_w, base_w), 0.0, 1.0 - 1e-12)
@@ -197,7 +209,7 @@ def run_reference(
                 price[p] += price_adjustment * (target_w - price[p])
                 if any(h > 0 for h in hs):
                     base_h = sum(need_base[c] * hs[c] for c in range(C))
-                    surplus = sum(freed) - sum(lack[c] * hs[c] for c in range(C))
+                    surplus = sum((freed[c] - lack[c]) * hs[c] for c in range(C))
                     loose = _clip(_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                     loose = loose if abs(loose) > 1e-9 else 0.0
                     target_h = _clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
@@ -209,6 +221,15 @@ def run_reference(
                 for c in range(C):
                     seen = price_home[p] if hs[c] > 0 else price[p]
                     dmult[p][c] += respond * (seen ** (-elast) - dmult[p][c])
+            # input delivered for a plant that another input held back goes to stock
+            for q in range(P):
+                for c in range(C):
+                    used = sum(coef[r][q] * y_now[r][c] for r in users[q])
+                    left = for_use[q][c] - used
+                    if left > _EPS * max(for_use[q][c], 1.0):
+                        inv[q][c] += left
+                        out["consumption"][d, t, q, c] -= left
+                        out["inventory"][d, t, q, c] += left
             for p in range(P):
                 out_price[d, t, p] = price[p]
                 out_home[d, t, p] = price_home[p]
@@ -231,19 +252,19 @@ def _blocked(draws: Draws, p: int, t: int, d: int, C: int) -> list[list[float]]:
 
 def _serve(
     total: list[float], weight: list[float], pool: list[float] | None,
-    is_open: list[list[bool]], C: int,
+    passing: list[list[float]], C: int,
 ) -> tuple[list[float], list[float], list[float]]:  # fmt: skip
-    """Requests ``total[importer]`` split over exporters pro rata to ``weight[exporter]`` on
-    open routes and served from ``pool`` (reduced in place; pro rata when an exporter is
-    oversubscribed; ``None``: orders, all taken). Returns what each importer gets, what
-    each exporter ships and what it ships to itself."""
+    """Requests ``total[importer]`` split over exporters pro rata to ``weight[exporter]``
+    times the route's open share ``passing[exporter][importer]``, served from ``pool``
+    (reduced in place; pro rata when an exporter is oversubscribed; ``None``: orders, all
+    taken). Returns what each importer gets, what each exporter ships and what it ships to
+    itself."""
     request = [[0.0] * C for _ in range(C)]
     for i in range(C):
-        open_weight = sum(weight[e] for e in range(C) if is_open[e][i])
+        open_weight = sum(weight[e] * passing[e][i] for e in range(C))
         per = _div(max(total[i], 0.0), open_weight)
         for e in range(C):
-            if is_open[e][i]:
-                request[e][i] = weight[e] * per
+            request[e][i] = weight[e] * per * passing[e][i]
     got = [0.0] * C
     shipped = [0.0] * C
     home = [0.0] * C
