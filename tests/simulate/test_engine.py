@@ -96,9 +96,9 @@ def test_engine_equals_reference_on_random_networks(data):
         assert np.abs(got - ref[name]).max() <= 1e-9 * scale, name
 
 
-# Engine defects found while writing the reference (strict xfail: each turns into a failure
-# once engine.py is fixed, and the marker can go). Small element dataset: CHN and JPN make
-# sintered NdFeB with (hre) and without (lre) Dy; metal_ndpr feeds both, hre also uses DyFe.
+# Engine defects found while writing the reference, fixed on main since (regression tests).
+# Small element dataset: CHN and JPN make sintered NdFeB with (hre) and without (lre) Dy;
+# metal_ndpr feeds both, hre also uses DyFe.
 ELEMENTS = Path(__file__).parents[1] / "data" / "elements"
 
 
@@ -112,7 +112,6 @@ def _elements_run(scenario: dict):
 NO_FEEDBACK = {"demand_response": 0.0, "hoarding": 0.0, "price_elasticity": 0.3}
 
 
-@pytest.mark.xfail(strict=True, reason="engine: each user of a shared input may use all of it")
 def test_shared_input_is_not_used_twice():
     """CHN stops NdPr metal to JPN: JPN's two magnet families are each capped by all the
     metal JPN received (engine.py, the ``received_for_use[:, q] / c`` cap), so together
@@ -126,7 +125,6 @@ def test_shared_input_is_not_used_twice():
     assert (used <= for_use + 1e-9).all()
 
 
-@pytest.mark.xfail(strict=True, reason="engine: input a plant cannot use vanishes")
 def test_shared_input_left_unused_is_not_lost():
     """CHN stops DyFe to JPN: JPN's Dy magnets are capped by DyFe, and the NdPr metal that
     was delivered for them is booked as consumed although nothing used it (it should stay
@@ -173,7 +171,6 @@ def test_each_rule_blocks_its_own_route():
     assert float(d["exports"].min()) >= -1e-9
 
 
-@pytest.mark.xfail(strict=True, reason="engine: home surplus counts other exporters' withholding")
 def test_home_price_ignores_other_countries_withholding():
     """An extraterritorial rule makes JPN withhold magnets bound for the USA; that volume is
     not in China's home market, but ``surplus = freed.sum(axis=2) - ...`` counts it there
@@ -191,7 +188,6 @@ def test_home_price_ignores_other_countries_withholding():
     np.testing.assert_allclose(runs[1], runs[0], rtol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: markets split whenever a rule is in force")
 def test_home_price_is_world_price_when_nothing_is_withheld():
     """Spec: price_home equals price when nothing is restricted. A rule with share 0 blocks
     nothing, yet the home market is priced apart (world Dy oxide x2.4, home x1.04 here)."""

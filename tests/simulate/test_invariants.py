@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.simulate.strategies import (
     initial_inventory,
@@ -72,7 +72,6 @@ def test_mass_balance_and_bounds(data):
         assert (d[v].values >= -tol).all(), v
     assert (d["shortfall"] <= d["demand"] + tol).all()
     assert (d["final_shortfall"] <= d["shortfall"] + tol).all()
-    assert np.allclose(d["demand"], d["consumption"] + d["shortfall"] + d["substitution"], atol=tol)
     price, home = d["price"].values, d["price_home"].values
     assert (price >= 1 - 1e-12).all() and (price <= par["price_cap"] * (1 + 1e-12)).all()
     assert (home >= 1 / par["price_cap"] * (1 - 1e-12)).all()
@@ -81,15 +80,26 @@ def test_mass_balance_and_bounds(data):
 
 @SETTINGS
 @given(st.data())
+def test_demand_is_consumption_plus_shortfall_plus_substitution(data):
+    """Every tonne demanded is consumed, short or substituted. (Engine at main 592280f: input
+    delivered for a plant that another input held back is moved from consumption to stock,
+    but demand keeps it; the leftover step should lower demand too.)"""
+    atlas = data.draw(small_atlases())
+    scenario = data.draw(shocks(atlas, MONTHS))
+    d = _run(atlas, scenario)
+    tol = 1e-7 * max(1.0, float(build_network(atlas).flows.sum()) / 12)
+    assert np.allclose(d["demand"], d["consumption"] + d["shortfall"] + d["substitution"], atol=tol)
+
+
+@SETTINGS
+@given(st.data())
 def test_input_consumed_for_use_is_what_downstream_output_uses(data):
     """What a country consumes of an input beyond its final use is exactly what its
-    downstream output uses (recipe x production): no input used twice, none vanishing.
-    Final use is known when demand does not respond to price and nothing surges. Holds
-    for one user and one input per recipe; with a shared input or a two-input recipe the
-    engine breaks it (test_engine.test_shared_input_*)."""
+    downstream output uses (recipe x production): no input used twice when several products
+    share it, none vanishing when another input holds a plant back (it goes to stock).
+    Final use is known when demand does not respond to price and nothing surges."""
     atlas = data.draw(small_atlases())
     net = build_network(atlas)
-    assume(((net.coef != 0).sum(axis=0) <= 1).all() and ((net.coef != 0).sum(axis=1) <= 1).all())
     scenario = data.draw(shocks(atlas, MONTHS))
     scenario["parameters"]["demand_response"] = 0.0
     scenario.pop("surges", None)

@@ -53,6 +53,7 @@ def run_reference(
     inputs = [[q for q in range(P) if coef[p][q] != 0] for p in range(P)]
     users = [[q for q in range(P) if coef[q][p] != 0] for p in range(P)]
     home_all = draws.home.tolist() if draws.home is not None else [[[0.0] * C] * P] * T
+    single = _one_rule_a_route(network, draws)
     inv_months = np.asarray(draws.inventory_months, dtype=float)
     if inv_months.ndim == 1:
         inv_months = np.repeat(inv_months[:, None], P, axis=1)
@@ -102,7 +103,7 @@ def run_reference(
                     y.append(v)
                 y_now[p] = y
                 # 2. contracts on the baseline pattern; blocked shares are withheld
-                blocked = _blocked(draws, p, t, d, C)
+                blocked = _blocked(draws, p, t, d, C, single[p])
                 ratio = [min(_div(y[e], Y0[p][e]), 1.0) for e in range(C)]
                 pool = [max(y[e] - Y0[p][e], 0.0) for e in range(C)]
                 received = [0.0] * C
@@ -237,17 +238,42 @@ def run_reference(
     return {**out, "price": out_price, "price_home": out_home}
 
 
-def _blocked(draws: Draws, p: int, t: int, d: int, C: int) -> list[list[float]]:
-    """``[exporter][importer]`` share of product ``p``'s contract flow blocked in month ``t``
-    (several rules on one route combine multiplicatively on what they let through)."""
+def _one_rule_a_route(network: Network, draws: Draws) -> list[bool]:
+    """Per product: whether, among the products stepped with it (a run of products with no
+    recipe between them, as the engine's blocks), each restricted route has a single rule.
+    The engine then takes a rule's share as it is; otherwise ``1 - prod(1 - share)`` for
+    every route of the block (the same up to rounding, but a tiny share can round away)."""
+    coef = network.coef
+    P = len(network.products)
+    out = [True] * P
+    lo = 0
+    for p in range(1, P + 1):
+        if p == P or coef[p, lo:p].any() or coef[lo:p, p].any():
+            mine = [r for r in draws.restrictions if lo <= r.product < p]
+            single = len(mine) == len({(r.product, r.exporter) for r in mine})
+            out[lo:p] = [single] * (p - lo)
+            lo = p
+    return out
+
+
+def _blocked(draws: Draws, p: int, t: int, d: int, C: int, single: bool) -> list[list[float]]:
+    """``[exporter][importer]`` share of product ``p``'s contract flow blocked in month
+    ``t``: the rule's share on its route (``single``), or ``1 - prod(1 - share)`` over the
+    rules on the route."""
+    out = [[0.0] * C for _ in range(C)]
     let_through = [[1.0] * C for _ in range(C)]
     for r in draws.restrictions:
         if r.product != p:
             continue
         share = float(r.blocked[t, d])
         for i in range(C):
-            let_through[r.exporter][i] *= 1.0 - share * float(r.importer_mask[i])
-    return [[1.0 - let_through[e][i] for i in range(C)] for e in range(C)]
+            if single:
+                out[r.exporter][i] = share * float(r.importer_mask[i])
+            else:
+                let_through[r.exporter][i] *= 1.0 - share * float(r.importer_mask[i])
+    if not single:
+        out = [[1.0 - let_through[e][i] for i in range(C)] for e in range(C)]
+    return out
 
 
 def _serve(
