@@ -127,21 +127,30 @@ def test_countries_override(embargo):
 
 
 def test_price_fan(page, embargo):
+    from critmin.prices import moved, price_fan
+
     data, _ = _figure(page, "Price index")
-    fan = embargo.price_fan()
-    assert len([t for t in data if t.get("fill") == "tonexty"]) == fan["product"].nunique()
-    want = fan[fan["product"] == "re_oxides"].sort_values("month")["p50"].tolist()
-    line = next(t for t in data if t["name"] == "Separated oxides")  # the P50 line
+    fan = price_fan(embargo.data)
+    moving = list(dict.fromkeys(fan.groupby("product").filter(moved)["product"]))
+    markets = list(dict.fromkeys(fan["market"]))
+    assert markets[0] == "world"
+    bands = [t for t in data if t.get("fill") == "tonexty"]
+    assert len(bands) == len(moving) * len(markets)  # one band per product and market
+    assert "re_oxides" in moving
+    k = moving.index("re_oxides")
+    line = data[3 * k * len(markets) + 2]  # the world market's P50 line of its panel
+    assert line["name"].startswith("world")
+    want = fan[(fan["product"] == "re_oxides") & (fan["market"] == "world")]
+    want = want.sort_values("month")["p50"].tolist()
     assert line["x"] == list(range(1, 13))
     assert line["y"] == pytest.approx(want, rel=1e-6)
     assert max(want) > 1.0
-    assert "Separated oxides P10–P90" in [t["name"] for t in data]
 
 
 def test_end_use_and_note(page):
     assert "Final-demand shortfall by end use" in page
     assert "<h4>Magnets</h4>" in page
-    assert "inverse-demand level" in page and "does not feed back into quantities" in page
+    assert "clear separately outside a restricting exporter" in page
     assert "withheld by the exporter" in page
 
 

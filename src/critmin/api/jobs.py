@@ -66,10 +66,12 @@ def _atlas(db: str, version: int | None) -> Any:
 
 
 def _simulation(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.cli.output import jsonable
     from critmin.data.runs import save_run
+    from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario, simulate
+    from critmin.simulate.runner import network_atlas
     from critmin.simulate.scenario import scenario_to_dict
+    from critmin.summaries import run_summary
 
     p = job.params
     _check(db, job.id, 0.01, "loading the dataset")
@@ -83,7 +85,7 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
     traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
                     seed=int(p["seed"]), progress=progress)  # fmt: skip
     _check(db, job.id, 0.92, "summarising and saving")
-    summary = jsonable(traj.summary())
+    summary = jsonable(run_summary(traj, network_atlas(atlas, traj.scenario)))
     with service.open_store(db) as store:
         run_id = save_run(
             store, traj.data, dataset_version=atlas.version,
@@ -95,8 +97,8 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
 
 
 def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.cli.output import jsonable
     from critmin.invest import Rules, prepare_problem, recheck, solve
+    from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario
 
     p = job.params

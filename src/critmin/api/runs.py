@@ -30,8 +30,8 @@ from critmin.api.models import (
     TrajectoryOut,
 )
 from critmin.api.scenarios import checked, find_scenario
-from critmin.cli.output import jsonable
 from critmin.data import service
+from critmin.jsonable import jsonable
 
 router = APIRouter()
 ADMIN_SCOPE = "@admin"
