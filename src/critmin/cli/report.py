@@ -17,7 +17,7 @@ from critmin.data.portfolios import PortfolioRecord, get_portfolio
 from critmin.data.runs import get_run
 from critmin.data.store import Store
 from critmin.errors import StoreError
-from critmin.report.inputs import ReportRun, load_atlas, load_run
+from critmin.stored import ReportRun, load_atlas, load_run
 
 
 def _steps() -> Progress:
@@ -96,8 +96,7 @@ def report_cmd(
 ) -> None:
     """One self-contained HTML (and a PDF via headless Chromium): cover, contents, the
     assessment, stored scenario runs, a portfolio and the sources."""
-    from critmin.report.combined import write_combined_html
-    from critmin.report.pdf import PdfError, find_chromium, html_to_pdf
+    from critmin.report import PdfError, find_chromium, html_to_pdf, write_combined_html
 
     iso = to_iso3(country) if country else None
     if not name or Path(name).name != name:

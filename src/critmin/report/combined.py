@@ -29,9 +29,9 @@ from critmin.report.assessment import (
     assessment_html,
     sources_table,
 )
-from critmin.report.inputs import ReportRun
 from critmin.report.portfolio import portfolio_section_html
 from critmin.report.run import RUN_CSS, run_section_html
+from critmin.stored import ReportRun
 
 TITLE = "Rare-earth supply-chain security report"
 #: Titles of the parts, as they appear in the contents, the HTML and the PDF.

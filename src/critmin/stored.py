@@ -1,4 +1,5 @@
-"""Stored inputs of a combined report: atlases by dataset version and runs as trajectories."""
+"""Stored objects as core objects: atlases by dataset version and stored runs as trajectories
+(what reports and replays read back from the store)."""
 
 from __future__ import annotations
 
