@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from critmin.atlas import Atlas
 from critmin.data.runs import get_run, load_run_data
 from critmin.data.store import Store
+from critmin.prices import reference_prices
 from critmin.simulate import build_network, parse_scenario
+from critmin.simulate.runner import network_atlas
 from critmin.simulate.trajectory import Trajectory
 
 
@@ -19,6 +23,7 @@ class ReportRun:
     id: str
     created_at: str
     trajectory: Trajectory
+    prices: pd.DataFrame | None = None  # reference USD/kg at the network year the run used
 
 
 def load_atlas(store: Store, version: int | None, cache: dict[int, Atlas] | None = None) -> Atlas:
@@ -41,10 +46,11 @@ def load_run(store: Store, run_id: str, cache: dict[int, Atlas] | None = None) -
     record = get_run(store, run_id)
     data = load_run_data(store, record)
     atlas = load_atlas(store, record.dataset_version, cache)
+    scenario = parse_scenario(record.scenario_json, f"run {record.id}")
+    atlas = network_atlas(atlas, scenario)
     network = build_network(atlas)
     data.attrs.update({"dataset": atlas.name, "scenario": record.scenario, "seed": record.seed})
-    scenario = parse_scenario(record.scenario_json, f"run {record.id}")
     trajectory = Trajectory(
         data, scenario, record.seed, record.dataset_version, list(network.notes), network.sectors
     )
-    return ReportRun(record.id, record.created_at, trajectory)
+    return ReportRun(record.id, record.created_at, trajectory, reference_prices(atlas))

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
-from critmin.api import admin, datasets, events, runs, scenarios
+from critmin.api import admin, backtest, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
 from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
@@ -71,7 +71,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
                          lifespan=lifespan, static_url="/static-docs", redoc_url=None)  # fmt: skip
     app.state.ctx = ctx
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, events, admin):
+    for module in (datasets, scenarios, runs, events, admin, backtest):
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

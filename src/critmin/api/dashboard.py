@@ -203,6 +203,59 @@ def _run_figures(ctx: Context, run_id: str) -> dict[str, Any]:
     return {"run_id": record.id, **run_figures(traj, prices)}
 
 
+@router.get(
+    "/dashboard/backtest", tags=["dashboard"],
+    responses=ERRORS | {409: {"description": "the backtest has not finished (GET /backtest)"}},
+)  # fmt: skip
+def backtest_figures(
+    who: Viewer, ctx: Ctx, version: VersionQ = None,
+    draws: Annotated[int, Query(ge=10, le=5000)] = 200, seed: Annotated[int, Query(ge=0)] = 0,
+) -> Response:  # fmt: skip
+    """Plotly figures (JSON) of a finished backtest, one per episode (observed points over the
+    P10-P90 band and P50 line), with each episode's role, coverage, and per series the points
+    in the band and the sources cited (id and publication)."""
+    from critmin.api.backtest import done_job
+    from critmin.charts.history import episode_figure
+    from critmin.history import coverage_by_role, series_coverage
+
+    job = done_job(ctx, who, version, draws, seed)
+    result = job.result or {}
+    v = result.get("version")
+
+    def make() -> bytes:
+        table = ctx.atlas(v).table("sources") if v is not None else None
+        names = dict(zip(table["id"], table["publication"], strict=True)) if table is not None \
+            else {}  # fmt: skip
+        episodes = []
+        for ep in result["backtest"]["episodes"]:
+            cited = result.get("sources", {}).get(ep["id"], {})
+            series = []
+            for s in ep["series"]:
+                inside, total = series_coverage(s)
+                series.append({"id": s["id"], "description": s["description"],
+                               "unit": s["unit"], "inside": inside, "points": total,
+                               "sources": [{"id": i, "publication": names.get(i)}
+                                           for i in cited.get(s["id"], [])]})  # fmt: skip
+            episodes.append({"id": ep["id"], "role": ep["role"], "scenario": ep["scenario"],
+                             "dataset_year": ep["dataset_year"], "coverage": ep["coverage"],
+                             "series": series,
+                             "figure": json.loads(_figure_json(episode_figure(ep)))})  # fmt: skip
+        roles = {r: {"inside": i, "points": t}
+                 for r, (i, t) in coverage_by_role(result["backtest"]).items()}  # fmt: skip
+        return json.dumps(
+            {
+                "version": v,
+                "draws": result.get("draws"),
+                "seed": result.get("seed"),
+                "coverage_by_role": roles,
+                "episodes": episodes,
+            }
+        ).encode()
+
+    key = ("dashboard", "backtest", job.id)
+    return Response(ctx.cached(key, make), media_type=JSON)
+
+
 @router.get("/dashboard/portfolios/frontier", responses=ERRORS, tags=["dashboard"])
 def portfolio_frontier(
     who: Viewer,

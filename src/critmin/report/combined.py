@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs
 from critmin.atlas import Atlas
 from critmin.countries import name_of
 from critmin.data.portfolios import PortfolioRecord
+from critmin.history import History
 from critmin.report.assessment import (
     CSS,
     SOURCE_COLUMNS,
@@ -29,6 +30,7 @@ from critmin.report.assessment import (
     assessment_html,
     sources_table,
 )
+from critmin.report.history import history_section_html, unavailable_html
 from critmin.report.portfolio import portfolio_section_html
 from critmin.report.run import RUN_CSS, run_section_html
 from critmin.stored import ReportRun
@@ -38,6 +40,7 @@ TITLE = "Rare-earth supply-chain security report"
 PART_ASSESSMENT = "Supply-chain assessment"
 PART_RUN = "Scenario run"
 PART_PORTFOLIO = "Projects of interest"
+PART_HISTORY = "How well critmin reproduces history"
 PART_SOURCES = "Sources"
 SOURCES_MARK = "<h2>Sources</h2>"
 RUN_COUNTRIES = 4
@@ -102,8 +105,10 @@ def combined_html(
     country: str | None = None,
     group: str = "framework",
     generated: datetime | None = None,
+    history: History | str | None = None,
 ) -> str:
-    """The whole report as one HTML text (see the module docstring)."""
+    """The whole report as one HTML text (see the module docstring). ``history``: a backtest
+    result for "How well critmin reproduces history", or the reason it is missing."""
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     assessment_body, dataset_sources = _assessment_part(atlas, country, group)
     parts: list[tuple[Included, str]] = [
@@ -130,6 +135,8 @@ def combined_html(
             f"dataset version {_version(portfolio.dataset_version)}",
         )
         parts.append((item, _portfolio_part(portfolio)))
+    if history is not None:
+        parts.append(_history_part(history, atlas))
     sources = Included("sources", PART_SOURCES, "dataset, scenario and project sources")
     parts.append((sources, _sources_part(atlas, dataset_sources, runs, portfolio)))
 
@@ -186,7 +193,20 @@ def _run_part(run: ReportRun, country: str | None) -> str:
         f'<p class="meta"><span>run <b>{html.escape(run.id)}</b></span>'
         f"<span>created {html.escape(run.created_at)}</span></p>"
     )
-    return meta + "\n" + run_section_html(t, countries=_run_countries(run, country))
+    return (
+        meta + "\n" + run_section_html(t, countries=_run_countries(run, country), prices=run.prices)
+    )
+
+
+def _history_part(history: History | str, atlas: Atlas) -> tuple[Included, str]:
+    if isinstance(history, str):
+        return Included("history", PART_HISTORY, "not included"), unavailable_html(history)
+    n = len(history.backtest["episodes"])
+    note = (f"Replayed with {history.draws} draws per episode, seed {history.seed}, dataset "
+            f"version {_version(history.version)}.") if history.draws else None  # fmt: skip
+    text = history_section_html(history.backtest, sources=history.sources,
+                                source_table=atlas.table("sources"), note=note)  # fmt: skip
+    return Included("history", PART_HISTORY, f"{n} backtest episode(s)"), text
 
 
 def _run_countries(run: ReportRun, country: str | None) -> list[str] | None:
