@@ -129,6 +129,16 @@ class Product(Record):
         return self
 
 
+class EndUse(Sourced):
+    """Material intensity of an end use: kg of ``product`` (in its basis) per ``unit`` of the
+    end use (a vehicle, a MW of wind capacity, a drive...)."""
+
+    product: Id
+    end_use: Id
+    unit: Text = Field(min_length=1)
+    kg_per_unit: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+
+
 class Split(Sourced):
     """Share of an aggregate's figure for one country (or ``WLD``) that belongs to one leaf."""
 
@@ -317,6 +327,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("projects", Project, ("id",), "capacity_t"),
         TableSpec("prices", Price, ("product", "item", "year")),
         TableSpec("splits", Split, ("parent", "product", "country")),
+        TableSpec("end_uses", EndUse, ("product", "end_use")),
     )
 }
 
@@ -335,6 +346,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "projects": ("product",),
     "prices": ("product",),
     "splits": ("parent", "product"),
+    "end_uses": ("product",),
 }
 
 

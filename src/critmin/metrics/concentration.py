@@ -96,7 +96,12 @@ def element_output(atlas: Atlas, elements: Iterable[str] | None = None) -> pd.Da
     comp = atlas.table("composition")
     if elements is not None:
         comp = comp[comp["element"].isin(list(elements))]
-    prod = atlas.latest_table("production")
+    # output per product (aggregates: the sum of their leaves) and country, at the year used
+    arr = atlas.production
+    prod = arr.to_pandas().stack().rename("quantity_t").reset_index()
+    prod = prod[prod["quantity_t"] > 0]
+    prod["year"] = prod["product"].map(dict(zip(arr["product"].values, arr["year"].values,
+                                                strict=True)))  # fmt: skip
     rows = []
     for (product, element), c in comp.groupby(["product", "element"]):
         by_country = dict(

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin.simulate.network import Network
-from critmin.simulate.plan import Draws, blocked_rows
+from critmin.simulate.plan import Draws
 
 VARIABLES = (
     "production", "imports", "exports", "demand", "consumption", "shortfall",
@@ -92,9 +92,7 @@ def run_chunk(
     blocks = _stage_blocks(network)
     edges = {b: [(p - b[0], q, coef[p, q]) for p in range(*b) for q in np.flatnonzero(coef[p])]
              for b in blocks}  # fmt: skip
-    by_product: dict[int, list] = {}
-    for r in draws.restrictions:
-        by_product.setdefault(r.product, []).append(r)
+    routes = {b: _Routes.of(draws.restrictions, b, F0) for b in blocks}
 
     zeros_d = np.zeros(D)
     respond = zeros_d if draws.demand_response is None else draws.demand_response
@@ -128,7 +126,7 @@ def run_chunk(
         plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
                           Y0[None] + pull)  # fmt: skip
         plan = np.maximum(plan, 0.0)
-        need_down_all = np.einsum("qp,dqc->dpc", coef, plan)
+        need_down_all = np.matmul(coef.T, plan)  # (D, P, C): sum_q coef[q, p] plan[q]
         received_for_use = np.zeros((D, P, C))
         Y = np.zeros((D, P, C))
         resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
@@ -145,15 +143,10 @@ def run_chunk(
             received = np.matmul(ratio.transpose(1, 0, 2), F0[S]).transpose(1, 0, 2)
             domestic = ratio * diag0[S]
             freed = np.zeros((D, hi - lo, C))
-            closed: dict[tuple[int, int], np.ndarray] = {}
-            for p in range(lo, hi):
-                if p not in by_product:
-                    continue
-                for e, b in blocked_rows(by_product[p], p, t, D, C).items():
-                    lost = ratio[:, p - lo, e, None] * F0[p][e][None, :] * b
-                    received[:, p - lo] -= lost
-                    freed[:, p - lo, e] = lost.sum(axis=1)
-                    closed[(p - lo, e)] = b > 0
+            block_routes = routes[(lo, hi)]
+            closed = (
+                None if block_routes is None else block_routes.closed(t, ratio, received, freed)
+            )
             held[:, S] += freed
             deliveries_out = ratio * out0[S] - freed
             deliveries_in = received - domestic
@@ -177,10 +170,13 @@ def run_chunk(
                 # idle capacity restarts only once the price pays for it
                 gate = (price[:, S] >= restart[:, None] - 1e-12)[:, :, None]
                 headroom = np.maximum(k_eff[:, S] - y, 0.0) * gate
-                spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
-                new_pull = out + _serve(gap - spot_in, headroom, None, closed)[1]
-                deliveries_out += out - diag
-                deliveries_in += spot_in - diag
+                if gap.any():  # nothing asked, nothing served: skip the rounds
+                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
+                    unserved = gap - spot_in
+                    new_pull = out + (_orders(unserved, headroom, closed)
+                                      if unserved.any() else 0.0)  # fmt: skip
+                    deliveries_out += out - diag
+                    deliveries_in += spot_in - diag
                 got = received + spot_in
                 inv_after = inv[:, S] + np.maximum(got - need, 0.0)
                 desire = np.maximum(target - inv_after, 0.0) / refill_months
@@ -188,7 +184,9 @@ def run_chunk(
                 if wanted.any():
                     # what restocking gets is spread like the gap round, from what is left
                     refill_in, out, diag, pool = _serve(wanted, pool, pool, closed)
-                    new_pull += out + _serve(wanted - refill_in, headroom, None, closed)[1]
+                    unserved = wanted - refill_in
+                    new_pull = new_pull + out + (_orders(unserved, headroom, closed)
+                                                 if unserved.any() else 0.0)  # fmt: skip
                     deliveries_out += out - diag
                     deliveries_in += refill_in - diag
             got = received + spot_in
@@ -225,15 +223,19 @@ def run_chunk(
                 surplus = freed.sum(axis=2) - (lack * hs).sum(axis=2)
                 loose = np.clip(_safe_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                 loose = np.where(np.abs(loose) > 1e-9, loose, 0.0)
-                target_h = np.maximum(1.0 / price_cap, (1.0 + loose) ** (-1.0 / elast))
+                target_h = np.clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
                 moved = price_home[:, S] + price_adjustment * (target_h - price_home[:, S])
                 price_home[:, S] = np.where(has_home, moved, price[:, S])
             else:
                 price_home[:, S] = price[:, S]
             blocked_share = _safe_div(freed.sum(axis=2), base_w)
             expected[:, S] = np.clip(np.maximum(blocked_share, tight), 0.0, 1.0)
-            seen = np.where(hs > 0, price_home[:, S, None], price[:, S, None])
-            dmult[:, S] += respond[:, None, None] * (seen ** (-elast[:, :, None]) - dmult[:, S])
+            if respond.any():
+                # demand moves toward price^(-elasticity) at the price each buyer sees
+                pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country
+                pull_h = price_home[:, S] ** (-elast)
+                seen = np.where(hs > 0, pull_h[:, :, None], pull_w[:, :, None])
+                dmult[:, S] += respond[:, None, None] * (seen - dmult[:, S])
 
             values = {
                 "production": y, "imports": deliveries_in, "exports": deliveries_out,
@@ -249,35 +251,121 @@ def run_chunk(
     return ChunkResult(rec, rec_price, rec_home)
 
 
+@dataclass(frozen=True)
+class Closed:
+    """Routes a restriction touches in one month, for one block of products: ``K`` routes
+    (product in block ``kp``, exporter ``ke``), ``mask (D, K, importer)`` where blocked, and
+    ``select (S, K)`` adding a route's numbers to its product."""
+
+    kp: np.ndarray
+    ke: np.ndarray
+    mask: np.ndarray
+    select: np.ndarray
+
+    def per_product(self, weight: np.ndarray) -> np.ndarray:
+        """``(D, S, importer)``: the weight of each product's closed routes to each importer."""
+        return np.matmul(self.select, weight[:, self.kp, self.ke][:, :, None] * self.mask)
+
+
+@dataclass(frozen=True)
+class _Routes:
+    """The restricted routes of one block, stacked once so that a month is a few array
+    operations whatever the number of rules."""
+
+    kp: np.ndarray  # (K,) product within the block
+    ke: np.ndarray  # (K,) exporter
+    select: np.ndarray  # (S, K)
+    flows: np.ndarray  # (K, C) baseline monthly flow of the route to each importer
+    rule_key: np.ndarray  # (R,) route of each rule
+    blocked: np.ndarray  # (T, D, R) share of the rule's covered flow blocked
+    masks: np.ndarray  # (R, C) importers each rule covers
+
+    @staticmethod
+    def of(rules: list, block: tuple[int, int], F0: np.ndarray) -> _Routes | None:
+        lo, hi = block
+        mine = [r for r in rules if lo <= r.product < hi]
+        if not mine:
+            return None
+        keys = sorted({(r.product, r.exporter) for r in mine})
+        index = {k: i for i, k in enumerate(keys)}
+        kp = np.array([p - lo for p, _ in keys])
+        ke = np.array([e for _, e in keys])
+        select = np.zeros((hi - lo, len(keys)))
+        select[kp, np.arange(len(keys))] = 1.0
+        return _Routes(
+            kp,
+            ke,
+            select,
+            np.stack([F0[p][e] for p, e in keys]),
+            np.array([index[(r.product, r.exporter)] for r in mine]),
+            np.stack([r.blocked for r in mine], axis=2),
+            np.stack([r.importer_mask for r in mine]),
+        )
+
+    def closed(
+        self, t: int, ratio: np.ndarray, received: np.ndarray, freed: np.ndarray
+    ) -> Closed | None:
+        """Withhold the blocked share of each route in month ``t``: lowers ``received``, fills
+        ``freed`` (both in place) and returns the closed routes (None when none is)."""
+        beta = self.blocked[t]  # (D, R)
+        if not beta.any():
+            return None
+        if len(self.rule_key) == len(self.kp):  # one rule a route
+            share = beta[:, :, None] * self.masks[None]  # (D, K, C)
+        else:  # several rules on a route combine: open = prod(1 - rule's blocked share)
+            open_ = np.ones((beta.shape[0], len(self.kp), self.masks.shape[1]))
+            for j, k in enumerate(self.rule_key):
+                open_[:, k] *= 1.0 - beta[:, j, None] * self.masks[j][None, :]
+            share = 1.0 - open_
+        lost = ratio[:, self.kp, self.ke][:, :, None] * self.flows[None] * share
+        received -= np.matmul(self.select, lost)
+        freed[:, self.kp, self.ke] = lost.sum(axis=2)
+        return Closed(self.kp, self.ke, share > 0, self.select)
+
+
+def _orders(total: np.ndarray, weight: np.ndarray, closed: Closed | None) -> np.ndarray:
+    """What each exporter is asked for when ``total`` is ordered pro rata to ``weight`` on
+    open routes (all taken): ``_serve(total, weight, None, closed)[1]``, computed alone."""
+    return _asked(total, weight, closed)[1]
+
+
+def _asked(
+    total: np.ndarray, weight: np.ndarray, closed: Closed | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Requests per unit of open weight ``(D, S, importer)`` and what each exporter is asked
+    for ``(D, S, exporter)``."""
+    open_weight = weight.sum(axis=2, keepdims=True)
+    if closed is not None:
+        open_weight = open_weight - closed.per_product(weight)
+    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)
+    asked = weight * per_weight.sum(axis=2, keepdims=True)
+    if closed is not None:
+        kp, ke = closed.kp, closed.ke
+        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * ~closed.mask).sum(axis=2)
+    return per_weight, asked
+
+
 def _serve(
     total: np.ndarray,
     weight: np.ndarray,
     pool: np.ndarray | None,
-    closed: dict[tuple[int, int], np.ndarray],
+    closed: Closed | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Requests ``total (D, S, importer)`` split over exporters pro rata to ``weight (D, S,
-    exporter)`` on open routes (``closed``: (product in block, exporter) -> ``(D, importer)``
-    routes a restriction touches), served from ``pool`` (pro rata when an exporter is
-    oversubscribed; ``None``: orders, all taken).
+    exporter)`` on open routes (``closed``: the routes a restriction touches), served from
+    ``pool`` (pro rata when an exporter is oversubscribed; ``None``: orders, all taken).
 
     Returns what each importer gets, what each exporter ships, what stays at home
-    (exporter = importer) and the pool left. Row-sparse: O(D x S x C) plus the closed rows.
+    (exporter = importer) and the pool left.
     """
-    cut = np.zeros_like(total)
-    for (p, e), c in closed.items():
-        cut[:, p] += weight[:, p, e, None] * c
-    open_weight = weight.sum(axis=2, keepdims=True) - cut
-    per_weight = _safe_div(np.maximum(total, 0.0), open_weight)  # (D, S, importer)
-    asked = weight * per_weight.sum(axis=2, keepdims=True)
-    for (p, e), c in closed.items():
-        asked[:, p, e] = weight[:, p, e] * (per_weight[:, p] * ~c).sum(axis=1)
+    per_weight, asked = _asked(total, weight, closed)
     scale = np.ones_like(asked) if pool is None else np.minimum(
         1.0, _safe_div(pool, asked) + (asked <= _EPS))  # fmt: skip
     served_weight = weight * scale
-    cut_served = np.zeros_like(total)
-    for (p, e), c in closed.items():
-        cut_served[:, p] += served_weight[:, p, e, None] * c
-    got = per_weight * (served_weight.sum(axis=2, keepdims=True) - cut_served)
+    served = served_weight.sum(axis=2, keepdims=True)
+    if closed is not None:
+        served = served - closed.per_product(served_weight)
+    got = per_weight * served
     shipped = asked * scale
     home = served_weight * per_weight
     left = None if pool is None else np.maximum(pool - shipped, 0.0)

@@ -7,7 +7,9 @@ number of workers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,8 @@ from critmin.simulate.scenario import Scenario, check_against, load_scenario
 from critmin.simulate.trajectory import Trajectory, assemble
 
 CHUNK = 250
+#: Threads that step chunks in one process (``workers`` None); 1 with ``workers=1``.
+THREADS = min(2, os.cpu_count() or 1)
 Progress = Callable[[int, int], None]
 
 
@@ -93,7 +97,9 @@ def simulate(
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
-    ``workers`` > 1 starts a Dask LocalCluster with that many worker processes;
+    Without ``workers``, chunks are stepped on up to two threads of this process
+    (``workers=1``: one); ``workers`` > 1 starts a Dask LocalCluster with that many worker
+    processes;
     ``scheduler`` uses an existing Dask scheduler instead. ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs). Results are stored as float32 unless
     ``precision="float64"`` (the engine always computes in float64).
@@ -111,12 +117,31 @@ def simulate(
     if scheduler or (workers and workers > 1):
         results = _run_dask(spec, sizes, workers, scheduler, progress)
     else:
+        results = _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress)
+    return assemble(network_atlas(atlas, sc), network, sc, seed, results)
+
+
+def _run_threads(
+    spec: RunSpec, sizes: list[int], threads: int, progress: Progress | None
+) -> list[ChunkResult]:
+    """Chunks in this process, on up to ``threads`` threads (NumPy releases the GIL in its
+    loops, so two cores step two chunks at once); results in chunk order."""
+    threads = max(1, min(threads, len(sizes)))
+    if threads == 1:
         results = []
         for i, n in enumerate(sizes):
             results.append(run_one_chunk(spec, i, n))
             if progress:
                 progress(i + 1, len(sizes))
-    return assemble(network_atlas(atlas, sc), network, sc, seed, results)
+        return results
+    out: list[ChunkResult | None] = [None] * len(sizes)
+    with ThreadPoolExecutor(threads) as pool:
+        futures = {pool.submit(run_one_chunk, spec, i, n): i for i, n in enumerate(sizes)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            out[futures[future]] = future.result()
+            if progress:
+                progress(done, len(sizes))
+    return [r for r in out if r is not None]
 
 
 def _run_dask(

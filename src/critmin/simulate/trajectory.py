@@ -27,6 +27,7 @@ class Trajectory:
     dataset_version: int | None
     network_notes: list[str] = field(default_factory=list)
     sectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def draws(self) -> int:
@@ -78,10 +79,13 @@ class Trajectory:
         """Final-demand shortfall split over end uses with the world end-use shares."""
         rows = []
         final = self.data["final_shortfall"].astype("float64").sum("month")
+        present = set(self.data["product"].values)
         for p, shares in self.sectors.items():
-            if p not in self.data["product"].values:
+            leaves = [x for x in self.members.get(p, [p]) if x in present]
+            if not leaves:
                 continue
-            per_country = final.sel(product=p)
+            # an aggregate's end-use shares apply to the sum of its leaves
+            per_country = final.sel(product=leaves).sum("product")
             for c in self.data["country"].values:
                 tot = per_country.sel(country=c).values
                 if tot.max() <= 0:
@@ -175,4 +179,5 @@ def assemble(
         "dataset_year": atlas.year,
         "scenario_json": str(scenario_to_dict(scenario)),
     })  # fmt: skip
-    return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors)
+    return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors,
+                      network.members)  # fmt: skip
