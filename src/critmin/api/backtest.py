@@ -65,7 +65,7 @@ class BacktestJobOut(BaseModel):
 
 def available() -> bool:
     """Whether the backtest module is part of this installation."""
-    return importlib.util.find_spec("critmin.backtest") is not None
+    return importlib.util.find_spec("critmin.backtest.replay") is not None
 
 
 def _job_out(job: service.Job) -> dict[str, Any]:

@@ -48,7 +48,8 @@ LABELS = {
     "top_supplier": "top supplier", "top_supplier_share_of_imports": "top/imp",
     "hhi_wgi_global": "HHI·WGI world", "hhi_wgi_sourcing": "HHI·WGI sourcing",
     "import_reliance": "IR", "eol_rir": "EoL-RIR", "substitution_index": "SI",
-    "supply_risk": "SR",
+    "supply_risk": "SR", "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
+    "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
 }  # fmt: skip
 
 
@@ -58,8 +59,8 @@ def rich_table(frame: pd.DataFrame, title: str, columns: list[str] | None = None
     for c in cols:
         numeric = frame[c].dtype.kind in "if" if c in frame else False
         table.add_column(LABELS.get(c, c), justify="right" if numeric else "left", overflow="fold")
-    for _, row in frame.iterrows():
-        table.add_row(*(_cell(row[c], c) for c in cols))
+    for row in frame.to_dict("records"):  # not iterrows: it turns ints into floats
+        table.add_row(*(_cell(row.get(c), c) for c in cols))
     return table
 
 

@@ -58,6 +58,14 @@ def _only(frame: pd.DataFrame, keep: list[str] | None) -> pd.DataFrame:
     return frame[frame["product"].isin(keep)].reset_index(drop=True)
 
 
+def _moving(peak: pd.DataFrame, tol: float = 0.005) -> pd.DataFrame:
+    """Peak-price rows whose index leaves its baseline by more than ``tol`` (the table)."""
+    if peak.empty or "p90" not in peak:
+        return peak
+    moved = (peak[["p10", "p50", "p90"]].astype(float) - 1).abs().max(axis=1) > tol
+    return peak[moved].reset_index(drop=True)
+
+
 def run_sections(
     summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15,
     products: list[str] | None = None,
@@ -158,6 +166,8 @@ def simulate_cmd(
               "monthly table": iso or "all countries"}  # fmt: skip
     view = rollup(traj, used) if by == "aggregate" else traj
     sections = run_sections(summary, over_time(view, iso), products=keep)
+    if fmt == "table":
+        sections["peak_price"] = _moving(sections["peak_price"])
     print_sections(
         console,
         sections,
