@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from critmin.atlas import Atlas
 from critmin.data.runs import get_run, load_run_data
 from critmin.data.store import Store
-from critmin.prices import reference_prices
 from critmin.simulate import build_network, parse_scenario
 from critmin.simulate.runner import network_atlas
 from critmin.simulate.trajectory import Trajectory
@@ -23,7 +20,7 @@ class ReportRun:
     id: str
     created_at: str
     trajectory: Trajectory
-    prices: pd.DataFrame | None = None  # reference USD/kg at the network year the run used
+    atlas: Atlas | None = None  # the network the run used (its dataset version and base year)
 
 
 def load_atlas(store: Store, version: int | None, cache: dict[int, Atlas] | None = None) -> Atlas:
@@ -53,4 +50,4 @@ def load_run(store: Store, run_id: str, cache: dict[int, Atlas] | None = None) -
     trajectory = Trajectory(
         data, scenario, record.seed, record.dataset_version, list(network.notes), network.sectors
     )
-    return ReportRun(record.id, record.created_at, trajectory, reference_prices(atlas))
+    return ReportRun(record.id, record.created_at, trajectory, atlas)

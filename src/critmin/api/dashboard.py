@@ -163,28 +163,37 @@ async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response
     "/dashboard/runs/{job_id}/figures", tags=["dashboard"],
     responses=ERRORS | {409: {"description": "the run has not finished"}},
 )  # fmt: skip
-async def run_figures(job_id: str, who: Viewer, ctx: Ctx) -> Response:
+async def run_figures(
+    job_id: str, who: Viewer, ctx: Ctx,
+    element: Annotated[list[str] | None, Query(
+        description="only products carrying these elements (Dy, Nd...)")] = None,
+) -> Response:  # fmt: skip
     """Plotly figures (JSON) of a finished run: ``shortfall`` over time per country (P50 line,
-    P10-P90 band) and the ``price`` fan; null when there is nothing to draw."""
+    P10-P90 band) and the ``price`` fans (world and the restricting exporter's home market,
+    baselines in USD/kg); null when there is nothing to draw. ``element`` keeps the products
+    carrying those elements."""
+    symbols = tuple(element or ())
 
     def build() -> Response:
         _, result = _done_run(ctx, who, job_id)
         run_id = result["run_id"]
 
         def make() -> bytes:
-            out = _run_figures(ctx, run_id)
+            out = _run_figures(ctx, run_id, symbols)
             body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
                     for k, v in out.items()}  # fmt: skip
             return json.dumps({"job_id": job_id, **body}).encode()
 
-        return Response(ctx.cached(("dashboard", "run", run_id), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", "run", run_id, symbols), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 
 
-def _run_figures(ctx: Context, run_id: str) -> dict[str, Any]:
+def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> dict[str, Any]:
     """The run's figures (:func:`critmin.charts.run.run_figures`), price fans in both markets
-    with the reference USD/kg of the run's dataset year."""
+    with the reference USD/kg of the run's dataset year; only products carrying ``elements``
+    when given."""
+    from critmin.assessment import select_products
     from critmin.charts.run import run_figures
     from critmin.data.runs import get_run, load_run_data
     from critmin.prices import reference_prices
@@ -200,6 +209,14 @@ def _run_figures(ctx: Context, run_id: str) -> dict[str, Any]:
     if atlas is not None and scenario.base_year:
         atlas = atlas.at_year(scenario.base_year)
     prices = reference_prices(atlas) if atlas is not None else None
+    if elements and atlas is not None:
+        try:
+            keep = set(select_products(atlas, elements=elements) or [])
+        except KeyError as exc:
+            raise unprocessable(["query", "element"], str(exc.args[0])) from None
+        products = [p for p in data["product"].values if str(p) in keep]
+        traj = Trajectory(data.sel(product=products), scenario, record.seed,
+                          record.dataset_version)  # fmt: skip
     return {"run_id": record.id, **run_figures(traj, prices)}
 
 

@@ -27,7 +27,6 @@ from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
 from critmin.jsonable import jsonable
-from critmin.prices import reference_prices
 from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.runner import network_atlas
 from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
@@ -180,7 +179,7 @@ def simulate_cmd(
     if html:
         from critmin.report import write_run_html
 
-        path = write_run_html(traj, html, prices=reference_prices(used))
+        path = write_run_html(traj, html, atlas=used)
         err.print(f"report written to {path}")
 
 

@@ -18,12 +18,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from critmin.atlas import Atlas
 from critmin.charts.run import chosen_countries, price_figure, product_name, shortfall_figure
 from critmin.countries import name_of
 from critmin.prices import moved as price_moved
-from critmin.prices import peak_prices, price_fan
+from critmin.prices import peak_prices, price_fan, reference_prices
 from critmin.report.assessment import CSS, Column, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
 from critmin.simulate.trajectory import Trajectory
+from critmin.summaries import rollup
 
 TOP_ROWS = 10  # rows of the headline table
 NO_SHORTFALL = "No shortfall: every country's demand is met in every draw and month."
@@ -38,7 +40,7 @@ section.run { margin-bottom: 3em; }
 # -- public -------------------------------------------------------------------------------------
 def write_run_html(
     trajectory: Trajectory, path: str | Path, *, countries: list[str] | None = None,
-    prices: pd.DataFrame | None = None,
+    atlas: Atlas | None = None,
 ) -> Path:  # fmt: skip
     """Write the report of one run as a self-contained HTML page; returns its path.
 
@@ -46,7 +48,7 @@ def write_run_html(
     ``countries`` (ISO3 codes or names) chooses the countries of the shortfall-over-time chart
     (default: up to four with the largest total median shortfall).
     """
-    text = run_page_html(trajectory, countries=countries, prices=prices)
+    text = run_page_html(trajectory, countries=countries, atlas=atlas)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -55,11 +57,11 @@ def write_run_html(
 
 def run_page_html(
     trajectory: Trajectory, *, countries: list[str] | None = None,
-    prices: pd.DataFrame | None = None,
+    atlas: Atlas | None = None,
 ) -> str:  # fmt: skip
     """The HTML text that :func:`write_run_html` writes."""
     title = html.escape(f"critmin run: {trajectory.scenario.name}")
-    section, _ = _section(trajectory, countries, True, prices)  # no figure: no plotly.js needed
+    section, _ = _section(trajectory, countries, True, atlas)  # no figure: no plotly.js needed
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{CSS}{RUN_CSS}</style>\n</head>\n<body>\n"
@@ -72,7 +74,7 @@ def run_section_html(
     *,
     countries: list[str] | None = None,
     include_plotlyjs: bool = False,
-    prices: pd.DataFrame | None = None,
+    atlas: Atlas | None = None,
 ) -> str:
     """An HTML ``<section>`` with the results of one run.
 
@@ -83,7 +85,7 @@ def run_section_html(
     ``include_plotlyjs`` embeds plotly.js in this section (with its first figure, or on its
     own when the section draws none); leave it False when the page already has it.
     """
-    text, pending = _section(trajectory, countries, include_plotlyjs, prices)
+    text, pending = _section(trajectory, countries, include_plotlyjs, atlas)
     if pending:  # no figure took plotly.js: embed it anyway, later sections may rely on it
         head = text.removesuffix("</section>")
         text = f'{head}<script type="text/javascript">{get_plotlyjs()}</script>\n</section>'
@@ -92,11 +94,16 @@ def run_section_html(
 
 def _section(
     trajectory: Trajectory, countries: list[str] | None, include_plotlyjs: bool,
-    prices: pd.DataFrame | None = None,
+    atlas: Atlas | None = None,
 ) -> tuple[str, bool]:  # fmt: skip
     """The section's HTML and whether plotly.js is still to be embedded."""
     figures = _Figures(include_plotlyjs)
+    prices = reference_prices(atlas) if atlas is not None else None
+    group_of = atlas.tree.group_of if atlas is not None else {}
+    # figures per aggregate (leaves summed), tables per leaf naming its aggregate
+    drawn = rollup(trajectory, atlas, prices) if atlas is not None else trajectory
     by_country = trajectory.shortfall_by_country()
+    by_country.insert(1, "aggregate", by_country["product"].map(group_of))
     parts = ['<section class="run">', _header(trajectory)]
 
     parts.append("<h3>Largest shortfalls</h3>")
@@ -120,21 +127,20 @@ def _section(
 
         chosen = chosen_countries(trajectory, by_country, countries)
         parts.append("<h3>Shortfall over time</h3>")
-        fig, panels = shortfall_figure(trajectory, chosen)
+        fig, panels = shortfall_figure(drawn, chosen)
         if panels:
             parts.append(figures.add(fig, height=120 + 230 * panels))
             parts.append(
                 '<p class="caption">Shortfall in tonnes per month: line = median (P50) '
                 "across draws, shaded band = P10 to P90. One panel per product with a "
-                "shortfall in the countries shown: "
-                + html.escape(", ".join(f"{name_of(c)} ({c})" for c in chosen))
-                + ".</p>"
+                "shortfall (element products summed into their aggregate) in the countries "
+                "shown: " + html.escape(", ".join(f"{name_of(c)} ({c})" for c in chosen)) + ".</p>"
             )
         else:
             parts.append('<p class="empty">The chosen countries have no shortfall in any draw.</p>')
 
     parts.append("<h3>Prices</h3>")
-    price = price_fan(trajectory.data, prices)
+    price = price_fan(drawn.data, prices)
     if not price_moved(price):
         parts.append(
             '<p class="noshort">The price index stays at its baseline (1) in every draw and '
@@ -145,12 +151,14 @@ def _section(
         fig, panels = price_figure(moving)
         parts.append(figures.add(fig, height=120 + 200 * panels))
         parts.append(
-            '<p class="caption">Price index per product whose price moves (baseline = 1): '
-            "line = median (P50) across draws, shaded band = P10 to P90; blue = the world "
-            "market outside the restricting exporter, red = the exporter's home market.</p>"
+            '<p class="caption">Price index per product whose price moves (baseline = 1; an '
+            "aggregate combines its element products weighted by baseline value): line = "
+            "median (P50) across draws, shaded band = P10 to P90; blue = the world market "
+            "outside the restricting exporter, red = the exporter's home market.</p>"
         )
-        peaks = peak_prices(trajectory.data, prices)
-        peaks = peaks[peaks["product"].isin(set(moving["product"]))]
+        peaks = peak_prices(trajectory.data, prices, group_of)
+        moved_any = (peaks[["p10", "p50", "p90"]] - 1).abs().max(axis=1) > 0.005
+        peaks = peaks[moved_any].sort_values("p90", ascending=False, kind="stable")
         parts.append(
             '<p class="caption">Peak price: quantiles across draws of each draw\'s highest '
             "monthly index, and in USD/kg on the reference price of the dataset year "
@@ -261,6 +269,7 @@ def _fmt_recovery(v: object) -> str:
 
 HEADLINE_COLUMNS: Sequence[Column] = (
     ("country_label", "country", _fmt_text), ("product_label", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text),
     ("shortfall_p10_t", "P10 (t)", _fmt_t), ("shortfall_p50_t", "P50 (t)", _fmt_t),
     ("shortfall_p90_t", "P90 (t)", _fmt_t),
     ("share_of_demand_p50", "% of demand (P50)", _fmt_pct),
@@ -274,7 +283,8 @@ END_USE_COLUMNS: Sequence[Column] = (
     ("shortfall_p50_t", "P50 (t)", _fmt_t), ("shortfall_p90_t", "P90 (t)", _fmt_t),
 )  # fmt: skip
 PEAK_COLUMNS: Sequence[Column] = (
-    ("product", "product", _fmt_text), ("market", "market", _fmt_text),
+    ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
+    ("market", "market", _fmt_text),
     ("baseline_usd_per_kg", "baseline USD/kg", _fmt_num),
     ("p10", "peak ratio P10", _fmt_num), ("p50", "P50", _fmt_num), ("p90", "P90", _fmt_num),
     ("peak_usd_per_kg_p50", "peak USD/kg P50", _fmt_num),
