@@ -295,17 +295,23 @@ def atlas_sankey(atlas: Atlas, view: str = SANKEY_PRODUCTS) -> go.Figure:
     return fig
 
 
+def top_level(atlas: Atlas, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of aggregates and stand-alone products (not element leaves)."""
+    return frame[~frame["product"].isin(list(atlas.tree.group_of))].reset_index(drop=True)
+
+
 def atlas_shares(atlas: Atlas) -> go.Figure:
-    """The assessment report's stacked bars of country shares per stage."""
-    conc = metrics.concentration(atlas)
+    """The assessment report's stacked bars of country shares per stage (aggregates and
+    stand-alone products; the map and the tables have the element products)."""
+    conc = top_level(atlas, metrics.concentration(atlas))
     fig = share_figure(conc, "Country shares of output by stage", product_label(atlas))
     fig.update_layout(height=140 + 60 * len(conc))
     return fig
 
 
 def share_map(atlas: Atlas) -> go.Figure:
-    """World map of each country's share of output, one choropleth per stage (product) with a
-    menu to switch between them; the first stage is shown."""
+    """World map of each country's share of output, one choropleth per product (aggregates
+    and their element products) with a menu to switch between them; the first is shown."""
     conc = metrics.concentration(atlas)
     if conc.empty:
         raise ValueError("no production data: no shares to map")

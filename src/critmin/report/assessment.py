@@ -29,6 +29,7 @@ from critmin.charts.atlas import (
     sankey_figure,
     sankey_menu_figure,
     share_figure,
+    top_level,
     view_flows,
 )
 from critmin.countries import name_of
@@ -95,15 +96,15 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         parts.append(_sankey_caption(flows, ends))
 
     conc = with_aggregate(atlas, metrics.concentration(atlas))
-    top_level = conc[conc["aggregate"].isna()] if "aggregate" in conc else conc
+    top = top_level(atlas, conc)
     parts.append("<h2>Concentration of supply</h2>")
     if conc.empty:
         parts.append('<p class="empty">No production data.</p>')
     else:
         parts.append(
             figures.add(
-                share_figure(top_level, "Country shares of output by stage", product_label(atlas)),
-                height=140 + 60 * len(top_level),
+                share_figure(top, "Country shares of output by stage", product_label(atlas)),
+                height=140 + 60 * len(top),
             )
         )
         parts.append(

@@ -194,7 +194,7 @@ def _run_part(run: ReportRun, country: str | None) -> str:
         f"<span>created {html.escape(run.created_at)}</span></p>"
     )
     return (
-        meta + "\n" + run_section_html(t, countries=_run_countries(run, country), prices=run.prices)
+        meta + "\n" + run_section_html(t, countries=_run_countries(run, country), atlas=run.atlas)
     )
 
 
@@ -335,9 +335,13 @@ def _contents(items: Sequence[Included]) -> str:
     return f'<nav class="toc">\n<h2>Contents</h2>\n<ol>{entries}</ol>\n</nav>'
 
 
-def included_titles(runs: Sequence[ReportRun], portfolio: PortfolioRecord | None) -> list[str]:
+def included_titles(
+    runs: Sequence[ReportRun], portfolio: PortfolioRecord | None, history: bool = False
+) -> list[str]:
     """The part titles a report with these inputs has, in order (for checks and progress)."""
     titles = [PART_ASSESSMENT, *(f"{PART_RUN}: {r.trajectory.scenario.name}" for r in runs)]
     if portfolio is not None:
         titles.append(PART_PORTFOLIO)
+    if history:
+        titles.append(PART_HISTORY)
     return [*titles, PART_SOURCES]
