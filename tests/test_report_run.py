@@ -227,3 +227,14 @@ def test_summary_baseline_renders(atlas):
     tr = simulate(atlas, "baseline", draws=5, months=6, seed=1, record="summary")
     text = run_section_html(tr)
     assert html.escape(NO_SHORTFALL) in text
+
+
+def test_peak_prices_in_usd_per_kg(page, embargo, atlas):
+    from critmin.prices import peak_prices, reference_prices
+
+    assert "<th>baseline USD/kg</th>" in page and "<th>peak USD/kg P50</th>" in page
+    peaks = peak_prices(embargo.data, reference_prices(atlas))
+    top = peaks.sort_values("p90", ascending=False).iloc[0]
+    assert top["p90"] > 1.0
+    assert f"<td>{top['product']}</td>" in page
+    assert "<th>aggregate</th>" in page  # tables per element product name the aggregate
