@@ -81,12 +81,16 @@ def test_backtest_is_served_from_the_stored_job(api, monkeypatch):
 def test_backtest_job_is_started_once_and_reports_failure(api, monkeypatch):
     monkeypatch.setattr("critmin.api.backtest.available", lambda: True)
     r = api.get("/backtest", "viewer", params={"draws": 20})
+    assert r.status_code == 403 and "analyst" in r.json()["detail"]  # viewers: defaults only
+    r = api.get("/backtest", "usa", params={"draws": 20})
     assert r.status_code == 202, r.text
     job = r.json()
     assert job["kind"] == "backtest" and r.headers["location"].startswith("/backtest?")
     again = api.get("/backtest", "viewer", params={"draws": 20})
     if again.status_code == 202:  # still running: the same job, not a second one
         assert again.json()["id"] == job["id"]
+        other = api.get("/backtest", "usa", params={"draws": 30})
+        assert other.status_code == 429 and job["id"] in other.json()["detail"]
     end = api.wait("/backtest?draws=20", lambda b: b.get("status") not in {"queued", "running"},
                    "viewer", 120)  # fmt: skip
     if "episodes" not in end:  # no backtest module in this installation: a clear failure

@@ -24,6 +24,8 @@ from critmin.data import service
 router = APIRouter(tags=["backtest"])
 KIND = "backtest"
 LOOKBACK = 500  # backtest jobs searched for a reusable result
+DEFAULT_DRAWS = 200
+DEFAULT_SEED = 0
 
 
 class SeriesOut(BaseModel):
@@ -104,6 +106,7 @@ def _params(version: int, draws: int, seed: int) -> dict[str, Any]:
     response_model=BacktestOut,
     responses=ERRORS | {
         202: {"model": BacktestJobOut, "description": "computing: poll the same URL"},
+        429: {"description": "another backtest is being computed"},
         501: {"description": "the backtest module is not part of this installation"},
         503: {"description": "the last backtest with these parameters failed"},
     },
@@ -112,14 +115,15 @@ def get_backtest(
     who: Viewer,
     ctx: Ctx,
     version: Annotated[int | None, Query(description="dataset version (default: latest)")] = None,
-    draws: Annotated[int, Query(ge=10, le=5000, description="draws per episode")] = 200,
-    seed: Annotated[int, Query(ge=0)] = 0,
+    draws: Annotated[int, Query(ge=10, le=5000, description="draws per episode")] = DEFAULT_DRAWS,
+    seed: Annotated[int, Query(ge=0)] = DEFAULT_SEED,
     refresh: Annotated[bool, Query(description="compute again (analysts, admins)")] = False,
 ) -> Any:
     """Every built-in historical episode replayed on the network of its year: per series the
     observed monthly points and the model's P10/P50/P90, and the episode's coverage (share
     of observed points inside the band); ``role`` says whether the episode was used for
-    calibration or kept out for validation. 202 with the job while it is computed."""
+    calibration or kept out for validation. 202 with the job while it is computed. Viewers
+    may start only the default computation; one backtest runs at a time (429 otherwise)."""
     if not available():
         raise HTTPException(status.HTTP_501_NOT_IMPLEMENTED,
                             "the backtest module is not part of this installation")  # fmt: skip
@@ -136,6 +140,19 @@ def get_backtest(
                             f"the backtest failed: {job.error}; an analyst can retry with "
                             "refresh=true")  # fmt: skip
     if job is None or job.status in ("cancelled", "interrupted"):
+        analyst = who.role in ("analyst", "admin")
+        if not analyst and (draws, seed) != (DEFAULT_DRAWS, DEFAULT_SEED):
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"computing a backtest with other than the default draws "
+                                f"({DEFAULT_DRAWS}) and seed ({DEFAULT_SEED}) needs an analyst "
+                                "or admin key")  # fmt: skip
+        busy = [j for j in service.list_jobs(ctx.db, KIND, LOOKBACK)
+                if j.status in ("queued", "running")]  # fmt: skip
+        if busy:  # one backtest at a time: it replays every episode
+            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                                f"another backtest is being computed (job {busy[0].id}, "
+                                f"{busy[0].params}); try again when it has finished",
+                                headers={"Retry-After": "30"})  # fmt: skip
         job = service.create_job(ctx.db, KIND, params, who.name, None)
         ctx.jobs.submit(job.id)
     where = f"/backtest?version={v}&draws={draws}&seed={seed}"
