@@ -41,8 +41,8 @@ def test_the_exact_shape_passes_and_problems_are_named() -> None:
 def test_coverage_counts_observed_points_inside_the_band() -> None:
     magnets, dy = BACKTEST["episodes"][0]["series"]
     assert series_coverage(magnets) == (2, 3)  # -0.2 is above P90 -0.3
-    assert series_coverage(dy) == (1, 2)  # 230 at the base month inside, 800 above P90 750
-    assert coverage_by_role(BACKTEST) == {"calibration": (3, 5), "validation": (0, 0)}
+    assert series_coverage(dy) == (0, 1)  # 230 at the baseline month is not scored; 800 > 750
+    assert coverage_by_role(BACKTEST) == {"calibration": (2, 4), "validation": (0, 0)}
 
 
 def test_episode_figure_draws_band_median_and_points() -> None:
@@ -51,7 +51,8 @@ def test_episode_figure_draws_band_median_and_points() -> None:
     assert names.count("model P10–P90") == 2 and names.count("observed") == 2
     points = [t for t in fig.data if t.name == "observed"]
     assert list(points[0].x) == ["2025-04", "2025-05", "2025-06"]
-    assert list(points[1].marker.color) == ["#1a7f37", "#c0392b"]  # inside, outside
+    assert list(points[1].marker.color) == ["#888888", "#c0392b"]  # baseline, outside
+    assert list(points[0].marker.color) == ["#1a7f37", "#1a7f37", "#c0392b"]
     assert "calibration" in fig.layout.title.text and "75%" in fig.layout.title.text
     assert len(history_figures(BACKTEST)) == 2
 
@@ -61,7 +62,7 @@ def test_report_section_from_a_hand_made_backtest() -> None:
     text = history_section_html(BACKTEST, sources=SOURCES, source_table=table,
                                 include_plotlyjs=False, note="200 draws")  # fmt: skip
     assert "How well critmin reproduces history" in text
-    assert "calibration (in sample" in text and "3 of 5 recorded points" in text
+    assert "calibration (in sample" in text and "2 of 4 recorded points" in text
     assert "validation (out of sample" in text
     assert "smm-dy (SMM Dy prices); usgs (MCS)" in text and "reuters-magnets" in text
     assert text.count("<h3>") == 2 and "200 draws" in text

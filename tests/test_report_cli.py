@@ -88,7 +88,7 @@ def test_html_has_every_part_once_and_nothing_external(stored, tmp_path, history
     assert "Japan (JPN)" in rest  # the country in focus is drawn in the run's chart
     part = rest[rest.index('id="history"') :]
     assert "april-2025 · calibration" in part and "reuters-magnets" in part
-    assert "3 of 5 recorded points" in part
+    assert "2 of 4 recorded points" in part
 
 
 def test_history_part_is_skipped_with_a_reason(stored, tmp_path, monkeypatch):

@@ -82,15 +82,25 @@ def check_backtest(obj: Any) -> dict[str, Any]:
     return dict(obj)
 
 
-def series_coverage(series: Mapping[str, Any]) -> tuple[int, int]:
-    """(observed points inside the P10-P90 band, observed points with a band) of a series."""
-    inside = total = 0
-    for o, lo, hi in zip(series["observed"], series["p10"], series["p90"], strict=True):
-        if o is None or lo is None or hi is None:
+def scored(series: Mapping[str, Any]) -> list[tuple[int, bool]]:
+    """(month position, inside the band) of each scored point, as the backtest scores them:
+    an observed value after the baseline month (the first) where the model has a band;
+    inside means P10 <= value <= P90 (with a 1e-6 relative tolerance)."""
+    out = []
+    for i, (o, lo, mid, hi) in enumerate(
+        zip(series["observed"], series["p10"], series["p50"], series["p90"], strict=True)
+    ):
+        if i == 0 or o is None or mid is None or lo is None or hi is None:
             continue
-        total += 1
-        inside += int(min(lo, hi) <= o <= max(lo, hi))
-    return inside, total
+        tol = 1e-6 * max(1.0, abs(o))
+        out.append((i, lo - tol <= o <= hi + tol))
+    return out
+
+
+def series_coverage(series: Mapping[str, Any]) -> tuple[int, int]:
+    """(scored points inside the P10-P90 band, scored points) of a series (:func:`scored`)."""
+    points = scored(series)
+    return sum(inside for _, inside in points), len(points)
 
 
 def coverage_by_role(backtest: Mapping[str, Any]) -> dict[str, tuple[int, int]]:

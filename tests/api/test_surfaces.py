@@ -71,7 +71,7 @@ def test_backtest_is_served_from_the_stored_job(api, monkeypatch):
     assert first["role"] == "calibration" and first["coverage"] == 0.75
     assert first["figure"]["data"] and first["series"][0]["sources"] == [
         {"id": "reuters-magnets", "publication": None}]  # fmt: skip
-    assert figs["coverage_by_role"]["calibration"] == {"inside": 3, "points": 5}
+    assert figs["coverage_by_role"]["calibration"] == {"inside": 2, "points": 4}
     # other parameters: not computed yet
     assert api.get("/dashboard/backtest", "viewer", params={"draws": 50}).status_code == 409
     assert api.get("/backtest", "viewer", params={"refresh": True}).status_code == 403

@@ -11,11 +11,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from critmin.charts.run import rgba
-from critmin.history import series_coverage
+from critmin.history import scored, series_coverage
 
 BAND_COLOUR = "#2c7fb8"
 INSIDE_COLOUR = "#1a7f37"
 OUTSIDE_COLOUR = "#c0392b"
+NOT_SCORED = "#888888"  # the baseline month, or a month without a model band
 PANEL_PX = 230
 
 
@@ -27,7 +28,8 @@ def _title(series: Mapping[str, Any]) -> str:
 
 def episode_figure(episode: Mapping[str, Any]) -> go.Figure:
     """One panel per series: shaded P10-P90 band, P50 line and the observed points (green
-    inside the band, red outside). Months are calendar months (``2025-04``)."""
+    inside the band, red outside, grey when not scored: the baseline month or no band).
+    Months are calendar months (``2025-04``)."""
     series = list(episode["series"])
     fig = make_subplots(
         rows=max(len(series), 1), cols=1,
@@ -53,16 +55,15 @@ def episode_figure(episode: Mapping[str, Any]) -> go.Figure:
             name="model P50", legendgroup="p50", showlegend=legend,
             hovertemplate=f"P50 %{{y:.3~g}} {unit}<extra></extra>",
         ), row=row, col=1)  # fmt: skip
-        points = [(m, o, lo, hi) for m, o, lo, hi
-                  in zip(months, s["observed"], s["p10"], s["p90"], strict=True)
+        verdict = dict(scored(s))
+        points = [(i, m, o) for i, (m, o) in enumerate(zip(months, s["observed"], strict=True))
                   if o is not None]  # fmt: skip
         colours = [
-            INSIDE_COLOUR if lo is not None and hi is not None
-            and min(lo, hi) <= o <= max(lo, hi) else OUTSIDE_COLOUR
-            for _, o, lo, hi in points
-        ]  # fmt: skip
+            NOT_SCORED if i not in verdict else INSIDE_COLOUR if verdict[i] else OUTSIDE_COLOUR
+            for i, _, _ in points
+        ]
         fig.add_trace(go.Scatter(
-            x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+            x=[p[1] for p in points], y=[p[2] for p in points], mode="markers",
             marker={"color": colours, "size": 9, "symbol": "diamond",
                     "line": {"color": "#222222", "width": 0.5}},
             name="observed", legendgroup="observed", showlegend=legend,

@@ -66,7 +66,8 @@ def history_section_html(
         '<p class="howto"><b>How to read:</b> each historical episode is replayed on the '
         "network of its own year; the shaded band is the model's P10 to P90 across Monte "
         "Carlo draws, the line its median (P50), the diamonds what was recorded (green inside "
-        "the band, red outside). Coverage is the share of recorded points inside the band. "
+        "the band, red outside, grey at the baseline month, which is not scored). Coverage is "
+        "the share of recorded points after the baseline month inside the band. "
         "Calibration episodes were used to fit the uncertain parameters, validation episodes "
         "were not: their coverage is the figure to quote.</p>"
     )
