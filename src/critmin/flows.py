@@ -49,25 +49,22 @@ _EPS = 1e-12
 def reo_factors(atlas: Atlas) -> dict[str, float]:
     """Tonnes of REO equivalent per tonne of each product (in its own basis).
 
-    1 for REO-basis products; otherwise the recipe coefficient times the factor of an input
-    that has one (the first such input in stage order); NaN where no chain leads back to an
-    REO-basis product.
+    1 for REO-basis products; otherwise the sum over its recipe's inputs of coefficient times
+    the input's factor (a magnet with Dy: NdPr metal and DyFe both count); NaN where no chain
+    leads back to an REO-basis product.
     """
     products = atlas.products
     recipes = atlas.recipes
-    order = {q: i for i, q in enumerate(products.index)}
     factors: dict[str, float] = {}
     for p in products.index:  # stage order: inputs come before outputs
         if products.loc[p, "basis"] == "REO":
             factors[p] = 1.0
             continue
-        factors[p] = float("nan")
         rows = recipes[recipes["output"] == p]
-        for r in sorted(rows.itertuples(index=False), key=lambda r: order.get(r.input, 1 << 30)):
-            f = factors.get(r.input, float("nan"))
-            if np.isfinite(f):
-                factors[p] = float(r.tonnes_per_tonne) * f
-                break
+        terms = [float(r.tonnes_per_tonne) * factors.get(r.input, float("nan"))
+                 for r in rows.itertuples(index=False)]  # fmt: skip
+        finite = [t for t in terms if np.isfinite(t)]
+        factors[p] = float(sum(finite)) if finite else float("nan")
     return factors
 
 

@@ -49,13 +49,14 @@ def reference_price(atlas: Atlas, product: str, item: str | None = None) -> tupl
         raise ValueError(
             f"no reference price for {item or 'any item'} of {product}; known: {known}"
         )
-    r = rows.sort_values("year").iloc[-1]
+    rows = rows[rows["year"] <= atlas.year] if (rows["year"] <= atlas.year).any() else rows
+    r = rows.sort_values(["year", "item"], kind="stable").iloc[-1]
     return str(r["item"]), float(r["usd_per_kg"]), int(r["year"])
 
 
 def price_paths(run: Trajectory, product: str, base_usd_per_kg: float) -> np.ndarray:
     """``(draw, month)`` USD/kg: the run's price index times the reference price."""
-    return run.data["price"].sel(product=product).astype("float64").values * base_usd_per_kg
+    return run.product_values("price", product).astype("float64").values * base_usd_per_kg
 
 
 def _quantiles(cost: np.ndarray) -> tuple[float, float, float]:
@@ -89,7 +90,7 @@ def offtake(run: Trajectory, product: str, contract_usd_per_kg: float, base_usd_
     premium = (contract_usd_per_kg - paths).sum(axis=1) * monthly_kg / 1e6
     mean, p50, p90 = _quantiles(premium)
     cols = [c for c in partners if c in run.data["country"].values]
-    short = run.data["shortfall"].sel(product=product, country=cols).sum("country")
+    short = run.product_values("shortfall", product).sel(country=cols).sum("country")
     assured = np.minimum(short.astype("float64").values, volume_t_per_year / 12).sum(axis=1)
     return ToolResult(
         "offtake", f"{volume_t_per_year:,.0f} t/yr of {product} at {contract_usd_per_kg:g} USD/kg",
@@ -107,8 +108,8 @@ def stockpile_size(run: Trajectory, product: str, partners: list[str], *,
     if not 0 <= max_shortfall_share < 1 or not 0 < confidence < 1:
         raise ValueError("max shortfall share in [0, 1) and confidence in (0, 1)")
     cols = [c for c in partners if c in run.data["country"].values]
-    short = run.data["shortfall"].sel(product=product, country=cols).sum("country")
-    demand = run.data["demand"].sel(product=product, country=cols).sum("country")
+    short = run.product_values("shortfall", product).sel(country=cols).sum("country")
+    demand = run.product_values("demand", product).sel(country=cols).sum("country")
     excess = np.maximum(short.astype("float64").values
                         - max_shortfall_share * demand.astype("float64").values, 0.0)  # fmt: skip
     needed = excess.sum(axis=1)  # (draw,) tonnes to release over the horizon

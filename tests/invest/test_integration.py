@@ -112,11 +112,11 @@ def test_market_tools_on_simulated_prices(atlas):
     assert floor.cost_p90_musd <= floor.cost_mean_musd + 1e-9 or floor.cost_p90_musd >= 0
     off = offtake(run, "re_oxides", 80.0, base, 1000.0, ["USA", "JPN"])
     assert off.cost_mean_musd == pytest.approx(
-        ((80 - run.data["price"].sel(product="re_oxides").values * base).sum(axis=1)
+        ((80 - run.product_values("price", "re_oxides").values * base).sum(axis=1)
          * 1000 * 1000 / 12 / 1e6).mean())  # fmt: skip
     pile = stockpile_size(run, "re_oxides", ["USA", "JPN"], max_shortfall_share=0.0,
                           confidence=0.9, base_usd_per_kg=base)  # fmt: skip
-    short = run.data["shortfall"].sel(product="re_oxides", country=["USA", "JPN"])
+    short = run.product_values("shortfall", "re_oxides").sel(country=["USA", "JPN"])
     needed = short.astype("float64").sum(["month", "country"]).values
     assert pile.description.startswith(f"{np.quantile(needed, 0.9):,.0f} t")
     with pytest.raises(ValueError, match="no reference price"):

@@ -26,7 +26,7 @@ def test_simulate_json_saves_a_run_that_replays_identically(db):
     rows = {(r["product"], r["country"]): r for r in out["shortfall_by_country"]}
     assert sum(r["shortfall_p50_t"] for (p, c), r in rows.items()
                if p.startswith("oxide_") and c == "JPN") > 0  # fmt: skip
-    assert any(r["product"] == "ndfeb_magnets" for r in out["shortfall_by_end_use"])
+    assert out["shortfall_by_end_use"] and all(r["end_use"] for r in out["shortfall_by_end_use"])
     assert len(out["shortfall_over_time"]) == 18
     with Store(db) as store:
         runs = list_runs(store)

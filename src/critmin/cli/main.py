@@ -245,7 +245,7 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import invest, report, serve, signals, simulate  # noqa: F401
+    from critmin.cli import backtest, invest, report, serve, signals, simulate  # noqa: F401
 
 
 _register()

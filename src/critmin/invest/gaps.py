@@ -62,13 +62,23 @@ def gaps_from_runs(
                 period_months, horizon, weights)  # fmt: skip
 
 
-def contributions(projects: pd.DataFrame, deliver: np.ndarray, gaps: Gaps) -> np.ndarray:
-    """``(project, product, period)`` tonnes each project can put against the gaps."""
+def contributions(
+    projects: pd.DataFrame, deliver: np.ndarray, gaps: Gaps, atlas: Atlas | None = None
+) -> np.ndarray:
+    """``(project, product, period)`` tonnes each project can put against the gaps. A project
+    of an aggregate product (``re_oxides``) delivers its leaves in the proportions of its
+    country's mix (``atlas.tree.weights``)."""
     J, K = len(projects), gaps.periods()
     pad = K * gaps.period_months - deliver.shape[1]
     per = np.pad(deliver, ((0, 0), (0, pad))).reshape(J, K, gaps.period_months).sum(axis=2)
     out = np.zeros((J, len(gaps.products), K))
-    for j, product in enumerate(projects["product"]):
+    members = atlas.tree.members if atlas is not None else {}
+    for j, (product, country) in enumerate(zip(projects["product"], projects["country"],
+                                               strict=True)):  # fmt: skip
         if product in gaps.products:
             out[j, gaps.products.index(product)] = per[j]
+        elif product in members and atlas is not None:
+            for leaf, w in atlas.tree.weights(product, country).items():
+                if leaf in gaps.products:
+                    out[j, gaps.products.index(leaf)] += per[j] * w
     return out

@@ -116,7 +116,7 @@ def prepare_problem(
         products = dict(zip(atlas.products.index, atlas.products["basis"], strict=True))
         extra = read_projects(projects_file, products)
     projects = candidates(atlas, horizon, anchor, extra=extra, viewer_partner=viewer_partner)
-    contrib = contributions(projects, delivery(projects, horizon), gaps)
+    contrib = contributions(projects, delivery(projects, horizon), gaps, atlas)
     return Problem(projects, contrib, gaps, scs, anchor, seed, draws)
 
 

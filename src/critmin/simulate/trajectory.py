@@ -28,6 +28,7 @@ class Trajectory:
     network_notes: list[str] = field(default_factory=list)
     sectors: dict[str, dict[str, float]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
+    baseline_output: dict[str, float] = field(default_factory=dict)  # t/yr per product
 
     @property
     def draws(self) -> int:
@@ -36,6 +37,24 @@ class Trajectory:
     @property
     def months(self) -> int:
         return int(self.data.sizes["month"])
+
+    def product_values(self, name: str, product: str) -> xr.DataArray:
+        """Variable ``name`` for one product (dims without ``product``). An aggregate
+        (``re_oxides``) sums its leaves; for a price, the leaves' indices are averaged with
+        their baseline output as weights."""
+        var = self.data[name]
+        if product in var["product"].values:
+            return var.sel(product=product)
+        leaves = [x for x in self.members.get(product, []) if x in var["product"].values]
+        if not leaves:
+            known = ", ".join([*map(str, var["product"].values), *self.members])
+            raise KeyError(f"unknown product {product!r}; known: {known}")
+        part = var.sel(product=leaves).astype("float64")
+        if name.startswith("price"):
+            w = np.array([self.baseline_output.get(x, 0.0) for x in leaves])
+            w = w / w.sum() if w.sum() > 0 else np.full(len(leaves), 1.0 / len(leaves))
+            return (part * xr.DataArray(w, coords={"product": leaves})).sum("product")
+        return part.sum("product")
 
     # -- summaries ----------------------------------------------------------------------------
     def shortfall_by_country(self, product: str | None = None) -> pd.DataFrame:
@@ -81,7 +100,9 @@ class Trajectory:
         final = self.data["final_shortfall"].astype("float64").sum("month")
         present = set(self.data["product"].values)
         for p, shares in self.sectors.items():
-            leaves = [x for x in self.members.get(p, [p]) if x in present]
+            # an aggregate's shares cover the leaves that have none of their own
+            leaves = [x for x in self.members.get(p, [p]) if x in present
+                      and (x == p or x not in self.sectors)]  # fmt: skip
             if not leaves:
                 continue
             # an aggregate's end-use shares apply to the sum of its leaves
@@ -179,5 +200,6 @@ def assemble(
         "dataset_year": atlas.year,
         "scenario_json": str(scenario_to_dict(scenario)),
     })  # fmt: skip
+    output = dict(zip(network.products, network.output.sum(axis=1).tolist(), strict=True))
     return Trajectory(ds, scenario, seed, atlas.version, list(network.notes), network.sectors,
-                      network.members)  # fmt: skip
+                      network.members, output)  # fmt: skip
