@@ -71,7 +71,7 @@ def rollup(traj: Trajectory, atlas: Atlas, prices: pd.DataFrame | None = None) -
     ds = xr.Dataset(out, attrs=dict(data.attrs))
     ds = ds.transpose(*[d for d in ("draw", "month", "product", "country") if d in ds.dims])
     sectors = {p: s for p, s in traj.sectors.items() if p not in group_of}
-    return replace(traj, data=ds, sectors=sectors)
+    return replace(traj, data=ds, sectors=sectors, members={})
 
 
 def _end_use_by_aggregate(traj: Trajectory, group_of: dict[str, str]) -> pd.DataFrame:
