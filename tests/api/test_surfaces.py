@@ -93,9 +93,19 @@ def test_backtest_job_is_started_once_and_reports_failure(api, monkeypatch):
         assert other.status_code == 429 and job["id"] in other.json()["detail"]
     end = api.wait("/backtest?draws=20", lambda b: b.get("status") not in {"queued", "running"},
                    "viewer", 120)  # fmt: skip
-    if "episodes" not in end:  # no backtest module in this installation: a clear failure
+    if "episodes" not in end:  # the backtest failed: a clear answer, no new job
         r = api.get("/backtest", "viewer", params={"draws": 20})
         assert r.status_code == 503 and "refresh=true" in r.json()["detail"]
+        return
+    from critmin.history import check_backtest
+
+    assert check_backtest(end)["episodes"]  # exactly the backtest's JSON shape
+    roles = {e["role"] for e in end["episodes"]}
+    assert roles <= {"calibration", "validation"}
+    figs = api.get("/dashboard/backtest", "viewer", params={"draws": 20}).json()
+    assert [e["id"] for e in figs["episodes"]] == [e["id"] for e in end["episodes"]]
+    cited = [src for e in figs["episodes"] for s in e["series"] for src in s["sources"]]
+    assert cited and any(c["publication"] for c in cited)  # named from sources.csv
 
 
 def test_backtest_unavailable_is_501(api, monkeypatch):
