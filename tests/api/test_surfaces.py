@@ -95,7 +95,7 @@ def test_backtest_job_is_started_once_and_reports_failure(api, monkeypatch):
                    "viewer", 120)  # fmt: skip
     if "episodes" not in end:  # the backtest failed: a clear answer, no new job
         r = api.get("/backtest", "viewer", params={"draws": 20})
-        assert r.status_code == 503 and "refresh=true" in r.json()["detail"]
+        assert r.status_code == 409 and "refresh=true" in r.json()["detail"]
         return
     from critmin.history import check_backtest
 

@@ -108,14 +108,15 @@ def _params(version: int, draws: int, seed: int) -> dict[str, Any]:
         202: {"model": BacktestJobOut, "description": "computing: poll the same URL"},
         429: {"description": "another backtest is being computed"},
         501: {"description": "the backtest module is not part of this installation"},
-        503: {"description": "the last backtest with these parameters failed"},
+        409: {"description": "the last backtest with these parameters failed (refresh=true "
+                            "computes it again)"},
     },
 )  # fmt: skip
 def get_backtest(
     who: Viewer,
     ctx: Ctx,
     version: Annotated[int | None, Query(description="dataset version (default: latest)")] = None,
-    draws: Annotated[int, Query(ge=10, le=5000, description="draws per episode")] = DEFAULT_DRAWS,
+    draws: Annotated[int, Query(ge=10, le=2000, description="draws per episode")] = DEFAULT_DRAWS,
     seed: Annotated[int, Query(ge=0)] = DEFAULT_SEED,
     refresh: Annotated[bool, Query(description="compute again (analysts, admins)")] = False,
 ) -> Any:
@@ -136,7 +137,7 @@ def get_backtest(
         return Response(json.dumps({"episodes": job.result["backtest"]["episodes"]}),
                         media_type="application/json")  # fmt: skip
     if job is not None and job.status == "failed":
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+        raise HTTPException(status.HTTP_409_CONFLICT,
                             f"the backtest failed: {job.error}; an analyst can retry with "
                             "refresh=true")  # fmt: skip
     if job is None or job.status in ("cancelled", "interrupted"):

@@ -226,7 +226,7 @@ def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> d
 )  # fmt: skip
 def backtest_figures(
     who: Viewer, ctx: Ctx, version: VersionQ = None,
-    draws: Annotated[int, Query(ge=10, le=5000)] = 200, seed: Annotated[int, Query(ge=0)] = 0,
+    draws: Annotated[int, Query(ge=10, le=2000)] = 200, seed: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:  # fmt: skip
     """Plotly figures (JSON) of a finished backtest, one per episode (observed points over the
     P10-P90 band and P50 line), with each episode's role, coverage, and per series the points
