@@ -137,6 +137,19 @@ class Prepared:
     notes: list[str]
     explicit: dict[str, Any] = field(default_factory=dict)  # parameters the scenario file sets
 
+    @property
+    def exporters(self) -> tuple[str, ...]:
+        """Exporters whose bilateral flows the series need (exports to / imports from
+        partners)."""
+        out: list[str] = []
+        for r in self.resolved:
+            if not r.partners:
+                continue
+            spec = r.series.model
+            names = [r.country] if spec.measure == "exports" else list(r.partners)
+            out += [c for c in names if c and c not in out]
+        return tuple(out)
+
 
 def _scenario_of(episode: Episode, path: Path | None) -> tuple[Scenario, dict[str, Any]]:
     """The episode's scenario and the parameters its file sets itself."""
@@ -233,7 +246,7 @@ def _year_notes(atlas: Atlas, episode: Episode) -> list[str]:
 def run_trajectory(prep: Prepared, scenario: Scenario, draws: int, seed: int,
                    progress: Progress | None = None) -> Trajectory:  # fmt: skip
     """The runner's in-process loop on an already built network (no rebuild per run)."""
-    spec = RunSpec(prep.network, scenario, seed, VARIABLES)
+    spec = RunSpec(prep.network, scenario, seed, VARIABLES, bilateral=prep.exporters)
     sizes = chunk_sizes(draws)
     results = []
     for i, n in enumerate(sizes):

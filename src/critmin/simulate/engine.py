@@ -48,6 +48,8 @@ class ChunkResult:
     arrays: dict[str, np.ndarray]
     price: np.ndarray
     price_home: np.ndarray | None = None  # (D, T, P): inside the restricting exporters
+    trade: np.ndarray | None = None  # (D, T, P, E, C): recorded exporters' flows
+    trade_exporters: tuple[int, ...] = ()  # country index of each recorded exporter
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -77,8 +79,11 @@ def run_chunk(
     refill_months: float,
     variables: tuple[str, ...] = VARIABLES,
     dtype: type = np.float32,
+    bilateral: tuple[int, ...] = (),
 ) -> ChunkResult:
-    """Step ``draws.n`` draws through ``months`` months."""
+    """Step ``draws.n`` draws through ``months`` months. ``bilateral``: exporters (country
+    indices) whose flows to each importer are recorded as ``trade (D, T, P, exporter, C)``
+    (contracts after restrictions plus spot and restocking sales; domestic use left out)."""
     P, C = network.shape
     D, T = draws.n, months
     F0 = network.flows / 12.0  # (P, C, C)
@@ -118,6 +123,8 @@ def run_chunk(
     rec = {v: np.zeros((D, T, P, C), dtype=dtype) for v in variables}
     rec_price = np.zeros((D, T, P), dtype=dtype)
     rec_home = np.zeros((D, T, P), dtype=dtype)
+    bil = np.array(bilateral, dtype=int)
+    rec_trade = np.zeros((D, T, P, len(bil), C), dtype=dtype) if len(bil) else None
 
     for t in range(T):
         if draws.added[t].any():
@@ -134,8 +141,10 @@ def run_chunk(
         for lo, hi in blocks:
             S = slice(lo, hi)
             y = plan[:, S].copy()
-            for pl, q, c in edges[(lo, hi)]:
-                y[:, pl] = np.minimum(y[:, pl], received_for_use[:, q] / c)
+            # each user of an input gets the same share of its planned need (users share it)
+            for pl, q, _c in edges[(lo, hi)]:
+                served = np.minimum(_safe_div(received_for_use[:, q], need_down_all[:, q]), 1.0)
+                y[:, pl] = np.minimum(y[:, pl], plan[:, lo + pl] * served)
             Y[:, S] = y
             ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[S], y.shape)), 1.0)
             extra = np.maximum(y - Y0[S][None], 0.0)
@@ -150,6 +159,13 @@ def run_chunk(
             held[:, S] += freed
             deliveries_out = ratio * out0[S] - freed
             deliveries_in = received - domestic
+            route = None
+            if rec_trade is not None:  # contracts on the recorded exporters' routes
+                route = ratio[:, :, bil, None] * F0[S][:, bil, :][None]  # (D, S, E, C)
+                if closed is not None:
+                    for k, (pk, ek) in enumerate(zip(closed.kp, closed.ke, strict=True)):
+                        for j in np.flatnonzero(bil == ek):
+                            route[:, pk, j] -= closed.lost[:, k]
             pool = extra  # (D, S, C) spot supply
             need_down = need_down_all[:, S]
             base_final = FD0[S][None] * draws.surge[t][:, S]
@@ -166,12 +182,12 @@ def run_chunk(
             # precautionary buying: stock targets rise with the shortage expected
             target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None])
             if resourcing:
-                # spot supply never goes through a route that any restriction touches;
+                # spot supply passes a restricted route only at its open (licensed) share;
                 # idle capacity restarts only once the price pays for it
                 gate = (price[:, S] >= restart[:, None] - 1e-12)[:, :, None]
                 headroom = np.maximum(k_eff[:, S] - y, 0.0) * gate
                 if gap.any():  # nothing asked, nothing served: skip the rounds
-                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed)
+                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed, bil, route)
                     unserved = gap - spot_in
                     new_pull = out + (_orders(unserved, headroom, closed)
                                       if unserved.any() else 0.0)  # fmt: skip
@@ -183,7 +199,7 @@ def run_chunk(
                 wanted = np.where(need - got > _EPS, 0.0, desire)
                 if wanted.any():
                     # what restocking gets is spread like the gap round, from what is left
-                    refill_in, out, diag, pool = _serve(wanted, pool, pool, closed)
+                    refill_in, out, diag, pool = _serve(wanted, pool, pool, closed, bil, route)
                     unserved = wanted - refill_in
                     new_pull = new_pull + out + (_orders(unserved, headroom, closed)
                                                  if unserved.any() else 0.0)  # fmt: skip
@@ -207,20 +223,25 @@ def run_chunk(
             pull[:, S] = new_pull
 
             # two markets: outside the restricting exporters (world) and inside them (home)
-            hs = home_t[S][None]  # (1, S, C)
+            # a restricting exporter's market is priced apart while it withholds something
+            hs = home_t[S][None] * (freed > 0)  # (D, S, C)
             ws = 1.0 - hs
             base_w = (need_base * ws).sum(axis=2)
             if not resourcing:
                 desire = np.maximum(target - inv[:, S], 0.0) / refill_months
-            lack = np.maximum(need_base + desire - got - refill_in, 0.0)
+            # what buyers lack at the baseline price: need left unmet after stocks, demand the
+            # price has already destroyed, and the restocking they want (stocks below target,
+            # targets raised by expected shortage): prices rise as stocks run down, not at the
+            # first missing shipment
+            lack = rest + (need_base - need) + np.maximum(desire - refill_in, 0.0)
             tight = np.clip(_safe_div((lack * ws).sum(axis=2), base_w), 0.0, 1.0 - 1e-12)
             tight = np.where(tight > 1e-9, tight, 0.0)  # round-off is not a shortage
             target_w = np.minimum(price_cap, (1.0 - tight) ** (-1.0 / elast))
             price[:, S] += price_adjustment * (target_w - price[:, S])
-            has_home = hs.any(axis=2)  # (1, S)
+            has_home = hs.any(axis=2)  # (D, S)
             if has_home.any():
                 base_h = (need_base * hs).sum(axis=2)
-                surplus = freed.sum(axis=2) - (lack * hs).sum(axis=2)
+                surplus = ((freed - lack) * hs).sum(axis=2)  # its own withholding only
                 loose = np.clip(_safe_div(surplus, base_h), -1.0 + 1e-12, 1.0 - 1.0 / price_cap)
                 loose = np.where(np.abs(loose) > 1e-9, loose, 0.0)
                 target_h = np.clip((1.0 + loose) ** (-1.0 / elast), 1.0 / price_cap, price_cap)
@@ -245,26 +266,39 @@ def run_chunk(
             }  # fmt: skip
             for v in variables:
                 rec[v][:, t, S] = values[v]
+            if route is not None:
+                route[:, :, np.arange(len(bil)), bil] = 0.0  # domestic use is not trade
+                rec_trade[:, t, S] = route  # type: ignore[index]
+        # input delivered for a plant that another input held back goes to stock, not use
+        leftover = received_for_use - np.matmul(coef.T, Y)
+        leftover = np.where(leftover > _EPS * np.maximum(received_for_use, 1.0), leftover, 0.0)
+        if leftover.any():
+            inv += leftover
+            for v, sign in (("consumption", -1.0), ("inventory", 1.0)):
+                if v in rec:
+                    rec[v][:, t] += sign * leftover
         rec_price[:, t] = price
         rec_home[:, t] = price_home
         Y_prev = Y
-    return ChunkResult(rec, rec_price, rec_home)
+    return ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil))
 
 
 @dataclass(frozen=True)
 class Closed:
     """Routes a restriction touches in one month, for one block of products: ``K`` routes
-    (product in block ``kp``, exporter ``ke``), ``mask (D, K, importer)`` where blocked, and
+    (product in block ``kp``, exporter ``ke``), ``share (D, K, importer)`` of each route
+    blocked (spot and restocking sales pass at ``1 - share``, like licensed contracts), and
     ``select (S, K)`` adding a route's numbers to its product."""
 
     kp: np.ndarray
     ke: np.ndarray
-    mask: np.ndarray
+    share: np.ndarray
     select: np.ndarray
+    lost: np.ndarray  # (D, K, importer) withheld on each route this month
 
     def per_product(self, weight: np.ndarray) -> np.ndarray:
         """``(D, S, importer)``: the weight of each product's closed routes to each importer."""
-        return np.matmul(self.select, weight[:, self.kp, self.ke][:, :, None] * self.mask)
+        return np.matmul(self.select, weight[:, self.kp, self.ke][:, :, None] * self.share)
 
 
 @dataclass(frozen=True)
@@ -310,8 +344,9 @@ class _Routes:
         beta = self.blocked[t]  # (D, R)
         if not beta.any():
             return None
-        if len(self.rule_key) == len(self.kp):  # one rule a route
-            share = beta[:, :, None] * self.masks[None]  # (D, K, C)
+        if len(self.rule_key) == len(self.kp):  # one rule a route: put rules in route order
+            order = np.argsort(self.rule_key)
+            share = beta[:, order, None] * self.masks[order][None]  # (D, K, C)
         else:  # several rules on a route combine: open = prod(1 - rule's blocked share)
             open_ = np.ones((beta.shape[0], len(self.kp), self.masks.shape[1]))
             for j, k in enumerate(self.rule_key):
@@ -320,7 +355,7 @@ class _Routes:
         lost = ratio[:, self.kp, self.ke][:, :, None] * self.flows[None] * share
         received -= np.matmul(self.select, lost)
         freed[:, self.kp, self.ke] = lost.sum(axis=2)
-        return Closed(self.kp, self.ke, share > 0, self.select)
+        return Closed(self.kp, self.ke, share, self.select, lost)
 
 
 def _orders(total: np.ndarray, weight: np.ndarray, closed: Closed | None) -> np.ndarray:
@@ -341,7 +376,8 @@ def _asked(
     asked = weight * per_weight.sum(axis=2, keepdims=True)
     if closed is not None:
         kp, ke = closed.kp, closed.ke
-        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * ~closed.mask).sum(axis=2)
+        passing = 1.0 - closed.share
+        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * passing).sum(axis=2)
     return per_weight, asked
 
 
@@ -350,13 +386,16 @@ def _serve(
     weight: np.ndarray,
     pool: np.ndarray | None,
     closed: Closed | None,
+    bil: np.ndarray | None = None,
+    route: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Requests ``total (D, S, importer)`` split over exporters pro rata to ``weight (D, S,
     exporter)`` on open routes (``closed``: the routes a restriction touches), served from
     ``pool`` (pro rata when an exporter is oversubscribed; ``None``: orders, all taken).
 
     Returns what each importer gets, what each exporter ships, what stays at home
-    (exporter = importer) and the pool left.
+    (exporter = importer) and the pool left. With ``route (D, S, E, importer)``, the flows
+    from exporters ``bil`` to each importer are added to it (in place).
     """
     per_weight, asked = _asked(total, weight, closed)
     scale = np.ones_like(asked) if pool is None else np.minimum(
@@ -366,6 +405,13 @@ def _serve(
     if closed is not None:
         served = served - closed.per_product(served_weight)
     got = per_weight * served
+    if route is not None and bil is not None:
+        flow = served_weight[:, :, bil, None] * per_weight[:, :, None, :]  # (D, S, E, I)
+        if closed is not None:
+            for k, (pk, ek) in enumerate(zip(closed.kp, closed.ke, strict=True)):
+                for j in np.flatnonzero(bil == ek):
+                    flow[:, pk, j] *= 1.0 - closed.share[:, k]
+        route += flow
     shipped = asked * scale
     home = served_weight * per_weight
     left = None if pool is None else np.maximum(pool - shipped, 0.0)

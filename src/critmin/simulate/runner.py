@@ -38,6 +38,7 @@ class RunSpec:
     seed: int
     variables: tuple[str, ...]
     precision: str = "float32"
+    bilateral: tuple[str, ...] = ()  # exporters whose flows to each importer are recorded
 
 
 def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
@@ -50,6 +51,8 @@ def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
         price_cap=par.price_cap, price_adjustment=par.price_adjustment,
         refill_months=par.refill_months, variables=spec.variables,
         dtype=np.float64 if spec.precision == "float64" else np.float32,
+        bilateral=tuple(spec.network.countries.index(c) for c in spec.bilateral
+                        if c in spec.network.countries),
     )  # fmt: skip
 
 
@@ -94,13 +97,16 @@ def simulate(
     record: str = "full",
     precision: str = "float32",
     progress: Progress | None = None,
+    bilateral: tuple[str, ...] = (),
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
     Without ``workers``, chunks are stepped on up to two threads of this process
     (``workers=1``: one); ``workers`` > 1 starts a Dask LocalCluster with that many worker
     processes;
-    ``scheduler`` uses an existing Dask scheduler instead. ``record="summary"`` keeps only
+    ``scheduler`` uses an existing Dask scheduler instead. ``bilateral`` (ISO3 exporters)
+    also records their flows to each importer (``trade``: draw x month x product x exporter x
+    importer). ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs). Results are stored as float32 unless
     ``precision="float64"`` (the engine always computes in float64).
     """
@@ -112,7 +118,8 @@ def simulate(
     variables = VARIABLES if record == "full" else SUMMARY_VARIABLES
     if precision not in {"float32", "float64"}:
         raise ValueError("precision is 'float32' or 'float64'")
-    spec = RunSpec(network, sc, seed, variables, precision)
+    spec = RunSpec(network, sc, seed, variables, precision,
+                   tuple(c for c in bilateral if c in network.countries))  # fmt: skip
     sizes = chunk_sizes(draws)
     if scheduler or (workers and workers > 1):
         results = _run_dask(spec, sizes, workers, scheduler, progress)

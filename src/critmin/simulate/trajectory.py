@@ -189,6 +189,13 @@ def assemble(
         for name in names
     }  # fmt: skip
     data["price"] = (("draw", "month", "product"), np.concatenate([c.price for c in chunks]))
+    if all(c.trade is not None for c in chunks):
+        exporters = [network.countries[i] for i in chunks[0].trade_exporters]
+        data["trade"] = (
+            ("draw", "month", "product", "exporter", "importer"),
+            np.concatenate([c.trade for c in chunks]),  # type: ignore[misc]
+        )
+        coords = {**coords, "exporter": exporters, "importer": network.countries}
     if all(c.price_home is not None for c in chunks):
         data["price_home"] = (
             ("draw", "month", "product"),
