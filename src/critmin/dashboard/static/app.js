@@ -267,7 +267,8 @@ async function loadDependency() {
     ["reliance", "net import reliance", fmt.pct, true],
   ], `No trade data for ${country}.`);
   renderTable($("dep-partner"), m.partner_share, [
-    ["product", "product"], ["aggregate", "aggregate"], ["group", "partner group"], ["supply_t", "supply t", fmt.t, true],
+    ["product", "product"], ["aggregate", "aggregate"], ["group", "partner group"],
+    ["supply_t", "supply t", fmt.t, true],
     ["own_output_t", "own output t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["group_share", "from the group", fmt.pct, true],
     ["top_supplier", "top supplier"],
