@@ -26,7 +26,7 @@ def test_one_reference_price_per_product(priced_atlas: Atlas) -> None:
     assert set(ref.columns) == {"usd_per_kg", "item", "year", "source", "rule"}
 
 
-def test_an_aggregate_without_a_price_takes_its_leaves_weighted_by_output(
+def test_an_aggregate_with_priced_leaves_takes_their_output_weighted_mean(
     priced_atlas: Atlas,
 ) -> None:
     ref = reference_prices(priced_atlas).set_index("product")
@@ -34,7 +34,9 @@ def test_an_aggregate_without_a_price_takes_its_leaves_weighted_by_output(
     leaves = ["oxide_la", "oxide_ndpr", "oxide_dy"]
     want = sum(out[p] * ref.loc[p, "usd_per_kg"] for p in leaves) / out[leaves].sum()
     assert ref.loc["re_oxides", "usd_per_kg"] == pytest.approx(want)
-    assert ref.loc["re_oxides", "source"] == "derived"
+    assert ref.loc["re_oxides", "source"] == "derived"  # not its own Nd oxide quote (56)
+    # leaves without prices: the aggregate's own row stands
+    assert ref.loc["ndfeb_magnets", "usd_per_kg"] == 50
     # conc_* leaves have no price: the concentrate aggregate gets none (no partial mean)
     assert "re_concentrate" not in ref.index
 

@@ -8,10 +8,12 @@
    ``reference`` (e.g. ``Dy oxide 99.5% FOB China (reference)``); several marked: the median
    of those; none marked: the median of all the year's items. An even number of items takes
    the lower middle one, so the price is always a quoted figure with its own item and source;
-3. a product without rows of its own that is an aggregate (``re_oxides``) gets the mean of
-   its leaves' prices weighted by their baseline world output, when every leaf with output
-   has a price (otherwise it has none: a partial mean would be biased towards the priced
-   leaves).
+3. an aggregate (``re_oxides``) whose every leaf with output has a price gets the mean of its
+   leaves' prices weighted by their baseline world output: the average USD/kg of its tonnes,
+   which is what its value-weighted price index multiplies (:mod:`critmin.summaries`). Its
+   own rows are used only when its leaves cannot all be priced (they are usually one
+   element's quotes, Nd oxide or Dy oxide, filed under the aggregate before it had leaves; a
+   partial mean of the priced leaves would be biased towards them).
 
 The simulator's prices are indices (1 = baseline); :func:`peak_prices` turns them into
 USD/kg with these reference prices, for the world market (outside a restricting exporter) and
@@ -72,11 +74,9 @@ def reference_prices(atlas: Atlas) -> pd.DataFrame:
             rows[str(product)] = _own_price(group)
     output = baseline_output(atlas)
     for aggregate, leaves in atlas.tree.members.items():
-        if aggregate in rows:
-            continue
         with_output = [leaf for leaf in leaves if float(output.get(leaf, 0.0)) > 0]
         if not with_output or any(leaf not in rows for leaf in with_output):
-            continue
+            continue  # its own rows (if any) stand
         weights = np.array([float(output[leaf]) for leaf in with_output])
         values = np.array([float(rows[leaf]["usd_per_kg"]) for leaf in with_output])  # type: ignore[arg-type]
         rows[aggregate] = {
