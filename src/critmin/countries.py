@@ -91,6 +91,9 @@ def to_iso3(value: str | int, *, allow_world: bool = False, numeric_codes: str =
         raise UnknownCountryError("country is empty")
     if allow_world and text.upper() in {WORLD, "WORLD"}:
         return WORLD
+    if text.isdigit() and not (text.isascii() and len(text) <= 4):
+        # "²", "①" or a 5000-digit string: isdigit() is true, int() fails or means nothing
+        raise UnknownCountryError(f"unknown numeric country code {text[:20]!r}")
     if text.isdigit():
         code = str(int(text))
         if numeric_codes == "baci" and code in BACI_NUMERIC:

@@ -42,6 +42,9 @@ class DataError(CritminError):
         self.total = total if total is not None else len(self.issues)
         super().__init__(self._text())
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[Issue], int]]:
+        return type(self), (self.issues, self.total)  # crosses process boundaries intact
+
     def _text(self) -> str:
         n = self.total
         head = f"{n} problem{'s' if n != 1 else ''} in the input; nothing was changed:"
@@ -53,6 +56,10 @@ class DataError(CritminError):
 
 class StoreError(CritminError):
     """The store cannot do what was asked (unknown version, locked file, ...)."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store longer than we waited for it."""
 
 
 class IssueLog:

@@ -74,3 +74,11 @@ def api(store: Path) -> Iterator[Api]:
             for name, (role, partner) in USERS.items()}  # fmt: skip
     with TestClient(create_app(store)) as client:
         yield Api(client, store, keys)
+
+
+@pytest.fixture
+def big_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long jobs (tests that cancel or kill one): a run budget above their 100,000 draws."""
+    from critmin.api import runs
+
+    monkeypatch.setattr(runs, "MAX_RUN_CELLS", 10**12)

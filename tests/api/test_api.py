@@ -250,7 +250,7 @@ def test_run_to_completion_summary_and_trajectory(api):
     assert "run.submit" in actions and "user.add" in actions
 
 
-def test_cancel_a_running_job(api):
+def test_cancel_a_running_job(api, big_runs):
     body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
     job = api.post("/runs", "usa", json=body).json()
     url = f"/runs/{job['id']}"

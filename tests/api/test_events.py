@@ -4,6 +4,7 @@ evidence sentences, scenario drafts; field names as in ``critmin signals ... --f
 from __future__ import annotations
 
 import json
+import time
 import typing
 from pathlib import Path
 
@@ -135,3 +136,23 @@ def test_field_names_match_the_cli_json(ingested):
 
 def test_event_types_agree_with_the_extractor():
     assert set(typing.get_args(EventType)) == set(EVENT_TYPES)
+
+
+def test_hostile_article_is_read_fast_and_in_a_worker(api, monkeypatch):
+    """Issue 17 row 2: the reproduction article (a nav-like line of 16 segments after one
+    sentence on an export control) is ingested at once; an article over its budget is
+    refused by name; the ingest ran in the compute worker, not in the service."""
+    line = "x" + " | x" * 16 + " !"
+    text = f"China announced an export control on gallium.\n{line}\n".encode()
+    started = time.perf_counter()
+    r = api.post("/events/ingest", "usa", files=[("files", ("nav.txt", text, "text/plain"))])
+    assert r.status_code == 201, r.text
+    assert time.perf_counter() - started < 30  # (mostly the worker's start); minutes before
+    assert api.client.app.state.ctx.compute._pool is not None
+    from critmin.api import events
+
+    monkeypatch.setattr(events, "ARTICLE_BUDGET_S", 0.0)
+    r = api.post("/events/ingest", "usa", files=[("files", ("slow.txt", text, "text/plain"))])
+    assert r.status_code == 422
+    [item] = r.json()["detail"]
+    assert item["file"] == "slow.txt" and "budget" in item["msg"]

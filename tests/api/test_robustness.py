@@ -22,7 +22,7 @@ DATA = Path(__file__).parent.parent / "data"
 FINAL = {"done", "failed", "cancelled", "interrupted"}
 
 
-def test_a_job_whose_worker_dies_is_failed_and_the_pool_recovers(api):
+def test_a_job_whose_worker_dies_is_failed_and_the_pool_recovers(api, big_runs):
     body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
     url = f"/runs/{api.post('/runs', 'usa', json=body).json()['id']}"
     api.wait(url, lambda b: b["status"] == "running", "usa")
@@ -114,7 +114,7 @@ def _viewer():
     return Principal("v", "viewer", None)
 
 
-def test_stopping_the_service_stops_its_workers(store):
+def test_stopping_the_service_stops_its_workers(store, big_runs):
     """No orphans: a worker busy with a job and an idle one both end with the service."""
     key = service.add_user(store, "ana", "analyst", "USA")[1]
     body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
@@ -132,3 +132,23 @@ def test_stopping_the_service_stops_its_workers(store):
     alive = [(p.pid, p.exitcode) for p in procs if p.is_alive()]
     assert not alive, alive
     assert service.get_job(store, job).status == "interrupted"
+
+
+def test_run_over_the_budget_is_refused_naming_the_limit(api):
+    """Issue 17 row 3: 200,000 draws x 600 months exhausted memory; now a 422 before any
+    job exists, naming the budget and what fits."""
+    from critmin.api.runs import MAX_RUN_CELLS
+
+    body = {"scenario": "embargo-japan-12m", "draws": 200000, "months": 600}
+    r = api.post("/runs", "usa", json=body)
+    assert r.status_code == 422, r.text
+    [item] = r.json()["detail"]
+    assert item["loc"] == ["body", "draws"] and item["limit"] == MAX_RUN_CELLS
+    assert "run budget" in item["msg"] and f"{MAX_RUN_CELLS:,}" in item["msg"]
+    assert api.get("/runs", "usa").json() == []
+    r = api.post("/portfolios", "usa", json={
+        "scenarios": ["embargo-japan-12m"] * 3, "budgets": {"USA": 1e9}, "draws": 5000,
+        "months": 600})  # fmt: skip
+    assert r.status_code == 422 and "run budget" in r.text
+    ok = api.post("/runs", "usa", json={"scenario": "embargo-japan-12m", "draws": 50})
+    assert ok.status_code == 202, ok.text

@@ -41,6 +41,9 @@ def test_cli_revoke_and_set(store, monkeypatch):
     assert service.verify_key(store, key).role == "admin"
     assert service.verify_key(store, key).partner == "JPN"
     r = runner.invoke(app, ["--db", str(store), "users", "revoke", "bo"])
+    assert r.exit_code == 2 and "last admin" in r.output  # issue 17 row 12
+    service.add_user(store, "root", "admin", None)
+    r = runner.invoke(app, ["--db", str(store), "users", "revoke", "bo"])
     assert r.exit_code == 0, r.output
     assert service.verify_key(store, key) is None
     r = runner.invoke(app, ["--db", str(store), "users", "revoke", "nobody"])

@@ -56,7 +56,10 @@ def test_embargo_japan_hits_japan_magnets_and_end_uses(atlas):
     assert jpn.loc[oxides, "shortfall_p50_t"].sum() > 1000
     assert jpn.loc[magnets, "shortfall_p90_t"].sum() > 0
     end_use = traj.shortfall_by_end_use()
-    assert {"ev_traction", "wind"} <= set(end_use[end_use["product"] == "ndfeb_magnets"]["end_use"])
+    magnet_uses = end_use[end_use["product"].isin(atlas.tree.members["ndfeb_magnets"])]
+    assert {"ev_traction", "wind"} <= set(magnet_uses["end_use"])
+    # element-true: La oxide goes to catalysts and glass, not to magnets
+    assert "magnets" not in set(end_use[end_use["product"] == "oxide_la"]["end_use"])
     over_time = traj.shortfall_over_time("JPN")
     assert set(over_time.columns) >= {"month", "product", "p10_t", "p50_t", "p90_t"}
     fan = traj.price_fan()

@@ -41,7 +41,8 @@ def add_user(body: UserIn, who: Admin, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch(
     "/users/{name}", response_model=UserOut,
-    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"}},
+    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"},
+                        409: {"model": ErrorOut, "description": "the last admin"}},
 )  # fmt: skip
 def update_user(name: str, body: UserPatch, who: Admin, ctx: Ctx) -> dict[str, Any]:
     """Change a user's role or partner (``"partner": "open"`` removes it); takes effect at
@@ -51,6 +52,8 @@ def update_user(name: str, body: UserPatch, who: Admin, ctx: Ctx) -> dict[str, A
     try:
         user = service.update_user(ctx.db, name, role=body.role, partner=partner,
                                    clear_partner=clear, by=who.name)  # fmt: skip
+    except service.LastAdmin as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     ctx.forget_keys()
@@ -59,12 +62,15 @@ def update_user(name: str, body: UserPatch, who: Admin, ctx: Ctx) -> dict[str, A
 
 @router.delete(
     "/users/{name}", status_code=status.HTTP_204_NO_CONTENT,
-    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"}},
+    responses=ERRORS | {404: {"model": ErrorOut, "description": "no such user"},
+                        409: {"model": ErrorOut, "description": "the last admin"}},
 )  # fmt: skip
 def revoke_user(name: str, who: Admin, ctx: Ctx) -> None:
     """Revoke the user's API keys (the user stays in the audit log); at once in this service."""
     try:
         service.revoke_user(ctx.db, name, by=who.name)
+    except service.LastAdmin as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     ctx.forget_keys()
@@ -75,7 +81,7 @@ def audit(
     who: Admin,
     ctx: Ctx,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """Every change (imports, scenarios, job submissions and cancels, users), newest first."""
     return service.audit_log(ctx.db, limit, offset)

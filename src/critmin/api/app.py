@@ -8,15 +8,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
 from critmin.api import admin, backtest, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
+from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
 from critmin.data import service
+from critmin.data.runs import clean_temporary, runs_dir
 from critmin.data.store import default_db_path
+from critmin.errors import StoreBusy
 
 DESCRIPTION = """
 Security of critical-mineral supply chains, rare earths first: the supply atlas and its
@@ -35,6 +39,12 @@ everything and get **404** for what is missing).
 worker process and reports `progress` (0..1) through the store; `DELETE` cancels it. Jobs
 left queued or running when the service stopped are `interrupted`.
 
+**Limits.** The key (and the role) is checked before a request body is read. Bodies are
+limited (JSON 1 MiB, dataset uploads 1 GiB, article ingests 64 MiB: **413** beyond), JSON
+may nest 64 levels (**422** beyond), and a run may cover at most 25 million cells of draws x
+months x network nodes (**422** naming the limit and the draws that fit). A store held by
+another process (a CLI import) past the wait answers **503** with `Retry-After`.
+
 **Errors.** 422 bodies list every problem: `loc` (the field path, e.g.
 `["body", "scenario", "restrictions[0].share"]`), `msg`, and for files `file`, `row`
 (the header is row 1) and `column`.
@@ -52,6 +62,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     service.ensure(db)
     lock = service.ServiceLock(db).acquire()
     service.mark_interrupted(db)
+    clean_temporary(runs_dir(db))  # files of saves a killed process left behind
     ctx = Context(db=db, jobs=JobRunner(db, max_workers))
 
     @asynccontextmanager
@@ -62,6 +73,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
             yield
         finally:
             ctx.jobs.shutdown()
+            ctx.compute.shutdown()
             lock.release()
             gc.unfreeze()  # what the app kept may be collected again
 
@@ -70,6 +82,16 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     app = FastAPIOffline(title="critmin", version=__version__, description=DESCRIPTION,
                          lifespan=lifespan, static_url="/static-docs", redoc_url=None)  # fmt: skip
     app.state.ctx = ctx
+    app.add_middleware(Guard, app_ref=app)  # key, role and size before any body is read
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> JSONResponse:
+        """Another process (a CLI import) held the store past the wait: 503, not 500."""
+        return JSONResponse(
+            {"detail": "the store is busy (another process is writing it); retry shortly"},
+            status_code=503, headers={"Retry-After": "5"},
+        )  # fmt: skip
+
     app.state.service_lock = lock
     for module in (datasets, scenarios, runs, events, admin, backtest):
         app.include_router(module.router)

@@ -27,12 +27,14 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
+from critmin.api.compute import ComputePool
 from critmin.api.jobs import JobRunner
 from critmin.data import service
 
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 KEY_TTL_S = 30.0  # a verified key is trusted this long before the store is asked again
 VERSIONS_TTL_S = 5.0
+REFRESH_MIN_S = 1.0  # an unknown version re-reads the versions at most this often
 NO_PARTNER = "-"  # matches no ISO3 code: a caller without a partner sees only open projects
 
 K = TypeVar("K")
@@ -126,6 +128,7 @@ class Context:
 
     db: Path
     jobs: JobRunner
+    compute: ComputePool = field(default_factory=ComputePool)  # CPU-bound request work
     keys: LRU[str, tuple[Principal | None, float]] = field(default_factory=lambda: LRU(4096))
     atlases: LRU[int, Any] = field(default_factory=lambda: LRU(4))
     results: LRU[tuple[Any, ...], Any] = field(default_factory=lambda: LRU(256))
@@ -241,8 +244,13 @@ class Context:
         """The version asked for (or the latest the caller may see); 403 (404 for admins)
         otherwise."""
         snap = self.snapshot()
-        if version is not None and version not in snap.numbers:
-            snap = self.snapshot(fresh=True)
+        if version is not None and version not in snap.allowed(who):
+            # re-read for a version not seen yet (a CLI import), and so for every version the
+            # caller cannot see: hidden and missing take the same path, so timing tells
+            # nothing; at most one re-read per REFRESH_MIN_S, so asking costs no store reads
+            age = VERSIONS_TTL_S - (snap.expires - time.monotonic())
+            if age > REFRESH_MIN_S:
+                snap = self.snapshot(fresh=True)
         allowed = snap.allowed(who)
         if version is None:
             if not allowed:
@@ -305,6 +313,7 @@ def require(role: str) -> Callable[..., Any]:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the {role} role")
         return who
 
+    dependency.critmin_role = role  # type: ignore[attr-defined]  # read by api.guard
     return dependency
 
 

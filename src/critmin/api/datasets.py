@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -37,7 +38,9 @@ from critmin.errors import DataError, Issue
 from critmin.jsonable import jsonable
 
 router = APIRouter(tags=["datasets"])
-MAX_ZIP_BYTES = 2 << 30
+MAX_ZIP_BYTES = 1 << 30
+MAX_ZIP_RATIO = 100  # CSV tables compress 5-20 times; a zip bomb of zeros about 1,000 times
+ZIP_RATIO_FREE_BYTES = 16 << 20  # small archives may compress as well as they like
 MAX_ZIP_FILES = 1000
 OPEN = "open"  # confidential_to of an upload that is explicitly not confidential
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -103,9 +106,31 @@ def get_dataset(version: int, who: Viewer, ctx: Ctx) -> dict[str, Any]:
     v = ctx.visible_version(who, version)
     frame, access = ctx.versions()
     row = frame[frame["version"] == v].to_dict(orient="records")[0]
-    with service.open_store(ctx.db) as store:
-        counts = store.counts(v)
+    counts = ctx.cached(("counts", v), lambda: _counts(ctx, v))
+    # projects: those the caller may see (as GET /projects lists them), not the hidden ones
+    counts = counts | {"projects": len(_projects(ctx, who, v))}
     return _dataset_row(row, access) | {"counts": counts}
+
+
+def _counts(ctx: Context, version: int) -> dict[str, int]:
+    with service.open_store(ctx.db) as store:
+        return store.counts(version)
+
+
+MAX_NAME_BYTES = 200  # a file name longer than this is replaced (file systems: 255)
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
+def safe_name(filename: str | None) -> str:
+    """An upload's file name usable as a file here: its last part when that is a plain name
+    of at most ``MAX_NAME_BYTES`` bytes, else ``upload`` with its suffix (``..``, ``.``, a
+    300-character name or control characters would fail or escape the folder)."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    if (name in {"", ".", ".."} or len(name.encode()) > MAX_NAME_BYTES
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)):  # fmt: skip
+        suffix = PurePosixPath(name[-11:]).suffix if name not in {".", ".."} else ""
+        return "upload" + (suffix if _SUFFIX.fullmatch(suffix) else "")
+    return name
 
 
 def _safe_extract(archive: Path, dest: Path) -> Path:
@@ -116,12 +141,31 @@ def _safe_extract(archive: Path, dest: Path) -> Path:
             members = zf.infolist()
             if len(members) > MAX_ZIP_FILES:
                 raise DataError([Issue(name, None, None, "too many files in the archive")])
-            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-                raise DataError([Issue(name, None, None, "the archive unpacks too large")])
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_ZIP_BYTES:
+                raise DataError(
+                    [
+                        Issue(
+                            name,
+                            None,
+                            None,
+                            "the archive unpacks too large "
+                            f"({unpacked:,} bytes, limit {MAX_ZIP_BYTES:,})",
+                        )
+                    ]
+                )
+            ratio = unpacked / max(archive.stat().st_size, 1)
+            if unpacked > ZIP_RATIO_FREE_BYTES and ratio > MAX_ZIP_RATIO:
+                raise DataError([Issue(name, None, None, f"the archive unpacks {ratio:,.0f} "
+                                       f"times its size (limit {MAX_ZIP_RATIO}): refused as a "
+                                       "zip bomb")])  # fmt: skip
             for m in members:
                 p = PurePosixPath(m.filename)
                 if p.is_absolute() or ".." in p.parts:
                     raise DataError([Issue(name, None, None, f"unsafe path {m.filename!r}")])
+                if any(len(part.encode()) > MAX_NAME_BYTES for part in p.parts):
+                    raise DataError([Issue(name, None, None, "a file name in the archive is "
+                                           f"longer than {MAX_NAME_BYTES} bytes")])  # fmt: skip
             zf.extractall(dest)
     except zipfile.BadZipFile:
         raise DataError(
@@ -168,7 +212,7 @@ def upload_dataset(
             con, version, partner, who.name, inherit=not said
         )
 
-    upload_name = PurePosixPath(file.filename or "upload").name or "upload"
+    upload_name = safe_name(file.filename)
     tmp = Path(tempfile.mkdtemp(prefix="critmin-upload-"))
     root = tmp
 

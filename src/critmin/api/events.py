@@ -17,7 +17,15 @@ from typing import Annotated, Any, Literal
 import yaml
 from fastapi import APIRouter, File, HTTPException, Path, Query, Response, UploadFile, status
 
-from critmin.api.context import Analyst, Context, Ctx, Viewer, not_found, unprocessable
+from critmin.api.context import (
+    Analyst,
+    Context,
+    Ctx,
+    Viewer,
+    data_error,
+    not_found,
+    unprocessable,
+)
 from critmin.api.datasets import ERRORS
 from critmin.api.models import (
     EventDetail,
@@ -34,6 +42,9 @@ router = APIRouter(tags=["events"])
 SIGNALS_TTL_S = 5.0  # another process (critmin signals ingest) may add events meanwhile
 MAX_FILE_BYTES = 5 << 20
 MAX_FILES = 500
+ARTICLE_BUDGET_S = 10.0  # cleaning and reading one article (pipeline.ARTICLE_BUDGET_S)
+INGEST_STARTUP_S = 30.0  # a fresh worker process loads the lexicons first
+INGEST_MAX_S = 300.0  # one ingest request, all articles
 EventType = Literal[  # critmin.signals.extract.EVENT_TYPES (a test checks they agree)
     "agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
     "price_floor", "stockpile", "outage", "price_move",
@@ -111,7 +122,7 @@ Material = Annotated[str | None, Query(description="material id, e.g. Dy, NdFeB,
 Since = Annotated[date | None, Query(description="on or after this date (YYYY-MM-DD)")]
 Until = Annotated[date | None, Query(description="on or before this date (YYYY-MM-DD)")]
 Limit = Annotated[int, Query(ge=1, le=5000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -283,11 +294,26 @@ def ingest_events(
     """Read articles (analysts, admins): clean, detect language and date, extract events,
     regroup stories, store (all or nothing; an article of the same id is replaced). The
     article id is the file name without its suffix."""
+    from critmin.api.compute import ComputeTimeout
     from critmin.data.signals import ingest
+    from critmin.errors import DataError
     from critmin.signals.pipeline import process_texts
 
     texts = _texts(files)
-    articles = process_texts([(aid, "upload", _decode(data)) for aid, _, data in texts])
+    items = [(aid, "upload", _decode(data)) for aid, _, data in texts]
+    # in a worker process: regex work holds the GIL, and must not stall other requests
+    timeout = min(INGEST_STARTUP_S + ARTICLE_BUDGET_S * len(items), INGEST_MAX_S)
+    try:
+        articles = ctx.compute.run(process_texts, items, names=[n for _, n, _ in texts],
+                                   budget_s=ARTICLE_BUDGET_S, timeout=timeout)  # fmt: skip
+    except DataError as exc:
+        raise data_error(exc, ["body", "files"]) from None
+    except ComputeTimeout:
+        raise unprocessable(
+            ["body", "files"],
+            f"reading the articles took longer than {timeout:g} s; refused (send fewer or "
+            "shorter texts)",
+        ) from None
     for article, (_, name, _) in zip(articles, texts, strict=True):
         article.path = name
     with service.open_store(ctx.db) as store:

@@ -15,7 +15,9 @@ This module is imported by the worker processes: keep its imports light.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +26,24 @@ from typing import Any
 from critmin.data import service
 
 MAX_WORKERS = 2
+
+
+PARENT_CHECK_S = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends when the service that started it is gone, also
+    after a SIGKILL (which no handler sees, so the service cannot stop its workers): a
+    daemon thread checks every ``PARENT_CHECK_S`` that the parent is still ``parent`` (an
+    orphan is re-parented). Its job stays ``running`` until the next service marks it
+    ``interrupted``; its temporary run file is removed then too."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="critmin-parent-watch", daemon=True).start()
 
 
 class Cancelled(Exception):
@@ -67,7 +87,7 @@ def _atlas(db: str, version: int | None) -> Any:
 
 
 def _simulation(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.data.runs import save_run
+    from critmin.data.runs import RunWriter, runs_dir
     from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario, simulate
     from critmin.simulate.runner import network_atlas
@@ -83,17 +103,20 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
     def progress(done: int, total: int) -> None:
         _check(db, job.id, 0.05 + 0.85 * done / max(total, 1), f"chunk {done} of {total}")
 
-    traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
-                    seed=int(p["seed"]), progress=progress)  # fmt: skip
-    _check(db, job.id, 0.92, "summarising and saving")
-    summary = jsonable(run_summary(traj, network_atlas(atlas, traj.scenario)))
-    with service.open_store(db) as store:
-        run_id = save_run(
-            store, traj.data, dataset_version=atlas.version,
-            scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
-            options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
-            summary=summary,
-        )  # fmt: skip
+    # the results go to disk chunk by chunk (memory: one chunk and the summary variables)
+    folder = runs_dir(Path(db))
+    with RunWriter(folder) as writer:
+        traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
+                        seed=int(p["seed"]), progress=progress, on_chunk=writer.write)  # fmt: skip
+        _check(db, job.id, 0.92, "summarising and saving")
+        summary = jsonable(run_summary(traj, network_atlas(atlas, traj.scenario)))
+        with service.open_store(db) as store:
+            run_id = writer.commit(
+                store, dataset_version=atlas.version,
+                scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
+                options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
+                summary=summary,
+            )  # fmt: skip
     return {"run_id": run_id, "summary": summary}
 
 
@@ -171,8 +194,9 @@ class JobRunner:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
-            )
+                max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent, initargs=(os.getpid(),),
+            )  # fmt: skip
         return self._pool
 
     def submit(self, job_id: str) -> None:

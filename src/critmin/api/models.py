@@ -131,7 +131,9 @@ class RunIn(BaseModel):
     months: int | None = Field(
         default=None, ge=1, le=600, description="horizon (default: the scenario's)"
     )
-    seed: int = Field(default=0, ge=0, description="random seed (same seed, same result)")
+    seed: int = Field(
+        default=0, ge=0, le=2**63 - 1, description="random seed (same seed, same result)"
+    )
     version: int | None = Field(default=None, description="dataset version (default: latest)")
 
 
@@ -198,7 +200,7 @@ class PortfolioIn(BaseModel):
     rules: RulesIn = Field(default_factory=RulesIn)
     draws: int = Field(default=200, ge=1, le=5000)
     months: int | None = Field(default=None, ge=1, le=600)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
     time_limit: float = Field(default=60.0, gt=0, le=600, description="solver limit, seconds")
     mip_gap: float = Field(default=0.001, ge=0, le=1)
     recheck_draws: int = Field(default=100, ge=0, le=5000, description="0: no re-check")

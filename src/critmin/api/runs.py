@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -34,6 +35,11 @@ from critmin.data import service
 from critmin.jsonable import jsonable
 
 router = APIRouter()
+# one run's size: draws x months x network nodes (product x country cells per month). Its
+# summary keeps 3 variables of 4 bytes per cell in memory (the full results are streamed to
+# disk): 25 million cells is ~300 MB of memory per worker and ~1.1 GB before compression on
+# disk. $CRITMIN_MAX_RUN_CELLS changes it.
+MAX_RUN_CELLS = int(float(os.environ.get("CRITMIN_MAX_RUN_CELLS", 25_000_000)))
 ADMIN_SCOPE = "@admin"
 PARQUET = "application/vnd.apache.parquet"
 
@@ -61,8 +67,20 @@ def _load(ctx: Context, job_id: str) -> service.Job | None:
 def _job(ctx: Context, who: Principal, job_id: str, kind: str) -> service.Job:
     job = _load(ctx, job_id)
     if job is None or job.kind != kind or not _visible(who, job):
+        if job is not None:  # a hidden job costs the same store read as a missing one
+            service.get_job(ctx.db, job_id)
         raise hidden(who, f"{kind} job {job_id!r}")
     return job
+
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
+
+
+def _jobs(ctx: Context, who: Principal, kind: str, limit: int, offset: int
+          ) -> list[service.Job]:  # fmt: skip
+    viewer = None if who.role == "admin" else (who.name, who.partner)
+    return service.list_jobs(ctx.db, kind, limit, offset=offset, viewer=viewer)
 
 
 def _out(job: service.Job) -> dict[str, Any]:
@@ -100,6 +118,36 @@ def _submit(ctx: Context, who: Principal, kind: str, params: dict[str, Any],
     return _out(job)
 
 
+def _nodes(ctx: Context, version: int) -> int:
+    """Product x country nodes of a version's simulation network (computed once)."""
+
+    def build() -> int:
+        from critmin.simulate import build_network
+
+        network = build_network(ctx.atlas(version))
+        return len(network.products) * len(network.countries)
+
+    return ctx.cached(("network_nodes", version), build)
+
+
+def check_budget(ctx: Context, version: int, draws: int, months: Any, runs: int,
+                 loc: list[str | int]) -> None:  # fmt: skip
+    """422 naming the limit when ``runs`` simulations of ``draws x months`` exceed the run
+    budget (``MAX_RUN_CELLS`` cells of draws x months x network nodes)."""
+    nodes = _nodes(ctx, version)
+    months = int(months or 0)
+    cells = draws * max(months, 1) * nodes * runs
+    if cells > MAX_RUN_CELLS:
+        most = MAX_RUN_CELLS // max(max(months, 1) * nodes * runs, 1)
+        raise unprocessable(
+            loc, f"this run needs {draws:,} draws x {months} months x {nodes} network nodes"
+            + (f" x {runs} scenarios" if runs > 1 else "")
+            + f" = {cells:,} cells, over the run budget of {MAX_RUN_CELLS:,} cells "
+            f"(MAX_RUN_CELLS); at this horizon use at most {most:,} draws",
+            limit=MAX_RUN_CELLS, cells=cells,
+        )  # fmt: skip
+
+
 # -- runs ---------------------------------------------------------------------------------------
 @router.post(
     "/runs", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED, responses=ERRORS,
@@ -109,6 +157,7 @@ def submit_run(body: RunIn, who: Analyst, ctx: Ctx, response: Response) -> dict[
     """Start a simulation run (analysts, admins) in a worker process; poll ``GET /runs/{id}``."""
     v = ctx.visible_version(who, body.version)
     scenario = _scenario_body(ctx, who, body.scenario, v, ["body", "scenario"])
+    check_budget(ctx, v, body.draws, body.months or scenario.get("months"), 1, ["body", "draws"])
     params = {"scenario": scenario, "scenario_name": scenario["name"], "draws": body.draws,
               "months": body.months, "seed": body.seed, "version": v}  # fmt: skip
     return _submit(ctx, who, "run", params, response)
@@ -116,10 +165,10 @@ def submit_run(body: RunIn, who: Analyst, ctx: Ctx, response: Response) -> dict[
 
 @router.get("/runs", response_model=list[JobOut], responses=ERRORS, tags=["runs"])
 def list_run_jobs(
-    who: Viewer, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer, ctx: Ctx, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    """Run jobs the caller may see, newest first."""
-    return [_out(j) for j in service.list_jobs(ctx.db, "run", limit) if _visible(who, j)]
+    """Run jobs the caller may see, newest first (paged after filtering)."""
+    return [_out(j) for j in _jobs(ctx, who, "run", limit, offset)]
 
 
 @router.get("/runs/{job_id}", response_model=JobOut, responses=ERRORS, tags=["runs"])
@@ -309,6 +358,9 @@ def submit_portfolio(
             raise unprocessable(["body", "rules", "required", i], f"no project {pid!r}")
     scenarios = [_scenario_body(ctx, who, s, v, ["body", "scenarios", i])
                  for i, s in enumerate(body.scenarios)]  # fmt: skip
+    for i, sc in enumerate(scenarios):
+        check_budget(ctx, v, body.draws + body.recheck_draws, body.months or sc.get("months"),
+                     len(scenarios), ["body", "scenarios", i])  # fmt: skip
     params = {
         "budgets": budgets, "scenarios": scenarios,
         "scenario_names": [s["name"] for s in scenarios], "rules": rules,
@@ -326,10 +378,10 @@ def _portfolio_out(job: service.Job) -> dict[str, Any]:
 
 @router.get("/portfolios", response_model=list[PortfolioOut], responses=ERRORS, tags=["portfolios"])
 def list_portfolios(
-    who: Viewer, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer, ctx: Ctx, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    jobs = service.list_jobs(ctx.db, "portfolio", limit)
-    return [_portfolio_out(j) for j in jobs if _visible(who, j)]
+    """Portfolio jobs the caller may see, newest first (paged after filtering)."""
+    return [_portfolio_out(j) for j in _jobs(ctx, who, "portfolio", limit, offset)]
 
 
 @router.get(

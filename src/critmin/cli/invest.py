@@ -113,7 +113,9 @@ def invest_cmd(
         min_gap_closed=target, alpha=alpha, risk_weight=risk_weight,
     )  # fmt: skip
     atlas = _atlas(version)
-    names = [s.strip() for s in scenarios.split(",") if s.strip()]
+    from critmin.data.files import check_scenario_arg
+
+    names = [check_scenario_arg(s.strip()) for s in scenarios.split(",") if s.strip()]
     with _progress() as bar:
         task = bar.add_task("preparing", total=None)
 
@@ -257,7 +259,10 @@ def markets_cmd(
     version: VersionOpt = None,
 ) -> None:
     """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar."""
+    from critmin.data.files import check_scenario_arg
+
     _check_format(fmt)
+    scenario = check_scenario_arg(scenario)
     atlas = _atlas(version)
     if product not in atlas.products.index:
         raise ValueError(f"unknown product {product!r}; known: {', '.join(atlas.products.index)}")

@@ -18,7 +18,7 @@ from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
 from critmin.data.importers import FORMATS as IMPORT_FORMATS
-from critmin.data.importers import import_path
+from critmin.data.importers import import_file
 from critmin.data.store import ENV_DB, Store, default_db_path
 from critmin.errors import CritminError
 
@@ -47,7 +47,10 @@ class State:
 
 
 def _store() -> Store:
-    return Store(State.db)
+    """The store, opened with retries while another process (a service) holds it briefly."""
+    from critmin.data.service import retry
+
+    return retry(lambda: Store(State.db))
 
 
 def handle_errors(fn: F) -> F:
@@ -174,12 +177,36 @@ def data_import(
     product: Annotated[
         str, typer.Option(help="Product that a USGS table's figures are for.")
     ] = "re_concentrate",
+    confidential_to: Annotated[
+        str | None,
+        typer.Option(
+            "--confidential-to",
+            help="Partner (ISO3) the new version is confidential to, or 'open'; default: "
+            "the partner of the base version (usgs, baci), else open.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a file and store it as a new dataset version (all or nothing)."""
+    """Validate a file and store it as a new dataset version (all or nothing).
+
+    A version merged into a version confidential to a partner stays confidential to it."""
+    from critmin.data.service import write_dataset_access
+
     _check_format(fmt, IMPORT_FORMATS)
-    with _store() as store, err.status(f"importing {path} ({fmt}) ..."):
-        result = import_path(store, path, fmt, base=base, product=product)
+    said = (confidential_to or "").strip()
+    partner = None if said.lower() in {"", "open"} else to_iso3(said)
+    granted: dict[str, str | None] = {}
+
+    def grant(con: Any, version: int) -> None:  # in the transaction that adds the version
+        granted["partner"] = write_dataset_access(con, version, partner, "cli", inherit=not said)
+
+    # the store is open only to read the base and to add the version (a service on the same
+    # store keeps answering while the file is read)
+    with err.status(f"importing {path} ({fmt}) ..."):
+        result = import_file(State.db or default_db_path(), path, fmt, base=base,
+                             product=product, on_add=grant)  # fmt: skip
     console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]")
+    if granted.get("partner"):
+        console.print(f"  confidential to: {granted['partner']}")
     for key, value in result.summary.items():
         console.print(f"  {key}: {value}")
 

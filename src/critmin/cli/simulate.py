@@ -25,6 +25,7 @@ from critmin.cli.main import (
 )
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
+from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
 from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
@@ -136,7 +137,7 @@ def simulate_cmd(
     with _store() as store:
         v = store.resolve(version)
         atlas = Atlas(store.load(v), version=v)
-    sc = load_scenario(scenario)
+    sc = load_scenario(check_scenario_arg(scenario))
     with _progress() as bar:
         task = bar.add_task(f"simulating {sc.name}", total=None)
 

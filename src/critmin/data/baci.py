@@ -21,7 +21,7 @@ import pyarrow.csv as pcsv
 
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.csvio import check_header
-from critmin.data.schema import TABLES
+from critmin.data.schema import MAX_KUSD, MAX_TONNES, TABLES
 from critmin.errors import MAX_REPORTED, IssueLog
 
 COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -106,6 +106,12 @@ def read_baci(
         _report(log, file, lines, nonfinite, c, text, "must be a finite number")
         _report(log, file, lines, other, c, text, "not a number")
         nums[c] = _to_float(text, ok)
+        # "1e309" or 40 digits parse (to inf, or to a figure no flow has): bounded per column
+        top = MAX_TONNES if c == "q" else MAX_KUSD
+        huge = ok & ~(np.isfinite(nums[c]) & (nums[c] <= top))
+        what = "tonnes" if c == "q" else "thousand USD"
+        _report(log, file, lines, huge, c, text,
+                f"must be a finite number of at most {top:g} {what}")  # fmt: skip
         missing[c] = miss
 
     codes = np.array([int(c) for c in mapping], dtype=np.int64)

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from critmin.data.dataset import Dataset, read_dataset
+from critmin.data.files import check_input
 from critmin.data.schema import TABLES
 from critmin.data.store import Provenance, Store, hash_path
 from critmin.errors import DataError, Issue
@@ -51,26 +52,69 @@ def import_path(
 
     ``on_add(con, version)`` runs in the transaction that adds the version (see
     :meth:`Store.add`): what it writes is stored with the version, or neither is."""
+    dataset, provenance = prepare_import(
+        lambda v: (store.resolve(v), store.load(store.resolve(v))), path, fmt, base=base,
+        product=product,
+    )  # fmt: skip
+    version = store.add(dataset, provenance, on_add)
+    return ImportResult(version, fmt, str(path), provenance.summary)
+
+
+def import_file(
+    db: str | Path,
+    path: str | Path,
+    fmt: str,
+    *,
+    base: int | None = None,
+    product: str = "re_concentrate",
+    on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+) -> ImportResult:
+    """:func:`import_path` for a store file another process (a running service) also uses.
+
+    DuckDB lets one process open a file at a time, so the store is opened only to read the
+    base version and then to add the new one (one short write transaction); reading and
+    checking the file, the long part, happens with the store closed. Opening retries while
+    the other process holds it. A version added meanwhile does not change the base: it is
+    resolved once, at the start."""
+    from critmin.data.service import open_store
+
+    def load_base(v: int | None) -> tuple[int, Dataset]:
+        with open_store(db) as store:
+            resolved = store.resolve(v)
+            return resolved, store.load(resolved)
+
+    dataset, provenance = prepare_import(load_base, path, fmt, base=base, product=product)
+    with open_store(db) as store:
+        version = store.add(dataset, provenance, on_add)
+    return ImportResult(version, fmt, str(path), provenance.summary)
+
+
+def prepare_import(
+    load_base: Callable[[int | None], tuple[int, Dataset]],
+    path: str | Path,
+    fmt: str,
+    *,
+    base: int | None = None,
+    product: str = "re_concentrate",
+) -> tuple[Dataset, Provenance]:
+    """Read and check ``path`` (merged into the base version ``load_base`` gives for usgs and
+    baci): the dataset to add and its provenance. Raises DataError naming every problem."""
     p = Path(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if not p.exists():
-        raise DataError([Issue(str(p), None, None, "no such file or folder")])
+    check_input(p)
     digest = hash_path(p)
     if fmt == "critmin":
         dataset = read_dataset(p)
         summary: dict[str, Any] = {n: len(dataset.tables[n]) for n in TABLES}
         parent = None
     else:
-        parent = store.resolve(base)
-        base_ds = store.load(parent)
+        parent, base_ds = load_base(base)
         if fmt == "usgs":
             dataset, summary = _merge_usgs(base_ds, p, digest, product)
         else:
             dataset, summary = _merge_baci(base_ds, p, digest)
-    provenance = Provenance(fmt, str(p.resolve()), digest, summary, parent)
-    version = store.add(dataset, provenance, on_add)
-    return ImportResult(version, fmt, str(p), summary)
+    return dataset, Provenance(fmt, str(p.resolve()), digest, summary, parent)
 
 
 def _file_source(kind: str, path: Path, digest: str) -> tuple[str, pd.DataFrame]:

@@ -44,13 +44,133 @@ class RunRecord:
     summary: dict[str, Any]
 
 
-def runs_dir(store: Store) -> Path:
+def runs_dir(store: Store | Path) -> Path:
     """Folder of run files: ``<store file>.runs/`` beside the DuckDB file."""
-    return store.path.with_name(store.path.name + ".runs")
+    path = store.path if isinstance(store, Store) else Path(store)
+    return path.with_name(path.name + ".runs")
 
 
 def _ensure(store: Store) -> None:
     store.con.execute(RUNS_DDL)
+
+
+def _new_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+class RunWriter:
+    """A run's trajectory written chunk by chunk (:meth:`write`, one Parquet row group each)
+    to ``.<id>.parquet.tmp`` beside the store, then indexed (:meth:`commit`): memory holds
+    one chunk at a time, never the whole run. Until it is committed the file is only a
+    temporary one, removed by :meth:`abort` (or the ``with`` block ending in an error) and,
+    if the writing process was killed, by :func:`clean_temporary` at the next start.
+
+    The writer holds an exclusive lock on the temporary file while it lives, so a cleaner
+    never removes the file of a run still being written by another process."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.id = _new_id()
+        self.folder = folder
+        self.tmp = folder / f".{self.id}.parquet.tmp"
+        self.final = folder / f"{self.id}.parquet"
+        self._writer: pq.ParquetWriter | None = None
+        self._fd: int | None = None
+        while self._fd is None:  # a cleaner may remove the file between open and lock
+            fd = os.open(self.tmp, os.O_RDWR | os.O_CREAT, 0o644)
+            _lock(fd, block=True)
+            if self.tmp.exists() and os.stat(self.tmp).st_ino == os.fstat(fd).st_ino:
+                self._fd = fd
+            else:
+                os.close(fd)
+        self.draws = 0
+        self.months = 0
+
+    def write(self, data: xr.Dataset) -> None:
+        """Append one chunk of draws (``draw x month x product x country``)."""
+        table = _to_table(data)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
+        self._writer.write_table(table)
+        self.draws += int(data.sizes["draw"])
+        self.months = int(data.sizes["month"])
+
+    def commit(
+        self, store: Store, *, dataset_version: int | None, scenario_json: dict[str, Any],
+        seed: int, options: dict[str, Any], summary: dict[str, Any],
+    ) -> str:  # fmt: skip
+        """Index the written run in one transaction and give the file its name."""
+        from critmin import __version__
+
+        if self._writer is None:
+            raise StoreError("no results were written for this run")
+        self._writer.close()
+        self._writer = None
+        _ensure(store)
+        try:
+            with store.transaction() as con:
+                con.execute(
+                    "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        self.id, datetime.now(UTC).replace(tzinfo=None), dataset_version,
+                        scenario_json.get("name"), json.dumps(scenario_json), seed,
+                        self.draws, self.months, json.dumps(options), __version__,
+                        self.final.name, json.dumps(summary, default=str),
+                    ],
+                )  # fmt: skip
+                os.replace(self.tmp, self.final)
+        finally:
+            self.abort()
+        return self.id
+
+    def abort(self) -> None:
+        """Drop what was written (nothing once committed) and release the lock."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self.tmp.exists():
+            self.tmp.unlink()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+
+def _lock(fd: int, block: bool) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no cross-process check
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+def clean_temporary(folder: Path) -> list[str]:
+    """Remove ``.<id>.parquet.tmp`` files no live writer holds (left by a killed save);
+    returns their names. Called when a service starts and before a run is saved."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(".*.parquet.tmp"):
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if _lock(fd, block=False):
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def save_run(
@@ -64,31 +184,12 @@ def save_run(
     summary: dict[str, Any],
 ) -> str:
     """Write a trajectory and index it; on any failure nothing is left behind."""
-    from critmin import __version__
-
-    _ensure(store)
-    run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     folder = runs_dir(store)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{run_id}.parquet"
-    tmp = folder / f".{run_id}.parquet.tmp"
-    try:
-        pq.write_table(_to_table(data), tmp, compression="zstd")
-        with store.transaction() as con:
-            con.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    run_id, datetime.now(UTC).replace(tzinfo=None), dataset_version,
-                    scenario_json.get("name"), json.dumps(scenario_json), seed,
-                    int(data.sizes["draw"]), int(data.sizes["month"]), json.dumps(options),
-                    __version__, final.name, json.dumps(summary, default=str),
-                ],
-            )  # fmt: skip
-            os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return run_id
+    clean_temporary(folder)
+    with RunWriter(folder) as writer:
+        writer.write(data)
+        return writer.commit(store, dataset_version=dataset_version, scenario_json=scenario_json,
+                             seed=seed, options=options, summary=summary)  # fmt: skip
 
 
 #: Variables per product (no country): repeated per country in the long table.

@@ -41,6 +41,15 @@ def _country_or_world(value: str) -> str:
         raise PydanticCustomError("country", str(exc)) from None
 
 
+# upper bounds per kind of figure: far above any real one, so that a typo, an overflowing
+# 40-digit quantity or 1e308 (which becomes inf in any sum) is refused, not stored
+MAX_TONNES = 1e10  # t: more than a year of world output of any mineral (coal ~9e9 t)
+MAX_KUSD = 1e10  # thousand USD: 10 trillion USD, a tenth of world GDP
+MAX_MUSD = 1e7  # million USD: 10 trillion USD
+MAX_USD_PER_KG = 1e7  # USD/kg: 100 times gold
+MAX_RATIO = 1e6  # tonnes per tonne, conversion factors
+
+
 def _finite(value: float) -> float:
     if not math.isfinite(value):
         raise PydanticCustomError(
@@ -55,7 +64,7 @@ def _strip(value: object) -> object:
 
 Country = Annotated[str, BeforeValidator(_strip), AfterValidator(_country)]
 CountryOrWorld = Annotated[str, BeforeValidator(_strip), AfterValidator(_country_or_world)]
-Tonnes = Annotated[float, AfterValidator(_finite), Field(ge=0)]
+Tonnes = Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_TONNES)]
 Fraction = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -151,7 +160,7 @@ class Split(Sourced):
 class Recipe(Sourced):
     output: Id
     input: Id
-    tonnes_per_tonne: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+    tonnes_per_tonne: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_RATIO)]
 
 
 class Production(Sourced):
@@ -184,7 +193,7 @@ class Trade(Sourced):
     importer: Country
     year: Year
     quantity_t: Tonnes
-    value_kusd: Annotated[float, AfterValidator(_finite), Field(ge=0)] | None = None
+    value_kusd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_KUSD)] | None = None
     basis: Basis
 
     @model_validator(mode="after")
@@ -226,7 +235,7 @@ class Criticality(Sourced):
 class ExportRestriction(Sourced):
     product: Id
     country: Country
-    factor: Annotated[float, AfterValidator(_finite), Field(ge=1)]
+    factor: Annotated[float, AfterValidator(_finite), Field(ge=1, le=MAX_RATIO)]
 
 
 class GroupMember(Record):
@@ -238,7 +247,7 @@ class GroupMember(Record):
 class HsCode(Sourced):
     hs6: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{6}$")]
     product: Id
-    factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+    factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_RATIO)]
 
 
 PROJECT_STATUSES = ("operating", "commissioning", "construction", "development", "announced")
@@ -251,9 +260,9 @@ class Project(Sourced):
     name: Text = Field(min_length=1)
     country: Country
     product: Id
-    capacity_t: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+    capacity_t: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_TONNES)]
     basis: Basis
-    capex_musd: Annotated[float, AfterValidator(_finite), Field(ge=0)]
+    capex_musd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_MUSD)]
     capex_year: Year
     earliest_start: Annotated[
         str, BeforeValidator(_strip), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -269,7 +278,7 @@ class Price(Sourced):
     product: Id
     item: Text = Field(min_length=1)
     year: Year
-    usd_per_kg: Annotated[float, AfterValidator(_finite), Field(gt=0)]
+    usd_per_kg: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_USD_PER_KG)]
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from critmin.data.store import Store
-from critmin.errors import StoreError
+from critmin.data.store import ACCESS_DDL, Store
+from critmin.errors import StoreBusy, StoreError
 
 ROLES = ("viewer", "analyst", "admin")
 JOB_KINDS = ("run", "portfolio", "backtest")
@@ -56,8 +56,7 @@ SERVICE_DDL = [
         scope VARCHAR NOT NULL, name VARCHAR NOT NULL, owner VARCHAR,
         confidential_to VARCHAR, created_at TIMESTAMP, body VARCHAR,
         PRIMARY KEY (scope, name))""",
-    """CREATE TABLE IF NOT EXISTS svc_dataset_access (
-        version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)""",
+    ACCESS_DDL,
 ]
 
 
@@ -89,7 +88,7 @@ def retry(fn: Callable[[], T], timeout: float = LOCK_TIMEOUT_S) -> T:
                     raise
                 raise StoreError(f"store error: {exc}") from exc
             if time.monotonic() > deadline:
-                raise StoreError(f"the store is busy (gave up after {timeout:g} s): {exc}") from exc
+                raise StoreBusy(f"the store is busy (gave up after {timeout:g} s): {exc}") from exc
         time.sleep(delay)
         delay = min(delay * 2, 0.2)
 
@@ -264,6 +263,25 @@ def add_user(
     return User(name, role, partner), f"{KEY_PREFIX}_{key_id}_{secret}"
 
 
+class LastAdmin(ValueError):
+    """The change would leave no admin with an active key (nobody could manage users)."""
+
+
+def _guard_last_admin(con: duckdb.DuckDBPyConnection, name: str, what: str) -> None:
+    """Refuse when ``name`` is the only admin with an active key (in the caller's
+    transaction, so two admins revoking each other cannot both succeed)."""
+    row = con.execute(
+        "SELECT count(DISTINCT u.name) FILTER (WHERE u.name <> ?), "
+        "count(*) FILTER (WHERE u.name = ?) FROM svc_users u JOIN svc_api_keys k "
+        "ON k.user_name = u.name WHERE u.role = 'admin' AND NOT k.revoked",
+        [name, name],
+    ).fetchone()
+    others, own = (int(row[0]), int(row[1])) if row else (0, 0)
+    if own and not others:
+        raise LastAdmin(f"{name!r} is the last admin with an active key: {what} would leave "
+                        "nobody to manage users; make another admin first")  # fmt: skip
+
+
 def revoke_user(path: str | Path, name: str, by: str = "cli") -> int:
     """Revoke every API key of a user (the user stays, for the audit log); returns how many
     keys were active. Unknown user: ``ValueError``."""
@@ -271,6 +289,7 @@ def revoke_user(path: str | Path, name: str, by: str = "cli") -> int:
     def fn(con: duckdb.DuckDBPyConnection) -> int:
         if not con.execute("SELECT 1 FROM svc_users WHERE name = ?", [name]).fetchone():
             raise ValueError(f"no user {name!r}")
+        _guard_last_admin(con, name, "revoking its keys")
         (active,) = con.execute(
             "SELECT count(*) FROM svc_api_keys WHERE user_name = ? AND NOT revoked", [name]
         ).fetchone()
@@ -294,6 +313,8 @@ def update_user(
         if row is None:
             raise ValueError(f"no user {name!r}")
         new_role = role or row[0]
+        if row[0] == "admin" and new_role != "admin":
+            _guard_last_admin(con, name, f"making it {new_role}")
         new_partner = None if clear_partner else (partner if partner is not None else row[1])
         con.execute(
             "UPDATE svc_users SET role = ?, partner = ? WHERE name = ?",
@@ -379,9 +400,6 @@ def set_dataset_access(
     )
 
 
-_ACCESS_DDL = next(d for d in SERVICE_DDL if "svc_dataset_access" in d)
-
-
 def write_dataset_access(
     con: duckdb.DuckDBPyConnection, version: int, confidential_to: str | None, by: str,
     *, inherit: bool = False,
@@ -389,21 +407,19 @@ def write_dataset_access(
     """Record who may see ``version``, on ``con`` in the caller's open transaction (the one
     that adds the version, :meth:`Store.add`'s ``on_add``), so both are stored or neither.
 
-    With ``inherit`` the version takes the partner of its parent version (the base a usgs or
-    baci file was merged into; none: open) instead of ``confidential_to``. Returns the
+    With ``inherit`` the version keeps what :meth:`Store.add` gave it (its parent's partner;
+    no parent: open); else ``confidential_to`` (None: open) replaces that. Returns the
     partner it is confidential to (None: open)."""
-    con.execute(_ACCESS_DDL)
+    con.execute(ACCESS_DDL)
     if inherit:
         row = con.execute(
-            "SELECT a.confidential_to FROM versions v JOIN svc_dataset_access a "
-            "ON a.version = v.parent WHERE v.version = ?",
-            [version],
+            "SELECT confidential_to FROM svc_dataset_access WHERE version = ?", [version]
         ).fetchone()
-        confidential_to = row[0] if row else None
+        return row[0] if row else None
+    con.execute("DELETE FROM svc_dataset_access WHERE version = ?", [version])
     if confidential_to is not None:
         con.execute(
-            "INSERT OR REPLACE INTO svc_dataset_access VALUES (?, ?, ?)",
-            [version, confidential_to, by],
+            "INSERT INTO svc_dataset_access VALUES (?, ?, ?)", [version, confidential_to, by]
         )
     return confidential_to
 
@@ -547,13 +563,26 @@ def get_job(path: str | Path, job_id: str) -> Job | None:
     return _job(row) if row else None
 
 
-def list_jobs(path: str | Path, kind: str | None = None, limit: int = 100) -> list[Job]:
-    where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+def list_jobs(
+    path: str | Path, kind: str | None = None, limit: int = 100, *, offset: int = 0,
+    viewer: tuple[str, str | None] | None = None,
+) -> list[Job]:  # fmt: skip
+    """Jobs newest first, paged by ``limit`` and ``offset`` after filtering: with ``viewer``
+    (name, partner) only those it may see (its own, open ones and its partner's), so a page
+    is full whatever others' jobs there are and nothing about hidden jobs shows in it."""
+    where, args = ["TRUE"], []
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    if viewer is not None:
+        where.append("(owner = ? OR partner IS NULL OR partner = ?)")
+        args += [viewer[0], viewer[1]]  # no partner: "partner = NULL" matches nothing
     rows = _run(
         path,
         lambda con: con.execute(
-            f"SELECT {_JOB_COLS} FROM svc_jobs {where} ORDER BY created_at DESC LIMIT ?",
-            [*args, limit],
+            f"SELECT {_JOB_COLS} FROM svc_jobs WHERE {' AND '.join(where)} "
+            "ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            [*args, limit, offset],
         ).fetchall(),
     )
     return [_job(r) for r in rows]

@@ -27,6 +27,9 @@ DEFAULT_DB = "critmin.duckdb"
 ENV_DB = "CRITMIN_DB"
 SCHEMA_VERSION = 1
 _SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
+# who may see a version: a row names the partner it is confidential to; no row: open
+ACCESS_DDL = """CREATE TABLE IF NOT EXISTS svc_dataset_access (
+        version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)"""
 
 
 def default_db_path() -> Path:
@@ -126,6 +129,7 @@ class Store:
             for name, spec in TABLES.items():
                 cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in spec.column_kinds.items())
                 con.execute(f'CREATE TABLE IF NOT EXISTS "ds_{name}" (version INTEGER, {cols})')
+            con.execute(ACCESS_DDL)
 
     # -- versions ---------------------------------------------------------------------------
     def latest_version(self) -> int | None:
@@ -172,8 +176,14 @@ class Store:
     ) -> int:
         """Store a dataset as a new version in one transaction; returns its number.
 
+        A version made from a parent (``provenance.parent``: the base a usgs or baci file was
+        merged into) is confidential to the same partner as its parent, written in the same
+        transaction: this is the one place versions are created, so no path (CLI, API,
+        Python) can turn a partner's data into an open version by merging into it.
+
         ``on_add(con, version)`` runs inside that transaction after the rows are written (e.g.
-        the version's access row): if it fails, nothing of the version is stored."""
+        an explicit access decision that overrides the inherited one): if it fails, nothing
+        of the version is stored."""
         with self.transaction() as con:
             row = con.execute("SELECT coalesce(max(version), 0) + 1 FROM versions").fetchone()
             assert row is not None
@@ -200,9 +210,22 @@ class Store:
                     )
                 finally:
                     con.unregister("_incoming")
+            if provenance.parent is not None:
+                con.execute(
+                    "INSERT INTO svc_dataset_access SELECT ?, confidential_to, uploaded_by "
+                    "FROM svc_dataset_access WHERE version = ?",
+                    [version, provenance.parent],
+                )
             if on_add is not None:
                 on_add(con, version)
         return version
+
+    def confidential_to(self, version: int) -> str | None:
+        """The partner a version is confidential to (None: open)."""
+        row = self.con.execute(
+            "SELECT confidential_to FROM svc_dataset_access WHERE version = ?", [version]
+        ).fetchone()
+        return None if row is None else row[0]
 
     def counts(self, version: int | None = None) -> dict[str, int]:
         """Rows per table of one version (the latest by default)."""

@@ -28,7 +28,7 @@ import pandas as pd
 
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.csvio import ROW_COLUMN, parse_rows, read_text, validate_records
-from critmin.data.schema import TABLES
+from critmin.data.schema import MAX_TONNES, TABLES
 from critmin.errors import IssueLog
 
 BASIS = "REO"
@@ -121,6 +121,8 @@ def parse_value(text: str) -> _Value:
         return _Value("bad", note=f"must be a finite number (got {raw!r})")
     if number < 0:
         return _Value("bad", note=f"must not be negative (got {raw!r})")
+    if number > MAX_TONNES:
+        return _Value("bad", note=f"must be at most {MAX_TONNES:g} t (got {raw!r})")
     return _Value("number", number, f"{bound} {cell} (USGS '{raw}')" if bound else None)
 
 
@@ -144,10 +146,18 @@ def read_usgs(path: Path, *, product: str = "re_concentrate", source_id: str) ->
     if reader is None:
         log.raise_if_any()
     assert reader is not None
+    if not rows:
+        log.add(file, None, None, "the file has a header but no data rows")
+        log.raise_if_any()
     ctx = _Context(file, log, product, source_id, summary)
     reader(ctx, header, rows)
     production = _frame(ctx.production, "production", file, log)
     reserves = _frame(ctx.reserves, "reserves", file, log)
+    if not log.issues and production.empty and reserves.empty:
+        skipped = ", ".join(f"{k.removeprefix('skipped_')} {v}" for k, v in summary.items()
+                            if k.startswith("skipped_") and v)  # fmt: skip
+        log.add(file, None, None, f"no production or reserves figure in the file "
+                f"({len(rows)} rows, skipped: {skipped or 'none'})")  # fmt: skip
     log.raise_if_any()
     summary["production_figures"] = len(production)
     summary["reserves_figures"] = len(reserves)

@@ -152,7 +152,20 @@ def word_count(line: str) -> int:
     return len(line.split()) + cjk // 2
 
 
-_NAV = re.compile(r"^[\w\s&'’.-]{1,30}(\s*[|»›/•·>]\s*[\w\s&'’.-]{1,30}){2,}$")
+# a navigation trail: 3+ parts of 1-30 word characters split by separators. Split, then
+# check each part: the single regex this replaces nested ``\s`` in two quantifiers and
+# backtracked exponentially (a 55-byte line took 22 s)
+_NAV_SEP = re.compile(r"[|»›/•·>]")
+_NAV_PART = re.compile(r"[\w\s&'’.-]{1,30}")
+NAV_MAX_CHARS = 12 * 33  # 12 words at most: longer lines are never a trail
+
+
+def is_nav_trail(line: str) -> bool:
+    """``Home | World | Business``: 3+ short parts split by ``| » › / • · >``."""
+    if len(line) > NAV_MAX_CHARS:
+        return False
+    parts = _NAV_SEP.split(line)
+    return len(parts) >= 3 and all(p.strip() and _NAV_PART.fullmatch(p.strip()) for p in parts)
 
 
 def is_junk_line(line: str) -> bool:
@@ -162,7 +175,7 @@ def is_junk_line(line: str) -> bool:
     folded = fold(line)
     if strong.find(folded, folded=True):
         return True
-    if _NAV.match(line) and word_count(line) <= 12:
+    if is_nav_trail(line) and word_count(line) <= 12:
         return True
     n = word_count(line)
     hits = weak.find(folded, folded=True)

@@ -7,7 +7,8 @@ import re
 from datetime import date
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
-HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.I | re.M)
+# one line: [ \t], not \s, so that ^ at each of n blank lines does not scan all the rest
+HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})[ \t]*$", re.I | re.M)
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")

@@ -115,8 +115,8 @@ _NAME_AFTER = re.compile(r"^[\s,:]*(" + _CAP + r"(?:\s+" + _CAP + r"){1,2})")
 _NAME_AFTER_SKIP = re.compile(
     r"^[\s,:]*(?:[a-zа-яёà-ÿ][\w-]*\s+){1,3}?(" + _CAP + r"(?:\s+" + _CAP + r"){1,2})"
 )
-_NAME_BEFORE = re.compile(
-    r"("
+_NAME_BEFORE = re.compile(  # starts at a token start only: linear, not quadratic, in a long token
+    r"(?<![\w'’.-])("
     + _CAP
     + r"(?:\s+"
     + _CAP
@@ -124,7 +124,7 @@ _NAME_BEFORE = re.compile(
 )
 _NAME_STOP = {"said", "says", "told", "the", "of", "и", "заявил", "сказал", "sagte", "ha", "a",
               "ministry", "ministerium", "министерство", "commerce", "trade"}  # fmt: skip
-_KATAKANA_BEFORE = re.compile(r"([ァ-ヴー・]{2,})$")
+_KATAKANA_BEFORE = re.compile(r"(?<![ァ-ヴー・])([ァ-ヴー・]{2,})$")  # run starts only
 _JA_AFTER = re.compile(r"^の?([\u4e00-\u9fff]{2,5}|[ァ-ヴー・]{2,})(?:氏|さん)")
 _ZH_AFTER = re.compile(r"^([\u4e00-\u9fff]{2,3})")
 _ZH_STOP = set("表说称指在于对和与是将已就也今日时向")
@@ -168,8 +168,10 @@ def find_people(sentence: str, language: str | None) -> list[dict[str, str]]:
     return out
 
 
+# a name starts at a token start (the lookbehind): from every position inside a long
+# capitalised token the scan would run to its end, quadratic in the token's length
 _COMPANY_RX = re.compile(
-    r"((?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|PLC|plc"
+    r"(?<![\w&.-])((?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|PLC|plc"
     r"|Group|AG|GmbH|SE|S\.A\.|S\.p\.A\.|SpA|LLC|Co\.|Mining|Metals|Resources|Materials|Minerals"
     r"|Holdings)\b"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,12 @@ from critmin.signals.quantities import find_quantities
 from critmin.signals.stories import Story, group_stories
 
 SUFFIXES = {".txt", ".html", ".htm", ".md"}
+MAX_ARTICLE_CHARS = 5 << 20  # a news article is far shorter; longer texts are refused
+ARTICLE_BUDGET_S = 10.0  # cleaning and reading one article; a slower one is refused
+
+
+class OverBudget(DataError):
+    """An article took longer than its time budget (or is too long to read)."""
 
 
 @dataclass
@@ -48,8 +55,14 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             )
         elif p.is_file():
             out.append(p)
-        else:
-            issues.append(Issue(str(p), None, None, "no such file or folder"))
+        else:  # missing, a FIFO, a device, a link loop: say which (reading one would hang)
+            from critmin.data.files import check_input
+
+            try:
+                check_input(p)
+                issues.append(Issue(str(p), None, None, "not a file or folder"))
+            except DataError as exc:
+                issues.extend(exc.issues)
     if issues:
         raise DataError(issues)
     return out
@@ -68,20 +81,44 @@ def read_text(path: Path) -> str:
 def process_texts(
     items: Sequence[tuple[str, str, str]],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    budget_s: float = ARTICLE_BUDGET_S,
+    names: Sequence[str] | None = None,
 ) -> list[Article]:
-    """Articles from ``(id, group, raw text)``; lines recurring in 3+ texts of a group go."""
+    """Articles from ``(id, group, raw text)``; lines recurring in 3+ texts of a group go.
+
+    Every regex here is linear in the text (tests/signals/test_redos.py), texts longer than
+    ``MAX_ARTICLE_CHARS`` are refused, and an article whose cleaning or reading takes more
+    than ``budget_s`` seconds is refused (:class:`OverBudget` naming it, from ``names`` when
+    given): all or nothing, one hostile text cannot hold the reader for long."""
+    label = list(names) if names is not None else [aid for aid, _, _ in items]
+    too_long = [Issue(label[i], None, None, f"the text is longer than {MAX_ARTICLE_CHARS:,} "
+                      "characters; not read")
+                for i, (_, _, raw) in enumerate(items) if len(raw) > MAX_ARTICLE_CHARS]  # fmt: skip
+    if too_long:
+        raise OverBudget(too_long)
     groups: dict[str, list[str]] = {}
     for _, group, raw in items:
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
     out = []
     for n, (aid, group, raw) in enumerate(items, 1):
+        started = time.perf_counter()
         doc = clean_text(raw, boilerplate=common[group])
-        out.append(Article(aid, group, hashlib.sha256(raw.encode()).hexdigest(), doc,
-                           extract_events(doc, aid)))  # fmt: skip
+        _within(budget_s, started, label[n - 1], "cleaning")
+        events = extract_events(doc, aid)
+        _within(budget_s, started, label[n - 1], "reading events from")
+        out.append(Article(aid, group, hashlib.sha256(raw.encode()).hexdigest(), doc, events))
         if progress:
             progress(n, len(items))
     return out
+
+
+def _within(budget_s: float, started: float, name: str, what: str) -> None:
+    spent = time.perf_counter() - started
+    if spent > budget_s:
+        raise OverBudget([Issue(name, None, None, f"{what} the article took {spent:.1f} s, "
+                                f"over its budget of {budget_s:g} s; refused")])  # fmt: skip
 
 
 def process_paths(
@@ -90,7 +127,7 @@ def process_paths(
     """Articles from files and folders; the id of an article is its file name stem."""
     files = collect_files(paths)
     items = [(f.stem, str(f.parent), read_text(f)) for f in files]
-    articles = process_texts(items, progress)
+    articles = process_texts(items, progress, names=[str(f) for f in files])
     for a, f in zip(articles, files, strict=True):
         a.path = str(f)
     return articles

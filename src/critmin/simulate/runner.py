@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 from critmin.atlas import Atlas
 from critmin.errors import DataError, Issue
@@ -27,6 +28,7 @@ CHUNK = 250
 #: Threads that step chunks in one process (``workers`` None); 1 with ``workers=1``.
 THREADS = min(2, os.cpu_count() or 1)
 Progress = Callable[[int, int], None]
+OnChunk = Callable[[xr.Dataset], None]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def simulate(
     precision: str = "float32",
     progress: Progress | None = None,
     bilateral: tuple[str, ...] = (),
+    on_chunk: OnChunk | None = None,
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
@@ -109,6 +112,11 @@ def simulate(
     importer). ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs). Results are stored as float32 unless
     ``precision="float64"`` (the engine always computes in float64).
+
+    ``on_chunk`` streams the run: each chunk's full data (draws numbered as in the whole
+    run) is handed to it as it is done, and the Trajectory returned keeps only the
+    variables its summaries need (``record="summary"``), so a large run's full results
+    never sit in memory at once (e.g. :class:`critmin.data.runs.RunWriter`).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -120,41 +128,85 @@ def simulate(
         raise ValueError("precision is 'float32' or 'float64'")
     spec = RunSpec(network, sc, seed, variables, precision,
                    tuple(c for c in bilateral if c in network.countries))  # fmt: skip
+    run_atlas = network_atlas(atlas, sc)
     sizes = chunk_sizes(draws)
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    collected = _Collector(starts, draws)
+
+    def keep(i: int, result: ChunkResult) -> None:
+        if on_chunk is not None:
+            data = assemble(run_atlas, network, sc, seed, [result]).data
+            on_chunk(data.assign_coords(draw=data["draw"].values + starts[i]))
+            result = replace(result, arrays={
+                k: v for k, v in result.arrays.items() if k in SUMMARY_VARIABLES})  # fmt: skip
+        collected.add(i, result)
+
     if scheduler or (workers and workers > 1):
-        results = _run_dask(spec, sizes, workers, scheduler, progress)
+        _run_dask(spec, sizes, workers, scheduler, progress, keep)
     else:
-        results = _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress)
-    return assemble(network_atlas(atlas, sc), network, sc, seed, results)
+        _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress, keep)
+    return assemble(run_atlas, network, sc, seed, [collected.result()])
+
+
+class _Collector:
+    """Chunk results written into arrays allocated once for the whole run (joining chunks
+    at the end would hold every result twice)."""
+
+    def __init__(self, starts: list[int], total: int) -> None:
+        self.starts, self.total = starts, total
+        self.arrays: dict[str, np.ndarray] = {}
+        self.extra: dict[str, np.ndarray | None] = {}
+        self.exporters: tuple[int, ...] = ()
+
+    def _put(self, store: dict, name: str, value: np.ndarray | None, at: int) -> None:
+        if value is None:
+            store[name] = None
+            return
+        if name not in store:
+            store[name] = np.empty((self.total, *value.shape[1:]), dtype=value.dtype)
+        target = store[name]
+        if target is not None:
+            target[at : at + value.shape[0]] = value
+
+    def add(self, i: int, result: ChunkResult) -> None:
+        at = self.starts[i]
+        for name, value in result.arrays.items():
+            self._put(self.arrays, name, value, at)
+        for name in ("price", "price_home", "trade"):
+            self._put(self.extra, name, getattr(result, name), at)
+        self.exporters = result.trade_exporters
+
+    def result(self) -> ChunkResult:
+        return ChunkResult(self.arrays, self.extra["price"],  # type: ignore[arg-type]
+                           self.extra.get("price_home"), self.extra.get("trade"),
+                           self.exporters)  # fmt: skip
 
 
 def _run_threads(
-    spec: RunSpec, sizes: list[int], threads: int, progress: Progress | None
-) -> list[ChunkResult]:
+    spec: RunSpec, sizes: list[int], threads: int, progress: Progress | None,
+    keep: Callable[[int, ChunkResult], None],
+) -> None:  # fmt: skip
     """Chunks in this process, on up to ``threads`` threads (NumPy releases the GIL in its
-    loops, so two cores step two chunks at once); results in chunk order."""
+    loops, so two cores step two chunks at once); each result handed to ``keep``."""
     threads = max(1, min(threads, len(sizes)))
     if threads == 1:
-        results = []
         for i, n in enumerate(sizes):
-            results.append(run_one_chunk(spec, i, n))
+            keep(i, run_one_chunk(spec, i, n))
             if progress:
                 progress(i + 1, len(sizes))
-        return results
-    out: list[ChunkResult | None] = [None] * len(sizes)
+        return
     with ThreadPoolExecutor(threads) as pool:
         futures = {pool.submit(run_one_chunk, spec, i, n): i for i, n in enumerate(sizes)}
         for done, future in enumerate(as_completed(futures), start=1):
-            out[futures[future]] = future.result()
+            keep(futures[future], future.result())
             if progress:
                 progress(done, len(sizes))
-    return [r for r in out if r is not None]
 
 
 def _run_dask(
     spec: RunSpec, sizes: list[int], workers: int | None, scheduler: str | None,
-    progress: Progress | None,
-) -> list[ChunkResult]:  # fmt: skip
+    progress: Progress | None, keep: Callable[[int, ChunkResult], None],
+) -> None:  # fmt: skip
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster: Any = None
@@ -169,12 +221,10 @@ def _run_dask(
         futures = [client.submit(run_one_chunk, shared, i, n, pure=False)
                    for i, n in enumerate(sizes)]  # fmt: skip
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[ChunkResult | None] = [None] * len(sizes)
         for done, future in enumerate(as_completed(futures), start=1):
-            results[index[future.key]] = future.result()
+            keep(index[future.key], future.result())
             if progress:
                 progress(done, len(sizes))
-        return [r for r in results if r is not None]
     finally:
         client.close()
         if cluster is not None:

@@ -172,6 +172,11 @@ def _recovery(path: np.ndarray, demand: np.ndarray) -> int | None:
     return last_bad + 1 - peak
 
 
+def _join(parts: list) -> np.ndarray:
+    """Chunks joined along draws (one chunk: as it is, no copy)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def assemble(
     atlas: Atlas, network: Network, scenario: Scenario, seed: int, chunks: list[ChunkResult]
 ) -> Trajectory:
@@ -184,22 +189,21 @@ def assemble(
         "country": network.countries,
     }
     data = {
-        name: (("draw", "month", "product", "country"),
-               np.concatenate([c.arrays[name] for c in chunks]))
+        name: (("draw", "month", "product", "country"), _join([c.arrays[name] for c in chunks]))
         for name in names
-    }  # fmt: skip
-    data["price"] = (("draw", "month", "product"), np.concatenate([c.price for c in chunks]))
+    }
+    data["price"] = (("draw", "month", "product"), _join([c.price for c in chunks]))
     if all(c.trade is not None for c in chunks):
         exporters = [network.countries[i] for i in chunks[0].trade_exporters]
         data["trade"] = (
             ("draw", "month", "product", "exporter", "importer"),
-            np.concatenate([c.trade for c in chunks]),  # type: ignore[misc]
+            _join([c.trade for c in chunks]),  # type: ignore[misc]
         )
         coords = {**coords, "exporter": exporters, "importer": network.countries}
     if all(c.price_home is not None for c in chunks):
         data["price_home"] = (
             ("draw", "month", "product"),
-            np.concatenate([c.price_home for c in chunks]),  # type: ignore[misc]
+            _join([c.price_home for c in chunks]),  # type: ignore[misc]
         )
     ds = xr.Dataset(data, coords=coords, attrs={
         "scenario": scenario.name, "seed": seed, "dataset": atlas.name,
