@@ -75,7 +75,8 @@ def small_atlases(draw) -> Atlas:
     return Atlas(Dataset(DatasetMeta(name="random", year=2024), tables))
 
 
-FIXED = {"inventory_months": 1.0, "spare_capacity": 0.1, "ramp_rate": 0.05, "price_elasticity": 0.4}
+FIXED = {"inventory_months": 1.0, "inventory_months_by_stage": {}, "spare_capacity": 0.1,
+         "ramp_rate": 0.05, "price_elasticity": 0.4}
 
 
 @st.composite
