@@ -176,7 +176,9 @@ def run_chunk(
             need = need_down + need_final
             need_base = need_down + base_final
             # precautionary buying: stock targets rise with the shortage expected
-            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None])
+            # (buyers inside a restricting exporter do not hoard against its own restriction)
+            outside = 1.0 - home_t[S][None]
+            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None] * outside)
             inv_target[:, S] = target
             # buyers take contracted deliveries up to what they need plus restocking (less
             # destocking when their stocks are above target): demand that falls, or stocks
@@ -189,7 +191,8 @@ def run_chunk(
                 refused = np.einsum("sei,dsi->dse", F0[S], refuse) * ratio  # by producer
                 if closed is not None:
                     refused[:, closed.kp, closed.ke] -= (closed.lost * refuse[:, closed.kp]).sum(
-                        axis=2)
+                        axis=2
+                    )
                 refused = np.maximum(refused, 0.0)
                 refused_home = domestic * refuse
                 received = received * accept
@@ -274,8 +277,11 @@ def run_chunk(
                 price_home[:, S] = np.where(has_home, moved, price[:, S])
             else:
                 price_home[:, S] = price[:, S]
+            # the shortage buyers expect: supply withheld from them and need they could not
+            # meet (not the restocking they want, which would feed on itself)
             blocked_share = _safe_div(freed.sum(axis=2), base_w)
-            expected[:, S] = np.clip(np.maximum(blocked_share, tight), 0.0, 1.0)
+            unmet = _safe_div((rest * ws).sum(axis=2), base_w)
+            expected[:, S] = np.clip(np.maximum(blocked_share, unmet), 0.0, 1.0)
             if respond.any():
                 # demand moves toward price^(-elasticity) at the price each buyer sees
                 pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country
