@@ -35,3 +35,36 @@ def mini_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "store.duckdb"
+
+
+ELEMENTS = DATA / "elements"
+#: Reference prices for the element test dataset (tests of prices, summaries and surfaces):
+#: oxide_ndpr has a marked reference item, oxide_dy three items (median 250), metal_ndpr
+#: only a later year (no price at 2024), ndfeb_magnets its own price (its leaves have none),
+#: re_oxides an element quote filed under it (its priced leaves win).
+ELEMENT_PRICES = """product,item,year,usd_per_kg,source,note
+oxide_la,La oxide FOB China,2024,1,test-src,
+oxide_ndpr,NdPr oxide FOB China (reference),2024,60,test-src,
+oxide_ndpr,NdPr oxide China domestic,2024,50,test-src,
+oxide_ndpr,NdPr oxide,2020,90,test-src,an older year
+oxide_dy,Dy oxide A,2024,200,test-src,
+oxide_dy,Dy oxide B,2024,300,test-src,
+oxide_dy,Dy oxide C,2024,250,test-src,
+ndfeb_magnets,Sintered magnet,2024,50,test-src,
+re_oxides,Nd oxide (filed under the aggregate),2024,56,test-src,
+metal_ndpr,NdPr metal,2025,70,test-src,a later year than the atlas
+"""
+
+
+@pytest.fixture(scope="session")
+def priced_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The element dataset (aggregates split into leaves) with a prices table."""
+    dst = tmp_path_factory.mktemp("priced") / "elements"
+    shutil.copytree(ELEMENTS, dst)
+    (dst / "prices.csv").write_text(ELEMENT_PRICES, encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="session")
+def priced_atlas(priced_folder: Path) -> Atlas:
+    return Atlas(read_dataset(priced_folder))

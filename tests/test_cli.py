@@ -39,7 +39,7 @@ def test_assess_country_table_and_csv(db):
     assert "Partner share" in result.stdout and "JPN" in result.stdout
     csv_out = cli(db, "assess", "--format", "csv", "--table", "reliance", "--country", "JPN")
     assert csv_out.exit_code == 0
-    assert csv_out.stdout.splitlines()[0].startswith("country,product,stage,year")
+    assert csv_out.stdout.splitlines()[0].startswith("country,product,aggregate,stage,year")
 
 
 def test_assess_bad_input_exits_2_with_a_message(db):

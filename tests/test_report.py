@@ -132,3 +132,23 @@ def test_without_recipes_or_composition(mini):
     text = assessment_html(Atlas(data))
     assert '"type":"sankey"' not in text and "No recipe data" in text
     assert text.count("Plotly.newPlot") == 1 and text.count("plotly.js v") == 1
+
+
+def test_element_tables_and_sankey_menu(priced_atlas: Atlas):
+    text = assessment_html(priced_atlas, country="JPN")
+    assert "<h2>Supply by element</h2>" in text
+    section = text[text.index("<h2>Supply by element</h2>") : text.index("<h2>Tables</h2>")]
+    assert section.count("<tr><td>Dy</td><td>Dy</td>") == 4  # conc, oxide, DyFe, magnet
+    assert "<td>alloy_dyfe</td>" in section and "<td>oxide_la</td>" in section
+    conc = text[text.index("<h3>Concentration</h3>") :]
+    assert "<th>aggregate</th>" in conc and "<td>oxide_dy</td><td>re_oxides</td>" in conc
+    sankey, layout = _figures(text)[0]
+    assert [t["type"] for t in sankey] == ["sankey"] * 4  # every product, Dy, La, NdPr
+    labels = [b["label"] for b in layout["updatemenus"][0]["buttons"]]
+    assert labels[0] == "All products" and any(label.startswith("Dy") for label in labels)
+    shares = [d for d, lay in _figures(text) if "shares of output" in str(lay.get("title"))]
+    assert shares and "oxide_dy" not in json.dumps(shares[0])  # bars per aggregate only
+
+
+def test_an_atlas_without_leaves_has_no_element_part(report):
+    assert "Supply by element" not in report and "updatemenus" not in report.split("Plotly")[1]

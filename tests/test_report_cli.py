@@ -19,7 +19,8 @@ from critmin.report.pdf import FLAGS, PdfError, chromium_command, find_chromium,
 runner = CliRunner()
 SCENARIO = "embargo-japan-12m"
 TITLES = ["1. Supply-chain assessment", f"2. Scenario run: {SCENARIO}",
-          "3. Projects of interest", "4. Sources"]  # fmt: skip
+          "3. Projects of interest", "4. How well critmin reproduces history",
+          "5. Sources"]  # fmt: skip
 #: Chart titles that only exist once plotly has drawn the charts.
 CHART_TITLES = [
     "Flows by stage and country", "Country shares of output by stage",
@@ -50,8 +51,25 @@ def _report(stored: dict[str, str], out: Path, *extra: str) -> None:
          stored["portfolio"], "--country", "JPN", "--out", str(out), *extra])  # fmt: skip
 
 
-def test_html_has_every_part_once_and_nothing_external(stored, tmp_path):
-    _report(stored, tmp_path, "--no-pdf")
+@pytest.fixture
+def history(monkeypatch):
+    """A hand-made backtest instead of replaying the episodes (fast, fixed)."""
+    from critmin.history import History
+    from history_data import BACKTEST, SOURCES
+
+    calls = []
+
+    def fake(dataset, *, version=None, draws=200, **_):
+        calls.append(draws)
+        return History(BACKTEST, SOURCES, draws, 0, version)
+
+    monkeypatch.setattr("critmin.cli.report.run_history", fake)
+    return calls
+
+
+def test_html_has_every_part_once_and_nothing_external(stored, tmp_path, history):
+    _report(stored, tmp_path, "--no-pdf", "--history-draws", "30")
+    assert history == [30]
     assert not (tmp_path / "critmin-report.pdf").exists()
     text = (tmp_path / "critmin-report.html").read_text(encoding="utf-8")
     positions = [text.find(t) for t in TITLES]
@@ -68,6 +86,28 @@ def test_html_has_every_part_once_and_nothing_external(stored, tmp_path):
     assert rest.count("Plotly.newPlot(") >= 6  # Sankey, 2 share charts, shortfall, price, frontier
     assert "Chosen projects" in rest and "Out-of-sample re-check" in rest
     assert "Japan (JPN)" in rest  # the country in focus is drawn in the run's chart
+    part = rest[rest.index('id="history"') :]
+    assert "april-2025 · calibration" in part and "reuters-magnets" in part
+    assert "2 of 4 recorded points" in part
+
+
+def test_history_part_is_skipped_with_a_reason(stored, tmp_path, monkeypatch):
+    from critmin.history import BacktestUnavailable
+
+    def missing(*args, **kwargs):
+        raise BacktestUnavailable("the backtest module is not available in this installation")
+
+    monkeypatch.setattr("critmin.cli.report.run_history", missing)
+    result = runner.invoke(app, ["--db", stored["db"], "report", "--out", str(tmp_path),
+                                 "--no-pdf"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "history section skipped" in " ".join(result.output.split())
+    text = (tmp_path / "critmin-report.html").read_text(encoding="utf-8")
+    assert "Not included: the backtest module is not available" in text
+    _ok(["--db", stored["db"], "report", "--out", str(tmp_path / "n"), "--no-pdf",
+         "--no-history"])  # fmt: skip
+    text = (tmp_path / "n" / "critmin-report.html").read_text(encoding="utf-8")
+    assert "How well critmin reproduces history" not in text
 
 
 def test_unknown_ids_are_named_and_exit_non_zero(stored, tmp_path):
@@ -86,7 +126,8 @@ def test_run_option_takes_a_finished_api_run_job(stored, tmp_path):
     service.finish_job(stored["db"], done.id, "done", result={"run_id": stored["run"]})
     failed = service.create_job(stored["db"], "run", params, "analyst", None)
     service.finish_job(stored["db"], failed.id, "failed", error="boom")
-    _ok(["--db", stored["db"], "report", "--run", done.id, "--out", str(tmp_path), "--no-pdf"])
+    _ok(["--db", stored["db"], "report", "--run", done.id, "--out", str(tmp_path), "--no-pdf",
+         "--no-history"])  # fmt: skip
     text = (tmp_path / "critmin-report.html").read_text(encoding="utf-8")
     cover = text[text.index('<header class="cover">') : text.index("</header>")]
     assert stored["run"] in cover and f"2. Scenario run: {SCENARIO}" in text

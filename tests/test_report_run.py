@@ -30,8 +30,9 @@ def baseline(atlas):
 
 
 @pytest.fixture(scope="module")
-def page(embargo, tmp_path_factory) -> str:
-    path = write_run_html(embargo, tmp_path_factory.mktemp("run") / "deep" / "sub" / "r.html")
+def page(embargo, atlas, tmp_path_factory) -> str:
+    path = write_run_html(embargo, tmp_path_factory.mktemp("run") / "deep" / "sub" / "r.html",
+                          atlas=atlas)  # fmt: skip
     assert path.exists() and path.name == "r.html"
     return path.read_text(encoding="utf-8")
 
@@ -91,7 +92,15 @@ def test_headline_table(page, embargo):
     assert "Japan (JPN)" in page
 
 
-def test_shortfall_over_time_has_japan(page, embargo):
+@pytest.fixture(scope="module")
+def drawn(embargo, atlas):
+    """The run with element products summed into their aggregates, as the report draws it."""
+    from critmin.summaries import rollup
+
+    return rollup(embargo, atlas)
+
+
+def test_shortfall_over_time_has_japan(page, drawn):
     data, layout = _figure(page, "Shortfall over time")
     jpn = [t for t in data if t.get("legendgroup") == "JPN"]
     assert jpn and any(t["name"] == "Japan (JPN)" for t in jpn)
@@ -99,8 +108,8 @@ def test_shortfall_over_time_has_japan(page, embargo):
     assert any(t.get("fill") == "tonexty" for t in jpn)
     lines = [t for t in jpn if t["name"] == "Japan (JPN)"]
     assert sum(t.get("showlegend", True) for t in lines) == 1
-    # the P50 line of separated oxides matches the trajectory
-    ts = embargo.shortfall_over_time("JPN")
+    # the P50 line of separated oxides (the sum of its element leaves) matches the trajectory
+    ts = drawn.shortfall_over_time("JPN")
     ts = ts[ts["product"] == "re_oxides"].sort_values("month")
     titles = [a["text"] for a in layout["annotations"]]
     assert "Separated oxides" in titles
@@ -126,30 +135,39 @@ def test_countries_override(embargo):
         run_section_html(embargo, countries=["Atlantis"])
 
 
-def test_price_fan(page, embargo):
+def test_price_fan(page, drawn, atlas):
+    from critmin.prices import moved, price_fan, reference_prices
+
     data, _ = _figure(page, "Price index")
-    fan = embargo.price_fan()
-    assert len([t for t in data if t.get("fill") == "tonexty"]) == fan["product"].nunique()
-    want = fan[fan["product"] == "re_oxides"].sort_values("month")["p50"].tolist()
-    line = next(t for t in data if t["name"] == "Separated oxides")  # the P50 line
+    fan = price_fan(drawn.data, reference_prices(atlas))
+    moving = list(dict.fromkeys(fan.groupby("product").filter(moved)["product"]))
+    markets = list(dict.fromkeys(fan["market"]))
+    assert markets[0] == "world"
+    bands = [t for t in data if t.get("fill") == "tonexty"]
+    assert len(bands) == len(moving) * len(markets)  # one band per product and market
+    assert "re_oxides" in moving
+    k = moving.index("re_oxides")
+    line = data[3 * k * len(markets) + 2]  # the world market's P50 line of its panel
+    assert line["name"].startswith("world")
+    want = fan[(fan["product"] == "re_oxides") & (fan["market"] == "world")]
+    want = want.sort_values("month")["p50"].tolist()
     assert line["x"] == list(range(1, 13))
     assert line["y"] == pytest.approx(want, rel=1e-6)
     assert max(want) > 1.0
-    assert "Separated oxides P10–P90" in [t["name"] for t in data]
 
 
 def test_end_use_and_note(page):
     assert "Final-demand shortfall by end use" in page
     assert "<h4>Magnets</h4>" in page
-    assert "inverse-demand level" in page and "does not feed back into quantities" in page
+    assert "clear separately outside a restricting exporter" in page
     assert "withheld by the exporter" in page
 
 
 def test_withheld_is_the_accumulated_stock(embargo):
     table = withheld_table(embargo)
     assert set(table["exporter"]) == {"CHN"}
-    last = embargo.data["withheld"].isel(month=-1).sel(country="CHN", product="re_oxides")
-    row = table[table["product"] == "re_oxides"].iloc[0]
+    row = table.iloc[0]  # element products: the largest one withheld
+    last = embargo.data["withheld"].isel(month=-1).sel(country="CHN", product=row["product"])
     assert row["withheld_p50_t"] == pytest.approx(float(last.median()), rel=1e-6)
 
 
@@ -209,3 +227,14 @@ def test_summary_baseline_renders(atlas):
     tr = simulate(atlas, "baseline", draws=5, months=6, seed=1, record="summary")
     text = run_section_html(tr)
     assert html.escape(NO_SHORTFALL) in text
+
+
+def test_peak_prices_in_usd_per_kg(page, embargo, atlas):
+    from critmin.prices import peak_prices, reference_prices
+
+    assert "<th>baseline USD/kg</th>" in page and "<th>peak USD/kg P50</th>" in page
+    peaks = peak_prices(embargo.data, reference_prices(atlas))
+    top = peaks.sort_values("p90", ascending=False).iloc[0]
+    assert top["p90"] > 1.0
+    assert f"<td>{top['product']}</td>" in page
+    assert "<th>aggregate</th>" in page  # tables per element product name the aggregate

@@ -74,14 +74,7 @@ class ProductTree:
 
     def expand(self, ids: list[str] | tuple[str, ...] | None) -> list[str]:
         """Product ids with every aggregate replaced by its leaves (order kept, no repeats)."""
-        if ids is None:
-            return list(self.leaves)
-        out: list[str] = []
-        for pid in ids:
-            for leaf in self.members.get(pid, [pid]):
-                if leaf not in out:
-                    out.append(leaf)
-        return out
+        return expand_ids(self.members, ids, self.leaves)
 
     def carries(self, product: str, elements: list[str] | tuple[str, ...]) -> bool:
         """Whether a product carries any of ``elements``."""
@@ -151,6 +144,21 @@ class ProductTree:
                 new_rows.append(row)
         out = pd.concat([kept, pd.DataFrame(new_rows, columns=frame.columns)], ignore_index=True)
         return out.reset_index(drop=True)
+
+
+def expand_ids(
+    members: dict[str, list[str]], ids: list[str] | tuple[str, ...] | None, every: list[str]
+) -> list[str]:
+    """``ids`` with each aggregate replaced by its ``members`` (order kept, no repeats);
+    ``None`` means ``every``."""
+    if ids is None:
+        return list(every)
+    out: list[str] = []
+    for pid in ids:
+        for leaf in members.get(pid, [pid]):
+            if leaf not in out:
+                out.append(leaf)
+    return out
 
 
 def _normalised(w: dict[str, float], parent: str, country: str) -> dict[str, float]:

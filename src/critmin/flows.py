@@ -28,7 +28,7 @@ product is converted with the product of recipe coefficients back to an REO-basi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import numpy as np
 import pandas as pd
@@ -68,14 +68,49 @@ def reo_factors(atlas: Atlas) -> dict[str, float]:
     return factors
 
 
-def _edges(atlas: Atlas) -> list[tuple[str, str, float]]:
-    """Recipe edges (output, input, coefficient) in the order of the output's stage."""
+def flow_products(atlas: Atlas, elements: Iterable[str] | None = None) -> list[str]:
+    """Products the flows follow, in stage order: leaves and stand-alone products (an
+    aggregate's figures are the sum of its leaves'; its own recipes only describe the
+    aggregate view), or the aggregates and stand-alone products when no recipe links two
+    leaves. ``elements``: only products carrying one of them (a leaf's ``elements``)."""
+    tree = atlas.tree
+    aggregates = set(tree.members)
+    leaves = [p for p in atlas.products.index if p not in aggregates]
+    linked = set(leaves)
+    recipes = atlas.recipes
+    if aggregates and not (recipes["output"].isin(linked) & recipes["input"].isin(linked)).any():
+        leaves = [p for p in atlas.products.index if p not in tree.group_of]
+    if elements is not None:
+        wanted = list(elements)
+        leaves = [p for p in leaves if tree.carries(p, wanted)]
+    return [str(p) for p in leaves]
+
+
+def input_share(atlas: Atlas, product: str, inputs: Collection[str]) -> float:
+    """Share of a product's REO-equivalent recipe inputs that come from ``inputs`` (1 for a
+    product without recipe inputs): the part of a magnet's flow a Dy view attributes to Dy."""
+    factors = reo_factors(atlas)
+    rows = atlas.recipes[atlas.recipes["output"] == product]
+    weights = {
+        str(r.input): float(r.tonnes_per_tonne) * float(np.nan_to_num(factors.get(r.input, 0.0)))
+        for r in rows.itertuples(index=False)
+    }
+    total = sum(weights.values())
+    if total <= 0:
+        return 1.0
+    return sum(w for p, w in weights.items() if p in inputs) / total
+
+
+def _edges(atlas: Atlas, products: Collection[str] | None = None) -> list[tuple[str, str, float]]:
+    """Recipe edges (output, input, coefficient) between ``products`` (default:
+    :func:`flow_products`) in the order of the output's stage."""
     order = {p: i for i, p in enumerate(atlas.products.index)}
+    keep = set(flow_products(atlas) if products is None else products)
     recipes = atlas.recipes
     edges = [
         (str(r.output), str(r.input), float(r.tonnes_per_tonne))
         for r in recipes.itertuples(index=False)
-        if r.output in order and r.input in order
+        if r.output in order and r.input in order and r.output in keep and r.input in keep
     ]
     return sorted(edges, key=lambda e: (order[e[0]], order[e[1]]))
 
@@ -123,7 +158,7 @@ def allocate(
     return domestic, traded, estimated, unmatched
 
 
-def stage_flows(atlas: Atlas) -> pd.DataFrame:
+def stage_flows(atlas: Atlas, products: Collection[str] | None = None) -> pd.DataFrame:
     """Estimated flows of each recipe input from supplying to consuming countries.
 
     For every recipe edge (input -> output) and every country ``c`` with output, the need
@@ -132,7 +167,8 @@ def stage_flows(atlas: Atlas) -> pd.DataFrame:
     rata (``estimated``) and, when the world has too little, ``"unknown"`` (``unmatched``).
     This is an estimate: only ``trade`` links are observed bilateral figures (see the module
     docstring). ``quantity_t`` is in the input's ``basis``; ``reo_t`` in t REO equivalent.
-    One row per positive flow, columns :data:`FLOW_COLUMNS`.
+    One row per positive flow, columns :data:`FLOW_COLUMNS`. ``products`` limits the edges
+    to those between the listed products (default :func:`flow_products`).
     """
     countries = np.asarray(atlas.countries, dtype=object)
     prod_all = atlas.production
@@ -143,7 +179,7 @@ def stage_flows(atlas: Atlas) -> pd.DataFrame:
     left_prod: dict[str, np.ndarray] = {}
     left_trade: dict[str, np.ndarray] = {}
     frames = []
-    for output, inp, coef in _edges(atlas):
+    for output, inp, coef in _edges(atlas, products):
         if inp not in left_prod:
             left_prod[inp] = np.array(prod_all.sel(product=inp).values, dtype=float)
             left_trade[inp] = np.array(trade_all.sel(product=inp).values, dtype=float)
@@ -186,7 +222,7 @@ def stage_flows(atlas: Atlas) -> pd.DataFrame:
     return _frame(frames)
 
 
-def end_use_flows(atlas: Atlas) -> pd.DataFrame:
+def end_use_flows(atlas: Atlas, products: Collection[str] | None = None) -> pd.DataFrame:
     """Last-stage output (magnets) by producing country split into end-use sectors.
 
     Assumption: every producer's output follows the world (``WLD``) end-use split of the
@@ -194,11 +230,14 @@ def end_use_flows(atlas: Atlas) -> pd.DataFrame:
     less than 1 leave an ``unspecified`` remainder, shares above 1 (rounding) are rescaled.
     Rows have kind ``end_use``, ``to_stage`` ``"end use"``, ``to_product`` the sector and an
     empty ``to_country``. Empty when the demand table has no world split for the product.
+    ``products`` limits the products split (default :func:`flow_products`).
     """
+    keep = set(flow_products(atlas) if products is None else products)
     products = atlas.products
     if products.empty:
         return _frame([])
     last = products["stage"].iloc[-1]
+    products = products[products.index.isin(keep)]
     demand = atlas.table("demand")
     demand = demand[(demand["country"] == "WLD") & (demand["year"] <= atlas.year)]
     factors = reo_factors(atlas)
@@ -247,12 +286,12 @@ def _frame(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[FLOW_COLUMNS]
 
 
-def needs(atlas: Atlas) -> pd.DataFrame:
+def needs(atlas: Atlas, products: Collection[str] | None = None) -> pd.DataFrame:
     """What each country needs of each recipe input: rows ``to_product, to_country,
     from_product, need_t`` (positive needs only, in the input's basis)."""
     rows = []
     prod = atlas.production
-    for output, inp, coef in _edges(atlas):
+    for output, inp, coef in _edges(atlas, products):
         line = prod.sel(product=output)
         for c, q in zip(line["country"].values, line.values, strict=True):
             if q > 0:
@@ -263,7 +302,9 @@ def needs(atlas: Atlas) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["to_product", "to_country", "from_product", "need_t"])
 
 
-def mass_check(flows: pd.DataFrame, atlas: Atlas, rtol: float = 1e-9) -> list[str]:
+def mass_check(
+    flows: pd.DataFrame, atlas: Atlas, rtol: float = 1e-9, products: Collection[str] | None = None
+) -> list[str]:
     """Invariants of :func:`stage_flows`; returns the problems found (empty when consistent).
 
     - no negative or non-finite quantity;
@@ -282,7 +323,7 @@ def mass_check(flows: pd.DataFrame, atlas: Atlas, rtol: float = 1e-9) -> list[st
         return a <= b + rtol * max(1.0, abs(b))
 
     got = flows.groupby(["to_product", "to_country", "from_product"])["quantity_t"].sum()
-    want = needs(atlas).set_index(["to_product", "to_country", "from_product"])["need_t"]
+    want = needs(atlas, products).set_index(["to_product", "to_country", "from_product"])["need_t"]
     for key in got.index.union(want.index):
         g, w = float(got.get(key, 0.0)), float(want.get(key, 0.0))
         if abs(g - w) > rtol * max(1.0, abs(w)):

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+import critmin
+from critmin import metrics
 from critmin.api import create_app
 from critmin.data import service
 
@@ -53,11 +55,39 @@ def test_figures_need_a_key_and_reuse_the_report(client) -> None:
     assert any("China" in label for label in sankey["data"][0]["node"]["label"])
     world = c.get("/dashboard/atlas/map", headers=key).json()
     maps = [t for t in world["data"] if t["type"] == "choropleth"]
-    assert len(maps) == 4 and all(t["locationmode"] == "ISO-3" for t in maps)
-    assert [t.get("visible") for t in maps] == [True, False, False, False]
-    assert len(world["layout"]["updatemenus"][0]["buttons"]) == 4
+    produced = len(metrics.concentration(critmin.builtin()))  # aggregates and element products
+    assert len(maps) == produced and all(t["locationmode"] == "ISO-3" for t in maps)
+    assert [t.get("visible") for t in maps] == [True] + [False] * (produced - 1)
+    assert len(world["layout"]["updatemenus"][0]["buttons"]) == produced
     shares = c.get("/dashboard/atlas/shares", headers=key).json()
     assert {t["type"] for t in shares["data"]} == {"bar"}
+
+
+def test_sankey_views_and_selectors(client) -> None:
+    c, key = client
+    views = c.get("/dashboard/atlas/views", headers=key).json()
+    ids = [v["id"] for v in views["views"]]
+    assert ids[0] == "product" and {"Dy", "NdPr", "La"} <= set(ids)
+    products = {p["id"]: p for p in views["products"]}
+    assert products["oxide_dy"]["aggregate"] == "re_oxides"
+    assert "oxide_dy" in products["re_oxides"]["leaves"]
+    assert products["oxide_dy"]["elements"] == ["Dy"]
+    dy = c.get("/dashboard/atlas/sankey", params={"view": "Dy"}, headers=key).json()
+    assert "Dy" in dy["layout"]["title"]["text"]
+    every = c.get("/dashboard/atlas/sankey", headers=key).json()
+    assert sum(dy["data"][0]["link"]["value"]) < sum(every["data"][0]["link"]["value"])
+    bad = c.get("/dashboard/atlas/sankey", params={"view": "Xx"}, headers=key)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "view"]
+
+
+def test_the_page_has_the_selectors_and_the_history_tab(client) -> None:
+    c, _ = client
+    page = c.get("/").text
+    for node in ('id="atlas-view"', 'id="dep-element"', 'id="sc-element"', 'id="pf-element"',
+                 'href="#history"', 'id="page-history"', 'id="hist-load"'):  # fmt: skip
+        assert node in page, node
+    js = c.get("/static/app.js").text
+    assert "/dashboard/atlas/views" in js and "/dashboard/backtest" in js
 
 
 def test_unknown_jobs_are_403_to_non_admins(client) -> None:

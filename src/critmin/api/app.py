@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
-from critmin.api import admin, datasets, events, runs, scenarios
+from critmin.api import admin, backtest, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
 from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
@@ -93,7 +93,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
         )  # fmt: skip
 
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, events, admin):
+    for module in (datasets, scenarios, runs, events, admin, backtest):
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

@@ -1,10 +1,15 @@
 """The web dashboard: the page at ``/``, its static files at ``/static/...`` (plotly.js from the
 installed Python plotly package, the world topojson shipped with critmin) and a few
-``/dashboard/...`` endpoints that serve Plotly figures as JSON, built by the report's figure
-code so that the report and the dashboard draw the same thing."""
+``/dashboard/...`` endpoints that serve Plotly figures as JSON, built by the core's figure
+code (:mod:`critmin.charts`) that the report embeds too, so both draw the same thing.
+
+The dashboard itself (``critmin/dashboard/static``) is a plain HTML/JS client of this API:
+its files are package data served here, and no Python module of it is imported (surfaces
+depend on the core only)."""
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,9 +21,11 @@ from fastapi.responses import FileResponse
 from critmin.api.context import Context, Ctx, Principal, Viewer, unprocessable
 from critmin.api.datasets import ERRORS
 from critmin.api.runs import _done_run, _job
-from critmin.dashboard import STATIC, plotly_js
+from critmin.assessment import element_groups
+from critmin.data import service
 
 router = APIRouter()
+STATIC = Path(str(importlib.resources.files("critmin") / "dashboard" / "static"))
 JSON = "application/json"
 MAX_FRONTIER_JOBS = 20
 MEDIA = {
@@ -37,9 +44,19 @@ def index() -> FileResponse:
                         headers={"Cache-Control": "no-cache"})  # fmt: skip
 
 
+def _plotly_js() -> Path:
+    """plotly.min.js of the installed Python plotly package (no CDN)."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"plotly.min.js is missing from the plotly package: {path}")
+    return path
+
+
 @router.get("/static/plotly.min.js", include_in_schema=False)
 def plotly_bundle() -> FileResponse:
-    return FileResponse(plotly_js(), media_type=MEDIA[".js"],
+    return FileResponse(_plotly_js(), media_type=MEDIA[".js"],
                         headers={"Cache-Control": "max-age=86400"})  # fmt: skip
 
 
@@ -58,11 +75,12 @@ def _figure_json(fig: Any) -> bytes:
     return fig.to_json().encode()
 
 
-async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind: str) -> Response:
-    from critmin.dashboard import figures
+async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind: str,
+                        view: str = "product") -> Response:  # fmt: skip
+    from critmin.charts import atlas as charts
 
-    build_figure = {"sankey": figures.atlas_sankey, "shares": figures.atlas_shares,
-                    "map": figures.share_map}[kind]  # fmt: skip
+    build_figure = {"sankey": lambda a: charts.atlas_sankey(a, view),
+                    "shares": charts.atlas_shares, "map": charts.share_map}[kind]  # fmt: skip
 
     def build() -> Response:
         v = ctx.visible_version(who, version)
@@ -70,10 +88,12 @@ async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind:
         def make() -> bytes:
             try:
                 return _figure_json(build_figure(ctx.atlas(v)))
+            except KeyError as exc:
+                raise unprocessable(["query", "view"], str(exc.args[0])) from None
             except ValueError as exc:
                 raise unprocessable(["query", "version"], f"dataset version {v}: {exc}") from None
 
-        return Response(ctx.cached(("dashboard", kind, v), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", kind, v, view), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 
@@ -82,9 +102,49 @@ VersionQ = Annotated[int | None, Query(description="dataset version (default: la
 
 
 @router.get("/dashboard/atlas/sankey", responses=ERRORS, tags=["dashboard"])
-async def atlas_sankey(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
-    """Plotly figure (JSON): flows from mining to end uses by country, t REO equivalent."""
-    return await _atlas_figure(ctx, who, version, "sankey")
+async def atlas_sankey(
+    who: Viewer, ctx: Ctx, version: VersionQ = None,
+    view: Annotated[str, Query(description="product (every product, leaves drawn as their "
+                               "aggregate) or an element group id from "
+                               "/dashboard/atlas/views (NdPr, Dy...)")] = "product",
+) -> Response:  # fmt: skip
+    """Plotly figure (JSON): flows from mining to end uses by country, t REO equivalent, for
+    every product or one element group."""
+    return await _atlas_figure(ctx, who, version, "sankey", view)
+
+
+@router.get("/dashboard/atlas/views", responses=ERRORS, tags=["dashboard"])
+async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
+    """The Sankey's views (``product`` and one per element group) and the atlas's products
+    (id, name, stage, aggregate, elements) for the dashboard's selectors."""
+    from critmin.charts.atlas import sankey_views
+
+    def build() -> Response:
+        v = ctx.visible_version(who, version)
+
+        def make() -> bytes:
+            atlas = ctx.atlas(v)
+            tree = atlas.tree
+            products = [
+                {"id": p, "name": str(atlas.products.loc[p, "name"]),
+                 "stage": atlas.stage_of(p), "aggregate": tree.group_of.get(p),
+                 "leaves": tree.members.get(p, []),
+                 "elements": list(tree.elements_of.get(p, ()))}
+                for p in atlas.products.index
+            ]  # fmt: skip
+            groups = [{"id": k, "elements": list(s)} for k, s in element_groups(atlas).items()]
+            return json.dumps(
+                {
+                    "version": v,
+                    "views": sankey_views(atlas),
+                    "element_groups": groups,
+                    "products": products,
+                }
+            ).encode()
+
+        return Response(ctx.cached(("dashboard", "views", v), make), media_type=JSON)
+
+    return await run_in_threadpool(build)
 
 
 @router.get("/dashboard/atlas/shares", responses=ERRORS, tags=["dashboard"])
@@ -103,24 +163,114 @@ async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response
     "/dashboard/runs/{job_id}/figures", tags=["dashboard"],
     responses=ERRORS | {409: {"description": "the run has not finished"}},
 )  # fmt: skip
-async def run_figures(job_id: str, who: Viewer, ctx: Ctx) -> Response:
+async def run_figures(
+    job_id: str, who: Viewer, ctx: Ctx,
+    element: Annotated[list[str] | None, Query(
+        description="only products carrying these elements (Dy, Nd...)")] = None,
+) -> Response:  # fmt: skip
     """Plotly figures (JSON) of a finished run: ``shortfall`` over time per country (P50 line,
-    P10-P90 band) and the ``price`` fan; null when there is nothing to draw."""
-    from critmin.dashboard import figures
+    P10-P90 band) and the ``price`` fans (world and the restricting exporter's home market,
+    baselines in USD/kg); null when there is nothing to draw. ``element`` keeps the products
+    carrying those elements."""
+    symbols = tuple(element or ())
 
     def build() -> Response:
         _, result = _done_run(ctx, who, job_id)
         run_id = result["run_id"]
 
         def make() -> bytes:
-            out = figures.run_figures(ctx.db, run_id)
+            out = _run_figures(ctx, run_id, symbols)
             body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
                     for k, v in out.items()}  # fmt: skip
             return json.dumps({"job_id": job_id, **body}).encode()
 
-        return Response(ctx.cached(("dashboard", "run", run_id), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", "run", run_id, symbols), make), media_type=JSON)
 
     return await run_in_threadpool(build)
+
+
+def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The run's figures (:func:`critmin.charts.run.run_figures`), price fans in both markets
+    with the reference USD/kg of the run's dataset year; only products carrying ``elements``
+    when given."""
+    from critmin.assessment import select_products
+    from critmin.charts.run import run_figures
+    from critmin.data.runs import get_run, load_run_data
+    from critmin.prices import reference_prices
+    from critmin.simulate import parse_scenario
+    from critmin.simulate.trajectory import Trajectory
+
+    with service.open_store(ctx.db) as store:
+        record = get_run(store, run_id)
+        data = load_run_data(store, record)
+    scenario = parse_scenario(record.scenario_json, f"run {record.id}")
+    traj = Trajectory(data, scenario, record.seed, record.dataset_version)
+    atlas = ctx.atlas(record.dataset_version) if record.dataset_version is not None else None
+    if atlas is not None and scenario.base_year:
+        atlas = atlas.at_year(scenario.base_year)
+    prices = reference_prices(atlas) if atlas is not None else None
+    if elements and atlas is not None:
+        try:
+            keep = set(select_products(atlas, elements=elements) or [])
+        except KeyError as exc:
+            raise unprocessable(["query", "element"], str(exc.args[0])) from None
+        products = [p for p in data["product"].values if str(p) in keep]
+        traj = Trajectory(data.sel(product=products), scenario, record.seed,
+                          record.dataset_version)  # fmt: skip
+    return {"run_id": record.id, **run_figures(traj, prices)}
+
+
+@router.get(
+    "/dashboard/backtest", tags=["dashboard"],
+    responses=ERRORS | {409: {"description": "the backtest has not finished (GET /backtest)"}},
+)  # fmt: skip
+def backtest_figures(
+    who: Viewer, ctx: Ctx, version: VersionQ = None,
+    draws: Annotated[int, Query(ge=10, le=2000)] = 200, seed: Annotated[int, Query(ge=0)] = 0,
+) -> Response:  # fmt: skip
+    """Plotly figures (JSON) of a finished backtest, one per episode (observed points over the
+    P10-P90 band and P50 line), with each episode's role, coverage, and per series the points
+    in the band and the sources cited (id and publication)."""
+    from critmin.api.backtest import done_job
+    from critmin.charts.history import episode_figure
+    from critmin.history import coverage_by_role, series_coverage
+
+    job = done_job(ctx, who, version, draws, seed)
+    result = job.result or {}
+    v = result.get("version")
+
+    def make() -> bytes:
+        table = ctx.atlas(v).table("sources") if v is not None else None
+        names = dict(zip(table["id"], table["publication"], strict=True)) if table is not None \
+            else {}  # fmt: skip
+        episodes = []
+        for ep in result["backtest"]["episodes"]:
+            cited = result.get("sources", {}).get(ep["id"], {})
+            series = []
+            for s in ep["series"]:
+                inside, total = series_coverage(s)
+                series.append({"id": s["id"], "description": s["description"],
+                               "unit": s["unit"], "inside": inside, "points": total,
+                               "sources": [{"id": i, "publication": names.get(i)}
+                                           for i in cited.get(s["id"], [])]})  # fmt: skip
+            episodes.append({"id": ep["id"], "role": ep["role"], "scenario": ep["scenario"],
+                             "dataset_year": ep["dataset_year"], "coverage": ep["coverage"],
+                             "series": series,
+                             "figure": json.loads(_figure_json(episode_figure(ep)))})  # fmt: skip
+        roles = {r: {"inside": i, "points": t}
+                 for r, (i, t) in coverage_by_role(result["backtest"]).items()}  # fmt: skip
+        return json.dumps(
+            {
+                "version": v,
+                "draws": result.get("draws"),
+                "seed": result.get("seed"),
+                "coverage_by_role": roles,
+                "episodes": episodes,
+            }
+        ).encode()
+
+    key = ("dashboard", "backtest", job.id)
+    return Response(ctx.cached(key, make), media_type=JSON)
 
 
 @router.get("/dashboard/portfolios/frontier", responses=ERRORS, tags=["dashboard"])
@@ -131,8 +281,7 @@ def portfolio_frontier(
 ) -> Response:
     """Plotly figure (JSON): the budget-resilience frontier through finished portfolio jobs
     (the same scenarios and rules at several budgets): shortfall and CVaR against budget."""
-    from critmin.dashboard.figures import frontier_frame
-    from critmin.report.portfolio import frontier_figure
+    from critmin.charts.portfolio import frontier_figure, frontier_frame
 
     ids = [j.strip() for j in jobs.split(",") if j.strip()]
     if not ids or len(ids) > MAX_FRONTIER_JOBS:

@@ -32,10 +32,10 @@ from critmin.api.models import (
     MetricsOut,
     ProjectOut,
 )
-from critmin.cli.output import jsonable
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data import service
 from critmin.errors import DataError, Issue
+from critmin.jsonable import jsonable
 
 router = APIRouter(tags=["datasets"])
 MAX_ZIP_BYTES = 1 << 30
@@ -262,35 +262,53 @@ async def get_metrics(
     country: Annotated[str | None, Query(description="assess one country (ISO3 or name)")] = None,
     group: Annotated[str, Query(description="partner group")] = "framework",
     threshold: Annotated[float, Query(gt=0, le=1, description="chokepoint threshold")] = 0.5,
+    product: Annotated[
+        list[str] | None,
+        Query(description="only these products (an aggregate keeps its element leaves)"),
+    ] = None,
+    element: Annotated[
+        list[str] | None, Query(description="only products carrying these elements (Dy, Nd...)")
+    ] = None,
 ) -> Response:
-    """Concentration, import reliance, partner share, EU-JRC supply risk and chokepoints.
+    """Concentration, import reliance, partner share, EU-JRC supply risk and chokepoints, per
+    product (aggregates and their element leaves; ``aggregate`` names a leaf's aggregate).
 
     Computed once per dataset version and query, then served from memory."""
     iso = _country(country, ["query", "country"])
+    scope = (tuple(product or ()), tuple(element or ()))
     v = ctx.visible_version_cached(who, version)
-    hit = ctx.results.fetch(("metrics", v, iso, group, threshold)) if v is not None else None
+    key = ("metrics", v, iso, group, threshold, scope)
+    hit = ctx.results.fetch(key) if v is not None else None
     if hit is not None:  # the hot path: no store access, no thread
         return Response(hit, media_type="application/json")
-    return await run_in_threadpool(_metrics, who, ctx, version, iso, group, threshold)
+    return await run_in_threadpool(_metrics, who, ctx, version, iso, group, threshold, scope)
 
 
 def _metrics(who: Principal, ctx: Context, version: int | None, iso: str | None, group: str,
-             threshold: float) -> Response:  # fmt: skip
+             threshold: float, scope: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+             ) -> Response:  # fmt: skip
+    from critmin.assessment import assessment
+
     v = ctx.visible_version(who, version)
+    products, elements = scope
 
     def build() -> bytes:
-        from critmin.cli.main import assessment
-
         atlas = ctx.atlas(v)
         if group not in atlas.groups:
             known = ", ".join(atlas.groups)
             raise unprocessable(["query", "group"], f"unknown group {group!r}; known: {known}")
-        sections = assessment(atlas, iso, group, threshold)
+        try:
+            sections = assessment(atlas, iso, group, threshold, products=products,
+                                  elements=elements)  # fmt: skip
+        except KeyError as exc:
+            loc = "element" if elements and "carries" in str(exc) else "product"
+            raise unprocessable(["query", loc], str(exc.args[0])) from None
         body = {"dataset": atlas.summary() | {"version": v, "country": iso, "group": group,
-                                              "threshold": threshold}} | sections  # fmt: skip
+                                              "threshold": threshold, "product": list(products),
+                                              "element": list(elements)}} | sections  # fmt: skip
         return json.dumps(jsonable(body), default=str).encode()
 
-    content = ctx.cached(("metrics", v, iso, group, threshold), build)
+    content = ctx.cached(("metrics", v, iso, group, threshold, scope), build)
     return Response(content, media_type="application/json")
 
 

@@ -34,9 +34,9 @@ from critmin.api.models import (
     StoryDetail,
     StoryPage,
 )
-from critmin.cli.output import jsonable
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data import service
+from critmin.jsonable import jsonable
 
 router = APIRouter(tags=["events"])
 SIGNALS_TTL_S = 5.0  # another process (critmin signals ingest) may add events meanwhile

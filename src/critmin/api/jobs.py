@@ -58,7 +58,8 @@ def execute(db: str, job_id: str) -> str:
             return "cancelled"
         job = service.get_job(db, job_id)
         assert job is not None
-        result = _simulation(db, job) if job.kind == "run" else _portfolio(db, job)
+        work = {"run": _simulation, "portfolio": _portfolio, "backtest": _backtest}[job.kind]
+        result = work(db, job)
         service.finish_job(db, job_id, "done", result=result, message="finished")
         return "done"
     except Cancelled:
@@ -86,10 +87,12 @@ def _atlas(db: str, version: int | None) -> Any:
 
 
 def _simulation(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.cli.output import jsonable
     from critmin.data.runs import RunWriter, runs_dir
+    from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario, simulate
+    from critmin.simulate.runner import network_atlas
     from critmin.simulate.scenario import scenario_to_dict
+    from critmin.summaries import run_summary
 
     p = job.params
     _check(db, job.id, 0.01, "loading the dataset")
@@ -106,7 +109,7 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
         traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
                         seed=int(p["seed"]), progress=progress, on_chunk=writer.write)  # fmt: skip
         _check(db, job.id, 0.92, "summarising and saving")
-        summary = jsonable(traj.summary())
+        summary = jsonable(run_summary(traj, network_atlas(atlas, traj.scenario)))
         with service.open_store(db) as store:
             run_id = writer.commit(
                 store, dataset_version=atlas.version,
@@ -118,8 +121,8 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
 
 
 def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.cli.output import jsonable
     from critmin.invest import Rules, prepare_problem, recheck, solve
+    from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario
 
     p = job.params
@@ -155,6 +158,26 @@ def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
             recheck(atlas, problem, portfolio, draws=int(p["recheck_draws"]))
         )
     return out
+
+
+def _backtest(db: str, job: service.Job) -> dict[str, Any]:
+    """Replay the backtest episodes on a dataset version (:func:`critmin.history.run_history`)."""
+    from critmin.history import run_history
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    with service.open_store(db) as store:
+        v = store.resolve(p.get("version"))
+        dataset = store.load(v)
+
+    def progress(done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.9 * done / max(total, 1), f"episode {done} of {total}")
+
+    _check(db, job.id, 0.05, "replaying the episodes")
+    h = run_history(dataset, version=v, draws=int(p["draws"]), seed=int(p["seed"]),
+                    progress=progress)  # fmt: skip
+    return {"backtest": h.backtest, "sources": h.sources, "version": v, "draws": h.draws,
+            "seed": h.seed}  # fmt: skip
 
 
 # -- service side -------------------------------------------------------------------------------

@@ -161,9 +161,16 @@ class RunSummaryOut(BaseModel):
     months: int
     seed: int
     dataset_version: int | None
-    shortfall_by_country: list[Row]
+    shortfall_by_country: list[Row] = Field(
+        description="per element product and country (aggregate named): P10/P50/P90 t, "
+        "share of demand, peak month, months to recovery"
+    )
     shortfall_by_end_use: list[Row]
-    peak_price: list[Row]
+    peak_price: list[Row] = Field(
+        description="per product and market (world: outside the restricting exporter; home: "
+        "inside it): p10/p50/p90 of each draw's highest monthly price index, "
+        "baseline_usd_per_kg and peak_usd_per_kg_p10/p50/p90"
+    )
 
 
 class TrajectoryOut(BaseModel):

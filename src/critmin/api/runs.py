@@ -31,8 +31,8 @@ from critmin.api.models import (
     TrajectoryOut,
 )
 from critmin.api.scenarios import checked, find_scenario
-from critmin.cli.output import jsonable
 from critmin.data import service
+from critmin.jsonable import jsonable
 
 router = APIRouter()
 # one run's size: draws x months x network nodes (product x country cells per month). Its

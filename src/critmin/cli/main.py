@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
-from critmin import metrics
+from critmin.assessment import assessment
 from critmin.atlas import Atlas
 from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
@@ -88,40 +88,19 @@ def main(
 
 # -- assess -------------------------------------------------------------------------------------
 ASSESS_COLUMNS = {
-    "concentration": ["product", "stage", "year", "total_t", "hhi", "level", "top1_country",
-                      "top1_share", "top3_share", "shares"],
-    "elements": ["product", "year", "total_t", "hhi", "top1_country", "top1_share",
-                 "top3_share", "shares"],
-    "reliance": ["country", "product", "year", "production_t", "imports_t", "exports_t",
-                 "reliance"],
-    "partner_share": ["country", "product", "group", "supply_t", "group_share",
+    "concentration": ["product", "aggregate", "stage", "year", "total_t", "hhi", "level",
+                      "top1_country", "top1_share", "top3_share", "shares"],
+    "elements": ["product", "aggregate", "year", "total_t", "hhi", "top1_country",
+                 "top1_share", "top3_share", "shares"],
+    "reliance": ["country", "product", "aggregate", "year", "production_t", "imports_t",
+                 "exports_t", "reliance"],
+    "partner_share": ["country", "product", "aggregate", "group", "supply_t", "group_share",
                       "group_share_of_imports", "top_supplier", "top_supplier_share_of_imports"],
-    "supply_risk": ["entity", "product", "hhi_wgi_global", "hhi_wgi_sourcing",
+    "supply_risk": ["entity", "product", "aggregate", "hhi_wgi_global", "hhi_wgi_sourcing",
                     "import_reliance", "eol_rir", "substitution_index", "supply_risk",
                     "critical"],
-    "chokepoints": ["product", "stage", "year", "country", "share", "hhi"],
+    "chokepoints": ["product", "aggregate", "stage", "year", "country", "share", "hhi"],
 }  # fmt: skip
-
-
-def assessment(
-    atlas: Atlas, country: str | None, group: str, threshold: float
-) -> dict[str, pd.DataFrame]:
-    """All assessment tables for an atlas (what ``critmin assess`` prints)."""
-    members = list(atlas.group(group))
-    partners = [country] if country else members
-    entities = [country, group] if country else [group, *members]
-    if not country and "eu27" in atlas.groups and group != "eu27":
-        entities.append("eu27")
-    shares = [metrics.partner_share(atlas, c, group) for c in partners]
-    shares = [s for s in shares if not s.empty]
-    return {
-        "concentration": metrics.concentration(atlas),
-        "elements": metrics.element_concentration(atlas),
-        "reliance": metrics.import_reliance(atlas, country),
-        "partner_share": pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(),
-        "supply_risk": metrics.supply_risk(atlas, entities),
-        "chokepoints": metrics.chokepoints(atlas, threshold),
-    }
 
 
 @app.command()
@@ -142,19 +121,40 @@ def assess(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the HTML report here.")
     ] = None,
+    product: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--product",
+            "-p",
+            help="Only this product (an aggregate such as re_oxides "
+            "keeps its element leaves too); repeat for several.",
+        ),
+    ] = None,
+    element: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--element",
+            "-e",
+            help="Only products carrying this element (Dy, Nd...); repeat for several.",
+        ),
+    ] = None,
 ) -> None:
-    """Concentration, dependence, EU-JRC supply risk and chokepoints of a dataset version."""
+    """Concentration, dependence, EU-JRC supply risk and chokepoints of a dataset version,
+    per product: aggregates (re_oxides...) and their element leaves (oxide_dy...), each leaf
+    with its aggregate named; an aggregate's figures are the sum of its leaves'."""
     _check_format(fmt)
     iso = to_iso3(country) if country else None
     with _store() as store:
         v = store.resolve(version)
         atlas = Atlas(store.load(v), version=v)
-    sections = assessment(atlas, iso, group, threshold)
+    sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
     if table:
         if table not in sections:
             raise ValueError(f"unknown section {table!r}; choose from {', '.join(sections)}")
         sections = {table: sections[table]}
     header = atlas.summary() | {"store": str(State.db)}
+    if product or element:
+        header["filter"] = " ".join([*(product or []), *(element or [])])
     if fmt == "table":
         header.pop("description", None)
     print_sections(console, sections, fmt, header, ASSESS_COLUMNS)

@@ -5,37 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from critmin.jsonable import dumps, jsonable
+
 FORMATS = ("table", "json", "csv")
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON values: NaN -> None, numpy scalars -> Python, frames -> list of records."""
-    if isinstance(value, pd.DataFrame):
-        return [jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False)
+__all__ = ["FORMATS", "dumps", "jsonable", "print_sections", "rich_table", "to_csv"]
 
 
 def _cell(value: Any, column: str) -> str:
@@ -68,7 +48,8 @@ LABELS = {
     "top_supplier": "top supplier", "top_supplier_share_of_imports": "top/imp",
     "hhi_wgi_global": "HHI·WGI world", "hhi_wgi_sourcing": "HHI·WGI sourcing",
     "import_reliance": "IR", "eol_rir": "EoL-RIR", "substitution_index": "SI",
-    "supply_risk": "SR",
+    "supply_risk": "SR", "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
+    "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
 }  # fmt: skip
 
 
@@ -78,8 +59,8 @@ def rich_table(frame: pd.DataFrame, title: str, columns: list[str] | None = None
     for c in cols:
         numeric = frame[c].dtype.kind in "if" if c in frame else False
         table.add_column(LABELS.get(c, c), justify="right" if numeric else "left", overflow="fold")
-    for _, row in frame.iterrows():
-        table.add_row(*(_cell(row[c], c) for c in cols))
+    for row in frame.to_dict("records"):  # not iterrows: it turns ints into floats
+        table.add_row(*(_cell(row.get(c), c) for c in cols))
     return table
 
 

@@ -16,8 +16,9 @@ from critmin.data import service
 from critmin.data.portfolios import PortfolioRecord, get_portfolio
 from critmin.data.runs import get_run
 from critmin.data.store import Store
-from critmin.errors import StoreError
-from critmin.report.inputs import ReportRun, load_atlas, load_run
+from critmin.errors import CritminError, StoreError
+from critmin.history import BacktestUnavailable, History, run_history
+from critmin.stored import ReportRun, load_atlas, load_run
 
 
 def _steps() -> Progress:
@@ -93,11 +94,22 @@ def report_cmd(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF.")] = True,
     timeout: Annotated[float, typer.Option(help="Seconds Chromium may take for the PDF.")] = 180.0,
     version: VersionOpt = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--no-history",
+            help="Replay the backtest episodes for 'How well critmin reproduces "
+            "history' (skipped with a note when the backtest is unavailable).",
+        ),
+    ] = True,
+    history_draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws per backtest episode.")
+    ] = 100,
 ) -> None:
     """One self-contained HTML (and a PDF via headless Chromium): cover, contents, the
-    assessment, stored scenario runs, a portfolio and the sources."""
-    from critmin.report.combined import write_combined_html
-    from critmin.report.pdf import PdfError, find_chromium, html_to_pdf
+    assessment, stored scenario runs, a portfolio, how well critmin reproduces history and
+    the sources."""
+    from critmin.report import PdfError, find_chromium, html_to_pdf, write_combined_html
 
     iso = to_iso3(country) if country else None
     if not name or Path(name).name != name:
@@ -112,7 +124,9 @@ def report_cmd(
                 "or pass --no-pdf"
             )
     run_ids = list(dict.fromkeys(run or []))
-    total = 2 + len(run_ids) + (1 if portfolio else 0) + (1 if pdf else 0)
+    if history_draws < 1:
+        raise ValueError("--history-draws must be at least 1")
+    total = 2 + len(run_ids) + (1 if portfolio else 0) + (1 if pdf else 0) + int(history)
     html_path = out / f"{name}.html"
     with _steps() as bar:
         task = bar.add_task("opening the store", total=total)
@@ -129,8 +143,14 @@ def report_cmd(
                 record = get_portfolio(store, portfolio)
                 bar.advance(task)
             atlas = load_atlas(store, _assessed_version(version, runs, record), cache)
+        past: History | str | None = None
+        if history:
+            bar.update(task, description="replaying the backtest episodes")
+            past = _history(atlas, history_draws)
+            bar.advance(task)
         bar.update(task, description="assessing and writing the HTML")
-        write_combined_html(html_path, atlas, runs=runs, portfolio=record, country=iso, group=group)
+        write_combined_html(html_path, atlas, runs=runs, portfolio=record, country=iso,
+                            group=group, history=past)  # fmt: skip
         bar.advance(task)
         pdf_path = None
         if pdf:
@@ -144,7 +164,22 @@ def report_cmd(
     parts = ["assessment", *(f"run {r.id}" for r in runs)]
     if record is not None:
         parts.append(f"portfolio {record.id}")
+    if isinstance(past, History):
+        parts.append(f"{len(past.backtest['episodes'])} backtest episode(s)")
+    elif isinstance(past, str):
+        err.print(f"[yellow]history section skipped[/]: {past}")
     console.print(f"dataset version {atlas.version}; includes " + ", ".join(parts))
+
+
+def _history(atlas: Atlas, draws: int) -> History | str:
+    """The backtest on the report's dataset version, or why it is missing (the report is
+    written either way)."""
+    try:
+        return run_history(atlas.dataset, version=atlas.version, draws=draws)
+    except BacktestUnavailable as exc:
+        return str(exc)
+    except CritminError as exc:
+        return f"the backtest could not run on dataset version {atlas.version}: {exc}"
 
 
 def _size(path: Path) -> str:

@@ -11,8 +11,9 @@ import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.cli.main import FormatOpt, _check_format, _store, app, console, err, handle_errors
-from critmin.cli.output import jsonable, print_sections
+from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
+from critmin.jsonable import jsonable
 
 signals_app = typer.Typer(
     help="News and policy signals: ingest articles, list events, stories, draft scenarios.",
@@ -100,8 +101,8 @@ def show_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """An article: clean text, its events with evidence, and its story."""
-    from critmin.cli.output import dumps
     from critmin.data.signals import get_article
+    from critmin.jsonable import dumps
 
     _check_format(fmt)
     with _store() as store:

@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from critmin.assessment import select_products
 from critmin.atlas import Atlas
 from critmin.cli.main import (
     FormatOpt,
@@ -22,18 +23,22 @@ from critmin.cli.main import (
     err,
     handle_errors,
 )
-from critmin.cli.output import jsonable, print_sections
+from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
+from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
+from critmin.simulate.runner import network_atlas
 from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
+from critmin.summaries import BY, over_time, rollup, run_summary
 
 runs_app = typer.Typer(help="Stored simulation runs: list, show, replay.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
-SHORTFALL_COLUMNS = ["product", "country", "shortfall_p10_t", "shortfall_p50_t", "shortfall_p90_t",
-                     "share_of_demand_p50", "peak_month", "months_to_recovery"]  # fmt: skip
+SHORTFALL_COLUMNS = ["product", "aggregate", "country", "shortfall_p10_t", "shortfall_p50_t",
+                     "shortfall_p90_t", "share_of_demand_p50", "peak_month",
+                     "months_to_recovery"]  # fmt: skip
 
 
 def _progress() -> Progress:
@@ -43,30 +48,46 @@ def _progress() -> Progress:
     )  # fmt: skip
 
 
-def run_sections(summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15) -> dict:
-    """The tables ``simulate`` and ``runs show`` print."""
-    by_country = pd.DataFrame(summary["shortfall_by_country"])
+PEAK_PRICE_COLUMNS = ["product", "aggregate", "market", "baseline_usd_per_kg", "p10", "p50",
+                      "p90", "peak_usd_per_kg_p50", "peak_usd_per_kg_p90"]  # fmt: skip
+
+
+def _only(frame: pd.DataFrame, keep: list[str] | None) -> pd.DataFrame:
+    if keep is None or frame.empty or "product" not in frame:
+        return frame
+    return frame[frame["product"].isin(keep)].reset_index(drop=True)
+
+
+def _moving(peak: pd.DataFrame, tol: float = 0.005) -> pd.DataFrame:
+    """Peak-price rows whose index leaves its baseline by more than ``tol`` (the table)."""
+    if peak.empty or "p90" not in peak:
+        return peak
+    moved = (peak[["p10", "p50", "p90"]].astype(float) - 1).abs().max(axis=1) > tol
+    return peak[moved].reset_index(drop=True)
+
+
+def run_sections(
+    summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15,
+    products: list[str] | None = None,
+) -> dict:  # fmt: skip
+    """The tables ``simulate`` and ``runs show`` print (``products``: only these rows)."""
+    by_country = _only(pd.DataFrame(summary["shortfall_by_country"]), products)
     if not by_country.empty:
         by_country = by_country[by_country["shortfall_p90_t"] > 0.5].head(top)
-    end_use = pd.DataFrame(summary["shortfall_by_end_use"])
+    end_use = _only(pd.DataFrame(summary["shortfall_by_end_use"]), products)
     if not end_use.empty:
         end_use = end_use.sort_values("shortfall_p50_t", ascending=False).head(top)
+    peak = _only(pd.DataFrame(summary["peak_price"]), products)
+    if not peak.empty and "p90" in peak:  # products whose price moves most first
+        moved = (peak[["p10", "p50", "p90"]].astype(float) - 1).abs().max(axis=1)
+        peak = peak.iloc[moved.sort_values(ascending=False, kind="stable").index]
+        peak = peak.reset_index(drop=True)
     return {
         "shortfall_by_country": by_country,
         "shortfall_by_end_use": end_use,
         "shortfall_over_time": over_time,
-        "peak_price": pd.DataFrame(summary["peak_price"]),
+        "peak_price": peak,
     }
-
-
-def _over_time(trajectory: Any, country: str | None) -> pd.DataFrame:
-    frame = trajectory.shortfall_over_time(country)
-    if frame.empty:
-        return frame
-    wide = frame.pivot_table(index="month", columns="product", values="p50_t").reset_index()
-    wide["month"] = wide["month"].astype(int)
-    wide.columns = ["month", *[f"{c}_p50_t" for c in wide.columns[1:]]]
-    return wide
 
 
 @app.command("simulate")
@@ -89,9 +110,27 @@ def simulate_cmd(
     version: VersionOpt = None,
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
     save: Annotated[bool, typer.Option(help="Store the run (Parquet + index).")] = True,
+    by: Annotated[
+        str,
+        typer.Option(
+            help="leaf: one row per element product (oxide_dy...), with its "
+            "aggregate; aggregate: leaves summed into re_oxides..."
+        ),
+    ] = "leaf",
+    product: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--product",
+            "-p",
+            help="Only rows of this product (an aggregate keeps its leaves); repeat for several.",
+        ),
+    ] = None,
 ) -> None:
-    """Propagate a shock month by month; shortfall by country and end use, prices, recovery."""
+    """Propagate a shock month by month; shortfall by country and end use, prices (index and
+    USD/kg, world and the restricting exporter's home market), recovery."""
     _check_format(fmt)
+    if by not in BY:
+        raise ValueError(f"--by is one of {', '.join(BY)}, not {by!r}")
     if workers is not None and scheduler is not None:
         raise ValueError("give --workers or --scheduler, not both")
     iso = to_iso3(country) if country else None
@@ -107,7 +146,10 @@ def simulate_cmd(
 
         traj = simulate(atlas, sc, draws=draws, months=months, seed=seed, workers=workers,
                         scheduler=scheduler, progress=report)  # fmt: skip
-    summary = jsonable(traj.summary())
+    used = network_atlas(atlas, sc)
+    keep = select_products(used, product) if product else None
+    stored = jsonable(run_summary(traj, used))
+    summary = stored if by == "leaf" else jsonable(run_summary(traj, used, by="aggregate"))
     if iso is None and summary["shortfall_by_country"]:
         iso = summary["shortfall_by_country"][0]["country"]
     run_id = None
@@ -116,19 +158,29 @@ def simulate_cmd(
             run_id = save_run(
                 store, traj.data, dataset_version=v, scenario_json=scenario_to_dict(traj.scenario),
                 seed=seed, options={"draws": draws, "months": traj.months},
-                summary=summary | {"country": iso},
+                summary=stored | {"country": iso},
             )  # fmt: skip
     header = {"run": run_id or "not saved", "scenario": sc.name, "draws": traj.draws,
               "months": traj.months, "seed": seed, "dataset version": v,
+              "dataset year": used.year, "rows": by,
               "monthly table": iso or "all countries"}  # fmt: skip
-    sections = run_sections(summary, _over_time(traj, iso))
-    print_sections(console, sections, fmt, header, {"shortfall_by_country": SHORTFALL_COLUMNS})
+    view = rollup(traj, used) if by == "aggregate" else traj
+    sections = run_sections(summary, over_time(view, iso), products=keep)
+    if fmt == "table":
+        sections["peak_price"] = _moving(sections["peak_price"])
+    print_sections(
+        console,
+        sections,
+        fmt,
+        header,
+        {"shortfall_by_country": SHORTFALL_COLUMNS, "peak_price": PEAK_PRICE_COLUMNS},
+    )
     for note in traj.network_notes[:0]:
         err.print(note)
     if html:
         from critmin.report import write_run_html
 
-        path = write_run_html(traj, html)
+        path = write_run_html(traj, html, atlas=used)
         err.print(f"report written to {path}")
 
 
@@ -171,7 +223,13 @@ def runs_show(
               "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
     sections = run_sections(rec.summary, pd.DataFrame())
     sections.pop("shortfall_over_time")
-    print_sections(console, sections, fmt, header, {"shortfall_by_country": SHORTFALL_COLUMNS})
+    print_sections(
+        console,
+        sections,
+        fmt,
+        header,
+        {"shortfall_by_country": SHORTFALL_COLUMNS, "peak_price": PEAK_PRICE_COLUMNS},
+    )
 
 
 @runs_app.command("replay")

@@ -99,7 +99,7 @@ def _ensure(store: Store) -> None:
 
 
 def _jsonable(value: Any) -> Any:
-    from critmin.cli.output import jsonable
+    from critmin.jsonable import jsonable
 
     return jsonable(value)
 

@@ -87,11 +87,14 @@ class RunWriter:
         self.months = 0
 
     def write(self, data: xr.Dataset) -> None:
-        """Append one chunk of draws (``draw x month x product x country``)."""
-        table = _to_table(data)
-        if self._writer is None:
-            self._writer = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
-        self._writer.write_table(table)
+        """Append one chunk of draws (``draw x month x product x country``), a few draws at a
+        time so that the long table of a large network never sits in memory whole."""
+        step = max(1, WRITE_CELLS // max(1, data["shortfall"][0].size))
+        for lo in range(0, int(data.sizes["draw"]), step):
+            table = _to_table(data.isel(draw=slice(lo, lo + step)))
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
+            self._writer.write_table(table)
         self.draws += int(data.sizes["draw"])
         self.months = int(data.sizes["month"])
 
@@ -192,6 +195,8 @@ def save_run(
                              seed=seed, options=options, summary=summary)  # fmt: skip
 
 
+#: Rows of the long table converted at once when a run is written (bounds its memory).
+WRITE_CELLS = 500_000
 #: Variables per product (no country): repeated per country in the long table.
 PRICE_VARIABLES = ("price", "price_home")
 

@@ -16,44 +16,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from critmin import metrics
+from critmin.assessment import by_element, with_aggregate
 from critmin.atlas import Atlas
+from critmin.charts.atlas import (
+    KIND_WORDS,
+    LINK_COLOURS,
+    SANKEY_PRODUCTS,
+    element_groups,
+    element_label,
+    fmt_t,
+    product_label,
+    sankey_figure,
+    sankey_menu_figure,
+    share_figure,
+    top_level,
+    view_flows,
+)
 from critmin.countries import name_of
-from critmin.data.schema import ASSUMPTION, STAGES, TABLES
-from critmin.flows import END_USE_STAGE, UNKNOWN, end_use_flows, stage_flows
+from critmin.data.schema import ASSUMPTION, TABLES
+from critmin.flows import UNKNOWN
 
 ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
-CHINA = "CHN"
-CHINA_COLOUR = "#c0392b"
-PALETTE = (
-    "#2c7fb8", "#7fcdbb", "#41ab5d", "#fdae61", "#807dba", "#969696", "#d9a441", "#1d91c0",
-    "#9e9ac8", "#bdbdbd",
-)  # fmt: skip
-OTHER_COLOUR = "#dddddd"
-#: Link colours of the Sankey by kind of flow; estimated links are pale.
-LINK_COLOURS = {
-    "domestic": "rgba(44,127,184,0.55)",
-    "trade": "rgba(230,126,34,0.65)",
-    "estimated": "rgba(128,125,186,0.22)",
-    "unmatched": "rgba(120,120,120,0.18)",
-    "end_use": "rgba(65,171,93,0.40)",
-}
-KIND_WORDS = {
-    "domestic": "domestic (blue): a producer's use of its own output, assumed to come first",
-    "trade": "trade (orange): observed bilateral trade, capped at the importer's need",
-    "estimated": (
-        "estimated (pale violet): allocated pro rata from other countries' surplus, not observed"
-    ),
-    "unmatched": "unmatched (pale grey): need that no listed output covers",
-    "end_use": "end use (green): output split with the world end-use shares, an assumption",
-}
-STAGE_LABELS = {
-    "mining": "Mining",
-    "separation": "Separation",
-    "metal": "Metal",
-    "magnet": "Magnets",
-    END_USE_STAGE: "End use",
-}
-MAX_COUNTRIES = 8  # named countries in the share charts; the rest are "Other"
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
@@ -96,24 +79,32 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     figures = _Figures()
     parts = [_header(atlas, country, group, members)]
 
-    flows = stage_flows(atlas)
-    ends = end_use_flows(atlas)
+    flows, ends = view_flows(atlas, SANKEY_PRODUCTS)
     parts.append("<h2>Flows from mining to magnets</h2>")
     if flows.empty:
         parts.append('<p class="empty">No recipe data: flows between stages cannot be drawn.</p>')
     else:
-        parts.append(figures.add(sankey_figure(flows, ends), height=620))
+        fig = sankey_menu_figure(atlas) if element_groups(atlas) else sankey_figure(flows, ends)
+        parts.append(figures.add(fig, height=620))
+        if element_groups(atlas):
+            parts.append(
+                '<p class="caption">The menu switches between every product (element leaves '
+                "drawn as their aggregate) and one element group at a time: the products "
+                "carrying it, a magnet counted in proportion to the REO-equivalent inputs "
+                "the group supplies.</p>"
+            )
         parts.append(_sankey_caption(flows, ends))
 
-    conc = metrics.concentration(atlas)
+    conc = with_aggregate(atlas, metrics.concentration(atlas))
+    top = top_level(atlas, conc)
     parts.append("<h2>Concentration of supply</h2>")
     if conc.empty:
         parts.append('<p class="empty">No production data.</p>')
     else:
         parts.append(
             figures.add(
-                share_figure(conc, "Country shares of output by stage", _product_label(atlas)),
-                height=140 + 60 * len(conc),
+                share_figure(top, "Country shares of output by stage", product_label(atlas)),
+                height=140 + 60 * len(top),
             )
         )
         parts.append(
@@ -124,7 +115,7 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     if not elements.empty:
         parts.append(
             figures.add(
-                share_figure(elements, "Element supply (Nd, Pr, Dy, Tb)", _element_label(atlas)),
+                share_figure(elements, "Element supply (Nd, Pr, Dy, Tb)", element_label(atlas)),
                 height=140 + 60 * len(elements),
             )
         )
@@ -134,15 +125,32 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
             "</p>"
         )
 
+    groups = by_element(atlas)
+    if not groups.empty:
+        parts.append("<h2>Supply by element</h2>")
+        parts.append(
+            '<p class="caption">For each element group, every product carrying it, stage by '
+            "stage: world output at the year used, the largest supplier and its share, HHI. "
+            "A product made of several groups (a magnet) is listed under each of them.</p>"
+        )
+        parts.append(_table(groups, ELEMENT_COLUMNS))
+
     parts.append("<h2>Tables</h2>")
+    parts.append(
+        '<p class="caption">Products in stage order: an aggregate (re_oxides...) and then its '
+        "element leaves, each naming its aggregate; an aggregate's figures are the sum of its "
+        "leaves'.</p>"
+    )
     parts.append("<h3>Concentration</h3>")
-    parts.append(_table(pd.concat([conc, elements], ignore_index=True), CONCENTRATION_COLUMNS))
-    reliance = metrics.import_reliance(atlas, country)
+    parts.append(_table(pd.concat([conc, with_aggregate(atlas, elements)], ignore_index=True),
+                        CONCENTRATION_COLUMNS))  # fmt: skip
+    reliance = with_aggregate(atlas, metrics.import_reliance(atlas, country))
     who = html.escape(name_of(country)) if country else "countries with trade data"
     parts.append(f"<h3>Net import reliance: {who}</h3>")
     parts.append(_table(reliance, RELIANCE_COLUMNS))
     targets = [country] if country else list(members)
-    share = pd.concat([metrics.partner_share(atlas, c, group) for c in targets], ignore_index=True)
+    share = with_aggregate(atlas, pd.concat(
+        [metrics.partner_share(atlas, c, group) for c in targets], ignore_index=True))  # fmt: skip
     parts.append(
         f"<h3>Partner share: supply from group {html.escape(group)} "
         f"({html.escape(', '.join(members))})</h3>"
@@ -151,7 +159,7 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     entities = list(dict.fromkeys([group, *members, *([country] if country else [])]))
     if "eu27" in atlas.groups:
         entities.append("eu27")
-    risk = metrics.supply_risk(atlas, list(dict.fromkeys(entities)))
+    risk = with_aggregate(atlas, metrics.supply_risk(atlas, list(dict.fromkeys(entities))))
     parts.append("<h3>EU-JRC supply risk</h3>")
     parts.append(
         '<p class="caption">SR = [HHI<sub>WGI,t</sub>(global) &times; IR/2 + '
@@ -160,7 +168,7 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     )
     parts.append(_table(risk, RISK_COLUMNS))
     parts.append("<h3>Chokepoints</h3>")
-    parts.append(_table(metrics.chokepoints(atlas), CHOKEPOINT_COLUMNS))
+    parts.append(_table(with_aggregate(atlas, metrics.chokepoints(atlas)), CHOKEPOINT_COLUMNS))
 
     parts.append("<h2>Sources</h2>")
     parts.append(_table(sources_table(atlas), SOURCE_COLUMNS))
@@ -188,83 +196,6 @@ class _Figures:
             include_plotlyjs=self.count == 1,
             config={"displaylogo": False, "responsive": True},
         )
-
-
-def _node_label(stage: str, who: str) -> str:
-    stage_label = STAGE_LABELS.get(stage, stage.capitalize())
-    if stage == END_USE_STAGE:
-        name = who.replace("_", " ")
-    elif who == UNKNOWN:
-        name = "unknown source"
-    else:
-        name = name_of(who)
-    return html.escape(f"{stage_label} · {name}")
-
-
-def sankey_figure(flows: pd.DataFrame, end_uses: pd.DataFrame | None = None) -> go.Figure:
-    """Sankey of stage flows by country in t REO equivalent, coloured by kind of flow."""
-    frame = flows if end_uses is None or end_uses.empty else pd.concat([flows, end_uses])
-    frame = frame[frame["reo_t"].notna() & (frame["reo_t"] > 0)]
-    order = {s: i for i, s in enumerate([*STAGES, END_USE_STAGE])}
-    src = list(zip(frame["from_stage"], frame["from_country"], strict=True))
-    dst = list(
-        zip(
-            frame["to_stage"],
-            [p if s == END_USE_STAGE else c for s, c, p in
-             zip(frame["to_stage"], frame["to_country"], frame["to_product"], strict=True)],
-            strict=True,
-        )
-    )  # fmt: skip
-    size: dict[tuple[str, str], float] = {}
-    for key, v in zip([*src, *dst], [*frame["reo_t"], *frame["reo_t"]], strict=True):
-        size[key] = size.get(key, 0.0) + float(v)
-    nodes = sorted(size, key=lambda k: (order.get(k[0], 99), -size[k], k[1]))
-    index = {k: i for i, k in enumerate(nodes)}
-    colours = [
-        CHINA_COLOUR if who == CHINA
-        else "#aaaaaa" if who == UNKNOWN
-        else "#41ab5d" if stage == END_USE_STAGE
-        else "#4a6378"
-        for stage, who in nodes
-    ]  # fmt: skip
-    hover = [
-        html.escape(
-            f"{_fmt_t(q)} t {b} · {_fmt_t(r)} t REO eq. · {k.replace('_', ' ')} "
-            f"({fp} → {tp})"
-        )
-        for q, b, r, k, fp, tp in zip(
-            frame["quantity_t"], frame["basis"], frame["reo_t"], frame["kind"],
-            frame["from_product"], frame["to_product"], strict=True,
-        )
-    ]  # fmt: skip
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            valueformat=",.0f",
-            valuesuffix=" t REO eq.",
-            node={
-                "label": [_node_label(s, w) for s, w in nodes],
-                "color": colours,
-                "pad": 12,
-                "thickness": 14,
-            },
-            link={
-                "source": [index[k] for k in src],
-                "target": [index[k] for k in dst],
-                "value": [float(v) for v in frame["reo_t"]],
-                "color": [LINK_COLOURS.get(k, "rgba(0,0,0,0.2)") for k in frame["kind"]],
-                "customdata": hover,
-                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}"
-                "<extra></extra>",
-            },
-        )
-    )
-    fig.update_layout(
-        title="Flows by stage and country (t REO equivalent)",
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        font={"size": 11},
-    )
-    return fig
 
 
 def _sankey_caption(flows: pd.DataFrame, ends: pd.DataFrame) -> str:
@@ -302,71 +233,6 @@ def _who(country: str) -> str:
     return "unknown source" if country == UNKNOWN else name_of(country)
 
 
-def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], str]) -> go.Figure:
-    """Stacked horizontal bars of country shares (China in red) with HHI and top-3 annotated."""
-    labels = [html.escape(label(r)) for _, r in frame.iterrows()]
-    best: dict[str, float] = {}
-    for shares in frame["shares"]:
-        for c, s in shares.items():
-            best[c] = max(best.get(c, 0.0), s)
-    named = sorted(best, key=lambda c: (c != CHINA, -best[c], c))[:MAX_COUNTRIES]
-    fig = go.Figure()
-    colours = iter(PALETTE)
-    for c in named:
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=[100 * s.get(c, 0.0) for s in frame["shares"]],
-                name=html.escape(name_of(c)),
-                orientation="h",
-                marker_color=CHINA_COLOUR if c == CHINA else next(colours, "#999999"),
-                hovertemplate="%{y}: %{x:.1f}%<extra>" + html.escape(name_of(c)) + "</extra>",
-            )
-        )
-    rest = [100 * (1 - sum(s.get(c, 0.0) for c in named)) for s in frame["shares"]]
-    if any(v > 1e-6 for v in rest):
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=rest,
-                name="Other",
-                orientation="h",
-                marker_color=OTHER_COLOUR,
-                hovertemplate="%{y}: %{x:.1f}%<extra>Other</extra>",
-            )
-        )
-    for y, h, top3 in zip(labels, frame["hhi"], frame["top3_share"], strict=True):
-        fig.add_annotation(
-            x=101, y=y, xanchor="left", showarrow=False, font={"size": 11},
-            text=f"HHI {h:.2f} · top-3 {top3:.0%}",
-        )  # fmt: skip
-    fig.update_layout(
-        title=title,
-        barmode="stack",
-        xaxis={"title": "share of output (%)", "range": [0, 128], "tickvals": [0, 25, 50, 75, 100]},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.15},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
-    return fig
-
-
-def _product_label(atlas: Atlas) -> Callable[[pd.Series], str]:
-    def label(r: pd.Series) -> str:
-        name = atlas.products["name"].get(r["product"], r["product"])
-        return f"{STAGE_LABELS.get(r['stage'], r['stage'])}: {name}"
-
-    return label
-
-
-def _element_label(atlas: Atlas) -> Callable[[pd.Series], str]:
-    def label(r: pd.Series) -> str:
-        product = str(r["product"]).split(":")[0]
-        return f"{r['element']} in {atlas.products['name'].get(product, product)}"
-
-    return label
-
-
 def _element_concentration(atlas: Atlas) -> pd.DataFrame:
     """Element concentration of Nd, Pr, Dy, Tb: country-specific compositions if any, else all."""
     out = metrics.element_concentration(atlas, ELEMENTS)
@@ -399,11 +265,7 @@ def sources_table(atlas: Atlas) -> pd.DataFrame:
     return src
 
 
-def _fmt_t(v: object) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    x = float(v)  # type: ignore[arg-type]
-    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.3g}"
+_fmt_t = fmt_t
 
 
 def _fmt_pct(v: object) -> str:
@@ -444,7 +306,8 @@ _NUMERIC = {_fmt_t, _fmt_pct, _fmt_num, _fmt_int}
 Column = tuple[str, str, Callable[[object], str]]
 
 CONCENTRATION_COLUMNS: Sequence[Column] = (
-    ("product", "product", _fmt_text), ("stage", "stage", _fmt_text),
+    ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
+    ("stage", "stage", _fmt_text),
     ("basis", "basis", _fmt_text), ("year", "year", _fmt_int),
     ("total_t", "output (t)", _fmt_t), ("countries", "countries", _fmt_int),
     ("hhi", "HHI", _fmt_num), ("level", "level", _fmt_text),
@@ -454,6 +317,7 @@ CONCENTRATION_COLUMNS: Sequence[Column] = (
 )  # fmt: skip
 RELIANCE_COLUMNS: Sequence[Column] = (
     ("country", "country", _fmt_text), ("product", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text),
     ("stage", "stage", _fmt_text), ("year", "year", _fmt_int),
     ("production_t", "output (t)", _fmt_t), ("imports_t", "imports (t)", _fmt_t),
     ("exports_t", "exports (t)", _fmt_t),
@@ -462,6 +326,7 @@ RELIANCE_COLUMNS: Sequence[Column] = (
 )  # fmt: skip
 PARTNER_COLUMNS: Sequence[Column] = (
     ("country", "country", _fmt_text), ("product", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text),
     ("year", "year", _fmt_int), ("supply_t", "supply (t)", _fmt_t),
     ("own_output_t", "own output (t)", _fmt_t), ("imports_t", "imports (t)", _fmt_t),
     ("group_share", "from group", _fmt_pct), ("others_share", "from others", _fmt_pct),
@@ -471,6 +336,7 @@ PARTNER_COLUMNS: Sequence[Column] = (
 )  # fmt: skip
 RISK_COLUMNS: Sequence[Column] = (
     ("entity", "entity", _fmt_text), ("product", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text),
     ("stage", "stage", _fmt_text), ("year", "year", _fmt_int),
     ("hhi_wgi_global", "HHI·WGI·t global", _fmt_num),
     ("hhi_wgi_sourcing", "HHI·WGI·t sourcing", _fmt_num),
@@ -479,10 +345,19 @@ RISK_COLUMNS: Sequence[Column] = (
     ("critical", "critical (SR ≥ 1)", _fmt_text), ("notes", "notes", _fmt_text),
 )  # fmt: skip
 CHOKEPOINT_COLUMNS: Sequence[Column] = (
-    ("product", "product", _fmt_text), ("stage", "stage", _fmt_text),
+    ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
+    ("stage", "stage", _fmt_text),
     ("year", "year", _fmt_int), ("country", "country", _fmt_text),
     ("share", "share", _fmt_pct), ("hhi", "HHI", _fmt_num),
     ("threshold", "threshold", _fmt_pct),
+)  # fmt: skip
+ELEMENT_COLUMNS: Sequence[Column] = (
+    ("element_group", "element group", _fmt_text), ("elements", "elements", _fmt_text),
+    ("stage", "stage", _fmt_text), ("product", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text), ("year", "year", _fmt_int),
+    ("total_t", "output (t)", _fmt_t), ("basis", "basis", _fmt_text),
+    ("top1_country", "top country", _fmt_text), ("top1_share", "top share", _fmt_pct),
+    ("hhi", "HHI", _fmt_num),
 )  # fmt: skip
 SOURCE_COLUMNS: Sequence[Column] = (
     ("id", "id", _fmt_text), ("publication", "publication", _fmt_text),

@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs
 from critmin.atlas import Atlas
 from critmin.countries import name_of
 from critmin.data.portfolios import PortfolioRecord
+from critmin.history import History
 from critmin.report.assessment import (
     CSS,
     SOURCE_COLUMNS,
@@ -29,15 +30,17 @@ from critmin.report.assessment import (
     assessment_html,
     sources_table,
 )
-from critmin.report.inputs import ReportRun
+from critmin.report.history import history_section_html, unavailable_html
 from critmin.report.portfolio import portfolio_section_html
 from critmin.report.run import RUN_CSS, run_section_html
+from critmin.stored import ReportRun
 
 TITLE = "Rare-earth supply-chain security report"
 #: Titles of the parts, as they appear in the contents, the HTML and the PDF.
 PART_ASSESSMENT = "Supply-chain assessment"
 PART_RUN = "Scenario run"
 PART_PORTFOLIO = "Projects of interest"
+PART_HISTORY = "How well critmin reproduces history"
 PART_SOURCES = "Sources"
 SOURCES_MARK = "<h2>Sources</h2>"
 RUN_COUNTRIES = 4
@@ -102,8 +105,10 @@ def combined_html(
     country: str | None = None,
     group: str = "framework",
     generated: datetime | None = None,
+    history: History | str | None = None,
 ) -> str:
-    """The whole report as one HTML text (see the module docstring)."""
+    """The whole report as one HTML text (see the module docstring). ``history``: a backtest
+    result for "How well critmin reproduces history", or the reason it is missing."""
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     assessment_body, dataset_sources = _assessment_part(atlas, country, group)
     parts: list[tuple[Included, str]] = [
@@ -130,6 +135,8 @@ def combined_html(
             f"dataset version {_version(portfolio.dataset_version)}",
         )
         parts.append((item, _portfolio_part(portfolio)))
+    if history is not None:
+        parts.append(_history_part(history, atlas))
     sources = Included("sources", PART_SOURCES, "dataset, scenario and project sources")
     parts.append((sources, _sources_part(atlas, dataset_sources, runs, portfolio)))
 
@@ -186,7 +193,20 @@ def _run_part(run: ReportRun, country: str | None) -> str:
         f'<p class="meta"><span>run <b>{html.escape(run.id)}</b></span>'
         f"<span>created {html.escape(run.created_at)}</span></p>"
     )
-    return meta + "\n" + run_section_html(t, countries=_run_countries(run, country))
+    return (
+        meta + "\n" + run_section_html(t, countries=_run_countries(run, country), atlas=run.atlas)
+    )
+
+
+def _history_part(history: History | str, atlas: Atlas) -> tuple[Included, str]:
+    if isinstance(history, str):
+        return Included("history", PART_HISTORY, "not included"), unavailable_html(history)
+    n = len(history.backtest["episodes"])
+    note = (f"Replayed with {history.draws} draws per episode, seed {history.seed}, dataset "
+            f"version {_version(history.version)}.") if history.draws else None  # fmt: skip
+    text = history_section_html(history.backtest, sources=history.sources,
+                                source_table=atlas.table("sources"), note=note)  # fmt: skip
+    return Included("history", PART_HISTORY, f"{n} backtest episode(s)"), text
 
 
 def _run_countries(run: ReportRun, country: str | None) -> list[str] | None:
@@ -315,9 +335,13 @@ def _contents(items: Sequence[Included]) -> str:
     return f'<nav class="toc">\n<h2>Contents</h2>\n<ol>{entries}</ol>\n</nav>'
 
 
-def included_titles(runs: Sequence[ReportRun], portfolio: PortfolioRecord | None) -> list[str]:
+def included_titles(
+    runs: Sequence[ReportRun], portfolio: PortfolioRecord | None, history: bool = False
+) -> list[str]:
     """The part titles a report with these inputs has, in order (for checks and progress)."""
     titles = [PART_ASSESSMENT, *(f"{PART_RUN}: {r.trajectory.scenario.name}" for r in runs)]
     if portfolio is not None:
         titles.append(PART_PORTFOLIO)
+    if history:
+        titles.append(PART_HISTORY)
     return [*titles, PART_SOURCES]

@@ -6,26 +6,10 @@ import html
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from critmin.charts.portfolio import frontier_figure
 from critmin.invest import Portfolio
 from critmin.report.assessment import CSS, _fmt_int, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
-
-
-def frontier_figure(frontier: pd.DataFrame) -> go.Figure:
-    """Expected shortfall and CVaR against the budget (the budget-resilience frontier)."""
-    ok = frontier[frontier["status"].isin(["optimal", "feasible"])]
-    fig = go.Figure()
-    hover = "%{x:,.0f} M USD: %{y:,.0f} t"
-    fig.add_scatter(x=ok["budget_musd"], y=ok["expected_shortfall_t_reo"], mode="lines+markers",
-                    name="expected shortfall", hovertemplate=hover)  # fmt: skip
-    fig.add_scatter(x=ok["budget_musd"], y=ok["cvar_t_reo"], mode="lines+markers",
-                    name="CVaR (worst tail)", line={"dash": "dash"},
-                    hovertemplate="%{x:,.0f} M USD: %{y:,.0f} t")  # fmt: skip
-    fig.update_layout(title="Budget-resilience frontier", xaxis_title="combined budget, M USD",
-                      yaxis_title="partners' shortfall over the horizon, t REO eq",
-                      template="plotly_white", height=420)  # fmt: skip
-    return fig
 
 
 def portfolio_section_html(

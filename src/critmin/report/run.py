@@ -17,32 +17,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
-from plotly.subplots import make_subplots
 
-from critmin.countries import UnknownCountryError, name_of, to_iso3
-from critmin.report.assessment import (
-    CHINA,
-    CHINA_COLOUR,
-    CSS,
-    PALETTE,
-    Column,
-    _fmt_pct,
-    _fmt_t,
-    _fmt_text,
-    _table,
-)
+from critmin.atlas import Atlas
+from critmin.charts.run import chosen_countries, price_figure, product_name, shortfall_figure
+from critmin.countries import name_of
+from critmin.prices import moved as price_moved
+from critmin.prices import peak_prices, price_fan, reference_prices
+from critmin.report.assessment import CSS, Column, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
 from critmin.simulate.trajectory import Trajectory
+from critmin.summaries import rollup
 
-MAX_COUNTRIES = 4  # countries drawn in the shortfall-over-time chart by default
 TOP_ROWS = 10  # rows of the headline table
-#: Readable names of the built-in products (other ids are shown as they are).
-PRODUCT_LABELS = {
-    "re_concentrate": "Concentrates",
-    "re_oxides": "Separated oxides",
-    "re_metals": "Metals and alloys",
-    "ndfeb_magnets": "NdFeB magnets",
-}
-PRICE_COLOUR = "#2c7fb8"
 NO_SHORTFALL = "No shortfall: every country's demand is met in every draw and month."
 
 RUN_CSS = """
@@ -54,25 +39,29 @@ section.run { margin-bottom: 3em; }
 
 # -- public -------------------------------------------------------------------------------------
 def write_run_html(
-    trajectory: Trajectory, path: str | Path, *, countries: list[str] | None = None
-) -> Path:
+    trajectory: Trajectory, path: str | Path, *, countries: list[str] | None = None,
+    atlas: Atlas | None = None,
+) -> Path:  # fmt: skip
     """Write the report of one run as a self-contained HTML page; returns its path.
 
     plotly.js is embedded once (no CDN), the CSS is inline and parent folders are created.
     ``countries`` (ISO3 codes or names) chooses the countries of the shortfall-over-time chart
     (default: up to four with the largest total median shortfall).
     """
-    text = run_page_html(trajectory, countries=countries)
+    text = run_page_html(trajectory, countries=countries, atlas=atlas)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out
 
 
-def run_page_html(trajectory: Trajectory, *, countries: list[str] | None = None) -> str:
+def run_page_html(
+    trajectory: Trajectory, *, countries: list[str] | None = None,
+    atlas: Atlas | None = None,
+) -> str:  # fmt: skip
     """The HTML text that :func:`write_run_html` writes."""
     title = html.escape(f"critmin run: {trajectory.scenario.name}")
-    section, _ = _section(trajectory, countries, True)  # no figure: no plotly.js needed
+    section, _ = _section(trajectory, countries, True, atlas)  # no figure: no plotly.js needed
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{CSS}{RUN_CSS}</style>\n</head>\n<body>\n"
@@ -85,6 +74,7 @@ def run_section_html(
     *,
     countries: list[str] | None = None,
     include_plotlyjs: bool = False,
+    atlas: Atlas | None = None,
 ) -> str:
     """An HTML ``<section>`` with the results of one run.
 
@@ -95,7 +85,7 @@ def run_section_html(
     ``include_plotlyjs`` embeds plotly.js in this section (with its first figure, or on its
     own when the section draws none); leave it False when the page already has it.
     """
-    text, pending = _section(trajectory, countries, include_plotlyjs)
+    text, pending = _section(trajectory, countries, include_plotlyjs, atlas)
     if pending:  # no figure took plotly.js: embed it anyway, later sections may rely on it
         head = text.removesuffix("</section>")
         text = f'{head}<script type="text/javascript">{get_plotlyjs()}</script>\n</section>'
@@ -103,11 +93,17 @@ def run_section_html(
 
 
 def _section(
-    trajectory: Trajectory, countries: list[str] | None, include_plotlyjs: bool
-) -> tuple[str, bool]:
+    trajectory: Trajectory, countries: list[str] | None, include_plotlyjs: bool,
+    atlas: Atlas | None = None,
+) -> tuple[str, bool]:  # fmt: skip
     """The section's HTML and whether plotly.js is still to be embedded."""
     figures = _Figures(include_plotlyjs)
+    prices = reference_prices(atlas) if atlas is not None else None
+    group_of = atlas.tree.group_of if atlas is not None else {}
+    # figures per aggregate (leaves summed), tables per leaf naming its aggregate
+    drawn = rollup(trajectory, atlas, prices) if atlas is not None else trajectory
     by_country = trajectory.shortfall_by_country()
+    by_country.insert(1, "aggregate", by_country["product"].map(group_of))
     parts = ['<section class="run">', _header(trajectory)]
 
     parts.append("<h3>Largest shortfalls</h3>")
@@ -129,35 +125,46 @@ def _section(
             )
         parts.append(_table(_with_names(top), HEADLINE_COLUMNS))
 
-        chosen = _countries(trajectory, by_country, countries)
+        chosen = chosen_countries(trajectory, by_country, countries)
         parts.append("<h3>Shortfall over time</h3>")
-        fig, panels = shortfall_figure(trajectory, chosen)
+        fig, panels = shortfall_figure(drawn, chosen)
         if panels:
             parts.append(figures.add(fig, height=120 + 230 * panels))
             parts.append(
                 '<p class="caption">Shortfall in tonnes per month: line = median (P50) '
                 "across draws, shaded band = P10 to P90. One panel per product with a "
-                "shortfall in the countries shown: "
-                + html.escape(", ".join(f"{name_of(c)} ({c})" for c in chosen))
-                + ".</p>"
+                "shortfall (element products summed into their aggregate) in the countries "
+                "shown: " + html.escape(", ".join(f"{name_of(c)} ({c})" for c in chosen)) + ".</p>"
             )
         else:
             parts.append('<p class="empty">The chosen countries have no shortfall in any draw.</p>')
 
-    parts.append("<h3>Price fan</h3>")
-    price = trajectory.price_fan()
-    if price.empty or float((price[["p10", "p50", "p90"]] - 1.0).abs().max().max()) < 1e-9:
+    parts.append("<h3>Prices</h3>")
+    price = price_fan(drawn.data, prices)
+    if not price_moved(price):
         parts.append(
             '<p class="noshort">The price index stays at its baseline (1) in every draw and '
             "month.</p>"
         )
     else:
-        fig, panels = price_figure(price)
+        moving = price.groupby("product").filter(lambda f: price_moved(f))
+        fig, panels = price_figure(moving)
         parts.append(figures.add(fig, height=120 + 200 * panels))
         parts.append(
-            '<p class="caption">Price index per product (baseline = 1): line = median (P50) '
-            "across draws, shaded band = P10 to P90.</p>"
+            '<p class="caption">Price index per product whose price moves (baseline = 1; an '
+            "aggregate combines its element products weighted by baseline value): line = "
+            "median (P50) across draws, shaded band = P10 to P90; blue = the world market "
+            "outside the restricting exporter, red = the exporter's home market.</p>"
         )
+        peaks = peak_prices(trajectory.data, prices, group_of)
+        moved_any = (peaks[["p10", "p50", "p90"]] - 1).abs().max(axis=1) > 0.005
+        peaks = peaks[moved_any].sort_values("p90", ascending=False, kind="stable")
+        parts.append(
+            '<p class="caption">Peak price: quantiles across draws of each draw\'s highest '
+            "monthly index, and in USD/kg on the reference price of the dataset year "
+            "(blank where the dataset has no price for the product).</p>"
+        )
+        parts.append(_table(peaks, PEAK_COLUMNS))
 
     ends = trajectory.shortfall_by_end_use()
     if not ends.empty:
@@ -187,11 +194,11 @@ def _section(
         parts.append(_table(_with_names(withheld, "exporter"), WITHHELD_COLUMNS))
 
     parts.append(
-        '<p class="note"><b>How to read:</b> the price is the inverse-demand level that would '
-        "clear the shortage; it does not feed back into quantities (demand is not cut by the "
-        "price). Blocked exports are withheld by the exporter, not redirected to other buyers. "
-        "Bands show the spread across Monte Carlo draws of the uncertain inputs, not "
-        "forecast errors.</p>"
+        '<p class="note"><b>How to read:</b> prices clear separately outside a restricting '
+        "exporter (world) and inside it (home); demand responds to the price with the "
+        "scenario's elasticity. Blocked exports are withheld by the exporter, not redirected "
+        "to other buyers. Bands show the spread across Monte Carlo draws of the uncertain "
+        "inputs, not forecast errors.</p>"
     )
     parts.append("</section>")
     return "\n".join(parts), figures.pending
@@ -215,163 +222,7 @@ class _Figures:
         return text
 
 
-def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[go.Figure, int]:
-    """Monthly shortfall (t/month) of ``countries``: one panel per product with a shortfall,
-    P50 line and P10-P90 band per country. Returns the figure and its number of panels."""
-    frames = {c: trajectory.shortfall_over_time(c) for c in countries}
-    products = [
-        str(p)
-        for p in trajectory.data["product"].values
-        if any(
-            (f.loc[f["product"] == p, "p90_t"] > 0).any()
-            or (f.loc[f["product"] == p, "p50_t"] > 0).any()
-            for f in frames.values()
-        )
-    ]
-    if not products:
-        return go.Figure(), 0
-    fig = _panels(products)
-    colours = _colours(countries)
-    for row, p in enumerate(products, start=1):
-        for c in countries:
-            f = frames[c]
-            f = f[f["product"] == p].sort_values("month")
-            name = html.escape(f"{name_of(c)} ({c})")
-            _band(fig, f["month"], f["p10_t"], f["p50_t"], f["p90_t"], colours[c], name,
-                  group=c, legend=row == 1, row=row, unit="t/month")  # fmt: skip
-        fig.update_yaxes(title_text="t/month", rangemode="tozero", row=row, col=1)
-    fig.update_xaxes(title_text="month", row=len(products), col=1)
-    fig.update_layout(
-        title="Shortfall over time by country (P50, P10–P90 band)",
-        legend={"title": {"text": "country"}, "tracegroupgap": 4},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        hovermode="x unified",
-    )
-    return fig, len(products)
-
-
-def _panels(products: list[str]) -> go.Figure:
-    """One panel per product, stacked, sharing the month axis."""
-    return make_subplots(
-        rows=len(products),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=min(0.08, 0.3 / len(products)),
-        subplot_titles=[html.escape(_product_label(p)) for p in products],
-    )
-
-
-def price_figure(price: pd.DataFrame) -> tuple[go.Figure, int]:
-    """Price index per product (baseline = 1): P50 line and P10-P90 band, one panel each."""
-    products = list(dict.fromkeys(str(p) for p in price["product"]))
-    fig = _panels(products)
-    for row, p in enumerate(products, start=1):
-        f = price[price["product"] == p].sort_values("month")
-        _band(fig, f["month"], f["p10"], f["p50"], f["p90"], PRICE_COLOUR,
-              html.escape(_product_label(p)), group=p, legend=False, row=row,
-              unit="× baseline")  # fmt: skip
-        fig.add_hline(y=1.0, line={"color": "#999999", "dash": "dot", "width": 1}, row=row, col=1)
-        fig.update_yaxes(title_text="index", row=row, col=1)
-    fig.update_xaxes(title_text="month", row=len(products), col=1)
-    fig.update_layout(
-        title="Price index (baseline = 1; P50, P10–P90 band)",
-        showlegend=False,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        hovermode="x unified",
-    )
-    return fig, len(products)
-
-
-def _band(
-    fig: go.Figure,
-    x: pd.Series,
-    lo: pd.Series,
-    mid: pd.Series,
-    hi: pd.Series,
-    colour: str,
-    name: str,
-    *,
-    group: str,
-    legend: bool,
-    row: int,
-    unit: str,
-) -> None:
-    """A shaded P10-P90 band (two traces) and the P50 line on top."""
-    fill = _rgba(colour, 0.2)
-    xs = [int(v) for v in x]
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=[float(v) for v in hi], mode="lines", line={"width": 0},
-            name=f"{name} P90", legendgroup=group, showlegend=False,
-            hovertemplate=f"P90 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
-        ),
-        row=row, col=1,
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=[float(v) for v in lo], mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=fill, name=f"{name} P10–P90", legendgroup=group, showlegend=False,
-            hovertemplate=f"P10 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
-        ),
-        row=row, col=1,
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=[float(v) for v in mid], mode="lines", line={"color": colour, "width": 2},
-            name=name, legendgroup=group, showlegend=legend,
-            hovertemplate=f"P50 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
-        ),
-        row=row, col=1,
-    )  # fmt: skip
-
-
-def _colours(countries: Sequence[str]) -> dict[str, str]:
-    rest = iter(PALETTE)
-    return {c: CHINA_COLOUR if c == CHINA else next(rest, "#999999") for c in countries}
-
-
-def _rgba(colour: str, alpha: float) -> str:
-    h = colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _product_label(product: str) -> str:
-    return PRODUCT_LABELS.get(product, product.replace("_", " "))
-
-
 # -- selection and tables -----------------------------------------------------------------------
-def _countries(
-    trajectory: Trajectory, by_country: pd.DataFrame, countries: list[str] | None
-) -> list[str]:
-    """The countries to draw: ``countries`` as ISO3 (checked), else the most affected."""
-    known = [str(c) for c in trajectory.data["country"].values]
-    if countries is None:
-        totals = by_country.groupby("country")["shortfall_p50_t"].sum()
-        totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
-        chosen = [str(c) for c in totals.index[:MAX_COUNTRIES]]
-        if not chosen:  # shortfall only above the median: take the largest P90
-            totals = by_country.groupby("country")["shortfall_p90_t"].sum()
-            chosen = [str(c) for c in totals.sort_values(ascending=False).index[:MAX_COUNTRIES]]
-        return chosen
-    out: list[str] = []
-    bad: list[str] = []
-    for c in countries:
-        try:
-            iso = to_iso3(c)
-        except UnknownCountryError:
-            iso = str(c).upper()
-        if iso in known:
-            out.append(iso)
-        else:
-            bad.append(str(c))
-    if bad:
-        raise ValueError(
-            f"not in the run: {', '.join(bad)}; countries of the run: {', '.join(known)}"
-        )
-    return list(dict.fromkeys(out))
-
-
 def withheld_table(trajectory: Trajectory) -> pd.DataFrame:
     """Exports withheld by the end of the horizon per exporter and product (P10/P50/P90,
     tonnes); empty when the run did not record ``withheld`` or nothing was withheld.
@@ -398,7 +249,7 @@ def withheld_table(trajectory: Trajectory) -> pd.DataFrame:
 def _with_names(frame: pd.DataFrame, column: str = "country") -> pd.DataFrame:
     out = frame.copy()
     out["country_label"] = [f"{name_of(str(c))} ({c})" for c in out[column]]
-    out["product_label"] = [_product_label(str(p)) for p in out["product"]]
+    out["product_label"] = [product_name(str(p)) for p in out["product"]]
     if "end_use" in out.columns:
         out["end_use"] = [str(e).replace("_", " ") for e in out["end_use"]]
     return out
@@ -418,6 +269,7 @@ def _fmt_recovery(v: object) -> str:
 
 HEADLINE_COLUMNS: Sequence[Column] = (
     ("country_label", "country", _fmt_text), ("product_label", "product", _fmt_text),
+    ("aggregate", "aggregate", _fmt_text),
     ("shortfall_p10_t", "P10 (t)", _fmt_t), ("shortfall_p50_t", "P50 (t)", _fmt_t),
     ("shortfall_p90_t", "P90 (t)", _fmt_t),
     ("share_of_demand_p50", "% of demand (P50)", _fmt_pct),
@@ -429,6 +281,15 @@ END_USE_COLUMNS: Sequence[Column] = (
     ("country_label", "country", _fmt_text), ("product_label", "product", _fmt_text),
     ("end_use", "end use", _fmt_text), ("shortfall_p10_t", "P10 (t)", _fmt_t),
     ("shortfall_p50_t", "P50 (t)", _fmt_t), ("shortfall_p90_t", "P90 (t)", _fmt_t),
+)  # fmt: skip
+PEAK_COLUMNS: Sequence[Column] = (
+    ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
+    ("market", "market", _fmt_text),
+    ("baseline_usd_per_kg", "baseline USD/kg", _fmt_num),
+    ("p10", "peak ratio P10", _fmt_num), ("p50", "P50", _fmt_num), ("p90", "P90", _fmt_num),
+    ("peak_usd_per_kg_p50", "peak USD/kg P50", _fmt_num),
+    ("peak_usd_per_kg_p90", "peak USD/kg P90", _fmt_num),
+    ("price_item", "reference price", _fmt_text), ("price_source", "source", _fmt_text),
 )  # fmt: skip
 WITHHELD_COLUMNS: Sequence[Column] = (
     ("country_label", "exporter", _fmt_text), ("product_label", "product", _fmt_text),

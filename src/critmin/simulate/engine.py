@@ -112,6 +112,7 @@ def run_chunk(
     Y_prev = np.broadcast_to(Y0, (D, P, C)).copy()
     inv_base = inv_months[:, :, None] * use0[None]
     inv = inv_base.copy()
+    inv_target = inv_base.copy()
     stock = draws.stockpile.copy()
     held = np.zeros((D, P, C))
     pull = np.zeros((D, P, C))
@@ -132,7 +133,9 @@ def run_chunk(
         k_eff = K * (1.0 - draws.outage[t])
         plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
                           Y0[None] + pull)  # fmt: skip
-        plan = np.maximum(plan, 0.0)
+        # producers whose unsold stock piles above target cut output to work it off
+        overstock = np.maximum(inv - inv_target, 0.0) / refill_months
+        plan = np.maximum(np.minimum(plan, Y0[None] + pull - overstock), 0.0)
         need_down_all = np.matmul(coef.T, plan)  # (D, P, C): sum_q coef[q, p] plan[q]
         received_for_use = np.zeros((D, P, C))
         Y = np.zeros((D, P, C))
@@ -172,6 +175,33 @@ def run_chunk(
             need_final = base_final * dmult[:, S]
             need = need_down + need_final
             need_base = need_down + base_final
+            # precautionary buying: stock targets rise with the shortage expected
+            # (buyers inside a restricting exporter do not hoard against its own restriction)
+            outside = 1.0 - home_t[S][None]
+            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None] * outside)
+            inv_target[:, S] = target
+            # buyers take contracted deliveries up to what they need plus restocking (less
+            # destocking when their stocks are above target): demand that falls, or stocks
+            # that pile up, cut orders upstream; what they refuse stays with the producer
+            wanted_in = np.maximum(need + (target - inv[:, S]) / refill_months, 0.0)
+            accept = np.where(received > wanted_in * (1.0 + 1e-12),
+                              _safe_div(wanted_in, received), 1.0)  # fmt: skip
+            if (accept < 1.0).any():
+                refuse = 1.0 - accept  # (D, S, importer)
+                refused = np.einsum("sei,dsi->dse", F0[S], refuse) * ratio  # by producer
+                if closed is not None:
+                    refused[:, closed.kp, closed.ke] -= (closed.lost * refuse[:, closed.kp]).sum(
+                        axis=2
+                    )
+                refused = np.maximum(refused, 0.0)
+                refused_home = domestic * refuse
+                received = received * accept
+                deliveries_in = received - domestic * accept
+                deliveries_out = deliveries_out - (refused - refused_home)
+                domestic = domestic * accept
+                if route is not None:
+                    route *= accept[:, :, None, :]
+                pool = pool + refused  # the producer's own stock, for sale to others
             gap = np.maximum(need - received, 0.0)
             gap = np.where(gap > _EPS * np.maximum(need, 1.0), gap, 0.0)
             spot_in = np.zeros_like(gap)
@@ -179,8 +209,6 @@ def run_chunk(
             refill_in = np.zeros_like(gap)
             wanted = np.zeros_like(gap)
             desire = np.zeros_like(gap)
-            # precautionary buying: stock targets rise with the shortage expected
-            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None])
             if resourcing:
                 # spot supply passes a restricted route only at its open (licensed) share;
                 # idle capacity restarts only once the price pays for it
@@ -249,8 +277,11 @@ def run_chunk(
                 price_home[:, S] = np.where(has_home, moved, price[:, S])
             else:
                 price_home[:, S] = price[:, S]
+            # the shortage buyers expect: supply withheld from them and need they could not
+            # meet (not the restocking they want, which would feed on itself)
             blocked_share = _safe_div(freed.sum(axis=2), base_w)
-            expected[:, S] = np.clip(np.maximum(blocked_share, tight), 0.0, 1.0)
+            unmet = _safe_div((rest * ws).sum(axis=2), base_w)
+            expected[:, S] = np.clip(np.maximum(blocked_share, unmet), 0.0, 1.0)
             if respond.any():
                 # demand moves toward price^(-elasticity) at the price each buyer sees
                 pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from critmin.atlas import Atlas
+from critmin.elements import expand_ids
 from critmin.errors import DataError
 
 
@@ -57,14 +58,7 @@ class Network:
 
     def expand(self, ids: list[str] | None) -> list[str]:
         """Product ids with aggregates replaced by their leaves (None: every product)."""
-        if ids is None:
-            return list(self.products)
-        out: list[str] = []
-        for pid in ids:
-            for leaf in self.members.get(pid, [pid]):
-                if leaf not in out:
-                    out.append(leaf)
-        return out
+        return expand_ids(self.members, ids, self.products)
 
     def shares(self, product: str, country: int) -> list[tuple[int, float]]:
         """``(product index, share)`` of a figure for ``product`` (an aggregate is split over

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -195,12 +195,28 @@ def _run_threads(
             if progress:
                 progress(i + 1, len(sizes))
         return
+    # a window of ``threads`` chunks in flight: a finished chunk is handed over and dropped
+    # before the next starts, so memory holds a few chunks, not all of them
+    todo = iter(enumerate(sizes))
+    pending: dict[Future[ChunkResult], int] = {}
     with ThreadPoolExecutor(threads) as pool:
-        futures = {pool.submit(run_one_chunk, spec, i, n): i for i, n in enumerate(sizes)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            keep(futures[future], future.result())
-            if progress:
-                progress(done, len(sizes))
+
+        def submit_next() -> None:
+            item = next(todo, None)
+            if item is not None:
+                pending[pool.submit(run_one_chunk, spec, *item)] = item[0]
+
+        for _ in range(threads):
+            submit_next()
+        done_count = 0
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                keep(pending.pop(future), future.result())
+                done_count += 1
+                if progress:
+                    progress(done_count, len(sizes))
+                submit_next()
 
 
 def _run_dask(

@@ -5,7 +5,8 @@
 const KEY_STORAGE = "critmin.apiKey";
 const PLOT_CONFIG = { displaylogo: false, responsive: true, topojsonURL: "/static/topojson/" };
 const POLL_MS = 400;
-const state = { me: null, loaded: {}, scenarioText: "", runJob: null };
+const state = { me: null, loaded: {}, scenarioText: "", runJob: null, views: null,
+  run: null, portfolio: null };
 
 // -- API ---------------------------------------------------------------------------------------
 class ApiError extends Error {
@@ -169,7 +170,7 @@ async function signIn() {
 
 // -- navigation --------------------------------------------------------------------------------
 const PAGES = { atlas: loadAtlas, scenario: loadScenarios, portfolio: loadPortfolio,
-  signals: loadSignals };
+  signals: loadSignals, history: loadHistory };
 
 function currentPage() {
   const name = location.hash.replace("#", "");
@@ -197,11 +198,48 @@ async function showPage() {
   }
 }
 
+// -- products and element groups ---------------------------------------------------------------
+/** The atlas's Sankey views, element groups and products (id, aggregate, leaves, elements). */
+async function loadViews() {
+  if (state.views) return state.views;
+  state.views = await api("/dashboard/atlas/views");
+  for (const select of document.querySelectorAll(".element-select")) {
+    select.replaceChildren(el("option", { value: "" }, "all products"),
+      ...state.views.element_groups.map((g) => el("option", { value: g.elements.join(" ") },
+        `${g.id} (${g.elements.join(" ")})`)));
+  }
+  const view = $("atlas-view");
+  view.replaceChildren(...state.views.views.map((v) => el("option", { value: v.id }, v.label)));
+  return state.views;
+}
+
+/** Whether a product carries one of the symbols (an aggregate: when one of its leaves does). */
+function carries(productId, symbols) {
+  if (!symbols.length || !state.views) return true;
+  const byId = Object.fromEntries(state.views.products.map((p) => [p.id, p]));
+  const p = byId[productId];
+  if (!p) return false;
+  const own = (q) => q && q.elements.some((e) => symbols.includes(e));
+  return own(p) || p.leaves.some((leaf) => own(byId[leaf]));
+}
+
+const chosenElements = (id) => $(id).value.split(" ").filter(Boolean);
+
+function elementQuery(symbols) {
+  return symbols.map((e) => `element=${encodeURIComponent(e)}`).join("&");
+}
+
 // -- atlas -------------------------------------------------------------------------------------
+async function drawSankey() {
+  const view = $("atlas-view").value || "product";
+  await plot("atlas-sankey", await api(`/dashboard/atlas/sankey?view=${encodeURIComponent(view)}`));
+}
+
 async function loadAtlas() {
+  await loadViews();
   const [sankey, map, shares, metrics] = await Promise.all([
-    api("/dashboard/atlas/sankey"), api("/dashboard/atlas/map"), api("/dashboard/atlas/shares"),
-    api("/metrics"),
+    api(`/dashboard/atlas/sankey?view=${encodeURIComponent($("atlas-view").value || "product")}`),
+    api("/dashboard/atlas/map"), api("/dashboard/atlas/shares"), api("/metrics"),
   ]);
   const d = metrics.dataset;
   $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
@@ -218,16 +256,19 @@ async function loadAtlas() {
 async function loadDependency() {
   const country = $("dep-country").value;
   if (!country) return;
-  const m = await api(`/metrics?country=${encodeURIComponent(country)}`);
+  const symbols = chosenElements("dep-element");
+  const extra = symbols.length ? `&${elementQuery(symbols)}` : "";
+  const m = await api(`/metrics?country=${encodeURIComponent(country)}${extra}`);
   renderTable($("dep-reliance"), m.reliance, [
-    ["product", "product"], ["stage", "stage"],
+    ["product", "product"], ["aggregate", "aggregate"], ["stage", "stage"],
     ["production_t", "production t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["exports_t", "exports t", fmt.t, true],
     ["apparent_consumption_t", "apparent consumption t", fmt.t, true],
     ["reliance", "net import reliance", fmt.pct, true],
   ], `No trade data for ${country}.`);
   renderTable($("dep-partner"), m.partner_share, [
-    ["product", "product"], ["group", "partner group"], ["supply_t", "supply t", fmt.t, true],
+    ["product", "product"], ["aggregate", "aggregate"], ["group", "partner group"],
+    ["supply_t", "supply t", fmt.t, true],
     ["own_output_t", "own output t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["group_share", "from the group", fmt.pct, true],
     ["top_supplier", "top supplier"],
@@ -346,18 +387,38 @@ async function cancelRun() {
 }
 
 async function showRun(jobId) {
-  const [summary, figures] = await Promise.all([
-    api(`/runs/${jobId}/summary`), api(`/dashboard/runs/${jobId}/figures`),
-  ]);
+  await loadViews();
+  state.run = { jobId, summary: await api(`/runs/${jobId}/summary`) };
   $("sc-results").hidden = false;
-  renderTable($("sc-table"), summary.shortfall_by_country.slice(0, 10), [
-    ["country", "country"], ["product", "product"],
+  await renderRun();
+}
+
+async function renderRun() {
+  if (!state.run) return;
+  const { jobId, summary } = state.run;
+  const symbols = chosenElements("sc-element");
+  const keep = (rows) => (rows || []).filter((r) => carries(r.product, symbols));
+  const query = symbols.length ? `?${elementQuery(symbols)}` : "";
+  const figures = await api(`/dashboard/runs/${jobId}/figures${query}`);
+  renderTable($("sc-table"), keep(summary.shortfall_by_country).slice(0, 10), [
+    ["country", "country"], ["product", "product"], ["aggregate", "aggregate"],
     ["shortfall_p10_t", "P10 t", fmt.t, true], ["shortfall_p50_t", "P50 t", fmt.t, true],
     ["shortfall_p90_t", "P90 t", fmt.t, true],
     ["share_of_demand_p50", "% of demand (P50)", fmt.pct, true],
     ["peak_month", "peak month", fmt.text, true],
     ["months_to_recovery", "months to recovery", fmt.recovery, true],
   ], "No shortfall: every country's demand is met in every draw and month.");
+  const moved = (r) => Math.max(...["p10", "p50", "p90"].map((q) => Math.abs(r[q] - 1))) > 0.005;
+  const peaks = keep(summary.peak_price).filter(moved)
+    .sort((a, b) => b.p90 - a.p90).slice(0, 20);
+  renderTable($("sc-peaks"), peaks, [
+    ["product", "product"], ["market", "market"],
+    ["baseline_usd_per_kg", "baseline USD/kg", fmt.t, true],
+    ["p10", "peak ratio P10", fmt.t, true], ["p50", "P50", fmt.t, true],
+    ["p90", "P90", fmt.t, true],
+    ["peak_usd_per_kg_p50", "peak USD/kg P50", fmt.t, true],
+    ["peak_usd_per_kg_p90", "peak USD/kg P90", fmt.t, true],
+  ], "No price leaves its baseline.");
   for (const [key, id, none] of [
     ["shortfall", "sc-shortfall", "No shortfall to draw."],
     ["price", "sc-price", "The price index stays at its baseline (1) in every draw and month."],
@@ -374,6 +435,7 @@ async function showRun(jobId) {
 
 // -- portfolio ---------------------------------------------------------------------------------
 async function loadPortfolio() {
+  await loadViews();
   if (!state.loaded.scenario) {
     state.loaded.scenario = true;
     await loadScenarios();
@@ -479,15 +541,8 @@ async function showPortfolio(main, all) {
   $("pf-summary").textContent = summary.join(" ");
   const doneIds = all.filter((j) => j.status === "done").map((j) => j.id);
   plot("pf-frontier", await api(`/dashboard/portfolios/frontier?jobs=${doneIds.join(",")}`));
-  const chosen = r.chosen || [];
-  const payCols = Object.keys(chosen[0] || {}).filter((k) => k.startsWith("pay_"));
-  renderTable($("pf-chosen"), chosen, [
-    ["id", "id"], ["name", "project"], ["country", "country"], ["product", "product"],
-    ["capacity_t", "capacity t/yr", fmt.t, true], ["capex_musd", "capex M USD", fmt.musd, true],
-    ["earliest_start", "start"], ["status", "status"],
-    ...payCols.map((k) => [k, k.replace("pay_", "").replace("_musd", " pays M USD"), fmt.musd,
-      true]),
-  ], "No project chosen.");
+  state.portfolio = r;
+  renderChosen();
   renderTable($("pf-partners"), r.partners, [
     ["partner", "partner"], ["budget_musd", "budget M USD", fmt.musd, true],
     ["spent_musd", "spent M USD", fmt.musd, true], ["share_of_spend", "share", fmt.pct, true],
@@ -497,6 +552,21 @@ async function showPortfolio(main, all) {
     ["shortfall_after_t_reo", "after t", fmt.t, true], ["closed_t_reo", "closed t", fmt.t, true],
     ["closed_share", "closed", fmt.pct, true],
   ]);
+}
+
+function renderChosen() {
+  const r = state.portfolio;
+  if (!r) return;
+  const symbols = chosenElements("pf-element");
+  const chosen = (r.chosen || []).filter((p) => carries(p.product, symbols));
+  const payCols = Object.keys((r.chosen || [])[0] || {}).filter((k) => k.startsWith("pay_"));
+  renderTable($("pf-chosen"), chosen, [
+    ["id", "id"], ["name", "project"], ["country", "country"], ["product", "product"],
+    ["capacity_t", "capacity t/yr", fmt.t, true], ["capex_musd", "capex M USD", fmt.musd, true],
+    ["earliest_start", "start"], ["status", "status"],
+    ...payCols.map((k) => [k, k.replace("pay_", "").replace("_musd", " pays M USD"), fmt.musd,
+      true]),
+  ], symbols.length ? "No chosen project carries these elements." : "No project chosen.");
 }
 
 // -- signals -----------------------------------------------------------------------------------
@@ -565,6 +635,63 @@ function drawTimeline(events) {
   return Plotly.react($("sig-timeline"), data, layout, PLOT_CONFIG);
 }
 
+// -- history -----------------------------------------------------------------------------------
+async function loadHistory() {
+  $("hist-meta").textContent = "Press Show to replay (or read the stored replay of) every "
+    + "historical episode.";
+}
+
+async function showHistory() {
+  const draws = intOrNull("hist-draws") || 200;
+  $("hist-load").disabled = true;
+  $("hist-episodes").replaceChildren();
+  showMessage("");
+  try {
+    for (;;) {  // 202 while the backtest job runs: poll the same URL
+      const response = await fetch(`/backtest?draws=${draws}`,
+        { headers: { "X-API-Key": localStorage.getItem(KEY_STORAGE) || "" } });
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 200) break;
+      if (response.status !== 202) throw new ApiError(response.status, body.detail);
+      setProgress("hist-progress", body.progress, body.status, body.message);
+      await sleep(2 * POLL_MS);
+    }
+    setProgress("hist-progress", 1, "done", "");
+    await drawHistory(await api(`/dashboard/backtest?draws=${draws}`));
+  } catch (err) {
+    fail(err);
+  } finally {
+    $("hist-load").disabled = false;
+  }
+}
+
+async function drawHistory(h) {
+  const roles = Object.entries(h.coverage_by_role).map(([role, c]) => `${role}: ${c.inside} of `
+    + `${c.points} recorded points inside the band`
+    + (c.points ? ` (${fmt.pct(c.inside / c.points)})` : ""));
+  $("hist-meta").textContent = `Dataset version ${h.version}, ${h.draws} draws per episode, `
+    + `seed ${h.seed}. ${roles.join("; ")}.`;
+  const box = $("hist-episodes");
+  box.replaceChildren();
+  for (const [i, e] of h.episodes.entries()) {
+    const id = `hist-fig-${i}`;
+    box.append(el("h3", {}, `${e.id} · ${e.role} · coverage `
+      + `${e.coverage === null ? "—" : fmt.pct(e.coverage)}`));
+    box.append(el("p", { class: "meta" }, `scenario ${e.scenario}, network year `
+      + `${e.dataset_year}`));
+    box.append(el("div", { id, class: "plot" }));
+    const table = el("div");
+    box.append(table);
+    await plot(id, e.figure);
+    renderTable(table, e.series.map((s) => ({ ...s, cited: s.sources.map((c) => (c.publication
+      ? `${c.id} (${c.publication})` : c.id)).join("; ") })), [
+      ["id", "series"], ["description", "what"], ["unit", "unit"],
+      ["inside", "in band", fmt.text, true], ["points", "points", fmt.text, true],
+      ["cited", "sources"],
+    ]);
+  }
+}
+
 // -- start -------------------------------------------------------------------------------------
 function bind() {
   $("key-entry").addEventListener("submit", async (event) => {
@@ -574,6 +701,7 @@ function bind() {
     localStorage.setItem(KEY_STORAGE, key);
     $("key-input").value = "";
     state.loaded = {};
+    state.views = null;
     if (await signIn()) await showPage();
   });
   $("change-key").addEventListener("click", () => {
@@ -584,6 +712,11 @@ function bind() {
   });
   window.addEventListener("hashchange", showPage);
   $("dep-country").addEventListener("change", () => loadDependency().catch(fail));
+  $("dep-element").addEventListener("change", () => loadDependency().catch(fail));
+  $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));
+  $("sc-element").addEventListener("change", () => renderRun().catch(fail));
+  $("pf-element").addEventListener("change", renderChosen);
+  $("hist-load").addEventListener("click", showHistory);
   $("sc-select").addEventListener("change", () => pickScenario().catch(fail));
   $("sc-validate").addEventListener("click", validateScenario);
   $("sc-run").addEventListener("click", runScenario);

@@ -1,4 +1,5 @@
-"""Stored inputs of a combined report: atlases by dataset version and runs as trajectories."""
+"""Stored objects as core objects: atlases by dataset version and stored runs as trajectories
+(what reports and replays read back from the store)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from critmin.atlas import Atlas
 from critmin.data.runs import get_run, load_run_data
 from critmin.data.store import Store
 from critmin.simulate import build_network, parse_scenario
+from critmin.simulate.runner import network_atlas
 from critmin.simulate.trajectory import Trajectory
 
 
@@ -18,6 +20,7 @@ class ReportRun:
     id: str
     created_at: str
     trajectory: Trajectory
+    atlas: Atlas | None = None  # the network the run used (its dataset version and base year)
 
 
 def load_atlas(store: Store, version: int | None, cache: dict[int, Atlas] | None = None) -> Atlas:
@@ -40,10 +43,11 @@ def load_run(store: Store, run_id: str, cache: dict[int, Atlas] | None = None) -
     record = get_run(store, run_id)
     data = load_run_data(store, record)
     atlas = load_atlas(store, record.dataset_version, cache)
+    scenario = parse_scenario(record.scenario_json, f"run {record.id}")
+    atlas = network_atlas(atlas, scenario)
     network = build_network(atlas)
     data.attrs.update({"dataset": atlas.name, "scenario": record.scenario, "seed": record.seed})
-    scenario = parse_scenario(record.scenario_json, f"run {record.id}")
     trajectory = Trajectory(
         data, scenario, record.seed, record.dataset_version, list(network.notes), network.sectors
     )
-    return ReportRun(record.id, record.created_at, trajectory)
+    return ReportRun(record.id, record.created_at, trajectory, atlas)
