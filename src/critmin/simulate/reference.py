@@ -66,6 +66,7 @@ def run_reference(
         restart = 1.0 if draws.restart_price is None else float(draws.restart_price[d])
         inv_base = [[float(inv_months[d, p]) * use0[p][c] for c in range(C)] for p in range(P)]
         inv = [row[:] for row in inv_base]
+        inv_target = [row[:] for row in inv_base]
         stock = draws.stockpile[d].tolist()
         release = draws.release_cap[d].tolist()
         held = [[0.0] * C for _ in range(P)]
@@ -79,11 +80,15 @@ def run_reference(
             K = ((draws.capacity[d] + draws.added[t]) / 12.0).tolist()
             outage = draws.outage[t, d].tolist()
             k_eff = [[K[p][c] * (1.0 - outage[p][c]) for c in range(C)] for p in range(P)]
-            plan = [
-                [max(0.0, min(k_eff[p][c], y_prev[p][c] + ramp * K[p][c], Y0[p][c] + pull[p][c]))
-                 for c in range(C)]
-                for p in range(P)
-            ]  # fmt: skip
+            # producers whose unsold stock piles above target cut output to work it off
+            plan = [[0.0] * C for _ in range(P)]
+            for p in range(P):
+                for c in range(C):
+                    overstock = max(inv[p][c] - inv_target[p][c], 0.0) / refill_months
+                    plan[p][c] = max(0.0, min(
+                        k_eff[p][c], y_prev[p][c] + ramp * K[p][c], Y0[p][c] + pull[p][c],
+                        Y0[p][c] + pull[p][c] - overstock,
+                    ))  # fmt: skip
             need_down_all = [
                 [sum(coef[q][p] * plan[q][c] for q in users[p]) for c in range(C)] for p in range(P)
             ]
@@ -108,10 +113,12 @@ def run_reference(
                 pool = [max(y[e] - Y0[p][e], 0.0) for e in range(C)]
                 received = [0.0] * C
                 freed = [0.0] * C
+                kept = [[0.0] * C for _ in range(C)]  # contract flow after restrictions
                 for e in range(C):
                     for i in range(C):
                         contract = ratio[e] * F0[p][e][i]
                         lost = contract * blocked[e][i]
+                        kept[e][i] = contract - lost
                         received[i] += contract - lost
                         freed[e] += lost
                 for e in range(C):
@@ -126,12 +133,33 @@ def run_reference(
                 need_final = [base_final[c] * dmult[p][c] for c in range(C)]
                 need = [need_down[c] + need_final[c] for c in range(C)]
                 need_base = [need_down[c] + base_final[c] for c in range(C)]
+                # precautionary buying: stock targets rise with the shortage expected (not
+                # inside a restricting exporter, against its own restriction)
+                target = [
+                    inv_base[p][c] * (1.0 + hoard * expected[p] * (1.0 - home_all[t][p][c]))
+                    for c in range(C)
+                ]
+                inv_target[p] = target[:]
+                # buyers take contracts up to need plus restocking (less destocking); what
+                # they refuse stays with its producer, for sale to others
+                accept = [1.0] * C
+                for i in range(C):
+                    wanted_in = max(need[i] + (target[i] - inv[p][i]) / refill_months, 0.0)
+                    if received[i] > wanted_in * (1.0 + 1e-12):
+                        accept[i] = _div(wanted_in, received[i])
+                if any(a < 1.0 for a in accept):
+                    for e in range(C):
+                        refused = max(sum(kept[e][i] * (1.0 - accept[i]) for i in range(C)), 0.0)
+                        domestic = ratio[e] * diag0[p][e]
+                        exports[e] -= refused - domestic * (1.0 - accept[e])
+                        pool[e] += refused
+                    for i in range(C):
+                        received[i] *= accept[i]
+                        imports[i] = received[i] - ratio[i] * diag0[p][i] * accept[i]
                 gap = []
                 for c in range(C):
                     g = max(need[c] - received[c], 0.0)
                     gap.append(g if g > _EPS * max(need[c], 1.0) else 0.0)
-                # precautionary buying: stock targets rise with the shortage expected
-                target = [inv_base[p][c] * (1.0 + hoard * expected[p]) for c in range(C)]
                 spot_in = [0.0] * C
                 refill_in = [0.0] * C
                 new_pull = [0.0] * C
@@ -217,8 +245,10 @@ def run_reference(
                     price_home[p] += price_adjustment * (target_h - price_home[p])
                 else:
                     price_home[p] = price[p]
+                # expected shortage: supply withheld and need unmet (not restocking wanted)
                 blocked_share = _div(sum(freed), base_w)
-                expected[p] = _clip(max(blocked_share, tight), 0.0, 1.0)
+                unmet = _div(sum(rest_all[c] * (1.0 - hs[c]) for c in range(C)), base_w)
+                expected[p] = _clip(max(blocked_share, unmet), 0.0, 1.0)
                 for c in range(C):
                     seen = price_home[p] if hs[c] > 0 else price[p]
                     dmult[p][c] += respond * (seen ** (-elast) - dmult[p][c])
