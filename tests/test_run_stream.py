@@ -36,8 +36,13 @@ def test_streamed_run_equals_the_whole_run(atlas, tmp_path):
         record = get_run(store, run_id)
         assert (record.draws, record.months) == (600, whole.months)
         stored = load_run_data(store, record)
-    assert set(streamed.data.data_vars) == {"demand", "shortfall", "final_shortfall", "price",
-                                            "price_home"}
+    assert set(streamed.data.data_vars) == {
+        "demand",
+        "shortfall",
+        "final_shortfall",
+        "price",
+        "price_home",
+    }
     assert streamed.summary()["shortfall_by_country"].equals(
         whole.summary()["shortfall_by_country"]
     )

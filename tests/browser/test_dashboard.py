@@ -4,10 +4,23 @@ Screenshots go to out/test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
-RESOURCE_ERRORS = ("Failed to load resource",)  # Chromium logs every 4xx answer to fetch()
+RESOURCE_ERRORS = ("Failed to load resource",)
+
+
+def wait_true(page, expression: str, timeout: float = 30_000) -> None:
+    """Poll a JavaScript expression until it is true. Evaluated through the DevTools
+    protocol: Playwright's wait_for_function compiles its predicate with eval inside the page,
+    which the dashboard's Content-Security-Policy (script-src 'self') rightly forbids."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout / 1000:.0f} s: {expression}")
+        page.wait_for_timeout(100)  # Chromium logs every 4xx answer to fetch()
 
 
 def test_atlas_shows_sankey_map_and_dependency(dash) -> None:
@@ -15,8 +28,10 @@ def test_atlas_shows_sankey_map_and_dependency(dash) -> None:
     page = dash.page
     page.wait_for_selector("#atlas-sankey .sankey .sankey-node", timeout=30_000)
     # the world map is drawn from the shipped topojson: many country shapes, some filled
-    page.wait_for_function(
-        "document.querySelectorAll('#atlas-map .choroplethlocation').length > 5", timeout=30_000
+    wait_true(
+        page,
+        "document.querySelectorAll('#atlas-map .choroplethlocation').length > 5",
+        timeout=30_000,
     )
     drawn = page.locator("#atlas-map .choroplethlocation").count()
     assert drawn == 12, f"{drawn} countries filled; the built-in data has 12 mining countries"
@@ -28,8 +43,10 @@ def test_atlas_shows_sankey_map_and_dependency(dash) -> None:
     assert "re_oxides" in reliance and "100.0%" in reliance  # Japan imports all its oxides
     assert "ana (analyst, partner USA)" in page.inner_text("#who-text")
     page.select_option("#dep-country", "USA")
-    page.wait_for_function(
-        "!document.querySelector('#dep-reliance').innerText.includes('17,200')", timeout=10_000
+    wait_true(
+        page,
+        "!document.querySelector('#dep-reliance').innerText.includes('17,200')",
+        timeout=10_000,
     )
     dash.shot("atlas")
     dash.watch.check()
@@ -40,7 +57,7 @@ def test_scenario_runs_with_progress_and_charts(dash) -> None:
     page = dash.page
     page.wait_for_selector("#sc-select option[value='embargo-japan-12m']", state="attached")
     page.select_option("#sc-select", "embargo-japan-12m")
-    page.wait_for_function("document.querySelector('#sc-body').value.includes('JPN')")
+    wait_true(page, "document.querySelector('#sc-body').value.includes('JPN')")
     page.fill("#sc-draws", "20")
     page.fill("#sc-months", "12")
     seen: set[str] = set()
@@ -68,7 +85,7 @@ def test_scenario_validation_names_the_field(dash) -> None:
     page = dash.page
     page.wait_for_selector("#sc-select option[value='embargo-japan-12m']", state="attached")
     page.select_option("#sc-select", "embargo-japan-12m")
-    page.wait_for_function("document.querySelector('#sc-body').value.includes('JPN')")
+    wait_true(page, "document.querySelector('#sc-body').value.includes('JPN')")
     page.click("#sc-edit summary")
     page.evaluate(
         "(() => { const box = document.querySelector('#sc-body');"
@@ -116,8 +133,8 @@ def test_signals_lists_events_with_filters(dash) -> None:
     page.select_option("#sig-type", index=1)
     chosen = page.input_value("#sig-type")
     page.click("#sig-filters button")
-    page.wait_for_function(
-        "document.querySelector('#sig-meta').innerText.includes('matching')", timeout=10_000
+    wait_true(
+        page, "document.querySelector('#sig-meta').innerText.includes('matching')", timeout=10_000
     )
     types = page.locator("#sig-table table tr td:nth-child(2)").all_inner_texts()
     assert types and all(t == chosen.replace("_", " ") for t in types)

@@ -200,7 +200,6 @@ def test_home_price_is_world_price_when_nothing_is_withheld():
     np.testing.assert_allclose(d["price_home"].values, d["price"].values, rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: leftover input leaves consumption, not demand")
 def test_leftover_input_keeps_demand_equal_to_its_uses():
     """CHN stops DyFe to JPN: the NdPr metal delivered for JPN's Dy magnets that DyFe held
     back goes back to stock and out of consumption (engine.py, the ``leftover`` step after

@@ -1,27 +1,38 @@
 """The monthly engine: one chunk of draws stepped through the horizon, vectorised over draws.
 
-Each month, products are taken upstream first. For product ``p`` and every draw at once:
+Each month, products are taken upstream first, a block of products with no recipe between
+them at a time (a stage), for every draw, product and country at once:
 
 1. *Plans*: each producer aims at ``min(capacity after outages, last output + ramp x
-   capacity, baseline + pull)`` (capacity includes projects that have started), ``pull``
-   being last month's re-sourcing and restocking
-   orders it could not serve. Output is then capped by the inputs its recipe received.
+   capacity, baseline + pull - overstock)`` (capacity includes projects that have started),
+   ``pull`` being last month's orders it could not serve and ``overstock`` its stock above
+   target worked off over ``refill_months``. Output is then capped by the inputs its recipe
+   received; the users of one input each get the same share of their planned need, and
+   input a plant could not use stays in stock.
 2. *Contracts*: output is shipped along the baseline pattern (pro rata when output is below
-   baseline); restrictions block their share of each route. Blocked output is *withheld* by
-   the exporter (its own stock, recorded as ``withheld``): it is neither sold elsewhere nor
-   used at home, so a tighter restriction can never help anyone. Output above baseline
-   (from spare capacity) is spot supply.
-3. *Needs*: downstream producers' plans times their recipe, plus final demand times surges.
-4. *Re-sourcing* (after its lag), on unrestricted routes only: each importer's gap is
-   first served from exporters' spot supply, pro rata to it (pro rata again when an exporter
-   is oversubscribed); what is left is ordered from exporters with spare capacity, pro rata to
-   their headroom, and becomes their pull. Restocking is a second, lower-priority round for
-   inventories below target.
-5. What is still missing is met from commercial inventory, then strategic stockpiles
-   (at most their release rate), then substitution of final demand (after its lag, up to its
-   ceiling); the rest is shortfall, rationed pro rata between downstream use and final demand.
-6. Price (world, per product) moves toward the inverse-demand level
-   ``(1 - shortage)^(-1 / elasticity)``, capped; it does not feed back into quantities.
+   baseline); restrictions block their share of each route (licences as a queue, see
+   :func:`critmin.simulate.plan.licence_open`) and the blocked output is *withheld* by the
+   exporter. Buyers take contracted deliveries only up to their need plus restocking (less
+   destocking above target); what they refuse stays with the producer as spot supply, like
+   output above baseline.
+3. *Needs*: downstream producers' plans times their recipe, plus final demand times surges
+   times the demand response to the price each buyer sees.
+4. *Re-sourcing* (after its lag): each importer's gap is first served from exporters' spot
+   supply, pro rata to it, through each route at its open (licensed) share; what is left is
+   ordered from exporters with spare capacity (while the price is at least the restart
+   price) and becomes their pull. Restocking, toward stock targets raised by the shortage
+   buyers expect (precautionary buying), is a second, lower-priority round.
+5. What is still missing is met from commercial inventory, then strategic stockpiles (at most
+   their release rate), then substitution of final demand (after its lag, up to its ceiling);
+   the rest is shortfall, rationed pro rata between downstream use and final demand.
+6. Prices: while an exporter withholds a product, its market (home) and the rest (world) clear
+   apart. Each index moves toward the inverse-demand level ``(1 - tightness)^(-1 /
+   elasticity)``, tightness being what buyers lack at the baseline price (unmet need after
+   stocks, demand the price destroyed, restocking wanted), capped; the home market's withheld
+   output is a surplus. Prices feed back into final demand (step 3), orders and restarts.
+
+With price feedback on, more restriction can give less total shortfall (a higher price
+restarts idle capacity or destroys demand); with it off the engine is monotone (tested).
 """
 
 from __future__ import annotations
@@ -252,7 +263,7 @@ def run_chunk(
 
             # two markets: outside the restricting exporters (world) and inside them (home)
             # a restricting exporter's market is priced apart while it withholds something
-            hs = home_t[S][None] * (freed > 0)  # (D, S, C)
+            hs = home_t[S][None] * (freed > _EPS)  # (D, S, C)
             ws = 1.0 - hs
             base_w = (need_base * ws).sum(axis=2)
             if not resourcing:
@@ -305,7 +316,7 @@ def run_chunk(
         leftover = np.where(leftover > _EPS * np.maximum(received_for_use, 1.0), leftover, 0.0)
         if leftover.any():
             inv += leftover
-            for v, sign in (("consumption", -1.0), ("inventory", 1.0)):
+            for v, sign in (("consumption", -1.0), ("demand", -1.0), ("inventory", 1.0)):
                 if v in rec:
                     rec[v][:, t] += sign * leftover
         rec_price[:, t] = price

@@ -221,7 +221,7 @@ def run_reference(
                         rec[name][d, t, p, c] = v
                 # 6. prices: world (outside the restricting exporters) and home (inside,
                 # while the exporter withholds something)
-                hs = [home_all[t][p][c] if freed[c] > 0 else 0.0 for c in range(C)]
+                hs = [home_all[t][p][c] if freed[c] > _EPS else 0.0 for c in range(C)]
                 base_w = sum(need_base[c] * (1.0 - hs[c]) for c in range(C))
                 if not resourcing:
                     desire = [max(target[c] - inv[p][c], 0.0) / refill_months for c in range(C)]
@@ -260,6 +260,7 @@ def run_reference(
                     if left > _EPS * max(for_use[q][c], 1.0):
                         inv[q][c] += left
                         out["consumption"][d, t, q, c] -= left
+                        out["demand"][d, t, q, c] -= left
                         out["inventory"][d, t, q, c] += left
             for p in range(P):
                 out_price[d, t, p] = price[p]
