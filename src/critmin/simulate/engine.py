@@ -54,13 +54,16 @@ _EPS = 1e-9
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """Recorded arrays: ``(D, T, P, C)`` per variable, ``price`` is ``(D, T, P)``."""
+    """Recorded arrays: ``(D, T, P, C)`` per variable, ``price`` is ``(D, T, P)``; with
+    ``nodes`` (flat ``product * C + country`` indices, ``N`` of them), each variable is kept
+    on these nodes only, ``(D, T, N)``, and is zero everywhere else."""
 
     arrays: dict[str, np.ndarray]
     price: np.ndarray
     price_home: np.ndarray | None = None  # (D, T, P): inside the restricting exporters
     trade: np.ndarray | None = None  # (D, T, P, E, C): recorded exporters' flows
     trade_exporters: tuple[int, ...] = ()  # country index of each recorded exporter
+    nodes: np.ndarray | None = None  # (N,) the nodes ``arrays`` are kept on; None: all
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:

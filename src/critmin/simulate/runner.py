@@ -18,9 +18,15 @@ import xarray as xr
 
 from critmin.atlas import Atlas
 from critmin.errors import DataError, Issue
-from critmin.simulate.engine import SUMMARY_VARIABLES, VARIABLES, ChunkResult, run_chunk
+from critmin.simulate.engine import (
+    SUMMARY_VARIABLES,
+    VARIABLES,
+    ChunkResult,
+    run_chunk,
+    users_with_capacity,
+)
 from critmin.simulate.network import Network, build_network
-from critmin.simulate.plan import draw
+from critmin.simulate.plan import capacity_nodes, draw
 from critmin.simulate.scenario import Scenario, check_against, load_scenario
 from critmin.simulate.trajectory import Trajectory, assemble
 
@@ -131,7 +137,9 @@ def simulate(
     run_atlas = network_atlas(atlas, sc)
     sizes = chunk_sizes(draws)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    collected = _Collector(starts, draws)
+    # the summary variables are kept on the nodes that can carry demand (lazily expanded)
+    nodes = summary_nodes(network, sc) if record == "summary" or on_chunk else None
+    collected = _Collector(starts, draws, nodes)
 
     def keep(i: int, result: ChunkResult) -> None:
         if on_chunk is not None:
@@ -148,12 +156,21 @@ def simulate(
     return assemble(run_atlas, network, sc, seed, [collected.result()])
 
 
+def summary_nodes(network: Network, scenario: Scenario) -> np.ndarray:
+    """Flat nodes (``product * C + country``) where demand, and so shortfall, can be non-zero
+    in a run of ``scenario``: final demand, or a plant with capacity that uses the product."""
+    cap = capacity_nodes(network, scenario)
+    node = (network.final_demand != 0) | users_with_capacity(network, cap)
+    return np.flatnonzero(node.ravel())
+
+
 class _Collector:
     """Chunk results written into arrays allocated once for the whole run (joining chunks
-    at the end would hold every result twice)."""
+    at the end would hold every result twice). With ``nodes``, each variable is kept on
+    these flat nodes only (``(D, T, N)``; a value elsewhere is an error, not dropped)."""
 
-    def __init__(self, starts: list[int], total: int) -> None:
-        self.starts, self.total = starts, total
+    def __init__(self, starts: list[int], total: int, nodes: np.ndarray | None = None) -> None:
+        self.starts, self.total, self.nodes = starts, total, nodes
         self.arrays: dict[str, np.ndarray] = {}
         self.extra: dict[str, np.ndarray | None] = {}
         self.exporters: tuple[int, ...] = ()
@@ -168,9 +185,21 @@ class _Collector:
         if target is not None:
             target[at : at + value.shape[0]] = value
 
+    def _compact(self, name: str, value: np.ndarray) -> np.ndarray:
+        """``(D, T, P, C)`` -> ``(D, T, N)`` on ``nodes``, checking that the rest is zero."""
+        assert self.nodes is not None
+        flat = value.reshape(*value.shape[:2], -1)
+        off = np.ones(flat.shape[2], dtype=bool)
+        off[self.nodes] = False
+        if flat[:, :, off].any():
+            raise RuntimeError(f"{name}: non-zero values outside the nodes that carry demand")
+        return flat[:, :, self.nodes]
+
     def add(self, i: int, result: ChunkResult) -> None:
         at = self.starts[i]
         for name, value in result.arrays.items():
+            if self.nodes is not None:
+                value = self._compact(name, value)
             self._put(self.arrays, name, value, at)
         for name in ("price", "price_home", "trade"):
             self._put(self.extra, name, getattr(result, name), at)
@@ -179,7 +208,7 @@ class _Collector:
     def result(self) -> ChunkResult:
         return ChunkResult(self.arrays, self.extra["price"],  # type: ignore[arg-type]
                            self.extra.get("price_home"), self.extra.get("trade"),
-                           self.exporters)  # fmt: skip
+                           self.exporters, self.nodes)  # fmt: skip
 
 
 def _run_threads(
