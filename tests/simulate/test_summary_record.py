@@ -103,7 +103,7 @@ def test_summaries_and_consumers_give_the_full_record_numbers(runs):
 
 
 def test_collector_refuses_to_drop_a_number():
-    collector = _Collector([0], 1, np.array([0, 3]))
+    collector = _Collector([0], 1, 4, np.array([0, 3]))
     arrays = {"demand": np.zeros((1, 2, 2, 2), dtype=np.float32)}
     arrays["demand"][0, 1, 0, 1] = 1.0  # node 1: not kept
     result = ChunkResult(arrays, np.ones((1, 2, 2), dtype=np.float32))

@@ -65,6 +65,18 @@ class ChunkResult:
     trade_exporters: tuple[int, ...] = ()  # country index of each recorded exporter
     nodes: np.ndarray | None = None  # (N,) the nodes ``arrays`` are kept on; None: all
 
+    def dense(self, products: int, countries: int) -> ChunkResult:
+        """The same result with ``(D, T, P, C)`` arrays."""
+        if self.nodes is None:
+            return self
+        arrays = {}
+        for name, value in self.arrays.items():
+            D, T = value.shape[:2]
+            full = np.zeros((D, T, products, countries), dtype=value.dtype)
+            full.reshape(D, T, -1)[:, :, self.nodes] = value
+            arrays[name] = full
+        return replace(self, arrays=arrays, nodes=None)
+
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > _EPS)
@@ -121,7 +133,7 @@ class _Block:
     def __init__(
         self, lo: int, hi: int, idx: np.ndarray, network: Network, draws: Draws,
         base: dict[str, np.ndarray], inv_months: np.ndarray, routes: _Routes | None,
-        bil: np.ndarray, months: int, variables: tuple[str, ...], dtype: type,
+        bil: np.ndarray, months: int, rec: dict[str, np.ndarray], offset: int, dtype: type,
     ) -> None:  # fmt: skip
         D, C = draws.n, len(network.countries)
         S = slice(lo, hi)
@@ -165,7 +177,12 @@ class _Block:
         self.k_eff, self.plan, self.need_down_all, self.rfu, self.Y = (
             np.zeros(shape) for _ in range(5)
         )
-        self.rec = {v: np.zeros((D, T, Sn, len(idx)), dtype=dtype) for v in variables}
+        # this block's nodes of the chunk's record (D, T, N): a view, written in place
+        self.nodes = (np.arange(lo, hi)[:, None] * C + idx[None, :]).ravel()
+        width = Sn * len(idx)
+        self.rec = {v: a[:, :, offset : offset + width].reshape(D, T, Sn, len(idx))
+                    for v, a in rec.items()}  # fmt: skip
+        assert all(np.may_share_memory(self.rec[v], a) for v, a in rec.items())
         self.rec_trade = (np.zeros((D, T, Sn, len(bil), len(idx)), dtype=dtype)
                           if len(bil) else None)  # fmt: skip
 
@@ -182,6 +199,7 @@ def run_chunk(
     dtype: type = np.float32,
     bilateral: tuple[int, ...] = (),
     active: list[np.ndarray] | None = None,
+    dense: bool = True,
 ) -> ChunkResult:
     """Step ``draws.n`` draws through ``months`` months. ``bilateral``: exporters (country
     indices) whose flows to each importer are recorded as ``trade (D, T, P, exporter, C)``
@@ -189,7 +207,7 @@ def run_chunk(
 
     Each block is stepped on its ``active`` countries only (default
     :func:`active_countries`; numbers elsewhere are exactly zero); the records come back
-    dense."""
+    dense, or with ``dense=False`` on the stepped nodes only (``ChunkResult.nodes``)."""
     P, C = network.shape
     D, T = draws.n, months
     F0 = network.flows / 12.0  # (P, C, C)
@@ -204,11 +222,15 @@ def run_chunk(
     inv_months = draws.inventory_months
     if inv_months.ndim == 1:
         inv_months = np.repeat(inv_months[:, None], P, axis=1)
-    bs = [
-        _Block(lo, hi, idx, network, draws, base, inv_months,
-               _Routes.of(draws.restrictions, (lo, hi), F0), bil, T, variables, dtype)
-        for (lo, hi), idx in zip(blocks, active, strict=True)
-    ]  # fmt: skip
+    width = sum((hi - lo) * len(idx) for (lo, hi), idx in zip(blocks, active, strict=True))
+    rec = {v: np.zeros((D, T, width), dtype=dtype) for v in variables}
+    bs: list[_Block] = []
+    for (lo, hi), idx in zip(blocks, active, strict=True):
+        offset = sum((b.hi - b.lo) * len(b.idx) for b in bs)
+        bs.append(_Block(lo, hi, idx, network, draws, base, inv_months,
+                         _Routes.of(draws.restrictions, (lo, hi), F0), bil, T, rec, offset,
+                         dtype))  # fmt: skip
+    nodes = np.concatenate([b.nodes for b in bs])
     which = {p: (i, p - lo) for i, (lo, hi) in enumerate(blocks) for p in range(lo, hi)}
     # recipes between blocks: (user block, product in it, input block, input in it, coef,
     # places of the user's plants (countries with capacity) in either block)
@@ -299,7 +321,9 @@ def run_chunk(
                               _safe_div(wanted_in, received), 1.0)  # fmt: skip
             if (accept < 1.0).any():
                 refuse = 1.0 - accept  # (D, S, importer)
-                refused = np.einsum("sei,dsi->dse", b.F0, refuse) * ratio  # by producer
+                # by producer: sum over importers of F0[s, e, i] refuse[d, s, i]
+                refused = np.matmul(refuse.transpose(1, 0, 2), b.F0.transpose(0, 2, 1))
+                refused = refused.transpose(1, 0, 2) * ratio
                 if closed is not None:
                     refused[:, closed.kp, closed.ke] -= (closed.lost * refuse[:, closed.kp]).sum(
                         axis=2
@@ -427,14 +451,12 @@ def run_chunk(
         rec_price[:, t] = price
         rec_home[:, t] = price_home
 
-    rec = {v: np.zeros((D, T, P, C), dtype=dtype) for v in variables}
     rec_trade = np.zeros((D, T, P, len(bil), C), dtype=dtype) if len(bil) else None
     for b in bs:
-        for v in variables:
-            rec[v][:, :, b.lo : b.hi, b.idx] = b.rec[v]
         if rec_trade is not None:
             rec_trade[:, :, b.lo : b.hi, :, b.idx] = b.rec_trade
-    return ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil))
+    result = ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil), nodes)
+    return result.dense(P, C) if dense else result
 
 
 @dataclass(frozen=True)
@@ -449,6 +471,7 @@ class Closed:
     share: np.ndarray
     select: np.ndarray
     lost: np.ndarray  # (D, K, importer) withheld on each route this month
+    passing: np.ndarray  # (D, K, importer) 1 - share
 
     def per_product(self, weight: np.ndarray) -> np.ndarray:
         """``(D, S, importer)``: the weight of each product's closed routes to each importer."""
@@ -516,7 +539,7 @@ class _Routes:
         lost = ratio[:, self.kp, self.ke][:, :, None] * self.flows[None] * share
         received -= np.matmul(self.select, lost)
         freed[:, self.kp, self.ke] = lost.sum(axis=2)
-        return Closed(self.kp, self.ke, share, self.select, lost)
+        return Closed(self.kp, self.ke, share, self.select, lost, 1.0 - share)
 
 
 def _orders(total: np.ndarray, weight: np.ndarray, closed: Closed | None) -> np.ndarray:
@@ -537,8 +560,8 @@ def _asked(
     asked = weight * per_weight.sum(axis=2, keepdims=True)
     if closed is not None:
         kp, ke = closed.kp, closed.ke
-        passing = 1.0 - closed.share
-        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * passing).sum(axis=2)
+        passing = np.einsum("dkc,dkc->dk", per_weight[:, kp], closed.passing)
+        asked[:, kp, ke] = weight[:, kp, ke] * passing
     return per_weight, asked
 
 

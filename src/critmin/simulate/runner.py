@@ -60,7 +60,7 @@ def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
         refill_months=par.refill_months, variables=spec.variables,
         dtype=np.float64 if spec.precision == "float64" else np.float32,
         bilateral=tuple(spec.network.countries.index(c) for c in spec.bilateral
-                        if c in spec.network.countries),
+                        if c in spec.network.countries), dense=False,
     )  # fmt: skip
 
 
@@ -139,7 +139,7 @@ def simulate(
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
     # the summary variables are kept on the nodes that can carry demand (lazily expanded)
     nodes = summary_nodes(network, sc) if record == "summary" or on_chunk else None
-    collected = _Collector(starts, draws, nodes)
+    collected = _Collector(starts, draws, int(np.prod(network.shape)), nodes)
 
     def keep(i: int, result: ChunkResult) -> None:
         if on_chunk is not None:
@@ -153,6 +153,7 @@ def simulate(
         _run_dask(spec, sizes, workers, scheduler, progress, keep)
     else:
         _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress, keep)
+    collected.grid(*network.shape)
     return assemble(run_atlas, network, sc, seed, [collected.result()])
 
 
@@ -166,11 +167,14 @@ def summary_nodes(network: Network, scenario: Scenario) -> np.ndarray:
 
 class _Collector:
     """Chunk results written into arrays allocated once for the whole run (joining chunks
-    at the end would hold every result twice). With ``nodes``, each variable is kept on
-    these flat nodes only (``(D, T, N)``; a value elsewhere is an error, not dropped)."""
+    at the end would hold every result twice): ``(D, T, P, C)`` per variable, or with
+    ``nodes`` on these flat nodes only (``(D, T, N)``; a non-zero elsewhere is an error, not
+    dropped). ``cells``: ``P x C``."""
 
-    def __init__(self, starts: list[int], total: int, nodes: np.ndarray | None = None) -> None:
-        self.starts, self.total, self.nodes = starts, total, nodes
+    def __init__(
+        self, starts: list[int], total: int, cells: int, nodes: np.ndarray | None = None
+    ) -> None:
+        self.starts, self.total, self.cells, self.nodes = starts, total, cells, nodes
         self.arrays: dict[str, np.ndarray] = {}
         self.extra: dict[str, np.ndarray | None] = {}
         self.exporters: tuple[int, ...] = ()
@@ -185,22 +189,37 @@ class _Collector:
         if target is not None:
             target[at : at + value.shape[0]] = value
 
-    def _compact(self, name: str, value: np.ndarray) -> np.ndarray:
-        """``(D, T, P, C)`` -> ``(D, T, N)`` on ``nodes``, checking that the rest is zero."""
+    def _compact(self, name: str, value: np.ndarray, nodes: np.ndarray | None) -> np.ndarray:
+        """A chunk's ``(D, T, P, C)`` array, or ``(D, T, n)`` on ``nodes``, as ``(D, T, N)``
+        on ``self.nodes``, checking that what is left out is zero."""
         assert self.nodes is not None
         flat = value.reshape(*value.shape[:2], -1)
+        place = np.full(self.cells, -1)
+        place[np.arange(self.cells) if nodes is None else nodes] = np.arange(flat.shape[2])
         off = np.ones(flat.shape[2], dtype=bool)
-        off[self.nodes] = False
-        if flat[:, :, off].any():
+        off[place[self.nodes][place[self.nodes] >= 0]] = False
+        if np.take(flat, np.flatnonzero(off), axis=2).any():
             raise RuntimeError(f"{name}: non-zero values outside the nodes that carry demand")
-        return flat[:, :, self.nodes]
+        src = place[self.nodes]
+        if (src >= 0).all():
+            return np.take(flat, src, axis=2)
+        out = np.zeros((*flat.shape[:2], len(self.nodes)), dtype=flat.dtype)
+        out[:, :, src >= 0] = np.take(flat, src[src >= 0], axis=2)
+        return out
 
     def add(self, i: int, result: ChunkResult) -> None:
         at = self.starts[i]
         for name, value in result.arrays.items():
             if self.nodes is not None:
-                value = self._compact(name, value)
-            self._put(self.arrays, name, value, at)
+                self._put(self.arrays, name, self._compact(name, value, result.nodes), at)
+            elif result.nodes is None:
+                self._put(self.arrays, name, value, at)
+            else:  # the full record: scattered into the whole grid
+                if name not in self.arrays:
+                    shape = (self.total, value.shape[1], self.cells)
+                    self.arrays[name] = np.zeros(shape, dtype=value.dtype)
+                n = value.shape[0]
+                self.arrays[name][at : at + n][:, :, result.nodes] = value
         for name in ("price", "price_home", "trade"):
             self._put(self.extra, name, getattr(result, name), at)
         self.exporters = result.trade_exporters
@@ -209,6 +228,13 @@ class _Collector:
         return ChunkResult(self.arrays, self.extra["price"],  # type: ignore[arg-type]
                            self.extra.get("price_home"), self.extra.get("trade"),
                            self.exporters, self.nodes)  # fmt: skip
+
+    def grid(self, products: int, countries: int) -> None:
+        """The full record's arrays as ``(D, T, P, C)`` (views)."""
+        if self.nodes is None:
+            for name, value in self.arrays.items():
+                if value.ndim == 3:
+                    self.arrays[name] = value.reshape(*value.shape[:2], products, countries)
 
 
 def _run_threads(
