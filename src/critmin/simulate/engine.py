@@ -135,6 +135,8 @@ class _Block:
         base: dict[str, np.ndarray], inv_months: np.ndarray, routes: _Routes | None,
         bil: np.ndarray, months: int, rec: dict[str, np.ndarray], offset: int, dtype: type,
     ) -> None:  # fmt: skip
+        """``base``: the inputs on the chunk's stepped nodes ``(..., N)``, this block's from
+        ``offset`` on; ``rec`` the chunk's records ``(D, T, N)``."""
         D, C = draws.n, len(network.countries)
         S = slice(lo, hi)
         self.lo, self.hi, self.idx = lo, hi, idx
@@ -142,32 +144,34 @@ class _Block:
         pos[idx] = np.arange(len(idx))
         self.pos = pos  # country -> place in idx (-1: not stepped)
 
-        def nodes(a: np.ndarray) -> np.ndarray:  # (..., P, C) -> (..., S, Cb)
-            return a[..., S, :][..., idx]
+        T, Sn = months, hi - lo
+        width = Sn * len(idx)
+
+        def nodes(name: str) -> np.ndarray:  # (..., N) -> (..., S, Cb), a view
+            a = base[name]
+            return a[..., offset : offset + width].reshape(*a.shape[:-1], Sn, len(idx))
 
         self.F0 = base["F0"][S][:, idx][:, :, idx]  # (S, Cb, Cb)
-        self.Y0, self.FD0 = nodes(base["Y0"]), nodes(base["FD0"])
-        self.diag0, self.out0 = nodes(base["diag0"]), nodes(base["out0"])
-        self.cap = nodes(draws.capacity)  # (D, S, Cb) tonnes a year
-        self.added = nodes(draws.added)  # (T, S, Cb)
-        self.outage = nodes(draws.outage)  # (T, D, S, Cb)
-        self.surge = nodes(draws.surge)
-        self.release = nodes(draws.release_cap)
+        self.Y0, self.FD0 = nodes("Y0"), nodes("FD0")
+        self.diag0, self.out0 = nodes("diag0"), nodes("out0")
+        self.cap = nodes("capacity")  # (D, S, Cb) tonnes a year
+        self.added = nodes("added")  # (T, S, Cb)
+        self.outage = nodes("outage")  # (T, D, S, Cb)
+        self.surge = nodes("surge")
+        self.release = nodes("release_cap")
         self.substitution = draws.substitution[:, :, S]  # (T, D, S)
-        T, Sn = months, hi - lo
-        self.home = (np.zeros((T, Sn, len(idx))) if draws.home is None
-                     else nodes(draws.home))  # fmt: skip
+        self.home = nodes("home")
         self.routes = None if routes is None else routes.on(idx, pos)
         self.bil = pos[bil]  # recorded exporters' places
         assert (self.bil >= 0).all(), "a recorded exporter outside the stepped countries"
-        use0 = nodes(base["use0"])
+        use0 = nodes("use0")
         self.inv_base = inv_months[:, S][:, :, None] * use0[None]
         # state
         self.K = self.cap / 12.0
         self.Y_prev = np.broadcast_to(self.Y0, (D, Sn, len(idx))).copy()
         self.inv = self.inv_base.copy()
         self.inv_target = self.inv_base.copy()
-        self.stock = nodes(draws.stockpile).copy()
+        self.stock = nodes("stockpile").copy()
         self.held = np.zeros((D, Sn, len(idx)))
         self.pull = np.zeros((D, Sn, len(idx)))
         self.dmult = np.ones((D, Sn, len(idx)))
@@ -178,8 +182,6 @@ class _Block:
             np.zeros(shape) for _ in range(5)
         )
         # this block's nodes of the chunk's record (D, T, N): a view, written in place
-        self.nodes = (np.arange(lo, hi)[:, None] * C + idx[None, :]).ravel()
-        width = Sn * len(idx)
         self.rec = {v: a[:, :, offset : offset + width].reshape(D, T, Sn, len(idx))
                     for v, a in rec.items()}  # fmt: skip
         assert all(np.may_share_memory(self.rec[v], a) for v, a in rec.items())
@@ -222,15 +224,25 @@ def run_chunk(
     inv_months = draws.inventory_months
     if inv_months.ndim == 1:
         inv_months = np.repeat(inv_months[:, None], P, axis=1)
-    width = sum((hi - lo) * len(idx) for (lo, hi), idx in zip(blocks, active, strict=True))
-    rec = {v: np.zeros((D, T, width), dtype=dtype) for v in variables}
+    # the stepped nodes (flat product * C + country), block after block, and every input
+    # gathered on them at once
+    nodes = np.concatenate([(np.arange(lo, hi)[:, None] * C + idx[None, :]).ravel()
+                            for (lo, hi), idx in zip(blocks, active, strict=True)])  # fmt: skip
+    home = np.zeros((T, P, C)) if draws.home is None else draws.home
+    inputs = {**base, "capacity": draws.capacity, "added": draws.added, "outage": draws.outage,
+              "surge": draws.surge, "release_cap": draws.release_cap,
+              "stockpile": draws.stockpile, "home": home}  # fmt: skip
+    on_nodes = {name: np.take(a.reshape(*a.shape[:-2], P * C), nodes, axis=-1)
+                for name, a in inputs.items() if name != "F0"}  # fmt: skip
+    on_nodes["F0"] = F0
+    rec = {v: np.zeros((D, T, len(nodes)), dtype=dtype) for v in variables}
     bs: list[_Block] = []
+    offset = 0
     for (lo, hi), idx in zip(blocks, active, strict=True):
-        offset = sum((b.hi - b.lo) * len(b.idx) for b in bs)
-        bs.append(_Block(lo, hi, idx, network, draws, base, inv_months,
+        bs.append(_Block(lo, hi, idx, network, draws, on_nodes, inv_months,
                          _Routes.of(draws.restrictions, (lo, hi), F0), bil, T, rec, offset,
                          dtype))  # fmt: skip
-    nodes = np.concatenate([b.nodes for b in bs])
+        offset += (hi - lo) * len(idx)
     which = {p: (i, p - lo) for i, (lo, hi) in enumerate(blocks) for p in range(lo, hi)}
     # recipes between blocks: (user block, product in it, input block, input in it, coef,
     # places of the user's plants (countries with capacity) in either block)
