@@ -116,8 +116,10 @@ def simulate(
     ``scheduler`` uses an existing Dask scheduler instead. ``bilateral`` (ISO3 exporters)
     also records their flows to each importer (``trade``: draw x month x product x exporter x
     importer). ``record="summary"`` keeps only
-    demand, shortfall and price (for very large runs). Results are stored as float32 unless
-    ``precision="float64"`` (the engine always computes in float64).
+    demand, shortfall and price (for very large runs), the first two on the nodes that can
+    carry demand only, expanded when read (:class:`critmin.simulate.trajectory.NodeArray`).
+    Results are stored as float32 unless ``precision="float64"`` (the engine always computes
+    in float64).
 
     ``on_chunk`` streams the run: each chunk's full data (draws numbered as in the whole
     run) is handed to it as it is done, and the Trajectory returned keeps only the
