@@ -37,7 +37,7 @@ restarts idle capacity or destroys demand); with it off the engine is monotone (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -54,13 +54,28 @@ _EPS = 1e-9
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """Recorded arrays: ``(D, T, P, C)`` per variable, ``price`` is ``(D, T, P)``."""
+    """Recorded arrays: ``(D, T, P, C)`` per variable, ``price`` is ``(D, T, P)``; with
+    ``nodes`` (flat ``product * C + country`` indices, ``N`` of them), each variable is kept
+    on these nodes only, ``(D, T, N)``, and is zero everywhere else."""
 
     arrays: dict[str, np.ndarray]
     price: np.ndarray
     price_home: np.ndarray | None = None  # (D, T, P): inside the restricting exporters
     trade: np.ndarray | None = None  # (D, T, P, E, C): recorded exporters' flows
     trade_exporters: tuple[int, ...] = ()  # country index of each recorded exporter
+    nodes: np.ndarray | None = None  # (N,) the nodes ``arrays`` are kept on; None: all
+
+    def dense(self, products: int, countries: int) -> ChunkResult:
+        """The same result with ``(D, T, P, C)`` arrays."""
+        if self.nodes is None:
+            return self
+        arrays = {}
+        for name, value in self.arrays.items():
+            D, T = value.shape[:2]
+            full = np.zeros((D, T, products, countries), dtype=value.dtype)
+            full.reshape(D, T, -1)[:, :, self.nodes] = value
+            arrays[name] = full
+        return replace(self, arrays=arrays, nodes=None)
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -80,6 +95,100 @@ def _stage_blocks(network: Network) -> list[tuple[int, int]]:
     return blocks
 
 
+def users_with_capacity(network: Network, capacity: np.ndarray) -> np.ndarray:
+    """``(P, C)``: where a plant that uses the product has capacity (``capacity (P, C)``
+    bool), i.e. where downstream need for the product can arise."""
+    uses = (network.coef != 0).T.astype(np.int64)  # (P_in, P_out)
+    return (uses @ capacity.astype(np.int64)) > 0
+
+
+def active_countries(
+    network: Network, draws: Draws, bilateral: tuple[int, ...] = ()
+) -> list[np.ndarray]:
+    """Per stage block (:func:`_stage_blocks`), the countries it is stepped on: every country
+    where a number of one of its products could ever be non-zero - capacity in any draw or
+    month (projects included) or output, trade either way, final demand, a stockpile, a plant
+    with capacity that needs the product, a restriction's exporter or home market, and the
+    recorded exporters (``bilateral``). Elsewhere every variable stays exactly zero, so a
+    block stepped on these countries only gives the dense result."""
+    flows = network.flows != 0
+    cap = (draws.capacity != 0).any(axis=0) | (draws.added != 0).any(axis=0)
+    cap |= network.output != 0
+    node = cap | flows.any(axis=2) | flows.any(axis=1) | (network.final_demand != 0)
+    node |= (draws.stockpile != 0).any(axis=0) | (draws.release_cap != 0).any(axis=0)
+    node |= users_with_capacity(network, cap)
+    for r in draws.restrictions:
+        node[r.product, r.exporter] = True
+    if draws.home is not None:
+        node |= (draws.home != 0).any(axis=0)
+    node[:, list(bilateral)] = True
+    return [np.flatnonzero(node[lo:hi].any(axis=0)) for lo, hi in _stage_blocks(network)]
+
+
+class _Block:
+    """One stage block stepped on its active countries ``idx`` only: its inputs gathered
+    once per chunk and its state, as ``(..., S, Cb)`` arrays (``S`` products, ``Cb``
+    countries)."""
+
+    def __init__(
+        self, lo: int, hi: int, idx: np.ndarray, network: Network, draws: Draws,
+        base: dict[str, np.ndarray], inv_months: np.ndarray, routes: _Routes | None,
+        bil: np.ndarray, months: int, rec: dict[str, np.ndarray], offset: int, dtype: type,
+    ) -> None:  # fmt: skip
+        """``base``: the inputs on the chunk's stepped nodes ``(..., N)``, this block's from
+        ``offset`` on; ``rec`` the chunk's records ``(D, T, N)``."""
+        D, C = draws.n, len(network.countries)
+        S = slice(lo, hi)
+        self.lo, self.hi, self.idx = lo, hi, idx
+        pos = np.full(C, -1)
+        pos[idx] = np.arange(len(idx))
+        self.pos = pos  # country -> place in idx (-1: not stepped)
+
+        T, Sn = months, hi - lo
+        width = Sn * len(idx)
+
+        def nodes(name: str) -> np.ndarray:  # (..., N) -> (..., S, Cb), a view
+            a = base[name]
+            return a[..., offset : offset + width].reshape(*a.shape[:-1], Sn, len(idx))
+
+        self.F0 = base["F0"][S][:, idx][:, :, idx]  # (S, Cb, Cb)
+        self.Y0, self.FD0 = nodes("Y0"), nodes("FD0")
+        self.diag0, self.out0 = nodes("diag0"), nodes("out0")
+        self.cap = nodes("capacity")  # (D, S, Cb) tonnes a year
+        self.added = nodes("added")  # (T, S, Cb)
+        self.outage = nodes("outage")  # (T, D, S, Cb)
+        self.surge = nodes("surge")
+        self.release = nodes("release_cap")
+        self.substitution = draws.substitution[:, :, S]  # (T, D, S)
+        self.home = nodes("home")
+        self.routes = None if routes is None else routes.on(idx, pos)
+        self.bil = pos[bil]  # recorded exporters' places
+        assert (self.bil >= 0).all(), "a recorded exporter outside the stepped countries"
+        use0 = nodes("use0")
+        self.inv_base = inv_months[:, S][:, :, None] * use0[None]
+        # state
+        self.K = self.cap / 12.0
+        self.Y_prev = np.broadcast_to(self.Y0, (D, Sn, len(idx))).copy()
+        self.inv = self.inv_base.copy()
+        self.inv_target = self.inv_base.copy()
+        self.stock = nodes("stockpile").copy()
+        self.held = np.zeros((D, Sn, len(idx)))
+        self.pull = np.zeros((D, Sn, len(idx)))
+        self.dmult = np.ones((D, Sn, len(idx)))
+        # this month's: capacity after outages, plans, need from downstream plants, input
+        # received for use, output
+        shape = (D, Sn, len(idx))
+        self.k_eff, self.plan, self.need_down_all, self.rfu, self.Y = (
+            np.zeros(shape) for _ in range(5)
+        )
+        # this block's nodes of the chunk's record (D, T, N): a view, written in place
+        self.rec = {v: a[:, :, offset : offset + width].reshape(D, T, Sn, len(idx))
+                    for v, a in rec.items()}  # fmt: skip
+        assert all(np.may_share_memory(self.rec[v], a) for v, a in rec.items())
+        self.rec_trade = (np.zeros((D, T, Sn, len(bil), len(idx)), dtype=dtype)
+                          if len(bil) else None)  # fmt: skip
+
+
 def run_chunk(
     network: Network,
     draws: Draws,
@@ -91,115 +200,142 @@ def run_chunk(
     variables: tuple[str, ...] = VARIABLES,
     dtype: type = np.float32,
     bilateral: tuple[int, ...] = (),
+    active: list[np.ndarray] | None = None,
+    dense: bool = True,
 ) -> ChunkResult:
     """Step ``draws.n`` draws through ``months`` months. ``bilateral``: exporters (country
     indices) whose flows to each importer are recorded as ``trade (D, T, P, exporter, C)``
-    (contracts after restrictions plus spot and restocking sales; domestic use left out)."""
+    (contracts after restrictions plus spot and restocking sales; domestic use left out).
+
+    Each block is stepped on its ``active`` countries only (default
+    :func:`active_countries`; numbers elsewhere are exactly zero); the records come back
+    dense, or with ``dense=False`` on the stepped nodes only (``ChunkResult.nodes``)."""
     P, C = network.shape
     D, T = draws.n, months
     F0 = network.flows / 12.0  # (P, C, C)
-    Y0 = network.output / 12.0  # (P, C)
-    FD0 = network.final_demand / 12.0
-    K = draws.capacity / 12.0  # (D, P, C)
-    use0 = F0.sum(axis=1)  # (P, C) monthly baseline receipts
-    diag0 = np.einsum("pcc->pc", F0)  # domestic deliveries
-    out0 = F0.sum(axis=2) - diag0  # exports
+    base = {"F0": F0, "Y0": network.output / 12.0, "FD0": network.final_demand / 12.0,
+            "use0": F0.sum(axis=1), "diag0": np.einsum("pcc->pc", F0)}  # fmt: skip
+    base["out0"] = F0.sum(axis=2) - base["diag0"]  # exports
     coef = network.coef
     blocks = _stage_blocks(network)
-    edges = {b: [(p - b[0], q, coef[p, q]) for p in range(*b) for q in np.flatnonzero(coef[p])]
-             for b in blocks}  # fmt: skip
-    routes = {b: _Routes.of(draws.restrictions, b, F0) for b in blocks}
+    bil = np.array(bilateral, dtype=int)
+    if active is None:
+        active = active_countries(network, draws, bilateral)
+    inv_months = draws.inventory_months
+    if inv_months.ndim == 1:
+        inv_months = np.repeat(inv_months[:, None], P, axis=1)
+    # the stepped nodes (flat product * C + country), block after block, and every input
+    # gathered on them at once
+    nodes = np.concatenate([(np.arange(lo, hi)[:, None] * C + idx[None, :]).ravel()
+                            for (lo, hi), idx in zip(blocks, active, strict=True)])  # fmt: skip
+    home = np.zeros((T, P, C)) if draws.home is None else draws.home
+    inputs = {**base, "capacity": draws.capacity, "added": draws.added, "outage": draws.outage,
+              "surge": draws.surge, "release_cap": draws.release_cap,
+              "stockpile": draws.stockpile, "home": home}  # fmt: skip
+    on_nodes = {name: np.take(a.reshape(*a.shape[:-2], P * C), nodes, axis=-1)
+                for name, a in inputs.items() if name != "F0"}  # fmt: skip
+    on_nodes["F0"] = F0
+    rec = {v: np.zeros((D, T, len(nodes)), dtype=dtype) for v in variables}
+    bs: list[_Block] = []
+    offset = 0
+    for (lo, hi), idx in zip(blocks, active, strict=True):
+        bs.append(_Block(lo, hi, idx, network, draws, on_nodes, inv_months,
+                         _Routes.of(draws.restrictions, (lo, hi), F0), bil, T, rec, offset,
+                         dtype))  # fmt: skip
+        offset += (hi - lo) * len(idx)
+    which = {p: (i, p - lo) for i, (lo, hi) in enumerate(blocks) for p in range(lo, hi)}
+    # recipes between blocks: (user block, product in it, input block, input in it, coef,
+    # places of the user's plants (countries with capacity) in either block)
+    cap = (draws.capacity != 0).any(axis=0) | (draws.added != 0).any(axis=0)
+    cap |= network.output != 0
+    links = []
+    for p, q in zip(*np.nonzero(coef), strict=True):
+        (bp, pl), (bq, ql) = which[int(p)], which[int(q)]
+        plants = np.flatnonzero(cap[p])
+        pp, pq = bs[bp].pos[plants], bs[bq].pos[plants]
+        assert (pp >= 0).all() and (pq >= 0).all(), "a plant outside the stepped countries"
+        links.append((bp, pl, pp, bs[bq], ql, pq, float(coef[p, q])))
+    links.sort(key=lambda k: k[0])
 
     zeros_d = np.zeros(D)
     respond = zeros_d if draws.demand_response is None else draws.demand_response
     hoard = zeros_d if draws.hoarding is None else draws.hoarding
     restart = np.ones(D) if draws.restart_price is None else draws.restart_price
-    home_all = np.zeros((T, P, C)) if draws.home is None else draws.home
-    inv_months = draws.inventory_months
-    if inv_months.ndim == 1:
-        inv_months = np.repeat(inv_months[:, None], P, axis=1)
+    ramp = draws.ramp_rate[:, None, None]
     elast = draws.elasticity[:, None]  # (D, 1)
-
-    Y_prev = np.broadcast_to(Y0, (D, P, C)).copy()
-    inv_base = inv_months[:, :, None] * use0[None]
-    inv = inv_base.copy()
-    inv_target = inv_base.copy()
-    stock = draws.stockpile.copy()
-    held = np.zeros((D, P, C))
-    pull = np.zeros((D, P, C))
     price = np.ones((D, P))
     price_home = np.ones((D, P))
-    dmult = np.ones((D, P, C))
     expected = np.zeros((D, P))
-
-    rec = {v: np.zeros((D, T, P, C), dtype=dtype) for v in variables}
     rec_price = np.zeros((D, T, P), dtype=dtype)
     rec_home = np.zeros((D, T, P), dtype=dtype)
-    bil = np.array(bilateral, dtype=int)
-    rec_trade = np.zeros((D, T, P, len(bil), C), dtype=dtype) if len(bil) else None
 
     for t in range(T):
-        if draws.added[t].any():
-            K = (draws.capacity + draws.added[t][None]) / 12.0
-        k_eff = K * (1.0 - draws.outage[t])
-        plan = np.minimum(np.minimum(k_eff, Y_prev + draws.ramp_rate[:, None, None] * K),
-                          Y0[None] + pull)  # fmt: skip
-        # producers whose unsold stock piles above target cut output to work it off
-        overstock = np.maximum(inv - inv_target, 0.0) / refill_months
-        plan = np.maximum(np.minimum(plan, Y0[None] + pull - overstock), 0.0)
-        need_down_all = np.matmul(coef.T, plan)  # (D, P, C): sum_q coef[q, p] plan[q]
-        received_for_use = np.zeros((D, P, C))
-        Y = np.zeros((D, P, C))
+        added = draws.added[t].any()
+        for b in bs:
+            if added:
+                b.K = (b.cap + b.added[t][None]) / 12.0
+            b.k_eff = b.K * (1.0 - b.outage[t])
+            plan = np.minimum(np.minimum(b.k_eff, b.Y_prev + ramp * b.K), b.Y0[None] + b.pull)
+            # producers whose unsold stock piles above target cut output to work it off
+            overstock = np.maximum(b.inv - b.inv_target, 0.0) / refill_months
+            b.plan = np.maximum(np.minimum(plan, b.Y0[None] + b.pull - overstock), 0.0)
+            b.need_down_all = np.zeros_like(b.plan)
+        for bp, pl, pp, bq, ql, pq, c in links:  # sum_q coef[q, p] plan[q]
+            bq.need_down_all[:, ql, pq] += c * bs[bp].plan[:, pl, pp]
         resourcing = draws.resourcing_from is not None and t >= draws.resourcing_from
-        home_t = home_all[t]
-        for lo, hi in blocks:
-            S = slice(lo, hi)
-            y = plan[:, S].copy()
+        for i, b in enumerate(bs):
+            S = slice(b.lo, b.hi)
+            plan = b.plan
+            y = plan.copy()
             # each user of an input gets the same share of its planned need (users share it)
-            for pl, q, _c in edges[(lo, hi)]:
-                served = np.minimum(_safe_div(received_for_use[:, q], need_down_all[:, q]), 1.0)
-                y[:, pl] = np.minimum(y[:, pl], plan[:, lo + pl] * served)
-            Y[:, S] = y
-            ratio = np.minimum(_safe_div(y, np.broadcast_to(Y0[S], y.shape)), 1.0)
-            extra = np.maximum(y - Y0[S][None], 0.0)
+            for bp, pl, pp, bq, ql, pq, _c in links:
+                if bp == i:
+                    served = np.minimum(
+                        _safe_div(bq.rfu[:, ql, pq], bq.need_down_all[:, ql, pq]), 1.0
+                    )
+                    y[:, pl, pp] = np.minimum(y[:, pl, pp], plan[:, pl, pp] * served)
+            b.Y = y
+            ratio = np.minimum(_safe_div(y, np.broadcast_to(b.Y0, y.shape)), 1.0)
+            extra = np.maximum(y - b.Y0[None], 0.0)
             # contracts follow the baseline pattern; blocked shares are withheld
-            received = np.matmul(ratio.transpose(1, 0, 2), F0[S]).transpose(1, 0, 2)
-            domestic = ratio * diag0[S]
-            freed = np.zeros((D, hi - lo, C))
-            block_routes = routes[(lo, hi)]
-            closed = (
-                None if block_routes is None else block_routes.closed(t, ratio, received, freed)
-            )
-            held[:, S] += freed
-            deliveries_out = ratio * out0[S] - freed
+            received = np.matmul(ratio.transpose(1, 0, 2), b.F0).transpose(1, 0, 2)
+            domestic = ratio * b.diag0
+            freed = np.zeros_like(y)
+            closed = None if b.routes is None else b.routes.closed(t, ratio, received, freed)
+            b.held += freed
+            deliveries_out = ratio * b.out0 - freed
             deliveries_in = received - domestic
             route = None
-            if rec_trade is not None:  # contracts on the recorded exporters' routes
-                route = ratio[:, :, bil, None] * F0[S][:, bil, :][None]  # (D, S, E, C)
+            bil_i = b.bil
+            if b.rec_trade is not None:  # contracts on the recorded exporters' routes
+                route = ratio[:, :, bil_i, None] * b.F0[:, bil_i, :][None]  # (D, S, E, C)
                 if closed is not None:
                     for k, (pk, ek) in enumerate(zip(closed.kp, closed.ke, strict=True)):
-                        for j in np.flatnonzero(bil == ek):
+                        for j in np.flatnonzero(bil_i == ek):
                             route[:, pk, j] -= closed.lost[:, k]
             pool = extra  # (D, S, C) spot supply
-            need_down = need_down_all[:, S]
-            base_final = FD0[S][None] * draws.surge[t][:, S]
-            need_final = base_final * dmult[:, S]
+            need_down = b.need_down_all
+            base_final = b.FD0[None] * b.surge[t]
+            need_final = base_final * b.dmult
             need = need_down + need_final
             need_base = need_down + base_final
             # precautionary buying: stock targets rise with the shortage expected
             # (buyers inside a restricting exporter do not hoard against its own restriction)
-            outside = 1.0 - home_t[S][None]
-            target = inv_base[:, S] * (1.0 + hoard[:, None, None] * expected[:, S, None] * outside)
-            inv_target[:, S] = target
+            home_t = b.home[t][None]
+            outside = 1.0 - home_t
+            target = b.inv_base * (1.0 + hoard[:, None, None] * expected[:, S, None] * outside)
+            b.inv_target = target
             # buyers take contracted deliveries up to what they need plus restocking (less
             # destocking when their stocks are above target): demand that falls, or stocks
             # that pile up, cut orders upstream; what they refuse stays with the producer
-            wanted_in = np.maximum(need + (target - inv[:, S]) / refill_months, 0.0)
+            wanted_in = np.maximum(need + (target - b.inv) / refill_months, 0.0)
             accept = np.where(received > wanted_in * (1.0 + 1e-12),
                               _safe_div(wanted_in, received), 1.0)  # fmt: skip
             if (accept < 1.0).any():
                 refuse = 1.0 - accept  # (D, S, importer)
-                refused = np.einsum("sei,dsi->dse", F0[S], refuse) * ratio  # by producer
+                # by producer: sum over importers of F0[s, e, i] refuse[d, s, i]
+                refused = np.matmul(refuse.transpose(1, 0, 2), b.F0.transpose(0, 2, 1))
+                refused = refused.transpose(1, 0, 2) * ratio
                 if closed is not None:
                     refused[:, closed.kp, closed.ke] -= (closed.lost * refuse[:, closed.kp]).sum(
                         axis=2
@@ -224,21 +360,21 @@ def run_chunk(
                 # spot supply passes a restricted route only at its open (licensed) share;
                 # idle capacity restarts only once the price pays for it
                 gate = (price[:, S] >= restart[:, None] - 1e-12)[:, :, None]
-                headroom = np.maximum(k_eff[:, S] - y, 0.0) * gate
+                headroom = np.maximum(b.k_eff - y, 0.0) * gate
                 if gap.any():  # nothing asked, nothing served: skip the rounds
-                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed, bil, route)
+                    spot_in, out, diag, pool = _serve(gap, pool, pool, closed, bil_i, route)
                     unserved = gap - spot_in
                     new_pull = out + (_orders(unserved, headroom, closed)
                                       if unserved.any() else 0.0)  # fmt: skip
                     deliveries_out += out - diag
                     deliveries_in += spot_in - diag
                 got = received + spot_in
-                inv_after = inv[:, S] + np.maximum(got - need, 0.0)
+                inv_after = b.inv + np.maximum(got - need, 0.0)
                 desire = np.maximum(target - inv_after, 0.0) / refill_months
                 wanted = np.where(need - got > _EPS, 0.0, desire)
                 if wanted.any():
                     # what restocking gets is spread like the gap round, from what is left
-                    refill_in, out, diag, pool = _serve(wanted, pool, pool, closed, bil, route)
+                    refill_in, out, diag, pool = _serve(wanted, pool, pool, closed, bil_i, route)
                     unserved = wanted - refill_in
                     new_pull = new_pull + out + (_orders(unserved, headroom, closed)
                                                  if unserved.any() else 0.0)  # fmt: skip
@@ -248,26 +384,26 @@ def run_chunk(
             excess = np.maximum(got - need, 0.0)
             rest = np.maximum(need - got, 0.0)
             rest = np.where(rest > _EPS * np.maximum(need, 1.0), rest, 0.0)  # round-off
-            inv_use = np.minimum(inv[:, S], rest)
+            inv_use = np.minimum(b.inv, rest)
             rest = rest - inv_use
-            st_use = np.minimum(np.minimum(stock[:, S], draws.release_cap[:, S]), rest)
+            st_use = np.minimum(np.minimum(b.stock, b.release), rest)
             rest = rest - st_use
             down_short = rest * _safe_div(need_down, need)
             final_raw = rest - down_short
-            sub = np.minimum(final_raw, draws.substitution[t][:, S][:, :, None] * need_final)
+            sub = np.minimum(final_raw, b.substitution[t][:, :, None] * need_final)
             consumption = need - rest
-            received_for_use[:, S] = need_down - down_short
-            inv[:, S] = inv[:, S] - inv_use + excess + pool + refill_in
-            stock[:, S] = stock[:, S] - st_use
-            pull[:, S] = new_pull
+            b.rfu = need_down - down_short
+            b.inv = b.inv - inv_use + excess + pool + refill_in
+            b.stock = b.stock - st_use
+            b.pull = new_pull
 
             # two markets: outside the restricting exporters (world) and inside them (home)
             # a restricting exporter's market is priced apart while it withholds something
-            hs = home_t[S][None] * (freed > _EPS)  # (D, S, C)
+            hs = home_t * (freed > _EPS)  # (D, S, C)
             ws = 1.0 - hs
             base_w = (need_base * ws).sum(axis=2)
             if not resourcing:
-                desire = np.maximum(target - inv[:, S], 0.0) / refill_months
+                desire = np.maximum(target - b.inv, 0.0) / refill_months
             # what buyers lack at the baseline price: need left unmet after stocks, demand the
             # price has already destroyed, and the restocking they want (stocks below target,
             # targets raised by expected shortage): prices rise as stocks run down, not at the
@@ -298,31 +434,41 @@ def run_chunk(
                 pull_w = price[:, S] ** (-elast)  # (D, S): powers per market, not per country
                 pull_h = price_home[:, S] ** (-elast)
                 seen = np.where(hs > 0, pull_h[:, :, None], pull_w[:, :, None])
-                dmult[:, S] += respond[:, None, None] * (seen - dmult[:, S])
+                b.dmult += respond[:, None, None] * (seen - b.dmult)
 
             values = {
                 "production": y, "imports": deliveries_in, "exports": deliveries_out,
                 "demand": need, "consumption": consumption, "shortfall": rest - sub,
                 "final_shortfall": final_raw - sub, "substitution": sub,
-                "inventory": inv[:, S], "stockpile": stock[:, S], "withheld": held[:, S],
+                "inventory": b.inv, "stockpile": b.stock, "withheld": b.held,
             }  # fmt: skip
             for v in variables:
-                rec[v][:, t, S] = values[v]
+                b.rec[v][:, t] = values[v]
             if route is not None:
-                route[:, :, np.arange(len(bil)), bil] = 0.0  # domestic use is not trade
-                rec_trade[:, t, S] = route  # type: ignore[index]
+                route[:, :, np.arange(len(bil_i)), bil_i] = 0.0  # domestic use is not trade
+                b.rec_trade[:, t] = route  # type: ignore[index]
         # input delivered for a plant that another input held back goes to stock, not use
-        leftover = received_for_use - np.matmul(coef.T, Y)
-        leftover = np.where(leftover > _EPS * np.maximum(received_for_use, 1.0), leftover, 0.0)
-        if leftover.any():
-            inv += leftover
-            for v, sign in (("consumption", -1.0), ("demand", -1.0), ("inventory", 1.0)):
-                if v in rec:
-                    rec[v][:, t] += sign * leftover
+        used = {id(b): np.zeros_like(b.rfu) for b in bs}
+        for bp, pl, pp, bq, ql, pq, c in links:
+            used[id(bq)][:, ql, pq] += c * bs[bp].Y[:, pl, pp]
+        for b in bs:
+            leftover = b.rfu - used[id(b)]
+            leftover = np.where(leftover > _EPS * np.maximum(b.rfu, 1.0), leftover, 0.0)
+            if leftover.any():
+                b.inv += leftover
+                for v, sign in (("consumption", -1.0), ("demand", -1.0), ("inventory", 1.0)):
+                    if v in b.rec:
+                        b.rec[v][:, t] += sign * leftover
+            b.Y_prev = b.Y
         rec_price[:, t] = price
         rec_home[:, t] = price_home
-        Y_prev = Y
-    return ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil))
+
+    rec_trade = np.zeros((D, T, P, len(bil), C), dtype=dtype) if len(bil) else None
+    for b in bs:
+        if rec_trade is not None:
+            rec_trade[:, :, b.lo : b.hi, :, b.idx] = b.rec_trade
+    result = ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil), nodes)
+    return result.dense(P, C) if dense else result
 
 
 @dataclass(frozen=True)
@@ -337,6 +483,7 @@ class Closed:
     share: np.ndarray
     select: np.ndarray
     lost: np.ndarray  # (D, K, importer) withheld on each route this month
+    passing: np.ndarray  # (D, K, importer) 1 - share
 
     def per_product(self, weight: np.ndarray) -> np.ndarray:
         """``(D, S, importer)``: the weight of each product's closed routes to each importer."""
@@ -378,6 +525,13 @@ class _Routes:
             np.stack([r.importer_mask for r in mine]),
         )
 
+    def on(self, idx: np.ndarray, pos: np.ndarray) -> _Routes:
+        """The same routes on a block's stepped countries ``idx`` (``pos``: country ->
+        place in ``idx``)."""
+        ke = pos[self.ke]
+        assert (ke >= 0).all(), "a restricted exporter outside the stepped countries"
+        return replace(self, ke=ke, flows=self.flows[:, idx], masks=self.masks[:, idx])
+
     def closed(
         self, t: int, ratio: np.ndarray, received: np.ndarray, freed: np.ndarray
     ) -> Closed | None:
@@ -397,7 +551,7 @@ class _Routes:
         lost = ratio[:, self.kp, self.ke][:, :, None] * self.flows[None] * share
         received -= np.matmul(self.select, lost)
         freed[:, self.kp, self.ke] = lost.sum(axis=2)
-        return Closed(self.kp, self.ke, share, self.select, lost)
+        return Closed(self.kp, self.ke, share, self.select, lost, 1.0 - share)
 
 
 def _orders(total: np.ndarray, weight: np.ndarray, closed: Closed | None) -> np.ndarray:
@@ -418,8 +572,8 @@ def _asked(
     asked = weight * per_weight.sum(axis=2, keepdims=True)
     if closed is not None:
         kp, ke = closed.kp, closed.ke
-        passing = 1.0 - closed.share
-        asked[:, kp, ke] = weight[:, kp, ke] * (per_weight[:, kp] * passing).sum(axis=2)
+        passing = np.einsum("dkc,dkc->dk", per_weight[:, kp], closed.passing)
+        asked[:, kp, ke] = weight[:, kp, ke] * passing
     return per_weight, asked
 
 

@@ -212,6 +212,18 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
     )  # fmt: skip
 
 
+def capacity_nodes(network: Network, scenario: Scenario) -> np.ndarray:
+    """``(P, C)`` bool: where :func:`draw` can give capacity in some draw and month (output,
+    known capacity, the scenario's projects)."""
+    cap = (network.output != 0) | (np.nan_to_num(network.capacity, nan=0.0) != 0)
+    countries = {c: i for i, c in enumerate(network.countries)}
+    for a in scenario.additions:
+        if a.country in countries and a.capacity_t != 0:
+            for p, _w in network.shares(a.product, countries[a.country]):
+                cap[p, countries[a.country]] = True
+    return cap
+
+
 def input_share_from(network: Network, product: int, origin: int) -> np.ndarray:
     """Share of each country's inputs for ``product`` that come from ``origin`` (baseline),
     through every upstream stage (the largest share along the recipe chain)."""

@@ -18,9 +18,15 @@ import xarray as xr
 
 from critmin.atlas import Atlas
 from critmin.errors import DataError, Issue
-from critmin.simulate.engine import SUMMARY_VARIABLES, VARIABLES, ChunkResult, run_chunk
+from critmin.simulate.engine import (
+    SUMMARY_VARIABLES,
+    VARIABLES,
+    ChunkResult,
+    run_chunk,
+    users_with_capacity,
+)
 from critmin.simulate.network import Network, build_network
-from critmin.simulate.plan import draw
+from critmin.simulate.plan import capacity_nodes, draw
 from critmin.simulate.scenario import Scenario, check_against, load_scenario
 from critmin.simulate.trajectory import Trajectory, assemble
 
@@ -54,7 +60,7 @@ def run_one_chunk(spec: RunSpec, index: int, size: int) -> ChunkResult:
         refill_months=par.refill_months, variables=spec.variables,
         dtype=np.float64 if spec.precision == "float64" else np.float32,
         bilateral=tuple(spec.network.countries.index(c) for c in spec.bilateral
-                        if c in spec.network.countries),
+                        if c in spec.network.countries), dense=False,
     )  # fmt: skip
 
 
@@ -110,8 +116,10 @@ def simulate(
     ``scheduler`` uses an existing Dask scheduler instead. ``bilateral`` (ISO3 exporters)
     also records their flows to each importer (``trade``: draw x month x product x exporter x
     importer). ``record="summary"`` keeps only
-    demand, shortfall and price (for very large runs). Results are stored as float32 unless
-    ``precision="float64"`` (the engine always computes in float64).
+    demand, shortfall and price (for very large runs), the first two on the nodes that can
+    carry demand only, expanded when read (:class:`critmin.simulate.trajectory.NodeArray`).
+    Results are stored as float32 unless ``precision="float64"`` (the engine always computes
+    in float64).
 
     ``on_chunk`` streams the run: each chunk's full data (draws numbered as in the whole
     run) is handed to it as it is done, and the Trajectory returned keeps only the
@@ -131,7 +139,9 @@ def simulate(
     run_atlas = network_atlas(atlas, sc)
     sizes = chunk_sizes(draws)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    collected = _Collector(starts, draws)
+    # the summary variables are kept on the nodes that can carry demand (lazily expanded)
+    nodes = summary_nodes(network, sc) if record == "summary" or on_chunk else None
+    collected = _Collector(starts, draws, int(np.prod(network.shape)), nodes)
 
     def keep(i: int, result: ChunkResult) -> None:
         if on_chunk is not None:
@@ -145,15 +155,28 @@ def simulate(
         _run_dask(spec, sizes, workers, scheduler, progress, keep)
     else:
         _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress, keep)
+    collected.grid(*network.shape)
     return assemble(run_atlas, network, sc, seed, [collected.result()])
+
+
+def summary_nodes(network: Network, scenario: Scenario) -> np.ndarray:
+    """Flat nodes (``product * C + country``) where demand, and so shortfall, can be non-zero
+    in a run of ``scenario``: final demand, or a plant with capacity that uses the product."""
+    cap = capacity_nodes(network, scenario)
+    node = (network.final_demand != 0) | users_with_capacity(network, cap)
+    return np.flatnonzero(node.ravel())
 
 
 class _Collector:
     """Chunk results written into arrays allocated once for the whole run (joining chunks
-    at the end would hold every result twice)."""
+    at the end would hold every result twice): ``(D, T, P, C)`` per variable, or with
+    ``nodes`` on these flat nodes only (``(D, T, N)``; a non-zero elsewhere is an error, not
+    dropped). ``cells``: ``P x C``."""
 
-    def __init__(self, starts: list[int], total: int) -> None:
-        self.starts, self.total = starts, total
+    def __init__(
+        self, starts: list[int], total: int, cells: int, nodes: np.ndarray | None = None
+    ) -> None:
+        self.starts, self.total, self.cells, self.nodes = starts, total, cells, nodes
         self.arrays: dict[str, np.ndarray] = {}
         self.extra: dict[str, np.ndarray | None] = {}
         self.exporters: tuple[int, ...] = ()
@@ -168,10 +191,37 @@ class _Collector:
         if target is not None:
             target[at : at + value.shape[0]] = value
 
+    def _compact(self, name: str, value: np.ndarray, nodes: np.ndarray | None) -> np.ndarray:
+        """A chunk's ``(D, T, P, C)`` array, or ``(D, T, n)`` on ``nodes``, as ``(D, T, N)``
+        on ``self.nodes``, checking that what is left out is zero."""
+        assert self.nodes is not None
+        flat = value.reshape(*value.shape[:2], -1)
+        place = np.full(self.cells, -1)
+        place[np.arange(self.cells) if nodes is None else nodes] = np.arange(flat.shape[2])
+        off = np.ones(flat.shape[2], dtype=bool)
+        off[place[self.nodes][place[self.nodes] >= 0]] = False
+        if np.take(flat, np.flatnonzero(off), axis=2).any():
+            raise RuntimeError(f"{name}: non-zero values outside the nodes that carry demand")
+        src = place[self.nodes]
+        if (src >= 0).all():
+            return np.take(flat, src, axis=2)
+        out = np.zeros((*flat.shape[:2], len(self.nodes)), dtype=flat.dtype)
+        out[:, :, src >= 0] = np.take(flat, src[src >= 0], axis=2)
+        return out
+
     def add(self, i: int, result: ChunkResult) -> None:
         at = self.starts[i]
         for name, value in result.arrays.items():
-            self._put(self.arrays, name, value, at)
+            if self.nodes is not None:
+                self._put(self.arrays, name, self._compact(name, value, result.nodes), at)
+            elif result.nodes is None:
+                self._put(self.arrays, name, value, at)
+            else:  # the full record: scattered into the whole grid
+                if name not in self.arrays:
+                    shape = (self.total, value.shape[1], self.cells)
+                    self.arrays[name] = np.zeros(shape, dtype=value.dtype)
+                n = value.shape[0]
+                self.arrays[name][at : at + n][:, :, result.nodes] = value
         for name in ("price", "price_home", "trade"):
             self._put(self.extra, name, getattr(result, name), at)
         self.exporters = result.trade_exporters
@@ -179,7 +229,14 @@ class _Collector:
     def result(self) -> ChunkResult:
         return ChunkResult(self.arrays, self.extra["price"],  # type: ignore[arg-type]
                            self.extra.get("price_home"), self.extra.get("trade"),
-                           self.exporters)  # fmt: skip
+                           self.exporters, self.nodes)  # fmt: skip
+
+    def grid(self, products: int, countries: int) -> None:
+        """The full record's arrays as ``(D, T, P, C)`` (views)."""
+        if self.nodes is None:
+            for name, value in self.arrays.items():
+                if value.ndim == 3:
+                    self.arrays[name] = value.reshape(*value.shape[:2], products, countries)
 
 
 def _run_threads(

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+from xarray.backends import BackendArray
+from xarray.core import indexing
 
 from critmin.atlas import Atlas
 from critmin.simulate.engine import ChunkResult
@@ -172,6 +174,56 @@ def _recovery(path: np.ndarray, demand: np.ndarray) -> int | None:
     return last_bad + 1 - peak
 
 
+class NodeArray(BackendArray):
+    """A ``(draw, month, product, country)`` array kept on some nodes only (``values (D, T,
+    N)`` on the flat nodes ``product * C + country``; exactly zero elsewhere) and expanded
+    when read: a selection expands only what it selects, so a large summary run holds the
+    nodes that can carry numbers, not the whole grid."""
+
+    #: draws expanded at once when a large part of the array is read
+    BLOCK = 256
+
+    def __init__(self, values: np.ndarray, nodes: np.ndarray, products: int, countries: int):
+        self.values, self.nodes = values, nodes
+        self.shape = (values.shape[0], values.shape[1], products, countries)
+        self.dtype = values.dtype
+        self.place = np.full(products * countries, -1)
+        self.place[nodes] = np.arange(len(nodes))
+
+    def __getitem__(self, key: indexing.ExplicitIndexer) -> np.ndarray:
+        return indexing.explicit_indexing_adapter(
+            key, self.shape, indexing.IndexingSupport.OUTER, self._outer
+        )
+
+    def _outer(self, key: tuple) -> np.ndarray:
+        """Outer indexing: each of the four keys an int, a slice or an array of ints."""
+        axes = [np.arange(n)[k] for k, n in zip(key, self.shape, strict=True)]
+        drop = tuple(i for i, a in enumerate(axes) if np.ndim(a) == 0)
+        draws, months, products, countries = (np.atleast_1d(a) for a in axes)
+        place = self.place[products[:, None] * self.shape[3] + countries[None, :]]
+        have = place >= 0
+        cols = place[have]
+        out = np.zeros((len(draws), len(months), *place.shape), dtype=self.dtype)
+        when = _as_slice(months)
+        for lo in range(0, len(draws), self.BLOCK):
+            d = draws[lo : lo + self.BLOCK]
+            rows = self.values[_as_slice(d)][:, when]
+            out[lo : lo + len(d)][:, :, have] = np.take(rows, cols, axis=2)
+        return out.squeeze(axis=drop) if drop else out
+
+
+def _as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """A run of consecutive indices as a slice (a view, no copy)."""
+    if len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+        return slice(int(index[0]), int(index[0]) + len(index))
+    return index
+
+
+def _node_variable(values: np.ndarray, nodes: np.ndarray, P: int, C: int) -> xr.Variable:
+    lazy = indexing.LazilyIndexedArray(NodeArray(values, nodes, P, C))
+    return xr.Variable(("draw", "month", "product", "country"), lazy)
+
+
 def _join(parts: list) -> np.ndarray:
     """Chunks joined along draws (one chunk: as it is, no copy)."""
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -182,14 +234,22 @@ def assemble(
 ) -> Trajectory:
     """Join chunk results (in draw order) into a Trajectory."""
     names = chunks[0].arrays.keys()
+    nodes = chunks[0].nodes
+    if any(c.nodes is not None for c in chunks) and not all(
+        c.nodes is not None and np.array_equal(c.nodes, nodes) for c in chunks
+    ):
+        raise ValueError("chunks kept on different nodes")
     coords = {
         "draw": np.arange(sum(c.price.shape[0] for c in chunks)),
         "month": np.arange(1, scenario.months + 1),
         "product": network.products,
         "country": network.countries,
     }
-    data = {
+    P, C = network.shape
+    data: dict[str, Any] = {
         name: (("draw", "month", "product", "country"), _join([c.arrays[name] for c in chunks]))
+        if nodes is None
+        else _node_variable(_join([c.arrays[name] for c in chunks]), nodes, P, C)
         for name in names
     }
     data["price"] = (("draw", "month", "product"), _join([c.price for c in chunks]))
