@@ -3,8 +3,8 @@
 Each month, products are taken upstream first, a block of products with no recipe between
 them at a time (a stage), for every draw, product and country at once:
 
-1. *Plans*: each producer aims at ``min(capacity after outages, last output + ramp x
-   capacity, baseline + pull - overstock)`` (capacity includes projects that have started),
+1. *Plans*: each producer aims at ``min(capacity after outages, max(last output + ramp x
+   capacity, baseline), baseline + pull - overstock)`` (capacity includes projects that have started),
    ``pull`` being last month's orders it could not serve and ``overstock`` its stock above
    target worked off over ``refill_months``. Output is then capped by the inputs its recipe
    received; the users of one input each get the same share of their planned need, and
@@ -262,6 +262,10 @@ def run_chunk(
     hoard = zeros_d if draws.hoarding is None else draws.hoarding
     restart = np.ones(D) if draws.restart_price is None else draws.restart_price
     ramp = draws.ramp_rate[:, None, None]
+    feed = zeros_d if draws.feed_value_share is None else draws.feed_value_share
+    # cost floor: a product's price index never falls below its inputs' cost (per block: the
+    # value share of each input, fixed by reference prices or the draw's feed_value_share)
+    costs = [_cost_rows(network, b.lo, b.hi) for b in bs]
     elast = draws.elasticity[:, None]  # (D, 1)
     price = np.ones((D, P))
     price_home = np.ones((D, P))
@@ -275,7 +279,10 @@ def run_chunk(
             if added:
                 b.K = (b.cap + b.added[t][None]) / 12.0
             b.k_eff = b.K * (1.0 - b.outage[t])
-            plan = np.minimum(np.minimum(b.k_eff, b.Y_prev + ramp * b.K), b.Y0[None] + b.pull)
+            # the ramp limits output above baseline (idle lines restarting); lines that ran at
+            # baseline come back as soon as an outage ends
+            ramped = np.maximum(b.Y_prev + ramp * b.K, b.Y0[None])
+            plan = np.minimum(np.minimum(b.k_eff, ramped), b.Y0[None] + b.pull)
             # producers whose unsold stock piles above target cut output to work it off
             overstock = np.maximum(b.inv - b.inv_target, 0.0) / refill_months
             b.plan = np.maximum(np.minimum(plan, b.Y0[None] + b.pull - overstock), 0.0)
@@ -424,6 +431,9 @@ def run_chunk(
                 price_home[:, S] = np.where(has_home, moved, price[:, S])
             else:
                 price_home[:, S] = price[:, S]
+            if costs[i] is not None:
+                price[:, S] = _cost_floor(price, price[:, S], costs[i], feed)
+                price_home[:, S] = _cost_floor(price_home, price_home[:, S], costs[i], feed)
             # the shortage buyers expect: supply withheld from them and need they could not
             # meet (not the restocking they want, which would feed on itself)
             blocked_share = _safe_div(freed.sum(axis=2), base_w)
@@ -469,6 +479,30 @@ def run_chunk(
             rec_trade[:, :, b.lo : b.hi, :, b.idx] = b.rec_trade
     result = ChunkResult(rec, rec_price, rec_home, rec_trade, tuple(int(i) for i in bil), nodes)
     return result.dense(P, C) if dense else result
+
+
+Costs = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _cost_rows(network: Network, lo: int, hi: int) -> Costs | None:
+    """Rows ``lo:hi`` of the network's input value shares and splits, and which of these
+    products have inputs (None: none has)."""
+    share, split = network.value_share, network.value_split
+    if share is None or split is None:
+        return None
+    has = share[lo:hi].any(axis=1) | split[lo:hi].any(axis=1)
+    return (share[lo:hi], split[lo:hi], has) if has.any() else None
+
+
+def _cost_floor(price: np.ndarray, own: np.ndarray, rows: Costs,
+                feed: np.ndarray) -> np.ndarray:  # fmt: skip
+    """``own`` (``(D, S)`` price indices of a block) raised, for products with inputs, to
+    ``1 + sum_q share[s, q] (price[q] - 1)``: the index at which its inputs cost their current
+    price and everything else its baseline cost."""
+    share, split, has = rows
+    rise = price - 1.0
+    floor = 1.0 + rise @ share.T + feed[:, None] * (rise @ split.T)
+    return np.where(has[None], np.maximum(own, floor), own)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import numpy as np
 from critmin.atlas import Atlas
 from critmin.elements import expand_ids
 from critmin.errors import DataError
+from critmin.prices import reference_prices
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Network:
     elements: list[tuple[str, ...]] = field(default_factory=list)  # per product, () = not given
     members: dict[str, list[str]] = field(default_factory=dict)  # aggregate -> its leaves
     split: dict[str, np.ndarray] = field(default_factory=dict)  # aggregate -> (leaves, C) shares
+    # (P_out, P_in) share of a product's price that is the value of each input, from reference
+    # prices (coef x input price / output price); None: no cost floor on prices
+    value_share: np.ndarray | None = None
+    # (P_out, P_in) split by tonnes of the inputs of products whose inputs' value the prices
+    # cannot give: their share is the ``feed_value_share`` parameter, split this way
+    value_split: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -171,6 +178,7 @@ def build_network(atlas: Atlas) -> Network:
     for r in demand[demand["country"] == "WLD"].itertuples(index=False):
         sectors.setdefault(r.product, {})[r.sector] = float(r.share)
 
+    value_share, value_split = input_value_shares(products, coef, _prices(atlas))
     return Network(
         products=products,
         countries=countries,
@@ -188,4 +196,37 @@ def build_network(atlas: Atlas) -> Network:
         elements=elements,
         members=members,
         split=split,
+        value_share=value_share,
+        value_split=value_split,
     )
+
+
+def _prices(atlas: Atlas) -> dict[str, float]:
+    """Reference USD/kg per product at the atlas year (those with a positive price)."""
+    table = reference_prices(atlas)
+    return {str(r.product): float(r.usd_per_kg) for r in table.itertuples(index=False)
+            if np.isfinite(r.usd_per_kg) and r.usd_per_kg > 0}  # fmt: skip
+
+
+def input_value_shares(products: list[str], coef: np.ndarray,
+                       prices: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """``(value_share, value_split)``, both ``(P_out, P_in)``. Where a product and all its
+    inputs have reference prices, each input's share of the product's price is ``coef x input
+    price / product price`` (scaled down to sum to 1 when the inputs would be worth more than
+    the product); otherwise the product's row of ``value_split`` splits its inputs by tonnes
+    and the simulator gives them the ``feed_value_share`` parameter together."""
+    P = len(products)
+    share = np.zeros((P, P))
+    split = np.zeros((P, P))
+    for p in range(P):
+        inputs = np.flatnonzero(coef[p])
+        if not len(inputs):
+            continue
+        out = prices.get(products[p])
+        values = [prices.get(products[q]) for q in inputs]
+        if out is not None and all(v is not None for v in values):
+            row = coef[p, inputs] * np.array(values, dtype=float) / out
+            share[p, inputs] = row / max(row.sum(), 1.0)
+        else:
+            split[p, inputs] = coef[p, inputs] / coef[p, inputs].sum()
+    return share, split

@@ -39,6 +39,7 @@ class Draws:
     demand_response: np.ndarray | None = None  # (D,) share of the demand change a month
     hoarding: np.ndarray | None = None  # (D,) inventory target x (1 + hoarding x expected)
     restart_price: np.ndarray | None = None  # (D,) price index that unlocks spare capacity
+    feed_value_share: np.ndarray | None = None  # (D,) inputs' share of price where unpriced
     home: np.ndarray | None = None  # (T, P, C) 1 where a country restricts its own exports
 
 
@@ -208,6 +209,7 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
         demand_response=sample(par.demand_response, rng, n),
         hoarding=sample(par.hoarding, rng, n),
         restart_price=sample(par.restart_price, rng, n),
+        feed_value_share=sample(par.feed_value_share, rng, n),
         home=home,
     )  # fmt: skip
 

@@ -52,6 +52,9 @@ def run_reference(
     out0 = [[sum(F0[p][c]) - diag0[p][c] for c in range(C)] for p in range(P)]
     inputs = [[q for q in range(P) if coef[p][q] != 0] for p in range(P)]
     users = [[q for q in range(P) if coef[q][p] != 0] for p in range(P)]
+    no_split = network.value_split is None
+    vshare = None if network.value_share is None or no_split else network.value_share.tolist()
+    vsplit = None if vshare is None else network.value_split.tolist()  # type: ignore[union-attr]
     home_all = draws.home.tolist() if draws.home is not None else [[[0.0] * C] * P] * T
     single = _one_rule_a_route(network, draws)
     inv_months = np.asarray(draws.inventory_months, dtype=float)
@@ -64,6 +67,7 @@ def run_reference(
         respond = 0.0 if draws.demand_response is None else float(draws.demand_response[d])
         hoard = 0.0 if draws.hoarding is None else float(draws.hoarding[d])
         restart = 1.0 if draws.restart_price is None else float(draws.restart_price[d])
+        feed = 0.0 if draws.feed_value_share is None else float(draws.feed_value_share[d])
         inv_base = [[float(inv_months[d, p]) * use0[p][c] for c in range(C)] for p in range(P)]
         inv = [row[:] for row in inv_base]
         inv_target = [row[:] for row in inv_base]
@@ -86,7 +90,7 @@ def run_reference(
                 for c in range(C):
                     overstock = max(inv[p][c] - inv_target[p][c], 0.0) / refill_months
                     plan[p][c] = max(0.0, min(
-                        k_eff[p][c], y_prev[p][c] + ramp * K[p][c], Y0[p][c] + pull[p][c],
+                        k_eff[p][c], max(y_prev[p][c] + ramp * K[p][c], Y0[p][c]), Y0[p][c] + pull[p][c],
                         Y0[p][c] + pull[p][c] - overstock,
                     ))  # fmt: skip
             need_down_all = [
@@ -245,6 +249,14 @@ def run_reference(
                     price_home[p] += price_adjustment * (target_h - price_home[p])
                 else:
                     price_home[p] = price[p]
+                # cost floor: never below what the inputs cost at their current prices
+                if vshare is not None and inputs[p]:
+                    for market in (price, price_home):
+                        floor = 1.0 + sum(
+                            (vshare[p][q] + feed * vsplit[p][q]) * (market[q] - 1.0)
+                            for q in inputs[p]
+                        )
+                        market[p] = max(market[p], floor)
                 # expected shortage: supply withheld and need unmet (not restocking wanted)
                 blocked_share = _div(sum(freed), base_w)
                 unmet = _div(sum(rest_all[c] * (1.0 - hs[c]) for c in range(C)), base_w)

@@ -320,11 +320,13 @@ class Parameters(Part):
     hoarding: Uncertain = Field(default_factory=lambda: Distribution(
         dist="uniform", low=0.0, high=2.0))  # fmt: skip
     restart_price: Uncertain = 1.0
+    feed_value_share: Uncertain = Field(default_factory=lambda: Distribution(
+        dist="uniform", low=0.3, high=0.8))  # fmt: skip
     price_cap: float = Field(default=30.0, gt=1)
     price_adjustment: float = Field(default=0.5, gt=0, le=1)
     refill_months: float = Field(default=6.0, gt=0)
     non_negative = frozenset({"inventory_months", "spare_capacity", "ramp_rate", "hoarding"})
-    fractions = frozenset({"demand_response"})
+    fractions = frozenset({"demand_response", "feed_value_share"})
 
     @field_validator("inventory_months_by_stage", mode="before")
     @classmethod
