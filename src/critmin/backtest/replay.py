@@ -103,6 +103,9 @@ class EpisodeResult:
     seed: int
     parameters: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # the model's own P10-P90 bands when ``series`` carry predictive bands (model error added,
+    # see critmin.backtest.model_error); None: ``series`` are the model bands
+    model_band: list[SeriesResult] | None = None
 
     @property
     def inside(self) -> list[bool]:
@@ -111,6 +114,12 @@ class EpisodeResult:
     @property
     def coverage(self) -> float | None:
         inside = self.inside
+        return sum(inside) / len(inside) if inside else None
+
+    @property
+    def model_coverage(self) -> float | None:
+        """Coverage of the model's own band (parameter uncertainty only)."""
+        inside = [x for s in (self.model_band or self.series) for x in s.inside()]
         return sum(inside) / len(inside) if inside else None
 
     def distance(self) -> float:
@@ -329,11 +338,16 @@ def backtest(
     calibrated: bool | Mapping[str, Any] = True,
     version: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    model_error: bool | Mapping[str, Any] = True,
 ) -> list[EpisodeResult]:
     """Replay episodes (all built-in ones, an id, a file or a folder) on ``dataset``.
 
-    ``progress(episode_id, done_chunks, chunks)`` is called as the runs advance."""
+    ``model_error``: add the model's own error measured on the calibration episodes to the
+    bands (True: calibrated.yaml's, when ``calibrated`` is True; a mapping as stored there;
+    False: the model bands alone). ``progress(episode_id, done_chunks, chunks)`` is called as
+    the runs advance."""
     from critmin.backtest.episode import load_episodes
+    from critmin.backtest.model_error import stored_model_error, with_model_error
 
     preps = [prepare_episode(e, dataset, path=p, version=version)
              for e, p in load_episodes(episodes)]  # fmt: skip
@@ -347,6 +361,10 @@ def backtest(
 
         out.append(run_prepared(prep, draws=draws, seed=seed, calibrated=calibrated,
                                 progress=report))  # fmt: skip
+    if model_error is True:
+        model_error = stored_model_error() if calibrated is True else False
+    if model_error:
+        out = [with_model_error(r, model_error) for r in out]  # type: ignore[arg-type]
     return out
 
 

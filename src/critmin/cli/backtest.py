@@ -14,6 +14,12 @@ from rich.table import Table
 from critmin.backtest.calibrate import Calibration, calibrate, load_priors, write_calibrated
 from critmin.backtest.calibrated import calibrated_parameters
 from critmin.backtest.episode import load_episodes
+from critmin.backtest.model_error import (
+    fit_model_error,
+    store_model_error,
+    stored_model_error,
+    with_model_error,
+)
 from critmin.backtest.replay import (
     EpisodeResult,
     Prepared,
@@ -41,6 +47,13 @@ MethodOpt = Annotated[str, typer.Option(help="Calibration: smc (ABC population M
 RoundsOpt = Annotated[int, typer.Option(help="Calibration (smc): rounds the samples are spread "
                                         "over.")]  # fmt: skip
 PriorsOpt = Annotated[Path | None, typer.Option(help="Priors YAML (default: the built-in).")]
+ModelErrorOpt = Annotated[
+    bool,
+    typer.Option(
+        help="Add the model's own error, measured on the calibration episodes (calibrated.yaml "
+        "model_error), to the bands: the predictive band (--no-model-error: the model band)."
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="calibrated.yaml to write (default: the simulator's)."),
@@ -140,7 +153,8 @@ def _peak(s: SeriesResult) -> int | None:
 
 def summary_table(results: list[EpisodeResult]) -> Table:
     table = Table(title="Coverage and price peaks", title_justify="left", header_style="bold")
-    for col in ("episode", "role", "points", "in band", "coverage", "P50 error", "not scored",
+    for col in ("episode", "role", "points", "in band", "coverage", "model band coverage",
+                "P50 error", "not scored",
                 "price peak / baseline: model P50 vs observed"):  # fmt: skip
         table.add_column(col, justify="left" if col in {"episode", "role"} else "right")
     for r in results:
@@ -154,8 +168,13 @@ def summary_table(results: list[EpisodeResult]) -> Table:
         unscored = sum(1 for s in r.series if s.note for v in s.observed[1:] if v is not None)
         table.add_row(r.episode.id, r.episode.role, str(len(inside)), str(sum(inside)),
                       "–" if not inside else f"{sum(inside) / len(inside):.0%}",
-                      _error(r.distance()), str(unscored), "\n".join(peaks) or "–")  # fmt: skip
+                      _pct(r.model_coverage), _error(r.distance()), str(unscored),
+                      "\n".join(peaks) or "–")  # fmt: skip
     return table
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
 
 
 def _error(d: float) -> str:
@@ -164,6 +183,13 @@ def _error(d: float) -> str:
 
 def pooled(results: list[EpisodeResult], role: str) -> tuple[int, int]:
     inside = [x for r in results if r.episode.role == role for x in r.inside]
+    return sum(inside), len(inside)
+
+
+def pooled_model(results: list[EpisodeResult], role: str) -> tuple[int, int]:
+    """As :func:`pooled`, on the model's own bands."""
+    inside = [x for r in results if r.episode.role == role
+              for s in (r.model_band or r.series) for x in s.inside()]  # fmt: skip
     return sum(inside), len(inside)
 
 
@@ -184,8 +210,17 @@ def print_results(results: list[EpisodeResult], fmt: str, all_months: bool = Fal
                         ("validation", "out of sample (validation episodes)")):  # fmt: skip
         k, n = pooled(results, role)
         if n:
-            console.print(f"[bold]{label}[/]: {k} of {n} observed points inside P10-P90 "
-                          f"({k / n:.0%})")  # fmt: skip
+            widened = any(r.model_band is not None for r in results)
+            band = "the predictive P10-P90 band" if widened else "P10-P90"
+            line = f"[bold]{label}[/]: {k} of {n} observed points inside {band} ({k / n:.0%})"
+            if widened:
+                mk, _ = pooled_model(results, role)
+                line += f"; model band alone {mk} of {n} ({mk / n:.0%})"
+            console.print(line)
+    if any(r.model_band is not None for r in results):
+        console.print("[dim]predictive band: the model's P10-P90 band widened by the model's own "
+                      "error, measured on the calibration episodes (split conformal margin, "
+                      "docs/backtest.md); model band coverage: without it[/]")  # fmt: skip
     console.print("[dim]P50 error: mean over series of the median's mean error at the observed "
                   "points (|ln ratio| for levels, absolute difference for changes and "
                   "shares), the calibration's distance[/]")  # fmt: skip
@@ -228,7 +263,8 @@ def calibration_tables(cal: Calibration, path: Path, out: Console) -> None:
 def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
                            version: int | None, samples: int, calibration_draws: int,
                            accept: float, method: str, rounds: int, priors: Path | None,
-                           output: Path | None, all_months: bool) -> None:  # fmt: skip
+                           output: Path | None, all_months: bool,
+                           model_error: bool = True) -> None:  # fmt: skip
     preps = _prepare(spec, version)
     fit_on = [p for p in preps if p.episode.role == "calibration"]
     found, skipped = load_priors(priors)
@@ -241,6 +277,14 @@ def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
     path = write_calibrated(cal, output)
     calibration_tables(cal, path, err if fmt == "json" else console)
     results = _replay_all(preps, draws, seed, calibrated_parameters(path))
+    if model_error:
+        found = fit_model_error(results)
+        store_model_error(path, found)
+        (err if fmt == "json" else console).print(
+            "model error (split conformal margin on the calibration episodes' points): "
+            + ", ".join(f"{k} {m}" for k, m in found["margin"].items())
+            + f"; stored in {path}", highlight=False)  # fmt: skip
+        results = [with_model_error(r, found) for r in results]
     print_results(results, fmt, all_months)
 
 
@@ -277,6 +321,7 @@ def backtest_cmd(
     rounds: RoundsOpt = 4,
     priors: PriorsOpt = None,
     output: OutputOpt = None,
+    model_error: ModelErrorOpt = True,
 ) -> None:
     """Replay historical episodes and compare the model's P10-P90 band with the record."""
     _check_format(fmt, ("table", "json"))
@@ -284,9 +329,13 @@ def backtest_cmd(
         raise ValueError("--draws must be at least 1")
     if do_calibrate:
         _calibrate_then_replay(episode, draws, seed, fmt, version, samples, calibration_draws,
-                               accept, method, rounds, priors, output, all_months)  # fmt: skip
+                               accept, method, rounds, priors, output, all_months,
+                               model_error)  # fmt: skip
         return
     results = _replay_all(_prepare(episode, version), draws, seed, calibrated)
+    found = stored_model_error() if (model_error and calibrated) else None
+    if found:
+        results = [with_model_error(r, found) for r in results]
     print_results(results, fmt, all_months)
 
 
@@ -305,9 +354,11 @@ def calibrate_cmd(
     rounds: RoundsOpt = 4,
     priors: PriorsOpt = None,
     output: OutputOpt = None,
+    model_error: ModelErrorOpt = True,
 ) -> None:
     """Fit the parameters on the calibration episodes (ABC), write calibrated.yaml, then
     replay every episode (the same as critmin backtest --calibrate)."""
     _check_format(fmt, ("table", "json"))
     _calibrate_then_replay(episode, draws, seed, fmt, version, samples, calibration_draws,
-                           accept, method, rounds, priors, output, False)  # fmt: skip
+                           accept, method, rounds, priors, output, False,
+                           model_error)  # fmt: skip
