@@ -90,8 +90,8 @@ def run_reference(
                 for c in range(C):
                     overstock = max(inv[p][c] - inv_target[p][c], 0.0) / refill_months
                     plan[p][c] = max(0.0, min(
-                        k_eff[p][c], max(y_prev[p][c] + ramp * K[p][c], Y0[p][c]), Y0[p][c] + pull[p][c],
-                        Y0[p][c] + pull[p][c] - overstock,
+                        k_eff[p][c], max(y_prev[p][c] + ramp * K[p][c], Y0[p][c]),
+                        Y0[p][c] + pull[p][c], Y0[p][c] + pull[p][c] - overstock,
                     ))  # fmt: skip
             need_down_all = [
                 [sum(coef[q][p] * plan[q][c] for q in users[p]) for c in range(C)] for p in range(P)
