@@ -5,8 +5,9 @@ them at a time (a stage), for every draw, product and country at once:
 
 1. *Plans*: each producer aims at ``min(capacity after outages, max(last output + ramp x
    capacity, baseline), baseline + pull - overstock)`` (capacity includes projects that have
-   started; the ramp limits output above baseline only), ``pull`` being last month's orders it could not serve and ``overstock`` its stock above
-   target worked off over ``refill_months``. Output is then capped by the inputs its recipe
+   started; the ramp limits output above baseline only), ``pull`` being last month's orders
+   it could not serve and ``overstock`` its stock above target worked off over
+   ``refill_months``. Output is then capped by the inputs its recipe
    received; the users of one input each get the same share of their planned need, and
    input a plant could not use stays in stock.
 2. *Contracts*: output is shipped along the baseline pattern (pro rata when output is below
