@@ -48,7 +48,7 @@ def test_coverage_counts_observed_points_inside_the_band() -> None:
 def test_episode_figure_draws_band_median_and_points() -> None:
     fig = episode_figure(BACKTEST["episodes"][0])
     names = [t.name for t in fig.data]
-    assert names.count("model P10–P90") == 2 and names.count("observed") == 2
+    assert names.count("P10–P90 band") == 2 and names.count("observed") == 2
     points = [t for t in fig.data if t.name == "observed"]
     assert list(points[0].x) == ["2025-04", "2025-05", "2025-06"]
     assert list(points[1].marker.color) == ["#888888", "#c0392b"]  # baseline, outside

@@ -125,20 +125,24 @@ def run_history(
     progress: Callable[[int, int], None] | None = None,
 ) -> History:
     """Replay the built-in episodes (or ``episodes``: an id, a YAML file or a folder) on
-    ``dataset`` with the calibrated parameters. :class:`BacktestUnavailable` when the
+    ``dataset`` with the calibrated parameters, bands widened by the stored model error
+    (the predictive band, see critmin.backtest.model_error). :class:`BacktestUnavailable` when the
     backtest module is missing; its own errors (unknown episode, bad data) pass through."""
     try:
         from critmin.backtest import load_episodes, prepare_episode, run_prepared
+        from critmin.backtest.model_error import stored_model_error, with_model_error
     except ImportError as exc:
         raise BacktestUnavailable(
             f"the backtest module is not available in this installation ({exc})"
         ) from None
     loaded = load_episodes(episodes)
+    model_error = stored_model_error()  # predictive bands, as `critmin backtest` shows them
     results: list[dict[str, Any]] = []
     sources: Sources = {}
     for i, (episode, path) in enumerate(loaded):
         prep = prepare_episode(episode, dataset, path=path, version=version)
-        results.append(run_prepared(prep, draws=draws, seed=seed).to_json())
+        replay = with_model_error(run_prepared(prep, draws=draws, seed=seed), model_error)
+        results.append(replay.to_json())
         cited: dict[str, list[str]] = {}
         for s in episode.series:
             ids = [o.source for o in s.observed]

@@ -47,7 +47,7 @@ def episode_figure(episode: Mapping[str, Any]) -> go.Figure:
         ), row=row, col=1)  # fmt: skip
         fig.add_trace(go.Scatter(
             x=months, y=s["p10"], mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=fill, name="model P10–P90", legendgroup="band", showlegend=legend,
+            fillcolor=fill, name="P10–P90 band", legendgroup="band", showlegend=legend,
             hovertemplate=f"P10 %{{y:.3~g}} {unit}<extra></extra>",
         ), row=row, col=1)  # fmt: skip
         fig.add_trace(go.Scatter(

@@ -65,7 +65,9 @@ def history_section_html(
     parts.append(
         '<p class="howto"><b>How to read:</b> each historical episode is replayed on the '
         "network of its own year; the shaded band is the model's P10 to P90 across Monte "
-        "Carlo draws, the line its median (P50), the diamonds what was recorded (green inside "
+        "Carlo draws, widened by the model's own error as measured on the calibration "
+        "episodes (the predictive band; `critmin backtest --no-model-error` gives the model "
+        "band alone), the line its median (P50), the diamonds what was recorded (green inside "
         "the band, red outside, grey at the baseline month, which is not scored). Coverage is "
         "the share of recorded points after the baseline month inside the band. "
         "Calibration episodes were used to fit the uncertain parameters, validation episodes "
