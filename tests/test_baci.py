@@ -57,6 +57,9 @@ def test_sample_columns_and_summary(tables):
         "skipped_other_hs": 4,
         "skipped_missing_quantity": 1,
         "skipped_domestic": 1,
+        "skipped_aggregate_country": 0,
+        "skipped_former_country": 0,
+        "rows_by_override": 0,
         "flows_written": 8,
     }
     assert set(result.trade["source"]) == {"cepii-baci"}
