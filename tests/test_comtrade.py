@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import REAL_DATA
 
 from critmin.data.comtrade import read_comtrade
 from critmin.data.dataset import load_builtin
 from critmin.data.schema import TABLES
 from critmin.errors import DataError
-from tests.conftest import REAL_DATA
 
 API_CSV = REAL_DATA / "comtrade_ree_usa_chn_2020-2024.csv"
 TARIFF_JSON = REAL_DATA / "comtrade_china_ree_tariffline_excerpt.json"

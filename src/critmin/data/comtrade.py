@@ -162,7 +162,8 @@ def read_comtrade(
                 "row": row, "reporter": rep, "partner": par, "flow": parsed["flow"],
                 "hs": code, "product": target[0], "exporter": exporter, "importer": importer,
                 "year": parsed["year"], "tonnes": parsed["kg"] / 1000 * target[1],
-                "kusd": math.nan if parsed["usd"] is None else parsed["usd"], "override": target[3] == "override",
+                "kusd": math.nan if parsed["usd"] is None else parsed["usd"],
+                "override": target[3] == "override",
             }
         )  # fmt: skip
     log.raise_if_any()
