@@ -189,8 +189,9 @@ def test_json_api_layout_with_data_list(tmp_path, builtin):
 
 def test_hs4_total_is_dropped_when_hs6_detail_is_given(tmp_path, builtin):
     header, rows = _rows()
-    base = next(r for r in rows if r["reporterCode"] == "842" and r["flowCode"] == "M"
-                and r["partnerCode"] == "156" and r["cmdCode"] == "2846" and r["refYear"] == "2024")  # fmt: skip
+    want = {"reporterCode": "842", "flowCode": "M", "partnerCode": "156", "cmdCode": "2846",
+            "refYear": "2024"}  # fmt: skip
+    base = next(r for r in rows if all(r[k] == v for k, v in want.items()))
     detail = [dict(base, cmdCode="284610", netWgt="1000000"),
               dict(base, cmdCode="284690", netWgt="2000000")]  # fmt: skip
     result = _read(_write(tmp_path, header, [base, *detail]), builtin)
