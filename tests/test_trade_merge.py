@@ -148,3 +148,8 @@ def test_comtrade_json_needs_reporter_through_the_cli(db):
     )
     assert good.exit_code == 0, good.output
     assert _flows(_trade(db, 2), "re_oxides", 2023)[("IND", "CHN")] == pytest.approx(144 * 0.8)
+
+
+def test_bad_prefer_is_refused(db):
+    result = cli(db, "data", "import", COMTRADE, "--format", "comtrade", "--prefer", "both")
+    assert result.exit_code == 2 and "--prefer" in result.stderr

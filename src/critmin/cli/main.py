@@ -217,7 +217,8 @@ def data_import(
     from critmin.data.service import write_dataset_access
 
     _check_format(fmt, IMPORT_FORMATS)
-    _check_format(prefer, ("importer", "exporter"))
+    if prefer not in ("importer", "exporter"):
+        raise ValueError(f"--prefer must be importer or exporter (got {prefer!r})")
     trade = TradeOptions(replace=replace, prefer=prefer, reporter=reporter, flow=flow)
     said = (confidential_to or "").strip()
     partner = None if said.lower() in {"", "open"} else to_iso3(said)
