@@ -12,6 +12,9 @@ from critmin.data.dataset import Dataset, read_dataset
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
+#: public files as analysts have them (USGS, UN Comtrade, BACI code list), kept beside the
+#: repository in ../shared/real-data and never copied into it (see its README)
+REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def test_sample_columns_and_summary(tables):
         "skipped_other_hs": 4,
         "skipped_missing_quantity": 1,
         "skipped_domestic": 1,
+        "skipped_aggregate_country": 0,
+        "skipped_former_country": 0,
+        "rows_by_override": 0,
         "flows_written": 8,
     }
     assert set(result.trade["source"]) == {"cepii-baci"}
@@ -286,3 +290,86 @@ def test_million_rows(tmp_path, tables):
     assert row["quantity_t"].item() == pytest.approx(float((q * factor)[oxides].sum()))
     assert s["flows_written"] == len(result.trade) <= 4 * 30
     assert elapsed < 10
+
+
+# --- country codes of the real BACI code list -------------------------------------------
+
+
+def _code_list() -> list[dict[str, str]]:
+    from tests.conftest import REAL_DATA
+
+    path = REAL_DATA / "baci_country_codes_V202501.csv"
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_code_of_the_real_v202501_list_is_read(tmp_path, tables):
+    codes = _code_list()
+    assert len(codes) == 238
+    names = {int(c["country_code"]): c["country_name"] for c in codes}
+    assert names[697] == "Europe EFTA, nes" and names[849] == "US Misc. Pacific Isds"
+    lines = [f"2022,{c['country_code']},392,284690,1,1" for c in codes]
+    path = _write(tmp_path, "t,i,j,k,v,q\n" + "\n".join(lines) + "\n")
+    result = _read(path, tables)  # no error: aggregates and former countries are skipped
+    s = result.summary
+    assert s["rows_read"] == 238
+    assert s["skipped_aggregate_country"] == 2  # 697 Europe EFTA nes, 849 US Misc. Pacific Isds
+    # 200 Czechoslovakia, 278 German Dem. Rep., 530 Netherlands Antilles, 810 USSR, 891 SCG
+    assert s["skipped_former_country"] == 5
+    assert s["skipped_domestic"] == 1  # 392 Japan -> Japan
+    assert s["rows_kept"] == 238 - 2 - 5 - 1
+    exporters = set(result.trade["exporter"])
+    # every other code becomes the ISO3 the list gives (490 "Other Asia, nes" is Taiwan, 711
+    # the Southern African Customs Union is counted as South Africa)
+    special = {"490": "TWN", "711": "ZAF"}
+    skipped = {"697", "849", "200", "278", "530", "810", "891", "392"}
+    want = {special.get(c["country_code"], c["country_iso3"]) for c in codes
+            if c["country_code"] not in skipped}  # fmt: skip
+    assert exporters == want
+
+
+def test_aggregate_code_as_importer_is_skipped(tmp_path, tables):
+    path = _write(
+        tmp_path,
+        "t,i,j,k,v,q\n2022,156,697,284690,1,1\n2022,156,849,284690,1,1\n2022,156,392,284690,1,1\n",
+    )
+    result = _read(path, tables)
+    assert result.summary["skipped_aggregate_country"] == 2
+    assert result.trade["importer"].tolist() == ["JPN"]
+
+
+def test_non_numeric_country_code_is_still_an_error(tmp_path, tables):
+    path = _write(tmp_path, "t,i,j,k,v,q\n2022,156,392,284690,1,1\n2022,156,69A,284690,1,1\n")
+    [issue] = _issues(path, tables)
+    assert (issue.file, issue.row, issue.column) == (str(path), 3, "j")
+
+
+def test_unknown_numeric_code_not_an_aggregate_is_an_error(tmp_path, tables):
+    path = _write(tmp_path, "t,i,j,k,v,q\n2022,698,392,284690,1,1\n")
+    [issue] = _issues(path, tables)
+    assert (issue.row, issue.column) == (2, "i") and "698" in issue.message
+
+
+def test_override_applies_to_its_exporter_only(tmp_path, tables):
+    hs, products = tables
+    overrides = pd.DataFrame(
+        [{"hs": "2846", "exporter": "USA", "product": "re_concentrate", "factor_to_basis": 0.5,
+          "source": "x", "note": None}]
+    )  # fmt: skip
+    path = _write(tmp_path, "t,i,j,k,v,q\n2022,842,156,284690,1,100\n2022,156,842,284690,1,100\n")
+    with pytest.raises(DataError) as exc:
+        read_baci(path, hs, products, source_id="b", overrides=overrides.assign(product="mz"))
+    [issue] = exc.value.issues
+    assert (issue.file, issue.row, issue.column) == ("hs_overrides", 2, "product")
+    from critmin.data.dataset import load_builtin
+
+    ds = load_builtin()
+    result = read_baci(
+        path, ds["hs_codes"], ds["products"], source_id="b", overrides=ds["hs_overrides"]
+    )
+    trade = result.trade.set_index(["product", "exporter", "importer"])
+    assert trade.loc[("re_oxides", "CHN", "USA"), "quantity_t"] == pytest.approx(80)
+    factor = float(ds["hs_overrides"]["factor_to_basis"].iloc[0])
+    assert trade.loc[("re_concentrate", "USA", "CHN"), "quantity_t"] == pytest.approx(100 * factor)
+    assert ("re_oxides", "USA", "CHN") not in trade.index
+    assert result.summary["rows_by_override"] == 1

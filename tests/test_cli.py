@@ -85,7 +85,7 @@ def test_failed_baci_import_names_row_and_column_and_changes_nothing(db, tmp_pat
         assert store.fingerprint() == before and store.latest_version() == 1
 
 
-def test_baci_import_replaces_the_years_flows(db, tmp_path):
+def test_baci_import_with_replace_replaces_the_years_flows(db, tmp_path):
     good = tmp_path / "baci.csv"
     good.write_text(
         "t,i,j,k,v,q\n"
@@ -94,7 +94,7 @@ def test_baci_import_replaces_the_years_flows(db, tmp_path):
         "2024,156,842,284690,50,20\n"
         "2024,156,842,260300,10,1\n"
     )
-    result = cli(db, "data", "import", good, "--format", "baci")
+    result = cli(db, "data", "import", good, "--format", "baci", "--replace")
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         trade = store.load(2)["trade"]

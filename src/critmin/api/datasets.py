@@ -184,9 +184,22 @@ def upload_dataset(
     who: Admin,
     ctx: Ctx,
     file: Annotated[UploadFile, File(description="a zip of a dataset folder, or a CSV file")],
-    format: Annotated[Literal["critmin", "usgs", "baci"], Form()],
-    base: Annotated[int | None, Form(description="version usgs/baci figures merge into")] = None,
+    format: Annotated[Literal["critmin", "usgs", "baci", "comtrade"], Form()],
+    base: Annotated[
+        int | None, Form(description="version usgs/baci/comtrade figures merge into")
+    ] = None,
     product: Annotated[str, Form(description="product of a USGS table")] = "re_concentrate",
+    replace: Annotated[
+        bool,
+        Form(
+            description="baci/comtrade: replace every flow of each (product, year) in the "
+            "file; default: merge (only the file's flows are replaced)"
+        ),
+    ] = False,
+    prefer: Annotated[
+        Literal["importer", "exporter"],
+        Form(description="comtrade: whose report wins when both sides report a flow"),
+    ] = "importer",
     confidential_to: Annotated[
         str | None,
         Form(
@@ -201,7 +214,7 @@ def upload_dataset(
     The version and its confidentiality are written in one transaction. A version merged
     into a confidential base (``base``, else the latest) stays confidential to the same
     partner unless ``confidential_to`` names a partner or is ``open``."""
-    from critmin.data.importers import import_path
+    from critmin.data.importers import TradeOptions, import_path
 
     said = (confidential_to or "").strip()
     partner = None if said.lower() == OPEN else _country(said, ["body", "confidential_to"])
@@ -235,7 +248,7 @@ def upload_dataset(
             ctx.visible_version(who, base)
         with service.open_store(ctx.db) as store:
             result = import_path(store, target, format, base=base, product=product,
-                                 on_add=grant)  # fmt: skip
+                                 on_add=grant, trade=TradeOptions(replace, prefer))  # fmt: skip
     except DataError as exc:
         raise data_error(exc, ["body", "file"], rename) from None
     except ValueError as exc:

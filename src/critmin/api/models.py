@@ -34,10 +34,10 @@ class DatasetOut(BaseModel):
     name: str | None
     description: str | None = None
     year: int | None
-    format: str | None = Field(description="builtin, critmin, usgs or baci")
+    format: str | None = Field(description="builtin, critmin, usgs, baci or comtrade")
     source_file: str | None = Field(description="name of the imported file or folder")
     sha256: str | None
-    parent: int | None = Field(description="version that usgs/baci figures were merged into")
+    parent: int | None = Field(description="version usgs/baci/comtrade figures were merged into")
     summary: dict[str, Any] = Field(default_factory=dict)
     confidential_to: str | None = Field(
         default=None, description="partner (ISO3) the version is visible to, besides admins"

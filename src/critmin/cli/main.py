@@ -18,7 +18,7 @@ from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
 from critmin.data.importers import FORMATS as IMPORT_FORMATS
-from critmin.data.importers import import_file
+from critmin.data.importers import TradeOptions, import_file
 from critmin.data.store import ENV_DB, Store, default_db_path
 from critmin.errors import CritminError
 
@@ -170,13 +170,38 @@ def assess(
 @handle_errors
 def data_import(
     path: Annotated[Path, typer.Argument(help="File or dataset folder to import.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="critmin, usgs or baci.")] = "critmin",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="critmin, usgs, baci or comtrade.")
+    ] = "critmin",
     base: Annotated[
-        int | None, typer.Option(help="Version that usgs/baci figures are merged into.")
+        int | None,
+        typer.Option(help="Version that usgs/baci/comtrade figures are merged into."),
     ] = None,
     product: Annotated[
         str, typer.Option(help="Product that a USGS table's figures are for.")
     ] = "re_concentrate",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="baci/comtrade: replace every flow of each (product, year) in the file "
+            "(a complete world file); default: merge, only the file's flows are replaced.",
+        ),
+    ] = False,
+    prefer: Annotated[
+        str,
+        typer.Option(
+            help="comtrade: whose report wins when both sides report a flow: importer "
+            "(default) or exporter."
+        ),
+    ] = "importer",
+    reporter: Annotated[
+        str | None,
+        typer.Option(help="comtrade: the reporter of a file without reporterCode (e.g. CHN)."),
+    ] = None,
+    flow: Annotated[
+        str | None, typer.Option(help="comtrade: the flow (M or X) of a file without flowCode.")
+    ] = None,
     confidential_to: Annotated[
         str | None,
         typer.Option(
@@ -192,6 +217,9 @@ def data_import(
     from critmin.data.service import write_dataset_access
 
     _check_format(fmt, IMPORT_FORMATS)
+    if prefer not in ("importer", "exporter"):
+        raise ValueError(f"--prefer must be importer or exporter (got {prefer!r})")
+    trade = TradeOptions(replace=replace, prefer=prefer, reporter=reporter, flow=flow)
     said = (confidential_to or "").strip()
     partner = None if said.lower() in {"", "open"} else to_iso3(said)
     granted: dict[str, str | None] = {}
@@ -203,7 +231,7 @@ def data_import(
     # store keeps answering while the file is read)
     with err.status(f"importing {path} ({fmt}) ..."):
         result = import_file(State.db or default_db_path(), path, fmt, base=base,
-                             product=product, on_add=grant)  # fmt: skip
+                             product=product, on_add=grant, trade=trade)  # fmt: skip
     console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]")
     if granted.get("partner"):
         console.print(f"  confidential to: {granted['partner']}")

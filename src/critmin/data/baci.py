@@ -3,8 +3,11 @@
 BACI columns: ``t`` year, ``i`` exporter and ``j`` importer (BACI numeric country codes),
 ``k`` HS6 product code, ``v`` value in thousand current USD, ``q`` quantity in tonnes (``NA``,
 often space-padded, when unknown). Rows whose HS code maps to a critmin product (through the
-dataset's ``hs_codes`` table) become ``trade`` rows in the product's basis, summed over the HS
-codes of a product; every cell of every row is checked, kept or not.
+dataset's ``hs_codes`` and ``hs_overrides`` tables, :mod:`critmin.data.hsmap`) become
+``trade`` rows in the product's basis, summed over the HS codes of a product; every cell of
+every row is checked, kept or not. Rows of kept codes whose exporter or importer is an aggregate
+("Europe EFTA, nes") or a former country (USSR) are skipped and counted
+(:mod:`critmin.data.tradecodes`); any other unknown country code is an error.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from critmin.countries import UnknownCountryError, to_iso3
+from critmin.countries import UnknownCountryError
 from critmin.data.csvio import check_header
+from critmin.data.hsmap import HsMap, hs_map
 from critmin.data.schema import MAX_KUSD, MAX_TONNES, TABLES
+from critmin.data.tradecodes import trade_country
 from critmin.errors import MAX_REPORTED, IssueLog
 
 COLUMNS = ("t", "i", "j", "k", "v", "q")
-HS_TABLE = "hs_codes"
 
 _INTEGER = r"^[0-9]+$"
 _NUMBER = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -43,21 +47,28 @@ class BaciResult:
 
 
 def read_baci(
-    path: Path, hs_codes: pd.DataFrame, products: pd.DataFrame, *, source_id: str
+    path: Path,
+    hs_codes: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    source_id: str,
+    overrides: pd.DataFrame | None = None,
 ) -> BaciResult:
     """Read one BACI CSV file into critmin ``trade`` rows, one per product/exporter/importer/year.
 
     ``hs_codes`` needs columns ``hs6, product, factor_to_basis``; ``products`` needs ``id,
-    basis``. Quantity in the product's basis is ``q * factor_to_basis``; ``value_kusd`` is the
-    sum of ``v``. Rows with a missing quantity (``NA``) and domestic rows (exporter = importer
-    after mapping BACI codes to ISO3) are dropped and counted in ``summary``. Raises
+    basis``; ``overrides`` (optional, the ``hs_overrides`` table) ``hs, exporter, product,
+    factor_to_basis``. Quantity in the product's basis is ``q * factor_to_basis``;
+    ``value_kusd`` is the sum of ``v``. Rows with a missing quantity (``NA``), domestic rows
+    (exporter = importer after mapping BACI codes to ISO3) and rows of aggregate or former
+    country codes are dropped and counted in ``summary``. Raises
     :class:`~critmin.errors.DataError` naming file, row (header = row 1) and column of every
     problem.
     """
     path = Path(path)
     file = str(path)
     log = IssueLog()
-    mapping = _hs_mapping(hs_codes, products, log)
+    mapping = hs_map(hs_codes, products, log, overrides)
     table, lines = _read_table(path, file, log)
     if table is None or lines is None:
         log.raise_if_any()
@@ -75,6 +86,9 @@ def read_baci(
         "skipped_other_hs": 0,
         "skipped_missing_quantity": 0,
         "skipped_domestic": 0,
+        "skipped_aggregate_country": 0,
+        "skipped_former_country": 0,
+        "rows_by_override": 0,
         "flows_written": 0,
     }
 
@@ -114,15 +128,22 @@ def read_baci(
                 f"must be a finite number of at most {top:g} {what}")  # fmt: skip
         missing[c] = miss
 
-    codes = np.array([int(c) for c in mapping], dtype=np.int64)
-    kept = np.isin(ints["k"], codes) & k_ok & ~k_long
-    summary["skipped_other_hs"] = int((~kept).sum())
+    kept = _may_map(ints["k"], k_ok & ~k_long, mapping)
 
     # Kept rows: a value is required, and both countries must be known.
     _report(log, file, lines, kept & missing["v"], "v", cols["v"], "a value is required")
-    exporter = _countries(ints["i"], kept, log, file, lines, "i")
-    importer = _countries(ints["j"], kept, log, file, lines, "j")
+    exporter, ex_kind = _countries(ints["i"], kept, log, file, lines, "i")
+    importer, im_kind = _countries(ints["j"], kept, log, file, lines, "j")
     log.raise_if_any()
+
+    aggregate = kept & ((ex_kind == "aggregate") | (im_kind == "aggregate"))
+    former = kept & ~aggregate & ((ex_kind == "former") | (im_kind == "former"))
+    summary["skipped_aggregate_country"] = int(aggregate.sum())
+    summary["skipped_former_country"] = int(former.sum())
+    kept &= ~(aggregate | former)
+    product, factor, rule = _products(ints["k"], exporter, kept, mapping)
+    kept &= product != ""
+    summary["skipped_other_hs"] = int(n - kept.sum() - aggregate.sum() - former.sum())
 
     no_q = kept & missing["q"]
     summary["skipped_missing_quantity"] = int(no_q.sum())
@@ -131,6 +152,7 @@ def read_baci(
     summary["skipped_domestic"] = int(domestic.sum())
     use &= ~domestic
     summary["rows_kept"] = int(use.sum())
+    summary["rows_by_override"] = int((use & (rule == "override")).sum())
 
     k6 = np.array([f"{code:06d}" for code in ints["k"][use]], dtype=object)
     trade = _aggregate(
@@ -138,54 +160,46 @@ def read_baci(
         ints["t"][use],
         exporter[use],
         importer[use],
-        nums["q"][use],
+        nums["q"][use] * factor[use],
         nums["v"][use],
-        mapping,
+        product[use],
+        rule[use],
+        mapping.basis(),
         source_id,
     )
     summary["flows_written"] = len(trade)
     return BaciResult(trade=trade, summary=summary)
 
 
-def _hs_mapping(
-    hs_codes: pd.DataFrame, products: pd.DataFrame, log: IssueLog
-) -> dict[str, tuple[str, float, str]]:
-    """HS6 code -> (product, factor to the product's basis, basis); bad entries are issues."""
-    mapping: dict[str, tuple[str, float, str]] = {}
-    missing_cols = [c for c in ("hs6", "product", "factor_to_basis") if c not in hs_codes]
-    if missing_cols or "id" not in products or "basis" not in products:
-        if missing_cols:
-            log.add(HS_TABLE, 1, None, f"missing column(s): {', '.join(missing_cols)}")
-        if "id" not in products or "basis" not in products:
-            log.add("products", 1, None, "missing column(s): id, basis")
-        return mapping
-    basis_of = {
-        str(p).strip(): str(b) for p, b in zip(products["id"], products["basis"], strict=True)
-    }
-    rows = hs_codes["_row"] if "_row" in hs_codes else pd.Series(range(2, len(hs_codes) + 2))
-    for row, hs6, product, factor in zip(
-        rows, hs_codes["hs6"], hs_codes["product"], hs_codes["factor_to_basis"], strict=True
-    ):
-        if isinstance(hs6, float) and hs6.is_integer():
-            hs6 = int(hs6)
-        code = str(hs6).strip()
-        code = code.zfill(6) if code.isdigit() else code
-        if not (code.isdigit() and len(code) == 6):
-            log.add(HS_TABLE, int(row), "hs6", f"not a 6-digit HS code (got {hs6!r})")
-            continue
-        name = str(product).strip()
-        if name not in basis_of:
-            log.add(HS_TABLE, int(row), "product", f"unknown product {name!r} (not in products)")
-            continue
-        try:
-            f = float(factor)
-        except (TypeError, ValueError):
-            f = float("nan")
-        if not np.isfinite(f) or f <= 0:
-            log.add(HS_TABLE, int(row), "factor_to_basis", f"must be > 0 (got {factor!r})")
-            continue
-        mapping[code] = (name, f, basis_of[name])
-    return mapping
+def _may_map(k: np.ndarray, ok: np.ndarray, mapping: HsMap) -> np.ndarray:
+    """Rows whose HS code can map to a product for some exporter."""
+    uniq = np.unique(k[ok])
+    good = np.array([c for c in uniq if mapping.may_map(f"{int(c):06d}")], dtype=np.int64)
+    return ok & np.isin(k, good)
+
+
+def _products(
+    k: np.ndarray, exporter: np.ndarray, kept: np.ndarray, mapping: HsMap
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Product, factor to basis and rule (``hs_codes``/``override``) of each kept row (the
+    product is "" where the code maps to nothing for that exporter)."""
+    n = len(k)
+    product = np.full(n, "", dtype=object)
+    factor = np.zeros(n, dtype=float)
+    rule = np.full(n, "", dtype=object)
+    where = np.flatnonzero(kept)
+    if not len(where):
+        return product, factor, rule
+    pairs = pd.DataFrame({"k": k[where], "e": exporter[where]})
+    uniq = pairs.drop_duplicates()
+    found = {}
+    for code, exp in zip(uniq["k"], uniq["e"], strict=True):
+        found[(code, exp)] = mapping.lookup(f"{int(code):06d}", exp) or ("", 0.0, "", "")
+    targets = [found[(c, e)] for c, e in zip(pairs["k"], pairs["e"], strict=True)]
+    product[where] = [t[0] for t in targets]
+    factor[where] = [t[1] for t in targets]
+    rule[where] = [t[3] for t in targets]
+    return product, factor, rule
 
 
 def _read_table(path: Path, file: str, log: IssueLog) -> tuple[pa.Table | None, Any]:
@@ -301,25 +315,30 @@ def _countries(
     file: str,
     lines: np.ndarray,
     column: str,
-) -> np.ndarray:
-    """ISO3 of the BACI codes of kept rows (empty strings elsewhere); unknown codes are issues."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """ISO3 of the BACI codes of kept rows (empty strings elsewhere) and their kind
+    (``country``, ``aggregate``, ``former``); unknown codes are issues."""
     out = np.full(len(codes), "", dtype=object)
+    kinds = np.full(len(codes), "", dtype=object)
     if not kept.any():
-        return out
+        return out, kinds
     uniq, inverse = np.unique(codes[kept], return_inverse=True)
     iso = np.empty(len(uniq), dtype=object)
+    kind = np.empty(len(uniq), dtype=object)
     for n, code in enumerate(uniq):
         try:
-            iso[n] = to_iso3(str(int(code)), numeric_codes="baci")
+            kind[n], name = trade_country(int(code))
+            iso[n] = name if kind[n] == "country" else ""
         except UnknownCountryError as exc:
-            iso[n] = ""
+            iso[n], kind[n] = "", "unknown"
             rows = np.flatnonzero(kept)[inverse == n]
             for idx in rows[:MAX_REPORTED]:
                 log.add(file, int(lines[idx]), column, f"{exc} (BACI country code)")
             if len(rows) > MAX_REPORTED:
                 log.total += len(rows) - MAX_REPORTED
     out[kept] = iso[inverse]
-    return out
+    kinds[kept] = kind[inverse]
+    return out, kinds
 
 
 def _aggregate(
@@ -329,24 +348,25 @@ def _aggregate(
     importer: np.ndarray,
     q: np.ndarray,
     v: np.ndarray,
-    mapping: dict[str, tuple[str, float, str]],
+    product: np.ndarray,
+    rule: np.ndarray,
+    basis: dict[str, str],
     source_id: str,
 ) -> pd.DataFrame:
     columns = TABLES["trade"].columns
     if len(k6) == 0:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         return frame.astype({"year": "int64", "quantity_t": "float64", "value_kusd": "float64"})
-    product = np.array([mapping[c][0] for c in k6], dtype=object)
-    factor = np.array([mapping[c][1] for c in k6], dtype=float)
+    hs = np.where(rule == "override", k6.astype(object) + "*", k6.astype(object))
     rows = pd.DataFrame(
         {
             "product": product,
             "exporter": exporter,
             "importer": importer,
             "year": years.astype("int64"),
-            "quantity_t": q * factor,
+            "quantity_t": q,
             "value_kusd": v,
-            "hs6": k6.astype(object),
+            "hs6": hs,
         }
     )
     keys = ["product", "exporter", "importer", "year"]
@@ -355,8 +375,9 @@ def _aggregate(
         value_kusd=("value_kusd", "sum"),
         hs6=("hs6", lambda s: "+".join(sorted(set(s)))),
     )
-    basis = {name: b for name, _, b in mapping.values()}
     grouped["basis"] = grouped["product"].map(basis)
     grouped["source"] = source_id
     grouped["note"] = "BACI HS6 " + grouped["hs6"]
+    overridden = grouped["hs6"].str.contains("*", regex=False)
+    grouped.loc[overridden, "note"] += " (* product set by hs_overrides for this exporter)"
     return grouped[columns].reset_index(drop=True)

@@ -3,9 +3,13 @@
 - ``critmin``: a whole dataset folder (critmin's own format) becomes the new version.
 - ``usgs``: a USGS Mineral Commodity Summaries table of mine production (and reserves) by
   country; the new version is the base version with those figures replaced or added.
-- ``baci``: a CEPII BACI trade file; rows of HS codes in the base version's ``hs_codes`` table
-  are mapped to products; the new version's trade flows for each (product, year) in the file
-  are the file's, all others stay as in the base version.
+- ``baci``: a CEPII BACI trade file; ``comtrade``: a UN Comtrade download (API CSV or JSON).
+  HS codes are mapped to products through the base version's ``hs_codes`` and ``hs_overrides``
+  tables. By default the file's flows are *merged*: a (product, exporter, importer, year) flow
+  in the file replaces the same flow of the base version and every other flow stays, so a
+  partial extract (one pair, a few codes) adds to the base instead of emptying it. With
+  ``replace=True`` the file's flows replace every flow of each (product, year) the file has
+  (for a complete world file).
 """
 
 from __future__ import annotations
@@ -25,8 +29,24 @@ from critmin.data.schema import TABLES
 from critmin.data.store import Provenance, Store, hash_path
 from critmin.errors import DataError, Issue
 
-Format = Literal["critmin", "usgs", "baci"]
-FORMATS: tuple[str, ...] = ("critmin", "usgs", "baci")
+Format = Literal["critmin", "usgs", "baci", "comtrade"]
+FORMATS: tuple[str, ...] = ("critmin", "usgs", "baci", "comtrade")
+TRADE_KEY = ["product", "exporter", "importer", "year"]
+
+
+@dataclass(frozen=True)
+class TradeOptions:
+    """How a trade file (baci, comtrade) goes into the base version.
+
+    ``replace``: replace every flow of each (product, year) in the file, not only the file's
+    flows; ``prefer``: whose report wins when both sides of a Comtrade flow report it
+    (``importer``, the default, or ``exporter``); ``reporter``/``flow``: the reporter and flow
+    (``M``/``X``) of a Comtrade file whose rows do not say (a tariff-line extract)."""
+
+    replace: bool = False
+    prefer: str = "importer"
+    reporter: str | None = None
+    flow: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ def import_path(
     base: int | None = None,
     product: str = "re_concentrate",
     on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    trade: TradeOptions | None = None,
 ) -> ImportResult:
     """Validate ``path`` and store it as a new version; the store is unchanged on any error.
 
@@ -54,7 +75,7 @@ def import_path(
     :meth:`Store.add`): what it writes is stored with the version, or neither is."""
     dataset, provenance = prepare_import(
         lambda v: (store.resolve(v), store.load(store.resolve(v))), path, fmt, base=base,
-        product=product,
+        product=product, trade=trade,
     )  # fmt: skip
     version = store.add(dataset, provenance, on_add)
     return ImportResult(version, fmt, str(path), provenance.summary)
@@ -68,6 +89,7 @@ def import_file(
     base: int | None = None,
     product: str = "re_concentrate",
     on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    trade: TradeOptions | None = None,
 ) -> ImportResult:
     """:func:`import_path` for a store file another process (a running service) also uses.
 
@@ -83,7 +105,9 @@ def import_file(
             resolved = store.resolve(v)
             return resolved, store.load(resolved)
 
-    dataset, provenance = prepare_import(load_base, path, fmt, base=base, product=product)
+    dataset, provenance = prepare_import(
+        load_base, path, fmt, base=base, product=product, trade=trade
+    )
     with open_store(db) as store:
         version = store.add(dataset, provenance, on_add)
     return ImportResult(version, fmt, str(path), provenance.summary)
@@ -96,6 +120,7 @@ def prepare_import(
     *,
     base: int | None = None,
     product: str = "re_concentrate",
+    trade: TradeOptions | None = None,
 ) -> tuple[Dataset, Provenance]:
     """Read and check ``path`` (merged into the base version ``load_base`` gives for usgs and
     baci): the dataset to add and its provenance. Raises DataError naming every problem."""
@@ -113,7 +138,7 @@ def prepare_import(
         if fmt == "usgs":
             dataset, summary = _merge_usgs(base_ds, p, digest, product)
         else:
-            dataset, summary = _merge_baci(base_ds, p, digest)
+            dataset, summary = _merge_trade(base_ds, p, digest, fmt, trade or TradeOptions())
     return dataset, Provenance(fmt, str(p.resolve()), digest, summary, parent)
 
 
@@ -122,8 +147,13 @@ def _file_source(kind: str, path: Path, digest: str) -> tuple[str, pd.DataFrame]
     publication = {
         "usgs": "USGS Mineral Commodity Summaries data (imported file)",
         "baci": "CEPII BACI bilateral trade flows at HS6 (imported file)",
+        "comtrade": "UN Comtrade international trade statistics (imported file)",
     }[kind]
-    publisher = {"usgs": "U.S. Geological Survey", "baci": "CEPII"}[kind]
+    publisher = {
+        "usgs": "U.S. Geological Survey",
+        "baci": "CEPII",
+        "comtrade": "United Nations Statistics Division",
+    }[kind]
     row = {
         "id": sid, "publication": publication, "publisher": publisher, "year": None,
         "table": path.name, "url": None,
@@ -170,19 +200,48 @@ def _merge_usgs(base: Dataset, path: Path, digest: str, product: str) -> tuple[D
     return merged, summary
 
 
-def _merge_baci(base: Dataset, path: Path, digest: str) -> tuple[Dataset, dict]:
-    from critmin.data.baci import read_baci
+def _merge_trade(
+    base: Dataset, path: Path, digest: str, fmt: str, options: TradeOptions
+) -> tuple[Dataset, dict]:
+    sid, source = _file_source(fmt, path, digest)
+    if fmt == "baci":
+        from critmin.data.baci import read_baci
 
-    sid, source = _file_source("baci", path, digest)
-    result = read_baci(path, base["hs_codes"], base["products"], source_id=sid)
-    old = base["trade"]
-    covered = pd.MultiIndex.from_frame(result.trade[["product", "year"]].astype(str))
-    keep = ~pd.MultiIndex.from_frame(old[["product", "year"]].astype(str)).isin(covered)
-    replaced = old[keep]
-    summary = dict(result.summary)
-    summary["flows_replaced"] = int(len(old) - len(replaced))
-    merged = base.replace(
-        sources=_add_source(base, source),
-        trade=pd.concat([replaced, result.trade], ignore_index=True),
-    )
+        result = read_baci(
+            path, base["hs_codes"], base["products"], source_id=sid,
+            overrides=base["hs_overrides"],
+        )  # fmt: skip
+    else:
+        from critmin.data.comtrade import read_comtrade
+
+        result = read_comtrade(
+            path, base["hs_codes"], base["products"], source_id=sid,
+            overrides=base["hs_overrides"], prefer=options.prefer,
+            reporter=options.reporter, flow=options.flow,
+        )  # fmt: skip
+    trade, summary = merge_flows(base["trade"], result.trade, replace=options.replace)
+    summary = dict(result.summary) | summary
+    merged = base.replace(sources=_add_source(base, source), trade=trade)
     return merged, summary
+
+
+def merge_flows(
+    old: pd.DataFrame, new: pd.DataFrame, *, replace: bool = False
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The base's trade flows with the file's: merged by flow key, or (``replace``) replacing
+    every flow of each (product, year) in the file. Returns the flows and what happened."""
+    key = ["product", "year"] if replace else TRADE_KEY
+    if new.empty:
+        kept = old
+    else:
+        covered = pd.MultiIndex.from_frame(new[key].astype(str))
+        kept = old[~pd.MultiIndex.from_frame(old[key].astype(str)).isin(covered)]
+    flows = new if kept.empty else pd.concat([kept, new], ignore_index=True)
+    replaced = len(old) - len(kept)
+    summary = {
+        "mode": "replace (product, year)" if replace else "merge (flow key)",
+        "flows_replaced": int(replaced),
+        "flows_added": int(len(new) - (0 if replace else replaced)),
+        "flows_kept_from_base": len(kept),
+    }
+    return flows, summary

@@ -250,6 +250,17 @@ class HsCode(Sourced):
     factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_RATIO)]
 
 
+class HsOverride(Sourced):
+    """Trade of an HS code (HS6, or HS4 for all its HS6 codes) from one exporter that is not
+    what ``hs_codes`` says: counted as ``product`` with its own factor (e.g. HS 2846 from the
+    USA is Mountain Pass concentrate, not separated compounds)."""
+
+    hs: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{4}(\d{2})?$")]
+    exporter: Country
+    product: Id
+    factor_to_basis: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_RATIO)]
+
+
 PROJECT_STATUSES = ("operating", "commissioning", "construction", "development", "announced")
 
 
@@ -333,6 +344,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("export_restrictions", ExportRestriction, ("product", "country")),
         TableSpec("groups", GroupMember, ("group", "country")),
         TableSpec("hs_codes", HsCode, ("hs6",)),
+        TableSpec("hs_overrides", HsOverride, ("hs", "exporter")),
         TableSpec("projects", Project, ("id",), "capacity_t"),
         TableSpec("prices", Price, ("product", "item", "year")),
         TableSpec("splits", Split, ("parent", "product", "country")),
@@ -352,6 +364,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "criticality": ("product",),
     "export_restrictions": ("product",),
     "hs_codes": ("product",),
+    "hs_overrides": ("product",),
     "projects": ("product",),
     "prices": ("product",),
     "splits": ("parent", "product"),
