@@ -187,6 +187,26 @@ class Reserves(Sourced):
     basis: Basis
 
 
+class WorldTotal(Sourced):
+    """A published world figure of a product beside the country rows: the world total (which
+    includes countries not listed) and the "other countries" remainder, as the source gives
+    them (either may be missing). Kept apart from ``production``/``reserves``/``capacity`` so
+    that sums and shares over countries never count the world as a country."""
+
+    product: Id
+    figure: Literal["production", "capacity", "reserves"]
+    year: Year
+    world_t: Tonnes | None = None
+    other_t: Tonnes | None = None
+    basis: Basis
+
+    @model_validator(mode="after")
+    def _some_figure(self) -> WorldTotal:
+        if self.world_t is None and self.other_t is None:
+            raise PydanticCustomError("world_total", "give world_t, other_t or both")
+        return self
+
+
 class Trade(Sourced):
     product: Id
     exporter: Country
@@ -337,6 +357,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("prices", Price, ("product", "item", "year")),
         TableSpec("splits", Split, ("parent", "product", "country")),
         TableSpec("end_uses", EndUse, ("product", "end_use")),
+        TableSpec("world_totals", WorldTotal, ("product", "figure", "year"), "world_t"),
     )
 }
 
@@ -356,6 +377,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "prices": ("product",),
     "splits": ("parent", "product"),
     "end_uses": ("product",),
+    "world_totals": ("product",),
 }
 
 
