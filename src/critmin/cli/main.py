@@ -208,7 +208,12 @@ def data_import(
     if granted.get("partner"):
         console.print(f"  confidential to: {granted['partner']}")
     for key, value in result.summary.items():
-        console.print(f"  {key}: {value}")
+        if isinstance(value, dict):  # e.g. world_vs_listed: one line per world total
+            console.print(f"  {key}:")
+            for k, v in value.items():
+                console.print(f"    {k}: {v}", markup=False)
+        else:
+            console.print(f"  {key}: {value}", markup=False)
 
 
 @data_app.command("export")

@@ -230,8 +230,9 @@ def _table_of(stat: str) -> str | None:
 
 def _kind_text(stat: str, detail: str, table: str) -> str:
     """``Mine production, rare-earth-oxide equivalent`` from ``Statistics`` + detail."""
-    if table == "reserves":
-        return "Mine production" + (f", {detail}" if _REO.search(detail) else "")
+    if table == "reserves":  # reserves are of the commodity's mine product
+        qualifier = re.sub(r"^\s*reserves?\b[\s:,]*", "", detail, flags=re.IGNORECASE)
+        return "Mine production" + (f", {qualifier}" if qualifier else "")
     if "production" in detail.lower() or "capacity" in detail.lower():
         return detail
     return f"{stat}, {detail}" if detail else stat
