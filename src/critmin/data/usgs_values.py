@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from critmin.data.schema import MAX_TONNES
+from critmin.data.schema import MAX_RESERVES_TONNES
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -80,8 +80,8 @@ def parse_value(text: str) -> Value:
         return Value("bad", note=f"must be a finite number (got {raw!r})")
     if number < 0:
         return Value("bad", note=f"must not be negative (got {raw!r})")
-    if number > MAX_TONNES:
-        return Value("bad", note=f"must be at most {MAX_TONNES:g} t (got {raw!r})")
+    if number > MAX_RESERVES_TONNES:  # each table's own bound is checked once in tonnes
+        return Value("bad", note=f"must be at most {MAX_RESERVES_TONNES:g} (got {raw!r})")
     notes = []
     if bound:
         notes.append(f"{bound} {cell} (USGS '{raw}')")
