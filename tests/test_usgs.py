@@ -185,9 +185,7 @@ def test_both_layouts_agree():
     assert _ree(a.production)[["country", "year", "quantity_t", "note"]].equals(
         b.production[["country", "year", "quantity_t", "note"]]
     )
-    assert _ree(a.reserves)[["country", "reserves_t"]].equals(
-        b.reserves[["country", "reserves_t"]]
-    )
+    assert _ree(a.reserves)[["country", "reserves_t"]].equals(b.reserves[["country", "reserves_t"]])
     cols = ["product", "figure", "year", "world_t", "other_t", "basis"]
     assert a.world_totals[cols].equals(b.world_totals[cols])
 

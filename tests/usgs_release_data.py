@@ -171,7 +171,9 @@ def rows_2025(seed: int = 2025) -> tuple[list[list[str]], dict]:
                 shown = country + (" " if i == 2 else "")  # stray spaces, as in the release
                 if i == 1 and commodity == "Gold":
                     shown = country + "²"  # a footnote marker (cp1252 has ¹²³)
-                mu = 2.5 if unit.startswith("million") else 4.5 if unit.startswith("thousand") else 6
+                mu = (
+                    2.5 if unit.startswith("million") else 4.5 if unit.startswith("thousand") else 6
+                )
                 figures = [rng.lognormvariate(mu, 1.5) for _ in range(3)]
                 cells = [_fmt(v) for v in figures]
                 marker = rng.random()
@@ -249,7 +251,8 @@ def rows_2026() -> list[list[str]]:
            ("Australia", "13,000", "14,000", "5,700,000"),
            ("Burma", "31,000", "W", "NA"), ("China", "270,000", "270,000", "44,000,000"),
            ("India", "2,900", "2,900", "6,900,000"), ("Thailand", "13,000", "9,000", "4,500"),
-           ("Vietnam", "300", "—", "3,500,000"), ("Other countries", "15,000", "16,000", "")]  # fmt: skip
+           ("Vietnam", "300", "—", "3,500,000"),
+           ("Other countries", "15,000", "16,000", "")]  # fmt: skip
     for country, p24, p25, res in ree:
         add("RARE EARTHS", world, "Rare earths", country, "Production", "Mine production",
             "metric tons", "2024", p24, QUOTA if country == "China" else "")  # fmt: skip
@@ -264,8 +267,17 @@ def rows_2026() -> list[list[str]]:
         "Mine production: rounded", "metric tons", "2025", "390,000", "Estimated.")  # fmt: skip
     add("RARE EARTHS", world, "Rare earths", "World total", "Reserves", "Reserves: rounded",
         "metric tons", "2025", "90,000,000")  # fmt: skip
-    add("RARE EARTHS", salient, "Rare earths", "United States", "Production",
-        "Production: Mine, rare-earth-oxide equivalent", "metric tons", "2025", "51,000")
+    add(
+        "RARE EARTHS",
+        salient,
+        "Rare earths",
+        "United States",
+        "Production",
+        "Production: Mine, rare-earth-oxide equivalent",
+        "metric tons",
+        "2025",
+        "51,000",
+    )
     add("RARE EARTHS", salient, "Rare earths", "United States",
         "Net import reliance as a percentage of apparent consumption", "", "percent", "2025",
         "E")  # fmt: skip

@@ -43,9 +43,7 @@ WORLD_REQUIRED = ("Country", "Type")
 
 _PROD_COLUMN = re.compile(r"^Prod_t_(est_)?(\d{4})$", re.IGNORECASE)
 _RESERVES_COLUMN = "Reserves_t"
-_YEAR = re.compile(
-    r"^(\d{4})(?:[\s_]*\(?\s*(e|est|est\.|estimated)\s*\)?)?$", re.IGNORECASE
-)
+_YEAR = re.compile(r"^(\d{4})(?:[\s_]*\(?\s*(e|est|est\.|estimated)\s*\)?)?$", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"^\d{4}\s*[–—\-]\s*\d{2,4}$")
 _NOT_PLAIN_TONS = re.compile(r"\b(thousand|million|kilo|short|long)\b|\bkt\b", re.IGNORECASE)
 _REO = re.compile(r"oxide|\breo\b", re.IGNORECASE)

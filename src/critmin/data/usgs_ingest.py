@@ -184,9 +184,11 @@ def _one(st: _State, fig: Figure, ambiguous: set[tuple[str, str]]) -> None:
     factor = unit_factor(fig.unit)
     if factor is None:
         shown = fig.unit.strip() or "empty"
-        st.log.add(st.file, fig.line, fig.unit_column,
-                   f"unknown unit {shown!r}: expected metric tons, kilograms, thousand or "
-                   "million metric tons (or a unit that is not a mass, such as carats)")  # fmt: skip
+        message = (
+            f"unknown unit {shown!r}: expected metric tons, kilograms, thousand or million "
+            "metric tons (or a unit that is not a mass, such as carats)"
+        )
+        st.log.add(st.file, fig.line, fig.unit_column, message)
         return
     if factor == NOT_MASS:
         st.summary["skipped_not_mass"] += 1
@@ -267,8 +269,12 @@ def _join(notes: list[str | None]) -> str | None:
 
 
 def _count_marker(st: _State, value: Value) -> None:
-    key = {"withheld": "skipped_withheld", "na": "skipped_na",
-           "net_exporter": "skipped_net_exporter", "qualitative": "skipped_not_quantity"}
+    key = {
+        "withheld": "skipped_withheld",
+        "na": "skipped_na",
+        "net_exporter": "skipped_net_exporter",
+        "qualitative": "skipped_not_quantity",
+    }
     st.summary[key[value.kind]] += 1  # fmt: skip
 
 
