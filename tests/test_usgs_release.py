@@ -229,6 +229,18 @@ def test_2026_estimated_year_spelling(tmp_path):
     assert notes[("CHL", 2025)] == "estimated" and pd.isna(notes[("CHL", 2024)])
 
 
+def test_utf8_bom_before_cp1252_text(tmp_path, release_2025):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + release_2025.read_bytes())
+    from critmin.data.usgs import _read_text
+    from critmin.errors import IssueLog
+
+    assert _read_text(path, IssueLog()).startswith("SOURCE,COMMODITY,")  # no "ï»¿SOURCE"
+    tables = read_usgs(path, source_id="u")
+    assert tables.summary["rows_read"] == len(gen.rows_2025()[0])
+    assert _one(tables.production, "re_concentrate", "CHN", 2024, "quantity_t") == 270_000
+
+
 # --- malformed rows, all or nothing --------------------------------------------------------
 
 

@@ -107,13 +107,15 @@ def read_usgs(path: Path, *, product: str = "re_concentrate", source_id: str) ->
 
 
 def _read_text(path: Path, log: IssueLog) -> str | None:
-    """UTF-8 (with or without BOM) first, then cp1252 as the MCS data release uses."""
+    """UTF-8 (with or without BOM) first, then cp1252 as the MCS data releases use (a UTF-8
+    BOM before cp1252 text, as some releases have, is dropped)."""
     first = IssueLog()
     text = read_text(path, first)
     if text is not None:
         return text
     if any(i.message.startswith("not a utf-8") for i in first.issues):
-        return read_text(path, log, encoding="cp1252")
+        text = read_text(path, log, encoding="cp1252")
+        return text.removeprefix("ï»¿") if text is not None else None
     log.extend(first.issues)
     return None
 
