@@ -175,7 +175,7 @@ def data_import(
         int | None, typer.Option(help="Version that usgs/baci figures are merged into.")
     ] = None,
     product: Annotated[
-        str, typer.Option(help="Product that a USGS table's figures are for.")
+        str, typer.Option(help="Product for the rare-earth figures of a USGS file.")
     ] = "re_concentrate",
     confidential_to: Annotated[
         str | None,
