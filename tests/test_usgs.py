@@ -33,6 +33,11 @@ def _mcs(tmp_path: Path, *lines: str) -> Path:
     return path
 
 
+def _ree(frame):
+    """The rare-earth rows (the release files hold other commodities too)."""
+    return frame[frame["product"] == "re_concentrate"].reset_index(drop=True)
+
+
 def _figure(frame, country: str, year: int, column: str) -> float:
     hit = frame[(frame["country"] == country) & (frame["year"] == year)]
     assert len(hit) == 1
@@ -51,7 +56,7 @@ def test_release_is_cp1252():
 
 def test_release_figures():
     tables = read_usgs(RELEASE, source_id="usgs-mcs2025")
-    prod, res = tables.production, tables.reserves
+    prod, res = _ree(tables.production), _ree(tables.reserves)
     assert list(prod.columns) == TABLES["production"].columns
     assert list(res.columns) == TABLES["reserves"].columns
     assert _figure(prod, "CHN", 2024, "quantity_t") == 270_000
@@ -70,33 +75,44 @@ def test_release_figures():
 
 
 def test_release_estimates_and_notes():
-    prod = read_usgs(RELEASE, source_id="usgs").production
+    prod = _ree(read_usgs(RELEASE, source_id="usgs").production)
     est = prod.set_index(["country", "year"])["note"]
     assert est[("CHN", 2024)] == "estimated"
     assert est.isna()[("CHN", 2023)]
-    res = read_usgs(RELEASE, source_id="usgs").reserves.set_index("country")["note"]
+    res = _ree(read_usgs(RELEASE, source_id="usgs").reserves).set_index("country")["note"]
     assert res["CHN"] == "Reserves data are rounded."
 
 
 def test_release_summary():
     summary = read_usgs(RELEASE, source_id="usgs").summary
+    world = summary.pop("world_vs_listed")
     assert summary == {
         "rows_read": 55,
-        "production_figures": 32,
+        "commodities": 3,  # rare earths, lithium, scandium
+        "products_created": 1,  # lithium_mine (scandium is all withheld)
+        "production_figures": 33,  # 32 rare earths + lithium Chile
+        "capacity_figures": 0,
         "reserves_figures": 12,
+        "world_totals": 3,  # rare earths: production 2023, 2024, reserves
         "skipped_aggregate": 3,  # world total production x2, reserves x1
-        "skipped_withheld": 0,
+        "skipped_withheld": 1,  # scandium
         "skipped_na": 4,  # Burma, Madagascar, Malaysia, Nigeria reserves
         "skipped_net_exporter": 0,
+        "skipped_not_quantity": 0,
+        "skipped_not_mass": 0,
         "skipped_year_range": 0,
-        "skipped_other_commodity": 2,  # lithium, scandium
         "skipped_other_statistics": 2,  # net import reliance, import sources
     }
+    assert world["re_concentrate production 2024"] == (
+        "world 390,000 t (USGS, with other countries); listed countries 392,850 t (16)"
+    )
 
 
 def test_product_option():
     tables = read_usgs(RELEASE, product="re_mine", source_id="usgs")
-    assert set(tables.production["product"]) == {"re_mine"}
+    assert set(tables.production["product"]) == {"re_mine", "lithium_mine"}
+    assert set(tables.reserves["product"]) == {"re_mine"}
+    assert "re_mine" not in set(tables.products["id"])  # critmin's own: not created
 
 
 def test_markers():
@@ -166,10 +182,12 @@ def test_world_table_figures():
 def test_both_layouts_agree():
     a = read_usgs(RELEASE, source_id="usgs")
     b = read_usgs(WORLD, source_id="usgs")
-    assert a.production[["country", "year", "quantity_t", "note"]].equals(
+    assert _ree(a.production)[["country", "year", "quantity_t", "note"]].equals(
         b.production[["country", "year", "quantity_t", "note"]]
     )
-    assert a.reserves[["country", "reserves_t"]].equals(b.reserves[["country", "reserves_t"]])
+    assert _ree(a.reserves)[["country", "reserves_t"]].equals(b.reserves[["country", "reserves_t"]])
+    cols = ["product", "figure", "year", "world_t", "other_t", "basis"]
+    assert a.world_totals[cols].equals(b.world_totals[cols])
 
 
 def test_world_table_other_years(tmp_path):
@@ -188,10 +206,10 @@ def test_world_table_other_years(tmp_path):
 
 
 def test_mixed_units():
-    issues = _issues(DATA / "bad_units.csv")
-    assert [(i.row, i.column) for i in issues] == [(3, "Unit"), (4, "Unit")]
-    assert all(i.file == str(DATA / "bad_units.csv") for i in issues)
-    assert "mixed units" in issues[0].message and "kilograms" in issues[0].message
+    # kilograms are converted (row 3); a rare-earth concentrate is not REO (row 4)
+    [issue] = _issues(DATA / "bad_units.csv")
+    assert (issue.file, issue.row, issue.column) == (str(DATA / "bad_units.csv"), 4, "Unit")
+    assert "mixed units" in issue.message and "concentrate" in issue.message
 
 
 def test_bad_values_reported_together():
@@ -278,15 +296,15 @@ def test_binary_file(tmp_path):
     assert issue.file == str(path) and "binary" in issue.message
 
 
-def test_other_commodities_are_not_checked(tmp_path):
+def test_other_commodities_are_checked_too(tmp_path):
     path = _mcs(
         tmp_path,
         "Lithium,World,Lithium,Atlantis,Mine production,,kilograms,2024,lots,,Yes,",
         f'{PREFIX},China,Mine production,{REO},2024,"270,000",Estimated.,Yes,',
     )
-    tables = read_usgs(path, source_id="usgs")
-    assert tables.summary["skipped_other_commodity"] == 1
-    assert len(tables.production) == 1
+    issues = _issues(path)
+    assert [(i.row, i.column) for i in issues] == [(2, "Value")]
+    assert "lots" in issues[0].message
 
 
 def test_utf8_with_bom(tmp_path):

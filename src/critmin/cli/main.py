@@ -178,7 +178,7 @@ def data_import(
         typer.Option(help="Version that usgs/baci/comtrade figures are merged into."),
     ] = None,
     product: Annotated[
-        str, typer.Option(help="Product that a USGS table's figures are for.")
+        str, typer.Option(help="Product for the rare-earth figures of a USGS file.")
     ] = "re_concentrate",
     replace: Annotated[
         bool,
@@ -236,7 +236,12 @@ def data_import(
     if granted.get("partner"):
         console.print(f"  confidential to: {granted['partner']}")
     for key, value in result.summary.items():
-        console.print(f"  {key}: {value}")
+        if isinstance(value, dict):  # e.g. world_vs_listed: one line per world total
+            console.print(f"  {key}:")
+            for k, v in value.items():
+                console.print(f"    {k}: {v}", markup=False)
+        else:
+            console.print(f"  {key}: {value}", markup=False)
 
 
 @data_app.command("export")

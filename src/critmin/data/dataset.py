@@ -10,7 +10,6 @@ from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
-import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
@@ -310,7 +309,9 @@ def _to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fmt_number(v: object) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    # pd.isna, not np.isnan: a nullable integer column (an imported file's source has no
+    # year) holds pd.NA, which float() refuses
+    if v is None or pd.isna(v):
         return ""
     return format(float(v), ".12g") if not float(v).is_integer() else str(int(float(v)))
 

@@ -1,8 +1,10 @@
 """Imports into the store: every import validates first, then adds one version atomically.
 
 - ``critmin``: a whole dataset folder (critmin's own format) becomes the new version.
-- ``usgs``: a USGS Mineral Commodity Summaries table of mine production (and reserves) by
-  country; the new version is the base version with those figures replaced or added.
+- ``usgs``: a USGS Mineral Commodity Summaries file (a per-commodity world table or a whole
+  data release) of production, capacity and reserves by country; the new version is the base
+  version with those figures replaced or added, the world totals in ``world_totals``, and a
+  product for each commodity critmin does not model (see :mod:`critmin.data.usgs_products`).
 - ``baci``: a CEPII BACI trade file; ``comtrade``: a UN Comtrade download (API CSV or JSON).
   HS codes are mapped to products through the base version's ``hs_codes`` and ``hs_overrides``
   tables. By default the file's flows are *merged*: a (product, exporter, importer, year) flow
@@ -190,14 +192,36 @@ def _merge_usgs(base: Dataset, path: Path, digest: str, product: str) -> tuple[D
     sid, source = _file_source("usgs", path, digest)
     tables = read_usgs(path, product=product, source_id=sid)
     summary = dict(tables.summary)
+    key = ["product", "country", "year"]
     merged = base.replace(
         sources=_add_source(base, source),
-        production=_replace_keys(
-            base["production"], tables.production, ["product", "country", "year"]
+        products=_add_products(products, tables.products, path),
+        production=_replace_keys(base["production"], tables.production, key),
+        capacity=_replace_keys(base["capacity"], tables.capacity, key),
+        reserves=_replace_keys(base["reserves"], tables.reserves, key),
+        world_totals=_replace_keys(
+            base["world_totals"], tables.world_totals, ["product", "figure", "year"]
         ),
-        reserves=_replace_keys(base["reserves"], tables.reserves, ["product", "country", "year"]),
     )
     return merged, summary
+
+
+def _add_products(old: pd.DataFrame, new: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The base's products plus those a USGS file needs; one already there (from an earlier
+    import) is kept, and must have the same stage and basis."""
+    known = old.set_index("id")
+    issues = []
+    for r in new.itertuples(index=False):
+        if r.id in known.index:
+            was = known.loc[r.id]
+            if (was["basis"], was["stage"]) != (r.basis, r.stage):
+                issues.append(Issue(str(path), None, None,
+                                    f"product {r.id!r} is in the base dataset as {was['stage']}, "
+                                    f"{was['basis']!r}; this file makes it {r.stage}, "
+                                    f"{r.basis!r}"))  # fmt: skip
+    if issues:
+        raise DataError(issues)
+    return pd.concat([old, new[~new["id"].isin(known.index)]], ignore_index=True)
 
 
 def _merge_trade(

@@ -44,6 +44,9 @@ def _country_or_world(value: str) -> str:
 # upper bounds per kind of figure: far above any real one, so that a typo, an overflowing
 # 40-digit quantity or 1e308 (which becomes inf in any sum) is refused, not stored
 MAX_TONNES = 1e10  # t: more than a year of world output of any mineral (coal ~9e9 t)
+# t: reserves are stocks, far above a year's output (USGS: iron ore ~1.9e11 t crude ore,
+# phosphate rock ~7e10 t); a typo or 1e308 is still refused
+MAX_RESERVES_TONNES = 1e13
 MAX_KUSD = 1e10  # thousand USD: 10 trillion USD, a tenth of world GDP
 MAX_MUSD = 1e7  # million USD: 10 trillion USD
 MAX_USD_PER_KG = 1e7  # USD/kg: 100 times gold
@@ -65,6 +68,7 @@ def _strip(value: object) -> object:
 Country = Annotated[str, BeforeValidator(_strip), AfterValidator(_country)]
 CountryOrWorld = Annotated[str, BeforeValidator(_strip), AfterValidator(_country_or_world)]
 Tonnes = Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_TONNES)]
+StockTonnes = Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_RESERVES_TONNES)]
 Fraction = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -183,8 +187,35 @@ class Reserves(Sourced):
     product: Id
     country: Country
     year: Year
-    reserves_t: Tonnes
+    reserves_t: StockTonnes
     basis: Basis
+
+
+class WorldTotal(Sourced):
+    """A published world figure of a product beside the country rows: the world total (which
+    includes countries not listed) and the "other countries" remainder, as the source gives
+    them (either may be missing). Kept apart from ``production``/``reserves``/``capacity`` so
+    that sums and shares over countries never count the world as a country."""
+
+    product: Id
+    figure: Literal["production", "capacity", "reserves"]
+    year: Year
+    world_t: StockTonnes | None = None
+    other_t: StockTonnes | None = None
+    basis: Basis
+
+    @model_validator(mode="after")
+    def _some_figure(self) -> WorldTotal:
+        if self.world_t is None and self.other_t is None:
+            raise PydanticCustomError("world_total", "give world_t, other_t or both")
+        for name in ("world_t", "other_t"):
+            value = getattr(self, name)
+            if self.figure != "reserves" and value is not None and value > MAX_TONNES:
+                raise PydanticCustomError(
+                    "too_large", "{name} must be at most {top:g} t a year (got {value:g})",
+                    {"name": name, "top": MAX_TONNES, "value": value},
+                )  # fmt: skip
+        return self
 
 
 class Trade(Sourced):
@@ -349,6 +380,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("prices", Price, ("product", "item", "year")),
         TableSpec("splits", Split, ("parent", "product", "country")),
         TableSpec("end_uses", EndUse, ("product", "end_use")),
+        TableSpec("world_totals", WorldTotal, ("product", "figure", "year"), "world_t"),
     )
 }
 
@@ -369,6 +401,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "prices": ("product",),
     "splits": ("parent", "product"),
     "end_uses": ("product",),
+    "world_totals": ("product",),
 }
 
 
