@@ -44,9 +44,11 @@ KIND_WORDS = {
 }
 STAGE_LABELS = {
     "mining": "Mining",
+    "refining": "Refining",
     "separation": "Separation",
     "metal": "Metal",
     "magnet": "Magnets",
+    "component": "Components",
     END_USE_STAGE: "End use",
 }
 MAX_COUNTRIES = 8  # named countries in the share charts; the rest are "Other"

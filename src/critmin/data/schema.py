@@ -18,7 +18,10 @@ from pydantic_core import PydanticCustomError
 
 from critmin.countries import UnknownCountryError, to_iso3
 
-STAGES: tuple[str, ...] = ("mining", "separation", "metal", "magnet")
+#: Chain stages, upstream first. Rare earths use mining, separation, metal, magnet; other
+#: minerals mining, refining (refined metal, chemicals: primary gallium, refined cobalt, lithium
+#: carbonate), metal (high-purity metals, alloys) and component (wafers, anodes, cells...).
+STAGES: tuple[str, ...] = ("mining", "refining", "separation", "metal", "magnet", "component")
 BASES: tuple[str, ...] = ("REO", "metal content", "product weight")
 ASSUMPTION = "assumption"
 ELEMENTS: tuple[str, ...] = (
@@ -74,7 +77,7 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, BeforeValidator(_strip)]
 Basis = Literal["REO", "metal content", "product weight"]
-Stage = Literal["mining", "separation", "metal", "magnet"]
+Stage = Literal["mining", "refining", "separation", "metal", "magnet", "component"]
 
 
 class Record(BaseModel):
@@ -124,7 +127,8 @@ def _symbols(value: str | None) -> str | None:
 
 class Product(Record):
     """A product. ``group`` names the aggregate it is part of (a leaf of ``re_oxides``, say);
-    ``elements`` lists the elements it carries (space-separated symbols)."""
+    ``elements`` lists the elements it carries (space-separated symbols); ``mineral`` the
+    mineral chain it belongs to (``rare_earths``, ``gallium``...; empty: the dataset's only one)."""
 
     id: Id
     name: Text = Field(min_length=1)
@@ -134,6 +138,7 @@ class Product(Record):
     group: Id | None = None
     elements: Annotated[str | None, AfterValidator(_symbols)] = None
     description: Text | None = None
+    mineral: Id | None = None
 
     @model_validator(mode="after")
     def _not_own_group(self) -> Product:

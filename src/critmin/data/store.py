@@ -129,6 +129,9 @@ class Store:
             for name, spec in TABLES.items():
                 cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in spec.column_kinds.items())
                 con.execute(f'CREATE TABLE IF NOT EXISTS "ds_{name}" (version INTEGER, {cols})')
+                for c, k in spec.column_kinds.items():  # columns added by a later critmin
+                    con.execute(f'ALTER TABLE "ds_{name}" ADD COLUMN IF NOT EXISTS "{c}" '
+                                f"{_SQL_TYPES[k]}")  # fmt: skip
             con.execute(ACCESS_DDL)
 
     # -- versions ---------------------------------------------------------------------------
