@@ -33,13 +33,24 @@ def test_assess_json_has_the_documented_shape(db):
     assert any(c["country"] == "CHN" for c in out["chokepoints"])
 
 
+def test_assess_by_mineral(db):
+    result = cli(db, "assess", "--mineral", "rare_earths", "--format", "json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert {r["mineral"] for r in out["concentration"]} == {"rare_earths"}
+    assert out["dataset"]["filter"] == "rare_earths"
+    bad = cli(db, "assess", "--mineral", "unobtainium")
+    assert bad.exit_code == 2 and "unknown mineral 'unobtainium'" in bad.output
+    assert "rare_earths" in bad.output  # what the dataset has
+
+
 def test_assess_country_table_and_csv(db):
     result = cli(db, "assess", "--country", "Japan")
     assert result.exit_code == 0, result.output
     assert "Partner share" in result.stdout and "JPN" in result.stdout
     csv_out = cli(db, "assess", "--format", "csv", "--table", "reliance", "--country", "JPN")
     assert csv_out.exit_code == 0
-    assert csv_out.stdout.splitlines()[0].startswith("country,product,aggregate,stage,year")
+    assert csv_out.stdout.splitlines()[0].startswith("country,mineral,product,aggregate,stage,year")
 
 
 def test_assess_bad_input_exits_2_with_a_message(db):

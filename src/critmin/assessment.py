@@ -148,4 +148,17 @@ def assessment(
         "supply_risk": metrics.supply_risk(atlas, entities),
         "chokepoints": metrics.chokepoints(atlas, threshold),
     }
-    return {name: with_aggregate(atlas, _only(frame, keep)) for name, frame in tables.items()}
+    return {name: with_mineral(atlas, with_aggregate(atlas, _only(frame, keep)))
+            for name, frame in tables.items()}  # fmt: skip
+
+
+def with_mineral(atlas: Atlas, frame: pd.DataFrame, column: str = "product") -> pd.DataFrame:
+    """``frame`` with a ``mineral`` column before ``column`` when the dataset names mineral
+    chains (``product:element`` ids use the product)."""
+    if frame.empty or column not in frame.columns or not atlas.minerals:
+        return frame
+    mineral_of = atlas.products["mineral"].to_dict()
+    values = frame[column].map(lambda p: mineral_of.get(str(p).split(":")[0]))
+    out = frame.drop(columns=["mineral"], errors="ignore")
+    out.insert(list(out.columns).index(column), "mineral", values)
+    return out

@@ -8,6 +8,7 @@ source id of every figure, stay available through :meth:`Atlas.table`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,6 +36,19 @@ class Atlas:
     def __post_init__(self) -> None:
         if not self.year:
             object.__setattr__(self, "year", int(self.dataset.meta.year))
+
+    @property
+    def minerals(self) -> list[str]:
+        """The mineral chains the dataset names (``rare_earths``, ``gallium``...)."""
+        return self.dataset.minerals()
+
+    def for_minerals(self, minerals: Iterable[str]) -> Atlas:
+        """The atlas of these minerals' products only (same version and year); itself when
+        they are all the dataset has."""
+        wanted = sorted(set(minerals))
+        if wanted == self.minerals:
+            return self
+        return Atlas(self.dataset.only_minerals(wanted), self.version, self.year)
 
     def at_year(self, year: int) -> Atlas:
         """The same dataset version seen at another year (each product's latest figures up to

@@ -20,7 +20,7 @@ from critmin.data.dataset import Dataset
 from critmin.errors import DataError, Issue
 from critmin.simulate.engine import VARIABLES
 from critmin.simulate.network import Network, build_network
-from critmin.simulate.runner import RunSpec, chunk_sizes, run_one_chunk
+from critmin.simulate.runner import RunSpec, chunk_sizes, mineral_atlas, run_one_chunk
 from critmin.simulate.scenario import Scenario, builtin_scenarios, check_against, load_scenario
 from critmin.simulate.trajectory import Trajectory, assemble
 
@@ -186,9 +186,9 @@ def prepare_episode(episode: Episode, dataset: Dataset, *, path: Path | None = N
 
     Every problem (unknown product, country or source) is reported at once."""
     origin = str(path) if path else episode.id
-    atlas = Atlas(dataset, version=version, year=episode.dataset_year)
-    network = build_network(atlas)
     scenario, explicit = _scenario_of(episode, path)
+    atlas = mineral_atlas(Atlas(dataset, version=version, year=episode.dataset_year), scenario)
+    network = build_network(atlas)
     scenario = scenario.with_horizon(episode.months)
     scenario = check_against(scenario, _known_products(network), set(network.countries),
                              f"{origin} (scenario {episode.scenario})")  # fmt: skip

@@ -88,7 +88,8 @@ def main(
 
 # -- assess -------------------------------------------------------------------------------------
 ASSESS_COLUMNS = {
-    "concentration": ["product", "aggregate", "stage", "year", "total_t", "hhi", "level",
+    "concentration": ["mineral", "product", "aggregate", "stage", "year", "total_t", "hhi",
+                      "level",
                       "top1_country", "top1_share", "top3_share", "shares"],
     "elements": ["product", "aggregate", "year", "total_t", "hhi", "top1_country",
                  "top1_share", "top3_share", "shares"],
@@ -99,7 +100,8 @@ ASSESS_COLUMNS = {
     "supply_risk": ["entity", "product", "aggregate", "hhi_wgi_global", "hhi_wgi_sourcing",
                     "import_reliance", "eol_rir", "substitution_index", "supply_risk",
                     "critical"],
-    "chokepoints": ["product", "aggregate", "stage", "year", "country", "share", "hhi"],
+    "chokepoints": ["mineral", "product", "aggregate", "stage", "year", "country", "share",
+                    "hhi"],
 }  # fmt: skip
 
 
@@ -138,6 +140,14 @@ def assess(
             help="Only products carrying this element (Dy, Nd...); repeat for several.",
         ),
     ] = None,
+    mineral: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mineral",
+            "-m",
+            help="Only this mineral chain (rare_earths, gallium...); repeat for several.",
+        ),
+    ] = None,
 ) -> None:
     """Concentration, dependence, EU-JRC supply risk and chokepoints of a dataset version,
     per product: aggregates (re_oxides...) and their element leaves (oxide_dy...), each leaf
@@ -147,14 +157,16 @@ def assess(
     with _store() as store:
         v = store.resolve(version)
         atlas = Atlas(store.load(v), version=v)
+    if mineral:
+        atlas = atlas.for_minerals(mineral)
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
     if table:
         if table not in sections:
             raise ValueError(f"unknown section {table!r}; choose from {', '.join(sections)}")
         sections = {table: sections[table]}
     header = atlas.summary() | {"store": str(State.db)}
-    if product or element:
-        header["filter"] = " ".join([*(product or []), *(element or [])])
+    if product or element or mineral:
+        header["filter"] = " ".join([*(mineral or []), *(product or []), *(element or [])])
     if fmt == "table":
         header.pop("description", None)
     print_sections(console, sections, fmt, header, ASSESS_COLUMNS)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
@@ -58,6 +59,33 @@ class Dataset:
         if self.meta != other.meta:
             return False
         return all(_canonical(self.tables[n]).equals(_canonical(other.tables[n])) for n in TABLES)
+
+    def minerals(self) -> list[str]:
+        """The mineral chains its products name (sorted; empty when none is named)."""
+        named = self.tables["products"]["mineral"].dropna()
+        return sorted({str(m) for m in named if str(m)})
+
+    def only_minerals(self, minerals: Iterable[str]) -> Dataset:
+        """The dataset cut to the products of these minerals (and products naming none) and
+        every row that refers to them; sources, groups and governance stay whole. A KeyError
+        names the minerals that exist."""
+        wanted = set(minerals)
+        known = set(self.minerals())
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise KeyError(f"unknown mineral {', '.join(map(repr, unknown))}; the dataset has "
+                           f"{', '.join(sorted(known)) or 'no named mineral'}")  # fmt: skip
+        products = self.tables["products"]
+        keep = products["mineral"].isna() | products["mineral"].isin(wanted)
+        ids = set(products.loc[keep, "id"])
+        tables = {"products": products[keep]}
+        for name, cols in PRODUCT_COLUMNS.items():
+            frame = self.tables[name]
+            mask = np.ones(len(frame), dtype=bool)
+            for c in cols:
+                mask &= frame[c].isin(ids).to_numpy()
+            tables[name] = frame[mask]
+        return self.replace(**tables)
 
     def count_figures(self) -> int:
         return sum(len(self.tables[n]) for n, s in TABLES.items() if "source" in s.columns)

@@ -83,7 +83,9 @@ def prepare(
 
 def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
     """The atlas a scenario runs on: the dataset at the scenario's ``base_year`` if it names
-    one (a DataError when the dataset has no figures up to that year)."""
+    one (a DataError when the dataset has no figures up to that year), cut to the scenario's
+    mineral chains (:func:`scenario_minerals`)."""
+    atlas = mineral_atlas(atlas, scenario)
     if scenario.base_year is None or scenario.base_year == atlas.year:
         return atlas
     if not atlas.years or scenario.base_year < min(atlas.years):
@@ -91,6 +93,49 @@ def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
         msg = f"the dataset has no figures for {scenario.base_year} or before (years: {years})"
         raise DataError([Issue(scenario.name, None, "base_year", msg)])
     return atlas.at_year(scenario.base_year)
+
+
+def scenario_minerals(atlas: Atlas, scenario: Scenario) -> list[str] | None:
+    """The mineral chains a scenario touches: its ``minerals`` if given, else those of the
+    products it names, closed over recipes that join two chains (a by-product and its host);
+    None (every chain) when the dataset names no mineral or a restriction covers every
+    product. Chains it does not touch stay at their baseline, so they are left out of the run."""
+    known = atlas.minerals
+    if not known:
+        return None
+    if scenario.minerals is not None:
+        unknown = sorted(set(scenario.minerals) - set(known))
+        if unknown:
+            msg = f"unknown mineral {', '.join(unknown)}; the dataset has {', '.join(known)}"
+            raise DataError([Issue(scenario.name, None, "minerals", msg)])
+        return sorted(set(scenario.minerals))
+    if any(r.products is None for r in scenario.restrictions):
+        return None
+    named = [p for r in scenario.restrictions for p in r.products or []]
+    named += [x.product for x in (*scenario.outages, *scenario.surges, *scenario.additions,
+                                  *scenario.policy.stockpiles)]  # fmt: skip
+    named += list(scenario.policy.substitution.products or [])
+    mineral_of = atlas.products["mineral"].dropna().astype(str).to_dict()
+    chains = {mineral_of[p] for p in named if p in mineral_of}
+    if not chains:
+        return None
+    recipes = atlas.recipes
+    links = [(mineral_of.get(o), mineral_of.get(i))
+             for o, i in zip(recipes["output"], recipes["input"], strict=True)]  # fmt: skip
+    grown = True
+    while grown:
+        grown = False
+        for a, b in links:
+            if a and b and (a in chains) != (b in chains):
+                chains |= {a, b}
+                grown = True
+    return sorted(chains)
+
+
+def mineral_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
+    """The atlas cut to the scenario's mineral chains (itself when it touches them all)."""
+    chains = scenario_minerals(atlas, scenario)
+    return atlas if chains is None else atlas.for_minerals(chains)
 
 
 def simulate(

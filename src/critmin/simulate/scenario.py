@@ -361,6 +361,12 @@ class Scenario(Part):
         le=2100,
         description="the year whose network the scenario runs on (default: the dataset's year)",
     )
+    minerals: list[str] | None = Field(
+        default=None,
+        description="the mineral chains the scenario runs on (default: those of the products "
+        "it names, with the chains their recipes connect; every chain when a shock names no "
+        "product)",
+    )
     restrictions: list[Restriction] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
     surges: list[Surge] = Field(default_factory=list)
