@@ -7,6 +7,10 @@ prices). Targets (issue 3): at least 50x the reference; 10,000 x 60 in under 60 
 and under 4 GiB.
 
     python bench/simulate.py [--draws 10000] [--months 60] [--subset 10] [--workers 2]
+    python bench/simulate.py --scenario china-2023-gallium-germanium --draws 1000 --whole-network
+
+With ``--whole-network`` the scenario runs on every mineral chain of the dataset (issue 11:
+1,000 x 60 in under 30 s), not only on the chains it touches.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from critmin.simulate.engine import VARIABLES, run_chunk
 from critmin.simulate.plan import draw
 from critmin.simulate.reference import run_reference
 from critmin.simulate.runner import prepare
+from critmin.simulate.scenario import load_scenario
 
 SCENARIO = "china-2025-october-controls"
 
@@ -39,14 +44,22 @@ def main() -> int:
     ap.add_argument("--subset", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scenario", default=SCENARIO)
+    ap.add_argument("--whole-network", action="store_true",
+                    help="every mineral chain of the dataset, not only the scenario's "
+                    "(issue 11: 1,000 x 60 of the Ga/Ge scenario under 30 s)")  # fmt: skip
     args = ap.parse_args()
     atlas = critmin.builtin()
-    network, scenario = prepare(atlas, args.scenario, args.months)
+    scenario = load_scenario(args.scenario)
+    if args.whole_network and atlas.minerals:
+        scenario = scenario.model_copy(update={"minerals": atlas.minerals})
+    network, scenario = prepare(atlas, scenario, args.months)
     par = scenario.parameters
     kw = dict(price_cap=par.price_cap, price_adjustment=par.price_adjustment,
               refill_months=par.refill_months)  # fmt: skip
     P, C = network.shape
-    print(f"scenario {scenario.name}: {P} products x {C} countries, {args.months} months")
+    chains = ", ".join(scenario.minerals or atlas.minerals) or "the dataset's"
+    print(f"scenario {scenario.name}: {P} products x {C} countries ({chains} chains), "
+          f"{args.months} months")  # fmt: skip
 
     # 1. agreement and reference speed on a subset (same draws for both)
     subset = draw(network, scenario, np.random.default_rng(12345), args.subset)
@@ -96,10 +109,14 @@ def main() -> int:
         print(f"Dask LocalCluster, {args.workers} workers: {args.draws:,} x {args.months} in "
               f"{t_dask:.1f} s (cluster start included)")  # fmt: skip
     best = min(t_vec, t_dask) if t_dask == t_dask else t_vec
+    # issue 3: 10,000 x 60 in 60 s; issue 11 (whole network): 1,000 x 60 in 30 s
+    per, label = (30 / 60_000, "whole network, 30 s per 1,000 x 60") if args.whole_network \
+        else (60 / 600_000, "60 s per 10,000 x 60")  # fmt: skip
+    limit = per * args.draws * args.months
     checks = {
         "agreement with reference": agree,
         "ratio >= 50x": ratio >= 50,
-        "10,000 x 60 under 60 s": best < 60 * (args.draws * args.months) / 600_000,
+        f"{args.draws:,} x {args.months} under {limit:.0f} s ({label})": best < limit,
         "peak memory under 4 GiB": peak < 4 and not worker_peak > 4,
     }
     for name, ok in checks.items():
