@@ -89,3 +89,85 @@ def test_only_minerals_cuts_every_product_table_and_names_the_known_ones():
     assert ga["trade"].empty and len(ga["sources"]) == len(ds["sources"])
     with pytest.raises(KeyError, match="gallium, rare_earths"):
         ds.only_minerals(["graphite"])
+
+
+def _with_host(dependence: float = 0.9) -> Atlas:
+    """The made-up gallium chain recovered (``dependence`` of it) from an alumina chain."""
+    base = _with_gallium().dataset
+    products = pd.concat([base["products"], pd.DataFrame([
+        {"id": "alumina", "name": "Alumina", "stage": "refining", "basis": "product weight",
+         "mineral": "aluminium"}])], ignore_index=True)  # fmt: skip
+    production = pd.concat([base["production"], pd.DataFrame([
+        {"product": "alumina", "country": c, "year": 2024, "quantity_t": q,
+         "basis": "product weight", "source": "assumption", "note": "test"}
+        for c, q in (("CHN", 8.4e7), ("JPN", 1e5), ("AUS", 1.8e7))
+    ])], ignore_index=True)  # fmt: skip
+    byproducts = pd.DataFrame([{"product": "ga_primary", "host": "alumina", "country": "WLD",
+                                "dependence": dependence, "source": "assumption",
+                                "note": "test"}])  # fmt: skip
+    capacity = pd.concat(
+        [
+            base["capacity"],
+            pd.DataFrame(
+                [  # at its output: no spare
+                    {
+                        "product": "ga_primary",
+                        "country": "CHN",
+                        "year": 2024,
+                        "capacity_t": 750,
+                        "basis": "metal content",
+                        "source": "assumption",
+                        "note": "test",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    return Atlas(base.replace(products=products, production=production, capacity=capacity,
+                              byproducts=byproducts))  # fmt: skip
+
+
+def test_a_host_outage_reaches_its_byproduct_a_month_later():
+    atlas = _with_host(0.9)
+    sc = parse_scenario({"name": "alumina-cut", "months": 4, "outages": [
+        {"country": "CHN", "product": "alumina", "share": 0.5, "start": 2}],
+        "parameters": {"ramp_rate": 0.0}})  # fmt: skip
+    assert scenario_minerals(atlas, sc) == ["aluminium", "gallium"]
+    traj = simulate(atlas, sc, draws=4, seed=1, precision="float64")
+    ga = traj.data["production"].sel(product="ga_primary", country="CHN").median("draw").values
+    month = 750 / 12  # t a month
+    assert ga[0] == pytest.approx(month) and ga[1] == pytest.approx(month)  # host cut month 2
+    host = traj.data["production"].sel(product="alumina", country="CHN").values  # (draw, month)
+    each = traj.data["production"].sel(product="ga_primary", country="CHN").values
+    assert (host[:, 1] < 0.7 * host[:, 0]).all()  # the outage, less the spare capacity
+    # felt in month 3: by-product capacity down by dependence x the host's fall
+    expected = month * (1 - 0.9 * (1 - host[:, 1] / host[:, 0]))
+    np.testing.assert_allclose(each[:, 2], expected, rtol=1e-9)
+    nothing = simulate(_with_host(0.0), sc, draws=4, seed=1, precision="float64")
+    ga0 = nothing.data["production"].sel(product="ga_primary", country="CHN").median("draw")
+    assert float(ga0.min()) == pytest.approx(month)
+
+
+def test_byproducts_engine_equals_reference():
+    from critmin.simulate.engine import VARIABLES, run_chunk
+    from critmin.simulate.plan import draw
+    from critmin.simulate.reference import run_reference
+
+    atlas = _with_host(0.7)
+    sc = parse_scenario({"name": "alumina-cut", "months": 6,
+                         "outages": [{"country": "CHN", "product": "alumina",
+                                      "share": [0.2, 0.8], "start": 2, "duration": 3}],
+                         "restrictions": [{"exporter": "CHN", "products": ["ga_primary"],
+                                           "share": 0.5, "start": 3}]})  # fmt: skip
+    network, sc = prepare(atlas, sc)
+    draws = draw(network, sc, np.random.default_rng(3), 3)
+    par = sc.parameters
+    kw = dict(price_cap=par.price_cap, price_adjustment=par.price_adjustment,
+              refill_months=par.refill_months)  # fmt: skip
+    vec = run_chunk(network, draws, sc.months, dtype=np.float64, **kw)
+    ref = run_reference(network, draws, sc.months, **kw)
+    for name in VARIABLES:
+        scale = max(1.0, float(np.abs(ref[name]).max()))
+        assert np.abs(vec.arrays[name] - ref[name]).max() <= 1e-9 * scale, name
+    assert np.abs(vec.price - ref["price"]).max() <= 1e-9

@@ -166,6 +166,18 @@ class Split(Sourced):
     share: Fraction
 
 
+class Byproduct(Sourced):
+    """A by-product and its host (gallium from alumina refining, germanium and indium from
+    zinc, tellurium from copper): ``dependence`` is the share of the by-product's output in
+    ``country`` (or ``WLD``, every country without a row) recovered from the host's stream, so
+    that output falls by ``dependence x`` the host's fall."""
+
+    product: Id
+    host: Id
+    country: CountryOrWorld
+    dependence: Fraction
+
+
 class Recipe(Sourced):
     output: Id
     input: Id
@@ -386,6 +398,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("splits", Split, ("parent", "product", "country")),
         TableSpec("end_uses", EndUse, ("product", "end_use")),
         TableSpec("world_totals", WorldTotal, ("product", "figure", "year"), "world_t"),
+        TableSpec("byproducts", Byproduct, ("product", "host", "country")),
     )
 }
 
@@ -407,6 +420,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "splits": ("parent", "product"),
     "end_uses": ("product",),
     "world_totals": ("product",),
+    "byproducts": ("product", "host"),
 }
 
 

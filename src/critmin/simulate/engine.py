@@ -267,6 +267,15 @@ def run_chunk(
     # cost floor: a product's price index never falls below its inputs' cost (per block: the
     # value share of each input, fixed by reference prices or the draw's feed_value_share)
     costs = [_cost_rows(network, b.lo, b.hi) for b in bs]
+    # by-products: capacity falls with the host's output of the month before
+    byp: list[list[tuple]] = [[] for _ in bs]
+    for p_by, p_host, dep in network.byproducts:
+        (ib, lb), (ih, lh) = which[p_by], which[p_host]
+        hpos = bs[ih].pos[bs[ib].idx]
+        y0h = np.where(hpos >= 0, bs[ih].Y0[lh, np.maximum(hpos, 0)], 0.0)
+        ok = (hpos >= 0) & (y0h > 0)
+        byp[ib].append((lb, bs[ih], lh, np.maximum(hpos, 0), ok, np.where(ok, y0h, 1.0),
+                        dep[bs[ib].idx]))  # fmt: skip
     elast = draws.elasticity[:, None]  # (D, 1)
     price = np.ones((D, P))
     price_home = np.ones((D, P))
@@ -276,10 +285,13 @@ def run_chunk(
 
     for t in range(T):
         added = draws.added[t].any()
-        for b in bs:
+        for i, b in enumerate(bs):
             if added:
                 b.K = (b.cap + b.added[t][None]) / 12.0
             b.k_eff = b.K * (1.0 - b.outage[t])
+            for lb, host, lh, hpos, ok, y0h, dep in byp[i]:
+                fall = np.where(ok, np.clip(1.0 - host.Y_prev[:, lh, hpos] / y0h, 0.0, 1.0), 0.0)
+                b.k_eff[:, lb] *= 1.0 - dep * fall
             # the ramp limits output above baseline (idle lines restarting); lines that ran at
             # baseline come back as soon as an outage ends
             ramped = np.maximum(b.Y_prev + ramp * b.K, b.Y0[None])

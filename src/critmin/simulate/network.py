@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from critmin.atlas import Atlas
 from critmin.elements import expand_ids
@@ -53,6 +54,9 @@ class Network:
     # (P_out, P_in) split by tonnes of the inputs of products whose inputs' value the prices
     # cannot give: their share is the ``feed_value_share`` parameter, split this way
     value_split: np.ndarray | None = None
+    # (by-product, host, dependence per country): by-product capacity falls with its host's
+    # output (byproducts.csv)
+    byproducts: list[tuple[int, int, np.ndarray]] = field(default_factory=list)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -179,6 +183,7 @@ def build_network(atlas: Atlas) -> Network:
         sectors.setdefault(r.product, {})[r.sector] = float(r.share)
 
     value_share, value_split = input_value_shares(products, coef, _prices(atlas))
+    byproducts = byproduct_links(atlas.table("byproducts"), products, countries)
     return Network(
         products=products,
         countries=countries,
@@ -198,7 +203,24 @@ def build_network(atlas: Atlas) -> Network:
         split=split,
         value_share=value_share,
         value_split=value_split,
+        byproducts=byproducts,
     )
+
+
+def byproduct_links(table: pd.DataFrame, products: list[str],
+                    countries: list[str]) -> list[tuple[int, int, np.ndarray]]:  # fmt: skip
+    """``(by-product, host, dependence (C,))`` for each pair in ``byproducts.csv`` whose two
+    products are in the network: a country's own row, else the ``WLD`` row, else 0."""
+    out = []
+    idx = {p: i for i, p in enumerate(products)}
+    for (product, host), rows in table.groupby(["product", "host"], sort=True):
+        if product not in idx or host not in idx:
+            continue
+        given = dict(zip(rows["country"], rows["dependence"], strict=True))
+        world = float(given.get("WLD", 0.0))
+        dep = np.array([float(given.get(c, world)) for c in countries])
+        out.append((idx[str(product)], idx[str(host)], dep))
+    return out
 
 
 def _prices(atlas: Atlas) -> dict[str, float]:

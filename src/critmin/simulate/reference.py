@@ -84,6 +84,11 @@ def run_reference(
             K = ((draws.capacity[d] + draws.added[t]) / 12.0).tolist()
             outage = draws.outage[t, d].tolist()
             k_eff = [[K[p][c] * (1.0 - outage[p][c]) for c in range(C)] for p in range(P)]
+            for p_by, p_host, dep in network.byproducts:  # by-products follow their host
+                for c in range(C):
+                    if Y0[p_host][c] > 0:
+                        fall = min(max(1.0 - y_prev[p_host][c] / Y0[p_host][c], 0.0), 1.0)
+                        k_eff[p_by][c] *= 1.0 - float(dep[c]) * fall
             # producers whose unsold stock piles above target cut output to work it off
             plan = [[0.0] * C for _ in range(P)]
             for p in range(P):

@@ -99,7 +99,8 @@ def scenario_minerals(atlas: Atlas, scenario: Scenario) -> list[str] | None:
     """The mineral chains a scenario touches: its ``minerals`` if given, else those of the
     products it names, closed over recipes that join two chains (a by-product and its host);
     None (every chain) when the dataset names no mineral or a restriction covers every
-    product. Chains it does not touch stay at their baseline, so they are left out of the run."""
+    product. Chains it does not touch stay at their baseline, so they are left out of the run
+    (a by-product's host chain is joined to it: a shock to the host reaches the by-product)."""
     known = atlas.minerals
     if not known:
         return None
@@ -119,9 +120,10 @@ def scenario_minerals(atlas: Atlas, scenario: Scenario) -> list[str] | None:
     chains = {mineral_of[p] for p in named if p in mineral_of}
     if not chains:
         return None
-    recipes = atlas.recipes
-    links = [(mineral_of.get(o), mineral_of.get(i))
-             for o, i in zip(recipes["output"], recipes["input"], strict=True)]  # fmt: skip
+    recipes, byproducts = atlas.recipes, atlas.table("byproducts")
+    pairs = [*zip(recipes["output"], recipes["input"], strict=True),
+             *zip(byproducts["product"], byproducts["host"], strict=True)]  # fmt: skip
+    links = [(mineral_of.get(a), mineral_of.get(b)) for a, b in pairs]
     grown = True
     while grown:
         grown = False
