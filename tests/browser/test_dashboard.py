@@ -34,7 +34,13 @@ def test_atlas_shows_sankey_map_and_dependency(dash) -> None:
         timeout=30_000,
     )
     drawn = page.locator("#atlas-map .choroplethlocation").count()
-    assert drawn == 12, f"{drawn} countries filled; the built-in data has 12 mining countries"
+    assert drawn >= 12, f"{drawn} countries filled; rare earths alone have 12 mining countries"
+    # one mineral chain: the rare earths' 12 mining countries
+    options = page.eval_on_selector_all("#atlas-mineral option", "os => os.map(o => o.value)")
+    assert options[0] == "" and "rare_earths" in options
+    page.select_option("#atlas-mineral", "rare_earths")
+    wait_true(page, "document.querySelectorAll('#atlas-map .choroplethlocation').length == 12",
+              timeout=30_000)  # fmt: skip
     assert page.locator("#atlas-map .layer.land path").count() >= 1, "no land layer"
     page.wait_for_selector("#atlas-shares .barlayer", timeout=30_000)
     page.wait_for_selector("#dep-reliance table", timeout=30_000)

@@ -71,12 +71,29 @@ def static(path: str) -> FileResponse:
                         headers={"Cache-Control": "no-cache"})  # fmt: skip
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _figure_json(fig: Any) -> bytes:
     return fig.to_json().encode()
 
 
+def _of_mineral(atlas: Any, mineral: str | None) -> Any:
+    """The atlas cut to one mineral chain (a 422 naming the known ones)."""
+    if not mineral:
+        return atlas
+    try:
+        return atlas.for_minerals([mineral])
+    except KeyError as exc:
+        raise unprocessable(["query", "mineral"], str(exc.args[0])) from None
+
+
+MineralQ = Annotated[str | None, Query(description="one mineral chain (default: all)")]
+
+
 async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind: str,
-                        view: str = "product") -> Response:  # fmt: skip
+                        view: str = "product", mineral: str | None = None) -> Response:  # fmt: skip
     from critmin.charts import atlas as charts
 
     build_figure = {"sankey": lambda a: charts.atlas_sankey(a, view),
@@ -86,14 +103,16 @@ async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind:
         v = ctx.visible_version(who, version)
 
         def make() -> bytes:
+            atlas = _of_mineral(ctx.atlas(v), mineral)
             try:
-                return _figure_json(build_figure(ctx.atlas(v)))
+                return _figure_json(build_figure(atlas))
             except KeyError as exc:
                 raise unprocessable(["query", "view"], str(exc.args[0])) from None
             except ValueError as exc:
                 raise unprocessable(["query", "version"], f"dataset version {v}: {exc}") from None
 
-        return Response(ctx.cached(("dashboard", kind, v, view), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", kind, v, view, mineral), make),
+                        media_type=JSON)  # fmt: skip
 
     return await run_in_threadpool(build)
 
@@ -107,16 +126,18 @@ async def atlas_sankey(
     view: Annotated[str, Query(description="product (every product, leaves drawn as their "
                                "aggregate) or an element group id from "
                                "/dashboard/atlas/views (NdPr, Dy...)")] = "product",
+    mineral: MineralQ = None,
 ) -> Response:  # fmt: skip
     """Plotly figure (JSON): flows from mining to end uses by country, t REO equivalent, for
-    every product or one element group."""
-    return await _atlas_figure(ctx, who, version, "sankey", view)
+    every product or one element group (of one mineral chain)."""
+    return await _atlas_figure(ctx, who, version, "sankey", view, mineral)
 
 
 @router.get("/dashboard/atlas/views", responses=ERRORS, tags=["dashboard"])
 async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
-    """The Sankey's views (``product`` and one per element group) and the atlas's products
-    (id, name, stage, aggregate, elements) for the dashboard's selectors."""
+    """The Sankey's views (``product`` and one per element group), the mineral chains and
+    the atlas's products (id, name, stage, aggregate, elements, mineral) for the dashboard's
+    selectors."""
     from critmin.charts.atlas import sankey_views
 
     def build() -> Response:
@@ -129,7 +150,8 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                 {"id": p, "name": str(atlas.products.loc[p, "name"]),
                  "stage": atlas.stage_of(p), "aggregate": tree.group_of.get(p),
                  "leaves": tree.members.get(p, []),
-                 "elements": list(tree.elements_of.get(p, ()))}
+                 "elements": list(tree.elements_of.get(p, ())),
+                 "mineral": _text(atlas.products.loc[p, "mineral"])}
                 for p in atlas.products.index
             ]  # fmt: skip
             groups = [{"id": k, "elements": list(s)} for k, s in element_groups(atlas).items()]
@@ -137,6 +159,7 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                 {
                     "version": v,
                     "views": sankey_views(atlas),
+                    "minerals": atlas.minerals,
                     "element_groups": groups,
                     "products": products,
                 }
@@ -148,15 +171,17 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
 
 
 @router.get("/dashboard/atlas/shares", responses=ERRORS, tags=["dashboard"])
-async def atlas_shares(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
+async def atlas_shares(who: Viewer, ctx: Ctx, version: VersionQ = None,
+                       mineral: MineralQ = None) -> Response:  # fmt: skip
     """Plotly figure (JSON): country shares of output per stage, with HHI and top-3."""
-    return await _atlas_figure(ctx, who, version, "shares")
+    return await _atlas_figure(ctx, who, version, "shares", mineral=mineral)
 
 
 @router.get("/dashboard/atlas/map", responses=ERRORS, tags=["dashboard"])
-async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
+async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None,
+                    mineral: MineralQ = None) -> Response:  # fmt: skip
     """Plotly figure (JSON): world map of country shares of output, one layer per stage."""
-    return await _atlas_figure(ctx, who, version, "map")
+    return await _atlas_figure(ctx, who, version, "map", mineral=mineral)
 
 
 @router.get(

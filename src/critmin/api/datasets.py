@@ -282,13 +282,17 @@ async def get_metrics(
     element: Annotated[
         list[str] | None, Query(description="only products carrying these elements (Dy, Nd...)")
     ] = None,
+    mineral: Annotated[
+        list[str] | None, Query(description="only these mineral chains (rare_earths, gallium...)")
+    ] = None,
 ) -> Response:
     """Concentration, import reliance, partner share, EU-JRC supply risk and chokepoints, per
-    product (aggregates and their element leaves; ``aggregate`` names a leaf's aggregate).
+    product (aggregates and their element leaves; ``aggregate`` names a leaf's aggregate, and
+    ``mineral`` its chain when the dataset names chains).
 
     Computed once per dataset version and query, then served from memory."""
     iso = _country(country, ["query", "country"])
-    scope = (tuple(product or ()), tuple(element or ()))
+    scope = (tuple(product or ()), tuple(element or ()), tuple(sorted(set(mineral or ()))))
     v = ctx.visible_version_cached(who, version)
     key = ("metrics", v, iso, group, threshold, scope)
     hit = ctx.results.fetch(key) if v is not None else None
@@ -298,15 +302,21 @@ async def get_metrics(
 
 
 def _metrics(who: Principal, ctx: Context, version: int | None, iso: str | None, group: str,
-             threshold: float, scope: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+             threshold: float,
+             scope: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ()),
              ) -> Response:  # fmt: skip
     from critmin.assessment import assessment
 
     v = ctx.visible_version(who, version)
-    products, elements = scope
+    products, elements, minerals = scope
 
     def build() -> bytes:
         atlas = ctx.atlas(v)
+        if minerals:
+            try:
+                atlas = atlas.for_minerals(minerals)
+            except KeyError as exc:
+                raise unprocessable(["query", "mineral"], str(exc.args[0])) from None
         if group not in atlas.groups:
             known = ", ".join(atlas.groups)
             raise unprocessable(["query", "group"], f"unknown group {group!r}; known: {known}")
@@ -318,7 +328,8 @@ def _metrics(who: Principal, ctx: Context, version: int | None, iso: str | None,
             raise unprocessable(["query", loc], str(exc.args[0])) from None
         body = {"dataset": atlas.summary() | {"version": v, "country": iso, "group": group,
                                               "threshold": threshold, "product": list(products),
-                                              "element": list(elements)}} | sections  # fmt: skip
+                                              "element": list(elements),
+                                              "mineral": list(minerals)}} | sections  # fmt: skip
         return json.dumps(jsonable(body), default=str).encode()
 
     content = ctx.cached(("metrics", v, iso, group, threshold, scope), build)

@@ -210,7 +210,15 @@ async function loadViews() {
   }
   const view = $("atlas-view");
   view.replaceChildren(...state.views.views.map((v) => el("option", { value: v.id }, v.label)));
+  $("atlas-mineral").replaceChildren(el("option", { value: "" }, "all minerals"),
+    ...(state.views.minerals || []).map((m) => el("option", { value: m }, m.replace(/_/g, " "))));
   return state.views;
+}
+
+/** The atlas page's mineral chain as a query string part ("" for all minerals). */
+function mineralQuery(sep = "&") {
+  const m = $("atlas-mineral").value;
+  return m ? `${sep}mineral=${encodeURIComponent(m)}` : "";
 }
 
 /** Whether a product carries one of the symbols (an aggregate: when one of its leaves does). */
@@ -232,14 +240,17 @@ function elementQuery(symbols) {
 // -- atlas -------------------------------------------------------------------------------------
 async function drawSankey() {
   const view = $("atlas-view").value || "product";
-  await plot("atlas-sankey", await api(`/dashboard/atlas/sankey?view=${encodeURIComponent(view)}`));
+  await plot("atlas-sankey",
+    await api(`/dashboard/atlas/sankey?view=${encodeURIComponent(view)}${mineralQuery()}`));
 }
 
 async function loadAtlas() {
   await loadViews();
   const [sankey, map, shares, metrics] = await Promise.all([
-    api(`/dashboard/atlas/sankey?view=${encodeURIComponent($("atlas-view").value || "product")}`),
-    api("/dashboard/atlas/map"), api("/dashboard/atlas/shares"), api("/metrics"),
+    api(`/dashboard/atlas/sankey?view=${encodeURIComponent($("atlas-view").value || "product")}`
+      + mineralQuery()),
+    api(`/dashboard/atlas/map${mineralQuery("?")}`),
+    api(`/dashboard/atlas/shares${mineralQuery("?")}`), api(`/metrics${mineralQuery("?")}`),
   ]);
   const d = metrics.dataset;
   $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
@@ -258,7 +269,7 @@ async function loadDependency() {
   if (!country) return;
   const symbols = chosenElements("dep-element");
   const extra = symbols.length ? `&${elementQuery(symbols)}` : "";
-  const m = await api(`/metrics?country=${encodeURIComponent(country)}${extra}`);
+  const m = await api(`/metrics?country=${encodeURIComponent(country)}${extra}${mineralQuery()}`);
   renderTable($("dep-reliance"), m.reliance, [
     ["product", "product"], ["aggregate", "aggregate"], ["stage", "stage"],
     ["production_t", "production t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
@@ -714,6 +725,7 @@ function bind() {
   $("dep-country").addEventListener("change", () => loadDependency().catch(fail));
   $("dep-element").addEventListener("change", () => loadDependency().catch(fail));
   $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));
+  $("atlas-mineral").addEventListener("change", () => loadAtlas().catch(fail));
   $("sc-element").addEventListener("change", () => renderRun().catch(fail));
   $("pf-element").addEventListener("change", renderChosen);
   $("hist-load").addEventListener("click", showHistory);
