@@ -23,6 +23,7 @@ from critmin.simulate.runner import prepare
 SCENARIO = {
     "name": "mixed",
     "months": 18,
+    "minerals": ["rare_earths"],  # its restriction without products covers every RE product
     "restrictions": [
         {"exporter": "CHN", "importers": ["JPN", "USA"], "share": [0.5, 1.0], "start": 2,
          "duration": 9, "licence": {"approval_rate": [0, 0.6], "delay_months": [0, 3],
