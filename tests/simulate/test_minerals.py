@@ -95,14 +95,14 @@ def _with_host(dependence: float = 0.9) -> Atlas:
     """The made-up gallium chain recovered (``dependence`` of it) from an alumina chain."""
     base = _with_gallium().dataset
     products = pd.concat([base["products"], pd.DataFrame([
-        {"id": "alumina", "name": "Alumina", "stage": "refining", "basis": "product weight",
-         "mineral": "aluminium"}])], ignore_index=True)  # fmt: skip
+        {"id": "test_alumina", "name": "Alumina (test)", "stage": "refining",
+         "basis": "product weight", "mineral": "testalum"}])], ignore_index=True)  # fmt: skip
     production = pd.concat([base["production"], pd.DataFrame([
-        {"product": "alumina", "country": c, "year": 2024, "quantity_t": q,
+        {"product": "test_alumina", "country": c, "year": 2024, "quantity_t": q,
          "basis": "product weight", "source": "assumption", "note": "test"}
         for c, q in (("CHN", 8.4e7), ("JPN", 1e5), ("AUS", 1.8e7))
     ])], ignore_index=True)  # fmt: skip
-    byproducts = pd.DataFrame([{"product": "ga_primary", "host": "alumina", "country": "WLD",
+    byproducts = pd.DataFrame([{"product": "ga_primary", "host": "test_alumina", "country": "WLD",
                                 "dependence": dependence, "source": "assumption",
                                 "note": "test"}])  # fmt: skip
     capacity = pd.concat(
@@ -131,14 +131,16 @@ def _with_host(dependence: float = 0.9) -> Atlas:
 def test_a_host_outage_reaches_its_byproduct_a_month_later():
     atlas = _with_host(0.9)
     sc = parse_scenario({"name": "alumina-cut", "months": 4, "outages": [
-        {"country": "CHN", "product": "alumina", "share": 0.5, "start": 2}],
+        {"country": "CHN", "product": "test_alumina", "share": 0.5, "start": 2}],
         "parameters": {"ramp_rate": 0.0}})  # fmt: skip
-    assert scenario_minerals(atlas, sc) == ["aluminium", "testium"]
+    assert scenario_minerals(atlas, sc) == ["testalum", "testium"]
     traj = simulate(atlas, sc, draws=4, seed=1, precision="float64")
     ga = traj.data["production"].sel(product="ga_primary", country="CHN").median("draw").values
     month = 750 / 12  # t a month
     assert ga[0] == pytest.approx(month) and ga[1] == pytest.approx(month)  # host cut month 2
-    host = traj.data["production"].sel(product="alumina", country="CHN").values  # (draw, month)
+    host = (
+        traj.data["production"].sel(product="test_alumina", country="CHN").values
+    )  # (draw, month)
     each = traj.data["production"].sel(product="ga_primary", country="CHN").values
     assert (host[:, 1] < 0.7 * host[:, 0]).all()  # the outage, less the spare capacity
     # felt in month 3: by-product capacity down by dependence x the host's fall
@@ -156,7 +158,7 @@ def test_byproducts_engine_equals_reference():
 
     atlas = _with_host(0.7)
     sc = parse_scenario({"name": "alumina-cut", "months": 6,
-                         "outages": [{"country": "CHN", "product": "alumina",
+                         "outages": [{"country": "CHN", "product": "test_alumina",
                                       "share": [0.2, 0.8], "start": 2, "duration": 3}],
                          "restrictions": [{"exporter": "CHN", "products": ["ga_primary"],
                                            "share": 0.5, "start": 3}]})  # fmt: skip

@@ -159,7 +159,10 @@ def build_network(atlas: Atlas) -> Network:
         flows[p] = f
         output[p] = f.sum(axis=1)
     final = flows.sum(axis=1) - need_all
-    final = np.where(np.abs(final) < 1e-9 * max(1.0, float(np.abs(final).max())), 0.0, final)
+    # round-off is relative to each product's own scale (alumina's 1e8 t must not erase a
+    # rare-earth leaf's 0.04 t)
+    scale = np.maximum(1.0, np.abs(final).max(axis=1, keepdims=True))
+    final = np.where(np.abs(final) < 1e-9 * scale, 0.0, final)
 
     comp: dict[tuple[str, str], dict[str, float]] = {}
     for r in atlas.table("composition").itertuples(index=False):
