@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,10 @@ def test_widening_keeps_the_median_and_the_baseline_month():
         [0, -0.1, -0.1, -0.1],
     )
     assert widen(ch, {"change": 0.2}).p10[1:] == pytest.approx([-0.5] * 3)
+    assert widen(ch, {"change": 0.9}).p10[1:] == pytest.approx([-1.0] * 3)  # not below -100%
+    share = replace(ch, unit="share", p10=[0, 0.05, 0.05, 0.05], p90=[0, 0.9, 0.9, 0.9])
+    w = widen(share, {"change": 0.2})
+    assert w.p10[1:] == pytest.approx([0.0] * 3) and w.p90[1:] == pytest.approx([1.0] * 3)
     assert widen(ch, {"level": 1.0}) is ch  # no margin for its kind: unchanged
 
 
@@ -143,7 +148,8 @@ def test_cli_predictive_band_is_wider_and_no_model_error_gives_the_model_band(
                 continue
             compared += 1
             if w["unit"] in ("ratio", "share"):
-                assert w["p10"][i] == pytest.approx(p["p10"][i] - 0.2, abs=1e-5)
+                floor = 0.0 if w["unit"] == "share" else -1.0
+                assert w["p10"][i] == pytest.approx(max(p["p10"][i] - 0.2, floor), abs=1e-5)
             else:
                 assert w["p90"][i] == pytest.approx(p["p90"][i] * math.exp(0.5), rel=1e-5)
     assert compared

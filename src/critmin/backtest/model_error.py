@@ -13,7 +13,8 @@ Shafer, *Algorithmic Learning in a Random World*, 2005; Lei et al., JASA 113(523
 2. per kind (level / change), the margin is the ``ceil((n + 1) x 0.8)``-th smallest of the
    ``n`` scores: widening every band by it puts at least 80% of the calibration points inside;
 3. the *predictive band* of every episode is the model band widened by that margin (levels:
-   ``P10 x exp(-m)``, ``P90 x exp(m)``; changes: ``P10 - m``, ``P90 + m``). Its coverage on
+   ``P10 x exp(-m)``, ``P90 x exp(m)``; changes: ``P10 - m``, ``P90 + m``, no lower than -100%
+   and, for shares, within 0-100%). Its coverage on
    the *validation* episodes, which the margin never saw, is the honest figure.
 
 The guarantee of conformal prediction needs exchangeable points; monthly points of one series
@@ -96,8 +97,10 @@ def widen(series: SeriesResult, margin: Mapping[str, float | None]) -> SeriesRes
         lo = [None if v is None else v * math.exp(-m) for v in series.p10]
         hi = [None if v is None else v * math.exp(m) for v in series.p90]
     else:
-        lo = [None if v is None else v - m for v in series.p10]
-        hi = [None if v is None else v + m for v in series.p90]
+        # a change of a quantity that cannot be negative stops at -100%; a share in [0, 1]
+        floor, ceiling = (0.0, 1.0) if series.unit == "share" else (-1.0, math.inf)
+        lo = [None if v is None else max(v - m, floor) for v in series.p10]
+        hi = [None if v is None else min(v + m, ceiling) for v in series.p90]
     # the baseline month is the model's by construction: its band stays a point
     lo[0], hi[0] = series.p10[0], series.p90[0]
     return replace(series, p10=lo, p90=hi)
