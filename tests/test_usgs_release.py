@@ -127,7 +127,7 @@ def test_2025_world_total_beside_listed_countries(tables_2025):
 def test_2025_other_commodities_become_products(tables_2025):
     products = tables_2025.products.set_index("id")
     assert products.loc["cobalt_mine", ["stage", "basis"]].tolist() == ["mining", "metal content"]
-    assert products.loc["copper_refinery", "stage"] == "metal"
+    assert products.loc["copper_refinery", "stage"] == "refining"
     assert products.loc["bauxite_mine", "basis"] == "product weight"  # rule: gross weight
     # iron ore has two kinds of mine production: each its own product
     assert {"iron_ore_mine_usable_ore", "iron_ore_mine_iron_content"} <= set(products.index)

@@ -7,11 +7,11 @@ production, cobalt content``; ``Refinery production``; the long release splits i
 * commodities critmin models are mapped onto its products by ``usgs_commodities.csv`` (shipped
   with critmin; each row gives its reason): rare earths -> ``re_concentrate``, basis REO;
 * every other commodity becomes a product of its own, ``<commodity>_<kind>`` (``gallium_primary``,
-  ``cobalt_mine``, ``copper_refinery``): stage ``metal`` for refinery and smelter production,
-  else ``mining``; the basis is what the figure's text says (``..., cobalt content`` -> metal
-  content; ``gross weight``, ``ore``, ``concentrate`` -> product weight), else the commodity's
-  rule in ``usgs_commodities.csv`` (the MCS chapter's basis), else product weight, said so in
-  the product's description.
+  ``cobalt_mine``, ``copper_refinery``): stage ``refining`` for refinery, smelter and primary
+  production, else ``mining``; the basis is what the figure's text says (``..., cobalt
+  content`` -> metal content; ``gross weight``, ``ore``, ``concentrate`` -> product weight),
+  else the commodity's rule in ``usgs_commodities.csv`` (the MCS chapter's basis), else
+  product weight, said so in the product's description.
 
 Units: metric tons, kilograms, thousand/million metric tons (and short tons, troy ounces) are
 converted to tonnes; carats, cubic meters, percent, dollars... are not masses (``NOT_MASS``).
@@ -179,7 +179,9 @@ class ProductRules:
         if basis is None:
             basis = "product weight"
             self.assumed.add(pid)
-        stage = "metal" if kind in {"refinery", "smelter"} else "mining"
+        # refined and primary metals (refinery, smelter, primary production) are the refining
+        # stage, as in the built-in data; the rest is mining
+        stage = "refining" if kind in {"refinery", "smelter", "primary"} else "mining"
         name = f"{clean(commodity)}, {clean(figure).lower()}"
         description = (
             f"USGS Mineral Commodity Summaries: {clean(commodity)}, {clean(figure)}; "
