@@ -27,7 +27,7 @@ from critmin.simulate import simulate
 from critmin.simulate.engine import VARIABLES, run_chunk
 from critmin.simulate.plan import draw
 from critmin.simulate.reference import run_reference
-from critmin.simulate.runner import prepare
+from critmin.simulate.runner import prepare, scenario_minerals
 from critmin.simulate.scenario import load_scenario
 
 SCENARIO = "china-2025-october-controls"
@@ -57,7 +57,7 @@ def main() -> int:
     kw = dict(price_cap=par.price_cap, price_adjustment=par.price_adjustment,
               refill_months=par.refill_months)  # fmt: skip
     P, C = network.shape
-    chains = ", ".join(scenario.minerals or atlas.minerals) or "the dataset's"
+    chains = ", ".join(scenario_minerals(atlas, scenario) or atlas.minerals) or "the dataset's"
     print(f"scenario {scenario.name}: {P} products x {C} countries ({chains} chains), "
           f"{args.months} months")  # fmt: skip
 
