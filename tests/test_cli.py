@@ -112,3 +112,10 @@ def test_baci_import_with_replace_replaces_the_years_flows(db, tmp_path):
     magnets = trade[(trade["product"] == "ndfeb_magnets") & (trade["year"] == 2024)]
     assert len(magnets) == 1 and magnets.iloc[0]["quantity_t"] == pytest.approx(410)
     assert magnets.iloc[0]["source"].startswith("baci-file-")
+
+
+def test_month_columns_print_as_whole_months():
+    from critmin.cli.output import _cell
+
+    assert _cell(3.0, "peak_month") == "3" and _cell(14.0, "months_to_recovery") == "14"
+    assert _cell(None, "peak_month") == "–" and _cell(0.25, "hhi") == "0.250"

@@ -37,6 +37,8 @@ def _cell(value: Any, column: str) -> str:
             return f"{value:.1%}"
         if column.endswith("_t"):
             return f"{value:,.0f}"
+        if column.endswith(("month", "months")) or column.startswith("months_"):
+            return f"{value:,.0f}"  # a month count, stored as float for the missing ones
         return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.0f}"
     return str(value)
 
