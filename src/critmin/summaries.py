@@ -15,6 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 import xarray as xr
 
+from critmin.assessment import with_mineral
 from critmin.atlas import Atlas
 from critmin.prices import MARKETS, baseline_output, peak_prices, reference_prices
 from critmin.simulate.trajectory import Trajectory
@@ -105,6 +106,9 @@ def run_summary(
             frame = summary[key]
             if not frame.empty and "product" in frame:
                 frame.insert(1, "aggregate", frame["product"].map(group_of))
+    for key, frame in list(summary.items()):  # the chain of each product row
+        if isinstance(frame, pd.DataFrame):
+            summary[key] = with_mineral(atlas, frame)
     summary["by"] = by
     summary["prices"] = prices
     return summary
