@@ -71,3 +71,15 @@ def priced_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def priced_atlas(priced_folder: Path) -> Atlas:
     return Atlas(read_dataset(priced_folder))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything that drives Chromium runs on one xdist worker, one test at a time.
+
+    ``make test`` spreads the suite over the cores (``-n auto --dist loadgroup``); two headless
+    browsers beside two numeric workers on a 2-core machine miss their waits.
+    """
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/browser/" in path or "pdf" in item.name:
+            item.add_marker(pytest.mark.xdist_group("chromium"))

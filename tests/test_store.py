@@ -18,6 +18,30 @@ def test_fresh_store_holds_the_builtin_dataset_as_version_1(db):
         assert store.load(1).equals(load_builtin())
 
 
+def test_revised_builtin_data_becomes_a_new_version_once(db, tmp_path, monkeypatch):
+    import shutil
+
+    import critmin.data.store as store_module
+    from critmin.data.dataset import builtin_path
+
+    with Store(db) as store:
+        import_path(store, "tests/data/mini", "critmin")
+    revised = tmp_path / "builtin"
+    shutil.copytree(builtin_path(), revised)
+    lines = (revised / "production.csv").read_text().splitlines(keepends=True)
+    (revised / "production.csv").write_text("".join(lines[:-1]))  # a newer critmin's data
+    monkeypatch.setattr(store_module, "builtin_path", lambda: revised)
+    monkeypatch.setattr("critmin.data.dataset.builtin_path", lambda: revised)
+    with Store(db) as store:
+        versions = store.versions()
+        assert list(versions["format"]) == ["builtin", "critmin", "builtin"]
+        assert '"revises": 1' in versions["summary"].iloc[-1]
+        new = store.load(3).tables["production"]
+        assert len(new) == len(store.load(1).tables["production"]) - 1
+    with Store(db) as store:  # the same built-in data again: nothing added
+        assert store.latest_version() == 3
+
+
 def test_import_makes_a_new_version_and_old_ones_stay_readable(db, mini):
     with Store(db) as store:
         result = import_path(store, "tests/data/mini", "critmin")

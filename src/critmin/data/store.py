@@ -77,11 +77,25 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
         self._ensure_schema()
-        if seed_builtin and self.latest_version() is None:
-            self.add(
-                load_builtin(),
-                Provenance("builtin", str(builtin_path()), hash_path(builtin_path()), {}),
-            )
+        if seed_builtin:
+            self._seed_builtin()
+
+    def _seed_builtin(self) -> None:
+        """Store this critmin's built-in data: as version 1 in a new store, and as a new
+        version when it differs from the last built-in version stored (a newer critmin revised
+        it), so that nothing runs on stale built-in figures. A store seeded without the
+        built-in data is left so."""
+        digest = hash_path(builtin_path())
+        summary: dict[str, Any] = {}
+        if self.latest_version() is not None:
+            row = self.con.execute(
+                "SELECT version, sha256 FROM versions WHERE format = 'builtin' "
+                "ORDER BY version DESC LIMIT 1"
+            ).fetchone()
+            if row is None or row[1] == digest:
+                return
+            summary = {"revises": int(row[0]), "why": "the built-in data changed with critmin"}
+        self.add(load_builtin(), Provenance("builtin", str(builtin_path()), digest, summary))
 
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
