@@ -76,7 +76,7 @@ def test_cli_end_to_end(folder, db, tmp_path):
     assert [x["date"] for x in rows] == ["2025-10-09", "2025-10-10"]
 
     r = cli(db, "signals", "ingest", tmp_path / "missing")
-    assert r.exit_code == 2 and "no such file" in " ".join(r.output.split())  # rich wraps long paths
+    assert r.exit_code == 2 and "no such file" in " ".join(r.output.split())  # rich wraps
 
 
 def test_ingest_is_all_or_nothing(folder, db):
