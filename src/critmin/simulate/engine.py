@@ -185,7 +185,8 @@ class _Block:
         # this block's nodes of the chunk's record (D, T, N): a view, written in place
         self.rec = {v: a[:, :, offset : offset + width].reshape(D, T, Sn, len(idx))
                     for v, a in rec.items()}  # fmt: skip
-        assert all(np.may_share_memory(self.rec[v], a) for v, a in rec.items())
+        # (a block with no active country, e.g. a product without figures that year, is empty)
+        assert width == 0 or all(np.may_share_memory(self.rec[v], a) for v, a in rec.items())
         self.rec_trade = (np.zeros((D, T, Sn, len(bil), len(idx)), dtype=dtype)
                           if len(bil) else None)  # fmt: skip
 
