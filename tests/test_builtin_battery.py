@@ -70,10 +70,10 @@ def test_every_mine_reaches_battery_cells_through_refined_and_active_material(at
     above_cells = upstream("battery_cells")
     for mine in MINES:
         assert mine in above_cells, mine
-    # each mine's path passes a refining product and an active material (stage 'metal')
+    # each mine's path passes a refining product and an active material (stage 'material')
     materials = ("cathode_active_material", "graphite_anode_natural", "graphite_anode_synthetic")
     for material in materials:
-        assert stage[material] == "metal"
+        assert stage[material] == "material"
         assert material in inputs["battery_cells"]
         assert {stage[q] for q in inputs[material]} == {"refining"}, material
     cathode = upstream("cathode_active_material")

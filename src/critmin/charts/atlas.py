@@ -47,6 +47,7 @@ STAGE_LABELS = {
     "refining": "Refining",
     "separation": "Separation",
     "metal": "Metal",
+    "material": "Materials",
     "magnet": "Magnets",
     "component": "Components",
     END_USE_STAGE: "End use",

@@ -20,8 +20,12 @@ from critmin.countries import UnknownCountryError, to_iso3
 
 #: Chain stages, upstream first. Rare earths use mining, separation, metal, magnet; other
 #: minerals mining, refining (refined metal, chemicals: primary gallium, refined cobalt, lithium
-#: carbonate), metal (high-purity metals, alloys) and component (wafers, anodes, cells...).
-STAGES: tuple[str, ...] = ("mining", "refining", "separation", "metal", "magnet", "component")
+#: carbonate), metal (high-purity metals, alloys), material (intermediates made from refined
+#: products: anode and cathode active material, carbide powder, fibre-grade GeCl4) and component
+#: (wafers, modules, cells...).
+STAGES: tuple[str, ...] = (
+    "mining", "refining", "separation", "metal", "material", "magnet", "component",
+)  # fmt: skip
 BASES: tuple[str, ...] = ("REO", "metal content", "product weight")
 ASSUMPTION = "assumption"
 ELEMENTS: tuple[str, ...] = (
@@ -77,7 +81,7 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, BeforeValidator(_strip)]
 Basis = Literal["REO", "metal content", "product weight"]
-Stage = Literal["mining", "refining", "separation", "metal", "magnet", "component"]
+Stage = Literal["mining", "refining", "separation", "metal", "material", "magnet", "component"]
 
 
 class Record(BaseModel):
