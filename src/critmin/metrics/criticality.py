@@ -15,18 +15,21 @@ COLUMNS = ["partner", "mineral", "supply_risk", "sr_product", "sr_stage",
            "flags"]  # fmt: skip
 
 
-def criticality_matrix(atlas: Atlas, partner: str = "framework") -> pd.DataFrame:
+def criticality_matrix(
+    atlas: Atlas, partner: str = "framework", *, risk: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per mineral chain: supply risk for ``partner`` (a country or a group), taken
     at the chain's product with the highest SR (``sr_product``, ``sr_stage``), and economic
     importance (:func:`~critmin.metrics.economic_importance.economic_importance`).
 
     ``critical`` is SR >= 1 and EI >= 2.8, or None when either is not computed (a chain with
-    no SR row: the partner neither produces nor imports any of its products in the data)."""
+    no SR row: the partner neither produces nor imports any of its products in the data).
+    ``risk``: the partner's rows of :func:`supply_risk` when already computed."""
     if partner not in atlas.groups and partner not in atlas.countries:
         known = ", ".join([*atlas.groups, *atlas.countries])
         raise KeyError(f"unknown partner {partner!r}; use a country or a group: {known}")
     ei = economic_importance(atlas, partner).set_index("mineral")
-    sr = supply_risk(atlas, [partner])
+    sr = supply_risk(atlas, [partner]) if risk is None else risk.copy()
     mineral_of = (atlas.products["mineral"].to_dict() if atlas.minerals
                   else dict.fromkeys(atlas.products.index, "all"))  # fmt: skip
     if not sr.empty:

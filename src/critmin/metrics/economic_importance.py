@@ -197,7 +197,8 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
             "ei_product": product, "ei_shares_country": country, "ei_shares_year": year,
             "share_mapped": float(sum(by_nace.values())) if shares else None,
             "nace_shares": {k: round(v, 4) for k, v in sorted(by_nace.items())},
-            "si_ei": si, "value_added_year": va_year, "value_added_basis": va_how if va else None,
+            "si_ei": si if shares else None, "value_added_year": va_year,
+            "value_added_basis": va_how if va else None,
             "largest_division": top, "flags": flags,
         })  # fmt: skip
     return pd.DataFrame(rows)
