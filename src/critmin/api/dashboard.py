@@ -92,12 +92,25 @@ def _of_mineral(atlas: Any, mineral: str | None) -> Any:
 MineralQ = Annotated[str | None, Query(description="one mineral chain (default: all)")]
 
 
+def _criticality(atlas: Any, partner: str) -> Any:
+    """The criticality matrix figure of every chain of ``atlas`` for a partner (a 422 naming
+    the known partners when it is neither a group nor a country of the atlas)."""
+    from critmin.charts.criticality import criticality_figure
+    from critmin.metrics import criticality_matrix
+
+    try:
+        return criticality_figure(criticality_matrix(atlas, partner), partner)
+    except KeyError as exc:
+        raise unprocessable(["query", "partner"], str(exc.args[0])) from None
+
+
 async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind: str,
                         view: str = "product", mineral: str | None = None) -> Response:  # fmt: skip
     from critmin.charts import atlas as charts
 
     build_figure = {"sankey": lambda a: charts.atlas_sankey(a, view),
-                    "shares": charts.atlas_shares, "map": charts.share_map}[kind]  # fmt: skip
+                    "shares": charts.atlas_shares, "map": charts.share_map,
+                    "criticality": lambda a: _criticality(a, view)}[kind]  # fmt: skip
 
     def build() -> Response:
         v = ctx.visible_version(who, version)
@@ -155,11 +168,13 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                 for p in atlas.products.index
             ]  # fmt: skip
             groups = [{"id": k, "elements": list(s)} for k, s in element_groups(atlas).items()]
+            members = sorted({c for g in atlas.groups for c in atlas.group(g)})
             return json.dumps(
                 {
                     "version": v,
                     "views": sankey_views(atlas),
                     "minerals": atlas.minerals,
+                    "partners": [*atlas.groups, *members],
                     "element_groups": groups,
                     "products": products,
                 }
@@ -182,6 +197,27 @@ async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None,
                     mineral: MineralQ = None) -> Response:  # fmt: skip
     """Plotly figure (JSON): world map of country shares of output, one layer per stage."""
     return await _atlas_figure(ctx, who, version, "map", mineral=mineral)
+
+
+@router.get("/dashboard/atlas/criticality", responses=ERRORS, tags=["dashboard"])
+async def atlas_criticality(
+    who: Viewer, ctx: Ctx, version: VersionQ = None,
+    partner: Annotated[str, Query(description="a partner group (framework, eu27...) or a "
+                                  "country (ISO3 or name)")] = "framework",
+    mineral: MineralQ = None,
+) -> Response:  # fmt: skip
+    """Plotly figure (JSON): the criticality matrix, EU-JRC supply risk (the chain's most
+    critical stage) against economic importance, one point per mineral chain, for a partner;
+    thresholds SR 1 and EI 2.8 drawn, values not computed in an n/c lane (never 0)."""
+    from critmin.countries import UnknownCountryError, to_iso3
+
+    key = partner.strip()
+    if key != key.lower():  # group names are lower case; anything else names a country
+        try:
+            key = to_iso3(key)
+        except UnknownCountryError as exc:
+            raise unprocessable(["query", "partner"], str(exc)) from None
+    return await _atlas_figure(ctx, who, version, "criticality", key, mineral)
 
 
 @router.get(
