@@ -189,6 +189,8 @@ def _mip_gap(model: Any) -> float | None:
 
 
 def _precheck(projects: pd.DataFrame, rules: Rules) -> str:
+    if projects.empty:
+        return "no candidate project within the horizon (for the chosen mineral chains)"
     missing = [r for r in rules.required if r not in set(projects["id"])]
     if missing:
         return f"required projects are not candidates within the horizon: {', '.join(missing)}"

@@ -7,6 +7,8 @@ uses in NACE Rev. 2 manufacturing division ``s`` (``demand.csv`` shares mapped t
 scaled by its largest manufacturing division ``Q_m``, and ``SI_EI`` the substitution index for
 economic importance (``criticality.csv``, optional: 1 when missing). The factor 10 puts EI on
 the 0..10 scale of the EU lists, whose threshold is 2.8 (EU 2023; SR >= 1 for supply risk).
+A partner's value added must cover every manufacturing division (C10..C33): the scale is its
+largest one.
 
 Nothing is invented: a mineral without end-use shares, or a partner without value-added
 figures, gets EI = None with the reason in ``flags``, never 0. Shares of sectors that map to no
@@ -23,6 +25,9 @@ from critmin.atlas import Atlas
 
 EI_THRESHOLD = 2.8
 EI_SCALE = 10.0
+#: NACE Rev. 2 manufacturing divisions: a partner's value added must cover them all, or its
+#: largest division (the scale) cannot be known
+MANUFACTURING = tuple(f"C{i}" for i in range(10, 34))
 
 NACE_NAMES: dict[str, str] = {
     "C10": "food products", "C11": "beverages", "C12": "tobacco", "C13": "textiles",
@@ -82,7 +87,7 @@ def partner_value_added(atlas: Atlas, partner: str) -> tuple[dict[str, float], i
     a group's members when every member has rows of one common year; empty when neither."""
     va = atlas.table("value_added")
     if va.empty:
-        return {}, None, "no value_added table"
+        return {}, None, f"no value added for {partner} (value_added.csv is empty)"
 
     def rows_of(who: str) -> tuple[dict[str, float], int | None]:
         own = va[va["partner"] == who]
@@ -163,6 +168,14 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
         chains = {m: list(products.index[products["mineral"] == m]) for m in atlas.minerals}
     mapping = atlas.table("sector_nace")
     va, va_year, va_how = partner_value_added(atlas, partner)
+    missing = [d for d in MANUFACTURING if d not in va]
+    if va and missing:
+        va_how = (
+            f"value added of {partner} covers {len(MANUFACTURING) - len(missing)} of "
+            f"{len(MANUFACTURING)} manufacturing divisions (missing "
+            f"{', '.join(missing)}): its largest division, the scale, cannot be known"
+        )
+        va = {}
     crit = atlas.table("criticality").set_index("product")
     members = _members(atlas, partner)
     rows = []
@@ -184,10 +197,6 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
         elif not by_nace:
             flags.append("no end-use share maps to a NACE division: EI not computed")
         else:
-            absent = sorted(s for s in by_nace if s not in va)
-            if absent:
-                flags.append(f"no value added of {', '.join(absent)} for {partner}: "
-                             "those shares count 0")  # fmt: skip
             ei = ei_value(by_nace, va, si)
             if not si_given:
                 flags.append("no SI_EI in criticality.csv: 1 used")
