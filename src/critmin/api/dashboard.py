@@ -174,7 +174,7 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                     "version": v,
                     "views": sankey_views(atlas),
                     "minerals": atlas.minerals,
-                    "partners": [*atlas.groups, *members],
+                    "partners": sorted(atlas.groups, key=lambda g: g != "framework") + members,
                     "element_groups": groups,
                     "products": products,
                 }

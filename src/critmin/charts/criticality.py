@@ -55,10 +55,16 @@ def criticality_figure(matrix: pd.DataFrame, partner: str | None = None) -> go.F
     for name, (points, colour, symbol) in groups.items():
         if not points:
             continue
-        xs, ys, labels, hovers = zip(*points, strict=True)
+        merged: dict[tuple[float, float], list[tuple[str, str]]] = {}
+        for x, y, label, hover in points:  # chains at the same point share one label
+            merged.setdefault((round(x, 2), round(y, 2)), []).append((label, hover))
+        xs, ys = zip(*merged, strict=True)
+        labels = [", ".join(lb for lb, _ in v) for v in merged.values()]
+        hovers = ["<br><br>".join(h for _, h in v) for v in merged.values()]
+        lane = name.startswith("EI or SR")
         fig.add_trace(go.Scatter(
             x=xs, y=ys, text=labels, hovertext=hovers, hoverinfo="text", name=name,
-            mode="markers+text", textposition="top center",
+            mode="markers+text", textposition="middle right" if lane else "top center",
             marker={"size": 11, "color": colour, "symbol": symbol, "line": {"width": 1.5}},
         ))  # fmt: skip
     x_hi, y_hi = ei_max * 1.1, sr_max * 1.1
@@ -100,6 +106,14 @@ def criticality_figure(matrix: pd.DataFrame, partner: str | None = None) -> go.F
         ticktext=["n/c", *map(str, y_ticks[1:])],
         zeroline=False,
     )
+    hidden = [str(r["mineral"]) for r, x, y in zip(rows, ei, sr, strict=True)
+              if x is None and y is None]  # fmt: skip
+    if hidden:
+        fig.add_annotation(
+            text=html.escape(f"not drawn, neither SR nor EI computed: {', '.join(hidden)}"),
+            xref="paper", yref="paper", x=0, y=-0.3, showarrow=False, xanchor="left",
+            font={"size": 11, "color": "#666"},
+        )  # fmt: skip
     who = f" for {partner}" if partner else ""
     fig.update_layout(
         title=f"Criticality matrix{who}: supply risk x economic importance per mineral",

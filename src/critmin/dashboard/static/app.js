@@ -212,8 +212,9 @@ async function loadViews() {
   view.replaceChildren(...state.views.views.map((v) => el("option", { value: v.id }, v.label)));
   $("atlas-mineral").replaceChildren(el("option", { value: "" }, "all minerals"),
     ...(state.views.minerals || []).map((m) => el("option", { value: m }, m.replace(/_/g, " "))));
-  $("crit-partner").replaceChildren(...(state.views.partners || ["framework"]).map(
-    (p) => el("option", { value: p }, p)));
+  const partners = state.views.partners || ["framework"];
+  $("crit-partner").replaceChildren(...partners.map((p) => el("option", { value: p }, p)));
+  if (partners.includes("framework")) $("crit-partner").value = "framework";
   return state.views;
 }
 
