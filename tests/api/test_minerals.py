@@ -55,6 +55,10 @@ def test_run_summary_and_portfolio_take_a_mineral(api):
     ga = api.get(f"{url}/summary", "usa", params={"mineral": "gallium"}).json()
     assert {r["product"] for r in ga["peak_price"]} == {"gallium_primary"}
     assert all(r["product"] == "gallium_primary" for r in ga["shortfall_by_country"])
+    figs = api.get(f"/dashboard{url}/figures", "usa", params={"mineral": "gallium"})
+    assert figs.status_code == 200, figs.text
+    bad = api.get(f"/dashboard{url}/figures", "usa", params={"mineral": "galium"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "mineral"]
     bad = api.get(f"{url}/summary", "usa", params={"mineral": "galium"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "mineral"]
     assert "gallium" in bad.json()["detail"][0]["msg"]

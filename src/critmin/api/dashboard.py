@@ -228,33 +228,38 @@ async def run_figures(
     job_id: str, who: Viewer, ctx: Ctx,
     element: Annotated[list[str] | None, Query(
         description="only products carrying these elements (Dy, Nd...)")] = None,
+    mineral: Annotated[list[str] | None, Query(
+        description="only products of these mineral chains (rare_earths, gallium...)")] = None,
 ) -> Response:  # fmt: skip
     """Plotly figures (JSON) of a finished run: ``shortfall`` over time per country (P50 line,
     P10-P90 band) and the ``price`` fans (world and the restricting exporter's home market,
     baselines in USD/kg); null when there is nothing to draw. ``element`` keeps the products
-    carrying those elements."""
+    carrying those elements, ``mineral`` those of these chains."""
     symbols = tuple(element or ())
+    chains = tuple(sorted(set(mineral or ())))
 
     def build() -> Response:
         _, result = _done_run(ctx, who, job_id)
         run_id = result["run_id"]
 
         def make() -> bytes:
-            out = _run_figures(ctx, run_id, symbols)
+            out = _run_figures(ctx, run_id, symbols, chains)
             body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
                     for k, v in out.items()}  # fmt: skip
             return json.dumps({"job_id": job_id, **body}).encode()
 
-        return Response(ctx.cached(("dashboard", "run", run_id, symbols), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", "run", run_id, symbols, chains), make),
+                        media_type=JSON)  # fmt: skip
 
     return await run_in_threadpool(build)
 
 
-def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> dict[str, Any]:
+def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = (),
+                 minerals: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
     """The run's figures (:func:`critmin.charts.run.run_figures`), price fans in both markets
     with the reference USD/kg of the run's dataset year; only products carrying ``elements``
-    when given."""
-    from critmin.assessment import select_products
+    and of ``minerals`` when given."""
+    from critmin.assessment import mineral_products, select_products
     from critmin.charts.run import run_figures
     from critmin.data.runs import get_run, load_run_data
     from critmin.prices import reference_prices
@@ -270,11 +275,18 @@ def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> d
     if atlas is not None and scenario.base_year:
         atlas = atlas.at_year(scenario.base_year)
     prices = reference_prices(atlas) if atlas is not None else None
-    if elements and atlas is not None:
+    if (elements or minerals) and atlas is not None:
+        keep = set(map(str, data["product"].values))
         try:
-            keep = set(select_products(atlas, elements=elements) or [])
+            if elements:
+                keep &= set(select_products(atlas, elements=elements) or [])
         except KeyError as exc:
             raise unprocessable(["query", "element"], str(exc.args[0])) from None
+        try:
+            if minerals:
+                keep &= set(mineral_products(atlas, minerals) or [])
+        except KeyError as exc:
+            raise unprocessable(["query", "mineral"], str(exc.args[0])) from None
         products = [p for p in data["product"].values if str(p) in keep]
         traj = Trajectory(data.sel(product=products), scenario, record.seed,
                           record.dataset_version)  # fmt: skip
