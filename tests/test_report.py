@@ -49,7 +49,8 @@ def test_is_self_contained(report):
 def test_has_sankey_and_charts(report):
     assert report.count('"type":"sankey"') == 1
     assert '"type":"bar"' in report and '"orientation":"h"' in report
-    assert report.count("Plotly.newPlot") == 3  # Sankey, stage shares, element shares
+    # Sankey, stage shares, element shares, criticality matrix
+    assert report.count("Plotly.newPlot") == 4
     figures = _figures(report)
     [sankey] = [d[0] for d, _ in figures if d[0]["type"] == "sankey"]
     labels = sankey["node"]["label"]
@@ -68,7 +69,7 @@ def test_has_sankey_and_charts(report):
     colours = dict(zip(pairs, link["color"], strict=True))
     assert colours[("Metal · Vietnam", "Magnets · Japan")].endswith("0.22)")  # pale: estimated
     assert any("estimated" in h for h in link["customdata"])
-    _, (bars, layout), (elements, _) = figures
+    _, (bars, layout), (elements, _), _criticality = figures
     notes = [a["text"] for a in layout["annotations"]]
     assert "HHI 0.44 · top-3 100%" in notes  # ore: 0.6² + 0.2² + 0.2²
     assert "HHI 0.68 · top-3 100%" in notes  # magnets: 0.8² + 0.2²
@@ -131,7 +132,8 @@ def test_without_recipes_or_composition(mini):
     )
     text = assessment_html(Atlas(data))
     assert '"type":"sankey"' not in text and "No recipe data" in text
-    assert text.count("Plotly.newPlot") == 1 and text.count("plotly.js v") == 1
+    # stage shares and the criticality matrix
+    assert text.count("Plotly.newPlot") == 2 and text.count("plotly.js v") == 1
 
 
 def test_element_tables_and_sankey_menu(priced_atlas: Atlas):
@@ -152,3 +154,12 @@ def test_element_tables_and_sankey_menu(priced_atlas: Atlas):
 
 def test_an_atlas_without_leaves_has_no_element_part(report):
     assert "Supply by element" not in report and "updatemenus" not in report.split("Plotly")[1]
+
+
+def test_has_the_criticality_matrix_with_its_table(report):
+    assert "Criticality matrix: framework" in report
+    assert "Critical when SR &ge; 1 and EI &ge; 2.8" in report
+    figures = _figures(report)
+    scatter = [d for d, _ in figures if d and d[0]["type"] == "scatter"]
+    assert scatter, "no criticality scatter"
+    assert '<div class="side">' in report and "<th>EI</th>" in report

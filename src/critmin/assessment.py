@@ -15,7 +15,7 @@ from critmin import metrics
 from critmin.atlas import Atlas
 
 SECTIONS = ("concentration", "elements", "reliance", "partner_share", "supply_risk",
-            "chokepoints")  # fmt: skip
+            "chokepoints", "criticality")  # fmt: skip
 AGGREGATE = "aggregate"  # column naming a leaf's aggregate product (empty for the others)
 
 
@@ -56,6 +56,23 @@ def select_products(
         bearing |= {g for g, leaves in tree.members.items() if bearing & set(leaves)}
         keep &= bearing
     return [p for p in known if p in keep]
+
+
+def mineral_products(atlas: Atlas, minerals: Iterable[str] | None) -> list[str] | None:
+    """Product ids of these mineral chains (and products naming no chain, as
+    ``Atlas.for_minerals`` keeps them), in atlas order; None when no mineral is given. A
+    KeyError names the unknown minerals and the chains the dataset has."""
+    wanted = [m for m in (minerals or []) if m]
+    if not wanted:
+        return None
+    known = atlas.minerals
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        raise KeyError(f"unknown mineral {', '.join(map(repr, unknown))}; the dataset has "
+                       f"{', '.join(known) or 'no named mineral'}")  # fmt: skip
+    chain = atlas.products.get("mineral")
+    return [p for p in atlas.products.index
+            if chain is None or pd.isna(chain[p]) or chain[p] in set(wanted)]  # fmt: skip
 
 
 def element_groups(atlas: Atlas) -> dict[str, tuple[str, ...]]:
@@ -131,7 +148,9 @@ def assessment(
 
     ``country`` narrows reliance and partner share and joins the supply-risk entities;
     ``group`` is the partner group (a KeyError names the known ones); ``products`` and
-    ``elements`` filter rows (see :func:`select_products`)."""
+    ``elements`` filter rows (see :func:`select_products`). ``criticality`` is the matrix of
+    every mineral chain (SR x EI) for the country, else the group; the product filters leave
+    it whole (cut the atlas with ``Atlas.for_minerals`` to narrow it)."""
     keep = select_products(atlas, products, elements)
     members = list(atlas.group(group))
     partners = [country] if country else members
@@ -140,16 +159,21 @@ def assessment(
         entities.append("eu27")
     shares = [metrics.partner_share(atlas, c, group) for c in partners]
     shares = [s for s in shares if not s.empty]
+    risk = metrics.supply_risk(atlas, entities)
+    partner = country or group
     tables = {
         "concentration": metrics.concentration(atlas),
         "elements": metrics.element_concentration(atlas),
         "reliance": metrics.import_reliance(atlas, country),
         "partner_share": pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(),
-        "supply_risk": metrics.supply_risk(atlas, entities),
+        "supply_risk": risk,
         "chokepoints": metrics.chokepoints(atlas, threshold),
     }
-    return {name: with_mineral(atlas, with_aggregate(atlas, _only(frame, keep)))
-            for name, frame in tables.items()}  # fmt: skip
+    out = {name: with_mineral(atlas, with_aggregate(atlas, _only(frame, keep)))
+           for name, frame in tables.items()}  # fmt: skip
+    own_risk = risk[risk["entity"] == partner] if not risk.empty else risk
+    out["criticality"] = metrics.criticality_matrix(atlas, partner, risk=own_risk)
+    return out
 
 
 def with_mineral(atlas: Atlas, frame: pd.DataFrame, column: str = "product") -> pd.DataFrame:

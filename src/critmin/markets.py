@@ -54,6 +54,19 @@ def reference_price(atlas: Atlas, product: str, item: str | None = None) -> tupl
     return str(r["item"]), float(r["usd_per_kg"]), int(r["year"])
 
 
+def priced_product(atlas: Atlas, products: list[str]) -> str:
+    """The first of ``products`` (atlas order: stage, aggregates before their leaves) that
+    has a reference price: the product market tools default to for a mineral chain."""
+    priced = set(atlas.table("prices")["product"])
+    group_of = atlas.tree.group_of
+    ranked = sorted(products, key=lambda p: (p in group_of, list(atlas.products.index).index(p)))
+    for p in ranked:
+        if p in priced:
+            return p
+    raise ValueError(f"no product of {', '.join(products) or 'these chains'} has a reference "
+                     "price (prices.csv); market tools need one")  # fmt: skip
+
+
 def price_paths(run: Trajectory, product: str, base_usd_per_kg: float) -> np.ndarray:
     """``(draw, month)`` USD/kg: the run's price index times the reference price."""
     return run.product_values("price", product).astype("float64").values * base_usd_per_kg

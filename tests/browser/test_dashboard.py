@@ -58,6 +58,24 @@ def test_atlas_shows_sankey_map_and_dependency(dash) -> None:
     dash.watch.check()
 
 
+def test_atlas_draws_the_criticality_matrix_per_partner(dash) -> None:
+    dash.open("atlas")
+    page = dash.page
+    wait_true(page, "document.querySelectorAll('#atlas-criticality .scatterlayer .point')"
+              ".length > 5", timeout=30_000)  # fmt: skip
+    partners = page.eval_on_selector_all("#crit-partner option", "os => os.map(o => o.value)")
+    assert partners[0] == "framework" and "JPN" in partners
+    title = page.text_content("#atlas-criticality .gtitle") or ""
+    assert "framework" in title
+    page.select_option("#crit-partner", "JPN")
+    wait_true(page, "document.querySelector('#atlas-criticality .gtitle').textContent"
+              ".includes('JPN')", timeout=30_000)  # fmt: skip
+    labels = page.text_content("#atlas-criticality .scatterlayer") or ""
+    assert "rare_earths" in labels and "gallium" in labels
+    dash.shot("criticality")
+    dash.watch.check()
+
+
 def test_scenario_runs_with_progress_and_charts(dash) -> None:
     dash.open("scenario")
     page = dash.page

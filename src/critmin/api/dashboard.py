@@ -92,12 +92,25 @@ def _of_mineral(atlas: Any, mineral: str | None) -> Any:
 MineralQ = Annotated[str | None, Query(description="one mineral chain (default: all)")]
 
 
+def _criticality(atlas: Any, partner: str) -> Any:
+    """The criticality matrix figure of every chain of ``atlas`` for a partner (a 422 naming
+    the known partners when it is neither a group nor a country of the atlas)."""
+    from critmin.charts.criticality import criticality_figure
+    from critmin.metrics import criticality_matrix
+
+    try:
+        return criticality_figure(criticality_matrix(atlas, partner), partner)
+    except KeyError as exc:
+        raise unprocessable(["query", "partner"], str(exc.args[0])) from None
+
+
 async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind: str,
                         view: str = "product", mineral: str | None = None) -> Response:  # fmt: skip
     from critmin.charts import atlas as charts
 
     build_figure = {"sankey": lambda a: charts.atlas_sankey(a, view),
-                    "shares": charts.atlas_shares, "map": charts.share_map}[kind]  # fmt: skip
+                    "shares": charts.atlas_shares, "map": charts.share_map,
+                    "criticality": lambda a: _criticality(a, view)}[kind]  # fmt: skip
 
     def build() -> Response:
         v = ctx.visible_version(who, version)
@@ -155,11 +168,13 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                 for p in atlas.products.index
             ]  # fmt: skip
             groups = [{"id": k, "elements": list(s)} for k, s in element_groups(atlas).items()]
+            members = sorted({c for g in atlas.groups for c in atlas.group(g)})
             return json.dumps(
                 {
                     "version": v,
                     "views": sankey_views(atlas),
                     "minerals": atlas.minerals,
+                    "partners": sorted(atlas.groups, key=lambda g: g != "framework") + members,
                     "element_groups": groups,
                     "products": products,
                 }
@@ -184,6 +199,27 @@ async def atlas_map(who: Viewer, ctx: Ctx, version: VersionQ = None,
     return await _atlas_figure(ctx, who, version, "map", mineral=mineral)
 
 
+@router.get("/dashboard/atlas/criticality", responses=ERRORS, tags=["dashboard"])
+async def atlas_criticality(
+    who: Viewer, ctx: Ctx, version: VersionQ = None,
+    partner: Annotated[str, Query(description="a partner group (framework, eu27...) or a "
+                                  "country (ISO3 or name)")] = "framework",
+    mineral: MineralQ = None,
+) -> Response:  # fmt: skip
+    """Plotly figure (JSON): the criticality matrix, EU-JRC supply risk (the chain's most
+    critical stage) against economic importance, one point per mineral chain, for a partner;
+    thresholds SR 1 and EI 2.8 drawn, values not computed in an n/c lane (never 0)."""
+    from critmin.countries import UnknownCountryError, to_iso3
+
+    key = partner.strip()
+    if key != key.lower():  # group names are lower case; anything else names a country
+        try:
+            key = to_iso3(key)
+        except UnknownCountryError as exc:
+            raise unprocessable(["query", "partner"], str(exc)) from None
+    return await _atlas_figure(ctx, who, version, "criticality", key, mineral)
+
+
 @router.get(
     "/dashboard/runs/{job_id}/figures", tags=["dashboard"],
     responses=ERRORS | {409: {"description": "the run has not finished"}},
@@ -192,33 +228,38 @@ async def run_figures(
     job_id: str, who: Viewer, ctx: Ctx,
     element: Annotated[list[str] | None, Query(
         description="only products carrying these elements (Dy, Nd...)")] = None,
+    mineral: Annotated[list[str] | None, Query(
+        description="only products of these mineral chains (rare_earths, gallium...)")] = None,
 ) -> Response:  # fmt: skip
     """Plotly figures (JSON) of a finished run: ``shortfall`` over time per country (P50 line,
     P10-P90 band) and the ``price`` fans (world and the restricting exporter's home market,
     baselines in USD/kg); null when there is nothing to draw. ``element`` keeps the products
-    carrying those elements."""
+    carrying those elements, ``mineral`` those of these chains."""
     symbols = tuple(element or ())
+    chains = tuple(sorted(set(mineral or ())))
 
     def build() -> Response:
         _, result = _done_run(ctx, who, job_id)
         run_id = result["run_id"]
 
         def make() -> bytes:
-            out = _run_figures(ctx, run_id, symbols)
+            out = _run_figures(ctx, run_id, symbols, chains)
             body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
                     for k, v in out.items()}  # fmt: skip
             return json.dumps({"job_id": job_id, **body}).encode()
 
-        return Response(ctx.cached(("dashboard", "run", run_id, symbols), make), media_type=JSON)
+        return Response(ctx.cached(("dashboard", "run", run_id, symbols, chains), make),
+                        media_type=JSON)  # fmt: skip
 
     return await run_in_threadpool(build)
 
 
-def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> dict[str, Any]:
+def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = (),
+                 minerals: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
     """The run's figures (:func:`critmin.charts.run.run_figures`), price fans in both markets
     with the reference USD/kg of the run's dataset year; only products carrying ``elements``
-    when given."""
-    from critmin.assessment import select_products
+    and of ``minerals`` when given."""
+    from critmin.assessment import mineral_products, select_products
     from critmin.charts.run import run_figures
     from critmin.data.runs import get_run, load_run_data
     from critmin.prices import reference_prices
@@ -234,11 +275,18 @@ def _run_figures(ctx: Context, run_id: str, elements: tuple[str, ...] = ()) -> d
     if atlas is not None and scenario.base_year:
         atlas = atlas.at_year(scenario.base_year)
     prices = reference_prices(atlas) if atlas is not None else None
-    if elements and atlas is not None:
+    if (elements or minerals) and atlas is not None:
+        keep = set(map(str, data["product"].values))
         try:
-            keep = set(select_products(atlas, elements=elements) or [])
+            if elements:
+                keep &= set(select_products(atlas, elements=elements) or [])
         except KeyError as exc:
             raise unprocessable(["query", "element"], str(exc.args[0])) from None
+        try:
+            if minerals:
+                keep &= set(mineral_products(atlas, minerals) or [])
+        except KeyError as exc:
+            raise unprocessable(["query", "mineral"], str(exc.args[0])) from None
         products = [p for p in data["product"].values if str(p) in keep]
         traj = Trajectory(data.sel(product=products), scenario, record.seed,
                           record.dataset_version)  # fmt: skip

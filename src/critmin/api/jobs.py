@@ -144,7 +144,8 @@ def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
 
     problem = prepare_problem(
         atlas, scenarios, list(budgets), draws=int(p["draws"]), months=p.get("months"),
-        seed=int(p["seed"]), viewer_partner=p.get("viewer_partner"), progress=progress,
+        seed=int(p["seed"]), viewer_partner=p.get("viewer_partner"),
+        minerals=p.get("minerals") or None, progress=progress,
     )  # fmt: skip
     _check(db, job.id, 0.7, "solving the MILP (HiGHS)")
     portfolio = solve(problem, rules, time_limit=float(p["time_limit"]),

@@ -82,6 +82,11 @@ class MetricsOut(BaseModel):
     partner_share: list[Row] = Field(description="share of supply from the partner group")
     supply_risk: list[Row] = Field(description="EU-JRC supply risk per entity and product")
     chokepoints: list[Row] = Field(description="products where one country holds > threshold")
+    criticality: list[Row] = Field(
+        default_factory=list,
+        description="criticality matrix: EU-JRC supply risk x economic importance per mineral "
+        "chain for the country, else the group",
+    )
 
 
 # -- scenarios ----------------------------------------------------------------------------------
@@ -212,6 +217,10 @@ class PortfolioIn(BaseModel):
     mip_gap: float = Field(default=0.001, ge=0, le=1)
     recheck_draws: int = Field(default=100, ge=0, le=5000, description="0: no re-check")
     version: int | None = None
+    mineral: list[str] | None = Field(
+        default=None, max_length=50,
+        description="only these mineral chains' gaps and projects (rare_earths, gallium...)",
+    )  # fmt: skip
 
 
 class PortfolioOut(JobOut):

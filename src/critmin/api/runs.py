@@ -207,14 +207,36 @@ def _done_run(ctx: Context, who: Principal, job_id: str) -> tuple[service.Job, d
     return job, job.result
 
 
+def _chains(ctx: Context, version: int, minerals: list[str], loc: list[str | int]) -> set[str]:
+    """Product ids of these mineral chains in a dataset version (422 naming the known ones)."""
+    from critmin.assessment import mineral_products
+
+    try:
+        return set(mineral_products(ctx.atlas(version), minerals) or ())
+    except KeyError as exc:
+        raise unprocessable(loc, str(exc.args[0])) from None
+
+
 @router.get(
     "/runs/{job_id}/summary", response_model=RunSummaryOut,
     responses=ERRORS | {409: {"description": "the run has not finished"}}, tags=["runs"],
 )  # fmt: skip
-def run_summary(job_id: str, who: Viewer, ctx: Ctx) -> dict[str, Any]:
-    """Shortfall by country and end use (P10/P50/P90 tonnes, peak, recovery) and peak prices."""
+def run_summary(
+    job_id: str, who: Viewer, ctx: Ctx,
+    mineral: Annotated[list[str] | None, Query(
+        description="only rows of these mineral chains (rare_earths, gallium...)")] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Shortfall by country and end use (P10/P50/P90 tonnes, peak, recovery) and peak prices;
+    ``mineral`` keeps the rows of those chains (an unknown one is a 422 naming the known)."""
     job, result = _done_run(ctx, who, job_id)
-    return {"job_id": job.id, "run_id": result["run_id"], **result["summary"]}
+    summary = result["summary"]
+    if mineral:
+        version = int(job.params.get("version") or ctx.visible_version(who, None))
+        keep = _chains(ctx, version, sorted(set(mineral)), ["query", "mineral"])
+        summary = {k: [r for r in v if r.get("product") in keep]
+                   if isinstance(v, list) and v and isinstance(v[0], dict) and "product" in v[0]
+                   else v for k, v in summary.items()}  # fmt: skip
+    return {"job_id": job.id, "run_id": result["run_id"], **summary}
 
 
 def _frame(ctx: Context, run_id: str) -> pd.DataFrame:
@@ -358,6 +380,9 @@ def submit_portfolio(
             raise unprocessable(["body", "rules", "required", i], f"no project {pid!r}")
     scenarios = [_scenario_body(ctx, who, s, v, ["body", "scenarios", i])
                  for i, s in enumerate(body.scenarios)]  # fmt: skip
+    minerals = sorted(set(body.mineral or ()))
+    if minerals:
+        _chains(ctx, v, minerals, ["body", "mineral"])
     for i, sc in enumerate(scenarios):
         check_budget(ctx, v, body.draws + body.recheck_draws, body.months or sc.get("months"),
                      len(scenarios), ["body", "scenarios", i])  # fmt: skip
@@ -367,7 +392,7 @@ def submit_portfolio(
         "draws": body.draws, "months": body.months, "seed": body.seed,
         "time_limit": body.time_limit, "mip_gap": body.mip_gap,
         "recheck_draws": body.recheck_draws, "version": v,
-        "viewer_partner": who.viewer_partner,
+        "viewer_partner": who.viewer_partner, "minerals": minerals,
     }  # fmt: skip
     return _submit(ctx, who, "portfolio", params, response)
 

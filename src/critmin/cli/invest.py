@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import typer
 
+from critmin.assessment import mineral_products
 from critmin.atlas import Atlas
 from critmin.cli.main import (
     FormatOpt,
@@ -28,7 +29,14 @@ from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfol
 from critmin.flows import reo_factors
 from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
 from critmin.invest.optimize import DEFAULT_ANCHOR
-from critmin.markets import compare, offtake, price_floor, reference_price, stockpile_size
+from critmin.markets import (
+    compare,
+    offtake,
+    price_floor,
+    priced_product,
+    reference_price,
+    stockpile_size,
+)
 from critmin.simulate import simulate
 from critmin.simulate.scenario import scenario_to_dict
 
@@ -58,6 +66,15 @@ def _atlas(version: int | None) -> Atlas:
         v = store.resolve(version)
         return Atlas(store.load(v), version=v)
 
+
+MineralOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--mineral",
+        "-m",
+        help="Only this mineral chain (rare_earths, gallium...); repeat for several.",
+    ),
+]
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
           "status"]  # fmt: skip
@@ -98,8 +115,10 @@ def invest_cmd(
     version: VersionOpt = None,
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
     save: Annotated[bool, typer.Option(help="Store the portfolio under an id.")] = True,
+    mineral: MineralOpt = None,
 ) -> None:
-    """Choose projects of interest and each partner's cost share to close supply gaps."""
+    """Choose projects of interest and each partner's cost share to close supply gaps
+    (--mineral: only those chains' gaps and projects)."""
     _check_format(fmt)
     budgets = parse_pairs(budget, "--budget")
     if not budgets:
@@ -113,6 +132,7 @@ def invest_cmd(
         min_gap_closed=target, alpha=alpha, risk_weight=risk_weight,
     )  # fmt: skip
     atlas = _atlas(version)
+    mineral_products(atlas, mineral)  # unknown minerals fail before any simulation
     from critmin.data.files import check_scenario_arg
 
     names = [check_scenario_arg(s.strip()) for s in scenarios.split(",") if s.strip()]
@@ -125,7 +145,7 @@ def invest_cmd(
         problem = prepare_problem(atlas, names, list(budgets), draws=draws, months=months,
                                   seed=seed, anchor=start,
                                   projects_file=str(projects) if projects else None,
-                                  progress=report)  # fmt: skip
+                                  minerals=mineral, progress=report)  # fmt: skip
         bar.update(task, description="solving the MILP (HiGHS)")
         portfolio = solve(problem, rules, time_limit=time_limit, mip_gap=mip_gap)
         checked = None
@@ -147,6 +167,7 @@ def invest_cmd(
             "draws": draws, "months": months, "seed": seed, "start": start,
             "time_limit": time_limit, "mip_gap": mip_gap, "recheck_draws": recheck_draws,
             "projects_file": str(projects) if projects else None, "version": atlas.version,
+            "minerals": list(mineral or []),
         }  # fmt: skip
         with _store() as store:
             portfolio_id = save_portfolio(
@@ -166,6 +187,8 @@ def invest_cmd(
         "cost (M USD)": round(portfolio.cost_musd),
         "USD per t closed": round(per_t) if per_t == per_t else None,
     }
+    if mineral:
+        header["minerals"] = " ".join(mineral)
     pay_cols = [c for c in portfolio.chosen.columns if c.startswith("pay_")]
     sections = {"chosen": portfolio.chosen, "partners": portfolio.partners,
                 "in_sample": portfolio.scenarios}  # fmt: skip
@@ -237,7 +260,13 @@ def _round(value: object) -> float | None:
 @handle_errors
 def markets_cmd(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario name or a file.")],
-    product: Annotated[str, typer.Option(help="Product the tools are on.")] = "re_oxides",
+    product: Annotated[
+        str | None,
+        typer.Option(
+            help="Product the tools are on (default: re_oxides, or with --mineral "
+            "the chain's first product with a reference price)."
+        ),
+    ] = None,
     item: Annotated[
         str | None, typer.Option(help="Item whose reference price is used (e.g. 'Nd oxide').")
     ] = None,
@@ -257,15 +286,23 @@ def markets_cmd(
     ] = None,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
+    mineral: MineralOpt = None,
 ) -> None:
-    """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar."""
+    """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar
+    (--mineral: a product of those chains, and only their gaps and projects)."""
     from critmin.data.files import check_scenario_arg
 
     _check_format(fmt)
     scenario = check_scenario_arg(scenario)
     atlas = _atlas(version)
+    chains = mineral_products(atlas, mineral)
+    if product is None:
+        product = "re_oxides" if chains is None else priced_product(atlas, chains)
     if product not in atlas.products.index:
         raise ValueError(f"unknown product {product!r}; known: {', '.join(atlas.products.index)}")
+    if chains is not None and product not in chains:
+        raise ValueError(f"product {product!r} is not in {', '.join(mineral or [])}; its "
+                         f"products: {', '.join(chains)}")  # fmt: skip
     members = [to_iso3(p.strip()) for p in partners.split(",") if p.strip()]
     name, base, year = reference_price(atlas, product, item)
     with _progress() as bar:
@@ -284,7 +321,7 @@ def markets_cmd(
     if budget:
         budgets = parse_pairs(budget, "--budget")
         problem = prepare_problem(atlas, [scenario], list(budgets), draws=min(draws, 200),
-                                  seed=seed)  # fmt: skip
+                                  seed=seed, minerals=mineral)  # fmt: skip
         portfolio = solve(problem, Rules(budgets={k: v / 1e6 for k, v in budgets.items()}))
         if portfolio.ok:
             checked = recheck(atlas, problem, portfolio, draws=min(draws, 200))
@@ -311,6 +348,8 @@ def markets_cmd(
         "partners": ",".join(members),
         "draws": draws,
     }
+    if mineral:
+        header["minerals"] = " ".join(mineral)
     print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
                               "secured_t_reo", "t_reo_per_musd", "secured_meaning"]})  # fmt: skip

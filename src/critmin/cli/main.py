@@ -23,7 +23,7 @@ from critmin.data.store import ENV_DB, Store, default_db_path
 from critmin.errors import CritminError
 
 app = typer.Typer(
-    help="critmin: rare-earth supply-chain atlas, metrics and shocks.",
+    help="critmin: critical-mineral supply-chain atlas, metrics and shocks.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -102,6 +102,8 @@ ASSESS_COLUMNS = {
                     "critical"],
     "chokepoints": ["mineral", "product", "aggregate", "stage", "year", "country", "share",
                     "hhi"],
+    "criticality": ["partner", "mineral", "supply_risk", "sr_product", "economic_importance",
+                    "critical", "ei_product", "share_mapped", "si_ei", "flags"],
 }  # fmt: skip
 
 
@@ -151,7 +153,9 @@ def assess(
 ) -> None:
     """Concentration, dependence, EU-JRC supply risk and chokepoints of a dataset version,
     per product: aggregates (re_oxides...) and their element leaves (oxide_dy...), each leaf
-    with its aggregate named; an aggregate's figures are the sum of its leaves'."""
+    with its aggregate named; an aggregate's figures are the sum of its leaves'. The
+    criticality table is the matrix of every mineral chain (supply risk x economic
+    importance) for --country, else --group."""
     _check_format(fmt)
     iso = to_iso3(country) if country else None
     with _store() as store:

@@ -50,7 +50,9 @@ LABELS = {
     "top_supplier": "top supplier", "top_supplier_share_of_imports": "top/imp",
     "hhi_wgi_global": "HHI·WGI world", "hhi_wgi_sourcing": "HHI·WGI sourcing",
     "import_reliance": "IR", "eol_rir": "EoL-RIR", "substitution_index": "SI",
-    "supply_risk": "SR", "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
+    "supply_risk": "SR", "economic_importance": "EI", "sr_product": "SR at",
+    "ei_product": "EI shares of", "share_mapped": "share in NACE", "si_ei": "SI_EI",
+    "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
     "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
 }  # fmt: skip
 

@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from critmin.assessment import select_products
+from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
 from critmin.cli.main import (
     FormatOpt,
@@ -66,11 +66,20 @@ def _moving(peak: pd.DataFrame, tol: float = 0.005) -> pd.DataFrame:
     return peak[moved].reset_index(drop=True)
 
 
+def _only_columns(wide: pd.DataFrame, keep: list[str] | None) -> pd.DataFrame:
+    """The monthly table (``month``, ``<product>_p50_t``...) with only these products."""
+    if keep is None or wide.empty:
+        return wide
+    ids = set(keep)
+    return wide[[c for c in wide.columns if c == "month" or c.removesuffix("_p50_t") in ids]]
+
+
 def run_sections(
     summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15,
     products: list[str] | None = None,
 ) -> dict:  # fmt: skip
     """The tables ``simulate`` and ``runs show`` print (``products``: only these rows)."""
+    over_time = _only_columns(over_time, products)
     by_country = _only(pd.DataFrame(summary["shortfall_by_country"]), products)
     if not by_country.empty:
         by_country = by_country[by_country["shortfall_p90_t"] > 0.5].head(top)
@@ -125,9 +134,18 @@ def simulate_cmd(
             help="Only rows of this product (an aggregate keeps its leaves); repeat for several.",
         ),
     ] = None,
+    mineral: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mineral",
+            "-m",
+            help="Only rows of this mineral chain (rare_earths, gallium...); repeat for several.",
+        ),
+    ] = None,
 ) -> None:
     """Propagate a shock month by month; shortfall by country and end use, prices (index and
-    USD/kg, world and the restricting exporter's home market), recovery."""
+    USD/kg, world and the restricting exporter's home market), recovery. The run covers the
+    chains the scenario touches; --mineral and --product only filter the printed rows."""
     _check_format(fmt)
     if by not in BY:
         raise ValueError(f"--by is one of {', '.join(BY)}, not {by!r}")
@@ -137,6 +155,7 @@ def simulate_cmd(
     with _store() as store:
         v = store.resolve(version)
         atlas = Atlas(store.load(v), version=v)
+    chains = mineral_products(atlas, mineral)  # unknown minerals fail before the run
     sc = load_scenario(check_scenario_arg(scenario))
     with _progress() as bar:
         task = bar.add_task(f"simulating {sc.name}", total=None)
@@ -148,6 +167,13 @@ def simulate_cmd(
                         scheduler=scheduler, progress=report)  # fmt: skip
     used = network_atlas(atlas, sc)
     keep = select_products(used, product) if product else None
+    if chains is not None:
+        keep = [p for p in (keep if keep is not None else used.products.index) if p in chains]
+        missing = sorted(set(mineral or []) - set(used.minerals))
+        if missing:
+            covers = ", ".join(used.minerals) or "every chain"
+            err.print(f"note: scenario {sc.name} does not run on {', '.join(missing)} "
+                      f"(it covers {covers}): no rows")  # fmt: skip
     stored = jsonable(run_summary(traj, used))
     summary = stored if by == "leaf" else jsonable(run_summary(traj, used, by="aggregate"))
     if iso is None and summary["shortfall_by_country"]:
@@ -164,6 +190,8 @@ def simulate_cmd(
               "months": traj.months, "seed": seed, "dataset version": v,
               "dataset year": used.year, "rows": by,
               "monthly table": iso or "all countries"}  # fmt: skip
+    if mineral:
+        header["minerals"] = " ".join(mineral)
     view = rollup(traj, used) if by == "aggregate" else traj
     sections = run_sections(summary, over_time(view, iso), products=keep)
     if fmt == "table":

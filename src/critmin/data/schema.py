@@ -282,6 +282,33 @@ class Criticality(Sourced):
     product: Id
     eol_rir: Fraction
     substitution_index: Fraction
+    #: EU-JRC substitution index for economic importance (SI_EI); optional: without it the
+    #: economic importance uses 1 (no substitute: the cautious reading) and says so
+    si_ei: Fraction | None = None
+
+
+#: A NACE Rev. 2 division of manufacturing (section C): ``C10`` .. ``C33``.
+NaceCode = Annotated[str, BeforeValidator(_strip), Field(pattern=r"^C(1[0-9]|2[0-9]|3[0-3])$")]
+
+
+class SectorNace(Sourced):
+    """An end-use sector name of ``demand.csv`` and the NACE Rev. 2 manufacturing division(s)
+    it belongs to (EU-JRC economic importance): ``weight`` is the sector's share assigned to
+    ``nace``; a sector with no division (``other``) has an empty ``nace`` and is flagged."""
+
+    sector: Id
+    nace: NaceCode | None = None
+    weight: Fraction = 1.0
+
+
+class ValueAdded(Sourced):
+    """Gross value added of a NACE Rev. 2 manufacturing division in a partner (an ISO3
+    country or a partner-group name such as ``eu27``), million USD of ``year``."""
+
+    partner: Id
+    nace: NaceCode
+    year: Year
+    value_added_musd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_MUSD)]
 
 
 class ExportRestriction(Sourced):
@@ -403,6 +430,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("end_uses", EndUse, ("product", "end_use")),
         TableSpec("world_totals", WorldTotal, ("product", "figure", "year"), "world_t"),
         TableSpec("byproducts", Byproduct, ("product", "host", "country")),
+        TableSpec("sector_nace", SectorNace, ("sector", "nace")),
+        TableSpec("value_added", ValueAdded, ("partner", "nace", "year")),
     )
 }
 

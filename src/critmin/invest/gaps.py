@@ -31,6 +31,13 @@ class Gaps:
     def periods(self) -> int:
         return int(self.values.shape[2])
 
+    def only(self, products: list[str]) -> Gaps:
+        """The gaps of these products only (the others are not the portfolio's to close)."""
+        idx = [i for i, p in enumerate(self.products) if p in set(products)]
+        return Gaps(self.values[:, idx, :], self.scenario_of, [self.products[i] for i in idx],
+                    self.partners, self.period_months, self.horizon,
+                    self.weights[idx])  # fmt: skip
+
     def loss(self) -> np.ndarray:
         """Unserved t REO equivalent per draw with no new project."""
         return np.einsum("spk,p->s", self.values, self.weights)

@@ -92,9 +92,16 @@ def prepare_problem(
     period_months: int = 3,
     projects_file: str | None = None,
     viewer_partner: str | None = None,
+    minerals: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Problem:
-    """Simulate the scenarios and turn them into gaps and project contributions."""
+    """Simulate the scenarios and turn them into gaps and project contributions.
+
+    ``minerals``: only these chains' gaps count and only their projects are candidates (the
+    scenarios still run on the chains they touch; a KeyError names unknown minerals)."""
+    from critmin.assessment import mineral_products
+
+    keep = mineral_products(atlas, minerals)
     scs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
     if not scs:
         raise ValueError("give at least one scenario")
@@ -111,11 +118,15 @@ def prepare_problem(
     if progress:
         progress("building the model", len(scs), len(scs))
     gaps = gaps_from_runs(atlas, runs, list(partners), period_months)
+    if keep is not None:
+        gaps = gaps.only(keep)
     extra = None
     if projects_file:
         products = dict(zip(atlas.products.index, atlas.products["basis"], strict=True))
         extra = read_projects(projects_file, products)
     projects = candidates(atlas, horizon, anchor, extra=extra, viewer_partner=viewer_partner)
+    if keep is not None:
+        projects = projects[projects["product"].isin(keep)].reset_index(drop=True)
     contrib = contributions(projects, delivery(projects, horizon), gaps, atlas)
     return Problem(projects, contrib, gaps, scs, anchor, seed, draws)
 
@@ -178,6 +189,8 @@ def _mip_gap(model: Any) -> float | None:
 
 
 def _precheck(projects: pd.DataFrame, rules: Rules) -> str:
+    if projects.empty:
+        return "no candidate project within the horizon (for the chosen mineral chains)"
     missing = [r for r in rules.required if r not in set(projects["id"])]
     if missing:
         return f"required projects are not candidates within the horizon: {', '.join(missing)}"
@@ -299,7 +312,8 @@ def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int 
         for run in runs:
             cols = [c for c in gaps.partners if c in run.data["country"].values]
             short = run.data["shortfall"].astype("float64").sel(country=cols)
-            w = np.array([weights[p] for p in short["product"].values])
+            # products outside the portfolio's gaps (other mineral chains) count 0
+            w = np.array([weights.get(p, 0.0) for p in short["product"].values])
             totals.append((short.sum(["month", "country"]).values * w).sum(axis=1))
         b, a = totals
         rows.append({"scenario": sc.name, "draws": n, "seed": seed,

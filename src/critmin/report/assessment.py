@@ -51,6 +51,8 @@ th, td { border-bottom: 1px solid #e3e3e3; padding: .25em .6em; text-align: left
          vertical-align: top; }
 th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .empty { color: #777; font-style: italic; }
+.side { display: flex; gap: 1em; flex-wrap: wrap; align-items: flex-start; }
+.side > div { flex: 1 1 460px; min-width: 0; }
 """
 
 
@@ -169,6 +171,7 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     parts.append(_table(risk, RISK_COLUMNS))
     parts.append("<h3>Chokepoints</h3>")
     parts.append(_table(with_aggregate(atlas, metrics.chokepoints(atlas)), CHOKEPOINT_COLUMNS))
+    parts.append(_criticality_part(atlas, country or group, risk, figures))
 
     parts.append("<h2>Sources</h2>")
     parts.append(_table(sources_table(atlas), SOURCE_COLUMNS))
@@ -179,6 +182,28 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         + "\n".join(parts)
         + "\n</body>\n</html>\n"
     )
+
+
+def _criticality_part(atlas: Atlas, partner: str, risk: pd.DataFrame, figures: _Figures) -> str:
+    """The criticality matrix of every mineral chain for ``partner``: figure and table."""
+    from critmin.charts.criticality import criticality_figure
+
+    own = risk[risk["entity"] == partner] if not risk.empty else risk
+    matrix = metrics.criticality_matrix(atlas, partner, risk=own)
+    e = html.escape
+    return (
+        f"<h3>Criticality matrix: {e(partner)}</h3>\n"
+        '<p class="caption">One point per mineral chain: EU-JRC supply risk at the chain\'s '
+        "most critical stage (its product with the highest SR) against economic importance "
+        "EI = 10 &times; &Sigma;<sub>s</sub> A<sub>s</sub> &times; Q<sub>s</sub>/max Q "
+        "&times; SI<sub>EI</sub> (end-use shares A<sub>s</sub> by NACE Rev. 2 manufacturing "
+        "division, the partner's value added Q<sub>s</sub> scaled by its largest division; "
+        "Blengini et al. 2017). Critical when SR &ge; 1 and EI &ge; 2.8 (EU 2023). A value "
+        "that is not computed (no end-use shares, no value-added figures, no trade or output "
+        "of the partner) is drawn hollow in the n/c lane, never as 0; the flags say why.</p>\n"
+        '<div class="side"><div>' + figures.add(criticality_figure(matrix, partner), 520)
+        + "</div><div>" + _table(matrix, CRITICALITY_COLUMNS) + "</div></div>"
+    )  # fmt: skip
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -302,9 +327,21 @@ def _fmt_int(v: object) -> str:
     return str(int(v))  # type: ignore[call-overload]
 
 
-_NUMERIC = {_fmt_t, _fmt_pct, _fmt_num, _fmt_int}
+def _fmt_2(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/c"
+    return f"{float(v):.2f}"  # type: ignore[arg-type]
+
+
+_NUMERIC = {_fmt_t, _fmt_pct, _fmt_num, _fmt_int, _fmt_2}
 Column = tuple[str, str, Callable[[object], str]]
 
+CRITICALITY_COLUMNS: Sequence[Column] = (
+    ("mineral", "mineral", _fmt_text), ("supply_risk", "SR", _fmt_2),
+    ("sr_product", "SR at", _fmt_text), ("economic_importance", "EI", _fmt_2),
+    ("critical", "critical", _fmt_text), ("ei_product", "EI end uses of", _fmt_text),
+    ("flags", "flags", _fmt_text),
+)  # fmt: skip
 CONCENTRATION_COLUMNS: Sequence[Column] = (
     ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
     ("stage", "stage", _fmt_text),
@@ -393,7 +430,7 @@ def _header(atlas: Atlas, country: str | None, group: str, members: Sequence[str
     e = html.escape
     focus = f"country: {e(name_of(country))} ({e(country)}) · " if country else ""
     return (
-        f"<h1>Rare-earth supply-chain assessment: {e(str(s['name']))}</h1>\n"
+        f"<h1>Critical-mineral supply-chain assessment: {e(str(s['name']))}</h1>\n"
         f'<p class="meta"><span>dataset <b>{e(str(s["name"]))}</b></span>'
         f"<span>version {e(version)}</span><span>year {e(str(s['year']))}</span>"
         f"<span>{e(str(s['figures']))} figures</span><span>{e(str(s['sources']))} sources</span>"

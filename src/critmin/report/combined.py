@@ -35,7 +35,7 @@ from critmin.report.portfolio import portfolio_section_html
 from critmin.report.run import RUN_CSS, run_section_html
 from critmin.stored import ReportRun
 
-TITLE = "Rare-earth supply-chain security report"
+TITLE = "Critical-mineral supply-chain security report"
 #: Titles of the parts, as they appear in the contents, the HTML and the PDF.
 PART_ASSESSMENT = "Supply-chain assessment"
 PART_RUN = "Scenario run"

@@ -212,6 +212,9 @@ async function loadViews() {
   view.replaceChildren(...state.views.views.map((v) => el("option", { value: v.id }, v.label)));
   $("atlas-mineral").replaceChildren(el("option", { value: "" }, "all minerals"),
     ...(state.views.minerals || []).map((m) => el("option", { value: m }, m.replace(/_/g, " "))));
+  const partners = state.views.partners || ["framework"];
+  $("crit-partner").replaceChildren(...partners.map((p) => el("option", { value: p }, p)));
+  if (partners.includes("framework")) $("crit-partner").value = "framework";
   return state.views;
 }
 
@@ -244,6 +247,13 @@ async function drawSankey() {
     await api(`/dashboard/atlas/sankey?view=${encodeURIComponent(view)}${mineralQuery()}`));
 }
 
+async function drawCriticality() {
+  const partner = $("crit-partner").value || "framework";
+  await plot("atlas-criticality",
+    await api(`/dashboard/atlas/criticality?partner=${encodeURIComponent(partner)}`
+      + mineralQuery()));
+}
+
 async function loadAtlas() {
   await loadViews();
   const [sankey, map, shares, metrics] = await Promise.all([
@@ -256,7 +266,7 @@ async function loadAtlas() {
   $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
     + (d.year ? `, reference year ${d.year}` : "") + `; partner group ${d.group}.`;
   await Promise.all([plot("atlas-sankey", sankey), plot("atlas-map", map),
-    plot("atlas-shares", shares)]);
+    plot("atlas-shares", shares), drawCriticality()]);
   const countries = [...new Set(metrics.reliance.map((r) => r.country))].sort();
   const select = $("dep-country");
   select.replaceChildren(...countries.map((c) => el("option", { value: c }, c)));
@@ -726,6 +736,7 @@ function bind() {
   $("dep-element").addEventListener("change", () => loadDependency().catch(fail));
   $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));
   $("atlas-mineral").addEventListener("change", () => loadAtlas().catch(fail));
+  $("crit-partner").addEventListener("change", () => drawCriticality().catch(fail));
   $("sc-element").addEventListener("change", () => renderRun().catch(fail));
   $("pf-element").addEventListener("change", renderChosen);
   $("hist-load").addEventListener("click", showHistory);

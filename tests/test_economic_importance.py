@@ -1,0 +1,131 @@
+"""EU-JRC economic importance: the formula on a hand-computed example, the sector -> NACE map
+and its flags, value added by partner (country, group sum, incomplete), never a 0 for
+'not computed'."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import critmin
+from critmin.atlas import Atlas
+from critmin.metrics import economic_importance, ei_value
+from critmin.metrics.economic_importance import MANUFACTURING, nace_shares
+
+MAPPING = pd.DataFrame(
+    [
+        {"sector": "magnets", "nace": "C27", "weight": 1.0},
+        {"sector": "catalysts", "nace": "C20", "weight": 1.0},
+        {"sector": "split", "nace": "C20", "weight": 0.5},
+        {"sector": "split", "nace": "C23", "weight": 0.5},
+        {"sector": "other", "nace": None, "weight": 1.0},
+    ]
+)
+
+
+def test_ei_formula_on_a_hand_computed_example():
+    # shares 0.5 C27, 0.3 C20; value added C27 50, C20 200, C29 400 (the largest)
+    # EI = 10 x (0.5 x 50/400 + 0.3 x 200/400) x 0.9 = 10 x (0.0625 + 0.15) x 0.9 = 1.9125
+    va = {"C27": 50.0, "C20": 200.0, "C29": 400.0}
+    assert ei_value({"C27": 0.5, "C20": 0.3}, va, 0.9) == pytest.approx(1.9125)
+    assert ei_value({"C29": 1.0}, va) == pytest.approx(10.0)  # everything in the largest
+    with pytest.raises(ValueError):
+        ei_value({"C29": 1.0}, {"C29": 0.0})
+
+
+def test_the_mapping_splits_and_flags_unknown_and_unassigned_sectors():
+    by_nace, flags = nace_shares(
+        {"magnets": 0.4, "split": 0.2, "other": 0.3, "unobtainium_use": 0.1}, MAPPING
+    )
+    assert by_nace == pytest.approx({"C27": 0.4, "C20": 0.1, "C23": 0.1})
+    assert any("unknown sector 'unobtainium_use'" in f for f in flags)
+    assert any("'other'" in f and "no NACE" in f for f in flags)
+
+
+def test_the_builtin_mapping_covers_the_demand_sectors():
+    atlas = critmin.builtin()
+    mapping = atlas.table("sector_nace")
+    assert set(atlas.table("demand")["sector"]) <= set(mapping["sector"])
+    for sector in ("batteries", "steel", "semiconductors", "fibre_optics", "infrared_optics",
+                   "solar", "flame_retardants", "cemented_carbides", "chemicals",
+                   "flat_panels", "superalloys", "ceramics_glass", "magnets", "catalysts",
+                   "polishing", "metallurgy"):  # fmt: skip
+        assert sector in set(mapping["sector"]), sector
+    assert mapping.loc[mapping["sector"] == "other", "nace"].isna().all()
+    assert (mapping.groupby("sector")["weight"].sum() <= 1 + 1e-9).all()
+
+
+def _atlas_with(value_added: list[dict], demand_rows: list[dict] | None = None) -> Atlas:
+    base = critmin.builtin().dataset
+    demand = base.tables["demand"]
+    if demand_rows is not None:
+        demand = pd.concat([demand, pd.DataFrame(demand_rows)], ignore_index=True)
+    va = pd.DataFrame(value_added, columns=["partner", "nace", "year", "value_added_musd",
+                                            "source", "note"])  # fmt: skip
+    return Atlas(base.replace(value_added=va, demand=demand))
+
+
+def _full(partner: str, largest: str = "C29", scale: float = 1.0) -> list[dict]:
+    """Value added of every manufacturing division: 10 each, ``largest`` 100 (x scale)."""
+    return [{"partner": partner, "nace": d, "year": 2022, "source": "assumption",
+             "value_added_musd": (100.0 if d == largest else 10.0) * scale, "note": "test"}
+            for d in MANUFACTURING]  # fmt: skip
+
+
+def test_rare_earth_ei_from_world_shares_and_a_complete_table():
+    atlas = _atlas_with(_full("JPN"))
+    ei = economic_importance(atlas, "JPN").set_index("mineral")
+    row = ei.loc["rare_earths"]
+    # re_oxides WLD 2022: magnets 0.29 + batteries 0.07 -> C27 0.36; catalysts 0.2 -> C20;
+    # glass_polishing 0.12 + phosphors_ceramics 0.08/2 -> C23 0.16; phosphors 0.04 -> C20;
+    # metallurgy 0.09 -> C24; other 0.15 left out: mapped 0.85, every division 10/100
+    assert row["ei_product"] == "re_oxides" and row["ei_shares_country"] == "WLD"
+    assert row["share_mapped"] == pytest.approx(0.85)
+    assert row["economic_importance"] == pytest.approx(10 * 0.85 * 0.1)
+    assert any("no SI_EI" in f for f in row["flags"])
+    assert row["largest_division"] == "C29"
+
+
+def test_not_computed_is_none_never_zero():
+    atlas = _atlas_with(_full("JPN"))
+    ei = economic_importance(atlas, "JPN").set_index("mineral")
+    gallium = ei.loc["gallium"]
+    assert pd.isna(gallium["economic_importance"])
+    assert any("no end-use shares" in f for f in gallium["flags"])
+    # a partner without value added, and one with an incomplete table
+    usa = economic_importance(_atlas_with(_full("JPN")), "USA").set_index("mineral")
+    assert pd.isna(usa.loc["rare_earths", "economic_importance"])
+    assert any("no value added for USA" in f for f in usa.loc["rare_earths", "flags"])
+    partial = [r for r in _full("JPN") if r["nace"] != "C13"]
+    jpn = economic_importance(_atlas_with(partial), "JPN").set_index("mineral")
+    assert pd.isna(jpn.loc["rare_earths", "economic_importance"])
+    assert any("23 of 24" in f and "C13" in f for f in jpn.loc["rare_earths", "flags"])
+
+
+def test_a_group_sums_its_members_and_own_rows_win():
+    rows = _full("USA", "C29", 2.0) + _full("JPN", "C27", 1.0)
+    ei = economic_importance(_atlas_with(rows), "framework").set_index("mineral")
+    row = ei.loc["rare_earths"]
+    assert row["value_added_basis"].startswith("sum of")
+    # summed: C29 = 200 + 10, C27 = 20 + 100, others 30; shares as above (USA rows first:
+    # the framework has its own USA demand split? members USA, JPN: USA's rows are used)
+    assert row["ei_shares_country"] == "USA"
+    assert pd.notna(row["economic_importance"]) and 0 < row["economic_importance"] < 10
+    own = rows + _full("framework", "C20", 1.0)
+    ei2 = economic_importance(_atlas_with(own), "framework").set_index("mineral")
+    assert ei2.loc["rare_earths", "largest_division"] == "C20"
+
+
+def test_a_country_demand_split_wins_over_the_world():
+    extra = [{"product": "gallium_primary", "country": "WLD", "sector": "semiconductors",
+              "year": 2024, "share": 0.7, "source": "assumption", "note": "test"},
+             {"product": "gallium_primary", "country": "WLD", "sector": "other",
+              "year": 2024, "share": 0.3, "source": "assumption", "note": "test"},
+             {"product": "gallium_primary", "country": "JPN", "sector": "semiconductors",
+              "year": 2024, "share": 1.0, "source": "assumption", "note": "test"}]  # fmt: skip
+    atlas = _atlas_with(_full("JPN", "C26"), extra)
+    jpn = economic_importance(atlas, "JPN").set_index("mineral").loc["gallium"]
+    assert jpn["ei_shares_country"] == "JPN" and jpn["economic_importance"] == pytest.approx(10)
+    atlas = _atlas_with(_full("KOR", "C26"), extra)
+    kor = economic_importance(atlas, "KOR").set_index("mineral").loc["gallium"]
+    assert kor["ei_shares_country"] == "WLD" and kor["economic_importance"] == pytest.approx(7)
