@@ -85,6 +85,23 @@ def test_supply_risk_by_hand(mini_atlas):
     assert "no criticality inputs" in fw["notes"][0]
 
 
+def test_supply_risk_without_trade_rows_uses_the_world_mix(mini):
+    """No trade rows for a product: a producer is not self-sufficient by default; every entity
+    gets the global term and a note (it used to get its own governance score)."""
+    trade = mini["trade"][mini["trade"]["product"] != "oxide"]
+    atlas = Atlas(mini.replace(trade=trade))
+    sr = metrics.supply_risk(atlas, ["JPN", "MYS", "framework"])
+    rows = sr[sr["product"] == "oxide"]
+    assert set(rows["entity"]) == {"JPN", "MYS", "framework"}  # JPN and the group make none
+    for _, row in rows.iterrows():
+        assert row["hhi_wgi_sourcing"] == pytest.approx(5.872)
+        assert row["supply_risk"] == pytest.approx(5.872 * 0.9 * 0.9)
+        assert math.isnan(row["import_reliance"])
+        assert any("no trade rows for oxide" in n for n in row["notes"])
+    traded = metrics.supply_risk(Atlas(mini), ["MYS"])
+    assert _row(traded, entity="MYS", product="oxide")["import_reliance"] == 0.0
+
+
 def test_chokepoints(mini_atlas):
     ch = metrics.chokepoints(mini_atlas, 0.85, elements=False)
     assert list(ch["product"]) == ["oxide", "metal"]

@@ -45,10 +45,6 @@ def criticality_matrix(
             top = mine.loc[mine["supply_risk"].idxmax()]
             value, product, stage = float(top["supply_risk"]), top["product"], top["stage"]
             flags += [f"SR: {n}" for n in top["notes"]]
-            if float(atlas.trade.sel(product=product).sum()) <= 0:
-                flags.append(f"SR: no trade rows for {product}: its SR reflects output shares "
-                             "and the partner's own output only (missing data, not "
-                             "self-sufficiency)")  # fmt: skip
         ei_value = e["economic_importance"]
         ei_value = None if ei_value is None or pd.isna(ei_value) else float(ei_value)
         critical = (None if value is None or ei_value is None

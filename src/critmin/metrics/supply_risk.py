@@ -55,7 +55,10 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
     By default: the ``framework`` group, each of its members and the ``eu27`` group if defined.
     Missing governance figures use the median of the known ones and are listed in ``flags``;
     a product without ``criticality`` inputs uses EoL-RIR 0 and SI 1 (no recycling, no
-    substitution: the cautious reading) and says so.
+    substitution: the cautious reading) and says so. A product with no trade rows at all has no
+    known sourcing: every entity is taken to source like the world (SR = the global term,
+    import reliance NaN) and a note says so, rather than reading its own output as
+    self-sufficiency.
     """
     if entities is None:
         entities = ["framework", *atlas.group("framework")]
@@ -82,26 +85,34 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
             (float(crit.loc[p, "eol_rir"]), float(crit.loc[p, "substitution_index"]))
             if p in crit.index else (0.0, 1.0)
         )  # fmt: skip
+        traded = float(atlas.trade.sel(product=p).sum()) > 0
         for entity in entities:
             members = atlas.group(entity) if entity in atlas.groups else (entity,)
-            own, imports, exports = entity_flows(atlas, p, members)
-            sourcing = pd.concat([pd.Series({members[0] if len(members) == 1 else "_own": own}),
-                                  imports])  # fmt: skip
-            sourcing = sourcing[sourcing > 0]
-            if sourcing.sum() <= 0:
-                continue
             own_wgi = float(np.mean([wgi.get(m, default_wgi) for m in members]))
-            src_shares = (sourcing / sourcing.sum()).to_dict()
+            if traded:
+                own, imports, exports = entity_flows(atlas, p, members)
+                sourcing = pd.concat([
+                    pd.Series({members[0] if len(members) == 1 else "_own": own}), imports,
+                ])  # fmt: skip
+                sourcing = sourcing[sourcing > 0]
+                if sourcing.sum() <= 0:
+                    continue
+                src_shares = (sourcing / sourcing.sum()).to_dict()
+                ir = reliance_ratio(own, float(imports.sum()), exports)
+                missing = []
+            else:  # no trade rows at all: the entity's sourcing is unknown, not its own output
+                src_shares, ir = global_shares, float("nan")
+                missing = [f"no trade rows for {p}: sourcing taken as the world supply mix "
+                           "(import reliance unknown; SR = the global term)"]  # fmt: skip
             h_src = weighted_hhi(src_shares, wgi | {"_own": own_wgi}, t)
-            ir = reliance_ratio(own, float(imports.sum()), exports)
             flags = sorted(c for c in set(global_shares) | set(src_shares) - {"_own"}
                            if c not in gov.index)  # fmt: skip
             notes = (
                 [f"no WGI for {', '.join(flags)}: median {default_wgi:.2f} used"] if flags else []
-            )
+            ) + missing
             if p not in crit.index:
                 notes.append("no criticality inputs: EoL-RIR 0, SI 1 used")
-            sr = supply_risk_value(h_global, h_src, ir, eol, si)
+            sr = supply_risk_value(h_global, h_src, 1.0 if np.isnan(ir) else ir, eol, si)
             rows.append(
                 {
                     "entity": entity, "product": p, "stage": atlas.stage_of(p),
