@@ -19,8 +19,10 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from critmin.atlas import Atlas
+from critmin.charts.atlas import STAGE_LABELS
 from critmin.charts.run import chosen_countries, price_figure, product_name, shortfall_figure
 from critmin.countries import name_of
+from critmin.data.schema import STAGES
 from critmin.prices import moved as price_moved
 from critmin.prices import peak_prices, price_fan, reference_prices
 from critmin.report.assessment import CSS, Column, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
@@ -168,20 +170,16 @@ def _section(
 
     ends = trajectory.shortfall_by_end_use()
     if not ends.empty:
-        magnets = ends[ends["product"].astype(str).str.contains("magnet")]
-        others = ends[~ends.index.isin(magnets.index)]
         parts.append("<h3>Final-demand shortfall by end use</h3>")
         parts.append(
             '<p class="caption">Total final-demand shortfall over the horizon split with the '
             "world end-use shares (an assumption: every country is given the world mix), "
             "P10/P50/P90 across draws.</p>"
         )
-        if not magnets.empty:
-            parts.append("<h4>Magnets</h4>")
-            parts.append(_table(_with_names(magnets), END_USE_COLUMNS))
-        if not others.empty:
-            parts.append("<h4>Other products</h4>")
-            parts.append(_table(_with_names(others), END_USE_COLUMNS))
+        for heading, rows in _by_stage(ends, atlas):
+            if heading:
+                parts.append(f"<h4>{html.escape(heading)}</h4>")
+            parts.append(_table(_with_names(rows), END_USE_COLUMNS))
 
     withheld = withheld_table(trajectory)
     if not withheld.empty:
@@ -244,6 +242,22 @@ def withheld_table(trajectory: Trajectory) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
     return pd.DataFrame(rows).sort_values("withheld_p50_t", ascending=False, ignore_index=True)
+
+
+def _by_stage(frame: pd.DataFrame, atlas: Atlas | None) -> list[tuple[str, pd.DataFrame]]:
+    """Rows grouped by their product's chain stage, most downstream first (magnets, components
+    ...), each with the stage's label; one unlabelled group without an atlas."""
+    if atlas is None:
+        return [("", frame)]
+    stage = frame["product"].astype(str).map(
+        lambda p: atlas.stage_of(p) if p in atlas.products.index else "component"
+    )
+    out = []
+    for name in reversed(STAGES):
+        rows = frame[stage == name]
+        if not rows.empty:
+            out.append((STAGE_LABELS.get(name, name.title()), rows))
+    return out
 
 
 def _with_names(frame: pd.DataFrame, column: str = "country") -> pd.DataFrame:

@@ -97,29 +97,31 @@ def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
 
 def scenario_minerals(atlas: Atlas, scenario: Scenario) -> list[str] | None:
     """The mineral chains a scenario touches: its ``minerals`` if given, else those of the
-    products it names, closed over recipes that join two chains (a by-product and its host);
-    None (every chain) when the dataset names no mineral or a restriction covers every
-    product. Chains it does not touch stay at their baseline, so they are left out of the run
-    (a by-product's host chain is joined to it: a shock to the host reaches the by-product)."""
+    products it names; either way closed over recipes and by-product links that join two
+    chains (graphite reaches the battery cells made from it, and the cells bring the other
+    chains they need; a by-product's host chain is joined to it). None (every chain) when the
+    dataset names no mineral or a restriction covers every product. Chains it does not touch
+    stay at their baseline, so they are left out of the run."""
     known = atlas.minerals
     if not known:
         return None
+    mineral_of = atlas.products["mineral"].dropna().astype(str).to_dict()
     if scenario.minerals is not None:
         unknown = sorted(set(scenario.minerals) - set(known))
         if unknown:
             msg = f"unknown mineral {', '.join(unknown)}; the dataset has {', '.join(known)}"
             raise DataError([Issue(scenario.name, None, "minerals", msg)])
-        return sorted(set(scenario.minerals))
-    if any(r.products is None for r in scenario.restrictions):
-        return None
-    named = [p for r in scenario.restrictions for p in r.products or []]
-    named += [x.product for x in (*scenario.outages, *scenario.surges, *scenario.additions,
-                                  *scenario.policy.stockpiles)]  # fmt: skip
-    named += list(scenario.policy.substitution.products or [])
-    mineral_of = atlas.products["mineral"].dropna().astype(str).to_dict()
-    chains = {mineral_of[p] for p in named if p in mineral_of}
-    if not chains:
-        return None
+        chains = set(scenario.minerals)
+    else:
+        if any(r.products is None for r in scenario.restrictions):
+            return None
+        named = [p for r in scenario.restrictions for p in r.products or []]
+        named += [x.product for x in (*scenario.outages, *scenario.surges, *scenario.additions,
+                                      *scenario.policy.stockpiles)]  # fmt: skip
+        named += list(scenario.policy.substitution.products or [])
+        chains = {mineral_of[p] for p in named if p in mineral_of}
+        if not chains:
+            return None
     recipes, byproducts = atlas.recipes, atlas.table("byproducts")
     pairs = [*zip(recipes["output"], recipes["input"], strict=True),
              *zip(byproducts["product"], byproducts["host"], strict=True)]  # fmt: skip
