@@ -99,3 +99,26 @@ def test_inputs_are_not_worth_more_than_their_output(atlas: Atlas, priced: pd.Da
         assert value <= usd[output], f"{output}: inputs {value:.2f} > {usd[output]:.2f} USD/kg"
         checked += 1
     assert checked >= 20
+
+
+def test_market_tools_default_to_the_reference_price_simulate_uses(
+    atlas: Atlas, priced: pd.DataFrame
+) -> None:
+    """Bug fixed: without --item, ``markets`` took the alphabetically last item of the latest
+    year (re_oxides: "Tb oxide" 810 USD/kg; graphite_natural: the US import unit value, not
+    the item marked reference), so its USD paths had another baseline than ``simulate``."""
+    from critmin.markets import reference_price
+
+    for product in ("re_oxides", "graphite_natural", "cathode_active_material", "oxide_dy"):
+        item, usd, year = reference_price(atlas, product)
+        assert (item, usd, year) == (
+            priced.loc[product, "item"],
+            priced.loc[product, "usd_per_kg"],
+            priced.loc[product, "year"],
+        ), product
+    assert reference_price(atlas, "graphite_natural")[1] == 0.46
+    assert reference_price(atlas, "re_oxides")[0].startswith("mean of")
+    # an item asked for by name is still that item
+    named = "Natural flake graphite, average unit value of US imports (MCS)"
+    assert reference_price(atlas, "graphite_natural", named) == (named, 1.07, 2024)
+    assert reference_price(atlas, "re_oxides", "Tb oxide")[1] == 810
