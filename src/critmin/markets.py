@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from critmin.atlas import Atlas
+from critmin.prices import reference_prices
 from critmin.simulate.trajectory import Trajectory
 
 KG_PER_T = 1000.0
@@ -39,8 +40,18 @@ class ToolResult:
 
 
 def reference_price(atlas: Atlas, product: str, item: str | None = None) -> tuple[str, float, int]:
-    """``(item, USD/kg, year)``: the latest reference price of an item of a product."""
+    """``(item, USD/kg, year)``: the latest reference price of an item of a product; with no
+    ``item``, the product's reference price by the rule ``simulate`` uses
+    (:func:`critmin.prices.reference_prices`: the item marked ``reference``, else the median
+    item, an aggregate the output-weighted mean of its leaves), so that both price the same
+    index with the same baseline."""
     prices = atlas.table("prices")
+    if not item:
+        ref = reference_prices(atlas)
+        hit = ref[ref["product"] == product]
+        if not hit.empty:
+            r = hit.iloc[0]
+            return str(r["item"]), float(r["usd_per_kg"]), int(r["year"])
     rows = prices[prices["product"] == product]
     if item:
         rows = rows[rows["item"].str.lower() == item.lower()]
