@@ -207,3 +207,14 @@ def test_the_schema_takes_ranges_upwards_only():
     for bad in ("C12-C10", "C10-C34", "C9", "C10-", "C10-C10"):
         with pytest.raises(ValidationError):
             ValueAdded(nace=bad, **base)
+
+
+def test_the_latest_complete_year_wins_over_a_newer_partial_one():
+    partial = [{"partner": "USA", "nace": "C24", "year": 2021, "source": "assumption",
+                "value_added_musd": 5.0, "note": "t"}]  # fmt: skip
+    ei = economic_importance(_atlas_with([*_grouped("USA"), *partial]), "USA")
+    row = ei.set_index("mineral").loc["rare_earths"]
+    assert row["value_added_year"] == 2014 and pd.notna(row["economic_importance"])
+    # with no complete year, the latest partial one is reported with its gap
+    ei = economic_importance(_atlas_with(partial), "USA").set_index("mineral")
+    assert any("covers 1 of 24" in f for f in ei.loc["rare_earths", "flags"])

@@ -112,9 +112,12 @@ def nace_shares(
 
 
 def partner_value_added(atlas: Atlas, partner: str) -> tuple[dict[str, float], int | None, str]:
-    """Value added by NACE division of a partner (million USD), its year and how it was
-    found: the partner's own rows (a country, or a group such as ``eu27``), else the sum over
-    a group's members when every member has rows of one common year; empty when neither."""
+    """Value added by NACE division (or range of divisions) of a partner (million USD), its
+    year and how it was found: the partner's own rows (a country, or a group such as
+    ``eu27``), else the sum over a group's members when every member has rows of one common
+    year; empty when neither. Of a partner's years the latest that covers every manufacturing
+    division is used, else the latest (whose gap the caller reports): a newer partial table
+    does not hide an older complete one."""
     va = atlas.table("value_added")
     if va.empty:
         return {}, None, f"no value added for {partner} (value_added.csv is empty)"
@@ -123,10 +126,14 @@ def partner_value_added(atlas: Atlas, partner: str) -> tuple[dict[str, float], i
         own = va[va["partner"] == who]
         if own.empty:
             return {}, None
-        year = int(own["year"].max())
-        own = own[own["year"] == year]
-        return dict(zip(own["nace"].astype(str), own["value_added_musd"].astype(float),
-                        strict=True)), year  # fmt: skip
+        by_year = {
+            int(y): dict(zip(part["nace"].astype(str), part["value_added_musd"].astype(float),
+                             strict=True))
+            for y, part in own.groupby("year")
+        }  # fmt: skip
+        complete = [y for y, v in by_year.items() if not coverage(v)[1]]
+        year = max(complete) if complete else max(by_year)
+        return by_year[year], year
 
     own, year = rows_of(partner)
     if own:
