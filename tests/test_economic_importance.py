@@ -218,3 +218,8 @@ def test_the_latest_complete_year_wins_over_a_newer_partial_one():
     # with no complete year, the latest partial one is reported with its gap
     ei = economic_importance(_atlas_with(partial), "USA").set_index("mineral")
     assert any("covers 1 of 24" in f for f in ei.loc["rare_earths", "flags"])
+
+
+def test_a_computed_ei_names_the_year_of_its_value_added():
+    ei = economic_importance(_atlas_with(_grouped("JPN")), "JPN").set_index("mineral")
+    assert "value added: JPN 2014" in ei.loc["rare_earths", "flags"]

@@ -241,6 +241,7 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
             flags.append("no end-use share maps to a NACE division: EI not computed")
         else:
             ei = ei_value(by_nace, va, si)
+            flags.append(f"value added: {va_how}")  # its year, which may be old
             if not si_given:
                 flags.append("no SI_EI in criticality.csv: 1 used")
             for division, share in sorted(by_nace.items()):
