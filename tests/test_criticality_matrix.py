@@ -58,5 +58,22 @@ def test_unknown_partner_is_a_key_error_naming_the_known(atlas):
 
 def test_the_builtin_matrix_flags_what_is_missing(atlas):
     m = criticality_matrix(atlas, "JPN").set_index("mineral")
-    assert m["economic_importance"].isna().all()  # no complete value-added table yet
-    assert any("no value added for JPN" in f for f in m.loc["rare_earths", "flags"])
+    # WIOD 2000 value added (grouped C10-C12, C13-C15, C31-C32): EI where end-use shares exist
+    re = m.loc["rare_earths"]
+    assert re["value_added_year"] == 2000 and 0 < re["economic_importance"] <= 10
+    assert any("no SI_EI" in f for f in re["flags"])
+    gallium = m.loc["gallium"]  # only US end-use shares: not the partner's uses
+    assert pd.isna(gallium["economic_importance"]) and gallium["critical"] is None
+    assert any("no end-use shares" in f for f in gallium["flags"])
+
+
+@pytest.mark.parametrize("partner", ["USA", "eu27", "framework"])
+def test_the_builtin_value_added_covers_the_partners(atlas, partner):
+    from critmin.metrics.economic_importance import partner_value_added
+
+    va, year, how = partner_value_added(atlas, partner)
+    assert year == 2000 and len(va) == 19 and "C10-C12" in va
+    if partner == "framework":
+        assert how.startswith("sum of") and "USA" in how and "JPN" in how
+    m = criticality_matrix(atlas, partner).set_index("mineral")
+    assert pd.notna(m.loc["rare_earths", "economic_importance"])

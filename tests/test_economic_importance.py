@@ -129,3 +129,97 @@ def test_a_country_demand_split_wins_over_the_world():
     atlas = _atlas_with(_full("KOR", "C26"), extra)
     kor = economic_importance(atlas, "KOR").set_index("mineral").loc["gallium"]
     assert kor["ei_shares_country"] == "WLD" and kor["economic_importance"] == pytest.approx(7)
+
+
+def _grouped(partner: str, largest: str = "C29") -> list[dict]:
+    """Value added as WIOD/Eurostat A*64 publish it: C10-C12, C13-C15 and C31-C32 grouped,
+    the rest by division; every row 10, ``largest`` 100."""
+    labels = ["C10-C12", "C13-C15", *[f"C{i}" for i in range(16, 31)], "C31-C32", "C33"]
+    return [{"partner": partner, "nace": n, "year": 2014, "source": "assumption",
+             "value_added_musd": 100.0 if n == largest else 10.0, "note": "test"}
+            for n in labels]  # fmt: skip
+
+
+def test_ranges_cover_their_divisions_and_count_as_one_sector():
+    from critmin.metrics.economic_importance import coverage, divisions_of
+
+    assert divisions_of("C26") == ("C26",)
+    assert divisions_of("C10-C12") == ("C10", "C11", "C12")
+    va = {r["nace"]: r["value_added_musd"] for r in _grouped("JPN", "C10-C12")}
+    covers, missing, twice = coverage(va)
+    assert not missing and not twice and covers["C11"] == "C10-C12"
+    # the group is the scale (100); a share in C11 counts with the group's value added
+    assert ei_value({"C11": 0.5, "C26": 0.5}, va) == pytest.approx(10 * (0.5 + 0.5 * 0.1))
+    # an overlap (a range and one of its divisions) or a hole is never silently summed
+    assert coverage({**va, "C11": 5.0})[2] == ["C11"]
+    assert coverage({k: v for k, v in va.items() if k != "C13-C15"})[1] == ["C13", "C14", "C15"]
+
+
+def test_grouped_value_added_gives_ei_with_its_group_flagged():
+    extra = [{"product": "gallium_primary", "country": "WLD", "sector": "semiconductors",
+              "year": 2024, "share": 0.6, "source": "assumption", "note": "test"},
+             {"product": "gallium_primary", "country": "WLD", "sector": "pharmaceuticals",
+              "year": 2024, "share": 0.4, "source": "assumption", "note": "test"}]  # fmt: skip
+    older = {"partner": "JPN", "nace": "C20", "year": 2013, "source": "assumption",
+             "value_added_musd": 1.0, "note": "an older year is not mixed in"}  # fmt: skip
+    rows = [*_grouped("JPN", "C20"), older]
+    ei = economic_importance(_atlas_with(rows, extra), "JPN").set_index("mineral")
+    row = ei.loc["gallium"]
+    assert row["economic_importance"] == pytest.approx(10 * (0.6 * 0.1 + 0.4 * 0.1))
+    assert row["largest_division"] == "C20" and row["value_added_year"] == 2014
+    assert not any("published only as a group" in f for f in row["flags"])
+    # C31-C32 as the largest: the scale is the group
+    ei = economic_importance(_atlas_with(_grouped("JPN", "C31-C32"), extra), "JPN")
+    assert ei.set_index("mineral").loc["gallium", "largest_division"] == "C31-C32"
+    # a share in a grouped division is flagged
+    food = {"product": "gallium_primary", "country": "JPN", "sector": "food", "year": 2024,
+            "share": 1.0, "source": "assumption", "note": "t"}  # fmt: skip
+    furniture = [*extra, food]
+    mapping_rows = [{"sector": "food", "nace": "C11", "weight": 1.0,
+                     "source": "assumption", "note": "test"}]  # fmt: skip
+    atlas = _atlas_with(_grouped("JPN", "C10-C12"), furniture)
+    base = atlas.dataset
+    mapping = pd.concat([base.tables["sector_nace"], pd.DataFrame(mapping_rows)],
+                        ignore_index=True)  # fmt: skip
+    atlas = Atlas(base.replace(sector_nace=mapping))
+    jpn = economic_importance(atlas, "JPN").set_index("mineral").loc["gallium"]
+    assert jpn["economic_importance"] == pytest.approx(10.0)
+    assert any("C11 (share 100%)" in f and "C10-C12" in f for f in jpn["flags"])
+
+
+def test_overlapping_rows_leave_ei_not_computed():
+    c11 = {"partner": "JPN", "nace": "C11", "year": 2014, "source": "assumption",
+           "value_added_musd": 3.0, "note": "t"}  # fmt: skip
+    rows = [*_grouped("JPN"), c11]
+    ei = economic_importance(_atlas_with(rows), "JPN").set_index("mineral")
+    assert pd.isna(ei.loc["rare_earths", "economic_importance"])
+    assert any("C11 twice" in f for f in ei.loc["rare_earths", "flags"])
+
+
+def test_the_schema_takes_ranges_upwards_only():
+    from pydantic import ValidationError
+
+    from critmin.data.schema import ValueAdded
+
+    base = {"partner": "JPN", "year": 2014, "value_added_musd": 1.0, "source": "assumption",
+            "note": "t"}  # fmt: skip
+    assert ValueAdded(nace="C10-C12", **base).nace == "C10-C12"
+    for bad in ("C12-C10", "C10-C34", "C9", "C10-", "C10-C10"):
+        with pytest.raises(ValidationError):
+            ValueAdded(nace=bad, **base)
+
+
+def test_the_latest_complete_year_wins_over_a_newer_partial_one():
+    partial = [{"partner": "USA", "nace": "C24", "year": 2021, "source": "assumption",
+                "value_added_musd": 5.0, "note": "t"}]  # fmt: skip
+    ei = economic_importance(_atlas_with([*_grouped("USA"), *partial]), "USA")
+    row = ei.set_index("mineral").loc["rare_earths"]
+    assert row["value_added_year"] == 2014 and pd.notna(row["economic_importance"])
+    # with no complete year, the latest partial one is reported with its gap
+    ei = economic_importance(_atlas_with(partial), "USA").set_index("mineral")
+    assert any("covers 1 of 24" in f for f in ei.loc["rare_earths", "flags"])
+
+
+def test_a_computed_ei_names_the_year_of_its_value_added():
+    ei = economic_importance(_atlas_with(_grouped("JPN")), "JPN").set_index("mineral")
+    assert "value added: JPN 2014" in ei.loc["rare_earths", "flags"]

@@ -103,7 +103,8 @@ ASSESS_COLUMNS = {
     "chokepoints": ["mineral", "product", "aggregate", "stage", "year", "country", "share",
                     "hhi"],
     "criticality": ["partner", "mineral", "supply_risk", "sr_product", "economic_importance",
-                    "critical", "ei_product", "share_mapped", "si_ei", "flags"],
+                    "critical", "ei_product", "share_mapped", "si_ei", "value_added_year",
+                    "flags"],
 }  # fmt: skip
 
 

@@ -52,6 +52,7 @@ LABELS = {
     "import_reliance": "IR", "eol_rir": "EoL-RIR", "substitution_index": "SI",
     "supply_risk": "SR", "economic_importance": "EI", "sr_product": "SR at",
     "ei_product": "EI shares of", "share_mapped": "share in NACE", "si_ei": "SI_EI",
+    "value_added_year": "VA year",
     "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
     "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
 }  # fmt: skip

@@ -291,6 +291,27 @@ class Criticality(Sourced):
 NaceCode = Annotated[str, BeforeValidator(_strip), Field(pattern=r"^C(1[0-9]|2[0-9]|3[0-3])$")]
 
 
+def _nace_range(value: str) -> str:
+    if "-" in value:
+        first, last = value.split("-")
+        if int(first[1:]) >= int(last[1:]):
+            raise PydanticCustomError(
+                "nace_range", "a range of divisions runs upwards (C10-C12), got {value}",
+                {"value": value},
+            )  # fmt: skip
+    return value
+
+
+#: A NACE Rev. 2 manufacturing division, or a range of them as statistics publish them
+#: (``C10-C12``, ``C13-C15``, ``C31-C32``): value added is not always split further.
+NaceCodeOrRange = Annotated[
+    str,
+    BeforeValidator(_strip),
+    Field(pattern=r"^C(1[0-9]|2[0-9]|3[0-3])(-C(1[0-9]|2[0-9]|3[0-3]))?$"),
+    AfterValidator(_nace_range),
+]
+
+
 class SectorNace(Sourced):
     """An end-use sector name of ``demand.csv`` and the NACE Rev. 2 manufacturing division(s)
     it belongs to (EU-JRC economic importance): ``weight`` is the sector's share assigned to
@@ -303,10 +324,11 @@ class SectorNace(Sourced):
 
 class ValueAdded(Sourced):
     """Gross value added of a NACE Rev. 2 manufacturing division in a partner (an ISO3
-    country or a partner-group name such as ``eu27``), million USD of ``year``."""
+    country or a partner-group name such as ``eu27``), million USD of ``year``; ``nace`` may
+    name a range of divisions (``C10-C12``) that a source publishes only together."""
 
     partner: Id
-    nace: NaceCode
+    nace: NaceCodeOrRange
     year: Year
     value_added_musd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_MUSD)]
 

@@ -8,7 +8,10 @@ scaled by its largest manufacturing division ``Q_m``, and ``SI_EI`` the substitu
 economic importance (``criticality.csv``, optional: 1 when missing). The factor 10 puts EI on
 the 0..10 scale of the EU lists, whose threshold is 2.8 (EU 2023; SR >= 1 for supply risk).
 A partner's value added must cover every manufacturing division (C10..C33): the scale is its
-largest one.
+largest one. A row may name a range of divisions (``C10-C12``) where the source publishes them
+only together: it counts as one sector for the scale and gives its value added to every share
+of a division it covers (flagged); a division covered by no row, or by two, leaves the partner's
+EI not computed.
 
 Nothing is invented: a mineral without end-use shares, or a partner without value-added
 figures, gets EI = None with the reason in ``flags``, never 0. Shares of sectors that map to no
@@ -42,15 +45,42 @@ NACE_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+def divisions_of(nace: str) -> tuple[str, ...]:
+    """The manufacturing divisions a value-added row covers: ``C26`` -> (``C26``,), a range
+    ``C10-C12`` -> (``C10``, ``C11``, ``C12``)."""
+    if "-" not in nace:
+        return (nace,)
+    first, last = nace.split("-")
+    return tuple(f"C{i}" for i in range(int(first[1:]), int(last[1:]) + 1))
+
+
+def coverage(value_added: Mapping[str, float]) -> tuple[dict[str, str], list[str], list[str]]:
+    """For value added keyed by division or range: the row covering each division, the
+    manufacturing divisions no row covers, and those two rows cover (both in C10..C33 order)."""
+    covers: dict[str, str] = {}
+    twice: set[str] = set()
+    for label in value_added:
+        for division in divisions_of(label):
+            if division in covers:
+                twice.add(division)
+            else:
+                covers[division] = label
+    missing = [d for d in MANUFACTURING if d not in covers]
+    return covers, missing, [d for d in MANUFACTURING if d in twice]
+
+
 def ei_value(
     shares: Mapping[str, float], value_added: Mapping[str, float], si_ei: float = 1.0
 ) -> float:
     """The EU-JRC formula on its inputs: ``shares`` by NACE division (fractions of the
-    mineral's end uses), ``value_added`` by division (any currency; only ratios count)."""
+    mineral's end uses), ``value_added`` by division or range of divisions (any currency;
+    only ratios count). A range is one sector: its value added is the scale if it is the
+    largest row, and a share of any division it covers counts with the range's value added."""
     top = max(value_added.values())
     if top <= 0:
         raise ValueError("value added must have a positive division")
-    total = sum(a * value_added.get(s, 0.0) / top for s, a in shares.items())
+    covers, _, _ = coverage(value_added)
+    total = sum(a * value_added[covers[s]] / top for s, a in shares.items() if s in covers)
     return EI_SCALE * total * si_ei
 
 
@@ -82,9 +112,12 @@ def nace_shares(
 
 
 def partner_value_added(atlas: Atlas, partner: str) -> tuple[dict[str, float], int | None, str]:
-    """Value added by NACE division of a partner (million USD), its year and how it was
-    found: the partner's own rows (a country, or a group such as ``eu27``), else the sum over
-    a group's members when every member has rows of one common year; empty when neither."""
+    """Value added by NACE division (or range of divisions) of a partner (million USD), its
+    year and how it was found: the partner's own rows (a country, or a group such as
+    ``eu27``), else the sum over a group's members when every member has rows of one common
+    year; empty when neither. Of a partner's years the latest that covers every manufacturing
+    division is used, else the latest (whose gap the caller reports): a newer partial table
+    does not hide an older complete one."""
     va = atlas.table("value_added")
     if va.empty:
         return {}, None, f"no value added for {partner} (value_added.csv is empty)"
@@ -93,10 +126,14 @@ def partner_value_added(atlas: Atlas, partner: str) -> tuple[dict[str, float], i
         own = va[va["partner"] == who]
         if own.empty:
             return {}, None
-        year = int(own["year"].max())
-        own = own[own["year"] == year]
-        return dict(zip(own["nace"].astype(str), own["value_added_musd"].astype(float),
-                        strict=True)), year  # fmt: skip
+        by_year = {
+            int(y): dict(zip(part["nace"].astype(str), part["value_added_musd"].astype(float),
+                             strict=True))
+            for y, part in own.groupby("year")
+        }  # fmt: skip
+        complete = [y for y, v in by_year.items() if not coverage(v)[1]]
+        year = max(complete) if complete else max(by_year)
+        return by_year[year], year
 
     own, year = rows_of(partner)
     if own:
@@ -168,12 +205,18 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
         chains = {m: list(products.index[products["mineral"] == m]) for m in atlas.minerals}
     mapping = atlas.table("sector_nace")
     va, va_year, va_how = partner_value_added(atlas, partner)
-    missing = [d for d in MANUFACTURING if d not in va]
+    covers, missing, twice = coverage(va)
     if va and missing:
         va_how = (
             f"value added of {partner} covers {len(MANUFACTURING) - len(missing)} of "
             f"{len(MANUFACTURING)} manufacturing divisions (missing "
             f"{', '.join(missing)}): its largest division, the scale, cannot be known"
+        )
+        va = {}
+    elif va and twice:
+        va_how = (
+            f"value added of {partner} covers {', '.join(twice)} twice (a range and a "
+            "division, or two ranges, overlap): the divisions' value added is ambiguous"
         )
         va = {}
     crit = atlas.table("criticality").set_index("product")
@@ -198,8 +241,14 @@ def economic_importance(atlas: Atlas, partner: str) -> pd.DataFrame:
             flags.append("no end-use share maps to a NACE division: EI not computed")
         else:
             ei = ei_value(by_nace, va, si)
+            flags.append(f"value added: {va_how}")  # its year, which may be old
             if not si_given:
                 flags.append("no SI_EI in criticality.csv: 1 used")
+            for division, share in sorted(by_nace.items()):
+                label = covers.get(division, division)
+                if label != division and share > 0:
+                    flags.append(f"{division} (share {share:.0%}) counts with the value added "
+                                 f"of {label}, published only as a group")  # fmt: skip
         top = max(va, key=va.get) if va else None  # type: ignore[arg-type]
         rows.append({
             "partner": partner, "mineral": mineral, "economic_importance": ei,
