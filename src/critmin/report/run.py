@@ -249,8 +249,10 @@ def _by_stage(frame: pd.DataFrame, atlas: Atlas | None) -> list[tuple[str, pd.Da
     ...), each with the stage's label; one unlabelled group without an atlas."""
     if atlas is None:
         return [("", frame)]
-    stage = frame["product"].astype(str).map(
-        lambda p: atlas.stage_of(p) if p in atlas.products.index else "component"
+    stage = (
+        frame["product"]
+        .astype(str)
+        .map(lambda p: atlas.stage_of(p) if p in atlas.products.index else "component")
     )
     out = []
     for name in reversed(STAGES):
