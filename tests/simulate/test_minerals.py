@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.simulate.engine_check import engine_equals_reference
 
 import critmin
 from critmin.atlas import Atlas
@@ -152,10 +153,6 @@ def test_a_host_outage_reaches_its_byproduct_a_month_later():
 
 
 def test_byproducts_engine_equals_reference():
-    from critmin.simulate.engine import VARIABLES, run_chunk
-    from critmin.simulate.plan import draw
-    from critmin.simulate.reference import run_reference
-
     atlas = _with_host(0.7)
     sc = parse_scenario({"name": "alumina-cut", "months": 6,
                          "outages": [{"country": "CHN", "product": "test_alumina",
@@ -163,25 +160,12 @@ def test_byproducts_engine_equals_reference():
                          "restrictions": [{"exporter": "CHN", "products": ["ga_primary"],
                                            "share": 0.5, "start": 3}]})  # fmt: skip
     network, sc = prepare(atlas, sc)
-    draws = draw(network, sc, np.random.default_rng(3), 3)
-    par = sc.parameters
-    kw = dict(price_cap=par.price_cap, price_adjustment=par.price_adjustment,
-              refill_months=par.refill_months)  # fmt: skip
-    vec = run_chunk(network, draws, sc.months, dtype=np.float64, **kw)
-    ref = run_reference(network, draws, sc.months, **kw)
-    for name in VARIABLES:
-        scale = max(1.0, float(np.abs(ref[name]).max()))
-        assert np.abs(vec.arrays[name] - ref[name]).max() <= 1e-9 * scale, name
-    assert np.abs(vec.price - ref["price"]).max() <= 1e-9
+    engine_equals_reference(network, sc, 3, 3)
 
 
 def test_a_product_without_figures_in_the_network_year_runs_and_equals_the_reference():
     """A chain's downstream product with no production rows that year is a stage block with no
     active country: the engine steps it as empty (it used to fail an assertion)."""
-    from critmin.simulate.engine import VARIABLES, run_chunk
-    from critmin.simulate.plan import draw
-    from critmin.simulate.reference import run_reference
-
     atlas = _with_gallium()
     ds = atlas.dataset
     production = ds["production"][ds["production"]["product"] != "ga_wafer"]
@@ -190,14 +174,6 @@ def test_a_product_without_figures_in_the_network_year_runs_and_equals_the_refer
         {"exporter": "CHN", "products": ["ga_primary"], "share": 1.0, "start": 1}]})  # fmt: skip
     network, sc = prepare(atlas, sc)
     assert "ga_wafer" in network.products
-    draws = draw(network, sc, np.random.default_rng(3), 3)
-    par = sc.parameters
-    kw = dict(price_cap=par.price_cap, price_adjustment=par.price_adjustment,
-              refill_months=par.refill_months)  # fmt: skip
-    vec = run_chunk(network, draws, sc.months, dtype=np.float64, **kw)
-    ref = run_reference(network, draws, sc.months, **kw)
-    for name in VARIABLES:
-        scale = max(1.0, float(np.abs(ref[name]).max()))
-        assert np.abs(vec.arrays[name] - ref[name]).max() <= 1e-9 * scale, name
+    engine_equals_reference(network, sc, 3, 3)
     result = simulate(atlas, sc, draws=5, months=6, seed=1)
     assert float(result.data["production"].sel(product="ga_wafer").max()) == 0.0
