@@ -81,8 +81,19 @@ def test_same_seed_same_result_and_other_seed_differs(atlas):
 
 def test_dask_workers_give_identical_results(atlas):
     here = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11)
-    there = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11, workers=2)
+    there = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11, workers=2,
+                     force_cluster=True)  # fmt: skip
+    assert there.execution.path == "local-cluster"
     assert here.data.equals(there.data)
+
+
+def test_workers_that_cannot_help_run_in_process_and_say_so(atlas):
+    seen = []
+    run = simulate(atlas, "china-2010-quota", draws=20, months=3, seed=11, workers=2,
+                   on_execution=seen.append)  # fmt: skip
+    assert seen == [run.execution]
+    assert run.execution.path == "threads" and run.execution.ignored
+    assert run.data.equals(simulate(atlas, "china-2010-quota", draws=20, months=3, seed=11).data)
 
 
 def _issues(data):
