@@ -140,10 +140,9 @@ def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
         min_gap_closed=r.get("min_gap_closed"), alpha=r.get("alpha", 0.9),
         risk_weight=r.get("risk_weight", 1.0),
     )  # fmt: skip
-    steps = len(scenarios) + 2
 
     def progress(what: str, done: int, total: int) -> None:
-        _check(db, job.id, 0.05 + 0.6 * done / steps, what)
+        _check(db, job.id, 0.05 + 0.6 * done / max(total, 1), what)
 
     problem = prepare_problem(
         atlas, scenarios, list(budgets), draws=int(p["draws"]), months=p.get("months"),
