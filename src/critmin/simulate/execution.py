@@ -34,12 +34,15 @@ class Costs:
     measured: str
 
 
-#: bench/workers.py, 2026-12-04, 2 cores, china-2025-october-controls (841 nodes), 60 months
+#: bench/workers.py, 2026-12-04, 2 cores, china-2025-october-controls (841 nodes, 24 months,
+#: full record), two runs at 500/2,000 and 1,000/4,000 draws (docs/simulator.md): start-up
+#: 1.72 and 1.78 s; one core 244, 250, 270, 267 ns per cell; two threads 1.41, 1.68, 1.34,
+#: 2.02x one; pickle round trip of a chunk 24 and 26 ns per cell. Medians, rounded up.
 COSTS = Costs(
-    cluster_start_s=3.0,
-    cell_s=1.0e-6,
-    transfer_s=0.0,
-    thread_speedup=1.6,
+    cluster_start_s=1.8,
+    cell_s=2.6e-7,
+    transfer_s=2.5e-8,
+    thread_speedup=1.55,
     measured="bench/workers.py on 2 cores",
 )
 
