@@ -3,7 +3,7 @@
 :func:`choose_execution` is a pure function of the work (draws x months x network nodes), the
 workers asked for, the cores available and the measured costs in :data:`COSTS`. A
 LocalCluster is only started when it can win: it needs more cores than the in-process path
-already uses (that path steps chunks on ``THREADS`` threads; NumPy releases the GIL, so two
+already uses (that path steps chunks on up to two threads; NumPy releases the GIL, so two
 cores are already busy), and enough work to pay for starting its processes and shipping
 results back. An explicit scheduler address is always honoured. The numbers behind the
 costs are measured by ``bench/workers.py`` and written down in docs/simulator.md.

@@ -7,7 +7,6 @@ number of workers.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -25,7 +24,12 @@ from critmin.simulate.engine import (
     run_chunk,
     users_with_capacity,
 )
-from critmin.simulate.execution import Execution, choose_execution
+from critmin.simulate.execution import (
+    Execution,
+    available_cores,
+    choose_execution,
+    in_process_threads,
+)
 from critmin.simulate.network import Network, build_network
 from critmin.simulate.plan import capacity_nodes, draw
 from critmin.simulate.scenario import Scenario, check_against, load_scenario
@@ -33,7 +37,7 @@ from critmin.simulate.trajectory import Trajectory, assemble
 
 CHUNK = 250
 #: Threads that step chunks in one process (``workers`` None); 1 with ``workers=1``.
-THREADS = min(2, os.cpu_count() or 1)
+THREADS = in_process_threads(available_cores())
 Progress = Callable[[int, int], None]
 OnChunk = Callable[[xr.Dataset], None]
 
