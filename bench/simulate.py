@@ -25,6 +25,7 @@ import numpy as np
 import critmin
 from critmin.simulate import simulate
 from critmin.simulate.engine import VARIABLES, run_chunk
+from critmin.simulate.execution import choose_execution
 from critmin.simulate.plan import draw
 from critmin.simulate.reference import run_reference
 from critmin.simulate.runner import prepare, scenario_minerals
@@ -103,11 +104,15 @@ def main() -> int:
     worker_peak = float("nan")
     if args.workers > 1:
         t0 = time.perf_counter()
-        simulate(atlas, scenario, draws=args.draws, months=args.months, seed=1,
-                 record="summary", workers=args.workers)  # fmt: skip
+        # forced: the --workers rule would keep the run in process where the cluster loses
+        run = simulate(atlas, scenario, draws=args.draws, months=args.months, seed=1,
+                       record="summary", workers=args.workers, force_cluster=True)  # fmt: skip
         t_dask = time.perf_counter() - t0
+        del run
+        rule = choose_execution(args.draws, args.months, P * C, workers=args.workers)
         print(f"Dask LocalCluster, {args.workers} workers: {args.draws:,} x {args.months} in "
-              f"{t_dask:.1f} s (cluster start included)")  # fmt: skip
+              f"{t_dask:.1f} s (cluster start included); the --workers rule here: "
+              f"{rule.describe()}")  # fmt: skip
     best = min(t_vec, t_dask) if t_dask == t_dask else t_vec
     # issue 3: 10,000 x 60 in 60 s; issue 11 (whole network): 1,000 x 60 in 30 s
     per, label = (30 / 60_000, "whole network, 30 s per 1,000 x 60") if args.whole_network \

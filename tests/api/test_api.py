@@ -212,7 +212,7 @@ def test_metrics_datasets_and_docs(api):
 
 
 # -- jobs ---------------------------------------------------------------------------------------
-def test_run_to_completion_summary_and_trajectory(api):
+def test_run_to_completion_summary_and_trajectory(api, store):
     r = api.post("/runs", "usa", json={"scenario": "embargo-japan-12m", "draws": 8, "months": 6})
     assert r.status_code == 202, r.text
     job = r.json()
@@ -221,6 +221,12 @@ def test_run_to_completion_summary_and_trajectory(api):
     done = api.wait(url, lambda b: b["status"] not in {"queued", "running"}, "usa")
     assert done["status"] == "done", done
     assert done["progress"] == 1.0 and done["run_id"]
+    # the job records where its chunks ran and why (in this process: no workers asked)
+    from critmin.data import service
+
+    execution = service.get_job(str(store), job["id"]).result["execution"]
+    assert execution["path"] == "threads" and execution["reason"] == "asked-threads"
+    assert execution["cells"] > 0 and execution["draw_months"] == 8 * 6
 
     s = api.get(f"{url}/summary", "usa").json()
     assert (s["draws"], s["months"], s["scenario"]) == (8, 6, "embargo-japan-12m")

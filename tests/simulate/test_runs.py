@@ -66,3 +66,23 @@ def test_scenarios_command_lists_builtins(db):
     result = cli(db, "scenarios", "--format", "json")
     names = {s["name"] for s in json.loads(result.stdout)["scenarios"]}
     assert "embargo-japan-12m" in names
+
+
+def test_workers_that_cannot_help_are_ignored_with_one_line_saying_why(db, monkeypatch):
+    import critmin.simulate.execution as execution
+    from critmin.data.runs import get_run
+
+    monkeypatch.setattr(execution, "available_cores", lambda: 2)
+    result = cli(db, "simulate", "embargo-japan-12m", "--draws", "20", "--months", "6",
+                 "--workers", "2", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.stderr.splitlines() if "--workers" in x]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("--workers 2 ignored: 2 cores and 120 draw-months")
+    assert "one process is faster here" in lines[0] and "(measured by bench/workers.py" in lines[0]
+    with Store(db) as store:
+        rec = get_run(store, json.loads(result.stdout)["dataset"]["run"])
+    assert rec.options["execution"]["path"] == "threads"
+    assert rec.options["execution"]["ignored"] and rec.options["execution"]["asked"] == 2
+    quiet = cli(db, "simulate", "embargo-japan-12m", "--draws", "5", "--months", "3", "--no-save")
+    assert quiet.exit_code == 0 and "--workers" not in quiet.stderr

@@ -81,8 +81,19 @@ def test_same_seed_same_result_and_other_seed_differs(atlas):
 
 def test_dask_workers_give_identical_results(atlas):
     here = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11)
-    there = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11, workers=2)
+    there = simulate(atlas, "china-2010-quota", draws=520, months=6, seed=11, workers=2,
+                     force_cluster=True)  # fmt: skip
+    assert there.execution.path == "local-cluster"
     assert here.data.equals(there.data)
+
+
+def test_workers_that_cannot_help_run_in_process_and_say_so(atlas):
+    seen = []
+    run = simulate(atlas, "china-2010-quota", draws=20, months=6, seed=11, workers=2,
+                   on_execution=seen.append)  # fmt: skip
+    assert seen == [run.execution]
+    assert run.execution.path == "threads" and run.execution.ignored
+    assert run.data.equals(simulate(atlas, "china-2010-quota", draws=20, months=6, seed=11).data)
 
 
 def _issues(data):
@@ -152,3 +163,11 @@ def test_calibrated_defaults_fill_what_a_scenario_leaves_out(monkeypatch) -> Non
     assert par.hoarding.dist == "triangular" and par.hoarding.mode == 1.0
     given = mod.parse_scenario({"name": "s", "parameters": {"hoarding": 0.25}})
     assert given.parameters.hoarding == 0.25
+
+
+@pytest.mark.parametrize("workers", [None, 1])
+def test_simulate_reports_progress_per_chunk_ending_at_1(atlas, workers):
+    seen = []
+    simulate(atlas, "china-2010-quota", draws=3 * 250 + 1, months=6, seed=1, workers=workers,
+             progress=lambda done, total: seen.append(done / total))  # fmt: skip
+    assert seen == sorted(seen) and len(set(seen)) == 4 and seen[-1] == 1.0

@@ -90,6 +90,7 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
     from critmin.data.runs import RunWriter, runs_dir
     from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario, simulate
+    from critmin.simulate.execution import execution_record
     from critmin.simulate.runner import network_atlas
     from critmin.simulate.scenario import scenario_to_dict
     from critmin.summaries import run_summary
@@ -109,15 +110,17 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
         traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
                         seed=int(p["seed"]), progress=progress, on_chunk=writer.write)  # fmt: skip
         _check(db, job.id, 0.92, "summarising and saving")
+        execution = execution_record(traj.execution)
         summary = jsonable(run_summary(traj, network_atlas(atlas, traj.scenario)))
         with service.open_store(db) as store:
             run_id = writer.commit(
                 store, dataset_version=atlas.version,
                 scenario_json=scenario_to_dict(traj.scenario), seed=int(p["seed"]),
-                options={"draws": int(p["draws"]), "months": traj.months, "job": job.id},
+                options={"draws": int(p["draws"]), "months": traj.months, "job": job.id,
+                         "execution": execution},
                 summary=summary,
             )  # fmt: skip
-    return {"run_id": run_id, "summary": summary}
+    return {"run_id": run_id, "summary": summary, "execution": execution}
 
 
 def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
@@ -137,10 +140,9 @@ def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
         min_gap_closed=r.get("min_gap_closed"), alpha=r.get("alpha", 0.9),
         risk_weight=r.get("risk_weight", 1.0),
     )  # fmt: skip
-    steps = len(scenarios) + 2
 
     def progress(what: str, done: int, total: int) -> None:
-        _check(db, job.id, 0.05 + 0.6 * done / steps, what)
+        _check(db, job.id, 0.05 + 0.6 * done / max(total, 1), what)
 
     problem = prepare_problem(
         atlas, scenarios, list(budgets), draws=int(p["draws"]), months=p.get("months"),

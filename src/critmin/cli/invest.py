@@ -8,6 +8,7 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.assessment import mineral_products
 from critmin.atlas import Atlas
@@ -29,6 +30,7 @@ from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfol
 from critmin.flows import reo_factors
 from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
 from critmin.invest.optimize import DEFAULT_ANCHOR
+from critmin.invest.optimize import Progress as InvestProgress
 from critmin.markets import (
     compare,
     offtake,
@@ -78,6 +80,28 @@ MineralOpt = Annotated[
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
           "status"]  # fmt: skip
+
+
+def _steps() -> Progress:
+    """The bar of ``invest`` and ``markets``: one task per phase (simulation chunks,
+    re-check chunks, frontier points; the MILP solve has no steps)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("steps"), TimeElapsedColumn(), console=err, transient=True,
+    )  # fmt: skip
+
+
+def _phase(bar: Progress, what: str) -> InvestProgress:
+    """A new task on ``bar`` (the previous phase's task is finished and removed) and the
+    callback the core reports this phase's steps through."""
+    for old in list(bar.task_ids):
+        bar.remove_task(old)
+    task = bar.add_task(what, total=None)
+
+    def report(description: str, done: int, total: int) -> None:
+        bar.update(task, description=description, completed=done, total=total)
+
+    return report
 
 
 @app.command("invest")
@@ -136,26 +160,22 @@ def invest_cmd(
     from critmin.data.files import check_scenario_arg
 
     names = [check_scenario_arg(s.strip()) for s in scenarios.split(",") if s.strip()]
-    with _progress() as bar:
-        task = bar.add_task("preparing", total=None)
-
-        def report(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total)
-
+    with _steps() as bar:
+        report = _phase(bar, "preparing")
         problem = prepare_problem(atlas, names, list(budgets), draws=draws, months=months,
                                   seed=seed, anchor=start,
                                   projects_file=str(projects) if projects else None,
                                   minerals=mineral, progress=report)  # fmt: skip
-        bar.update(task, description="solving the MILP (HiGHS)")
+        _phase(bar, "solving the MILP (HiGHS)")
         portfolio = solve(problem, rules, time_limit=time_limit, mip_gap=mip_gap)
         checked = None
         if portfolio.ok and recheck_draws > 0:
-            bar.update(task, description="out-of-sample re-check")
-            checked = recheck(atlas, problem, portfolio, draws=recheck_draws)
+            checked = recheck(atlas, problem, portfolio, draws=recheck_draws,
+                              progress=_phase(bar, "out-of-sample re-check"))  # fmt: skip
         front = None
         if show_frontier:
             scales = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
-            front = frontier(problem, rules, scales, progress=report)
+            front = frontier(problem, rules, scales, progress=_phase(bar, "frontier"))
     portfolio_id = None
     if save:
         params = {
@@ -320,11 +340,17 @@ def markets_cmd(
     table["secured_t_reo"] = table["secured_t"] * weight
     if budget:
         budgets = parse_pairs(budget, "--budget")
-        problem = prepare_problem(atlas, [scenario], list(budgets), draws=min(draws, 200),
-                                  seed=seed, minerals=mineral)  # fmt: skip
-        portfolio = solve(problem, Rules(budgets={k: v / 1e6 for k, v in budgets.items()}))
-        if portfolio.ok:
-            checked = recheck(atlas, problem, portfolio, draws=min(draws, 200))
+        with _steps() as bar:
+            problem = prepare_problem(atlas, [scenario], list(budgets), draws=min(draws, 200),
+                                      seed=seed, minerals=mineral,
+                                      progress=_phase(bar, "projects"))  # fmt: skip
+            _phase(bar, "solving the MILP (HiGHS)")
+            portfolio = solve(problem, Rules(budgets={k: v / 1e6 for k, v in budgets.items()}))
+            checked = None
+            if portfolio.ok:
+                checked = recheck(atlas, problem, portfolio, draws=min(draws, 200),
+                                  progress=_phase(bar, "out-of-sample re-check"))  # fmt: skip
+        if portfolio.ok and checked is not None:
             removed = float(checked["removed_t_reo"].sum())
             row = {"tool": "projects", "description": ", ".join(portfolio.chosen["id"]),
                    "cost_mean_musd": portfolio.cost_musd, "cost_p50_musd": portfolio.cost_musd,

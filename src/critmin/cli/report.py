@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -146,7 +147,10 @@ def report_cmd(
         past: History | str | None = None
         if history:
             bar.update(task, description="replaying the backtest episodes")
-            past = _history(atlas, history_draws)
+            sub = bar.add_task("  episodes", total=None)
+            past = _history(atlas, history_draws,
+                            lambda d, t: bar.update(sub, completed=d, total=t))  # fmt: skip
+            bar.remove_task(sub)
             bar.advance(task)
         bar.update(task, description="assessing and writing the HTML")
         write_combined_html(html_path, atlas, runs=runs, portfolio=record, country=iso,
@@ -171,11 +175,13 @@ def report_cmd(
     console.print(f"dataset version {atlas.version}; includes " + ", ".join(parts))
 
 
-def _history(atlas: Atlas, draws: int) -> History | str:
+def _history(
+    atlas: Atlas, draws: int, progress: Callable[[int, int], None] | None = None
+) -> History | str:
     """The backtest on the report's dataset version, or why it is missing (the report is
-    written either way)."""
+    written either way); ``progress``: episodes replayed of all."""
     try:
-        return run_history(atlas.dataset, version=atlas.version, draws=draws)
+        return run_history(atlas.dataset, version=atlas.version, draws=draws, progress=progress)
     except BacktestUnavailable as exc:
         return str(exc)
     except CritminError as exc:

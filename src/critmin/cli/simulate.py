@@ -29,6 +29,7 @@ from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
 from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
+from critmin.simulate.execution import COSTS, Execution, execution_record
 from critmin.simulate.runner import network_atlas
 from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
 from critmin.summaries import BY, over_time, rollup, run_summary
@@ -46,6 +47,31 @@ def _progress() -> Progress:
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("chunks"), TimeElapsedColumn(), console=err, transient=True,
     )  # fmt: skip
+
+
+def execution_line(plan: Execution, scheduler: str | None = None) -> str:
+    """The one line ``simulate --workers/--scheduler`` prints: the path taken and why."""
+    size = f"{plan.cores} cores and {plan.draw_months:,} draw-months"
+    measured = (f"measured by {COSTS.measured}: LocalCluster start-up {COSTS.cluster_start_s:.1f}"
+                f" s, {COSTS.cell_s * 1e9:.0f} ns per draw-month-node on one core")  # fmt: skip
+    if plan.path == "scheduler":
+        return f"--scheduler {scheduler}: the chunks run on that Dask scheduler"
+    if plan.path == "local-cluster":
+        if plan.reason == "forced":
+            return f"--workers {plan.workers}: a Dask LocalCluster of {plan.workers} workers"
+        return (f"--workers {plan.workers}: a Dask LocalCluster of {plan.workers} workers "
+                f"({size}; estimated {plan.estimate_cluster_s:.1f} s against "
+                f"{plan.estimate_process_s:.1f} s in one process, {measured})")  # fmt: skip
+    threads = f"{plan.workers} thread{'s' * (plan.workers > 1)}"
+    if not plan.ignored:
+        return f"--workers {plan.asked}: in this process on {threads}"
+    if plan.reason == "few-cores":
+        return (f"--workers {plan.asked} ignored: {size}; one process is faster here: it "
+                f"already uses {threads}, a LocalCluster adds start-up and result shipping "
+                f"but no core ({measured})")  # fmt: skip
+    return (f"--workers {plan.asked} ignored: {size}; one process is faster here (estimated "
+            f"{plan.estimate_process_s:.1f} s against {plan.estimate_cluster_s:.1f} s with a "
+            f"LocalCluster, {measured})")  # fmt: skip
 
 
 PEAK_PRICE_COLUMNS = ["product", "aggregate", "market", "baseline_usd_per_kg", "p10", "p50",
@@ -107,7 +133,12 @@ def simulate_cmd(
     months: Annotated[int | None, typer.Option(help="Horizon (default: the scenario's).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Dask LocalCluster worker processes (1 = in process).")
+        int | None,
+        typer.Option(
+            help="Dask LocalCluster worker processes (1 = in process, one thread); started "
+            "only when it beats this process (more cores than its 2 threads and enough "
+            "work), else ignored with a note saying why."
+        ),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler.")
@@ -163,8 +194,12 @@ def simulate_cmd(
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        def said(plan: Execution) -> None:
+            if workers is not None or scheduler is not None:
+                bar.console.print(execution_line(plan, scheduler), soft_wrap=True, markup=False)
+
         traj = simulate(atlas, sc, draws=draws, months=months, seed=seed, workers=workers,
-                        scheduler=scheduler, progress=report)  # fmt: skip
+                        scheduler=scheduler, progress=report, on_execution=said)  # fmt: skip
     used = network_atlas(atlas, sc)
     keep = select_products(used, product) if product else None
     if chains is not None:
@@ -183,7 +218,8 @@ def simulate_cmd(
         with _store() as store:
             run_id = save_run(
                 store, traj.data, dataset_version=v, scenario_json=scenario_to_dict(traj.scenario),
-                seed=seed, options={"draws": draws, "months": traj.months},
+                seed=seed, options={"draws": draws, "months": traj.months,
+                                    "execution": execution_record(traj.execution)},
                 summary=stored | {"country": iso},
             )  # fmt: skip
     header = {"run": run_id or "not saved", "scenario": sc.name, "draws": traj.draws,

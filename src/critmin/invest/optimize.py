@@ -17,6 +17,7 @@ from critmin.invest.catalogue import candidates, delivery, read_projects
 from critmin.invest.gaps import Gaps, contributions, gaps_from_runs
 from critmin.invest.model import Rules, build_model, cvar, objective_of, split_costs
 from critmin.simulate import Scenario, load_scenario, simulate
+from critmin.simulate.runner import chunk_sizes
 from critmin.simulate.scenario import parse_scenario, scenario_to_dict
 
 DEFAULT_ANCHOR = "2026-01"
@@ -105,18 +106,18 @@ def prepare_problem(
     scs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
     if not scs:
         raise ValueError("give at least one scenario")
+    # progress: one step per chunk of draws of each scenario, and one for the model
+    steps = _Steps(progress, len(scs) * len(chunk_sizes(draws)) + 1)
     runs = []
     for i, sc in enumerate(scs):
-        if progress:
-            progress(f"simulating {sc.name}", i, len(scs))
         runs.append(simulate(atlas, sc, draws=draws, months=months, seed=seed + i,
-                             record="summary"))  # fmt: skip
+                             record="summary", progress=steps.chunks(f"simulating {sc.name}"))
+                    )  # fmt: skip
     horizon = runs[0].months
     if any(r.months != horizon for r in runs):
         runs = [simulate(atlas, sc, draws=draws, months=horizon, seed=seed + i, record="summary")
                 for i, sc in enumerate(scs)]  # fmt: skip
-    if progress:
-        progress("building the model", len(scs), len(scs))
+    steps.step("building the model")
     gaps = gaps_from_runs(atlas, runs, list(partners), period_months)
     if keep is not None:
         gaps = gaps.only(keep)
@@ -273,11 +274,12 @@ def _result(problem: Problem, rules: Rules, status: str, reason: str, gap_value:
 def frontier(problem: Problem, rules: Rules, scales: Sequence[float], *,
              time_limit: float = 30.0, mip_gap: float = 0.001,
              progress: Progress | None = None) -> pd.DataFrame:  # fmt: skip
-    """Budget-resilience Pareto frontier: the optimum at each budget scale."""
+    """Budget-resilience Pareto frontier: the optimum at each budget scale (``progress``: one
+    step per frontier point, ``(what, done, total)``, from 0 to ``len(scales)``)."""
     rows = []
+    steps = _Steps(progress, len(scales))
+    steps.start(f"frontier: budgets x {scales[0]:g}" if scales else "frontier")
     for i, f in enumerate(scales):
-        if progress:
-            progress(f"frontier: budgets x {f:g}", i, len(scales))
         scaled = Rules(
             **{**rules.__dict__, "budgets": {k: b * f for k, b in rules.budgets.items()}}
         )
@@ -286,14 +288,20 @@ def frontier(problem: Problem, rules: Rules, scales: Sequence[float], *,
                      "status": p.status, "cost_musd": p.cost_musd,
                      "expected_shortfall_t_reo": p.expected_after, "cvar_t_reo": p.cvar_after,
                      "projects": ", ".join(p.chosen["id"]) if p.ok else ""})  # fmt: skip
+        following = f"frontier: budgets x {scales[i + 1]:g}" if i + 1 < len(scales) else "frontier"
+        steps.step(following)
     return pd.DataFrame(rows)
 
 
 def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int | None = None,
-            seed_offset: int = 1_000_003) -> pd.DataFrame:  # fmt: skip
-    """Out of sample: simulate fresh draws with and without the chosen projects' capacity."""
+            seed_offset: int = 1_000_003,
+            progress: Progress | None = None) -> pd.DataFrame:  # fmt: skip
+    """Out of sample: simulate fresh draws with and without the chosen projects' capacity
+    (``progress``: one step per chunk of draws of each of those runs)."""
     gaps = problem.gaps
     weights = dict(zip(gaps.products, gaps.weights, strict=True))
+    n = draws or problem.draws
+    steps = _Steps(progress, 2 * len(problem.scenarios) * len(chunk_sizes(n)))
     rows = []
     for i, sc in enumerate(problem.scenarios):
         data = scenario_to_dict(sc)
@@ -305,9 +313,10 @@ def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int 
             if r.country in atlas.countries
         ]  # fmt: skip
         seed = problem.seed + seed_offset + i
-        n = draws or problem.draws
-        runs = [simulate(atlas, s, draws=n, seed=seed, record="summary")
-                for s in (sc.with_horizon(gaps.horizon), parse_scenario(data))]  # fmt: skip
+        runs = [simulate(atlas, s, draws=n, seed=seed, record="summary",
+                         progress=steps.chunks(f"out-of-sample re-check: {sc.name} {label}"))
+                for s, label in ((sc.with_horizon(gaps.horizon), "without the projects"),
+                                 (parse_scenario(data), "with the projects"))]  # fmt: skip
         totals = []
         for run in runs:
             cols = [c for c in gaps.partners if c in run.data["country"].values]
@@ -324,6 +333,31 @@ def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int 
                      "left_out": ", ".join(r.id for r in portfolio.chosen.itertuples()
                                            if r.country not in atlas.countries)})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+class _Steps:
+    """Progress over ``total`` steps as ``progress(what, done, total)``: ``start`` reports 0,
+    ``step`` one more, ``chunks(what)`` a simulation's progress (done chunks of its total)
+    counted on from the steps already done; ``done`` never goes back and ends at ``total``."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, max(1, total), 0
+
+    def _say(self, what: str, done: int) -> None:
+        self.done = max(self.done, min(done, self.total))
+        if self.progress is not None:
+            self.progress(what, self.done, self.total)
+
+    def start(self, what: str) -> None:
+        self._say(what, self.done)
+
+    def step(self, what: str) -> None:
+        self._say(what, self.done + 1)
+
+    def chunks(self, what: str) -> Callable[[int, int], None]:
+        base = self.done
+        self.start(what)
+        return lambda done, total: self._say(what, base + done)
 
 
 def optimize_portfolio(

@@ -7,7 +7,6 @@ number of workers.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -25,6 +24,12 @@ from critmin.simulate.engine import (
     run_chunk,
     users_with_capacity,
 )
+from critmin.simulate.execution import (
+    Execution,
+    available_cores,
+    choose_execution,
+    in_process_threads,
+)
 from critmin.simulate.network import Network, build_network
 from critmin.simulate.plan import capacity_nodes, draw
 from critmin.simulate.scenario import Scenario, check_against, load_scenario
@@ -32,7 +37,7 @@ from critmin.simulate.trajectory import Trajectory, assemble
 
 CHUNK = 250
 #: Threads that step chunks in one process (``workers`` None); 1 with ``workers=1``.
-THREADS = min(2, os.cpu_count() or 1)
+THREADS = in_process_threads(available_cores())
 Progress = Callable[[int, int], None]
 OnChunk = Callable[[xr.Dataset], None]
 
@@ -156,13 +161,18 @@ def simulate(
     progress: Progress | None = None,
     bilateral: tuple[str, ...] = (),
     on_chunk: OnChunk | None = None,
+    force_cluster: bool = False,
+    on_execution: Callable[[Execution], None] | None = None,
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
     Without ``workers``, chunks are stepped on up to two threads of this process
     (``workers=1``: one); ``workers`` > 1 starts a Dask LocalCluster with that many worker
-    processes;
-    ``scheduler`` uses an existing Dask scheduler instead. ``bilateral`` (ISO3 exporters)
+    processes only when it can win (:func:`critmin.simulate.execution.choose_execution`:
+    more cores than this process uses and enough work; ``force_cluster`` starts it anyway),
+    else the run stays in this process; ``scheduler`` always uses that Dask scheduler. The
+    decision is handed to ``on_execution`` before the run and kept as
+    ``Trajectory.execution``. ``bilateral`` (ISO3 exporters)
     also records their flows to each importer (``trade``: draw x month x product x exporter x
     importer). ``record="summary"`` keeps only
     demand, shortfall and price (for very large runs), the first two on the nodes that can
@@ -200,12 +210,16 @@ def simulate(
                 k: v for k, v in result.arrays.items() if k in SUMMARY_VARIABLES})  # fmt: skip
         collected.add(i, result)
 
-    if scheduler or (workers and workers > 1):
-        _run_dask(spec, sizes, workers, scheduler, progress, keep)
+    plan = choose_execution(draws, sc.months, int(np.prod(network.shape)), workers=workers,
+                            scheduler=scheduler, force_cluster=force_cluster)  # fmt: skip
+    if on_execution is not None:
+        on_execution(plan)
+    if plan.path == "threads":
+        _run_threads(spec, sizes, plan.workers, progress, keep)
     else:
-        _run_threads(spec, sizes, 1 if workers == 1 else THREADS, progress, keep)
+        _run_dask(spec, sizes, workers, scheduler, progress, keep)
     collected.grid(*network.shape)
-    return assemble(run_atlas, network, sc, seed, [collected.result()])
+    return replace(assemble(run_atlas, network, sc, seed, [collected.result()]), execution=plan)
 
 
 def summary_nodes(network: Network, scenario: Scenario) -> np.ndarray:

@@ -31,6 +31,7 @@ class Trajectory:
     sectors: dict[str, dict[str, float]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     baseline_output: dict[str, float] = field(default_factory=dict)  # t/yr per product
+    execution: Any = None  # the path the run took (critmin.simulate.execution.Execution)
 
     @property
     def draws(self) -> int:
