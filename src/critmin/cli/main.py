@@ -75,12 +75,40 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return fmt
 
 
+def package_version() -> str:
+    """The installed critmin's version (package metadata), else ``critmin.__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("critmin")
+    except PackageNotFoundError:
+        import critmin
+
+        return str(getattr(critmin, "__version__", "unknown"))
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"critmin {package_version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     db: Annotated[
         Path | None,
         typer.Option("--db", help=f"Store file (default ${ENV_DB} or ./critmin.duckdb)."),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print critmin's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     """critmin: where supply comes from, what a shock does, which projects close the gap."""
     State.db = db or default_db_path()
