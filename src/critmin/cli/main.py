@@ -14,6 +14,7 @@ from rich.console import Console
 
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
+from critmin.cli.options import SHARE
 from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
@@ -149,7 +150,8 @@ def assess(
         str | None, typer.Option("--table", help="Print only this section (e.g. concentration).")
     ] = None,
     threshold: Annotated[
-        float, typer.Option(help="Chokepoint threshold: largest supplier's share.")
+        float,
+        typer.Option(help="Chokepoint threshold: largest supplier's share.", callback=SHARE),
     ] = 0.5,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the HTML report here.")

@@ -23,6 +23,7 @@ from critmin.cli.main import (
     err,
     handle_errors,
 )
+from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.data.files import check_scenario_arg
@@ -103,11 +104,18 @@ def run_sections(
 @handle_errors
 def simulate_cmd(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario name or a YAML/JSON file.")],
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 1000,
-    months: Annotated[int | None, typer.Option(help="Horizon (default: the scenario's).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Monte Carlo draws (>= 1).", callback=DRAWS)
+    ] = 1000,
+    months: Annotated[
+        int | None, typer.Option(help="Horizon, 1-600 (default: the scenario's).", callback=MONTHS)
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (same seed, same result).", callback=SEED)
+    ] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Dask LocalCluster worker processes (1 = in process).")
+        int | None,
+        typer.Option(help="Dask LocalCluster worker processes (1 = in process).", callback=COUNT),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler.")
