@@ -11,6 +11,7 @@ import typer
 
 from critmin.assessment import mineral_products
 from critmin.atlas import Atlas
+from critmin.choices import unknown_message
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -324,7 +325,7 @@ def markets_cmd(
     if product is None:
         product = "re_oxides" if chains is None else priced_product(atlas, chains)
     if product not in atlas.products.index:
-        raise ValueError(f"unknown product {product!r}; known: {', '.join(atlas.products.index)}")
+        raise ValueError(unknown_message("product", product, atlas.products.index))
     if chains is not None and product not in chains:
         raise ValueError(f"product {product!r} is not in {', '.join(mineral or [])}; its "
                          f"products: {', '.join(chains)}")  # fmt: skip

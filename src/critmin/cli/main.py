@@ -14,6 +14,7 @@ from rich.console import Console
 
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
+from critmin.choices import unknown_message
 from critmin.cli.options import SHARE
 from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
@@ -197,7 +198,7 @@ def assess(
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
     if table:
         if table not in sections:
-            raise ValueError(f"unknown section {table!r}; choose from {', '.join(sections)}")
+            raise ValueError(unknown_message("table", table, sections))
         sections = {table: sections[table]}
     header = atlas.summary() | {"store": str(State.db)}
     if product or element or mineral:

@@ -1,0 +1,42 @@
+"""Known values of a filter, closest first: an unknown value is an error that suggests."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest_first(value: str, known: Iterable[str]) -> list[str]:
+    """``known`` ordered by similarity to ``value`` (case-insensitive), ties in given order."""
+    items = list(dict.fromkeys(known))
+    v = value.lower()
+
+    def score(k: str) -> float:
+        return difflib.SequenceMatcher(None, v, k.lower()).ratio()
+
+    return sorted(items, key=score, reverse=True)
+
+
+def unknown_message(what: str, value: str, known: Iterable[str]) -> str:
+    """``unknown type 'export-control'; did you mean export_control? known: ...``."""
+    items = list(known)
+    close = difflib.get_close_matches(value.lower(), [k.lower() for k in items], n=3, cutoff=0.6)
+    lower = {k.lower(): k for k in items}
+    hint = f"; did you mean {' or '.join(lower[c] for c in close)}?" if close else ";"
+    listed = ", ".join(closest_first(value, items)) or "none"
+    return f"unknown {what} {value!r}{hint} known: {listed}"
+
+
+def choose(
+    value: str, known: Iterable[str], what: str, aliases: dict[str, str] | None = None
+) -> str:
+    """``value`` as one of ``known`` (exact, else case-insensitive, else through ``aliases``
+    keyed in lower case); a ValueError naming the known values, closest first."""
+    items = list(known)
+    if value in items:
+        return value
+    lower = {k.lower(): k for k in items}
+    found = lower.get(value.lower()) or (aliases or {}).get(value.lower())
+    if found:
+        return found
+    raise ValueError(unknown_message(what, value, items))
