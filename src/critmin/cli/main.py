@@ -353,7 +353,7 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import backtest, invest, report, serve, signals, simulate  # noqa: F401
+    from critmin.cli import backtest, invest, report, scenarios, serve, signals, simulate  # noqa: F401
 
 
 _register()

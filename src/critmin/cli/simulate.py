@@ -31,7 +31,7 @@ from critmin.data.runs import get_run, list_runs, load_run_data, save_run
 from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.runner import network_atlas
-from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
+from critmin.simulate.scenario import load_scenario, scenario_to_dict
 from critmin.summaries import BY, over_time, rollup, run_summary
 
 runs_app = typer.Typer(help="Stored simulation runs: list, show, replay.", no_args_is_help=True)
@@ -218,19 +218,6 @@ def simulate_cmd(
 
         path = write_run_html(traj, html, atlas=used)
         err.print(f"report written to {path}")
-
-
-@app.command("scenarios")
-@handle_errors
-def scenarios_cmd(fmt: FormatOpt = "table") -> None:
-    """The built-in scenarios and what they model."""
-    _check_format(fmt)
-    rows = []
-    for name, path in builtin_scenarios().items():
-        sc = load_scenario(str(path))
-        rows.append({"name": name, "months": sc.months, "event": sc.event,
-                     "description": " ".join(sc.description.split())})  # fmt: skip
-    print_sections(console, {"scenarios": pd.DataFrame(rows)}, fmt)
 
 
 @runs_app.command("list")
