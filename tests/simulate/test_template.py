@@ -33,3 +33,15 @@ def test_template_parses_as_it_stands_and_with_every_parameter_given():
     data = yaml.safe_load(filled)
     assert set(data["parameters"]) == set(NOTES["Parameters"])
     assert parse_scenario(data, "filled").parameters.price_cap == 30
+
+
+def test_docs_scenario_format_lists_every_field():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    section = docs.split("## Scenario format", 1)[1].split("\n## ", 1)[0]
+    params = docs.split("## Parameters", 1)[1].split("\n## ", 1)[0]
+    for model in MODELS:
+        for name in model.model_fields:
+            text = params if model.__name__ == "Parameters" else section
+            assert f"`{name}`" in text or f"`licence.{name}`" in params, (model.__name__, name)
