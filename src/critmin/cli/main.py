@@ -56,13 +56,14 @@ def _store() -> Store:
 
 
 def handle_errors(fn: F) -> F:
-    """Turn critmin's own errors into a clear message and exit code 2."""
+    """Turn critmin's own errors, bad values and unusable paths (OSError) into a clear
+    message and exit code 2 (README, "Exit codes")."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (CritminError, UnknownCountryError, KeyError, ValueError) as exc:
+        except (CritminError, UnknownCountryError, KeyError, ValueError, OSError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
             exc.__traceback__ = None  # do not keep the failed command's frames (open stores) alive
