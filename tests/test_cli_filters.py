@@ -11,6 +11,7 @@ from critmin.choices import choose, closest_first, unknown_message
 from critmin.cli.main import app
 
 runner = CliRunner()
+GALIUM = "did you mean gallium or aluminium or germanium? known: gallium,"
 
 
 def _text(output: str) -> str:
@@ -27,6 +28,8 @@ def _text(output: str) -> str:
         (["assess", "--element", "Dyy"], "unknown element 'Dyy'; did you mean Dy? known: Dy,"),
         (["assess", "--product", "re_oxide"], "did you mean re_oxides"),
         (["assess", "--table", "relianc"], "did you mean reliance? known: reliance,"),
+        (["assess", "--mineral", "galium"], GALIUM),
+        (["simulate", "baseline", "-m", "galium", "-n", "1"], "did you mean gallium or"),
     ],
 )  # fmt: skip
 def test_unknown_filter_values_exit_2_with_suggestions(db, args, expected):

@@ -66,8 +66,7 @@ def mineral_products(atlas: Atlas, minerals: Iterable[str] | None) -> list[str] 
     known = atlas.minerals
     unknown = sorted(set(wanted) - set(known))
     if unknown:
-        raise KeyError(f"unknown mineral {', '.join(map(repr, unknown))}; the dataset has "
-                       f"{', '.join(known) or 'no named mineral'}")  # fmt: skip
+        raise KeyError(unknown_message("mineral", unknown[0], known))
     chain = atlas.products.get("mineral")
     return [p for p in atlas.products.index
             if chain is None or pd.isna(chain[p]) or chain[p] in set(wanted)]  # fmt: skip

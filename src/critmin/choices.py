@@ -20,10 +20,11 @@ def closest_first(value: str, known: Iterable[str]) -> list[str]:
 def unknown_message(what: str, value: str, known: Iterable[str]) -> str:
     """``unknown type 'export-control'; did you mean export_control? known: ...``."""
     items = list(known)
-    close = difflib.get_close_matches(value.lower(), [k.lower() for k in items], n=3, cutoff=0.6)
-    lower = {k.lower(): k for k in items}
-    hint = f"; did you mean {' or '.join(lower[c] for c in close)}?" if close else ";"
-    listed = ", ".join(closest_first(value, items)) or "none"
+    close = set(difflib.get_close_matches(value.lower(), [k.lower() for k in items], n=3))
+    ordered = closest_first(value, items)
+    near = [k for k in ordered if k.lower() in close]
+    hint = f"; did you mean {' or '.join(near)}?" if near else ";"
+    listed = ", ".join(ordered) or "none"
     return f"unknown {what} {value!r}{hint} known: {listed}"
 
 
