@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -52,3 +53,16 @@ def test_choose_and_order():
     with pytest.raises(ValueError, match=re.escape("unknown type 'x'; known: a, b")):
         choose("x", ["a", "b"], "type")
     assert "did you mean" not in unknown_message("type", "zzz", ["a"])
+
+
+def test_unknown_run_and_portfolio_ids_name_the_stored_ones(db):
+    made = runner.invoke(app, ["--db", str(db), "simulate", "baseline", "-n", "1", "--months",
+                               "2", "-f", "json"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    run_id = json.loads(made.stdout)["dataset"]["run"]
+    for args in (["runs", "show", "zz-nope"], ["runs", "replay", "zz-nope"]):
+        result = runner.invoke(app, ["--db", str(db), *args])
+        assert result.exit_code == 2
+        assert "no run 'zz-nope'" in result.output and run_id in _text(result.output)
+    result = runner.invoke(app, ["--db", str(db), "portfolios", "show", "zz-nope"])
+    assert result.exit_code == 2 and "known: none" in _text(result.output)

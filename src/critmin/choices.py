@@ -41,3 +41,10 @@ def choose(
     if found:
         return found
     raise ValueError(unknown_message(what, value, items))
+
+
+def with_known(message: str, value: str, known: Iterable[str], limit: int = 10) -> str:
+    """``message`` followed by up to ``limit`` known values, closest to ``value`` first."""
+    items = closest_first(value, known)
+    more = f" ... ({len(items) - limit} more)" if len(items) > limit else ""
+    return f"{message}; known: {', '.join(items[:limit]) or 'none'}{more}"

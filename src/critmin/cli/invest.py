@@ -11,7 +11,7 @@ import typer
 
 from critmin.assessment import mineral_products
 from critmin.atlas import Atlas
-from critmin.choices import unknown_message
+from critmin.choices import unknown_message, with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -28,6 +28,7 @@ from critmin.cli.output import print_sections
 from critmin.cli.simulate import _progress
 from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
+from critmin.errors import StoreError
 from critmin.flows import reo_factors
 from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
 from critmin.invest.optimize import DEFAULT_ANCHOR
@@ -242,7 +243,13 @@ def portfolios_show(
     """A stored portfolio: parameters, status, chosen projects, splits, gap closed, frontier."""
     _check_format(fmt)
     with _store() as store:
-        rec = get_portfolio(store, portfolio_id)
+        try:
+            rec = get_portfolio(store, portfolio_id)
+        except StoreError as exc:
+            if not str(exc).startswith("no portfolio"):
+                raise
+            known = list_portfolios(store)["id"]
+            raise StoreError(with_known(str(exc), portfolio_id, known)) from None
     r, p = rec.result, rec.params
     per_t = r.get("usd_per_t_reo_closed")
     header = {

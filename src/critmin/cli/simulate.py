@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
+from critmin.choices import with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -28,6 +29,7 @@ from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
+from critmin.errors import StoreError
 from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.runner import network_atlas
@@ -73,6 +75,16 @@ def _only_columns(wide: pd.DataFrame, keep: list[str] | None) -> pd.DataFrame:
         return wide
     ids = set(keep)
     return wide[[c for c in wide.columns if c == "month" or c.removesuffix("_p50_t") in ids]]
+
+
+def _get_run(store: Any, run_id: str) -> Any:
+    """A stored run; an unknown id names the stored ones, closest first."""
+    try:
+        return get_run(store, run_id)
+    except StoreError as exc:
+        if not str(exc).startswith("no run"):
+            raise
+        raise StoreError(with_known(str(exc), run_id, list_runs(store)["id"])) from None
 
 
 def run_sections(
@@ -240,7 +252,7 @@ def runs_show(
     """The summary of a stored run."""
     _check_format(fmt)
     with _store() as store:
-        rec = get_run(store, run_id)
+        rec = _get_run(store, run_id)
     header = {"run": rec.id, "scenario": rec.scenario, "draws": rec.draws, "months": rec.months,
               "seed": rec.seed, "dataset version": rec.dataset_version,
               "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
@@ -260,7 +272,7 @@ def runs_show(
 def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")]) -> None:
     """Run a stored run again from its dataset version, scenario and seed and compare."""
     with _store() as store:
-        rec = get_run(store, run_id)
+        rec = _get_run(store, run_id)
         stored = load_run_data(store, rec)
         v = store.resolve(rec.dataset_version)
         atlas = Atlas(store.load(v), version=v)
