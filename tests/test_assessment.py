@@ -32,9 +32,9 @@ def test_filters_by_product_and_element(priced_atlas: Atlas) -> None:
     assert both == ["re_oxides", "oxide_dy"]
     tables = assessment(priced_atlas, products=["oxide_dy"])
     assert set(tables["concentration"]["product"]) == {"oxide_dy"}
-    with pytest.raises(KeyError, match="unknown product nope"):
+    with pytest.raises(KeyError, match="unknown product 'nope'"):
         select_products(priced_atlas, ["nope"])
-    with pytest.raises(KeyError, match="no product carries Xx"):
+    with pytest.raises(KeyError, match="unknown element 'Xx'"):
         select_products(priced_atlas, elements=["Xx"])
 
 

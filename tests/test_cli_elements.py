@@ -29,7 +29,7 @@ def test_assess_filters_by_product_and_element(db):
     products = {r["product"] for r in dy["reliance"]}
     assert "oxide_dy" in products and "oxide_la" not in products
     bad = cli(db, "assess", "--product", "oxide_xx")
-    assert bad.exit_code == 2 and "unknown product oxide_xx" in " ".join(bad.output.split())
+    assert bad.exit_code == 2 and "unknown product 'oxide_xx'" in " ".join(bad.output.split())
     table = cli(db, "assess", "--element", "Tb", "--table", "concentration")
     assert table.exit_code == 0 and "aggregate" in table.stdout and "oxide_tb" in table.stdout
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from critmin import metrics
 from critmin.atlas import Atlas
+from critmin.choices import unknown_message
 
 SECTIONS = ("concentration", "elements", "reliance", "partner_share", "supply_risk",
             "chokepoints", "criticality")  # fmt: skip
@@ -38,7 +39,7 @@ def select_products(
     if products:
         unknown = [p for p in products if p not in keep]
         if unknown:
-            raise KeyError(f"unknown product {', '.join(unknown)}; known: {', '.join(known)}")
+            raise KeyError(unknown_message("product", unknown[0], known))
         chosen: set[str] = set()
         for p in products:
             chosen.add(p)
@@ -48,10 +49,7 @@ def select_products(
         carried = {e for symbols in tree.elements_of.values() for e in symbols}
         unknown = [e for e in elements if e not in carried]
         if unknown:
-            raise KeyError(
-                f"no product carries {', '.join(unknown)}; elements in the atlas: "
-                f"{', '.join(sorted(carried)) or 'none'}"
-            )
+            raise KeyError(unknown_message("element", unknown[0], sorted(carried)))
         bearing = {p for p in known if tree.carries(p, elements)}
         bearing |= {g for g, leaves in tree.members.items() if bearing & set(leaves)}
         keep &= bearing
@@ -68,8 +66,7 @@ def mineral_products(atlas: Atlas, minerals: Iterable[str] | None) -> list[str] 
     known = atlas.minerals
     unknown = sorted(set(wanted) - set(known))
     if unknown:
-        raise KeyError(f"unknown mineral {', '.join(map(repr, unknown))}; the dataset has "
-                       f"{', '.join(known) or 'no named mineral'}")  # fmt: skip
+        raise KeyError(unknown_message("mineral", unknown[0], known))
     chain = atlas.products.get("mineral")
     return [p for p in atlas.products.index
             if chain is None or pd.isna(chain[p]) or chain[p] in set(wanted)]  # fmt: skip

@@ -29,23 +29,33 @@ from critmin.backtest.replay import (
 )
 from critmin.backtest.replay import run_prepared as replay
 from critmin.cli.main import VersionOpt, _check_format, _store, app, console, err, handle_errors
+from critmin.cli.options import COUNT, DRAWS, FRACTION, SEED
 
 EpisodeArg = Annotated[
     str | None,
     typer.Argument(help="Episode id, episode YAML file or folder of them (default: all built-in)."),
 ]
-DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws per episode.")]
-SeedOpt = Annotated[int, typer.Option(help="Random seed (same seed, same result).")]
-FmtOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
-SamplesOpt = Annotated[int, typer.Option(help="Calibration: parameter vectors sampled.")]
-CalDrawsOpt = Annotated[
-    int, typer.Option("--calibration-draws", help="Calibration: draws per sample and episode.")
+DrawsOpt = Annotated[
+    int, typer.Option("--draws", "-n", help="Monte Carlo draws per episode.", callback=DRAWS)
 ]
-AcceptOpt = Annotated[float, typer.Option(help="Calibration: fraction of samples accepted.")]
+SeedOpt = Annotated[int, typer.Option(help="Random seed (same seed, same result).", callback=SEED)]
+FmtOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+SamplesOpt = Annotated[
+    int, typer.Option(help="Calibration: parameter vectors sampled.", callback=COUNT)
+]
+CalDrawsOpt = Annotated[
+    int,
+    typer.Option(
+        "--calibration-draws", help="Calibration: draws per sample and episode.", callback=DRAWS
+    ),
+]
+AcceptOpt = Annotated[
+    float, typer.Option(help="Calibration: fraction of samples accepted.", callback=FRACTION)
+]
 MethodOpt = Annotated[str, typer.Option(help="Calibration: smc (ABC population Monte Carlo) or "
                                         "rejection (plain rejection ABC).")]  # fmt: skip
 RoundsOpt = Annotated[int, typer.Option(help="Calibration (smc): rounds the samples are spread "
-                                        "over.")]  # fmt: skip
+                                        "over.", callback=COUNT)]  # fmt: skip
 PriorsOpt = Annotated[Path | None, typer.Option(help="Priors YAML (default: the built-in).")]
 ModelErrorOpt = Annotated[
     bool,

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products
 from critmin.atlas import Atlas
+from critmin.choices import unknown_message, with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -23,10 +24,12 @@ from critmin.cli.main import (
     err,
     handle_errors,
 )
+from critmin.cli.options import CVAR, DRAWS, MONTHS, NON_NEGATIVE, POSITIVE, SEED, SHARE
 from critmin.cli.output import print_sections
 from critmin.cli.simulate import _progress
 from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
+from critmin.errors import StoreError
 from critmin.flows import reo_factors
 from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
 from critmin.invest.optimize import DEFAULT_ANCHOR
@@ -111,29 +114,44 @@ def invest_cmd(
     scenarios: Annotated[
         str, typer.Option(help="Scenarios (built-in names or files), comma-separated.")
     ] = "china-2025-october-controls",
-    draws: Annotated[int, typer.Option(help="Draws per scenario for the optimisation.")] = 200,
-    months: Annotated[int | None, typer.Option(help="Horizon in months.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    alpha: Annotated[float, typer.Option(help="CVaR level.")] = 0.9,
-    risk_weight: Annotated[float, typer.Option("--lambda", help="Weight of CVaR.")] = 1.0,
+    draws: Annotated[
+        int, typer.Option(help="Draws per scenario for the optimisation.", callback=DRAWS)
+    ] = 200,
+    months: Annotated[
+        int | None, typer.Option(help="Horizon in months (1-600).", callback=MONTHS)
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
+    alpha: Annotated[float, typer.Option(help="CVaR level, in [0, 1).", callback=CVAR)] = 0.9,
+    risk_weight: Annotated[
+        float, typer.Option("--lambda", help="Weight of CVaR.", callback=NON_NEGATIVE)
+    ] = 1.0,
     min_share: Annotated[str | None, typer.Option(help="Minimum cost share, USA=0.2,...")] = None,
     max_share: Annotated[str | None, typer.Option(help="Maximum cost share, JPN=0.8,...")] = None,
     max_country_share: Annotated[
-        float | None, typer.Option(help="At most this share of new capacity in one country.")
+        float | None,
+        typer.Option(help="At most this share of new capacity in one country.", callback=SHARE),
     ] = None,
     require: Annotated[str | None, typer.Option(help="Project ids that must be chosen.")] = None,
     target: Annotated[
-        float | None, typer.Option(help="Close at least this share of the expected gap.")
+        float | None,
+        typer.Option(help="Close at least this share of the expected gap.", callback=SHARE),
     ] = None,
     projects: Annotated[
         Path | None, typer.Option(help="Extra or overriding projects (CSV, YAML or JSON).")
     ] = None,
     start: Annotated[str, typer.Option(help="Month 1 of the horizon, YYYY-MM.")] = DEFAULT_ANCHOR,
-    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 60.0,
-    mip_gap: Annotated[float, typer.Option(help="Relative MIP gap to stop at.")] = 0.001,
+    time_limit: Annotated[
+        float, typer.Option(help="Solver time limit, seconds.", callback=POSITIVE)
+    ] = 60.0,
+    mip_gap: Annotated[
+        float, typer.Option(help="Relative MIP gap to stop at.", callback=NON_NEGATIVE)
+    ] = 0.001,
     show_frontier: Annotated[bool, typer.Option("--frontier", help="Budget frontier.")] = False,
     recheck_draws: Annotated[
-        int, typer.Option(help="Fresh draws for the out-of-sample re-check (0: skip).")
+        int,
+        typer.Option(
+            help="Fresh draws for the out-of-sample re-check (0: skip).", callback=NON_NEGATIVE
+        ),
     ] = 200,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
@@ -245,7 +263,13 @@ def portfolios_show(
     """A stored portfolio: parameters, status, chosen projects, splits, gap closed, frontier."""
     _check_format(fmt)
     with _store() as store:
-        rec = get_portfolio(store, portfolio_id)
+        try:
+            rec = get_portfolio(store, portfolio_id)
+        except StoreError as exc:
+            if not str(exc).startswith("no portfolio"):
+                raise
+            known = list_portfolios(store)["id"]
+            raise StoreError(with_known(str(exc), portfolio_id, known)) from None
     r, p = rec.result, rec.params
     per_t = r.get("usd_per_t_reo_closed")
     header = {
@@ -291,15 +315,24 @@ def markets_cmd(
         str | None, typer.Option(help="Item whose reference price is used (e.g. 'Nd oxide').")
     ] = None,
     partners: Annotated[str, typer.Option(help="Partners, comma-separated.")] = "USA,JPN",
-    floor: Annotated[float | None, typer.Option(help="Price floor, USD/kg.")] = None,
-    volume: Annotated[float, typer.Option(help="Covered volume, t a year.")] = 1000.0,
-    offtake_price: Annotated[float | None, typer.Option(help="Offtake price, USD/kg.")] = None,
+    floor: Annotated[
+        float | None, typer.Option(help="Price floor, USD/kg.", callback=POSITIVE)
+    ] = None,
+    volume: Annotated[
+        float, typer.Option(help="Covered volume, t a year.", callback=POSITIVE)
+    ] = 1000.0,
+    offtake_price: Annotated[
+        float | None, typer.Option(help="Offtake price, USD/kg.", callback=POSITIVE)
+    ] = None,
     max_shortfall: Annotated[
-        float, typer.Option(help="Stockpile keeps shortfall under this share of demand.")
+        float,
+        typer.Option(help="Stockpile keeps shortfall under this share of demand.", callback=SHARE),
     ] = 0.05,
-    confidence: Annotated[float, typer.Option(help="... in this share of draws.")] = 0.9,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 500,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    confidence: Annotated[
+        float, typer.Option(help="... in this share of draws.", callback=SHARE)
+    ] = 0.9,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.", callback=DRAWS)] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     budget: Annotated[
         str | None,
         typer.Option(help="Also compare a portfolio of projects with these budgets (USD)."),
@@ -319,7 +352,7 @@ def markets_cmd(
     if product is None:
         product = "re_oxides" if chains is None else priced_product(atlas, chains)
     if product not in atlas.products.index:
-        raise ValueError(f"unknown product {product!r}; known: {', '.join(atlas.products.index)}")
+        raise ValueError(unknown_message("product", product, atlas.products.index))
     if chains is not None and product not in chains:
         raise ValueError(f"product {product!r} is not in {', '.join(mineral or [])}; its "
                          f"products: {', '.join(chains)}")  # fmt: skip

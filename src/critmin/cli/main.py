@@ -14,6 +14,8 @@ from rich.console import Console
 
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
+from critmin.choices import unknown_message
+from critmin.cli.options import SHARE
 from critmin.cli.output import FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
@@ -54,13 +56,14 @@ def _store() -> Store:
 
 
 def handle_errors(fn: F) -> F:
-    """Turn critmin's own errors into a clear message and exit code 2."""
+    """Turn critmin's own errors, bad values and unusable paths (OSError) into a clear
+    message and exit code 2 (README, "Exit codes")."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (CritminError, UnknownCountryError, KeyError, ValueError) as exc:
+        except (CritminError, UnknownCountryError, KeyError, ValueError, OSError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
             exc.__traceback__ = None  # do not keep the failed command's frames (open stores) alive
@@ -75,12 +78,40 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return fmt
 
 
+def package_version() -> str:
+    """The installed critmin's version (package metadata), else ``critmin.__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("critmin")
+    except PackageNotFoundError:
+        import critmin
+
+        return str(getattr(critmin, "__version__", "unknown"))
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"critmin {package_version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     db: Annotated[
         Path | None,
         typer.Option("--db", help=f"Store file (default ${ENV_DB} or ./critmin.duckdb)."),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print critmin's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     """critmin: where supply comes from, what a shock does, which projects close the gap."""
     State.db = db or default_db_path()
@@ -121,7 +152,8 @@ def assess(
         str | None, typer.Option("--table", help="Print only this section (e.g. concentration).")
     ] = None,
     threshold: Annotated[
-        float, typer.Option(help="Chokepoint threshold: largest supplier's share.")
+        float,
+        typer.Option(help="Chokepoint threshold: largest supplier's share.", callback=SHARE),
     ] = 0.5,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the HTML report here.")
@@ -167,7 +199,7 @@ def assess(
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
     if table:
         if table not in sections:
-            raise ValueError(f"unknown section {table!r}; choose from {', '.join(sections)}")
+            raise ValueError(unknown_message("table", table, sections))
         sections = {table: sections[table]}
     header = atlas.summary() | {"store": str(State.db)}
     if product or element or mineral:
@@ -322,7 +354,7 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import backtest, invest, report, serve, signals, simulate  # noqa: F401
+    from critmin.cli import backtest, invest, report, scenarios, serve, signals, simulate  # noqa: F401
 
 
 _register()

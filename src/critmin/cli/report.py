@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.atlas import Atlas
 from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
+from critmin.cli.options import DRAWS, POSITIVE
 from critmin.countries import to_iso3
 from critmin.data import service
 from critmin.data.portfolios import PortfolioRecord, get_portfolio
@@ -93,7 +94,9 @@ def report_cmd(
     ),
     name: Annotated[str, typer.Option(help="File name without extension.")] = "critmin-report",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF.")] = True,
-    timeout: Annotated[float, typer.Option(help="Seconds Chromium may take for the PDF.")] = 180.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds Chromium may take for the PDF.", callback=POSITIVE)
+    ] = 180.0,
     version: VersionOpt = None,
     history: Annotated[
         bool,
@@ -104,7 +107,7 @@ def report_cmd(
         ),
     ] = True,
     history_draws: Annotated[
-        int, typer.Option(help="Monte Carlo draws per backtest episode.")
+        int, typer.Option(help="Monte Carlo draws per backtest episode.", callback=DRAWS)
     ] = 100,
 ) -> None:
     """One self-contained HTML (and a PDF via headless Chromium): cover, contents, the

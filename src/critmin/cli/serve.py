@@ -8,6 +8,7 @@ import pandas as pd
 import typer
 
 from critmin.cli.main import FormatOpt, State, _check_format, app, console, err, handle_errors
+from critmin.cli.options import COUNT, PORT
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 
@@ -19,8 +20,10 @@ app.add_typer(users_app, name="users")
 @handle_errors
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Job worker processes (runs, portfolios).")] = 2,
+    port: Annotated[int, typer.Option(help="Port.", callback=PORT)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Job worker processes (runs, portfolios).", callback=COUNT)
+    ] = 2,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     access_log: Annotated[
         bool, typer.Option(help="Log every request (changes are in the audit log anyway).")

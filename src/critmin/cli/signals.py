@@ -10,6 +10,7 @@ import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from critmin.choices import choose
 from critmin.cli.main import FormatOpt, _check_format, _store, app, console, err, handle_errors
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
@@ -39,6 +40,25 @@ def _country(value: str | None) -> str | None:
     if not value:
         return None
     return "EU" if value.upper() == "EU" else to_iso3(value)
+
+
+def _type(value: str | None) -> str | None:
+    """An event type of the lexicon (``export_control``...), else a ValueError suggesting."""
+    from critmin.signals.lexicon import load
+
+    return choose(value, load("events"), "event type") if value else None
+
+
+def _material(value: str | None) -> str | None:
+    """A material id of the lexicon (``Dy``...; a name such as dysprosium is taken too)."""
+    from critmin.signals.lexicon import load
+
+    if not value:
+        return None
+    lexicon = load("materials")
+    names = {n.lower().rstrip("*"): mid for mid, langs in lexicon.items()
+             for ns in (langs or {}).values() for n in ns if not n.endswith("*")}  # fmt: skip
+    return choose(value, lexicon, "material", aliases=names)
 
 
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +109,9 @@ def list_cmd(
 
     _check_format(fmt)
     with _store() as store:
-        frame = list_events(store, type=type, country=_country(country), material=material)
+        frame = list_events(
+            store, type=_type(type), country=_country(country), material=_material(material)
+        )
     print_sections(console, {"events": _table(frame) if fmt == "table" else frame}, fmt,
                    columns={"events": EVENT_COLUMNS})  # fmt: skip
 
@@ -185,5 +207,5 @@ def timeline_cmd(
 
     _check_format(fmt)
     with _store() as store:
-        frame = timeline(store, country=_country(country), material=material)
+        frame = timeline(store, country=_country(country), material=_material(material))
     print_sections(console, {"timeline": frame}, fmt)

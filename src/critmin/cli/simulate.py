@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
+from critmin.choices import with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -23,15 +24,17 @@ from critmin.cli.main import (
     err,
     handle_errors,
 )
+from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
+from critmin.errors import StoreError
 from critmin.jsonable import jsonable
 from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.execution import COSTS, Execution, execution_record
 from critmin.simulate.runner import network_atlas
-from critmin.simulate.scenario import builtin_scenarios, load_scenario, scenario_to_dict
+from critmin.simulate.scenario import load_scenario, scenario_to_dict
 from critmin.summaries import BY, over_time, rollup, run_summary
 
 runs_app = typer.Typer(help="Stored simulation runs: list, show, replay.", no_args_is_help=True)
@@ -100,6 +103,16 @@ def _only_columns(wide: pd.DataFrame, keep: list[str] | None) -> pd.DataFrame:
     return wide[[c for c in wide.columns if c == "month" or c.removesuffix("_p50_t") in ids]]
 
 
+def _get_run(store: Any, run_id: str) -> Any:
+    """A stored run; an unknown id names the stored ones, closest first."""
+    try:
+        return get_run(store, run_id)
+    except StoreError as exc:
+        if not str(exc).startswith("no run"):
+            raise
+        raise StoreError(with_known(str(exc), run_id, list_runs(store)["id"])) from None
+
+
 def run_sections(
     summary: dict[str, Any], over_time: pd.DataFrame, top: int = 15,
     products: list[str] | None = None,
@@ -129,15 +142,22 @@ def run_sections(
 @handle_errors
 def simulate_cmd(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario name or a YAML/JSON file.")],
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 1000,
-    months: Annotated[int | None, typer.Option(help="Horizon (default: the scenario's).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Monte Carlo draws (>= 1).", callback=DRAWS)
+    ] = 1000,
+    months: Annotated[
+        int | None, typer.Option(help="Horizon, 1-600 (default: the scenario's).", callback=MONTHS)
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (same seed, same result).", callback=SEED)
+    ] = 0,
     workers: Annotated[
         int | None,
         typer.Option(
             help="Dask LocalCluster worker processes (1 = in process, one thread); started "
             "only when it beats this process (more cores than its 2 threads and enough "
-            "work), else ignored with a note saying why."
+            "work), else ignored with a note saying why.",
+            callback=COUNT,
         ),
     ] = None,
     scheduler: Annotated[
@@ -248,19 +268,6 @@ def simulate_cmd(
         err.print(f"report written to {path}")
 
 
-@app.command("scenarios")
-@handle_errors
-def scenarios_cmd(fmt: FormatOpt = "table") -> None:
-    """The built-in scenarios and what they model."""
-    _check_format(fmt)
-    rows = []
-    for name, path in builtin_scenarios().items():
-        sc = load_scenario(str(path))
-        rows.append({"name": name, "months": sc.months, "event": sc.event,
-                     "description": " ".join(sc.description.split())})  # fmt: skip
-    print_sections(console, {"scenarios": pd.DataFrame(rows)}, fmt)
-
-
 @runs_app.command("list")
 @handle_errors
 def runs_list(fmt: FormatOpt = "table") -> None:
@@ -281,7 +288,7 @@ def runs_show(
     """The summary of a stored run."""
     _check_format(fmt)
     with _store() as store:
-        rec = get_run(store, run_id)
+        rec = _get_run(store, run_id)
     header = {"run": rec.id, "scenario": rec.scenario, "draws": rec.draws, "months": rec.months,
               "seed": rec.seed, "dataset version": rec.dataset_version,
               "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
@@ -301,7 +308,7 @@ def runs_show(
 def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")]) -> None:
     """Run a stored run again from its dataset version, scenario and seed and compare."""
     with _store() as store:
-        rec = get_run(store, run_id)
+        rec = _get_run(store, run_id)
         stored = load_run_data(store, rec)
         v = store.resolve(rec.dataset_version)
         atlas = Atlas(store.load(v), version=v)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from critmin.choices import unknown_message
 from critmin.data.csvio import ROW_COLUMN, read_table
 from critmin.data.schema import ASSUMPTION, PRODUCT_COLUMNS, STAGES, TABLES, DatasetMeta
 from critmin.errors import DataError, IssueLog
@@ -73,8 +74,7 @@ class Dataset:
         known = set(self.minerals())
         unknown = sorted(wanted - known)
         if unknown:
-            raise KeyError(f"unknown mineral {', '.join(map(repr, unknown))}; the dataset has "
-                           f"{', '.join(sorted(known)) or 'no named mineral'}")  # fmt: skip
+            raise KeyError(unknown_message("mineral", unknown[0], sorted(known)))
         products = self.tables["products"]
         keep = products["mineral"].isna() | products["mineral"].isin(wanted)
         ids = set(products.loc[keep, "id"])

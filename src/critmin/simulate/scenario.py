@@ -379,6 +379,11 @@ class Scenario(Part):
         return min(starts) if starts else None
 
     def with_horizon(self, months: int) -> Scenario:
+        """The scenario over another horizon (a ValueError outside 1..600 months)."""
+        field = type(self).model_fields["months"]
+        hi = next(m.le for m in field.metadata if getattr(m, "le", None) is not None)
+        if not 1 <= months <= hi:
+            raise ValueError(f"months must be from 1 to {hi}, got {months}")
         return self.model_copy(update={"months": months})
 
 
