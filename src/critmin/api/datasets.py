@@ -324,7 +324,7 @@ def _metrics(who: Principal, ctx: Context, version: int | None, iso: str | None,
             sections = assessment(atlas, iso, group, threshold, products=products,
                                   elements=elements)  # fmt: skip
         except KeyError as exc:
-            loc = "element" if elements and "carries" in str(exc) else "product"
+            loc = "element" if str(exc.args[0]).startswith("unknown element") else "product"
             raise unprocessable(["query", loc], str(exc.args[0])) from None
         body = {"dataset": atlas.summary() | {"version": v, "country": iso, "group": group,
                                               "threshold": threshold, "product": list(products),
