@@ -53,28 +53,17 @@ def _progress() -> Progress:
 
 
 def execution_line(plan: Execution, scheduler: str | None = None) -> str:
-    """The one line ``simulate --workers/--scheduler`` prints: the path taken and why."""
-    size = f"{plan.cores} cores and {plan.draw_months:,} draw-months"
+    """The one line ``simulate --workers/--scheduler`` prints: the core's account of the path
+    taken and why (:meth:`Execution.describe`), with the measured costs behind the rule."""
+    if plan.path == "scheduler":
+        return f"--scheduler {scheduler}: {plan.describe()}"
     measured = (f"measured by {COSTS.measured}: LocalCluster start-up {COSTS.cluster_start_s:.1f}"
                 f" s, {COSTS.cell_s * 1e9:.0f} ns per draw-month-node on one core")  # fmt: skip
-    if plan.path == "scheduler":
-        return f"--scheduler {scheduler}: the chunks run on that Dask scheduler"
-    if plan.path == "local-cluster":
-        if plan.reason == "forced":
-            return f"--workers {plan.workers}: a Dask LocalCluster of {plan.workers} workers"
-        return (f"--workers {plan.workers}: a Dask LocalCluster of {plan.workers} workers "
-                f"({size}; estimated {plan.estimate_cluster_s:.1f} s against "
-                f"{plan.estimate_process_s:.1f} s in one process, {measured})")  # fmt: skip
-    threads = f"{plan.workers} thread{'s' * (plan.workers > 1)}"
-    if not plan.ignored:
-        return f"--workers {plan.asked}: in this process on {threads}"
-    if plan.reason == "few-cores":
-        return (f"--workers {plan.asked} ignored: {size}; one process is faster here: it "
-                f"already uses {threads}, a LocalCluster adds start-up and result shipping "
-                f"but no core ({measured})")  # fmt: skip
-    return (f"--workers {plan.asked} ignored: {size}; one process is faster here (estimated "
-            f"{plan.estimate_process_s:.1f} s against {plan.estimate_cluster_s:.1f} s with a "
-            f"LocalCluster, {measured})")  # fmt: skip
+    if plan.ignored:
+        size = f"{plan.cores} cores and {plan.draw_months:,} draw-months"
+        return (f"--workers {plan.asked} ignored: {size}; one process is faster here: "
+                f"{plan.describe()} ({measured})")  # fmt: skip
+    return f"--workers {plan.asked}: {plan.describe()} ({measured})"
 
 
 PEAK_PRICE_COLUMNS = ["product", "aggregate", "market", "baseline_usd_per_kg", "p10", "p50",
