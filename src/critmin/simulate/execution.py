@@ -67,7 +67,7 @@ class Execution:
         return self.asked is not None and self.asked > 1 and self.path == "threads"
 
     def describe(self) -> str:
-        """One plain sentence: the API job records it, the CLI prints it after the costs."""
+        """One plain sentence: the API job records it, the CLI prints it with the measured costs."""
         if self.path == "scheduler":
             return "Dask scheduler given: the chunks run there"
         if self.path == "local-cluster":
