@@ -333,6 +333,74 @@ class ValueAdded(Sourced):
     value_added_musd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_MUSD)]
 
 
+class GrossOutput(Sourced):
+    """Gross output of a NACE Rev. 2 manufacturing division (or range) in a partner, million
+    USD of ``year``: the most a division can lose in a year, and with ``value_added`` its
+    value-added ratio."""
+
+    partner: Id
+    nace: NaceCodeOrRange
+    year: Year
+    gross_output_musd: Annotated[float, AfterValidator(_finite), Field(ge=0, le=MAX_MUSD)]
+
+
+class Gdp(Sourced):
+    """Gross domestic product of a partner (ISO3 country or group name), million USD of
+    ``year``: the denominator of losses quoted as a share of GDP."""
+
+    partner: Id
+    year: Year
+    gdp_musd: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_MUSD)]
+
+
+class OutputAtStake(Sourced):
+    """USD of a sector's output that cannot be made without one tonne (``product``'s basis)
+    of ``product`` in the short run: the unit value of the downstream product over the tonnes
+    of material per unit (``method`` intensity), or the material's price over its cost share
+    (``cost_share``). ``usd_per_t_low``/``_high`` bound it (uniform draw between them);
+    ``thrift_share`` is the part of a shortfall users absorb without losing output within a
+    year (thrifting, grade switching) beyond the substitution the simulator models."""
+
+    product: Id
+    sector: Id
+    usd_per_t: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1e12)]
+    usd_per_t_low: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1e12)] | None = None
+    usd_per_t_high: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1e12)] | None = None
+    usd_year: Year
+    thrift_share: Fraction = 0.0
+    method: Literal["intensity", "cost_share", "assumption"]
+
+    @model_validator(mode="after")
+    def _bounds_around_central(self) -> OutputAtStake:
+        low = self.usd_per_t_low if self.usd_per_t_low is not None else self.usd_per_t
+        high = self.usd_per_t_high if self.usd_per_t_high is not None else self.usd_per_t
+        if not low <= self.usd_per_t <= high:
+            raise PydanticCustomError(
+                "bounds", "usd_per_t_low <= usd_per_t <= usd_per_t_high must hold, got "
+                "{low} <= {mid} <= {high}", {"low": low, "mid": self.usd_per_t, "high": high},
+            )  # fmt: skip
+        return self
+
+
+#: An industry of an input-output table: a NACE Rev. 2 section or division code or a range
+#: as published (``A``, ``B``, ``C10-C12``, ``C26``, ``D-E``, ``G-U``).
+IoSector = Annotated[
+    str, BeforeValidator(_strip), Field(pattern=r"^[A-U](\d{2})?(-[A-U](\d{2})?)?$")
+]
+
+
+class IoCoefficient(Sourced):
+    """Technical coefficient of a partner's domestic input-output table: USD of industry
+    ``from_sector``'s output used per USD of ``to_sector``'s output (``A[i, j]``), ``year``'s
+    table. Cells not listed are zero."""
+
+    partner: Id
+    year: Year
+    from_sector: IoSector
+    to_sector: IoSector
+    coefficient: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)]
+
+
 class ExportRestriction(Sourced):
     product: Id
     country: Country
@@ -454,6 +522,12 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("byproducts", Byproduct, ("product", "host", "country")),
         TableSpec("sector_nace", SectorNace, ("sector", "nace")),
         TableSpec("value_added", ValueAdded, ("partner", "nace", "year")),
+        TableSpec("gross_output", GrossOutput, ("partner", "nace", "year")),
+        TableSpec("gdp", Gdp, ("partner", "year")),
+        TableSpec("output_at_stake", OutputAtStake, ("product", "sector")),
+        TableSpec(
+            "io_coefficients", IoCoefficient, ("partner", "year", "from_sector", "to_sector")
+        ),
     )
 }
 
@@ -474,6 +548,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "prices": ("product",),
     "splits": ("parent", "product"),
     "end_uses": ("product",),
+    "output_at_stake": ("product",),
     "world_totals": ("product",),
     "byproducts": ("product", "host"),
 }
