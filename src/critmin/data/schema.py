@@ -357,7 +357,7 @@ class OutputAtStake(Sourced):
     """USD of a sector's output that cannot be made without one tonne (``product``'s basis)
     of ``product`` in the short run: the unit value of the downstream product over the tonnes
     of material per unit (``method`` intensity), or the material's price over its cost share
-    (``cost_share``). ``usd_per_t_low``/``_high`` bound it (uniform draw between them);
+    (``cost_share``). ``usd_per_t_low``/``_high`` bound it (triangular draw, mode ``usd_per_t``);
     ``thrift_share`` is the part of a shortfall users absorb without losing output within a
     year (thrifting, grade switching) beyond the substitution the simulator models."""
 
@@ -399,6 +399,34 @@ class IoCoefficient(Sourced):
     from_sector: IoSector
     to_sector: IoSector
     coefficient: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)]
+
+
+Month = Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+DISRUPTION_KINDS = ("export_ban", "export_quota", "export_licence", "export_tax", "outage")
+
+
+class Disruption(Sourced):
+    """A recorded supply disruption by a producing country (export ban, quota, licence
+    regime, export tax, or an outage), ``start`` and ``end`` months (``end`` empty: still in
+    force); the history the criticality sweep's probabilities are estimated from.
+    ``elements`` narrows a rare-earth measure to elements (``Dy Tb``)."""
+
+    id: Id
+    exporter: Country
+    mineral: Id
+    kind: Literal["export_ban", "export_quota", "export_licence", "export_tax", "outage"]
+    start: Month
+    end: Month | None = None
+    elements: Text | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Disruption:
+        if self.end is not None and self.end < self.start:
+            raise PydanticCustomError(
+                "order", "end {end} is before start {start}",
+                {"end": self.end, "start": self.start},
+            )  # fmt: skip
+        return self
 
 
 class ExportRestriction(Sourced):
@@ -524,6 +552,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("value_added", ValueAdded, ("partner", "nace", "year")),
         TableSpec("gross_output", GrossOutput, ("partner", "nace", "year")),
         TableSpec("gdp", Gdp, ("partner", "year")),
+        TableSpec("disruptions", Disruption, ("id",)),
         TableSpec("output_at_stake", OutputAtStake, ("product", "sector")),
         TableSpec(
             "io_coefficients", IoCoefficient, ("partner", "year", "from_sector", "to_sector")
