@@ -354,7 +354,16 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import backtest, invest, report, scenarios, serve, signals, simulate  # noqa: F401
+    from critmin.cli import (  # noqa: F401
+        backtest,
+        criticality,
+        invest,
+        report,
+        scenarios,
+        serve,
+        signals,
+        simulate,
+    )
 
 
 _register()
