@@ -213,7 +213,12 @@ def impact_cmd(
         sections = {table: sections[table]}
     elif fmt == "table":
         sections.pop("monthly")
-        sections["uses"] = sections["uses"].head(20)
+        sections["uses"] = sections["uses"].head(15)
+    if fmt == "table":
+        sections = {
+            k: v[[c for c in TABLE_COLUMNS[k] if c in v.columns]] if not v.empty else v
+            for k, v in sections.items()
+        }
     header = {
         "scenario": sc.name,
         "draws": draws,
@@ -228,6 +233,45 @@ def impact_cmd(
             err.print(f"[dim]note: {note}[/]", highlight=False)
         if len(result.notes) > 12:
             err.print(f"[dim]... and {len(result.notes) - 12} more notes (--format json)[/]")
+
+
+TABLE_COLUMNS = {
+    "partners": [
+        "partner",
+        "value_added_p10_musd",
+        "value_added_p50_musd",
+        "value_added_p90_musd",
+        "share_of_gdp_p50",
+        "output_p50_musd",
+        "direct_p50_musd",
+        "method",
+    ],
+    "industries": [
+        "partner",
+        "industry",
+        "name",
+        "direct_p50_musd",
+        "output_p50_musd",
+        "value_added_p10_musd",
+        "value_added_p50_musd",
+        "value_added_p90_musd",
+    ],
+    "uses": [
+        "partner",
+        "product",
+        "sector",
+        "tonnes_short_p50",
+        "output_at_stake_p50_musd",
+        "valued",
+    ],
+    "monthly": [
+        "partner",
+        "month",
+        "value_added_p10_musd",
+        "value_added_p50_musd",
+        "value_added_p90_musd",
+    ],
+}
 
 
 def _floats(text: str, what: str) -> tuple[float, ...]:
