@@ -43,8 +43,11 @@ def test_probabilities_follow_the_history_by_hand(atlas):
     r_chn = (4 + r0) / (Y * M + 1)
 
     def p(exporter, mineral, element=None):
-        row = probs[(probs.exporter == exporter) & (probs.mineral == mineral)
-                    & (probs.element.isna() if element is None else probs.element == element)]
+        row = probs[
+            (probs.exporter == exporter)
+            & (probs.mineral == mineral)
+            & (probs.element.isna() if element is None else probs.element == element)
+        ]
         return float(row.probability.iloc[0])  # fmt: skip
 
     assert p("CHN", "gallium") == pytest.approx(1 - math.exp(-(1 + r_chn) / (Y + 1)))
