@@ -382,6 +382,13 @@ def criticality_cmd(
             "probability overriding the history's annual probabilities."
         ),
     ] = None,
+    signals: Annotated[
+        bool,
+        typer.Option(
+            help="Count the export controls and outages in the signals store (critmin signals "
+            "ingest) with the dataset's disruption history."
+        ),
+    ] = True,
     method: MethodOpt = "leontief",
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     workers: Annotated[
@@ -415,6 +422,18 @@ def criticality_cmd(
         raise ValueError(f"--table is one of ranking, cases, probabilities, not {table!r}")
     atlas = _atlas(version)
     partners = _partners(atlas, partner)
+    measures: tuple = ()
+    if signals:
+        from critmin.data.signals import list_events
+        from critmin.sweep.cases import signal_measures
+
+        with _store() as store:
+            measures = signal_measures(list_events(store), atlas.minerals)
+        if measures and fmt == "table":
+            err.print(
+                f"[dim]note: {len(measures)} disruption(s) from the signals store counted "
+                "in the history (--no-signals to leave them out)[/]"
+            )
     spec = SweepSpec(
         partners=partners,
         minerals=tuple(mineral) if mineral else None,
@@ -428,6 +447,7 @@ def criticality_cmd(
         seed=seed,
         method=_method(method),
         probabilities=_probabilities(probabilities),
+        signal_measures=measures,
     )
     with _bar("cases") as bar:
         task = bar.add_task("criticality sweep", total=None)
@@ -474,7 +494,9 @@ def _print_sweep(
         sections["cases"] = cases[cases["partner"].isin(partners)].reset_index(drop=True)
     if table == "probabilities":
         exporters = sorted({c.exporter for c in result.cases})
-        sections["probabilities"] = annual_probabilities(atlas, exporters, result.spec.prior_years)
+        sections["probabilities"] = annual_probabilities(
+            atlas, exporters, result.spec.prior_years, extra=result.spec.signal_measures
+        )
     print_sections(console, jsonable(sections) if fmt == "json" else sections, fmt, header)
     if fmt == "table":
         for note in result.notes[:8]:
