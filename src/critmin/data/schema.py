@@ -57,6 +57,8 @@ MAX_TONNES = 1e10  # t: more than a year of world output of any mineral (coal ~9
 MAX_RESERVES_TONNES = 1e13
 MAX_KUSD = 1e10  # thousand USD: 10 trillion USD, a tenth of world GDP
 MAX_MUSD = 1e7  # million USD: 10 trillion USD
+#: GDP bound: US GDP passed 10 trillion USD in 2000 (gdp.csv), world GDP is ~110 trillion.
+MAX_GDP_MUSD = 1e9  # million USD: 1,000 trillion USD
 MAX_USD_PER_KG = 1e7  # USD/kg: 100 times gold
 MAX_RATIO = 1e6  # tonnes per tonne, conversion factors
 
@@ -351,7 +353,7 @@ class Gdp(Sourced):
 
     partner: Id
     year: Year
-    gdp_musd: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_MUSD)]
+    gdp_musd: Annotated[float, AfterValidator(_finite), Field(gt=0, le=MAX_GDP_MUSD)]
 
 
 class OutputAtStake(Sourced):
