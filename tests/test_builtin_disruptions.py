@@ -31,7 +31,7 @@ def _end(row: pd.Series) -> str | None:
 
 
 def test_not_empty_and_ids_unique(table):
-    assert len(table) >= 40
+    assert len(table) >= 49
     assert table["id"].is_unique
 
 
@@ -151,3 +151,18 @@ def test_sweep_probabilities_from_the_history(atlas):
     # China restricted rare earths in more distinct years than copper (never)
     assert chn.loc["rare_earths", "probability"] > chn.loc["copper", "probability"]
     assert chn.loc["copper", "measures"] == 0
+
+
+def test_mine_outages(table):
+    for id_, exporter, mineral, start in (
+        ("pan-2023-cobre-panama-closure", "PAN", "copper", "2023-11"),
+        ("idn-2025-grasberg-mud-rush", "IDN", "copper", "2025-09"),
+        ("gin-2024-gac-bauxite-suspension", "GIN", "aluminium", "2024-10"),
+    ):
+        row = _row(table, id_)
+        assert (row["exporter"], row["mineral"], row["kind"], row["start"]) == (
+            exporter,
+            mineral,
+            "outage",
+            start,
+        )
