@@ -129,3 +129,52 @@ def test_the_builtin_history_gives_every_major_exporter_a_probability():
         pytest.skip("no disruption history in the built-in dataset")
     cases = sweep_cases(atlas, SweepSpec(draws=1))
     assert len(cases) > 100 and all(0 < c.probability < 1 for c in cases)
+
+
+def test_signals_add_measures_to_the_history(atlas):
+    from critmin.sweep.cases import signal_measures
+
+    events = pd.DataFrame([
+        {"type": "export_control", "countries": ["CHN", "USA"], "materials": ["Ga", "Ge"],
+         "date": "2019-07-03"},
+        {"type": "export_control", "countries": ["CHN"], "materials": ["Dy"], "date": "2019-10"},
+        {"type": "outage", "countries": ["MMR"], "materials": ["REE"], "date": "2021-06-01"},
+        {"type": "agreement", "countries": ["USA", "JPN"], "materials": ["Ga"],
+         "date": "2019-01-01"},  # not a disruption
+        {"type": "export_control", "countries": ["CHN"], "materials": ["Ga"], "date": None},
+    ])  # fmt: skip
+    measures = signal_measures(events, atlas.minerals)
+    assert measures == (
+        ("CHN", "gallium", None, 2019),
+        ("CHN", "germanium", None, 2019),
+        ("CHN", "rare_earths", "Dy", 2019),
+        ("MMR", "rare_earths", None, 2021),
+    )
+    before = annual_probabilities(atlas, ["CHN", "MMR"])
+    after = annual_probabilities(atlas, ["CHN", "MMR"], extra=measures)
+
+    def p(frame, exporter, mineral, element=None):
+        rows = frame[
+            (frame.exporter == exporter)
+            & (frame.mineral == mineral)
+            & (frame.element.isna() if element is None else frame.element == element)
+        ]
+        return float(rows.probability.iloc[0])  # fmt: skip
+
+    assert p(after, "CHN", "gallium") > p(before, "CHN", "gallium")
+    assert p(after, "CHN", "rare_earths", "Dy") > p(before, "CHN", "rare_earths", "Dy")
+    assert p(after, "CHN", "rare_earths", "La") == pytest.approx(
+        p(before, "CHN", "rare_earths", "La"), rel=0.2
+    )  # only the pooled rate moves
+    assert p(after, "MMR", "rare_earths", "Tb") > p(before, "MMR", "rare_earths", "Tb")
+
+
+def test_a_local_cluster_gives_the_same_numbers(atlas, small):
+    result = run_sweep(atlas, SMALL, workers=2)
+    np.testing.assert_array_equal(result.losses, small.losses)
+    from critmin.simulate.execution import available_cores
+
+    if available_cores() > 1:
+        assert result.execution.startswith("Dask LocalCluster")
+    else:
+        assert "ran in this process" in " ".join(result.notes)

@@ -43,6 +43,13 @@ PartnerOpt = Annotated[
         help="Partner: ISO3 or name, or a group (eu27); repeat. Default: USA, JPN, eu27.",
     ),
 ]
+CountOpt = Annotated[
+    str,
+    typer.Option(
+        help="What a partner goes without: unmet (final demand left short plus demand "
+        "forgone at the higher price) or shortfall (left short only)."
+    ),
+]
 MethodOpt = Annotated[
     str,
     typer.Option(
@@ -153,6 +160,7 @@ def impact_cmd(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     method: MethodOpt = "leontief",
+    count: CountOpt = "unmet",
     io_table: Annotated[
         Path | None,
         typer.Option(
@@ -196,9 +204,10 @@ def impact_cmd(
             months=months,
             seed=seed,
             record="summary",
+            extra_variables=("final_forgone",) if count == "unmet" else (),
             progress=lambda d, t: bar.update(task, completed=d, total=t),
         )
-    result = assess_impact(traj, model)
+    result = assess_impact(traj, model, count)
     sections = {
         "partners": result.by_partner,
         "industries": result.by_industry,
@@ -226,6 +235,7 @@ def impact_cmd(
         "dataset version": atlas.version,
         "usd": f"million USD of {result.usd_year}",
         "method": method,
+        "counts": count,
     }
     print_sections(console, sections, fmt, header)
     if fmt == "table" and result.notes:
@@ -382,6 +392,14 @@ def criticality_cmd(
             "probability overriding the history's annual probabilities."
         ),
     ] = None,
+    count: CountOpt = "unmet",
+    signals: Annotated[
+        bool,
+        typer.Option(
+            help="Count the export controls and outages in the signals store (critmin signals "
+            "ingest) with the dataset's disruption history."
+        ),
+    ] = True,
     method: MethodOpt = "leontief",
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     workers: Annotated[
@@ -415,6 +433,18 @@ def criticality_cmd(
         raise ValueError(f"--table is one of ranking, cases, probabilities, not {table!r}")
     atlas = _atlas(version)
     partners = _partners(atlas, partner)
+    measures: tuple = ()
+    if signals:
+        from critmin.data.signals import list_events
+        from critmin.sweep.cases import signal_measures
+
+        with _store() as store:
+            measures = signal_measures(list_events(store), atlas.minerals)
+        if measures and fmt == "table":
+            err.print(
+                f"[dim]note: {len(measures)} disruption(s) from the signals store counted "
+                "in the history (--no-signals to leave them out)[/]"
+            )
     spec = SweepSpec(
         partners=partners,
         minerals=tuple(mineral) if mineral else None,
@@ -428,6 +458,8 @@ def criticality_cmd(
         seed=seed,
         method=_method(method),
         probabilities=_probabilities(probabilities),
+        signal_measures=measures,
+        count=count,
     )
     with _bar("cases") as bar:
         task = bar.add_task("criticality sweep", total=None)
@@ -474,7 +506,9 @@ def _print_sweep(
         sections["cases"] = cases[cases["partner"].isin(partners)].reset_index(drop=True)
     if table == "probabilities":
         exporters = sorted({c.exporter for c in result.cases})
-        sections["probabilities"] = annual_probabilities(atlas, exporters, result.spec.prior_years)
+        sections["probabilities"] = annual_probabilities(
+            atlas, exporters, result.spec.prior_years, extra=result.spec.signal_measures
+        )
     print_sections(console, jsonable(sections) if fmt == "json" else sections, fmt, header)
     if fmt == "table":
         for note in result.notes[:8]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from critmin.atlas import Atlas
 from critmin.errors import DataError, Issue
+from critmin.signals.extract import REE_ELEMENTS
 from critmin.simulate.network import build_network
 from critmin.simulate.scenario import Restriction, Scenario
 
@@ -36,6 +38,25 @@ ELEMENT_LABELS = {
     "Lu": ("Lu",),
 }
 REFERENCE_YEAR = 2026
+#: signal material ids (signals lexicon) -> mineral chains
+SIGNAL_MINERALS = {
+    "Li": "lithium",
+    "Co": "cobalt",
+    "Ni": "nickel",
+    "Cu": "copper",
+    "Mn": "manganese",
+    "Ga": "gallium",
+    "Ge": "germanium",
+    "Sb": "antimony",
+    "W": "tungsten",
+    "graphite": "graphite",
+    "REE": "rare_earths",
+    "NdFeB": "rare_earths",
+}
+#: signal event types that count as a disruption by their first country
+SIGNAL_TYPES = ("export_control", "outage")
+#: a measure: exporter, mineral, rare-earth element label (None: the whole chain), year
+Measure = tuple[str, str, str | None, int]
 
 
 class SweepSpec(BaseModel):
@@ -56,7 +77,9 @@ class SweepSpec(BaseModel):
     draws: int = Field(default=100, ge=1, le=100_000)
     seed: int = 0
     method: str = "leontief"
+    count: Literal["unmet", "shortfall"] = "unmet"  # what a partner goes without (impact)
     prior_years: float = Field(default=1.0, gt=0)
+    signal_measures: tuple[tuple[str, str, str | None, int], ...] = ()  # from the signals store
     probabilities: dict[str, float] = Field(default_factory=dict)  # "EXP:mineral[:El]" -> p
 
     @field_validator("severities")
@@ -132,6 +155,7 @@ def annual_probabilities(
     exporters: Sequence[str] | None = None,
     prior_years: float = 1.0,
     until: int = REFERENCE_YEAR,
+    extra: Sequence[Measure] = (),
 ) -> pd.DataFrame:
     """Annual probability that each exporter restricts each mineral (and rare-earth element),
     from the dataset's ``disruptions`` history: ``k`` measures started in ``Y`` years of
@@ -141,7 +165,7 @@ def annual_probabilities(
     Columns: exporter, mineral, element, measures, years, rate, probability."""
     table = atlas.table("disruptions")
     minerals = atlas.minerals
-    if table.empty:
+    if table.empty and not extra:
         raise DataError(
             [
                 Issue(
@@ -152,7 +176,8 @@ def annual_probabilities(
                 )
             ]
         )
-    first = int(str(table["start"].min())[:4])
+    years = [int(str(x)[:4]) for x in table["start"]] + [m[3] for m in extra]
+    first = min(years)
     Y = max(1, until - first + 1)
     starts: dict[tuple[str, str, str | None], set[int]] = {}
     for r in table.itertuples(index=False):
@@ -163,6 +188,11 @@ def annual_probabilities(
             for label, symbols in ELEMENT_LABELS.items():
                 if els is None or set(symbols) & set(els):
                     starts.setdefault((r.exporter, r.mineral, label), set()).add(year)
+    for exporter, mineral, label, year in extra:
+        starts.setdefault((exporter, mineral, None), set()).add(year)
+        if mineral == "rare_earths":
+            for lab in [label] if label else list(ELEMENT_LABELS):
+                starts.setdefault((exporter, mineral, lab), set()).add(year)
     pool = sorted(set(exporters or []) | {k[0] for k in starts})
     M = max(1, len(minerals))
     total = sum(len(v) for k, v in starts.items() if k[2] is None)
@@ -276,8 +306,8 @@ def sweep_cases(atlas: Atlas, spec: SweepSpec) -> list[Case]:
     }
     exporters = sorted({e for _, _, e in found})
     lookup: Mapping[tuple[str, str, str | None], float] = {}
-    if not atlas.table("disruptions").empty:
-        probs = annual_probabilities(atlas, exporters, spec.prior_years)
+    if not atlas.table("disruptions").empty or spec.signal_measures:
+        probs = annual_probabilities(atlas, exporters, spec.prior_years, extra=spec.signal_measures)
         lookup = {
             (r.exporter, r.mineral, r.element if isinstance(r.element, str) else None): float(
                 r.probability
@@ -313,3 +343,30 @@ def sweep_cases(atlas: Atlas, spec: SweepSpec) -> list[Case]:
                     )
                 )
     return cases
+
+
+def signal_measures(events: pd.DataFrame, minerals: Sequence[str]) -> tuple[Measure, ...]:
+    """Disruptions the signals store has seen (:func:`critmin.data.signals.list_events`):
+    export controls and outages with a date, by their first country, per mineral the event
+    names (rare-earth elements by their label). Counted in the history like
+    ``disruptions.csv`` rows; a measure already there the same year counts once."""
+    out: set[Measure] = set()
+    if events.empty:
+        return ()
+    symbol_label = {s: label for label, syms in ELEMENT_LABELS.items() for s in syms}
+    for e in events.itertuples(index=False):
+        if e.type not in SIGNAL_TYPES or not e.countries or not isinstance(e.date, str):
+            continue
+        try:
+            year = int(e.date[:4])
+        except ValueError:
+            continue
+        exporter = str(e.countries[0])
+        for material in e.materials or []:
+            if material in symbol_label:  # an element: that element (and so the chain)
+                out.add((exporter, "rare_earths", symbol_label[material], year))
+            elif material in REE_ELEMENTS:  # not swept alone: counts for the chain only
+                out.add((exporter, "rare_earths", material, year))
+            elif SIGNAL_MINERALS.get(material) in minerals:
+                out.add((exporter, SIGNAL_MINERALS[material], None, year))
+    return tuple(sorted(out, key=lambda m: (m[0], m[1], m[2] or "", m[3])))
