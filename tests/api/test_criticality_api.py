@@ -191,3 +191,20 @@ def test_the_schema_bounds_the_sweep(api):
     schema = api.client.get("/openapi.json").json()["components"]["schemas"]["CriticalityIn"]
     props = schema["properties"]
     assert props["draws"]["maximum"] == 100_000 and props["exporters"]["maximum"] == 20
+
+
+def test_cancel_a_running_sweep(api, big_runs):
+    exporters = ("CHN", "MYS", "MMR", "AUS", "USA", "VNM", "LAO", "JPN", "EST", "THA", "IND")
+    body = TINY | {"minerals": ["rare_earths"], "elements": True, "draws": 200, "months": 24,
+                   "severities": [0.3, 0.6, 0.9], "durations": [3, 6, 12],
+                   "probabilities": {f"{e}:rare_earths": 0.1 for e in exporters}}  # fmt: skip
+    r = api.post("/criticality", "usa", json=body)
+    assert r.status_code == 202, r.text
+    url = f"/criticality/{r.json()['id']}"
+    assert api.delete(url, "jpn").status_code == 403  # not theirs to see
+    api.wait(url, lambda b: (b["message"] or "").startswith("case") or _ended(b), "usa", 120)
+    assert api.delete(url, "usa").status_code == 202
+    end = api.wait(url, _ended, "usa", timeout=120)
+    assert end["status"] == "cancelled", end
+    assert end["progress"] < 1 and end["sweep_id"] is None
+    assert api.get("/sweeps", "admin").json() == []

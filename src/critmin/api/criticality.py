@@ -39,6 +39,7 @@ KIND = "criticality"
 MAX_SWEEP_CELLS = int(float(os.environ.get("CRITMIN_MAX_SWEEP_CELLS", 2e9)))
 MAX_LISTED_JOBS = 100_000
 Method = Literal["leontief", "ghosh", "direct"]
+Count = Literal["unmet", "shortfall"]
 Severity = Annotated[float, Field(gt=0, le=1)]
 Duration = Annotated[int, Field(ge=1, le=120)]
 Weight = Annotated[float, Field(ge=0, le=1e6)]
@@ -87,6 +88,16 @@ class CriticalityIn(BaseModel):
         default="leontief",
         description="input-output step: leontief (suppliers' lost orders), ghosh (downstream "
         "users; an upper bound) or direct",
+    )
+    count: Count = Field(
+        default="unmet",
+        description="what a partner goes without: unmet (final demand left short plus demand "
+        "forgone at the higher price) or shortfall (left short only)",
+    )
+    signals: bool = Field(
+        default=True,
+        description="count the export controls and outages of the signals store (POST "
+        "/events/ingest) with the dataset's disruption history",
     )
     prior_years: float = Field(default=1.0, gt=0, le=1000,
                                description="weight of the pooled rate in the history's "
@@ -308,14 +319,22 @@ def _spec(ctx: Context, who: Principal, body: CriticalityIn) -> tuple[int, dict[
             raise unprocessable(["body", name], f"{len(values)} non-negative weights, not all "
                                 f"0, one per {name.split('_')[0]}; got {weights}")  # fmt: skip
     probabilities = _probabilities(atlas, body.probabilities)
-    if not probabilities and atlas.table("disruptions").empty:
+    measures: tuple[Any, ...] = ()
+    if body.signals:
+        from critmin.data.signals import list_events
+        from critmin.sweep.cases import signal_measures
+
+        with service.open_store(ctx.db) as store:
+            measures = signal_measures(list_events(store), atlas.minerals)
+    if not probabilities and not measures and atlas.table("disruptions").empty:
         raise unprocessable(["body", "probabilities"], f"dataset version {v} has no disruption "
-                            "history to estimate annual probabilities from: give them, e.g. "
+                            "history (nor signals) to estimate annual probabilities from: give "
+                            "them, e.g. "
                             '{"CHN:graphite": 0.2} (EXPORTER:mineral[:element])')  # fmt: skip
     _check_budget(ctx, v, body, minerals)
-    fields = body.model_dump(exclude={"version"})
+    fields = body.model_dump(exclude={"version", "signals"})
     fields |= {"partners": partners, "minerals": body.minerals and minerals,
-               "probabilities": probabilities}  # fmt: skip
+               "probabilities": probabilities, "signal_measures": measures}  # fmt: skip
     try:
         spec = SweepSpec(**fields)
     except ValidationError as exc:
@@ -541,6 +560,7 @@ class ImpactIn(BaseModel):
     months: int | None = Field(default=None, ge=1, le=600)
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     method: Method = "leontief"
+    count: Count = Field(default="unmet", description="unmet (short plus forgone) or shortfall")
     version: int | None = None
 
 
@@ -584,7 +604,7 @@ def submit_impact(body: ImpactIn, who: Analyst, ctx: Ctx, response: Response) ->
                       ["body", "draws"])  # fmt: skip
     params = {"scenario": scenario, "scenario_name": scenario["name"], "partners": partners,
               "draws": body.draws, "months": body.months, "seed": body.seed,
-              "method": body.method, "version": v}  # fmt: skip
+              "method": body.method, "count": body.count, "version": v}  # fmt: skip
     job = service.create_job(ctx.db, "impact", params, who.name, runs._scope(who))
     ctx.jobs.submit(job.id)
     response.headers["Location"] = f"/impact/{job.id}"

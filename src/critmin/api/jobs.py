@@ -223,10 +223,12 @@ def _impact(db: str, job: service.Job) -> dict[str, Any]:
     def progress(done: int, total: int) -> None:
         _check(db, job.id, 0.05 + 0.85 * done / max(total, 1), f"chunk {done} of {total}")
 
+    count = p.get("count", "unmet")
     traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
-                    seed=int(p["seed"]), record="summary", progress=progress)  # fmt: skip
+                    seed=int(p["seed"]), record="summary", progress=progress,
+                    extra_variables=("final_forgone",) if count == "unmet" else ())  # fmt: skip
     _check(db, job.id, 0.92, "costing the shortfalls")
-    result = assess_impact(traj, model)
+    result = assess_impact(traj, model, count)
     return jsonable({"usd_year": result.usd_year, "draws": int(p["draws"]),
                      "months": traj.months, "dataset_version": atlas.version,
                      "by_partner": result.by_partner, "by_industry": result.by_industry,
