@@ -10,6 +10,7 @@ import io
 import shutil
 import time
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -107,6 +108,12 @@ def test_ranked_rows_partner_switch_and_distribution(dash, sweep) -> None:
     assert page.input_value("#cr-partner") == "JPN"
     numbers = lambda rows: sorted(r.split("\t")[2] for r in rows)  # noqa: E731
     assert numbers(jpn) != numbers(usa)
+
+    with page.expect_download() as info:
+        page.click("#cr-download")
+    text = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert text[0].startswith("partner,rank,item,") and len(text) == 3
+    assert all(line.startswith("JPN,") for line in text[1:])
 
     page.click(f"{ROWS} >> nth=0")
     page.wait_for_selector("#cr-detail:not([hidden])", timeout=15_000)

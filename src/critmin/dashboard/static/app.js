@@ -661,6 +661,7 @@ function renderRanking() {
   $("cr-detail").hidden = true;
   const spec = s.spec || {};
   const given = Object.keys(spec.probabilities || {}).length;
+  const signals = (spec.signal_measures || []).length;
   $("cr-meta").textContent = `Sweep ${s.id} on dataset version ${s.dataset_version}: `
     + `${s.cases} cases, ${s.draws} draws of ${s.months} months each, method ${s.method}; `
     + `severities ${fmt.text(spec.severities)}, durations ${fmt.text(spec.durations)} months.`;
@@ -668,8 +669,9 @@ function renderRanking() {
     + "(million USD in the table and chart): for each draw, the sum over the item's cases of "
     + "annual probability × value added lost in the case; the mean across draws, with P10–P90. "
     + "Annual probability: of any of the item's cases, "
-    + (given ? `given with the sweep (${given} exporter:mineral keys).`
-      : "from the export-restriction history in the dataset.")
+    + (given ? `given with the sweep (${given} exporter:mineral keys), else ` : "")
+    + "from the export-restriction history in the dataset"
+    + (signals ? ` and ${signals} disruption(s) from the signals store.` : ".")
     + " Top scenario: the case that contributes most to the expected loss.";
   drawRanking(rows, body.partner);
   const table = $("cr-table");
@@ -757,6 +759,27 @@ async function showItem(item) {
     ["loss_p10_usd", "P10", musd, true], ["loss_p90_usd", "P90", musd, true],
     ["share_of_expected", "share of expected", fmt.pct, true],
   ], "No case.");
+}
+
+/** The ranking shown, as CSV (USD, as the API gives it), downloaded from the page. */
+function downloadRanking() {
+  if (!state.crit) return;
+  const { body } = state.crit;
+  const cols = ["partner", "rank", "item", "mineral", "element", "expected_loss_usd",
+    "expected_loss_p10_usd", "expected_loss_p90_usd", "probability", "cases",
+    "worst_case_p50_usd"];
+  const esc = (v) => {
+    const t = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  const lines = [[...cols, "top_scenario"].join(","), ...body.rows.map((r) => [
+    ...cols.map((c) => esc(r[c])), esc(r.scenarios[0] ? r.scenarios[0].case : "")].join(","))];
+  const url = URL.createObjectURL(new Blob([`${lines.join("\n")}\n`], { type: "text/csv" }));
+  const a = el("a", { href: url, download: `criticality-${body.sweep.id}-${body.partner}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function numberList(id, what) {
@@ -981,6 +1004,7 @@ function bind() {
   $("cr-sweep").addEventListener("change", () => showSweep().catch(fail));
   $("cr-partner").addEventListener("change", () => switchPartner().catch(fail));
   $("cr-run").addEventListener("click", runSweep);
+  $("cr-download").addEventListener("click", downloadRanking);
   $("cr-cancel").addEventListener("click", cancelSweep);
   $("sig-filters").addEventListener("submit", (event) => {
     event.preventDefault();
