@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
-from critmin.api import admin, backtest, datasets, events, runs, scenarios
+from critmin.api import admin, backtest, criticality, datasets, events, runs, scenarios
 from critmin.api.context import Context, settle
 from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
@@ -35,9 +35,10 @@ A role too low for the endpoint: **403**. An object confidential to another part
 everyone but admins, so the answer never reveals whether a hidden object exists (admins see
 everything and get **404** for what is missing).
 
-**Jobs.** `POST /runs` and `POST /portfolios` answer 202 with a job id; the job runs in a
-worker process and reports `progress` (0..1) through the store; `DELETE` cancels it. Jobs
-left queued or running when the service stopped are `interrupted`.
+**Jobs.** `POST /runs`, `POST /portfolios`, `POST /criticality` and `POST /impact` answer
+202 with a job id; the job runs in a worker process and reports `progress` (0..1) through the
+store; `DELETE` cancels it. Jobs left queued or running when the service stopped are
+`interrupted`.
 
 **Limits.** The key (and the role) is checked before a request body is read. Bodies are
 limited (JSON 1 MiB, dataset uploads 1 GiB, article ingests 64 MiB: **413** beyond), JSON
@@ -93,7 +94,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
         )  # fmt: skip
 
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, events, admin, backtest):
+    for module in (datasets, scenarios, runs, criticality, events, admin, backtest):
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

@@ -134,6 +134,7 @@ class Context:
     results: LRU[tuple[Any, ...], Any] = field(default_factory=lambda: LRU(256))
     frames: LRU[str, pd.DataFrame] = field(default_factory=lambda: LRU(8))
     ended: LRU[str, Any] = field(default_factory=lambda: LRU(1024))  # ended jobs: final
+    sweeps: LRU[str, Any] = field(default_factory=lambda: LRU(4))  # loaded sweeps
     builds: Counter[str] = field(default_factory=Counter)
     _versions: Versions | None = None
     _generation: int = 0  # bumped by invalidate_versions: a refresh begun before is not kept

@@ -58,7 +58,8 @@ def execute(db: str, job_id: str) -> str:
             return "cancelled"
         job = service.get_job(db, job_id)
         assert job is not None
-        work = {"run": _simulation, "portfolio": _portfolio, "backtest": _backtest}[job.kind]
+        work = {"run": _simulation, "portfolio": _portfolio, "backtest": _backtest,
+                "criticality": _criticality, "impact": _impact}[job.kind]  # fmt: skip
         result = work(db, job)
         service.finish_job(db, job_id, "done", result=result, message="finished")
         return "done"
@@ -181,6 +182,57 @@ def _backtest(db: str, job: service.Job) -> dict[str, Any]:
                     progress=progress)  # fmt: skip
     return {"backtest": h.backtest, "sources": h.sources, "version": v, "draws": h.draws,
             "seed": h.seed}  # fmt: skip
+
+
+def _criticality(db: str, job: service.Job) -> dict[str, Any]:
+    """A criticality sweep (:func:`critmin.sweep.run_sweep`), stored (its id in the result)."""
+    from critmin.sweep import SweepSpec, run_sweep
+    from critmin.sweep.stored import store_sweep
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    atlas = _atlas(db, p.get("version"))
+    spec = SweepSpec(**p["spec"])
+    _check(db, job.id, 0.03, "finding the major exporters and the cases")
+
+    def progress(done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.9 * done / max(total, 1), f"case {done} of {total}")
+
+    result = run_sweep(atlas, spec, progress=progress)
+    _check(db, job.id, 0.96, "saving the sweep")
+    with service.open_store(db) as store:
+        sweep_id = store_sweep(store, result)
+    return {"sweep_id": sweep_id, "cases": len(result.cases), "draws": spec.draws,
+            "partners": list(result.partners), "usd_year": result.usd_year,
+            "dataset_version": result.dataset_version, "execution": result.execution,
+            "notes": result.notes}  # fmt: skip
+
+
+def _impact(db: str, job: service.Job) -> dict[str, Any]:
+    """The economic impact of one scenario (:func:`critmin.impact.assess_impact`)."""
+    from critmin.impact import assess_impact, impact_model
+    from critmin.jsonable import jsonable
+    from critmin.simulate import parse_scenario, simulate
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    atlas = _atlas(db, p.get("version"))
+    scenario = parse_scenario(p["scenario"], "scenario")
+    model = impact_model(atlas, tuple(p["partners"]), p["method"])
+
+    def progress(done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.85 * done / max(total, 1), f"chunk {done} of {total}")
+
+    count = p.get("count", "unmet")
+    traj = simulate(atlas, scenario, draws=int(p["draws"]), months=p.get("months"),
+                    seed=int(p["seed"]), record="summary", progress=progress,
+                    extra_variables=("final_forgone",) if count == "unmet" else ())  # fmt: skip
+    _check(db, job.id, 0.92, "costing the shortfalls")
+    result = assess_impact(traj, model, count)
+    return jsonable({"usd_year": result.usd_year, "draws": int(p["draws"]),
+                     "months": traj.months, "dataset_version": atlas.version,
+                     "by_partner": result.by_partner, "by_industry": result.by_industry,
+                     "notes": result.notes})  # fmt: skip
 
 
 # -- service side -------------------------------------------------------------------------------

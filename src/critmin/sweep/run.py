@@ -248,8 +248,12 @@ def run_sweep(
                 pool.submit(run_batch, net, model, items, spec.draws, spec.seed, spec.count)
                 for net, items in batches
             ]
-            for f in futures:
-                keep(f.result())
+            try:
+                for f in futures:
+                    keep(f.result())
+            except BaseException:  # e.g. a cancelled API job's progress callback: stop at once
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         execution = f"in process, {threads} thread(s)"
     return SweepResult(
         spec, cases, losses, tuple(spec.partners), model.usd_year, atlas.version, notes, execution

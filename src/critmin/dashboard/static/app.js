@@ -6,7 +6,7 @@ const KEY_STORAGE = "critmin.apiKey";
 const PLOT_CONFIG = { displaylogo: false, responsive: true, topojsonURL: "/static/topojson/" };
 const POLL_MS = 400;
 const state = { me: null, loaded: {}, scenarioText: "", runJob: null, views: null,
-  run: null, portfolio: null };
+  run: null, portfolio: null, crit: null, sweepJob: null };
 
 // -- API ---------------------------------------------------------------------------------------
 class ApiError extends Error {
@@ -170,7 +170,7 @@ async function signIn() {
 
 // -- navigation --------------------------------------------------------------------------------
 const PAGES = { atlas: loadAtlas, scenario: loadScenarios, portfolio: loadPortfolio,
-  signals: loadSignals, history: loadHistory };
+  criticality: loadCriticality, signals: loadSignals, history: loadHistory };
 
 function currentPage() {
   const name = location.hash.replace("#", "");
@@ -590,6 +590,262 @@ function renderChosen() {
   ], symbols.length ? "No chosen project carries these elements." : "No project chosen.");
 }
 
+// -- criticality -------------------------------------------------------------------------------
+/** Partner colours of the criticality charts (China keeps its red elsewhere: not used here). */
+const PARTNER_COLOURS = { USA: "#2c7fb8", JPN: "#41ab5d", eu27: "#807dba" };
+const partnerColour = (p) => PARTNER_COLOURS[p] || "#d9a441";
+const musd = (v) => (v === null || v === undefined ? "—" : fmt.t(Number(v) / 1e6));
+
+async function loadCriticality() {
+  await loadViews();
+  $("cr-minerals").replaceChildren(...(state.views.minerals || []).map((m) => el("option",
+    { value: m }, m.replace(/_/g, " "))));
+  await listSweeps();
+}
+
+/** The stored sweeps in the picker (newest first); ``pick`` selects one. */
+async function listSweeps(pick) {
+  const sweeps = await api("/sweeps");
+  const select = $("cr-sweep");
+  select.replaceChildren(...sweeps.map((s) => el("option", { value: s.id },
+    `${s.created_at.slice(0, 16).replace("T", " ")} · ${s.minerals ? s.minerals.join(", ")
+      : "all minerals"} · ${s.cases} cases × ${s.draws} draws`)));
+  if (!sweeps.length) {
+    $("cr-ranking").hidden = true;
+    $("cr-detail").hidden = true;
+    $("cr-meta").textContent = "No stored sweep yet: run one below (analysts).";
+    $("cr-run-box").open = true;
+    return;
+  }
+  if (pick) select.value = pick;
+  await showSweep();
+}
+
+let critSeq = 0; // answers to an older choice of sweep or partner are dropped
+
+async function showSweep() {
+  const id = $("cr-sweep").value;
+  if (!id) return;
+  const seq = ++critSeq;
+  const partners = $("cr-partner");
+  const first = await api(`/sweeps/${encodeURIComponent(id)}`
+    + (partners.value ? `?partner=${encodeURIComponent(partners.value)}` : ""))
+    .catch((err) => (err instanceof ApiError && err.status === 422 ? null : Promise.reject(err)));
+  const body = first || await api(`/sweeps/${encodeURIComponent(id)}`);
+  if (seq !== critSeq) return;
+  const sweepPartners = body.sweep.partners;
+  const current = body.partner;
+  partners.replaceChildren(...sweepPartners.map((p) => el("option", { value: p }, p)));
+  partners.value = current;
+  state.crit = { id, body, item: null };
+  renderRanking();
+}
+
+async function switchPartner() {
+  if (!state.crit) return;
+  const { id, item } = state.crit;
+  const p = $("cr-partner").value;
+  const seq = ++critSeq;
+  const body = await api(`/sweeps/${encodeURIComponent(id)}?partner=${encodeURIComponent(p)}`);
+  if (seq !== critSeq) return;
+  state.crit = { id, body, item: null };
+  renderRanking();
+  if (item && body.rows.some((r) => r.item === item)) await showItem(item);
+}
+
+function renderRanking() {
+  const { body } = state.crit;
+  const s = body.sweep;
+  const rows = body.rows;
+  $("cr-ranking").hidden = false;
+  $("cr-detail").hidden = true;
+  const spec = s.spec || {};
+  const given = Object.keys(spec.probabilities || {}).length;
+  const signals = (spec.signal_measures || []).length;
+  $("cr-meta").textContent = `Sweep ${s.id} on dataset version ${s.dataset_version}: `
+    + `${s.cases} cases, ${s.draws} draws of ${s.months} months each, method ${s.method}; `
+    + `severities ${fmt.text(spec.severities)}, durations ${fmt.text(spec.durations)} months.`;
+  $("cr-sources").textContent = `What the numbers are: the ${body.unit} for ${body.partner} `
+    + "(million USD in the table and chart): for each draw, the sum over the item's cases of "
+    + "annual probability × value added lost in the case; the mean across draws, with P10–P90. "
+    + "Annual probability: of any of the item's cases, "
+    + (given ? `given with the sweep (${given} exporter:mineral keys), else ` : "")
+    + "from the export-restriction history in the dataset"
+    + (signals ? ` and ${signals} disruption(s) from the signals store.` : ".")
+    + " Top scenario: the case that contributes most to the expected loss.";
+  drawRanking(rows, body.partner);
+  const table = $("cr-table");
+  renderTable(table, rows, [
+    ["rank", "#", fmt.text, true], ["item", "item"],
+    ["expected_loss_usd", "expected loss M USD/yr", musd, true],
+    ["band", "P10–P90 M USD", fmt.text, true],
+    ["probability", "annual probability", fmt.pct, true], ["cases", "cases", fmt.text, true],
+    ["top", "top scenario"],
+  ], "The sweep has no items.");
+  // the band and top-scenario cells, and a click on a row opens the item
+  const trs = table.querySelectorAll("tr");
+  rows.forEach((r, i) => {
+    const tr = trs[i + 1];
+    const cells = tr.querySelectorAll("td");
+    cells[3].textContent = `${musd(r.expected_loss_p10_usd)} – ${musd(r.expected_loss_p90_usd)}`;
+    const top = r.scenarios[0];
+    cells[6].textContent = top ? `${top.case} (${fmt.pct(top.share_of_expected)})` : "—";
+    tr.classList.add("pick");
+    tr.dataset.item = r.item;
+    tr.addEventListener("click", () => showItem(r.item).catch(fail));
+  });
+}
+
+function drawRanking(rows, partner) {
+  const m = (v) => v / 1e6;
+  const data = [{
+    type: "bar", name: partner, x: rows.map((r) => r.item),
+    y: rows.map((r) => m(r.expected_loss_usd)),
+    error_y: { type: "data", symmetric: false, color: "#555",
+      array: rows.map((r) => m(r.expected_loss_p90_usd - r.expected_loss_usd)),
+      arrayminus: rows.map((r) => m(r.expected_loss_usd - r.expected_loss_p10_usd)) },
+    marker: { color: partnerColour(partner) },
+    customdata: rows.map((r) => [m(r.expected_loss_p10_usd), m(r.expected_loss_p90_usd),
+      r.probability]),
+    hovertemplate: "%{x}: %{y:,.2f} M USD/yr<br>P10–P90 %{customdata[0]:,.2f} – "
+      + "%{customdata[1]:,.2f}<br>annual probability %{customdata[2]:.1%}<extra></extra>",
+  }];
+  const layout = {
+    title: { text: `Expected value added lost a year, ${partner} (mean, P10–P90 error bars)` },
+    xaxis: { type: "category", automargin: true },
+    yaxis: { title: { text: "million USD a year" }, rangemode: "tozero", automargin: true },
+    margin: { l: 10, r: 10, t: 50, b: 40 }, showlegend: false, // height: the CSS
+  };
+  return Plotly.react($("cr-chart"), data, layout, PLOT_CONFIG);
+}
+
+async function showItem(item) {
+  const { id, body } = state.crit;
+  const partner = body.partner;
+  const d = await api(`/sweeps/${encodeURIComponent(id)}/losses?partner=`
+    + `${encodeURIComponent(partner)}&item=${encodeURIComponent(item)}`);
+  if (state.crit.body !== body) return; // another sweep or partner was chosen meanwhile
+  state.crit.item = item;
+  for (const tr of $("cr-table").querySelectorAll("tr.pick")) {
+    tr.classList.toggle("chosen", tr.dataset.item === item);
+  }
+  $("cr-detail").hidden = false;
+  $("cr-detail-title").textContent = `${item} for ${partner}: loss distribution`;
+  $("cr-detail-meta").textContent = `Expected ${musd(d.expected_loss_usd)} M USD a year; `
+    + `P10 ${musd(d.p10_usd)}, P50 ${musd(d.p50_usd)}, P90 ${musd(d.p90_usd)} across `
+    + `${d.values.length} draws (${d.unit}).`;
+  const values = d.values.map((v) => v / 1e6);
+  const line = (x, label, dash) => ({ type: "line", x0: x, x1: x, yref: "paper", y0: 0, y1: 1,
+    line: { color: label === "mean" ? "#c0392b" : "#555", dash, width: 1.5 } });
+  const layout = {
+    title: { text: `${item}: expected loss per draw, ${partner}` },
+    xaxis: { title: { text: "million USD a year" }, automargin: true },
+    yaxis: { title: { text: "draws" }, automargin: true },
+    bargap: 0.05, margin: { l: 10, r: 10, t: 50, b: 40 }, showlegend: false,
+    shapes: [line(d.p10_usd / 1e6, "P10", "dot"), line(d.expected_loss_usd / 1e6, "mean", "solid"),
+      line(d.p90_usd / 1e6, "P90", "dot")],
+    annotations: [["P10", d.p10_usd], ["mean", d.expected_loss_usd], ["P90", d.p90_usd]].map(
+      ([t, x]) => ({ x: x / 1e6, yref: "paper", y: 1, text: t, showarrow: false,
+        yanchor: "bottom", font: { size: 10 } })),
+  };
+  await Plotly.react($("cr-hist"), [{ type: "histogram", x: values,
+    marker: { color: partnerColour(partner) }, nbinsx: Math.min(40, Math.max(5, values.length)),
+    hovertemplate: "%{x} M USD: %{y} draws<extra></extra>" }], layout, PLOT_CONFIG);
+  renderTable($("cr-cases"), d.scenarios, [
+    ["case", "case"], ["exporter", "exporter"], ["severity", "cut", fmt.pct, true],
+    ["duration_months", "months", fmt.text, true],
+    ["probability", "annual probability", fmt.pct, true],
+    ["loss_mean_usd", "loss if it happens M USD", musd, true],
+    ["loss_p10_usd", "P10", musd, true], ["loss_p90_usd", "P90", musd, true],
+    ["share_of_expected", "share of expected", fmt.pct, true],
+  ], "No case.");
+}
+
+/** The ranking shown, as CSV (USD, as the API gives it), downloaded from the page. */
+function downloadRanking() {
+  if (!state.crit) return;
+  const { body } = state.crit;
+  const cols = ["partner", "rank", "item", "mineral", "element", "expected_loss_usd",
+    "expected_loss_p10_usd", "expected_loss_p90_usd", "probability", "cases",
+    "worst_case_p50_usd"];
+  const esc = (v) => {
+    const t = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  const lines = [[...cols, "top_scenario"].join(","), ...body.rows.map((r) => [
+    ...cols.map((c) => esc(r[c])), esc(r.scenarios[0] ? r.scenarios[0].case : "")].join(","))];
+  const url = URL.createObjectURL(new Blob([`${lines.join("\n")}\n`], { type: "text/csv" }));
+  const a = el("a", { href: url, download: `criticality-${body.sweep.id}-${body.partner}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function numberList(id, what) {
+  const text = $(id).value;
+  const values = text.split(",").map((p) => p.trim()).filter(Boolean).map(Number);
+  if (!values.length || values.some((v) => !Number.isFinite(v))) {
+    throw new ApiError(422, [{ loc: [what], msg: `numbers separated by commas, not "${text}"` }]);
+  }
+  return values;
+}
+
+function parseProbabilities(text) {
+  const out = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const at = part.lastIndexOf("=");
+    const p = Number(part.slice(at + 1));
+    if (at < 1 || !Number.isFinite(p)) {
+      throw new ApiError(422, [{ loc: ["probabilities"],
+        msg: `"${part}" is not EXPORTER:mineral=probability (e.g. CHN:graphite=0.2)` }]);
+    }
+    out[part.slice(0, at).trim()] = p;
+  }
+  return out;
+}
+
+async function runSweep() {
+  $("cr-errors").replaceChildren();
+  showMessage("");
+  let job;
+  try {
+    const body = { draws: intOrNull("cr-draws") || 100, months: intOrNull("cr-months") || 24,
+      severities: numberList("cr-severities", "severities"),
+      durations: numberList("cr-durations", "durations"),
+      probabilities: parseProbabilities($("cr-probabilities").value) };
+    const minerals = [...$("cr-minerals").selectedOptions].map((o) => o.value);
+    if (minerals.length) body.minerals = minerals;
+    job = await api("/criticality", { method: "POST", body });
+  } catch (err) {
+    showErrors("cr-errors", err);
+    return;
+  }
+  state.sweepJob = job.id;
+  $("cr-run").disabled = true;
+  $("cr-cancel").hidden = false;
+  try {
+    job = await pollJob(`/criticality/${job.id}`, "cr-progress");
+    if (job.status === "done") await listSweeps(job.sweep_id);
+    else $("cr-errors").append(el("li", {}, `The sweep ${job.status}: ${job.error || ""}`));
+  } catch (err) {
+    fail(err);
+  } finally {
+    $("cr-run").disabled = false;
+    $("cr-cancel").hidden = true;
+    state.sweepJob = null;
+  }
+}
+
+async function cancelSweep() {
+  if (!state.sweepJob) return;
+  try {
+    await api(`/criticality/${state.sweepJob}`, { method: "DELETE" });
+  } catch (err) {
+    fail(err);
+  }
+}
+
 // -- signals -----------------------------------------------------------------------------------
 const TYPE_COLOURS = ["#c0392b", "#2c7fb8", "#41ab5d", "#fdae61", "#807dba", "#d9a441",
   "#1d91c0", "#969696"];
@@ -745,6 +1001,11 @@ function bind() {
   $("sc-run").addEventListener("click", runScenario);
   $("sc-cancel").addEventListener("click", cancelRun);
   $("pf-run").addEventListener("click", runPortfolio);
+  $("cr-sweep").addEventListener("change", () => showSweep().catch(fail));
+  $("cr-partner").addEventListener("change", () => switchPartner().catch(fail));
+  $("cr-run").addEventListener("click", runSweep);
+  $("cr-download").addEventListener("click", downloadRanking);
+  $("cr-cancel").addEventListener("click", cancelSweep);
   $("sig-filters").addEventListener("submit", (event) => {
     event.preventDefault();
     filterSignals().catch(fail);
