@@ -16,7 +16,8 @@ from critmin.assessment import assessment
 from critmin.atlas import Atlas
 from critmin.choices import unknown_message
 from critmin.cli.options import SHARE
-from critmin.cli.output import FORMATS, print_sections
+from critmin.cli import output
+from critmin.cli.output import DATASET_KEYS, FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
 from critmin.data.importers import FORMATS as IMPORT_FORMATS
@@ -76,9 +77,6 @@ def _store() -> Store:
     return store
 
 
-DATASET_KEYS = ("dataset", "dataset_version", "dataset_year", "default", "store")
-
-
 def dataset_line(info: dict[str, Any]) -> str:
     """``dataset 'NAME' version 3 (year 2024, the default) · store /path``."""
     which = "the default" if info["default"] else "not the default"
@@ -89,6 +87,8 @@ def dataset_line(info: dict[str, Any]) -> str:
 def announce(info: dict[str, Any], fmt: str = "table") -> None:
     """Say which dataset a command used: one dim line on stderr (stdout stays parseable);
     JSON output carries the same keys in its ``dataset`` object instead."""
+    output.USED.clear()
+    output.USED.update({k: info.get(k) for k in DATASET_KEYS})
     if fmt != "json":
         err.print(dataset_line(info), style="dim", soft_wrap=True, markup=False, highlight=False)
 
@@ -168,6 +168,7 @@ def main(
     """critmin: where supply comes from, what a shock does, which projects close the gap."""
     State.db, State.why = store_choice(db)
     State.noted = False
+    output.USED.clear()
 
 
 # -- assess -------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def assess(
         if table not in sections:
             raise ValueError(unknown_message("table", table, sections))
         sections = {table: sections[table]}
-    header = atlas.summary() | info
+    header = atlas.summary()
     if product or element or mineral:
         header["filter"] = " ".join([*(mineral or []), *(product or []), *(element or [])])
     if fmt == "table":
@@ -436,7 +437,7 @@ def data_sources(fmt: FormatOpt = "table", version: VersionOpt = None) -> None:
         info = store.describe(version)
         dataset = store.load(info["dataset_version"])
     announce(info, fmt)
-    header = {"version": info["dataset_version"]} | info
+    header = {"version": info["dataset_version"]}
     print_sections(console, {"sources": source_counts(dataset)}, fmt, header)
 
 

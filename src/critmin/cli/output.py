@@ -15,6 +15,12 @@ from rich.table import Table
 from critmin.jsonable import dumps, jsonable
 
 FORMATS = ("table", "json", "csv")
+#: the keys that say which dataset a command used (``Store.describe``)
+DATASET_KEYS = ("dataset", "dataset_version", "dataset_year", "default", "store")
+#: which dataset the running command used, set once it is known (``critmin.cli.main.announce``;
+#: a command is one process, the CLI callback empties it): every JSON output carries it in
+#: its ``dataset`` object, and table output leaves it to the line on stderr
+USED: dict[str, Any] = {}
 __all__ = ["FORMATS", "dumps", "jsonable", "print_sections", "rich_table", "to_csv"]
 
 
@@ -88,7 +94,7 @@ def print_sections(
 ) -> None:
     """Print named tables in one of ``FORMATS``; JSON is one object with a key per section."""
     if fmt == "json":
-        obj = {"dataset": dict(header or {})} | {k: v for k, v in sections.items()}
+        obj = {"dataset": USED | dict(header or {})} | {k: v for k, v in sections.items()}
         console.print_json(dumps(obj)) if console.is_terminal else print(dumps(obj))
         return
     if fmt == "csv":
@@ -97,8 +103,9 @@ def print_sections(
                 print(("\n" if i else "") + f"# {name}")
             print(to_csv(frame), end="")
         return
-    if header:
-        console.print(" · ".join(f"[bold]{k}[/] {v}" for k, v in header.items()))
+    shown = {k: v for k, v in (header or {}).items() if k not in DATASET_KEYS}
+    if shown:  # which dataset: the line on stderr (announce)
+        console.print(" · ".join(f"[bold]{k.replace('_', ' ')}[/] {v}" for k, v in shown.items()))
     for name, frame in sections.items():
         cols = (columns or {}).get(name)
         cols = [c for c in cols if c in frame.columns] if cols else None

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.atlas import Atlas
-from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
+from critmin.cli.main import VersionOpt, _store, announce, app, console, err, handle_errors
 from critmin.cli.options import DRAWS, POSITIVE
 from critmin.countries import to_iso3
 from critmin.data import service
@@ -147,6 +147,7 @@ def report_cmd(
                 record = get_portfolio(store, portfolio)
                 bar.advance(task)
             atlas = load_atlas(store, _assessed_version(version, runs, record), cache)
+            announce(store.describe(atlas.version))
         past: History | str | None = None
         if history:
             bar.update(task, description="replaying the backtest episodes")

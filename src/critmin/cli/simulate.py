@@ -19,10 +19,12 @@ from critmin.cli.main import (
     VersionOpt,
     _check_format,
     _store,
+    announce,
     app,
     console,
     err,
     handle_errors,
+    open_atlas,
 )
 from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED
 from critmin.cli.output import print_sections
@@ -192,9 +194,8 @@ def simulate_cmd(
     if workers is not None and scheduler is not None:
         raise ValueError("give --workers or --scheduler, not both")
     iso = to_iso3(country) if country else None
-    with _store() as store:
-        v = store.resolve(version)
-        atlas = Atlas(store.load(v), version=v)
+    atlas, info = open_atlas(version, fmt)
+    v = info["dataset_version"]
     chains = mineral_products(atlas, mineral)  # unknown minerals fail before the run
     sc = load_scenario(check_scenario_arg(scenario))
     with _progress() as bar:
@@ -232,8 +233,8 @@ def simulate_cmd(
                 summary=stored | {"country": iso},
             )  # fmt: skip
     header = {"run": run_id or "not saved", "scenario": sc.name, "draws": traj.draws,
-              "months": traj.months, "seed": seed, "dataset version": v,
-              "dataset year": used.year, "rows": by,
+              "months": traj.months, "seed": seed, "dataset_version": v,
+              "dataset_year": used.year, "rows": by,
               "monthly table": iso or "all countries"}  # fmt: skip
     if mineral:
         header["minerals"] = " ".join(mineral)
@@ -257,6 +258,16 @@ def simulate_cmd(
         err.print(f"report written to {path}")
 
 
+def used_by_run(store: Any, version: int | None) -> dict[str, Any]:
+    """Which dataset a stored run (or portfolio) used, as :meth:`Store.describe` says; a
+    version the store no longer has is named with the rest unknown."""
+    try:
+        return store.describe(version) if version is not None else {}
+    except StoreError:
+        return {"dataset": None, "dataset_version": version, "dataset_year": None,
+                "default": False, "store": str(store.path)}  # fmt: skip
+
+
 @runs_app.command("list")
 @handle_errors
 def runs_list(fmt: FormatOpt = "table") -> None:
@@ -278,9 +289,10 @@ def runs_show(
     _check_format(fmt)
     with _store() as store:
         rec = _get_run(store, run_id)
+        announce(used_by_run(store, rec.dataset_version), fmt)
     header = {"run": rec.id, "scenario": rec.scenario, "draws": rec.draws, "months": rec.months,
-              "seed": rec.seed, "dataset version": rec.dataset_version,
-              "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
+              "seed": rec.seed, "created": rec.created_at,
+              "critmin": rec.critmin_version}  # fmt: skip
     sections = run_sections(rec.summary, pd.DataFrame())
     sections.pop("shortfall_over_time")
     print_sections(
@@ -299,8 +311,10 @@ def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique pr
     with _store() as store:
         rec = _get_run(store, run_id)
         stored = load_run_data(store, rec)
-        v = store.resolve(rec.dataset_version)
+        info = store.describe(rec.dataset_version)
+        v = info["dataset_version"]
         atlas = Atlas(store.load(v), version=v)
+    announce(info)
     sc = parse_scenario(rec.scenario_json, f"run {rec.id}")
     with _progress() as bar:
         task = bar.add_task(f"replaying {rec.id}", total=None)
