@@ -272,7 +272,9 @@ def upload_dataset(
 async def get_metrics(
     who: Viewer,
     ctx: Ctx,
-    version: Annotated[int | None, Query(description="dataset version (default: the store's default)")] = None,
+    version: Annotated[
+        int | None, Query(description="dataset version (default: the store's default)")
+    ] = None,
     country: Annotated[str | None, Query(description="assess one country (ISO3 or name)")] = None,
     group: Annotated[str, Query(description="partner group")] = "framework",
     threshold: Annotated[float, Query(gt=0, le=1, description="chokepoint threshold")] = 0.5,

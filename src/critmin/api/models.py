@@ -144,7 +144,9 @@ class RunIn(BaseModel):
     seed: int = Field(
         default=0, ge=0, le=2**63 - 1, description="random seed (same seed, same result)"
     )
-    version: int | None = Field(default=None, description="dataset version (default: the store's default)")
+    version: int | None = Field(
+        default=None, description="dataset version (default: the store's default)"
+    )
 
 
 class JobOut(BaseModel):

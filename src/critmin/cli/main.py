@@ -15,8 +15,8 @@ from rich.console import Console
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
 from critmin.choices import unknown_message
-from critmin.cli.options import SHARE
 from critmin.cli import output
+from critmin.cli.options import SHARE
 from critmin.cli.output import DATASET_KEYS, FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
@@ -245,7 +245,7 @@ def assess(
     importance) for --country, else --group."""
     _check_format(fmt)
     iso = to_iso3(country) if country else None
-    atlas, info = open_atlas(version, fmt)
+    atlas, _ = open_atlas(version, fmt)
     if mineral:
         atlas = atlas.for_minerals(mineral)
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
