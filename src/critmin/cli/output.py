@@ -25,6 +25,7 @@ __all__ = ["FORMATS", "dumps", "jsonable", "print_sections", "rich_table", "to_c
 
 
 def _cell(value: Any, column: str) -> str:
+    column = column.removesuffix("_diff").removesuffix("_a").removesuffix("_b")  # runs compare
     value = jsonable(value)
     if value is None:
         return "–"
@@ -61,6 +62,13 @@ LABELS = {
     "value_added_year": "VA year",
     "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
     "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
+    # runs compare: P50s of run A, run B and B - A
+    "total_p50_t_a": "total t A", "total_p50_t_b": "total t B", "total_p50_t_diff": "total t B-A",
+    "peak_share_p50_a": "peak share A", "peak_share_p50_b": "peak share B",
+    "peak_share_p50_diff": "peak share B-A", "peak_month_a": "peak month A",
+    "peak_month_b": "peak month B", "index_p50_a": "peak index A", "index_p50_b": "peak index B",
+    "index_p50_diff": "peak index B-A", "usd_per_kg_p50_a": "peak USD/kg A",
+    "usd_per_kg_p50_b": "peak USD/kg B", "usd_per_kg_p50_diff": "peak USD/kg B-A",
 }  # fmt: skip
 
 
