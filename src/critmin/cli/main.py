@@ -485,3 +485,4 @@ def _register() -> None:
 
 
 _register()
+from critmin.cli import projects  # noqa: E402, F401  (critmin projects)
