@@ -481,8 +481,17 @@ def data_versions(fmt: FormatOpt = "table") -> None:
 
 def _register() -> None:
     """Import the command modules that add themselves to ``app``."""
-    from critmin.cli import backtest, invest, report, scenarios, serve, signals, simulate  # noqa: F401
+    from critmin.cli import (  # noqa: F401
+        backtest,
+        criticality,
+        invest,
+        projects,
+        report,
+        scenarios,
+        serve,
+        signals,
+        simulate,
+    )
 
 
 _register()
-from critmin.cli import projects  # noqa: E402, F401  (critmin projects)

@@ -71,6 +71,13 @@ LABELS = {
     "peak_month_b": "peak month B", "index_p50_a": "peak index A", "index_p50_b": "peak index B",
     "index_p50_diff": "peak index B-A", "usd_per_kg_p50_a": "peak USD/kg A",
     "usd_per_kg_p50_b": "peak USD/kg B", "usd_per_kg_p50_diff": "peak USD/kg B-A",
+    "value_added_p10_musd": "VA lost P10 M USD", "value_added_p50_musd": "VA lost P50 M USD",
+    "value_added_p90_musd": "VA lost P90 M USD", "output_p50_musd": "output lost P50 M USD",
+    "direct_p50_musd": "direct P50 M USD", "share_of_gdp_p50": "of GDP P50",
+    "share_of_gdp_p90": "of GDP P90", "tonnes_short_p50": "short t P50",
+    "output_at_stake_p50_musd": "at stake P50 M USD", "expected_loss_musd": "expected M USD/yr",
+    "expected_loss_p10_musd": "P10", "expected_loss_p90_musd": "P90",
+    "annual_probability": "P(year)", "top_scenario": "largest contribution",
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -515,7 +516,9 @@ class TableSpec:
         """``float``, ``int`` or ``str`` for each column (what the store and frames use)."""
         kinds = {}
         for name in self.columns:
-            text = repr(self.model.model_fields[name].annotation)
+            # a Literal's values are not types (Literal['intensity', ...] is text, not int)
+            annotation = repr(self.model.model_fields[name].annotation)
+            text = re.sub(r"Literal\[[^\]]*\]", "str", annotation)
             kinds[name] = "float" if "float" in text else "int" if "int" in text else "str"
         return kinds
 

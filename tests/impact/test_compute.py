@@ -1,0 +1,97 @@
+"""Tonnes short -> USD: arithmetic by hand on a two-industry economy, and the built-in model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import critmin
+from critmin.errors import DataError
+from critmin.impact import assess_losses, impact_model
+from critmin.impact.compute import partner_loss, sample_stake
+from critmin.impact.model import MATERIAL, STAKE, Economy, ImpactModel, Use
+
+
+def _economy(cap=(np.nan, np.nan, np.nan), propagation=None) -> Economy:
+    uses = {"mag": [
+        Use("mag", "ev", 0.75, 2e7, 2e7, 2e7, 0.2, STAKE, "s", {0: 1.0}),
+        Use("mag", "wind", 0.25, 1e6, 1e6, 1e6, 0.0, STAKE, "s", {1: 0.5, 2: 0.5}),
+    ]}  # fmt: skip
+    return Economy("XXX", ("XXX",), ("C29", "C28", "n.e.c."), np.array(cap, dtype=float),
+                   np.array([0.25, 0.5, 0.4]), np.eye(3) if propagation is None else propagation,
+                   "direct", 4e12, 2024, uses)  # fmt: skip
+
+
+def test_direct_losses_by_hand():
+    eco = _economy()
+    short = np.zeros((1, 2, 1))
+    short[0, 0, 0] = 10.0  # 10 t short in month 1
+    loss = partner_loss(eco, short, ["mag"], np.random.default_rng(0))
+    # ev: 10 t x 0.75 x (1 - 0.2) x 2e7 = 1.2e8 in C29; wind: 10 x 0.25 x 1e6 = 2.5e6, half each
+    np.testing.assert_allclose(loss.output[0, 0], [1.2e8, 1.25e6, 1.25e6])
+    np.testing.assert_allclose(loss.value_added[0, 0], [3e7, 6.25e5, 5e5])
+    assert loss.output[0, 1].sum() == 0
+    np.testing.assert_allclose(loss.tonnes[0], [7.5, 2.5])
+
+
+def test_losses_are_capped_at_a_month_of_gross_output():
+    eco = _economy(cap=(12e7, np.nan, np.nan))  # 1e7 a month for C29
+    short = np.full((1, 1, 1), 10.0)
+    loss = partner_loss(eco, short, ["mag"], np.random.default_rng(0))
+    assert loss.output[0, 0, 0] == pytest.approx(1e7) and loss.capped
+
+
+def test_the_input_output_step_propagates_direct_losses():
+    P = np.array([[1.2, 0.1, 0.0], [0.3, 1.1, 0.0], [0.0, 0.0, 1.0]])
+    eco = _economy(propagation=P)
+    short = np.full((1, 1, 1), 1.0)
+    loss = partner_loss(eco, short, ["mag"], np.random.default_rng(0))
+    direct = np.array([1.2e7, 1.25e5, 1.25e5])
+    np.testing.assert_allclose(loss.direct[0, 0], direct)
+    np.testing.assert_allclose(loss.output[0, 0], P @ direct)
+
+
+def test_stake_draws_stay_in_their_range_around_the_mode():
+    uses = [Use("a", "s", 1, 1.0, 2.0, 5.0, 0, STAKE, "", {}),
+            Use("b", "s", 1, 3.0, 3.0, 3.0, 0, STAKE, "", {})]  # fmt: skip
+    v = sample_stake(uses, 20_000, np.random.default_rng(1))
+    assert v[:, 0].min() >= 1.0 and v[:, 0].max() <= 5.0
+    assert v[:, 0].mean() == pytest.approx((1 + 2 + 5) / 3, rel=0.02)  # triangular mean
+    assert (v[:, 1] == 3.0).all()
+
+
+def test_losses_scale_with_the_shortfall_and_the_seed_fixes_them():
+    model = ImpactModel({"XXX": _economy()}, 2024, "direct")
+    rng = np.random.default_rng(3)
+    short = rng.uniform(0, 5, size=(50, 6, 1, 1))
+    a = assess_losses(model, short, ["mag"], ["XXX"], seed=4)
+    b = assess_losses(model, 2 * short, ["mag"], ["XXX"], seed=4)
+    np.testing.assert_allclose(b.samples["XXX"], 2 * a.samples["XXX"])
+    c = assess_losses(model, short, ["mag"], ["XXX"], seed=4)
+    np.testing.assert_array_equal(a.samples["XXX"], c.samples["XXX"])
+    row = a.by_partner.iloc[0]
+    assert row.value_added_p10_musd <= row.value_added_p50_musd <= row.value_added_p90_musd
+    assert row.share_of_gdp_p50 == pytest.approx(row.value_added_p50_musd * 1e6 / 4e12)
+
+
+@pytest.fixture(scope="module")
+def builtin_model():
+    return impact_model(critmin.builtin(), ["USA", "JPN", "eu27"])
+
+
+def test_the_builtin_model_knows_each_partner_and_flags_what_it_cannot_value(builtin_model):
+    assert builtin_model.partners == ["USA", "JPN", "eu27"]
+    eu = builtin_model.economies["eu27"]
+    assert len(eu.members) == 27 and "DEU" in eu.members
+    uses = [u for us in eu.uses.values() for u in us]
+    assert uses and all(u.valued in (STAKE, MATERIAL, "not valued") for u in uses)
+    assert all(0 <= u.thrift <= 1 and u.low <= u.mid <= u.high for u in uses)
+    # every use's industry weights sum to one
+    assert all(sum(u.industries.values()) == pytest.approx(1.0) for u in uses)
+
+
+def test_an_unknown_partner_is_an_error():
+    with pytest.raises(DataError, match="unknown partner 'XYZ'"):
+        impact_model(critmin.builtin(), ["XYZ"])
+    with pytest.raises(ValueError, match="method"):
+        impact_model(critmin.builtin(), ["USA"], method="magic")
