@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from critmin.atlas import Atlas
 from critmin.data.dataset import Dataset, read_dataset
+
+# ``tests`` is this folder: some dependencies install a top-level ``tests`` package of their
+# own (pymrio 0.6-0.7 does), which would shadow it for ``from tests.simulate import ...``
+_HERE = Path(__file__).resolve().parent
+if [Path(p).resolve() for p in getattr(sys.modules.get("tests"), "__path__", [])] != [_HERE]:
+    for _name in [n for n in sys.modules if n == "tests" or n.startswith("tests.")]:
+        del sys.modules[_name]
+    _package = types.ModuleType("tests")
+    _package.__path__ = [str(_HERE)]
+    sys.modules["tests"] = _package
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

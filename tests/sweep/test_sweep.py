@@ -167,3 +167,14 @@ def test_signals_add_measures_to_the_history(atlas):
         p(before, "CHN", "rare_earths", "La"), rel=0.2
     )  # only the pooled rate moves
     assert p(after, "MMR", "rare_earths", "Tb") > p(before, "MMR", "rare_earths", "Tb")
+
+
+def test_a_local_cluster_gives_the_same_numbers(atlas, small):
+    result = run_sweep(atlas, SMALL, workers=2)
+    np.testing.assert_array_equal(result.losses, small.losses)
+    from critmin.simulate.execution import available_cores
+
+    if available_cores() > 1:
+        assert result.execution.startswith("Dask LocalCluster")
+    else:
+        assert "ran in this process" in " ".join(result.notes)

@@ -44,6 +44,13 @@ PartnerOpt = Annotated[
         help="Partner: ISO3 or name, or a group (eu27); repeat. Default: USA, JPN, eu27.",
     ),
 ]
+CountOpt = Annotated[
+    str,
+    typer.Option(
+        help="What a partner goes without: unmet (final demand left short plus demand "
+        "forgone at the higher price) or shortfall (left short only)."
+    ),
+]
 MethodOpt = Annotated[
     str,
     typer.Option(
@@ -154,6 +161,7 @@ def impact_cmd(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     method: MethodOpt = "leontief",
+    count: CountOpt = "unmet",
     io_table: Annotated[
         Path | None,
         typer.Option(
@@ -197,9 +205,10 @@ def impact_cmd(
             months=months,
             seed=seed,
             record="summary",
+            extra_variables=("final_forgone",) if count == "unmet" else (),
             progress=lambda d, t: bar.update(task, completed=d, total=t),
         )
-    result = assess_impact(traj, model)
+    result = assess_impact(traj, model, count)
     sections = {
         "partners": result.by_partner,
         "industries": result.by_industry,
@@ -227,6 +236,7 @@ def impact_cmd(
         "dataset version": atlas.version,
         "usd": f"million USD of {result.usd_year}",
         "method": method,
+        "counts": count,
     }
     print_sections(console, sections, fmt, header)
     if fmt == "table" and result.notes:
@@ -383,6 +393,7 @@ def criticality_cmd(
             "probability overriding the history's annual probabilities."
         ),
     ] = None,
+    count: CountOpt = "unmet",
     signals: Annotated[
         bool,
         typer.Option(
@@ -449,6 +460,7 @@ def criticality_cmd(
         method=_method(method),
         probabilities=_probabilities(probabilities),
         signal_measures=measures,
+        count=count,
     )
     with _bar("cases") as bar:
         task = bar.add_task("criticality sweep", total=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -228,14 +229,38 @@ def assess_losses(
     )
 
 
-def assess_impact(trajectory: object, model: ImpactModel) -> ImpactResult:
-    """The impact of a simulated run (:class:`critmin.simulate.trajectory.Trajectory`)."""
-    data = trajectory.data  # type: ignore[attr-defined]
+COUNTS = ("unmet", "shortfall")
+
+
+def unmet_final_demand(data: Any, count: str = "unmet") -> tuple[np.ndarray, list[str]]:
+    """``(D, T, P, C)`` tonnes of final demand a run leaves without: its ``final_shortfall``
+    and, with ``count="unmet"``, the final demand buyers forgo at the price they see
+    (``final_forgone``; a run recorded without it counts the shortfall only, with a note)."""
+    if count not in COUNTS:
+        raise ValueError(f"count is one of {', '.join(COUNTS)}, got {count!r}")
     short = np.asarray(data["final_shortfall"].values, dtype=np.float64)
-    return assess_losses(
+    notes = []
+    if count == "unmet":
+        if "final_forgone" in data:
+            short = short + np.asarray(data["final_forgone"].values, dtype=np.float64)
+        else:
+            notes.append("the run did not record the demand forgone at higher prices: "
+                         "shortfall only")  # fmt: skip
+    return short, notes
+
+
+def assess_impact(trajectory: object, model: ImpactModel, count: str = "unmet") -> ImpactResult:
+    """The impact of a simulated run (:class:`critmin.simulate.trajectory.Trajectory`):
+    of its unmet final demand (:func:`unmet_final_demand`)."""
+    data = trajectory.data  # type: ignore[attr-defined]
+    short, notes = unmet_final_demand(data, count)
+    result = assess_losses(
         model,
         short,
         [str(p) for p in data["product"].values],
         [str(c) for c in data["country"].values],
         seed=int(trajectory.seed),
     )  # type: ignore[attr-defined]
+    if notes:
+        result.notes[:0] = notes
+    return result

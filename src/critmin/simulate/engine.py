@@ -50,6 +50,9 @@ VARIABLES = (
     "final_shortfall", "substitution", "inventory", "stockpile", "withheld",
 )  # fmt: skip
 SUMMARY_VARIABLES = ("demand", "shortfall", "final_shortfall")
+#: recorded only when asked for: ``final_forgone`` is the final demand buyers forgo at the
+#: price they see (baseline final demand x surge - the price-adjusted one, at least 0)
+OPTIONAL_VARIABLES = ("final_forgone",)
 _EPS = 1e-9
 
 
@@ -466,6 +469,8 @@ def run_chunk(
                 "final_shortfall": final_raw - sub, "substitution": sub,
                 "inventory": b.inv, "stockpile": b.stock, "withheld": b.held,
             }  # fmt: skip
+            if "final_forgone" in b.rec:
+                values["final_forgone"] = np.maximum(base_final - need_final, 0.0)
             for v in variables:
                 b.rec[v][:, t] = values[v]
             if route is not None:

@@ -18,6 +18,7 @@ import xarray as xr
 from critmin.atlas import Atlas
 from critmin.errors import DataError, Issue
 from critmin.simulate.engine import (
+    OPTIONAL_VARIABLES,
     SUMMARY_VARIABLES,
     VARIABLES,
     ChunkResult,
@@ -163,6 +164,7 @@ def simulate(
     on_chunk: OnChunk | None = None,
     force_cluster: bool = False,
     on_execution: Callable[[Execution], None] | None = None,
+    extra_variables: tuple[str, ...] = (),
 ) -> Trajectory:
     """Run a scenario over ``draws`` Monte Carlo draws and return the Trajectory.
 
@@ -184,13 +186,19 @@ def simulate(
     run) is handed to it as it is done, and the Trajectory returned keeps only the
     variables its summaries need (``record="summary"``), so a large run's full results
     never sit in memory at once (e.g. :class:`critmin.data.runs.RunWriter`).
+    ``extra_variables`` records optional variables too (``final_forgone``: the final demand
+    buyers forgo at the price they see, for :mod:`critmin.impact`).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
     if record not in {"full", "summary"}:
         raise ValueError("record is 'full' or 'summary'")
     network, sc = prepare(atlas, scenario, months)
-    variables = VARIABLES if record == "full" else SUMMARY_VARIABLES
+    unknown = sorted(set(extra_variables) - set(OPTIONAL_VARIABLES))
+    if unknown:
+        raise ValueError(f"unknown extra variable {', '.join(unknown)}; optional: "
+                         f"{', '.join(OPTIONAL_VARIABLES)}")  # fmt: skip
+    variables = (VARIABLES if record == "full" else SUMMARY_VARIABLES) + tuple(extra_variables)
     if precision not in {"float32", "float64"}:
         raise ValueError("precision is 'float32' or 'float64'")
     spec = RunSpec(network, sc, seed, variables, precision,

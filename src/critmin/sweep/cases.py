@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -76,6 +77,7 @@ class SweepSpec(BaseModel):
     draws: int = Field(default=100, ge=1, le=100_000)
     seed: int = 0
     method: str = "leontief"
+    count: Literal["unmet", "shortfall"] = "unmet"  # what a partner goes without (impact)
     prior_years: float = Field(default=1.0, gt=0)
     signal_measures: tuple[tuple[str, str, str | None, int], ...] = ()  # from the signals store
     probabilities: dict[str, float] = Field(default_factory=dict)  # "EXP:mineral[:El]" -> p

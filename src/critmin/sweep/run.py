@@ -48,7 +48,13 @@ def _costs(
 
 
 def case_losses(
-    network: Network, scenario: Scenario, model: ImpactModel, draws: int, seed: int, index: int
+    network: Network,
+    scenario: Scenario,
+    model: ImpactModel,
+    draws: int,
+    seed: int,
+    index: int,
+    count: str = "unmet",
 ) -> np.ndarray:
     """``(2, partners, draws)`` value added and output lost (USD) in one case: its draws come
     from its own stream ``(seed, (index, chunk))``. (Stacking several cases' draws into one
@@ -65,20 +71,28 @@ def case_losses(
             price_cap=par.price_cap,
             price_adjustment=par.price_adjustment,
             refill_months=par.refill_months,
-            variables=("final_shortfall",),
+            variables=("final_shortfall", "final_forgone")
+            if count == "unmet"
+            else ("final_shortfall",),
             dtype=np.float64,
             dense=True,
         )
-        parts.append(res.arrays["final_shortfall"])
+        arr = res.arrays["final_shortfall"]
+        parts.append(arr + res.arrays["final_forgone"] if count == "unmet" else arr)
     short = np.concatenate(parts) if len(parts) > 1 else parts[0]
     return _costs(short, network, model, seed, index)
 
 
 def run_batch(
-    network: Network, model: ImpactModel, items: list[tuple[int, Scenario]], draws: int, seed: int
+    network: Network,
+    model: ImpactModel,
+    items: list[tuple[int, Scenario]],
+    draws: int,
+    seed: int,
+    count: str = "unmet",
 ) -> list[tuple[int, np.ndarray]]:
     """Several cases of one network (a Dask task)."""
-    return [(i, case_losses(network, sc, model, draws, seed, i)) for i, sc in items]
+    return [(i, case_losses(network, sc, model, draws, seed, i, count)) for i, sc in items]
 
 
 @dataclass(frozen=True)
@@ -231,7 +245,7 @@ def run_sweep(
         threads = 1 if workers == 1 else max(1, min(2, cores))
         with ThreadPoolExecutor(threads) as pool:
             futures = [
-                pool.submit(run_batch, net, model, items, spec.draws, spec.seed)
+                pool.submit(run_batch, net, model, items, spec.draws, spec.seed, spec.count)
                 for net, items in batches
             ]
             for f in futures:
@@ -271,7 +285,14 @@ def _run_dask(
                 nets[id(net)] = client.scatter(net, broadcast=True)
             futures.append(
                 client.submit(
-                    run_batch, nets[id(net)], shared_model, items, spec.draws, spec.seed, pure=False
+                    run_batch,
+                    nets[id(net)],
+                    shared_model,
+                    items,
+                    spec.draws,
+                    spec.seed,
+                    spec.count,
+                    pure=False,
                 )
             )
         for future in as_completed(futures):
