@@ -62,7 +62,7 @@ def _assessed_version(
     version: int | None, runs: list[ReportRun], portfolio: PortfolioRecord | None
 ) -> int | None:
     """``--version``; else the one version every included run and portfolio used; else None
-    (the latest)."""
+    (the store's default)."""
     if version is not None:
         return version
     used = {r.trajectory.dataset_version for r in runs}
