@@ -40,7 +40,7 @@ def test_simulate_per_leaf_and_per_aggregate_with_usd_prices(db):
     leaf = cli(db, *args)
     assert leaf.exit_code == 0, leaf.output
     out = json.loads(leaf.stdout)
-    assert out["dataset"]["rows"] == "leaf" and out["dataset"]["dataset year"] == 2024
+    assert out["dataset"]["rows"] == "leaf" and out["dataset"]["dataset_year"] == 2024
     peaks = {(r["product"], r["market"]): r for r in out["peak_price"]}
     dy = peaks[("oxide_dy", "world")]
     assert dy["aggregate"] == "re_oxides" and dy["baseline_usd_per_kg"] > 0

@@ -77,7 +77,11 @@ def test_python_import_into_a_confidential_base_inherits(tmp_path, fmt):
     secret = _confidential_base(db)
     with Store(db) as store:
         assert store.confidential_to(1) is None  # the built-in seed is open
-        child = import_path(store, FILES[fmt], fmt).version  # default base: the latest
+        # a confidential version never becomes the default by itself: the default base
+        # stays the open built-in data, and so does the result
+        assert store.default_version() == 1
+        assert store.confidential_to(import_path(store, FILES[fmt], fmt).version) is None
+        child = import_path(store, FILES[fmt], fmt, base=secret).version
         assert store.confidential_to(secret) == "USA"
         assert store.confidential_to(child) == "USA"
         assert store.versions().set_index("version").loc[child, "parent"] == secret
@@ -90,7 +94,7 @@ def test_python_import_into_a_confidential_base_inherits(tmp_path, fmt):
 def test_cli_import_into_a_confidential_base_inherits(tmp_path, fmt):
     db = tmp_path / "s.duckdb"
     secret = _confidential_base(db)
-    child = _cli(db, FILES[fmt], "--format", fmt)
+    child = _cli(db, FILES[fmt], "--format", fmt, "--base", secret)
     assert service.dataset_access(db) == {secret: "USA", child: "USA"}
     # the operator may decide otherwise, explicitly
     opened = _cli(db, FILES[fmt], "--format", fmt, "--base", secret, "--confidential-to", "open")
@@ -119,7 +123,7 @@ def test_cli_import_then_api_hides_it_from_other_partners(tmp_path):
             data={"format": "baci", "confidential_to": "USA"},
         )  # fmt: skip
         assert up.status_code == 201, up.text
-        child = _cli(db, BACI, "--format", "baci")
+        child = _cli(db, BACI, "--format", "baci", "--base", up.json()["version"])
         jpn = {"X-API-Key": keys["jpn"]}
         listed = client.get("/datasets", headers=jpn).json()
         assert [d["version"] for d in listed] == [1]
@@ -127,7 +131,8 @@ def test_cli_import_then_api_hides_it_from_other_partners(tmp_path):
         assert client.get("/metrics", headers=jpn).json()["dataset"]["version"] == 1
         usgs = client.post(
             "/datasets", headers={"X-API-Key": keys["root"]},
-            files={"file": ("u.csv", USGS.read_bytes(), "text/csv")}, data={"format": "usgs"},
+            files={"file": ("u.csv", USGS.read_bytes(), "text/csv")},
+            data={"format": "usgs", "base": str(child)},
         )  # fmt: skip
         assert usgs.status_code == 201, usgs.text
         assert usgs.json()["confidential_to"] == "USA"

@@ -111,7 +111,7 @@ def test_cli_invest_stores_and_portfolios_show(tmp_path):
     shown = runner.invoke(app, ["--db", db, "portfolios", "show", pid, "--format", "json"])
     assert shown.exit_code == 0, shown.output
     data = json.loads(shown.stdout)
-    assert data["dataset"]["portfolio"] == pid and data["dataset"]["dataset version"] == 1
+    assert data["dataset"]["portfolio"] == pid and data["dataset"]["dataset_version"] == 1
     assert data["chosen"] == json.loads(result.stdout)["chosen"]
     listed = runner.invoke(app, ["--db", db, "portfolios", "list", "--format", "json"])
     assert [p["id"] for p in json.loads(listed.stdout)["portfolios"]] == [pid]

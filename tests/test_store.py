@@ -58,7 +58,8 @@ def test_store_persists_across_connections(db, mini):
         import_path(store, "tests/data/mini", "critmin")
     with Store(db) as store:
         assert store.latest_version() == 2
-        assert store.load().equals(mini)
+        assert store.load(2).equals(mini)
+        assert store.default_version() == 1  # a stand-alone dataset does not become the default
 
 
 def test_failed_import_leaves_the_store_unchanged(db, mini_copy):

@@ -22,9 +22,11 @@ __version__ = "0.1.0"
 
 
 def load(version: int | None = None, db: str | None = None) -> Atlas:
-    """The Atlas of one dataset version in the store (``$CRITMIN_DB`` or ./critmin.duckdb).
+    """The Atlas of one dataset version (default: the store's default version, see
+    ``critmin data use``) in the store ``db`` (default: ``$CRITMIN_DB``, else the per-user
+    store ``~/.local/share/critmin/critmin.duckdb``).
 
-    A new store starts with the built-in dataset as version 1.
+    A new store starts with the built-in dataset as version 1, its default.
     """
     with Store(db) as store:
         v = store.resolve(version)

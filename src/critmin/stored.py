@@ -24,7 +24,7 @@ class ReportRun:
 
 
 def load_atlas(store: Store, version: int | None, cache: dict[int, Atlas] | None = None) -> Atlas:
-    """The atlas of a dataset version (the latest when None), reused from ``cache``."""
+    """The atlas of a dataset version (the store's default when None), reused from ``cache``."""
     v = store.resolve(version)
     if cache is not None and v in cache:
         return cache[v]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -123,3 +124,101 @@ def over_time(traj: Trajectory, country: str | None) -> pd.DataFrame:
     wide["month"] = wide["month"].astype(int)
     wide.columns = ["month", *[f"{c}_p50_t" for c in wide.columns[1:]]]
     return wide
+
+
+#: the sections of :func:`compare_runs`
+COMPARE_TABLES = ("shortfall", "peak_price")
+
+
+def _frame(summary: dict[str, Any], key: str) -> pd.DataFrame:
+    rows = summary.get(key)
+    return rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows or [])
+
+
+def compare_runs(a: dict[str, Any], b: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Two runs side by side from their summaries (:func:`run_summary`, as stored with a
+    run): A's figure, B's and the difference B - A.
+
+    ``shortfall``, per product and country: ``total_p50_t`` (the P50 across draws of the
+    shortfall summed over the horizon, tonnes) and ``peak_share_p50`` (the highest monthly
+    shortfall of the median path as a share of that month's demand), with each run's peak
+    month. ``peak_price``, per product and market: ``index_p50`` (P50 of each draw's highest
+    monthly price index, baseline 1) and ``usd_per_kg_p50`` (the same in USD/kg at the
+    reference price). A run lists the shortfall rows that are above zero in some draw: a row
+    missing from it is 0 t when the run followed the product (it has a price row for it) and
+    missing (None) when the product was not in its network; a product missing from a run's
+    prices is missing. Rows are sorted by the largest absolute difference first."""
+    out = {}
+    followed = {
+        side: set(_frame(s, "peak_price").get("product", pd.Series(dtype=str)))
+        for side, s in (("a", a), ("b", b))
+    }
+    short_cols = {"shortfall_p50_t": "total_p50_t", "peak_share_of_demand": "peak_share_p50",
+                  "peak_month": "peak_month"}  # fmt: skip
+    sides = []
+    for side, s in (("a", a), ("b", b)):
+        f = _frame(s, "shortfall_by_country")
+        keep = [c for c in ("product", "aggregate", "mineral", "country", *short_cols) if c in f]
+        f = f[keep].rename(columns={k: f"{v}_{side}" for k, v in short_cols.items()})
+        sides.append(f)
+    key = ["product", "country"]
+    labels = [c for c in ("aggregate", "mineral") if c in sides[0] or c in sides[1]]
+    parts = [f[key + [c for c in labels if c in f]] for f in sides if not f.empty]
+    names = pd.concat(parts) if parts else pd.DataFrame()
+    if names.empty:
+        short = pd.DataFrame(columns=[*key, *labels])
+    else:
+        short = names.drop_duplicates(key).reset_index(drop=True)
+    for side, f in zip(("a", "b"), sides, strict=True):
+        values = f.drop(columns=[c for c in labels if c in f])
+        short = short.merge(values, on=key, how="left") if not f.empty else short
+        for name in short_cols.values():
+            col = f"{name}_{side}"
+            if col not in short:
+                short[col] = np.nan
+            short[col] = short[col].astype(float)
+            if name != "peak_month":  # no row but the product followed: no shortfall at all
+                zero = short[col].isna() & short["product"].isin(followed[side])
+                short.loc[zero, col] = 0.0
+    for name in ("total_p50_t", "peak_share_p50"):
+        short[f"{name}_diff"] = short[f"{name}_b"] - short[f"{name}_a"]
+    order = ["product", *labels, "country"]
+    for name in ("total_p50_t", "peak_share_p50"):
+        order += [f"{name}_a", f"{name}_b", f"{name}_diff"]
+    order += ["peak_month_a", "peak_month_b"]
+    short = short[[c for c in order if c in short]]
+    for col in ("peak_month_a", "peak_month_b"):
+        short[col] = short[col].round().astype("Int64")
+    out["shortfall"] = _by_change(short, "total_p50_t_diff")
+
+    price_cols = {"p50": "index_p50", "peak_usd_per_kg_p50": "usd_per_kg_p50"}
+    sides = []
+    for side, s in (("a", a), ("b", b)):
+        f = _frame(s, "peak_price")
+        if f.empty:
+            f = pd.DataFrame(columns=["product", "market", *price_cols])
+        keep = [c for c in ("product", "aggregate", "mineral", "market", *price_cols) if c in f]
+        sides.append(f[keep].rename(columns={k: f"{v}_{side}" for k, v in price_cols.items()}))
+    key = ["product", "market"]
+    labels = [c for c in ("aggregate", "mineral") if c in sides[0] or c in sides[1]]
+    names = pd.concat([f[key + [c for c in labels if c in f]] for f in sides])
+    price = names.drop_duplicates(key).reset_index(drop=True)
+    for f in sides:
+        price = price.merge(f.drop(columns=[c for c in labels if c in f]), on=key, how="left")
+    for name in price_cols.values():
+        for side in ("a", "b"):
+            price[f"{name}_{side}"] = pd.to_numeric(price[f"{name}_{side}"], errors="coerce")
+        price[f"{name}_diff"] = price[f"{name}_b"] - price[f"{name}_a"]
+    order = ["product", *labels, "market"]
+    for name in price_cols.values():
+        order += [f"{name}_a", f"{name}_b", f"{name}_diff"]
+    out["peak_price"] = _by_change(price[order], "index_p50_diff")
+    return out
+
+
+def _by_change(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Largest absolute change first (missing changes last), ties in the given order."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    size = frame[column].abs().fillna(-1.0).to_numpy()
+    return frame.iloc[np.argsort(-size, kind="stable")].reset_index(drop=True)

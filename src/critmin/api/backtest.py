@@ -115,7 +115,9 @@ def _params(version: int, draws: int, seed: int) -> dict[str, Any]:
 def get_backtest(
     who: Viewer,
     ctx: Ctx,
-    version: Annotated[int | None, Query(description="dataset version (default: latest)")] = None,
+    version: Annotated[
+        int | None, Query(description="dataset version (default: the store's default)")
+    ] = None,
     draws: Annotated[int, Query(ge=10, le=2000, description="draws per episode")] = DEFAULT_DRAWS,
     seed: Annotated[int, Query(ge=0)] = DEFAULT_SEED,
     refresh: Annotated[bool, Query(description="compute again (analysts, admins)")] = False,

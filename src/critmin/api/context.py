@@ -111,6 +111,16 @@ class Versions:
     def allowed(self, who: Principal) -> list[int]:
         return [v for v in self.numbers if who.sees(self.access.get(v))]
 
+    def default_for(self, who: Principal) -> int | None:
+        """The version a request without one uses: the store's default (``critmin data
+        use``) when the caller may see it, else the latest it may see; None: none."""
+        allowed = self.allowed(who)
+        if "default" in self.frame:
+            pinned = self.frame.loc[self.frame["default"].astype(bool), "version"]
+            if len(pinned) and int(pinned.iloc[0]) in allowed:
+                return int(pinned.iloc[0])
+        return max(allowed) if allowed else None
+
 
 @dataclass
 class Context:
@@ -236,14 +246,13 @@ class Context:
         cached = self._versions
         if cached is None or cached.expires <= time.monotonic():
             return None
-        allowed = cached.allowed(who)
         if version is None:
-            return max(allowed) if allowed else None
-        return version if version in allowed else None
+            return cached.default_for(who)
+        return version if version in cached.allowed(who) else None
 
     def visible_version(self, who: Principal, version: int | None) -> int:
-        """The version asked for (or the latest the caller may see); 403 (404 for admins)
-        otherwise."""
+        """The version asked for (or the default, else the latest the caller may see:
+        :meth:`Versions.default_for`); 403 (404 for admins) otherwise."""
         snap = self.snapshot()
         if version is not None and version not in snap.allowed(who):
             # re-read for a version not seen yet (a CLI import), and so for every version the
@@ -254,9 +263,10 @@ class Context:
                 snap = self.snapshot(fresh=True)
         allowed = snap.allowed(who)
         if version is None:
-            if not allowed:
+            chosen = snap.default_for(who)
+            if chosen is None:
                 raise hidden(who, "dataset version")
-            return max(allowed)
+            return chosen
         if version not in allowed:
             raise hidden(who, f"dataset version {version}")
         return version

@@ -130,7 +130,9 @@ async def _atlas_figure(ctx: Context, who: Principal, version: int | None, kind:
     return await run_in_threadpool(build)
 
 
-VersionQ = Annotated[int | None, Query(description="dataset version (default: latest)")]
+VersionQ = Annotated[
+    int | None, Query(description="dataset version (default: the store's default)")
+]
 
 
 @router.get("/dashboard/atlas/sankey", responses=ERRORS, tags=["dashboard"])

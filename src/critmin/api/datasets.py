@@ -69,6 +69,7 @@ def _dataset_row(row: dict[str, Any], access: dict[int, str | None]) -> dict[str
         "format": row.get("format"), "source_file": PurePosixPath(str(path)).name if path else None,
         "sha256": row.get("sha256"), "parent": None if parent != parent else parent,
         "summary": summary, "confidential_to": access.get(int(row["version"])),
+        "default": bool(row.get("default", False)),
     })  # fmt: skip
 
 
@@ -271,7 +272,9 @@ def upload_dataset(
 async def get_metrics(
     who: Viewer,
     ctx: Ctx,
-    version: Annotated[int | None, Query(description="dataset version (default: latest)")] = None,
+    version: Annotated[
+        int | None, Query(description="dataset version (default: the store's default)")
+    ] = None,
     country: Annotated[str | None, Query(description="assess one country (ISO3 or name)")] = None,
     group: Annotated[str, Query(description="partner group")] = "framework",
     threshold: Annotated[float, Query(gt=0, le=1, description="chokepoint threshold")] = 0.5,

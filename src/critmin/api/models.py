@@ -42,6 +42,11 @@ class DatasetOut(BaseModel):
     confidential_to: str | None = Field(
         default=None, description="partner (ISO3) the version is visible to, besides admins"
     )
+    default: bool = Field(
+        default=False,
+        description="the store's default version: what a request without a version uses "
+        "(when the caller may see it; else the latest it may see)",
+    )
 
 
 class DatasetDetail(DatasetOut):
@@ -139,7 +144,9 @@ class RunIn(BaseModel):
     seed: int = Field(
         default=0, ge=0, le=2**63 - 1, description="random seed (same seed, same result)"
     )
-    version: int | None = Field(default=None, description="dataset version (default: latest)")
+    version: int | None = Field(
+        default=None, description="dataset version (default: the store's default)"
+    )
 
 
 class JobOut(BaseModel):

@@ -28,7 +28,16 @@ from critmin.backtest.replay import (
     results_json,
 )
 from critmin.backtest.replay import run_prepared as replay
-from critmin.cli.main import VersionOpt, _check_format, _store, app, console, err, handle_errors
+from critmin.cli.main import (
+    VersionOpt,
+    _check_format,
+    _store,
+    announce,
+    app,
+    console,
+    err,
+    handle_errors,
+)
 from critmin.cli.options import COUNT, DRAWS, FRACTION, SEED
 
 EpisodeArg = Annotated[
@@ -77,11 +86,13 @@ def _bar() -> Progress:
     )  # fmt: skip
 
 
-def _prepare(spec: str | None, version: int | None) -> list[Prepared]:
+def _prepare(spec: str | None, version: int | None, fmt: str = "table") -> list[Prepared]:
     episodes = load_episodes(spec)
     with _store() as store:
-        v = store.resolve(version)
+        info = store.describe(version)
+        v = info["dataset_version"]
         dataset = store.load(v)
+    announce(info, fmt)
     return [prepare_episode(e, dataset, path=p, version=v) for e, p in episodes]
 
 
@@ -275,7 +286,7 @@ def _calibrate_then_replay(spec: str | None, draws: int, seed: int, fmt: str,
                            accept: float, method: str, rounds: int, priors: Path | None,
                            output: Path | None, all_months: bool,
                            model_error: bool = True) -> None:  # fmt: skip
-    preps = _prepare(spec, version)
+    preps = _prepare(spec, version, fmt)
     fit_on = [p for p in preps if p.episode.role == "calibration"]
     found, skipped = load_priors(priors)
     with _bar() as bar:
@@ -342,7 +353,7 @@ def backtest_cmd(
                                accept, method, rounds, priors, output, all_months,
                                model_error)  # fmt: skip
         return
-    results = _replay_all(_prepare(episode, version), draws, seed, calibrated)
+    results = _replay_all(_prepare(episode, version, fmt), draws, seed, calibrated)
     found = stored_model_error() if (model_error and calibrated) else None
     if found:
         results = [with_model_error(r, found) for r in results]

@@ -21,6 +21,7 @@ from critmin.cli.main import (
     console,
     err,
     handle_errors,
+    open_atlas,
 )
 from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED, SHARE
 from critmin.cli.output import print_sections
@@ -72,9 +73,9 @@ def _bar(unit: str) -> Progress:
 
 
 def _atlas(version: int | None) -> Atlas:
-    with _store() as store:
-        v = store.resolve(version)
-        return Atlas(store.load(v), version=v)
+    """The dataset version's atlas (the store's default when None), said on stderr and in
+    the JSON ``dataset`` object (``critmin.cli.main.open_atlas``)."""
+    return open_atlas(version)[0]
 
 
 def _partners(atlas: Atlas, given: list[str] | None) -> tuple[str, ...]:

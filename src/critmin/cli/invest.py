@@ -19,14 +19,16 @@ from critmin.cli.main import (
     VersionOpt,
     _check_format,
     _store,
+    announce,
     app,
     console,
     err,
     handle_errors,
+    open_atlas,
 )
 from critmin.cli.options import CVAR, DRAWS, MONTHS, NON_NEGATIVE, POSITIVE, SEED, SHARE
 from critmin.cli.output import print_sections
-from critmin.cli.simulate import _progress
+from critmin.cli.simulate import _progress, used_by_run
 from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
 from critmin.errors import StoreError
@@ -66,10 +68,9 @@ def parse_pairs(text: str | None, what: str, scale: float = 1.0) -> dict[str, fl
     return out
 
 
-def _atlas(version: int | None) -> Atlas:
-    with _store() as store:
-        v = store.resolve(version)
-        return Atlas(store.load(v), version=v)
+def _atlas(version: int | None, fmt: str = "table") -> Atlas:
+    """The dataset version's atlas (the default when None), said on stderr and in JSON."""
+    return open_atlas(version, fmt)[0]
 
 
 MineralOpt = Annotated[
@@ -173,7 +174,7 @@ def invest_cmd(
         required=tuple(r.strip() for r in require.split(",")) if require else (),
         min_gap_closed=target, alpha=alpha, risk_weight=risk_weight,
     )  # fmt: skip
-    atlas = _atlas(version)
+    atlas = _atlas(version, fmt)
     mineral_products(atlas, mineral)  # unknown minerals fail before any simulation
     from critmin.data.files import check_scenario_arg
 
@@ -270,11 +271,12 @@ def portfolios_show(
                 raise
             known = list_portfolios(store)["id"]
             raise StoreError(with_known(str(exc), portfolio_id, known)) from None
+        announce(used_by_run(store, rec.dataset_version), fmt)
     r, p = rec.result, rec.params
     per_t = r.get("usd_per_t_reo_closed")
     header = {
         "portfolio": rec.id, "source": rec.source, "created": rec.created_at,
-        "dataset version": rec.dataset_version, "status": rec.status, "reason": r.get("reason"),
+        "status": rec.status, "reason": r.get("reason"),
         "scenarios": ", ".join(str(s) for s in p.get("scenario_names") or []),
         "budgets (M USD)": ", ".join(f"{k}={float(v) / 1e6:,.0f}"
                                      for k, v in (p.get("budgets") or {}).items()),
@@ -347,7 +349,7 @@ def markets_cmd(
 
     _check_format(fmt)
     scenario = check_scenario_arg(scenario)
-    atlas = _atlas(version)
+    atlas = _atlas(version, fmt)
     chains = mineral_products(atlas, mineral)
     if product is None:
         product = "re_oxides" if chains is None else priced_product(atlas, chains)

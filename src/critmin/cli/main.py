@@ -15,13 +15,14 @@ from rich.console import Console
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
 from critmin.choices import unknown_message
+from critmin.cli import output
 from critmin.cli.options import SHARE
-from critmin.cli.output import FORMATS, print_sections
+from critmin.cli.output import DATASET_KEYS, FORMATS, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
 from critmin.data.importers import FORMATS as IMPORT_FORMATS
 from critmin.data.importers import TradeOptions, import_file
-from critmin.data.store import ENV_DB, Store, default_db_path
+from critmin.data.store import DEFAULT_DB, ENV_DB, Store, store_choice
 from critmin.errors import CritminError
 
 app = typer.Typer(
@@ -40,19 +41,66 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
 VersionOpt = Annotated[
-    int | None, typer.Option("--version", "-v", help="Dataset version (default: latest).")
+    int | None,
+    typer.Option(
+        "--version", "-v", help="Dataset version (default: the store's default, critmin data use)."
+    ),
 ]
 
 
 class State:
     db: Path | None = None
+    why: str = ""  # how the store was chosen: --db, $CRITMIN_DB or the per-user default
+    noted: bool = False  # the notes about the store were printed (once per command)
 
 
 def _store() -> Store:
-    """The store, opened with retries while another process (a service) holds it briefly."""
+    """The store, opened with retries while another process (a service) holds it briefly.
+    A store that did not exist yet is said on stderr, as is a ``./critmin.duckdb`` left
+    unused in the current folder: no command starts a store silently."""
     from critmin.data.service import retry
 
-    return retry(lambda: Store(State.db))
+    path = State.db
+    new = path is not None and not path.exists()
+    store = retry(lambda: Store(path))
+    if not State.noted:
+        State.noted = True
+        if new:
+            err.print(f"note: new store {store.path} ({State.why}): the built-in dataset is "
+                      "version 1 and the default", style="dim", soft_wrap=True, markup=False,
+                      highlight=False)  # fmt: skip
+        here = Path(DEFAULT_DB).absolute()
+        if State.why == "per-user default" and here.exists() and here != store.path.absolute():
+            err.print(f"note: ./{DEFAULT_DB} in this folder is not used (the store is "
+                      f"{store.path}); use it with --db {DEFAULT_DB} or {ENV_DB}={DEFAULT_DB}",
+                      style="dim", soft_wrap=True, markup=False, highlight=False)  # fmt: skip
+    return store
+
+
+def dataset_line(info: dict[str, Any]) -> str:
+    """``dataset 'NAME' version 3 (year 2024, the default) · store /path``."""
+    which = "the default" if info["default"] else "not the default"
+    return (f"dataset {info['dataset']!r} version {info['dataset_version']} (year "
+            f"{info['dataset_year']}, {which}) · store {info['store']}")  # fmt: skip
+
+
+def announce(info: dict[str, Any], fmt: str = "table") -> None:
+    """Say which dataset a command used: one dim line on stderr (stdout stays parseable);
+    JSON output carries the same keys in its ``dataset`` object instead."""
+    output.USED.clear()
+    output.USED.update({k: info.get(k) for k in DATASET_KEYS})
+    if fmt != "json":
+        err.print(dataset_line(info), style="dim", soft_wrap=True, markup=False, highlight=False)
+
+
+def open_atlas(version: int | None, fmt: str = "table") -> tuple[Atlas, dict[str, Any]]:
+    """The atlas of a dataset version (the default when None) and which one it is
+    (:meth:`Store.describe`), announced."""
+    with _store() as store:
+        info = store.describe(version)
+        atlas = Atlas(store.load(info["dataset_version"]), version=info["dataset_version"])
+    announce(info, fmt)
+    return atlas, info
 
 
 def handle_errors(fn: F) -> F:
@@ -100,7 +148,11 @@ def _print_version(value: bool) -> None:
 def main(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help=f"Store file (default ${ENV_DB} or ./critmin.duckdb)."),
+        typer.Option(
+            "--db",
+            help=f"Store file (default ${ENV_DB}, else the per-user store "
+            "~/.local/share/critmin/critmin.duckdb; critmin data info says which).",
+        ),
     ] = None,
     show_version: Annotated[
         bool,
@@ -114,7 +166,9 @@ def main(
     ] = False,
 ) -> None:
     """critmin: where supply comes from, what a shock does, which projects close the gap."""
-    State.db = db or default_db_path()
+    State.db, State.why = store_choice(db)
+    State.noted = False
+    output.USED.clear()
 
 
 # -- assess -------------------------------------------------------------------------------------
@@ -191,9 +245,7 @@ def assess(
     importance) for --country, else --group."""
     _check_format(fmt)
     iso = to_iso3(country) if country else None
-    with _store() as store:
-        v = store.resolve(version)
-        atlas = Atlas(store.load(v), version=v)
+    atlas, _ = open_atlas(version, fmt)
     if mineral:
         atlas = atlas.for_minerals(mineral)
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
@@ -201,7 +253,7 @@ def assess(
         if table not in sections:
             raise ValueError(unknown_message("table", table, sections))
         sections = {table: sections[table]}
-    header = atlas.summary() | {"store": str(State.db)}
+    header = atlas.summary()
     if product or element or mineral:
         header["filter"] = " ".join([*(mineral or []), *(product or []), *(element or [])])
     if fmt == "table":
@@ -224,7 +276,19 @@ def data_import(
     ] = "critmin",
     base: Annotated[
         int | None,
-        typer.Option(help="Version that usgs/baci/comtrade figures are merged into."),
+        typer.Option(
+            help="Version that usgs/baci/comtrade figures are merged into (default: the "
+            "store's default version)."
+        ),
+    ] = None,
+    use: Annotated[
+        bool | None,
+        typer.Option(
+            "--use/--no-use",
+            help="Make the new version the default (--use) or not (--no-use). Without either: "
+            "a usgs/baci/comtrade file merged into the default becomes the default; a "
+            "dataset folder (critmin) does not.",
+        ),
     ] = None,
     product: Annotated[
         str, typer.Option(help="Product for the rare-earth figures of a USGS file.")
@@ -262,7 +326,10 @@ def data_import(
 ) -> None:
     """Validate a file and store it as a new dataset version (all or nothing).
 
-    A version merged into a version confidential to a partner stays confidential to it."""
+    A usgs/baci/comtrade file is merged into the default version (--base another) and the
+    result becomes the default; a dataset folder stands alone and becomes the default only
+    with --use (critmin data use VERSION later). A version merged into a version
+    confidential to a partner stays confidential to it."""
     from critmin.data.service import write_dataset_access
 
     _check_format(fmt, IMPORT_FORMATS)
@@ -278,10 +345,19 @@ def data_import(
 
     # the store is open only to read the base and to add the version (a service on the same
     # store keeps answering while the file is read)
+    _store().close()  # says where the store is (and that it is new) before the long part
     with err.status(f"importing {path} ({fmt}) ..."):
-        result = import_file(State.db or default_db_path(), path, fmt, base=base,
-                             product=product, on_add=grant, trade=trade)  # fmt: skip
-    console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]")
+        result = import_file(State.db, path, fmt, base=base, product=product,  # type: ignore[arg-type]
+                             on_add=grant, trade=trade, use=use)  # fmt: skip
+    onto = "" if result.base is None else f" (merged into version {result.base})"
+    console.print(f"[green]imported[/] {path} as dataset version [bold]{result.version}[/]{onto}")
+    if result.default == result.version:
+        console.print(f"  default: version {result.version}: commands use it from now on "
+                      "(critmin data use VERSION to change)")  # fmt: skip
+    else:
+        console.print(f"  default: still version {result.default}; use the new one with "
+                      f"--version {result.version}, or make it the default with "
+                      f"critmin data use {result.version}")  # fmt: skip
     if granted.get("partner"):
         console.print(f"  confidential to: {granted['partner']}")
     for key, value in result.summary.items():
@@ -291,6 +367,48 @@ def data_import(
                 console.print(f"    {k}: {v}", markup=False)
         else:
             console.print(f"  {key}: {value}", markup=False)
+
+
+@data_app.command("use")
+@handle_errors
+def data_use(
+    version: Annotated[
+        str,
+        typer.Argument(
+            help="Version number, a dataset name (its newest version), builtin (the newest "
+            "built-in data) or latest."
+        ),
+    ],
+) -> None:
+    """Make a dataset version the default: every command without --version uses it."""
+    with _store() as store:
+        v = store.set_default(store.find(version))
+        info = store.describe(v)
+    console.print(f"default: {dataset_line(info)}", markup=False, highlight=False)
+
+
+@data_app.command("info")
+@handle_errors
+def data_info(fmt: FormatOpt = "table") -> None:
+    """Where the store is (and why there), its default dataset version and what it holds."""
+    from critmin.data.runs import list_runs
+
+    _check_format(fmt)
+    with _store() as store:
+        versions = store.versions()
+        info = store.describe(None)
+        runs = len(list_runs(store))
+    row = {
+        "store": info["store"], "chosen_by": State.why, "versions": len(versions),
+        "latest_version": int(versions["version"].max()),
+        "default_version": info["dataset_version"], "default_dataset": info["dataset"],
+        "default_year": info["dataset_year"], "default_format": info["format"], "runs": runs,
+    }  # fmt: skip
+    if fmt == "table":
+        for key, value in row.items():
+            console.print(f"[bold]{key.replace('_', ' ')}[/] {value}", highlight=False)
+        return
+    print_sections(console, {"store": pd.DataFrame([row])}, fmt)
 
 
 @data_app.command("export")
@@ -303,10 +421,11 @@ def data_export(
     """Write a dataset version as a folder of CSV (critmin's format) or Parquet files."""
     _check_format(fmt, ("csv", "parquet"))
     with _store() as store:
-        v = store.resolve(version)
-        dataset = store.load(v)
+        info = store.describe(version)
+        dataset = store.load(info["dataset_version"])
+    announce(info)
     write_dataset(dataset, folder, fmt)
-    console.print(f"dataset version {v} written to {folder} ({fmt})")
+    console.print(f"dataset version {info['dataset_version']} written to {folder} ({fmt})")
 
 
 @data_app.command("sources")
@@ -315,9 +434,11 @@ def data_sources(fmt: FormatOpt = "table", version: VersionOpt = None) -> None:
     """The sources of a dataset version and how many figures each backs."""
     _check_format(fmt)
     with _store() as store:
-        v = store.resolve(version)
-        dataset = store.load(v)
-    print_sections(console, {"sources": source_counts(dataset)}, fmt, {"version": v})
+        info = store.describe(version)
+        dataset = store.load(info["dataset_version"])
+    announce(info, fmt)
+    header = {"version": info["dataset_version"]}
+    print_sections(console, {"sources": source_counts(dataset)}, fmt, header)
 
 
 def source_counts(dataset: Any) -> pd.DataFrame:
@@ -342,14 +463,20 @@ def source_counts(dataset: Any) -> pd.DataFrame:
 @data_app.command("versions")
 @handle_errors
 def data_versions(fmt: FormatOpt = "table") -> None:
-    """Every dataset version in the store with its provenance."""
+    """Every dataset version in the store with its provenance; ``default`` marks the one
+    commands use without --version (critmin data use changes it)."""
     _check_format(fmt)
     with _store() as store:
         versions = store.versions()
+        path = str(store.path)
     versions["created_at"] = versions["created_at"].astype(str)
     versions["sha256"] = versions["sha256"].str[:12]
-    cols = ["version", "created_at", "name", "year", "format", "path", "sha256", "parent"]
-    print_sections(console, {"versions": versions}, fmt, None, {"versions": cols})
+    cols = ["version", "default", "created_at", "name", "year", "format", "path", "sha256",
+            "parent"]  # fmt: skip
+    header = {"store": path} if fmt == "json" else None
+    if fmt != "json":
+        err.print(f"store {path}", style="dim", soft_wrap=True, markup=False, highlight=False)
+    print_sections(console, {"versions": versions}, fmt, header, {"versions": cols})
 
 
 def _register() -> None:
@@ -358,6 +485,7 @@ def _register() -> None:
         backtest,
         criticality,
         invest,
+        projects,
         report,
         scenarios,
         serve,

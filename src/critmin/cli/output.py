@@ -15,10 +15,17 @@ from rich.table import Table
 from critmin.jsonable import dumps, jsonable
 
 FORMATS = ("table", "json", "csv")
+#: the keys that say which dataset a command used (``Store.describe``)
+DATASET_KEYS = ("dataset", "dataset_version", "dataset_year", "default", "store")
+#: which dataset the running command used, set once it is known (``critmin.cli.main.announce``;
+#: a command is one process, the CLI callback empties it): every JSON output carries it in
+#: its ``dataset`` object, and table output leaves it to the line on stderr
+USED: dict[str, Any] = {}
 __all__ = ["FORMATS", "dumps", "jsonable", "print_sections", "rich_table", "to_csv"]
 
 
 def _cell(value: Any, column: str) -> str:
+    column = column.removesuffix("_diff").removesuffix("_a").removesuffix("_b")  # runs compare
     value = jsonable(value)
     if value is None:
         return "–"
@@ -55,6 +62,15 @@ LABELS = {
     "value_added_year": "VA year",
     "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
     "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
+    "capacity_t": "capacity t/yr", "capex_musd": "capex M USD", "capex_year": "capex year",
+    "earliest_start": "start", "source_year": "year",
+    # runs compare: P50s of run A, run B and B - A
+    "total_p50_t_a": "total t A", "total_p50_t_b": "total t B", "total_p50_t_diff": "total t B-A",
+    "peak_share_p50_a": "peak share A", "peak_share_p50_b": "peak share B",
+    "peak_share_p50_diff": "peak share B-A", "peak_month_a": "peak month A",
+    "peak_month_b": "peak month B", "index_p50_a": "peak index A", "index_p50_b": "peak index B",
+    "index_p50_diff": "peak index B-A", "usd_per_kg_p50_a": "peak USD/kg A",
+    "usd_per_kg_p50_b": "peak USD/kg B", "usd_per_kg_p50_diff": "peak USD/kg B-A",
     "value_added_p10_musd": "VA lost P10 M USD", "value_added_p50_musd": "VA lost P50 M USD",
     "value_added_p90_musd": "VA lost P90 M USD", "output_p50_musd": "output lost P50 M USD",
     "direct_p50_musd": "direct P50 M USD", "share_of_gdp_p50": "of GDP P50",
@@ -95,7 +111,7 @@ def print_sections(
 ) -> None:
     """Print named tables in one of ``FORMATS``; JSON is one object with a key per section."""
     if fmt == "json":
-        obj = {"dataset": dict(header or {})} | {k: v for k, v in sections.items()}
+        obj = {"dataset": USED | dict(header or {})} | {k: v for k, v in sections.items()}
         console.print_json(dumps(obj)) if console.is_terminal else print(dumps(obj))
         return
     if fmt == "csv":
@@ -104,8 +120,9 @@ def print_sections(
                 print(("\n" if i else "") + f"# {name}")
             print(to_csv(frame), end="")
         return
-    if header:
-        console.print(" · ".join(f"[bold]{k}[/] {v}" for k, v in header.items()))
+    shown = {k: v for k, v in (header or {}).items() if k not in DATASET_KEYS}
+    if shown:  # which dataset: the line on stderr (announce)
+        console.print(" · ".join(f"[bold]{k.replace('_', ' ')}[/] {v}" for k, v in shown.items()))
     for name, frame in sections.items():
         cols = (columns or {}).get(name)
         cols = [c for c in cols if c in frame.columns] if cols else None

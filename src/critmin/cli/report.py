@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.atlas import Atlas
-from critmin.cli.main import VersionOpt, _store, app, console, err, handle_errors
+from critmin.cli.main import VersionOpt, _store, announce, app, console, err, handle_errors
 from critmin.cli.options import DRAWS, POSITIVE
 from critmin.countries import to_iso3
 from critmin.data import service
@@ -62,7 +62,7 @@ def _assessed_version(
     version: int | None, runs: list[ReportRun], portfolio: PortfolioRecord | None
 ) -> int | None:
     """``--version``; else the one version every included run and portfolio used; else None
-    (the latest)."""
+    (the store's default)."""
     if version is not None:
         return version
     used = {r.trajectory.dataset_version for r in runs}
@@ -147,6 +147,7 @@ def report_cmd(
                 record = get_portfolio(store, portfolio)
                 bar.advance(task)
             atlas = load_atlas(store, _assessed_version(version, runs, record), cache)
+            announce(store.describe(atlas.version))
         past: History | str | None = None
         if history:
             bar.update(task, description="replaying the backtest episodes")

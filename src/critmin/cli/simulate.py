@@ -12,17 +12,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
-from critmin.choices import with_known
+from critmin.choices import unknown_message, with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
     VersionOpt,
     _check_format,
     _store,
+    announce,
     app,
     console,
+    dataset_line,
     err,
     handle_errors,
+    open_atlas,
 )
 from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED
 from critmin.cli.output import print_sections
@@ -35,7 +38,7 @@ from critmin.simulate import parse_scenario, simulate
 from critmin.simulate.execution import COSTS, Execution, execution_record
 from critmin.simulate.runner import network_atlas
 from critmin.simulate.scenario import load_scenario, scenario_to_dict
-from critmin.summaries import BY, over_time, rollup, run_summary
+from critmin.summaries import BY, COMPARE_TABLES, compare_runs, over_time, rollup, run_summary
 
 runs_app = typer.Typer(help="Stored simulation runs: list, show, replay.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -192,9 +195,8 @@ def simulate_cmd(
     if workers is not None and scheduler is not None:
         raise ValueError("give --workers or --scheduler, not both")
     iso = to_iso3(country) if country else None
-    with _store() as store:
-        v = store.resolve(version)
-        atlas = Atlas(store.load(v), version=v)
+    atlas, info = open_atlas(version, fmt)
+    v = info["dataset_version"]
     chains = mineral_products(atlas, mineral)  # unknown minerals fail before the run
     sc = load_scenario(check_scenario_arg(scenario))
     with _progress() as bar:
@@ -232,8 +234,8 @@ def simulate_cmd(
                 summary=stored | {"country": iso},
             )  # fmt: skip
     header = {"run": run_id or "not saved", "scenario": sc.name, "draws": traj.draws,
-              "months": traj.months, "seed": seed, "dataset version": v,
-              "dataset year": used.year, "rows": by,
+              "months": traj.months, "seed": seed, "dataset_version": v,
+              "dataset_year": used.year, "rows": by,
               "monthly table": iso or "all countries"}  # fmt: skip
     if mineral:
         header["minerals"] = " ".join(mineral)
@@ -257,6 +259,16 @@ def simulate_cmd(
         err.print(f"report written to {path}")
 
 
+def used_by_run(store: Any, version: int | None) -> dict[str, Any]:
+    """Which dataset a stored run (or portfolio) used, as :meth:`Store.describe` says; a
+    version the store no longer has is named with the rest unknown."""
+    try:
+        return store.describe(version) if version is not None else {}
+    except StoreError:
+        return {"dataset": None, "dataset_version": version, "dataset_year": None,
+                "default": False, "store": str(store.path)}  # fmt: skip
+
+
 @runs_app.command("list")
 @handle_errors
 def runs_list(fmt: FormatOpt = "table") -> None:
@@ -278,9 +290,10 @@ def runs_show(
     _check_format(fmt)
     with _store() as store:
         rec = _get_run(store, run_id)
+        announce(used_by_run(store, rec.dataset_version), fmt)
     header = {"run": rec.id, "scenario": rec.scenario, "draws": rec.draws, "months": rec.months,
-              "seed": rec.seed, "dataset version": rec.dataset_version,
-              "created": rec.created_at, "critmin": rec.critmin_version}  # fmt: skip
+              "seed": rec.seed, "created": rec.created_at,
+              "critmin": rec.critmin_version}  # fmt: skip
     sections = run_sections(rec.summary, pd.DataFrame())
     sections.pop("shortfall_over_time")
     print_sections(
@@ -292,6 +305,68 @@ def runs_show(
     )
 
 
+COMPARE_COLUMNS = {
+    "shortfall": ["product", "aggregate", "country", "total_p50_t_a", "total_p50_t_b",
+                  "total_p50_t_diff", "peak_share_p50_a", "peak_share_p50_b",
+                  "peak_share_p50_diff", "peak_month_a", "peak_month_b"],
+    "peak_price": ["product", "aggregate", "market", "index_p50_a", "index_p50_b",
+                   "index_p50_diff", "usd_per_kg_p50_a", "usd_per_kg_p50_b",
+                   "usd_per_kg_p50_diff"],
+}  # fmt: skip
+
+
+@runs_app.command("compare")
+@handle_errors
+def runs_compare(
+    run_a: Annotated[str, typer.Argument(help="Run A: id or a unique prefix (runs list).")],
+    run_b: Annotated[str, typer.Argument(help="Run B, compared with A (B - A).")],
+    fmt: FormatOpt = "table",
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="Only this table: shortfall or peak_price (csv holds one table: shortfall "
+            "unless --table says otherwise).",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option(help="Rows per table in table format (largest changes).", callback=COUNT)
+    ] = 20,
+) -> None:
+    """Two stored runs side by side: per product and country the P50 total shortfall (t) and
+    peak monthly shortfall (share of demand), per product and market the P50 peak price
+    (index and USD/kg), A, B and the difference B - A, largest changes first."""
+    _check_format(fmt)
+    if table is not None and table not in COMPARE_TABLES:
+        raise ValueError(unknown_message("table", table, COMPARE_TABLES))
+    with _store() as store:
+        a, b = _get_run(store, run_a), _get_run(store, run_b)
+        used = {side: used_by_run(store, rec.dataset_version) for side, rec in (("a", a), ("b", b))}
+    if a.dataset_version == b.dataset_version:
+        announce(used["a"], fmt)
+    elif fmt != "json":
+        for side in ("a", "b"):
+            err.print(f"run {side.upper()}: {dataset_line(used[side])}", style="dim",
+                      soft_wrap=True, markup=False, highlight=False)  # fmt: skip
+        err.print("note: the runs used different dataset versions: the differences mix the "
+                  "scenarios and the data", soft_wrap=True, markup=False)  # fmt: skip
+    sections = compare_runs(a.summary, b.summary)
+    if table is None and fmt == "csv":
+        table = "shortfall"
+        err.print("csv: the shortfall table (--table peak_price for the prices)", style="dim")
+    if table is not None:
+        sections = {table: sections[table]}
+    header: dict[str, Any] = {}
+    for side, rec in (("a", a), ("b", b)):
+        header |= {f"run_{side}": rec.id, f"scenario_{side}": rec.scenario,
+                   f"draws_{side}": rec.draws, f"seed_{side}": rec.seed,
+                   f"dataset_version_{side}": rec.dataset_version}  # fmt: skip
+    header["difference"] = "B - A"
+    if fmt == "table":
+        sections = {k: v.head(top) for k, v in sections.items()}
+    print_sections(console, sections, fmt, header, COMPARE_COLUMNS)
+
+
 @runs_app.command("replay")
 @handle_errors
 def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")]) -> None:
@@ -299,8 +374,10 @@ def runs_replay(run_id: Annotated[str, typer.Argument(help="Run id (or unique pr
     with _store() as store:
         rec = _get_run(store, run_id)
         stored = load_run_data(store, rec)
-        v = store.resolve(rec.dataset_version)
+        info = store.describe(rec.dataset_version)
+        v = info["dataset_version"]
         atlas = Atlas(store.load(v), version=v)
+    announce(info)
     sc = parse_scenario(rec.scenario_json, f"run {rec.id}")
     with _progress() as bar:
         task = bar.add_task(f"replaying {rec.id}", total=None)

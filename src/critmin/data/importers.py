@@ -59,6 +59,10 @@ class ImportResult:
     format: str
     path: str
     summary: dict[str, Any]
+    #: the version a usgs/baci/comtrade file was merged into (None: a stand-alone dataset)
+    base: int | None = None
+    #: the store's default version after the import (the new one when it became the default)
+    default: int | None = None
 
 
 def import_path(
@@ -70,17 +74,22 @@ def import_path(
     product: str = "re_concentrate",
     on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
     trade: TradeOptions | None = None,
+    use: bool | None = None,
 ) -> ImportResult:
     """Validate ``path`` and store it as a new version; the store is unchanged on any error.
 
+    A usgs, baci or comtrade file is merged into ``base`` (default: the store's default
+    version); whether the new version becomes the default: ``use``, else the rule of
+    :meth:`Store.add` (a merge into the default does, a stand-alone dataset does not).
     ``on_add(con, version)`` runs in the transaction that adds the version (see
     :meth:`Store.add`): what it writes is stored with the version, or neither is."""
     dataset, provenance = prepare_import(
         lambda v: (store.resolve(v), store.load(store.resolve(v))), path, fmt, base=base,
         product=product, trade=trade,
     )  # fmt: skip
-    version = store.add(dataset, provenance, on_add)
-    return ImportResult(version, fmt, str(path), provenance.summary)
+    version = store.add(dataset, provenance, on_add, use=use)
+    return ImportResult(version, fmt, str(path), provenance.summary, provenance.parent,
+                        store.default_version())  # fmt: skip
 
 
 def import_file(
@@ -92,6 +101,7 @@ def import_file(
     product: str = "re_concentrate",
     on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
     trade: TradeOptions | None = None,
+    use: bool | None = None,
 ) -> ImportResult:
     """:func:`import_path` for a store file another process (a running service) also uses.
 
@@ -111,8 +121,9 @@ def import_file(
         load_base, path, fmt, base=base, product=product, trade=trade
     )
     with open_store(db) as store:
-        version = store.add(dataset, provenance, on_add)
-    return ImportResult(version, fmt, str(path), provenance.summary)
+        version = store.add(dataset, provenance, on_add, use=use)
+        default = store.default_version()
+    return ImportResult(version, fmt, str(path), provenance.summary, provenance.parent, default)
 
 
 def prepare_import(
@@ -138,7 +149,7 @@ def prepare_import(
     else:
         parent, base_ds = load_base(base)
         if fmt == "usgs":
-            dataset, summary = _merge_usgs(base_ds, p, digest, product)
+            dataset, summary = _merge_usgs(base_ds, p, digest, product, parent)
         else:
             dataset, summary = _merge_trade(base_ds, p, digest, fmt, trade or TradeOptions())
     return dataset, Provenance(fmt, str(p.resolve()), digest, summary, parent)
@@ -179,15 +190,21 @@ def _replace_keys(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.Da
     return pd.concat([old[~mask], new], ignore_index=True)
 
 
-def _merge_usgs(base: Dataset, path: Path, digest: str, product: str) -> tuple[Dataset, dict]:
+def _merge_usgs(
+    base: Dataset, path: Path, digest: str, product: str, version: int | None = None
+) -> tuple[Dataset, dict]:
     from critmin.data.usgs import read_usgs
 
     products = base["products"]
     if product not in set(products["id"]):
+        which = f"version {version}, {base.meta.name!r}" if version else repr(base.meta.name)
         raise DataError(
             [Issue(str(path), None, None,
-                   f"product {product!r} is not in the base dataset; known: "
-                   f"{', '.join(products['id'])}")]
+                   f"product {product!r} (--product, the rare-earth figures' product) is not "
+                   f"in the base dataset ({which}), so the file cannot be merged into it; "
+                   f"merge into a dataset that has it with --base VERSION (critmin data "
+                   f"versions lists them; the built-in data has it), or name one of its "
+                   f"products with --product: {', '.join(products['id'])}")]
         )  # fmt: skip
     sid, source = _file_source("usgs", path, digest)
     tables = read_usgs(path, product=product, source_id=sid)

@@ -25,6 +25,8 @@ from critmin.errors import StoreError
 
 DEFAULT_DB = "critmin.duckdb"
 ENV_DB = "CRITMIN_DB"
+#: ``store_meta`` key of the pinned default dataset version (see :meth:`Store.default_version`)
+DEFAULT_KEY = "default_version"
 SCHEMA_VERSION = 1
 _SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
 # who may see a version: a row names the partner it is confidential to; no row: open
@@ -32,9 +34,26 @@ ACCESS_DDL = """CREATE TABLE IF NOT EXISTS svc_dataset_access (
         version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)"""
 
 
+def user_store_path() -> Path:
+    """The per-user store: ``$XDG_DATA_HOME/critmin/critmin.duckdb`` (by default
+    ``~/.local/share/critmin/critmin.duckdb``), the same whichever folder critmin runs in."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "critmin" / DEFAULT_DB
+
+
 def default_db_path() -> Path:
-    """``$CRITMIN_DB`` when set, else ``./critmin.duckdb``."""
-    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+    """``$CRITMIN_DB`` when set, else the per-user store (:func:`user_store_path`)."""
+    return Path(os.environ.get(ENV_DB) or user_store_path())
+
+
+def store_choice(db: str | Path | None) -> tuple[Path, str]:
+    """The store file a command uses and why: ``--db`` (``db`` given), ``$CRITMIN_DB``, or
+    the per-user default. The path is absolute, so that it reads the same from any folder."""
+    if db is not None:
+        return Path(db).expanduser().absolute(), "--db"
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB]).expanduser().absolute(), f"${ENV_DB}"
+    return user_store_path().absolute(), "per-user default"
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,14 @@ class Store:
             if row is None or row[1] == digest:
                 return
             summary = {"revises": int(row[0]), "why": "the built-in data changed with critmin"}
-        self.add(load_builtin(), Provenance("builtin", str(builtin_path()), digest, summary))
+            # the revision replaces the old built-in data as the default only where that was
+            # the default; a default the user chose (an import) stays
+            use = self.default_version() == int(row[0])
+        else:
+            use = True  # a new store: the built-in data is its default
+        self.add(
+            load_builtin(), Provenance("builtin", str(builtin_path()), digest, summary), use=use
+        )
 
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -147,6 +173,21 @@ class Store:
                     con.execute(f'ALTER TABLE "ds_{name}" ADD COLUMN IF NOT EXISTS "{c}" '
                                 f"{_SQL_TYPES[k]}")  # fmt: skip
             con.execute(ACCESS_DDL)
+            # a store from before the pinned default: its default is what it used to be (the
+            # latest version), pinned, so that from now on an import does not move it
+            if self._pinned(con) is None:
+                row = con.execute("SELECT max(version) FROM versions").fetchone()
+                if row is not None and row[0] is not None:
+                    self._pin(con, int(row[0]))
+
+    @staticmethod
+    def _pinned(con: duckdb.DuckDBPyConnection) -> int | None:
+        row = con.execute("SELECT value FROM store_meta WHERE key = ?", [DEFAULT_KEY]).fetchone()
+        return None if row is None else int(row[0])
+
+    @staticmethod
+    def _pin(con: duckdb.DuckDBPyConnection, version: int) -> None:
+        con.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [DEFAULT_KEY, str(version)])
 
     # -- versions ---------------------------------------------------------------------------
     def latest_version(self) -> int | None:
@@ -154,23 +195,96 @@ class Store:
         return None if row is None or row[0] is None else int(row[0])
 
     def versions(self) -> pd.DataFrame:
-        """One row per version: number, time, name, year, format, path, hash, parent, summary."""
-        return self.con.execute("SELECT * FROM versions ORDER BY version").df()
+        """One row per version: number, time, name, year, format, path, hash, parent, summary
+        and ``default`` (True on the default version)."""
+        frame = self.con.execute("SELECT * FROM versions ORDER BY version").df()
+        frame["default"] = frame["version"] == (self.default_version() or 0)
+        return frame
+
+    def default_version(self) -> int | None:
+        """The version a command uses when it is not given one: the pinned default (the
+        built-in data in a new store; moved by ``critmin data use`` and by the imports
+        :meth:`add` describes), else the latest; None in an empty store."""
+        pinned = self._pinned(self.con)
+        if pinned is not None and self._exists(pinned):
+            return pinned
+        return self.latest_version()
+
+    def set_default(self, version: int) -> int:
+        """Pin ``version`` (it must exist) as the default; returns it."""
+        v = self.resolve(version)
+        with self.transaction() as con:
+            self._pin(con, v)
+        return v
+
+    def _exists(self, version: int) -> bool:
+        return bool(
+            self.con.execute("SELECT 1 FROM versions WHERE version = ?", [version]).fetchone()
+        )
 
     def resolve(self, version: int | None) -> int:
-        """``version`` itself when it exists, the latest when ``None``; else a StoreError."""
-        latest = self.latest_version()
-        if latest is None:
-            raise StoreError(f"the store {self.path} holds no dataset")
+        """``version`` itself when it exists, the default when ``None``; else a StoreError
+        that says which versions there are and how to see them."""
+        default = self.default_version()
+        if default is None:
+            raise StoreError(
+                f"the store {self.path} holds no dataset; import one with critmin data import"
+            )
         if version is None:
-            return latest
-        found = self.con.execute("SELECT 1 FROM versions WHERE version = ?", [version]).fetchone()
-        if not found:
-            raise StoreError(f"no dataset version {version} in {self.path} (latest is {latest})")
+            return default
+        if not self._exists(version):
+            have = ", ".join(str(v) for v in self.versions()["version"])
+            raise StoreError(
+                f"no dataset version {version} in {self.path}; it has {have} (default "
+                f"{default}); critmin data versions lists them"
+            )
         return version
 
+    def find(self, spec: str | int) -> int:
+        """A version from what a user types: its number, ``default``, ``latest``, ``builtin``
+        (the newest built-in data) or a dataset name (the newest version of that name,
+        case-insensitive). Unknown: a StoreError naming the versions and names there are."""
+        text = str(spec).strip()
+        if text.isdigit():
+            return self.resolve(int(text))
+        frame = self.versions()
+        if frame.empty:
+            return self.resolve(None)  # the "holds no dataset" error
+        key = text.lower()
+        if key == "default":
+            return self.resolve(None)
+        if key == "latest":
+            return int(frame["version"].max())
+        if key == "builtin":
+            rows = frame[frame["format"] == "builtin"]
+        else:
+            rows = frame[frame["name"].fillna("").str.lower() == key]
+        if rows.empty:
+            from critmin.choices import unknown_message
+
+            names = ["default", "latest", "builtin", *dict.fromkeys(frame["name"].dropna())]
+            raise StoreError(
+                unknown_message("dataset", text, names)
+                + f"; or a version number ({', '.join(map(str, frame['version']))})"
+            )
+        return int(rows["version"].max())
+
+    def describe(self, version: int | None = None) -> dict[str, Any]:
+        """Which dataset a command used: ``dataset`` (its name), ``dataset_version``,
+        ``dataset_year``, ``format``, ``default`` (whether it is the store's default) and
+        ``store`` (the file, absolute)."""
+        v = self.resolve(version)
+        row = self.con.execute(
+            "SELECT name, year, format FROM versions WHERE version = ?", [v]
+        ).fetchone()
+        assert row is not None
+        return {
+            "dataset": row[0], "dataset_version": v, "dataset_year": row[1], "format": row[2],
+            "default": v == self.default_version(), "store": str(self.path.absolute()),
+        }  # fmt: skip
+
     def load(self, version: int | None = None) -> Dataset:
-        """The dataset of one version (the latest by default)."""
+        """The dataset of one version (the default by default)."""
         v = self.resolve(version)
         row = self.con.execute(
             "SELECT name, description, year FROM versions WHERE version = ?", [v]
@@ -190,8 +304,17 @@ class Store:
         dataset: Dataset,
         provenance: Provenance,
         on_add: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+        *,
+        use: bool | None = None,
     ) -> int:
         """Store a dataset as a new version in one transaction; returns its number.
+
+        The default version moves to the new one when ``use`` is True; with ``use=None`` (the
+        rule) only when the new version builds on the default (``provenance.parent`` is the
+        default: a usgs, baci or comtrade file merged into it) and is open (a version
+        confidential to a partner never becomes everyone's default by itself), or when the
+        store had no version. A stand-alone dataset (a folder) does not move it: an unrelated
+        import never changes what every other command runs on.
 
         A version made from a parent (``provenance.parent``: the base a usgs or baci file was
         merged into) is confidential to the same partner as its parent, written in the same
@@ -235,6 +358,23 @@ class Store:
                 )
             if on_add is not None:
                 on_add(con, version)
+            default = self._pinned(con)
+            if (
+                default is None
+                or not con.execute("SELECT 1 FROM versions WHERE version = ?", [default]).fetchone()
+            ):
+                default = None
+            if use is None:
+                confidential = con.execute(
+                    "SELECT confidential_to FROM svc_dataset_access WHERE version = ?", [version]
+                ).fetchone()
+                use = default is None or (
+                    provenance.parent is not None
+                    and provenance.parent == default
+                    and (confidential is None or confidential[0] is None)
+                )
+            if use:
+                self._pin(con, version)
         return version
 
     def confidential_to(self, version: int) -> str | None:
@@ -245,7 +385,7 @@ class Store:
         return None if row is None else row[0]
 
     def counts(self, version: int | None = None) -> dict[str, int]:
-        """Rows per table of one version (the latest by default)."""
+        """Rows per table of one version (the default by default)."""
         v = self.resolve(version)
         return {
             n: int(

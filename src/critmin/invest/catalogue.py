@@ -96,3 +96,52 @@ def delivery(projects: pd.DataFrame, horizon: int) -> np.ndarray:
     ramp = np.maximum(projects["ramp_months"].to_numpy()[:, None], 1)
     share = np.clip((months - start + 1) / ramp, 0.0, 1.0) * (months >= start)
     return share * projects["capacity_t"].to_numpy()[:, None] / 12.0
+
+
+#: the columns of :func:`project_table`, in order
+PROJECT_COLUMNS = ["id", "name", "country", "mineral", "product", "status", "capacity_t",
+                   "basis", "capex_musd", "capex_year", "earliest_start", "ramp_months",
+                   "confidential_to", "source", "publication", "publisher", "source_year", "url",
+                   "note"]  # fmt: skip
+
+
+def project_table(
+    atlas: Atlas,
+    *,
+    minerals: list[str] | None = None,
+    countries: list[str] | None = None,
+    statuses: list[str] | None = None,
+) -> pd.DataFrame:
+    """The dataset's projects (``projects.csv``: operating ones and candidates) with the
+    mineral chain of their product and the publication behind each (``sources.csv``: title,
+    publisher, year, URL; a source the table does not list keeps its id only).
+
+    Filters (each a list; a row must match one value of every filter given): ``minerals``
+    (chains, checked against the atlas: a KeyError names the known ones), ``countries``
+    (ISO3 codes, as :func:`critmin.countries.to_iso3` gives them) and ``statuses``
+    (:data:`critmin.data.schema.PROJECT_STATUSES`, case-insensitive; an unknown one is a
+    ValueError suggesting the closest)."""
+    from critmin.assessment import mineral_products
+    from critmin.choices import choose
+    from critmin.data.schema import PROJECT_STATUSES
+
+    projects = atlas.table("projects").copy()
+    chain = atlas.products.get("mineral")
+    projects["mineral"] = (projects["product"].map(chain) if chain is not None
+                           else pd.Series(None, index=projects.index, dtype=object))  # fmt: skip
+    keep = pd.Series(True, index=projects.index)
+    chains = mineral_products(atlas, minerals)
+    if chains is not None:
+        keep &= projects["mineral"].isin(minerals or [])
+    if statuses:
+        wanted = {choose(s, PROJECT_STATUSES, "status") for s in statuses}
+        keep &= projects["status"].isin(wanted)
+    if countries:
+        keep &= projects["country"].isin(countries)
+    projects = projects[keep]
+    sources = atlas.table("sources").rename(columns={"id": "source", "year": "source_year"})
+    cols = [c for c in ("source", "publication", "publisher", "source_year", "url") if c in sources]
+    projects = projects.merge(sources[cols].drop_duplicates("source"), on="source", how="left")
+    order = pd.Categorical(projects["status"], categories=list(PROJECT_STATUSES), ordered=True)
+    projects = projects.assign(_order=order).sort_values(["_order", "mineral", "country", "id"])
+    return projects[[c for c in PROJECT_COLUMNS if c in projects]].reset_index(drop=True)
