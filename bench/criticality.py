@@ -80,8 +80,10 @@ def main() -> int:
         first = next(iter(results.values()))
         same = all((r.losses == first.losses).all() for r in results.values())
         print(f"same numbers on every path: {same}")
-    print(f"peak memory: this process {peak_gib(resource.RUSAGE_SELF):.2f} GiB, "
-          f"children (cluster workers) {peak_gib(resource.RUSAGE_CHILDREN):.2f} GiB")
+    print(
+        f"peak memory: this process {peak_gib(resource.RUSAGE_SELF):.2f} GiB, "
+        f"children (cluster workers) {peak_gib(resource.RUSAGE_CHILDREN):.2f} GiB"
+    )
     default = times.get("threads")
     if default is not None:
         print(f"target: default path under 600 s: {'met' if default < 600 else 'MISSED'} "
