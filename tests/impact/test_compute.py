@@ -95,3 +95,11 @@ def test_an_unknown_partner_is_an_error():
         impact_model(critmin.builtin(), ["XYZ"])
     with pytest.raises(ValueError, match="method"):
         impact_model(critmin.builtin(), ["USA"], method="magic")
+
+
+def test_a_member_without_its_own_figures_takes_its_groups_value_added_ratios():
+    model = impact_model(critmin.builtin(), ["DEU", "eu27"])
+    deu, eu = model.economies["DEU"], model.economies["eu27"]
+    assert any("value-added ratios of eu27" in n for n in deu.notes)
+    np.testing.assert_allclose(deu.va_ratio, eu.va_ratio)
+    assert not np.isfinite(deu.cap_usd_per_year).any()  # no cap of its own

@@ -149,18 +149,30 @@ def _economy(atlas: Atlas, partner: str, method: str, io: IoTable | None) -> Eco
         notes.append(f"{partner}: value added of {va_year}, gross output of {go_year}")
     # NACE rows with both figures: their value-added ratio
     ratio_of = {k: va[k] / go[k] for k in go if k in va and go[k] > 0}
+    va_r, go_r = va, go
     if not ratio_of:
-        notes.append(
-            f"{partner}: no value added and gross output of the same divisions: "
-            "value added lost is not computed (shown as 0)"
-        )
+        group = next((g for g, m in atlas.groups.items() if partner in m and g != partner
+                      and _by_division(atlas.table("gross_output"), g, "gross_output_musd")[0]),
+                     None)  # fmt: skip
+        if group is not None:
+            g_go, g_year = _by_division(atlas.table("gross_output"), group, "gross_output_musd")
+            g_va, _ = _by_division(atlas.table("value_added"), group, "value_added_musd", g_year)
+            ratio_of = {k: g_va[k] / g_go[k] for k in g_go if k in g_va and g_go[k] > 0}
+            va_r, go_r = g_va, g_go
+            notes.append(f"{partner}: value-added ratios of {group} (no figures of its own); "
+                         "industry losses are not capped")  # fmt: skip
+        else:
+            notes.append(
+                f"{partner}: no value added and gross output of the same divisions: "
+                "value added lost is not computed (shown as 0)"
+            )
     mfg_ratio = (
-        (sum(va[k] for k in ratio_of) / sum(go[k] for k in ratio_of)) if ratio_of else np.nan
+        (sum(va_r[k] for k in ratio_of) / sum(go_r[k] for k in ratio_of)) if ratio_of else np.nan
     )
     if io is None:
         if method != "direct":
             notes.append(f"{partner}: no input-output table: direct losses only")
-        industries = [*sorted(go or va, key=lambda s: int(s.split("-")[0][1:])), NEC]
+        industries = [*sorted(go or va or ratio_of, key=lambda s: int(s.split("-")[0][1:])), NEC]
         n = len(industries)
         cap = np.array([go.get(i, np.nan) * 1e6 * scale for i in industries])
         ratio = np.array([ratio_of.get(i, np.nan) for i in industries])
