@@ -103,3 +103,35 @@ def test_a_member_without_its_own_figures_takes_its_groups_value_added_ratios():
     assert any("value-added ratios of eu27" in n for n in deu.notes)
     np.testing.assert_allclose(deu.va_ratio, eu.va_ratio)
     assert not np.isfinite(deu.cap_usd_per_year).any()  # no cap of its own
+
+
+def test_no_product_with_final_demand_is_dropped(builtin_model):
+    """Every product the partners finally use has uses: its own or the world's mix, else
+    another country's (noted), else one unspecified use at its own price (noted). Without
+    the fallbacks Japan's carbides, wafers and ITO targets were silently worth nothing."""
+    from critmin.simulate.network import build_network
+
+    net = build_network(critmin.builtin())
+    for name, eco in builtin_model.economies.items():
+        members = [net.countries.index(c) for c in eco.members if c in net.countries]
+        used = [p for i, p in enumerate(net.products) if net.final_demand[i, members].sum() > 0]
+        assert used and all(p in eco.uses for p in used), name
+    jpn = builtin_model.economies["JPN"]
+    assert any("end-use shares of other countries" in n and "antimony_trioxide (USA)" in n
+               for n in jpn.notes)  # fmt: skip
+    assert sum(u.share for u in jpn.uses["antimony_trioxide"]) == pytest.approx(1.0)
+
+
+def test_a_product_without_any_mix_is_valued_at_its_own_price():
+    atlas = critmin.builtin()
+    demand = atlas.table("demand")
+    gone = demand[demand["product"] != "cobalt_refined"]
+    from critmin.data.dataset import Dataset
+
+    tables = dict(atlas.dataset.tables) | {"demand": gone}
+    model = impact_model(critmin.Atlas(Dataset(atlas.dataset.meta, tables)), ["JPN"])
+    jpn = model.economies["JPN"]
+    [use] = jpn.uses["cobalt_refined"]
+    assert use.sector == "unspecified" and use.share == 1.0 and use.valued == MATERIAL
+    assert use.mid > 0 and use.industries == {len(jpn.industries) - 1: 1.0}  # n.e.c.
+    assert any("no end-use shares anywhere" in n and "cobalt_refined" in n for n in jpn.notes)

@@ -2,7 +2,9 @@
 
 For each partner (an ISO3 country or a partner group such as ``eu27``) and each product with
 final demand, the product's end-use shares (``demand.csv``: the partner's own rows, else the
-world's; a leaf without shares takes its aggregate's) split a shortfall over sectors; each
+world's; a leaf without shares takes its aggregate's; else the mean mix of the countries that
+have rows, noted; else one ``unspecified`` use at the product's own price, noted: a product
+with final demand is never dropped) split a shortfall over sectors; each
 (product, sector) use has an *output at stake* (``output_at_stake.csv``: USD of the sector's
 output that cannot be made without one tonne, a low-central-high range and the share users
 absorb by thrifting) and lands in NACE divisions (``sector_nace.csv``). Divisions are the
@@ -35,6 +37,8 @@ NEC = "n.e.c."
 #: how a use is valued
 STAKE, MATERIAL, UNVALUED = "output at stake", "material price (lower bound)", "not valued"
 IO_METHODS = ("leontief", "ghosh", "direct")
+#: the one use of a product no demand row describes (its own price, n.e.c.)
+UNSPECIFIED = "unspecified"
 
 SECTION_NAMES = {
     "A": "agriculture, forestry and fishing",
@@ -213,7 +217,7 @@ def _economy(atlas: Atlas, partner: str, method: str, io: IoTable | None) -> Eco
                 propagation[:-1, :-1] = io.ghosh().T
         used = method if method != "ghosh" or io.output is not None else "direct"
         notes.append(f"{partner}: input-output table {io.year} ({io.source}), {used}")
-    uses = _uses(atlas, partner, industries)
+    uses = _uses(atlas, partner, industries, notes)
     gdp_usd = gdp.get(gdp_year) if gdp_year is not None else None
     return Economy(
         partner,
@@ -243,7 +247,11 @@ def _industry_of(industries: Sequence[str], division: str | None) -> int:
     return len(industries) - 1
 
 
-def _uses(atlas: Atlas, partner: str, industries: Sequence[str]) -> dict[str, list[Use]]:
+def _uses(
+    atlas: Atlas, partner: str, industries: Sequence[str], notes: list[str]
+) -> dict[str, list[Use]]:
+    """Each product's uses for ``partner``; what had to be borrowed or left unvalued is
+    appended to ``notes``."""
     demand = atlas.table("demand")
     stake = atlas.table("output_at_stake")
     nace = atlas.table("sector_nace")
@@ -258,19 +266,27 @@ def _uses(atlas: Atlas, partner: str, industries: Sequence[str]) -> dict[str, li
         divisions.setdefault(str(r.sector), []).append((code, float(r.weight)))
     own = demand[demand["country"] == partner] if partner not in atlas.groups else demand.iloc[:0]
     world = demand[demand["country"] == "WLD"]
-    shares: dict[str, dict[str, float]] = {}
-    for frame in (world, own):  # the partner's own rows replace the world's
-        for product, rows in frame.groupby("product"):
-            if rows["share"].notna().any():
-                shares[str(product)] = {
-                    str(r.sector): float(r.share)
-                    for r in rows.itertuples(index=False)
-                    if pd.notna(r.share)
-                }
+    shares = _shares(world) | _shares(own)  # the partner's own rows replace the world's
+    others = demand[~demand["country"].isin(["WLD", partner])]
     out: dict[str, list[Use]] = {}
+    borrowed: list[str] = []
+    unspecified: list[str] = []
     for product in atlas.products.index:
         p = str(product)
         own_shares = shares.get(p) or shares.get(group_of.get(p, ""), {})
+        if not own_shares:
+            rows = others[others["product"] == p]
+            if rows["share"].notna().any():  # another country's mix: the nearest known
+                countries = sorted(set(rows.loc[rows["share"].notna(), "country"]))
+                mixes = [_shares(rows[rows["country"] == c])[p] for c in countries]
+                own_shares = {
+                    s: sum(m.get(s, 0.0) for m in mixes) / len(mixes)
+                    for s in dict.fromkeys(s for m in mixes for s in m)
+                }
+                borrowed.append(f"{p} ({', '.join(countries)})")
+            else:  # no mix known anywhere: one use, valued at the product's own price
+                own_shares = {UNSPECIFIED: 1.0}
+                unspecified.append(p)
         uses = []
         for sector, share in own_shares.items():
             row = stake_of.get((p, sector)) or stake_of.get((group_of.get(p, ""), sector))
@@ -301,6 +317,25 @@ def _uses(atlas: Atlas, partner: str, industries: Sequence[str]) -> dict[str, li
             uses.append(Use(p, sector, share, low, mid, high, thrift, valued, source, weights))
         if uses:
             out[p] = uses
+    if borrowed:
+        notes.append(f"{partner}: end-use shares of other countries (none of its own or the "
+                     f"world's): {'; '.join(borrowed)}")  # fmt: skip
+    if unspecified:
+        notes.append(f"{partner}: no end-use shares anywhere, one use valued at the product's "
+                     f"own price (a lower bound): {', '.join(unspecified)}")  # fmt: skip
+    return out
+
+
+def _shares(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Product -> sector -> share of ``demand.csv`` rows (rows without a share left out)."""
+    out: dict[str, dict[str, float]] = {}
+    for product, rows in frame.groupby("product"):
+        if rows["share"].notna().any():
+            out[str(product)] = {
+                str(r.sector): float(r.share)
+                for r in rows.itertuples(index=False)
+                if pd.notna(r.share)
+            }
     return out
 
 
