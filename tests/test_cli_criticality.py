@@ -113,3 +113,19 @@ def test_impact_single_table_csv(db):
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("partner,month,") and not lines[0].startswith("#")
     assert len(lines) == 1 + 3 * 6
+
+
+def test_compare_with_a_published_ranking(db, probs, tmp_path):
+    ref = tmp_path / "ref.csv"
+    ref.write_text("rank,critmin_id,commodity\n1,graphite,Graphite\n2,,Rhodium\n3,Dy,Dysprosium\n")
+    result = cli(db, "criticality", *TINY, "--probabilities", probs, "--partner", "USA",
+                 "--compare", ref, "--format", "json", "--no-save")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    [agreement] = out["agreement"]
+    assert agreement["partner"] == "USA" and agreement["items_compared"] == 1
+    assert agreement["spearman"] is None  # one item: no correlation
+    assert agreement["only_in_reference"] == ["Dy"] and agreement["not_modelled"] == ["Rhodium"]
+    assert out["comparison"][0]["item"] == "graphite"
+    bad = cli(db, "criticality", *TINY, "--table", "agreement", "--no-save")
+    assert bad.exit_code == 2 and "--compare" in bad.output

@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data" / "published"
+DATA = Path(__file__).parents[1] / "src" / "critmin" / "data" / "published"
 
 CRITMIN_NAMES = {
     # minerals (products.csv column `mineral`)

@@ -30,6 +30,7 @@ from critmin.errors import DataError, Issue
 from critmin.impact import DEFAULT_PARTNERS, IO_METHODS, assess_impact, impact_model
 from critmin.impact.io import IoTable
 from critmin.jsonable import jsonable
+from critmin.sweep.compare import Reference, compare_ranking, read_reference
 
 sweeps_app = typer.Typer(
     help="Stored criticality sweeps: list, show, replay.", no_args_is_help=True
@@ -49,6 +50,14 @@ CountOpt = Annotated[
     typer.Option(
         help="What a partner goes without: unmet (final demand left short plus demand "
         "forgone at the higher price) or shortfall (left short only)."
+    ),
+]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        help="A published ranking to compare with: usgs-2025 (shipped) or a CSV with rank, "
+        "critmin_id. Rank correlation per partner and the items side by side.",
     ),
 ]
 MethodOpt = Annotated[
@@ -415,9 +424,13 @@ def criticality_cmd(
         int | None, typer.Option(help="Rows per partner (default: all).", callback=COUNT)
     ] = None,
     table: Annotated[
-        str | None, typer.Option(help="One table only: ranking, cases or probabilities.")
+        str | None,
+        typer.Option(
+            help="One table only: ranking, cases, probabilities, agreement or comparison."
+        ),
     ] = None,
     save: Annotated[bool, typer.Option(help="Store the sweep (replay it by its id).")] = True,
+    compare: CompareOpt = None,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
 ) -> None:
@@ -430,8 +443,8 @@ def criticality_cmd(
     _check_format(fmt)
     if workers is not None and scheduler is not None:
         raise ValueError("give --workers or --scheduler, not both")
-    if table is not None and table not in ("ranking", "cases", "probabilities"):
-        raise ValueError(f"--table is one of ranking, cases, probabilities, not {table!r}")
+    _check_table(table, compare)
+    reference = read_reference(compare) if compare is not None else None
     atlas = _atlas(version)
     partners = _partners(atlas, partner)
     measures: tuple = ()
@@ -475,7 +488,32 @@ def criticality_cmd(
     if save:
         with _store() as store:
             sweep_id = store_sweep(store, result)
-    _print_sweep(result, partners, sweep_id, top, table, fmt, atlas)
+    _print_sweep(result, partners, sweep_id, top, table, fmt, atlas, reference)
+
+
+TABLES = ("ranking", "cases", "probabilities", "agreement", "comparison")
+
+
+def _check_table(table: str | None, compare: str | None) -> None:
+    if table is not None and table not in TABLES:
+        raise ValueError(f"--table is one of {', '.join(TABLES)}, not {table!r}")
+    if table in ("agreement", "comparison") and compare is None:
+        raise ValueError(f"--table {table} needs --compare FILE (a published ranking)")
+
+
+def _comparison(
+    result: Any, partners: tuple[str, ...], reference: Reference
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per partner: the rank agreement with ``reference`` and the items side by side."""
+    summaries, rows = [], []
+    for p in partners:
+        comp = compare_ranking(result.ranking(p), reference)
+        summaries.append({"partner": p, **comp.summary()})
+        rows.append(comp.rows.assign(partner=p))
+    side = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if not side.empty:
+        side = side[["partner", *[c for c in side.columns if c != "partner"]]]
+    return pd.DataFrame(summaries), side
 
 
 def _print_sweep(
@@ -486,6 +524,7 @@ def _print_sweep(
     table: str | None,
     fmt: str,
     atlas: Atlas,
+    reference: Reference | None = None,
 ) -> None:
     from critmin.sweep import annual_probabilities
 
@@ -510,6 +549,12 @@ def _print_sweep(
         sections["probabilities"] = annual_probabilities(
             atlas, exporters, result.spec.prior_years, extra=result.spec.signal_measures
         )
+    if reference is not None and table in (None, "agreement", "comparison"):
+        agreement, side = _comparison(result, partners, reference)
+        if table in (None, "agreement"):
+            sections["agreement"] = agreement
+        if table in (None, "comparison"):
+            sections["comparison"] = side
     print_sections(console, jsonable(sections) if fmt == "json" else sections, fmt, header)
     if fmt == "table":
         for note in result.notes[:8]:
@@ -535,18 +580,26 @@ def sweeps_show(
     sweep_id: Annotated[str, typer.Argument(help="Sweep id (a unique prefix is enough).")],
     partner: PartnerOpt = None,
     top: Annotated[int | None, typer.Option(help="Rows per partner.", callback=COUNT)] = None,
-    table: Annotated[str | None, typer.Option(help="ranking or cases.")] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="One table only: ranking, cases, probabilities, agreement or comparison."
+        ),
+    ] = None,
+    compare: CompareOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """A stored sweep's ranking, rebuilt from its stored losses (no re-run)."""
     from critmin.sweep.stored import load_sweep
 
     _check_format(fmt)
+    _check_table(table, compare)
+    reference = read_reference(compare) if compare is not None else None
     with _store() as store:
         record, result = load_sweep_of(store, sweep_id, load_sweep)
         atlas = Atlas(store.load(record.dataset_version), version=record.dataset_version)
     partners = _partners(atlas, partner) if partner else result.partners
-    _print_sweep(result, partners, record.id, top, table, fmt, atlas)
+    _print_sweep(result, partners, record.id, top, table, fmt, atlas, reference)
 
 
 @sweeps_app.command("replay")
