@@ -65,6 +65,7 @@ HRE_SECTORS = ("automotive_other", "ev_traction", "industrial_motors", "other", 
 WORLD_SHARES = (
     "alloy_dyfe",
     "antimony_metal",
+    "antimony_mine",
     "antimony_trioxide",
     "bismuth_refinery",
     "cdte_modules",
@@ -89,7 +90,13 @@ PAIRS = {
     ("antimony_metal", "metallurgy"),
     *(
         ("antimony_mine", s)
-        for s in ("batteries_ammunition", "ceramics_glass_rubber", "flame_retardants")
+        for s in (
+            "batteries_ammunition",
+            "ceramics_glass_rubber",
+            "chemicals",
+            "flame_retardants",
+            "metallurgy",
+        )
     ),
     *(("antimony_trioxide", s) for s in ("ceramics_glass_rubber", "chemicals", "flame_retardants")),
     *(("bismuth_refinery", s) for s in ("chemicals_pharmaceuticals", "metallurgy")),
@@ -265,6 +272,8 @@ def test_antimony_mine_rows_repeat_the_refined_rows(stake: pd.DataFrame) -> None
         ("batteries_ammunition", "antimony_metal"),
         ("flame_retardants", "antimony_trioxide"),
         ("ceramics_glass_rubber", "antimony_trioxide"),
+        ("chemicals", "antimony_trioxide"),
+        ("metallurgy", "antimony_metal"),
     ):
         mine, ref = _row(stake, "antimony_mine", sector), _row(stake, refined, sector)
         for col in ("usd_per_t", "usd_per_t_low", "usd_per_t_high", "thrift_share"):
