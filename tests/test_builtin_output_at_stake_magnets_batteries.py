@@ -50,6 +50,7 @@ PAIRS = {
     ("battery_cells", "electric_vehicles"),
     ("battery_cells", "energy_storage"),
     ("cathode_active_material", "batteries"),
+    ("cobalt_refined", "batteries"),
     ("cobalt_refined", "cemented_carbides"),
     ("cobalt_refined", "chemicals"),
     ("cobalt_refined", "other_metallic"),

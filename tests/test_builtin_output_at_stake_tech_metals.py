@@ -22,29 +22,88 @@ from critmin.data.schema import ASSUMPTION
 
 #: Products this part covers; each of their demand.csv sectors needs a row.
 PRODUCTS = (
+    "alloy_dyfe",
     "antimony_metal",
     "antimony_mine",
     "antimony_trioxide",
     "bismuth_refinery",
+    "cdte_modules",
+    "cemented_carbides",
+    "gaas_wafers",
     "gallium_highpurity",
+    "gan_wafers",
+    "germanium_ir_optics",
     "germanium_refinery",
+    "germanium_tetrachloride",
     "indium_refinery",
+    "ito_targets",
+    "metal_ndpr",
+    "metal_other",
+    "metal_sm",
+    "metal_tb",
     "tellurium_refinery",
     "tungsten_apt",
+    "tungsten_carbide_powder",
     "re_oxides",
     "oxide_ce",
     "oxide_la",
 )
-#: The pairs of the brief (demand.csv at the time of writing).
+#: Sectors of the NdFeB magnets (demand.csv ndfeb_magnets WLD), which NdPr metal takes over.
+NDFEB_SECTORS = (
+    "appliances",
+    "automotive_other",
+    "consumer_electronics",
+    "ev_traction",
+    "industrial_motors",
+    "other",
+    "wind",
+)
+#: Sectors of the Dy/Tb-grade sintered magnets, which Dy and Tb take over.
+HRE_SECTORS = ("automotive_other", "ev_traction", "industrial_motors", "other", "wind")
+#: Products with final demand in the partners that had no demand.csv rows, or only US rows (the
+#: `stake` brief): each needs world (WLD) end-use shares summing to 1.
+WORLD_SHARES = (
+    "alloy_dyfe",
+    "antimony_metal",
+    "antimony_mine",
+    "antimony_trioxide",
+    "bismuth_refinery",
+    "cdte_modules",
+    "cemented_carbides",
+    "cobalt_refined",
+    "gaas_wafers",
+    "gallium_highpurity",
+    "gan_wafers",
+    "germanium_ir_optics",
+    "germanium_tetrachloride",
+    "ito_targets",
+    "metal_ndpr",
+    "metal_other",
+    "metal_sm",
+    "metal_tb",
+    "tungsten_apt",
+    "tungsten_carbide_powder",
+)
+#: The pairs of the briefs (demand.csv at the time of writing).
 PAIRS = {
     ("antimony_metal", "batteries_ammunition"),
+    ("antimony_metal", "metallurgy"),
     *(
         ("antimony_mine", s)
-        for s in ("batteries_ammunition", "ceramics_glass_rubber", "flame_retardants")
+        for s in (
+            "batteries_ammunition",
+            "ceramics_glass_rubber",
+            "chemicals",
+            "flame_retardants",
+            "metallurgy",
+        )
     ),
-    *(("antimony_trioxide", s) for s in ("ceramics_glass_rubber", "flame_retardants")),
+    *(("antimony_trioxide", s) for s in ("ceramics_glass_rubber", "chemicals", "flame_retardants")),
     *(("bismuth_refinery", s) for s in ("chemicals_pharmaceuticals", "metallurgy")),
-    *(("gallium_highpurity", s) for s in ("leds_optoelectronics", "research", "semiconductors")),
+    *(
+        ("gallium_highpurity", s)
+        for s in ("leds_optoelectronics", "other", "research", "semiconductors")
+    ),
     *(
         ("germanium_refinery", s)
         for s in ("chemicals", "fibre_optics", "infrared_optics", "other", "semiconductors_solar")
@@ -52,6 +111,25 @@ PAIRS = {
     *(("indium_refinery", s) for s in ("flat_panels", "other")),
     *(("tellurium_refinery", s) for s in ("metallurgy", "other", "solar", "thermoelectrics")),
     *(("tungsten_apt", s) for s in ("cemented_carbides", "steel_alloys_mill_products_chemicals")),
+    *(
+        ("tungsten_carbide_powder", s)
+        for s in ("cemented_carbides", "steel_alloys_mill_products_chemicals")
+    ),
+    *(
+        ("cemented_carbides", s)
+        for s in ("cutting_tools", "mining_construction_tools", "other", "wear_parts")
+    ),
+    *(("gaas_wafers", s) for s in ("leds_optoelectronics", "semiconductors")),
+    *(("gan_wafers", s) for s in ("leds_optoelectronics", "semiconductors")),
+    *(("ito_targets", s) for s in ("flat_panels", "other")),
+    ("germanium_ir_optics", "infrared_optics"),
+    ("germanium_tetrachloride", "fibre_optics"),
+    ("cdte_modules", "solar"),
+    *(("metal_ndpr", s) for s in NDFEB_SECTORS),
+    *(("alloy_dyfe", s) for s in HRE_SECTORS),
+    *(("metal_tb", s) for s in HRE_SECTORS),
+    *(("metal_sm", s) for s in ("defence_aerospace", "industrial_motors", "other")),
+    *(("metal_other", s) for s in ("batteries", "metallurgy", "other")),
     *(
         ("re_oxides", s)
         for s in (
@@ -194,10 +272,161 @@ def test_antimony_mine_rows_repeat_the_refined_rows(stake: pd.DataFrame) -> None
         ("batteries_ammunition", "antimony_metal"),
         ("flame_retardants", "antimony_trioxide"),
         ("ceramics_glass_rubber", "antimony_trioxide"),
+        ("chemicals", "antimony_trioxide"),
+        ("metallurgy", "antimony_metal"),
     ):
         mine, ref = _row(stake, "antimony_mine", sector), _row(stake, refined, sector)
         for col in ("usd_per_t", "usd_per_t_low", "usd_per_t_high", "thrift_share"):
             assert mine[col] == ref[col], (sector, col)
+
+
+def test_world_shares_sum_to_one_and_every_use_is_valued(atlas: Atlas) -> None:
+    demand = atlas.table("demand")
+    stake = atlas.table("output_at_stake").set_index(["product", "sector"])
+    nace = atlas.table("sector_nace")
+    ids = set(atlas.table("sources")["id"])
+    for product in WORLD_SHARES:
+        rows = demand[(demand["product"] == product) & (demand["country"] == "WLD")]
+        assert len(rows) > 0, product
+        assert rows["year"].nunique() == 1, product  # the impact step merges a product's WLD rows
+        assert rows["share"].sum() == pytest.approx(1.0, abs=1e-9), product
+        for r in rows.itertuples(index=False):
+            assert r.source in ids or r.source == ASSUMPTION, (product, r.sector)
+            if r.source == ASSUMPTION:
+                assert "assum" in (r.note or ""), (product, r.sector)
+            assert (product, r.sector) in stake.index, (product, r.sector)
+            weights = nace.loc[nace["sector"] == r.sector, "weight"]
+            assert weights.sum() == pytest.approx(1.0), r.sector  # every sector lands somewhere
+
+
+def test_the_partners_value_every_use_at_its_output_at_stake(atlas: Atlas) -> None:
+    from critmin.impact.model import STAKE, impact_model
+
+    model = impact_model(atlas, ["USA", "JPN", "eu27"])
+    for partner, economy in model.economies.items():
+        for product in WORLD_SHARES:
+            uses = economy.uses.get(product, [])
+            if product in ("gallium_highpurity",) and partner == "USA":
+                assert {u.sector for u in uses} == {
+                    "semiconductors",
+                    "leds_optoelectronics",
+                    "research",
+                }
+            assert all(u.valued == STAKE for u in uses), (partner, product)
+    jpn = model.economies["JPN"].uses
+    for product in ("gaas_wafers", "tungsten_apt", "antimony_trioxide", "cemented_carbides"):
+        assert product in jpn, product  # zero loss for Japan before: no shares, or US rows only
+
+
+def test_new_sectors_map_to_manufacturing_divisions(atlas: Atlas) -> None:
+    nace = atlas.table("sector_nace")
+    cutting = nace[nace["sector"] == "cutting_tools"].set_index("nace")["weight"]
+    assert cutting.to_dict() == {"C28": 0.6, "C29": 0.3, "C25": 0.1}
+    # tycarbide: machinery 18.1 + 15.0 + 6.8, automotive 20.9, moulds 7.4 of 68.2 named
+    assert cutting["C28"] == pytest.approx((18.1 + 15.0 + 6.8) / 68.2, abs=0.02)
+    assert cutting["C29"] == pytest.approx(20.9 / 68.2, abs=0.02)
+    assert set(nace.loc[nace["sector"] == "wear_parts", "nace"]) == {"C25", "C28"}
+    assert set(nace.loc[nace["sector"] == "mining_construction_tools", "nace"]) == {"C28"}
+
+
+def _recipe(atlas: Atlas, output: str, input_: str) -> float:
+    r = atlas.table("recipes")
+    return float(r.loc[(r["output"] == output) & (r["input"] == input_), "tonnes_per_tonne"].item())
+
+
+def test_re_metal_rows_are_the_magnet_rows_per_tonne_of_metal(atlas: Atlas) -> None:
+    stake = atlas.table("output_at_stake").set_index(["product", "sector"])
+    splits = atlas.table("splits")
+    family = splits[(splits["parent"] == "ndfeb_magnets") & (splits["country"] == "WLD")]
+    mix = family.set_index("product")["share"]
+    ndpr = sum(
+        mix[m] * _recipe(atlas, m, "metal_ndpr")
+        for m in ("ndfeb_sintered_hre", "ndfeb_sintered_lre", "ndfeb_bonded")
+    )
+    assert ndpr == pytest.approx(0.307, abs=0.002)
+    cases = [
+        ("metal_ndpr", "ndfeb_magnets", 1 / ndpr, NDFEB_SECTORS),
+        (
+            "alloy_dyfe",
+            "ndfeb_sintered_hre",
+            1 / _recipe(atlas, "ndfeb_sintered_hre", "alloy_dyfe"),
+            HRE_SECTORS,
+        ),
+        (
+            "metal_tb",
+            "ndfeb_sintered_hre",
+            1 / _recipe(atlas, "ndfeb_sintered_hre", "metal_tb"),
+            HRE_SECTORS,
+        ),
+        (
+            "metal_sm",
+            "smco_magnets",
+            1 / _recipe(atlas, "smco_magnets", "metal_sm"),
+            ("defence_aerospace", "industrial_motors", "other"),
+        ),
+    ]
+    demand = atlas.table("demand")
+    for metal, magnet, factor, sectors in cases:
+        for sector in sectors:
+            row, base = stake.loc[(metal, sector)], stake.loc[(magnet, sector)]
+            for col in ("usd_per_t", "usd_per_t_low", "usd_per_t_high"):
+                assert row[col] == pytest.approx(base[col] * factor, rel=0.05), (metal, sector, col)
+        shares = demand[(demand["product"] == metal) & (demand["country"] == "WLD")]
+        parent = demand[(demand["product"] == magnet) & (demand["country"] == "WLD")]
+        assert (
+            shares.set_index("sector")["share"].to_dict()
+            == parent.set_index("sector")["share"].to_dict()
+        )
+
+
+def test_component_rows_repeat_the_rows_of_their_metal(stake: pd.DataFrame) -> None:
+    for product, metal, sectors in (
+        (
+            "tungsten_carbide_powder",
+            "tungsten_apt",
+            ("cemented_carbides", "steel_alloys_mill_products_chemicals"),
+        ),
+        ("germanium_tetrachloride", "germanium_refinery", ("fibre_optics",)),
+        ("germanium_ir_optics", "germanium_refinery", ("infrared_optics",)),
+    ):
+        for sector in sectors:
+            row, ref = _row(stake, product, sector), _row(stake, metal, sector)
+            for col in ("usd_per_t", "usd_per_t_low", "usd_per_t_high", "thrift_share"):
+                assert row[col] == ref[col], (product, sector, col)
+    cdte, te = _row(stake, "cdte_modules", "solar"), _row(stake, "tellurium_refinery", "solar")
+    assert cdte["usd_per_t"] == te["usd_per_t"] and "30.5" in cdte["note"]
+
+
+def test_ito_and_cobalt_battery_rows_recompute(atlas: Atlas, stake: pd.DataFrame) -> None:
+    prod = atlas.table("production")
+    ito_t = prod[(prod["product"] == "ito_targets") & (prod["year"] == 2024)]["quantity_t"].sum()
+    assert ito_t == pytest.approx(650)
+    demand = atlas.table("demand").set_index(["product", "country", "sector"])
+    share = demand.loc[("ito_targets", "WLD", "flat_panels"), "share"]
+    assert _row(stake, "ito_targets", "flat_panels")["usd_per_t"] == pytest.approx(
+        122.8e9 / (share * ito_t), rel=0.1
+    )
+    # NCM622: 13.3 kg Co per 75 kWh at 60 USD/kWh; LCO ~1.0 kg Co per kWh at 150 USD/kWh;
+    # weighted by the Cobalt Institute's 2023 battery split (EVs 45, portables 26 of 73%)
+    ncm, lco = 60 / (13.3 / 75 / 1000), 150 / (1.0 / 1000)
+    central = (45 * ncm + 26 * lco) / 71
+    all_stake = atlas.table("output_at_stake").set_index(["product", "sector"])
+    row = all_stake.loc[("cobalt_refined", "batteries")]
+    assert row["usd_per_t"] == pytest.approx(central, rel=0.05)
+    assert demand.loc[("cobalt_refined", "WLD", "batteries"), "share"] == 0.73
+
+
+def test_cemented_carbide_rows_follow_the_hardmetal_arithmetic(stake: pd.DataFrame) -> None:
+    t_hardmetal_per_t_w = 1 / (0.9 * 0.939)
+    cutting = _row(stake, "cemented_carbides", "cutting_tools")
+    assert cutting["usd_per_t"] == pytest.approx(t_hardmetal_per_t_w * 150_000 / 0.05, rel=0.02)
+    assert cutting["usd_per_t_high"] == pytest.approx(
+        t_hardmetal_per_t_w * 300_000 / 0.03, rel=0.02
+    )
+    assert cutting["usd_per_t_low"] == pytest.approx(t_hardmetal_per_t_w * 150_000, rel=0.02)
+    # the Mordor/ITIA/Roskill cross-check: ~12 bn USD of products over ~65,000 t W
+    products_usd = 17.23e9 * 0.6942  # Mordor 2026 market x cemented-carbide share
+    assert cutting["usd_per_t_low"] == pytest.approx(products_usd / (0.65 * 100_000), rel=0.05)
 
 
 # ------------------------------------------------------------------ gross output and GDP

@@ -47,8 +47,8 @@ def test_critical_needs_both_thresholds(atlas):
     assert pd.notna(re["economic_importance"]) and pd.notna(re["supply_risk"])
     expected = re["supply_risk"] >= 1 and re["economic_importance"] >= 2.8
     assert re["critical"] is bool(expected)
-    gallium = m.set_index("mineral").loc["gallium"]
-    assert pd.isna(gallium["economic_importance"]) and gallium["critical"] is None
+    manganese = m.set_index("mineral").loc["manganese"]  # no end-use shares at all
+    assert pd.isna(manganese["economic_importance"]) and manganese["critical"] is None
 
 
 def test_unknown_partner_is_a_key_error_naming_the_known(atlas):
@@ -62,9 +62,13 @@ def test_the_builtin_matrix_flags_what_is_missing(atlas):
     re = m.loc["rare_earths"]
     assert re["value_added_year"] == 2000 and 0 < re["economic_importance"] <= 10
     assert any("no SI_EI" in f for f in re["flags"])
-    gallium = m.loc["gallium"]  # only US end-use shares: not the partner's uses
-    assert pd.isna(gallium["economic_importance"]) and gallium["critical"] is None
-    assert any("no end-use shares" in f for f in gallium["flags"])
+    # manganese has no end-use shares (gallium and antimony, the examples before, had US shares
+    # only; they have world shares since the `stake` branch and so an EI for Japan)
+    manganese = m.loc["manganese"]
+    assert pd.isna(manganese["economic_importance"]) and manganese["critical"] is None
+    assert any("no end-use shares" in f for f in manganese["flags"])
+    for mineral in ("gallium", "antimony", "tungsten", "bismuth", "cobalt"):
+        assert 0 < m.loc[mineral, "economic_importance"] <= 10, mineral
 
 
 @pytest.mark.parametrize("partner", ["USA", "eu27", "framework"])

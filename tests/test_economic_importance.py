@@ -89,9 +89,9 @@ def test_rare_earth_ei_from_world_shares_and_a_complete_table():
 def test_not_computed_is_none_never_zero():
     atlas = _atlas_with(_full("JPN"))
     ei = economic_importance(atlas, "JPN").set_index("mineral")
-    gallium = ei.loc["gallium"]
-    assert pd.isna(gallium["economic_importance"])
-    assert any("no end-use shares" in f for f in gallium["flags"])
+    manganese = ei.loc["manganese"]  # no end-use shares at all
+    assert pd.isna(manganese["economic_importance"])
+    assert any("no end-use shares" in f for f in manganese["flags"])
     # a partner without value added, and one with an incomplete table
     usa = economic_importance(_atlas_with(_full("JPN")), "USA").set_index("mineral")
     assert pd.isna(usa.loc["rare_earths", "economic_importance"])
