@@ -116,10 +116,22 @@ def test_no_product_with_final_demand_is_dropped(builtin_model):
         members = [net.countries.index(c) for c in eco.members if c in net.countries]
         used = [p for i, p in enumerate(net.products) if net.final_demand[i, members].sum() > 0]
         assert used and all(p in eco.uses for p in used), name
-    jpn = builtin_model.economies["JPN"]
+
+
+def test_a_product_with_only_another_countrys_mix_borrows_it():
+    from critmin.data.dataset import Dataset
+
+    atlas = critmin.builtin()
+    demand = atlas.table("demand")
+    only_usa = demand[(demand["product"] != "antimony_trioxide") | (demand["country"] == "USA")]
+    assert (only_usa["product"] == "antimony_trioxide").any()
+    tables = dict(atlas.dataset.tables) | {"demand": only_usa}
+    jpn = impact_model(critmin.Atlas(Dataset(atlas.dataset.meta, tables)), ["JPN"]).economies["JPN"]
     assert any("end-use shares of other countries" in n and "antimony_trioxide (USA)" in n
                for n in jpn.notes)  # fmt: skip
-    assert sum(u.share for u in jpn.uses["antimony_trioxide"]) == pytest.approx(1.0)
+    usa = only_usa[only_usa["product"] == "antimony_trioxide"].set_index("sector")["share"]
+    got = {u.sector: u.share for u in jpn.uses["antimony_trioxide"]}
+    assert got == pytest.approx(usa.to_dict())
 
 
 def test_a_product_without_any_mix_is_valued_at_its_own_price():
