@@ -39,7 +39,7 @@ chromium:
 	fi
 
 test: $(DEVSTAMP) lint chromium
-	CRITMIN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadgroup
+	CRITMIN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadgroup --durations=25
 
 bench: $(DEVSTAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
