@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 from rapidfuzz import fuzz
 
-from critmin.signals.dates import HEADER, article_date, find_date_regex
+from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
 from critmin.signals.language import detect_language
 from critmin.signals.lexicon import Matcher, fold, is_cjk, load
 
@@ -37,6 +37,14 @@ BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", 
 VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base",
              "col", "embed", "param", "track"}  # fmt: skip
 MIN_BOILERPLATE_DOCS = 3
+# <meta> names of a page's publication date (Open Graph, schema.org, Dublin Core, news sites)
+PUBLISHED_META = {"article:published_time", "datepublished", "pubdate", "publishdate",
+                  "dc.date", "dc.date.issued", "dcterms.created", "date", "og:published_time",
+                  "sailthru.date", "parsely-pub-date"}  # fmt: skip
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+# a first line longer than this is not a title: its first sentence is
+TITLE_MAX_WORDS = 30
+_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？]")
 
 
 @dataclass
@@ -66,10 +74,19 @@ class _TextParser(HTMLParser):
         self._in_title = False
         self.h1 = ""
         self._in_h1 = False
+        self.published = ""  # the page's own publication date (meta or <time datetime>)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCK_TAGS:
             self.parts.append("\n")
+        if tag in {"meta", "time"} and not self.published:
+            a = {k: v or "" for k, v in attrs}
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            value = a.get("content", "") if tag == "meta" else a.get("datetime", "")
+            # a <time> only when marked as the publication date (not a comment's, a list's)
+            marked = key in PUBLISHED_META or (tag == "time" and "pubdate" in a)
+            if marked and _ISO_START.match(value):
+                self.published = value[:10]
         if tag in VOID_TAGS:
             return
         hints = " ".join(v or "" for k, v in attrs if k in {"class", "id", "role", "aria-label"})
@@ -112,12 +129,29 @@ class _TextParser(HTMLParser):
 
 def html_to_lines(html: str) -> tuple[str, list[str]]:
     """The page title (``<h1>`` or ``<title>``) and the text lines outside boilerplate tags."""
+    title, lines, _ = _parse_html(html)
+    return title, lines
+
+
+def _parse_html(html: str) -> tuple[str, list[str], str]:
+    """Title, text lines and the page's own publication date (``YYYY-MM-DD`` or "")."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
     lines = _lines("".join(parser.parts))
     title = " ".join((parser.h1 or parser.title).split())
-    return title, lines
+    return title, lines, parser.published
+
+
+def _split_title(line: str) -> tuple[str, str]:
+    """A long first line (no title line: the body follows a ``date`` prefix on the same
+    line) as ``(first sentence, rest)``; a short one is the title whole."""
+    if word_count(line) <= TITLE_MAX_WORDS:
+        return line, ""
+    mt = _FIRST_SENTENCE.search(line, 0, 400)
+    if mt is None:
+        return line, ""
+    return line[: mt.end()].strip(), line[mt.end() :].strip()
 
 
 def _lines(text: str) -> list[str]:
@@ -241,19 +275,25 @@ def is_error_text(title: str, lines: Sequence[str]) -> bool:
 # -- documents ----------------------------------------------------------------------------------
 def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     """Clean one article (plain text or HTML); ``boilerplate`` are normalised lines to drop."""
-    title = ""
+    title = published = ""
     if looks_like_html(raw):
-        title, lines = html_to_lines(raw)
+        title, lines, published = _parse_html(raw)
     else:
         lines = _lines(raw)
     drop = set(boilerplate)
     removed: list[str] = []
-    header = [x for x in lines if HEADER.match(x)]
+    header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
+    dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
     for line in lines:
-        if HEADER.match(line):
-            continue
+        when, rest = split_header(line)
+        if when is not None or rest != line:
+            header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
+            if not rest:
+                continue
+            line = rest  # the body on the same line as its date header
+            dated_body.add(rest)
         if _norm(line) in drop or is_junk_line(line):
             removed.append(line)
             in_list = word_count(line) <= 6
@@ -267,9 +307,15 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if title and content and _norm(content[0]) == _norm(title):
         content = content[1:]
     if not title and content:
-        title, content = content[0], content[1:]
+        first = content[0]
+        title, rest = _split_title(first)
+        content = ([rest] if rest else []) + content[1:]
+        if rest and first in dated_body:
+            dated_body.add(rest)
     dateline = ""
     for i, line in enumerate(content[:3]):
+        if line in dated_body:  # the body after a date header, not a dateline
+            continue
         if word_count(line) <= 14 and find_date_regex(line) is not None:
             dateline = line
             content = content[:i] + content[i + 1 :]
@@ -277,6 +323,8 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     error = is_error_text(title, content)
     body = "\n".join(content)
     language = detect_language(f"{title}\n{body}") if (title or body) else "und"
+    if published and not header:
+        header = [f"date {published}"]
     when = article_date("\n".join([*header, title, dateline, body]),
                         [*header, dateline or "", *content[:3]], language)  # fmt: skip
     if when is None and dateline == "" and content:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from critmin.signals.clean import CleanDocument
-from critmin.signals.dates import to_ascii_digits
+from critmin.signals.dates import effective_date, to_ascii_digits
 from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
@@ -65,6 +66,9 @@ class Event:
     article_id: str
     score: float = 0.0
     sentences: list[str] = field(default_factory=list)
+    # when the measure takes effect (``date`` is the article's date): "from December 1"
+    # resolved against the article's date; None when the article does not say
+    effective_date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -386,6 +390,24 @@ def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> li
     return [sentences[i] for i in idx if not (has_title and i == 0)]
 
 
+def _effective(texts: list[str], doc: CleanDocument) -> str | None:
+    """The date the event's sentences say it takes effect (partial dates against the
+    article's date), or None."""
+    lang = doc.language
+    anchor = date.fromisoformat(doc.date) if doc.date else None
+
+    def cues(text: str) -> list[tuple[int, int]]:
+        folded = fold(text)
+        if len(folded) != len(text):
+            return [(0, len(text))] if context_matcher("effective", lang).find(
+                folded, folded=True) else []  # fmt: skip
+        return [(h.start, h.end) for h in context_matcher("effective", lang).find(
+            folded, folded=True) if h.start >= 0]  # fmt: skip
+
+    got = effective_date([t for t in texts if t], anchor, lang, cues)
+    return got.isoformat() if got else None
+
+
 def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
@@ -459,10 +481,13 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
             for c in find_companies(s.text):
                 if c not in companies:
                     companies.append(c)
+        order = [main] + [i for i in idx if i != main]
+        effective = _effective([sentences[i].fore for i in order], doc)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
             evidence=sentences[main].text, language=doc.language, article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
+            effective_date=effective,
         ))  # fmt: skip
     return events

@@ -252,7 +252,7 @@ def find_materials(
 
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
-    "bystander_before", "bystander_after",
+    "bystander_before", "bystander_after", "effective",
 )  # fmt: skip
 
 
