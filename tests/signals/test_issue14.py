@@ -130,3 +130,191 @@ def test_an_end_date_is_not_the_event_date():
     doc, events = _events(raw)
     assert doc.date == "2025-11-09"
     assert events["export_control"].effective_date is None
+
+
+# -- 3. scripts and names -------------------------------------------------------------------
+
+
+def test_traditional_chinese_element_names_and_mainland_china():
+    raw = (
+        "大陸商務部擴大稀土出口管制\ndate 2025-10-09\n大陸商務部9日宣布，"
+        "對釤、鏑、釓、鋱、鑥、鈧、釔等中重稀土及稀土磁鐵實施出口管制。"
+    )
+    doc, events = _events(raw)
+    ev = events["export_control"]
+    assert doc.language == "zh" and ev.countries == ["CHN"]
+    assert set(ev.materials) == {"Sm", "Dy", "Gd", "Tb", "Lu", "Sc", "Y", "NdFeB"}
+
+
+@pytest.mark.parametrize("text,want", [
+    ("鎵、鍺、銻出口管制", {"Ga", "Ge", "Sb"}),
+    ("鎢、鈷、鎳、石墨及鋰", {"W", "Co", "Ni", "graphite", "Li"}),
+    ("釹、鐠、鑭、鈰", {"Nd", "Pr", "La", "Ce"}),
+])  # fmt: skip
+def test_traditional_names_are_lexicon_data(text, want):
+    from critmin.signals.lexicon import find_materials, load
+
+    assert set(find_materials(text, "zh")) == want
+    zh = {n for by_lang in load("materials").values() for n in by_lang.get("zh") or []}
+    assert {"鎵", "鍺", "銻", "鎢", "稀土磁鐵"} <= zh  # data, not code
+
+
+def test_portuguese_china_and_pequim():
+    raw = (
+        "Pequim restringe exportações de terras raras\ndate 2025-10-09\nO governo chinês "
+        "anunciou nesta quinta-feira novas restrições à exportação de terras raras e ímãs."
+    )
+    _, events = _events(raw)
+    assert events["export_control"].countries == ["CHN"]
+
+
+def test_ukrainian_page_yields_an_event():
+    raw = (
+        "Китай запровадив експортний контроль на рідкісноземельні метали\ndate 2025-10-09\n"
+        "Міністерство комерції Китаю оголосило про запровадження експортного контролю на "
+        "гольмій, ербій та інші рідкісноземельні елементи. Для експорту потрібна ліцензія."
+    )
+    doc, events = _events(raw)
+    assert doc.language == "uk"
+    ev = events["export_control"]
+    assert ev.countries == ["CHN"] and set(ev.materials) == {"Ho", "Er"}
+
+
+def test_hindi_page_yields_an_event():
+    raw = (
+        "चीन ने दुर्लभ पृथ्वी तत्वों के निर्यात पर नियंत्रण कड़ा किया\ndate 2025-10-09\nचीन के "
+        "वाणिज्य मंत्रालय ने गुरुवार को दुर्लभ पृथ्वी धातुओं और मैग्नेट के निर्यात पर नए "
+        "प्रतिबंधों की घोषणा की। अब निर्यात के लिए लाइसेंस लेना होगा।"
+    )
+    doc, events = _events(raw)
+    assert doc.language == "hi"
+    ev = events["export_control"]
+    assert ev.countries == ["CHN"] and set(ev.materials) == {"REE", "NdFeB"}
+
+
+def test_persian_agreement_is_triggered():
+    raw = (
+        "ایران و روسیه در زمینه عناصر خاکی کمیاب همکاری می‌کنند\ndate 2025-10-09\n"
+        "وزیران صنعت ایران و روسیه روز پنجشنبه توافق‌نامه‌ای را برای اکتشاف و فرآوری عناصر "
+        "خاکی کمیاب و لیتیوم امضا کردند."
+    )
+    _, events = _events(raw)
+    ev = events["agreement"]
+    assert set(ev.countries) == {"IRN", "RUS"} and set(ev.materials) == {"REE", "Li"}
+
+
+def test_hyphenated_names_are_words():
+    from critmin.signals.lexicon import find_countries, find_materials
+
+    assert find_materials("Neodym-Praseodym-Oxid", "de") == ["Nd", "Pr"]
+    assert find_countries("the US-China trade talks and China-Japan ties", "en") == [
+        "USA", "CHN", "JPN"]  # fmt: skip
+
+
+# -- 4. quantities --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,lang,want", [
+    ("einen Mindestpreis von 110 Dollar pro Kilogramm", "de", [(110, "USD")]),
+    ("1キロ当たり110ドルの価格下限", "ja", [(110, "USD")]),
+    ("USD $8.5 billion", "en", [(8.5e9, "USD")]),
+    ("8.5 billion USD", "en", [(8.5e9, "USD")]),
+    ("3,5 mil millones de dólares", "es", [(3.5e9, "USD")]),
+    ("US$ 1 bilhão", "pt", [(1e9, "USD")]),
+    ("R$ 5 bilhões", "pt", []),
+    ("3 млрд доларів", "uk", [(3e9, "USD")]),
+    ("4억 달러", "ko", [(4e8, "USD")]),
+    ("50 करोड़ डॉलर", "hi", [(5e8, "USD")]),
+])  # fmt: skip
+def test_quantities_in_every_scale_language(text, lang, want):
+    from critmin.signals.quantities import find_quantities
+
+    assert [(q["value"], q["unit"]) for q in find_quantities(text, lang)] == want
+
+
+def test_price_floor_article_keeps_its_price():
+    raw = (
+        "Pentagon garantiert MP Materials einen Mindestpreis\ndate 2025-07-11\nWASHINGTON – Das "
+        "Pentagon garantiert dem Unternehmen für zehn Jahre einen Mindestpreis von 110 Dollar "
+        "pro Kilogramm für Neodym-Praseodym-Oxid."
+    )
+    _, events = _events(raw)
+    ev = events["price_floor"]
+    assert ev.quantities == [{"value": 110, "unit": "USD"}]
+    assert set(ev.materials) == {"Nd", "Pr"} and ev.countries == ["USA"]
+
+
+def test_scale_words_cover_every_lexicon_language():
+    from critmin.signals.lexicon import LANGUAGES, load
+
+    scale = load("scale")
+    assert set(LANGUAGES) <= set(scale)
+
+
+# -- 7. stories -----------------------------------------------------------------------------
+
+
+def _ev(aid, etype, day, countries, materials, evidence="", effective=None):
+    from critmin.signals.extract import Event
+
+    return Event(type=etype, countries=countries, companies=[], people=[],
+                 materials=materials, quantities=[], date=day, evidence=evidence or "x",
+                 language="en", article_id=aid, effective_date=effective)  # fmt: skip
+
+
+def test_events_a_month_apart_are_not_one_story():
+    from critmin.signals.stories import group_stories
+
+    evs = [
+        _ev("ga23", "export_control", None, ["CHN"], ["Ga", "Ge"],
+            "On July 3, 2023 China announced export controls on gallium and germanium."),
+        _ev("ga23b", "export_control", "2023-07-04", ["CHN"], ["Ga", "Ge"]),
+        _ev("us24", "export_control", None, ["CHN", "USA"], ["Ga", "Ge", "Sb"],
+            "On December 3, 2024 China banned exports of gallium and germanium to the US."),
+        _ev("sus25", "export_control", "2025-11-09", ["CHN", "USA"], ["Ga", "Ge", "Sb"]),
+        _ev("sus25b", "export_control", "2025-11-10", ["CHN", "USA"], ["Ga", "Ge", "Sb"],
+            effective="2025-11-10"),
+        _ev("late", "export_control", "2025-11-12", ["CHN", "USA"], ["Ga", "Ge", "Sb"],
+            effective="2026-11-27"),
+    ]  # fmt: skip
+    stories = group_stories(evs)
+    assert [s.articles for s in stories] == [["ga23", "ga23b"], ["sus25", "sus25b"]]
+
+
+def test_an_anniversary_piece_is_not_the_current_story():
+    from critmin.signals.stories import group_stories
+
+    evs = [
+        _ev("now", "export_control", "2025-10-09", ["CHN"], ["REE"],
+            "China expanded export controls on rare earths."),
+        _ev("now2", "export_control", "2025-10-10", ["CHN"], ["REE"]),
+        _ev("ko", "export_control", "2025-10-15", ["CHN", "JPN"], ["REE"],
+            "2010년 7월 중국은 희토류 수출 쿼터를 전년 대비 약 40% 줄였다."),
+    ]  # fmt: skip
+    assert [s.articles for s in group_stories(evs)] == [["now", "now2"]]
+
+
+def test_agreements_with_other_partners_do_not_merge():
+    from critmin.signals.stories import group_stories
+
+    evs = [
+        _ev("us_jp", "agreement", "2025-10-28", ["USA", "JPN"], ["REE"]),
+        _ev("us_jp_zh", "agreement", "2025-10-28", ["JPN", "USA"], ["REE"]),
+        _ev("us_au", "agreement", "2025-10-20", ["USA", "AUS"], ["REE"]),
+        _ev("us_au_pt", "agreement", "2025-10-21", ["AUS", "USA", "CHN"], ["REE"]),
+    ]
+    got = sorted(s.articles for s in group_stories(evs))
+    assert got == [["us_au", "us_au_pt"], ["us_jp", "us_jp_zh"]]
+
+
+def test_the_same_event_in_chinese_and_korean_groups():
+    from critmin.signals.pipeline import process_texts, stories_of
+
+    zh = ("商务部公告对镓、锗相关物项实施出口管制\ndate 2023-07-03\n商务部、海关总署3日发布公告，"
+          "决定自8月1日起对镓、锗相关物项实施出口管制。")  # fmt: skip
+    ko = ("中, 갈륨·게르마늄 수출 통제\ndate 2023-07-04\n중국 상무부는 3일 8월 1일부터 갈륨과 "
+          "게르마늄 관련 품목에 대한 수출 통제를 시행한다고 발표했다.")  # fmt: skip
+    arts = process_texts([("zh", "g", zh), ("ko", "g", ko)])
+    evs = {a.id: a.events[0] for a in arts}
+    assert evs["zh"].effective_date == evs["ko"].effective_date == "2023-08-01"
+    assert [s.articles for s in stories_of(arts)] == [["ko", "zh"]]

@@ -20,7 +20,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
-LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt")
+LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi")
 _ARABIC_FOLD = str.maketrans({
     "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
@@ -172,7 +172,8 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
     first, last = key[0], key[-1]
     if left and start > 0 and not is_cjk(first):
         prev = text[start - 1]
-        if _word(prev):
+        # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym"
+        if _word(prev) and not (prev == "-" and first.isalpha()):
             if not is_arabic(first):
                 return False
             head = text[max(0, start - 3) : start]
@@ -181,7 +182,7 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
                 return False
     if right and end < len(text) and not is_cjk(last):
         nxt = text[end]
-        if _word(nxt) and not (nxt == "-" and end + 1 < len(text) and not _word(text[end + 1])):
+        if _word(nxt) and not (nxt == "-" and last.isalpha()):
             return False
     return True
 
@@ -352,7 +353,7 @@ def country_matcher(language: str | None) -> Matcher:
                 variants.add(name.split("(")[0].strip())
             label = "!" + iso  # a proper name: capitalised where the script has case
             for v in variants:
-                if lang == "ru":
+                if lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
                     entries.append((_ru_stem(v), label))
                 elif lang == "de":
                     entries.extend([(v, label), (v + "s", label)])
