@@ -318,3 +318,41 @@ def test_the_same_event_in_chinese_and_korean_groups():
     evs = {a.id: a.events[0] for a in arts}
     assert evs["zh"].effective_date == evs["ko"].effective_date == "2023-08-01"
     assert [s.articles for s in stories_of(arts)] == [["ko", "zh"]]
+
+
+# -- 5. the right sentences -----------------------------------------------------------------
+
+
+def test_what_may_come_later_and_see_also_do_not_give_materials():
+    raw = (
+        "China tightens rare earth export rules\ndate 2025-10-09\nChina on Thursday tightened "
+        "export controls on rare earths, requiring licences for foreign companies that use "
+        "Chinese rare earth technology. Analysts said Beijing could later extend the curbs to "
+        "lithium and graphite.\nThe ministry said the rules protect national security.\n"
+        "China bans antimony and gallium exports to the US\nWhy lithium prices are falling"
+    )
+    _, events = _events(raw)
+    assert list(events) == ["export_control"]
+    assert events["export_control"].materials == ["REE"]
+
+
+def test_bystander_countries_are_not_actors():
+    raw = (
+        "China tightens rare earth export rules\ndate 2025-10-09\nChina on Thursday tightened "
+        "export controls on rare earths, requiring licences for foreign companies.\nThe rules "
+        "come as U.S. policymakers have worried about dependence on Chinese supply.\nThe "
+        "measures were announced before trade talks in Kuala Lumpur, attended by officials "
+        "from Japan and South Korea."
+    )
+    _, events = _events(raw)
+    assert events["export_control"].countries == ["CHN"]
+
+
+def test_a_meeting_place_is_not_a_party():
+    raw = (
+        "US and Japan sign critical minerals deal\ndate 2025-10-28\nTOKYO – US President "
+        "Donald Trump and Japanese Prime Minister Sanae Takaichi signed a framework agreement "
+        "on rare earths on Tuesday on the sidelines of the APEC meeting in South Korea."
+    )
+    _, events = _events(raw)
+    assert events["agreement"].countries == ["USA", "JPN"]

@@ -205,6 +205,7 @@ class _Sentence:
     all_materials: list[str]  # materials named anywhere in the sentence
     addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
     scope: bool = False  # says what the measure covers: its materials join the event
+    link: bool = False  # a headline-like body line (a link to another article): no materials
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -304,6 +305,19 @@ def actor_countries(text: str, lang: str | None) -> list[str]:
     return out
 
 
+LINK_MAX_WORDS = 14
+_LINE_END = re.compile(r"[.!?。！？؟:;,…\"'»”)\]]\s*$")
+
+
+def _is_link_line(line: str) -> bool:
+    """A short body line with no sentence end: a headline linking to another article (a
+    see-also item the cleaning left), whose materials are not this article's."""
+    from critmin.signals.clean import word_count
+
+    line = line.strip()
+    return bool(line) and word_count(line) <= LINK_MAX_WORDS and not _LINE_END.search(line)
+
+
 def _first_body(doc: CleanDocument) -> int:
     """Index of the first body sentence among the analysed sentences (title first)."""
     return 1 if doc.title else 0
@@ -343,6 +357,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
     items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
         (s, LEAD_WEIGHT if i < 2 else 1.0) for i, s in enumerate(body)]  # fmt: skip
     first_body = _first_body(doc)
+    links = {line.strip() for line in doc.body.split("\n")[1:] if _is_link_line(line)}
     for k, (text, weight) in enumerate(items):
         folded = fold(text)
         lead = k <= first_body
@@ -362,9 +377,12 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
+        link = k > first_body and text.strip() in links
+        if link:  # "China bans antimony exports" under the article: another story's headline
+            types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
-            find_materials(text, lang, folded), addition, scope,
+            [] if link else find_materials(text, lang, folded), addition, scope, link,
         ))  # fmt: skip
     return sentences
 
