@@ -356,3 +356,59 @@ def test_a_meeting_place_is_not_a_party():
     )
     _, events = _events(raw)
     assert events["agreement"].countries == ["USA", "JPN"]
+
+
+# -- 6. cleaning on real sites --------------------------------------------------------------
+GOV_PAGE = """An official website of the United States government
+Here's how you know
+Official websites use .gov A .gov website belongs to an official government organization in \
+the United States.
+Secure .gov websites use HTTPS
+Loading...
+Commerce Department adds rare earth firms to Entity List
+date 2025-10-09
+The Commerce Department on Thursday added 12 Chinese companies to the Entity List over rare \
+earth magnet exports. <a href="https://example.gov/press/2025/entity">Read the rule</a>
+<a href="/news/a">Gallium prices rise</a> <a href="/news/b">Antimony news</a>
+Share
+Share
+Leave a comment
+Your email address will not be published. Required fields are marked *
+Comment *
+Name *
+Email *
+© 2025 U.S. Department of Commerce
+"""
+
+
+def test_gov_banner_loading_comment_form_footer_and_tags_go():
+    doc = clean_text(GOV_PAGE)
+    assert doc.title == "Commerce Department adds rare earth firms to Entity List"
+    assert doc.date == "2025-10-09"
+    for junk in ("official website", "Loading", "Gallium prices", "Share", "Leave a comment",
+                 "email address", "Name *", "©", "<a", "href"):  # fmt: skip
+        assert junk not in doc.text, junk
+    assert "added 12 Chinese companies" in doc.body and "Read the rule" in doc.body
+
+
+def test_generic_signals_without_phrases():
+    """Status words, form fields and short repeated lines in a language the junk list does
+    not cover; link-dense lines of an HTML page."""
+    raw = (
+        "Pealkiri\nZagruzhayetsya...\nImya *\nPodelitsya\nPodelitsya\n"
+        "China on Thursday tightened export controls on rare earths, adding holmium.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.body == "China on Thursday tightened export controls on rare earths, adding holmium."
+    html = (
+        '<html><body><article><h1><a href="/x">China curbs exports</a></h1><p>date 2025-10-09'
+        '</p><p>China on Thursday tightened export controls on <a href="/t">rare earths</a>, '
+        'adding holmium.</p><p><a href="/a">Lithium prices fall</a> | <a href="/b">Gallium '
+        'update</a></p><ul><li><a href="/d">Tungsten export curbs widen as demand grows in '
+        "Europe</a></li></ul></article></body></html>"
+    )
+    doc = clean_text(html)
+    assert doc.title == "China curbs exports"
+    assert doc.body == "China on Thursday tightened export controls on rare earths, adding holmium."
+    _, events = _events(html)
+    assert events["export_control"].materials == ["Ho"]

@@ -75,6 +75,7 @@ class _TextParser(HTMLParser):
         self.h1 = ""
         self._in_h1 = False
         self.published = ""  # the page's own publication date (meta or <time datetime>)
+        self.in_link = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCK_TAGS:
@@ -89,6 +90,8 @@ class _TextParser(HTMLParser):
                 self.published = value[:10]
         if tag in VOID_TAGS:
             return
+        if tag == "a":
+            self.in_link += 1
         hints = " ".join(v or "" for k, v in attrs if k in {"class", "id", "role", "aria-label"})
         drop = tag in DROP_TAGS or bool(hints and DROP_HINTS.search(hints))
         if tag in {"article", "main", "body", "html"} or (tag == "header" and self._article()):
@@ -106,6 +109,8 @@ class _TextParser(HTMLParser):
             self.parts.append("\n")
         if tag in VOID_TAGS or not any(t == tag for t, _ in self.stack):
             return
+        if tag == "a":
+            self.in_link = max(0, self.in_link - 1)
         while self.stack:
             t, drop = self.stack.pop()
             self.dropping -= drop
@@ -124,7 +129,8 @@ class _TextParser(HTMLParser):
             return
         if self._in_h1:
             self.h1 += data
-        self.parts.append(data)
+        # text inside <a>: marked, to measure each line's link density
+        self.parts.append(f"{LINK_OPEN}{data}{LINK_CLOSE}" if self.in_link else data)
 
 
 def html_to_lines(html: str) -> tuple[str, list[str]]:
@@ -134,13 +140,51 @@ def html_to_lines(html: str) -> tuple[str, list[str]]:
 
 
 def _parse_html(html: str) -> tuple[str, list[str], str]:
-    """Title, text lines and the page's own publication date (``YYYY-MM-DD`` or "")."""
+    """Title, text lines and the page's own publication date (``YYYY-MM-DD`` or "");
+    link-dense lines (menus, see-also lists, tag clouds) start with ``LINK_LINE``."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
-    lines = _lines("".join(parser.parts))
+    lines = _link_lines("".join(parser.parts))
     title = " ".join((parser.h1 or parser.title).split())
     return title, lines, parser.published
+
+
+LINK_OPEN, LINK_CLOSE = "\x01", "\x02"  # around link text (never in a page's text)
+LINK_LINE = "\x03"  # a line that is mostly link text
+LINK_DENSITY = 0.6  # a line whose characters are this much link text is navigation
+LINK_LINE_MAX_WORDS = 40
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,20})\b[^<>]{0,500}>")
+_LINK_SPAN = re.compile(LINK_OPEN + "([^" + LINK_OPEN + LINK_CLOSE + "]*)" + LINK_CLOSE)
+
+
+def _link_lines(text: str) -> list[str]:
+    """Text lines, those mostly made of link text marked with ``LINK_LINE``."""
+    out = []
+    for line in _lines(text):
+        if LINK_OPEN not in line:
+            out.append(line)
+            continue
+        linked = sum(len(m.group(1).strip()) for m in _LINK_SPAN.finditer(line))
+        plain = _LINK_SPAN.sub(r"\1", line).replace(LINK_OPEN, "").replace(LINK_CLOSE, "")
+        plain = " ".join(plain.split())
+        if not plain:
+            continue
+        dense = linked >= LINK_DENSITY * len(plain.replace(" ", "")) and (
+            word_count(plain) <= LINK_LINE_MAX_WORDS)  # fmt: skip
+        out.append(LINK_LINE + plain if dense else plain)
+    return out
+
+
+def strip_tags(line: str) -> str:
+    """A plain-text line without leftover HTML tags (``<a href="...">text</a>`` -> text);
+    a line that was mostly a link's text starts with ``LINK_LINE``."""
+    if "<" not in line:
+        return line
+    marked = _TAG.sub(lambda m: (LINK_CLOSE if m.group(1) else LINK_OPEN)
+                      if m.group(2).lower() == "a" else " ", line)  # fmt: skip
+    got = _link_lines(marked)
+    return got[0] if got else ""
 
 
 def _split_title(line: str) -> tuple[str, str]:
@@ -161,6 +205,11 @@ def _lines(text: str) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+def _text_lines(raw: str) -> list[str]:
+    """Lines of a plain-text article, leftover HTML tags stripped (link lines marked)."""
+    return [x for x in (strip_tags(line) for line in _lines(raw)) if x]
 
 
 def looks_like_html(text: str) -> bool:
@@ -209,6 +258,8 @@ def is_junk_line(line: str) -> bool:
     folded = fold(line)
     if strong.find(folded, folded=True):
         return True
+    if _generic_junk(line):
+        return True
     if is_nav_trail(line) and word_count(line) <= 12:
         return True
     n = word_count(line)
@@ -218,6 +269,28 @@ def is_junk_line(line: str) -> bool:
     if n <= 12:
         return True
     return n <= max_words and hits[0].start <= 1
+
+
+# generic signals, any language: a status word ("Loading...", "Cargando…", "読み込み中…"), a
+# form field ("Name *", "E-mail *"), a copyright or "(c) 2025" footer, a URL or e-mail alone
+_STATUS = re.compile(r"^\W*\w+(?:\s\w+)?\s?(?:\.{3}|…)\W*$")
+_FIELD = re.compile(r"^[\w' .-]{1,30}\s?\*$")
+_URL_ONLY = re.compile(
+    r"^(?:https?://|www\.)\S+$|^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}$"
+)
+
+
+def _generic_junk(line: str) -> bool:
+    return bool(_STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line))
+
+
+REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label
+
+
+def _repeated_short(lines: Sequence[str]) -> set[str]:
+    """Normalised short lines that occur more than once in one page ("Share", "Reply")."""
+    counts = Counter(_norm(x) for x in lines if word_count(x) <= REPEAT_MAX_WORDS)
+    return {n for n, k in counts.items() if k >= 2 and n}
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？؟:]\s*[\"'»”)]?$")
@@ -279,8 +352,9 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if looks_like_html(raw):
         title, lines, published = _parse_html(raw)
     else:
-        lines = _lines(raw)
+        lines = _text_lines(raw)
     drop = set(boilerplate)
+    repeated = _repeated_short(lines)
     removed: list[str] = []
     header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
@@ -294,7 +368,10 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
                 continue
             line = rest  # the body on the same line as its date header
             dated_body.add(rest)
-        if _norm(line) in drop or is_junk_line(line):
+        if line.startswith(LINK_LINE):  # navigation, a see-also list: mostly links
+            removed.append(line[1:])
+            in_list = True
+        elif _norm(line) in drop or _norm(line) in repeated or is_junk_line(line):
             removed.append(line)
             in_list = word_count(line) <= 6
         elif in_list and content and word_count(line) <= 12 and not _SENTENCE_END.search(line):
@@ -341,7 +418,8 @@ def boilerplate_lines(docs: Sequence[str], min_docs: int = MIN_BOILERPLATE_DOCS)
         return set()
     counts: Counter[str] = Counter()
     for raw in docs:
-        lines = html_to_lines(raw)[1] if looks_like_html(raw) else _lines(raw)
+        lines = html_to_lines(raw)[1] if looks_like_html(raw) else _text_lines(raw)
+        lines = [x.lstrip(LINK_LINE) for x in lines]
         counts.update({_norm(x) for x in lines if not HEADER.match(x) and _norm(x)})
     return {line for line, n in counts.items() if n >= min_docs}
 
