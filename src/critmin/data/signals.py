@@ -188,9 +188,10 @@ def list_stories(store: Store) -> pd.DataFrame:
 
 def timeline(store: Store, *, country: str | None = None,
              material: str | None = None) -> pd.DataFrame:  # fmt: skip
-    """Policy timeline: one row per event, by date (date, type, countries, materials, title)."""
+    """Policy timeline: one row per event, by article date (date, effective date, type,
+    countries, materials, title)."""
     frame = list_events(store, country=country, material=material)
-    return frame[["date", "type", "countries", "materials", "title", "id"]]
+    return frame[["date", "effective_date", "type", "countries", "materials", "title", "id"]]
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -165,7 +165,8 @@ def find_date_regex(text: str, language: str | None = None) -> date | None:
 # -- partial and relative dates: resolved against the article's date, never today ------------
 # "10月9日" / "10월 9일" without a year; "9日" / "9일" alone (not "3日間", "9日以内": spans)
 _CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号號일](?![間间以後后前])")
-_CJK_D = re.compile(r"(?<![\d月월年년.,])(\d{1,2})\s*[日号號일](?![間间以後后前\d])")
+# (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
+_CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
 _DM = re.compile(
     r"(?<![\d.])(\d{1,2})(?:er|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яéûèíì]*\.?(?!\s*,?\s*"
     r"(?:de\s+)?\d)",
