@@ -412,3 +412,10 @@ def test_generic_signals_without_phrases():
     assert doc.body == "China on Thursday tightened export controls on rare earths, adding holmium."
     _, events = _events(html)
     assert events["export_control"].materials == ["Ho"]
+
+
+def test_a_short_title_repeated_in_the_body_stays_the_title():
+    doc = clean_text(
+        "China curbs gallium\nChina curbs gallium\nBeijing restricted gallium exports."
+    )
+    assert doc.title == "China curbs gallium" and doc.body == "Beijing restricted gallium exports"

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
 from critmin.signals.language import detect_language
-from critmin.signals.lexicon import Matcher, fold, is_cjk, load
+from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
 
 DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
              "iframe", "svg", "button", "select", "template", "menu", "dialog"}  # fmt: skip
@@ -229,9 +229,12 @@ def _junk() -> tuple[Matcher, Matcher, Matcher, int]:
     return strong, weak, error, int(data.get("max_words", 30))
 
 
+_NOT_CJK = re.compile(f"[^{CJK_CLASS}]+")
+
+
 def word_count(line: str) -> int:
     """Words, counting two CJK characters as one word."""
-    cjk = sum(1 for ch in line if is_cjk(ch))
+    cjk = len(line) - sum(len(m) for m in _NOT_CJK.findall(line)) if not line.isascii() else 0
     return len(line.split()) + cjk // 2
 
 
@@ -354,7 +357,8 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     else:
         lines = _text_lines(raw)
     drop = set(boilerplate)
-    repeated = _repeated_short(lines)
+    # a title repeated as the first body line is a repeat (dedupe), not a button
+    repeated = _repeated_short(lines) - {_norm(title), _norm(lines[0]) if lines else ""}
     removed: list[str] = []
     header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []

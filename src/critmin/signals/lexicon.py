@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -36,8 +36,22 @@ def load(name: str) -> Any:
     return yaml.safe_load(text)
 
 
+FOLD_CACHE_CHARS = 2000  # texts up to this long are folded once (lines, sentences, titles)
+
+
 def fold(text: str) -> str:
     """Lower case, Latin diacritics and Arabic marks removed, letter variants unified."""
+    if len(text) <= FOLD_CACHE_CHARS:
+        return _fold_cached(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=8192)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().translate(_ARABIC_FOLD)
     if text.isascii():
         return text
@@ -48,6 +62,10 @@ def fold(text: str) -> str:
             continue
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
+
+
+# the characters is_cjk accepts, as one class (to count them without a Python loop)
+CJK_CLASS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
 
 
 def is_cjk(ch: str) -> bool:
