@@ -74,6 +74,8 @@ def test_split_header():
     assert split_header("date 2025-10-09 — Body text") == (date(2025, 10, 9), "Body text")
     assert split_header("date: 2025-10-09") == (date(2025, 10, 9), "")
     assert split_header("Updated 2025-10-09") == (None, "Updated 2025-10-09")
+    assert split_header("date 2025-10-09T08:00:00Z Body") == (date(2025, 10, 9), "Body")
+    assert split_header("date 2025-10-09 12 firms") == (date(2025, 10, 9), "12 firms")
 
 
 def test_relative_dates_are_not_resolved_against_today():

@@ -11,7 +11,11 @@ _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "0123456
 # one line: [ \t], not \s, so that ^ at each of n blank lines does not scan all the rest.
 # A prefix: "date 2025-10-09" alone on its line, or followed by the body on the same line
 # ("date 2025-10-09 China's commerce ministry said ...", the layout of scraped pages)
-HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])", re.I | re.M)
+HEADER = re.compile(
+    r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:]))?",  # a time
+    re.I | re.M,
+)
 _HEADER_SEP = " \t:|-–—,;"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
