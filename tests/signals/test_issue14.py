@@ -421,3 +421,12 @@ def test_a_short_title_repeated_in_the_body_stays_the_title():
         "China curbs gallium\nChina curbs gallium\nBeijing restricted gallium exports."
     )
     assert doc.title == "China curbs gallium" and doc.body.startswith("Beijing restricted")
+
+
+def test_ukrainian_and_hindi_dates():
+    from critmin.signals.dates import find_date_regex
+
+    assert str(find_date_regex("Київ, 9 жовтня 2025", "uk")) == "2025-10-09"
+    assert dates_in("з 1 грудня", date(2025, 10, 9), "uk")[0][2] == date(2025, 12, 1)
+    assert dates_in("5 листів", date(2025, 10, 9), "uk") == []  # letters, not November
+    assert str(find_date_dateparser("नई दिल्ली, 9 अक्टूबर 2025", "hi")) == "2025-10-09"

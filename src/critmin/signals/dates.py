@@ -86,20 +86,20 @@ _AR_NAMES = {n: i + 1 for i, names in enumerate(GREG_AR) for n in names}
 _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d{4})")
 
 
-# month-name stems (lower case) of the Latin/Cyrillic languages, month number = index + 1
+# month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
 MONTH_STEMS = [
-    ["jan", "janv", "genn", "ene", "январ", "янв", "jän"],
-    ["feb", "févr", "fevr", "febbr", "феврал", "фев"],
-    ["mar", "märz", "mär", "mars", "marzo", "март", "мар"],
-    ["apr", "avr", "abr", "апрел", "апр"],
-    ["may", "mai", "magg", "mayo", "ма"],
-    ["jun", "juin", "giugn", "июн"],
-    ["jul", "juil", "lugl", "июл"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг"],
-    ["sep", "sept", "settem", "сентябр", "сен"],
-    ["oct", "okt", "ott", "октябр", "окт"],
-    ["nov", "ноябр", "ноя"],
-    ["dec", "dez", "déc", "dic", "декабр", "дек"],
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен"],
+    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен"],
+    ["may", "mai", "magg", "mayo", "ма", "травн", "травен"],
+    ["jun", "juin", "giugn", "июн", "червн", "червен"],
+    ["jul", "juil", "lugl", "июл", "липн", "липен"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
+    ["nov", "ноябр", "ноя", "листопад"],
+    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
 ]
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
@@ -273,7 +273,7 @@ EFFECT_GAP_CHARS = 12  # characters at most between an effect cue and its date
 
 
 _DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "ja", "ar", "fa", "uk", "pt", "nl", "pl",
-             "tr", "ko"}  # fmt: skip
+             "hi", "tr", "ko"}  # fmt: skip
 
 
 def find_date_dateparser(text: str, language: str | None) -> date | None:
