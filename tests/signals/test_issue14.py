@@ -430,3 +430,16 @@ def test_ukrainian_and_hindi_dates():
     assert dates_in("з 1 грудня", date(2025, 10, 9), "uk")[0][2] == date(2025, 12, 1)
     assert dates_in("5 листів", date(2025, 10, 9), "uk") == []  # letters, not November
     assert str(find_date_dateparser("नई दिल्ली, 9 अक्टूबर 2025", "hi")) == "2025-10-09"
+
+
+def test_the_same_effective_date_links_articles_days_apart():
+    from critmin.signals.stories import group_stories
+
+    evs = [
+        _ev("zh", "export_control", "2023-07-03", ["CHN"], ["Ga", "Ge"], effective="2023-08-01"),
+        _ev("ko", "export_control", "2023-07-06", ["CHN", "USA"], ["Ga", "Ge", "graphite"],
+            effective="2023-08-01"),
+    ]  # fmt: skip
+    stories = group_stories(evs)
+    assert [s.articles for s in stories] == [["ko", "zh"]]
+    assert stories[0].agreed["effective_date"] == ["2023-08-01"]

@@ -112,6 +112,8 @@ def link_score(a: Event, b: Event) -> float:
     qb = {(q["unit"], q["value"]) for q in b.quantities}
     if qa & qb:
         score += 0.5
+    if a.effective_date and a.effective_date == b.effective_date:
+        score += 0.5  # the same day of effect: as telling as a shared number
     if days is not None and days <= 2:
         score += 0.25
     return score
@@ -125,6 +127,7 @@ def _facts(event: Event) -> dict[str, set]:
     }
     mentioned = find_date_regex(event.evidence, event.language)
     facts["date"] = {mentioned.isoformat()} if mentioned else set()
+    facts["effective_date"] = {event.effective_date} if event.effective_date else set()
     for p in event.people:
         facts.setdefault(f"person:{p['role']}", set()).add(p["name"])
     return facts
