@@ -443,3 +443,18 @@ def test_the_same_effective_date_links_articles_days_apart():
     stories = group_stories(evs)
     assert [s.articles for s in stories] == [["ko", "zh"]]
     assert stories[0].agreed["effective_date"] == ["2023-08-01"]
+
+
+@pytest.mark.parametrize("text,lang,want", [
+    ("im vergangenen Dezember", "de", "2024-12-01"),
+    ("en décembre dernier", "fr", "2024-12-01"),
+    ("el pasado diciembre", "es", "2024-12-01"),
+    ("в декабре прошлого года", "ru", "2024-12-01"),
+    ("у грудні минулого року", "uk", "2024-12-01"),
+    ("去年12月", "zh", "2024-12-01"),
+    ("昨年12月3日", "ja", "2024-12-03"),
+    ("지난해 12월", "ko", "2024-12-01"),
+    ("next March", "en", "2026-03-01"),
+])  # fmt: skip
+def test_last_month_in_many_languages(text, lang, want):
+    assert dates_in(text, date(2025, 10, 9), lang)[0][2].isoformat() == want

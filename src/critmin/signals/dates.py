@@ -89,15 +89,15 @@ _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
 MONTH_STEMS = [
     ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен"],
-    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei"],
     ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен"],
     ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен"],
     ["may", "mai", "magg", "mayo", "ма", "травн", "травен"],
     ["jun", "juin", "giugn", "июн", "червн", "червен"],
     ["jul", "juil", "lugl", "июл", "липн", "липен"],
     ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
-    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен"],
-    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "outubr"],
     ["nov", "ноябр", "ноя", "листопад"],
     ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
 ]
@@ -177,7 +177,30 @@ _DM = re.compile(
     re.I,
 )
 _MD = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
-_LAST_MONTH = re.compile(r"\b(last|next|this)\s+(" + _STEMS + r")[a-z]*\b", re.I)
+_LAST_MONTH = re.compile(
+    r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
+    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìç]*",
+    re.I,
+)
+# "décembre dernier", "diciembre pasado", "декабре прошлого года", "грудні минулого року"
+_MONTH_LAST = re.compile(
+    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìç]*\s+(dernier|prochain|pasado|passado|scorso|"
+    r"прошлого года|следующего года|минулого року|наступного року)",
+    re.I,
+)
+_BEFORE_WORDS = {"last", "past", "previous", "vergangenen", "letzten", "pasado", "passado",
+                 "scorso", "dernier", "прошлого года", "минулого року"}  # fmt: skip
+_AFTER_WORDS = {"next", "nächsten", "prossimo", "próximo", "prochain", "следующего года",
+                "наступного року"}  # fmt: skip
+# "去年12月", "昨年12月", "지난해 12월", "今年3月", "明年1月"
+_CJK_REL_MONTH = re.compile(
+    r"(去年|昨年|지난해|작년|今年|本年|올해|明年|来年|내년)\s*(\d{1,2})\s*[月월]"
+)
+_CJK_REL_DAY = re.compile(
+    r"(去年|昨年|지난해|작년|今年|本年|올해|明年|来年|내년)\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+)
+_CJK_REL_YEAR = {"去年": -1, "昨年": -1, "지난해": -1, "작년": -1, "今年": 0, "本年": 0,
+                 "올해": 0, "明年": 1, "来年": 1, "내년": 1}  # fmt: skip
 
 
 def _near(anchor: date, candidates: list[date | None]) -> date | None:
@@ -205,11 +228,11 @@ def _day(anchor: date, d: int) -> date | None:
 
 def _month_only(anchor: date, word: str, m: int) -> date | None:
     """``last December`` (the one before the anchor), ``next March`` (after), ``this May``."""
-    w = word.lower()
+    w = " ".join(word.lower().split())
     y = anchor.year
-    if w == "last":
+    if w in _BEFORE_WORDS:
         y = y if m < anchor.month else y - 1
-    elif w == "next":
+    elif w in _AFTER_WORDS:
         y = y if m > anchor.month else y + 1
     return _safe(y, m, 1)
 
@@ -233,6 +256,9 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
             found.append((a, b, got))
             spans.append((a, b))
 
+    for mt in _CJK_REL_DAY.finditer(text):  # "去年12月3日": last year's
+        y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
+        add(mt.start(), mt.end(), _safe(y, int(mt.group(2)), int(mt.group(3))))
     for mt in _CJK_MD.finditer(text):
         add(mt.start(), mt.end(), _month_day(anchor, int(mt.group(1)), int(mt.group(2))))
     for mt in _CJK_D.finditer(text):
@@ -246,6 +272,12 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _LAST_MONTH.finditer(text):
         m = _month(mt.group(2))
         add(mt.start(), mt.end(), _month_only(anchor, mt.group(1), m) if m else None)
+    for mt in _MONTH_LAST.finditer(text):
+        m = _month(mt.group(1))
+        add(mt.start(), mt.end(), _month_only(anchor, mt.group(2), m) if m else None)
+    for mt in _CJK_REL_MONTH.finditer(text):
+        y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
+        add(mt.start(), mt.end(), _safe(y, int(mt.group(2)), 1))
     return sorted(found, key=lambda x: (x[0], -x[1]))
 
 
