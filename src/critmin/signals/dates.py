@@ -349,19 +349,25 @@ def split_header(line: str) -> tuple[date | None, str]:
     return _safe(*(int(x) for x in mt.groups())), line[mt.end() :].lstrip(_HEADER_SEP)
 
 
+def _dateline_of(line: str) -> str:
+    """A line as a source of the article's date: a long paragraph gives only its dateline
+    ("Washington, 20 de outubro de 2025 – O presidente..."), not the dates it reports."""
+    if len(line) < DATELINE_LINE_CHARS:
+        return line
+    mt = DATELINE_PREFIX.match(line)
+    return mt.group(1) if mt else ""
+
+
 def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
     """The date of an article: header line, else the dateline / first lines, else the body."""
     got = header_date(raw)
     if got:
         return got
-    head = "\n".join(lines[:6])
-    got = find_date_regex(head, language)
+    head = [_dateline_of(line) for line in lines[:6]]
+    got = find_date_regex("\n".join(head), language)
     if got:
         return got
-    for line in lines[:4]:
-        if len(line) >= DATELINE_LINE_CHARS:  # a long first paragraph: only its dateline
-            mt = DATELINE_PREFIX.match(line)
-            line = mt.group(1) if mt else ""
+    for line in head[:4]:
         got = find_date_dateparser(line, language)
         if got:
             return got
