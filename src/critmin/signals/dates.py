@@ -97,7 +97,7 @@ MONTH_STEMS = [
     ["jul", "juil", "lugl", "июл", "липн", "липен"],
     ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
     ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb"],
-    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "outubr"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
     ["nov", "ноябр", "ноя", "листопад"],
     ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
 ]
@@ -350,8 +350,8 @@ def split_header(line: str) -> tuple[date | None, str]:
 
 
 def _dateline_of(line: str) -> str:
-    """A line as a source of the article's date: a long paragraph gives only its dateline
-    ("Washington, 20 de outubro de 2025 – O presidente..."), not the dates it reports."""
+    """A line for dateparser: a long paragraph gives only its dateline ("Washington, 20 de
+    outubro de 2025 – O presidente..."), not the dates it reports."""
     if len(line) < DATELINE_LINE_CHARS:
         return line
     mt = DATELINE_PREFIX.match(line)
@@ -363,12 +363,12 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     got = header_date(raw)
     if got:
         return got
-    head = [_dateline_of(line) for line in lines[:6]]
-    got = find_date_regex("\n".join(head), language)
+    head = "\n".join(lines[:6])
+    got = find_date_regex(head, language)
     if got:
         return got
-    for line in head[:4]:
-        got = find_date_dateparser(line, language)
+    for line in lines[:4]:
+        got = find_date_dateparser(_dateline_of(line), language)
         if got:
             return got
     return find_date_regex("\n".join(lines[6:30]), language)
