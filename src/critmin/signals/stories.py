@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from critmin.signals.dates import find_date_regex, to_ascii_digits
@@ -63,10 +64,13 @@ def _days(a: str | None, b: str | None) -> int | None:
 
 def when(e: Event) -> str | None:
     """The article's date, else the first full date the event's evidence gives."""
-    if e.date:
-        return e.date
-    for text in [e.evidence, *e.sentences]:
-        got = find_date_regex(text, e.language)
+    return e.date or _evidence_date((e.evidence, *e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _evidence_date(texts: tuple[str, ...], language: str | None) -> str | None:
+    for text in texts:
+        got = find_date_regex(text, language)
         if got:
             return got.isoformat()
     return None
@@ -75,10 +79,13 @@ def when(e: Event) -> str | None:
 def past_year(e: Event) -> int | None:
     """The year of a past event the evidence recalls: it names years, all before the
     article's ("2010년 7월 중국은 희토류 수출 쿼터를 줄였다" in a 2025 article)."""
-    if not e.date:
-        return None
-    years = {int(y) for y in _YEAR.findall(to_ascii_digits(e.evidence))}
-    if years and all(y < int(e.date[:4]) for y in years):
+    return _past_year(e.evidence, e.date[:4]) if e.date else None
+
+
+@lru_cache(maxsize=4096)
+def _past_year(evidence: str, year: str) -> int | None:
+    years = {int(y) for y in _YEAR.findall(to_ascii_digits(evidence))}
+    if years and all(y < int(year) for y in years):
         return max(years)
     return None
 
