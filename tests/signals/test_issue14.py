@@ -458,3 +458,20 @@ def test_the_same_effective_date_links_articles_days_apart():
 ])  # fmt: skip
 def test_last_month_in_many_languages(text, lang, want):
     assert dates_in(text, date(2025, 10, 9), lang)[0][2].isoformat() == want
+
+
+@pytest.mark.parametrize("word", ["توافقنامه‌ای", "توافق‌نامه‌ای", "توافق نامه‌ای"])
+def test_persian_agreement_spellings(word):
+    raw = (
+        "همکاری ایران و روسیه در لیتیوم\ndate 2025-10-09\nمقام‌های ایران و روسیه روز پنجشنبه "
+        f"{word} را برای استخراج لیتیوم امضا کردند."
+    )
+    _, events = _events(raw)
+    assert set(events["agreement"].countries) == {"IRN", "RUS"}
+
+
+def test_chinese_communist_party_is_china():
+    from critmin.signals.lexicon import find_countries
+
+    assert find_countries("中共宣布對鎵、鍺實施出口管制", "zh") == ["CHN"]
+    assert find_countries("Pequim e o governo chinês", "pt") == ["CHN"]
