@@ -475,3 +475,12 @@ def test_chinese_communist_party_is_china():
 
     assert find_countries("中共宣布對鎵、鍺實施出口管制", "zh") == ["CHN"]
     assert find_countries("Pequim e o governo chinês", "pt") == ["CHN"]
+
+
+def test_a_date_after_a_country_is_not_an_effective_date():
+    raw = (
+        "Japan halts rare earth imports from China\ndate 2025-10-12\nJapan halted imports of "
+        "rare earths from China on October 9, officials said."
+    )
+    _, events = _events(raw)
+    assert all(e.effective_date is None for e in events.values())

@@ -293,9 +293,14 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
             continue
         best: tuple[int, date] | None = None
         for a, b, got in dates_in(text, anchor, language):
-            gap = min(max(c0 - b, a - c1, 0) for c0, c1 in spans)
-            if gap <= EFFECT_GAP_CHARS and (best is None or gap < best[0]):
-                best = (gap, got)
+            for c0, c1 in spans:
+                between = text[b:c0] if c0 >= b else text[c1:a] if a >= c1 else ""
+                # "from 1 December", "takes effect on December 1", "12月1日起": at most one
+                # word between ("imports from China on October 9" is no effective date)
+                if len(between) > EFFECT_GAP_CHARS or len(between.split()) > 1:
+                    continue
+                if best is None or len(between) < best[0]:
+                    best = (len(between), got)
         if best is not None:
             return best[1]
     return None
