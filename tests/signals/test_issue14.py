@@ -484,3 +484,11 @@ def test_a_date_after_a_country_is_not_an_effective_date():
     )
     _, events = _events(raw)
     assert all(e.effective_date is None for e in events.values())
+
+
+@pytest.mark.parametrize("text,want", [
+    ("À partir du 1er janvier 2027, le Pentagone ne pourra plus acheter", "2027-01-01"),
+    ("a partir del 1º de enero de 2027", "2027-01-01"),
+])  # fmt: skip
+def test_an_ordinal_day_with_its_year_is_a_full_date(text, want):
+    assert dates_in(text, date(2025, 11, 14), "fr")[0][2].isoformat() == want

@@ -104,8 +104,8 @@ MONTH_STEMS = [
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яéûèíì]*\.?,?\s+(?:de\s+)?"
-    r"(\d{4})",
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?\s+"
+    r"(?:de\s+)?(\d{4})",
     re.I,
 )
 _MDY = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
@@ -172,11 +172,11 @@ _CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号
 # (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
 _CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
 _DM = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:er|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яéûèíì]*\.?(?!\s*,?\s*"
-    r"(?:de\s+)?\d)",
+    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*+\.?"
+    r"(?!\s*,?\s*(?:de\s+)?\d)",
     re.I,
 )
-_MD = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
+_MD = re.compile(r"\b(" + _STEMS + r")[a-z]*+\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
 _LAST_MONTH = re.compile(
     r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
     r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìç]*",
