@@ -129,3 +129,19 @@ def test_jsonable_dates():
         "n": None,
         "x": "2025-10-09T00:00:00",
     }
+
+
+def test_a_store_made_before_effective_dates_gets_the_column(folder, db):
+    """A store whose ``signal_events`` table predates ``effective_date`` takes the column."""
+    with Store(db) as store:
+        store.con.execute(
+            "CREATE TABLE signal_events (id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, "
+            "countries VARCHAR, companies VARCHAR, people VARCHAR, materials VARCHAR, quantities "
+            "VARCHAR, date VARCHAR, evidence VARCHAR, language VARCHAR, score DOUBLE, sentences "
+            "VARCHAR)"
+        )
+        ingest(store, process_paths([folder]))
+        assert counts(store)["events"] == 3
+    r = cli(db, "signals", "list", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert all("effective_date" in e for e in json.loads(r.stdout)["events"])
