@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import yaml
@@ -89,3 +90,58 @@ def test_ingest_is_all_or_nothing(folder, db):
         assert counts(store) == before
         ingest(store, articles)
         assert counts(store)["articles"] == 4
+
+
+def test_show_json_and_ingest_json_give_the_stored_structure(folder, db):
+    """Issue 14: ``show --format json`` failed on the ingest Timestamp; ``ingest --format
+    json`` printed quantities as strings while ``list`` gives ``{"value", "unit"}``."""
+    r = cli(db, "signals", "ingest", folder, "--format", "json")
+    assert r.exit_code == 0, r.output
+    ingested = {e["id"]: e for e in json.loads(r.stdout)["events"]}
+    listed = {e["id"]: e for e in json.loads(cli(db, "signals", "list", "--format",
+                                                     "json").stdout)["events"]}  # fmt: skip
+    assert ingested["b_de:investment"]["quantities"] == [{"value": 1.5e9, "unit": "USD"}]
+    for eid, e in ingested.items():
+        assert e["quantities"] == listed[eid]["quantities"]
+        assert {"date", "effective_date"} <= set(e)
+
+    r = cli(db, "signals", "show", "a_en", "--format", "json")
+    assert r.exit_code == 0, r.output
+    art = json.loads(r.stdout)
+    assert art["date"] == "2025-10-09" and art["ingested_at"][:2] == "20"
+    assert art["events"][0]["date"] == "2025-10-09" and "effective_date" in art["events"][0]
+
+    r = cli(db, "signals", "show", "a_en")
+    assert "article date 2025-10-09" in r.stdout and "takes effect" in r.stdout
+
+
+def test_jsonable_dates():
+    import numpy as np
+    import pandas as pd
+
+    from critmin.jsonable import dumps
+
+    out = json.loads(dumps({"t": pd.Timestamp("2025-10-09 08:00"), "d": date(2025, 1, 2),
+                            "n": pd.NaT, "x": np.datetime64("2025-10-09")}))  # fmt: skip
+    assert out == {
+        "t": "2025-10-09T08:00:00",
+        "d": "2025-01-02",
+        "n": None,
+        "x": "2025-10-09T00:00:00",
+    }
+
+
+def test_a_store_made_before_effective_dates_gets_the_column(folder, db):
+    """A store whose ``signal_events`` table predates ``effective_date`` takes the column."""
+    with Store(db) as store:
+        store.con.execute(
+            "CREATE TABLE signal_events (id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, "
+            "countries VARCHAR, companies VARCHAR, people VARCHAR, materials VARCHAR, quantities "
+            "VARCHAR, date VARCHAR, evidence VARCHAR, language VARCHAR, score DOUBLE, sentences "
+            "VARCHAR)"
+        )
+        ingest(store, process_paths([folder]))
+        assert counts(store)["events"] == 3
+    r = cli(db, "signals", "list", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert all("effective_date" in e for e in json.loads(r.stdout)["events"])

@@ -243,7 +243,10 @@ class EventOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str = Field(description="article id and event type")
-    date: str | None
+    date: str | None = Field(description="the article's (publication) date")
+    effective_date: str | None = Field(
+        default=None, description="when the measure takes effect, as the article states it"
+    )
     type: str
     countries: list[str]
     materials: list[str]

@@ -22,7 +22,8 @@ signals_app = typer.Typer(
 )
 app.add_typer(signals_app, name="signals")
 
-EVENT_COLUMNS = ["id", "date", "type", "countries", "materials", "quantities", "title"]
+EVENT_COLUMNS = ["id", "date", "effective_date", "type", "countries", "materials", "quantities",
+                 "title"]  # fmt: skip
 
 
 def _progress() -> Progress:
@@ -93,7 +94,9 @@ def ingest_cmd(
     header = {"articles": result["articles"], "events": result["events"],
               "error pages": sum(a.doc.is_error_page for a in articles),
               "stories (all)": result["stories"]}  # fmt: skip
-    print_sections(console, {"events": _table(events)}, fmt, header, {"events": EVENT_COLUMNS})
+    # the same structure as ``signals list``: quantities as strings only in a table
+    print_sections(console, {"events": _table(events) if fmt == "table" else events}, fmt,
+                   header, {"events": EVENT_COLUMNS})  # fmt: skip
 
 
 @signals_app.command("list")
@@ -133,7 +136,7 @@ def show_cmd(
         print(dumps(art))
         return
     console.print(f"[bold]{art['title']}[/]", highlight=False)
-    console.print(f"id {art['id']} · {art['language']} · {art['date'] or 'undated'} · "
+    console.print(f"id {art['id']} · {art['language']} · published {art['date'] or 'undated'} · "
                   f"{art['path']}" + (" · [red]error page[/]" if art["is_error_page"] else ""),
                   highlight=False)  # fmt: skip
     if art["dateline"]:
@@ -144,6 +147,8 @@ def show_cmd(
         console.print(f"\n[bold]{e['id']}[/] {e['type']} · countries {', '.join(e['countries'])}"
                       f" · materials {', '.join(e['materials'])} · "
                       f"{_quantities(e['quantities'])}", highlight=False)  # fmt: skip
+        console.print(f"article date {e['date'] or 'unknown'} · takes effect "
+                      f"{e.get('effective_date') or 'not stated'}", highlight=False)  # fmt: skip
         if e["people"]:
             console.print("people: " + ", ".join(f"{p['name']} ({p['role']})" for p in e["people"]))
         console.print(f"evidence: {e['evidence']}", highlight=False)

@@ -28,7 +28,8 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS signal_events (
         id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
         companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
-        evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR)""",
+        evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR,
+        effective_date VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS signal_stories (
         id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
         countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
@@ -38,9 +39,15 @@ _JSON_EVENT = ("countries", "companies", "people", "materials", "quantities", "s
 _JSON_STORY = ("articles", "languages", "countries", "materials", "agreed", "disagreements")
 
 
+# columns added after a store was first made: (table, column, type)
+_ADDED = [("signal_events", "effective_date", "VARCHAR")]
+
+
 def _ensure(store: Store) -> None:
     for ddl in DDL:
         store.con.execute(ddl)
+    for table, column, kind in _ADDED:
+        store.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
 def event_id(article_id: str, etype: str) -> str:
@@ -72,11 +79,13 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
             for e in a.events:
                 row = e.to_dict()
                 con.execute(
-                    "INSERT INTO signal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO signal_events (id, article_id, type, countries, companies, "
+                    "people, materials, quantities, date, evidence, language, score, sentences, "
+                    "effective_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [event_id(a.id, e.type), a.id, e.type,
                      *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
                      e.date, e.evidence, e.language, e.score,
-                     json.dumps(e.sentences, ensure_ascii=False)],
+                     json.dumps(e.sentences, ensure_ascii=False), e.effective_date],
                 )  # fmt: skip
                 n_events += 1
         stories = group_stories(_events(con))
@@ -97,7 +106,7 @@ def _events(con: Any) -> list[Event]:
 
     frame = con.execute(
         "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
-        "evidence, language, score, sentences FROM signal_events ORDER BY id"
+        "evidence, language, score, sentences, effective_date FROM signal_events ORDER BY id"
     ).fetchall()
     out = []
     for r in frame:
@@ -105,7 +114,7 @@ def _events(con: Any) -> list[Event]:
             type=r[1], countries=json.loads(r[2]), companies=json.loads(r[3]),
             people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
             date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
-            sentences=json.loads(r[11]),
+            sentences=json.loads(r[11]), effective_date=r[12],
         ))  # fmt: skip
     return out
 
@@ -119,11 +128,12 @@ def _decode(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
 
 def list_events(store: Store, *, type: str | None = None, country: str | None = None,
                 material: str | None = None) -> pd.DataFrame:  # fmt: skip
-    """Stored events (with their article's title), filtered by type, country or material."""
+    """Stored events (with their article's title), filtered by type, country or material:
+    ``date`` is the article's date, ``effective_date`` when the measure takes effect."""
     _ensure(store)
     frame = store.con.execute(
-        "SELECT e.id, e.date, e.type, e.countries, e.materials, e.quantities, e.people, "
-        "e.companies, e.language, a.title, e.evidence, e.article_id FROM signal_events e "
+        "SELECT e.id, e.date, e.effective_date, e.type, e.countries, e.materials, e.quantities, "
+        "e.people, e.companies, e.language, a.title, e.evidence, e.article_id FROM signal_events e "
         "JOIN signal_articles a ON a.id = e.article_id ORDER BY e.date NULLS LAST, e.id"
     ).df()
     frame = _decode(frame, ("countries", "materials", "quantities", "people", "companies"))
@@ -178,9 +188,10 @@ def list_stories(store: Store) -> pd.DataFrame:
 
 def timeline(store: Store, *, country: str | None = None,
              material: str | None = None) -> pd.DataFrame:  # fmt: skip
-    """Policy timeline: one row per event, by date (date, type, countries, materials, title)."""
+    """Policy timeline: one row per event, by article date (date, effective date, type,
+    countries, materials, title)."""
     frame = list_events(store, country=country, material=material)
-    return frame[["date", "type", "countries", "materials", "title", "id"]]
+    return frame[["date", "effective_date", "type", "countries", "materials", "title", "id"]]
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -18,9 +18,9 @@ from html.parser import HTMLParser
 
 from rapidfuzz import fuzz
 
-from critmin.signals.dates import HEADER, article_date, find_date_regex
+from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
 from critmin.signals.language import detect_language
-from critmin.signals.lexicon import Matcher, fold, is_cjk, load
+from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
 
 DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
              "iframe", "svg", "button", "select", "template", "menu", "dialog"}  # fmt: skip
@@ -37,6 +37,14 @@ BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", 
 VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base",
              "col", "embed", "param", "track"}  # fmt: skip
 MIN_BOILERPLATE_DOCS = 3
+# <meta> names of a page's publication date (Open Graph, schema.org, Dublin Core, news sites)
+PUBLISHED_META = {"article:published_time", "datepublished", "pubdate", "publishdate",
+                  "dc.date", "dc.date.issued", "dcterms.created", "date", "og:published_time",
+                  "sailthru.date", "parsely-pub-date"}  # fmt: skip
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+# a first line longer than this is not a title: its first sentence is
+TITLE_MAX_WORDS = 30
+_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？]")
 
 
 @dataclass
@@ -66,12 +74,24 @@ class _TextParser(HTMLParser):
         self._in_title = False
         self.h1 = ""
         self._in_h1 = False
+        self.published = ""  # the page's own publication date (meta or <time datetime>)
+        self.in_link = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCK_TAGS:
             self.parts.append("\n")
+        if tag in {"meta", "time"} and not self.published:
+            a = {k: v or "" for k, v in attrs}
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            value = a.get("content", "") if tag == "meta" else a.get("datetime", "")
+            # a <time> only when marked as the publication date (not a comment's, a list's)
+            marked = key in PUBLISHED_META or (tag == "time" and "pubdate" in a)
+            if marked and _ISO_START.match(value):
+                self.published = value[:10]
         if tag in VOID_TAGS:
             return
+        if tag == "a":
+            self.in_link += 1
         hints = " ".join(v or "" for k, v in attrs if k in {"class", "id", "role", "aria-label"})
         drop = tag in DROP_TAGS or bool(hints and DROP_HINTS.search(hints))
         if tag in {"article", "main", "body", "html"} or (tag == "header" and self._article()):
@@ -89,6 +109,8 @@ class _TextParser(HTMLParser):
             self.parts.append("\n")
         if tag in VOID_TAGS or not any(t == tag for t, _ in self.stack):
             return
+        if tag == "a":
+            self.in_link = max(0, self.in_link - 1)
         while self.stack:
             t, drop = self.stack.pop()
             self.dropping -= drop
@@ -107,17 +129,73 @@ class _TextParser(HTMLParser):
             return
         if self._in_h1:
             self.h1 += data
-        self.parts.append(data)
+        # text inside <a>: marked, to measure each line's link density
+        self.parts.append(f"{LINK_OPEN}{data}{LINK_CLOSE}" if self.in_link else data)
 
 
 def html_to_lines(html: str) -> tuple[str, list[str]]:
     """The page title (``<h1>`` or ``<title>``) and the text lines outside boilerplate tags."""
+    title, lines, _ = _parse_html(html)
+    return title, lines
+
+
+def _parse_html(html: str) -> tuple[str, list[str], str]:
+    """Title, text lines and the page's own publication date (``YYYY-MM-DD`` or "");
+    link-dense lines (menus, see-also lists, tag clouds) start with ``LINK_LINE``."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
-    lines = _lines("".join(parser.parts))
+    lines = _link_lines("".join(parser.parts))
     title = " ".join((parser.h1 or parser.title).split())
-    return title, lines
+    return title, lines, parser.published
+
+
+LINK_OPEN, LINK_CLOSE = "\x01", "\x02"  # around link text (never in a page's text)
+LINK_LINE = "\x03"  # a line that is mostly link text
+LINK_DENSITY = 0.6  # a line whose characters are this much link text is navigation
+LINK_LINE_MAX_WORDS = 40
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,20})\b[^<>]{0,500}>")
+_LINK_SPAN = re.compile(LINK_OPEN + "([^" + LINK_OPEN + LINK_CLOSE + "]*)" + LINK_CLOSE)
+
+
+def _link_lines(text: str) -> list[str]:
+    """Text lines, those mostly made of link text marked with ``LINK_LINE``."""
+    out = []
+    for line in _lines(text):
+        if LINK_OPEN not in line:
+            out.append(line)
+            continue
+        linked = sum(len(m.group(1).strip()) for m in _LINK_SPAN.finditer(line))
+        plain = _LINK_SPAN.sub(r"\1", line).replace(LINK_OPEN, "").replace(LINK_CLOSE, "")
+        plain = " ".join(plain.split())
+        if not plain:
+            continue
+        dense = linked >= LINK_DENSITY * len(plain.replace(" ", "")) and (
+            word_count(plain) <= LINK_LINE_MAX_WORDS)  # fmt: skip
+        out.append(LINK_LINE + plain if dense else plain)
+    return out
+
+
+def strip_tags(line: str) -> str:
+    """A plain-text line without leftover HTML tags (``<a href="...">text</a>`` -> text);
+    a line that was mostly a link's text starts with ``LINK_LINE``."""
+    if "<" not in line:
+        return line
+    marked = _TAG.sub(lambda m: (LINK_CLOSE if m.group(1) else LINK_OPEN)
+                      if m.group(2).lower() == "a" else " ", line)  # fmt: skip
+    got = _link_lines(marked)
+    return got[0] if got else ""
+
+
+def _split_title(line: str) -> tuple[str, str]:
+    """A long first line (no title line: the body follows a ``date`` prefix on the same
+    line) as ``(first sentence, rest)``; a short one is the title whole."""
+    if word_count(line) <= TITLE_MAX_WORDS:
+        return line, ""
+    mt = _FIRST_SENTENCE.search(line, 0, 400)
+    if mt is None:
+        return line, ""
+    return line[: mt.end()].strip(), line[mt.end() :].strip()
 
 
 def _lines(text: str) -> list[str]:
@@ -127,6 +205,11 @@ def _lines(text: str) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+def _text_lines(raw: str) -> list[str]:
+    """Lines of a plain-text article, leftover HTML tags stripped (link lines marked)."""
+    return [x for x in (strip_tags(line) for line in _lines(raw)) if x]
 
 
 def looks_like_html(text: str) -> bool:
@@ -146,9 +229,12 @@ def _junk() -> tuple[Matcher, Matcher, Matcher, int]:
     return strong, weak, error, int(data.get("max_words", 30))
 
 
+_NOT_CJK = re.compile(f"[^{CJK_CLASS}]+")
+
+
 def word_count(line: str) -> int:
     """Words, counting two CJK characters as one word."""
-    cjk = sum(1 for ch in line if is_cjk(ch))
+    cjk = len(line) - sum(len(m) for m in _NOT_CJK.findall(line)) if not line.isascii() else 0
     return len(line.split()) + cjk // 2
 
 
@@ -175,6 +261,8 @@ def is_junk_line(line: str) -> bool:
     folded = fold(line)
     if strong.find(folded, folded=True):
         return True
+    if _generic_junk(line):
+        return True
     if is_nav_trail(line) and word_count(line) <= 12:
         return True
     n = word_count(line)
@@ -184,6 +272,28 @@ def is_junk_line(line: str) -> bool:
     if n <= 12:
         return True
     return n <= max_words and hits[0].start <= 1
+
+
+# generic signals, any language: a status word ("Loading...", "Cargando…", "読み込み中…"), a
+# form field ("Name *", "E-mail *"), a copyright or "(c) 2025" footer, a URL or e-mail alone
+_STATUS = re.compile(r"^\W*\w+(?:\s\w+)?\s?(?:\.{3}|…)\W*$")
+_FIELD = re.compile(r"^[\w' .-]{1,30}\s?\*$")
+_URL_ONLY = re.compile(
+    r"^(?:https?://|www\.)\S+$|^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}$"
+)
+
+
+def _generic_junk(line: str) -> bool:
+    return bool(_STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line))
+
+
+REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label
+
+
+def _repeated_short(lines: Sequence[str]) -> set[str]:
+    """Normalised short lines that occur more than once in one page ("Share", "Reply")."""
+    counts = Counter(_norm(x) for x in lines if word_count(x) <= REPEAT_MAX_WORDS)
+    return {n for n, k in counts.items() if k >= 2 and n}
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？؟:]\s*[\"'»”)]?$")
@@ -241,20 +351,31 @@ def is_error_text(title: str, lines: Sequence[str]) -> bool:
 # -- documents ----------------------------------------------------------------------------------
 def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     """Clean one article (plain text or HTML); ``boilerplate`` are normalised lines to drop."""
-    title = ""
+    title = published = ""
     if looks_like_html(raw):
-        title, lines = html_to_lines(raw)
+        title, lines, published = _parse_html(raw)
     else:
-        lines = _lines(raw)
+        lines = _text_lines(raw)
     drop = set(boilerplate)
+    # a title repeated as the first body line is a repeat (dedupe), not a button
+    repeated = _repeated_short(lines) - {_norm(title), _norm(lines[0]) if lines else ""}
     removed: list[str] = []
-    header = [x for x in lines if HEADER.match(x)]
+    header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
+    dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
     for line in lines:
-        if HEADER.match(line):
-            continue
-        if _norm(line) in drop or is_junk_line(line):
+        when, rest = split_header(line)
+        if when is not None or rest != line:
+            header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
+            if not rest:
+                continue
+            line = rest  # the body on the same line as its date header
+            dated_body.add(rest)
+        if line.startswith(LINK_LINE):  # navigation, a see-also list: mostly links
+            removed.append(line[1:])
+            in_list = True
+        elif _norm(line) in drop or _norm(line) in repeated or is_junk_line(line):
             removed.append(line)
             in_list = word_count(line) <= 6
         elif in_list and content and word_count(line) <= 12 and not _SENTENCE_END.search(line):
@@ -267,9 +388,15 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if title and content and _norm(content[0]) == _norm(title):
         content = content[1:]
     if not title and content:
-        title, content = content[0], content[1:]
+        first = content[0]
+        title, rest = _split_title(first)
+        content = ([rest] if rest else []) + content[1:]
+        if rest and first in dated_body:
+            dated_body.add(rest)
     dateline = ""
     for i, line in enumerate(content[:3]):
+        if line in dated_body:  # the body after a date header, not a dateline
+            continue
         if word_count(line) <= 14 and find_date_regex(line) is not None:
             dateline = line
             content = content[:i] + content[i + 1 :]
@@ -277,6 +404,8 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     error = is_error_text(title, content)
     body = "\n".join(content)
     language = detect_language(f"{title}\n{body}") if (title or body) else "und"
+    if published and not header:
+        header = [f"date {published}"]
     when = article_date("\n".join([*header, title, dateline, body]),
                         [*header, dateline or "", *content[:3]], language)  # fmt: skip
     if when is None and dateline == "" and content:
@@ -293,7 +422,8 @@ def boilerplate_lines(docs: Sequence[str], min_docs: int = MIN_BOILERPLATE_DOCS)
         return set()
     counts: Counter[str] = Counter()
     for raw in docs:
-        lines = html_to_lines(raw)[1] if looks_like_html(raw) else _lines(raw)
+        lines = html_to_lines(raw)[1] if looks_like_html(raw) else _text_lines(raw)
+        lines = [x.lstrip(LINK_LINE) for x in lines]
         counts.update({_norm(x) for x in lines if not HEADER.match(x) and _norm(x)})
     return {line for line, n in counts.items() if n >= min_docs}
 

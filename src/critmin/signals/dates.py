@@ -4,11 +4,19 @@ dates (own Jalali conversion), Persian/Arabic month names, then dateparser as a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
-# one line: [ \t], not \s, so that ^ at each of n blank lines does not scan all the rest
-HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})[ \t]*$", re.I | re.M)
+# one line: [ \t], not \s, so that ^ at each of n blank lines does not scan all the rest.
+# A prefix: "date 2025-10-09" alone on its line, or followed by the body on the same line
+# ("date 2025-10-09 China's commerce ministry said ...", the layout of scraped pages)
+HEADER = re.compile(
+    r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:]))?",  # a time
+    re.I | re.M,
+)
+_HEADER_SEP = " \t:|-–—,;"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
@@ -78,26 +86,26 @@ _AR_NAMES = {n: i + 1 for i, names in enumerate(GREG_AR) for n in names}
 _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d{4})")
 
 
-# month-name stems (lower case) of the Latin/Cyrillic languages, month number = index + 1
+# month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
 MONTH_STEMS = [
-    ["jan", "janv", "genn", "ene", "январ", "янв", "jän"],
-    ["feb", "févr", "fevr", "febbr", "феврал", "фев"],
-    ["mar", "märz", "mär", "mars", "marzo", "март", "мар"],
-    ["apr", "avr", "abr", "апрел", "апр"],
-    ["may", "mai", "magg", "mayo", "ма"],
-    ["jun", "juin", "giugn", "июн"],
-    ["jul", "juil", "lugl", "июл"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг"],
-    ["sep", "sept", "settem", "сентябр", "сен"],
-    ["oct", "okt", "ott", "октябр", "окт"],
-    ["nov", "ноябр", "ноя"],
-    ["dec", "dez", "déc", "dic", "декабр", "дек"],
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен"],
+    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен"],
+    ["may", "mai", "magg", "mayo", "ма", "травн", "травен"],
+    ["jun", "juin", "giugn", "июн", "червн", "червен"],
+    ["jul", "juil", "lugl", "июл", "липн", "липен"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
+    ["nov", "ноябр", "ноя", "листопад"],
+    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
 ]
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яéûèíì]*\.?,?\s+(?:de\s+)?"
-    r"(\d{4})",
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?\s+"
+    r"(?:de\s+)?(\d{4})",
     re.I,
 )
 _MDY = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
@@ -111,10 +119,11 @@ def _month(word: str) -> int | None:
     return None
 
 
-def find_date_regex(text: str, language: str | None = None) -> date | None:
-    """The first explicit date in a text by fixed patterns (no dateparser)."""
+def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, date]]:
+    """``(start, end, date)`` of every explicit full date (day, month, year) of a text, in
+    text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""
     text = to_ascii_digits(text)
-    found: list[tuple[int, date]] = []
+    found: list[tuple[int, int, date]] = []
     for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy")):
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
@@ -123,17 +132,17 @@ def find_date_regex(text: str, language: str | None = None) -> date | None:
                 m, d = a, b
             got = _safe(y, m, d)
             if got:
-                found.append((mt.start(), got))
+                found.append((mt.start(), mt.end(), got))
     for mt in _DMY.finditer(text):
         m = _month(mt.group(2))
         got = _safe(int(mt.group(3)), m, int(mt.group(1))) if m else None
         if got:
-            found.append((mt.start(), got))
+            found.append((mt.start(), mt.end(), got))
     for mt in _MDY.finditer(text):
         m = _month(mt.group(1))
         got = _safe(int(mt.group(3)), m, int(mt.group(2))) if m else None
         if got:
-            found.append((mt.start(), got))
+            found.append((mt.start(), mt.end(), got))
     for mt in _FA_RX.finditer(text):
         d, name, y = int(mt.group(1)), mt.group(2), int(mt.group(3))
         if name in JALALI_MONTHS and 1300 <= y <= 1500:
@@ -143,16 +152,165 @@ def find_date_regex(text: str, language: str | None = None) -> date | None:
         else:
             got = None
         if got:
-            found.append((mt.start(), got))
+            found.append((mt.start(), mt.end(), got))
     for mt in _AR_RX.finditer(text):
         got = _safe(int(mt.group(3)), _AR_NAMES[mt.group(2)], int(mt.group(1)))
         if got:
-            found.append((mt.start(), got))
-    return min(found, key=lambda x: x[0])[1] if found else None
+            found.append((mt.start(), mt.end(), got))
+    return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+def find_date_regex(text: str, language: str | None = None) -> date | None:
+    """The first explicit date in a text by fixed patterns (no dateparser)."""
+    found = full_dates(text, language)
+    return found[0][2] if found else None
+
+
+# -- partial and relative dates: resolved against the article's date, never today ------------
+# "10月9日" / "10월 9일" without a year; "9日" / "9일" alone (not "3日間", "9日以内": spans)
+_CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号號일](?![間间以後后前])")
+# (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
+_CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
+_DM = re.compile(
+    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*+\.?"
+    r"(?!\s*,?\s*(?:de\s+)?\d)",
+    re.I,
+)
+_MD = re.compile(r"\b(" + _STEMS + r")[a-z]*+\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
+_LAST_MONTH = re.compile(
+    r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
+    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìç]*",
+    re.I,
+)
+# "décembre dernier", "diciembre pasado", "декабре прошлого года", "грудні минулого року"
+_MONTH_LAST = re.compile(
+    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìç]*\s+(dernier|prochain|pasado|passado|scorso|"
+    r"прошлого года|следующего года|минулого року|наступного року)",
+    re.I,
+)
+_BEFORE_WORDS = {"last", "past", "previous", "vergangenen", "letzten", "pasado", "passado",
+                 "scorso", "dernier", "прошлого года", "минулого року"}  # fmt: skip
+_AFTER_WORDS = {"next", "nächsten", "prossimo", "próximo", "prochain", "следующего года",
+                "наступного року"}  # fmt: skip
+# "去年12月", "昨年12月", "지난해 12월", "今年3月", "明年1月"
+_CJK_REL_MONTH = re.compile(
+    r"(去年|昨年|지난해|작년|今年|本年|올해|明年|来年|내년)\s*(\d{1,2})\s*[月월]"
+)
+_CJK_REL_DAY = re.compile(
+    r"(去年|昨年|지난해|작년|今年|本年|올해|明年|来年|내년)\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+)
+_CJK_REL_YEAR = {"去年": -1, "昨年": -1, "지난해": -1, "작년": -1, "今年": 0, "本年": 0,
+                 "올해": 0, "明年": 1, "来年": 1, "내년": 1}  # fmt: skip
+
+
+def _near(anchor: date, candidates: list[date | None]) -> date | None:
+    ok = [c for c in candidates if c is not None]
+    return min(ok, key=lambda c: abs((c - anchor).days)) if ok else None
+
+
+def _month_day(anchor: date, m: int, d: int) -> date | None:
+    """Day ``d`` of month ``m`` in the year that puts it nearest the anchor."""
+    return _near(anchor, [_safe(anchor.year + k, m, d) for k in (-1, 0, 1)])
+
+
+def _day(anchor: date, d: int) -> date | None:
+    """Day ``d`` of the anchor's month, or of the month before or after: the nearest."""
+    out = []
+    for k in (-1, 0, 1):
+        y, m = anchor.year, anchor.month + k
+        if m == 0:
+            y, m = y - 1, 12
+        elif m == 13:
+            y, m = y + 1, 1
+        out.append(_safe(y, m, d))
+    return _near(anchor, out)
+
+
+def _month_only(anchor: date, word: str, m: int) -> date | None:
+    """``last December`` (the one before the anchor), ``next March`` (after), ``this May``."""
+    w = " ".join(word.lower().split())
+    y = anchor.year
+    if w in _BEFORE_WORDS:
+        y = y if m < anchor.month else y - 1
+    elif w in _AFTER_WORDS:
+        y = y if m > anchor.month else y + 1
+    return _safe(y, m, 1)
+
+
+def dates_in(text: str, anchor: date | None, language: str | None = None
+             ) -> list[tuple[int, int, date]]:  # fmt: skip
+    """Every date a text gives, full or partial, in text order: a partial one ("9日",
+    "10月9日", "27 ноября", "December 1", "last December") takes its missing parts from
+    ``anchor`` (the article's date) and is left out when there is no anchor."""
+    text = to_ascii_digits(text)
+    found = full_dates(text, language)
+    if anchor is None:
+        return found
+    spans = [(a, b) for a, b, _ in found]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in spans)
+
+    def add(a: int, b: int, got: date | None) -> None:
+        if got is not None and free(a, b):
+            found.append((a, b, got))
+            spans.append((a, b))
+
+    for mt in _CJK_REL_DAY.finditer(text):  # "去年12月3日": last year's
+        y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
+        add(mt.start(), mt.end(), _safe(y, int(mt.group(2)), int(mt.group(3))))
+    for mt in _CJK_MD.finditer(text):
+        add(mt.start(), mt.end(), _month_day(anchor, int(mt.group(1)), int(mt.group(2))))
+    for mt in _CJK_D.finditer(text):
+        add(mt.start(), mt.end(), _day(anchor, int(mt.group(1))))
+    for mt in _DM.finditer(text):
+        m = _month(mt.group(2))
+        add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(1))) if m else None)
+    for mt in _MD.finditer(text):
+        m = _month(mt.group(1))
+        add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(2))) if m else None)
+    for mt in _LAST_MONTH.finditer(text):
+        m = _month(mt.group(2))
+        add(mt.start(), mt.end(), _month_only(anchor, mt.group(1), m) if m else None)
+    for mt in _MONTH_LAST.finditer(text):
+        m = _month(mt.group(1))
+        add(mt.start(), mt.end(), _month_only(anchor, mt.group(2), m) if m else None)
+    for mt in _CJK_REL_MONTH.finditer(text):
+        y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
+        add(mt.start(), mt.end(), _safe(y, int(mt.group(2)), 1))
+    return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+def effective_date(sentences: list[str], anchor: date | None, language: str | None,
+                   cues: Callable[[str], list[tuple[int, int]]]) -> date | None:  # fmt: skip
+    """When a measure takes effect: the date nearest an effect cue ("from", "effective",
+    "起", "から", "с", "ab", "à partir du") in the first sentence that has both; partial
+    dates resolve against ``anchor``. ``cues(text)`` gives the cue spans of a text."""
+    for text in sentences:
+        text = to_ascii_digits(text)
+        spans = cues(text)
+        if not spans:
+            continue
+        best: tuple[int, date] | None = None
+        for a, b, got in dates_in(text, anchor, language):
+            for c0, c1 in spans:
+                between = text[b:c0] if c0 >= b else text[c1:a] if a >= c1 else ""
+                # "from 1 December", "takes effect on December 1", "12月1日起": at most one
+                # word between ("imports from China on October 9" is no effective date)
+                if len(between) > EFFECT_GAP_CHARS or len(between.split()) > 1:
+                    continue
+                if best is None or len(between) < best[0]:
+                    best = (len(between), got)
+        if best is not None:
+            return best[1]
+    return None
+
+
+EFFECT_GAP_CHARS = 12  # characters at most between an effect cue and its date
 
 
 _DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "ja", "ar", "fa", "uk", "pt", "nl", "pl",
-             "tr", "ko"}  # fmt: skip
+             "hi", "tr", "ko"}  # fmt: skip
 
 
 def find_date_dateparser(text: str, language: str | None) -> date | None:
@@ -170,8 +328,9 @@ def find_date_dateparser(text: str, language: str | None) -> date | None:
         )  # fmt: skip
     except Exception:
         return None
-    for _, value in hits or []:
-        if 1900 <= value.year <= 2100:
+    for found, value in hits or []:
+        # a full date states its year: dateparser reads "3日" as three days before today
+        if 1900 <= value.year <= 2100 and str(value.year) in found:
             return value.date()
     return None
 
@@ -186,6 +345,24 @@ def header_date(text: str) -> date | None:
     return _safe(*(int(x) for x in mt.groups())) if mt else None
 
 
+def split_header(line: str) -> tuple[date | None, str]:
+    """``(date, rest of the line)`` of a line that opens with a ``date YYYY-MM-DD`` header
+    (the rest is body text on the same line, or ""); ``(None, line)`` for any other line."""
+    mt = HEADER.match(line)
+    if mt is None:
+        return None, line
+    return _safe(*(int(x) for x in mt.groups())), line[mt.end() :].lstrip(_HEADER_SEP)
+
+
+def _dateline_of(line: str) -> str:
+    """A line for dateparser: a long paragraph gives only its dateline ("Washington, 20 de
+    outubro de 2025 – O presidente..."), not the dates it reports."""
+    if len(line) < DATELINE_LINE_CHARS:
+        return line
+    mt = DATELINE_PREFIX.match(line)
+    return mt.group(1) if mt else ""
+
+
 def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
     """The date of an article: header line, else the dateline / first lines, else the body."""
     got = header_date(raw)
@@ -196,10 +373,7 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     if got:
         return got
     for line in lines[:4]:
-        if len(line) >= DATELINE_LINE_CHARS:  # a long first paragraph: only its dateline
-            mt = DATELINE_PREFIX.match(line)
-            line = mt.group(1) if mt else ""
-        got = find_date_dateparser(line, language)
+        got = find_date_dateparser(_dateline_of(line), language)
         if got:
             return got
     return find_date_regex("\n".join(lines[6:30]), language)

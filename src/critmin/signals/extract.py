@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from critmin.signals.clean import CleanDocument
-from critmin.signals.dates import to_ascii_digits
+from critmin.signals.dates import effective_date, to_ascii_digits
 from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
@@ -65,6 +66,9 @@ class Event:
     article_id: str
     score: float = 0.0
     sentences: list[str] = field(default_factory=list)
+    # when the measure takes effect (``date`` is the article's date): "from December 1"
+    # resolved against the article's date; None when the article does not say
+    effective_date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -201,6 +205,7 @@ class _Sentence:
     all_materials: list[str]  # materials named anywhere in the sentence
     addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
     scope: bool = False  # says what the measure covers: its materials join the event
+    link: bool = False  # a headline-like body line (a link to another article): no materials
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -300,6 +305,19 @@ def actor_countries(text: str, lang: str | None) -> list[str]:
     return out
 
 
+LINK_MAX_WORDS = 14
+_LINE_END = re.compile(r"[.!?。！？؟:;,…\"'»”)\]]\s*$")
+
+
+def _is_link_line(line: str) -> bool:
+    """A short body line with no sentence end: a headline linking to another article (a
+    see-also item the cleaning left), whose materials are not this article's."""
+    from critmin.signals.clean import word_count
+
+    line = line.strip()
+    return bool(line) and word_count(line) <= LINK_MAX_WORDS and not _LINE_END.search(line)
+
+
 def _first_body(doc: CleanDocument) -> int:
     """Index of the first body sentence among the analysed sentences (title first)."""
     return 1 if doc.title else 0
@@ -339,6 +357,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
     items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
         (s, LEAD_WEIGHT if i < 2 else 1.0) for i, s in enumerate(body)]  # fmt: skip
     first_body = _first_body(doc)
+    links = {line.strip() for line in doc.body.split("\n")[1:] if _is_link_line(line)}
     for k, (text, weight) in enumerate(items):
         folded = fold(text)
         lead = k <= first_body
@@ -358,9 +377,12 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
+        link = k > first_body and text.strip() in links
+        if link:  # "China bans antimony exports" under the article: another story's headline
+            types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
-            find_materials(text, lang, folded), addition, scope,
+            [] if link else find_materials(text, lang, folded), addition, scope, link,
         ))  # fmt: skip
     return sentences
 
@@ -384,6 +406,24 @@ def normalise_materials(materials: list[str]) -> list[str]:
 def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> list[_Sentence]:
     """The body sentences (not the title) among ``idx``."""
     return [sentences[i] for i in idx if not (has_title and i == 0)]
+
+
+def _effective(texts: list[str], doc: CleanDocument) -> str | None:
+    """The date the event's sentences say it takes effect (partial dates against the
+    article's date), or None."""
+    lang = doc.language
+    anchor = date.fromisoformat(doc.date) if doc.date else None
+
+    def cues(text: str) -> list[tuple[int, int]]:
+        folded = fold(text)
+        if len(folded) != len(text):
+            return [(0, len(text))] if context_matcher("effective", lang).find(
+                folded, folded=True) else []  # fmt: skip
+        return [(h.start, h.end) for h in context_matcher("effective", lang).find(
+            folded, folded=True) if h.start >= 0]  # fmt: skip
+
+    got = effective_date([t for t in texts if t], anchor, lang, cues)
+    return got.isoformat() if got else None
 
 
 def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
@@ -459,10 +499,13 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
             for c in find_companies(s.text):
                 if c not in companies:
                     companies.append(c)
+        order = [main] + [i for i in idx if i != main]
+        effective = _effective([sentences[i].fore for i in order], doc)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
             evidence=sentences[main].text, language=doc.language, article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
+            effective_date=effective,
         ))  # fmt: skip
     return events

@@ -13,9 +13,10 @@ def _classify(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``ko`` for Hangul, ``ja`` for any kana, ``zh`` for Han without kana, ``fa``/``ar`` by
-    letters, ``ru`` for Cyrillic (unless langid says uk/bg/...), else py3langid."""
+    letters, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
+    py3langid."""
     sample = text[:4000]
-    kana = han = arabic = cyr = latin = hangul = 0
+    kana = han = arabic = cyr = latin = hangul = deva = 0
     fa_letters = ar_ya = fa_ya = 0
     for ch in sample:
         o = ord(ch)
@@ -35,9 +36,11 @@ def detect_language(text: str) -> str:
             hangul += 1
         elif 0x400 <= o <= 0x4FF:
             cyr += 1
+        elif 0x900 <= o <= 0x97F:
+            deva += 1
         elif ch.isalpha() and o < 0x250:
             latin += 1
-    letters = kana + han + arabic + cyr + latin + hangul
+    letters = kana + han + arabic + cyr + latin + hangul + deva
     if hangul and hangul >= 0.2 * letters:
         return "ko"
     if not letters:
@@ -49,6 +52,8 @@ def detect_language(text: str) -> str:
     if arabic >= 0.3 * letters:
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
     lang = _classify(sample)
+    if deva >= 0.3 * letters:  # Devanagari: Hindi unless langid says Marathi or Nepali
+        return lang if lang in {"mr", "ne"} else "hi"
     if cyr >= 0.3 * letters:
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     return lang

@@ -13,14 +13,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
 import ahocorasick
 import yaml
 
-LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt")
+LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi")
 _ARABIC_FOLD = str.maketrans({
     "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
@@ -36,8 +36,22 @@ def load(name: str) -> Any:
     return yaml.safe_load(text)
 
 
+FOLD_CACHE_CHARS = 2000  # texts up to this long are folded once (lines, sentences, titles)
+
+
 def fold(text: str) -> str:
     """Lower case, Latin diacritics and Arabic marks removed, letter variants unified."""
+    if len(text) <= FOLD_CACHE_CHARS:
+        return _fold_cached(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=8192)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().translate(_ARABIC_FOLD)
     if text.isascii():
         return text
@@ -48,6 +62,10 @@ def fold(text: str) -> str:
             continue
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
+
+
+# the characters is_cjk accepts, as one class (to count them without a Python loop)
+CJK_CLASS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
 
 
 def is_cjk(ch: str) -> bool:
@@ -172,7 +190,8 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
     first, last = key[0], key[-1]
     if left and start > 0 and not is_cjk(first):
         prev = text[start - 1]
-        if _word(prev):
+        # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym"
+        if _word(prev) and not (prev == "-" and first.isalpha()):
             if not is_arabic(first):
                 return False
             head = text[max(0, start - 3) : start]
@@ -181,7 +200,7 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
                 return False
     if right and end < len(text) and not is_cjk(last):
         nxt = text[end]
-        if _word(nxt) and not (nxt == "-" and end + 1 < len(text) and not _word(text[end + 1])):
+        if _word(nxt) and not (nxt == "-" and last.isalpha()):
             return False
     return True
 
@@ -252,7 +271,7 @@ def find_materials(
 
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
-    "bystander_before", "bystander_after",
+    "bystander_before", "bystander_after", "effective",
 )  # fmt: skip
 
 
@@ -352,7 +371,7 @@ def country_matcher(language: str | None) -> Matcher:
                 variants.add(name.split("(")[0].strip())
             label = "!" + iso  # a proper name: capitalised where the script has case
             for v in variants:
-                if lang == "ru":
+                if lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
                     entries.append((_ru_stem(v), label))
                 elif lang == "de":
                     entries.extend([(v, label), (v + "s", label)])

@@ -43,7 +43,8 @@ def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Patt
     data = load("scale")
     scales = [w for w in _scales() if w not in {"k", "m", "b"}]
     scale = r"(?P<scale>" + _alt(scales) + r"|(?<=\d\s?)[kmb]n?\b|(?<=\d)[kmb]\b)"
-    usd_sym = r"(?P<sym>" + _alt([s.lower() for s in data["usd"]["symbols"]]) + r")"
+    # "R$", "A$", "C$" are other dollars: a symbol right after a letter is not USD's
+    usd_sym = r"(?<![A-Za-z])(?P<sym>" + _alt([s.lower() for s in data["usd"]["symbols"]]) + r")"
     usd_word = (r"(?P<cur>(?:us[- ]?|u\.s\.\s?|米|美)?(?:" + _alt(data["usd"]["words"])
                 + r")(?:\s+(?:сша|usa|us|americani|estadounidenses|americains))?)")  # fmt: skip
     unit = r"(?P<unit>" + _alt([str(u) for u in data["tonnes"]]) + r")"
@@ -132,6 +133,10 @@ def _clean_value(v: float) -> float | int:
     return int(r) if r == int(r) else r
 
 
+# a mass that is the unit of a price ("110ドル/1キロ当たり", "1公斤每"), not a quantity
+_PER_UNIT = re.compile(r"(?<!\s)\s*(?:当たり|あたり|につき|당)")
+
+
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
     """Quantities as ``{"value", "unit"}`` dicts (unit ``%``, ``t`` or ``USD``), in order."""
     text = to_ascii_digits(text)
@@ -151,7 +156,8 @@ def find_quantities(text: str, language: str | None = None) -> list[dict]:
     for mt in money_post.finditer(text):
         add(mt, "USD", 1.0)
     for mt in tonnes.finditer(text):
-        add(mt, "t", _unit_scale(mt.group("unit")))
+        if not _PER_UNIT.match(text, mt.end()):  # "1キロ当たり110ドル": a price's unit
+            add(mt, "t", _unit_scale(mt.group("unit")))
     for mt in percent.finditer(text):
         add(mt, "%", 1.0)
     for mt in re.finditer(r"百分之(\d+(?:\.\d+)?)", text):

@@ -2,9 +2,13 @@
 
 Two articles belong together when they report an event of the same type whose countries and
 materials overlap and whose dates are at most ``MAX_DAYS`` apart (shared numbers add to the
-score). Groups are the connected components of that relation. A story keeps the facts its
-articles agree on and flags disagreements: the same kind of fact (a percentage, an amount, a
-date, the person in a role) given differently by different articles.
+score). An undated article takes the first full date its evidence gives. Events that take
+effect more than ``MAX_EVENT_DAYS`` apart, or of which one recalls a past year's event (an
+anniversary piece on the 2010 quota) and the other not, are never one story; nor are two
+agreements with different partners (US-Japan and US-Australia). Groups are the connected
+components of that relation. A story keeps the facts its articles agree on and flags
+disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
+given differently by different articles.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from critmin.signals.dates import find_date_regex
-from critmin.signals.extract import Event
+from critmin.signals.dates import find_date_regex, to_ascii_digits
+from critmin.signals.extract import _YEAR, Event
 
 MAX_DAYS = 7
+MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
+# types whose countries are the parties: another partner country is another event
+PARTNER_TYPES = {"agreement"}
 
 
 @dataclass
@@ -54,22 +62,65 @@ def _days(a: str | None, b: str | None) -> int | None:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
+def when(e: Event) -> str | None:
+    """The article's date, else the first full date the event's evidence gives."""
+    return e.date or _evidence_date((e.evidence, *e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _evidence_date(texts: tuple[str, ...], language: str | None) -> str | None:
+    for text in texts:
+        got = find_date_regex(text, language)
+        if got:
+            return got.isoformat()
+    return None
+
+
+def past_year(e: Event) -> int | None:
+    """The year of a past event the evidence recalls: it names years, all before the
+    article's ("2010년 7월 중국은 희토류 수출 쿼터를 줄였다" in a 2025 article)."""
+    return _past_year(e.evidence, e.date[:4]) if e.date else None
+
+
+@lru_cache(maxsize=4096)
+def _past_year(evidence: str, year: str) -> int | None:
+    years = {int(y) for y in _YEAR.findall(to_ascii_digits(evidence))}
+    if years and all(y < int(year) for y in years):
+        return max(years)
+    return None
+
+
+def _apart(a: Event, b: Event) -> bool:
+    """Two events that cannot be one: articles more than ``MAX_DAYS`` apart, effective dates
+    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners."""
+    days = _days(when(a), when(b))
+    if days is not None and days > MAX_DAYS:
+        return True
+    effect = _days(a.effective_date, b.effective_date)
+    if effect is not None and effect > MAX_EVENT_DAYS:
+        return True
+    if past_year(a) != past_year(b):
+        return True
+    if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
+            set(a.countries) & set(b.countries)) < 2:  # fmt: skip
+        return True  # two parties each, fewer than two in common: other partners
+    return bool(a.countries and b.countries and not set(a.countries) & set(b.countries))
+
+
 def link_score(a: Event, b: Event) -> float:
     """How likely two events (of different articles) are the same real-world event."""
-    if a.type != b.type or a.article_id == b.article_id:
+    if a.type != b.type or a.article_id == b.article_id or _apart(a, b):
         return 0.0
-    days = _days(a.date, b.date)
-    if days is not None and days > MAX_DAYS:
-        return 0.0
+    days = _days(when(a), when(b))
     countries = _jaccard(a.countries, b.countries)
     materials = _jaccard(a.materials, b.materials)
-    if not set(a.countries) & set(b.countries) and a.countries and b.countries:
-        return 0.0
     score = countries + materials
     qa = {(q["unit"], q["value"]) for q in a.quantities}
     qb = {(q["unit"], q["value"]) for q in b.quantities}
     if qa & qb:
         score += 0.5
+    if a.effective_date and a.effective_date == b.effective_date:
+        score += 0.5  # the same day of effect: as telling as a shared number
     if days is not None and days <= 2:
         score += 0.25
     return score
@@ -83,6 +134,7 @@ def _facts(event: Event) -> dict[str, set]:
     }
     mentioned = find_date_regex(event.evidence, event.language)
     facts["date"] = {mentioned.isoformat()} if mentioned else set()
+    facts["effective_date"] = {event.effective_date} if event.effective_date else set()
     for p in event.people:
         facts.setdefault(f"person:{p['role']}", set()).add(p["name"])
     return facts
@@ -127,7 +179,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for e in events:
         by_article.setdefault(e.article_id, []).append(e)
     ids = sorted(by_article)
-    dates = {a: next((e.date for e in by_article[a] if e.date), None) for a in ids}
+    dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
     links = []
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
@@ -140,6 +192,9 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         if ca is cb:
             continue
         if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
+            continue
+        if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
+               for ey in by_article[y] if ex.type == ey.type):  # fmt: skip
             continue
         merged = ca | cb
         for x in merged:
