@@ -35,6 +35,13 @@ class Problem:
     anchor: str
     seed: int
     draws: int
+    #: the contributions before any learned effectiveness (``contrib`` when not set)
+    nominal_contrib: np.ndarray | None = None
+
+    @property
+    def nominal(self) -> np.ndarray:
+        """``(J, P, K)`` what each project delivers at full effectiveness."""
+        return self.contrib if self.nominal_contrib is None else self.nominal_contrib
 
 
 @dataclass(frozen=True)
