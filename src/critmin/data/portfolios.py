@@ -122,6 +122,9 @@ def save_portfolio(
     result["dataset_version"] = dataset_version
     if recheck is not None:
         result["out_of_sample"] = _jsonable(recheck)
+    from critmin.invest.agree import gap_closed
+
+    result["gap_closed"] = gap_closed(portfolio, recheck)
     if frontier is not None:
         result["frontier"] = _jsonable(frontier)
     pid = ID_PREFIX + datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]

@@ -1,5 +1,6 @@
 """Projects of interest: a portfolio optimiser (MILP, linopy + HiGHS) and its checks."""
 
+from critmin.invest.agree import Agreement, agree, gap_closed, side_by_side
 from critmin.invest.model import Rules, build_model
 from critmin.invest.optimize import (
     Portfolio,
@@ -12,6 +13,10 @@ from critmin.invest.optimize import (
 )
 
 __all__ = [
+    "Agreement",
+    "agree",
+    "gap_closed",
+    "side_by_side",
     "Portfolio",
     "Problem",
     "Rules",

@@ -173,18 +173,21 @@ def agree(
     steps = _Steps(progress, (int(screen) + max_iterations) * (chunks + 1))
     gap = problem.gaps.values
     weights = problem.gaps.weights
+    # a project in a country the atlas does not know cannot be re-simulated: credited nothing;
+    # one that makes nothing the gaps count (another mineral chain) is not re-simulated
     known = problem.projects["country"].isin(list(atlas.countries)).to_numpy()
+    useful = known & (nominal > 0).any(axis=(1, 2)) if J else known
     eff = np.ones_like(nominal)
-    eff[~known] = 0.0  # the simulator cannot check them: credited nothing
+    eff[~known] = 0.0
     history: list[dict[str, Any]] = []
 
     def resimulate(ids: list[str], label: str) -> np.ndarray:
-        chosen = problem.projects[problem.projects["id"].isin(ids)]
+        chosen = problem.projects[problem.projects["id"].isin(ids) & useful]
         return partner_gaps(atlas, problem, chosen, draws=n, seed_base=problem.seed,
                             progress=steps.chunks, label=label)  # fmt: skip
 
     def learn_set(ids: list[str], after: np.ndarray) -> np.ndarray:
-        sel = _selection(problem, ids) * known
+        sel = _selection(problem, ids) * useful
         supply = np.einsum("j,jpk->pk", sel, nominal)
         cell = learn(gap, after, supply, weights)
         out = eff.copy()
@@ -192,8 +195,8 @@ def agree(
         out[rows] = np.where(nominal[rows] > 0, cell[None], 0.0)
         return out
 
-    if screen and J and known.any():
-        ids = list(problem.projects["id"][known])
+    if screen and J and useful.any():
+        ids = list(problem.projects["id"][useful])
         after = resimulate(ids, "screening all candidates:")
         eff = learn_set(ids, after)
         steps.step("screening done")
