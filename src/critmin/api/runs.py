@@ -392,7 +392,8 @@ def submit_portfolio(
         "draws": body.draws, "months": body.months, "seed": body.seed,
         "time_limit": body.time_limit, "mip_gap": body.mip_gap,
         "recheck_draws": body.recheck_draws, "version": v, "agree": body.agree,
-        "agree_iterations": body.agree_iterations, "viewer_partner": who.viewer_partner, "minerals": minerals,
+        "agree_iterations": body.agree_iterations, "viewer_partner": who.viewer_partner,
+        "minerals": minerals,
     }  # fmt: skip
     return _submit(ctx, who, "portfolio", params, response)
 

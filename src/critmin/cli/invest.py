@@ -231,7 +231,8 @@ def invest_cmd(
                       "min_gap_closed": target, "alpha": alpha, "risk_weight": risk_weight},
             "draws": draws, "months": months, "seed": seed, "start": start,
             "time_limit": time_limit, "mip_gap": mip_gap, "recheck_draws": recheck_draws,
-            "agree": agreeing, "agree_iterations": agree_iterations, "projects_file": str(projects) if projects else None, "version": atlas.version,
+            "agree": agreeing, "agree_iterations": agree_iterations,
+            "projects_file": str(projects) if projects else None, "version": atlas.version,
             "minerals": list(mineral or []),
         }  # fmt: skip
         with _store() as store:
@@ -249,8 +250,11 @@ def invest_cmd(
         "reason": portfolio.reason,
         "gap closed out of sample": _pct(closed["out_of_sample"]),
         "in sample": _pct(closed["in_sample"]),
-        "agreement": (f"{loop['stop']} after {loop['iterations']} iteration(s)" if loop
-                      else "off (--no-agree: full output credited)"),
+        "agreement": (
+            f"{loop['stop']} after {loop['iterations']} iteration(s)"
+            if loop
+            else "off (--no-agree: full output credited)"
+        ),
         "candidates": portfolio.candidates,
         "draws": portfolio.draws,
         "expected shortfall before (t REO eq)": round(portfolio.expected_before),

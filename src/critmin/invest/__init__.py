@@ -14,16 +14,16 @@ from critmin.invest.optimize import (
 
 __all__ = [
     "Agreement",
-    "agree",
-    "gap_closed",
-    "side_by_side",
     "Portfolio",
     "Problem",
     "Rules",
+    "agree",
     "build_model",
     "frontier",
+    "gap_closed",
     "optimize_portfolio",
     "prepare_problem",
     "recheck",
+    "side_by_side",
     "solve",
 ]

@@ -96,8 +96,8 @@ def _closed(gap: np.ndarray, supply: np.ndarray) -> np.ndarray:
     return np.minimum(gap, supply[None]).mean(axis=0)
 
 
-def learn(gap: np.ndarray, after: np.ndarray, supply: np.ndarray,
-          weights: np.ndarray) -> np.ndarray:  # fmt: skip
+def learn(gap: np.ndarray, after: np.ndarray, supply: np.ndarray, weights: np.ndarray, *,
+          level: bool = True) -> np.ndarray:  # fmt: skip
     """Effectiveness ``(P, K)`` in [0, 1] of a set's nominal ``supply (P, K)`` such that the
     MILP's accounting on the draws ``gap (S, P, K)`` reproduces the simulator's ``after``
     (the same draws with the set added): per cell first (bisection), then one level for the
@@ -113,6 +113,8 @@ def learn(gap: np.ndarray, after: np.ndarray, supply: np.ndarray,
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     f = np.where(has, hi, 0.0)
     f = np.where(target <= 0, 0.0, f)
+    if not level:
+        return f
 
     def total(e: np.ndarray) -> float:
         return float((_closed(gap, e * supply) * weights[:, None]).sum())
