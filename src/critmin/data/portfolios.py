@@ -91,6 +91,7 @@ class PortfolioRecord:
             cvar_before=num("cvar_before_t_reo"), cvar_after=num("cvar_after_t_reo"),
             cost_musd=float(r.get("cost_musd") or 0.0), candidates=int(r.get("candidates") or 0),
             draws=int(r.get("draws") or 0), rules=rule,
+            extra={"agreement": r["agreement"]} if isinstance(r.get("agreement"), dict) else {},
         )  # fmt: skip
 
 

@@ -296,7 +296,7 @@ def gap_closed(portfolio: Portfolio, checked: pd.DataFrame | None) -> dict[str, 
     """``{"in_sample": x, "out_of_sample": y}`` as fractions of the expected partners' gap
     (out of sample ``None`` when not re-checked)."""
     out: float | None = None
-    if checked is not None and not checked.empty:
+    if checked is not None and {"shortfall_before_t_reo", "removed_t_reo"} <= set(checked):
         before = float(checked["shortfall_before_t_reo"].sum())
         out = float(checked["removed_t_reo"].sum() / before) if before > 0 else 0.0
     return {"in_sample": float(_share(portfolio)) if portfolio.ok else 0.0, "out_of_sample": out}
