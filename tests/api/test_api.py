@@ -272,8 +272,8 @@ def test_cancel_a_running_job(api, big_runs):
 
 
 def test_portfolio_job(api):
-    body = {"budgets": {"USA": 2e9, "JPN": 2e9}, "draws": 10, "months": 12,
-            "recheck_draws": 4, "time_limit": 30, "agree_iterations": 2}  # fmt: skip
+    body = {"budgets": {"USA": 2e9, "JPN": 2e9}, "draws": 8, "months": 6,
+            "recheck_draws": 2, "time_limit": 30, "agree_iterations": 2}  # fmt: skip
     r = api.post("/portfolios", "usa", json=body)
     assert r.status_code == 202, r.text
     url = f"/portfolios/{r.json()['id']}"
