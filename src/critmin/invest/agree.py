@@ -256,7 +256,11 @@ def agree(
     extra = {"agreement": {"stop": stop, "iterations": len(history), "history": history,
                            "screened": bool(screen), "learning_draws": n,
                            "learning_seed": problem.seed, "effectiveness": summary}}  # fmt: skip
-    portfolio = replace(portfolio, extra={**portfolio.extra, **extra})
+    reason = portfolio.reason
+    if stop == "nothing chosen":
+        reason += ("; re-simulated, no candidate closes enough of the partners' gap to be "
+                   "chosen (see the effectiveness table)")  # fmt: skip
+    portfolio = replace(portfolio, reason=reason, extra={**portfolio.extra, **extra})
     return Agreement(portfolio, final, eff, history, stop)
 
 
