@@ -47,9 +47,10 @@ def test_catalogue_is_sourced_and_candidates_respect_lead_times(atlas):
 def test_portfolio_on_builtin_closes_gap_in_sample_and_does_no_harm_out_of_sample(atlas, problem):
     """In sample the MILP promises ~28% of the expected gap closed; re-simulated (2024 network
     after the MCS 2026 revision) the same portfolio removes about nothing (-0.1% at 20 and 60
-    draws): the MILP credits each plant with its full output (issue 13). Until that is fixed
-    the re-simulation is only required not to make things materially worse (0.5%: the
-    engine's price feedback is not monotone)."""
+    draws): the MILP alone (``solve``, ``invest --no-agree``) credits each plant with its full
+    output (issue 13; the agreement loop that fixes it is tested in test_agreement.py). The
+    re-simulation is only required not to make things materially worse (0.5%: the engine's
+    price feedback is not monotone)."""
     rules = Rules(budgets={"USA": 2000.0, "JPN": 2000.0}, min_share={"JPN": 0.1})
     p = solve(problem, rules, mip_gap=0.001)
     assert p.ok and len(p.chosen) > 0

@@ -125,7 +125,7 @@ def _simulation(db: str, job: service.Job) -> dict[str, Any]:
 
 
 def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
-    from critmin.invest import Rules, prepare_problem, recheck, solve
+    from critmin.invest import Rules, agree, gap_closed, prepare_problem, recheck, solve
     from critmin.jsonable import jsonable
     from critmin.simulate import parse_scenario
 
@@ -143,24 +143,36 @@ def _portfolio(db: str, job: service.Job) -> dict[str, Any]:
     )  # fmt: skip
 
     def progress(what: str, done: int, total: int) -> None:
-        _check(db, job.id, 0.05 + 0.6 * done / max(total, 1), what)
+        _check(db, job.id, 0.05 + 0.4 * done / max(total, 1), what)
 
     problem = prepare_problem(
         atlas, scenarios, list(budgets), draws=int(p["draws"]), months=p.get("months"),
         seed=int(p["seed"]), viewer_partner=p.get("viewer_partner"),
         minerals=p.get("minerals") or None, progress=progress,
     )  # fmt: skip
-    _check(db, job.id, 0.7, "solving the MILP (HiGHS)")
-    portfolio = solve(problem, rules, time_limit=float(p["time_limit"]),
-                      mip_gap=float(p["mip_gap"]))  # fmt: skip
+    if p.get("agree", True):
+
+        def looping(what: str, done: int, total: int) -> None:
+            _check(db, job.id, 0.45 + 0.4 * done / max(total, 1), what)
+
+        _check(db, job.id, 0.45, "agreement loop: MILP and re-simulation")
+        agreed = agree(atlas, problem, rules, max_iterations=int(p.get("agree_iterations") or 6),
+                       time_limit=float(p["time_limit"]), mip_gap=float(p["mip_gap"]),
+                       progress=looping)  # fmt: skip
+        portfolio, problem = agreed.portfolio, agreed.problem
+    else:
+        _check(db, job.id, 0.7, "solving the MILP (HiGHS)")
+        portfolio = solve(problem, rules, time_limit=float(p["time_limit"]),
+                          mip_gap=float(p["mip_gap"]))  # fmt: skip
     out: dict[str, Any] = jsonable(portfolio.summary())
     out["ok"] = portfolio.ok
     out["dataset_version"] = atlas.version
+    checked = None
     if portfolio.ok and int(p.get("recheck_draws") or 0) > 0:
         _check(db, job.id, 0.85, "out-of-sample re-check")
-        out["out_of_sample"] = jsonable(
-            recheck(atlas, problem, portfolio, draws=int(p["recheck_draws"]))
-        )
+        checked = recheck(atlas, problem, portfolio, draws=int(p["recheck_draws"]))
+        out["out_of_sample"] = jsonable(checked)
+    out["gap_closed"] = gap_closed(portfolio, checked)
     return out
 
 

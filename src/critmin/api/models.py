@@ -223,6 +223,12 @@ class PortfolioIn(BaseModel):
     time_limit: float = Field(default=60.0, gt=0, le=600, description="solver limit, seconds")
     mip_gap: float = Field(default=0.001, ge=0, le=1)
     recheck_draws: int = Field(default=100, ge=0, le=5000, description="0: no re-check")
+    agree: bool = Field(
+        default=True,
+        description="iterate the MILP with effectiveness learned from re-simulations until "
+        "the choice is stable, so that the in-sample promise holds out of sample",
+    )
+    agree_iterations: int = Field(default=6, ge=1, le=20, description="most re-solves")
     version: int | None = None
     mineral: list[str] | None = Field(
         default=None, max_length=50,

@@ -391,8 +391,9 @@ def submit_portfolio(
         "scenario_names": [s["name"] for s in scenarios], "rules": rules,
         "draws": body.draws, "months": body.months, "seed": body.seed,
         "time_limit": body.time_limit, "mip_gap": body.mip_gap,
-        "recheck_draws": body.recheck_draws, "version": v,
-        "viewer_partner": who.viewer_partner, "minerals": minerals,
+        "recheck_draws": body.recheck_draws, "version": v, "agree": body.agree,
+        "agree_iterations": body.agree_iterations, "viewer_partner": who.viewer_partner,
+        "minerals": minerals,
     }  # fmt: skip
     return _submit(ctx, who, "portfolio", params, response)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,16 @@ from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
 from critmin.errors import StoreError
 from critmin.flows import reo_factors
-from critmin.invest import Rules, frontier, prepare_problem, recheck, solve
+from critmin.invest import (
+    Rules,
+    agree,
+    frontier,
+    gap_closed,
+    prepare_problem,
+    recheck,
+    side_by_side,
+    solve,
+)
 from critmin.invest.optimize import DEFAULT_ANCHOR
 from critmin.invest.optimize import Progress as InvestProgress
 from critmin.markets import (
@@ -154,6 +163,17 @@ def invest_cmd(
             help="Fresh draws for the out-of-sample re-check (0: skip).", callback=NON_NEGATIVE
         ),
     ] = 200,
+    agreeing: Annotated[
+        bool,
+        typer.Option(
+            "--agree/--no-agree",
+            help="Iterate the MILP with project effectiveness learned from re-simulations "
+            "until the choice is stable (--no-agree: each plant credited with its full output).",
+        ),
+    ] = True,
+    agree_iterations: Annotated[
+        int, typer.Option(help="Most re-solves of the agreement loop.", callback=POSITIVE)
+    ] = 6,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
@@ -185,8 +205,14 @@ def invest_cmd(
                                   seed=seed, anchor=start,
                                   projects_file=str(projects) if projects else None,
                                   minerals=mineral, progress=report)  # fmt: skip
-        _phase(bar, "solving the MILP (HiGHS)")
-        portfolio = solve(problem, rules, time_limit=time_limit, mip_gap=mip_gap)
+        if agreeing:
+            agreed = agree(atlas, problem, rules, max_iterations=int(agree_iterations),
+                           time_limit=time_limit, mip_gap=mip_gap,
+                           progress=_phase(bar, "agreement loop"))  # fmt: skip
+            portfolio, problem = agreed.portfolio, agreed.problem
+        else:
+            _phase(bar, "solving the MILP (HiGHS)")
+            portfolio = solve(problem, rules, time_limit=time_limit, mip_gap=mip_gap)
         checked = None
         if portfolio.ok and recheck_draws > 0:
             checked = recheck(atlas, problem, portfolio, draws=recheck_draws,
@@ -205,6 +231,7 @@ def invest_cmd(
                       "min_gap_closed": target, "alpha": alpha, "risk_weight": risk_weight},
             "draws": draws, "months": months, "seed": seed, "start": start,
             "time_limit": time_limit, "mip_gap": mip_gap, "recheck_draws": recheck_draws,
+            "agree": agreeing, "agree_iterations": agree_iterations,
             "projects_file": str(projects) if projects else None, "version": atlas.version,
             "minerals": list(mineral or []),
         }  # fmt: skip
@@ -215,10 +242,19 @@ def invest_cmd(
             )  # fmt: skip
         err.print(f"portfolio stored as {portfolio_id} (critmin portfolios show {portfolio_id})")
     per_t = portfolio.usd_per_tonne_closed
+    closed = gap_closed(portfolio, checked)
+    loop = portfolio.extra.get("agreement")
     header = {
         "portfolio": portfolio_id or "not saved",
         "status": portfolio.status,
         "reason": portfolio.reason,
+        "gap closed out of sample": _pct(closed["out_of_sample"]),
+        "in sample": _pct(closed["in_sample"]),
+        "agreement": (
+            f"{loop['stop']} after {loop['iterations']} iteration(s)"
+            if loop
+            else "off (--no-agree: full output credited)"
+        ),
         "candidates": portfolio.candidates,
         "draws": portfolio.draws,
         "expected shortfall before (t REO eq)": round(portfolio.expected_before),
@@ -229,10 +265,18 @@ def invest_cmd(
     if mineral:
         header["minerals"] = " ".join(mineral)
     pay_cols = [c for c in portfolio.chosen.columns if c.startswith("pay_")]
-    sections = {"chosen": portfolio.chosen, "partners": portfolio.partners,
-                "in_sample": portfolio.scenarios}  # fmt: skip
+    sections: dict[str, Any] = {}
+    if fmt == "json":
+        sections["gap_closed"] = closed
+    else:
+        sections["gap_closed"] = side_by_side(portfolio, checked)
+    sections |= {"chosen": portfolio.chosen, "partners": portfolio.partners,
+                 "in_sample": portfolio.scenarios}  # fmt: skip
     if checked is not None:
         sections["out_of_sample"] = checked
+    if loop:
+        sections["agreement"] = pd.DataFrame(loop["history"])
+        sections["effectiveness"] = loop["effectiveness"]
     if front is not None:
         sections["frontier"] = front
     print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols})
@@ -281,6 +325,10 @@ def portfolios_show(
         "budgets (M USD)": ", ".join(f"{k}={float(v) / 1e6:,.0f}"
                                      for k, v in (p.get("budgets") or {}).items()),
         "draws": r.get("draws"), "seed": p.get("seed"),
+        "gap closed out of sample": _pct((r.get("gap_closed") or {}).get("out_of_sample")),
+        "in sample": _pct((r.get("gap_closed") or {}).get("in_sample")),
+        "agreement": (f"{r['agreement'].get('stop')} after {r['agreement'].get('iterations')} "
+                      "iteration(s)" if isinstance(r.get("agreement"), dict) else "off"),
         "expected shortfall before (t REO eq)": _round(r.get("expected_shortfall_before_t_reo")),
         "after": _round(r.get("expected_shortfall_after_t_reo")),
         "cost (M USD)": _round(r.get("cost_musd")), "USD per t closed": _round(per_t),
@@ -290,10 +338,18 @@ def portfolios_show(
     for key in ("out_of_sample", "frontier"):
         if rec.result.get(key):
             sections[key] = rec.table(key)
+    loop = r.get("agreement")
+    if isinstance(loop, dict) and loop.get("history"):
+        sections["agreement"] = pd.DataFrame(loop["history"])
+        sections["effectiveness"] = pd.DataFrame(loop.get("effectiveness") or [])
     chosen = sections["chosen"]
     pay_cols = [c for c in chosen.columns if c.startswith("pay_")]
     print_sections(console, sections, fmt, header,
                    {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]})  # fmt: skip
+
+
+def _pct(value: float | None) -> str:
+    return "not re-checked" if value is None else f"{value:.1%}"
 
 
 def _round(value: object) -> float | None:

@@ -91,6 +91,7 @@ class PortfolioRecord:
             cvar_before=num("cvar_before_t_reo"), cvar_after=num("cvar_after_t_reo"),
             cost_musd=float(r.get("cost_musd") or 0.0), candidates=int(r.get("candidates") or 0),
             draws=int(r.get("draws") or 0), rules=rule,
+            extra={"agreement": r["agreement"]} if isinstance(r.get("agreement"), dict) else {},
         )  # fmt: skip
 
 
@@ -122,6 +123,9 @@ def save_portfolio(
     result["dataset_version"] = dataset_version
     if recheck is not None:
         result["out_of_sample"] = _jsonable(recheck)
+    from critmin.invest.agree import gap_closed
+
+    result["gap_closed"] = gap_closed(portfolio, recheck)
     if frontier is not None:
         result["frontier"] = _jsonable(frontier)
     pid = ID_PREFIX + datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]

@@ -35,6 +35,13 @@ class Problem:
     anchor: str
     seed: int
     draws: int
+    #: the contributions before any learned effectiveness (``contrib`` when not set)
+    nominal_contrib: np.ndarray | None = None
+
+    @property
+    def nominal(self) -> np.ndarray:
+        """``(J, P, K)`` what each project delivers at full effectiveness."""
+        return self.contrib if self.nominal_contrib is None else self.nominal_contrib
 
 
 @dataclass(frozen=True)
@@ -366,11 +373,22 @@ def optimize_portfolio(
     budgets_usd: dict[str, float],
     **options: Any,
 ) -> Portfolio:
-    """Simulate, build and solve in one call (budgets in USD; see :class:`Rules`)."""
+    """Simulate, build and solve in one call (budgets in USD; see :class:`Rules`).
+
+    ``agree`` (default): iterate the MILP with effectiveness learned from re-simulations
+    (:func:`critmin.invest.agree.agree`, at most ``agree_iterations`` re-solves), so that the
+    in-sample figures are what the simulator delivers; ``agree=False``: the MILP alone, each
+    project credited with its full output (an upper bound the simulator does not reach)."""
+    agreeing = bool(options.pop("agree", True))
+    iterations = int(options.pop("agree_iterations", 6))
     rule_keys = {"min_share", "max_share", "project_shares", "max_country_share", "required",
                  "min_gap_closed", "alpha", "risk_weight"}  # fmt: skip
     rule_args = {k: options.pop(k) for k in list(options) if k in rule_keys}
     solve_args = {k: options.pop(k) for k in ("time_limit", "mip_gap") if k in options}
     rules = Rules(budgets={k: v / 1e6 for k, v in budgets_usd.items()}, **rule_args)
     problem = prepare_problem(atlas, scenarios, list(budgets_usd), **options)
+    if agreeing:
+        from critmin.invest.agree import agree
+
+        return agree(atlas, problem, rules, max_iterations=iterations, **solve_args).portfolio
     return solve(problem, rules, **solve_args)

@@ -30,6 +30,19 @@ def portfolio_section_html(
         " (t REO equivalent).</p>"
     )
     if p.ok:
+        from critmin.invest.agree import gap_closed
+
+        closed = gap_closed(p, recheck)
+        out = closed["out_of_sample"]
+        loop = p.extra.get("agreement")
+        parts.append(
+            "<p><b>Gap closed:</b> out of sample "
+            + ("not re-checked" if out is None else f"{out:.1%}")
+            + f", in sample {closed['in_sample']:.1%}"
+            + (f" (agreement loop: {html.escape(str(loop['stop']))} after {loop['iterations']}"
+               " iteration(s))" if isinstance(loop, dict)
+               else " (each plant credited with its full output)") + ".</p>"
+        )  # fmt: skip
         parts.append(
             f"<p>Expected shortfall {p.expected_before:,.0f} → {p.expected_after:,.0f} t REO eq; "
             f"CVaR {p.cvar_before:,.0f} → {p.cvar_after:,.0f} t; cost {p.cost_musd:,.0f} M USD"
