@@ -58,7 +58,7 @@ h1.part { font-size: 1.6em; border-bottom: 3px solid #2c7fb8; padding-bottom: .2
           margin-top: 1.5em; }
 .subtitle { font-size: 1.15em; font-weight: bold; margin: .3em 0; }
 @page { size: A4 landscape; margin: 12mm 12mm 14mm 12mm;
-  @bottom-right { content: "critmin report \\00b7 page " counter(page) " of " counter(pages);
+  @bottom-right { content: "critmin report \\00b7  page " counter(page) " of " counter(pages);
                   font-size: 8pt; color: #777; } }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; line-height: 1.35; }

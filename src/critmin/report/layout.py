@@ -32,14 +32,27 @@ GRID_FROM = 3
 #: Fonts named for every script a dataset may hold: Latin, Greek and Cyrillic (ru, uk),
 #: Chinese (Simplified and Traditional), Japanese, Korean, Arabic and Persian, Devanagari
 #: (hi). ``make chromium`` installs the Debian packages behind the second names.
+#: Arabic script (Arabic, Persian) comes first from "critmin Arabic", an alias limited to the
+#: Arabic blocks, so that a Latin font with a few Arabic glyphs (DejaVu Sans) does not draw it.
 FONT_STACK = (
-    '"Noto Sans", "DejaVu Sans", -apple-system, "Segoe UI", Helvetica, Arial, '
-    '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Noto Sans Arabic", "Amiri", '
+    '"critmin Arabic", "Noto Sans", "DejaVu Sans", -apple-system, "Segoe UI", Helvetica, '
+    'Arial, "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Noto Sans Arabic", "Amiri", '
     '"Noto Sans Devanagari", "Lohit Devanagari", sans-serif'
 )
+ARABIC_RANGES = "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF"
+FONT_FACES = f"""
+@font-face {{ font-family: "critmin Arabic"; font-weight: normal; unicode-range: {ARABIC_RANGES};
+  src: local("Noto Sans Arabic"), local("NotoSansArabic-Regular"), local("Noto Naskh Arabic"),
+       local("Amiri"), local("Amiri-Regular"), local("Vazirmatn"); }}
+@font-face {{ font-family: "critmin Arabic"; font-weight: bold; unicode-range: {ARABIC_RANGES};
+  src: local("Noto Sans Arabic Bold"), local("NotoSansArabic-Bold"), local("Amiri Bold"),
+       local("Amiri-Bold"), local("Vazirmatn Bold"); }}
+"""
 
-#: CSS for figures and summarised tables on screen and in print.
-LAYOUT_CSS = """
+#: CSS for fonts, figures and summarised tables on screen and in print.
+LAYOUT_CSS = (
+    FONT_FACES
+    + """
 figure.chart { margin: .5em 0 1.2em; padding: 0; width: 100%; }
 figure.chart > div { width: 100%; }
 figure.chart figcaption p.caption:first-child { margin-top: .2em; }
@@ -55,6 +68,7 @@ figure.chart figcaption p.caption:first-child { margin-top: .2em; }
   .side { display: block; } .side > div { width: 100%; }
 }
 """
+)
 
 #: Plotly charts follow the width of their container; when a browser prints the page (the
 #: paper may be narrower than the screen) they are laid out again for the paper.
