@@ -1,6 +1,6 @@
 # critmin: two commands do all the set-up on a fresh machine.
 #   make run   - create .venv, install critmin, assess the built-in dataset (tables + out/assessment.html)
-#   make test  - install the dev extras (and Chromium where missing), run ruff and pytest
+#   make test  - install the dev extras (and Chromium, fonts, poppler-utils where missing), run ruff and pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin

@@ -11,6 +11,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 from typer.testing import CliRunner
@@ -92,6 +93,42 @@ def test_html_has_every_part_once_and_nothing_external(stored, tmp_path, history
     part = rest[rest.index('id="history"') :]
     assert "april-2025 · calibration" in part and "reuters-magnets" in part
     assert "2 of 4 recorded points" in part
+
+
+def test_html_prints_charts_with_captions_whole_width_and_long_tables_as_a_summary(
+    stored, tmp_path
+):
+    """Every chart and its caption are one <figure> that print keeps whole, at the full width
+    of the page (no zoom, no fixed width); headings stay with what follows; a long table
+    prints its most important rows, says so, and its full version is a CSV next to the HTML."""
+    _report(stored, tmp_path, "--no-pdf", "--no-history")
+    text = (tmp_path / "critmin-report.html").read_text(encoding="utf-8")
+    css = text[text.index("<style>") : text.index("</style>")]
+    for rule in (
+        "figure.chart { break-inside: avoid; page-break-inside: avoid;",
+        "break-after: avoid; page-break-after: avoid;",
+        "thead { display: table-header-group; }",
+        "tr.screen-only { display: none; }",
+    ):
+        assert rule in css, rule  # fmt: skip
+    assert "zoom" not in css and "--print-zoom" not in text
+    figures = re.findall(r'<figure class="chart">(.*?)</figure>', text, re.S)
+    assert len(figures) == text.count("Plotly.newPlot(") >= 8  # each chart in a figure
+    for fig in figures:
+        assert "<figcaption>" in fig and 'class="caption"' in fig
+        assert re.search(r'style="height:\d+px; width:100%;"', fig), fig[:200]
+        height = int(re.search(r'"height":(\d+)', fig).group(1))
+        assert height <= 540  # fits an A4 landscape page with a heading and a caption
+    notes = re.findall(r'<p class="caption print-only">Printed: (.*?)</p>', text)
+    assert any("supply risk (SR) of" in n and "critmin-report-tables/supply-risk.csv" in n
+               for n in notes), notes  # fmt: skip
+    risk = pd.read_csv(tmp_path / "critmin-report-tables" / "supply-risk.csv")
+    part = text[text.index("<h3>EU-JRC supply risk</h3>") : text.index("<h3>Chokepoints</h3>")]
+    assert part.count("<tr>") + part.count('<tr class="screen-only">') == len(risk) + 1
+    assert part.count("<tr>") == 25 + 1  # 25 rows and the header print
+    printed = [float(v) for v in re.findall(r'<tr><td>[^<]*</td>(?:<td[^>]*>[^<]*</td>){9}'
+               r'<td class="num">([\d.]+)</td>', part)]  # fmt: skip
+    assert min(printed) >= risk["supply_risk"].nlargest(25).min() - 1e-3
 
 
 def test_history_part_is_skipped_with_a_reason(stored, tmp_path, monkeypatch):

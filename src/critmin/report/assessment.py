@@ -216,8 +216,7 @@ def _criticality_part(atlas: Atlas, partner: str, risk: pd.DataFrame, figures: _
     own = risk[risk["entity"] == partner] if not risk.empty else risk
     matrix = metrics.criticality_matrix(atlas, partner, risk=own)
     e = html.escape
-    return (
-        f"<h3>Criticality matrix: {e(partner)}</h3>\n"
+    caption = (
         '<p class="caption">One point per mineral chain: EU-JRC supply risk at the chain\'s '
         "most critical stage (its product with the highest SR) against economic importance "
         "EI = 10 &times; &Sigma;<sub>s</sub> A<sub>s</sub> &times; Q<sub>s</sub>/max Q "
@@ -225,8 +224,11 @@ def _criticality_part(atlas: Atlas, partner: str, risk: pd.DataFrame, figures: _
         "division, the partner's value added Q<sub>s</sub> scaled by its largest division; "
         "Blengini et al. 2017). Critical when SR &ge; 1 and EI &ge; 2.8 (EU 2023). A value "
         "that is not computed (no end-use shares, no value-added figures, no trade or output "
-        "of the partner) is drawn hollow in the n/c lane, never as 0; the flags say why.</p>\n"
-        '<div class="side"><div>' + figures.add(criticality_figure(matrix, partner), 480)
+        "of the partner) is drawn hollow in the n/c lane, never as 0; the flags say why.</p>"
+    )
+    return (
+        f"<h3>Criticality matrix: {e(partner)}</h3>\n"
+        '<div class="side"><div>' + figures.add(criticality_figure(matrix, partner), 480, caption)
         + "</div><div>" + _table(matrix, CRITICALITY_COLUMNS) + "</div></div>"
     )  # fmt: skip
 
