@@ -1,6 +1,6 @@
 # critmin: two commands do all the set-up on a fresh machine.
 #   make run   - create .venv, install critmin, assess the built-in dataset (tables + out/assessment.html)
-#   make test  - install the dev extras (and Chromium where missing), run ruff and pytest
+#   make test  - install the dev extras (and Chromium, fonts, poppler-utils where missing), run ruff and pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -29,13 +29,31 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-# The dashboard's browser tests need a Chromium: installed from Debian where it is missing.
+# The dashboard's browser tests and the report's PDF need a Chromium, fonts for every script a
+# report may print (zh-Hans, zh-Hant, ja, ko: WenQuanYi Zen Hei; ar, fa: Amiri; hi: Lohit
+# Devanagari; ru, uk: DejaVu) and poppler-utils (pdffonts, pdftotext, for the PDF tests):
+# each is installed from Debian only where fc-list / command -v finds it missing. Noto fonts
+# (fonts-noto-cjk, fonts-noto-core), when present, count as well.
+FONT_CHECKS := \
+  'WenQuanYi Zen Hei|Noto Sans CJK|Noto Serif CJK=fonts-wqy-zenhei' \
+  'Amiri|Noto Sans Arabic|Noto Naskh Arabic|Vazirmatn=fonts-hosny-amiri' \
+  'Lohit Devanagari|Noto Sans Devanagari=fonts-lohit-deva' \
+  'DejaVu Sans|Noto Sans=fonts-dejavu-core'
+
 chromium:
-	@if command -v chromium >/dev/null 2>&1; then \
-	  echo "chromium: $$(command -v chromium)"; \
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	command -v pdffonts >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	families="$$(fc-list : family 2>/dev/null)"; \
+	for check in $(FONT_CHECKS); do \
+	  pattern="$${check%%=*}"; package="$${check##*=}"; \
+	  printf '%s\n' "$$families" | grep -qiE "$$pattern" || need="$$need $$package"; \
+	done; \
+	if [ -z "$$need" ]; then \
+	  echo "chromium: $$(command -v chromium); poppler-utils and fonts for every script present"; \
 	else \
-	  echo "chromium is missing: apt-get update && apt-get install -y --no-install-recommends chromium"; \
-	  apt-get update && apt-get install -y --no-install-recommends chromium; \
+	  echo "missing:$$need: apt-get update && apt-get install -y --no-install-recommends$$need"; \
+	  apt-get update && apt-get install -y --no-install-recommends $$need; \
 	fi
 
 test: $(DEVSTAMP) lint chromium

@@ -28,9 +28,12 @@ PRICE_COLOUR = "#2c7fb8"
 HOME_COLOUR = "#c0392b"
 
 
-def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[go.Figure, int]:
+def shortfall_figure(
+    trajectory: Trajectory, countries: Sequence[str], *, cols: int = 1
+) -> tuple[go.Figure, int]:
     """Monthly shortfall (t/month) of ``countries``: one panel per product with a shortfall,
-    P50 line and P10-P90 band per country. Returns the figure and its number of panels."""
+    P50 line and P10-P90 band per country, in a grid of ``cols`` columns (row by row).
+    Returns the figure and its number of panels."""
     frames = {c: trajectory.shortfall_over_time(c) for c in countries}
     products = [
         str(p)
@@ -43,17 +46,18 @@ def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[
     ]
     if not products:
         return go.Figure(), 0
-    fig = _panels(products)
+    fig = _panels(products, cols=cols)
     colours = _colours(countries)
-    for row, p in enumerate(products, start=1):
+    for i, p in enumerate(products):
+        row, col = grid_cell(i, cols)
         for c in countries:
             f = frames[c]
             f = f[f["product"] == p].sort_values("month")
             name = html.escape(f"{name_of(c)} ({c})")
             band(fig, f["month"], f["p10_t"], f["p50_t"], f["p90_t"], colours[c], name,
-                  group=c, legend=row == 1, row=row, unit="t/month")  # fmt: skip
-        fig.update_yaxes(title_text="t/month", rangemode="tozero", row=row, col=1)
-    fig.update_xaxes(title_text="month", row=len(products), col=1)
+                  group=c, legend=i == 0, row=row, col=col, unit="t/month")  # fmt: skip
+        fig.update_yaxes(title_text="t/month", rangemode="tozero", row=row, col=col)
+    _month_titles(fig, len(products), cols)
     fig.update_layout(
         title="Shortfall over time by country (P50, P10–P90 band)",
         legend={"title": {"text": "country"}, "tracegroupgap": 4},
@@ -63,29 +67,53 @@ def shortfall_figure(trajectory: Trajectory, countries: Sequence[str]) -> tuple[
     return fig, len(products)
 
 
-def _panels(products: list[str], titles: list[str] | None = None) -> go.Figure:
-    """One panel per product, stacked, sharing the month axis."""
+def grid_cell(i: int, cols: int) -> tuple[int, int]:
+    """(row, col), from 1, of the ``i``-th panel (from 0) in a grid filled row by row."""
+    return i // cols + 1, i % cols + 1
+
+
+def grid_rows(panels: int, cols: int = 1) -> int:
+    """Rows of a grid of ``panels`` panels in ``cols`` columns."""
+    return -(-panels // max(cols, 1))
+
+
+def _panels(products: list[str], titles: list[str] | None = None, cols: int = 1) -> go.Figure:
+    """One panel per product, in ``cols`` columns filled row by row, sharing the month axis
+    within a column."""
+    cols = max(1, min(cols, len(products)))
+    rows = grid_rows(len(products), cols)
     return make_subplots(
-        rows=len(products),
-        cols=1,
+        rows=rows,
+        cols=cols,
         shared_xaxes=True,
-        vertical_spacing=min(0.08, 0.3 / len(products)),
+        vertical_spacing=min(0.08, 0.3 / rows),
+        horizontal_spacing=0.08,
         subplot_titles=[html.escape(t) for t in (titles or [product_name(p) for p in products])],
     )
 
 
-def price_figure(price: pd.DataFrame) -> tuple[go.Figure, int]:
-    """Price index per product (baseline = 1): P50 line and P10-P90 band, one panel each.
+def _month_titles(fig: go.Figure, panels: int, cols: int) -> None:
+    """ "month" under the lowest panel of each column."""
+    cols = max(1, min(cols, panels))
+    for col in range(1, cols + 1):
+        last = max(i for i in range(panels) if grid_cell(i, cols)[1] == col)
+        fig.update_xaxes(title_text="month", row=grid_cell(last, cols)[0], col=col)
+
+
+def price_figure(price: pd.DataFrame, *, cols: int = 1) -> tuple[go.Figure, int]:
+    """Price index per product (baseline = 1): P50 line and P10-P90 band, one panel each
+    (``cols`` columns, row by row).
     With a ``market`` column, the world market (outside the restricting exporter) and the
     exporter's ``home`` market share a panel; a ``baseline_usd_per_kg`` column adds USD/kg
     to the panel title."""
     products = list(dict.fromkeys(str(p) for p in price["product"]))
     markets = list(dict.fromkeys(price["market"])) if "market" in price else ["world"]
-    fig = _panels(products, _usd_titles(price, products))
+    fig = _panels(products, _usd_titles(price, products), cols)
     colours = {"world": PRICE_COLOUR, "home": HOME_COLOUR}
     names = {"world": "world (outside the restricting exporter)",
              "home": "home market of the restricting exporter"}  # fmt: skip
-    for row, p in enumerate(products, start=1):
+    for i, p in enumerate(products):
+        row, col = grid_cell(i, cols)
         for m in markets:
             f = price[price["product"] == p]
             if "market" in f:
@@ -94,11 +122,12 @@ def price_figure(price: pd.DataFrame) -> tuple[go.Figure, int]:
             if f.empty:
                 continue
             band(fig, f["month"], f["p10"], f["p50"], f["p90"], colours.get(m, "#777777"),
-                 html.escape(names.get(m, m)), group=m, legend=row == 1 and len(markets) > 1,
-                 row=row, unit="× baseline")  # fmt: skip
-        fig.add_hline(y=1.0, line={"color": "#999999", "dash": "dot", "width": 1}, row=row, col=1)
-        fig.update_yaxes(title_text="index", row=row, col=1)
-    fig.update_xaxes(title_text="month", row=len(products), col=1)
+                 html.escape(names.get(m, m)), group=m, legend=i == 0 and len(markets) > 1,
+                 row=row, col=col, unit="× baseline")  # fmt: skip
+        fig.add_hline(y=1.0, line={"color": "#999999", "dash": "dot", "width": 1}, row=row,
+                      col=col)  # fmt: skip
+        fig.update_yaxes(title_text="index", row=row, col=col)
+    _month_titles(fig, len(products), cols)
     fig.update_layout(
         title="Price index (baseline = 1; P50, P10–P90 band)",
         showlegend=len(markets) > 1,
@@ -134,6 +163,7 @@ def band(
     legend: bool,
     row: int,
     unit: str,
+    col: int = 1,
 ) -> None:
     """A shaded P10-P90 band (two traces) and the P50 line on top."""
     fill = rgba(colour, 0.2)
@@ -144,7 +174,7 @@ def band(
             name=f"{name} P90", legendgroup=group, showlegend=False,
             hovertemplate=f"P90 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
         ),
-        row=row, col=1,
+        row=row, col=col,
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
@@ -152,7 +182,7 @@ def band(
             fillcolor=fill, name=f"{name} P10–P90", legendgroup=group, showlegend=False,
             hovertemplate=f"P10 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
         ),
-        row=row, col=1,
+        row=row, col=col,
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
@@ -160,7 +190,7 @@ def band(
             name=name, legendgroup=group, showlegend=legend,
             hovertemplate=f"P50 %{{y:,.3~f}} {unit}<extra>{name}</extra>",
         ),
-        row=row, col=1,
+        row=row, col=col,
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,11 +36,24 @@ from critmin.charts.atlas import (
 from critmin.countries import name_of
 from critmin.data.schema import ASSUMPTION, TABLES
 from critmin.flows import UNKNOWN
+from critmin.report.layout import (
+    FONT_STACK,
+    LAYOUT_CSS,
+    LongTables,
+    figure_html,
+    fit_height,
+    table_html,
+)
 
 ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
+#: Rows a long table prints (the rest stay on screen and in the CSV next to the report).
+PRINT_ROWS = 25
+#: Bars per share chart: more rows are split over several charts that each fit a page.
+SHARE_ROWS = 16
 
-CSS = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+CSS = (
+    """
+body { font-family: FONT_STACK; color: #222;
        max-width: 1150px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
 h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.25em; margin-top: 2em;
      border-bottom: 1px solid #ddd; padding-bottom: .2em; } h3 { font-size: 1.05em; }
@@ -53,7 +67,9 @@ th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: ta
 .empty { color: #777; font-style: italic; }
 .side { display: flex; gap: 1em; flex-wrap: wrap; align-items: flex-start; }
 .side > div { flex: 1 1 460px; min-width: 0; }
-"""
+""".replace("FONT_STACK", FONT_STACK)
+    + LAYOUT_CSS
+)
 
 
 # -- public -------------------------------------------------------------------------------------
@@ -75,10 +91,23 @@ def write_assessment_html(
     return out
 
 
-def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "framework") -> str:
-    """The HTML text that :func:`write_assessment_html` writes."""
+def assessment_html(
+    atlas: Atlas,
+    *,
+    country: str | None = None,
+    group: str = "framework",
+    tables: LongTables | None = None,
+) -> str:
+    """The HTML text that :func:`write_assessment_html` writes. ``tables`` collects the full
+    long tables (those whose print is a summary) for CSV files next to the report."""
     members = atlas.group(group)  # fails early on an unknown group
     figures = _Figures()
+
+    def long(frame: pd.DataFrame, columns: Sequence[Column], rank: str, what: str,
+             name: str) -> str:  # fmt: skip
+        return _table(frame, columns, print_rows=PRINT_ROWS, rank=rank, what=what,
+                      tables=tables, name=name)  # fmt: skip
+
     parts = [_header(atlas, country, group, members)]
 
     flows, ends = view_flows(atlas, SANKEY_PRODUCTS)
@@ -87,15 +116,15 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         parts.append('<p class="empty">No recipe data: flows between stages cannot be drawn.</p>')
     else:
         fig = sankey_menu_figure(atlas) if element_groups(atlas) else sankey_figure(flows, ends)
-        parts.append(figures.add(fig, height=620))
+        caption = ""
         if element_groups(atlas):
-            parts.append(
+            caption = (
                 '<p class="caption">The menu switches between every product (element leaves '
                 "drawn as their aggregate) and one element group at a time: the products "
                 "carrying it, a magnet counted in proportion to the REO-equivalent inputs "
-                "the group supplies.</p>"
+                "the group supplies.</p>\n"
             )
-        parts.append(_sankey_caption(flows, ends))
+        parts.append(figures.add(fig, 460, caption + _sankey_caption(flows, ends)))
 
     conc = with_aggregate(atlas, metrics.concentration(atlas))
     top = top_level(atlas, conc)
@@ -103,29 +132,23 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
     if conc.empty:
         parts.append('<p class="empty">No production data.</p>')
     else:
-        parts.append(
-            figures.add(
-                share_figure(top, "Country shares of output by stage", product_label(atlas)),
-                height=140 + 60 * len(top),
+        parts.extend(
+            _share_figures(
+                figures, top, "Country shares of output by stage", product_label(atlas),
+                '<p class="caption">Share of each country in the output listed for the product '
+                "and year (China in red); right: HHI (0..1) and share of the three largest.</p>",
             )
-        )
-        parts.append(
-            '<p class="caption">Share of each country in the output listed for the product '
-            "and year (China in red); right: HHI (0..1) and share of the three largest.</p>"
-        )
+        )  # fmt: skip
     elements = _element_concentration(atlas)
     if not elements.empty:
-        parts.append(
-            figures.add(
-                share_figure(elements, "Element supply (Nd, Pr, Dy, Tb)", element_label(atlas)),
-                height=140 + 60 * len(elements),
+        parts.extend(
+            _share_figures(
+                figures, elements, "Element supply (Nd, Pr, Dy, Tb)", element_label(atlas),
+                '<p class="caption">Element content of each product by country, from the '
+                "composition table (countries without their own row use the world "
+                "composition).</p>",
             )
-        )
-        parts.append(
-            '<p class="caption">Element content of each product by country, from the '
-            "composition table (countries without their own row use the world composition)."
-            "</p>"
-        )
+        )  # fmt: skip
 
     groups = by_element(atlas)
     if not groups.empty:
@@ -144,12 +167,13 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         "leaves'.</p>"
     )
     parts.append("<h3>Concentration</h3>")
-    parts.append(_table(pd.concat([conc, with_aggregate(atlas, elements)], ignore_index=True),
-                        CONCENTRATION_COLUMNS))  # fmt: skip
+    parts.append(long(pd.concat([conc, with_aggregate(atlas, elements)], ignore_index=True),
+                      CONCENTRATION_COLUMNS, "hhi", "HHI", "concentration"))  # fmt: skip
     reliance = with_aggregate(atlas, metrics.import_reliance(atlas, country))
     who = html.escape(name_of(country)) if country else "countries with trade data"
     parts.append(f"<h3>Net import reliance: {who}</h3>")
-    parts.append(_table(reliance, RELIANCE_COLUMNS))
+    parts.append(long(reliance, RELIANCE_COLUMNS, "reliance", "net import reliance",
+                      "import-reliance"))  # fmt: skip
     targets = [country] if country else list(members)
     share = with_aggregate(atlas, pd.concat(
         [metrics.partner_share(atlas, c, group) for c in targets], ignore_index=True))  # fmt: skip
@@ -157,7 +181,7 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         f"<h3>Partner share: supply from group {html.escape(group)} "
         f"({html.escape(', '.join(members))})</h3>"
     )
-    parts.append(_table(share, PARTNER_COLUMNS))
+    parts.append(long(share, PARTNER_COLUMNS, "supply_t", "supply (t)", "partner-share"))
     entities = list(dict.fromkeys([group, *members, *([country] if country else [])]))
     if "eu27" in atlas.groups:
         entities.append("eu27")
@@ -168,13 +192,14 @@ def assessment_html(atlas: Atlas, *, country: str | None = None, group: str = "f
         "HHI<sub>WGI,t</sub>(sourcing) &times; (1 &minus; IR/2)] &times; (1 &minus; EoL-RIR) "
         "&times; SI; critical when SR &ge; 1 (Blengini et al. 2017).</p>"
     )
-    parts.append(_table(risk, RISK_COLUMNS))
+    parts.append(long(risk, RISK_COLUMNS, "supply_risk", "supply risk (SR)", "supply-risk"))
     parts.append("<h3>Chokepoints</h3>")
-    parts.append(_table(with_aggregate(atlas, metrics.chokepoints(atlas)), CHOKEPOINT_COLUMNS))
+    parts.append(long(with_aggregate(atlas, metrics.chokepoints(atlas)), CHOKEPOINT_COLUMNS,
+                      "share", "share of the largest supplier", "chokepoints"))  # fmt: skip
     parts.append(_criticality_part(atlas, country or group, risk, figures))
 
     parts.append("<h2>Sources</h2>")
-    parts.append(_table(sources_table(atlas), SOURCE_COLUMNS))
+    parts.append(f'<div class="sources">{_table(sources_table(atlas), SOURCE_COLUMNS)}</div>')
     title = html.escape(f"critmin assessment: {atlas.name}")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -191,8 +216,7 @@ def _criticality_part(atlas: Atlas, partner: str, risk: pd.DataFrame, figures: _
     own = risk[risk["entity"] == partner] if not risk.empty else risk
     matrix = metrics.criticality_matrix(atlas, partner, risk=own)
     e = html.escape
-    return (
-        f"<h3>Criticality matrix: {e(partner)}</h3>\n"
+    caption = (
         '<p class="caption">One point per mineral chain: EU-JRC supply risk at the chain\'s '
         "most critical stage (its product with the highest SR) against economic importance "
         "EI = 10 &times; &Sigma;<sub>s</sub> A<sub>s</sub> &times; Q<sub>s</sub>/max Q "
@@ -200,27 +224,44 @@ def _criticality_part(atlas: Atlas, partner: str, risk: pd.DataFrame, figures: _
         "division, the partner's value added Q<sub>s</sub> scaled by its largest division; "
         "Blengini et al. 2017). Critical when SR &ge; 1 and EI &ge; 2.8 (EU 2023). A value "
         "that is not computed (no end-use shares, no value-added figures, no trade or output "
-        "of the partner) is drawn hollow in the n/c lane, never as 0; the flags say why.</p>\n"
-        '<div class="side"><div>' + figures.add(criticality_figure(matrix, partner), 520)
+        "of the partner) is drawn hollow in the n/c lane, never as 0; the flags say why.</p>"
+    )
+    return (
+        f"<h3>Criticality matrix: {e(partner)}</h3>\n"
+        '<div class="side"><div>' + figures.add(criticality_figure(matrix, partner), 480, caption)
         + "</div><div>" + _table(matrix, CRITICALITY_COLUMNS) + "</div></div>"
     )  # fmt: skip
 
 
 # -- figures ------------------------------------------------------------------------------------
 class _Figures:
-    """Turns figures into HTML, embedding plotly.js with the first one only."""
+    """Turns figures into HTML (each with its caption, sized to fit a printed page),
+    embedding plotly.js with the first one only."""
 
     def __init__(self) -> None:
         self.count = 0
 
-    def add(self, fig: go.Figure, height: int) -> str:
-        fig.update_layout(height=height)
+    def add(self, fig: go.Figure, height: int, caption: str = "") -> str:
         self.count += 1
-        return fig.to_html(
-            full_html=False,
-            include_plotlyjs=self.count == 1,
-            config={"displaylogo": False, "responsive": True},
-        )
+        return figure_html(fig, fit_height(height), caption, include_plotlyjs=self.count == 1)
+
+
+def _share_figures(
+    figures: _Figures,
+    frame: pd.DataFrame,
+    title: str,
+    label: Callable[[pd.Series], str],
+    caption: str,
+) -> list[str]:
+    """Share charts of at most :data:`SHARE_ROWS` bars each (in order, titled "i of n" when
+    there are several), every one with the caption."""
+    chunks = [frame.iloc[i : i + SHARE_ROWS] for i in range(0, len(frame), SHARE_ROWS)]
+    out = []
+    for i, chunk in enumerate(chunks, start=1):
+        name = title if len(chunks) == 1 else f"{title} ({i} of {len(chunks)})"
+        fig = share_figure(chunk, name, label)
+        out.append(figures.add(fig, 150 + 24 * len(chunk), caption))
+    return out
 
 
 def _sankey_caption(flows: pd.DataFrame, ends: pd.DataFrame) -> str:
@@ -404,24 +445,10 @@ SOURCE_COLUMNS: Sequence[Column] = (
 )  # fmt: skip
 
 
-def _table(frame: pd.DataFrame, columns: Iterable[Column]) -> str:
-    """An escaped HTML table of the listed columns that the frame has."""
-    cols = [c for c in columns if c[0] in frame.columns]
-    if frame.empty or not cols:
-        return '<p class="empty">Nothing to show.</p>'
-    head = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in cols)
-    rows = []
-    for _, r in frame.iterrows():
-        cells = []
-        for col, _, fmt in cols:
-            cls = ' class="num"' if fmt in _NUMERIC else ""
-            cells.append(f"<td{cls}>{html.escape(fmt(r[col]))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + ("\n</tbody>\n</table>")
-    )
+def _table(frame: pd.DataFrame, columns: Iterable[Column], **summary: Any) -> str:
+    """An escaped HTML table of the listed columns that the frame has (``summary``: how a long
+    table prints, see :func:`critmin.report.layout.table_html`)."""
+    return table_html(frame, columns, _NUMERIC, **summary)
 
 
 def _header(atlas: Atlas, country: str | None, group: str, members: Sequence[str]) -> str:

@@ -2,9 +2,11 @@
 
 plotly.js is inlined once in ``<head>`` (copies that the section builders embed are taken
 out), the CSS is inline and nothing is fetched from the network. The print stylesheet starts
-every part on a new A4 landscape page, keeps charts whole, repeats table headers, hides the
-chart toolbars and numbers the pages, so that :func:`critmin.report.pdf.html_to_pdf` gives a
-PDF with the same content.
+every part on a new A4 landscape page, keeps each chart with its caption and each heading with
+what follows, draws the charts across the printable width, repeats table headers, prints long
+tables as a summary (every row stays in the HTML and in CSV files next to it, see
+:func:`write_combined_html`), hides the chart toolbars and numbers the pages, so that
+:func:`critmin.report.pdf.html_to_pdf` gives a compact PDF with the same content.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from critmin.report.assessment import (
     sources_table,
 )
 from critmin.report.history import history_section_html, unavailable_html
+from critmin.report.layout import RESIZE_SCRIPT, LongTables
 from critmin.report.portfolio import portfolio_section_html
 from critmin.report.run import RUN_CSS, run_section_html
 from critmin.stored import ReportRun
@@ -44,23 +47,6 @@ PART_HISTORY = "How well critmin reproduces history"
 PART_SOURCES = "Sources"
 SOURCES_MARK = "<h2>Sources</h2>"
 RUN_COUNTRIES = 4
-#: Tallest chart (CSS px) that fits an A4 landscape page under a heading; taller ones are
-#: zoomed down in print (the screen view keeps them as they are).
-PRINT_CHART_PX = 620
-FIT_SCRIPT = """<script type="text/javascript">
-(function () {
-  var LIMIT = PRINT_CHART_PX;
-  function fit() {
-    document.querySelectorAll(".js-plotly-plot").forEach(function (el) {
-      var h = el.getBoundingClientRect().height;
-      if (h > LIMIT) { el.style.setProperty("--print-zoom", (LIMIT / h).toFixed(3)); }
-    });
-  }
-  window.addEventListener("load", fit);
-  window.addEventListener("beforeprint", fit);
-})();
-</script>""".replace("PRINT_CHART_PX", str(PRINT_CHART_PX))
-
 PRINT_CSS = """
 .cover { min-height: 60vh; } .cover h1 { font-size: 2em; margin-top: 1.5em; }
 .cover .lead { font-size: 1.1em; color: #333; } .cover dl { display: grid;
@@ -72,17 +58,24 @@ h1.part { font-size: 1.6em; border-bottom: 3px solid #2c7fb8; padding-bottom: .2
           margin-top: 1.5em; }
 .subtitle { font-size: 1.15em; font-weight: bold; margin: .3em 0; }
 @page { size: A4 landscape; margin: 12mm 12mm 14mm 12mm;
-  @bottom-right { content: "critmin report \\00b7 page " counter(page) " of " counter(pages);
+  @bottom-right { content: "critmin report \\00b7  page " counter(page) " of " counter(pages);
                   font-size: 8pt; color: #777; } }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  .cover { break-after: page; } nav.toc { break-after: page; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; line-height: 1.35; }
+  .cover { min-height: 0; } .cover h1 { margin-top: 0; }
+  nav.toc { break-after: page; } nav.toc ol { line-height: 1.5; }
   section.part { break-before: page; }
-  h1, h2, h3, h4 { break-after: avoid; }
+  h2 { margin-top: 1.2em; } h3 { margin: 1em 0 .4em; } p { margin: .4em 0; }
   .js-plotly-plot, .plotly-graph-div, .plot-container { break-inside: avoid; }
   .modebar, .modebar-container { display: none !important; }
-  .js-plotly-plot { zoom: var(--print-zoom, 1); }
-  table { font-size: 8pt; } thead { display: table-header-group; } tr { break-inside: avoid; }
+  table { font-size: 7.5pt; margin: .3em 0 .8em; } th, td { padding: .1em .4em; }
+  .sources table { display: block; column-count: 2; column-gap: 1.6em; font-size: 7pt; }
+  .sources thead { display: none; } .sources tbody, .sources tr { display: block; }
+  .sources tr { break-inside: avoid; margin: 0 0 .3em; }
+  .sources td { display: inline; border: 0; padding: 0; overflow-wrap: anywhere; }
+  .sources td:first-child { font-weight: bold; }
+  .sources td + td::before { content: " \\00b7  "; color: #999; }
+  .sources td:last-child::before { content: " \\00b7  figures backed: "; color: #555; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -106,11 +99,13 @@ def combined_html(
     group: str = "framework",
     generated: datetime | None = None,
     history: History | str | None = None,
+    tables: LongTables | None = None,
 ) -> str:
     """The whole report as one HTML text (see the module docstring). ``history``: a backtest
-    result for "How well critmin reproduces history", or the reason it is missing."""
+    result for "How well critmin reproduces history", or the reason it is missing;
+    ``tables`` collects the full long tables whose print is a summary."""
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    assessment_body, dataset_sources = _assessment_part(atlas, country, group)
+    assessment_body, dataset_sources = _assessment_part(atlas, country, group, tables)
     parts: list[tuple[Included, str]] = [
         (
             Included("assessment", PART_ASSESSMENT,
@@ -126,7 +121,7 @@ def combined_html(
             f"run {run.id}: {t.draws:,} draws, {t.months} months, seed {t.seed}, "
             f"dataset version {_version(t.dataset_version)}",
         )
-        parts.append((item, _run_part(run, country)))
+        parts.append((item, _run_part(run, country, tables)))
     if portfolio is not None:
         item = Included(
             "portfolio",
@@ -158,16 +153,28 @@ def combined_html(
         f'<script type="text/javascript">{bundle}</script>\n</head>\n<body>\n'
         + page
         + "\n"
-        + FIT_SCRIPT
+        + RESIZE_SCRIPT
         + "\n</body>\n</html>\n"
     )
 
 
+def tables_folder(path: str | Path) -> Path:
+    """The folder of CSV files next to the report at ``path``: ``NAME-tables``."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-tables")
+
+
 def write_combined_html(path: str | Path, atlas: Atlas, **options: object) -> Path:
-    """Write :func:`combined_html` to ``path`` (parent folders are created); its path."""
+    """Write :func:`combined_html` to ``path`` (parent folders are created); its path. The
+    full tables that print as a summary are written as CSV files into
+    :func:`tables_folder` (``NAME-tables/``), which the printed notes name."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(combined_html(atlas, **options), encoding="utf-8")  # type: ignore[arg-type]
+    folder = tables_folder(out)
+    tables = LongTables(folder.name)
+    text = combined_html(atlas, tables=tables, **options)  # type: ignore[arg-type]
+    out.write_text(text, encoding="utf-8")
+    tables.write(folder)
     return out
 
 
@@ -176,9 +183,11 @@ def _version(v: int | None) -> str:
     return "not stored" if v is None else str(v)
 
 
-def _assessment_part(atlas: Atlas, country: str | None, group: str) -> tuple[str, str]:
+def _assessment_part(
+    atlas: Atlas, country: str | None, group: str, tables: LongTables | None = None
+) -> tuple[str, str]:
     """The assessment's body (its title as a subtitle) and its sources table, apart."""
-    page = assessment_html(atlas, country=country, group=group)
+    page = assessment_html(atlas, country=country, group=group, tables=tables)
     body = page[page.index("<body>") + len("<body>") : page.rindex("</body>")].strip()
     body = body.replace("<h1>", '<p class="subtitle">', 1).replace("</h1>", "</p>", 1)
     cut = body.rfind(SOURCES_MARK)
@@ -187,14 +196,18 @@ def _assessment_part(atlas: Atlas, country: str | None, group: str) -> tuple[str
     return body[:cut], body[cut + len(SOURCES_MARK) :]
 
 
-def _run_part(run: ReportRun, country: str | None) -> str:
+def _run_part(run: ReportRun, country: str | None, tables: LongTables | None = None) -> str:
     t = run.trajectory
     meta = (
         f'<p class="meta"><span>run <b>{html.escape(run.id)}</b></span>'
         f"<span>created {html.escape(run.created_at)}</span></p>"
     )
     return (
-        meta + "\n" + run_section_html(t, countries=_run_countries(run, country), atlas=run.atlas)
+        meta
+        + "\n"
+        + run_section_html(
+            t, countries=_run_countries(run, country), atlas=run.atlas, tables=tables
+        )
     )
 
 

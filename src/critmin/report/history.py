@@ -14,6 +14,7 @@ from plotly.offline import get_plotlyjs
 from critmin.charts.history import episode_figure
 from critmin.history import Sources, check_backtest, coverage_by_role, series_coverage
 from critmin.report.assessment import Column, _fmt_int, _fmt_pct, _fmt_text, _table
+from critmin.report.layout import figure_html, fit_height
 
 TITLE = "How well critmin reproduces history"
 ROLE_WORDS = {
@@ -97,8 +98,8 @@ def history_section_html(
         parts.append(f"<h3>{e(ep['id'])} · {e(ep['role'])}</h3>")
         if ep["series"]:
             fig = episode_figure(ep)
-            config = {"displaylogo": False, "responsive": True}
-            parts.append(fig.to_html(full_html=False, include_plotlyjs=pending, config=config))
+            height = fit_height(fig.layout.height or 450)
+            parts.append(figure_html(fig, height, include_plotlyjs=pending))
             pending = False
         cited = (sources or {}).get(ep["id"], {})
         table = []

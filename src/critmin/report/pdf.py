@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from critmin.errors import CritminError
+from critmin.report.layout import PRINT_WIDTH_PX
 
 ENV_CHROMIUM = "CRITMIN_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
@@ -22,9 +23,10 @@ INSTALL_HINT = (
     f"{ENV_CHROMIUM} to its path; or pass --no-pdf"
 )
 VIRTUAL_TIME_MS = 15000
-#: Window width (CSS px) the page is laid out at before printing: charts are drawn at this
-#: width, so it matches the printable width of A4 landscape (277 mm less the page margins).
-WINDOW_WIDTH = 1040
+#: Window width (CSS px) the page is laid out at before printing: charts are drawn at the
+#: width of the page's body, so the window is the printable width of A4 landscape (297 mm
+#: less the page margins) plus the body's padding on screen (1em on each side).
+WINDOW_WIDTH = PRINT_WIDTH_PX + 32
 #: headless, and nothing that reaches for the network (the closed network here refuses it)
 OFFLINE_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,6 +10,7 @@ import pandas as pd
 from critmin.charts.portfolio import frontier_figure
 from critmin.invest import Portfolio
 from critmin.report.assessment import CSS, _fmt_int, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
+from critmin.report.layout import figure_html
 
 
 def portfolio_section_html(
@@ -76,8 +77,14 @@ def portfolio_section_html(
             ("removed_t_reo", "removed t", _fmt_t), ("removed_share", "removed", _fmt_pct),
         ]))  # fmt: skip
     if frontier is not None and not frontier.empty:
-        fig = frontier_figure(frontier)
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs))
+        parts.append(
+            figure_html(
+                frontier_figure(frontier), 420,
+                '<p class="caption">The partners\' shortfall over the horizon (expected and '
+                "CVaR, t REO eq.) at each combined budget: what more money buys.</p>",
+                include_plotlyjs=include_plotlyjs,
+            )
+        )  # fmt: skip
     parts.append("</section>")
     return "\n".join(parts)
 

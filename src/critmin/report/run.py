@@ -20,12 +20,28 @@ from plotly.offline import get_plotlyjs
 
 from critmin.atlas import Atlas
 from critmin.charts.atlas import STAGE_LABELS
-from critmin.charts.run import chosen_countries, price_figure, product_name, shortfall_figure
+from critmin.charts.run import (
+    chosen_countries,
+    grid_rows,
+    price_figure,
+    product_name,
+    shortfall_figure,
+)
 from critmin.countries import name_of
 from critmin.data.schema import STAGES
 from critmin.prices import moved as price_moved
 from critmin.prices import peak_prices, price_fan, reference_prices
-from critmin.report.assessment import CSS, Column, _fmt_num, _fmt_pct, _fmt_t, _fmt_text, _table
+from critmin.report.assessment import (
+    CSS,
+    PRINT_ROWS,
+    Column,
+    _fmt_num,
+    _fmt_pct,
+    _fmt_t,
+    _fmt_text,
+    _table,
+)
+from critmin.report.layout import GRID_FROM, LongTables, figure_html, fit_height
 from critmin.simulate.trajectory import Trajectory
 from critmin.summaries import rollup
 
@@ -77,6 +93,7 @@ def run_section_html(
     countries: list[str] | None = None,
     include_plotlyjs: bool = False,
     atlas: Atlas | None = None,
+    tables: LongTables | None = None,
 ) -> str:
     """An HTML ``<section>`` with the results of one run.
 
@@ -86,8 +103,9 @@ def run_section_html(
     split of the final shortfall and a note on how to read the price and the withheld exports.
     ``include_plotlyjs`` embeds plotly.js in this section (with its first figure, or on its
     own when the section draws none); leave it False when the page already has it.
+    ``tables`` collects the full long tables (printed as a summary) for CSV files.
     """
-    text, pending = _section(trajectory, countries, include_plotlyjs, atlas)
+    text, pending = _section(trajectory, countries, include_plotlyjs, atlas, tables)
     if pending:  # no figure took plotly.js: embed it anyway, later sections may rely on it
         head = text.removesuffix("</section>")
         text = f'{head}<script type="text/javascript">{get_plotlyjs()}</script>\n</section>'
@@ -96,7 +114,7 @@ def run_section_html(
 
 def _section(
     trajectory: Trajectory, countries: list[str] | None, include_plotlyjs: bool,
-    atlas: Atlas | None = None,
+    atlas: Atlas | None = None, tables: LongTables | None = None,
 ) -> tuple[str, bool]:  # fmt: skip
     """The section's HTML and whether plotly.js is still to be embedded."""
     figures = _Figures(include_plotlyjs)
@@ -130,14 +148,16 @@ def _section(
         chosen = chosen_countries(trajectory, by_country, countries)
         parts.append("<h3>Shortfall over time</h3>")
         fig, panels = shortfall_figure(drawn, chosen)
+        if panels >= GRID_FROM:  # a grid of two columns fits a printed page
+            fig, panels = shortfall_figure(drawn, chosen, cols=2)
         if panels:
-            parts.append(figures.add(fig, height=120 + 230 * panels))
-            parts.append(
+            caption = (
                 '<p class="caption">Shortfall in tonnes per month: line = median (P50) '
                 "across draws, shaded band = P10 to P90. One panel per product with a "
                 "shortfall (element products summed into their aggregate) in the countries "
                 "shown: " + html.escape(", ".join(f"{name_of(c)} ({c})" for c in chosen)) + ".</p>"
             )
+            parts.append(figures.add(fig, _grid_height(panels, 230), caption))
         else:
             parts.append('<p class="empty">The chosen countries have no shortfall in any draw.</p>')
 
@@ -150,14 +170,15 @@ def _section(
         )
     else:
         moving = price.groupby("product").filter(lambda f: price_moved(f))
-        fig, panels = price_figure(moving)
-        parts.append(figures.add(fig, height=120 + 200 * panels))
-        parts.append(
+        cols = 2 if moving["product"].nunique() >= GRID_FROM else 1
+        fig, panels = price_figure(moving, cols=cols)
+        caption = (
             '<p class="caption">Price index per product whose price moves (baseline = 1; an '
             "aggregate combines its element products weighted by baseline value): line = "
             "median (P50) across draws, shaded band = P10 to P90; blue = the world market "
             "outside the restricting exporter, red = the exporter's home market.</p>"
         )
+        parts.append(figures.add(fig, _grid_height(panels, 200), caption))
         peaks = peak_prices(trajectory.data, prices, group_of)
         moved_any = (peaks[["p10", "p50", "p90"]] - 1).abs().max(axis=1) > 0.005
         peaks = peaks[moved_any].sort_values("p90", ascending=False, kind="stable")
@@ -166,7 +187,8 @@ def _section(
             "monthly index, and in USD/kg on the reference price of the dataset year "
             "(blank where the dataset has no price for the product).</p>"
         )
-        parts.append(_table(peaks, PEAK_COLUMNS))
+        parts.append(_table(peaks, PEAK_COLUMNS, print_rows=PRINT_ROWS, rank="p90",
+                            what="peak ratio P90", tables=tables, name="peak-prices"))  # fmt: skip
 
     ends = trajectory.shortfall_by_end_use()
     if not ends.empty:
@@ -204,20 +226,22 @@ def _section(
 
 # -- figures ------------------------------------------------------------------------------------
 class _Figures:
-    """Turns figures into HTML, embedding plotly.js with the first one if asked."""
+    """Turns figures into HTML (each with its caption, sized to fit a printed page),
+    embedding plotly.js with the first one if asked."""
 
     def __init__(self, include_plotlyjs: bool) -> None:
         self.pending = include_plotlyjs
 
-    def add(self, fig: go.Figure, height: int) -> str:
-        fig.update_layout(height=height)
-        text = fig.to_html(
-            full_html=False,
-            include_plotlyjs=self.pending,
-            config={"displaylogo": False, "responsive": True},
-        )
+    def add(self, fig: go.Figure, height: int, caption: str = "") -> str:
+        text = figure_html(fig, fit_height(height), caption, include_plotlyjs=self.pending)
         self.pending = False
         return text
+
+
+def _grid_height(panels: int, per_panel: int) -> int:
+    """Height of a panel chart: two columns from :data:`GRID_FROM` panels on."""
+    cols = 2 if panels >= GRID_FROM else 1
+    return 120 + per_panel * grid_rows(panels, cols)
 
 
 # -- selection and tables -----------------------------------------------------------------------
