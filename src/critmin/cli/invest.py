@@ -26,8 +26,17 @@ from critmin.cli.main import (
     handle_errors,
     open_atlas,
 )
-from critmin.cli.options import CVAR, DRAWS, MONTHS, NON_NEGATIVE, POSITIVE, SEED, SHARE
-from critmin.cli.output import print_sections
+from critmin.cli.options import (
+    CVAR,
+    DRAWS,
+    MONTHS,
+    NON_NEGATIVE,
+    POSITIVE,
+    SEED,
+    SHARE,
+    table_option,
+)
+from critmin.cli.output import check_table, print_sections
 from critmin.cli.simulate import _progress, used_by_run
 from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
@@ -81,6 +90,11 @@ MineralOpt = Annotated[
         help="Only this mineral chain (rare_earths, gallium...); repeat for several.",
     ),
 ]
+
+#: the tables of ``invest`` and ``portfolios show`` (out_of_sample with a re-check, frontier
+#: with --frontier) and of ``markets``; the first is a CSV's unless --table says otherwise
+PORTFOLIO_TABLES = ("chosen", "partners", "in_sample", "out_of_sample", "frontier")
+MARKETS_TABLES = ("tools", "price_path")
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
           "status"]  # fmt: skip
@@ -159,10 +173,16 @@ def invest_cmd(
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
     save: Annotated[bool, typer.Option(help="Store the portfolio under an id.")] = True,
     mineral: MineralOpt = None,
+    table: Annotated[str | None, table_option(PORTFOLIO_TABLES)] = None,
 ) -> None:
     """Choose projects of interest and each partner's cost share to close supply gaps
     (--mineral: only those chains' gaps and projects)."""
     _check_format(fmt)
+    check_table(table, PORTFOLIO_TABLES)
+    if table == "frontier" and not show_frontier:
+        raise ValueError("--table frontier needs --frontier")
+    if table == "out_of_sample" and recheck_draws == 0:
+        raise ValueError("--table out_of_sample needs a re-check (--recheck-draws above 0)")
     budgets = parse_pairs(budget, "--budget")
     if not budgets:
         raise ValueError("--budget needs at least one COUNTRY=USD")
@@ -235,7 +255,7 @@ def invest_cmd(
         sections["out_of_sample"] = checked
     if front is not None:
         sections["frontier"] = front
-    print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols})
+    print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols}, table)
     if html:
         from critmin.report import write_portfolio_html
 
@@ -260,9 +280,11 @@ def portfolios_list(fmt: FormatOpt = "table") -> None:
 def portfolios_show(
     portfolio_id: Annotated[str, typer.Argument(help="Portfolio id (a unique prefix is enough).")],
     fmt: FormatOpt = "table",
+    table: Annotated[str | None, table_option(PORTFOLIO_TABLES)] = None,
 ) -> None:
     """A stored portfolio: parameters, status, chosen projects, splits, gap closed, frontier."""
     _check_format(fmt)
+    check_table(table, PORTFOLIO_TABLES)
     with _store() as store:
         try:
             rec = get_portfolio(store, portfolio_id)
@@ -293,7 +315,8 @@ def portfolios_show(
     chosen = sections["chosen"]
     pay_cols = [c for c in chosen.columns if c.startswith("pay_")]
     print_sections(console, sections, fmt, header,
-                   {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]})  # fmt: skip
+                   {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]},
+                   table)  # fmt: skip
 
 
 def _round(value: object) -> float | None:
@@ -342,12 +365,14 @@ def markets_cmd(
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     mineral: MineralOpt = None,
+    table: Annotated[str | None, table_option(MARKETS_TABLES)] = None,
 ) -> None:
     """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar
     (--mineral: a product of those chains, and only their gaps and projects)."""
     from critmin.data.files import check_scenario_arg
 
     _check_format(fmt)
+    check_table(table, MARKETS_TABLES)
     scenario = check_scenario_arg(scenario)
     atlas = _atlas(version, fmt)
     chains = mineral_products(atlas, mineral)
@@ -413,4 +438,5 @@ def markets_cmd(
         header["minerals"] = " ".join(mineral)
     print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
-                              "secured_t_reo", "t_reo_per_musd", "secured_meaning"]})  # fmt: skip
+                              "secured_t_reo", "t_reo_per_musd", "secured_meaning"]},
+                   table)  # fmt: skip

@@ -195,7 +195,7 @@ def _groups(
         network, _ = prepare(atlas, group[0].scenario)
         known, countries = network.known_products, set(network.countries)
         items = [
-            (c.index, check_against(c.scenario, known, countries, c.scenario.name)) for c in group
+            (c.index, check_against(c.scenario, known, countries)) for c in group
         ]
         out.append((network, items))
     return out
