@@ -395,9 +395,9 @@ def markets_cmd(
         tools.append(price_floor(run, product, floor, base, volume))
     if offtake_price is not None:
         tools.append(offtake(run, product, offtake_price, base, volume, members))
-    table = compare(tools)
+    compared = compare(tools)
     weight = float(np.nan_to_num(reo_factors(atlas).get(product, 1.0), nan=1.0))
-    table["secured_t_reo"] = table["secured_t"] * weight
+    compared["secured_t_reo"] = compared["secured_t"] * weight
     if budget:
         budgets = parse_pairs(budget, "--budget")
         with _steps() as bar:
@@ -417,11 +417,11 @@ def markets_cmd(
                    "cost_p90_musd": portfolio.cost_musd, "secured_t": float("nan"),
                    "secured_meaning": "partners' shortfall removed out of sample, all products",
                    "secured_t_reo": removed}  # fmt: skip
-            table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    table["t_reo_per_musd"] = table["secured_t_reo"] / table["cost_mean_musd"].where(
-        table["cost_mean_musd"] > 0
+            compared = pd.concat([compared, pd.DataFrame([row])], ignore_index=True)
+    compared["t_reo_per_musd"] = compared["secured_t_reo"] / compared["cost_mean_musd"].where(
+        compared["cost_mean_musd"] > 0
     )
-    table = table.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
+    compared = compared.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
     prices = run.price_fan()
     prices = prices[prices["product"] == product].assign(
         p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
@@ -436,7 +436,7 @@ def markets_cmd(
     }
     if mineral:
         header["minerals"] = " ".join(mineral)
-    print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
+    print_sections(console, {"tools": compared, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
                               "secured_t_reo", "t_reo_per_musd", "secured_meaning"]},
                    table)  # fmt: skip

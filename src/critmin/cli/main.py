@@ -113,7 +113,8 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except (CritminError, UnknownCountryError, KeyError, ValueError, OSError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+            err.print("error:", style="bold red", end=" ")  # soft wrap: paths stay whole
+            err.print(message, highlight=False, markup=False, soft_wrap=True)
             exc.__traceback__ = None  # do not keep the failed command's frames (open stores) alive
         raise typer.Exit(2)
 
