@@ -6,13 +6,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from tests.conftest import MINI
 from typer.testing import CliRunner
 
 from critmin.cli.main import app
 from critmin.errors import DataError
 from critmin.simulate import load_scenario
 from critmin.simulate.runner import prepare
-from tests.conftest import MINI
 
 runner = CliRunner()
 

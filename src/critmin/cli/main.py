@@ -14,7 +14,6 @@ from rich.console import Console
 
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
-from critmin.choices import unknown_message
 from critmin.cli import output
 from critmin.cli.options import SHARE
 from critmin.cli.output import DATASET_KEYS, FORMATS, check_table, print_sections

@@ -16,8 +16,8 @@ from critmin.cli.main import (
     handle_errors,
     open_atlas,
 )
-from critmin.cli.output import check_table, print_sections
 from critmin.cli.options import table_option
+from critmin.cli.output import check_table, print_sections
 from critmin.countries import to_iso3
 from critmin.invest.catalogue import project_table
 

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
-from critmin.choices import unknown_message, with_known
+from critmin.choices import with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
