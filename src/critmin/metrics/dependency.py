@@ -86,10 +86,7 @@ def partner_share(atlas: Atlas, country: str, group: str = "framework") -> pd.Da
     for p in prod["product"].values:
         p = str(p)
         own = float(output[p]) if output is not None else 0.0
-        if into is not None:
-            imp = into.loc[p].rename_axis("exporter")
-        else:
-            imp = pd.Series(dtype=float)
+        imp = into.loc[p].rename_axis("exporter") if into is not None else pd.Series(dtype=float)
         imp = imp[imp > 0]
         supply = own + float(imp.sum())
         if supply <= 0:
