@@ -14,6 +14,8 @@ Conventions (the README's examples are written for them):
   event of the signals store); the files an analyst downloads (``MCS2026_Commodities_Data.csv``,
   a BACI or Comtrade file) are replaced by the small public or test files in ``STAND_INS``;
 - ``> FILE`` writes the command's standard output to FILE.
+- ``critmin report`` prints its PDF with Chromium; without one it runs with ``--no-pdf``
+  (unless ``CRITMIN_REQUIRE_BROWSER=1``, as ``make test`` sets where it installs Chromium).
 
 The commands run in a temporary folder holding a link to the repository's ``tests`` (so
 ``tests/data/mini`` resolves as it does from the repository root) and write their files
@@ -29,7 +31,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from critmin.cli.main import app
@@ -47,6 +48,12 @@ STAND_INS = {
 SKIP = re.compile(r"#\s*not run in tests:\s*(.+)$")
 EXITS = re.compile(r"#\s*exits\s+(\d+)")
 PLACEHOLDER = re.compile(r"\b(VERSION|RUN_ID|RUN_A|RUN_B|OTHER_RUN|PF_ID|EVENT_ID)\b")
+
+
+def _chromium() -> bool:
+    from critmin.report import find_chromium
+
+    return find_chromium() is not None or os.environ.get("CRITMIN_REQUIRE_BROWSER") == "1"
 
 
 @dataclass
@@ -116,6 +123,8 @@ class Replay:
             at = words.index(">")
             target, words = self.folder / words[at + 1], words[:at]
         words = [str(STAND_INS[w]) if w in STAND_INS else w for w in words]
+        if words[:1] == ["report"] and "--no-pdf" not in words and not _chromium():
+            words.append("--no-pdf")
         return words, target
 
     def run(self, example: Example) -> str:
@@ -166,7 +175,6 @@ def test_extraction_conventions():
     ]
 
 
-@pytest.mark.xdist_group("readme")
 def test_readme_examples_run(tmp_path, monkeypatch):
     (tmp_path / "tests").symlink_to(ROOT / "tests", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
