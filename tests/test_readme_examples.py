@@ -47,7 +47,7 @@ STAND_INS = {
 }
 #: CPU seconds the whole replay may take (``time.process_time``, so other work on the machine
 #: does not count). The aim is well under 90 s on one core; measured 2026-12 on a 2-core
-#: machine under a load average of 8-10 (which inflates CPU time too): about 170 s, the eleven
+#: machine under a load average of 4-10 (which inflates CPU time too): 165-175 s, the eleven
 #: ``assess`` examples a third of it (``python tests/test_readme_examples.py`` times each).
 #: The bound catches an example that becomes slow; tighten it as the commands get faster.
 BUDGET_S = float(os.environ.get("CRITMIN_README_BUDGET_S", "240"))
