@@ -93,5 +93,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     for item in items:
         path = item.path.as_posix()
-        if "/tests/browser/" in path or "pdf" in item.name:
-            item.add_marker(pytest.mark.xdist_group("chromium"))
+        if "/tests/browser/" in path or "pdf" in item.name or "readme_examples_run" in item.name:
+            item.add_marker(pytest.mark.xdist_group("chromium"))  # the README prints a PDF

@@ -17,14 +17,15 @@ from critmin.cli.main import (
     VersionOpt,
     _check_format,
     _store,
+    announce,
     app,
     console,
     err,
     handle_errors,
     open_atlas,
 )
-from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED, SHARE
-from critmin.cli.output import print_sections
+from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED, SHARE, table_option
+from critmin.cli.output import check_table, print_sections
 from critmin.countries import to_iso3
 from critmin.errors import DataError, Issue
 from critmin.impact import DEFAULT_PARTNERS, IO_METHODS, assess_impact, impact_model
@@ -81,10 +82,15 @@ def _bar(unit: str) -> Progress:
     )
 
 
-def _atlas(version: int | None) -> Atlas:
+#: the tables of ``impact``, ``criticality`` and ``sweeps show``; the first is a CSV's
+IMPACT_TABLES = ("partners", "industries", "uses", "monthly")
+SWEEP_TABLES = ("ranking", "cases", "probabilities", "agreement", "comparison")
+
+
+def _atlas(version: int | None, fmt: str = "table") -> Atlas:
     """The dataset version's atlas (the store's default when None), said on stderr and in
     the JSON ``dataset`` object (``critmin.cli.main.open_atlas``)."""
-    return open_atlas(version)[0]
+    return open_atlas(version, fmt)[0]
 
 
 def _partners(atlas: Atlas, given: list[str] | None) -> tuple[str, ...]:
@@ -184,13 +190,7 @@ def impact_cmd(
         Path | None,
         typer.Option(help="CSV sector,nace mapping the table's sectors to NACE codes (EXIOBASE)."),
     ] = None,
-    table: Annotated[
-        str | None,
-        typer.Option(
-            help="Print one table only: partners, "
-            "industries, uses or monthly (CSV that pandas reads as is)."
-        ),
-    ] = None,
+    table: Annotated[str | None, table_option(IMPACT_TABLES)] = None,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
 ) -> None:
@@ -200,7 +200,8 @@ def impact_cmd(
     from critmin.simulate.scenario import load_scenario
 
     _check_format(fmt)
-    atlas = _atlas(version)
+    check_table(table, IMPACT_TABLES)
+    atlas = _atlas(version, fmt)
     partners = _partners(atlas, partner)
     tables = _io_tables(io_table, io_format, partners, io_year, concordance)
     model = impact_model(atlas, partners, _method(method), tables)
@@ -226,11 +227,7 @@ def impact_cmd(
         else result.by_use,
         "monthly": result.monthly,
     }
-    if table is not None:
-        if table not in sections:
-            raise ValueError(f"--table is one of {', '.join(sections)}, not {table!r}")
-        sections = {table: sections[table]}
-    elif fmt == "table":
+    if table is None and fmt == "table":
         sections.pop("monthly")
         sections["uses"] = sections["uses"].head(15)
     if fmt == "table":
@@ -242,12 +239,12 @@ def impact_cmd(
         "scenario": sc.name,
         "draws": draws,
         "months": traj.months,
-        "dataset version": atlas.version,
+        "dataset_version": atlas.version,  # said on stderr in table format
         "usd": f"million USD of {result.usd_year}",
         "method": method,
         "counts": count,
     }
-    print_sections(console, sections, fmt, header)
+    print_sections(console, sections, fmt, header, table=table)
     if fmt == "table" and result.notes:
         for note in result.notes[:12]:
             err.print(f"[dim]note: {note}[/]", highlight=False)
@@ -423,12 +420,7 @@ def criticality_cmd(
     top: Annotated[
         int | None, typer.Option(help="Rows per partner (default: all).", callback=COUNT)
     ] = None,
-    table: Annotated[
-        str | None,
-        typer.Option(
-            help="One table only: ranking, cases, probabilities, agreement or comparison."
-        ),
-    ] = None,
+    table: Annotated[str | None, table_option(SWEEP_TABLES)] = None,
     save: Annotated[bool, typer.Option(help="Store the sweep (replay it by its id).")] = True,
     compare: CompareOpt = None,
     fmt: FormatOpt = "table",
@@ -445,7 +437,7 @@ def criticality_cmd(
         raise ValueError("give --workers or --scheduler, not both")
     _check_table(table, compare)
     reference = read_reference(compare) if compare is not None else None
-    atlas = _atlas(version)
+    atlas = _atlas(version, fmt)
     partners = _partners(atlas, partner)
     measures: tuple = ()
     if signals:
@@ -491,12 +483,8 @@ def criticality_cmd(
     _print_sweep(result, partners, sweep_id, top, table, fmt, atlas, reference)
 
 
-TABLES = ("ranking", "cases", "probabilities", "agreement", "comparison")
-
-
 def _check_table(table: str | None, compare: str | None) -> None:
-    if table is not None and table not in TABLES:
-        raise ValueError(f"--table is one of {', '.join(TABLES)}, not {table!r}")
+    check_table(table, SWEEP_TABLES)
     if table in ("agreement", "comparison") and compare is None:
         raise ValueError(f"--table {table} needs --compare FILE (a published ranking)")
 
@@ -534,7 +522,7 @@ def _print_sweep(
         "cases": len(result.cases),
         "draws": result.spec.draws,
         "months": result.spec.months,
-        "dataset version": result.dataset_version,
+        "dataset_version": result.dataset_version,  # said on stderr in table format
         "usd": f"USD of {result.usd_year}, value added lost a year (expected)",
         "execution": result.execution,
     }
@@ -580,16 +568,12 @@ def sweeps_show(
     sweep_id: Annotated[str, typer.Argument(help="Sweep id (a unique prefix is enough).")],
     partner: PartnerOpt = None,
     top: Annotated[int | None, typer.Option(help="Rows per partner.", callback=COUNT)] = None,
-    table: Annotated[
-        str | None,
-        typer.Option(
-            help="One table only: ranking, cases, probabilities, agreement or comparison."
-        ),
-    ] = None,
+    table: Annotated[str | None, table_option(SWEEP_TABLES)] = None,
     compare: CompareOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """A stored sweep's ranking, rebuilt from its stored losses (no re-run)."""
+    from critmin.cli.simulate import used_by_run
     from critmin.sweep.stored import load_sweep
 
     _check_format(fmt)
@@ -598,6 +582,7 @@ def sweeps_show(
     with _store() as store:
         record, result = load_sweep_of(store, sweep_id, load_sweep)
         atlas = Atlas(store.load(record.dataset_version), version=record.dataset_version)
+        announce(used_by_run(store, record.dataset_version), fmt)
     partners = _partners(atlas, partner) if partner else result.partners
     _print_sweep(result, partners, record.id, top, table, fmt, atlas, reference)
 

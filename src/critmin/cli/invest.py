@@ -26,8 +26,17 @@ from critmin.cli.main import (
     handle_errors,
     open_atlas,
 )
-from critmin.cli.options import CVAR, DRAWS, MONTHS, NON_NEGATIVE, POSITIVE, SEED, SHARE
-from critmin.cli.output import print_sections
+from critmin.cli.options import (
+    CVAR,
+    DRAWS,
+    MONTHS,
+    NON_NEGATIVE,
+    POSITIVE,
+    SEED,
+    SHARE,
+    table_option,
+)
+from critmin.cli.output import check_table, print_sections
 from critmin.cli.simulate import _progress, used_by_run
 from critmin.countries import to_iso3
 from critmin.data.portfolios import get_portfolio, list_portfolios, save_portfolio
@@ -90,6 +99,11 @@ MineralOpt = Annotated[
         help="Only this mineral chain (rare_earths, gallium...); repeat for several.",
     ),
 ]
+
+#: the tables of ``invest`` and ``portfolios show`` (out_of_sample with a re-check, frontier
+#: with --frontier) and of ``markets``; the first is a CSV's unless --table says otherwise
+PORTFOLIO_TABLES = ("chosen", "partners", "in_sample", "out_of_sample", "frontier")
+MARKETS_TABLES = ("tools", "price_path")
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
           "status"]  # fmt: skip
@@ -179,10 +193,16 @@ def invest_cmd(
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
     save: Annotated[bool, typer.Option(help="Store the portfolio under an id.")] = True,
     mineral: MineralOpt = None,
+    table: Annotated[str | None, table_option(PORTFOLIO_TABLES)] = None,
 ) -> None:
     """Choose projects of interest and each partner's cost share to close supply gaps
     (--mineral: only those chains' gaps and projects)."""
     _check_format(fmt)
+    check_table(table, PORTFOLIO_TABLES)
+    if table == "frontier" and not show_frontier:
+        raise ValueError("--table frontier needs --frontier")
+    if table == "out_of_sample" and recheck_draws == 0:
+        raise ValueError("--table out_of_sample needs a re-check (--recheck-draws above 0)")
     budgets = parse_pairs(budget, "--budget")
     if not budgets:
         raise ValueError("--budget needs at least one COUNTRY=USD")
@@ -279,7 +299,7 @@ def invest_cmd(
         sections["effectiveness"] = loop["effectiveness"]
     if front is not None:
         sections["frontier"] = front
-    print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols})
+    print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols}, table)
     if html:
         from critmin.report import write_portfolio_html
 
@@ -304,9 +324,11 @@ def portfolios_list(fmt: FormatOpt = "table") -> None:
 def portfolios_show(
     portfolio_id: Annotated[str, typer.Argument(help="Portfolio id (a unique prefix is enough).")],
     fmt: FormatOpt = "table",
+    table: Annotated[str | None, table_option(PORTFOLIO_TABLES)] = None,
 ) -> None:
     """A stored portfolio: parameters, status, chosen projects, splits, gap closed, frontier."""
     _check_format(fmt)
+    check_table(table, PORTFOLIO_TABLES)
     with _store() as store:
         try:
             rec = get_portfolio(store, portfolio_id)
@@ -345,7 +367,8 @@ def portfolios_show(
     chosen = sections["chosen"]
     pay_cols = [c for c in chosen.columns if c.startswith("pay_")]
     print_sections(console, sections, fmt, header,
-                   {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]})  # fmt: skip
+                   {"chosen": [c for c in CHOSEN + pay_cols if c in chosen.columns]},
+                   table)  # fmt: skip
 
 
 def _pct(value: float | None) -> str:
@@ -398,12 +421,14 @@ def markets_cmd(
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     mineral: MineralOpt = None,
+    table: Annotated[str | None, table_option(MARKETS_TABLES)] = None,
 ) -> None:
     """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar
     (--mineral: a product of those chains, and only their gaps and projects)."""
     from critmin.data.files import check_scenario_arg
 
     _check_format(fmt)
+    check_table(table, MARKETS_TABLES)
     scenario = check_scenario_arg(scenario)
     atlas = _atlas(version, fmt)
     chains = mineral_products(atlas, mineral)
@@ -426,9 +451,9 @@ def markets_cmd(
         tools.append(price_floor(run, product, floor, base, volume))
     if offtake_price is not None:
         tools.append(offtake(run, product, offtake_price, base, volume, members))
-    table = compare(tools)
+    compared = compare(tools)
     weight = float(np.nan_to_num(reo_factors(atlas).get(product, 1.0), nan=1.0))
-    table["secured_t_reo"] = table["secured_t"] * weight
+    compared["secured_t_reo"] = compared["secured_t"] * weight
     if budget:
         budgets = parse_pairs(budget, "--budget")
         with _steps() as bar:
@@ -448,11 +473,11 @@ def markets_cmd(
                    "cost_p90_musd": portfolio.cost_musd, "secured_t": float("nan"),
                    "secured_meaning": "partners' shortfall removed out of sample, all products",
                    "secured_t_reo": removed}  # fmt: skip
-            table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    table["t_reo_per_musd"] = table["secured_t_reo"] / table["cost_mean_musd"].where(
-        table["cost_mean_musd"] > 0
+            compared = pd.concat([compared, pd.DataFrame([row])], ignore_index=True)
+    compared["t_reo_per_musd"] = compared["secured_t_reo"] / compared["cost_mean_musd"].where(
+        compared["cost_mean_musd"] > 0
     )
-    table = table.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
+    compared = compared.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
     prices = run.price_fan()
     prices = prices[prices["product"] == product].assign(
         p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
@@ -467,6 +492,7 @@ def markets_cmd(
     }
     if mineral:
         header["minerals"] = " ".join(mineral)
-    print_sections(console, {"tools": table, "price_path": pd.DataFrame(prices)}, fmt, header,
+    print_sections(console, {"tools": compared, "price_path": pd.DataFrame(prices)}, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
-                              "secured_t_reo", "t_reo_per_musd", "secured_meaning"]})  # fmt: skip
+                              "secured_t_reo", "t_reo_per_musd", "secured_meaning"]},
+                   table)  # fmt: skip

@@ -14,10 +14,9 @@ from rich.console import Console
 
 from critmin.assessment import assessment
 from critmin.atlas import Atlas
-from critmin.choices import unknown_message
 from critmin.cli import output
 from critmin.cli.options import SHARE
-from critmin.cli.output import DATASET_KEYS, FORMATS, print_sections
+from critmin.cli.output import DATASET_KEYS, FORMATS, check_table, print_sections
 from critmin.countries import UnknownCountryError, to_iso3
 from critmin.data.dataset import write_dataset
 from critmin.data.importers import FORMATS as IMPORT_FORMATS
@@ -113,7 +112,8 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except (CritminError, UnknownCountryError, KeyError, ValueError, OSError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+            err.print("error:", style="bold red", end=" ")  # soft wrap: paths stay whole
+            err.print(message, highlight=False, markup=False, soft_wrap=True)
             exc.__traceback__ = None  # do not keep the failed command's frames (open stores) alive
         raise typer.Exit(2)
 
@@ -203,7 +203,12 @@ def assess(
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     table: Annotated[
-        str | None, typer.Option("--table", help="Print only this section (e.g. concentration).")
+        str | None,
+        typer.Option(
+            "--table",
+            help="Print only this table (e.g. reliance); csv holds one table: "
+            "concentration unless --table says otherwise.",
+        ),
     ] = None,
     threshold: Annotated[
         float,
@@ -249,16 +254,13 @@ def assess(
     if mineral:
         atlas = atlas.for_minerals(mineral)
     sections = assessment(atlas, iso, group, threshold, products=product, elements=element)
-    if table:
-        if table not in sections:
-            raise ValueError(unknown_message("table", table, sections))
-        sections = {table: sections[table]}
+    check_table(table, sections)
     header = atlas.summary()
     if product or element or mineral:
         header["filter"] = " ".join([*(mineral or []), *(product or []), *(element or [])])
     if fmt == "table":
         header.pop("description", None)
-    print_sections(console, sections, fmt, header, ASSESS_COLUMNS)
+    print_sections(console, sections, fmt, header, ASSESS_COLUMNS, table)
     if html:
         from critmin.report import write_assessment_html
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -54,3 +54,13 @@ CVAR = within(0, 1, hi_open=True)
 PORT = within(1, 65535)
 POSITIVE = within(0, lo_open=True)
 NON_NEGATIVE = within(0)
+
+
+def table_option(tables: tuple[str, ...]) -> Any:
+    """The ``--table`` option of a command printing ``tables``: the first is its main table,
+    the one a CSV holds unless --table names another (``critmin.cli.output.check_table``)."""
+    return typer.Option(
+        "--table",
+        help=f"Print only this table: {', '.join(tables)} (csv holds one table: "
+        f"{tables[0]} unless --table says otherwise).",
+    )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from critmin.choices import unknown_message
 from critmin.jsonable import dumps, jsonable
 
 FORMATS = ("table", "json", "csv")
@@ -21,7 +22,9 @@ DATASET_KEYS = ("dataset", "dataset_version", "dataset_year", "default", "store"
 #: a command is one process, the CLI callback empties it): every JSON output carries it in
 #: its ``dataset`` object, and table output leaves it to the line on stderr
 USED: dict[str, Any] = {}
-__all__ = ["FORMATS", "dumps", "jsonable", "print_sections", "rich_table", "to_csv"]
+__all__ = ["FORMATS", "check_table", "dumps", "jsonable", "print_sections", "rich_table", "to_csv"]
+#: notes about the output (which table a CSV holds) go to stderr, dim: stdout stays parseable
+NOTES = Console(stderr=True)
 
 
 def _cell(value: Any, column: str) -> str:
@@ -102,22 +105,52 @@ def to_csv(frame: pd.DataFrame) -> str:
     return out.getvalue()
 
 
+def check_table(table: str | None, known: Iterable[str]) -> str | None:
+    """``--table``: None or one of ``known``, else a ValueError naming the known tables,
+    closest first (exit 2, as for every unknown filter value). Called before the work."""
+    items = list(known)
+    if table is not None and table not in items:
+        raise ValueError(unknown_message("table", table, items))
+    return table
+
+
+def select_table(
+    sections: Mapping[str, pd.DataFrame], fmt: str, table: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The sections to print: only ``table`` when given; in CSV exactly one table (a CSV
+    holds one table that pandas and Excel read as is): the first, the command's main one,
+    with a dim note on stderr naming the others and how to get them."""
+    if table is not None:
+        if table not in sections:
+            has = ", ".join(sections) or "none"
+            raise ValueError(f"no {table!r} table in this output (it has: {has})")
+        return {table: sections[table]}
+    if fmt == "csv" and len(sections) > 1:
+        main, *others = sections
+        NOTES.print(f"csv: the {main} table; the others with --table "
+                    f"{' | '.join(others)} (--format json: every table)", style="dim",
+                    soft_wrap=True, markup=False, highlight=False)  # fmt: skip
+        return {main: sections[main]}
+    return dict(sections)
+
+
 def print_sections(
     console: Console,
     sections: Mapping[str, pd.DataFrame],
     fmt: str,
     header: Mapping[str, Any] | None = None,
     columns: Mapping[str, list[str]] | None = None,
+    table: str | None = None,
 ) -> None:
-    """Print named tables in one of ``FORMATS``; JSON is one object with a key per section."""
+    """Print named tables in one of ``FORMATS``; JSON is one object with a key per section,
+    CSV exactly one table (``table``, else the first section: :func:`select_table`)."""
+    sections = select_table(sections, fmt, table)
     if fmt == "json":
         obj = {"dataset": USED | dict(header or {})} | {k: v for k, v in sections.items()}
         console.print_json(dumps(obj)) if console.is_terminal else print(dumps(obj))
         return
     if fmt == "csv":
-        for i, (name, frame) in enumerate(sections.items()):
-            if len(sections) > 1:
-                print(("\n" if i else "") + f"# {name}")
+        for frame in sections.values():  # one (select_table)
             print(to_csv(frame), end="")
         return
     shown = {k: v for k, v in (header or {}).items() if k not in DATASET_KEYS}

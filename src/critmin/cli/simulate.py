@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from critmin.assessment import mineral_products, select_products
 from critmin.atlas import Atlas
-from critmin.choices import unknown_message, with_known
+from critmin.choices import with_known
 from critmin.cli.main import (
     FormatOpt,
     State,
@@ -27,8 +27,8 @@ from critmin.cli.main import (
     handle_errors,
     open_atlas,
 )
-from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED
-from critmin.cli.output import print_sections
+from critmin.cli.options import COUNT, DRAWS, MONTHS, SEED, table_option
+from critmin.cli.output import check_table, print_sections
 from critmin.countries import to_iso3
 from critmin.data.files import check_scenario_arg
 from critmin.data.runs import get_run, list_runs, load_run_data, save_run
@@ -67,6 +67,12 @@ def execution_line(plan: Execution, scheduler: str | None = None) -> str:
         return (f"--workers {plan.asked} ignored: {size}; one process is faster here: "
                 f"{plan.describe()} ({measured})")  # fmt: skip
     return f"--workers {plan.asked}: {plan.describe()} ({measured})"
+
+
+#: the tables of ``simulate`` (the first is the main one: a CSV holds it unless --table says)
+RUN_TABLES = ("shortfall_by_country", "shortfall_by_end_use", "shortfall_over_time", "peak_price")
+#: ``runs show`` has no monthly table (a stored run keeps its summary)
+SHOW_TABLES = tuple(t for t in RUN_TABLES if t != "shortfall_over_time")
 
 
 PEAK_PRICE_COLUMNS = ["product", "aggregate", "market", "baseline_usd_per_kg", "p10", "p50",
@@ -185,11 +191,13 @@ def simulate_cmd(
             help="Only rows of this mineral chain (rare_earths, gallium...); repeat for several.",
         ),
     ] = None,
+    table: Annotated[str | None, table_option(RUN_TABLES)] = None,
 ) -> None:
     """Propagate a shock month by month; shortfall by country and end use, prices (index and
     USD/kg, world and the restricting exporter's home market), recovery. The run covers the
     chains the scenario touches; --mineral and --product only filter the printed rows."""
     _check_format(fmt)
+    check_table(table, RUN_TABLES)
     if by not in BY:
         raise ValueError(f"--by is one of {', '.join(BY)}, not {by!r}")
     if workers is not None and scheduler is not None:
@@ -249,6 +257,7 @@ def simulate_cmd(
         fmt,
         header,
         {"shortfall_by_country": SHORTFALL_COLUMNS, "peak_price": PEAK_PRICE_COLUMNS},
+        table,
     )
     for note in traj.network_notes[:0]:
         err.print(note)
@@ -285,9 +294,11 @@ def runs_list(fmt: FormatOpt = "table") -> None:
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")],
     fmt: FormatOpt = "table",
+    table: Annotated[str | None, table_option(SHOW_TABLES)] = None,
 ) -> None:
     """The summary of a stored run."""
     _check_format(fmt)
+    check_table(table, SHOW_TABLES)
     with _store() as store:
         rec = _get_run(store, run_id)
         announce(used_by_run(store, rec.dataset_version), fmt)
@@ -302,6 +313,7 @@ def runs_show(
         fmt,
         header,
         {"shortfall_by_country": SHORTFALL_COLUMNS, "peak_price": PEAK_PRICE_COLUMNS},
+        table,
     )
 
 
@@ -321,14 +333,7 @@ def runs_compare(
     run_a: Annotated[str, typer.Argument(help="Run A: id or a unique prefix (runs list).")],
     run_b: Annotated[str, typer.Argument(help="Run B, compared with A (B - A).")],
     fmt: FormatOpt = "table",
-    table: Annotated[
-        str | None,
-        typer.Option(
-            "--table",
-            help="Only this table: shortfall or peak_price (csv holds one table: shortfall "
-            "unless --table says otherwise).",
-        ),
-    ] = None,
+    table: Annotated[str | None, table_option(tuple(COMPARE_TABLES))] = None,
     top: Annotated[
         int, typer.Option(help="Rows per table in table format (largest changes).", callback=COUNT)
     ] = 20,
@@ -337,8 +342,7 @@ def runs_compare(
     peak monthly shortfall (share of demand), per product and market the P50 peak price
     (index and USD/kg), A, B and the difference B - A, largest changes first."""
     _check_format(fmt)
-    if table is not None and table not in COMPARE_TABLES:
-        raise ValueError(unknown_message("table", table, COMPARE_TABLES))
+    check_table(table, COMPARE_TABLES)
     with _store() as store:
         a, b = _get_run(store, run_a), _get_run(store, run_b)
         used = {side: used_by_run(store, rec.dataset_version) for side, rec in (("a", a), ("b", b))}
@@ -351,11 +355,6 @@ def runs_compare(
         err.print("note: the runs used different dataset versions: the differences mix the "
                   "scenarios and the data", soft_wrap=True, markup=False)  # fmt: skip
     sections = compare_runs(a.summary, b.summary)
-    if table is None and fmt == "csv":
-        table = "shortfall"
-        err.print("csv: the shortfall table (--table peak_price for the prices)", style="dim")
-    if table is not None:
-        sections = {table: sections[table]}
     header: dict[str, Any] = {}
     for side, rec in (("a", a), ("b", b)):
         header |= {f"run_{side}": rec.id, f"scenario_{side}": rec.scenario,
@@ -364,7 +363,7 @@ def runs_compare(
     header["difference"] = "B - A"
     if fmt == "table":
         sections = {k: v.head(top) for k, v in sections.items()}
-    print_sections(console, sections, fmt, header, COMPARE_COLUMNS)
+    print_sections(console, sections, fmt, header, COMPARE_COLUMNS, table)
 
 
 @runs_app.command("replay")

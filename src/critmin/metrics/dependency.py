@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from critmin.atlas import Atlas
 
@@ -17,24 +18,28 @@ def import_reliance(atlas: Atlas, country: str | None = None) -> pd.DataFrame:
     not zero), plus ``country`` when given; where it has no trade data, reliance is NaN.
     """
     prod, trade = atlas.production, atlas.trade
-    imports = trade.sum("exporter").rename({"importer": "country"})
-    exports = trade.sum("importer").rename({"exporter": "country"})
+    # plain frames (product x country), read once: a lookup per cell in xarray is slow
+    imports = trade.sum("exporter").rename({"importer": "country"}).to_pandas()
+    exports = trade.sum("importer").rename({"exporter": "country"}).to_pandas()
+    output = prod.to_pandas()
+    years = _years(prod)
+    countries = np.asarray(prod["country"])
     rows = []
     for p in prod["product"].values:
         p = str(p)
-        imp, exp = imports.sel(product=p), exports.sel(product=p)
-        covered = set(np.asarray(prod["country"])[(imp.values > 0) | (exp.values > 0)])
+        imp, exp = imports.loc[p], exports.loc[p]
+        covered = set(countries[(imp.values > 0) | (exp.values > 0)])
         if not covered and country is None:
             continue
         targets = sorted(covered) if country is None else [country]
         for c in targets:
-            production = float(prod.sel(product=p, country=c)) if c in prod["country"] else 0.0
-            i = float(imp.sel(country=c)) if c in imp["country"] else 0.0
-            e = float(exp.sel(country=c)) if c in exp["country"] else 0.0
+            production = float(output.at[p, c]) if c in output.columns else 0.0
+            i = float(imp[c]) if c in imp.index else 0.0
+            e = float(exp[c]) if c in exp.index else 0.0
             rows.append(
                 {
                     "country": c, "product": p, "stage": atlas.stage_of(p),
-                    "year": int(prod.sel(product=p)["year"]),
+                    "year": years[p],
                     "production_t": production, "imports_t": i, "exports_t": e,
                     "apparent_consumption_t": production + i - e,
                     "reliance": reliance_ratio(production, i, e) if c in covered else float("nan"),
@@ -46,6 +51,12 @@ def import_reliance(atlas: Atlas, country: str | None = None) -> pd.DataFrame:
         columns=["country", "product", "stage", "year", "production_t", "imports_t", "exports_t",
                  "apparent_consumption_t", "reliance", "net_exporter"],
     )  # fmt: skip
+
+
+def _years(prod: xr.DataArray) -> dict[str, int]:
+    """The figures' year of each product (the ``year`` coordinate of ``Atlas.production``)."""
+    return {str(p): int(y) for p, y in zip(prod["product"].values, prod["year"].values,
+                                           strict=True)}  # fmt: skip
 
 
 def reliance_ratio(production: float, imports: float, exports: float) -> float:
@@ -67,14 +78,15 @@ def partner_share(atlas: Atlas, country: str, group: str = "framework") -> pd.Da
     """
     members = set(atlas.group(group))
     prod, trade = atlas.production, atlas.trade
+    years = _years(prod)
+    output = prod.sel(country=country).to_pandas() if country in prod["country"] else None
+    # the country's imports, product x exporter, read once
+    into = trade.sel(importer=country).to_pandas() if country in trade["importer"] else None
     rows = []
     for p in prod["product"].values:
         p = str(p)
-        own = float(prod.sel(product=p, country=country)) if country in prod["country"] else 0.0
-        if country in trade["importer"]:
-            imp = trade.sel(product=p, importer=country).to_series()
-        else:
-            imp = pd.Series(dtype=float)
+        own = float(output[p]) if output is not None else 0.0
+        imp = into.loc[p].rename_axis("exporter") if into is not None else pd.Series(dtype=float)
         imp = imp[imp > 0]
         supply = own + float(imp.sum())
         if supply <= 0:
@@ -86,7 +98,7 @@ def partner_share(atlas: Atlas, country: str, group: str = "framework") -> pd.Da
         rows.append(
             {
                 "country": country, "product": p, "group": group,
-                "year": int(prod.sel(product=p)["year"]),
+                "year": years[p],
                 "supply_t": supply, "own_output_t": own, "imports_t": float(imp.sum()),
                 "group_share": from_group / supply,
                 "others_share": 1 - from_group / supply,

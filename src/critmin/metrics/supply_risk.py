@@ -36,12 +36,14 @@ def supply_risk_value(
 
 
 def entity_flows(
-    atlas: Atlas, product: str, members: Iterable[str]
+    atlas: Atlas, product: str, members: Iterable[str], trade: pd.DataFrame | None = None
 ) -> tuple[float, pd.Series, float]:
-    """Own output, imports by origin and exports of a set of countries (trade with outsiders)."""
+    """Own output, imports by origin and exports of a set of countries (trade with outsiders);
+    ``trade``: the product's exporter x importer frame when the caller has it already."""
     members = [m for m in members if m in atlas.countries]
     prod = atlas.production.sel(product=product)
-    trade = atlas.trade.sel(product=product).to_pandas()
+    if trade is None:
+        trade = atlas.trade.sel(product=product).to_pandas()
     own = float(prod.sel(country=members).sum()) if members else 0.0
     outside = [c for c in atlas.countries if c not in members]
     imports = trade.loc[outside, members].sum(axis=1) if members else pd.Series(dtype=float)
@@ -85,12 +87,13 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
             (float(crit.loc[p, "eol_rir"]), float(crit.loc[p, "substitution_index"]))
             if p in crit.index else (0.0, 1.0)
         )  # fmt: skip
-        traded = float(atlas.trade.sel(product=p).sum()) > 0
+        flows = atlas.trade.sel(product=p).to_pandas()  # exporter x importer, once per product
+        traded = float(flows.to_numpy().sum()) > 0
         for entity in entities:
             members = atlas.group(entity) if entity in atlas.groups else (entity,)
             own_wgi = float(np.mean([wgi.get(m, default_wgi) for m in members]))
             if traded:
-                own, imports, exports = entity_flows(atlas, p, members)
+                own, imports, exports = entity_flows(atlas, p, members, flows)
                 sourcing = pd.concat([
                     pd.Series({members[0] if len(members) == 1 else "_own": own}), imports,
                 ])  # fmt: skip

@@ -83,7 +83,7 @@ def prepare(
     if months is not None:
         sc = sc.with_horizon(months)
     network = build_network(network_atlas(atlas, sc))
-    sc = check_against(sc, network.known_products, set(network.countries), sc.name)
+    sc = check_against(sc, network.known_products, set(network.countries))
     return network, sc
 
 
@@ -97,7 +97,7 @@ def network_atlas(atlas: Atlas, scenario: Scenario) -> Atlas:
     if not atlas.years or scenario.base_year < min(atlas.years):
         years = ", ".join(map(str, atlas.years)) or "none"
         msg = f"the dataset has no figures for {scenario.base_year} or before (years: {years})"
-        raise DataError([Issue(scenario.name, None, "base_year", msg)])
+        raise DataError([Issue(scenario.origin, None, "base_year", msg)])
     return atlas.at_year(scenario.base_year)
 
 

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -373,6 +374,21 @@ class Scenario(Part):
     additions: list[Addition] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
     parameters: Parameters = Field(default_factory=Parameters)
+    #: where the scenario was read from (its file, "scenario" for a request body): problems
+    #: found later, against a dataset, name it (:func:`check_against`)
+    _origin: str | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:  # where it came from is not what it is
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = Part.__hash__
+
+    @property
+    def origin(self) -> str:
+        """The file (or body) the scenario came from, else its name."""
+        return self._origin or self.name
 
     def first_shock_month(self) -> int | None:
         starts = [x.start for x in (*self.restrictions, *self.outages, *self.surges)]
@@ -406,12 +422,65 @@ def _path_of(loc: tuple[Any, ...]) -> str:
     return out
 
 
+#: the fields naming countries, per list of scenario parts (checked on the raw data too)
+_COUNTRY_FIELDS = {
+    "restrictions": ("exporter", "importers", "all_but"), "outages": ("country",),
+    "surges": ("countries",), "additions": ("country",),
+}  # fmt: skip
+_WINDOWS = ("restrictions", "outages", "surges")
+
+
+def _raw_issues(data: dict[str, Any], origin: str) -> list[Issue]:
+    """The problems :func:`check_against` finds without a dataset (unknown countries, a
+    start after the horizon), found on raw data whose schema check failed, so that one
+    error lists every problem (no second round after the schema is fixed)."""
+    issues: list[Issue] = []
+    months = data.get("months", 24)
+    months = months if isinstance(months, int) and not isinstance(months, bool) else None
+
+    def country(value: Any, path: str) -> None:
+        if isinstance(value, str) and value != "all":
+            try:
+                to_iso3(value)
+            except UnknownCountryError as exc:
+                issues.append(Issue(origin, None, path, str(exc)))
+
+    policy = data.get("policy")
+    stockpiles = policy.get("stockpiles") if isinstance(policy, dict) else None
+    parts = {k: data.get(k) for k in _COUNTRY_FIELDS} | {"policy.stockpiles": stockpiles}
+    for section, items in parts.items():
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            p = f"{section}[{i}]"
+            start = item.get("start")
+            if (section in _WINDOWS and months is not None and isinstance(start, int)
+                    and not isinstance(start, bool) and start > months):  # fmt: skip
+                issues.append(Issue(origin, None, f"{p}.start", _after_horizon(start, months)))
+            for name in _COUNTRY_FIELDS.get(section, ("country",)):
+                value = item.get(name)
+                if isinstance(value, list):
+                    for j, v in enumerate(value):
+                        country(v, f"{p}.{name}[{j}]")
+                else:
+                    country(value, f"{p}.{name}")
+    return issues
+
+
+def _after_horizon(start: int, months: int) -> str:
+    return f"starts in month {start}, after the horizon of {months} months"
+
+
 def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
-    """Validate scenario data; a DataError names the field path of every problem."""
+    """Validate scenario data; a DataError names ``origin`` (the file) and the field path of
+    every problem: the schema's and, with them, the unknown countries and starts after the
+    horizon that :func:`check_against` would report next (all problems at once)."""
     if not isinstance(data, dict):
         raise DataError([Issue(origin, None, None, "a scenario must be a mapping of fields")])
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         issues = []
         seen = set()
@@ -424,7 +493,11 @@ def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
                 continue
             seen.add((path, msg))
             issues.append(Issue(origin, None, path or None, msg))
+        reported = {i.column for i in issues}
+        issues += [i for i in _raw_issues(data, origin) if i.column not in reported]
         raise DataError(issues) from None
+    scenario._origin = origin
+    return scenario
 
 
 def load_scenario(spec: str | Path) -> Scenario:
@@ -451,8 +524,10 @@ def load_scenario(spec: str | Path) -> Scenario:
 
 
 def check_against(scenario: Scenario, products: list[str], countries: set[str],
-                  origin: str = "scenario") -> Scenario:  # fmt: skip
-    """Countries to ISO3; products, elements and months checked against the atlas."""
+                  origin: str | None = None) -> Scenario:  # fmt: skip
+    """Countries to ISO3; products, elements and months checked against the atlas. Every
+    problem names ``origin``, by default where the scenario came from (its file)."""
+    origin = origin or scenario.origin
     issues: list[Issue] = []
 
     def country(value: str, path: str) -> str:
@@ -470,8 +545,7 @@ def check_against(scenario: Scenario, products: list[str], countries: set[str],
     def window(w: Window, path: str) -> None:
         if w.start > scenario.months:
             issues.append(Issue(origin, None, f"{path}.start",
-                                f"starts in month {w.start}, after the horizon of "
-                                f"{scenario.months} months"))  # fmt: skip
+                                _after_horizon(w.start, scenario.months)))  # fmt: skip
 
     update: dict[str, Any] = {}
     restrictions = []

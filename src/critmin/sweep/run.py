@@ -194,9 +194,7 @@ def _groups(
     for group in by.values():
         network, _ = prepare(atlas, group[0].scenario)
         known, countries = network.known_products, set(network.countries)
-        items = [
-            (c.index, check_against(c.scenario, known, countries, c.scenario.name)) for c in group
-        ]
+        items = [(c.index, check_against(c.scenario, known, countries)) for c in group]
         out.append((network, items))
     return out
 
