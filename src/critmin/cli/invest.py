@@ -102,7 +102,8 @@ MineralOpt = Annotated[
 
 #: the tables of ``invest`` and ``portfolios show`` (out_of_sample with a re-check, frontier
 #: with --frontier) and of ``markets``; the first is a CSV's unless --table says otherwise
-PORTFOLIO_TABLES = ("chosen", "partners", "in_sample", "out_of_sample", "frontier")
+PORTFOLIO_TABLES = ("chosen", "gap_closed", "partners", "in_sample", "out_of_sample", "agreement",
+                    "effectiveness", "frontier")  # fmt: skip
 MARKETS_TABLES = ("tools", "price_path")
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
@@ -299,6 +300,8 @@ def invest_cmd(
         sections["effectiveness"] = loop["effectiveness"]
     if front is not None:
         sections["frontier"] = front
+    if fmt == "csv":  # one table: the chosen projects unless --table names another
+        sections = {"chosen": sections.pop("chosen")} | sections
     print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols}, table)
     if html:
         from critmin.report import write_portfolio_html
@@ -355,7 +358,10 @@ def portfolios_show(
         "after": _round(r.get("expected_shortfall_after_t_reo")),
         "cost (M USD)": _round(r.get("cost_musd")), "USD per t closed": _round(per_t),
     }  # fmt: skip
-    sections = {"chosen": rec.table("chosen"), "partners": rec.table("partners"),
+    chosen = rec.table("chosen")
+    if chosen.columns.empty:  # nothing chosen: the table still has its header (a CSV reads)
+        chosen = pd.DataFrame(columns=CHOSEN)
+    sections = {"chosen": chosen, "partners": rec.table("partners"),
                 "in_sample": rec.table("scenarios")}  # fmt: skip
     for key in ("out_of_sample", "frontier"):
         if rec.result.get(key):
