@@ -85,6 +85,11 @@ def priced_atlas(priced_folder: Path) -> Atlas:
     return Atlas(read_dataset(priced_folder))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # known without xdist too, so that ``-p no:xdist`` runs under --strict-markers
+    config.addinivalue_line("markers", "xdist_group(name): run the group on one xdist worker")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Everything that drives Chromium runs on one xdist worker, one test at a time.
 
@@ -93,5 +98,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     for item in items:
         path = item.path.as_posix()
-        if "/tests/browser/" in path or "pdf" in item.name or "readme_examples_run" in item.name:
-            item.add_marker(pytest.mark.xdist_group("chromium"))  # the README prints a PDF
+        if "/tests/browser/" in path or "pdf" in item.name:
+            item.add_marker(pytest.mark.xdist_group("chromium"))
+        elif "readme_examples_run" in item.name:  # long: a worker of its own
+            item.add_marker(pytest.mark.xdist_group("readme"))

