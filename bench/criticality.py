@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import sys
 import time
@@ -42,6 +43,13 @@ def spec_with(cases: int, draws: int, months: int, atlas: critmin.Atlas) -> Swee
     return spec
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its ended children (the cluster's workers once it
+    closes): compared with the wall time, how much the machine's other work slowed a path."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_gib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 2**20  # KiB on Linux
 
@@ -66,11 +74,13 @@ def main() -> int:
     results = {}
     for path in args.paths:
         kw = {"baseline": {"workers": 1}, "threads": {}, "cluster": {"workers": args.workers}}[path]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         results[path] = run_sweep(atlas, spec, **kw)
         times[path] = time.perf_counter() - t0
+        cpu = _cpu() - c0
         print(f"{path:9s} {times[path]:8.1f} s  ({times[path] / n * 1000:.0f} ms a case; "
-              f"{results[path].execution})", flush=True)  # fmt: skip
+              f"{results[path].execution}); CPU {cpu:.0f} s here and in ended workers, "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     base = times.get("baseline")
     if base:
         for path, t in times.items():
