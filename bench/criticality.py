@@ -46,7 +46,8 @@ def spec_with(cases: int, draws: int, months: int, atlas: critmin.Atlas) -> Swee
 def _cpu() -> float:
     """CPU seconds of this process and of its ended children (the cluster's workers once it
     closes): compared with the wall time, how much the machine's other work slowed a path."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
