@@ -20,7 +20,10 @@ from typing import Any
 import ahocorasick
 import yaml
 
-LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi", "tr", "vi", "id")
+LANGUAGES = (
+    "en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi", "tr", "vi",
+    "id",
+)  # fmt: skip
 _ARABIC_FOLD = str.maketrans({
     "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
