@@ -44,3 +44,35 @@ def test_turkish_magnets_are_ndfeb():
     events = _types("Çin, mıknatıs malzemelerinin imalatı ile ilgili teknolojilerin ihracatına "
                     "kısıtlama getirdi.\n")  # fmt: skip
     assert "NdFeB" in events["export_control"].materials
+
+
+def test_persian_rare_soils_are_ree_and_agreements_signed():
+    events = _types("امضای توافقنامه مواد معدنی حیاتی بین آمریکا و ژاپن\n"
+                    "آمریکا و ژاپن توافقنامه‌ای برای همکاری در تولید و عرضه مواد معدنی حیاتی و "
+                    "خاک‌های نادر امضا کردند.\n")  # fmt: skip
+    assert events["agreement"].materials == ["REE"]
+    assert set(events["agreement"].countries) == {"USA", "JPN"}
+
+
+def test_minerals_deal_without_a_material_name_is_on_topic():
+    events = _types("Кіт у мішку? Які деталі містить угода щодо корисних копалин із США?\n"
+                    "Депутати Верховної Ради планують затвердити угоду зі Сполученими Штатами "
+                    "щодо українських природних ресурсів.\n")  # fmt: skip
+    assert "agreement" in events
+    assert events["agreement"].materials == []
+
+
+def test_no_material_and_no_topic_word_is_still_off_topic():
+    assert _types("Депутати планують затвердити угоду зі Сполученими Штатами про туризм.\n") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("investasi senilai US$ 1,5 miliar", "id", 1.5e9),
+     ("ABD 400 milyon dolar yatırım yapacak", "tr", 4.0e8),
+     ("khoản đầu tư 2 tỷ USD", "vi", 2.0e9)],
+)  # fmt: skip
+def test_scale_words_tr_vi_id(text, lang, value):
+    from critmin.signals.quantities import find_quantities
+
+    assert value in [q["value"] for q in find_quantities(text, lang)]

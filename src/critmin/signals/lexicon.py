@@ -274,7 +274,7 @@ def find_materials(
 
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
-    "bystander_before", "bystander_after", "effective",
+    "bystander_before", "bystander_after", "effective", "topic",
 )  # fmt: skip
 
 
