@@ -76,3 +76,24 @@ def test_scale_words_tr_vi_id(text, lang, value):
     from critmin.signals.quantities import find_quantities
 
     assert value in [q["value"] for q in find_quantities(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [("비밀번호를 입력해주세요.\n희토류 가격 급등\n  • 입력 2026.02.07 23:57\n"
+      "중국의 희토류 수출 통제로 디스프로슘 가격이 올랐다.\n", "2026-02-07"),
+     ("Pentágono investe na MP Materials\nPublicado em 11 de julho de 2025\n"
+      "O Departamento de Defesa dos EUA vai investir US$ 400 milhões em terras raras.\n",
+      "2025-07-11"),
+     ("Экспорт вырос\nОпубликовано 10.03.2026 12:00\nЭкспорт редкоземельных металлов вырос.\n",
+      "2026-03-10")],
+)  # fmt: skip
+def test_byline_dates_the_article(raw, want):
+    assert clean_text(raw).date == want
+
+
+def test_dotted_year_first_dates_are_full_dates():
+    from critmin.signals.dates import find_date_regex
+
+    assert str(find_date_regex("입력 2025.10.09 11:40", "ko")) == "2025-10-09"
+    assert find_date_regex("version 2025.1.2.3") is None
