@@ -97,3 +97,25 @@ def test_dotted_year_first_dates_are_full_dates():
 
     assert str(find_date_regex("입력 2025.10.09 11:40", "ko")) == "2025-10-09"
     assert find_date_regex("version 2025.1.2.3") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[ad_1]", "(أ ب)", "▲稀土是許多軍工產品的關鍵原料。（圖／CFP）", "(资料图片)",
+     "©2025 Bloomberg L.P.", "jjyoon@fnnews.com 윤재준 기자"],
+)  # fmt: skip
+def test_generic_junk_lines(line):
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["(米国)", "China restricts exports of gallium (Ga) and germanium (Ge).",
+     "Seit 2023 kontrolliert Peking die Ausfuhr von Gallium (Ga), schreibt Reuters."],
+)  # fmt: skip
+def test_generic_junk_keeps_content(line):
+    from critmin.signals.clean import is_junk_line
+
+    assert not is_junk_line(line)
