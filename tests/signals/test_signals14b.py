@@ -119,3 +119,9 @@ def test_generic_junk_keeps_content(line):
     from critmin.signals.clean import is_junk_line
 
     assert not is_junk_line(line)
+
+
+def test_korean_daeil_is_japan():
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries("정부는 대일 수출 규제를 발표했다", "ko") == ["JPN"]
