@@ -283,8 +283,34 @@ _URL_ONLY = re.compile(
 )
 
 
+# "[ad_1]" (a CMS placeholder); "(أ ب)" (a short line that is only a parenthesis: an agency
+# or photo credit); a caption ending with a photo credit ("▲稀土。（圖／CFP）", "(资料图片)");
+# "©2025 Bloomberg L.P." (a short copyright line); "jjyoon@fnnews.com 윤재준 기자" (an e-mail
+# with a name: a byline)
+_TOKEN = re.compile(r"^\[\w{1,20}\]$")
+_PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
+_PHOTO_CREDIT = re.compile(
+    r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
+    r"[^()（）]{0,20}[)）]\s*$",
+    re.I,
+)
+_COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)|copyright)\s*(?:\d{4})?", re.I)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
+CREDIT_MAX_WORDS = 8
+
+
 def _generic_junk(line: str) -> bool:
-    return bool(_STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line))
+    line = line.strip()
+    if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
+        return True
+    if _TOKEN.match(line) or _PAREN_ONLY.match(line):
+        return True
+    short = word_count(line) <= CREDIT_MAX_WORDS
+    if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):
+        return True
+    if short and _EMAIL.search(line):
+        return True
+    return bool(_PHOTO_CREDIT.search(line) and len(line) <= 80)
 
 
 REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label

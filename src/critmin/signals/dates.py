@@ -20,7 +20,9 @@ _HEADER_SEP = " \t:|-–—,;"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
-SLASH_YMD = re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])")
+SLASH_YMD = re.compile(
+    r"(?<![\d/.])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)"
+)  # 2026/02/07, 2026.02.07
 
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
                  "آذر", "دی", "بهمن", "اسفند"]  # fmt: skip
@@ -363,9 +365,36 @@ def _dateline_of(line: str) -> str:
     return mt.group(1) if mt else ""
 
 
+# A byline line: a "published" cue opening a short line near the top ("입력 2025.10.09 11:40",
+# "Publicado em 11 de julho de 2025", "Опубликовано 10.03.2026", "发布时间：2025-10-09").
+BYLINE = re.compile(
+    r"^[\s•·|*-]*(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
+    r"pubblicato(?: il)?|"
+    r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
+    r"입력|기사입력|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
+    r"yayınlanma(?: tarihi)?|yayın tarihi|đăng(?: ngày)?|cập nhật|diterbitkan|dipublikasikan|"
+    r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित)\s*[:：]?\s*(.{6,60})$",
+    re.I | re.M,
+)
+BYLINE_LINES = 40
+
+
+def byline_date(raw: str, language: str | None) -> date | None:
+    """The date of the first byline line ("입력 2026.02.07 23:57") among a page's first lines."""
+    head = "\n".join(raw.split("\n", BYLINE_LINES)[:BYLINE_LINES])
+    for mt in BYLINE.finditer(head):
+        got = find_date_regex(mt.group(1), language)
+        if got:
+            return got
+    return None
+
+
 def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
     """The date of an article: header line, else the dateline / first lines, else the body."""
     got = header_date(raw)
+    if got:
+        return got
+    got = byline_date(raw, language)
     if got:
         return got
     head = "\n".join(lines[:6])

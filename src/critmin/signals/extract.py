@@ -426,12 +426,19 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     return got.isoformat() if got else None
 
 
+def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
+    """Mineral resources named without a material ("угода щодо корисних копалин") in a
+    foreground sentence that also carries a trigger."""
+    topic = context_matcher("topic", lang)
+    return any(s.types and topic.find(fold(s.fore), folded=True) for s in sentences)
+
+
 def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.all_materials for s in sentences):
+    if not any(s.all_materials for s in sentences) and not _on_topic(sentences, doc.language):
         return []
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:

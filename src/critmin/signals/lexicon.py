@@ -20,7 +20,10 @@ from typing import Any
 import ahocorasick
 import yaml
 
-LANGUAGES = ("en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi")
+LANGUAGES = (
+    "en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi", "tr", "vi",
+    "id",
+)  # fmt: skip
 _ARABIC_FOLD = str.maketrans({
     "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
@@ -271,7 +274,7 @@ def find_materials(
 
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
-    "bystander_before", "bystander_after", "effective",
+    "bystander_before", "bystander_after", "effective", "topic",
 )  # fmt: skip
 
 
