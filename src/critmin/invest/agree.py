@@ -41,10 +41,17 @@ import pandas as pd
 from critmin.atlas import Atlas
 from critmin.invest.gaps import gaps_from_runs
 from critmin.invest.model import Rules, cvar
-from critmin.invest.optimize import Portfolio, Problem, Progress, _result, _Steps, solve
+from critmin.invest.optimize import (
+    Portfolio,
+    Problem,
+    Progress,
+    _result,
+    _Steps,
+    scenario_with_projects,
+    solve,
+)
 from critmin.simulate import simulate
 from critmin.simulate.runner import chunk_sizes
-from critmin.simulate.scenario import parse_scenario, scenario_to_dict
 
 DEFAULT_ITERATIONS = 6
 
@@ -71,16 +78,10 @@ def partner_gaps(atlas: Atlas, problem: Problem, chosen: pd.DataFrame, *, draws:
     gaps = problem.gaps
     out = []
     for i, sc in enumerate(problem.scenarios):
-        data = scenario_to_dict(sc)
-        data["months"] = gaps.horizon
-        data["additions"] = list(data.get("additions", [])) + [
-            {"country": r.country, "product": r.product, "capacity_t": float(r.capacity_t),
-             "start": int(r.start_month), "ramp_months": int(r.ramp_months), "label": r.id}
-            for r in chosen.itertuples(index=False) if r.country in atlas.countries
-        ]  # fmt: skip
         cb = progress(f"{label} {sc.name}".strip()) if progress is not None else None
-        run = simulate(atlas, parse_scenario(data), draws=draws, seed=seed_base + i,
-                       record="summary", progress=cb)  # fmt: skip
+        added = scenario_with_projects(sc, chosen, atlas, gaps.horizon)
+        run = simulate(atlas, added, draws=draws, seed=seed_base + i, record="summary",
+                       progress=cb)  # fmt: skip
         g = gaps_from_runs(atlas, [run], gaps.partners, gaps.period_months)
         index = {p: k for k, p in enumerate(g.products)}
         arr = np.zeros((g.n, len(gaps.products), gaps.periods()))

@@ -300,6 +300,19 @@ def frontier(problem: Problem, rules: Rules, scales: Sequence[float], *,
     return pd.DataFrame(rows)
 
 
+def scenario_with_projects(sc: Any, chosen: pd.DataFrame, atlas: Atlas, horizon: int) -> Any:
+    """``sc`` over ``horizon`` months with the ``chosen`` projects as new capacity
+    (``additions``); projects in countries the atlas does not know are left out."""
+    data = scenario_to_dict(sc)
+    data["months"] = horizon
+    data["additions"] = list(data.get("additions", [])) + [
+        {"country": r.country, "product": r.product, "capacity_t": float(r.capacity_t),
+         "start": int(r.start_month), "ramp_months": int(r.ramp_months), "label": r.id}
+        for r in chosen.itertuples(index=False) if r.country in atlas.countries
+    ]  # fmt: skip
+    return parse_scenario(data)
+
+
 def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int | None = None,
             seed_offset: int = 1_000_003,
             progress: Progress | None = None) -> pd.DataFrame:  # fmt: skip
@@ -311,19 +324,12 @@ def recheck(atlas: Atlas, problem: Problem, portfolio: Portfolio, *, draws: int 
     steps = _Steps(progress, 2 * len(problem.scenarios) * len(chunk_sizes(n)))
     rows = []
     for i, sc in enumerate(problem.scenarios):
-        data = scenario_to_dict(sc)
-        data["months"] = gaps.horizon
-        data["additions"] = list(data.get("additions", [])) + [
-            {"country": r.country, "product": r.product, "capacity_t": float(r.capacity_t),
-             "start": int(r.start_month), "ramp_months": int(r.ramp_months), "label": r.id}
-            for r in portfolio.chosen.itertuples(index=False)
-            if r.country in atlas.countries
-        ]  # fmt: skip
+        with_projects = scenario_with_projects(sc, portfolio.chosen, atlas, gaps.horizon)
         seed = problem.seed + seed_offset + i
         runs = [simulate(atlas, s, draws=n, seed=seed, record="summary",
                          progress=steps.chunks(f"out-of-sample re-check: {sc.name} {label}"))
                 for s, label in ((sc.with_horizon(gaps.horizon), "without the projects"),
-                                 (parse_scenario(data), "with the projects"))]  # fmt: skip
+                                 (with_projects, "with the projects"))]  # fmt: skip
         totals = []
         for run in runs:
             cols = [c for c in gaps.partners if c in run.data["country"].values]
