@@ -21,13 +21,16 @@ Who pays what among the chosen projects is then settled by :func:`split_costs`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from critmin.invest.gaps import Gaps
+
+if TYPE_CHECKING:
+    import linopy
 
 TIE_BREAK = 1e-6
 
@@ -86,6 +89,8 @@ def build_model(
     prod = pd.Index(gaps.products, name="product")
     period = pd.RangeIndex(K, name="period")
     capex = xr.DataArray(projects["capex_musd"].to_numpy(float), coords=[proj])
+
+    import linopy  # lazy: linopy costs ~0.2 s at every CLI start
 
     m = linopy.Model()
     build = m.add_variables(binary=True, coords=[proj], name="build")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from critmin.errors import DataError, Issue, IssueLog
 
@@ -135,6 +134,8 @@ def compare_ranking(ranking: pd.DataFrame, reference: Reference) -> RankComparis
     rows = rows.sort_values("reference_rank").reset_index(drop=True)
     rho = rho_p = tau = tau_p = None
     if len(common) >= 3 and own.nunique() > 1:
+        from scipy import stats  # lazy: keeps the CLI's start fast
+
         r = stats.spearmanr(rows["sweep_rank"], rows["reference_rank"])
         k = stats.kendalltau(rows["sweep_rank"], rows["reference_rank"])
         rho, rho_p = float(r.statistic), float(r.pvalue)
