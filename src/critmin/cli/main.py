@@ -493,6 +493,7 @@ def _register() -> None:
         serve,
         signals,
         simulate,
+        stockpile,
     )
 
 
