@@ -33,14 +33,18 @@ def stockpile_cmd(
     budget: Annotated[str, typer.Option(help="Budgets in USD per partner, e.g. USA=1e9,JPN=1e9.")],
     materials: Annotated[
         str | None,
-        typer.Option(help="Materials (product ids), comma-separated; default: Dy and Tb "
-                     "oxide, primary gallium, refined germanium, graphite anode."),
-    ] = None,  # fmt: skip
+        typer.Option(
+            help="Materials (product ids), comma-separated; default: Dy and Tb "
+            "oxide, primary gallium, refined germanium, graphite anode."
+        ),
+    ] = None,
     scenarios: Annotated[
         str | None,
-        typer.Option(help="Scenarios (built-in names or files), comma-separated; default: the "
-                     "built-in shocks that touch the materials."),
-    ] = None,  # fmt: skip
+        typer.Option(
+            help="Scenarios (built-in names or files), comma-separated; default: the "
+            "built-in shocks that touch the materials."
+        ),
+    ] = None,
     current: Annotated[
         Path | None,
         typer.Option(help="Current stocks, CSV partner,material,tonnes[,confidential_to]."),
@@ -50,32 +54,40 @@ def stockpile_cmd(
     ] = 100,
     recheck_draws: Annotated[
         int,
-        typer.Option(help="Fresh draws per scenario for the out-of-sample re-check (0: skip).",
-                     callback=NON_NEGATIVE),
-    ] = 100,  # fmt: skip
+        typer.Option(
+            help="Fresh draws per scenario for the out-of-sample re-check (0: skip).",
+            callback=NON_NEGATIVE,
+        ),
+    ] = 100,
     simulator: Annotated[
         bool,
-        typer.Option("--resimulate/--no-resimulate",
-                     help="Also re-run the fresh draws with the stocks in the simulator."),
-    ] = True,  # fmt: skip
+        typer.Option(
+            "--resimulate/--no-resimulate",
+            help="Also re-run the fresh draws with the stocks in the simulator.",
+        ),
+    ] = True,
     months: Annotated[
         int | None, typer.Option(help="Horizon in months (1-600).", callback=MONTHS)
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     share: Annotated[
         float,
-        typer.Option(help="Share of its stock a partner may lend to the others (0: two "
-                     "separate stockpiles).", callback=SHARE),
-    ] = 0.5,  # fmt: skip
+        typer.Option(
+            help="Share of its stock a partner may lend to the others (0: two "
+            "separate stockpiles).",
+            callback=SHARE,
+        ),
+    ] = 0.5,
     alpha: Annotated[float, typer.Option(help="CVaR level, in [0, 1).", callback=CVAR)] = 0.9,
     risk_weight: Annotated[
         float, typer.Option("--lambda", help="Weight of CVaR.", callback=NON_NEGATIVE)
     ] = 1.0,
     holding_rate: Annotated[
         float,
-        typer.Option(help="Holding cost, share of the purchase value a year (assumption).",
-                     callback=SHARE),
-    ] = 0.05,  # fmt: skip
+        typer.Option(
+            help="Holding cost, share of the purchase value a year (assumption).", callback=SHARE
+        ),
+    ] = 0.05,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     table: Annotated[str | None, table_option(STOCKPILE_TABLES)] = None,
@@ -145,6 +157,6 @@ def _wide(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     out = frame.pivot_table(index=["count", "plan"], columns="partner",
-                            values="expected_loss_musd", sort=False).reset_index()  # fmt: skip
+                            values="mean_loss_musd", sort=False).reset_index()  # fmt: skip
     out.columns = [c if c in ("count", "plan") else f"{c}_musd" for c in out.columns]
     return out

@@ -64,8 +64,14 @@ def parse_levels(text: str, file: str = "levels.csv") -> list[Level]:
                 issues.append(Issue(file, n, "confidential_to", str(exc)))
                 continue
             if secret != partner:
-                issues.append(Issue(file, n, "confidential_to",
-                                    f"a level of {partner} can only be confidential to {partner}"))
+                issues.append(
+                    Issue(
+                        file,
+                        n,
+                        "confidential_to",
+                        f"a level of {partner} can only be confidential to {partner}",
+                    )
+                )
                 continue  # fmt: skip
         if (partner, material) in seen:
             issues.append(Issue(file, n, "material", f"{partner} {material} given twice"))

@@ -65,6 +65,8 @@ SIMULATOR = "out of sample (simulator, own stock only)"
 JAPAN_TARGET_MONTHS = 60 / 30.4
 JAPAN_RISKIEST_MONTHS = 180 / 30.4
 US_NDS_SHARE = 0.06
+JAPAN_ANCHOR = "Japan: 60 days of use (up to 180 for the riskiest)"
+US_ANCHOR = "US NDS: ~6% of base-case net shortfalls mitigated"
 
 
 @dataclass(frozen=True)
@@ -446,8 +448,8 @@ class StockpilePlan:
             if (how, "joint") in c.index and (how, "separate") in c.index:
                 sep, joint = c.loc[(how, "separate")], c.loc[(how, "joint")]
                 out[how] = {
-                    "expected_musd": float(sep["expected_loss_musd"]
-                                           - joint["expected_loss_musd"]),
+                    "expected_musd": float(sep["mean_loss_musd"]
+                                           - joint["mean_loss_musd"]),
                     "cvar_musd": float(sep["cvar_musd"] - joint["cvar_musd"]),
                 }  # fmt: skip
         return out
@@ -461,7 +463,7 @@ class StockpilePlan:
         if "JPN" in self.partners:
             jpn = rows_joint[rows_joint["partner"] == "JPN"]
             for _, r in jpn.iterrows():
-                rows.append({"partner": "JPN", "anchor": "Japan: 60 days of use (up to 180 for the riskiest)",
+                rows.append({"partner": "JPN", "anchor": JAPAN_ANCHOR,
                              "material": r["material"],
                              "reference": f"{JAPAN_TARGET_MONTHS:.1f} months "
                                           f"(up to {JAPAN_RISKIEST_MONTHS:.1f})",
@@ -469,9 +471,9 @@ class StockpilePlan:
                              else f"{r['months_of_cover']:.1f} months"})  # fmt: skip
         usa = self.extra.get("usa_share_covered")
         if usa is not None:
-            rows.append({"partner": "USA", "anchor": "US NDS: ~6% of base-case net shortfalls mitigated",
+            rows.append({"partner": "USA", "anchor": US_ANCHOR,
                          "material": "all", "reference": f"{US_NDS_SHARE:.0%}",
-                         "model": f"{usa:.0%} of the USA's expected shortfall (value)"})  # fmt: skip
+                         "model": f"{usa:.0%} of the USA's expected loss (value)"})  # fmt: skip
         return pd.DataFrame(rows, columns=["partner", "anchor", "material", "reference", "model"])
 
     def result(self) -> dict[str, Any]:
@@ -586,11 +588,11 @@ def plan_stockpile(
     def count(how: str, what: np.ndarray, plan: str, unserved: np.ndarray) -> None:
         f = figures(unserved, data.value_usd_per_t)
         rows.append({"count": how, "plan": plan, "draws": int(what.shape[0]),
-                     "expected_loss_musd": f.expected(), "cvar_musd": f.cvar(alpha),
+                     "mean_loss_musd": f.expected(), "cvar_musd": f.cvar(alpha),
                      "unserved_t": float(unserved.sum(axis=(1, 2)).mean())})  # fmt: skip
         for i, k in enumerate(partners):
             parts.append({"count": how, "plan": plan, "partner": k,
-                          "expected_loss_musd": float(f.by_partner[i])})  # fmt: skip
+                          "mean_loss_musd": float(f.by_partner[i])})  # fmt: skip
 
     for plan, stock in stocks.items():
         count("in sample (LP)", totals, plan, lp_unserved(totals, stock, shares[plan]))
