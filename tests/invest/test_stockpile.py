@@ -168,3 +168,32 @@ def test_plan_end_to_end_rows_budgets_cover_and_counts(small_plan):
     result = plan.result()
     assert result["confidential"] == ["JPN"]
     assert set(result["value_of_sharing"]) == counts
+
+
+def test_cli_json_rows_and_clear_errors(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from critmin.cli.main import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "s.duckdb")
+    levels = tmp_path / "levels.csv"
+    levels.write_text("partner,material,tonnes,confidential_to\nJPN,oxide_dy,3,JPN\n")
+    args = ["--db", db, "stockpile", "--budget", "USA=5e6,JPN=5e6", "--materials",
+            "oxide_dy", "--scenarios", "china-2025-october-controls", "--months", "6",
+            "--draws", "3", "--recheck-draws", "0"]  # fmt: skip
+    res = runner.invoke(app, [*args, "--current", str(levels), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout[res.stdout.index("{") :])
+    row = out["rows"][1]
+    assert {"partner", "material", "tonnes", "cost_usd", "usd_year", "months_of_cover"} <= set(
+        row
+    )
+    assert (row["partner"], row["current_t"]) == ("JPN", 3.0)
+    assert out["summary"]["confidential"] == ["JPN"] and "value_of_sharing" in out["summary"]
+    res = runner.invoke(app, [a if a != "oxide_dy" else "oxide_dyy" for a in args])
+    assert res.exit_code != 0 and "unknown material 'oxide_dyy'" in res.output
+    res = runner.invoke(app, ["--db", db, "stockpile", "--budget", "USA=-1"])
+    assert res.exit_code != 0 and "budget of USA must be a finite number >= 0" in res.output

@@ -11,7 +11,7 @@ Sizing is an LP (linopy + HiGHS) on the horizon's totals per draw (the stock is 
 month 1, so any timing of releases is feasible; the LP knows each draw's total need, which the
 monthly rule does not, see :func:`release`)::
 
-    minimise   E_s[L_s] + lambda * CVaR_alpha(L) + eps * cost
+    minimise   E_s[L_s] + lambda * CVaR_alpha(L) + eps * (cost + E_s[value lent])
     L_s        = sum_{k,m} v_m * unserved[s,k,m] / 1e6            (million USD of value)
     unserved  >= G[s,k,m] - own[s,k,m] - sum_j lend[s,j,k,m],  unserved >= 0
     own[s,k,m] + sum_j lend[s,k,j,m] <= e[k,m] + x[k,m]
@@ -327,7 +327,12 @@ def solve_lp(totals: np.ndarray, current: np.ndarray, cost: np.ndarray, value: n
         slack = np.abs(alone) * 1e-7 + 1e-9
         m.add_constraints(mine <= xr.DataArray(alone + slack, coords=[partner]), name="alone")
     tail = eta + excess.sum("draw") / ((1 - alpha) * S)
-    m.add_objective(expected + risk_weight * tail + TIE_BREAK * spend.sum())
+    objective = expected + risk_weight * tail + TIE_BREAK * spend.sum()
+    if share > 0 and K > 1:
+        # among equally good plans, the one that lends least: each partner holds what it
+        # needs itself, so that the stock also serves where sharing fails
+        objective = objective + TIE_BREAK * (lend * v).sum() / S
+    m.add_objective(objective)
     with _quiet_stdout():
         _, termination = m.solve(solver_name="highs", io_api="direct", time_limit=time_limit,
                                  output_flag=False, random_seed=0)  # fmt: skip
