@@ -165,6 +165,9 @@ def test_plan_end_to_end_rows_budgets_cover_and_counts(small_plan):
     c = plan.comparison.set_index(["count", "plan"])["mean_loss_musd"]
     assert c[("in sample (LP)", "joint")] <= c[("in sample (LP)", "separate")] + 1e-9
     assert c[("in sample (LP)", "separate")] <= c[("in sample (LP)", "none")] + 1e-9
+    b = plan.by_partner.set_index(["count", "plan", "partner"])["mean_loss_musd"]
+    for k in ("USA", "JPN"):  # no partner worse off for sharing, as the LP allocates
+        assert b[("in sample (LP)", "joint", k)] <= b[("in sample (LP)", "separate", k)] + 1e-6
     result = plan.result()
     assert result["confidential"] == ["JPN"]
     assert set(result["value_of_sharing"]) == counts

@@ -277,6 +277,7 @@ class Solved:
     status: str
     buy: np.ndarray  # (K, M)
     objective: float | None
+    unserved: np.ndarray | None = None  # (S, K, M) the LP's own allocation
 
 
 def solve_lp(totals: np.ndarray, current: np.ndarray, cost: np.ndarray, value: np.ndarray,
@@ -340,7 +341,8 @@ def solve_lp(totals: np.ndarray, current: np.ndarray, cost: np.ndarray, value: n
     sol = m.variables["buy"].solution
     if termination != "optimal" or sol.isnull().any():
         return Solved(termination, np.zeros((K, M)), None)
-    return Solved("optimal", np.maximum(sol.values, 0.0), float(m.objective.value))
+    short = np.maximum(m.variables["unserved"].solution.values, 0.0)
+    return Solved("optimal", np.maximum(sol.values, 0.0), float(m.objective.value), short)
 
 
 @dataclass(frozen=True)
@@ -600,7 +602,9 @@ def plan_stockpile(
                           "mean_loss_musd": float(f.by_partner[i])})  # fmt: skip
 
     for plan, stock in stocks.items():
-        count("in sample (LP)", totals, plan, lp_unserved(totals, stock, shares[plan]))
+        lp = joint.unserved if plan == "joint" and joint.unserved is not None else None
+        count("in sample (LP)", totals, plan,
+              lp if lp is not None else lp_unserved(totals, stock, shares[plan]))  # fmt: skip
     for plan, stock in stocks.items():
         count("in sample (monthly rule)", totals, plan,
               release(paths.monthly, stock, shares[plan]))  # fmt: skip
