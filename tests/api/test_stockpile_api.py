@@ -67,3 +67,12 @@ def test_bad_stockpile_requests_are_named(api):
                        json={"levels": [{"material": "unobtainium", "tonnes": 1}]})  # fmt: skip
     assert r.status_code == 422 and "unknown material" in r.text
     assert api.post("/stockpiles", "viewer", json=BODY).status_code == 403
+
+
+def test_the_default_request_is_accepted_within_the_run_budget(api, monkeypatch):
+    monkeypatch.setattr(api.client.app.state.ctx.jobs, "submit", lambda job_id: None)
+    r = api.post("/stockpiles", "usa", json={"budgets": {"USA": 1e9, "JPN": 1e9}})
+    assert r.status_code == 202, r.text
+    params = r.json()["params"]
+    assert "china-2025-october-controls" in params["scenarios"]
+    assert "oxide_dy" in params["materials"]

@@ -106,7 +106,7 @@ def test_release_rule_own_first_then_lend_up_to_the_share():
 
 def test_bad_input_is_named():
     atlas = critmin.builtin()
-    with pytest.raises(ValueError, match="unknown material 'oxide_dyy'.*did you mean oxide_dy"):
+    with pytest.raises(ValueError, match=r"unknown material 'oxide_dyy'.*did you mean oxide_dy"):
         resolve_materials(atlas, ["oxide_dyy"])
     with pytest.raises(ValueError, match="aggregate"):
         resolve_materials(atlas, ["re_oxides"])
@@ -191,9 +191,7 @@ def test_cli_json_rows_and_clear_errors(tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout[res.stdout.index("{") :])
     row = out["rows"][1]
-    assert {"partner", "material", "tonnes", "cost_usd", "usd_year", "months_of_cover"} <= set(
-        row
-    )
+    assert {"partner", "material", "tonnes", "cost_usd", "usd_year", "months_of_cover"} <= set(row)
     assert (row["partner"], row["current_t"]) == ("JPN", 3.0)
     assert out["summary"]["confidential"] == ["JPN"] and "value_of_sharing" in out["summary"]
     res = runner.invoke(app, [a if a != "oxide_dy" else "oxide_dyy" for a in args])

@@ -119,11 +119,11 @@ def submit_stockpile(body: StockpileIn, who: Analyst, ctx: Ctx, response: Respon
                      for i, s in enumerate(body.scenarios)]  # fmt: skip
     if not scenarios:
         raise unprocessable(["body", "scenarios"], "no scenario touches these materials")
-    runs = 1 + (1 + 3 * body.resimulate) * (body.recheck_draws > 0)
+    # the job runs its simulations one after the other and keeps only the partners'
+    # shortfall of the materials between them: the run budget is per simulation
     for i, sc in enumerate(scenarios):
-        check_budget(ctx, v, max(body.draws, body.recheck_draws) * runs,
-                     body.months or sc.get("months"), len(scenarios),
-                     ["body", "scenarios", i])  # fmt: skip
+        check_budget(ctx, v, max(body.draws, body.recheck_draws), body.months or sc.get("months"),
+                     1, ["body", "scenarios", i])  # fmt: skip
     params = {
         "budgets": budgets, "materials": materials, "scenarios": scenarios,
         "scenario_names": [s["name"] for s in scenarios], "draws": body.draws,
