@@ -131,10 +131,9 @@ def stockpile_cmd(
         "re-check draws": plan.recheck_draws, "horizon (months)": plan.horizon,
         "money": f"USD {plan.materials.usd_year}",
     }  # fmt: skip
-    for how, v in value.items():
-        header[f"value of sharing, {how} (M USD expected / CVaR)"] = (
-            f"{v['expected_musd']:,.2f} / {v['cvar_musd']:,.2f}"
-        )
+    header["value of sharing (M USD mean / CVaR)"] = "; ".join(
+        f"{how} {v['expected_musd']:,.2f} / {v['cvar_musd']:,.2f}" for how, v in value.items()
+    )
     if fmt == "json":
         result = plan.result()
         sections: dict[str, Any] = {k: result[k] for k in ("rows", "joint", "separate",
