@@ -104,6 +104,23 @@ def test_release_rule_own_first_then_lend_up_to_the_share():
         == [4.0, 0.0]  # fmt: skip  # the LP count with foresight keeps its own first
 
 
+def test_reserve_rule_keeps_the_lenders_reserve_for_itself():
+    monthly = np.zeros((1, 2, 1, 3))
+    monthly[0, 0, 0] = [4, 0, 0]
+    monthly[0, 1, 0] = [0, 0, 5]
+    stock = np.array([[0.0], [6.0]])
+    # leftover: lends 3 t (half of 6) in month 1, then lacks 2 t itself in month 3
+    assert release(monthly, stock, 0.5)[0, :, 0].tolist() == [1.0, 2.0]
+    # reserve: keeps 3 t for itself, lends the 3 above it; 5 - 3 = 2 t short in month 3
+    assert release(monthly, stock, 0.5, "reserve")[0, :, 0].tolist() == [1.0, 2.0]
+    monthly[0, 1, 0] = [3, 0, 3]  # the lender is short too in month 1: its own use empties
+    # the part above the reserve, so under "reserve" it lends nothing and keeps its 3 t
+    assert release(monthly, stock, 0.5)[0, :, 0].tolist() == [1.0, 3.0]
+    assert release(monthly, stock, 0.5, "reserve")[0, :, 0].tolist() == [4.0, 0.0]
+    with pytest.raises(ValueError, match="unknown sharing rule"):
+        release(monthly, stock, 0.5, "generous")
+
+
 def test_bad_input_is_named():
     atlas = critmin.builtin()
     with pytest.raises(ValueError, match=r"unknown material 'oxide_dyy'.*did you mean oxide_dy"):

@@ -269,7 +269,8 @@ def _stockpile(db: str, job: service.Job) -> dict[str, Any]:
         atlas, budgets, materials=p["materials"], scenarios=scenarios, current=levels,
         confidential=sorted({k for k, _ in levels}), draws=int(p["draws"]),
         recheck_draws=int(p["recheck_draws"]), months=p.get("months"), seed=int(p["seed"]),
-        share=float(p["share"]), alpha=float(p["alpha"]), risk_weight=float(p["risk_weight"]),
+        share=float(p["share"]), rule=str(p.get("rule") or "leftover"), alpha=float(p["alpha"]),
+        risk_weight=float(p["risk_weight"]),
         holding_rate=float(p["holding_rate"]), simulator_recheck=bool(p.get("resimulate", True)),
         progress=progress,
     )  # fmt: skip

@@ -265,6 +265,10 @@ class StockpileIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
     share: float = Field(default=0.5, ge=0, le=1, description="share of its stock a partner "
                          "may lend to the others (0: separate stockpiles)")  # fmt: skip
+    sharing_rule: Literal["leftover", "reserve"] = Field(
+        default="leftover", description="leftover: lend from what is left after one's own "
+        "month, up to share of the stock; reserve: only above (1 - share) of the stock",
+    )  # fmt: skip
     alpha: float = Field(default=0.9, ge=0, lt=1)
     risk_weight: float = Field(default=1.0, ge=0, le=1e6, description="lambda, weight of CVaR")
     holding_rate: float = Field(default=0.05, ge=0, le=1, description="a year, of the value")

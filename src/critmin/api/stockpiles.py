@@ -128,7 +128,8 @@ def submit_stockpile(body: StockpileIn, who: Analyst, ctx: Ctx, response: Respon
         "budgets": budgets, "materials": materials, "scenarios": scenarios,
         "scenario_names": [s["name"] for s in scenarios], "draws": body.draws,
         "recheck_draws": body.recheck_draws, "resimulate": body.resimulate,
-        "months": body.months, "seed": body.seed, "share": body.share, "alpha": body.alpha,
+        "months": body.months, "seed": body.seed, "share": body.share, "rule": body.sharing_rule,
+        "alpha": body.alpha,
         "risk_weight": body.risk_weight, "holding_rate": body.holding_rate, "version": v,
     }  # fmt: skip
     # open scope: visibility is by the partners in the budgets (_visible), levels never here

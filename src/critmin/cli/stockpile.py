@@ -78,6 +78,14 @@ def stockpile_cmd(
             callback=SHARE,
         ),
     ] = 0.5,
+    rule: Annotated[
+        str,
+        typer.Option(
+            "--sharing-rule",
+            help="leftover: a partner lends from what is left after its own month, up to "
+            "--share of its stock; reserve: only above a reserve of (1 - share) of its stock.",
+        ),
+    ] = "leftover",
     alpha: Annotated[float, typer.Option(help="CVaR level, in [0, 1).", callback=CVAR)] = 0.9,
     risk_weight: Annotated[
         float, typer.Option("--lambda", help="Weight of CVaR.", callback=NON_NEGATIVE)
@@ -116,6 +124,7 @@ def stockpile_cmd(
             atlas, budgets, materials=mats, scenarios=names, current=as_current(levels),
             confidential=sorted({lv.confidential_to for lv in levels if lv.confidential_to}),
             draws=draws, recheck_draws=recheck_draws, months=months, seed=seed, share=share,
+            rule=rule,
             alpha=alpha, risk_weight=risk_weight, holding_rate=holding_rate,
             simulator_recheck=simulator, progress=_phase(bar, "stockpile"),
         )  # fmt: skip
@@ -126,7 +135,8 @@ def stockpile_cmd(
         "spent (M USD)": ", ".join(
             f"{k}={plan.rows('joint').query('partner == @k')['cost_usd'].sum() / 1e6:,.1f}"
             for k in plan.partners),
-        "share lent at most": plan.share, "lambda": plan.risk_weight, "alpha": plan.alpha,
+        "share lent at most": plan.share, "sharing rule": plan.rule,
+        "lambda": plan.risk_weight, "alpha": plan.alpha,
         "draws": f"{plan.draws} x {len(plan.scenarios)} scenarios",
         "re-check draws": plan.recheck_draws, "horizon (months)": plan.horizon,
         "money": f"USD {plan.materials.usd_year}",

@@ -5,7 +5,8 @@ of each material. A stock ``e + x`` (current level ``e``, purchase ``x``) is rel
 *release rule*: each month it covers its holder's shortfall until it is exhausted. The
 *sharing rule* (joint stockpile): after its own shortfall of the month is covered, a partner
 lends from what is left to the other partners' uncovered shortfall, in total at most ``share``
-of its stock over the horizon. Two separate stockpiles are the same with ``share = 0``.
+of its stock over the horizon (``leftover``), or only from what is left above a reserve of
+``1 - share`` of its stock (``reserve``). Two separate stockpiles are the same with ``share = 0``.
 
 Sizing is an LP (linopy + HiGHS) on the horizon's totals per draw (the stock is in place at
 month 1, so any timing of releases is feasible; the LP knows each draw's total need, which the
@@ -243,14 +244,22 @@ def with_stocks(atlas: Atlas, sc: Scenario, partners: list[str], materials: list
     return sc.model_copy(update={"policy": policy})
 
 
-def release(monthly: np.ndarray, stock: np.ndarray, share: float) -> np.ndarray:
+RULES = ("leftover", "reserve")
+
+
+def release(monthly: np.ndarray, stock: np.ndarray, share: float, rule: str = "leftover"
+            ) -> np.ndarray:  # fmt: skip
     """Unserved tonnes ``(S, K, M)`` under the monthly rules: each month a partner's stock
-    covers its own shortfall first; then, with ``share > 0``, what is left of each partner's
-    stock covers the others' uncovered shortfall (partners in order), each lending at most
-    ``share`` of its stock over the horizon."""
+    covers its own shortfall first; then, with ``share > 0``, each partner's stock covers the
+    others' uncovered shortfall (partners in order): ``leftover``, from what is left, each
+    lending at most ``share`` of its stock over the horizon; ``reserve``, only from what is
+    left above a reserve of ``1 - share`` of its stock, which it keeps for itself."""
+    if rule not in RULES:
+        raise ValueError(f"unknown sharing rule {rule!r}; known: {', '.join(RULES)}")
     S, K, M, T = monthly.shape
     left = np.broadcast_to(stock, (S, K, M)).astype(float).copy()
     cap = np.broadcast_to(share * stock, (S, K, M)).astype(float).copy()
+    floor = np.broadcast_to((1 - share) * stock, (S, K, M))
     unserved = np.zeros((S, K, M))
     for t in range(T):
         need = monthly[:, :, :, t]
@@ -262,7 +271,11 @@ def release(monthly: np.ndarray, stock: np.ndarray, share: float) -> np.ndarray:
                 for j in range(K):
                     if j == k:
                         continue
-                    give = np.minimum(np.minimum(resid[:, k], left[:, j]), cap[:, j])
+                    if rule == "reserve":
+                        spare = np.maximum(left[:, j] - floor[:, j], 0.0)
+                    else:
+                        spare = np.minimum(left[:, j], cap[:, j])
+                    give = np.minimum(resid[:, k], spare)
                     resid[:, k] -= give
                     left[:, j] -= give
                     cap[:, j] -= give
@@ -396,6 +409,7 @@ class StockpilePlan:
     joint_buy: np.ndarray
     separate_buy: np.ndarray
     share: float
+    rule: str
     alpha: float
     risk_weight: float
     holding_rate: float
@@ -499,7 +513,8 @@ class StockpilePlan:
         return {
             "status": self.status, "reason": self.reason, "partners": self.partners,
             "materials": self.materials.materials, "budgets_usd": self.budgets_usd,
-            "share": self.share, "alpha": self.alpha, "lambda": self.risk_weight,
+            "share": self.share, "sharing_rule": self.rule, "alpha": self.alpha,
+            "lambda": self.risk_weight,
             "holding_rate": self.holding_rate, "horizon_months": self.horizon,
             "draws": self.draws, "recheck_draws": self.recheck_draws, "seed": self.seed,
             "scenarios": self.scenarios, "usd_year": self.materials.usd_year,
@@ -521,6 +536,7 @@ def plan_stockpile(
     months: int | None = None,
     seed: int = 0,
     share: float = DEFAULT_SHARE,
+    rule: str = "leftover",
     alpha: float = 0.9,
     risk_weight: float = 1.0,
     holding_rate: float = HOLDING_RATE,
@@ -535,6 +551,8 @@ def plan_stockpile(
             raise ValueError(f"budget of {k} must be a finite number >= 0, got {b:g}")
     if not 0 <= share <= 1:
         raise ValueError(f"the sharing share must be in [0, 1], got {share}")
+    if rule not in RULES:
+        raise ValueError(f"unknown sharing rule {rule!r}; known: {', '.join(RULES)}")
     if not 0 <= alpha < 1:
         raise ValueError(f"alpha must be in [0, 1), got {alpha}")
     if risk_weight < 0:
@@ -607,7 +625,7 @@ def plan_stockpile(
               lp if lp is not None else lp_unserved(totals, stock, shares[plan]))  # fmt: skip
     for plan, stock in stocks.items():
         count("in sample (monthly rule)", totals, plan,
-              release(paths.monthly, stock, shares[plan]))  # fmt: skip
+              release(paths.monthly, stock, shares[plan], rule))  # fmt: skip
     extra: dict[str, Any] = {}
     if recheck_draws:
         fresh = simulate_paths(atlas, scs, partners, mats, draws=recheck_draws,
@@ -616,7 +634,7 @@ def plan_stockpile(
         phase(3, "counting the release rules")
         for plan, stock in stocks.items():
             count("out of sample (monthly rule)", fresh.totals, plan,
-                  release(fresh.monthly, stock, shares[plan]))  # fmt: skip
+                  release(fresh.monthly, stock, shares[plan], rule))  # fmt: skip
         if simulator_recheck:
             for n, plan in enumerate(("none", "separate", "joint")):
                 if plan == "none" and not level.any():
@@ -635,15 +653,15 @@ def plan_stockpile(
     if "USA" in partners:
         i = partners.index("USA")
         base = np.einsum("sm,m->s", none_in[:, i], data.value_usd_per_t).mean()
-        after = np.einsum("sm,m->s", release(paths.monthly, stocks["joint"], share)[:, i],
+        after = np.einsum("sm,m->s", release(paths.monthly, stocks["joint"], share, rule)[:, i],
                           data.value_usd_per_t).mean()  # fmt: skip
         usa_cover = float(1 - after / base) if base > 0 else None
     extra["usa_share_covered"] = usa_cover
     return StockpilePlan(
         status=status, reason=reason, partners=partners, materials=data,
         budgets_usd=dict(budgets_usd), current=level, joint_buy=joint.buy, separate_buy=sep,
-        share=share, alpha=alpha, risk_weight=risk_weight, holding_rate=holding_rate,
-        horizon=horizon, draws=draws, recheck_draws=recheck_draws,
+        share=share, rule=rule, alpha=alpha, risk_weight=risk_weight,
+        holding_rate=holding_rate, horizon=horizon, draws=draws, recheck_draws=recheck_draws,
         scenarios=[s.name for s in scs], seed=seed, comparison=comparison,
         by_partner=pd.DataFrame(parts), extra=extra,
         confidential={k: k in set(confidential) for k in partners},
