@@ -55,7 +55,7 @@ def test_budgets_are_kept_and_bind_when_short():
 def test_more_budget_never_increases_the_objective_or_the_expected_loss():
     totals = _totals()
     previous_obj = previous_mean = np.inf
-    for scale in (0.0, 1e6, 3e6, 1e7, 1e8):
+    for scale in (0.0, 1e6, 5e6, 1e8):
         sol = _solve(totals, [scale, scale], lam=0.0)
         mean = figures(lp_unserved(totals, sol.buy, 0.5), VALUE).loss.mean()
         assert mean <= previous_mean + 1e-6
@@ -161,8 +161,8 @@ def small_plan():
     atlas = critmin.builtin()
     return plan_stockpile(atlas, {"USA": 5e6, "JPN": 5e6}, materials=["oxide_dy", "oxide_tb"],
                           scenarios=["china-2025-october-controls"], current={("JPN",
-                          "oxide_dy"): 4.0}, confidential=["JPN"], draws=6, recheck_draws=4,
-                          months=12, seed=2)  # fmt: skip
+                          "oxide_dy"): 4.0}, confidential=["JPN"], draws=5, recheck_draws=3,
+                          months=8, seed=2)  # fmt: skip
 
 
 def test_plan_end_to_end_rows_budgets_cover_and_counts(small_plan):
