@@ -44,6 +44,9 @@ class Rules:
     max_share: dict[str, float] = field(default_factory=dict)
     project_shares: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     max_country_share: float | None = None
+    #: at most this share of the partners' supply of a product from one third country in the
+    #: outlook year (future gaps only; the EU CRM Act benchmark is 0.65)
+    max_supplier_share: float | None = None
     required: tuple[str, ...] = ()
     min_gap_closed: float | None = None
     alpha: float = 0.9
@@ -61,6 +64,8 @@ class Rules:
             raise ValueError("risk weight (lambda) must be >= 0")
         if self.max_country_share is not None and not 0 < self.max_country_share <= 1:
             raise ValueError("max country share must be in (0, 1]")
+        if self.max_supplier_share is not None and not 0 < self.max_supplier_share <= 1:
+            raise ValueError("max supplier share must be in (0, 1]")
         for k in list(self.min_share) + list(self.max_share):
             if k not in self.budgets:
                 raise ValueError(f"share rule for {k}, who has no budget")
@@ -133,6 +138,8 @@ def build_model(
         m.add_constraints((reo_build * in_country).sum("project")
                           - rules.max_country_share * reo_build.sum("project") <= 0,
                           name="diversify")  # fmt: skip
+    if rules.max_supplier_share is not None:
+        _supplier_rule(m, projects, contrib, gaps, rules.max_supplier_share, build, unserved)
     expected = loss.sum("draw") / S
     if rules.min_gap_closed is not None:
         base = float(gaps.loss().mean())
@@ -140,6 +147,52 @@ def build_model(
     cvar = eta + excess.sum("draw") / ((1 - rules.alpha) * S)
     m.add_objective(expected + rules.risk_weight * cvar + TIE_BREAK * (capex * build).sum())
     return m
+
+
+def supplier_arrays(projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps
+                    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                               np.ndarray]:  # fmt: skip
+    """The supplier-share rule's data per rule product ``r``: names, leaf membership (R, P),
+    partners' supply not from the swing supplier and not new (R,) = demand - gap, the third
+    countries' part of it (R, C3), each project's contribution (J, R) and its third country
+    (J, C3, one-hot; a project in a partner country counts as own supply)."""
+    mix = gaps.mix
+    if mix is None:
+        raise ValueError("the supplier-share rule needs a future gap (--year)")
+    names = [g for g, leaves in mix.groups.items() if any(x in gaps.products for x in leaves)]
+    member = np.array([[1.0 if p in mix.groups[g] else 0.0 for p in gaps.products]
+                       for g in names]).reshape(len(names), len(gaps.products))  # fmt: skip
+    base = member @ (mix.demand - mix.gap)
+    from_c = member @ mix.from_country
+    a = np.einsum("jpk,rp->jr", contrib, member)
+    where = np.array([[1.0 if c == x else 0.0 for x in mix.countries]
+                      for c in projects["country"]]).reshape(len(projects), len(mix.countries))  # fmt: skip
+    return names, member, base, from_c, a, where
+
+
+def _supplier_rule(m: linopy.Model, projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps,
+                   share: float, build: linopy.Variable,
+                   unserved: linopy.Variable) -> None:  # fmt: skip
+    """No third country (the swing supplier included) above ``share`` of the partners' supply
+    of each rule product in the outlook year (expected over the draws)."""
+    assert gaps.mix is not None
+    names, member, base, from_c, a, where = supplier_arrays(projects, contrib, gaps)
+    if not names:
+        return
+    S = gaps.values.shape[0]
+    rule = pd.Index(names, name="rule")
+    proj = pd.Index(list(projects["id"]), name="project")
+    third = pd.Index(gaps.mix.countries, name="third")
+    prod = pd.Index(gaps.products, name="product")
+    A = xr.DataArray(a, coords=[proj, rule])
+    new = (A * build).sum("project")  # (rule,)
+    U = (unserved.sum(["draw", "period"]) / S * xr.DataArray(member, coords=[rule, prod])
+         ).sum("product")  # fmt: skip
+    total = new + U + xr.DataArray(base, coords=[rule])
+    W = xr.DataArray(where, coords=[proj, third])
+    from_third = (A * W * build).sum("project") + xr.DataArray(from_c, coords=[rule, third])
+    m.add_constraints(from_third - share * total <= 0, name="supplier_share")
+    m.add_constraints(U - share * total <= 0, name="swing_share")
 
 
 def _reo_capacity(projects: pd.DataFrame, gaps: Gaps) -> xr.DataArray:
