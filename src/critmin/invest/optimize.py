@@ -224,13 +224,19 @@ def solve(problem: Problem, rules: Rules, *, time_limit: float = 60.0,
 def _quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner on file descriptor 1 whatever its options: keep stdout clean
     (JSON output) by pointing fd 1 at /dev/null while it runs."""
+    import logging
+
     sys.stdout.flush()
     saved = os.dup(1)
+    log = logging.getLogger("linopy")
+    level = log.level
+    log.setLevel(logging.ERROR)  # an infeasible model is reported by the status, not a warning
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 1)
             yield
     finally:
+        log.setLevel(level)
         os.dup2(saved, 1)
         os.close(saved)
 
@@ -316,15 +322,31 @@ def supplier_shares(problem: Problem, selection: np.ndarray) -> pd.DataFrame:
 
 
 def _supplier_reach(problem: Problem, share: float) -> str:
-    """Which rule products stay above ``share`` even with every candidate built (whatever the
-    budgets): the supplier-share rule then cannot hold at all."""
-    every = supplier_shares(problem, np.ones(len(problem.projects)))
-    worst = [f"{r.product}: {r.top_supplier} {r.top_share:.0%}"
-             for r in every.itertuples() if r.top_share > share + 1e-6]  # fmt: skip
+    """Rule products above ``share`` whatever is bought: the swing supplier's share with every
+    candidate built (its lowest), or a third country's share from its existing supply alone
+    against the partners' largest supply (its lowest, buying none of its projects)."""
+    from critmin.invest.model import supplier_arrays
+
+    gaps = problem.gaps
+    assert gaps.mix is not None
+    names, member, base, from_c, a, _ = supplier_arrays(problem.projects, problem.contrib,
+                                                        gaps)  # fmt: skip
+    supply = problem.contrib.sum(axis=0)  # every candidate built
+    U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
+    total = base + a.sum(axis=0) + U
+    worst = []
+    for r, name in enumerate(names):
+        if total[r] <= 0:
+            continue
+        shares = {gaps.mix.swing: U[r] / total[r],
+                  **{c: from_c[r, i] / total[r] for i, c in enumerate(gaps.mix.countries)}}
+        who, top = max(shares.items(), key=lambda kv: kv[1])
+        if top > share + 1e-6:
+            worst.append(f"{name}: {who} {top:.0%}")
     if not worst:
         return ""
-    return (f"the supplier-share rule ({share:.0%}) cannot hold even with every candidate "
-            f"built: {'; '.join(worst)} (restrict it with --share-product or --mineral)")
+    return (f"the supplier-share rule ({share:.0%}) cannot hold whatever is bought: at best "
+            f"{'; '.join(worst)} (restrict it with --share-product or --mineral)")
 
 
 def _empty(problem: Problem, rules: Rules, status: str, reason: str,
