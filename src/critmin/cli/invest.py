@@ -159,21 +159,28 @@ def invest_cmd(
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option(help="Optimise against the future gap of this year (critmin outlook) "
-                     "instead of a shock scenario's."),
+        typer.Option(
+            help="Optimise against the future gap of this year (critmin outlook) "
+            "instead of a shock scenario's."
+        ),
     ] = None,
     demand_scenario: Annotated[
         str, typer.Option(help="With --year: the demand scenario (steps, aps).")
     ] = "steps",
     max_supplier_share: Annotated[
         float | None,
-        typer.Option(help="With --year: at most this share of the partners' supply of each "
-                     "product from one third country (EU CRM Act: 0.65).", callback=SHARE),
+        typer.Option(
+            help="With --year: at most this share of the partners' supply of each "
+            "product from one third country (EU CRM Act: 0.65).",
+            callback=SHARE,
+        ),
     ] = None,
     share_product: Annotated[
         list[str] | None,
-        typer.Option(help="With --max-supplier-share: only these products (default: every "
-                     "aggregate, e.g. re_oxides, and every leaf in none); repeat."),
+        typer.Option(
+            help="With --max-supplier-share: only these products (default: every "
+            "aggregate, e.g. re_oxides, and every leaf in none); repeat."
+        ),
     ] = None,
     require: Annotated[str | None, typer.Option(help="Project ids that must be chosen.")] = None,
     target: Annotated[

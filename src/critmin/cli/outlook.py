@@ -34,8 +34,9 @@ def outlook_cmd(
     ] = "steps",
     partner: Annotated[
         list[str] | None,
-        typer.Option("--partner", "-p", help="Partner country (ISO3 or name); repeat. "
-                     "Default USA and JPN."),
+        typer.Option(
+            "--partner", "-p", help="Partner country (ISO3 or name); repeat. Default USA and JPN."
+        ),
     ] = None,
     swing: Annotated[
         str, typer.Option(help="The swing supplier whose growth balances the market.")
@@ -86,13 +87,27 @@ def outlook_cmd(
             raise ValueError(unknown_message("product", bad[0], sorted(known)))
         keep = [p for p in product if keep is None or p in keep]
     o = outlook(atlas, year, scenario, partners, draws=draws, seed=seed, swing=to_iso3(swing))
+    chains = set(atlas.products["mineral"].reindex(keep).dropna()) if keep is not None else None
     for note in o.notes:
+        flat_elsewhere = chains is not None and not chains & set(o.flat)
+        if note.startswith("no demand growth rows") and flat_elsewhere:
+            continue  # only chains not asked for are held flat
         err.print(f"note: {note}", style="dim", soft_wrap=True, markup=False, highlight=False)
-    header = {"year": year, "scenario": scenario, "partners": " ".join(partners),
-              "swing supplier": o.swing, "draws": draws, "seed": seed,
-              "base year": o.base_year}  # fmt: skip
-    sections = {"gaps": gap_table(o, keep), "concentration": concentration_table(o, keep),
-                "supply": supply_table(o, keep), "pipeline": pipeline_table(o, keep)}  # fmt: skip
+    header = {
+        "year": year,
+        "scenario": scenario,
+        "partners": " ".join(partners),
+        "swing supplier": o.swing,
+        "draws": draws,
+        "seed": seed,
+        "base year": o.base_year,
+    }
+    sections = {
+        "gaps": gap_table(o, keep),
+        "concentration": concentration_table(o, keep),
+        "supply": supply_table(o, keep),
+        "pipeline": pipeline_table(o, keep),
+    }
     if fmt == "table" and table is None:
         sections.pop("supply")  # long: --table supply prints it
         err.print("(--table supply: supply by country)", style="dim")

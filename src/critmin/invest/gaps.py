@@ -69,7 +69,9 @@ class SupplyMix:
                        from_country=self.from_country[idx])  # fmt: skip
 
 
-def gaps_from_outlook(atlas: Atlas, outlook: Outlook, share_groups: list[str] | None = None) -> Gaps:
+def gaps_from_outlook(
+    atlas: Atlas, outlook: Outlook, share_groups: list[str] | None = None
+) -> Gaps:
     """The partners' gap in the outlook year, one draw per pipeline draw, one 12-month period,
     with the supply mix the supplier-share rule needs (``share_groups``: the products it
     applies to, aggregates or leaves; default every aggregate and every leaf in none)."""

@@ -153,46 +153,54 @@ def supplier_arrays(projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps
                     ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                np.ndarray]:  # fmt: skip
     """The supplier-share rule's data per rule product ``r``: names, leaf membership (R, P),
-    partners' supply not from the swing supplier and not new (R,) = demand - gap, the third
-    countries' part of it (R, C3), each project's contribution (J, R) and its third country
-    (J, C3, one-hot; a project in a partner country counts as own supply)."""
+    the partners' demand in the year (R,), what each third country supplies them today (R, C3,
+    held: a new project does not displace it), each project's contribution (J, R) and its
+    third country (J, C3, one-hot; a project in a partner country is own supply)."""
     mix = gaps.mix
     if mix is None:
         raise ValueError("the supplier-share rule needs a future gap (--year)")
     names = [g for g, leaves in mix.groups.items() if any(x in gaps.products for x in leaves)]
     member = np.array([[1.0 if p in mix.groups[g] else 0.0 for p in gaps.products]
                        for g in names]).reshape(len(names), len(gaps.products))  # fmt: skip
-    base = member @ (mix.demand - mix.gap)
+    base = member @ mix.demand
     from_c = member @ mix.from_country
     a = np.einsum("jpk,rp->jr", contrib, member)
-    where = np.array([[1.0 if c == x else 0.0 for x in mix.countries]
-                      for c in projects["country"]]).reshape(len(projects), len(mix.countries))  # fmt: skip
+    countries = np.array(mix.countries, dtype=object)
+    where = (projects["country"].to_numpy(dtype=object)[:, None] == countries[None, :]).astype(
+        float
+    )
     return names, member, base, from_c, a, where
 
 
 def _supplier_rule(m: linopy.Model, projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps,
                    share: float, build: linopy.Variable,
                    unserved: linopy.Variable) -> None:  # fmt: skip
-    """No third country (the swing supplier included) above ``share`` of the partners' supply
-    of each rule product in the outlook year (expected over the draws)."""
+    """No third country (the swing supplier included) above ``share`` of the partners' demand
+    of each rule product in the outlook year (expected over the draws). The denominator is the
+    demand, a constant: were it the supply, inflating ``unserved`` above the true gap would
+    dilute the shares."""
     assert gaps.mix is not None
-    names, member, base, from_c, a, where = supplier_arrays(projects, contrib, gaps)
-    if not names:
+    names, member, demand, from_c, a, where = supplier_arrays(projects, contrib, gaps)
+    keep = demand > 0
+    if not keep.any():
         return
+    names, member, demand, from_c, a = (names_[keep] for names_ in (
+        np.array(names), member, demand, from_c, a.T))  # fmt: skip
+    a = a.T
     S = gaps.values.shape[0]
-    rule = pd.Index(names, name="rule")
+    rule = pd.Index(list(names), name="rule")
     proj = pd.Index(list(projects["id"]), name="project")
     third = pd.Index(gaps.mix.countries, name="third")
     prod = pd.Index(gaps.products, name="product")
     A = xr.DataArray(a, coords=[proj, rule])
-    new = (A * build).sum("project")  # (rule,)
     U = (unserved.sum(["draw", "period"]) / S * xr.DataArray(member, coords=[rule, prod])
          ).sum("product")  # fmt: skip
-    total = new + U + xr.DataArray(base, coords=[rule])
+    cap = share * xr.DataArray(demand, coords=[rule])
     W = xr.DataArray(where, coords=[proj, third])
-    from_third = (A * W * build).sum("project") + xr.DataArray(from_c, coords=[rule, third])
-    m.add_constraints(from_third - share * total <= 0, name="supplier_share")
-    m.add_constraints(U - share * total <= 0, name="swing_share")
+    new_third = (A * W * build).sum("project")
+    limit = cap - xr.DataArray(from_c, coords=[rule, third])
+    m.add_constraints(new_third - limit <= 0, name="supplier_share")
+    m.add_constraints(U - cap <= 0, name="swing_share")
 
 
 def _reo_capacity(projects: pd.DataFrame, gaps: Gaps) -> xr.DataArray:

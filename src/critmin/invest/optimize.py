@@ -279,7 +279,7 @@ def _diagnose(problem: Problem, rules: Rules) -> str:
         if reason:
             return reason
         return (f"no portfolio within the budgets keeps every supplier at or below "
-                f"{rules.max_supplier_share:.0%} of the partners' supply in the outlook year "
+                f"{rules.max_supplier_share:.0%} of the partners' demand in the outlook year "
                 "(the rule needs more projects than the budgets buy)")  # fmt: skip
     if rules.min_gap_closed is not None:
         relaxed = Rules(**{**rules.__dict__, "min_gap_closed": None})
@@ -294,28 +294,30 @@ def _diagnose(problem: Problem, rules: Rules) -> str:
 
 
 def supplier_shares(problem: Problem, selection: np.ndarray) -> pd.DataFrame:
-    """Per rule product, the partners' supply in the outlook year with the ``selection``
-    built and the largest single third country's (or the swing supplier's) share of it."""
+    """Per rule product, the partners' demand in the outlook year, the new supply of the
+    ``selection``, what the swing supplier still provides (the gap left), and the largest
+    single supplier's share of the demand (a third country: today's flows plus the new
+    projects in it; the swing supplier: the gap left)."""
     from critmin.invest.model import supplier_arrays
 
     gaps = problem.gaps
     assert gaps.mix is not None
-    names, member, base, from_c, a, where = supplier_arrays(problem.projects, problem.contrib,
-                                                            gaps)  # fmt: skip
+    names, member, demand, from_c, a, where = supplier_arrays(problem.projects, problem.contrib,
+                                                              gaps)  # fmt: skip
     supply = np.einsum("j,jpk->pk", selection, problem.contrib)
     U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
-    new = selection @ a
-    total = base + new + U
     third = from_c + (a * selection[:, None]).T @ where
     rows = []
     for r, name in enumerate(names):
-        if total[r] <= 0:
+        if demand[r] <= 0:
             continue
-        shares = {gaps.mix.swing: U[r] / total[r],
-                  **{c: third[r, i] / total[r] for i, c in enumerate(gaps.mix.countries)}}
+        shares = {
+            gaps.mix.swing: U[r] / demand[r],
+            **{c: third[r, i] / demand[r] for i, c in enumerate(gaps.mix.countries)},
+        }
         who, top = max(shares.items(), key=lambda kv: kv[1])
-        rows.append({"product": name, "partners_supply_t": float(total[r]),
-                     "new_t": float(new[r]), "swing_t": float(U[r]),
+        rows.append({"product": name, "partners_demand_t": float(demand[r]),
+                     "new_t": float(selection @ a[:, r]), "swing_t": float(U[r]),
                      "swing_share": float(shares[gaps.mix.swing]), "top_supplier": who,
                      "top_share": float(top)})  # fmt: skip
     return pd.DataFrame(rows)
@@ -323,30 +325,32 @@ def supplier_shares(problem: Problem, selection: np.ndarray) -> pd.DataFrame:
 
 def _supplier_reach(problem: Problem, share: float) -> str:
     """Rule products above ``share`` whatever is bought: the swing supplier's share with every
-    candidate built (its lowest), or a third country's share from its existing supply alone
-    against the partners' largest supply (its lowest, buying none of its projects)."""
+    candidate built (its lowest), or a third country's from today's flows alone."""
     from critmin.invest.model import supplier_arrays
 
     gaps = problem.gaps
     assert gaps.mix is not None
-    names, member, base, from_c, a, _ = supplier_arrays(problem.projects, problem.contrib,
-                                                        gaps)  # fmt: skip
+    names, member, demand, from_c, _, _ = supplier_arrays(problem.projects, problem.contrib,
+                                                          gaps)  # fmt: skip
     supply = problem.contrib.sum(axis=0)  # every candidate built
     U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
-    total = base + a.sum(axis=0) + U
     worst = []
     for r, name in enumerate(names):
-        if total[r] <= 0:
+        if demand[r] <= 0:
             continue
-        shares = {gaps.mix.swing: U[r] / total[r],
-                  **{c: from_c[r, i] / total[r] for i, c in enumerate(gaps.mix.countries)}}
+        shares = {
+            gaps.mix.swing: U[r] / demand[r],
+            **{c: from_c[r, i] / demand[r] for i, c in enumerate(gaps.mix.countries)},
+        }
         who, top = max(shares.items(), key=lambda kv: kv[1])
         if top > share + 1e-6:
             worst.append(f"{name}: {who} {top:.0%}")
     if not worst:
         return ""
-    return (f"the supplier-share rule ({share:.0%}) cannot hold whatever is bought: at best "
-            f"{'; '.join(worst)} (restrict it with --share-product or --mineral)")
+    return (
+        f"the supplier-share rule ({share:.0%}) cannot hold whatever is bought: at best "
+        f"{'; '.join(worst)} (restrict it with --share-product or --mineral)"
+    )
 
 
 def _empty(problem: Problem, rules: Rules, status: str, reason: str,

@@ -50,6 +50,8 @@ class Outlook:
     pipeline: pd.DataFrame  # the projects counted, with probability and output in Y
     members: dict[str, list[str]] = field(default_factory=dict)  # aggregate -> its leaves
     notes: list[str] = field(default_factory=list)
+    #: mineral chains without growth rows (their final demand is held at the base year)
+    flat: list[str] = field(default_factory=list)
 
     @property
     def draws(self) -> int:
@@ -77,8 +79,10 @@ def check_year(atlas: Atlas, year: int) -> None:
     if not growth.empty:
         hi = min(hi, int(growth["year"].max()))
     if not lo <= year <= hi:
-        raise ValueError(f"outlook year {year} is outside {lo}-{hi} (after the dataset year "
-                         f"{atlas.year}, up to the last year of demand_growth.csv)")  # fmt: skip
+        raise ValueError(
+            f"outlook year {year} is outside {lo}-{hi} (after the dataset year "
+            f"{atlas.year}, up to the last year of demand_growth.csv)"
+        )
 
 
 def check_scenario(atlas: Atlas, scenario: str) -> str:
@@ -93,8 +97,8 @@ def check_scenario(atlas: Atlas, scenario: str) -> str:
 def _factor(rows: pd.DataFrame, year: int) -> float:
     """Growth from ``base_year`` to ``year`` (geometric between the given years; 1 at base)."""
     base = int(rows["base_year"].iloc[0])
-    pts = [(base, 1.0)] + sorted(zip(rows["year"].astype(int), rows["factor"].astype(float),
-                                     strict=True))  # fmt: skip
+    given = sorted(zip(rows["year"].astype(int), rows["factor"].astype(float), strict=True))
+    pts = [(base, 1.0), *given]
     years = np.array([y for y, _ in pts], float)
     logs = np.log([f for _, f in pts])
     if year >= years[-1]:  # beyond the last year: the last segment's rate continued
@@ -107,15 +111,22 @@ def _factor(rows: pd.DataFrame, year: int) -> float:
     return float(np.exp(l0 + (l1 - l0) * (year - y0) / (y1 - y0)))
 
 
-def growth_factors(atlas: Atlas, products: list[str], scenario: str, year: int,
-                   notes: list[str]) -> np.ndarray:  # fmt: skip
+def growth_factors(
+    atlas: Atlas,
+    products: list[str],
+    scenario: str,
+    year: int,
+    notes: list[str],
+    flat_out: list[str] | None = None,
+) -> np.ndarray:
     """``(P,)`` final-demand growth of each product from the atlas year to ``year``: its end
     uses' factors weighted by its world sector shares (``demand.csv``)."""
     growth = atlas.table("demand_growth")
     growth = growth[growth["scenario"] == scenario]
     demand = atlas.table("demand")
     demand = demand[demand["country"] == "WLD"]
-    mineral = atlas.products["mineral"] if "mineral" in atlas.products else None
+    mineral = atlas.products.get("mineral")
+    flat_out = flat_out if flat_out is not None else []
     out = np.ones(len(products))
     flat: set[str] = set()
 
@@ -145,8 +156,11 @@ def growth_factors(atlas: Atlas, products: list[str], scenario: str, year: int,
         f_all = sector_factor(rows, "all")
         out[i] = f_all if f_all is not None else 1.0
     if flat:
-        notes.append(f"no demand growth rows for {', '.join(sorted(flat))}: final demand held "
-                     f"at the {atlas.year} level")  # fmt: skip
+        notes.append(
+            f"no demand growth rows for {', '.join(sorted(flat))}: final demand held "
+            f"at the {atlas.year} level"
+        )
+        flat_out.extend(sorted(flat))
     return out
 
 
@@ -155,14 +169,23 @@ def pipeline(atlas: Atlas, year: int, extra: pd.DataFrame | None = None) -> pd.D
     status probability and average output in ``year`` (linear ramp from ``earliest_start``)."""
     projects = atlas.table("projects")
     if extra is not None and not extra.empty:
-        projects = pd.concat([projects[~projects["id"].isin(extra["id"])], extra],
-                             ignore_index=True)  # fmt: skip
+        projects = pd.concat(
+            [projects[~projects["id"].isin(extra["id"])], extra], ignore_index=True
+        )
     odds = atlas.table("project_odds")
     prob = dict(zip(odds["status"], odds["probability"].astype(float), strict=True))
     missing = sorted(set(projects["status"]) - set(prob))
     if missing:
-        raise DataError([Issue("project_odds.csv", None, "status",
-                               f"no probability for status {', '.join(missing)}")])
+        raise DataError(
+            [
+                Issue(
+                    "project_odds.csv",
+                    None,
+                    "status",
+                    f"no probability for status {', '.join(missing)}",
+                )
+            ]
+        )
     years = atlas.production.coords["year"].to_series()
     start_y = projects["earliest_start"].str[:4].astype(int)
     start_m = projects["earliest_start"].str[5:7].astype(int)
@@ -170,8 +193,7 @@ def pipeline(atlas: Atlas, year: int, extra: pd.DataFrame | None = None) -> pd.D
     projects = projects[start_y > data_year].copy()
     start_y, start_m = start_y[projects.index], start_m[projects.index]
     months = np.arange(12)[None, :]
-    since = ((year - start_y.to_numpy())[:, None] * 12 + months
-             - (start_m.to_numpy()[:, None] - 1))  # fmt: skip
+    since = (year - start_y.to_numpy())[:, None] * 12 + months - (start_m.to_numpy()[:, None] - 1)
     ramp = np.maximum(projects["ramp_months"].to_numpy(int)[:, None], 1)
     share = (np.clip((since + 1) / ramp, 0, 1) * (since >= 0)).mean(axis=1)
     projects["probability"] = projects["status"].map(prob).astype(float)
@@ -180,8 +202,13 @@ def pipeline(atlas: Atlas, year: int, extra: pd.DataFrame | None = None) -> pd.D
     return projects.sort_values("id").reset_index(drop=True)
 
 
-def project_matrix(atlas: Atlas, projects: pd.DataFrame, products: list[str],
-                   countries: list[str], notes: list[str]) -> np.ndarray:  # fmt: skip
+def project_matrix(
+    atlas: Atlas,
+    projects: pd.DataFrame,
+    products: list[str],
+    countries: list[str],
+    notes: list[str],
+) -> np.ndarray:
     """``(J, P, C)`` output in the outlook year of each project, by leaf and country (an
     aggregate product split by its country's element mix)."""
     A = np.zeros((len(projects), len(products), len(countries)))
@@ -194,8 +221,9 @@ def project_matrix(atlas: Atlas, projects: pd.DataFrame, products: list[str],
         try:
             weights = tree.weights(r.product, r.country)
         except (DataError, KeyError):
-            notes.append(f"{r.id}: {r.product} cannot be split into elements for {r.country}; "
-                         "left out")  # fmt: skip
+            notes.append(
+                f"{r.id}: {r.product} cannot be split into elements for {r.country}; left out"
+            )
             continue
         for leaf, w in weights.items():
             if leaf in products:
@@ -233,7 +261,8 @@ def outlook(
     pad = C - len(net.countries)
     today = np.pad(net.output, ((0, 0), (0, pad)))
     final = np.pad(net.final_demand, ((0, 0), (0, pad)))
-    growth = growth_factors(atlas, products, scenario, year, notes)
+    flat: list[str] = []
+    growth = growth_factors(atlas, products, scenario, year, notes, flat)
     A = project_matrix(atlas, projects, products, countries, notes)
     prob = projects["probability"].to_numpy(float)
     rng = np.random.default_rng(seed)
@@ -261,9 +290,26 @@ def outlook(
     gap = need_k * (1.0 - served[:, :, None])
     third = need_k * served[:, :, None]
     own = np.minimum(demand[:, :, k_idx], supply[:, :, k_idx])
-    return Outlook(year, atlas.year, scenario, swing, list(partners), products, countries,
-                   supply, demand, gap, own, third, today, growth, projects,
-                   {g: list(v) for g, v in net.members.items()}, notes)  # fmt: skip
+    return Outlook(
+        year,
+        atlas.year,
+        scenario,
+        swing,
+        list(partners),
+        products,
+        countries,
+        supply,
+        demand,
+        gap,
+        own,
+        third,
+        today,
+        growth,
+        projects,
+        {g: list(v) for g, v in net.members.items()},
+        notes,
+        flat,
+    )
 
 
 def _q(x: np.ndarray) -> tuple[float, float, float]:
@@ -283,13 +329,22 @@ def gap_table(o: Outlook, products: list[str] | None = None) -> pd.DataFrame:
                 continue
             g = o.gap[:, idx, k].sum(axis=1)
             p10, p50, p90 = _q(g)
-            rows.append({"product": name, "partner": partner, "year": o.year,
-                         "scenario": o.scenario, "demand_t": float(dem.mean()),
-                         "own_supply_t": float(o.own[:, idx, k].sum(axis=1).mean()),
-                         "from_others_t": float(o.third[:, idx, k].sum(axis=1).mean()),
-                         "gap_mean_t": float(g.mean()), "gap_p10_t": p10, "gap_p50_t": p50,
-                         "gap_p90_t": p90,
-                         f"{o.swing.lower()}_share_of_demand": float(g.mean() / dem.mean())})  # fmt: skip
+            rows.append(
+                {
+                    "product": name,
+                    "partner": partner,
+                    "year": o.year,
+                    "scenario": o.scenario,
+                    "demand_t": float(dem.mean()),
+                    "own_supply_t": float(o.own[:, idx, k].sum(axis=1).mean()),
+                    "from_others_t": float(o.third[:, idx, k].sum(axis=1).mean()),
+                    "gap_mean_t": float(g.mean()),
+                    "gap_p10_t": p10,
+                    "gap_p50_t": p50,
+                    "gap_p90_t": p90,
+                    f"{o.swing.lower()}_share_of_demand": float(g.mean() / dem.mean()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -309,17 +364,26 @@ def concentration_table(o: Outlook, products: list[str] | None = None) -> pd.Dat
         outside = sup.sum(axis=1) - sup[:, w]
         p10, p50, p90 = _q(outside)
         today = o.today[idx].sum(axis=0)
-        rows.append({"product": name, "year": o.year, "scenario": o.scenario,
-                     "world_demand_t": float(o.demand[:, idx, :].sum(axis=(1, 2)).mean()),
-                     "world_supply_t": total, "today_t": float(today.sum()),
-                     "top_country": o.countries[top], "top_share": float(shares[top]),
-                     "hhi": float((shares**2).sum()),
-                     f"{o.swing.lower()}_share": float(shares[w]),
-                     f"{o.swing.lower()}_share_today": float(today[w] / today.sum())
-                     if today.sum() > 0 else float("nan"),
-                     f"outside_{o.swing.lower()}_p10_t": p10,
-                     f"outside_{o.swing.lower()}_p50_t": p50,
-                     f"outside_{o.swing.lower()}_p90_t": p90})  # fmt: skip
+        rows.append(
+            {
+                "product": name,
+                "year": o.year,
+                "scenario": o.scenario,
+                "world_demand_t": float(o.demand[:, idx, :].sum(axis=(1, 2)).mean()),
+                "world_supply_t": total,
+                "today_t": float(today.sum()),
+                "top_country": o.countries[top],
+                "top_share": float(shares[top]),
+                "hhi": float((shares**2).sum()),
+                f"{o.swing.lower()}_share": float(shares[w]),
+                f"{o.swing.lower()}_share_today": float(today[w] / today.sum())
+                if today.sum() > 0
+                else float("nan"),
+                f"outside_{o.swing.lower()}_p10_t": p10,
+                f"outside_{o.swing.lower()}_p50_t": p50,
+                f"outside_{o.swing.lower()}_p90_t": p90,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -333,9 +397,17 @@ def supply_table(o: Outlook, products: list[str] | None = None) -> pd.DataFrame:
         today = o.today[idx].sum(axis=0)
         for c in np.flatnonzero((mean > 0) | (today > 0)):
             p10, _, p90 = _q(sup[:, c])
-            rows.append({"product": name, "country": o.countries[c], "today_t": float(today[c]),
-                         "expected_t": float(mean[c]), "p10_t": p10, "p90_t": p90,
-                         "share": float(mean[c] / total) if total > 0 else 0.0})  # fmt: skip
+            rows.append(
+                {
+                    "product": name,
+                    "country": o.countries[c],
+                    "today_t": float(today[c]),
+                    "expected_t": float(mean[c]),
+                    "p10_t": p10,
+                    "p90_t": p90,
+                    "share": float(mean[c] / total) if total > 0 else 0.0,
+                }
+            )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -344,8 +416,20 @@ def supply_table(o: Outlook, products: list[str] | None = None) -> pd.DataFrame:
     )
 
 
-PIPELINE_COLUMNS = ["id", "name", "country", "product", "status", "probability", "capacity_t",
-                    "basis", "earliest_start", "output_in_year_t", "expected_t", "source"]  # fmt: skip
+PIPELINE_COLUMNS = [
+    "id",
+    "name",
+    "country",
+    "product",
+    "status",
+    "probability",
+    "capacity_t",
+    "basis",
+    "earliest_start",
+    "output_in_year_t",
+    "expected_t",
+    "source",
+]
 
 
 def pipeline_table(o: Outlook, products: list[str] | None = None) -> pd.DataFrame:
