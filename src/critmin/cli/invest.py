@@ -294,7 +294,9 @@ def invest_cmd(
     portfolio_id = None
     if save:
         params = {
-            "budgets": budgets, "scenario_names": [sc.name for sc in problem.scenarios],
+            "budgets": budgets,
+            "scenario_names": [sc.name for sc in problem.scenarios] if year is None
+            else [f"{demand_scenario}-{year}"],
             "scenarios": [scenario_to_dict(sc) for sc in problem.scenarios],
             "rules": {"min_share": rules.min_share, "max_share": rules.max_share,
                       "max_country_share": max_country_share, "required": list(rules.required),
@@ -418,7 +420,7 @@ def portfolios_show(
         chosen = pd.DataFrame(columns=CHOSEN)
     sections = {"chosen": chosen, "partners": rec.table("partners"),
                 "in_sample": rec.table("scenarios")}  # fmt: skip
-    for key in ("out_of_sample", "frontier"):
+    for key in ("out_of_sample", "frontier", "supplier_shares"):
         if rec.result.get(key):
             sections[key] = rec.table(key)
     loop = r.get("agreement")
