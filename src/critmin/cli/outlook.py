@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -52,6 +53,10 @@ def outlook_cmd(
     draws: Annotated[
         int, typer.Option(help="Draws of which projects go ahead.", callback=DRAWS)
     ] = 1000,
+    projects: Annotated[
+        Path | None,
+        typer.Option(help="Extra or overriding projects (CSV, YAML or JSON), as for invest."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
@@ -86,7 +91,15 @@ def outlook_cmd(
 
             raise ValueError(unknown_message("product", bad[0], sorted(known)))
         keep = [p for p in product if keep is None or p in keep]
-    o = outlook(atlas, year, scenario, partners, draws=draws, seed=seed, swing=to_iso3(swing))
+    extra = None
+    if projects is not None:
+        from critmin.invest.catalogue import read_projects
+
+        bases = dict(zip(atlas.products.index, atlas.products["basis"], strict=True))
+        extra = read_projects(projects, bases)
+    o = outlook(
+        atlas, year, scenario, partners, draws=draws, seed=seed, swing=to_iso3(swing), extra=extra
+    )
     chains = set(atlas.products["mineral"].reindex(keep).dropna()) if keep is not None else None
     for note in o.notes:
         flat_elsewhere = chains is not None and not chains & set(o.flat)
