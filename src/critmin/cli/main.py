@@ -495,6 +495,7 @@ def _register() -> None:
         signals,
         simulate,
         stockpile,
+        webhooks,
     )
 
 
