@@ -154,6 +154,7 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
     the atlas's products (id, name, stage, aggregate, elements, mineral) for the dashboard's
     selectors."""
     from critmin.charts.atlas import sankey_views
+    from critmin.charts.colours import colour_map
 
     def build() -> Response:
         v = ctx.visible_version(who, version)
@@ -179,10 +180,57 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                     "partners": sorted(atlas.groups, key=lambda g: g != "framework") + members,
                     "element_groups": groups,
                     "products": products,
+                    "colours": colour_map(),
                 }
             ).encode()
 
         return Response(ctx.cached(("dashboard", "views", v), make), media_type=JSON)
+
+    return await run_in_threadpool(build)
+
+
+#: Tables whose rows the dashboard cites per product and country (trade: both partners).
+CITED_TABLES = {"production": ("country",), "capacity": ("country",), "reserves": ("country",),
+                "trade": ("importer", "exporter"), "demand": ("country",)}  # fmt: skip
+
+
+def _sources_body(atlas: Any, version: int) -> dict[str, Any]:
+    """The sources of a dataset version and which of them each table cites per product and
+    country (an element leaf's rows are also cited for its aggregate)."""
+    group_of = atlas.tree.group_of
+    cited: set[tuple[str, str, str, str]] = set()
+    for name, columns in CITED_TABLES.items():
+        try:
+            frame = atlas.table(name)
+        except KeyError:
+            continue
+        if frame is None or frame.empty or "source" not in frame:
+            continue
+        for col in columns:
+            for p, c, src in zip(frame["product"], frame[col], frame["source"], strict=True):
+                if isinstance(src, str) and src:
+                    for key in {p, group_of.get(p, p)}:
+                        cited.add((name, str(key), str(c), src))
+    sources = [{k: (None if v != v else v) for k, v in r.items()}
+               for r in atlas.table("sources").to_dict(orient="records")]  # fmt: skip
+    return {"version": version, "sources": sources,
+            "cited": [{"table": t, "product": p, "country": c, "source": s}
+                      for t, p, c, s in sorted(cited)]}  # fmt: skip
+
+
+@router.get("/dashboard/atlas/sources", responses=ERRORS, tags=["dashboard"])
+async def atlas_sources(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
+    """The dataset version's sources (sources.csv: publication, publisher, year, table, url)
+    and the source ids each table (production, capacity, reserves, trade, demand) cites per
+    product and country, for the sources column of the dashboard's tables."""
+
+    def build() -> Response:
+        v = ctx.visible_version(who, version)
+
+        def make() -> bytes:
+            return json.dumps(_sources_body(ctx.atlas(v), v), default=str).encode()
+
+        return Response(ctx.cached(("dashboard", "sources", v), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 

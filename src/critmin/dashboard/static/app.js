@@ -6,7 +6,7 @@ const KEY_STORAGE = "critmin.apiKey";
 const PLOT_CONFIG = { displaylogo: false, responsive: true, topojsonURL: "/static/topojson/" };
 const POLL_MS = 400;
 const state = { me: null, loaded: {}, scenarioText: "", runJob: null, views: null,
-  run: null, portfolio: null, crit: null, sweepJob: null };
+  run: null, portfolio: null, crit: null, sweepJob: null, version: null };
 
 // -- API ---------------------------------------------------------------------------------------
 class ApiError extends Error {
@@ -17,7 +17,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, { method = "GET", body } = {}) {
+async function api(rawPath, { method = "GET", body } = {}) {
+  const path = method === "GET" ? withVersion(rawPath) : rawPath;
   const headers = { "X-API-Key": localStorage.getItem(KEY_STORAGE) || "" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -102,9 +103,11 @@ const fmt = {
   recovery: (v) => (v === null || v === undefined ? "not within the horizon" : String(v)),
 };
 
-/** A table of rows; columns are [key, label, formatter, numeric?]. */
+/** A table of rows; columns are [key, label, formatter, numeric?] (a formatter may return a
+ * DOM node); a CSV button before it downloads the rows. */
 function renderTable(container, rows, columns, empty = "Nothing to show.") {
   container.replaceChildren();
+  tableDownload(container, rows, columns);
   if (!rows || rows.length === 0) {
     container.append(el("p", { class: "empty" }, empty));
     return;
@@ -116,7 +119,11 @@ function renderTable(container, rows, columns, empty = "Nothing to show.") {
   for (const row of rows) {
     const tr = el("tr");
     for (const [key, , format = fmt.text, numeric = false] of columns) {
-      tr.append(el("td", numeric ? { class: "num" } : {}, format(row[key])));
+      const value = row[key] instanceof Node ? row[key] : format(row[key]);
+      const td = el("td", numeric ? { class: "num" } : {});
+      if (value instanceof Node) td.append(value);
+      else td.textContent = value;
+      tr.append(td);
     }
     table.append(tr);
   }
@@ -124,8 +131,14 @@ function renderTable(container, rows, columns, empty = "Nothing to show.") {
 }
 
 function plot(id, figure) {
-  const node = $(id);
-  return Plotly.react(node, figure.data, figure.layout, PLOT_CONFIG);
+  return draw($(id), figure.data, figure.layout);
+}
+
+/** Plotly.react with PNG and CSV download buttons before the chart. */
+async function draw(node, data, layout) {
+  const out = await Plotly.react(node, data, layout, PLOT_CONFIG);
+  plotDownloads(node);
+  return out;
 }
 
 function setProgress(id, fraction, status, message) {
@@ -165,17 +178,23 @@ async function signIn() {
   $("who-text").textContent = `${state.me.name} (${state.me.role}${partner})`;
   $("key-form").hidden = true;
   showMessage("");
+  await loadVersions().catch(fail);
   return true;
 }
 
 // -- navigation --------------------------------------------------------------------------------
-const PAGES = { atlas: loadAtlas, scenario: loadScenarios, portfolio: loadPortfolio,
-  criticality: loadCriticality, signals: loadSignals, history: loadHistory };
+const PAGES = { situation: loadSituation, atlas: loadAtlas, scenario: loadScenarios,
+  portfolio: loadPortfolio, criticality: loadCriticality, signals: loadSignals,
+  history: loadHistory };
 
+/** The page of the address (#page or #page/more: e.g. #scenario/run/JOB opens a run). */
 function currentPage() {
-  const name = location.hash.replace("#", "");
+  const name = location.hash.replace("#", "").split("/")[0];
   return name in PAGES ? name : "atlas";
 }
+
+const hashArgs = () => location.hash.replace("#", "").split("/").slice(1)
+  .map(decodeURIComponent);
 
 async function showPage() {
   const name = currentPage();
@@ -193,9 +212,19 @@ async function showPage() {
       fail(err);
     }
   }
+  if (name === "scenario" && state.loaded.scenario) {
+    await openDraft();
+    await openFromHash().catch(fail);
+  }
   for (const node of $(`page-${name}`).querySelectorAll(".js-plotly-plot")) {
     Plotly.Plots.resize(node);
   }
+}
+
+/** #scenario/run/JOB shows a finished run (the situation page links there). */
+async function openFromHash() {
+  const [what, id] = hashArgs();
+  if (what === "run" && id && (!state.run || state.run.jobId !== id)) await showRun(id);
 }
 
 // -- products and element groups ---------------------------------------------------------------
@@ -203,6 +232,7 @@ async function showPage() {
 async function loadViews() {
   if (state.views) return state.views;
   state.views = await api("/dashboard/atlas/views");
+  setColours(state.views.colours);
   for (const select of document.querySelectorAll(".element-select")) {
     select.replaceChildren(el("option", { value: "" }, "all products"),
       ...state.views.element_groups.map((g) => el("option", { value: g.elements.join(" ") },
@@ -261,6 +291,7 @@ async function loadAtlas() {
       + mineralQuery()),
     api(`/dashboard/atlas/map${mineralQuery("?")}`),
     api(`/dashboard/atlas/shares${mineralQuery("?")}`), api(`/metrics${mineralQuery("?")}`),
+    loadSources(),
   ]);
   const d = metrics.dataset;
   $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
@@ -280,25 +311,27 @@ async function loadDependency() {
   const symbols = chosenElements("dep-element");
   const extra = symbols.length ? `&${elementQuery(symbols)}` : "";
   const m = await api(`/metrics?country=${encodeURIComponent(country)}${extra}${mineralQuery()}`);
-  renderTable($("dep-reliance"), m.reliance, [
+  const cite = (r) => ({ ...r, sources: sourceCell(sourcesOf(r.product, country)) });
+  renderTable($("dep-reliance"), m.reliance.map(cite), [
     ["product", "product"], ["aggregate", "aggregate"], ["stage", "stage"],
     ["production_t", "production t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["exports_t", "exports t", fmt.t, true],
     ["apparent_consumption_t", "apparent consumption t", fmt.t, true],
-    ["reliance", "net import reliance", fmt.pct, true],
+    ["reliance", "net import reliance", fmt.pct, true], ["sources", "sources"],
   ], `No trade data for ${country}.`);
-  renderTable($("dep-partner"), m.partner_share, [
+  renderTable($("dep-partner"), m.partner_share.map(cite), [
     ["product", "product"], ["aggregate", "aggregate"], ["group", "partner group"],
     ["supply_t", "supply t", fmt.t, true],
     ["own_output_t", "own output t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["group_share", "from the group", fmt.pct, true],
     ["top_supplier", "top supplier"],
     ["top_supplier_share_of_imports", "top supplier's share of imports", fmt.pct, true],
+    ["sources", "sources"],
   ], `No partner-share figures for ${country}.`);
 }
 
 // -- scenario ----------------------------------------------------------------------------------
-async function loadScenarios() {
+async function loadScenarios(pick) {
   const list = await api("/scenarios");
   for (const id of ["sc-select", "pf-scenario"]) {
     const select = $(id);
@@ -308,7 +341,9 @@ async function loadScenarios() {
   if (list.some((s) => s.name === "china-2025-october-controls")) {
     $("pf-scenario").value = "china-2025-october-controls";
   }
+  if (pick) $("sc-select").value = pick;
   await pickScenario();
+  await openDraft();
 }
 
 async function pickScenario() {
@@ -318,6 +353,7 @@ async function pickScenario() {
   $("sc-description").textContent = [s.event, s.description].filter(Boolean).join(" · ");
   state.scenarioText = JSON.stringify(s.body, null, 2);
   $("sc-body").value = state.scenarioText;
+  fillForm(s.body);
   $("sc-errors").replaceChildren();
 }
 
@@ -366,6 +402,7 @@ async function runScenario() {
   try {
     const body = { scenario: scenarioSpec(), draws: intOrNull("sc-draws") || 200,
       seed: intOrNull("sc-seed") || 0 };
+    if (state.version) body.version = state.version;
     const months = intOrNull("sc-months");
     if (months) body.months = months;
     job = await api("/runs", { method: "POST", body });
@@ -591,9 +628,8 @@ function renderChosen() {
 }
 
 // -- criticality -------------------------------------------------------------------------------
-/** Partner colours of the criticality charts (China keeps its red elsewhere: not used here). */
-const PARTNER_COLOURS = { USA: "#2c7fb8", JPN: "#41ab5d", eu27: "#807dba" };
-const partnerColour = (p) => PARTNER_COLOURS[p] || "#d9a441";
+/** Partner colours: the one country colour map (tools.js). */
+const partnerColour = (p) => countryColour(p);
 const musd = (v) => (v === null || v === undefined ? "—" : fmt.t(Number(v) / 1e6));
 
 async function loadCriticality() {
@@ -716,7 +752,7 @@ function drawRanking(rows, partner) {
     yaxis: { title: { text: "million USD a year" }, rangemode: "tozero", automargin: true },
     margin: { l: 10, r: 10, t: 50, b: 40 }, showlegend: false, // height: the CSS
   };
-  return Plotly.react($("cr-chart"), data, layout, PLOT_CONFIG);
+  return draw($("cr-chart"), data, layout);
 }
 
 async function showItem(item) {
@@ -748,9 +784,9 @@ async function showItem(item) {
       ([t, x]) => ({ x: x / 1e6, yref: "paper", y: 1, text: t, showarrow: false,
         yanchor: "bottom", font: { size: 10 } })),
   };
-  await Plotly.react($("cr-hist"), [{ type: "histogram", x: values,
+  await draw($("cr-hist"), [{ type: "histogram", x: values,
     marker: { color: partnerColour(partner) }, nbinsx: Math.min(40, Math.max(5, values.length)),
-    hovertemplate: "%{x} M USD: %{y} draws<extra></extra>" }], layout, PLOT_CONFIG);
+    hovertemplate: "%{x} M USD: %{y} draws<extra></extra>" }], layout);
   renderTable($("cr-cases"), d.scenarios, [
     ["case", "case"], ["exporter", "exporter"], ["severity", "cut", fmt.pct, true],
     ["duration_months", "months", fmt.text, true],
@@ -872,16 +908,30 @@ async function filterSignals() {
   }
   const query = params.toString();
   const body = await api(`/events${query ? `?${query}&` : "?"}limit=1000`);
-  const events = rowsOf(body, "events");
+  const events = rowsOf(body, "events").map((e) => ({ ...e, action: eventAction(e) }));
   const total = body && typeof body.total === "number" ? body.total : events.length;
   const shown = total > events.length ? ` (the first ${events.length} shown)` : "";
   $("sig-meta").textContent = `${total} event(s)${query ? " matching the filters" : ""}${shown}.`;
   renderTable($("sig-table"), events, [
     ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
     ["countries", "countries"], ["materials", "materials"], ["language", "language"],
-    ["title", "title"], ["evidence", "evidence"],
+    ["title", "title"], ["evidence", "evidence"], ["action", "scenario"],
   ], "No event matches.");
   drawTimeline(events);
+  await renderStories(query);
+}
+
+async function renderStories(query) {
+  const stories = rowsOf(await api(`/stories${query ? `?${query}&` : "?"}limit=200`), "stories");
+  renderTable($("sig-stories"), stories.map((s) => ({ ...s,
+    agreed_text: Object.entries(s.agreed || {}).map(([k, v]) => `${k}: ${fmt.text(v)}`)
+      .join("; "),
+    disputed: (s.disagreements || []).length })), [
+    ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
+    ["countries", "countries"], ["materials", "materials"], ["languages", "languages"],
+    ["articles", "articles"], ["agreed_text", "agreed facts"],
+    ["disputed", "disputed facts", fmt.text, true],
+  ], "No story matches.");
 }
 
 function drawTimeline(events) {
@@ -909,7 +959,7 @@ function drawTimeline(events) {
     height: 220 + 40 * types.length, showlegend: false,
     margin: { l: 10, r: 10, t: 50, b: 40 }, legend: { title: { text: "type" } },
   };
-  return Plotly.react($("sig-timeline"), data, layout, PLOT_CONFIG);
+  return draw($("sig-timeline"), data, layout);
 }
 
 // -- history -----------------------------------------------------------------------------------
@@ -988,6 +1038,14 @@ function bind() {
     askKey();
   });
   window.addEventListener("hashchange", showPage);
+  bindBuilder();
+  $("version").addEventListener("change", () => {
+    state.version = Number($("version").value) || null;
+    state.loaded = {};
+    state.views = null;
+    state.run = null;
+    showPage().catch(fail);
+  });
   $("dep-country").addEventListener("change", () => loadDependency().catch(fail));
   $("dep-element").addEventListener("change", () => loadDependency().catch(fail));
   $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));

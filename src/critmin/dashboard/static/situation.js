@@ -1,0 +1,211 @@
+// critmin dashboard, the situation page (issue 15): the alerts that `critmin respond` and the
+// watch mode store (GET /alerts, GET /alerts/{id}), newest first; for the chosen alert the
+// impact on each partner (tonnes and % of demand short at peak with P10-P90, months of cover,
+// value at risk), the evidence sentences, the story and a link to the run behind it.
+// A classic script loaded before app.js (it uses app.js's helpers when called).
+"use strict";
+
+const situation = { alerts: [], chosen: null, missing: false };
+
+/** A P10/P50/P90 band of an impact field, whatever way it is given: a number (P50 only), an
+ * object {p10, p50, p90}, or flat keys NAME_p50 / NAME_p50_t (the summaries' style). */
+function band(impact, names) {
+  for (const name of names) {
+    const v = impact[name];
+    if (typeof v === "number") return { p50: v };
+    if (v && typeof v === "object" && ["p10", "p50", "p90"].some((q) => q in v)) {
+      return { p10: v.p10, p50: v.p50 ?? v.mean, p90: v.p90 };
+    }
+    const stem = name.replace(/_(t|usd)$/, "");
+    const unit = name.slice(stem.length);
+    const flat = {};
+    for (const q of ["p10", "p50", "p90"]) {
+      for (const key of [`${name}_${q}`, `${stem}_${q}${unit}`]) {
+        if (typeof impact[key] === "number") flat[q] = impact[key];
+      }
+    }
+    if ("p50" in flat) return flat;
+  }
+  return null;
+}
+
+const IMPACT_FIELDS = {
+  short_t: ["shortfall_t", "short_t", "peak_shortfall_t", "shortfall_peak_t", "tonnes_short"],
+  share: ["share_short", "short_share", "shortfall_share", "share_of_demand", "demand_share"],
+  cover: ["months_of_cover", "cover_months", "cover"],
+  var_usd: ["value_at_risk_usd", "value_at_risk", "var_usd"],
+};
+
+/** One row per partner: the bands of the four figures (null: the alert does not give it). */
+function impactRows(alert) {
+  return Object.entries(alert.impact || {}).map(([partner, impact]) => {
+    const row = { partner };
+    for (const [key, names] of Object.entries(IMPACT_FIELDS)) row[key] = band(impact || {}, names);
+    row.product = impact && (impact.product || impact.products);
+    row.peak_month = impact && impact.peak_month;
+    row.note = impact && (impact.note || impact.reason);
+    return row;
+  });
+}
+
+const bandText = (b, f) => (!b ? "—" : b.p10 === undefined || b.p90 === undefined ? f(b.p50)
+  : `${f(b.p50)} (${f(b.p10)} – ${f(b.p90)})`);
+
+const alertTime = (a) => a.created_at || a.date || a.event_date || "";
+
+async function loadSituation() {
+  let body;
+  try {
+    body = await api("/alerts?limit=200");
+  } catch (err) {
+    if (!(err instanceof ApiError) || ![404, 405].includes(err.status)) throw err;
+    body = null; // this service has no alerts endpoint yet
+  }
+  situation.missing = body === null;
+  situation.alerts = rowsOf(body, "alerts").slice()
+    .sort((a, b) => alertTime(b).localeCompare(alertTime(a)));
+  renderAlertList();
+  if (situation.alerts.length) await showAlert(situation.alerts[0].id);
+}
+
+function renderAlertList() {
+  const list = $("sit-list");
+  const n = situation.alerts.length;
+  $("sit-detail").hidden = !n;
+  if (!n) {
+    $("sit-meta").textContent = situation.missing
+      ? "No alerts yet: this service has no alert store (GET /alerts). Alerts come from "
+        + "`critmin respond ARTICLES` or the watch mode once they are stored."
+      : "No alerts yet: nothing `critmin respond` or the watch mode turned into an alert.";
+    list.replaceChildren(el("p", { class: "empty" }, "No alerts yet."));
+    return;
+  }
+  $("sit-meta").textContent = `${n} alert(s), newest first. Click one for its impact.`;
+  const items = situation.alerts.map((a) => {
+    const li = el("li", { class: "alert-item", "data-id": a.id });
+    li.append(el("span", { class: "when" }, alertTime(a).slice(0, 16).replace("T", " ")),
+      el("span", { class: "type" }, fmt.text(a.type).replaceAll("_", " ")),
+      el("span", { class: "what" }, a.event || a.title || a.id),
+      el("span", { class: "who" }, `${fmt.text(a.countries)} · ${fmt.text(a.materials)}`));
+    li.addEventListener("click", () => showAlert(a.id).catch(fail));
+    return li;
+  });
+  list.replaceChildren(el("ul", { class: "alerts" }, undefined));
+  list.firstChild.append(...items);
+}
+
+async function showAlert(id) {
+  const listed = situation.alerts.find((a) => a.id === id) || {};
+  let alert = listed;
+  try {
+    alert = { ...listed, ...(await api(`/alerts/${encodeURIComponent(id)}`)) };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) throw err;
+  }
+  situation.chosen = alert;
+  for (const li of document.querySelectorAll("#sit-list li")) {
+    li.classList.toggle("chosen", li.dataset.id === id);
+  }
+  $("sit-title").textContent = alert.event || alert.title || alert.id;
+  const facts = [fmt.text(alert.type).replaceAll("_", " "), `countries ${fmt.text(alert.countries)}`,
+    `materials ${fmt.text(alert.materials)}`, alertTime(alert) && `at ${alertTime(alert)}`,
+    alert.confidence !== undefined && `confidence ${fmt.text(alert.confidence)}`,
+    alert.scenario && `scenario ${typeof alert.scenario === "string" ? alert.scenario
+      : alert.scenario.name}`];
+  $("sit-facts").textContent = facts.filter(Boolean).join(" · ");
+  const rows = impactRows(alert);
+  await drawImpact(rows);
+  const given = (key) => rows.some((r) => r[key] !== undefined && r[key] !== null);
+  renderTable($("sit-table"), rows.map((r) => ({ ...r,
+    short_text: bandText(r.short_t, fmt.t), share_text: bandText(r.share, fmt.pct),
+    cover_text: bandText(r.cover, fmt.t),
+    var_text: bandText(r.var_usd, (v) => `${fmt.t(v / 1e6)} M`) })), [
+    ["partner", "partner"], ["product", "product"],
+    ["short_text", "t short at peak P50 (P10 – P90)", fmt.text, true],
+    ["share_text", "% of demand short at peak", fmt.text, true],
+    ["cover_text", "months of cover", fmt.text, true],
+    ["var_text", "value at risk USD", fmt.text, true],
+    ["peak_month", "peak month", fmt.text, true], ["note", "note"],
+  ].filter(([key]) => !["product", "peak_month", "note"].includes(key) || given(key)), "The alert quantifies no partner (no simulation behind it).");
+  const evidence = Array.isArray(alert.evidence) ? alert.evidence
+    : alert.evidence ? [alert.evidence] : [];
+  $("sit-evidence").replaceChildren(...(evidence.length
+    ? evidence.map((s) => el("li", {}, typeof s === "string" ? s : s.text || JSON.stringify(s)))
+    : [el("li", { class: "empty" }, "No evidence sentence.")]));
+  await showAlertStory(alert.story);
+  const run = alert.run_id || (alert.run && alert.run.id);
+  const link = $("sit-run");
+  link.hidden = !run;
+  $("sit-no-run").hidden = Boolean(run);
+  if (run) link.href = `#scenario/run/${encodeURIComponent(run)}`;
+}
+
+/** Bars per partner: % of demand short at peak (P50, P10-P90 whiskers), else tonnes. */
+async function drawImpact(rows) {
+  const node = $("sit-impact");
+  const useShare = rows.some((r) => r.share);
+  const key = useShare ? "share" : "short_t";
+  const scale = useShare ? 100 : 1;
+  const shown = rows.filter((r) => r[key]);
+  if (!shown.length) {
+    Plotly.purge(node);
+    node.replaceChildren(el("p", { class: "empty" }, "No impact figures to draw."));
+    return;
+  }
+  node.replaceChildren();
+  const v = (r, q) => (r[key][q] === undefined ? r[key].p50 : r[key][q]) * scale;
+  const data = [{
+    type: "bar", orientation: "h", y: shown.map((r) => r.partner),
+    x: shown.map((r) => v(r, "p50")),
+    marker: { color: shown.map((r) => countryColour(r.partner)) },
+    error_x: { type: "data", symmetric: false, color: "#333",
+      array: shown.map((r) => v(r, "p90") - v(r, "p50")),
+      arrayminus: shown.map((r) => v(r, "p50") - v(r, "p10")) },
+    customdata: shown.map((r) => [v(r, "p10"), v(r, "p90")]),
+    hovertemplate: `%{y}: %{x:,.1f}${useShare ? "%" : " t"} (P10 %{customdata[0]:,.1f} – `
+      + "P90 %{customdata[1]:,.1f})<extra></extra>",
+  }];
+  const layout = {
+    title: { text: useShare ? "Share of demand short at peak (P50, P10–P90)"
+      : "Tonnes short at peak (P50, P10–P90)" },
+    xaxis: { title: { text: useShare ? "% of demand" : "t" }, rangemode: "tozero",
+      automargin: true },
+    yaxis: { type: "category", automargin: true },
+    height: 160 + 50 * shown.length, margin: { l: 10, r: 10, t: 50, b: 40 }, showlegend: false,
+  };
+  await draw(node, data, layout);
+}
+
+async function showAlertStory(story) {
+  const box = $("sit-story");
+  if (!story) {
+    box.replaceChildren(el("p", { class: "empty" }, "Not part of a story."));
+    return;
+  }
+  let s = typeof story === "object" ? story : { id: story };
+  if (!s.articles) {
+    try {
+      s = await api(`/stories/${encodeURIComponent(s.id)}`);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    }
+  }
+  box.replaceChildren(storySummary(s));
+}
+
+/** A story's id, languages, articles and agreed facts (shared with the signals page). */
+function storySummary(s) {
+  const div = el("div", { class: "story" });
+  div.append(el("p", {}, `Story ${s.id}${s.type ? ` (${s.type.replaceAll("_", " ")})` : ""}`
+    + (s.articles ? `: ${s.articles.length} article(s) in ${fmt.text(s.languages)}` : "")));
+  const agreed = Object.entries(s.agreed || {});
+  if (agreed.length) {
+    div.append(el("p", { class: "meta" }, `Agreed: ${agreed.map(([k, v]) => `${k} `
+      + `${fmt.text(v)}`).join("; ")}`));
+  }
+  if (s.disagreements && s.disagreements.length) {
+    div.append(el("p", { class: "meta" }, `Disputed: ${s.disagreements.map((d) => d.field
+      || d.fact || JSON.stringify(d)).join("; ")}`));
+  }
+  return div;
+}

@@ -1,0 +1,208 @@
+"""The analyst's workbench in the dashboard (issue 16 item 4, issue 15's situation page):
+sources in tables and on hover, CSV/PNG downloads, the dataset-version picker, one country
+colour map, a 1280x720 laptop screen, signal -> scenario in one click with the builder form
+and save, stories, and the situation page of alerts. Screenshots go to
+out/test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_dashboard import RESOURCE_ERRORS, wait_true
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+MINI = ROOT / "tests" / "data" / "mini"
+
+#: Two alerts in the shape of GET /alerts (issue 15), the older one listed first.
+ALERTS = {
+    "alerts": [
+        {
+            "id": "al-1", "created_at": "2025-10-01T08:00:00Z", "type": "export_control",
+            "event": "China licenses gallium exports", "countries": ["CHN"],
+            "materials": ["Ga"], "impact": {"USA": {"shortfall_p10_t": 1, "shortfall_p50_t": 2,
+                                                    "shortfall_p90_t": 3}},
+            "evidence": ["older evidence"], "story": None, "run_id": None,
+        },
+        {
+            "id": "al-2", "created_at": "2025-10-09T10:00:00Z", "type": "export_control",
+            "event": "China widens rare earth export controls", "countries": ["CHN"],
+            "materials": ["Dy", "Tb"],
+            "impact": {
+                "USA": {"shortfall_t": {"p10": 120, "p50": 300, "p90": 520},
+                        "share_short": {"p10": 0.05, "p50": 0.12, "p90": 0.2},
+                        "months_of_cover": 4.5, "value_at_risk_usd": 2.5e8},
+                "JPN": {"shortfall_t": {"p10": 200, "p50": 410, "p90": 700},
+                        "share_short": {"p10": 0.08, "p50": 0.18, "p90": 0.31},
+                        "months_of_cover": 3, "value_at_risk_usd": 4e8},
+            },
+            "evidence": ["China sharply expanded its rare earth export controls on Thursday."],
+            "story": {"id": "st-9", "type": "export_control", "articles": ["a", "b"],
+                      "languages": ["en", "ja"], "agreed": {"elements": 5},
+                      "disagreements": []},
+            "run_id": "job-77", "confidence": 0.8,
+        },
+    ]
+}  # fmt: skip
+
+
+def _serve_alerts(page, body: dict | None) -> None:
+    """Answer /alerts from the page's network (the alerts store is another branch's work);
+    ``None``: the 404 of a service without it."""
+
+    def handle(route) -> None:
+        path = route.request.url.split("?")[0]
+        if body is None:
+            route.fulfill(status=404, content_type="application/json",
+                          body='{"detail": "Not Found"}')  # fmt: skip
+            return
+        alert_id = path.rsplit("/", 1)[-1]
+        if alert_id != "alerts":
+            hit = [a for a in body["alerts"] if a["id"] == alert_id]
+            route.fulfill(status=200 if hit else 404, content_type="application/json",
+                          body=json.dumps(hit[0] if hit else {"detail": "no alert"}))  # fmt: skip
+            return
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/alerts**", handle)
+
+
+def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
+    page = dash.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _serve_alerts(page, ALERTS)
+    dash.open("situation")
+    page.wait_for_selector("#sit-list li.alert-item")
+    ids = page.eval_on_selector_all("#sit-list li", "ls => ls.map(l => l.dataset.id)")
+    assert ids == ["al-2", "al-1"], "newest first"
+    page.wait_for_selector("#sit-impact .barlayer .point")
+    assert page.locator("#sit-impact .barlayer .point").count() == 2  # USA and JPN
+    colours = page.evaluate(
+        "document.querySelector('#sit-impact').data[0].marker.color.join(',')"
+    )
+    assert colours == page.evaluate("['USA', 'JPN'].map(countryColour).join(',')")
+    table = page.inner_text("#sit-table")
+    assert "12.0% (5.0% – 20.0%)" in table and "300 (120 – 520)" in table
+    assert "\t4.5\t" in table and "250 M" in table  # months of cover, value at risk
+    assert "rare earth export controls" in page.inner_text("#sit-evidence")
+    assert "st-9" in page.inner_text("#sit-story") and "en, ja" in page.inner_text("#sit-story")
+    assert page.get_attribute("#sit-run", "href") == "#scenario/run/job-77"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "wider than a laptop"
+    dash.shot("situation")
+    page.click("#sit-list li[data-id='al-1']")  # the older one: tonnes, no run
+    wait_true(page, "document.querySelector('#sit-title').textContent.includes('gallium')")
+    assert page.is_visible("#sit-no-run") and not page.is_visible("#sit-run")
+    assert "2 (1 – 3)" in page.inner_text("#sit-table")
+    dash.watch.check()
+
+
+def test_situation_page_without_alerts_says_so(dash) -> None:
+    _serve_alerts(dash.page, None)
+    dash.open("situation")
+    dash.page.wait_for_selector("#sit-list .empty")
+    assert "No alerts yet" in dash.page.inner_text("#sit-meta")
+    assert dash.page.is_hidden("#sit-detail")
+    dash.watch.check(allow_console=RESOURCE_ERRORS)
+
+
+def _confidential_version(server) -> int:
+    """The toy dataset imported as a version only JPN may see (the default stays v1)."""
+    from critmin.data import service
+    from critmin.data.importers import import_path
+    from critmin.data.store import Store
+    from critmin.errors import StoreError
+
+    def secret(con, version):
+        service.write_dataset_access(con, version, "JPN", "test")
+
+    with Store(server.db) as store:
+        try:
+            known = store.find("mini")
+        except StoreError:
+            known = import_path(store, MINI, "critmin", on_add=secret).version
+    if "jun" not in {u.name for u in service.list_users(server.db)}:
+        server.keys["japan"] = service.add_user(server.db, "jun", "analyst", "JPN")[1]
+    return known
+
+
+def test_atlas_sources_downloads_colours_and_versions(dash) -> None:
+    secret = _confidential_version(dash.server)
+    page = dash.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    dash.open("atlas")
+    page.wait_for_selector("#dep-reliance table")
+    # sources in the table: ids linking to the publication, the citation on hover
+    link = page.locator("#dep-reliance a.source").first
+    assert link.count() == 1, "no cited source in Japan's reliance table"
+    assert (link.get_attribute("href") or "").startswith("http")
+    assert len(link.get_attribute("title") or "") > 10
+    # ... and in the share chart's hover text
+    hover = page.evaluate("document.querySelector('#atlas-shares').data[0].hovertemplate")
+    assert "source" in hover
+    cited = page.evaluate("document.querySelector('#atlas-shares').data[0].customdata.join()")
+    assert "usgs" in cited.lower()
+    # one colour per country: the share chart's USA bar is the colour the page's own charts use
+    usa = page.evaluate(
+        "document.querySelector('#atlas-shares').data"
+        ".find(t => t.name === 'United States').marker.color"
+    )
+    assert usa == page.evaluate("countryColour('USA')")
+    # CSV of a table, PNG and CSV of a chart
+    with page.expect_download() as got:
+        page.locator("#dep-reliance").locator("xpath=preceding-sibling::div[1]").locator(
+            "button.csv"
+        ).click()
+    text = Path(got.value.path()).read_text()
+    assert text.startswith("product,aggregate,stage") and "sources" in text.splitlines()[0]
+    assert len(text.splitlines()) > 2
+    bar = page.locator("#atlas-shares").locator("xpath=preceding-sibling::div[1]")
+    with page.expect_download() as got:
+        bar.locator("button.png").click()
+    assert got.value.suggested_filename.endswith(".png")
+    assert Path(got.value.path()).read_bytes()[:4] == b"\x89PNG"
+    with page.expect_download() as got:
+        bar.locator("button.csv").click()
+    assert "United States" in Path(got.value.path()).read_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "wider than a laptop"
+    # the version picker lists only what the key may see
+    versions = page.eval_on_selector_all("#version option", "os => os.map(o => o.value)")
+    assert "1" in versions and str(secret) not in versions, "USA sees JPN's version"
+    dash.shot("atlas-workbench")
+    dash.watch.check()
+    # Japan's analyst sees it and switches the atlas to it
+    page.click("#change-key")
+    page.fill("#key-input", dash.server.keys["japan"])
+    page.click("#key-entry button")
+    page.wait_for_selector(f"#version option[value='{secret}']", state="attached")
+    page.select_option("#version", str(secret))
+    wait_true(page, f"document.querySelector('#atlas-meta').textContent"
+              f".includes('version {secret}')")  # fmt: skip
+    dash.watch.check()
+
+
+def test_signal_to_scenario_in_one_click_builder_save_and_stories(dash) -> None:
+    dash.open("signals")
+    page = dash.page
+    page.wait_for_selector("#sig-stories table")
+    assert page.locator("#sig-stories table tr").count() >= 2, "no story listed"
+    page.wait_for_selector("#sig-table button.draft")
+    page.click("#sig-table button.draft")  # the October export controls
+    page.wait_for_selector("#page-scenario:not([hidden])")
+    wait_true(page, "document.querySelector('#sc-body').value.includes('CHN')")
+    assert "Draft from signal" in page.inner_text("#sc-description")
+    assert page.input_value("#bd-restrictions .bd-exporter") == "CHN"
+    # the form: rename, shorten, use it and save
+    page.fill("#bd-name", "browser-draft")
+    page.fill("#bd-months", "6")
+    page.click("#bd-apply")
+    body = json.loads(page.input_value("#sc-body"))
+    assert body["name"] == "browser-draft" and body["months"] == 6
+    page.click("#sc-save")
+    page.wait_for_selector("#sc-errors li.ok")
+    assert "browser-draft" in page.inner_text("#sc-errors")
+    assert page.input_value("#sc-select") == "browser-draft"
+    dash.shot("signal-draft-saved")
+    dash.watch.check()
