@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.browser.test_dashboard import RESOURCE_ERRORS, wait_true
 
 pytestmark = pytest.mark.browser
@@ -80,9 +79,7 @@ def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     assert ids == ["al-2", "al-1"], "newest first"
     page.wait_for_selector("#sit-impact .barlayer .point")
     assert page.locator("#sit-impact .barlayer .point").count() == 2  # USA and JPN
-    colours = page.evaluate(
-        "document.querySelector('#sit-impact').data[0].marker.color.join(',')"
-    )
+    colours = page.evaluate("document.querySelector('#sit-impact').data[0].marker.color.join(',')")
     assert colours == page.evaluate("['USA', 'JPN'].map(countryColour).join(',')")
     table = page.inner_text("#sit-table")
     assert "12.0% (5.0% – 20.0%)" in table and "300 (120 – 520)" in table

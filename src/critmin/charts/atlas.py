@@ -14,11 +14,10 @@ import plotly.graph_objects as go
 from critmin import metrics
 from critmin.assessment import element_groups
 from critmin.atlas import Atlas
+from critmin.charts.colours import CHINA, CHINA_COLOUR, country_colour
 from critmin.countries import name_of
 from critmin.data.schema import STAGES
 from critmin.flows import END_USE_STAGE, UNKNOWN
-
-from critmin.charts.colours import CHINA, CHINA_COLOUR, country_colour
 
 OTHER_COLOUR = "#dddddd"
 #: Link colours of the Sankey by kind of flow; estimated links are pale.
@@ -144,7 +143,9 @@ def production_sources(atlas: Atlas) -> Callable[[str, str], str]:
     table = atlas.table("production")
     names: dict[str, str] = {}
     for r in atlas.table("sources").to_dict(orient="records"):
-        who = ", ".join(str(r[k]) for k in ("publisher", "year") if r.get(k) == r.get(k) and r.get(k))
+        who = ", ".join(
+            str(r[k]) for k in ("publisher", "year") if r.get(k) == r.get(k) and r.get(k)
+        )
         names[str(r["id"])] = f"{r['id']} ({who})" if who else str(r["id"])
     group_of = atlas.tree.group_of
     cited: dict[tuple[str, str], set[str]] = {}
@@ -183,7 +184,9 @@ def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], s
                 customdata=[html.escape(cite(p, c)) if cite else "" for p in frame["product"]],
                 hovertemplate="%{y}: %{x:.1f}%"
                 + ("<br>source: %{customdata}" if cite else "")
-                + "<extra>" + html.escape(name_of(c)) + "</extra>",
+                + "<extra>"
+                + html.escape(name_of(c))
+                + "</extra>",
             )
         )
     rest = [100 * (1 - sum(s.get(c, 0.0) for c in named)) for s in frame["shares"]]
@@ -365,7 +368,8 @@ def share_map(atlas: Atlas) -> go.Figure:
                 marker_line_width=0.4,
                 colorbar={"title": {"text": "% of output"}, "ticksuffix": "%"},
                 hovertemplate="%{text}: %{z:.1f}%<br>source: %{customdata}<extra>"
-                + label + "</extra>",
+                + label
+                + "</extra>",
                 name=label,
                 visible=i == 0,
             )
