@@ -147,6 +147,15 @@ def test_atlas_sources_downloads_colours_and_versions(dash) -> None:
         ".find(t => t.name === 'United States').marker.color"
     )
     assert usa == page.evaluate("countryColour('USA')")
+    # chokepoints, supply risk, element supply and the project map, with their sources
+    page.wait_for_selector("#ck-chokepoints table")
+    assert "CHN" in page.inner_text("#ck-chokepoints")
+    assert page.locator("#ck-chokepoints a.source").count() > 0
+    assert page.locator("#ck-risk table tr").count() > 10
+    elements = page.inner_text("#ck-elements")
+    assert "Dy" in elements and "Tb" in elements
+    page.wait_for_selector("#atlas-projects .scattergeo .point, #atlas-projects path.point")
+    assert page.locator("#atlas-projects-table table tr").count() > 1
     # CSV of a table, PNG and CSV of a chart
     with page.expect_download() as got:
         page.locator("#dep-reliance").locator("xpath=preceding-sibling::div[1]").locator(

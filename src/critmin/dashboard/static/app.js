@@ -303,6 +303,8 @@ async function loadAtlas() {
   select.replaceChildren(...countries.map((c) => el("option", { value: c }, c)));
   if (countries.includes("JPN")) select.value = "JPN";
   await loadDependency();
+  renderAtlasViews(metrics); // below the dependency tables: drawn after them
+  await drawProjects();
 }
 
 async function loadDependency() {
