@@ -121,9 +121,11 @@ class ProductTree:
             kept.groupby(["product", *by])[qty].sum() if not kept.empty else pd.Series(dtype=float)
         )
         new_rows: list[dict[str, object]] = []
+        weights: dict[tuple[str, str], dict[str, float]] = {}  # (parent, country) -> mix
         for r in frame[agg_mask].to_dict("records"):
             parent = str(r["product"])
-            w = self.weights(parent, str(r[key_col]))
+            at = (parent, str(r[key_col]))
+            w = weights[at] if at in weights else weights.setdefault(at, self.weights(*at))
             keyv = tuple(r[c] for c in by)
             present = [leaf for leaf in w if (leaf, *keyv) in given.index]
             rest = [leaf for leaf in w if leaf not in present]

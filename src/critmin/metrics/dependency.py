@@ -80,35 +80,39 @@ def partner_share(atlas: Atlas, country: str, group: str = "framework") -> pd.Da
     prod, trade = atlas.production, atlas.trade
     years = _years(prod)
     output = prod.sel(country=country).to_pandas() if country in prod["country"] else None
-    # the country's imports, product x exporter, read once
+    # the country's imports, product x exporter, read once as an array
     into = trade.sel(importer=country).to_pandas() if country in trade["importer"] else None
+    exporters = np.asarray(into.columns, dtype=object) if into is not None else np.array([])
+    in_group = np.isin(exporters, list(members))
+    into_arr = into.to_numpy() if into is not None else None
     rows = []
-    for p in prod["product"].values:
+    for i, p in enumerate(prod["product"].values):
         p = str(p)
         own = float(output[p]) if output is not None else 0.0
-        imp = into.loc[p].rename_axis("exporter") if into is not None else pd.Series(dtype=float)
-        imp = imp[imp > 0]
-        supply = own + float(imp.sum())
+        if into_arr is not None:
+            line = into.loc[p].to_numpy() if into.index[i] != p else into_arr[i]
+            pos = line > 0
+            vals, names, grp = line[pos], exporters[pos], in_group[pos]
+        else:
+            vals, names, grp = np.array([]), np.array([], dtype=object), np.array([], dtype=bool)
+        imports = float(vals.sum())
+        supply = own + imports
         if supply <= 0:
             continue
-        from_group = (own if country in members else 0.0) + float(
-            imp[imp.index.isin(members)].sum()
-        )
-        top = imp.sort_values(ascending=False)
+        group_imports = float(vals[grp].sum())
+        from_group = (own if country in members else 0.0) + group_imports
+        top = pd.Series(vals, index=names).sort_values(ascending=False)  # pandas' tie order
         rows.append(
             {
                 "country": country, "product": p, "group": group,
                 "year": years[p],
-                "supply_t": supply, "own_output_t": own, "imports_t": float(imp.sum()),
+                "supply_t": supply, "own_output_t": own, "imports_t": imports,
                 "group_share": from_group / supply,
                 "others_share": 1 - from_group / supply,
-                "group_share_of_imports": (
-                    float(imp[imp.index.isin(members)].sum()) / float(imp.sum())
-                    if imp.sum() > 0 else float("nan")
-                ),
+                "group_share_of_imports": group_imports / imports if imports > 0 else float("nan"),
                 "top_supplier": str(top.index[0]) if len(top) else None,
                 "top_supplier_share_of_imports": (
-                    float(top.iloc[0]) / float(imp.sum()) if len(top) else float("nan")
+                    float(top.iloc[0]) / imports if len(top) else float("nan")
                 ),
             }
         )  # fmt: skip

@@ -72,10 +72,22 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
     restr = atlas.table("export_restrictions")
     crit = atlas.table("criticality").set_index("product")
     prod = atlas.production
+    countries = [str(c) for c in prod["country"].values]
+    at = {c: i for i, c in enumerate(countries)}
+    out_arr = prod.to_numpy()  # product x country
+    trade_arr = atlas.trade.transpose("product", "exporter", "importer").to_numpy()
+    if list(map(str, atlas.trade["exporter"].values)) != countries:  # same order, checked
+        raise AssertionError("production and trade countries differ in order")
+    masks = {}
+    for entity in entities:
+        members = atlas.group(entity) if entity in atlas.groups else (entity,)
+        mask = np.zeros(len(countries), dtype=bool)
+        mask[[at[m] for m in members if m in at]] = True
+        masks[entity] = (tuple(members), mask)
     rows = []
-    for p in prod["product"].values:
+    for i, p in enumerate(prod["product"].values):
         p = str(p)
-        line = prod.sel(product=p).to_series()
+        line = pd.Series(out_arr[i], index=countries)
         if line.sum() <= 0:
             continue
         t = dict(
@@ -87,21 +99,29 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
             (float(crit.loc[p, "eol_rir"]), float(crit.loc[p, "substitution_index"]))
             if p in crit.index else (0.0, 1.0)
         )  # fmt: skip
-        flows = atlas.trade.sel(product=p).to_pandas()  # exporter x importer, once per product
-        traded = float(flows.to_numpy().sum()) > 0
+        flows = trade_arr[i]  # exporter x importer, once per product
+        year, stage = int(prod.sel(product=p)["year"]), atlas.stage_of(p)
+        traded = float(flows.sum()) > 0
         for entity in entities:
-            members = atlas.group(entity) if entity in atlas.groups else (entity,)
+            members, mask = masks[entity]
             own_wgi = float(np.mean([wgi.get(m, default_wgi) for m in members]))
             if traded:
-                own, imports, exports = entity_flows(atlas, p, members, flows)
-                sourcing = pd.concat([
-                    pd.Series({members[0] if len(members) == 1 else "_own": own}), imports,
-                ])  # fmt: skip
-                sourcing = sourcing[sourcing > 0]
-                if sourcing.sum() <= 0:
+                # own output, imports by origin and exports, trade with outsiders only (as
+                # entity_flows, on arrays: this loop runs products x entities times)
+                own = float(out_arr[i, mask].sum()) if mask.any() else 0.0
+                by_origin = np.where(mask, 0.0, flows[:, mask].sum(axis=1))
+                exports = float(flows[np.ix_(mask, ~mask)].sum()) if mask.any() else 0.0
+                origin = np.flatnonzero(by_origin > 0)
+                imports_total = float(by_origin[origin].sum())
+                sourcing = {members[0] if len(members) == 1 else "_own": own} | {
+                    countries[j]: float(by_origin[j]) for j in origin
+                }
+                sourcing = {c: v for c, v in sourcing.items() if v > 0}
+                total = sum(sourcing.values())
+                if total <= 0:
                     continue
-                src_shares = (sourcing / sourcing.sum()).to_dict()
-                ir = reliance_ratio(own, float(imports.sum()), exports)
+                src_shares = {c: v / total for c, v in sourcing.items()}
+                ir = reliance_ratio(own, imports_total, exports)
                 missing = []
             else:  # no trade rows at all: the entity's sourcing is unknown, not its own output
                 src_shares, ir = global_shares, float("nan")
@@ -118,8 +138,7 @@ def supply_risk(atlas: Atlas, entities: Iterable[str] | None = None) -> pd.DataF
             sr = supply_risk_value(h_global, h_src, 1.0 if np.isnan(ir) else ir, eol, si)
             rows.append(
                 {
-                    "entity": entity, "product": p, "stage": atlas.stage_of(p),
-                    "year": int(prod.sel(product=p)["year"]),
+                    "entity": entity, "product": p, "stage": stage, "year": year,
                     "hhi_wgi_global": h_global, "hhi_wgi_sourcing": h_src,
                     "import_reliance": ir, "eol_rir": eol, "substitution_index": si,
                     "supply_risk": sr, "critical": bool(sr >= SR_THRESHOLD), "notes": notes,
