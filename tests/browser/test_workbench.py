@@ -16,36 +16,45 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini"
 
-#: Two alerts in the shape of GET /alerts (issue 15), the older one listed first.
-ALERTS = {
-    "alerts": [
-        {
-            "id": "al-1", "created_at": "2025-10-01T08:00:00Z", "type": "export_control",
-            "event": "China licenses gallium exports", "countries": ["CHN"],
-            "materials": ["Ga"], "impact": {"USA": {"shortfall_p10_t": 1, "shortfall_p50_t": 2,
-                                                    "shortfall_p90_t": 3}},
-            "evidence": ["older evidence"], "story": None, "run_id": None,
-        },
-        {
-            "id": "al-2", "created_at": "2025-10-09T10:00:00Z", "type": "export_control",
-            "event": "China widens rare earth export controls", "countries": ["CHN"],
-            "materials": ["Dy", "Tb"],
-            "impact": {
-                "USA": {"shortfall_t": {"p10": 120, "p50": 300, "p90": 520},
-                        "share_short": {"p10": 0.05, "p50": 0.12, "p90": 0.2},
-                        "months_of_cover": 4.5, "value_at_risk_usd": 2.5e8},
-                "JPN": {"shortfall_t": {"p10": 200, "p50": 410, "p90": 700},
-                        "share_short": {"p10": 0.08, "p50": 0.18, "p90": 0.31},
-                        "months_of_cover": 3, "value_at_risk_usd": 4e8},
-            },
-            "evidence": ["China sharply expanded its rare earth export controls on Thursday."],
-            "story": {"id": "st-9", "type": "export_control", "articles": ["a", "b"],
-                      "languages": ["en", "ja"], "agreed": {"elements": 5},
-                      "disagreements": []},
-            "run_id": "job-77", "confidence": 0.8,
-        },
-    ]
-}  # fmt: skip
+
+def _alerts() -> dict:
+    """Two alerts as GET /alerts answers them (critmin.signals.alerts.Alert as JSON), the
+    older one listed first."""
+    from critmin.signals.alerts import Alert
+
+    def band(p10: float, p50: float, p90: float) -> dict:
+        return {"p10": p10, "p50": p50, "p90": p90}
+
+    def impact(partner, tonnes, pct, cover, var, run=None) -> dict:
+        return {"partner": partner, "tonnes_short_peak": band(*tonnes),
+                "pct_demand_short_peak": band(*pct), "peak_month": 3,
+                "months_of_cover": cover, "value_at_risk_musd": band(*var), "usd_year": 2024,
+                "run_id": run}  # fmt: skip
+
+    older = Alert(
+        id="al-1", created_at="2025-10-01T08:00:00Z", type="export_control",
+        event={"id": "g:export_control", "type": "export_control", "article_id": "g",
+               "summary": "China licenses gallium exports", "date": "2025-10-01"},
+        countries=["CHN"], materials=["Ga"],
+        impact={"USA": impact("USA", (1, 2, 3), (0.1, 0.2, 0.4), None, (0, 1, 2))},
+        evidence=["older evidence"],
+        story={"id": "st-1", "title": "gallium", "articles": ["g"], "languages": ["en"]},
+    )  # fmt: skip
+    newer = Alert(
+        id="al-2", created_at="2025-10-09T10:00:00Z", type="export_control",
+        event={"id": "a:export_control", "type": "export_control", "article_id": "a",
+               "summary": "China widens rare earth export controls", "date": "2025-10-09"},
+        countries=["CHN"], materials=["Dy", "Tb"],
+        impact={"USA": impact("USA", (120, 300, 520), (5, 12, 20), 4.5, (100, 250, 400),
+                              "job-77"),
+                "JPN": impact("JPN", (200, 410, 700), (8, 18, 31), 3, (200, 400, 650),
+                              "job-77")},
+        evidence=["China sharply expanded its rare earth export controls on Thursday."],
+        story={"id": "st-9", "title": "October controls", "articles": ["a", "b"],
+               "languages": ["en", "ja"]},
+        run_id="job-77", confidence=0.8, draws=200, dataset_version=1,
+    )  # fmt: skip
+    return {"alerts": [older.model_dump(mode="json"), newer.model_dump(mode="json")]}
 
 
 def _serve_alerts(page, body: dict | None) -> None:
@@ -72,7 +81,7 @@ def _serve_alerts(page, body: dict | None) -> None:
 def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     page = dash.page
     page.set_viewport_size({"width": 1280, "height": 720})
-    _serve_alerts(page, ALERTS)
+    _serve_alerts(page, _alerts())
     dash.open("situation")
     page.wait_for_selector("#sit-list li.alert-item")
     ids = page.eval_on_selector_all("#sit-list li", "ls => ls.map(l => l.dataset.id)")
@@ -83,7 +92,7 @@ def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     assert colours == page.evaluate("['USA', 'JPN'].map(countryColour).join(',')")
     table = page.inner_text("#sit-table")
     assert "12.0% (5.0% – 20.0%)" in table and "300 (120 – 520)" in table
-    assert "\t4.5\t" in table and "250 M" in table  # months of cover, value at risk
+    assert "\t4.5\t" in table and "250 M (100 M – 400 M) (USD 2024)" in table
     assert "rare earth export controls" in page.inner_text("#sit-evidence")
     assert "st-9" in page.inner_text("#sit-story") and "en, ja" in page.inner_text("#sit-story")
     assert page.get_attribute("#sit-run", "href") == "#scenario/run/job-77"
@@ -92,7 +101,8 @@ def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     page.click("#sit-list li[data-id='al-1']")  # the older one: tonnes, no run
     wait_true(page, "document.querySelector('#sit-title').textContent.includes('gallium')")
     assert page.is_visible("#sit-no-run") and not page.is_visible("#sit-run")
-    assert "2 (1 – 3)" in page.inner_text("#sit-table")
+    older = page.inner_text("#sit-table")
+    assert "2 (1 – 3)" in older and "not short within the horizon" in older
     dash.watch.check()
 
 

@@ -29,24 +29,50 @@ function band(impact, names) {
   return null;
 }
 
+/** Impact fields of critmin.signals.alerts.PartnerImpact (first) and other spellings, with
+ * the factor to the page's units (tonnes, share 0-1, months, USD). */
 const IMPACT_FIELDS = {
-  short_t: ["shortfall_t", "short_t", "peak_shortfall_t", "shortfall_peak_t", "tonnes_short"],
-  share: ["share_short", "short_share", "shortfall_share", "share_of_demand", "demand_share"],
-  cover: ["months_of_cover", "cover_months", "cover"],
-  var_usd: ["value_at_risk_usd", "value_at_risk", "var_usd"],
+  short_t: [[["tonnes_short_peak", "shortfall_t", "short_t", "shortfall_peak_t"], 1]],
+  share: [[["pct_demand_short_peak"], 0.01], [["share_short", "share_of_demand"], 1]],
+  cover: [[["months_of_cover", "cover_months"], 1]],
+  var_usd: [[["value_at_risk_musd"], 1e6], [["value_at_risk_usd", "value_at_risk"], 1]],
 };
+
+function scaled(b, factor) {
+  if (!b) return null;
+  const out = {};
+  for (const [q, v] of Object.entries(b)) if (typeof v === "number") out[q] = v * factor;
+  return out;
+}
 
 /** One row per partner: the bands of the four figures (null: the alert does not give it). */
 function impactRows(alert) {
   return Object.entries(alert.impact || {}).map(([partner, impact]) => {
     const row = { partner };
-    for (const [key, names] of Object.entries(IMPACT_FIELDS)) row[key] = band(impact || {}, names);
-    row.product = impact && (impact.product || impact.products);
-    row.peak_month = impact && impact.peak_month;
-    row.note = impact && (impact.note || impact.reason);
+    const given = impact || {};
+    for (const [key, spellings] of Object.entries(IMPACT_FIELDS)) {
+      row[key] = null;
+      for (const [names, factor] of spellings) {
+        const b = band(given, names);
+        if (b) {
+          row[key] = scaled(b, factor);
+          break;
+        }
+      }
+    }
+    // months of cover given as null: never short within the simulated horizon
+    row.never_short = "months_of_cover" in given && given.months_of_cover === null;
+    row.usd_year = given.usd_year;
+    row.peak_month = given.peak_month;
+    row.run_id = given.run_id;
+    row.note = given.note || given.reason;
     return row;
   });
 }
+
+/** The event's text: critmin's EventRef (summary) or a plain string. */
+const eventText = (a) => (a.event && typeof a.event === "object"
+  ? a.event.summary || a.event.id : a.event) || a.title || a.id;
 
 const bandText = (b, f) => (!b ? "—" : b.p10 === undefined || b.p90 === undefined ? f(b.p50)
   : `${f(b.p50)} (${f(b.p10)} – ${f(b.p90)})`);
@@ -85,7 +111,7 @@ function renderAlertList() {
     const li = el("li", { class: "alert-item", "data-id": a.id });
     li.append(el("span", { class: "when" }, alertTime(a).slice(0, 16).replace("T", " ")),
       el("span", { class: "type" }, fmt.text(a.type).replaceAll("_", " ")),
-      el("span", { class: "what" }, a.event || a.title || a.id),
+      el("span", { class: "what" }, eventText(a)),
       el("span", { class: "who" }, `${fmt.text(a.countries)} · ${fmt.text(a.materials)}`));
     li.addEventListener("click", () => showAlert(a.id).catch(fail));
     return li;
@@ -106,20 +132,23 @@ async function showAlert(id) {
   for (const li of document.querySelectorAll("#sit-list li")) {
     li.classList.toggle("chosen", li.dataset.id === id);
   }
-  $("sit-title").textContent = alert.event || alert.title || alert.id;
+  $("sit-title").textContent = eventText(alert);
   const facts = [fmt.text(alert.type).replaceAll("_", " "), `countries ${fmt.text(alert.countries)}`,
     `materials ${fmt.text(alert.materials)}`, alertTime(alert) && `at ${alertTime(alert)}`,
-    alert.confidence !== undefined && `confidence ${fmt.text(alert.confidence)}`,
-    alert.scenario && `scenario ${typeof alert.scenario === "string" ? alert.scenario
-      : alert.scenario.name}`];
+    alert.confidence !== undefined && `confidence ${fmt.pct(alert.confidence)}`,
+    alert.draws && `${alert.draws} draws`,
+    alert.dataset_version && `dataset version ${alert.dataset_version}`,
+    alert.scenario && (typeof alert.scenario === "string" || alert.scenario.name)
+      && `scenario ${typeof alert.scenario === "string" ? alert.scenario : alert.scenario.name}`];
   $("sit-facts").textContent = facts.filter(Boolean).join(" · ");
   const rows = impactRows(alert);
   await drawImpact(rows);
   const given = (key) => rows.some((r) => r[key] !== undefined && r[key] !== null);
   renderTable($("sit-table"), rows.map((r) => ({ ...r,
     short_text: bandText(r.short_t, fmt.t), share_text: bandText(r.share, fmt.pct),
-    cover_text: bandText(r.cover, fmt.t),
-    var_text: bandText(r.var_usd, (v) => `${fmt.t(v / 1e6)} M`) })), [
+    cover_text: r.never_short ? "not short within the horizon" : bandText(r.cover, fmt.t),
+    var_text: bandText(r.var_usd, (v) => `${fmt.t(v / 1e6)} M`)
+      + (r.var_usd && r.usd_year ? ` (USD ${r.usd_year})` : "") })), [
     ["partner", "partner"], ["product", "product"],
     ["short_text", "t short at peak P50 (P10 – P90)", fmt.text, true],
     ["share_text", "% of demand short at peak", fmt.text, true],
@@ -133,7 +162,8 @@ async function showAlert(id) {
     ? evidence.map((s) => el("li", {}, typeof s === "string" ? s : s.text || JSON.stringify(s)))
     : [el("li", { class: "empty" }, "No evidence sentence.")]));
   await showAlertStory(alert.story);
-  const run = alert.run_id || (alert.run && alert.run.id);
+  const run = alert.run_id || (alert.run && alert.run.id)
+    || (rows.find((r) => r.run_id) || {}).run_id;
   const link = $("sit-run");
   link.hidden = !run;
   $("sit-no-run").hidden = Boolean(run);
@@ -196,7 +226,8 @@ async function showAlertStory(story) {
 /** A story's id, languages, articles and agreed facts (shared with the signals page). */
 function storySummary(s) {
   const div = el("div", { class: "story" });
-  div.append(el("p", {}, `Story ${s.id}${s.type ? ` (${s.type.replaceAll("_", " ")})` : ""}`
+  div.append(el("p", {}, `Story ${s.id}${s.title ? `: ${s.title}` : ""}`
+    + `${s.type ? ` (${s.type.replaceAll("_", " ")})` : ""}`
     + (s.articles ? `: ${s.articles.length} article(s) in ${fmt.text(s.languages)}` : "")));
   const agreed = Object.entries(s.agreed || {});
   if (agreed.length) {
