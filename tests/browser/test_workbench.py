@@ -222,3 +222,35 @@ def test_signal_to_scenario_in_one_click_builder_save_and_stories(dash) -> None:
     assert page.input_value("#sc-select") == "browser-draft"
     dash.shot("signal-draft-saved")
     dash.watch.check()
+
+
+def test_portfolio_form_sends_several_scenarios_and_share_rules(dash) -> None:
+    dash.open("portfolio")
+    page = dash.page
+    page.wait_for_selector("#pf-scenario option[value='embargo-japan-12m']", state="attached")
+    sent: list[dict] = []
+
+    def refuse(route) -> None:  # record the body; a 422 stops before any job runs
+        sent.append(route.request.post_data_json)
+        route.fulfill(status=422, content_type="application/json",
+                      body=json.dumps({"detail": [{"loc": ["body", "rules"],
+                                                   "msg": "stopped by the test"}]}))  # fmt: skip
+
+    page.route("**/portfolios", refuse)
+    page.select_option("#pf-scenario", ["embargo-japan-12m", "china-2025-october-controls"])
+    page.fill("#pf-scales", "1")
+    page.fill("#pf-min-share", "USA=0.3, JPN=0.25")
+    page.fill("#pf-max-country", "0.6")
+    page.click("#pf-run")
+    page.wait_for_selector("#pf-errors li")
+    assert "stopped by the test" in page.inner_text("#pf-errors")
+    assert len(sent) == 1
+    body = sent[0]
+    assert sorted(body["scenarios"]) == ["china-2025-october-controls", "embargo-japan-12m"]
+    assert body["rules"]["min_share"] == {"USA": 0.3, "JPN": 0.25}
+    assert body["rules"]["max_country_share"] == 0.6
+    page.fill("#pf-min-share", "USA=3")  # a bad share is named before anything is sent
+    page.click("#pf-run")
+    page.wait_for_selector("#pf-errors li:has-text('USA=3')")
+    assert len(sent) == 1
+    dash.watch.check(allow_console=RESOURCE_ERRORS)

@@ -519,6 +519,32 @@ function parseBudgets(text) {
   return budgets;
 }
 
+/** PARTNER=share pairs ("USA=0.3, JPN=0.3") of a share rule. */
+function parseShares(id, what) {
+  const out = {};
+  for (const part of $(id).value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [who, value] = part.split("=").map((p) => p.trim());
+    const share = Number(value);
+    if (!who || !value || !Number.isFinite(share) || share < 0 || share > 1) {
+      throw new ApiError(422, [{ loc: ["rules", what],
+        msg: `"${part}" is not PARTNER=share with a share in [0, 1] (e.g. USA=0.3)` }]);
+    }
+    out[who] = share;
+  }
+  return out;
+}
+
+/** The share rules of the portfolio form (empty fields: no rule). */
+function portfolioRules() {
+  const rules = { min_share: parseShares("pf-min-share", "min_share"),
+    max_share: parseShares("pf-max-share", "max_share") };
+  const country = $("pf-max-country").value.trim();
+  if (country) rules.max_country_share = Number(country);
+  const gap = $("pf-min-gap").value.trim();
+  if (gap) rules.min_gap_closed = Number(gap);
+  return rules;
+}
+
 function parseScales(text) {
   const scales = text.split(",").map((p) => p.trim()).filter(Boolean).map(Number);
   if (scales.some((s) => !Number.isFinite(s) || s <= 0)) {
@@ -535,8 +561,13 @@ async function runPortfolio() {
   try {
     const budgets = parseBudgets($("pf-budgets").value);
     const scales = parseScales($("pf-scales").value);
-    const base = { scenarios: [$("pf-scenario").value], draws: intOrNull("pf-draws") || 100,
-      recheck_draws: intOrNull("pf-recheck") ?? 0 };
+    const scenarios = [...$("pf-scenario").selectedOptions].map((o) => o.value);
+    if (!scenarios.length) {
+      throw new ApiError(422, [{ loc: ["scenarios"], msg: "choose at least one scenario" }]);
+    }
+    const base = { scenarios, draws: intOrNull("pf-draws") || 100,
+      recheck_draws: intOrNull("pf-recheck") ?? 0, rules: portfolioRules() };
+    if (state.version) base.version = state.version;
     const months = intOrNull("pf-months");
     if (months) base.months = months;
     jobs = [];
