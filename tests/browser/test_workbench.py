@@ -166,6 +166,15 @@ def test_atlas_sources_downloads_colours_and_versions(dash) -> None:
     assert "Dy" in elements and "Tb" in elements
     page.wait_for_selector("#atlas-projects .scattergeo .point, #atlas-projects path.point")
     assert page.locator("#atlas-projects-table table tr").count() > 1
+    page.wait_for_selector("#atlas-project-timeline .barlayer .point")
+    # trade flows of one product, with their sources
+    page.wait_for_selector("#tr-chart .barlayer .point")
+    assert page.locator("#tr-table a.source, #tr-table span.source").count() > 0
+    first = page.input_value("#tr-product")
+    other = page.eval_on_selector_all("#tr-product option", "os => os.map(o => o.value)")[-1]
+    page.select_option("#tr-product", other)
+    wait_true(page, f"document.querySelector('#tr-meta').textContent.includes('{other}')")
+    assert first != other
     # CSV of a table, PNG and CSV of a chart
     with page.expect_download() as got:
         page.locator("#dep-reliance").locator("xpath=preceding-sibling::div[1]").locator(

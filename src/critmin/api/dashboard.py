@@ -235,6 +235,44 @@ async def atlas_sources(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Resp
     return await run_in_threadpool(build)
 
 
+MAX_TRADE_ROWS = 5000
+
+
+def _trade_body(atlas: Any, version: int) -> dict[str, Any]:
+    """The bilateral trade rows of a dataset version (largest first, at most
+    ``MAX_TRADE_ROWS``) with their basis and source."""
+    frame = atlas.table("trade")
+    total = 0 if frame is None else len(frame)
+    rows: list[dict[str, Any]] = []
+    if total:
+        frame = frame.sort_values("quantity_t", ascending=False, kind="stable")
+        cols = ["product", "exporter", "importer", "year", "quantity_t", "value_kusd", "basis",
+                "source"]  # fmt: skip
+        frame = frame[[c for c in cols if c in frame]].head(MAX_TRADE_ROWS)
+        rows = [{k: (None if v != v else v) for k, v in r.items()}
+                for r in frame.to_dict(orient="records")]  # fmt: skip
+    return {"version": version, "total": total, "rows": rows}
+
+
+@router.get("/dashboard/atlas/trade", responses=ERRORS, tags=["dashboard"])
+async def atlas_trade(who: Viewer, ctx: Ctx, version: VersionQ = None,
+                      mineral: MineralQ = None) -> Response:  # fmt: skip
+    """Bilateral trade flows of the dataset version (one mineral chain): product, exporter,
+    importer, year, tonnes with their basis, value (thousand USD) and source; the largest
+    5,000 rows (``total`` counts them all)."""
+
+    def build() -> Response:
+        v = ctx.visible_version(who, version)
+
+        def make() -> bytes:
+            atlas = _of_mineral(ctx.atlas(v), mineral)
+            return json.dumps(_trade_body(atlas, v), default=str).encode()
+
+        return Response(ctx.cached(("dashboard", "trade", v, mineral), make), media_type=JSON)
+
+    return await run_in_threadpool(build)
+
+
 @router.get("/dashboard/atlas/shares", responses=ERRORS, tags=["dashboard"])
 async def atlas_shares(who: Viewer, ctx: Ctx, version: VersionQ = None,
                        mineral: MineralQ = None) -> Response:  # fmt: skip

@@ -304,7 +304,7 @@ async function loadAtlas() {
   if (countries.includes("JPN")) select.value = "JPN";
   await loadDependency();
   renderAtlasViews(metrics); // below the dependency tables: drawn after them
-  await drawProjects();
+  await Promise.all([loadTrade(), drawProjects()]);
 }
 
 async function loadDependency() {
@@ -1084,6 +1084,7 @@ function bind() {
   $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));
   $("atlas-mineral").addEventListener("change", () => loadAtlas().catch(fail));
   $("crit-partner").addEventListener("change", () => drawCriticality().catch(fail));
+  $("tr-product").addEventListener("change", () => drawTrade().catch(fail));
   $("sc-element").addEventListener("change", () => renderRun().catch(fail));
   $("pf-element").addEventListener("change", renderChosen);
   $("hist-load").addEventListener("click", showHistory);
