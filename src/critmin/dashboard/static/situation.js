@@ -80,6 +80,7 @@ const bandText = (b, f) => (!b ? "—" : b.p10 === undefined || b.p90 === undefi
 const alertTime = (a) => a.created_at || a.date || a.event_date || "";
 
 async function loadSituation() {
+  await loadViews(); // the country colours come with them
   let body;
   try {
     body = await api("/alerts?limit=200");
