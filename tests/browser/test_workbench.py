@@ -265,3 +265,30 @@ def test_portfolio_form_sends_several_scenarios_and_share_rules(dash) -> None:
     page.wait_for_selector("#pf-errors li:has-text('USA=3')")
     assert len(sent) == 1
     dash.watch.check(allow_console=RESOURCE_ERRORS)
+
+
+def test_every_page_fits_a_laptop_screen(dash) -> None:
+    """1280 x 720: no page is wider than the window (wide tables scroll in their box)."""
+    page = dash.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _serve_alerts(page, _alerts())
+    dash.open("situation")
+    ready = {
+        "situation": "#sit-impact .barlayer",
+        "scenario": "#sc-select option",
+        "portfolio": "#pf-scenario option",
+        "criticality": "#cr-meta",
+        "signals": "#sig-table table",
+        "history": "#hist-meta",
+    }
+    for name, selector in ready.items():
+        page.evaluate(f"location.hash = '#{name}'")
+        page.wait_for_selector(f"#page-{name}:not([hidden])")
+        page.wait_for_selector(selector, state="attached")
+        if name == "scenario":
+            page.click("#sc-build summary")
+            page.click("#sc-edit summary")
+            dash.shot("laptop-scenario-builder")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"the {name} page is {width} px wide"
+    dash.watch.check()
