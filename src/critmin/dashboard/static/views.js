@@ -7,10 +7,9 @@ const citeIds = (ids) => sourceCell([...new Set(ids || [])].sort());
 
 /** Chokepoint, supply-risk and element tables from the atlas's /metrics answer. */
 function renderAtlasViews(m) {
-  const stageOf = (r) => fmt.text(r.stage);
   renderTable($("ck-chokepoints"), (m.chokepoints || []).map((r) => ({ ...r,
     sources: citeIds(sourcesOf(r.product, r.country)) })), [
-    ["mineral", "mineral"], ["product", "product"], ["stage", "stage", stageOf],
+    ["mineral", "mineral"], ["product", "product"], ["stage", "stage"],
     ["country", "country"], ["share", "share of world output", fmt.pct, true],
     ["hhi", "HHI", fmt.t, true], ["year", "year"], ["sources", "sources"],
   ], "No product has one country above the threshold.");
@@ -20,14 +19,14 @@ function renderAtlasViews(m) {
     critical_text: r.critical ? "yes" : r.critical === false ? "no" : "—",
     notes_text: (r.notes || []).join("; ") })), [
     ["entity", "for"], ["mineral", "mineral"], ["product", "product"],
-    ["stage", "stage", stageOf], ["supply_risk", "EU-JRC supply risk", fmt.t, true],
+    ["stage", "stage"], ["supply_risk", "EU-JRC supply risk", fmt.t, true],
     ["critical_text", "above 1"], ["import_reliance", "import reliance", fmt.pct, true],
     ["eol_rir", "EoL-RIR", fmt.pct, true], ["substitution_index", "SI", fmt.t, true],
     ["notes_text", "what it rests on"],
   ], "No supply-risk figures.");
   renderTable($("ck-elements"), (m.elements || []).map((r) => ({ ...r,
     sources: citeIds(r.sources) })), [
-    ["element", "element"], ["product", "product"], ["stage", "stage", stageOf],
+    ["element", "element"], ["product", "product"], ["stage", "stage"],
     ["total_t", "t (basis of the product)", fmt.t, true],
     ["top1_country", "largest supplier"], ["top1_share", "its share", fmt.pct, true],
     ["top3_share", "top 3", fmt.pct, true], ["hhi", "HHI", fmt.t, true],
