@@ -97,3 +97,28 @@ def test_unknown_jobs_are_403_to_non_admins(client) -> None:
     assert r.status_code == 403
     r = c.get("/dashboard/portfolios/frontier", params={"jobs": ","}, headers=key)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "jobs"]
+
+
+def test_sources_trade_and_colours_for_the_workbench(client) -> None:
+    """The sources of every cited figure, the trade rows with theirs, and the colour map."""
+    from critmin.charts.colours import country_colour
+
+    c, headers = client
+    assert c.get("/dashboard/atlas/sources").status_code == 401
+    body = c.get("/dashboard/atlas/sources", headers=headers).json()
+    ids = {s["id"] for s in body["sources"]}
+    cited = body["cited"]
+    assert cited and {"production", "trade"} <= {r["table"] for r in cited}
+    assert {r["source"] for r in cited} - {"assumption"} <= ids, "a cited id not in sources"
+    assert any(r["product"] == "re_concentrate" and r["country"] == "CHN" for r in cited)
+    trade = c.get("/dashboard/atlas/trade?mineral=rare_earths", headers=headers).json()
+    rows = trade["rows"]
+    assert rows and trade["total"] == len(rows)
+    assert all(r["source"] and r["basis"] for r in rows)
+    assert rows[0]["quantity_t"] >= rows[-1]["quantity_t"]  # largest first
+    assert c.get("/dashboard/atlas/trade?mineral=nope", headers=headers).status_code == 422
+    colours = c.get("/dashboard/atlas/views", headers=headers).json()["colours"]
+    assert colours["fixed"]["CHN"] == country_colour("CHN")
+    # the client's rule gives the server's colour for a country without a fixed one
+    palette = colours["palette"]
+    assert palette[sum(map(ord, "PER")) % len(palette)] == country_colour("PER")
