@@ -384,7 +384,9 @@ async function validateScenario() {
   try {
     const spec = scenarioSpec();
     const body = typeof spec === "string" ? JSON.parse(state.scenarioText) : spec;
-    await api("/scenarios/validate", { method: "POST", body: { scenario: body } });
+    const payload = { scenario: body };
+    if (state.version) payload.version = state.version;
+    await api("/scenarios/validate", { method: "POST", body: payload });
     $("sc-errors").append(el("li", { class: "ok" }, "The scenario is valid."));
   } catch (err) {
     showErrors("sc-errors", err);
