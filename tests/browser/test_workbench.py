@@ -59,21 +59,27 @@ def _alerts() -> dict:
     return {"alerts": [older.model_dump(mode="json"), newer.model_dump(mode="json")]}
 
 
-def _provide_alerts(dash) -> None:
-    """The alerts of :func:`_alerts` for the page: stored and served by GET /alerts where the
-    API has it, else answered from the page's network in the same JSON."""
+def _provide_alerts(dash, alerts: list[dict] | None = None) -> dict | None:
+    """Alerts (default :func:`_alerts`) for the page: stored and served by GET /alerts where
+    the API has it (returns None), else answered from the page's network in the same JSON
+    (returns the body served, which a test may extend)."""
+    alerts = _alerts()["alerts"] if alerts is None else alerts
     if "/alerts" not in dash.server.app.openapi()["paths"]:
-        _serve_alerts(dash.page, _alerts())
-        return
+        if not hasattr(dash, "served"):
+            dash.served = {"alerts": []}
+            _serve_alerts(dash.page, dash.served)
+        dash.served["alerts"].extend(alerts)
+        return dash.served
     from critmin.data.alerts import list_alerts, save_alerts
     from critmin.data.store import Store
     from critmin.signals.alerts import Alert
 
     with Store(dash.server.db) as store:
         known = {a.id for a in list_alerts(store, limit=1000)}
-        new = [Alert(**a) for a in _alerts()["alerts"] if a["id"] not in known]
+        new = [Alert(**a) for a in alerts if a["id"] not in known]
         if new:
             save_alerts(store, new)
+    return None
 
 
 def _serve_alerts(page, body: dict | None) -> None:
@@ -122,6 +128,15 @@ def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     assert page.is_visible("#sit-no-run") and not page.is_visible("#sit-run")
     older = page.inner_text("#sit-table")
     assert "2 (1 – 3)" in older and "not short within the horizon" in older
+    # a new alert arrives: Refresh lists it first and keeps the one being read
+    newest = dict(_alerts()["alerts"][1], id="al-3", created_at="2025-10-12T09:00:00Z")
+    newest["event"] = dict(newest["event"], summary="Myanmar border closed")
+    _provide_alerts(dash, [newest])
+    page.click("#sit-refresh")
+    wait_true(page, "document.querySelectorAll('#sit-list li').length == 3")
+    ids = page.eval_on_selector_all("#sit-list li", "ls => ls.map(l => l.dataset.id)")
+    assert ids == ["al-3", "al-2", "al-1"]
+    assert page.get_attribute("#sit-list li.chosen", "data-id") == "al-1"
     dash.watch.check()
 
 

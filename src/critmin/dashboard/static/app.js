@@ -1074,6 +1074,7 @@ function bind() {
   });
   window.addEventListener("hashchange", showPage);
   bindBuilder();
+  $("sit-refresh").addEventListener("click", () => refreshAlerts().catch(fail));
   $("version").addEventListener("change", () => {
     state.version = Number($("version").value) || null;
     state.loaded = {};

@@ -79,8 +79,21 @@ const bandText = (b, f) => (!b ? "—" : b.p10 === undefined || b.p90 === undefi
 
 const alertTime = (a) => a.created_at || a.date || a.event_date || "";
 
+/** Seconds between two looks for new alerts while the situation page is shown. */
+const SITUATION_REFRESH_S = 60;
+
 async function loadSituation() {
   await loadViews(); // the country colours come with them
+  await refreshAlerts();
+  if (!situation.timer) {
+    situation.timer = setInterval(() => {
+      if (currentPage() === "situation" && !document.hidden) refreshAlerts().catch(fail);
+    }, SITUATION_REFRESH_S * 1000);
+  }
+}
+
+/** Read the alerts again; the chosen one stays chosen (else the newest is shown). */
+async function refreshAlerts() {
   let body;
   try {
     body = await api("/alerts?limit=200");
@@ -92,7 +105,10 @@ async function loadSituation() {
   situation.alerts = rowsOf(body, "alerts").slice()
     .sort((a, b) => alertTime(b).localeCompare(alertTime(a)));
   renderAlertList();
-  if (situation.alerts.length) await showAlert(situation.alerts[0].id);
+  const keep = situation.chosen && situation.alerts.find((a) => a.id === situation.chosen.id);
+  if (situation.alerts.length) await showAlert(keep ? keep.id : situation.alerts[0].id);
+  $("sit-updated").textContent = `Read at ${new Date().toLocaleTimeString()}; looked at again `
+    + `every ${SITUATION_REFRESH_S} s while this page is open.`;
 }
 
 function renderAlertList() {
