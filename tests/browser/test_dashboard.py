@@ -118,6 +118,7 @@ def test_scenario_validation_names_the_field(dash) -> None:
     page.wait_for_selector("#sc-select option[value='embargo-japan-12m']", state="attached")
     page.select_option("#sc-select", "embargo-japan-12m")
     wait_true(page, "document.querySelector('#sc-body').value.includes('JPN')")
+    assert "Sources: Global Trade Alert" in page.inner_text("#sc-description")
     page.click("#sc-edit summary")
     page.evaluate(
         "(() => { const box = document.querySelector('#sc-body');"

@@ -352,7 +352,11 @@ async function pickScenario() {
   const name = $("sc-select").value;
   if (!name) return;
   const s = await api(`/scenarios/${encodeURIComponent(name)}`);
-  $("sc-description").textContent = [s.event, s.description].filter(Boolean).join(" · ");
+  const cited = (s.body && s.body.sources) || [];
+  $("sc-description").textContent = [s.event, s.description,
+    cited.length ? `Sources: ${cited.map((c) => (typeof c === "string" ? c
+      : c.publication || c.id || JSON.stringify(c))).join("; ")}` : ""]
+    .filter(Boolean).join(" · ");
   state.scenarioText = JSON.stringify(s.body, null, 2);
   $("sc-body").value = state.scenarioText;
   fillForm(s.body);
