@@ -750,7 +750,11 @@ function renderRanking() {
     + " Top scenario: the case that contributes most to the expected loss.";
   drawRanking(rows, body.partner);
   const table = $("cr-table");
-  renderTable(table, rows, [
+  const shown = rows.map((r) => ({ ...r,
+    band: `${musd(r.expected_loss_p10_usd)} – ${musd(r.expected_loss_p90_usd)}`,
+    top: r.scenarios[0] ? `${r.scenarios[0].case} (${fmt.pct(r.scenarios[0].share_of_expected)})`
+      : "—" }));
+  renderTable(table, shown, [
     ["rank", "#", fmt.text, true], ["item", "item"],
     ["expected_loss_usd", "expected loss M USD/yr", musd, true],
     ["band", "P10–P90 M USD", fmt.text, true],
