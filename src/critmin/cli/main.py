@@ -494,6 +494,7 @@ def _register() -> None:
         serve,
         signals,
         simulate,
+        stockpile,
     )
 
 
