@@ -122,3 +122,46 @@ def test_sources_trade_and_colours_for_the_workbench(client) -> None:
     # the client's rule gives the server's colour for a country without a fixed one
     palette = colours["palette"]
     assert palette[sum(map(ord, "PER")) % len(palette)] == country_colour("PER")
+
+
+def test_the_run_behind_an_alert_is_shown_only_to_who_sees_the_alert(client) -> None:
+    """The situation page links an alert to its quick run (stored without a job): figures for
+    a caller who may see the alert, 403 for one who may not and for a run behind no alert."""
+    from critmin.atlas import Atlas
+    from critmin.data.alerts import save_alerts
+    from critmin.data.dataset import load_builtin
+    from critmin.data.runs import save_run
+    from critmin.data.store import Store
+    from critmin.signals.alerts import Alert
+    from critmin.simulate import simulate
+    from critmin.simulate.scenario import scenario_to_dict
+
+    c, headers = client
+    db = c.app.state.ctx.db
+    traj = simulate(Atlas(load_builtin()), "embargo-japan-12m", draws=5, months=3, seed=1)
+    band = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
+    with Store(db) as store:
+        run_ids = [
+            save_run(store, traj.data, dataset_version=1,
+                     scenario_json=scenario_to_dict(traj.scenario), seed=1,
+                     options={"draws": 5, "months": 3, "source": "respond"}, summary={})
+            for _ in range(2)
+        ]  # fmt: skip
+        save_alerts(store, [Alert(
+            id="al-jp", type="export_control", countries=["CHN"], materials=["Dy"],
+            event={"id": "a:export_control", "type": "export_control", "summary": "s",
+                   "article_id": "a"},
+            impact={"JPN": {"partner": "JPN", "tonnes_short_peak": band,
+                            "pct_demand_short_peak": band, "value_at_risk_musd": band}},
+            evidence=["e"], story={"id": "st", "title": "t", "articles": ["a"],
+                                   "languages": ["en"]},
+            run_id=run_ids[0], confidential_to="JPN",
+        )])  # fmt: skip
+    japan = {"X-API-Key": service.add_user(db, "jun", "analyst", "JPN")[1]}
+    url = f"/dashboard/alert-runs/{run_ids[0]}/figures"
+    got = c.get(url, headers=japan)
+    assert got.status_code == 200, got.text
+    assert got.json()["run_id"] == run_ids[0] and got.json()["shortfall"]["data"]
+    assert c.get(url, headers=headers).status_code == 403  # the viewer: no JPN alerts
+    other = c.get(f"/dashboard/alert-runs/{run_ids[1]}/figures", headers=japan)
+    assert other.status_code == 403  # a run behind no alert

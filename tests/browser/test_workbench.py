@@ -120,7 +120,7 @@ def test_situation_page_lists_alerts_newest_first_with_impact(dash) -> None:
     assert "\t4.5\t" in table and "250 M (100 M – 400 M) (USD 2024)" in table
     assert "rare earth export controls" in page.inner_text("#sit-evidence")
     assert "st-9" in page.inner_text("#sit-story") and "en, ja" in page.inner_text("#sit-story")
-    assert page.get_attribute("#sit-run", "href") == "#scenario/run/job-77"
+    assert page.get_attribute("#sit-run", "href") == "#scenario/alert-run/job-77"
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "wider than a laptop"
     dash.shot("situation")
     page.click("#sit-list li[data-id='al-1']")  # the older one: tonnes, no run

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from critmin.api.context import Context, Ctx, Principal, Viewer, unprocessable
+from critmin.api.context import Context, Ctx, Principal, Viewer, hidden, unprocessable
 from critmin.api.datasets import ERRORS
 from critmin.api.runs import _done_run, _job
 from critmin.assessment import element_groups
@@ -338,6 +339,45 @@ async def run_figures(
 
         return Response(ctx.cached(("dashboard", "run", run_id, symbols, chains), make),
                         media_type=JSON)  # fmt: skip
+
+    return await run_in_threadpool(build)
+
+
+def _alert_run_visible(ctx: Context, who: Principal, run_id: str) -> bool:
+    """Whether a stored alert the caller may see (critmin.data.alerts) rests on this run."""
+    from critmin.data.alerts import MAX_LIMIT, list_alerts
+
+    offset = 0
+    with service.open_store(ctx.db) as store:
+        while True:
+            page = list_alerts(store, viewer=who.viewer_partner, limit=MAX_LIMIT, offset=offset)
+            if any(a.run_id == run_id for a in page):
+                return True
+            if len(page) < MAX_LIMIT:
+                return False
+            offset += MAX_LIMIT
+
+
+@router.get("/dashboard/alert-runs/{run_id}/figures", responses=ERRORS, tags=["dashboard"])
+async def alert_run_figures(
+    run_id: Annotated[str, PathParam(max_length=100, description="an alert's run_id")],
+    who: Viewer, ctx: Ctx,
+) -> Response:  # fmt: skip
+    """Plotly figures (as ``/dashboard/runs/{job_id}/figures``) of the quick run behind an
+    alert the caller may see (``critmin respond`` stores it without a job): the situation
+    page's link to the run. Any other run id: 403 (404 for admins)."""
+
+    def build() -> Response:
+        if not _alert_run_visible(ctx, who, run_id):
+            raise hidden(who, f"alert run {run_id!r}")
+
+        def make() -> bytes:
+            out = _run_figures(ctx, run_id)
+            body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
+                    for k, v in out.items()}  # fmt: skip
+            return json.dumps(body).encode()
+
+        return Response(ctx.cached(("dashboard", "alert-run", run_id), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 

@@ -225,6 +225,9 @@ async function showPage() {
 async function openFromHash() {
   const [what, id] = hashArgs();
   if (what === "run" && id && (!state.run || state.run.jobId !== id)) await showRun(id);
+  if (what === "alert-run" && id && (!state.run || state.run.runId !== id)) {
+    await showAlertRun(id);
+  }
 }
 
 // -- products and element groups ---------------------------------------------------------------
@@ -460,7 +463,7 @@ async function showRun(jobId) {
 }
 
 async function renderRun() {
-  if (!state.run) return;
+  if (!state.run || state.run.alertRun) return;
   const { jobId, summary } = state.run;
   const symbols = chosenElements("sc-element");
   const keep = (rows) => (rows || []).filter((r) => carries(r.product, symbols));

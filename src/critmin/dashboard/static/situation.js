@@ -184,7 +184,29 @@ async function showAlert(id) {
   const link = $("sit-run");
   link.hidden = !run;
   $("sit-no-run").hidden = Boolean(run);
-  if (run) link.href = `#scenario/run/${encodeURIComponent(run)}`;
+  if (run) link.href = `#scenario/alert-run/${encodeURIComponent(run)}`;
+}
+
+/** The scenario page with the quick run behind an alert (#scenario/alert-run/RUN): its
+ * shortfall and price charts (GET /dashboard/alert-runs/{run}/figures). */
+async function showAlertRun(runId) {
+  const figures = await api(`/dashboard/alert-runs/${encodeURIComponent(runId)}/figures`);
+  state.run = { jobId: null, runId, alertRun: true };
+  $("sc-results").hidden = false;
+  $("sc-description").textContent = `The quick run ${runId} behind an alert (critmin respond). `
+    + "Its impact per partner is on the Situation page; pick a scenario above to run another.";
+  $("sc-table").replaceChildren(el("p", { class: "empty" },
+    "The impact per partner of this run is on the Situation page."));
+  $("sc-peaks").replaceChildren();
+  for (const [key, id] of [["shortfall", "sc-shortfall"], ["price", "sc-price"]]) {
+    const node = $(id);
+    if (figures[key]) {
+      await plot(id, figures[key]);
+    } else {
+      Plotly.purge(node);
+      node.replaceChildren(el("p", { class: "empty" }, `No ${key} to draw.`));
+    }
+  }
 }
 
 /** Bars per partner: % of demand short at peak (P50, P10-P90 whiskers), else tonnes. */
