@@ -489,6 +489,7 @@ def _register() -> None:
         invest,
         projects,
         report,
+        respond,
         scenarios,
         serve,
         signals,

@@ -18,8 +18,10 @@ agreements, investments...) raise no alert.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,7 @@ import numpy as np
 from critmin.atlas import Atlas
 from critmin.data.alerts import new_id, save_alerts, seen_hashes
 from critmin.data.store import Store
+from critmin.errors import DataError, Issue
 from critmin.signals.alerts import (
     ALERT_TYPES,
     Alert,
@@ -37,7 +40,7 @@ from critmin.signals.alerts import (
     StoryRef,
 )
 from critmin.signals.extract import Event
-from critmin.signals.pipeline import Article
+from critmin.signals.pipeline import Article, collect_files, process_texts, read_text
 from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
 from critmin.signals.stories import group_stories
 
@@ -192,8 +195,6 @@ def _one_per_article(events: list[Event]) -> list[Event]:
 
 
 def _story_id(articles: Sequence[str]) -> str:
-    import hashlib
-
     return "ST" + hashlib.sha1("\n".join(sorted(articles)).encode()).hexdigest()[:10]
 
 
@@ -214,6 +215,43 @@ def _earlier_events(store: Store) -> tuple[list[Event], dict[str, str]]:
         return [], {}
     events = [e for e in _events(store.con) if e.article_id in alert_of and e.type in ALERT_TYPES]
     return events, alert_of
+
+
+def respond_paths(
+    store: Store, paths: Sequence[str | Path], *, progress: Progress | None = None, **kw: Any
+) -> RespondResult:
+    """:func:`respond` on the article files under ``paths`` (files or folders); files whose
+    content was read before are not even cleaned again (cheap to poll a folder)."""
+    files = collect_files(paths)
+    texts = [read_text(f) for f in files]
+    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    seen = seen_hashes(store, hashes)
+    fresh = [i for i, h in enumerate(hashes) if h not in seen]
+    skipped = [Skipped([files[i].stem], "already seen (same content)")
+               for i, h in enumerate(hashes) if h in seen]  # fmt: skip
+    reading = (lambda n, total: progress("reading", n, total)) if progress else None
+    articles = process_texts(
+        [(files[i].stem, str(files[i].parent), texts[i]) for i in fresh], reading,
+        names=[str(files[i]) for i in fresh],
+    )  # fmt: skip
+    for a, i in zip(articles, fresh, strict=True):
+        a.path = str(files[i])
+    result = respond(store, articles, progress=progress, **kw)
+    result.skipped[:0] = skipped
+    result.read = len(files)
+    return result
+
+
+def check_partners(atlas: Atlas, partners: Sequence[str]) -> None:
+    """Every partner is a country or a partner group of the dataset, else a DataError."""
+    known = set(atlas.countries) | set(atlas.groups)
+    bad = [p for p in partners if p not in known]
+    if bad:
+        groups = ", ".join(sorted(atlas.groups)) or "none"
+        msg = "unknown partner {!r} (ISO3 codes of the dataset or a group: " + groups + ")"
+        raise DataError([Issue("--partners", None, "partner", msg.format(p)) for p in bad])
+    if not partners:
+        raise DataError([Issue("--partners", None, "partner", "give at least one partner")])
 
 
 def respond(
@@ -274,6 +312,8 @@ def respond(
     if todo and atlas is None:
         info = store.describe(version)
         atlas = Atlas(store.load(info["dataset_version"]), version=info["dataset_version"])
+    if todo:
+        check_partners(atlas, partners)  # type: ignore[arg-type]
     alerts: list[Alert] = []
     try:
         for n, s in enumerate(todo):
