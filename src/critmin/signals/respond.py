@@ -19,7 +19,9 @@ agreements, investments...) raise no alert.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,10 @@ from critmin.signals.extract import Event
 from critmin.signals.pipeline import Article, collect_files, process_texts, read_text
 from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
 from critmin.signals.stories import group_stories
+
+#: a store, or a function opening one for a moment (a worker process must not hold the
+#: store's file while it simulates: DuckDB allows one writing process per file)
+StoreLike = Store | Callable[[], AbstractContextManager[Store]]
 
 DEFAULT_PARTNERS = ("USA", "JPN")
 QUICK_DRAWS = 200
@@ -217,15 +223,20 @@ def _earlier_events(store: Store) -> tuple[list[Event], dict[str, str]]:
     return events, alert_of
 
 
+def _opened(store: StoreLike) -> AbstractContextManager[Store]:
+    return nullcontext(store) if isinstance(store, Store) else store()
+
+
 def respond_paths(
-    store: Store, paths: Sequence[str | Path], *, progress: Progress | None = None, **kw: Any
+    store: StoreLike, paths: Sequence[str | Path], *, progress: Progress | None = None, **kw: Any
 ) -> RespondResult:
     """:func:`respond` on the article files under ``paths`` (files or folders); files whose
     content was read before are not even cleaned again (cheap to poll a folder)."""
     files = collect_files(paths)
     texts = [read_text(f) for f in files]
     hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
-    seen = seen_hashes(store, hashes)
+    with _opened(store) as s:
+        seen = seen_hashes(s, hashes)
     fresh = [i for i, h in enumerate(hashes) if h not in seen]
     skipped = [Skipped([files[i].stem], "already seen (same content)")
                for i, h in enumerate(hashes) if h in seen]  # fmt: skip
@@ -255,7 +266,7 @@ def check_partners(atlas: Atlas, partners: Sequence[str]) -> None:
 
 
 def respond(
-    store: Store,
+    store: StoreLike,
     articles: Sequence[Article],
     *,
     atlas: Atlas | None = None,
@@ -275,7 +286,8 @@ def respond(
 
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws}")
-    seen = seen_hashes(store, [a.sha256 for a in articles])
+    with _opened(store) as st:
+        seen = seen_hashes(st, [a.sha256 for a in articles])
     new: list[Article] = []
     hashes: set[str] = set()
     result = RespondResult(alerts=[], read=len(articles))
@@ -288,9 +300,10 @@ def respond(
     result.new = len(new)
     if not new:
         return result
-    if ingest:
-        ingest_articles(store, list(new))
-    earlier, alert_of = _earlier_events(store)
+    with _opened(store) as st:
+        if ingest:
+            ingest_articles(st, list(new))
+        earlier, alert_of = _earlier_events(st)
     stories = _stories(new, earlier)
     alerting = {a.id for s in stories for a in s.articles}
     for a in new:
@@ -309,11 +322,14 @@ def respond(
             seen_rows += [(a.sha256, a.id, joined[0]) for a in s.articles]
         else:
             todo.append(s)
-    if todo and atlas is None:
-        info = store.describe(version)
-        atlas = Atlas(store.load(info["dataset_version"]), version=info["dataset_version"])
+    confidential = None
     if todo:
-        check_partners(atlas, partners)  # type: ignore[arg-type]
+        with _opened(store) as st:
+            if atlas is None:
+                info = st.describe(version)
+                atlas = Atlas(st.load(info["dataset_version"]), version=info["dataset_version"])
+            confidential = st.confidential_to(atlas.version) if atlas.version else None
+        check_partners(atlas, partners)
     alerts: list[Alert] = []
     try:
         for n, s in enumerate(todo):
@@ -325,11 +341,13 @@ def respond(
                 seen_rows += [(a.sha256, a.id, None) for a in s.articles]
                 continue
             alert.id = new_id()
+            alert.confidential_to = confidential
             alerts.append(alert)
             seen_rows += [(a.sha256, a.id, alert.id) for a in s.articles]
         if progress and todo:
             progress("simulating", len(todo), len(todo))
-        save_alerts(store, alerts, seen=seen_rows)
+        with _opened(store) as st:
+            save_alerts(st, alerts, seen=seen_rows)
     except BaseException:
         _drop_runs(store, [a.run_id for a in alerts if a.run_id])
         raise
@@ -337,21 +355,24 @@ def respond(
     return result
 
 
-def _drop_runs(store: Store, runs: Sequence[str]) -> None:
+def _drop_runs(store: StoreLike, runs: Sequence[str]) -> None:
     """Remove the runs of alerts that were not saved (a failed respond leaves no trace)."""
     from critmin.data.runs import get_run, runs_dir
 
-    for rid in runs:
-        try:
-            path = runs_dir(store) / get_run(store, rid).path
-            store.con.execute("DELETE FROM runs WHERE id = ?", [rid])
-            path.unlink(missing_ok=True)
-        except Exception:  # best effort while another error propagates
-            pass
+    if not runs:
+        return
+    try:
+        with _opened(store) as st:
+            for rid in runs:
+                path = runs_dir(st) / get_run(st, rid).path
+                st.con.execute("DELETE FROM runs WHERE id = ?", [rid])
+                path.unlink(missing_ok=True)
+    except Exception:  # best effort while another error propagates
+        pass
 
 
 def _alert(
-    store: Store, s: _Story, atlas: Atlas, partners: Sequence[str], draws: int, seed: int
+    store: StoreLike, s: _Story, atlas: Atlas, partners: Sequence[str], draws: int, seed: int
 ) -> Alert | Skipped:
     """Draft, simulate, store the run and measure the impact of one story."""
     from critmin.data.runs import save_run
@@ -371,8 +392,9 @@ def _alert(
     traj = simulate(atlas, scenario, draws=draws, seed=seed, record="summary",
                     extra_variables=("final_forgone",))  # fmt: skip
     value = assess_impact(traj, model)
-    run_id = save_run(
-        store, traj.data, dataset_version=atlas.version,
+    with _opened(store) as st:
+        run_id = save_run(
+        st, traj.data, dataset_version=atlas.version,
         scenario_json=scenario_to_dict(traj.scenario), seed=seed,
         options={"draws": draws, "months": traj.months, "record": "summary",
                  "source": "respond"},
@@ -396,7 +418,6 @@ def _alert(
                        languages=sorted({a.doc.language or "und" for a in s.articles})),
         run_id=run_id, dataset_version=atlas.version, draws=draws,
         confidence=confidence(s.events),
-        confidential_to=store.confidential_to(atlas.version) if atlas.version else None,
         articles=[a.sha256 for a in s.articles], scenario=draft,
     )  # fmt: skip
 
@@ -406,3 +427,32 @@ def _summary(e: Event) -> str:
     what = ", ".join(e.materials) or "unnamed materials"
     when = f" ({e.effective_date or e.date})" if (e.effective_date or e.date) else ""
     return f"{e.type.replace('_', ' ')}: {who} on {what}{when}"
+
+
+def stored_articles(store: Store, ids: Sequence[str]) -> list[Article]:
+    """Articles already ingested (``critmin signals ingest``, the API) rebuilt from the store
+    with their events, in ``ids`` order; an id not stored is left out."""
+    from critmin.data.signals import _ensure as _ensure_signals
+    from critmin.data.signals import _events
+    from critmin.signals.clean import CleanDocument
+
+    _ensure_signals(store)
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = store.con.execute(
+        "SELECT id, path, sha256, title, dateline, body, language, date, is_error_page, removed "
+        "FROM signal_articles WHERE list_contains(?, id)",
+        [wanted],
+    ).fetchall()
+    events: dict[str, list[Event]] = {}
+    keep = set(wanted)
+    for e in _events(store.con):
+        if e.article_id in keep:
+            events.setdefault(e.article_id, []).append(e)
+    by_id = {}
+    for r in rows:
+        doc = CleanDocument(title=r[3], dateline=r[4], body=r[5], language=r[6], date=r[7],
+                            is_error_page=bool(r[8]), removed=json.loads(r[9] or "[]"))  # fmt: skip
+        by_id[r[0]] = Article(r[0], r[1], r[2], doc, events.get(r[0], []))
+    return [by_id[i] for i in wanted if i in by_id]
