@@ -13,7 +13,16 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from critmin import __version__
-from critmin.api import admin, backtest, criticality, datasets, events, runs, scenarios
+from critmin.api import (
+    admin,
+    alerts,
+    backtest,
+    criticality,
+    datasets,
+    events,
+    runs,
+    scenarios,
+)
 from critmin.api.context import Context, settle
 from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
@@ -94,7 +103,7 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
         )  # fmt: skip
 
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, criticality, events, admin, backtest):
+    for module in (datasets, scenarios, runs, criticality, events, alerts, admin, backtest):
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app
