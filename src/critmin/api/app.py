@@ -22,6 +22,7 @@ from critmin.api import (
     events,
     runs,
     scenarios,
+    stockpiles,
 )
 from critmin.api.context import Context, settle
 from critmin.api.guard import Guard
@@ -103,7 +104,8 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
         )  # fmt: skip
 
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, criticality, events, alerts, admin, backtest):
+    for module in (datasets, scenarios, runs, criticality, events, alerts, admin, backtest,
+                   stockpiles):  # fmt: skip
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

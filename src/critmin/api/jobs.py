@@ -60,7 +60,7 @@ def execute(db: str, job_id: str) -> str:
         assert job is not None
         work = {"run": _simulation, "portfolio": _portfolio, "backtest": _backtest,
                 "criticality": _criticality, "impact": _impact,
-                "respond": _respond}[job.kind]  # fmt: skip
+                "stockpile": _stockpile, "respond": _respond}[job.kind]  # fmt: skip
         result = work(db, job)
         service.finish_job(db, job_id, "done", result=result, message="finished")
         return "done"
@@ -268,6 +268,35 @@ def _respond(db: str, job: service.Job) -> dict[str, Any]:
     return {"alerts": [a.id for a in result.alerts],
             "skipped": [{"articles": s.articles, "reason": s.reason} for s in result.skipped],
             "articles": result.read, "new": result.new}  # fmt: skip
+
+
+def _stockpile(db: str, job: service.Job) -> dict[str, Any]:
+    """A joint stockpile (:func:`critmin.invest.stockpile.plan_stockpile`); the partners'
+    current levels are read here, from the store, and never written to the job's params."""
+    from critmin.invest.stockpile import plan_stockpile
+    from critmin.simulate import parse_scenario
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the dataset")
+    atlas = _atlas(db, p.get("version"))
+    scenarios = [parse_scenario(body, "scenario") for body in p["scenarios"]]
+    budgets = {k: float(v) for k, v in p["budgets"].items()}
+    levels = {(k, m): t for k, m, t in service.stock_levels(db, list(budgets))
+              if m in p["materials"]}  # fmt: skip
+
+    def progress(what: str, done: int, total: int) -> None:
+        _check(db, job.id, 0.02 + 0.95 * done / max(total, 1), what)
+
+    plan = plan_stockpile(
+        atlas, budgets, materials=p["materials"], scenarios=scenarios, current=levels,
+        confidential=sorted({k for k, _ in levels}), draws=int(p["draws"]),
+        recheck_draws=int(p["recheck_draws"]), months=p.get("months"), seed=int(p["seed"]),
+        share=float(p["share"]), rule=str(p.get("rule") or "leftover"), alpha=float(p["alpha"]),
+        risk_weight=float(p["risk_weight"]),
+        holding_rate=float(p["holding_rate"]), simulator_recheck=bool(p.get("resimulate", True)),
+        progress=progress,
+    )  # fmt: skip
+    return plan.result() | {"dataset_version": atlas.version, "ok": plan.ok}
 
 
 # -- service side -------------------------------------------------------------------------------

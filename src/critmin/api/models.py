@@ -151,7 +151,7 @@ class RunIn(BaseModel):
 
 class JobOut(BaseModel):
     id: str
-    kind: Literal["run", "portfolio"]
+    kind: Literal["run", "portfolio", "stockpile"]
     status: JobStatus
     progress: float = Field(ge=0, le=1)
     message: str | None = None
@@ -240,6 +240,70 @@ class PortfolioOut(JobOut):
     result: dict[str, Any] | None = Field(
         default=None, description="chosen projects, partner shares, shortfall before/after"
     )
+
+
+# -- stockpiles ---------------------------------------------------------------------------------
+class StockpileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    budgets: dict[str, float] = Field(
+        min_length=1, max_length=10, description="USD per partner (ISO3 or name), e.g. "
+        "{'USA': 1e9, 'JPN': 1e9}; each partner's current levels (PUT /stockpile/levels) count",
+    )  # fmt: skip
+    materials: list[str] | None = Field(
+        default=None, max_length=30, description="product ids (default: Dy and Tb oxide, "
+        "primary gallium, refined germanium, graphite anode)",
+    )  # fmt: skip
+    scenarios: list[str | dict[str, Any]] | None = Field(
+        default=None, min_length=1, max_length=15,
+        description="default: the built-in shocks that touch the materials",
+    )  # fmt: skip
+    draws: int = Field(default=50, ge=1, le=2000)
+    recheck_draws: int = Field(default=50, ge=0, le=2000, description="0: no re-check")
+    resimulate: bool = Field(default=True, description="re-run the fresh draws with the stocks")
+    months: int | None = Field(default=None, ge=1, le=600)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    share: float = Field(default=0.5, ge=0, le=1, description="share of its stock a partner "
+                         "may lend to the others (0: separate stockpiles)")  # fmt: skip
+    sharing_rule: Literal["leftover", "reserve"] = Field(
+        default="leftover", description="leftover: lend from what is left after one's own "
+        "month, up to share of the stock; reserve: only above (1 - share) of the stock",
+    )  # fmt: skip
+    alpha: float = Field(default=0.9, ge=0, lt=1)
+    risk_weight: float = Field(default=1.0, ge=0, le=1e6, description="lambda, weight of CVaR")
+    holding_rate: float = Field(default=0.05, ge=0, le=1, description="a year, of the value")
+    version: int | None = None
+
+
+class StockpileOut(JobOut):
+    result: dict[str, Any] | None = Field(
+        default=None, description="per partner and material: tonnes, cost, months of cover; "
+        "joint coverage and action; value of sharing. Rows of a partner whose current levels "
+        "are confidential to it are shown to that partner and admins only "
+        "(``hidden_partners`` names those left out)",
+    )  # fmt: skip
+
+
+class StockLevelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    material: str = Field(min_length=1, max_length=100)
+    tonnes: float = Field(ge=0, le=1e12)
+
+
+class StockLevelsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partner: str | None = Field(
+        default=None, max_length=100, description="admins only; others set their own partner's"
+    )
+    levels: list[StockLevelIn] = Field(max_length=200)
+
+
+class StockLevelOut(BaseModel):
+    partner: str
+    material: str
+    tonnes: float
 
 
 # -- events -------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from critmin.invest import (
     agree,
     frontier,
     gap_closed,
+    prepare_outlook_problem,
     prepare_problem,
     recheck,
     side_by_side,
@@ -103,7 +104,7 @@ MineralOpt = Annotated[
 #: the tables of ``invest`` and ``portfolios show`` (out_of_sample with a re-check, frontier
 #: with --frontier) and of ``markets``; the first is a CSV's unless --table says otherwise
 PORTFOLIO_TABLES = ("chosen", "gap_closed", "partners", "in_sample", "out_of_sample", "agreement",
-                    "effectiveness", "frontier")  # fmt: skip
+                    "effectiveness", "frontier", "supplier_shares")  # fmt: skip
 MARKETS_TABLES = ("tools", "price_path")
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
@@ -156,6 +157,31 @@ def invest_cmd(
         float | None,
         typer.Option(help="At most this share of new capacity in one country.", callback=SHARE),
     ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Optimise against the future gap of this year (critmin outlook) "
+            "instead of a shock scenario's."
+        ),
+    ] = None,
+    demand_scenario: Annotated[
+        str, typer.Option(help="With --year: the demand scenario (steps, aps).")
+    ] = "steps",
+    max_supplier_share: Annotated[
+        float | None,
+        typer.Option(
+            help="With --year: at most this share of the partners' supply of each "
+            "product from one third country (EU CRM Act: 0.65).",
+            callback=SHARE,
+        ),
+    ] = None,
+    share_product: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="With --max-supplier-share: only these products (default: every "
+            "aggregate, e.g. re_oxides, and every leaf in none); repeat."
+        ),
+    ] = None,
     require: Annotated[str | None, typer.Option(help="Project ids that must be chosen.")] = None,
     target: Annotated[
         float | None,
@@ -207,11 +233,15 @@ def invest_cmd(
     budgets = parse_pairs(budget, "--budget")
     if not budgets:
         raise ValueError("--budget needs at least one COUNTRY=USD")
+    if year is None and (max_supplier_share is not None or share_product):
+        raise ValueError("--max-supplier-share and --share-product need --year (a future gap)")
+    if year is not None and max_supplier_share is not None and max_supplier_share <= 0:
+        raise ValueError("--max-supplier-share must be above 0")
     rules = Rules(
         budgets={k: v / 1e6 for k, v in budgets.items()},
         min_share=parse_pairs(min_share, "--min-share"),
         max_share=parse_pairs(max_share, "--max-share"),
-        max_country_share=max_country_share,
+        max_country_share=max_country_share, max_supplier_share=max_supplier_share,
         required=tuple(r.strip() for r in require.split(",")) if require else (),
         min_gap_closed=target, alpha=alpha, risk_weight=risk_weight,
     )  # fmt: skip
@@ -219,13 +249,32 @@ def invest_cmd(
     mineral_products(atlas, mineral)  # unknown minerals fail before any simulation
     from critmin.data.files import check_scenario_arg
 
-    names = [check_scenario_arg(s.strip()) for s in scenarios.split(",") if s.strip()]
+    if year is not None:
+        from critmin.invest.outlook import check_scenario, check_year
+
+        check_year(atlas, year)
+        demand_scenario = check_scenario(atlas, demand_scenario)
+        if agreeing or recheck_draws:
+            err.print(f"--year {year}: the gap is the outlook's (no shock simulation), so the "
+                      "agreement loop and the out-of-sample re-check are off", style="dim",
+                      soft_wrap=True)  # fmt: skip
+        agreeing, recheck_draws = False, 0
+        if table in {"out_of_sample", "agreement", "effectiveness"}:
+            raise ValueError(f"--table {table} needs a shock scenario (not --year)")
+    else:
+        names = [check_scenario_arg(s.strip()) for s in scenarios.split(",") if s.strip()]
     with _steps() as bar:
         report = _phase(bar, "preparing")
-        problem = prepare_problem(atlas, names, list(budgets), draws=draws, months=months,
-                                  seed=seed, anchor=start,
-                                  projects_file=str(projects) if projects else None,
-                                  minerals=mineral, progress=report)  # fmt: skip
+        if year is not None:
+            problem = prepare_outlook_problem(
+                atlas, list(budgets), year, demand_scenario, draws=draws, seed=seed,
+                projects_file=str(projects) if projects else None, minerals=mineral,
+                share_products=share_product)  # fmt: skip
+        else:
+            problem = prepare_problem(atlas, names, list(budgets), draws=draws, months=months,
+                                      seed=seed, anchor=start,
+                                      projects_file=str(projects) if projects else None,
+                                      minerals=mineral, progress=report)  # fmt: skip
         if agreeing:
             agreed = agree(atlas, problem, rules, max_iterations=int(agree_iterations),
                            time_limit=time_limit, mip_gap=mip_gap,
@@ -245,7 +294,9 @@ def invest_cmd(
     portfolio_id = None
     if save:
         params = {
-            "budgets": budgets, "scenario_names": [sc.name for sc in problem.scenarios],
+            "budgets": budgets,
+            "scenario_names": [sc.name for sc in problem.scenarios] if year is None
+            else [f"{demand_scenario}-{year}"],
             "scenarios": [scenario_to_dict(sc) for sc in problem.scenarios],
             "rules": {"min_share": rules.min_share, "max_share": rules.max_share,
                       "max_country_share": max_country_share, "required": list(rules.required),
@@ -255,6 +306,8 @@ def invest_cmd(
             "agree": agreeing, "agree_iterations": agree_iterations,
             "projects_file": str(projects) if projects else None, "version": atlas.version,
             "minerals": list(mineral or []),
+            "year": year, "demand_scenario": demand_scenario if year is not None else None,
+            "max_supplier_share": max_supplier_share, "share_products": list(share_product or []),
         }  # fmt: skip
         with _store() as store:
             portfolio_id = save_portfolio(
@@ -274,6 +327,8 @@ def invest_cmd(
         "agreement": (
             f"{loop['stop']} after {loop['iterations']} iteration(s)"
             if loop
+            else f"off (future gap of {year}, {demand_scenario}: expected extra output credited)"
+            if year is not None
             else "off (--no-agree: full output credited)"
         ),
         "candidates": portfolio.candidates,
@@ -300,6 +355,8 @@ def invest_cmd(
         sections["effectiveness"] = loop["effectiveness"]
     if front is not None:
         sections["frontier"] = front
+    if "supplier_shares" in portfolio.extra:
+        sections["supplier_shares"] = portfolio.extra["supplier_shares"]
     if fmt == "csv":  # one table: the chosen projects unless --table names another
         sections = {"chosen": sections.pop("chosen")} | sections
     print_sections(console, sections, fmt, header, {"chosen": CHOSEN + pay_cols}, table)
@@ -363,7 +420,7 @@ def portfolios_show(
         chosen = pd.DataFrame(columns=CHOSEN)
     sections = {"chosen": chosen, "partners": rec.table("partners"),
                 "in_sample": rec.table("scenarios")}  # fmt: skip
-    for key in ("out_of_sample", "frontier"):
+    for key in ("out_of_sample", "frontier", "supplier_shares"):
         if rec.result.get(key):
             sections[key] = rec.table(key)
     loop = r.get("agreement")

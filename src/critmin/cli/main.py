@@ -487,6 +487,7 @@ def _register() -> None:
         backtest,
         criticality,
         invest,
+        outlook,
         projects,
         report,
         respond,
@@ -494,6 +495,7 @@ def _register() -> None:
         serve,
         signals,
         simulate,
+        stockpile,
     )
 
 

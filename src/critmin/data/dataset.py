@@ -139,7 +139,7 @@ def read_dataset(folder: str | Path) -> Dataset:
         frame = read_table(path, spec, log)
         if frame is not None:
             frames[name] = frame
-    check_references(frames, root, log)
+    check_references(frames, root, log, meta.year if meta is not None else None)
     log.raise_if_any()
     assert meta is not None
     return Dataset(meta, {n: f.drop(columns=ROW_COLUMN) for n, f in frames.items()})
@@ -162,8 +162,12 @@ def _read_meta(path: Path, log: IssueLog) -> DatasetMeta | None:
         return None
 
 
-def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog) -> None:
-    """Checks across rows and tables: keys, products, sources, units, sums, recipe order."""
+def check_references(
+    frames: dict[str, pd.DataFrame], root: Path, log: IssueLog, year: int | None = None
+) -> None:
+    """Checks across rows and tables: keys, products, sources, units, sums, recipe order;
+    with the dataset's ``year``, projects still to come that start before it, and growth
+    rows of unknown minerals."""
 
     def where(name: str) -> str:
         return str(root / TABLES[name].filename)
@@ -225,6 +229,8 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
     if products is not None:
         _check_groups(products, frames.get("splits"), where, log)
 
+    _check_pipeline(frames, products, year, where, log)
+
     recipes = frames.get("recipes")
     if recipes is not None and stage_of:
         order = {s: i for i, s in enumerate(STAGES)}
@@ -238,6 +244,25 @@ def check_references(frames: dict[str, pd.DataFrame], root: Path, log: IssueLog)
                     f"input {r['input']} ({si}) must come from an earlier stage than "
                     f"output {r['output']} ({so})",
                 )
+
+
+def _check_pipeline(frames, products, year, where, log) -> None:  # type: ignore[no-untyped-def]
+    """An ``announced`` or ``development`` project cannot start before the dataset's year (its
+    status or date is stale); ``demand_growth`` names minerals of ``products.csv``."""
+    projects = frames.get("projects")
+    if projects is not None and year is not None:
+        for _, r in projects[projects["status"].isin(["announced", "development"])].iterrows():
+            start = int(str(r["earliest_start"])[:4])
+            if start < year:
+                log.add(where("projects"), int(r[ROW_COLUMN]), "earliest_start",
+                        f"{r['status']} project {r['id']!r} starts in {start}, before the "
+                        f"dataset's year {year}: update its status or its start")  # fmt: skip
+    growth = frames.get("demand_growth")
+    if growth is not None and products is not None and "mineral" in products:
+        known = sorted(set(products["mineral"].dropna()))
+        for _, r in growth[~growth["mineral"].isin(known)].iterrows():
+            log.add(where("demand_growth"), int(r[ROW_COLUMN]), "mineral",
+                    f"unknown mineral {r['mineral']!r}; known: {', '.join(known)}")  # fmt: skip
 
 
 def _check_groups(products: pd.DataFrame, splits: pd.DataFrame | None, where, log) -> None:  # type: ignore[no-untyped-def]

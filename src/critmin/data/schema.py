@@ -483,6 +483,35 @@ class Project(Sourced):
     confidential_to: Country | None = None
 
 
+class ProjectOdds(Sourced):
+    """The probability that a project of a status goes ahead (the outlook's Bernoulli draws)."""
+
+    status: Literal["operating", "commissioning", "construction", "development", "announced"]
+    probability: Fraction
+
+
+class DemandGrowth(Sourced):
+    """Demand of one end use (``sector`` of ``demand.csv``) of a mineral chain in ``year``
+    relative to ``base_year``, under a named scenario (e.g. IEA ``steps``, ``aps``).
+    ``sector`` ``all`` stands for every sector of the chain not given its own row."""
+
+    scenario: Id
+    mineral: Id
+    sector: Id
+    base_year: Year
+    year: Year
+    factor: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1000)]
+
+    @model_validator(mode="after")
+    def _year_after_base(self) -> DemandGrowth:
+        if self.year <= self.base_year:
+            raise PydanticCustomError(
+                "year_order", "year ({year}) must come after base_year ({base})",
+                {"year": self.year, "base": self.base_year},
+            )  # fmt: skip
+        return self
+
+
 class Price(Sourced):
     """A reference market price of an item of a product (e.g. NdPr oxide within re_oxides)."""
 
@@ -549,6 +578,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("hs_overrides", HsOverride, ("hs", "exporter")),
         TableSpec("projects", Project, ("id",), "capacity_t"),
         TableSpec("prices", Price, ("product", "item", "year")),
+        TableSpec("project_odds", ProjectOdds, ("status",)),
+        TableSpec("demand_growth", DemandGrowth, ("scenario", "mineral", "sector", "year")),
         TableSpec("splits", Split, ("parent", "product", "country")),
         TableSpec("end_uses", EndUse, ("product", "end_use")),
         TableSpec("world_totals", WorldTotal, ("product", "figure", "year"), "world_t"),

@@ -28,7 +28,7 @@ from critmin.data.store import ACCESS_DDL, Store
 from critmin.errors import StoreBusy, StoreError
 
 ROLES = ("viewer", "analyst", "admin")
-JOB_KINDS = ("run", "portfolio", "backtest", "criticality", "impact", "respond")
+JOB_KINDS = ("run", "portfolio", "backtest", "criticality", "impact", "stockpile", "respond")
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled", "interrupted")
 LOCK_TIMEOUT_S = 30.0
@@ -57,6 +57,10 @@ SERVICE_DDL = [
         confidential_to VARCHAR, created_at TIMESTAMP, body VARCHAR,
         PRIMARY KEY (scope, name))""",
     ACCESS_DDL,
+    # current strategic stock levels, each confidential to its partner (critmin stockpile)
+    """CREATE TABLE IF NOT EXISTS svc_stock_levels (
+        partner VARCHAR NOT NULL, material VARCHAR NOT NULL, tonnes DOUBLE NOT NULL,
+        updated_by VARCHAR, updated_at TIMESTAMP, PRIMARY KEY (partner, material))""",
 ]
 
 
@@ -682,3 +686,30 @@ def mark_interrupted(path: str | Path) -> list[str]:
         return ids
 
     return _run(path, fn)
+
+
+# -- stock levels (confidential to their partner) -----------------------------------------------
+def set_stock_levels(path: str | Path, partner: str, levels: dict[str, float], actor: str
+                     ) -> None:  # fmt: skip
+    """Replace a partner's current stock levels (tonnes per material) in one transaction; the
+    audit names the partner and the materials, never the tonnes."""
+
+    def fn(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("DELETE FROM svc_stock_levels WHERE partner = ?", [partner])
+        now = _now()
+        for material, tonnes in levels.items():
+            con.execute("INSERT INTO svc_stock_levels VALUES (?, ?, ?, ?, ?)",
+                        [partner, material, float(tonnes), actor, now])  # fmt: skip
+        _audit(con, actor, "stock_levels.set", partner, {"materials": sorted(levels)})
+
+    _run(path, fn)
+
+
+def stock_levels(path: str | Path, partners: list[str] | None = None
+                 ) -> list[tuple[str, str, float]]:  # fmt: skip
+    """``(partner, material, tonnes)`` rows, of these partners only when given."""
+    rows = _run(path, lambda con: con.execute(
+        "SELECT partner, material, tonnes FROM svc_stock_levels ORDER BY partner, material"
+    ).fetchall())  # fmt: skip
+    keep = set(partners) if partners is not None else None
+    return [(p, m, float(t)) for p, m, t in rows if keep is None or p in keep]

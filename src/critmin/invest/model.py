@@ -44,6 +44,9 @@ class Rules:
     max_share: dict[str, float] = field(default_factory=dict)
     project_shares: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     max_country_share: float | None = None
+    #: at most this share of the partners' supply of a product from one third country in the
+    #: outlook year (future gaps only; the EU CRM Act benchmark is 0.65)
+    max_supplier_share: float | None = None
     required: tuple[str, ...] = ()
     min_gap_closed: float | None = None
     alpha: float = 0.9
@@ -61,6 +64,8 @@ class Rules:
             raise ValueError("risk weight (lambda) must be >= 0")
         if self.max_country_share is not None and not 0 < self.max_country_share <= 1:
             raise ValueError("max country share must be in (0, 1]")
+        if self.max_supplier_share is not None and not 0 < self.max_supplier_share <= 1:
+            raise ValueError("max supplier share must be in (0, 1]")
         for k in list(self.min_share) + list(self.max_share):
             if k not in self.budgets:
                 raise ValueError(f"share rule for {k}, who has no budget")
@@ -133,6 +138,8 @@ def build_model(
         m.add_constraints((reo_build * in_country).sum("project")
                           - rules.max_country_share * reo_build.sum("project") <= 0,
                           name="diversify")  # fmt: skip
+    if rules.max_supplier_share is not None:
+        _supplier_rule(m, projects, contrib, gaps, rules.max_supplier_share, build, unserved)
     expected = loss.sum("draw") / S
     if rules.min_gap_closed is not None:
         base = float(gaps.loss().mean())
@@ -140,6 +147,60 @@ def build_model(
     cvar = eta + excess.sum("draw") / ((1 - rules.alpha) * S)
     m.add_objective(expected + rules.risk_weight * cvar + TIE_BREAK * (capex * build).sum())
     return m
+
+
+def supplier_arrays(projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps
+                    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                               np.ndarray]:  # fmt: skip
+    """The supplier-share rule's data per rule product ``r``: names, leaf membership (R, P),
+    the partners' demand in the year (R,), what each third country supplies them today (R, C3,
+    held: a new project does not displace it), each project's contribution (J, R) and its
+    third country (J, C3, one-hot; a project in a partner country is own supply)."""
+    mix = gaps.mix
+    if mix is None:
+        raise ValueError("the supplier-share rule needs a future gap (--year)")
+    names = [g for g, leaves in mix.groups.items() if any(x in gaps.products for x in leaves)]
+    member = np.array([[1.0 if p in mix.groups[g] else 0.0 for p in gaps.products]
+                       for g in names]).reshape(len(names), len(gaps.products))  # fmt: skip
+    base = member @ mix.demand
+    from_c = member @ mix.from_country
+    a = np.einsum("jpk,rp->jr", contrib, member)
+    countries = np.array(mix.countries, dtype=object)
+    where = (projects["country"].to_numpy(dtype=object)[:, None] == countries[None, :]).astype(
+        float
+    )
+    return names, member, base, from_c, a, where
+
+
+def _supplier_rule(m: linopy.Model, projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps,
+                   share: float, build: linopy.Variable,
+                   unserved: linopy.Variable) -> None:  # fmt: skip
+    """No third country (the swing supplier included) above ``share`` of the partners' demand
+    of each rule product in the outlook year (expected over the draws). The denominator is the
+    demand, a constant: were it the supply, inflating ``unserved`` above the true gap would
+    dilute the shares."""
+    assert gaps.mix is not None
+    names, member, demand, from_c, a, where = supplier_arrays(projects, contrib, gaps)
+    keep = demand > 0
+    if not keep.any():
+        return
+    names, member, demand, from_c, a = (names_[keep] for names_ in (
+        np.array(names), member, demand, from_c, a.T))  # fmt: skip
+    a = a.T
+    S = gaps.values.shape[0]
+    rule = pd.Index(list(names), name="rule")
+    proj = pd.Index(list(projects["id"]), name="project")
+    third = pd.Index(gaps.mix.countries, name="third")
+    prod = pd.Index(gaps.products, name="product")
+    A = xr.DataArray(a, coords=[proj, rule])
+    U = (unserved.sum(["draw", "period"]) / S * xr.DataArray(member, coords=[rule, prod])
+         ).sum("product")  # fmt: skip
+    cap = share * xr.DataArray(demand, coords=[rule])
+    W = xr.DataArray(where, coords=[proj, third])
+    new_third = (A * W * build).sum("project")
+    limit = cap - xr.DataArray(from_c, coords=[rule, third])
+    m.add_constraints(new_third - limit <= 0, name="supplier_share")
+    m.add_constraints(U - cap <= 0, name="swing_share")
 
 
 def _reo_capacity(projects: pd.DataFrame, gaps: Gaps) -> xr.DataArray:

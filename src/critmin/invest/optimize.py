@@ -139,6 +139,52 @@ def prepare_problem(
     return Problem(projects, contrib, gaps, scs, anchor, seed, draws)
 
 
+def prepare_outlook_problem(
+    atlas: Atlas,
+    partners: Sequence[str],
+    year: int,
+    scenario: str = "steps",
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    swing: str = "CHN",
+    projects_file: str | None = None,
+    minerals: Sequence[str] | None = None,
+    share_products: Sequence[str] | None = None,
+) -> Problem:
+    """The future gap of ``year`` (:mod:`critmin.invest.outlook`) as the portfolio problem.
+
+    Candidates are the pipeline's projects not yet operating that deliver in ``year``; buying
+    one makes it go ahead, so it adds what the pipeline did not already count on:
+    ``(1 - probability) x`` its output in the year, all of it offtaken by the partners."""
+    from critmin.assessment import mineral_products
+    from critmin.invest.gaps import gaps_from_outlook
+    from critmin.invest.outlook import outlook
+
+    keep = mineral_products(atlas, minerals)
+    extra = None
+    if projects_file:
+        products = dict(zip(atlas.products.index, atlas.products["basis"], strict=True))
+        extra = read_projects(projects_file, products)
+    o = outlook(atlas, year, scenario, list(partners), draws=draws, seed=seed, swing=swing,
+                extra=extra)  # fmt: skip
+    gaps = gaps_from_outlook(atlas, o, list(share_products) if share_products else None)
+    if keep is not None:
+        gaps = gaps.only(keep)
+    projects = o.pipeline[(o.pipeline["status"] != "operating")
+                          & (o.pipeline["output_in_year_t"] > 0)].copy()  # fmt: skip
+    if keep is not None:
+        projects = projects[projects["product"].isin(keep)]
+    projects = projects.reset_index(drop=True)
+    projects["start_month"] = 1
+    extra_t = (1 - projects["probability"].to_numpy(float)) * projects["output_in_year_t"].to_numpy(
+        float
+    )
+    deliver = np.repeat(extra_t[:, None] / 12.0, 12, axis=1)
+    contrib = contributions(projects, deliver, gaps, atlas)
+    return Problem(projects, contrib, gaps, [], f"{year}-01", seed, draws)
+
+
 def solve(problem: Problem, rules: Rules, *, time_limit: float = 60.0,
           mip_gap: float = 0.0001) -> Portfolio:  # fmt: skip
     """Solve the MILP with HiGHS; the status says honestly what was found."""
@@ -178,13 +224,19 @@ def solve(problem: Problem, rules: Rules, *, time_limit: float = 60.0,
 def _quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner on file descriptor 1 whatever its options: keep stdout clean
     (JSON output) by pointing fd 1 at /dev/null while it runs."""
+    import logging
+
     sys.stdout.flush()
     saved = os.dup(1)
+    log = logging.getLogger("linopy")
+    level = log.level
+    log.setLevel(logging.ERROR)  # an infeasible model is reported by the status, not a warning
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 1)
             yield
     finally:
+        log.setLevel(level)
         os.dup2(saved, 1)
         os.close(saved)
 
@@ -222,6 +274,13 @@ def _diagnose(problem: Problem, rules: Rules) -> str:
                 f"{k}'s minimum shares of the required projects come to {need:,.0f} M USD, "
                 f"above its budget of {budget:,.0f} M USD"
             )
+    if rules.max_supplier_share is not None:
+        reason = _supplier_reach(problem, rules.max_supplier_share)
+        if reason:
+            return reason
+        return (f"no portfolio within the budgets keeps every supplier at or below "
+                f"{rules.max_supplier_share:.0%} of the partners' demand in the outlook year "
+                "(the rule needs more projects than the budgets buy)")  # fmt: skip
     if rules.min_gap_closed is not None:
         relaxed = Rules(**{**rules.__dict__, "min_gap_closed": None})
         best = solve(problem, relaxed, time_limit=30)
@@ -232,6 +291,66 @@ def _diagnose(problem: Problem, rules: Rules) -> str:
                 f"expected gap; the most it can close is {reach:.1%}"
             )
     return "the rules contradict each other (share bounds, diversification or budgets)"
+
+
+def supplier_shares(problem: Problem, selection: np.ndarray) -> pd.DataFrame:
+    """Per rule product, the partners' demand in the outlook year, the new supply of the
+    ``selection``, what the swing supplier still provides (the gap left), and the largest
+    single supplier's share of the demand (a third country: today's flows plus the new
+    projects in it; the swing supplier: the gap left)."""
+    from critmin.invest.model import supplier_arrays
+
+    gaps = problem.gaps
+    assert gaps.mix is not None
+    names, member, demand, from_c, a, where = supplier_arrays(problem.projects, problem.contrib,
+                                                              gaps)  # fmt: skip
+    supply = np.einsum("j,jpk->pk", selection, problem.contrib)
+    U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
+    third = from_c + (a * selection[:, None]).T @ where
+    rows = []
+    for r, name in enumerate(names):
+        if demand[r] <= 0:
+            continue
+        shares = {
+            gaps.mix.swing: U[r] / demand[r],
+            **{c: third[r, i] / demand[r] for i, c in enumerate(gaps.mix.countries)},
+        }
+        who, top = max(shares.items(), key=lambda kv: kv[1])
+        rows.append({"product": name, "partners_demand_t": float(demand[r]),
+                     "new_t": float(selection @ a[:, r]), "swing_t": float(U[r]),
+                     "swing_share": float(shares[gaps.mix.swing]), "top_supplier": who,
+                     "top_share": float(top)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _supplier_reach(problem: Problem, share: float) -> str:
+    """Rule products above ``share`` whatever is bought: the swing supplier's share with every
+    candidate built (its lowest), or a third country's from today's flows alone."""
+    from critmin.invest.model import supplier_arrays
+
+    gaps = problem.gaps
+    assert gaps.mix is not None
+    names, member, demand, from_c, _, _ = supplier_arrays(problem.projects, problem.contrib,
+                                                          gaps)  # fmt: skip
+    supply = problem.contrib.sum(axis=0)  # every candidate built
+    U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
+    worst = []
+    for r, name in enumerate(names):
+        if demand[r] <= 0:
+            continue
+        shares = {
+            gaps.mix.swing: U[r] / demand[r],
+            **{c: from_c[r, i] / demand[r] for i, c in enumerate(gaps.mix.countries)},
+        }
+        who, top = max(shares.items(), key=lambda kv: kv[1])
+        if top > share + 1e-6:
+            worst.append(f"{name}: {who} {top:.0%}")
+    if not worst:
+        return ""
+    return (
+        f"the supplier-share rule ({share:.0%}) cannot hold whatever is bought: at best "
+        f"{'; '.join(worst)} (restrict it with --share-product or --mineral)"
+    )
 
 
 def _empty(problem: Problem, rules: Rules, status: str, reason: str,
@@ -271,10 +390,11 @@ def _result(problem: Problem, rules: Rules, status: str, reason: str, gap_value:
                      "closed_p90_t_reo": float(np.quantile(base[m] - after[m], 0.9))})  # fmt: skip
     capex = projects["capex_musd"].to_numpy(float)
     objective = objective_of(selection, contrib, gaps, rules, capex)
+    extra = {"supplier_shares": supplier_shares(problem, selection)} if gaps.mix else {}
     return Portfolio(
         status, reason, gap_value, objective, chosen.reset_index(drop=True), partners,
         pd.DataFrame(rows), before[0], float(after.mean()), before[1], cvar(after, rules.alpha),
-        float(selection @ capex), len(projects), gaps.n, rules,
+        float(selection @ capex), len(projects), gaps.n, rules, extra,
     )  # fmt: skip
 
 
