@@ -382,15 +382,20 @@ def _alert(
     from critmin.simulate.scenario import scenario_to_dict
 
     ids = [a.id for a in s.articles]
-    lead = s.events[0]
-    try:
-        draft = draft_scenario(lead, catalog=mineral_catalog(atlas))
-        scenario = parse_scenario(draft, f"draft from {lead.article_id}:{lead.type}")
-    except ValueError as exc:
-        return Skipped(ids, f"no scenario: {exc}")
+    catalog = mineral_catalog(atlas)
+    problems = []
+    for lead in s.events:  # strongest first; the next article's reading if one cannot be run
+        try:
+            draft = draft_scenario(lead, catalog=catalog)
+            scenario = parse_scenario(draft, f"draft from {lead.article_id}:{lead.type}")
+            traj = simulate(atlas, scenario, draws=draws, seed=seed, record="summary",
+                            extra_variables=("final_forgone",))  # fmt: skip
+            break
+        except (ValueError, DataError) as exc:  # no country, or one the dataset does not know
+            problems.append(" ".join(str(exc).split()))
+    else:
+        return Skipped(ids, f"no scenario: {'; '.join(dict.fromkeys(problems))}")
     model = impact_model(atlas, tuple(partners))
-    traj = simulate(atlas, scenario, draws=draws, seed=seed, record="summary",
-                    extra_variables=("final_forgone",))  # fmt: skip
     value = assess_impact(traj, model)
     with _opened(store) as st:
         run_id = save_run(
