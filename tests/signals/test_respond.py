@@ -192,3 +192,25 @@ def test_cli_respond_json_alerts_and_watch_once(db, tmp_path):
     assert out.exit_code == 0 and "evidence:" in out.stdout
     out = runner.invoke(app, [*base, "alerts", "show", "nope"])
     assert out.exit_code == 2 and "no alert 'nope'" in out.output
+
+
+def test_a_story_falls_back_to_an_article_it_can_draft(db, atlas):
+    """Three Chinese pages on Congo's cobalt export suspension name no country; the Arabic
+    one does (made the weakest reading here): the story's alert is drafted from it. Alone,
+    a page naming no country raises no alert and says why."""
+    cobalt = ["zh_100ppi_cobalt_suspension.txt", "zh_szonline_cobalt_quota.txt",
+              "zht_hstong_cobalt_quota.txt"]  # fmt: skip
+    with Store(db) as store:
+        alone = respond(store, _articles(cobalt[0]), atlas=atlas, draws=DRAWS)
+        assert alone.alerts == []
+        assert alone.skipped[0].reason == (
+            "no scenario: the event names no country to act as the exporter"
+        )
+    with Store(db) as store:
+        store.con.execute("DELETE FROM alert_seen")
+        arts = _articles("ar_newstn_cobalt_price.txt", *cobalt)
+        for e in arts[0].events:
+            e.score = 0.1  # the weakest reading: the stronger ones cannot be drafted
+        (alert,) = respond(store, arts, atlas=atlas, draws=DRAWS).alerts
+    assert alert.event.article_id == "ar_newstn_cobalt_price" and "COD" in alert.countries
+    assert len(alert.story.articles) == 4 and alert.scenario["restrictions"][0]["exporter"] == "COD"
