@@ -15,6 +15,7 @@ from fastapi_offline import FastAPIOffline
 from critmin import __version__
 from critmin.api import (
     admin,
+    alerts,
     backtest,
     criticality,
     datasets,
@@ -115,18 +116,8 @@ def create_app(
         )  # fmt: skip
 
     app.state.service_lock = lock
-    routers = (
-        datasets,
-        scenarios,
-        runs,
-        criticality,
-        events,
-        admin,
-        backtest,
-        stockpiles,
-        webhooks,
-    )
-    for module in routers:
+    for module in (datasets, scenarios, runs, criticality, events, alerts, admin, backtest,
+                   stockpiles, webhooks):  # fmt: skip
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

@@ -490,6 +490,7 @@ def _register() -> None:
         outlook,
         projects,
         report,
+        respond,
         scenarios,
         serve,
         signals,
