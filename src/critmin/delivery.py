@@ -189,20 +189,10 @@ def deliver_due(
     return report
 
 
-def alert_payloads(alerts: Iterable[Any]) -> list[tuple[dict[str, Any], list[str], str | None]]:
-    """``(payload, partners, confidential_to)`` of alerts (models or dicts): every partner
-    the alert quantifies is told, unless the alert is confidential to one of them."""
-    out = []
-    for alert in alerts:
-        data = alert.model_dump(mode="json") if hasattr(alert, "model_dump") else dict(alert)
-        out.append((data, sorted(data.get("impact") or {}), data.get("confidential_to")))
-    return out
-
-
 def enqueue_alerts(db: str | Path, alerts: Iterable[Any]) -> list[str]:
     """Queue stored alerts for the webhooks of the partners they concern (durable: the
     queue is in the store); returns the delivery ids."""
-    return store.enqueue(db, alert_payloads(alerts), kind="alert")
+    return store.enqueue(db, store.alert_payloads(alerts), kind="alert")
 
 
 def ping(db: str | Path, webhook_id: str, *, post: Post = urllib_post) -> int:

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from tests.delivery.test_webhooks import Receiver, alert
 
 from critmin.api import create_app
 from critmin.data import service
 from critmin.data import webhooks as store
 from critmin.delivery import enqueue_alerts
-from tests.delivery.test_webhooks import Receiver, alert
 
 
 def test_admin_only_and_private_receivers_refused_by_default(api, monkeypatch):

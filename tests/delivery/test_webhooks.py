@@ -247,3 +247,33 @@ def test_cli_add_list_log_deliver_and_errors(db):
             assert out.exit_code == 2, (bad, out.output)
     finally:
         rx.close()
+
+
+def test_respond_to_webhook_end_to_end(tmp_path):
+    """Real pages in three languages -> one alert -> each partner's receiver gets it,
+    signed; the alert and its deliveries are stored in one transaction."""
+    from critmin.data import service
+    from critmin.data.store import Store
+    from critmin.signals.pipeline import process_paths
+    from critmin.signals.respond import respond
+    from tests.signals.test_respond import DEV, STORY
+
+    db = tmp_path / "store.duckdb"
+    service.ensure(db)
+    usa_rx, jpn_rx = Receiver("u" * 20), Receiver("j" * 20)
+    try:
+        store.add_webhook(db, "USA", usa_rx.url, secret="u" * 20)
+        store.add_webhook(db, "JPN", jpn_rx.url, secret="j" * 20)
+        with Store(db) as st:
+            result = respond(st, process_paths([DEV / n for n in STORY]), draws=20)
+        assert len(result.alerts) == 1
+        assert [r["ref"] for r in store.delivery_log(db)] == [result.alerts[0].id] * 2
+        assert len(deliver_due(db).delivered) == 2
+        for rx in (usa_rx, jpn_rx):
+            (got,) = rx.got
+            assert got["body"]["id"] == result.alerts[0].id
+            assert set(got["body"]["impact"]) == {"USA", "JPN"}
+            assert got["body"]["impact"]["USA"]["tonnes_short_peak"]["p50"] >= 0
+    finally:
+        usa_rx.close()
+        jpn_rx.close()

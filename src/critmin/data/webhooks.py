@@ -141,8 +141,18 @@ def remove_webhook(db: str | Path, webhook_id: str) -> Webhook:
     return _webhook((*row[:4], False, *row[5:]))
 
 
-def enqueue(
-    db: str | Path,
+def alert_payloads(alerts: Iterable[Any]) -> list[tuple[dict[str, Any], list[str], str | None]]:
+    """``(payload, partners, confidential_to)`` of alerts (models or dicts): every partner
+    the alert quantifies is told, unless the alert is confidential to one of them."""
+    out = []
+    for alert in alerts:
+        data = alert.model_dump(mode="json") if hasattr(alert, "model_dump") else dict(alert)
+        out.append((data, sorted(data.get("impact") or {}), data.get("confidential_to")))
+    return out
+
+
+def queue(
+    con: Any,
     payloads: Iterable[tuple[dict[str, Any], Iterable[str], str | None]],
     *,
     kind: str = "alert",
@@ -150,30 +160,44 @@ def enqueue(
 ) -> list[str]:
     """Queue each ``(payload, partners, confidential_to)`` for every active webhook of the
     partners allowed to see it (a payload confidential to a partner goes to that partner's
-    webhooks only), in one transaction. The payload's ``id`` (if any) is kept as ``ref``.
+    webhooks only), on ``con`` inside the caller's transaction (so an alert and its
+    deliveries are stored together or not at all). The payload's ``id`` is kept as ``ref``.
     Returns the delivery ids."""
+    _ensure(con)
     now = now or now_utc()
+    hooks = con.execute("SELECT id, partner FROM webhooks WHERE active").fetchall()
     ids: list[str] = []
+    for payload, partners, confidential_to in payloads:
+        allowed = set(partners)
+        if confidential_to is not None:
+            allowed &= {confidential_to}
+        body = json.dumps(payload, sort_keys=True, default=str)
+        for wid, partner in hooks:
+            if partner not in allowed:
+                continue
+            did = "dl-" + uuid.uuid4().hex[:16]
+            con.execute(
+                "INSERT INTO webhook_deliveries VALUES "
+                "(?, ?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, NULL, ?, NULL)",
+                [did, wid, kind, str(payload.get("id", "")), body, now, now],
+            )
+            ids.append(did)
+    return ids
+
+
+def enqueue(
+    db: str | Path,
+    payloads: Iterable[tuple[dict[str, Any], Iterable[str], str | None]],
+    *,
+    kind: str = "alert",
+    now: datetime | None = None,
+) -> list[str]:
+    """:func:`queue` in a transaction of its own."""
     with connect(db) as con:
         _ensure(con)
-        hooks = con.execute("SELECT id, partner FROM webhooks WHERE active").fetchall()
         con.execute("BEGIN TRANSACTION")
         try:
-            for payload, partners, confidential_to in payloads:
-                allowed = set(partners)
-                if confidential_to is not None:
-                    allowed &= {confidential_to}
-                body = json.dumps(payload, sort_keys=True, default=str)
-                for wid, partner in hooks:
-                    if partner not in allowed:
-                        continue
-                    did = "dl-" + uuid.uuid4().hex[:16]
-                    con.execute(
-                        "INSERT INTO webhook_deliveries VALUES "
-                        "(?, ?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, NULL, ?, NULL)",
-                        [did, wid, kind, str(payload.get("id", "")), body, now, now],
-                    )
-                    ids.append(did)
+            ids = queue(con, payloads, kind=kind, now=now)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
