@@ -178,17 +178,22 @@ def event_scenario(
     ctx: Ctx,
     months: Annotated[int, Query(ge=1, le=600, description="horizon of the draft")] = 24,
     format: Annotated[Literal["json", "yaml"], Query()] = "json",
+    version: Annotated[
+        int | None, Query(description="dataset version whose minerals the draft may restrict")
+    ] = None,
 ) -> Response:
-    """A draft scenario from an export control, import ban or sanction event (what
-    ``critmin signals scenario`` writes): store it with ``POST /scenarios`` after review.
-    Other event types: 422."""
-    from critmin.signals.scenario_draft import draft_scenario
+    """A draft scenario from an export control, import ban, sanction or outage event (what
+    ``critmin signals scenario`` writes): an event on a mineral the dataset covers restricts
+    that mineral's products. Store it with ``POST /scenarios`` after review. Other event
+    types: 422."""
+    from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
     from critmin.simulate import parse_scenario
 
     event = dict(_event(ctx, event_id))
     event["article_id"] = event.get("article_id") or event_id.split(":")[0]
+    catalog = mineral_catalog(ctx.atlas(ctx.visible_version(who, version)))
     try:
-        draft = jsonable(draft_scenario(event, months=months))
+        draft = jsonable(draft_scenario(event, months=months, catalog=catalog))
     except ValueError as exc:
         raise unprocessable(["path", "event_id"], str(exc)) from None
     parse_scenario(draft, f"draft from {event_id}")  # the draft must be a valid scenario
