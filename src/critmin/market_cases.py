@@ -149,6 +149,7 @@ class CaseResult:
     yearly: pd.DataFrame  # floor: per contract year, mean cost and P(pay)
     episodes: pd.DataFrame  # per scenario and product: mean, peak and end index
     header: dict[str, Any] = field(default_factory=dict)
+    library: tuple[dict[str, np.ndarray], pd.DataFrame] | None = None  # episode paths, reusable
 
 
 def _episode_library(
@@ -212,11 +213,13 @@ def cost_case(
     strike: float | None = None,
     volume: float | None = None,
     probability: float | None = None,
+    library: tuple[dict[str, np.ndarray], pd.DataFrame] | None = None,
 ) -> CaseResult:
     """Cost a case's price floor (and offtake) over ``draws`` spliced price paths.
 
     ``strike``, ``volume`` (floor, t a year) and ``probability`` (annual) override the case's
-    figures, for sensitivity."""
+    figures, for sensitivity; ``library`` reuses the episode paths of an earlier result
+    (``CaseResult.library``) instead of simulating the scenarios again."""
     if draws < 1 or episode_draws < 1:
         raise ValueError("draws must be >= 1")
     fl, off = case.floor, case.offtake
@@ -247,7 +250,9 @@ def cost_case(
     for p in products:
         if p not in atlas.products.index:
             raise ValueError(f"case {case.name}: product {p!r} is not in the dataset")
-    lib, episodes = _episode_library(atlas, case.shocks.scenarios, products, episode_draws, seed)
+    if library is None or set(library[0]) != set(products):
+        library = _episode_library(atlas, case.shocks.scenarios, products, episode_draws, seed)
+    lib, episodes = library
     rng = np.random.default_rng(seed)
     idx = index_paths(lib, probability, horizon, draws, rng)
     item, base, year = reference_price(atlas, fl.product)
@@ -312,4 +317,4 @@ def cost_case(
         **header,
     }
     return CaseResult(case, draws, seed, probability, base, item, summary, yearly, episodes,
-                      header)  # fmt: skip
+                      header, library)  # fmt: skip
