@@ -2,13 +2,14 @@
 price paths.
 
 A case's terms are data (``data/market_cases.yaml``), each figure with its source. A price path
-over the case's horizon is the baseline (the simulator's baseline run, flat in practice) with
-shock episodes spliced in: each year one of the case's scenarios may start, with the annual
-probability that the exporter restricts the mineral (:func:`critmin.sweep.cases.annual_probabilities`,
-from the built-in disruption history); an episode's price-index path is one draw of that
-scenario run by the simulator with its calibrated defaults. Overlapping episodes do not
-compound: the index is the highest of those running. After an episode's horizon the index is
-back at the baseline. Payments are vectorised over draws x months.
+over the case's horizon is the baseline index (1: the simulator's prices are relative to the
+baseline, and its baseline run is flat) with shock episodes spliced in: each year one of the
+case's scenarios may start, with the annual probability that the exporter restricts the
+mineral (:func:`critmin.sweep.cases.annual_probabilities`, from the built-in disruption
+history); an episode's price-index path is one draw of that scenario run by the simulator
+with its calibrated defaults. Overlapping episodes do not compound: the index is the highest
+of those running. After an episode's horizon the index is back at the baseline. Payments are
+vectorised over draws x months.
 """
 
 from __future__ import annotations
