@@ -252,11 +252,12 @@ def test_cli_add_list_log_deliver_and_errors(db):
 def test_respond_to_webhook_end_to_end(tmp_path):
     """Real pages in three languages -> one alert -> each partner's receiver gets it,
     signed; the alert and its deliveries are stored in one transaction."""
+    from tests.signals.test_respond import DEV, STORY
+
     from critmin.data import service
     from critmin.data.store import Store
     from critmin.signals.pipeline import process_paths
     from critmin.signals.respond import respond
-    from tests.signals.test_respond import DEV, STORY
 
     db = tmp_path / "store.duckdb"
     service.ensure(db)
