@@ -487,6 +487,7 @@ def _register() -> None:
         backtest,
         criticality,
         invest,
+        market_cases,
         outlook,
         projects,
         report,
