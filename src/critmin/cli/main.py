@@ -493,6 +493,7 @@ def _register() -> None:
         report,
         scenarios,
         serve,
+        shortlist,
         signals,
         simulate,
         stockpile,
