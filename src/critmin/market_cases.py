@@ -166,6 +166,10 @@ class InstrumentCost:
     mean_price_usd_per_kg: float
     p10_price_usd_per_kg: float
     p90_price_usd_per_kg: float
+    #: the same with the price index held at 1 (background noise only, no shock response):
+    #: a bracket against the simulator's post-shock price level
+    calm_expected_musd: float
+    calm_p90_musd: float
 
     def row(self) -> dict:
         return dict(self.__dict__)
@@ -218,6 +222,7 @@ def cost_case(atlas: Atlas, case: MarketCase, *, draws: int = 200, seed: int = 0
         months_from_signing = np.arange(offset, end) + 1
         discount = (1.0 + case.discount_rate) ** (-months_from_signing / 12.0)
         plain, npv = _cost(paths, inst, discount)
+        calm, _ = _cost(base * noise, inst, discount)
         pays = (np.maximum(inst.strike_usd_per_kg - paths, 0.0).sum(axis=1) > 0)
         mean_price = paths.mean(axis=1)
         rows.append(InstrumentCost(
@@ -227,7 +232,8 @@ def cost_case(atlas: Atlas, case: MarketCase, *, draws: int = 200, seed: int = 0
             float(npv.mean()), float(np.quantile(npv, 0.9)), float(pays.mean()),
             float((paths < inst.strike_usd_per_kg).mean()),
             float(mean_price.mean()), float(np.quantile(mean_price, 0.1)),
-            float(np.quantile(mean_price, 0.9)),
+            float(np.quantile(mean_price, 0.9)), float(calm.mean()),
+            float(np.quantile(calm, 0.9)),
         ).row())  # fmt: skip
     notes = {
         "case": case.name,

@@ -52,6 +52,8 @@ def test_floor_costs_when_strike_above_prices(atlas, case):
     assert floor["expected_npv_musd"] < floor["expected_musd"]
     assert 0 < floor["prob_pays"] <= 1
     assert "fitted on" in notes["background volatility"]
+    # with the index at 1 the calm bracket is the same computation
+    assert floor["calm_expected_musd"] == pytest.approx(floor["expected_musd"])
 
 
 def test_floor_is_free_when_strike_far_below_prices(atlas, case):

@@ -23,7 +23,8 @@ app.add_typer(cases_app, name="market-cases")
 CASE_TABLES = ("instruments",)
 COLUMNS = ["kind", "product", "strike_usd_per_kg", "volume_t_per_year", "start", "term_years",
            "expected_musd", "p50_musd", "p90_musd", "expected_npv_musd", "p90_npv_musd",
-           "prob_pays", "month_share_paying", "mean_price_usd_per_kg"]  # fmt: skip
+           "prob_pays", "month_share_paying", "mean_price_usd_per_kg", "calm_expected_musd",
+           "calm_p90_musd"]  # fmt: skip
 
 
 @cases_app.command("list")
