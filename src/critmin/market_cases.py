@@ -123,7 +123,7 @@ def history_volatility(atlas: Atlas, product: str, item: str) -> tuple[float, in
     if len(changes) < 2:
         raise ValueError(f"history: {item!r} of {product} has {len(changes)} year-on-year "
                          "changes in prices.csv; at least 2 are needed")  # fmt: skip
-    return float(np.std(changes, ddof=1)), int(len(changes))
+    return float(np.std(changes, ddof=1)), len(changes)
 
 
 def background(draws: int, months: int, annual_sigma: float, half_life_years: float,
@@ -184,8 +184,14 @@ def _cost(paths: np.ndarray, inst: Instrument, discount: np.ndarray) -> np.ndarr
     return np.stack([pay.sum(axis=1), (pay * discount).sum(axis=1)])
 
 
-def cost_case(atlas: Atlas, case: MarketCase, *, draws: int = 200, seed: int = 0,
-              index_paths: dict[str, np.ndarray] | None = None) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+def cost_case(
+    atlas: Atlas,
+    case: MarketCase,
+    *,
+    draws: int = 200,
+    seed: int = 0,
+    index_paths: dict[str, np.ndarray] | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Cost every instrument of a case. ``index_paths`` (product -> ``(draw, month)`` price
     index from the scenario's month 1) replaces the simulation (tests); otherwise the case's
     scenario is simulated with the calibrated defaults. Returns a table (one row per
@@ -223,7 +229,7 @@ def cost_case(atlas: Atlas, case: MarketCase, *, draws: int = 200, seed: int = 0
         discount = (1.0 + case.discount_rate) ** (-months_from_signing / 12.0)
         plain, npv = _cost(paths, inst, discount)
         calm, _ = _cost(base * noise, inst, discount)
-        pays = (np.maximum(inst.strike_usd_per_kg - paths, 0.0).sum(axis=1) > 0)
+        pays = np.maximum(inst.strike_usd_per_kg - paths, 0.0).sum(axis=1) > 0
         mean_price = paths.mean(axis=1)
         rows.append(InstrumentCost(
             inst.kind, inst.product, inst.strike_usd_per_kg, inst.volume_t_per_year,

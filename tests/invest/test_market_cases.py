@@ -82,7 +82,7 @@ def test_background_noise_has_the_fitted_yearly_volatility(atlas):
 
 
 def test_bad_case_name_and_bad_file(tmp_path):
-    with pytest.raises(ValueError, match="unknown market case 'nope'.*dod-mp-2025"):
+    with pytest.raises(ValueError, match=r"unknown market case 'nope'.*dod-mp-2025"):
         load_case("nope")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\ntitle: x\npartner: USA\nscenario: s\nscenario_start: 2025-04\n"
@@ -98,3 +98,14 @@ def test_simulated_case_reports_expected_cost(atlas, case):
     floor = frame[frame["kind"] == "floor"].iloc[0]
     assert floor["expected_musd"] > 0 and floor["p90_musd"] >= floor["p50_musd"]
     assert "153 months" in notes["scenario"]
+
+
+def test_every_case_figure_names_a_known_source():
+    known = set(critmin.builtin().table("sources")["id"]) | {"assumption"}
+    for name in case_names():
+        case = load_case(name)
+        assert set(case.sources) <= known, name
+        for inst in case.instruments:
+            for key, value in inst.model_dump().items():
+                if key.endswith("_source"):
+                    assert value in known, (name, key, value)

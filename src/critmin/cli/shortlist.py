@@ -14,6 +14,7 @@ from critmin.countries import to_iso3
 
 SHORTLIST_TABLES = ("projects", "portfolios")
 COLUMNS = ["rank", "id", "country", "product", "capex_musd", "frequency",
+           "frequency_when_investing",
            "enters_at_usd_per_partner", "runner_up", "gap_closed_alone_in_sample",
            "gap_closed_out_of_sample"]  # fmt: skip
 
@@ -45,14 +46,17 @@ def shortlist_cmd(
     ] = 2,
     recheck_draws: Annotated[
         int,
-        typer.Option(help="Fresh draws for the out-of-sample check (0: skip).",
-                     callback=NON_NEGATIVE),
-    ] = 20,  # fmt: skip
+        typer.Option(
+            help="Fresh draws for the out-of-sample check (0: skip).", callback=NON_NEGATIVE
+        ),
+    ] = 20,
     agreeing: Annotated[
         bool,
-        typer.Option("--agree/--no-agree",
-                     help="Learn project effectiveness once per scenario (agreement loop)."),
-    ] = True,  # fmt: skip
+        typer.Option(
+            "--agree/--no-agree",
+            help="Learn project effectiveness once per scenario (agreement loop).",
+        ),
+    ] = True,
     seed: Annotated[int, typer.Option(help="Random seed.", callback=SEED)] = 0,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
@@ -82,7 +86,7 @@ def shortlist_cmd(
     header = {"scenarios": ", ".join(names), "partners": ",".join(members),
               "budget levels (USD per partner)": ", ".join(f"{b:.3g}" for b in sorted(levels)),
               "solves": result.solves, "draws": draws, "boots": boots,
-              "agreement": "once per scenario at the middle budget" if agreeing else "off"}  # fmt: skip
+              "agreement": "once per scenario, middle budget" if agreeing else "off"}  # fmt: skip
     shares = [c for c in result.projects.columns if c.startswith("share_")]
     print_sections(console, {"projects": result.projects, "portfolios": result.portfolios}, fmt,
                    header, {"projects": COLUMNS + shares}, table)  # fmt: skip

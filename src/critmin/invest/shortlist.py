@@ -121,8 +121,15 @@ def shortlist(atlas: Atlas, scenarios: Sequence[str], partners: Sequence[str],
                 ids = frozenset(pf.chosen["id"]) if pf.ok else frozenset()
                 chosen_in.append((name, level, b == 0, ids))
                 for r in pf.chosen.itertuples(index=False) if pf.ok else []:
-                    info.setdefault(r.id, {"name": r.name, "country": r.country,
-                                           "product": r.product, "capex_musd": r.capex_musd})
+                    info.setdefault(
+                        r.id,
+                        {
+                            "name": r.name,
+                            "country": r.country,
+                            "product": r.product,
+                            "capex_musd": r.capex_musd,
+                        },
+                    )
                     cost = float(r.capex_musd) or 1.0
                     for p in partners:
                         pay = float(getattr(r, f"pay_{p}_musd", 0.0) or 0.0)
@@ -143,15 +150,22 @@ def shortlist(atlas: Atlas, scenarios: Sequence[str], partners: Sequence[str],
                         if closed["out_of_sample"] is not None:
                             oos.setdefault(pid, []).append(closed["out_of_sample"])
     counts = Counter(pid for *_, ids in chosen_in for pid in ids)
+    investing = max(sum(1 for *_, ids in chosen_in if ids), 1)  # solves that choose anything
     out = []
     for pid, n in counts.items():
         base_levels = [lv for _, lv, base, ids in chosen_in if base and pid in ids]
         runner = runner_up(pid, [ids for *_, ids in chosen_in])
-        row = {"id": pid, **info[pid], "frequency": n / len(chosen_in), "chosen_in": n,
-               "enters_at_usd_per_partner": min(base_levels) if base_levels else None,
-               "runner_up": runner,
-               "gap_closed_alone_in_sample": float(np.mean(alone.get(pid, [0.0]))),
-               "gap_closed_out_of_sample": float(np.mean(oos[pid])) if pid in oos else None}
+        row = {
+            "id": pid,
+            **info[pid],
+            "frequency": n / len(chosen_in),
+            "chosen_in": n,
+            "frequency_when_investing": n / investing,
+            "enters_at_usd_per_partner": min(base_levels) if base_levels else None,
+            "runner_up": runner,
+            "gap_closed_alone_in_sample": float(np.mean(alone.get(pid, [0.0]))),
+            "gap_closed_out_of_sample": float(np.mean(oos[pid])) if pid in oos else None,
+        }
         for p in partners:
             vals = shares.get(pid, {}).get(p, [])
             row[f"share_{p}"] = float(np.mean(vals)) if vals else 0.0
