@@ -43,7 +43,7 @@ def test_deterministic_with_a_seed(atlas, result):
 
 
 def test_runner_up_is_what_comes_in_when_a_project_leaves():
-    solves = [frozenset({"a", "b"}), frozenset({"a", "b"}), frozenset({"c", "b"})]
+    solves = [frozenset({"a", "b"}), frozenset({"a", "b"}), frozenset({"c", "b"}), frozenset()]
     assert runner_up("a", solves) == "c"
     assert runner_up("b", solves) is None  # never left out
 

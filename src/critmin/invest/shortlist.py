@@ -56,7 +56,9 @@ def standalone_closed(problem: Problem) -> np.ndarray:
 
 def runner_up(pid: str, solves: list[frozenset[str]]) -> str | None:
     """The project that comes in when ``pid`` is left out: the largest rise in how often
-    another project is chosen, from the solves with ``pid`` to those without it."""
+    another project is chosen, from the solves with ``pid`` to those without it (solves that
+    choose nothing are left out: there nothing takes anyone's place)."""
+    solves = [ids for ids in solves if ids]
     without = [ids for ids in solves if pid not in ids]
     with_it = [ids for ids in solves if pid in ids]
     if not without:
