@@ -14,7 +14,8 @@ Price paths over an instrument's term are the product's reference price (``price
   ``history`` in ``prices.csv`` (calm-market volatility the scenario does not carry), centred
   so that its median is 1.
 
-A floor pays ``max(0, strike - price) x volume`` each month; an offtake pays ``strike - price``
+A floor pays ``max(0, strike - price) x volume`` each month, less its clawback
+``upside_share x max(0, price - strike) x volume``; an offtake pays ``strike - price``
 (negative when spot is above the contract). Costs are USD of the reference price's year, in
 millions, undiscounted and discounted at the case's rate (month ``m`` from signing at
 ``(1 + r) ** (m / 12)``).
@@ -52,6 +53,8 @@ class Instrument(BaseModel):
     volume_source: str
     start: str = Field(pattern=r"^\d{4}-\d{2}$")
     term_years: int = Field(gt=0, le=30)
+    #: a floor's clawback: the share of the price above the strike the producer pays back
+    upside_share: float = Field(default=0.0, ge=0, le=1)
 
 
 class MarketCase(BaseModel):
@@ -179,7 +182,10 @@ def _cost(paths: np.ndarray, inst: Instrument, discount: np.ndarray) -> np.ndarr
     """``(draw,)`` undiscounted and discounted million USD."""
     monthly_kg = inst.volume_t_per_year * KG_PER_T / 12
     gap = inst.strike_usd_per_kg - paths
-    pay = np.maximum(gap, 0.0) if inst.kind == "floor" else gap
+    if inst.kind == "floor":
+        pay = np.maximum(gap, 0.0) - inst.upside_share * np.maximum(-gap, 0.0)
+    else:
+        pay = gap
     pay = pay * monthly_kg / 1e6
     return np.stack([pay.sum(axis=1), (pay * discount).sum(axis=1)])
 

@@ -38,6 +38,7 @@ def test_builtin_case_terms_are_sourced(case):
     floor = next(i for i in case.instruments if i.kind == "floor")
     assert (floor.strike_usd_per_kg, floor.term_years, floor.product) == (110, 10, "oxide_ndpr")
     assert floor.strike_source == "mp-dod-2025"
+    assert floor.upside_share == pytest.approx(0.3)
     table = case_table()
     assert set(table["kind"]) == {"floor", "offtake"}
 
@@ -59,7 +60,14 @@ def test_floor_costs_when_strike_above_prices(atlas, case):
 def test_floor_is_free_when_strike_far_below_prices(atlas, case):
     frame, _ = cost_case(atlas, case, draws=40, seed=3, index_paths=flat(case, 1e4))
     floor = frame[frame["kind"] == "floor"].iloc[0]
-    assert floor["expected_musd"] == 0 and floor["p90_musd"] == 0 and floor["prob_pays"] == 0
+    # no payments; the producer pays back 30% of the price above the strike
+    assert floor["prob_pays"] == 0 and floor["p90_musd"] < 0 and floor["expected_musd"] < 0
+    no_claw = case.model_copy(deep=True)
+    for inst in no_claw.instruments:
+        inst.upside_share = 0.0
+    frame, _ = cost_case(atlas, no_claw, draws=40, seed=3, index_paths=flat(case, 1e4))
+    floor = frame[frame["kind"] == "floor"].iloc[0]
+    assert floor["expected_musd"] == 0 and floor["p90_musd"] == 0
     off = frame[frame["kind"] == "offtake"].iloc[0]
     assert off["expected_musd"] < 0  # spot far above the contract: the offtake saves money
 
