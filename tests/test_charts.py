@@ -58,3 +58,22 @@ def test_price_figure_shows_both_markets_and_usd(priced_atlas: Atlas) -> None:
         "world (outside the restricting exporter)",
         "home market of the restricting exporter",
     ]
+
+
+def test_a_country_keeps_its_colour_and_share_bars_cite_their_sources(priced_atlas: Atlas) -> None:
+    from critmin.charts.atlas import atlas_shares, share_figure
+    from critmin.charts.colours import country_colour
+    from critmin.metrics import concentration
+
+    fig = atlas_shares(priced_atlas)
+    colour = {t.name: t.marker.color for t in fig.data}
+    assert colour["China"] == country_colour("CHN")
+    # the same country, the same colour, whatever else the chart holds
+    conc = concentration(priced_atlas)
+    one = share_figure(conc.iloc[[-1]], "one", lambda r: str(r["product"]))
+    compared = [t for t in one.data if t.name in colour and t.name not in {"Other", "China"}]
+    assert compared, "no country other than China in both charts"
+    for t in compared:
+        assert t.marker.color == colour[t.name], t.name
+    assert "source: %{customdata}" in fig.data[0].hovertemplate
+    assert all(c for c in fig.data[0].customdata)

@@ -1,276 +1,321 @@
-"""Built-in market cases: real public deals (price floors, offtakes) costed on calibrated prices.
+"""Built-in market-tool cases (e.g. the DoD-MP Materials NdPr price floor) costed on calibrated
+price paths.
 
-A case is data (``critmin/data/market_cases/NAME.yaml``): the state of the world at signing
-(a built-in scenario and the date of its month 1) and one or more instruments (a floor or an
-offtake on a product, strike USD/kg, volume t a year, start month, term in years).
-
-Price paths over an instrument's term are the product's reference price (``prices.csv``) times
-
-* the calibrated simulator's price index for the case's scenario, run for as many months as
-  the instrument ends after the scenario's month 1 (the shock response, with the calibrated
-  parameter defaults), times
-* a background factor ``exp(x_t)``: a monthly log Ornstein-Uhlenbeck process with the case's
-  half-life, whose year-on-year volatility is fitted on the longest annual price series of
-  ``history`` in ``prices.csv`` (calm-market volatility the scenario does not carry), centred
-  so that its median is 1.
-
-A floor pays ``max(0, strike - price) x volume`` each month, less its clawback
-``upside_share x max(0, price - strike) x volume``; an offtake pays ``strike - price``
-(negative when spot is above the contract). Costs are USD of the reference price's year, in
-millions, undiscounted and discounted at the case's rate (month ``m`` from signing at
-``(1 + r) ** (m / 12)``).
+A case's terms are data (``data/market_cases.yaml``), each figure with its source. A price path
+over the case's horizon is the baseline index (1: the simulator's prices are relative to the
+baseline, and its baseline run is flat) with shock episodes spliced in: each year one of the
+case's scenarios may start, with the annual probability that the exporter restricts the
+mineral (:func:`critmin.sweep.cases.annual_probabilities`, from the built-in disruption
+history); an episode's price-index path is one draw of that scenario run by the simulator
+with its calibrated defaults. Overlapping episodes do not compound: the index is the highest
+of those running. After an episode's horizon the index is back at the baseline. Payments are
+vectorised over draws x months.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from importlib.resources import files
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from critmin.atlas import Atlas
-from critmin.errors import DataError, Issue
 from critmin.markets import KG_PER_T, reference_price
+from critmin.simulate import simulate
+from critmin.sweep.cases import annual_probabilities
 
-CASES_DIR = "data/market_cases"
+CASES_FILE = "market_cases.yaml"
 
 
-class Instrument(BaseModel):
-    """One commitment of a deal."""
+class Figure(BaseModel):
+    """One figure of a deal with its source (a ``sources.csv`` id or ``assumption``)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: Any
+    source: str = Field(min_length=1)
+    note: str = Field(min_length=1)
 
-    kind: str = Field(pattern="^(floor|offtake)$")
+
+class Shocks(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    exporter: str
+    mineral: str
+    element: str | None = None
+    scenarios: tuple[str, ...] = Field(min_length=1)
+    note: str = ""
+
+
+class FloorTerms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
     product: str
-    strike_usd_per_kg: float = Field(gt=0)
-    strike_source: str
-    volume_t_per_year: float = Field(ge=0)
-    volume_source: str
-    start: str = Field(pattern=r"^\d{4}-\d{2}$")
-    term_years: int = Field(gt=0, le=30)
-    #: a floor's clawback: the share of the price above the strike the producer pays back
-    upside_share: float = Field(default=0.0, ge=0, le=1)
+    strike_usd_per_kg: Figure
+    start: Figure
+    months: Figure
+    volume_t_per_year: Figure
+    baseline_usd_per_kg: Figure
+
+
+class OfftakeTerms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    product: str
+    start: Figure
+    months: Figure
+    volume_t_per_year: Figure
+    contract_usd_per_kg: Figure
+    ebitda_guarantee_musd: Figure | None = None
+    escalator: Figure | None = None
 
 
 class MarketCase(BaseModel):
-    """A deal as data: its instruments, the scenario at signing, the price-noise settings."""
+    """A deal's terms (one entry of ``market_cases.yaml``)."""
 
-    model_config = ConfigDict(extra="allow")
-
+    model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     title: str
-    description: str = ""
-    partner: str
-    scenario: str
-    scenario_start: str = Field(pattern=r"^\d{4}-\d{2}$")
-    sources: list[str] = []
-    instruments: list[Instrument] = Field(min_length=1)
-    history: dict[str, str]
-    half_life_years: float = Field(gt=0)
-    discount_rate: float = Field(ge=0, lt=1)
+    description: str
+    origin: str  # YYYY-MM: month 1 of the price paths
+    shocks: Shocks
+    discount_rate: Figure
+    floor: FloorTerms
+    offtake: OfftakeTerms | None = None
 
-    @field_validator("history")
+    @field_validator("origin")
     @classmethod
-    def _history(cls, value: dict[str, str]) -> dict[str, str]:
-        if set(value) != {"product", "item"}:
-            raise ValueError("history needs exactly 'product' and 'item'")
-        return value
+    def _month(cls, v: str) -> str:
+        _months_since("2000-01", v)
+        return v
+
+    def figures(self) -> pd.DataFrame:
+        """Every figure of the case with its source and note."""
+        rows = [{"term": "discount_rate", **self.discount_rate.model_dump()}]
+        for part in ("floor", "offtake"):
+            terms = getattr(self, part)
+            if terms is None:
+                continue
+            for key, value in terms:
+                if isinstance(value, Figure):
+                    rows.append({"term": f"{part}.{key}", **value.model_dump()})
+        return pd.DataFrame(rows, columns=["term", "value", "source", "note"])
 
 
-def _month(text: str) -> int:
-    y, m = text.split("-")
-    return int(y) * 12 + int(m) - 1
-
-
-def _folder() -> Path:
-    return Path(str(files("critmin").joinpath(CASES_DIR)))
-
-
-def case_names() -> list[str]:
-    return sorted(p.stem for p in _folder().glob("*.yaml"))
-
-
-def load_case(name: str) -> MarketCase:
-    """A built-in case by name, or a case file by path; a clear error otherwise."""
-    path = Path(name)
-    if not (path.suffix in (".yaml", ".yml") and path.exists()):
-        path = _folder() / f"{name}.yaml"
-        if not path.exists():
-            known = ", ".join(case_names()) or "none"
-            raise ValueError(f"unknown market case {name!r}; built-in cases: {known}")
+def _months_since(origin: str, month: str) -> int:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return MarketCase.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise DataError([Issue(str(path), None, None, f"malformed YAML: {exc}")]) from None
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(x) for x in err["loc"])
-        raise DataError([Issue(str(path), None, field, err["msg"])]) from None
+        y0, m0 = (int(x) for x in origin.split("-"))
+        y1, m1 = (int(x) for x in str(month).split("-"))
+    except ValueError:
+        raise ValueError(f"month {month!r}: expected YYYY-MM") from None
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        raise ValueError(f"month {month!r}: expected YYYY-MM")
+    return (y1 - y0) * 12 + (m1 - m0)
 
 
-def history_volatility(atlas: Atlas, product: str, item: str) -> tuple[float, int]:
-    """Standard deviation of year-on-year log changes of an item's annual reference prices
-    (consecutive years only) and how many changes it rests on."""
-    prices = atlas.table("prices")
-    rows = prices[(prices["product"] == product) & (prices["item"].str.lower() == item.lower())]
-    series = rows.groupby("year")["usd_per_kg"].mean().sort_index()
-    years = series.index.to_numpy()
-    logs = np.log(series.to_numpy(dtype="float64"))
-    changes = np.diff(logs)[np.diff(years) == 1]
-    if len(changes) < 2:
-        raise ValueError(f"history: {item!r} of {product} has {len(changes)} year-on-year "
-                         "changes in prices.csv; at least 2 are needed")  # fmt: skip
-    return float(np.std(changes, ddof=1)), len(changes)
+@cache
+def market_cases() -> dict[str, MarketCase]:
+    """The built-in cases by name."""
+    text = resources.files("critmin.data").joinpath(CASES_FILE).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text) or {}
+    out = {}
+    for name, body in raw.items():
+        try:
+            out[name] = MarketCase(name=name, **body)
+        except Exception as exc:  # a packaging defect: name the file and the case
+            raise ValueError(f"{CASES_FILE}: case {name!r}: {exc}") from exc
+    return out
 
 
-def background(draws: int, months: int, annual_sigma: float, half_life_years: float,
-               rng: np.random.Generator) -> np.ndarray:  # fmt: skip
-    """``(draw, month)`` multiplicative noise ``exp(x_t)``, ``x`` a log OU process from 0 whose
-    year-on-year change has standard deviation ``annual_sigma`` once stationary."""
-    phi = 0.5 ** (1.0 / (12.0 * half_life_years))
-    phi_year = phi**12
-    stationary = annual_sigma / math.sqrt(2.0 * (1.0 - phi_year))
-    step = stationary * math.sqrt(1.0 - phi**2)
-    x = np.zeros((draws, months))
-    prev = np.zeros(draws)
-    shocks = rng.standard_normal((draws, months)) * step
-    for m in range(months):
-        prev = phi * prev + shocks[:, m]
-        x[:, m] = prev
-    return np.exp(x)
+def market_case(name: str) -> MarketCase:
+    """One built-in case; an unknown name raises KeyError naming the known ones."""
+    cases = market_cases()
+    if name not in cases:
+        raise KeyError(f"unknown market case {name!r}; known: {', '.join(sorted(cases))}")
+    return cases[name]
 
 
-@dataclass(frozen=True)
-class InstrumentCost:
-    """What one instrument costs across the draws (million USD of ``price_year``)."""
+@dataclass
+class CaseResult:
+    """What a case costs across the draws (M USD, nominal)."""
 
-    kind: str
-    product: str
-    strike_usd_per_kg: float
-    volume_t_per_year: float
-    start: str
-    term_years: int
-    reference_item: str
-    reference_usd_per_kg: float
-    price_year: int
-    expected_musd: float
-    p50_musd: float
-    p90_musd: float
-    expected_npv_musd: float
-    p90_npv_musd: float
-    prob_pays: float  # share of draws in which the government pays anything
-    month_share_paying: float  # share of (draw, month) in which it pays
-    mean_price_usd_per_kg: float
-    p10_price_usd_per_kg: float
-    p90_price_usd_per_kg: float
-    #: the same with the price index held at 1 (background noise only, no shock response):
-    #: a bracket against the simulator's post-shock price level
-    calm_expected_musd: float
-    calm_p90_musd: float
-
-    def row(self) -> dict:
-        return dict(self.__dict__)
+    case: MarketCase
+    draws: int
+    seed: int
+    probability: float  # annual probability that an episode starts
+    base_usd_per_kg: float
+    base_item: str
+    summary: pd.DataFrame  # one row per instrument
+    yearly: pd.DataFrame  # floor: per contract year, mean cost and P(pay)
+    episodes: pd.DataFrame  # per scenario and product: mean, peak and end index
+    header: dict[str, Any] = field(default_factory=dict)
+    library: tuple[dict[str, np.ndarray], pd.DataFrame] | None = None  # episode paths, reusable
 
 
-def _cost(paths: np.ndarray, inst: Instrument, discount: np.ndarray) -> np.ndarray:
-    """``(draw,)`` undiscounted and discounted million USD."""
-    monthly_kg = inst.volume_t_per_year * KG_PER_T / 12
-    gap = inst.strike_usd_per_kg - paths
-    if inst.kind == "floor":
-        pay = np.maximum(gap, 0.0) - inst.upside_share * np.maximum(-gap, 0.0)
-    else:
-        pay = gap
-    pay = pay * monthly_kg / 1e6
-    return np.stack([pay.sum(axis=1), (pay * discount).sum(axis=1)])
+def _episode_library(
+    atlas: Atlas, scenarios: tuple[str, ...], products: list[str], draws: int, seed: int
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """Per product, ``(scenario, draw, month)`` price index padded with 1 (baseline)."""
+    runs = [simulate(atlas, s, draws=draws, seed=seed + i) for i, s in enumerate(scenarios)]
+    width = max(r.months for r in runs)
+    lib = {p: np.ones((len(runs), draws, width)) for p in products}
+    rows = []
+    for i, (name, run) in enumerate(zip(scenarios, runs, strict=True)):
+        for p in products:
+            lib[p][i, :, : run.months] = run.product_values("price", p).astype("float64").values
+            v = lib[p][i, :, : run.months]
+            rows.append({"scenario": name, "product": p, "months": run.months,
+                         "mean_index": float(v.mean()),
+                         "peak_index_p50": float(np.median(v.max(axis=1))),
+                         "end_index_p50": float(np.median(v[:, -1]))})  # fmt: skip
+    return lib, pd.DataFrame(rows)
+
+
+def index_paths(lib: dict[str, np.ndarray], probability: float, months: int, draws: int,
+                rng: np.random.Generator) -> dict[str, np.ndarray]:  # fmt: skip
+    """``(draw, month)`` price index per product: baseline 1 with episodes spliced in (one may
+    start each year with ``probability``; the highest running index wins)."""
+    products = list(lib)
+    S, K, W = lib[products[0]].shape
+    out = {p: np.ones((draws, months)) for p in products}
+    offsets = np.arange(W)
+    for year in range((months + 11) // 12):
+        hit = rng.random(draws) < probability
+        n = int(hit.sum())
+        if not n:
+            continue
+        rows = np.flatnonzero(hit)
+        start = year * 12 + rng.integers(0, 12, n)
+        which = rng.integers(0, S, n)
+        draw = rng.integers(0, K, n)
+        cols = start[:, None] + offsets[None, :]
+        keep = cols < months
+        r = np.broadcast_to(rows[:, None], cols.shape)[keep]
+        c = cols[keep]
+        for p in products:
+            vals = lib[p][which, draw][keep]
+            out[p][r, c] = np.maximum(out[p][r, c], vals)
+    return out
+
+
+def _stats(cost: np.ndarray) -> dict[str, float]:
+    return {"mean_musd": float(cost.mean()), "p50_musd": float(np.quantile(cost, 0.5)),
+            "p90_musd": float(np.quantile(cost, 0.9))}  # fmt: skip
 
 
 def cost_case(
     atlas: Atlas,
     case: MarketCase,
     *,
-    draws: int = 200,
+    draws: int = 2000,
     seed: int = 0,
-    index_paths: dict[str, np.ndarray] | None = None,
-) -> tuple[pd.DataFrame, dict]:
-    """Cost every instrument of a case. ``index_paths`` (product -> ``(draw, month)`` price
-    index from the scenario's month 1) replaces the simulation (tests); otherwise the case's
-    scenario is simulated with the calibrated defaults. Returns a table (one row per
-    instrument) and the notes (volatility fit, months simulated)."""
-    start0 = _month(case.scenario_start)
-    offsets = [_month(i.start) - start0 for i in case.instruments]
-    if min(offsets) < 0:
-        raise ValueError(f"{case.name}: an instrument starts before the scenario's month 1 "
-                         f"({case.scenario_start})")  # fmt: skip
-    ends = [o + 12 * i.term_years for o, i in zip(offsets, case.instruments, strict=True)]
-    horizon = max(ends)
-    products = sorted({i.product for i in case.instruments})
+    episode_draws: int = 50,
+    strike: float | None = None,
+    volume: float | None = None,
+    probability: float | None = None,
+    library: tuple[dict[str, np.ndarray], pd.DataFrame] | None = None,
+) -> CaseResult:
+    """Cost a case's price floor (and offtake) over ``draws`` spliced price paths.
+
+    ``strike``, ``volume`` (floor, t a year) and ``probability`` (annual) override the case's
+    figures, for sensitivity; ``library`` reuses the episode paths of an earlier result
+    (``CaseResult.library``) instead of simulating the scenarios again."""
+    if draws < 1 or episode_draws < 1:
+        raise ValueError("draws must be >= 1")
+    fl, off = case.floor, case.offtake
+    k = float(fl.strike_usd_per_kg.value if strike is None else strike)
+    vol = float(fl.volume_t_per_year.value if volume is None else volume)
+    if k <= 0 or vol < 0:
+        raise ValueError("the strike must be > 0 and the volume >= 0")
+    f0 = _months_since(case.origin, fl.start.value)
+    f_months = int(fl.months.value)
+    spans = [f0 + f_months]
+    if off is not None:
+        o0 = _months_since(case.origin, off.start.value)
+        o_months = int(off.months.value)
+        spans.append(o0 + o_months)
+    horizon = max(spans)
+    if probability is None:
+        sh = case.shocks
+        table = annual_probabilities(atlas, [sh.exporter])
+        hit = table[(table["exporter"] == sh.exporter) & (table["mineral"] == sh.mineral)]
+        hit = hit[hit["element"] == sh.element] if sh.element else hit[hit["element"].isna()]
+        if hit.empty:
+            raise ValueError(f"no annual probability for {sh.exporter} {sh.mineral} "
+                             f"{sh.element or ''}".strip())  # fmt: skip
+        probability = float(hit["probability"].iloc[0])
+    if not 0 <= probability <= 1:
+        raise ValueError("the annual probability must be in [0, 1]")
+    products = [fl.product] + ([off.product] if off is not None else [])
     for p in products:
         if p not in atlas.products.index:
-            raise ValueError(f"{case.name}: unknown product {p!r}")
-    if index_paths is None:
-        from critmin.simulate import simulate
+            raise ValueError(f"case {case.name}: product {p!r} is not in the dataset")
+    if library is None or set(library[0]) != set(products):
+        library = _episode_library(atlas, case.shocks.scenarios, products, episode_draws, seed)
+    lib, episodes = library
+    rng = np.random.default_rng(seed)
+    idx = index_paths(lib, probability, horizon, draws, rng)
+    item, base, year = reference_price(atlas, fl.product)
+    if fl.baseline_usd_per_kg.value is not None:
+        item, base = "as stated in the case", float(fl.baseline_usd_per_kg.value)
+    rate = float(case.discount_rate.value)
+    disc = (1 + rate) ** (-(np.arange(horizon) + 0.5) / 12)  # mid-month, from the origin
 
-        run = simulate(atlas, case.scenario, draws=draws, months=horizon, seed=seed)
-        index_paths = {p: run.product_values("price", p).astype("float64").values
-                       for p in products}  # fmt: skip
-    sigma, n_changes = history_volatility(atlas, case.history["product"], case.history["item"])
-    rng = np.random.default_rng(seed + 7919)
-    rows = []
-    for inst, offset, end in zip(case.instruments, offsets, ends, strict=True):
-        index = np.asarray(index_paths[inst.product], dtype="float64")
-        if index.shape[1] < end:
-            raise ValueError(f"{case.name}: price index for {inst.product} has "
-                             f"{index.shape[1]} months, {end} needed")  # fmt: skip
-        index = index[:, offset:end]
-        noise = background(index.shape[0], index.shape[1], sigma, case.half_life_years, rng)
-        item, base, year = reference_price(atlas, inst.product)
-        paths = base * index * noise
-        months_from_signing = np.arange(offset, end) + 1
-        discount = (1.0 + case.discount_rate) ** (-months_from_signing / 12.0)
-        plain, npv = _cost(paths, inst, discount)
-        calm, _ = _cost(base * noise, inst, discount)
-        pays = np.maximum(inst.strike_usd_per_kg - paths, 0.0).sum(axis=1) > 0
-        mean_price = paths.mean(axis=1)
-        rows.append(InstrumentCost(
-            inst.kind, inst.product, inst.strike_usd_per_kg, inst.volume_t_per_year,
-            inst.start, inst.term_years, item, base, year,
-            float(plain.mean()), float(np.quantile(plain, 0.5)), float(np.quantile(plain, 0.9)),
-            float(npv.mean()), float(np.quantile(npv, 0.9)), float(pays.mean()),
-            float((paths < inst.strike_usd_per_kg).mean()),
-            float(mean_price.mean()), float(np.quantile(mean_price, 0.1)),
-            float(np.quantile(mean_price, 0.9)), float(calm.mean()),
-            float(np.quantile(calm, 0.9)),
-        ).row())  # fmt: skip
-    notes = {
+    price = idx[fl.product][:, f0 : f0 + f_months] * base
+    monthly = np.maximum(k - price, 0.0) * vol * KG_PER_T / 12 / 1e6  # M USD
+    paid = monthly.sum(axis=1)
+    npv = (monthly * disc[f0 : f0 + f_months]).sum(axis=1)
+    years = monthly[:, : f_months // 12 * 12].reshape(draws, -1, 12).sum(axis=2)
+    floor_row = {"instrument": "price floor", "what": f"{k:g} USD/kg on {vol:,.0f} t/yr of "
+                 f"{fl.product}, {f_months} months from {fl.start.value}",
+                 "no_shock_musd": max(k - base, 0.0) * vol * KG_PER_T / 12 * f_months / 1e6,
+                 **_stats(paid),
+                 **{f"npv_{key}": v for key, v in _stats(npv).items()},
+                 "p_pay_in_a_year": float((years > 0).mean()),
+                 "p_no_payment_at_all": float((paid <= 0).mean())}  # fmt: skip
+    rows = [floor_row]
+    yearly = pd.DataFrame({"year": np.arange(1, years.shape[1] + 1),
+                           "mean_musd": years.mean(axis=0),
+                           "p90_musd": np.quantile(years, 0.9, axis=0),
+                           "p_pay": (years > 0).mean(axis=0),
+                           "mean_price_usd_per_kg": price[:, : years.shape[1] * 12]
+                           .reshape(draws, -1, 12).mean(axis=(0, 2))})  # fmt: skip
+    header: dict[str, Any] = {}
+    if off is not None:
+        o_item, o_base, o_year = reference_price(atlas, off.product)
+        c = float(off.contract_usd_per_kg.value)
+        o_vol = float(off.volume_t_per_year.value)
+        market = idx[off.product][:, o0 : o0 + o_months] * o_base
+        prem = (c - market) * o_vol * KG_PER_T / 12 / 1e6
+        o_npv = (prem * disc[o0 : o0 + o_months]).sum(axis=1)
+        row = {"instrument": "offtake", "what": f"{o_vol:,.0f} t/yr of {off.product} at {c:g} "
+               f"USD/kg vs market ({o_item} {o_base:.0f} USD/kg, {o_year}), {o_months} months "
+               f"from {off.start.value}",
+               "no_shock_musd": (c - o_base) * o_vol * KG_PER_T / 12 * o_months / 1e6,
+               **_stats(prem.sum(axis=1)),
+               **{f"npv_{key}": v for key, v in _stats(o_npv).items()},
+               "p_pay_in_a_year": float("nan"), "p_no_payment_at_all": float("nan")}  # fmt: skip
+        rows.append(row)
+        if off.ebitda_guarantee_musd is not None:
+            g = float(off.ebitda_guarantee_musd.value)
+            esc = float(off.escalator.value) if off.escalator is not None else 0.0
+            yrs = o_months // 12
+            header["EBITDA guarantee ceiling (M USD, undiscounted)"] = round(
+                sum(g * (1 + esc) ** t for t in range(yrs))
+            )
+    summary = pd.DataFrame(rows)
+    header = {
         "case": case.name,
-        "scenario": f"{case.scenario} (month 1 = {case.scenario_start}), {horizon} months",
-        "draws": int(next(iter(index_paths.values())).shape[0]),
-        "background volatility": f"{sigma:.2f} a year (log, fitted on {n_changes} "
-        f"year-on-year changes of {case.history['item']} in prices.csv), half-life "
-        f"{case.half_life_years:g} years",
-        "discount rate": f"{case.discount_rate:.1%} a year, from signing",
-        "caveat": "the calibrated simulator overshoots prices in small markets (backtest: "
-        "NdPr/Dy/Tb 2025 10.6x simulated against 3.0-3.8x recorded), so simulated prices "
-        "after a shock are likely too high and the floor's cost too low",
+        "title": case.title,
+        "draws": draws,
+        "seed": seed,
+        f"annual P(episode) ({case.shocks.exporter} {case.shocks.mineral} "
+        f"{case.shocks.element or ''})".replace(" )", ")"): round(probability, 3),
+        "episodes": ", ".join(case.shocks.scenarios),
+        "baseline price": f"{item} {base:g} USD/kg ({year}), flat",
+        "discount rate": f"{rate:.1%} a year, from {case.origin}",
+        **header,
     }
-    return pd.DataFrame(rows), notes
-
-
-def case_table() -> pd.DataFrame:
-    """The built-in cases, one row per instrument."""
-    out = []
-    for name in case_names():
-        case = load_case(name)
-        for inst in case.instruments:
-            out.append({"case": name, "title": case.title, "partner": case.partner,
-                        "kind": inst.kind, "product": inst.product,
-                        "strike_usd_per_kg": inst.strike_usd_per_kg,
-                        "volume_t_per_year": inst.volume_t_per_year, "start": inst.start,
-                        "term_years": inst.term_years, "scenario": case.scenario})  # fmt: skip
-    return pd.DataFrame(out)
+    return CaseResult(case, draws, seed, probability, base, item, summary, yearly, episodes,
+                      header, library)  # fmt: skip

@@ -25,7 +25,12 @@ from critmin.report.pdf import OFFLINE_FLAGS
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "browser"
 SIGNALS = ROOT / "tests" / "data" / "signals" / "articles"
-SIGNAL_FILES = ("a_en_oct_controls.html", "b_en_framework.txt", "c_de_mp.txt")
+SIGNAL_FILES = (
+    "a_en_oct_controls.html",
+    "a_de_oct_controls.txt",
+    "b_en_framework.txt",
+    "c_de_mp.txt",
+)
 FLAGS = list(OFFLINE_FLAGS)
 REQUIRE = os.environ.get("CRITMIN_REQUIRE_BROWSER") == "1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}

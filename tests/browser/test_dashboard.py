@@ -101,6 +101,14 @@ def test_scenario_runs_with_progress_and_charts(dash) -> None:
     page.wait_for_selector("#sc-price .main-svg .scatterlayer", timeout=15_000)
     assert "JPN" in page.inner_text("#sc-table")  # Japan is the embargoed importer
     dash.shot("scenario")
+    # the address of a run (what the situation page links to) opens it in a fresh page
+    job = page.evaluate("state.run.jobId")
+    page.goto(f"{dash.server.url}/#scenario/run/{job}")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    assert page.evaluate("state.run && state.run.jobId") == job
+    page.wait_for_selector("#sc-results:not([hidden])", timeout=30_000)
+    page.wait_for_selector("#sc-shortfall .main-svg .scatterlayer", timeout=15_000)
     dash.watch.check()
 
 
@@ -110,6 +118,7 @@ def test_scenario_validation_names_the_field(dash) -> None:
     page.wait_for_selector("#sc-select option[value='embargo-japan-12m']", state="attached")
     page.select_option("#sc-select", "embargo-japan-12m")
     wait_true(page, "document.querySelector('#sc-body').value.includes('JPN')")
+    assert "Sources: Global Trade Alert" in page.inner_text("#sc-description")
     page.click("#sc-edit summary")
     page.evaluate(
         "(() => { const box = document.querySelector('#sc-body');"

@@ -97,3 +97,71 @@ def test_unknown_jobs_are_403_to_non_admins(client) -> None:
     assert r.status_code == 403
     r = c.get("/dashboard/portfolios/frontier", params={"jobs": ","}, headers=key)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "jobs"]
+
+
+def test_sources_trade_and_colours_for_the_workbench(client) -> None:
+    """The sources of every cited figure, the trade rows with theirs, and the colour map."""
+    from critmin.charts.colours import country_colour
+
+    c, headers = client
+    assert c.get("/dashboard/atlas/sources").status_code == 401
+    body = c.get("/dashboard/atlas/sources", headers=headers).json()
+    ids = {s["id"] for s in body["sources"]}
+    cited = body["cited"]
+    assert cited and {"production", "trade"} <= {r["table"] for r in cited}
+    assert {r["source"] for r in cited} - {"assumption"} <= ids, "a cited id not in sources"
+    assert any(r["product"] == "re_concentrate" and r["country"] == "CHN" for r in cited)
+    trade = c.get("/dashboard/atlas/trade?mineral=rare_earths", headers=headers).json()
+    rows = trade["rows"]
+    assert rows and trade["total"] == len(rows)
+    assert all(r["source"] and r["basis"] for r in rows)
+    assert rows[0]["quantity_t"] >= rows[-1]["quantity_t"]  # largest first
+    assert c.get("/dashboard/atlas/trade?mineral=nope", headers=headers).status_code == 422
+    colours = c.get("/dashboard/atlas/views", headers=headers).json()["colours"]
+    assert colours["fixed"]["CHN"] == country_colour("CHN")
+    # the client's rule gives the server's colour for a country without a fixed one
+    palette = colours["palette"]
+    assert palette[sum(map(ord, "PER")) % len(palette)] == country_colour("PER")
+
+
+def test_the_run_behind_an_alert_is_shown_only_to_who_sees_the_alert(client) -> None:
+    """The situation page links an alert to its quick run (stored without a job): figures for
+    a caller who may see the alert, 403 for one who may not and for a run behind no alert."""
+    from critmin.atlas import Atlas
+    from critmin.data.alerts import save_alerts
+    from critmin.data.dataset import load_builtin
+    from critmin.data.runs import save_run
+    from critmin.data.store import Store
+    from critmin.signals.alerts import Alert
+    from critmin.simulate import simulate
+    from critmin.simulate.scenario import scenario_to_dict
+
+    c, headers = client
+    db = c.app.state.ctx.db
+    traj = simulate(Atlas(load_builtin()), "embargo-japan-12m", draws=5, months=3, seed=1)
+    band = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
+    with Store(db) as store:
+        run_ids = [
+            save_run(store, traj.data, dataset_version=1,
+                     scenario_json=scenario_to_dict(traj.scenario), seed=1,
+                     options={"draws": 5, "months": 3, "source": "respond"}, summary={})
+            for _ in range(2)
+        ]  # fmt: skip
+        save_alerts(store, [Alert(
+            id="al-jp", type="export_control", countries=["CHN"], materials=["Dy"],
+            event={"id": "a:export_control", "type": "export_control", "summary": "s",
+                   "article_id": "a"},
+            impact={"JPN": {"partner": "JPN", "tonnes_short_peak": band,
+                            "pct_demand_short_peak": band, "value_at_risk_musd": band}},
+            evidence=["e"], story={"id": "st", "title": "t", "articles": ["a"],
+                                   "languages": ["en"]},
+            run_id=run_ids[0], confidential_to="JPN",
+        )])  # fmt: skip
+    japan = {"X-API-Key": service.add_user(db, "jun", "analyst", "JPN")[1]}
+    url = f"/dashboard/alert-runs/{run_ids[0]}/figures"
+    got = c.get(url, headers=japan)
+    assert got.status_code == 200, got.text
+    assert got.json()["run_id"] == run_ids[0] and got.json()["shortfall"]["data"]
+    assert c.get(url, headers=headers).status_code == 403  # the viewer: no JPN alerts
+    other = c.get(f"/dashboard/alert-runs/{run_ids[1]}/figures", headers=japan)
+    assert other.status_code == 403  # a run behind no alert

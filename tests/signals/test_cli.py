@@ -145,3 +145,22 @@ def test_a_store_made_before_effective_dates_gets_the_column(folder, db):
     r = cli(db, "signals", "list", "--format", "json")
     assert r.exit_code == 0, r.output
     assert all("effective_date" in e for e in json.loads(r.stdout)["events"])
+
+
+def test_a_gallium_control_is_drafted_on_the_gallium_chain(tmp_path, db):
+    """The draft restricts the chain the event names (the dataset's catalogue), not rare
+    earths; the API's draft endpoint does the same."""
+    d = tmp_path / "ga"
+    d.mkdir()
+    (d / "ga_en.txt").write_text(
+        "China bans gallium exports to the United States\ndate 2024-12-03\nChina's commerce "
+        "ministry banned exports of gallium and germanium to the United States.\n",
+        encoding="utf-8",
+    )
+    assert cli(db, "signals", "ingest", d).exit_code == 0
+    r = cli(db, "signals", "scenario", "ga_en:export_control")
+    assert r.exit_code == 0, r.output
+    sc = parse_scenario(yaml.safe_load(r.stdout))
+    products = set(sc.restrictions[0].products)
+    assert {"gallium_primary", "germanium_refinery"} <= products
+    assert not products & {"re_oxides", "re_metals", "ndfeb_magnets"}

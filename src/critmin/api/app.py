@@ -15,6 +15,7 @@ from fastapi_offline import FastAPIOffline
 from critmin import __version__
 from critmin.api import (
     admin,
+    alerts,
     backtest,
     criticality,
     datasets,
@@ -22,15 +23,18 @@ from critmin.api import (
     runs,
     scenarios,
     stockpiles,
+    webhooks,
 )
 from critmin.api.context import Context, settle
 from critmin.api.guard import Guard
 from critmin.api.jobs import MAX_WORKERS, JobRunner
+from critmin.api.webhooks import Deliverer
 from critmin.data import service
 from critmin.data.runs import clean_temporary, runs_dir
 from critmin.data.store import default_db_path
 from critmin.errors import StoreBusy
 
+DELIVER_EVERY_S = 10.0  # how often the service sends due webhook deliveries
 DESCRIPTION = """
 Security of critical-mineral supply chains, rare earths first: the supply atlas and its
 metrics, a shock simulator and a portfolio optimiser for projects of interest.
@@ -61,12 +65,18 @@ another process (a CLI import) past the wait answers **503** with `Retry-After`.
 """
 
 
-def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORKERS) -> FastAPI:
+def create_app(
+    db_path: str | Path | None = None,
+    *,
+    max_workers: int = MAX_WORKERS,
+    deliver_every_s: float | None = DELIVER_EVERY_S,
+) -> FastAPI:
     """The API over one store file (``$CRITMIN_DB`` or ./critmin.duckdb by default).
 
     One service process per store (a second one fails with :class:`StoreError`, see
     :class:`critmin.data.service.ServiceLock`): on startup, jobs a previous process left
-    queued or running are marked ``interrupted``.
+    queued or running are marked ``interrupted``. Every ``deliver_every_s`` seconds a
+    background thread sends due webhook deliveries (None: no deliverer).
     """
     db = Path(db_path) if db_path is not None else default_db_path()
     service.ensure(db)
@@ -79,9 +89,12 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gc.collect()
         settle()  # the imports and the app: no full collection walks them again
+        deliverer = Deliverer(db, deliver_every_s).start() if deliver_every_s else None
         try:
             yield
         finally:
+            if deliverer is not None:
+                deliverer.stop()
             ctx.jobs.shutdown()
             ctx.compute.shutdown()
             lock.release()
@@ -103,7 +116,8 @@ def create_app(db_path: str | Path | None = None, *, max_workers: int = MAX_WORK
         )  # fmt: skip
 
     app.state.service_lock = lock
-    for module in (datasets, scenarios, runs, criticality, events, admin, backtest, stockpiles):
+    for module in (datasets, scenarios, runs, criticality, events, alerts, admin, backtest,
+                   stockpiles, webhooks):  # fmt: skip
         app.include_router(module.router)
     app.include_router(importlib.import_module("critmin.api.dashboard").router)  # the web page
     return app

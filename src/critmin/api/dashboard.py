@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from critmin.api.context import Context, Ctx, Principal, Viewer, unprocessable
+from critmin.api.context import Context, Ctx, Principal, Viewer, hidden, unprocessable
 from critmin.api.datasets import ERRORS
 from critmin.api.runs import _done_run, _job
 from critmin.assessment import element_groups
@@ -154,6 +155,7 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
     the atlas's products (id, name, stage, aggregate, elements, mineral) for the dashboard's
     selectors."""
     from critmin.charts.atlas import sankey_views
+    from critmin.charts.colours import colour_map
 
     def build() -> Response:
         v = ctx.visible_version(who, version)
@@ -179,10 +181,95 @@ async def atlas_views(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Respon
                     "partners": sorted(atlas.groups, key=lambda g: g != "framework") + members,
                     "element_groups": groups,
                     "products": products,
+                    "colours": colour_map(),
                 }
             ).encode()
 
         return Response(ctx.cached(("dashboard", "views", v), make), media_type=JSON)
+
+    return await run_in_threadpool(build)
+
+
+#: Tables whose rows the dashboard cites per product and country (trade: both partners).
+CITED_TABLES = {"production": ("country",), "capacity": ("country",), "reserves": ("country",),
+                "trade": ("importer", "exporter"), "demand": ("country",)}  # fmt: skip
+
+
+def _sources_body(atlas: Any, version: int) -> dict[str, Any]:
+    """The sources of a dataset version and which of them each table cites per product and
+    country (an element leaf's rows are also cited for its aggregate)."""
+    group_of = atlas.tree.group_of
+    cited: set[tuple[str, str, str, str]] = set()
+    for name, columns in CITED_TABLES.items():
+        try:
+            frame = atlas.table(name)
+        except KeyError:
+            continue
+        if frame is None or frame.empty or "source" not in frame:
+            continue
+        for col in columns:
+            for p, c, src in zip(frame["product"], frame[col], frame["source"], strict=True):
+                if isinstance(src, str) and src:
+                    for key in {p, group_of.get(p, p)}:
+                        cited.add((name, str(key), str(c), src))
+    sources = [{k: (None if v != v else v) for k, v in r.items()}
+               for r in atlas.table("sources").to_dict(orient="records")]  # fmt: skip
+    return {"version": version, "sources": sources,
+            "cited": [{"table": t, "product": p, "country": c, "source": s}
+                      for t, p, c, s in sorted(cited)]}  # fmt: skip
+
+
+@router.get("/dashboard/atlas/sources", responses=ERRORS, tags=["dashboard"])
+async def atlas_sources(who: Viewer, ctx: Ctx, version: VersionQ = None) -> Response:
+    """The dataset version's sources (sources.csv: publication, publisher, year, table, url)
+    and the source ids each table (production, capacity, reserves, trade, demand) cites per
+    product and country, for the sources column of the dashboard's tables."""
+
+    def build() -> Response:
+        v = ctx.visible_version(who, version)
+
+        def make() -> bytes:
+            return json.dumps(_sources_body(ctx.atlas(v), v), default=str).encode()
+
+        return Response(ctx.cached(("dashboard", "sources", v), make), media_type=JSON)
+
+    return await run_in_threadpool(build)
+
+
+MAX_TRADE_ROWS = 5000
+
+
+def _trade_body(atlas: Any, version: int) -> dict[str, Any]:
+    """The bilateral trade rows of a dataset version (largest first, at most
+    ``MAX_TRADE_ROWS``) with their basis and source."""
+    frame = atlas.table("trade")
+    total = 0 if frame is None else len(frame)
+    rows: list[dict[str, Any]] = []
+    if total:
+        frame = frame.sort_values("quantity_t", ascending=False, kind="stable")
+        cols = ["product", "exporter", "importer", "year", "quantity_t", "value_kusd", "basis",
+                "source"]  # fmt: skip
+        frame = frame[[c for c in cols if c in frame]].head(MAX_TRADE_ROWS)
+        rows = [{k: (None if v != v else v) for k, v in r.items()}
+                for r in frame.to_dict(orient="records")]  # fmt: skip
+    return {"version": version, "total": total, "rows": rows}
+
+
+@router.get("/dashboard/atlas/trade", responses=ERRORS, tags=["dashboard"])
+async def atlas_trade(who: Viewer, ctx: Ctx, version: VersionQ = None,
+                      mineral: MineralQ = None) -> Response:  # fmt: skip
+    """Bilateral trade flows of the dataset version (one mineral chain): product, exporter,
+    importer, year, tonnes with their basis, value (thousand USD) and source; the largest
+    5,000 rows (``total`` counts them all)."""
+
+    def build() -> Response:
+        v = ctx.visible_version(who, version)
+
+        def make() -> bytes:
+            atlas = _of_mineral(ctx.atlas(v), mineral)
+            return json.dumps(_trade_body(atlas, v), default=str).encode()
+
+        return Response(ctx.cached(("dashboard", "trade", v, mineral), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 
@@ -252,6 +339,45 @@ async def run_figures(
 
         return Response(ctx.cached(("dashboard", "run", run_id, symbols, chains), make),
                         media_type=JSON)  # fmt: skip
+
+    return await run_in_threadpool(build)
+
+
+def _alert_run_visible(ctx: Context, who: Principal, run_id: str) -> bool:
+    """Whether a stored alert the caller may see (critmin.data.alerts) rests on this run."""
+    from critmin.data.alerts import MAX_LIMIT, list_alerts
+
+    offset = 0
+    with service.open_store(ctx.db) as store:
+        while True:
+            page = list_alerts(store, viewer=who.viewer_partner, limit=MAX_LIMIT, offset=offset)
+            if any(a.run_id == run_id for a in page):
+                return True
+            if len(page) < MAX_LIMIT:
+                return False
+            offset += MAX_LIMIT
+
+
+@router.get("/dashboard/alert-runs/{run_id}/figures", responses=ERRORS, tags=["dashboard"])
+async def alert_run_figures(
+    run_id: Annotated[str, PathParam(max_length=100, description="an alert's run_id")],
+    who: Viewer, ctx: Ctx,
+) -> Response:  # fmt: skip
+    """Plotly figures (as ``/dashboard/runs/{job_id}/figures``) of the quick run behind an
+    alert the caller may see (``critmin respond`` stores it without a job): the situation
+    page's link to the run. Any other run id: 403 (404 for admins)."""
+
+    def build() -> Response:
+        if not _alert_run_visible(ctx, who, run_id):
+            raise hidden(who, f"alert run {run_id!r}")
+
+        def make() -> bytes:
+            out = _run_figures(ctx, run_id)
+            body = {k: json.loads(_figure_json(v)) if hasattr(v, "to_json") else v
+                    for k, v in out.items()}  # fmt: skip
+            return json.dumps(body).encode()
+
+        return Response(ctx.cached(("dashboard", "alert-run", run_id), make), media_type=JSON)
 
     return await run_in_threadpool(build)
 

@@ -178,17 +178,22 @@ def event_scenario(
     ctx: Ctx,
     months: Annotated[int, Query(ge=1, le=600, description="horizon of the draft")] = 24,
     format: Annotated[Literal["json", "yaml"], Query()] = "json",
+    version: Annotated[
+        int | None, Query(description="dataset version whose minerals the draft may restrict")
+    ] = None,
 ) -> Response:
-    """A draft scenario from an export control, import ban or sanction event (what
-    ``critmin signals scenario`` writes): store it with ``POST /scenarios`` after review.
-    Other event types: 422."""
-    from critmin.signals.scenario_draft import draft_scenario
+    """A draft scenario from an export control, import ban, sanction or outage event (what
+    ``critmin signals scenario`` writes): an event on a mineral the dataset covers restricts
+    that mineral's products. Store it with ``POST /scenarios`` after review. Other event
+    types: 422."""
+    from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
     from critmin.simulate import parse_scenario
 
     event = dict(_event(ctx, event_id))
     event["article_id"] = event.get("article_id") or event_id.split(":")[0]
+    catalog = mineral_catalog(ctx.atlas(ctx.visible_version(who, version)))
     try:
-        draft = jsonable(draft_scenario(event, months=months))
+        draft = jsonable(draft_scenario(event, months=months, catalog=catalog))
     except ValueError as exc:
         raise unprocessable(["path", "event_id"], str(exc)) from None
     parse_scenario(draft, f"draft from {event_id}")  # the draft must be a valid scenario
@@ -293,7 +298,9 @@ def ingest_events(
 ) -> dict[str, Any]:
     """Read articles (analysts, admins): clean, detect language and date, extract events,
     regroup stories, store (all or nothing; an article of the same id is replaced). The
-    article id is the file name without its suffix."""
+    article id is the file name without its suffix. Articles reporting an export control,
+    import ban, sanction or outage start a respond job (``respond_job``; GET
+    /alerts/jobs/{id}) that stores one alert per story (GET /alerts)."""
     from critmin.api.compute import ComputeTimeout
     from critmin.data.signals import ingest
     from critmin.errors import DataError
@@ -319,6 +326,7 @@ def ingest_events(
     with service.open_store(ctx.db) as store:
         result = ingest(store, articles)
     ctx.forget_signals()
+    job = _respond(ctx, who, articles)
     header = {"articles": result["articles"], "events": result["events"],
               "error pages": sum(a.doc.is_error_page for a in articles),
               "stories (all)": result["stories"]}  # fmt: skip
@@ -326,7 +334,16 @@ def ingest_events(
                   header | {"files": [name for _, name, _ in texts]})  # fmt: skip
     ids = {a.id for a in articles}
     events = [_event_row(e) for e in signals(ctx)["events"] if e["article_id"] in ids]
-    return {"dataset": header, "events": events}
+    return {"dataset": header, "events": events, "respond_job": job}
+
+
+def _respond(ctx: Context, who: Any, articles: list[Any]) -> str | None:
+    """A respond job for the ingested articles that report a supply cut (alerts follow)."""
+    from critmin.api.alerts import submit_respond
+    from critmin.signals.alerts import ALERT_TYPES
+
+    ids = [a.id for a in articles if any(e.type in ALERT_TYPES for e in a.events)]
+    return submit_respond(ctx, who, ids) if ids else None
 
 
 __all__ = ["EventType", "router"]

@@ -60,7 +60,7 @@ def execute(db: str, job_id: str) -> str:
         assert job is not None
         work = {"run": _simulation, "portfolio": _portfolio, "backtest": _backtest,
                 "criticality": _criticality, "impact": _impact,
-                "stockpile": _stockpile}[job.kind]  # fmt: skip
+                "stockpile": _stockpile, "respond": _respond}[job.kind]  # fmt: skip
         result = work(db, job)
         service.finish_job(db, job_id, "done", result=result, message="finished")
         return "done"
@@ -246,6 +246,28 @@ def _impact(db: str, job: service.Job) -> dict[str, Any]:
                      "months": traj.months, "dataset_version": atlas.version,
                      "by_partner": result.by_partner, "by_industry": result.by_industry,
                      "notes": result.notes})  # fmt: skip
+
+
+def _respond(db: str, job: service.Job) -> dict[str, Any]:
+    """Alerts for ingested articles (:func:`critmin.signals.respond.respond`); the store is
+    opened only for moments, never while simulating."""
+    from critmin.signals.respond import respond, stored_articles
+
+    p = job.params
+    _check(db, job.id, 0.01, "loading the articles and the dataset")
+    with service.open_store(db) as store:
+        articles = stored_articles(store, p["articles"])
+    atlas = _atlas(db, p.get("version"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        _check(db, job.id, 0.05 + 0.9 * done / max(total, 1), f"{stage}: story {done} of {total}")
+
+    result = respond(lambda: service.open_store(db), articles, atlas=atlas,
+                     partners=tuple(p["partners"]), draws=int(p["draws"]),
+                     seed=int(p.get("seed", 0)), ingest=False, progress=progress)  # fmt: skip
+    return {"alerts": [a.id for a in result.alerts],
+            "skipped": [{"articles": s.articles, "reason": s.reason} for s in result.skipped],
+            "articles": result.read, "new": result.new}  # fmt: skip
 
 
 def _stockpile(db: str, job: service.Job) -> dict[str, Any]:

@@ -374,6 +374,11 @@ class IngestOut(BaseModel):
         description="counts: articles, events, error pages, stories (all, after regrouping)"
     )
     events: list[EventOut] = Field(description="events of the ingested articles")
+    respond_job: str | None = Field(
+        default=None,
+        description="the job raising alerts for the supply cuts among the "
+        "articles (GET /alerts/jobs/{id}); none when no article reports one",
+    )
 
 
 # -- admin --------------------------------------------------------------------------------------

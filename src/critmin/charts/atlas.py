@@ -14,16 +14,11 @@ import plotly.graph_objects as go
 from critmin import metrics
 from critmin.assessment import element_groups
 from critmin.atlas import Atlas
+from critmin.charts.colours import CHINA, CHINA_COLOUR, country_colour
 from critmin.countries import name_of
 from critmin.data.schema import STAGES
 from critmin.flows import END_USE_STAGE, UNKNOWN
 
-CHINA = "CHN"
-CHINA_COLOUR = "#c0392b"
-PALETTE = (
-    "#2c7fb8", "#7fcdbb", "#41ab5d", "#fdae61", "#807dba", "#969696", "#d9a441", "#1d91c0",
-    "#9e9ac8", "#bdbdbd",
-)  # fmt: skip
 OTHER_COLOUR = "#dddddd"
 #: Link colours of the Sankey by kind of flow; estimated links are pale.
 LINK_COLOURS = {
@@ -142,8 +137,35 @@ def sankey_figure(flows: pd.DataFrame, end_uses: pd.DataFrame | None = None) -> 
     return fig
 
 
-def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], str]) -> go.Figure:
-    """Stacked horizontal bars of country shares (China in red) with HHI and top-3 annotated."""
+def production_sources(atlas: Atlas) -> Callable[[str, str], str]:
+    """``cite(product, country)``: the sources of a country's production figures of a product
+    (an aggregate: also of its leaves), as "id (publisher year)" joined by "; "."""
+    table = atlas.table("production")
+    names: dict[str, str] = {}
+    for r in atlas.table("sources").to_dict(orient="records"):
+        who = ", ".join(
+            str(r[k]) for k in ("publisher", "year") if r.get(k) == r.get(k) and r.get(k)
+        )
+        names[str(r["id"])] = f"{r['id']} ({who})" if who else str(r["id"])
+    group_of = atlas.tree.group_of
+    cited: dict[tuple[str, str], set[str]] = {}
+    for p, c, src in zip(table["product"], table["country"], table["source"], strict=True):
+        if not isinstance(src, str) or not src:
+            continue
+        for key in {p, group_of.get(p, p)}:
+            cited.setdefault((key, c), set()).add(src)
+
+    def cite(product: str, country: str) -> str:
+        ids = sorted(cited.get((product, country), ()))
+        return "; ".join(names.get(i, i) for i in ids) if ids else "no production row"
+
+    return cite
+
+
+def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], str],
+                 cite: Callable[[str, str], str] | None = None) -> go.Figure:  # fmt: skip
+    """Stacked horizontal bars of country shares (China in red) with HHI and top-3 annotated;
+    ``cite(product, country)`` puts each figure's sources in its hover text."""
     labels = [html.escape(label(r)) for _, r in frame.iterrows()]
     best: dict[str, float] = {}
     for shares in frame["shares"]:
@@ -151,7 +173,6 @@ def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], s
             best[c] = max(best.get(c, 0.0), s)
     named = sorted(best, key=lambda c: (c != CHINA, -best[c], c))[:MAX_COUNTRIES]
     fig = go.Figure()
-    colours = iter(PALETTE)
     for c in named:
         fig.add_trace(
             go.Bar(
@@ -159,8 +180,13 @@ def share_figure(frame: pd.DataFrame, title: str, label: Callable[[pd.Series], s
                 x=[100 * s.get(c, 0.0) for s in frame["shares"]],
                 name=html.escape(name_of(c)),
                 orientation="h",
-                marker_color=CHINA_COLOUR if c == CHINA else next(colours, "#999999"),
-                hovertemplate="%{y}: %{x:.1f}%<extra>" + html.escape(name_of(c)) + "</extra>",
+                marker_color=country_colour(c),
+                customdata=[html.escape(cite(p, c)) if cite else "" for p in frame["product"]],
+                hovertemplate="%{y}: %{x:.1f}%"
+                + ("<br>source: %{customdata}" if cite else "")
+                + "<extra>"
+                + html.escape(name_of(c))
+                + "</extra>",
             )
         )
     rest = [100 * (1 - sum(s.get(c, 0.0) for c in named)) for s in frame["shares"]]
@@ -307,7 +333,8 @@ def atlas_shares(atlas: Atlas) -> go.Figure:
     """The assessment report's stacked bars of country shares per stage (aggregates and
     stand-alone products; the map and the tables have the element products)."""
     conc = top_level(atlas, metrics.concentration(atlas))
-    fig = share_figure(conc, "Country shares of output by stage", product_label(atlas))
+    fig = share_figure(conc, "Country shares of output by stage", product_label(atlas),
+                       production_sources(atlas))  # fmt: skip
     fig.update_layout(height=140 + 60 * len(conc))
     return fig
 
@@ -320,6 +347,7 @@ def share_map(atlas: Atlas) -> go.Figure:
         raise ValueError("no production data: no shares to map")
     fig = go.Figure()
     labels = []
+    cite = production_sources(atlas)
     for i, row in enumerate(conc.itertuples(index=False)):
         shares: Mapping[str, float] = row.shares
         codes = sorted(shares, key=lambda c: -shares[c])
@@ -332,13 +360,16 @@ def share_map(atlas: Atlas) -> go.Figure:
                 locationmode="ISO-3",
                 z=[100 * shares[c] for c in codes],
                 text=[name_of(c) for c in codes],
+                customdata=[html.escape(cite(row.product, c)) for c in codes],
                 zmin=0,
                 zmax=100,
                 colorscale=MAP_COLOURSCALE,
                 marker_line_color="#666666",
                 marker_line_width=0.4,
                 colorbar={"title": {"text": "% of output"}, "ticksuffix": "%"},
-                hovertemplate="%{text}: %{z:.1f}%<extra>" + label + "</extra>",
+                hovertemplate="%{text}: %{z:.1f}%<br>source: %{customdata}<extra>"
+                + label
+                + "</extra>",
                 name=label,
                 visible=i == 0,
             )

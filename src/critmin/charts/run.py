@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from critmin.charts.atlas import CHINA, CHINA_COLOUR, PALETTE
+from critmin.charts.colours import country_colour
 from critmin.countries import UnknownCountryError, name_of, to_iso3
 from critmin.simulate.trajectory import Trajectory
 
@@ -195,8 +195,7 @@ def band(
 
 
 def _colours(countries: Sequence[str]) -> dict[str, str]:
-    rest = iter(PALETTE)
-    return {c: CHINA_COLOUR if c == CHINA else next(rest, "#999999") for c in countries}
+    return {c: country_colour(c) for c in countries}
 
 
 def rgba(colour: str, alpha: float) -> str:

@@ -487,16 +487,18 @@ def _register() -> None:
         backtest,
         criticality,
         invest,
-        market_cases,
+        market_case,
         outlook,
         projects,
         report,
+        respond,
         scenarios,
         serve,
         shortlist,
         signals,
         simulate,
         stockpile,
+        webhooks,
     )
 
 

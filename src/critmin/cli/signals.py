@@ -11,7 +11,17 @@ import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.choices import choose
-from critmin.cli.main import FormatOpt, _check_format, _store, app, console, err, handle_errors
+from critmin.cli.main import (
+    FormatOpt,
+    VersionOpt,
+    _check_format,
+    _store,
+    app,
+    console,
+    err,
+    handle_errors,
+    open_atlas,
+)
 from critmin.cli.output import print_sections
 from critmin.countries import to_iso3
 from critmin.jsonable import jsonable
@@ -181,16 +191,19 @@ def stories_cmd(fmt: FormatOpt = "table") -> None:
 def scenario_cmd(
     event_id: Annotated[str, typer.Argument(help="Event id (article_id:type).")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the YAML here.")] = None,
+    version: VersionOpt = None,
 ) -> None:
-    """Draft a simulation scenario from an export control, import ban or sanction event."""
+    """Draft a simulation scenario from an export control, import ban, sanction or outage
+    event; an event on a mineral the dataset covers restricts that mineral's products."""
     from critmin.data.signals import get_event
-    from critmin.signals.scenario_draft import draft_scenario
+    from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
     from critmin.simulate import parse_scenario
 
     with _store() as store:
         event = get_event(store, event_id)
     event["article_id"] = event["article_id"] or event["id"].split(":")[0]
-    draft = draft_scenario(event)
+    atlas, _ = open_atlas(version)
+    draft = draft_scenario(event, catalog=mineral_catalog(atlas))
     parse_scenario(draft, f"draft from {event['id']}")
     text = yaml.safe_dump(jsonable(draft), sort_keys=False, allow_unicode=True, width=100)
     if out:

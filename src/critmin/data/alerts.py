@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from critmin.data import webhooks
 from critmin.data.store import Store
 from critmin.errors import StoreError
 from critmin.signals.alerts import Alert
@@ -46,8 +47,9 @@ def new_id() -> str:
 def save_alerts(
     store: Store, alerts: Sequence[Alert], *, seen: Iterable[tuple[str, str, str | None]] = ()
 ) -> list[str]:
-    """Store alerts (ids and times given where missing) and mark articles seen, in one
-    transaction: ``seen`` is ``(sha256, article_id, alert_id or None)``. Returns the ids."""
+    """Store alerts (ids and times given where missing), queue them for the partners'
+    webhooks (:mod:`critmin.data.webhooks`) and mark articles seen, in one transaction:
+    ``seen`` is ``(sha256, article_id, alert_id or None)``. Returns the ids."""
     _ensure(store)
     now = _now()
     ids = []
@@ -63,6 +65,7 @@ def save_alerts(
                  a.run_id, a.dataset_version, a.confidential_to, a.model_dump_json()],
             )  # fmt: skip
             ids.append(a.id)
+        webhooks.queue(con, webhooks.alert_payloads(alerts), kind="alert", now=now)
         for sha, article_id, alert_id in seen:
             con.execute(
                 "INSERT INTO alert_seen VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET "

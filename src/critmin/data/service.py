@@ -28,7 +28,7 @@ from critmin.data.store import ACCESS_DDL, Store
 from critmin.errors import StoreBusy, StoreError
 
 ROLES = ("viewer", "analyst", "admin")
-JOB_KINDS = ("run", "portfolio", "backtest", "criticality", "impact", "stockpile")
+JOB_KINDS = ("run", "portfolio", "backtest", "criticality", "impact", "stockpile", "respond")
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled", "interrupted")
 LOCK_TIMEOUT_S = 30.0

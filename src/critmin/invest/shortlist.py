@@ -172,8 +172,14 @@ def shortlist(atlas: Atlas, scenarios: Sequence[str], partners: Sequence[str],
             vals = shares.get(pid, {}).get(p, [])
             row[f"share_{p}"] = float(np.mean(vals)) if vals else 0.0
         out.append(row)
-    projects = pd.DataFrame(out)
-    if not projects.empty:
+    columns = ["id", "name", "country", "product", "capex_musd", "frequency", "chosen_in",
+               "frequency_when_investing", "enters_at_usd_per_partner", "runner_up",
+               "gap_closed_alone_in_sample", "gap_closed_out_of_sample",
+               *[f"share_{p}" for p in partners]]  # fmt: skip
+    projects = pd.DataFrame(out, columns=columns)
+    if projects.empty:
+        projects.insert(0, "rank", pd.Series(dtype="int64"))
+    else:
         projects = projects.sort_values(["frequency", "id"], ascending=[False, True],
                                         ignore_index=True)  # fmt: skip
         projects.insert(0, "rank", range(1, len(projects) + 1))

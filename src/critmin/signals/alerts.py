@@ -34,15 +34,33 @@ class Band(BaseModel):
     p90: float
 
 
+class ProductShort(BaseModel):
+    """One product's peak shortfall for a partner (tonnes on the product's own basis)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: str
+    basis: str = Field("", description="what a tonne counts (REO, metal content...)")
+    tonnes_short_peak: Band
+    pct_demand_short_peak: Band
+    peak_month: int | None = None
+
+
 class PartnerImpact(BaseModel):
     """What one partner stands to lose from the event."""
 
     model_config = ConfigDict(extra="forbid")
 
     partner: str = Field(description="ISO3 code or partner group")
+    product: str | None = Field(
+        None,
+        description="the product the headline figures are for: the one with the "
+        "largest share of demand short at its peak (tonnes are never summed across products)",
+    )
+    basis: str | None = Field(None, description="what a tonne of that product counts")
     tonnes_short_peak: Band = Field(
-        description="tonnes short (final demand unmet, summed over the products the run "
-        "covers, each on its own basis) in the peak month of each draw"
+        description="tonnes of that product short in the partner's member countries in the "
+        "peak month of each draw"
     )
     pct_demand_short_peak: Band = Field(
         description="share of the partner's baseline demand short in that month, percent"
@@ -60,6 +78,9 @@ class PartnerImpact(BaseModel):
     )
     usd_year: int | None = Field(None, description="price year of the USD figures")
     run_id: str | None = Field(None, description="the stored simulation run")
+    products: list[ProductShort] = Field(
+        default_factory=list, description="the products short, largest share first (top 5)"
+    )
 
 
 class EventRef(BaseModel):

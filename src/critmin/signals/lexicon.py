@@ -191,7 +191,8 @@ class Matcher:
 
 def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool) -> bool:
     first, last = key[0], key[-1]
-    if left and start > 0 and not is_cjk(first):
+    # a key that starts or ends in punctuation ("刚果（金）") is bounded on that side already
+    if left and start > 0 and not is_cjk(first) and _word(first):
         prev = text[start - 1]
         # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym"
         if _word(prev) and not (prev == "-" and first.isalpha()):
@@ -201,7 +202,7 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
             if not any(head.endswith(p) and (start - len(p) == 0 or not _word(
                     text[start - len(p) - 1])) for p in _ARABIC_PREFIXES):  # fmt: skip
                 return False
-    if right and end < len(text) and not is_cjk(last):
+    if right and end < len(text) and not is_cjk(last) and _word(last):
         nxt = text[end]
         if _word(nxt) and not (nxt == "-" and last.isalpha()):
             return False

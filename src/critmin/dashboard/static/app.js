@@ -6,7 +6,7 @@ const KEY_STORAGE = "critmin.apiKey";
 const PLOT_CONFIG = { displaylogo: false, responsive: true, topojsonURL: "/static/topojson/" };
 const POLL_MS = 400;
 const state = { me: null, loaded: {}, scenarioText: "", runJob: null, views: null,
-  run: null, portfolio: null, crit: null, sweepJob: null };
+  run: null, portfolio: null, crit: null, sweepJob: null, version: null };
 
 // -- API ---------------------------------------------------------------------------------------
 class ApiError extends Error {
@@ -17,7 +17,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, { method = "GET", body } = {}) {
+async function api(rawPath, { method = "GET", body } = {}) {
+  const path = method === "GET" ? withVersion(rawPath) : rawPath;
   const headers = { "X-API-Key": localStorage.getItem(KEY_STORAGE) || "" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -102,9 +103,11 @@ const fmt = {
   recovery: (v) => (v === null || v === undefined ? "not within the horizon" : String(v)),
 };
 
-/** A table of rows; columns are [key, label, formatter, numeric?]. */
+/** A table of rows; columns are [key, label, formatter, numeric?] (a formatter may return a
+ * DOM node); a CSV button before it downloads the rows. */
 function renderTable(container, rows, columns, empty = "Nothing to show.") {
   container.replaceChildren();
+  tableDownload(container, rows, columns);
   if (!rows || rows.length === 0) {
     container.append(el("p", { class: "empty" }, empty));
     return;
@@ -116,7 +119,11 @@ function renderTable(container, rows, columns, empty = "Nothing to show.") {
   for (const row of rows) {
     const tr = el("tr");
     for (const [key, , format = fmt.text, numeric = false] of columns) {
-      tr.append(el("td", numeric ? { class: "num" } : {}, format(row[key])));
+      const value = row[key] instanceof Node ? row[key] : format(row[key]);
+      const td = el("td", numeric ? { class: "num" } : {});
+      if (value instanceof Node) td.append(value);
+      else td.textContent = value;
+      tr.append(td);
     }
     table.append(tr);
   }
@@ -124,8 +131,14 @@ function renderTable(container, rows, columns, empty = "Nothing to show.") {
 }
 
 function plot(id, figure) {
-  const node = $(id);
-  return Plotly.react(node, figure.data, figure.layout, PLOT_CONFIG);
+  return draw($(id), figure.data, figure.layout);
+}
+
+/** Plotly.react with PNG and CSV download buttons before the chart. */
+async function draw(node, data, layout) {
+  const out = await Plotly.react(node, data, layout, PLOT_CONFIG);
+  plotDownloads(node);
+  return out;
 }
 
 function setProgress(id, fraction, status, message) {
@@ -165,17 +178,23 @@ async function signIn() {
   $("who-text").textContent = `${state.me.name} (${state.me.role}${partner})`;
   $("key-form").hidden = true;
   showMessage("");
+  await loadVersions().catch(fail);
   return true;
 }
 
 // -- navigation --------------------------------------------------------------------------------
-const PAGES = { atlas: loadAtlas, scenario: loadScenarios, portfolio: loadPortfolio,
-  criticality: loadCriticality, signals: loadSignals, history: loadHistory };
+const PAGES = { situation: loadSituation, atlas: loadAtlas, scenario: loadScenarios,
+  portfolio: loadPortfolio, criticality: loadCriticality, signals: loadSignals,
+  history: loadHistory };
 
+/** The page of the address (#page or #page/more: e.g. #scenario/run/JOB opens a run). */
 function currentPage() {
-  const name = location.hash.replace("#", "");
+  const name = location.hash.replace("#", "").split("/")[0];
   return name in PAGES ? name : "atlas";
 }
+
+const hashArgs = () => location.hash.replace("#", "").split("/").slice(1)
+  .map(decodeURIComponent);
 
 async function showPage() {
   const name = currentPage();
@@ -193,8 +212,21 @@ async function showPage() {
       fail(err);
     }
   }
+  if (name === "scenario" && state.loaded.scenario) {
+    await openDraft();
+    await openFromHash().catch(fail);
+  }
   for (const node of $(`page-${name}`).querySelectorAll(".js-plotly-plot")) {
     Plotly.Plots.resize(node);
+  }
+}
+
+/** #scenario/run/JOB shows a finished run (the situation page links there). */
+async function openFromHash() {
+  const [what, id] = hashArgs();
+  if (what === "run" && id && (!state.run || state.run.jobId !== id)) await showRun(id);
+  if (what === "alert-run" && id && (!state.run || state.run.runId !== id)) {
+    await showAlertRun(id);
   }
 }
 
@@ -203,6 +235,7 @@ async function showPage() {
 async function loadViews() {
   if (state.views) return state.views;
   state.views = await api("/dashboard/atlas/views");
+  setColours(state.views.colours);
   for (const select of document.querySelectorAll(".element-select")) {
     select.replaceChildren(el("option", { value: "" }, "all products"),
       ...state.views.element_groups.map((g) => el("option", { value: g.elements.join(" ") },
@@ -261,6 +294,7 @@ async function loadAtlas() {
       + mineralQuery()),
     api(`/dashboard/atlas/map${mineralQuery("?")}`),
     api(`/dashboard/atlas/shares${mineralQuery("?")}`), api(`/metrics${mineralQuery("?")}`),
+    loadSources(),
   ]);
   const d = metrics.dataset;
   $("atlas-meta").textContent = `Dataset ${d.name || ""}, version ${d.version}`
@@ -272,6 +306,8 @@ async function loadAtlas() {
   select.replaceChildren(...countries.map((c) => el("option", { value: c }, c)));
   if (countries.includes("JPN")) select.value = "JPN";
   await loadDependency();
+  renderAtlasViews(metrics); // below the dependency tables: drawn after them
+  await Promise.all([loadTrade(), drawProjects()]);
 }
 
 async function loadDependency() {
@@ -280,25 +316,27 @@ async function loadDependency() {
   const symbols = chosenElements("dep-element");
   const extra = symbols.length ? `&${elementQuery(symbols)}` : "";
   const m = await api(`/metrics?country=${encodeURIComponent(country)}${extra}${mineralQuery()}`);
-  renderTable($("dep-reliance"), m.reliance, [
+  const cite = (r) => ({ ...r, sources: sourceCell(sourcesOf(r.product, country)) });
+  renderTable($("dep-reliance"), m.reliance.map(cite), [
     ["product", "product"], ["aggregate", "aggregate"], ["stage", "stage"],
     ["production_t", "production t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["exports_t", "exports t", fmt.t, true],
     ["apparent_consumption_t", "apparent consumption t", fmt.t, true],
-    ["reliance", "net import reliance", fmt.pct, true],
+    ["reliance", "net import reliance", fmt.pct, true], ["sources", "sources"],
   ], `No trade data for ${country}.`);
-  renderTable($("dep-partner"), m.partner_share, [
+  renderTable($("dep-partner"), m.partner_share.map(cite), [
     ["product", "product"], ["aggregate", "aggregate"], ["group", "partner group"],
     ["supply_t", "supply t", fmt.t, true],
     ["own_output_t", "own output t", fmt.t, true], ["imports_t", "imports t", fmt.t, true],
     ["group_share", "from the group", fmt.pct, true],
     ["top_supplier", "top supplier"],
     ["top_supplier_share_of_imports", "top supplier's share of imports", fmt.pct, true],
+    ["sources", "sources"],
   ], `No partner-share figures for ${country}.`);
 }
 
 // -- scenario ----------------------------------------------------------------------------------
-async function loadScenarios() {
+async function loadScenarios(pick) {
   const list = await api("/scenarios");
   for (const id of ["sc-select", "pf-scenario"]) {
     const select = $(id);
@@ -308,16 +346,23 @@ async function loadScenarios() {
   if (list.some((s) => s.name === "china-2025-october-controls")) {
     $("pf-scenario").value = "china-2025-october-controls";
   }
+  if (pick) $("sc-select").value = pick;
   await pickScenario();
+  await openDraft();
 }
 
 async function pickScenario() {
   const name = $("sc-select").value;
   if (!name) return;
   const s = await api(`/scenarios/${encodeURIComponent(name)}`);
-  $("sc-description").textContent = [s.event, s.description].filter(Boolean).join(" · ");
+  const cited = (s.body && s.body.sources) || [];
+  $("sc-description").textContent = [s.event, s.description,
+    cited.length ? `Sources: ${cited.map((c) => (typeof c === "string" ? c
+      : c.publication || c.id || JSON.stringify(c))).join("; ")}` : ""]
+    .filter(Boolean).join(" · ");
   state.scenarioText = JSON.stringify(s.body, null, 2);
   $("sc-body").value = state.scenarioText;
+  fillForm(s.body);
   $("sc-errors").replaceChildren();
 }
 
@@ -346,7 +391,9 @@ async function validateScenario() {
   try {
     const spec = scenarioSpec();
     const body = typeof spec === "string" ? JSON.parse(state.scenarioText) : spec;
-    await api("/scenarios/validate", { method: "POST", body: { scenario: body } });
+    const payload = { scenario: body };
+    if (state.version) payload.version = state.version;
+    await api("/scenarios/validate", { method: "POST", body: payload });
     $("sc-errors").append(el("li", { class: "ok" }, "The scenario is valid."));
   } catch (err) {
     showErrors("sc-errors", err);
@@ -366,6 +413,7 @@ async function runScenario() {
   try {
     const body = { scenario: scenarioSpec(), draws: intOrNull("sc-draws") || 200,
       seed: intOrNull("sc-seed") || 0 };
+    if (state.version) body.version = state.version;
     const months = intOrNull("sc-months");
     if (months) body.months = months;
     job = await api("/runs", { method: "POST", body });
@@ -415,7 +463,7 @@ async function showRun(jobId) {
 }
 
 async function renderRun() {
-  if (!state.run) return;
+  if (!state.run || state.run.alertRun) return;
   const { jobId, summary } = state.run;
   const symbols = chosenElements("sc-element");
   const keep = (rows) => (rows || []).filter((r) => carries(r.product, symbols));
@@ -480,6 +528,32 @@ function parseBudgets(text) {
   return budgets;
 }
 
+/** PARTNER=share pairs ("USA=0.3, JPN=0.3") of a share rule. */
+function parseShares(id, what) {
+  const out = {};
+  for (const part of $(id).value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [who, value] = part.split("=").map((p) => p.trim());
+    const share = Number(value);
+    if (!who || !value || !Number.isFinite(share) || share < 0 || share > 1) {
+      throw new ApiError(422, [{ loc: ["rules", what],
+        msg: `"${part}" is not PARTNER=share with a share in [0, 1] (e.g. USA=0.3)` }]);
+    }
+    out[who] = share;
+  }
+  return out;
+}
+
+/** The share rules of the portfolio form (empty fields: no rule). */
+function portfolioRules() {
+  const rules = { min_share: parseShares("pf-min-share", "min_share"),
+    max_share: parseShares("pf-max-share", "max_share") };
+  const country = $("pf-max-country").value.trim();
+  if (country) rules.max_country_share = Number(country);
+  const gap = $("pf-min-gap").value.trim();
+  if (gap) rules.min_gap_closed = Number(gap);
+  return rules;
+}
+
 function parseScales(text) {
   const scales = text.split(",").map((p) => p.trim()).filter(Boolean).map(Number);
   if (scales.some((s) => !Number.isFinite(s) || s <= 0)) {
@@ -496,8 +570,13 @@ async function runPortfolio() {
   try {
     const budgets = parseBudgets($("pf-budgets").value);
     const scales = parseScales($("pf-scales").value);
-    const base = { scenarios: [$("pf-scenario").value], draws: intOrNull("pf-draws") || 100,
-      recheck_draws: intOrNull("pf-recheck") ?? 0 };
+    const scenarios = [...$("pf-scenario").selectedOptions].map((o) => o.value);
+    if (!scenarios.length) {
+      throw new ApiError(422, [{ loc: ["scenarios"], msg: "choose at least one scenario" }]);
+    }
+    const base = { scenarios, draws: intOrNull("pf-draws") || 100,
+      recheck_draws: intOrNull("pf-recheck") ?? 0, rules: portfolioRules() };
+    if (state.version) base.version = state.version;
     const months = intOrNull("pf-months");
     if (months) base.months = months;
     jobs = [];
@@ -591,9 +670,8 @@ function renderChosen() {
 }
 
 // -- criticality -------------------------------------------------------------------------------
-/** Partner colours of the criticality charts (China keeps its red elsewhere: not used here). */
-const PARTNER_COLOURS = { USA: "#2c7fb8", JPN: "#41ab5d", eu27: "#807dba" };
-const partnerColour = (p) => PARTNER_COLOURS[p] || "#d9a441";
+/** Partner colours: the one country colour map (tools.js). */
+const partnerColour = (p) => countryColour(p);
 const musd = (v) => (v === null || v === undefined ? "—" : fmt.t(Number(v) / 1e6));
 
 async function loadCriticality() {
@@ -675,7 +753,11 @@ function renderRanking() {
     + " Top scenario: the case that contributes most to the expected loss.";
   drawRanking(rows, body.partner);
   const table = $("cr-table");
-  renderTable(table, rows, [
+  const shown = rows.map((r) => ({ ...r,
+    band: `${musd(r.expected_loss_p10_usd)} – ${musd(r.expected_loss_p90_usd)}`,
+    top: r.scenarios[0] ? `${r.scenarios[0].case} (${fmt.pct(r.scenarios[0].share_of_expected)})`
+      : "—" }));
+  renderTable(table, shown, [
     ["rank", "#", fmt.text, true], ["item", "item"],
     ["expected_loss_usd", "expected loss M USD/yr", musd, true],
     ["band", "P10–P90 M USD", fmt.text, true],
@@ -716,7 +798,7 @@ function drawRanking(rows, partner) {
     yaxis: { title: { text: "million USD a year" }, rangemode: "tozero", automargin: true },
     margin: { l: 10, r: 10, t: 50, b: 40 }, showlegend: false, // height: the CSS
   };
-  return Plotly.react($("cr-chart"), data, layout, PLOT_CONFIG);
+  return draw($("cr-chart"), data, layout);
 }
 
 async function showItem(item) {
@@ -748,9 +830,9 @@ async function showItem(item) {
       ([t, x]) => ({ x: x / 1e6, yref: "paper", y: 1, text: t, showarrow: false,
         yanchor: "bottom", font: { size: 10 } })),
   };
-  await Plotly.react($("cr-hist"), [{ type: "histogram", x: values,
+  await draw($("cr-hist"), [{ type: "histogram", x: values,
     marker: { color: partnerColour(partner) }, nbinsx: Math.min(40, Math.max(5, values.length)),
-    hovertemplate: "%{x} M USD: %{y} draws<extra></extra>" }], layout, PLOT_CONFIG);
+    hovertemplate: "%{x} M USD: %{y} draws<extra></extra>" }], layout);
   renderTable($("cr-cases"), d.scenarios, [
     ["case", "case"], ["exporter", "exporter"], ["severity", "cut", fmt.pct, true],
     ["duration_months", "months", fmt.text, true],
@@ -872,16 +954,30 @@ async function filterSignals() {
   }
   const query = params.toString();
   const body = await api(`/events${query ? `?${query}&` : "?"}limit=1000`);
-  const events = rowsOf(body, "events");
+  const events = rowsOf(body, "events").map((e) => ({ ...e, action: eventAction(e) }));
   const total = body && typeof body.total === "number" ? body.total : events.length;
   const shown = total > events.length ? ` (the first ${events.length} shown)` : "";
   $("sig-meta").textContent = `${total} event(s)${query ? " matching the filters" : ""}${shown}.`;
   renderTable($("sig-table"), events, [
     ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
     ["countries", "countries"], ["materials", "materials"], ["language", "language"],
-    ["title", "title"], ["evidence", "evidence"],
+    ["title", "title"], ["evidence", "evidence"], ["action", "scenario"],
   ], "No event matches.");
   drawTimeline(events);
+  await renderStories(query);
+}
+
+async function renderStories(query) {
+  const stories = rowsOf(await api(`/stories${query ? `?${query}&` : "?"}limit=200`), "stories");
+  renderTable($("sig-stories"), stories.map((s) => ({ ...s,
+    agreed_text: Object.entries(s.agreed || {}).map(([k, v]) => `${k}: ${fmt.text(v)}`)
+      .join("; "),
+    disputed: (s.disagreements || []).length })), [
+    ["date", "date"], ["type", "type", (v) => fmt.text(v).replaceAll("_", " ")],
+    ["countries", "countries"], ["materials", "materials"], ["languages", "languages"],
+    ["articles", "articles"], ["agreed_text", "agreed facts"],
+    ["disputed", "disputed facts", fmt.text, true],
+  ], "No story matches.");
 }
 
 function drawTimeline(events) {
@@ -909,7 +1005,7 @@ function drawTimeline(events) {
     height: 220 + 40 * types.length, showlegend: false,
     margin: { l: 10, r: 10, t: 50, b: 40 }, legend: { title: { text: "type" } },
   };
-  return Plotly.react($("sig-timeline"), data, layout, PLOT_CONFIG);
+  return draw($("sig-timeline"), data, layout);
 }
 
 // -- history -----------------------------------------------------------------------------------
@@ -988,11 +1084,21 @@ function bind() {
     askKey();
   });
   window.addEventListener("hashchange", showPage);
+  bindBuilder();
+  $("sit-refresh").addEventListener("click", () => refreshAlerts().catch(fail));
+  $("version").addEventListener("change", () => {
+    state.version = Number($("version").value) || null;
+    state.loaded = {};
+    state.views = null;
+    state.run = null;
+    showPage().catch(fail);
+  });
   $("dep-country").addEventListener("change", () => loadDependency().catch(fail));
   $("dep-element").addEventListener("change", () => loadDependency().catch(fail));
   $("atlas-view").addEventListener("change", () => drawSankey().catch(fail));
   $("atlas-mineral").addEventListener("change", () => loadAtlas().catch(fail));
   $("crit-partner").addEventListener("change", () => drawCriticality().catch(fail));
+  $("tr-product").addEventListener("change", () => drawTrade().catch(fail));
   $("sc-element").addEventListener("change", () => renderRun().catch(fail));
   $("pf-element").addEventListener("change", renderChosen);
   $("hist-load").addEventListener("click", showHistory);
