@@ -68,6 +68,9 @@ COMMANDS = {
     "criticality": (["criticality", *TINY_SWEEP, "--no-save"], "ranking", "cases"),
     "sweeps show": (["sweeps", "show", "{sweep}"], "ranking", "cases"),
     "projects list": (["projects", "list", "--mineral", "rare_earths"], "projects", "sources"),
+    "shortlist": (["shortlist", "--scenarios", "china-2025-april-licensing", "--draws", "2",
+                   "--boots", "0", "--recheck-draws", "0", "--no-agree", "--budgets", "1e9"],
+                  "projects", "portfolios"),
 }  # fmt: skip
 
 

@@ -494,6 +494,7 @@ def _register() -> None:
         respond,
         scenarios,
         serve,
+        shortlist,
         signals,
         simulate,
         stockpile,
