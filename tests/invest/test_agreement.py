@@ -117,3 +117,16 @@ def test_cli_json_carries_gap_closed_and_the_table_shows_both(tmp_path):
     assert res.exit_code == 0, res.output
     assert "gap closed out of sample" in res.output and "in sample" in res.output
     assert "out_of_sample" in res.output and "full output credited" in res.output
+
+
+def test_scenarios_on_different_chains_share_one_problem(atlas):
+    """A rare-earth shock and a gallium one run on different networks: their gaps are on the
+    union of products, and the re-simulation adds a project only where its chain runs (this
+    raised a NumPy shape error, then 'unknown product re_oxides')."""
+    scenarios = ["china-2025-october-controls", "china-2023-gallium-germanium"]
+    problem = prepare_problem(atlas, scenarios, ["USA", "JPN"], draws=4)
+    products = set(problem.gaps.products)
+    assert "gallium_primary" in products and any(p.startswith("oxide_") for p in products)
+    portfolio = solve(problem, RULES)
+    checked = recheck(atlas, problem, portfolio, draws=4)
+    assert list(checked["scenario"]) == scenarios

@@ -107,13 +107,16 @@ def gaps_from_runs(
     if not runs:
         raise ValueError("no scenario runs to build gaps from")
     horizon = runs[0].months
-    products = list(runs[0].data["product"].values)
+    # scenarios on different chains run on different networks: the union of their products,
+    # each run's shortfall 0 where its network has no such product (its chain is not shocked)
+    products = list(dict.fromkeys(str(p) for r in runs for p in r.data["product"].values))
     values, names = [], []
     for run in runs:
         if run.months != horizon:
             raise ValueError("all scenario runs need the same horizon")
         cols = [c for c in partners if c in run.data["country"].values]
         short = run.data["shortfall"].astype("float64").sel(country=cols).sum("country")
+        short = short.reindex(product=products, fill_value=0.0)
         arr = short.transpose("draw", "product", "month").values  # (D, P, T)
         K = -(-horizon // period_months)
         pad = K * period_months - horizon

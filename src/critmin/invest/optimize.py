@@ -422,13 +422,19 @@ def frontier(problem: Problem, rules: Rules, scales: Sequence[float], *,
 
 def scenario_with_projects(sc: Any, chosen: pd.DataFrame, atlas: Atlas, horizon: int) -> Any:
     """``sc`` over ``horizon`` months with the ``chosen`` projects as new capacity
-    (``additions``); projects in countries the atlas does not know are left out."""
+    (``additions``); projects in countries the atlas does not know, or on chains the scenario
+    does not run (a gallium shock's network has no rare-earth products), are left out."""
+    from critmin.simulate.runner import mineral_atlas
+
+    chain = mineral_atlas(atlas, sc)
+    known = set(chain.products.index) | set(chain.tree.members)
     data = scenario_to_dict(sc)
     data["months"] = horizon
     data["additions"] = list(data.get("additions", [])) + [
         {"country": r.country, "product": r.product, "capacity_t": float(r.capacity_t),
          "start": int(r.start_month), "ramp_months": int(r.ramp_months), "label": r.id}
-        for r in chosen.itertuples(index=False) if r.country in atlas.countries
+        for r in chosen.itertuples(index=False)
+        if r.country in atlas.countries and r.product in known
     ]  # fmt: skip
     return parse_scenario(data)
 
