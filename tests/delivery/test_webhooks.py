@@ -278,3 +278,33 @@ def test_respond_to_webhook_end_to_end(tmp_path):
     finally:
         usa_rx.close()
         jpn_rx.close()
+
+
+def test_first_use_from_several_threads_at_once(tmp_path: Path):
+    """The service's deliverer and a request both touching a store without the webhook
+    tables: creating them at once must not fail either (a DuckDB write conflict)."""
+    from critmin.data import service
+
+    for round_ in range(2):
+        db = tmp_path / f"s{round_}.duckdb"
+        service.ensure(db)
+        errors: list[BaseException] = []
+        start = threading.Barrier(4)
+
+        def run(fn, db=db, errors=errors, start=start) -> None:
+            start.wait()
+            try:
+                fn(db)
+            except BaseException as exc:  # collected for the assertion
+                errors.append(exc)
+
+        jobs = [lambda d: store.add_webhook(d, "USA", "http://127.0.0.1:9/h"),
+                lambda d: store.claim_due(d), lambda d: store.delivery_log(d),
+                lambda d: store.enqueue(d, [(alert("A"), ["USA"], None)])]  # fmt: skip
+        threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len(store.list_webhooks(db)) == 1
