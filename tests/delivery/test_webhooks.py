@@ -32,6 +32,7 @@ class Receiver:
 
     def __init__(self, secret: str) -> None:
         self.secret, self.answer, self.delay = secret, 200, 0.0
+        self.location: str | None = None  # sent with a 3xx answer
         self.got: list[dict] = []
         self.bad_signatures = 0
         outer = self
@@ -49,6 +50,8 @@ class Receiver:
                                       "event": self.headers["X-Critmin-Event"],
                                       "body": json.loads(body)})  # fmt: skip
                 self.send_response(outer.answer if ok else 401)
+                if outer.location:
+                    self.send_header("Location", outer.location)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -308,3 +311,18 @@ def test_first_use_from_several_threads_at_once(tmp_path: Path):
             t.join()
         assert errors == []
         assert len(store.list_webhooks(db)) == 1
+
+
+def test_redirects_are_not_followed(db, t0):
+    """A receiver answering 302 to another address fails the delivery at once: following it
+    would let a public URL send the service to a private one."""
+    rx = Receiver("r" * 20)
+    try:
+        rx.answer, rx.location = 302, "http://127.0.0.1:9/elsewhere"
+        store.add_webhook(db, "USA", rx.url, secret="r" * 20)
+        enqueue_alerts(db, [alert("A1", partners=("USA",))])
+        assert len(deliver_due(db, now=t0).failed) == 1
+        (row,) = store.delivery_log(db)
+        assert (row["status"], row["last_status_code"]) == ("failed", 302)
+    finally:
+        rx.close()
