@@ -172,13 +172,24 @@ def deliver_due(
     post: Post = urllib_post,
     limit: int = 100,
     rng: random.Random | None = None,
+    allow_private: bool = True,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Report:
-    """Send every due pending delivery once (claimed under a lease) and record each answer."""
+    """Send every due pending delivery once (claimed under a lease) and record each answer.
+
+    ``allow_private=False`` checks each URL again before sending (a name that resolved to a
+    public address when registered may resolve to a private one now: an error, retried);
+    ``should_stop`` ends the pass early (rows claimed but not sent are sent again when their
+    lease ends)."""
     now = now or store.now_utc()
     report = Report()
     for due in store.claim_due(db, now=now, limit=limit, lease_s=timeout_s * 4 + 60):
+        if should_stop is not None and should_stop():
+            break
         code: int | None = None
         try:
+            if not allow_private:
+                check_url(due.url, allow_private=False)
             code = send(due.url, due.secret, due.kind, due.id, due.payload,
                         timeout_s=timeout_s, post=post)  # fmt: skip
             error = None if 200 <= code < 300 else f"HTTP {code}"

@@ -326,3 +326,22 @@ def test_redirects_are_not_followed(db, t0):
         assert (row["status"], row["last_status_code"]) == ("failed", 302)
     finally:
         rx.close()
+
+
+def test_private_receivers_checked_again_at_send_time_and_a_pass_stops(db, t0):
+    """The service (private receivers refused) checks each URL again before sending; a pass
+    asked to stop sends nothing more, and what it claimed is sent after the lease."""
+    rx = Receiver("p" * 20)
+    try:
+        store.add_webhook(db, "USA", rx.url, secret="p" * 20)  # the CLI allows loopback
+        enqueue_alerts(db, [alert("A1", partners=("USA",))])
+        report = deliver_due(db, now=t0, allow_private=False)
+        assert len(report.retrying) == 1 and rx.got == []
+        assert "not public" in store.delivery_log(db)[0]["last_error"]
+        later = t0 + timedelta(hours=2)
+        assert deliver_due(db, now=later, should_stop=lambda: True).row()["delivered"] == 0
+        assert rx.got == [] and deliver_due(db, now=later).row()["delivered"] == 0  # leased
+        assert len(deliver_due(db, now=later + timedelta(minutes=5)).delivered) == 1
+        assert [g["body"]["id"] for g in rx.got] == ["A1"]
+    finally:
+        rx.close()
