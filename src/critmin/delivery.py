@@ -13,7 +13,8 @@ Each payload is POSTed as JSON with these headers:
 A 2xx answer delivers. A timeout, a connection error, a 5xx, 408 or 429 is retried after
 ``10 s * 2^(attempt-1)`` (at most an hour, +-20% jitter), up to ``max_attempts`` attempts,
 then the delivery is ``failed`` and kept (``critmin webhooks retry``); any other 4xx fails at
-once (the receiver refuses it: retrying would not help).
+once (the receiver refuses it: retrying would not help), and so does a 3xx: redirects are not
+followed (they could send the service to an address :func:`check_url` refuses).
 """
 
 from __future__ import annotations
@@ -102,11 +103,23 @@ def backoff_s(attempt: int, rng: random.Random | None = None) -> float:
     return base * (rng or random).uniform(0.8, 1.2)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are not followed: a receiver must not send the service to another address
+    (a public URL redirecting to a private one would undo :func:`check_url`)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def urllib_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST with the standard library; the status code (4xx and 5xx included)."""
+    """POST with the standard library, redirects not followed; the status code (3xx, 4xx and
+    5xx included)."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with _OPENER.open(req, timeout=timeout) as resp:
             resp.read(65536)
             return int(resp.status)
     except urllib.error.HTTPError as exc:
@@ -159,13 +172,24 @@ def deliver_due(
     post: Post = urllib_post,
     limit: int = 100,
     rng: random.Random | None = None,
+    allow_private: bool = True,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Report:
-    """Send every due pending delivery once (claimed under a lease) and record each answer."""
+    """Send every due pending delivery once (claimed under a lease) and record each answer.
+
+    ``allow_private=False`` checks each URL again before sending (a name that resolved to a
+    public address when registered may resolve to a private one now: an error, retried);
+    ``should_stop`` ends the pass early (rows claimed but not sent are sent again when their
+    lease ends)."""
     now = now or store.now_utc()
     report = Report()
     for due in store.claim_due(db, now=now, limit=limit, lease_s=timeout_s * 4 + 60):
+        if should_stop is not None and should_stop():
+            break
         code: int | None = None
         try:
+            if not allow_private:
+                check_url(due.url, allow_private=False)
             code = send(due.url, due.secret, due.kind, due.id, due.payload,
                         timeout_s=timeout_s, post=post)  # fmt: skip
             error = None if 200 <= code < 300 else f"HTTP {code}"
@@ -175,8 +199,8 @@ def deliver_due(
         if code is not None and 200 <= code < 300:
             status, when = "delivered", None
             report.delivered.append(due.id)
-        elif code is not None and 400 <= code < 500 and code not in RETRY_CODES:
-            status, when = "failed", None  # the receiver refuses it
+        elif code is not None and 300 <= code < 500 and code not in RETRY_CODES:
+            status, when = "failed", None  # the receiver refuses it, or redirects (not followed)
             report.failed.append(due.id)
         elif attempts >= max_attempts:
             status, when = "failed", None

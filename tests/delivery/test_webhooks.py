@@ -32,6 +32,7 @@ class Receiver:
 
     def __init__(self, secret: str) -> None:
         self.secret, self.answer, self.delay = secret, 200, 0.0
+        self.location: str | None = None  # sent with a 3xx answer
         self.got: list[dict] = []
         self.bad_signatures = 0
         outer = self
@@ -49,6 +50,8 @@ class Receiver:
                                       "event": self.headers["X-Critmin-Event"],
                                       "body": json.loads(body)})  # fmt: skip
                 self.send_response(outer.answer if ok else 401)
+                if outer.location:
+                    self.send_header("Location", outer.location)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -278,3 +281,67 @@ def test_respond_to_webhook_end_to_end(tmp_path):
     finally:
         usa_rx.close()
         jpn_rx.close()
+
+
+def test_first_use_from_several_threads_at_once(tmp_path: Path):
+    """The service's deliverer and a request both touching a store without the webhook
+    tables: creating them at once must not fail either (a DuckDB write conflict)."""
+    from critmin.data import service
+
+    for round_ in range(2):
+        db = tmp_path / f"s{round_}.duckdb"
+        service.ensure(db)
+        errors: list[BaseException] = []
+        start = threading.Barrier(4)
+
+        def run(fn, db=db, errors=errors, start=start) -> None:
+            start.wait()
+            try:
+                fn(db)
+            except BaseException as exc:  # collected for the assertion
+                errors.append(exc)
+
+        jobs = [lambda d: store.add_webhook(d, "USA", "http://127.0.0.1:9/h"),
+                lambda d: store.claim_due(d), lambda d: store.delivery_log(d),
+                lambda d: store.enqueue(d, [(alert("A"), ["USA"], None)])]  # fmt: skip
+        threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len(store.list_webhooks(db)) == 1
+
+
+def test_redirects_are_not_followed(db, t0):
+    """A receiver answering 302 to another address fails the delivery at once: following it
+    would let a public URL send the service to a private one."""
+    rx = Receiver("r" * 20)
+    try:
+        rx.answer, rx.location = 302, "http://127.0.0.1:9/elsewhere"
+        store.add_webhook(db, "USA", rx.url, secret="r" * 20)
+        enqueue_alerts(db, [alert("A1", partners=("USA",))])
+        assert len(deliver_due(db, now=t0).failed) == 1
+        (row,) = store.delivery_log(db)
+        assert (row["status"], row["last_status_code"]) == ("failed", 302)
+    finally:
+        rx.close()
+
+
+def test_private_receivers_checked_again_at_send_time_and_a_pass_stops(db, t0):
+    """The service (private receivers refused) checks each URL again before sending; a pass
+    asked to stop sends nothing more, and what it claimed is sent after the lease."""
+    rx = Receiver("p" * 20)
+    try:
+        store.add_webhook(db, "USA", rx.url, secret="p" * 20)  # the CLI allows loopback
+        enqueue_alerts(db, [alert("A1", partners=("USA",))])
+        report = deliver_due(db, now=t0, allow_private=False)
+        assert len(report.retrying) == 1 and rx.got == []
+        assert "not public" in store.delivery_log(db)[0]["last_error"]
+        later = t0 + timedelta(hours=2)
+        assert deliver_due(db, now=later, should_stop=lambda: True).row()["delivered"] == 0
+        assert rx.got == [] and deliver_due(db, now=later).row()["delivered"] == 0  # leased
+        assert len(deliver_due(db, now=later + timedelta(minutes=5)).delivered) == 1
+        assert [g["body"]["id"] for g in rx.got] == ["A1"]
+    finally:
+        rx.close()

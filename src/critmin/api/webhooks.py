@@ -158,7 +158,8 @@ class Deliverer:
     def _loop(self) -> None:
         while not self.stop_event.wait(self.every_s):
             try:
-                deliver_due(self.db)
+                deliver_due(self.db, allow_private=private_allowed(),
+                            should_stop=self.stop_event.is_set)  # fmt: skip
                 self.last_error = None
             except Exception as exc:  # the store busy, a bad row: log and try again later
                 self.last_error = f"{datetime.now():%H:%M:%S} {type(exc).__name__}: {exc}"

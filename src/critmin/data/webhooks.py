@@ -16,15 +16,18 @@ de-duplicate on the delivery id (header ``X-Critmin-Delivery``).
 from __future__ import annotations
 
 import json
+import os
 import secrets as _secrets
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from critmin.data.service import connect
+from critmin.data.service import connect, retry
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS webhooks (
@@ -82,6 +85,24 @@ def _ensure(con: Any) -> None:
         con.execute(ddl)
 
 
+_READY: set[tuple[str, int]] = set()
+_READY_LOCK = threading.Lock()
+
+
+@contextmanager
+def _open(db: str | Path) -> Iterator[Any]:
+    """A store connection with the webhook tables in place. The tables are created once per
+    store file, in a connection of their own and retried on a write conflict: two threads (the
+    service's deliverer and a request) creating them at once would otherwise fail."""
+    with connect(db) as con:
+        key = (str(Path(db).resolve()), os.stat(db).st_ino)
+        if key not in _READY:
+            with _READY_LOCK:
+                retry(lambda: _ensure(con))
+                _READY.add(key)
+        yield con
+
+
 def _webhook(row: tuple) -> Webhook:
     wid, partner, url, secret, active, created, by = row
     return Webhook(wid, partner, url, bool(active), created, by, secret[:4] + "…")
@@ -96,8 +117,7 @@ def add_webhook(
     if len(secret) < 16:
         raise ValueError("secret: at least 16 characters (a guessable secret signs nothing)")
     wid = "wh-" + uuid.uuid4().hex[:10]
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         con.execute(
             "INSERT INTO webhooks VALUES (?, ?, ?, ?, TRUE, ?, ?)",
             [wid, partner, url, secret, now_utc(), by],
@@ -110,8 +130,7 @@ def list_webhooks(
     db: str | Path, *, partner: str | None = None, active_only: bool = False
 ) -> list[Webhook]:
     """The receivers, oldest first."""
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         sql, args = "SELECT * FROM webhooks WHERE TRUE", []
         if partner is not None:
             sql += " AND partner = ?"
@@ -125,8 +144,7 @@ def list_webhooks(
 def remove_webhook(db: str | Path, webhook_id: str) -> Webhook:
     """Deactivate a receiver: nothing more is queued for it and its pending deliveries end
     ``failed`` ("webhook removed"); its log stays."""
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         row = con.execute("SELECT * FROM webhooks WHERE id = ?", [webhook_id]).fetchone()
         if row is None or not row[4]:
             raise KeyError(f"no active webhook {webhook_id!r}")
@@ -163,7 +181,11 @@ def queue(
     webhooks only), on ``con`` inside the caller's transaction (so an alert and its
     deliveries are stored together or not at all). The payload's ``id`` is kept as ``ref``.
     Returns the delivery ids."""
-    _ensure(con)
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'webhooks'"
+    ).fetchone()
+    if not has[0]:
+        return []  # no webhook was ever configured (and no DDL inside the caller's transaction)
     now = now or now_utc()
     hooks = con.execute("SELECT id, partner FROM webhooks WHERE active").fetchall()
     ids: list[str] = []
@@ -193,8 +215,7 @@ def enqueue(
     now: datetime | None = None,
 ) -> list[str]:
     """:func:`queue` in a transaction of its own."""
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             ids = queue(con, payloads, kind=kind, now=now)
@@ -210,21 +231,31 @@ def claim_due(
 ) -> list[Due]:
     """Take up to ``limit`` due pending deliveries (oldest first) under a lease."""
     now = now or now_utc()
-    with connect(db) as con:
-        _ensure(con)
+    lease = now + timedelta(seconds=lease_s)
+
+    def claim(con: Any) -> list[tuple]:
         con.execute("BEGIN TRANSACTION")
-        rows = con.execute(
-            "SELECT d.id, d.webhook_id, w.url, w.secret, d.kind, d.payload, d.attempts "
-            "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-            "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
-            "AND (d.lease_until IS NULL OR d.lease_until <= ?) "
-            "ORDER BY d.created_at, d.id LIMIT ?",
-            [now, now, limit],
-        ).fetchall()
-        lease = now + timedelta(seconds=lease_s)
-        for r in rows:
-            con.execute("UPDATE webhook_deliveries SET lease_until = ? WHERE id = ?", [lease, r[0]])
-        con.execute("COMMIT")
+        try:
+            rows = con.execute(
+                "SELECT d.id, d.webhook_id, w.url, w.secret, d.kind, d.payload, d.attempts "
+                "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+                "AND (d.lease_until IS NULL OR d.lease_until <= ?) "
+                "ORDER BY d.created_at, d.id LIMIT ?",
+                [now, now, limit],
+            ).fetchall()
+            for r in rows:
+                con.execute(
+                    "UPDATE webhook_deliveries SET lease_until = ? WHERE id = ?", [lease, r[0]]
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return rows
+
+    with _open(db) as con:
+        rows = retry(lambda: claim(con))  # a write conflict with a request: claim again
     return [Due(*r) for r in rows]
 
 
@@ -243,21 +274,21 @@ def record_attempt(
     if status not in STATUSES:
         raise ValueError(f"status is one of {', '.join(STATUSES)}, got {status!r}")
     now = now or now_utc()
-    with connect(db) as con:
-        _ensure(con)
-        con.execute(
-            "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
-            "last_status_code = ?, last_error = ?, lease_until = NULL, "
-            "next_attempt_at = coalesce(?, next_attempt_at), "
-            "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
-            [status, status_code, error, next_attempt_at, status, now, delivery_id],
+    with _open(db) as con:
+        retry(  # the answer must be recorded: a write conflict is retried, not dropped
+            lambda: con.execute(
+                "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
+                "last_status_code = ?, last_error = ?, lease_until = NULL, "
+                "next_attempt_at = coalesce(?, next_attempt_at), delivered_at = "
+                "CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
+                [status, status_code, error, next_attempt_at, status, now, delivery_id],
+            )
         )
 
 
 def retry_delivery(db: str | Path, delivery_id: str, *, now: datetime | None = None) -> None:
     """Put a failed delivery back in the queue, due now (its attempts are kept)."""
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         row = con.execute(
             "SELECT d.status, w.active FROM webhook_deliveries d JOIN webhooks w "
             "ON w.id = d.webhook_id WHERE d.id = ?",
@@ -294,8 +325,7 @@ def delivery_log(
         if value is not None:
             where.append(f"{column} = ?")
             args.append(value)
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         rows = con.execute(
             "SELECT d.id, d.webhook_id, w.partner, d.kind, d.ref, d.status, d.attempts, "
             "d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at "
@@ -316,8 +346,7 @@ def delivery_log(
 
 def webhook_secret(db: str | Path, webhook_id: str) -> str:
     """The secret of one active webhook (for signing; never shown in listings)."""
-    with connect(db) as con:
-        _ensure(con)
+    with _open(db) as con:
         row = con.execute(
             "SELECT secret FROM webhooks WHERE id = ? AND active", [webhook_id]
         ).fetchone()
