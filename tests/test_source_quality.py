@@ -100,3 +100,11 @@ def test_assess_flags_figures_resting_on_assumptions(atlas):
     assert conc.loc["re_concentrate", "assumed_share"] < 0.05
     chokes = chokepoints(atlas).set_index("product")
     assert chokes.loc["re_metals:Nd", "quality"] == "assumption"
+
+
+def test_html_report_shows_quality(atlas):
+    from critmin.report.assessment import assessment_html
+
+    page = assessment_html(atlas.for_minerals(["rare_earths"]))
+    assert "share resting on assumptions" in page and "source quality" in page
+    assert ">primary<" in page and ">assumption<" in page
