@@ -41,7 +41,11 @@ def test_every_builtin_source_is_classified():
     assert sources.loc["usgs-mcs-2025-ree", "quality"] == "primary"
     assert sources.loc["fx-annual-avg", "quality"] == "assumption"
     # a blog, a vendor page and a market-research aggregator stay flagged
-    for sid in ("courage-capacity-2022", "mainrich-ev-2025", "reportlinker-cobalt-refinery-capacity"):
+    for sid in (
+        "courage-capacity-2022",
+        "mainrich-ev-2025",
+        "reportlinker-cobalt-refinery-capacity",
+    ):
         assert sources.loc[sid, "quality"] == "weak", sid
     # no source cites a file path or social media as its publisher any more
     publishers = " ".join(sources["publisher"].fillna("")) + " ".join(sources["url"].fillna(""))
