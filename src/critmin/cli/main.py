@@ -175,7 +175,8 @@ def main(
 ASSESS_COLUMNS = {
     "concentration": ["mineral", "product", "aggregate", "stage", "year", "total_t", "hhi",
                       "level",
-                      "top1_country", "top1_share", "top3_share", "shares"],
+                      "top1_country", "top1_share", "top3_share", "assumed_share",
+                      "top1_quality", "shares"],
     "elements": ["product", "aggregate", "year", "total_t", "hhi", "top1_country",
                  "top1_share", "top3_share", "shares"],
     "reliance": ["country", "product", "aggregate", "year", "production_t", "imports_t",
@@ -186,7 +187,7 @@ ASSESS_COLUMNS = {
                     "import_reliance", "eol_rir", "substitution_index", "supply_risk",
                     "critical"],
     "chokepoints": ["mineral", "product", "aggregate", "stage", "year", "country", "share",
-                    "hhi"],
+                    "quality", "hhi"],
     "criticality": ["partner", "mineral", "supply_risk", "sr_product", "economic_importance",
                     "critical", "ei_product", "share_mapped", "si_ei", "value_added_year",
                     "flags"],
@@ -432,19 +433,42 @@ def data_export(
 
 @data_app.command("sources")
 @handle_errors
-def data_sources(fmt: FormatOpt = "table", version: VersionOpt = None) -> None:
-    """The sources of a dataset version and how many figures each backs."""
+def data_sources(
+    fmt: FormatOpt = "table",
+    version: VersionOpt = None,
+    quality: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--quality",
+            "-q",
+            help="Only sources of this quality: primary, secondary, weak, assumption or "
+            "unrated (no quality given); repeat for several.",
+        ),
+    ] = None,
+) -> None:
+    """The sources of a dataset version, how many figures each backs and how far each can be
+    cited (quality: primary, secondary, weak, assumption; empty when the dataset does not say)."""
+    from critmin.choices import choose
+    from critmin.data.schema import SOURCE_QUALITIES
+
     _check_format(fmt)
+    wanted = {choose(q, [*SOURCE_QUALITIES, "unrated"], "quality") for q in quality or []}
     with _store() as store:
         info = store.describe(version)
         dataset = store.load(info["dataset_version"])
     announce(info, fmt)
-    header = {"version": info["dataset_version"]}
-    print_sections(console, {"sources": source_counts(dataset)}, fmt, header)
+    sources = source_counts(dataset)
+    header: dict[str, Any] = {"version": info["dataset_version"]}
+    if wanted:
+        label = sources["quality"].fillna("").replace("", "unrated")
+        sources = sources[label.isin(wanted)].reset_index(drop=True)
+        header["quality"] = " ".join(sorted(wanted))
+    print_sections(console, {"sources": sources}, fmt, header)
 
 
 def source_counts(dataset: Any) -> pd.DataFrame:
-    """Sources with the number of figures (rows) each backs, plus a row for assumptions."""
+    """Sources with the number of figures (rows) each backs and their quality, plus a row for
+    the figures marked ``assumption``."""
     from critmin.data.schema import ASSUMPTION, TABLES
 
     counts: dict[str, int] = {}
@@ -456,9 +480,9 @@ def source_counts(dataset: Any) -> pd.DataFrame:
     sources["figures"] = sources["id"].map(counts).fillna(0).astype(int)
     if ASSUMPTION in counts:
         extra = {"id": ASSUMPTION, "publication": "critmin assumption (reason in each row's note)",
-                 "figures": counts[ASSUMPTION]}  # fmt: skip
+                 "figures": counts[ASSUMPTION], "quality": ASSUMPTION}  # fmt: skip
         sources = pd.concat([sources, pd.DataFrame([extra])], ignore_index=True)
-    cols = ["id", "figures", "publication", "publisher", "year", "table", "url"]
+    cols = ["id", "figures", "quality", "publication", "publisher", "year", "table", "url"]
     return sources[cols].sort_values("figures", ascending=False).reset_index(drop=True)
 
 

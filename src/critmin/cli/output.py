@@ -66,7 +66,8 @@ LABELS = {
     "baseline_usd_per_kg": "base USD/kg", "p10": "peak P10",
     "peak_usd_per_kg_p50": "peak USD/kg P50", "peak_usd_per_kg_p90": "peak USD/kg P90",
     "capacity_t": "capacity t/yr", "capex_musd": "capex M USD", "capex_year": "capex year",
-    "earliest_start": "start", "source_year": "year",
+    "earliest_start": "start", "source_year": "year", "source_quality": "quality",
+    "assumed_share": "assumed", "top1_quality": "top quality",
     # runs compare: P50s of run A, run B and B - A
     "total_p50_t_a": "total t A", "total_p50_t_b": "total t B", "total_p50_t_diff": "total t B-A",
     "peak_share_p50_a": "peak share A", "peak_share_p50_b": "peak share B",

@@ -28,8 +28,8 @@ app.add_typer(projects_app, name="projects")
 #: --table sources: the sources alone, in every format)
 TABLES = ("projects", "sources")
 COLUMNS = ["id", "name", "country", "mineral", "product", "status", "capacity_t", "basis",
-           "capex_musd", "capex_year", "earliest_start", "source"]  # fmt: skip
-SOURCE_COLUMNS = ["source", "publication", "publisher", "source_year", "url"]
+           "capex_musd", "capex_year", "earliest_start", "source", "source_quality"]  # fmt: skip
+SOURCE_COLUMNS = ["source", "source_quality", "publication", "publisher", "source_year", "url"]
 
 
 @projects_app.command("list")
@@ -57,7 +57,8 @@ def projects_list(
 ) -> None:
     """Projects of the dataset (projects.csv), operating ones and candidates for critmin
     invest: country, product and its chain, status, capacity (t/yr, basis), capex (M USD of
-    capex_year), earliest start, and the source each row cites (publication and URL)."""
+    capex_year), earliest start, and the source each row cites (publication and URL) with its
+    quality (primary, secondary, weak or assumption: how far it can be cited)."""
     _check_format(fmt)
     check_table(table, TABLES)
     isos = [to_iso3(c) for c in country or []]

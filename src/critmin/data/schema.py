@@ -108,6 +108,14 @@ class Sourced(Record):
         return self
 
 
+#: How far a source can be cited: ``primary`` (the publisher of the figure: statistical agency,
+#: company filing or release, government, peer-reviewed paper), ``secondary`` (reputable press or
+#: analyst citing a primary), ``weak`` (aggregators, blogs, social media, file paths) and
+#: ``assumption`` (critmin's own working figures). Empty: not classified (user datasets).
+SOURCE_QUALITIES = ("primary", "secondary", "weak", "assumption")
+SourceQuality = Literal["primary", "secondary", "weak", "assumption"]
+
+
 class Source(Record):
     id: Id
     publication: Text = Field(min_length=1)
@@ -115,6 +123,7 @@ class Source(Record):
     year: Year | None = None
     table: Text | None = None
     url: Text | None = None
+    quality: SourceQuality | None = None
     note: Text | None = None
 
 

@@ -101,8 +101,8 @@ def delivery(projects: pd.DataFrame, horizon: int) -> np.ndarray:
 #: the columns of :func:`project_table`, in order
 PROJECT_COLUMNS = ["id", "name", "country", "mineral", "product", "status", "capacity_t",
                    "basis", "capex_musd", "capex_year", "earliest_start", "ramp_months",
-                   "confidential_to", "source", "publication", "publisher", "source_year", "url",
-                   "note"]  # fmt: skip
+                   "confidential_to", "source", "source_quality", "publication", "publisher",
+                   "source_year", "url", "note"]  # fmt: skip
 
 
 def project_table(
@@ -114,7 +114,8 @@ def project_table(
 ) -> pd.DataFrame:
     """The dataset's projects (``projects.csv``: operating ones and candidates) with the
     mineral chain of their product and the publication behind each (``sources.csv``: title,
-    publisher, year, URL; a source the table does not list keeps its id only).
+    publisher, year, URL and quality as ``source_quality``; a source the table does not list
+    keeps its id only).
 
     Filters (each a list; a row must match one value of every filter given): ``minerals``
     (chains, checked against the atlas: a KeyError names the known ones), ``countries``
@@ -123,7 +124,7 @@ def project_table(
     ValueError suggesting the closest)."""
     from critmin.assessment import mineral_products
     from critmin.choices import choose
-    from critmin.data.schema import PROJECT_STATUSES
+    from critmin.data.schema import ASSUMPTION, PROJECT_STATUSES
 
     projects = atlas.table("projects").copy()
     chain = atlas.products.get("mineral")
@@ -139,9 +140,15 @@ def project_table(
     if countries:
         keep &= projects["country"].isin(countries)
     projects = projects[keep]
-    sources = atlas.table("sources").rename(columns={"id": "source", "year": "source_year"})
-    cols = [c for c in ("source", "publication", "publisher", "source_year", "url") if c in sources]
+    sources = atlas.table("sources").rename(
+        columns={"id": "source", "year": "source_year", "quality": "source_quality"}
+    )
+    cols = [c for c in ("source", "source_quality", "publication", "publisher", "source_year",
+                        "url") if c in sources]  # fmt: skip
     projects = projects.merge(sources[cols].drop_duplicates("source"), on="source", how="left")
+    if "source_quality" in projects:  # a figure marked 'assumption' cites no source row
+        assumed = projects["source"] == ASSUMPTION
+        projects.loc[assumed, "source_quality"] = ASSUMPTION
     order = pd.Categorical(projects["status"], categories=list(PROJECT_STATUSES), ordered=True)
     projects = projects.assign(_order=order).sort_values(["_order", "mineral", "country", "id"])
     return projects[[c for c in PROJECT_COLUMNS if c in projects]].reset_index(drop=True)

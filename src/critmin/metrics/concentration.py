@@ -72,14 +72,51 @@ def concentration(atlas: Atlas, stage: str | None = None) -> pd.DataFrame:
         quantities = dict(zip(prod["country"].values.tolist(), line.values.tolist(), strict=True))
         row = _row(str(p), s, atlas.basis_of(str(p)), int(line["year"]), quantities)
         row["sources"] = _sources(atlas, "production", str(p), int(line["year"]))
+        basis = figure_quality(atlas, "production", str(p), int(line["year"]))
+        total = row["total_t"]
+        assumed = sum(v for c, v in quantities.items() if v > 0 and basis.get(c) == ASSUMPTION)
+        row["assumed_share"] = assumed / total if total > 0 else float("nan")
+        row["top1_quality"] = basis.get(row["top1_country"]) or None
         rows.append(row)
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
 _COLUMNS = [
     "product", "stage", "basis", "year", "total_t", "countries", "hhi", "level",
-    "top1_country", "top1_share", "top3_share", "shares", "sources",
+    "top1_country", "top1_share", "top3_share", "shares", "sources", "assumed_share",
+    "top1_quality",
 ]  # fmt: skip
+
+ASSUMPTION = "assumption"
+#: worst first: a country's figure resting on several rows takes the worst of their qualities
+_QUALITY_RANK = {ASSUMPTION: 0, "weak": 1, "": 2, "secondary": 3, "primary": 4}
+
+
+def figure_quality(atlas: Atlas, table: str, product: str, year: int) -> dict[str, str]:
+    """Country -> quality of the source its ``table`` figure for ``product`` in ``year`` rests
+    on: ``assumption`` (the row's source is ``assumption``, or a source classed so), else the
+    source's ``quality`` in sources.csv (``primary``, ``secondary``, ``weak``; ``""`` when the
+    dataset does not classify it). An aggregate without rows of its own uses its leaves' rows,
+    a leaf without rows its aggregate's; a country backed by several rows takes the worst."""
+    t = atlas.table(table)
+    t = t[t["year"] == year]
+    product = product.split(":")[0]  # an element supply (re_oxides:Dy) rests on its product
+    members = atlas.tree.members
+    parents = [a for a, leaves in members.items() if product in leaves]
+    for ids in ([product], members.get(product, []), parents):
+        rows = t[t["product"].isin(ids)]
+        if not rows.empty:
+            break
+    src = atlas.table("sources")
+    quality = (src.set_index("id")["quality"].fillna("").astype(str).to_dict()
+               if "quality" in src else {})  # fmt: skip
+    out: dict[str, str] = {}
+    for country, sid in zip(rows["country"], rows["source"], strict=True):
+        q = ASSUMPTION if sid == ASSUMPTION else quality.get(sid, "")
+        old = out.get(country)
+        if old is None or _QUALITY_RANK.get(q, 2) < _QUALITY_RANK.get(old, 2):
+            out[country] = q
+    return out
 
 
 def _sources(atlas: Atlas, table: str, product: str, year: int) -> list[str]:

@@ -323,7 +323,7 @@ def sources_table(atlas: Atlas) -> pd.DataFrame:
                 src,
                 pd.DataFrame(
                     [{"id": ASSUMPTION, "publication": "stated assumption (reasoning in the "
-                      "row's note)", "figures": counts[ASSUMPTION]}]
+                      "row's note)", "figures": counts[ASSUMPTION], "quality": ASSUMPTION}]
                 ),
             ],
             ignore_index=True,
@@ -390,7 +390,9 @@ CONCENTRATION_COLUMNS: Sequence[Column] = (
     ("total_t", "output (t)", _fmt_t), ("countries", "countries", _fmt_int),
     ("hhi", "HHI", _fmt_num), ("level", "level", _fmt_text),
     ("top1_country", "top country", _fmt_text), ("top1_share", "top share", _fmt_pct),
-    ("top3_share", "top-3 share", _fmt_pct), ("shares", "shares", _fmt_text),
+    ("top3_share", "top-3 share", _fmt_pct),
+    ("assumed_share", "share resting on assumptions", _fmt_pct),
+    ("top1_quality", "top country's source", _fmt_text), ("shares", "shares", _fmt_text),
     ("sources", "sources", _fmt_text),
 )  # fmt: skip
 RELIANCE_COLUMNS: Sequence[Column] = (
@@ -426,8 +428,8 @@ CHOKEPOINT_COLUMNS: Sequence[Column] = (
     ("product", "product", _fmt_text), ("aggregate", "aggregate", _fmt_text),
     ("stage", "stage", _fmt_text),
     ("year", "year", _fmt_int), ("country", "country", _fmt_text),
-    ("share", "share", _fmt_pct), ("hhi", "HHI", _fmt_num),
-    ("threshold", "threshold", _fmt_pct),
+    ("share", "share", _fmt_pct), ("quality", "source quality", _fmt_text),
+    ("hhi", "HHI", _fmt_num), ("threshold", "threshold", _fmt_pct),
 )  # fmt: skip
 ELEMENT_COLUMNS: Sequence[Column] = (
     ("element_group", "element group", _fmt_text), ("elements", "elements", _fmt_text),
@@ -438,7 +440,8 @@ ELEMENT_COLUMNS: Sequence[Column] = (
     ("hhi", "HHI", _fmt_num),
 )  # fmt: skip
 SOURCE_COLUMNS: Sequence[Column] = (
-    ("id", "id", _fmt_text), ("publication", "publication", _fmt_text),
+    ("id", "id", _fmt_text), ("quality", "quality", _fmt_text),
+    ("publication", "publication", _fmt_text),
     ("publisher", "publisher", _fmt_text), ("year", "year", _fmt_int),
     ("table", "table", _fmt_text), ("url", "url", _fmt_text),
     ("figures", "figures backed", _fmt_int),
