@@ -53,3 +53,45 @@ def test_bad_budgets(atlas):
         shortlist(atlas, [SCENARIO], ["USA"], [-1.0], draws=2)
     with pytest.raises(ValueError, match="scenario"):
         shortlist(atlas, [], ["USA"], [1e9], draws=2)
+
+
+def test_a_project_chosen_at_every_solve_has_frequency_one(atlas, monkeypatch):
+    import critmin.invest.shortlist as mod
+
+    real, seen = mod.solve, []
+
+    def recording(*args, **kwargs):
+        pf = real(*args, **kwargs)
+        seen.append(frozenset(pf.chosen["id"]) if pf.ok else frozenset())
+        return pf
+
+    monkeypatch.setattr(mod, "solve", recording)
+    got = shortlist(atlas, [SCENARIO], ["USA", "JPN"], [5e8, 2e9], draws=6, boots=1,
+                    recheck_draws=0, seed=4, agreeing=False)  # fmt: skip
+    assert len(seen) == got.solves == 4
+    always = frozenset.intersection(*seen)
+    assert always  # the test needs one: these data choose several at every level
+    freq = dict(zip(got.projects["id"], got.projects["frequency"], strict=True))
+    assert all(freq[p] == 1.0 for p in always)
+    assert all(f < 1.0 for p, f in freq.items() if p not in always)
+    assert set(freq) == frozenset.union(*seen)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--scenarios", "no-such-scenario"], "no-such-scenario"),
+        (["--scenarios", SCENARIO, "--budgets", "1e9,-1"], "budget levels"),
+        (["--scenarios", SCENARIO, "--budgets", "1e9,lots"], "'lots' is not a number"),
+    ],
+)
+def test_cli_bad_scenario_or_level_exits_2(tmp_path, args, says):
+    from typer.testing import CliRunner
+
+    from critmin.cli.main import app
+
+    out = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "s.db"), "shortlist", "--draws", "2", "--no-agree", *args]
+    )
+    assert out.exit_code == 2, out.output
+    assert says in out.output
