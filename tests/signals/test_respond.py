@@ -70,7 +70,7 @@ def test_one_alert_per_story_across_languages(db, atlas):
     assert set(body) >= KEYS | {"id", "created_at", "run_id", "confidence", "confidential_to"}
     assert alert.type == "export_control" and "CHN" in alert.countries
     assert sorted(alert.story.articles) == sorted(Path(n).stem for n in STORY)
-    assert alert.story.languages == ["ja", "ko", "zh"]
+    assert alert.story.languages == ["ja", "ko", "zh-Hant"]
     assert len(alert.evidence) == 3
     assert set(alert.impact) == {"USA", "JPN"}
     for imp in alert.impact.values():

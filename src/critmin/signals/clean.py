@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from rapidfuzz import fuzz
 
 from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
-from critmin.signals.language import detect_language
+from critmin.signals.language import base_language, detect_language
 from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
 
 DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
@@ -430,10 +430,11 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     error = is_error_text(title, content)
     body = "\n".join(content)
     language = detect_language(f"{title}\n{body}") if (title or body) else "und"
+    base = base_language(language)
     if published and not header:
         header = [f"date {published}"]
     when = article_date("\n".join([*header, title, dateline, body]),
-                        [*header, dateline or "", *content[:3]], language)  # fmt: skip
+                        [*header, dateline or "", *content[:3]], base)  # fmt: skip
     if when is None and dateline == "" and content:
         when = None
     return CleanDocument(

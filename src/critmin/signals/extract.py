@@ -18,6 +18,7 @@ from typing import Any
 
 from critmin.signals.clean import CleanDocument
 from critmin.signals.dates import effective_date, to_ascii_digits
+from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
@@ -349,7 +350,7 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 
 
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
-    lang = doc.language
+    lang = base_language(doc.language)
     ev = event_matcher(lang)
     year = int(doc.date[:4]) if doc.date else None
     sentences: list[_Sentence] = []
@@ -411,7 +412,7 @@ def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> li
 def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     """The date the event's sentences say it takes effect (partial dates against the
     article's date), or None."""
-    lang = doc.language
+    lang = base_language(doc.language)
     anchor = date.fromisoformat(doc.date) if doc.date else None
 
     def cues(text: str) -> list[tuple[int, int]]:
@@ -438,7 +439,7 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.all_materials for s in sentences) and not _on_topic(sentences, doc.language):
+    if not any(s.all_materials for s in sentences) and not _on_topic(sentences, base_language(doc.language)):
         return []
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
@@ -496,11 +497,11 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(s.fore, doc.language):
+            for q in find_quantities(s.fore, base_language(doc.language)):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
-            for p in find_people(s.text, doc.language):
+            for p in find_people(s.text, base_language(doc.language)):
                 if p not in people:
                     people.append(p)
             for c in find_companies(s.text):
@@ -511,7 +512,7 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
-            evidence=sentences[main].text, language=doc.language, article_id=article_id,
+            evidence=sentences[main].text, language=base_language(doc.language), article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
             effective_date=effective,
         ))  # fmt: skip

@@ -25,6 +25,8 @@ from critmin.signals.extract import _YEAR, Event
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
+JOIN_SCORE = 0.75  # every pair of a merged story scores at least this
+UNDATED_PENALTY = 0.0
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 
@@ -181,9 +183,13 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     ids = sorted(by_article)
     dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
     links = []
+    scores: dict[tuple[str, str], float] = {}
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             best = max(link_score(x, y) for x in by_article[a] for y in by_article[b])
+            if not (dates[a] and dates[b]):
+                best -= UNDATED_PENALTY  # no date to rule it out: ask for more in common
+            scores[a, b] = scores[b, a] = best
             if best >= LINK_SCORE:
                 links.append((best, a, b))
     cluster = {a: {a} for a in ids}
@@ -193,6 +199,8 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             continue
         if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
             continue
+        if any(scores[x, y] < JOIN_SCORE for x in ca for y in cb):
+            continue  # every pair must look alike: no chaining A~B~C when A and C differ
         if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
                for ey in by_article[y] if ex.type == ey.type):  # fmt: skip
             continue
