@@ -349,6 +349,10 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     return out
 
 
+# measures that a sentence reporting a price move names as its cause, not as news
+CAUSE_TYPES = frozenset({"export_control"})
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = base_language(doc.language)
     ev = event_matcher(lang)
@@ -369,6 +373,9 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         ffold = fold(fore)
         types = {str(h.label) for h in ev.find(ffold, folded=True, overlap=True)}
         bg_types = {str(h.label) for h in ev.find(fold(back), folded=True, overlap=True)}
+        if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
+            bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
+            types -= CAUSE_TYPES
         where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", fore)) if k == first_body else fore
         if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
