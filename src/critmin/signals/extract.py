@@ -207,6 +207,7 @@ class _Sentence:
     addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
     scope: bool = False  # says what the measure covers: its materials join the event
     link: bool = False  # a headline-like body line (a link to another article): no materials
+    solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -274,16 +275,20 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-def actor_countries(text: str, lang: str | None) -> list[str]:
+def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[str]:
     """Countries a text names as actors or targets: mentions right after a bystander cue
     (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``)
-    do not count, nor any in a sentence that says they are not concerned."""
+    do not count, nor any in a sentence that says they are not concerned. With ``parties``,
+    the other sides of talks, meetings and trade wars (``party_*`` cues) do not count either:
+    the actors of a unilateral measure."""
     folded = fold(text)
     if context_matcher("no_actors", lang).find(folded, folded=True):
         return []
-    before = [h for h in context_matcher("bystander_before", lang).find(folded, folded=True)
+    kinds = (("bystander_before", "party_before"), ("bystander_after", "party_after"))
+    kinds = kinds if parties else (kinds[0][:1], kinds[1][:1])
+    before = [h for k in kinds[0] for h in context_matcher(k, lang).find(folded, folded=True)
               if h.start >= 0]  # fmt: skip
-    after = [h for h in context_matcher("bystander_after", lang).find(folded, folded=True)
+    after = [h for k in kinds[1] for h in context_matcher(k, lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
     mentions = country_mentions(text, lang)
     out: list[str] = []
@@ -349,6 +354,8 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     return out
 
 
+# measures one country takes: the other side of talks or a trade war is not its actor
+UNILATERAL_TYPES = frozenset({"export_control"})
 # measures that a sentence reporting a price move names as its cause, not as news
 CAUSE_TYPES = frozenset({"export_control"})
 
@@ -382,6 +389,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
+        solo = actor_countries(where, lang, parties=True)
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
@@ -391,6 +399,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
+            [] if link else solo,
         ))  # fmt: skip
     return sentences
 
@@ -490,6 +499,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         trig = [sentences[i] for i in sorted(qidx)]
         if etype in MARKET_TYPES:  # only the body sentences that report the move itself
             countries = _merge([s.countries for s in trig_body(sentences, all_idx, has_title)])
+        elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
+            countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
+            countries = countries or _merge([s.countries for s in picked])
         else:
             countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
