@@ -299,7 +299,7 @@ def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[
             if h.end <= start and not any(c in gap for c in ",;:.()") and (
                     len(gap.split()) <= BYSTANDER_GAP_WORDS):  # fmt: skip
                 bystander = True
-        following = mentions[k + 1][0] if k + 1 < len(mentions) else len(folded)
+        following = next((m[0] for m in mentions[k + 1 :] if m[0] >= end), len(folded))
         for h in after:  # the cue must follow this mention, not a later one
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
