@@ -204,6 +204,7 @@ def test_a_story_falls_back_to_an_article_it_can_draft(db, atlas):
     a page naming no country raises no alert and says why."""
     cobalt = ["zh_100ppi_cobalt_suspension.txt", "zh_szonline_cobalt_quota.txt",
               "zht_hstong_cobalt_quota.txt"]  # fmt: skip
+
     def nameless(arts):  # the pages as read before they knew "刚果(金)": no country
         for a in arts:
             if a.id != "ar_newstn_cobalt_price":

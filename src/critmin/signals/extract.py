@@ -455,7 +455,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.all_materials for s in sentences) and not _on_topic(sentences, base_language(doc.language)):
+    if not any(s.all_materials for s in sentences) and not _on_topic(
+        sentences, base_language(doc.language)
+    ):
         return []
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
@@ -531,7 +533,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
-            evidence=sentences[main].text, language=base_language(doc.language), article_id=article_id,
+            evidence=sentences[main].text, language=base_language(doc.language),
+            article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
             effective_date=effective,
         ))  # fmt: skip
