@@ -70,3 +70,21 @@ def test_draft_scenario_with_share_and_magnets():
 def test_draft_refuses_other_event_types():
     with pytest.raises(ValueError, match="no scenario"):
         draft_scenario(ev("x", etype="investment"))
+
+
+def test_no_story_chains_through_a_middle_article():
+    """A~B and B~C link, but A and C share neither material nor country: not one story."""
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import group_stories
+
+    def ev(aid, countries, materials):
+        return Event(type="export_control", countries=countries, companies=[], people=[],
+                     materials=materials, quantities=[], date=None, evidence="", language="en",
+                     article_id=aid, score=1.0, sentences=[])  # fmt: skip
+
+    stories = group_stories([
+        ev("a", ["CHN"], ["Ga", "Ge"]),
+        ev("b", ["CHN", "COD"], ["Ga", "Ge", "Co"]),
+        ev("c", ["COD"], ["Co"]),
+    ])  # fmt: skip
+    assert all(not {"a", "c"} <= set(s.articles) for s in stories)

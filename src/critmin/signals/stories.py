@@ -25,8 +25,7 @@ from critmin.signals.extract import _YEAR, Event
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
-JOIN_SCORE = 0.75  # every pair of a merged story scores at least this
-UNDATED_PENALTY = 0.0
+JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 
@@ -174,7 +173,9 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
 
     Articles are merged greedily, strongest link first; two groups merge only when every pair
     of their articles with known dates is at most ``MAX_DAYS`` apart (no chaining across
-    months through undated articles) and each article stays in one story.
+    months through undated articles), every pair of their articles scores at least
+    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common) and each article stays
+    in one story.
     """
     events = list(events)
     by_article: dict[str, list[Event]] = {}
@@ -187,8 +188,6 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             best = max(link_score(x, y) for x in by_article[a] for y in by_article[b])
-            if not (dates[a] and dates[b]):
-                best -= UNDATED_PENALTY  # no date to rule it out: ask for more in common
             scores[a, b] = scores[b, a] = best
             if best >= LINK_SCORE:
                 links.append((best, a, b))
