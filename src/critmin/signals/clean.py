@@ -433,6 +433,11 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     base = base_language(language)
     if published and not header:
         header = [f"date {published}"]
+    if not dateline and not header:  # "Publicado em 11 de julho de 2025" among the dropped
+        dateline = next((x for x in removed[:12] if word_count(x) <= 8
+                         and find_date_regex(x) is not None), "")  # fmt: skip
+    if title and word_count(title) <= 4 and find_date_regex(title) is not None:
+        dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
     when = article_date("\n".join([*header, title, dateline, body]),
                         [*header, dateline or "", *content[:3]], base)  # fmt: skip
     if when is None and dateline == "" and content:
