@@ -83,3 +83,17 @@ def test_a_status_code_inside_a_sentence_is_not_an_error_page():
     assert not clean_text(f"استثمار جديد\n{short}\n").is_error_page
     assert clean_text("Error 500\nInternal server error. Please try again later.\n").is_error_page
     assert clean_text("404\nThe page you requested could not be found.\n").is_error_page
+
+
+def test_site_ui_lines_dropped_and_a_dropped_date_line_still_dates():
+    from critmin.signals.clean import clean_text
+
+    raw = ("비밀번호를 입력해주세요.\n로그인을 하시면\n"
+           "A aposta nos minerais críticos do Pentágono\n\n"
+           "Author avatar\n\n6 min de leitura\n\nPublicado em 11 de julho de 2025\n\n"
+           "Com apoio de IA\n\nO Pentágono investe US$ 400 milhões na MP Materials, a maior "
+           "mineradora de terras raras dos Estados Unidos, e garante um preço mínimo.")  # fmt: skip
+    doc = clean_text(raw)
+    for junk in ("로그인", "Author avatar", "min de leitura", "Com apoio de IA"):
+        assert junk not in doc.body
+    assert doc.date == "2025-07-11"

@@ -144,7 +144,7 @@ def test_traditional_chinese_element_names_and_mainland_china():
     )
     doc, events = _events(raw)
     ev = events["export_control"]
-    assert doc.language == "zh" and ev.countries == ["CHN"]
+    assert doc.language == "zh-Hant" and ev.countries == ["CHN"]
     assert set(ev.materials) == {"Sm", "Dy", "Gd", "Tb", "Lu", "Sc", "Y", "NdFeB"}
 
 

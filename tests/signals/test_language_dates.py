@@ -59,3 +59,13 @@ def test_date_in_the_dateline_of_a_long_first_paragraph():
     assert str(article_date("", ["Título", long], "pt")) == "2025-10-20"
     past = long.replace("Washington, 20", "O presidente disse que em 20").replace("2025", "2023")
     assert article_date("", ["Título", past], "pt") is None
+
+
+def test_traditional_and_simplified_chinese_told_apart():
+    from critmin.signals.language import base_language, detect_language
+
+    assert (
+        detect_language("大陸商務部宣布對稀土實施出口管制，這些物項的出口須經許可。") == "zh-Hant"
+    )
+    assert detect_language("商务部宣布对稀土实施出口管制，这些物项的出口须经许可。") == "zh"
+    assert base_language("zh-Hant") == "zh" and base_language("en") == "en"

@@ -70,3 +70,22 @@ def test_draft_scenario_with_share_and_magnets():
 def test_draft_refuses_other_event_types():
     with pytest.raises(ValueError, match="no scenario"):
         draft_scenario(ev("x", etype="investment"))
+
+
+def test_no_story_chains_through_a_middle_article():
+    """A~B (a shared number) and B~C link, but A and C share little: not one story."""
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import group_stories
+
+    def ev(aid, countries, materials, pcts):
+        return Event(type="export_control", countries=countries, companies=[], people=[],
+                     materials=materials, quantities=[{"value": p, "unit": "%"} for p in pcts],
+                     date=None, evidence="", language="en", article_id=aid, score=1.0,
+                     sentences=[])  # fmt: skip
+
+    stories = group_stories([
+        ev("a", ["CHN"], ["Ga", "Ge"], [10.0]),
+        ev("b", ["CHN", "USA", "JPN"], ["Ga", "Ge", "Sb"], [10.0, 20.0]),
+        ev("c", ["CHN", "USA", "JPN"], ["Sb"], []),
+    ])  # fmt: skip
+    assert [s.articles for s in stories] == [["a", "b"]]

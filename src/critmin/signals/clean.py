@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from rapidfuzz import fuzz
 
 from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
-from critmin.signals.language import detect_language
+from critmin.signals.language import base_language, detect_language
 from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
 
 DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
@@ -430,10 +430,16 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     error = is_error_text(title, content)
     body = "\n".join(content)
     language = detect_language(f"{title}\n{body}") if (title or body) else "und"
+    base = base_language(language)
     if published and not header:
         header = [f"date {published}"]
+    if not dateline and not header:  # "Publicado em 11 de julho de 2025" among the dropped
+        dateline = next((x for x in removed[:12] if word_count(x) <= 8
+                         and find_date_regex(x) is not None), "")  # fmt: skip
+    if title and word_count(title) <= 4 and find_date_regex(title) is not None:
+        dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
     when = article_date("\n".join([*header, title, dateline, body]),
-                        [*header, dateline or "", *content[:3]], language)  # fmt: skip
+                        [*header, dateline or "", *content[:3]], base)  # fmt: skip
     if when is None and dateline == "" and content:
         when = None
     return CleanDocument(

@@ -18,6 +18,7 @@ from typing import Any
 
 from critmin.signals.clean import CleanDocument
 from critmin.signals.dates import effective_date, to_ascii_digits
+from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
@@ -206,6 +207,7 @@ class _Sentence:
     addition: bool = False  # reports one more measure ("also", "zudem"): its types are news
     scope: bool = False  # says what the measure covers: its materials join the event
     link: bool = False  # a headline-like body line (a link to another article): no materials
+    solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -273,16 +275,20 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-def actor_countries(text: str, lang: str | None) -> list[str]:
+def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[str]:
     """Countries a text names as actors or targets: mentions right after a bystander cue
     (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``)
-    do not count, nor any in a sentence that says they are not concerned."""
+    do not count, nor any in a sentence that says they are not concerned. With ``parties``,
+    the other sides of talks, meetings and trade wars (``party_*`` cues) do not count either:
+    the actors of a unilateral measure."""
     folded = fold(text)
     if context_matcher("no_actors", lang).find(folded, folded=True):
         return []
-    before = [h for h in context_matcher("bystander_before", lang).find(folded, folded=True)
+    kinds = (("bystander_before", "party_before"), ("bystander_after", "party_after"))
+    kinds = kinds if parties else (kinds[0][:1], kinds[1][:1])
+    before = [h for k in kinds[0] for h in context_matcher(k, lang).find(folded, folded=True)
               if h.start >= 0]  # fmt: skip
-    after = [h for h in context_matcher("bystander_after", lang).find(folded, folded=True)
+    after = [h for k in kinds[1] for h in context_matcher(k, lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
     mentions = country_mentions(text, lang)
     out: list[str] = []
@@ -293,7 +299,7 @@ def actor_countries(text: str, lang: str | None) -> list[str]:
             if h.end <= start and not any(c in gap for c in ",;:.()") and (
                     len(gap.split()) <= BYSTANDER_GAP_WORDS):  # fmt: skip
                 bystander = True
-        following = mentions[k + 1][0] if k + 1 < len(mentions) else len(folded)
+        following = next((m[0] for m in mentions[k + 1 :] if m[0] >= end), len(folded))
         for h in after:  # the cue must follow this mention, not a later one
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
@@ -348,8 +354,14 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     return out
 
 
+# measures one country takes: the other side of talks or a trade war is not its actor
+UNILATERAL_TYPES = frozenset({"export_control"})
+# measures that a sentence reporting a price move names as its cause, not as news
+CAUSE_TYPES = frozenset({"export_control"})
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
-    lang = doc.language
+    lang = base_language(doc.language)
     ev = event_matcher(lang)
     year = int(doc.date[:4]) if doc.date else None
     sentences: list[_Sentence] = []
@@ -368,12 +380,16 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         ffold = fold(fore)
         types = {str(h.label) for h in ev.find(ffold, folded=True, overlap=True)}
         bg_types = {str(h.label) for h in ev.find(fold(back), folded=True, overlap=True)}
+        if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
+            bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
+            types -= CAUSE_TYPES
         where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", fore)) if k == first_body else fore
         if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
             where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
+        solo = actor_countries(where, lang, parties=True)
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
@@ -383,6 +399,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
+            [] if link else solo,
         ))  # fmt: skip
     return sentences
 
@@ -411,7 +428,7 @@ def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> li
 def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     """The date the event's sentences say it takes effect (partial dates against the
     article's date), or None."""
-    lang = doc.language
+    lang = base_language(doc.language)
     anchor = date.fromisoformat(doc.date) if doc.date else None
 
     def cues(text: str) -> list[tuple[int, int]]:
@@ -438,7 +455,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.all_materials for s in sentences) and not _on_topic(sentences, doc.language):
+    if not any(s.all_materials for s in sentences) and not _on_topic(
+        sentences, base_language(doc.language)
+    ):
         return []
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
@@ -482,6 +501,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         trig = [sentences[i] for i in sorted(qidx)]
         if etype in MARKET_TYPES:  # only the body sentences that report the move itself
             countries = _merge([s.countries for s in trig_body(sentences, all_idx, has_title)])
+        elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
+            countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
+            countries = countries or _merge([s.countries for s in picked])
         else:
             countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
@@ -496,11 +518,11 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(s.fore, doc.language):
+            for q in find_quantities(s.fore, base_language(doc.language)):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
-            for p in find_people(s.text, doc.language):
+            for p in find_people(s.text, base_language(doc.language)):
                 if p not in people:
                     people.append(p)
             for c in find_companies(s.text):
@@ -511,7 +533,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
-            evidence=sentences[main].text, language=doc.language, article_id=article_id,
+            evidence=sentences[main].text, language=base_language(doc.language),
+            article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
             effective_date=effective,
         ))  # fmt: skip

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 _PERSIAN = set("پچژگ")
+# common characters written differently in traditional and simplified Chinese (same order)
+_HANT = set(
+    "這們來時國會對說經過發開與為產業關於還進後從動當現種實學問應間點樣機長電體頭無見話聽車東"
+    "場門區處將給條錢術認單達際陸稀製價貿屬務鎢銻鎵鍺鈷鋰礦數據總億萬項統續當圖"
+)
+_HANS = set(
+    "这们来时国会对说经过发开与为产业关于还进后从动当现种实学问应间点样机长电体头无见话听车东"
+    "场门区处将给条钱术认单达际陆稀制价贸属务钨锑镓锗钴锂矿数据总亿万项统续当图"
+)
 
 
 def _classify(text: str) -> str:
@@ -12,9 +21,9 @@ def _classify(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """``ko`` for Hangul, ``ja`` for any kana, ``zh`` for Han without kana, ``fa``/``ar`` by
-    letters, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
-    py3langid."""
+    """``ko`` for Hangul, ``ja`` for any kana, ``zh``/``zh-Hant`` for Han without kana
+    (simplified or traditional forms), ``fa``/``ar`` by letters, ``ru`` for Cyrillic (unless
+    langid says uk/bg/...), ``hi`` for Devanagari, else py3langid."""
     sample = text[:4000]
     kana = han = arabic = cyr = latin = hangul = deva = 0
     fa_letters = ar_ya = fa_ya = 0
@@ -48,7 +57,9 @@ def detect_language(text: str) -> str:
     if kana and kana >= 0.02 * letters:
         return "ja"
     if han >= 0.2 * letters:
-        return "zh"
+        hant = sum(ch in _HANT for ch in sample)
+        hans = sum(ch in _HANS for ch in sample)
+        return "zh-Hant" if hant > hans else "zh"
     if arabic >= 0.3 * letters:
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
     lang = _classify(sample)
@@ -57,3 +68,8 @@ def detect_language(text: str) -> str:
     if cyr >= 0.3 * letters:
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     return lang
+
+
+def base_language(code: str | None) -> str:
+    """The language whose lexicons and date rules apply: ``zh-Hant`` -> ``zh``."""
+    return (code or "und").split("-")[0]

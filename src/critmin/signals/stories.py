@@ -25,6 +25,7 @@ from critmin.signals.extract import _YEAR, Event
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
+JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 
@@ -172,7 +173,9 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
 
     Articles are merged greedily, strongest link first; two groups merge only when every pair
     of their articles with known dates is at most ``MAX_DAYS`` apart (no chaining across
-    months through undated articles) and each article stays in one story.
+    months through undated articles), every pair of their articles scores at least
+    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common) and each article stays
+    in one story.
     """
     events = list(events)
     by_article: dict[str, list[Event]] = {}
@@ -181,9 +184,11 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     ids = sorted(by_article)
     dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
     links = []
+    scores: dict[tuple[str, str], float] = {}
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             best = max(link_score(x, y) for x in by_article[a] for y in by_article[b])
+            scores[a, b] = scores[b, a] = best
             if best >= LINK_SCORE:
                 links.append((best, a, b))
     cluster = {a: {a} for a in ids}
@@ -193,6 +198,8 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             continue
         if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
             continue
+        if any(scores[x, y] < JOIN_SCORE for x in ca for y in cb):
+            continue  # every pair must look alike: no chaining A~B~C when A and C differ
         if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
                for ey in by_article[y] if ex.type == ey.type):  # fmt: skip
             continue
