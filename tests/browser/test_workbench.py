@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from tests.browser.test_dashboard import RESOURCE_ERRORS, wait_true
 
+import critmin
 from critmin.charts.colours import country_colour
 
 pytestmark = pytest.mark.browser
@@ -180,6 +181,14 @@ def test_atlas_sources_downloads_colours_and_versions(dash) -> None:
     assert link.count() == 1, "no cited source in Japan's reliance table"
     assert (link.get_attribute("href") or "").startswith("http")
     assert len(link.get_attribute("title") or "") > 10
+    # each source says its quality (sources.csv); Japan's trade cites weak ones, flagged
+    ids = page.evaluate("[...document.querySelectorAll('#dep-reliance .source')]"
+                        ".map(n => [n.textContent, n.className])")  # fmt: skip
+    table = critmin.builtin().table("sources")  # the store's default version is the built-in
+    qualities = dict(zip(table["id"], table["quality"].fillna(""), strict=True))
+    assert ids and all(f"q-{qualities[i]}" in cls for i, cls in ids if qualities.get(i)), ids
+    weak = page.locator("#dep-reliance .source.q-weak")
+    assert weak.count() > 0 and "weak source" in (weak.first.get_attribute("title") or "")
     # ... and in the share chart's hover text
     hover = page.evaluate("document.querySelector('#atlas-shares').data[0].hovertemplate")
     assert "source" in hover

@@ -41,10 +41,20 @@ function sourcesOf(product, country) {
   return [...(SOURCES.cited[`${product}|${country}`] || [])].sort();
 }
 
+/** The quality sources.csv gives a source: primary, secondary, weak, assumption or "". */
+function sourceQuality(id) {
+  if (id === "assumption") return "assumption";
+  const s = SOURCES.byId[id];
+  return (s && s.quality) || "";
+}
+
 function sourceTitle(id) {
   const s = SOURCES.byId[id];
   if (!s) return id === "assumption" ? "assumption: see the row's note in the dataset" : id;
-  return [s.publication, [s.publisher, s.year].filter(Boolean).join(", "), s.table, s.url]
+  const quality = sourceQuality(id);
+  const flag = quality === "weak" ? "weak source (aggregator, blog or mirror): check before citing"
+    : quality ? `${quality} source` : "";
+  return [flag, s.publication, [s.publisher, s.year].filter(Boolean).join(", "), s.table, s.url]
     .filter(Boolean).join(" · ");
 }
 
@@ -60,7 +70,10 @@ function sourceCell(ids) {
     node.title = sourceTitle(id);
     node.classList.add("source");
     if (id === "assumption") node.classList.add("assumption");
+    const quality = sourceQuality(id);
+    if (quality) node.classList.add(`q-${quality}`);
     span.append(node);
+    if (quality === "weak") span.append(el("sup", { class: "weak-flag", title: node.title }, "weak"));
   });
   return span;
 }
