@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import critmin
 from critmin import metrics
 from critmin.atlas import Atlas
 from critmin.data.dataset import Dataset
@@ -179,3 +181,17 @@ def test_hhi_bounds(values):
 def test_reliance_ratio_bounds(p, i, e):
     r = metrics.reliance_ratio(p, i, e)
     assert math.isnan(r) or 0 <= r <= 1
+
+
+def test_reliance_of_a_country_without_trade_rows_is_unknown_not_zero():
+    """Issue 16: ``assess --country Korea`` printed 0 t of imports and exports where the
+    dataset has no Korean trade rows; absent trade data is unknown."""
+    atlas = critmin.builtin()
+    rows = metrics.import_reliance(atlas, "KOR").set_index("product")
+    traded = atlas.trade.sel(product="antimony_mine")
+    assert float(traded.sel(importer="KOR").sum() + traded.sel(exporter="KOR").sum()) == 0
+    row = rows.loc["antimony_mine"]
+    assert np.isnan(row["imports_t"]) and np.isnan(row["exports_t"])
+    assert np.isnan(row["reliance"]) and row["net_exporter"] is None
+    graphite = rows.loc["graphite_natural"]  # Korea imports natural graphite: known figures
+    assert graphite["imports_t"] > 0 and not np.isnan(graphite["reliance"])

@@ -15,7 +15,8 @@ def import_reliance(atlas: Atlas, country: str | None = None) -> pd.DataFrame:
     ``reliance = (imports - exports) / (production + imports - exports)`` clipped to [0, 1]
     (USGS net import reliance as a share of apparent consumption; a net exporter is 0).
     Only countries with trade data for the product are listed (absent trade data is unknown,
-    not zero), plus ``country`` when given; where it has no trade data, reliance is NaN.
+    not zero), plus ``country`` when given; where it has no trade data, its imports, exports,
+    apparent consumption and reliance are NaN (unknown), not 0.
     """
     prod, trade = atlas.production, atlas.trade
     # plain frames (product x country), read once: a lookup per cell in xarray is slow
@@ -34,16 +35,17 @@ def import_reliance(atlas: Atlas, country: str | None = None) -> pd.DataFrame:
         targets = sorted(covered) if country is None else [country]
         for c in targets:
             production = float(output.at[p, c]) if c in output.columns else 0.0
-            i = float(imp[c]) if c in imp.index else 0.0
-            e = float(exp[c]) if c in exp.index else 0.0
+            known = c in covered
+            i = float(imp[c]) if known and c in imp.index else float("nan")
+            e = float(exp[c]) if known and c in exp.index else float("nan")
             rows.append(
                 {
                     "country": c, "product": p, "stage": atlas.stage_of(p),
                     "year": years[p],
                     "production_t": production, "imports_t": i, "exports_t": e,
                     "apparent_consumption_t": production + i - e,
-                    "reliance": reliance_ratio(production, i, e) if c in covered else float("nan"),
-                    "net_exporter": e > i,
+                    "reliance": reliance_ratio(production, i, e) if known else float("nan"),
+                    "net_exporter": bool(e > i) if known else None,
                 }
             )  # fmt: skip
     return pd.DataFrame(
