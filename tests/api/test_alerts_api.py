@@ -33,7 +33,7 @@ def test_ingest_raises_alerts_scoped_to_partners(api, monkeypatch):
     assert [a["id"] for a in page["alerts"]] == [alert_id]
     alert = api.get(f"/alerts/{alert_id}", "jpn").json()
     assert alert["confidential_to"] == "JPN" and set(alert["impact"]) == {"USA", "JPN"}
-    assert sorted(alert["story"]["languages"]) == ["ko", "zh"]
+    assert sorted(alert["story"]["languages"]) == ["ko", "zh-Hant"]  # a traditional page
     assert api.get("/alerts", "usa").json()["alerts"] == []
     hidden = api.get(f"/alerts/{alert_id}", "usa")
     missing = api.get("/alerts/AL-none", "usa")
