@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from critmin.api import runs
 from critmin.api.context import Ctx, Principal, Viewer, hidden
 from critmin.api.datasets import ERRORS
-from critmin.api.models import JobStatus
+from critmin.api.models import JobFields
 from critmin.data import service
 from critmin.errors import StoreError
 from critmin.signals.alerts import Alert
@@ -34,18 +34,8 @@ class AlertPage(BaseModel):
     alerts: list[Alert] = Field(description="newest first")
 
 
-class RespondJobOut(BaseModel):
-    id: str
+class RespondJobOut(JobFields):
     kind: Literal["respond"]
-    status: JobStatus
-    progress: float = Field(ge=0, le=1)
-    message: str | None = None
-    error: str | None = None
-    owner: str | None = None
-    created_at: str
-    started_at: str | None = None
-    finished_at: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
     result: dict[str, Any] | None = Field(
         default=None,
         description="when done: the ids of the alerts raised (GET /alerts/{id}), the "

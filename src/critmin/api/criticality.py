@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from critmin.api import runs
 from critmin.api.context import Analyst, Context, Ctx, Principal, Viewer, hidden, unprocessable
 from critmin.api.datasets import ERRORS
-from critmin.api.models import JobStatus
+from critmin.api.models import JobFields, JobStatus
 from critmin.data import service
 from critmin.jsonable import jsonable
 
@@ -564,18 +564,8 @@ class ImpactIn(BaseModel):
     version: int | None = None
 
 
-class ImpactJobOut(BaseModel):
-    id: str
+class ImpactJobOut(JobFields):
     kind: Literal["impact"]
-    status: JobStatus
-    progress: float = Field(ge=0, le=1)
-    message: str | None = None
-    error: str | None = None
-    owner: str | None = None
-    created_at: str
-    started_at: str | None = None
-    finished_at: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
     result: dict[str, Any] | None = Field(
         default=None, description="when done: by_partner and by_industry rows (million USD, "
         "P10/P50/P90), usd_year, notes")  # fmt: skip

@@ -149,9 +149,10 @@ class RunIn(BaseModel):
     )
 
 
-class JobOut(BaseModel):
+class JobFields(BaseModel):
+    """What every job's status answer carries; each kind adds its ``kind`` and result."""
+
     id: str
-    kind: Literal["run", "portfolio", "stockpile"]
     status: JobStatus
     progress: float = Field(ge=0, le=1)
     message: str | None = None
@@ -161,6 +162,10 @@ class JobOut(BaseModel):
     started_at: str | None = None
     finished_at: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+class JobOut(JobFields):
+    kind: Literal["run", "portfolio", "stockpile"]
     run_id: str | None = Field(default=None, description="stored run (runs only, when done)")
 
 
