@@ -58,7 +58,11 @@ def test_the_service_delivers_queued_alerts_and_logs_them(tmp_path: Path, monkey
             while not rx.got and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert [g["body"]["id"] for g in rx.got] == ["A1"]  # A2 is JPN's alone
+            # the receiver answers before the service records the delivery: wait for the record
             log = client.get("/webhooks/deliveries", headers=h).json()
+            while log and log[0]["status"] != "delivered" and time.monotonic() < deadline:
+                time.sleep(0.1)
+                log = client.get("/webhooks/deliveries", headers=h).json()
             assert [(d["ref"], d["status"]) for d in log] == [("A1", "delivered")]
             assert client.get("/webhooks/deliveries?status=failed", headers=h).json() == []
             r = client.post(f"/webhooks/deliveries/{log[0]['id']}/retry", headers=h)
