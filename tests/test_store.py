@@ -120,3 +120,22 @@ def test_round_trip_through_store_and_export(db, tmp_path, mini):
         v2 = import_path(store, out, "critmin").version
         assert store.load(v2).equals(store.load(v))
     assert read_dataset(out).equals(mini)
+
+
+def test_ids_match_by_prefix_literally_and_an_exact_id_wins(tmp_path):
+    """``one_by_prefix`` over ``starts_with``: LIKE's ``%`` and ``_`` are not wildcards."""
+    from critmin.data.store import one_by_prefix
+    from critmin.errors import StoreError
+
+    rows = [("ab",), ("abc",), ("a_x",)]
+    assert one_by_prefix(rows, "ab", "run", "db") == ("ab",)  # exact beats its longer sibling
+    assert one_by_prefix([("abc",)], "ab", "run", "db") == ("abc",)
+    with pytest.raises(StoreError, match="matches 2 runs"):
+        one_by_prefix([("abc",), ("abd",)], "ab", "run", "db")
+    with pytest.raises(StoreError, match="no run 'zz' in db"):
+        one_by_prefix([], "zz", "run", "db")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.con.execute("CREATE TABLE t (id VARCHAR)")
+        store.con.execute("INSERT INTO t VALUES ('run-1'), ('run_2')")
+        got = store.con.execute("SELECT id FROM t WHERE starts_with(id, ?)", ["%"]).fetchall()
+        assert got == []

@@ -15,8 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from critmin.data import webhooks
-from critmin.data.store import Store
-from critmin.errors import StoreError
+from critmin.data.store import Store, one_by_prefix
 from critmin.signals.alerts import Alert
 
 DDL = [
@@ -142,15 +141,9 @@ def get_alert(store: Store, alert_id: str, *, viewer: str | None = None) -> Aler
         "SELECT id, confidential_to, body FROM alerts WHERE starts_with(id, ?) ORDER BY id",
         [alert_id],
     ).fetchall()
-    exact = [r for r in rows if r[0] == alert_id]
-    rows = exact or rows
     if viewer is not None:
         rows = [r for r in rows if r[1] is None or r[1] == viewer]
-    if not rows:
-        raise StoreError(f"no alert {alert_id!r} in {store.path}")
-    if len(rows) > 1:
-        raise StoreError(f"{alert_id!r} matches {len(rows)} alerts; give more of the id")
-    return Alert.model_validate_json(rows[0][2])
+    return Alert.model_validate_json(one_by_prefix(rows, alert_id, "alert", store.path)[2])
 
 
 def alert_dict(alert: Alert) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from critmin.data import service
-from critmin.data.store import Store
+from critmin.data.store import Store, one_by_prefix
 from critmin.errors import StoreError
 
 if TYPE_CHECKING:
@@ -193,18 +193,12 @@ def get_portfolio(store: Store, portfolio_id: str) -> PortfolioRecord:
         raise StoreError("give a portfolio id")
     rows = store.con.execute(
         "SELECT id, created_at, dataset_version, status, params, result, critmin_version "
-        "FROM portfolios WHERE id LIKE ? ORDER BY id",
-        [key.replace("%", "") + "%"],
+        "FROM portfolios WHERE starts_with(id, ?) ORDER BY id",
+        [key],
     ).fetchall()
     jobs = service.jobs_matching(store.con, "portfolio", key,
                                  "id, created_at, status, params, result, error")  # fmt: skip
-    exact = [r for r in [*rows, *jobs] if r[0] == key]
-    matches = exact or [*rows, *jobs]
-    if not matches:
-        raise StoreError(f"no portfolio {portfolio_id!r} in {store.path}")
-    if len(matches) > 1:
-        raise StoreError(f"{portfolio_id!r} matches {len(matches)} portfolios; give more of the id")
-    r = matches[0]
+    r = one_by_prefix([*rows, *jobs], key, "portfolio", store.path)
     if r in rows:
         return PortfolioRecord(
             id=r[0], source=SOURCE_CLI, created_at=str(r[1]), dataset_version=r[2],

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xarray as xr
 
-from critmin.data.store import Store
+from critmin.data.store import Store, one_by_prefix
 from critmin.errors import StoreError
 
 RUNS_DDL = """CREATE TABLE IF NOT EXISTS runs (
@@ -227,13 +227,9 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     """The index row of a run (a unique prefix of its id is enough)."""
     _ensure(store)
     rows = store.con.execute(
-        "SELECT * FROM runs WHERE id LIKE ? ORDER BY id", [run_id + "%"]
+        "SELECT * FROM runs WHERE starts_with(id, ?) ORDER BY id", [run_id]
     ).fetchall()
-    if not rows:
-        raise StoreError(f"no run {run_id!r} in {store.path}")
-    if len(rows) > 1:
-        raise StoreError(f"{run_id!r} matches {len(rows)} runs; give more of the id")
-    r = rows[0]
+    r = one_by_prefix(rows, run_id, "run", store.path)
     return RunRecord(
         id=r[0], created_at=str(r[1]), dataset_version=r[2], scenario=r[3],
         scenario_json=json.loads(r[4]), seed=int(r[5]), draws=int(r[6]), months=int(r[7]),

@@ -145,8 +145,8 @@ def jobs_matching(
     if not (has and has[0]):
         return []
     return con.execute(
-        f"SELECT {columns} FROM svc_jobs WHERE kind = ? AND id LIKE ? ORDER BY id",
-        [kind, prefix.replace("%", "") + "%"],
+        f"SELECT {columns} FROM svc_jobs WHERE kind = ? AND starts_with(id, ?) ORDER BY id",
+        [kind, prefix],
     ).fetchall()
 
 

@@ -150,7 +150,7 @@ def get_event(store: Store, eid: str) -> dict[str, Any]:
     """One stored event (a unique prefix of its id is enough)."""
     _ensure(store)
     frame = store.con.execute(
-        "SELECT * FROM signal_events WHERE id LIKE ? ORDER BY id", [eid + "%"]
+        "SELECT * FROM signal_events WHERE starts_with(id, ?) ORDER BY id", [eid]
     ).df()
     exact = frame[frame["id"] == eid]
     if len(exact) == 1:
@@ -167,7 +167,9 @@ def get_article(store: Store, aid: str) -> dict[str, Any]:
     _ensure(store)
     frame = store.con.execute("SELECT * FROM signal_articles WHERE id = ?", [aid]).df()
     if frame.empty:
-        frame = store.con.execute("SELECT * FROM signal_articles WHERE id LIKE ?", [aid + "%"]).df()
+        frame = store.con.execute(
+            "SELECT * FROM signal_articles WHERE starts_with(id, ?)", [aid]
+        ).df()
         if len(frame) != 1:
             raise StoreError(f"no single signal article {aid!r} in {store.path}")
     art = _decode(frame, ("removed",)).iloc[0].to_dict()

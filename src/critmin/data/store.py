@@ -56,6 +56,21 @@ def store_choice(db: str | Path | None) -> tuple[Path, str]:
     return user_store_path().absolute(), "per-user default"
 
 
+def one_by_prefix(rows: list[Any], key: str, noun: str, where: object, hint: str = "") -> Any:
+    """The row (id first) whose id is ``key``, else the only one whose id starts with it.
+
+    ``rows`` are the candidates a ``starts_with(id, ?)`` query found; an exact id wins over
+    longer ids it is a prefix of. None or several: a :class:`StoreError` naming the ``noun``.
+    """
+    exact = [r for r in rows if r[0] == key]
+    rows = exact or rows
+    if not rows:
+        raise StoreError(f"no {noun} {key!r} in {where}{hint}")
+    if len(rows) > 1:
+        raise StoreError(f"{key!r} matches {len(rows)} {noun}s; give more of the id")
+    return rows[0]
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a dataset version came from."""

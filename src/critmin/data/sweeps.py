@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from critmin.data.runs import _new_id, runs_dir
-from critmin.data.store import Store
+from critmin.data.store import Store, one_by_prefix
 from critmin.errors import StoreError
 
 SWEEPS_DDL = """CREATE TABLE IF NOT EXISTS sweeps (
@@ -102,13 +102,9 @@ def get_sweep(store: Store, sweep_id: str) -> SweepRecord:
     """The index row of a sweep (a unique prefix of its id is enough)."""
     _ensure(store)
     rows = store.con.execute(
-        "SELECT * FROM sweeps WHERE id LIKE ? ORDER BY id", [sweep_id + "%"]
+        "SELECT * FROM sweeps WHERE starts_with(id, ?) ORDER BY id", [sweep_id]
     ).fetchall()
-    if not rows:
-        raise StoreError(f"no sweep {sweep_id!r} in {store.path} (critmin sweeps list)")
-    if len(rows) > 1:
-        raise StoreError(f"{sweep_id!r} matches {len(rows)} sweeps; give more of the id")
-    r = rows[0]
+    r = one_by_prefix(rows, sweep_id, "sweep", store.path, " (critmin sweeps list)")
     return SweepRecord(
         r[0], str(r[1]), r[2], json.loads(r[3]), int(r[4]), int(r[5]), r[6], r[7], json.loads(r[8])
     )
