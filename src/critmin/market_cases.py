@@ -272,7 +272,8 @@ def cost_case(
     if isinstance(start_price, str) and start_price != "reference":
         raise ValueError(f"start price {start_price!r}: a number (USD/kg) or 'reference'")
     if start_price is None and fl.baseline_usd_per_kg.value is not None:
-        item, base = fl.baseline_item or "as stated in the case", float(fl.baseline_usd_per_kg.value)
+        item = fl.baseline_item or "as stated in the case"
+        base = float(fl.baseline_usd_per_kg.value)
         start = f"{base:g} USD/kg: {item} (source {fl.baseline_usd_per_kg.source})"
     elif isinstance(start_price, int | float):
         if start_price <= 0:
@@ -300,7 +301,8 @@ def cost_case(
         return flow[:, :whole].reshape(draws, -1, 12).sum(axis=2)
 
     years, got = per_year(monthly), per_year(received)
-    what = f"{k:g} USD/kg on {vol:,.0f} t/yr of {fl.product}, {f_months} months from {fl.start.value}"
+    what = (f"{k:g} USD/kg on {vol:,.0f} t/yr of {fl.product}, {f_months} months from "
+            f"{fl.start.value}")  # fmt: skip
     no_shock_pay = max(k - base, 0.0) * to_musd * f_months
     no_shock_get = share * max(base - k, 0.0) * to_musd * int(sharing.sum())
 
