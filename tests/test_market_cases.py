@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -93,7 +95,8 @@ def test_upside_receipts_are_netted_per_draw(atlas: Atlas, costed) -> None:
     y = costed.yearly
     assert (y.loc[y["year"] <= 2, "receipts_mean_musd"] == 0).all()  # share from 2028-01
     assert y["net_mean_musd"].to_numpy() == pytest.approx(
-        (y["mean_musd"] - y["receipts_mean_musd"]).to_numpy())
+        (y["mean_musd"] - y["receipts_mean_musd"]).to_numpy()
+    )
     # the share from the floor's first month receives at least as much, on the same paths
     early = cost_case(atlas, case, draws=400, seed=0, upside_from="2025-10",
                       library=costed.library)  # fmt: skip
@@ -121,17 +124,20 @@ def test_start_price_is_the_last_sourced_price_before_the_deal(atlas: Atlas, cos
     case = market_case("dod-mp-2025")
     start = case.floor.baseline_usd_per_kg
     assert start.value == 63 and start.source == "smm-prices-2024-2025"
-    assert "9 Jul 2025" in costed.header["start price"] and "63 USD/kg" in costed.header[
-        "start price"]
+    assert (
+        "9 Jul 2025" in costed.header["start price"] and "63 USD/kg" in costed.header["start price"]
+    )
     rows = _rows(costed)
     assert rows["price floor payments"]["no_shock_musd"] == pytest.approx(
-        (110 - 63) * 2900 * 1000 / 12 * 120 / 1e6)
+        (110 - 63) * 2900 * 1000 / 12 * 120 / 1e6
+    )
     ref = cost_case(atlas, case, draws=400, seed=0, start_price="reference",
                     library=costed.library)  # fmt: skip
     assert "prices.csv reference" in ref.header["start price"]
     assert ref.base_usd_per_kg == 53
-    assert _rows(ref)["price floor payments"]["mean_musd"] > rows["price floor payments"][
-        "mean_musd"]
+    assert (
+        _rows(ref)["price floor payments"]["mean_musd"] > rows["price floor payments"]["mean_musd"]
+    )
     with pytest.raises(ValueError, match="reference"):
         cost_case(atlas, case, draws=10, start_price="spot", library=costed.library)
 
@@ -144,12 +150,13 @@ def test_cli_start_price_and_upside_options(tmp_path) -> None:
                                   "--episode-draws", "1", "--start-price", "reference",
                                   "--upside-from", "2025-10", "--format", "json"])  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    import json
-
     data = json.loads(ok.stdout)
     assert "prices.csv reference" in data["dataset"]["start price"]
     assert {r["instrument"] for r in data["summary"]} >= {
-        "price floor payments", "upside receipts", "price floor net"}
+        "price floor payments",
+        "upside receipts",
+        "price floor net",
+    }
 
 
 def test_stockpile_and_market_figures_are_in_sources(atlas: Atlas) -> None:

@@ -362,8 +362,9 @@ def cost_case(
         f"{case.shocks.element or ''})".replace(" )", ")"): round(probability, 3),
         "episodes": ", ".join(case.shocks.scenarios),
         "start price": f"{start}, flat at the baseline",
-        "upside share": (f"{share:.0%} of the price above {k:g} USD/kg from {u_month}"
-                         if share > 0 else "none"),
+        "upside share": (
+            f"{share:.0%} of the price above {k:g} USD/kg from {u_month}" if share > 0 else "none"
+        ),
         "discount rate": f"{rate:.1%} a year, from {case.origin}",
         **header,
     }
