@@ -8,8 +8,12 @@ case's scenarios may start, with the annual probability that the exporter restri
 mineral (:func:`critmin.sweep.cases.annual_probabilities`, from the built-in disruption
 history); an episode's price-index path is one draw of that scenario run by the simulator
 with its calibrated defaults. Overlapping episodes do not compound: the index is the highest
-of those running. After an episode's horizon the index is back at the baseline. Payments are
-vectorised over draws x months.
+of those running. After an episode's horizon the index is back at the baseline. Prices are
+the index times the case's start price (the last sourced price before the deal, or the
+``prices.csv`` reference). The floor pays ``max(0, strike - price)`` a month on the covered
+volume; where the deal shares the upside, the payer receives ``share x max(0, price - strike)``
+from ``upside_start``: net fiscal cost = payments - receipts, per draw. Vectorised over draws x
+months.
 """
 
 from __future__ import annotations
@@ -58,6 +62,9 @@ class FloorTerms(BaseModel):
     months: Figure
     volume_t_per_year: Figure
     baseline_usd_per_kg: Figure
+    baseline_item: str | None = None  # what the stated start price is (basis, date)
+    upside_share: Figure | None = None  # DoD's share of the price above the strike
+    upside_start: Figure | None = None  # YYYY-MM from which the share applies (default: start)
 
 
 class OfftakeTerms(BaseModel):
@@ -146,7 +153,7 @@ class CaseResult:
     probability: float  # annual probability that an episode starts
     base_usd_per_kg: float
     base_item: str
-    summary: pd.DataFrame  # one row per instrument
+    summary: pd.DataFrame  # one row per instrument (floor payments, upside receipts, net)
     yearly: pd.DataFrame  # floor: per contract year, mean cost and P(pay)
     episodes: pd.DataFrame  # per scenario and product: mean, peak and end index
     header: dict[str, Any] = field(default_factory=dict)
@@ -214,13 +221,17 @@ def cost_case(
     strike: float | None = None,
     volume: float | None = None,
     probability: float | None = None,
+    start_price: float | str | None = None,
+    upside_from: str | None = None,
     library: tuple[dict[str, np.ndarray], pd.DataFrame] | None = None,
 ) -> CaseResult:
     """Cost a case's price floor (and offtake) over ``draws`` spliced price paths.
 
     ``strike``, ``volume`` (floor, t a year) and ``probability`` (annual) override the case's
-    figures, for sensitivity; ``library`` reuses the episode paths of an earlier result
-    (``CaseResult.library``) instead of simulating the scenarios again."""
+    figures, for sensitivity; ``start_price`` overrides the start price (USD/kg, or
+    ``"reference"``: the product's ``prices.csv`` reference price); ``upside_from`` (YYYY-MM)
+    the month from which the upside share applies; ``library`` reuses the episode paths of an
+    earlier result (``CaseResult.library``) instead of simulating the scenarios again."""
     if draws < 1 or episode_draws < 1:
         raise ValueError("draws must be >= 1")
     fl, off = case.floor, case.offtake
@@ -257,29 +268,66 @@ def cost_case(
     rng = np.random.default_rng(seed)
     idx = index_paths(lib, probability, horizon, draws, rng)
     item, base, year = reference_price(atlas, fl.product)
-    if fl.baseline_usd_per_kg.value is not None:
-        item, base = "as stated in the case", float(fl.baseline_usd_per_kg.value)
+    start = f"{base:g} USD/kg: {item} ({year}, the prices.csv reference)"
+    if isinstance(start_price, str) and start_price != "reference":
+        raise ValueError(f"start price {start_price!r}: a number (USD/kg) or 'reference'")
+    if start_price is None and fl.baseline_usd_per_kg.value is not None:
+        item = fl.baseline_item or "as stated in the case"
+        base = float(fl.baseline_usd_per_kg.value)
+        start = f"{base:g} USD/kg: {item} (source {fl.baseline_usd_per_kg.source})"
+    elif isinstance(start_price, int | float):
+        if start_price <= 0:
+            raise ValueError("the start price must be > 0 USD/kg")
+        item, base = "as given (--start-price)", float(start_price)
+        start = f"{base:g} USD/kg, as given (--start-price)"
     rate = float(case.discount_rate.value)
     disc = (1 + rate) ** (-(np.arange(horizon) + 0.5) / 12)  # mid-month, from the origin
 
     price = idx[fl.product][:, f0 : f0 + f_months] * base
-    monthly = np.maximum(k - price, 0.0) * vol * KG_PER_T / 12 / 1e6  # M USD
-    paid = monthly.sum(axis=1)
-    npv = (monthly * disc[f0 : f0 + f_months]).sum(axis=1)
-    years = monthly[:, : f_months // 12 * 12].reshape(draws, -1, 12).sum(axis=2)
-    floor_row = {"instrument": "price floor", "what": f"{k:g} USD/kg on {vol:,.0f} t/yr of "
-                 f"{fl.product}, {f_months} months from {fl.start.value}",
-                 "no_shock_musd": max(k - base, 0.0) * vol * KG_PER_T / 12 * f_months / 1e6,
-                 **_stats(paid),
-                 **{f"npv_{key}": v for key, v in _stats(npv).items()},
-                 "p_pay_in_a_year": float((years > 0).mean()),
-                 "p_no_payment_at_all": float((paid <= 0).mean())}  # fmt: skip
-    rows = [floor_row]
+    to_musd = vol * KG_PER_T / 12 / 1e6
+    monthly = np.maximum(k - price, 0.0) * to_musd  # M USD paid
+    share = float(fl.upside_share.value) if fl.upside_share is not None else 0.0
+    if not 0 <= share <= 1:
+        raise ValueError(f"case {case.name}: the upside share must be in [0, 1], got {share}")
+    u_month = upside_from or (fl.upside_start.value if fl.upside_start else fl.start.value)
+    u0 = min(max(_months_since(fl.start.value, u_month), 0), f_months)
+    sharing = (np.arange(f_months) >= u0).astype(float)
+    received = share * np.maximum(price - k, 0.0) * to_musd * sharing  # M USD received
+    net = monthly - received
+    d = disc[f0 : f0 + f_months]
+    whole = f_months // 12 * 12
+
+    def per_year(flow: np.ndarray) -> np.ndarray:
+        return flow[:, :whole].reshape(draws, -1, 12).sum(axis=2)
+
+    years, got = per_year(monthly), per_year(received)
+    what = (f"{k:g} USD/kg on {vol:,.0f} t/yr of {fl.product}, {f_months} months from "
+            f"{fl.start.value}")  # fmt: skip
+    no_shock_pay = max(k - base, 0.0) * to_musd * f_months
+    no_shock_get = share * max(base - k, 0.0) * to_musd * int(sharing.sum())
+
+    def row(name: str, desc: str, flow: np.ndarray, no_shock: float, yrs: np.ndarray) -> dict:
+        total = flow.sum(axis=1)
+        return {"instrument": name, "what": desc, "no_shock_musd": no_shock, **_stats(total),
+                **{f"npv_{key}": v for key, v in _stats((flow * d).sum(axis=1)).items()},
+                "p_pay_in_a_year": float((yrs > 0).mean()),
+                "p_no_payment_at_all": float((total <= 0).mean())}  # fmt: skip
+
+    rows = [row("price floor payments", what, monthly, no_shock_pay, years)]
+    if share > 0:
+        rows.append(row("upside receipts", f"{share:.0%} of the price above {k:g} USD/kg on "
+                        f"{vol:,.0f} t/yr, from {u_month} to the floor's end (received)",
+                        received, no_shock_get, got))  # fmt: skip
+        rows.append(row("price floor net", "payments - upside receipts", net,
+                        no_shock_pay - no_shock_get, per_year(net)))  # fmt: skip
     yearly = pd.DataFrame({"year": np.arange(1, years.shape[1] + 1),
                            "mean_musd": years.mean(axis=0),
                            "p90_musd": np.quantile(years, 0.9, axis=0),
                            "p_pay": (years > 0).mean(axis=0),
-                           "mean_price_usd_per_kg": price[:, : years.shape[1] * 12]
+                           "receipts_mean_musd": got.mean(axis=0),
+                           "p_receive": (got > 0).mean(axis=0),
+                           "net_mean_musd": (years - got).mean(axis=0),
+                           "mean_price_usd_per_kg": price[:, :whole]
                            .reshape(draws, -1, 12).mean(axis=(0, 2))})  # fmt: skip
     header: dict[str, Any] = {}
     if off is not None:
@@ -313,7 +361,10 @@ def cost_case(
         f"annual P(episode) ({case.shocks.exporter} {case.shocks.mineral} "
         f"{case.shocks.element or ''})".replace(" )", ")"): round(probability, 3),
         "episodes": ", ".join(case.shocks.scenarios),
-        "baseline price": f"{item} {base:g} USD/kg ({year}), flat",
+        "start price": f"{start}, flat at the baseline",
+        "upside share": (
+            f"{share:.0%} of the price above {k:g} USD/kg from {u_month}" if share > 0 else "none"
+        ),
         "discount rate": f"{rate:.1%} a year, from {case.origin}",
         **header,
     }

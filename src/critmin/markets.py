@@ -17,6 +17,8 @@ from critmin.prices import reference_prices
 from critmin.simulate.trajectory import Trajectory
 
 KG_PER_T = 1000.0
+#: assumption, sources.csv ``stockpile-holding-rate``: capital ~4% + storage ~1% a year
+CARRY_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,12 @@ def offtake(run: Trajectory, product: str, contract_usd_per_kg: float, base_usd_
 
 def stockpile_size(run: Trajectory, product: str, partners: list[str], *,
                    max_shortfall_share: float = 0.05, confidence: float = 0.9,
-                   base_usd_per_kg: float, carry_rate: float = 0.05) -> ToolResult:  # fmt: skip
+                   base_usd_per_kg: float,
+                   carry_rate: float = CARRY_RATE) -> ToolResult:  # fmt: skip
     """Tonnes a stockpile needs so that partners' shortfall stays under ``max_shortfall_share``
     of demand in every month, in ``confidence`` of the draws; cost = purchase at the reference
-    price plus carrying cost (``carry_rate`` a year) over the horizon."""
+    price plus carrying cost (``carry_rate`` a year, the assumption ``stockpile-holding-rate``
+    of sources.csv) over the horizon."""
     if not 0 <= max_shortfall_share < 1 or not 0 < confidence < 1:
         raise ValueError("max shortfall share in [0, 1) and confidence in (0, 1)")
     cols = [c for c in partners if c in run.data["country"].values]

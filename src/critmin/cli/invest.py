@@ -105,7 +105,7 @@ MineralOpt = Annotated[
 #: with --frontier) and of ``markets``; the first is a CSV's unless --table says otherwise
 PORTFOLIO_TABLES = ("chosen", "gap_closed", "partners", "in_sample", "out_of_sample", "agreement",
                     "effectiveness", "frontier", "supplier_shares")  # fmt: skip
-MARKETS_TABLES = ("tools", "price_path")
+MARKETS_TABLES = ("tools", "price_path", "gap_closed", "agreement", "effectiveness")
 
 CHOSEN = ["id", "name", "country", "product", "capacity_t", "capex_musd", "earliest_start",
           "status"]  # fmt: skip
@@ -481,17 +481,30 @@ def markets_cmd(
         str | None,
         typer.Option(help="Also compare a portfolio of projects with these budgets (USD)."),
     ] = None,
+    agreeing: Annotated[
+        bool,
+        typer.Option(
+            "--agree/--no-agree",
+            help="With --budget: re-simulate the chosen projects and re-solve until the choice "
+            "is stable, as invest does (--no-agree: the MILP alone, full output credited).",
+        ),
+    ] = True,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     mineral: MineralOpt = None,
     table: Annotated[str | None, table_option(MARKETS_TABLES)] = None,
 ) -> None:
     """Price floors, offtakes, stockpiles (and projects) on simulated prices, per dollar
-    (--mineral: a product of those chains, and only their gaps and projects)."""
+    (--mineral: a product of those chains, and only their gaps and projects; with --budget the
+    projects' gap closed in and out of sample side by side)."""
     from critmin.data.files import check_scenario_arg
 
     _check_format(fmt)
     check_table(table, MARKETS_TABLES)
+    if table in {"gap_closed", "agreement", "effectiveness"} and not budget:
+        raise ValueError(f"--table {table} needs --budget (a portfolio of projects)")
+    if table in {"agreement", "effectiveness"} and not agreeing:
+        raise ValueError(f"--table {table} needs the agreement loop (not --no-agree)")
     scenario = check_scenario_arg(scenario)
     atlas = _atlas(version, fmt)
     chains = mineral_products(atlas, mineral)
@@ -517,24 +530,49 @@ def markets_cmd(
     compared = compare(tools)
     weight = float(np.nan_to_num(reo_factors(atlas).get(product, 1.0), nan=1.0))
     compared["secured_t_reo"] = compared["secured_t"] * weight
+    extra_sections: dict[str, Any] = {}
+    extra_header: dict[str, Any] = {}
     if budget:
         budgets = parse_pairs(budget, "--budget")
+        rules = Rules(budgets={k: v / 1e6 for k, v in budgets.items()})
         with _steps() as bar:
             problem = prepare_problem(atlas, [scenario], list(budgets), draws=min(draws, 200),
                                       seed=seed, minerals=mineral,
                                       progress=_phase(bar, "projects"))  # fmt: skip
-            _phase(bar, "solving the MILP (HiGHS)")
-            portfolio = solve(problem, Rules(budgets={k: v / 1e6 for k, v in budgets.items()}))
+            if agreeing:
+                agreed = agree(atlas, problem, rules, progress=_phase(bar, "agreement loop"))
+                portfolio, problem = agreed.portfolio, agreed.problem
+            else:
+                _phase(bar, "solving the MILP (HiGHS)")
+                portfolio = solve(problem, rules)
             checked = None
             if portfolio.ok:
                 checked = recheck(atlas, problem, portfolio, draws=min(draws, 200),
                                   progress=_phase(bar, "out-of-sample re-check"))  # fmt: skip
+        closed = gap_closed(portfolio, checked)
+        loop = portfolio.extra.get("agreement")
+        extra_header = {
+            "projects": f"{portfolio.status}: {portfolio.reason}",
+            "projects' gap closed out of sample": _pct(closed["out_of_sample"]),
+            "in sample": _pct(closed["in_sample"]),
+            "agreement": (f"{loop['stop']} after {loop['iterations']} iteration(s)" if loop
+                          else "off (--no-agree: the MILP alone, full output credited)"),
+        }  # fmt: skip
+        extra_sections["gap_closed"] = (closed if fmt == "json"
+                                        else side_by_side(portfolio, checked))  # fmt: skip
+        if loop:
+            extra_sections["agreement"] = pd.DataFrame(loop["history"])
+            extra_sections["effectiveness"] = loop["effectiveness"]
         if portfolio.ok and checked is not None:
             removed = float(checked["removed_t_reo"].sum())
-            row = {"tool": "projects", "description": ", ".join(portfolio.chosen["id"]),
+            ids = ", ".join(portfolio.chosen["id"]) or "none chosen"
+            row = {"tool": "projects", "description": ids,
                    "cost_mean_musd": portfolio.cost_musd, "cost_p50_musd": portfolio.cost_musd,
                    "cost_p90_musd": portfolio.cost_musd, "secured_t": float("nan"),
-                   "secured_meaning": "partners' shortfall removed out of sample, all products",
+                   "secured_meaning": "partners' shortfall removed out of sample, all products "
+                                      f"(in sample the MILP promised "
+                                      f"{portfolio.expected_before - portfolio.expected_after:,.0f}"
+                                      " t REO eq)",
                    "secured_t_reo": removed}  # fmt: skip
             compared = pd.concat([compared, pd.DataFrame([row])], ignore_index=True)
     compared["t_reo_per_musd"] = compared["secured_t_reo"] / compared["cost_mean_musd"].where(
@@ -555,7 +593,9 @@ def markets_cmd(
     }
     if mineral:
         header["minerals"] = " ".join(mineral)
-    print_sections(console, {"tools": compared, "price_path": pd.DataFrame(prices)}, fmt, header,
+    header |= extra_header
+    sections = {"tools": compared, "price_path": pd.DataFrame(prices), **extra_sections}
+    print_sections(console, sections, fmt, header,
                    {"tools": ["tool", "description", "cost_mean_musd", "cost_p90_musd",
                               "secured_t_reo", "t_reo_per_musd", "secured_meaning"]},
                    table)  # fmt: skip

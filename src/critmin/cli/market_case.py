@@ -50,18 +50,37 @@ def market_case_cmd(
         float | None,
         typer.Option(help="Override the annual probability of a shock episode.", callback=SHARE),
     ] = None,
+    start_price: Annotated[
+        str | None,
+        typer.Option(help="Override the start price: USD/kg, or 'reference' (prices.csv)."),
+    ] = None,
+    upside_from: Annotated[
+        str | None,
+        typer.Option(help="Month (YYYY-MM) from which the upside share applies."),
+    ] = None,
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
     table: Annotated[str | None, table_option(CASE_TABLES)] = None,
 ) -> None:
     """Cost a built-in deal (e.g. dod-mp-2025: the DoD-MP Materials NdPr price floor and 10X
-    magnet offtake) on the simulator's calibrated price paths: expected cost, P50, P90, NPV."""
+    magnet offtake) on the simulator's calibrated price paths: floor payments, upside receipts
+    and the net fiscal cost (mean, P50, P90, NPV), from the last sourced price before the deal."""
     _check_format(fmt)
     check_table(table, CASE_TABLES)
     case = market_case(name)
+    start: float | str | None = start_price
+    if start_price is not None and start_price != "reference":
+        try:
+            start = float(start_price)
+        except ValueError:
+            raise typer.BadParameter(f"{start_price!r}: a number (USD/kg) or 'reference'",
+                                     param_hint="--start-price") from None  # fmt: skip
+        if not start > 0:
+            raise typer.BadParameter("must be > 0 USD/kg", param_hint="--start-price")
     atlas = _atlas(version, fmt)
     result = cost_case(atlas, case, draws=draws, seed=seed, episode_draws=episode_draws,
-                       strike=strike, volume=volume, probability=probability)  # fmt: skip
+                       strike=strike, volume=volume, probability=probability,
+                       start_price=start, upside_from=upside_from)  # fmt: skip
     sections = {"summary": result.summary, "yearly": result.yearly,
                 "episodes": result.episodes, "terms": case.figures()}  # fmt: skip
     print_sections(console, sections, fmt, result.header, {"summary": SUMMARY_COLUMNS}, table)

@@ -93,7 +93,9 @@ def stockpile_cmd(
     holding_rate: Annotated[
         float,
         typer.Option(
-            help="Holding cost, share of the purchase value a year (assumption).", callback=SHARE
+            help="Holding cost, share of the purchase value a year (assumption "
+            "stockpile-holding-rate in sources.csv: capital ~4% + storage ~1%).",
+            callback=SHARE,
         ),
     ] = 0.05,
     fmt: FormatOpt = "table",
@@ -104,7 +106,7 @@ def stockpile_cmd(
     report the value of sharing against two separate stockpiles."""
     from critmin.data.files import check_scenario_arg, read_checked_text
     from critmin.invest.stock_levels import as_current, parse_levels
-    from critmin.invest.stockpile import plan_stockpile
+    from critmin.invest.stockpile import HOLDING_RATE, plan_stockpile
 
     _check_format(fmt)
     check_table(table, STOCKPILE_TABLES)
@@ -140,6 +142,9 @@ def stockpile_cmd(
         "draws": f"{plan.draws} x {len(plan.scenarios)} scenarios",
         "re-check draws": plan.recheck_draws, "horizon (months)": plan.horizon,
         "money": f"USD {plan.materials.usd_year}",
+        "holding rate": f"{plan.holding_rate:.1%} a year ("
+        + ("assumption stockpile-holding-rate, sources.csv" if plan.holding_rate == HOLDING_RATE
+           else "as given") + ")",
     }  # fmt: skip
     header["value of sharing (M USD mean / CVaR)"] = "; ".join(
         f"{how} {v['expected_musd']:,.2f} / {v['cvar_musd']:,.2f}" for how, v in value.items()

@@ -38,7 +38,7 @@ from critmin.atlas import Atlas
 from critmin.choices import unknown_message
 from critmin.invest.model import cvar
 from critmin.invest.optimize import _quiet_stdout
-from critmin.markets import KG_PER_T, reference_price
+from critmin.markets import CARRY_RATE, KG_PER_T, reference_price
 from critmin.simulate import Scenario, load_scenario, simulate
 from critmin.simulate.runner import chunk_sizes, scenario_minerals
 from critmin.simulate.scenario import Stockpile, builtin_scenarios
@@ -48,13 +48,16 @@ Progress = Callable[[str, int, int], None]
 #: materials sized by default: the heavy rare earths, gallium, germanium and graphite anode
 DEFAULT_MATERIALS = ("oxide_dy", "oxide_tb", "gallium_primary", "germanium_refinery",
                      "graphite_anode_natural", "graphite_anode_synthetic")  # fmt: skip
-#: assumption: storage, insurance and the cost of the capital tied up, a share of the stock's
-#: purchase value a year (about 4% cost of capital + about 1% warehousing and insurance; JOGMEC
-#: subsidises the interest on the funds and the warehouses, figures unpublished). The same rate
-#: as ``critmin markets``' stockpile.
-HOLDING_RATE = 0.05
-#: assumption: the share of its stock a partner may lend to the others over a horizon
+#: assumption (sources.csv ``stockpile-holding-rate``): storage, insurance and the cost of the
+#: capital tied up, a share of the stock's purchase value a year (about 4% cost of capital +
+#: about 1% warehousing and insurance; JOGMEC subsidises the interest on the funds and the
+#: warehouses, figures unpublished). The same rate as ``critmin markets``' stockpile.
+HOLDING_RATE = CARRY_RATE
+HOLDING_RATE_SOURCE = "stockpile-holding-rate"
+#: assumption (sources.csv ``stockpile-lending-share``): the share of its stock a partner may
+#: lend to the others over a horizon
 DEFAULT_SHARE = 0.5
+DEFAULT_SHARE_SOURCE = "stockpile-lending-share"
 #: fresh draws of the out-of-sample re-check use seeds far from the optimisation's (as invest)
 RECHECK_SEED_OFFSET = 1_000_003
 TIE_BREAK = 1e-6
@@ -62,7 +65,10 @@ SIMULATOR = "out of sample (simulator, own stock only)"
 #: anchors for scale (reported, never tuned to): Japan targets 60 days of use for stockpiled
 #: rare metals, up to 180 for the riskiest (METI International Resource Strategy 2020, IEA
 #: policy database); the US National Defense Stockpile mitigates ~6% of total net shortfalls
-#: of the "base case" emergency scenarios (CRS R47833, Nov 2023, citing DoD April 2023)
+#: of the "base case" emergency scenarios (CRS R47833, Nov 2023, citing DoD April 2023);
+#: sources.csv ``iea-japan-stockpile-2020`` and ``crs-r47833-2023``
+JAPAN_SOURCE = "iea-japan-stockpile-2020"
+US_NDS_SOURCE = "crs-r47833-2023"
 JAPAN_TARGET_MONTHS = 60 / 30.4
 JAPAN_RISKIEST_MONTHS = 180 / 30.4
 US_NDS_SHARE = 0.06
@@ -489,13 +495,16 @@ class StockpilePlan:
                              "reference": f"{JAPAN_TARGET_MONTHS:.1f} months "
                                           f"(up to {JAPAN_RISKIEST_MONTHS:.1f})",
                              "model": "n/a" if r["months_of_cover"] is None
-                             else f"{r['months_of_cover']:.1f} months"})  # fmt: skip
+                             else f"{r['months_of_cover']:.1f} months",
+                             "source": JAPAN_SOURCE})  # fmt: skip
         usa = self.extra.get("usa_share_covered")
         if usa is not None:
             rows.append({"partner": "USA", "anchor": US_ANCHOR,
                          "material": "all", "reference": f"{US_NDS_SHARE:.0%}",
-                         "model": f"{usa:.0%} of the USA's expected loss (value)"})  # fmt: skip
-        return pd.DataFrame(rows, columns=["partner", "anchor", "material", "reference", "model"])
+                         "model": f"{usa:.0%} of the USA's expected loss (value)",
+                         "source": US_NDS_SOURCE})  # fmt: skip
+        return pd.DataFrame(rows, columns=["partner", "anchor", "material", "reference", "model",
+                                           "source"])  # fmt: skip
 
     def result(self) -> dict[str, Any]:
         """Everything as plain JSON-able data (the API job's result, ``--format json``)."""
@@ -515,7 +524,11 @@ class StockpilePlan:
             "materials": self.materials.materials, "budgets_usd": self.budgets_usd,
             "share": self.share, "sharing_rule": self.rule, "alpha": self.alpha,
             "lambda": self.risk_weight,
-            "holding_rate": self.holding_rate, "horizon_months": self.horizon,
+            "holding_rate": self.holding_rate,
+            "holding_rate_source": HOLDING_RATE_SOURCE if self.holding_rate == HOLDING_RATE
+            else "as given",
+            "share_source": DEFAULT_SHARE_SOURCE if self.share == DEFAULT_SHARE else "as given",
+            "horizon_months": self.horizon,
             "draws": self.draws, "recheck_draws": self.recheck_draws, "seed": self.seed,
             "scenarios": self.scenarios, "usd_year": self.materials.usd_year,
             "value_of_sharing": self.sharing_value(),
