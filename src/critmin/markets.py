@@ -68,16 +68,33 @@ def reference_price(atlas: Atlas, product: str, item: str | None = None) -> tupl
 
 
 def priced_product(atlas: Atlas, products: list[str]) -> str:
-    """The first of ``products`` (atlas order: stage, aggregates before their leaves) that
-    has a reference price: the product market tools default to for a mineral chain."""
+    """The product market tools default to for a mineral chain: the first of ``products``
+    with a reference price, processed products (refining, separation: the chokepoint export
+    controls target) before mine output and later stages, aggregates before their leaves,
+    then atlas order. Rare earths: ``re_oxides``; gallium: ``gallium_primary``."""
     priced = set(atlas.table("prices")["product"])
     group_of = atlas.tree.group_of
-    ranked = sorted(products, key=lambda p: (p in group_of, list(atlas.products.index).index(p)))
+    order = list(atlas.products.index)
+    stage = atlas.products["stage"].to_dict()
+
+    def rank(p: str) -> tuple[bool, bool, int]:
+        return (stage.get(p) not in {"refining", "separation"}, p in group_of, order.index(p))
+
+    ranked = sorted(products, key=rank)
     for p in ranked:
         if p in priced:
             return p
     raise ValueError(f"no product of {', '.join(products) or 'these chains'} has a reference "
                      "price (prices.csv); market tools need one")  # fmt: skip
+
+
+def price_fan_usd(run: Trajectory, product: str, base_usd_per_kg: float) -> pd.DataFrame:
+    """Monthly P10/P50/P90 of the product's price in USD/kg across draws (an aggregate's
+    price is its leaves' output-weighted index, as :meth:`Trajectory.product_values`)."""
+    paths = price_paths(run, product, base_usd_per_kg)
+    q = np.quantile(paths, [0.1, 0.5, 0.9], axis=0)
+    return pd.DataFrame({"month": run.data["month"].values, "p10_usd_per_kg": q[0],
+                         "p50_usd_per_kg": q[1], "p90_usd_per_kg": q[2]})  # fmt: skip
 
 
 def price_paths(run: Trajectory, product: str, base_usd_per_kg: float) -> np.ndarray:

@@ -189,3 +189,22 @@ def test_cli_markets(tmp_path):
     bad = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "markets", "baseline",
                               "--table", "gap_closed"])  # fmt: skip
     assert bad.exit_code != 0 and "--budget" in bad.output
+
+
+def test_cli_markets_prints_the_price_path_of_the_chain_s_processed_product(tmp_path):
+    """The default product of a mineral chain is its refined/separated one (the chokepoint), not
+    mine output, and the price path of an aggregate (re_oxides: no price variable of its own)
+    is its leaves' index in USD/kg, one row per month, P10 <= P50 <= P90, rising in a cut."""
+    db = str(tmp_path / "s.duckdb")
+    for mineral, product in (("rare_earths", "re_oxides"), ("gallium", "gallium_primary")):
+        scenario = ("china-2025-october-controls" if mineral == "rare_earths"
+                    else "china-2023-gallium-germanium")  # fmt: skip
+        res = runner.invoke(app, ["--db", db, "markets", scenario, "--mineral", mineral,
+                                  "--draws", "10", "--format", "json"])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["dataset"]["product"] == product
+        path = data["price_path"]
+        assert len(path) == 24 and [r["month"] for r in path] == list(range(1, 25))
+        assert all(r["p10_usd_per_kg"] <= r["p50_usd_per_kg"] <= r["p90_usd_per_kg"] for r in path)
+        assert max(r["p50_usd_per_kg"] for r in path) > path[0]["p50_usd_per_kg"]

@@ -58,6 +58,7 @@ from critmin.invest.optimize import Progress as InvestProgress
 from critmin.markets import (
     compare,
     offtake,
+    price_fan_usd,
     price_floor,
     priced_product,
     reference_price,
@@ -579,11 +580,7 @@ def markets_cmd(
         compared["cost_mean_musd"] > 0
     )
     compared = compared.sort_values("t_reo_per_musd", ascending=False, ignore_index=True)
-    prices = run.price_fan()
-    prices = prices[prices["product"] == product].assign(
-        p10_usd_per_kg=lambda f: f["p10"] * base, p50_usd_per_kg=lambda f: f["p50"] * base,
-        p90_usd_per_kg=lambda f: f["p90"] * base)[["month", "p10_usd_per_kg", "p50_usd_per_kg",
-                                                   "p90_usd_per_kg"]]  # fmt: skip
+    prices = price_fan_usd(run, product, base)
     header = {
         "scenario": scenario,
         "product": product,
