@@ -1,14 +1,44 @@
-"""Benchmark: the portfolio MILP (200 projects x 500 draws x 8 periods) in linopy vs pyomo.
+"""Benchmark (issue 13): 1,000 candidate projects x 1,000 scenario draws, solved to a 1% MIP
+gap INCLUDING the simulator agreement loop, in under 5 minutes on 2 cores.
 
-Builds a reproducible random instance, times the model build with linopy
-(``critmin.invest.model.build_model``) and the same formulation written idiomatically in
-pyomo (best of 3 each), checks both have the same number of variables and constraints, then
-solves the linopy model with HiGHS (1% MIP gap, 120 s limit). Targets: pyomo build at least
-5x slower than linopy; the solve within 120 s at 1% gap. ``--solve-pyomo`` also solves the
-pyomo model (appsi HiGHS) and checks that the objectives agree within the gap.
+The instance (reproducible from ``--seed``), and why it is a fair one:
 
-    python bench/invest.py [--projects 200] [--draws 500] [--periods 8] [--seed 0]
-                           [--repeats 3] [--threads 2] [--time-limit 120] [--solve-pyomo]
+- *Gaps*: the partners' (USA, JPN) monthly shortfall from the calibrated simulator on the
+  built-in atlas, 1,000 draws in all: 250 of each of the four built-in rare-earth shocks whose
+  chains the candidates make (``embargo-japan-12m``, ``china-2025-october-controls``,
+  ``china-2025-april-licensing``, ``china-2010-quota``), on one 24-month horizon in 3-month
+  periods (29 products x 8 periods, t of each product's basis, weighted into t REO eq). These
+  are the real gaps ``critmin invest`` optimises against, not random numbers; the other
+  built-in shocks (gallium, graphite, antimony, ...) have no rare-earth candidate to buy.
+- *Candidates*: 1,000 variants of the built-in catalogue's plants (``projects.csv``, every
+  status, used as designs: separation, concentrate, metal and magnet plants). Each variant
+  draws a design uniformly; keeps the design's country half the time, else one of the
+  catalogue's host countries the atlas knows (so the simulator can re-simulate it: AUS, BRA,
+  CAN, EST, FRA, IND, KOR, MYS, USA, VNM); capacity = design x lognormal(0, 0.5), rounded to
+  10 t; capex = design x (capacity ratio)^0.6 x lognormal(0, 0.25) (the six-tenths
+  cost-capacity rule with scatter: an *assumption* for the bench, not a sourced figure);
+  start month uniform over the horizon but its last two months; ramp = design +- 6 months (at
+  least 6). No real shortlist has 1,000 live plants; the question here is the scale: as many
+  binaries as that, against real gaps, with the real simulator in the loop.
+- *Rules*: budgets USA = JPN = 2e9 USD (docs/invest.md's figures), no share rules, alpha 0.9,
+  lambda 1 (``Rules`` defaults).
+
+What is timed (wall seconds; CPU seconds and the load average are printed beside them, since
+a shared machine's wall time means little alone):
+1. *gaps*: simulating the 1,000 draws (``prepare_problem``);
+2. *the agreement loop* (``critmin.invest.agree``, 1% MIP gap): the screening re-simulation
+   with every candidate added, then per iteration the MILP build (linopy), the solve (hand-off
+   to HiGHS and branch and bound) and the re-simulation of the chosen set on the 1,000
+   learning draws, until the chosen set is stable.
+The target (PASS/MISS) is gaps + loop <= 300 s. Then, not counted: the out-of-sample re-check
+of the chosen set on fresh draws (``--recheck-draws`` per scenario, 0 to skip), and the
+pyomo build ratio on a smaller cut of the same instance (``--pyomo-projects`` x
+``--pyomo-draws``, nominal contributions; informational, the 5x target is retired: linopy's
+fixed cost per operation dominates on this sparse model).
+
+    python bench/invest.py [--projects 1000] [--draws 1000] [--seed 0] [--time-limit 300]
+                           [--recheck-draws 250] [--pyomo-projects 200] [--pyomo-draws 500]
+                           [--repeats 2]
 """
 
 from __future__ import annotations
@@ -19,88 +49,155 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+import critmin
+from critmin.atlas import Atlas
+from critmin.invest import Rules, gap_closed, prepare_problem, recheck
 from critmin.invest.catalogue import delivery
 from critmin.invest.gaps import Gaps, contributions
-from critmin.invest.model import TIE_BREAK, Rules, build_model, objective_of
+from critmin.invest.model import TIE_BREAK, build_model
+from critmin.invest.optimize import Problem
 
-COUNTRIES = ["AUS", "USA", "CAN", "BRA", "VNM", "MYS", "ZAF", "TZA", "GRL", "IND", "KAZ", "SWE"]
-PRODUCTS = ["NdPr oxide", "Dy/Tb oxide", "NdPr metal", "mixed REO concentrate"]
-WEIGHTS = np.array([1.0, 1.0, 1.17, 0.35])  # t REO equivalent per t of product
-CAPACITY_SCALE = np.array([1.0, 0.1, 0.6, 4.0])  # relative typical plant size (t/yr)
-COST_FACTOR = np.array([1.0, 6.0, 1.3, 0.7])  # relative capex per t REO eq of capacity
 PARTNERS = ["USA", "JPN"]
-SCENARIOS = ["china-2025-october-controls", "full-embargo", "baseline"]
-PERIOD_MONTHS = 3
+SCENARIOS = ["embargo-japan-12m", "china-2025-october-controls", "china-2025-april-licensing",
+             "china-2010-quota"]  # fmt: skip
+HORIZON = 24
+BUDGETS_MUSD = {"USA": 2000.0, "JPN": 2000.0}
 MIP_GAP = 0.01
+TARGET_S = 300.0
 
 
 def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # ru_maxrss is KiB
 
 
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 # ---------------------------------------------------------------------------- the instance
 
 
-def make_instance(
-    n_projects: int, n_draws: int, n_periods: int, seed: int
-) -> tuple[pd.DataFrame, np.ndarray, Gaps, Rules]:
-    """A reproducible random instance: candidates, contributions, gaps and rules."""
+def make_candidates(atlas: Atlas, n: int, horizon: int, seed: int) -> pd.DataFrame:
+    """``n`` candidate projects, variants of the atlas's catalogue plants (module docstring)."""
     rng = np.random.default_rng(seed)
-    horizon = n_periods * PERIOD_MONTHS
-    prod = rng.integers(0, len(PRODUCTS), n_projects)
-    capacity = np.round(rng.lognormal(np.log(1500.0), 0.6, n_projects) * CAPACITY_SCALE[prod], 1)
-    usd_per_t = rng.lognormal(np.log(60_000.0), 0.35, n_projects)  # capex per t/yr REO eq
-    capex = np.round(capacity * WEIGHTS[prod] * COST_FACTOR[prod] * usd_per_t / 1e6, 2)
-    projects = pd.DataFrame(
-        {
-            "id": [f"P{j:04d}" for j in range(n_projects)],
-            "name": [f"Project {j}" for j in range(n_projects)],
-            "country": rng.choice(COUNTRIES, n_projects),
-            "product": [PRODUCTS[p] for p in prod],
-            "capacity_t": capacity,
-            "capex_musd": np.maximum(capex, 1.0),
-            "start_month": rng.integers(1, max(2, horizon - 3), n_projects),
-            "ramp_months": rng.integers(3, 19, n_projects),
-        }
-    )
+    designs = atlas.table("projects")
+    designs = designs[designs["product"].isin(atlas.products.index)
+                      & (designs["capacity_t"] > 0)].reset_index(drop=True)  # fmt: skip
+    hosts = np.array(sorted(set(designs["country"]) & set(atlas.countries)), dtype=object)
+    if designs.empty or not len(hosts):
+        raise ValueError("the atlas has no catalogue project to vary")
+    d = designs.iloc[rng.integers(0, len(designs), n)].reset_index(drop=True)
+    keep = (rng.random(n) < 0.5) & d["country"].isin(hosts).to_numpy()
+    country = np.where(keep, d["country"].to_numpy(dtype=object), rng.choice(hosts, n))
+    base = d["capacity_t"].to_numpy(float)
+    capacity = np.maximum(10.0, np.round(base * rng.lognormal(0.0, 0.5, n), -1))
+    capex = d["capex_musd"].to_numpy(float) * (capacity / base) ** 0.6
+    capex = np.maximum(1.0, np.round(capex * rng.lognormal(0.0, 0.25, n), 1))
+    ramp = np.maximum(6, d["ramp_months"].to_numpy(int) + rng.integers(-6, 7, n))
+    start = rng.integers(1, max(2, horizon - 1), n)
+    names = d["name"] if "name" in d else d["id"]
+    return pd.DataFrame({
+        "id": [f"{i}~{j:04d}" for j, i in enumerate(d["id"])],
+        "name": [f"{x} (variant {j})" for j, x in enumerate(names)],
+        "country": country, "product": d["product"].to_numpy(), "capacity_t": capacity,
+        "capex_musd": capex, "start_month": start, "ramp_months": ramp,
+        "status": "development",
+    })  # fmt: skip
 
-    # shortfalls: about 30% of the full candidate capacity of each product per period,
-    # growing over the horizon, with a common shock per draw, noise per cell, some zeros
-    full = np.array([capacity[prod == p].sum() for p in range(len(PRODUCTS))])
-    mean = 0.3 * full * PERIOD_MONTHS / 12.0  # (P,) t per period
-    growth = np.minimum(1.0, 0.4 + 0.6 * np.arange(n_periods) / max(1, n_periods // 2))  # (K,)
-    shock = rng.lognormal(0.0, 0.5, (n_draws, 1, 1))
-    noise = rng.lognormal(-0.125, 0.5, (n_draws, len(PRODUCTS), n_periods))
-    values = mean[None, :, None] * growth[None, None, :] * shock * noise
-    values *= rng.random((n_draws, 1, 1)) >= 0.15  # draws where the shock does not bite
-    values *= rng.random(values.shape) >= 0.10  # periods with no shortfall
-    gaps = Gaps(
-        values=np.round(values, 1),
-        scenario_of=np.array([SCENARIOS[i * len(SCENARIOS) // n_draws] for i in range(n_draws)]),
-        products=list(PRODUCTS),
-        partners=list(PARTNERS),
-        period_months=PERIOD_MONTHS,
-        horizon=horizon,
-        weights=WEIGHTS.copy(),
-    )
-    contrib = contributions(projects, delivery(projects, horizon), gaps)
-    total = float(projects["capex_musd"].sum())
-    rules = Rules(
-        budgets={"USA": round(0.17 * total, 1), "JPN": round(0.13 * total, 1)},
-        min_share={"USA": 0.2, "JPN": 0.2},
-        max_share={"USA": 0.8, "JPN": 0.8},
-        max_country_share=0.5,
-        alpha=0.9,
-        risk_weight=0.5,
-    )
-    return projects, contrib, gaps, rules
+
+def make_problem(
+    atlas: Atlas,
+    n_projects: int,
+    n_draws: int,
+    seed: int,
+    *,
+    scenarios: list[str] | None = None,
+    horizon: int = HORIZON,
+) -> Problem:
+    """The benchmark's problem: real gaps (``n_draws`` split evenly over the scenarios, at
+    least one each) and ``n_projects`` generated candidates with their contributions."""
+    names = scenarios or SCENARIOS
+    per = max(1, n_draws // len(names))
+    problem = prepare_problem(atlas, names, PARTNERS, draws=per, months=horizon, seed=seed)
+    projects = make_candidates(atlas, n_projects, problem.gaps.horizon, seed)
+    contrib = contributions(projects, delivery(projects, problem.gaps.horizon), problem.gaps,
+                            atlas)  # fmt: skip
+    return replace(problem, projects=projects, contrib=contrib)
+
+
+# ----------------------------------------------------------------- timing the agreement loop
+
+
+@dataclass
+class LoopTimes:
+    """Seconds spent in each part of the agreement loop, and each solve's MIP gap."""
+
+    build: float = 0.0
+    solve: float = 0.0  # build excluded: hand-off to HiGHS and branch and bound
+    resimulate: float = 0.0
+    resimulations: list[float] = field(default_factory=list)
+    solves: list[tuple[str, float | None, int, float]] = field(default_factory=list)
+
+
+@contextmanager
+def timed_loop() -> Iterator[LoopTimes]:
+    """Time the loop's parts by wrapping the functions it calls (restored on exit)."""
+    agree_mod = sys.modules["critmin.invest.agree"]  # the package re-exports agree(), the
+    opt_mod = sys.modules["critmin.invest.optimize"]  # function, under the module's name
+    times = LoopTimes()
+    build0, solve0, gaps0 = opt_mod.build_model, agree_mod.solve, agree_mod.partner_gaps
+
+    def build(*a: Any, **k: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return build0(*a, **k)
+        finally:
+            times.build += time.perf_counter() - t0
+
+    def solve(*a: Any, **k: Any) -> Any:
+        before = times.build
+        t0 = time.perf_counter()
+        p = solve0(*a, **k)
+        seconds = time.perf_counter() - t0 - (times.build - before)
+        times.solve += seconds
+        times.solves.append((p.status, p.mip_gap, len(p.chosen), seconds))
+        return p
+
+    def resimulate(*a: Any, **k: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return gaps0(*a, **k)
+        finally:
+            times.resimulations.append(time.perf_counter() - t0)
+            times.resimulate += times.resimulations[-1]
+
+    opt_mod.build_model, agree_mod.solve, agree_mod.partner_gaps = build, solve, resimulate
+    try:
+        yield times
+    finally:
+        opt_mod.build_model, agree_mod.solve, agree_mod.partner_gaps = build0, solve0, gaps0
+
+
+def run_loop(atlas: Atlas, problem: Problem, rules: Rules, *, mip_gap: float = MIP_GAP,
+             time_limit: float = TARGET_S) -> tuple[Any, LoopTimes, float]:  # fmt: skip
+    """The agreement loop on ``problem``, timed: (Agreement, parts, wall seconds)."""
+    from critmin.invest import agree
+
+    with timed_loop() as times:
+        t0 = time.perf_counter()
+        result = agree(atlas, problem, rules, mip_gap=mip_gap, time_limit=time_limit)
+        wall = time.perf_counter() - t0
+    return result, times, wall
 
 
 # ------------------------------------------------------------------- the pyomo formulation
@@ -217,126 +314,117 @@ def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return best, out
 
 
-def linopy_mip_gap(m: Any) -> float | None:
-    try:
-        return float(m.solver_model.getInfo().mip_gap)
-    except Exception:  # the gap is informative only
-        return None
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min) {five:.2f} (5 min)"
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def gap_pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.3f}%"
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--projects", type=int, default=200)
-    ap.add_argument("--draws", type=int, default=500)
-    ap.add_argument("--periods", type=int, default=8)
+    ap.add_argument("--projects", type=int, default=1000)
+    ap.add_argument("--draws", type=int, default=1000, help="in all, split over the scenarios")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
-    ap.add_argument("--time-limit", type=float, default=120.0)
-    ap.add_argument("--solve-pyomo", action="store_true")
+    ap.add_argument(
+        "--scenarios", default=",".join(SCENARIOS), help="built-in shocks, comma-separated"
+    )
+    ap.add_argument("--time-limit", type=float, default=TARGET_S, help="per MILP solve")
+    ap.add_argument("--recheck-draws", type=int, default=250, help="per scenario; 0: skip")
+    ap.add_argument("--pyomo-projects", type=int, default=200)
+    ap.add_argument("--pyomo-draws", type=int, default=500)
+    ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
 
-    projects, contrib, gaps, rules = make_instance(args.projects, args.draws, args.periods,
-                                                   args.seed)  # fmt: skip
-    S, P, K = gaps.values.shape
-    capex = projects["capex_musd"].to_numpy(float)
-    base = gaps.loss()
-    print(f"instance (seed {args.seed}): {len(projects)} projects x {S} draws x {P} products x "
-          f"{K} periods; {len(set(projects['country']))} countries; total capex "
-          f"{capex.sum():,.0f} M USD, budgets "
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"machine: {os.cpu_count()} CPUs ({cores} usable), {load()}")
+    atlas = critmin.builtin()
+    rules = Rules(budgets=dict(BUDGETS_MUSD))
+
+    # 1. the gaps (simulated) and the candidates
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    names = [n for n in args.scenarios.split(",") if n]
+    problem = make_problem(atlas, args.projects, args.draws, args.seed, scenarios=names)
+    t_gaps, cpu_gaps = time.perf_counter() - t0, cpu_seconds() - cpu0
+    S, P, K = problem.gaps.values.shape
+    J = len(problem.projects)
+    base = problem.gaps.loss()
+    print(f"instance (seed {args.seed}): {J} candidates x {S} draws ({S // len(names)} "
+          f"each of {', '.join(names)}) x {P} products x {K} periods of "
+          f"{problem.gaps.period_months} months; {problem.projects['country'].nunique()} "
+          f"countries; total capex {problem.projects['capex_musd'].sum():,.0f} M USD; budgets "
           + ", ".join(f"{k} {v:,.0f}" for k, v in rules.budgets.items())
-          + f"; expected loss with no project {base.mean():,.0f} t REO eq")  # fmt: skip
+          + f" M USD; partners' expected gap {base.mean():,.0f} t REO eq")  # fmt: skip
+    print(f"gaps: simulated in {t_gaps:.1f} s ({cpu_gaps:.1f} CPU s)")
 
-    # 1. build times, best of N
-    t_lin, m = best_of(args.repeats, lambda: build_model(projects, contrib, gaps, rules))
-    print(f"linopy build: {t_lin:.3f} s (best of {args.repeats})")
-    t_pyo, pm = best_of(args.repeats, lambda: build_pyomo(projects, contrib, gaps, rules))
-    print(f"pyomo build:  {t_pyo:.3f} s (best of {args.repeats})")
-    ratio = t_pyo / t_lin
-    print(f"build ratio pyomo / linopy: {ratio:.1f}x (target >= 5x)")
-    nv_l, nc_l = int(m.nvars), int(m.ncons)
-    nv_p, nc_p = int(pm.nvariables()), int(pm.nconstraints())
-    same_size = (nv_l, nc_l) == (nv_p, nc_p)
-    print(f"size: linopy {nv_l:,} variables, {nc_l:,} constraints; "
-          f"pyomo {nv_p:,} variables, {nc_p:,} constraints -> "
-          f"{'same' if same_size else 'DIFFERENT'}")  # fmt: skip
+    # 2. the agreement loop at a 1% MIP gap
+    cpu0 = cpu_seconds()
+    loop, times, t_loop = run_loop(atlas, problem, rules, time_limit=args.time_limit)
+    cpu_loop = cpu_seconds() - cpu0
+    p = loop.portfolio
+    gaps_reached = [g for _, g, _, _ in times.solves if g is not None]
+    worst_gap = max(gaps_reached) if gaps_reached else None
+    screening = times.resimulations[0] if times.resimulations else 0.0
+    for i, (status, g, n, s) in enumerate(times.solves, 1):
+        print(f"  solve {i}: {status}, MIP gap {gap_pct(g)}, "
+              f"{n} chosen, {s:.1f} s")  # fmt: skip
+    for h in loop.iterations:
+        print(f"  iteration {h['iteration']}: {len(h['chosen'].split(', ')) if h['chosen'] else 0}"
+              f" chosen, promised {pct(h['promised'])}, re-simulated on the learning draws "
+              f"{pct(h['delivered_learning'])}")  # fmt: skip
+    print(f"agreement loop: {t_loop:.1f} s ({cpu_loop:.1f} CPU s): stop {loop.stop} after "
+          f"{len(loop.iterations)} iteration(s); {len(times.resimulations)} re-simulation(s) "
+          f"{times.resimulate:.1f} s (screening {screening:.1f} s); {len(times.solves)} MILP "
+          f"build(s) {times.build:.1f} s; solve(s) {times.solve:.1f} s; largest MIP gap "
+          f"reached {gap_pct(worst_gap)}")  # fmt: skip
+    print(f"portfolio: {len(p.chosen)} projects, {p.cost_musd:,.0f} M USD, in sample closes "
+          f"{pct(gap_closed(p, None)['in_sample'])} of the partners' expected gap")  # fmt: skip
+    total = t_gaps + t_loop
+    ok = (p.ok and worst_gap is not None and worst_gap <= MIP_GAP + 1e-9
+          and loop.stop in {"stable", "cycle", "limit", "nothing chosen"})  # fmt: skip
+    verdict = "PASS" if ok and total <= TARGET_S else "MISS"
+    print(f"TOTAL (gaps + agreement loop): {total:.1f} s ({cpu_gaps + cpu_loop:.1f} CPU s) -> "
+          f"{verdict} against {TARGET_S:.0f} s at a {MIP_GAP:.0%} MIP gap; {load()}")  # fmt: skip
 
-    # informational: handing each model to HiGHS (linopy builds the matrix lazily, pyomo's
-    # appsi walks its expressions), measured once; the build ratio above stays the target
-    from pyomo.contrib.appsi.solvers import Highs
-
-    t0 = time.perf_counter()
-    m.to_highspy()
-    t_lin_h = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    Highs().set_instance(pm)
-    t_pyo_h = time.perf_counter() - t0
-    print(f"hand-off to HiGHS (info, once): linopy to_highspy {t_lin_h:.3f} s, pyomo appsi "
-          f"set_instance {t_pyo_h:.3f} s; build + hand-off ratio pyomo / linopy "
-          f"{(t_pyo + t_pyo_h) / (t_lin + t_lin_h):.1f}x")  # fmt: skip
-
-    # 2. the linopy solve (HiGHS, direct interface; includes handing the matrix to HiGHS)
-    t0 = time.perf_counter()
-    status, termination = m.solve(
-        solver_name="highs", io_api="direct", mip_rel_gap=MIP_GAP, time_limit=args.time_limit,
-        threads=args.threads, output_flag=False, random_seed=0,
-    )  # fmt: skip
-    t_solve = time.perf_counter() - t0
-    gap_l = linopy_mip_gap(m)
-    build = m.variables["build"].solution
-    feasible = status == "ok" and bool(build.notnull().all())
-    obj_l = float(m.objective.value) if feasible else float("nan")
-    gap_txt = f"{gap_l:.4%}" if gap_l is not None else "n/a"
-    print(f"linopy + HiGHS solve: {t_solve:.1f} s ({args.threads} threads); status {status}, "
-          f"termination {termination}, objective {obj_l:,.2f}, MIP gap {gap_txt}")  # fmt: skip
-    direct_ok = False
-    if feasible:
-        sel = (build.values > 0.5).astype(float)
-        direct = objective_of(sel, contrib, gaps, rules, capex)
-        direct_ok = abs(direct - obj_l) <= 1e-6 * max(1.0, abs(direct))
-        pay = m.variables["pay"].solution.sum("project").to_pandas()
-        print(f"portfolio: {int(sel.sum())} projects, capex {sel @ capex:,.0f} M USD ("
-              + ", ".join(f"{k} {v:,.0f}" for k, v in pay.items())
-              + f"); objective recomputed directly {direct:,.2f} -> "
-              f"{'OK' if direct_ok else 'MISMATCH'}")  # fmt: skip
-
-    # 3. optionally the pyomo solve (appsi HiGHS)
-    agree = None
-    if args.solve_pyomo:
-        opt = Highs()
-        opt.config.mip_gap = MIP_GAP
-        opt.config.time_limit = args.time_limit
-        opt.highs_options = {"threads": args.threads, "random_seed": 0}
+    # 3. not counted: the out-of-sample re-check on fresh draws
+    if args.recheck_draws > 0:
         t0 = time.perf_counter()
-        res = opt.solve(pm)
-        t_psolve = time.perf_counter() - t0
-        obj_p = res.best_feasible_objective
-        bound_p = res.best_objective_bound
-        obj_p = float(obj_p) if obj_p is not None else float("nan")
-        diff = abs(obj_p - obj_l) / max(1.0, abs(obj_l), abs(obj_p))
-        agree = bool(diff <= MIP_GAP + 1e-6)
-        print(f"pyomo + appsi HiGHS solve: {t_psolve:.1f} s; termination "
-              f"{res.termination_condition}, objective {obj_p:,.2f}, bound {bound_p:,.2f}; "
-              f"relative difference to linopy {diff:.3%} -> "
-              f"{'agree' if agree else 'DISAGREE'}")  # fmt: skip
+        checked = recheck(atlas, loop.problem, p, draws=args.recheck_draws)
+        closed = gap_closed(p, checked)
+        print(
+            f"out-of-sample re-check ({args.recheck_draws} fresh draws per scenario, "
+            f"{time.perf_counter() - t0:.1f} s, not counted): in sample "
+            f"{pct(closed['in_sample'])}, out of sample {pct(closed['out_of_sample'])}"
+        )
+        ins = dict(zip(p.scenarios["scenario"], p.scenarios["closed_share"], strict=True))
+        for r in checked.itertuples():
+            print(f"  {r.scenario}: in sample {pct(ins.get(r.scenario))}, out of sample "
+                  f"{pct(r.removed_share)} (the learned effectiveness is pooled over the "
+                  "scenarios: the total agrees, one scenario's figure need not)")  # fmt: skip
 
-    peak = peak_rss_gib()
-    print(f"peak memory: {peak:.2f} GiB")
-    checks = {
-        "same number of variables and constraints": same_size,
-        "pyomo / linopy build ratio >= 5x": ratio >= 5,
-        "linopy model solved to a feasible portfolio": feasible,
-        f"solve within {args.time_limit:.0f} s at 1% gap": feasible
-        and t_solve <= args.time_limit
-        and gap_l is not None
-        and gap_l <= MIP_GAP + 1e-9,
-        "objective equals direct recomputation": direct_ok,
-    }
-    if agree is not None:
-        checks["pyomo and linopy objectives agree within the gap"] = agree
-    for name, ok in checks.items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
-    return 0 if feasible else 1
+    # 4. not counted: the pyomo build ratio on a smaller cut of the same instance
+    cut_j, cut_s = min(args.pyomo_projects, J), min(args.pyomo_draws, S)
+    keep = np.sort(np.random.default_rng(args.seed).choice(S, cut_s, replace=False))
+    g = problem.gaps
+    cut_gaps = Gaps(g.values[keep], g.scenario_of[keep], g.products, g.partners,
+                    g.period_months, g.horizon, g.weights)  # fmt: skip
+    projects = problem.projects.iloc[:cut_j].reset_index(drop=True)
+    contrib = problem.nominal[:cut_j]
+    t_lin, m = best_of(args.repeats, lambda: build_model(projects, contrib, cut_gaps, rules))
+    t_pyo, pm = best_of(args.repeats, lambda: build_pyomo(projects, contrib, cut_gaps, rules))
+    same = (int(m.nvars), int(m.ncons)) == (int(pm.nvariables()), int(pm.nconstraints()))
+    print(f"build ratio ({cut_j} projects x {cut_s} draws, best of {args.repeats}): linopy "
+          f"{t_lin:.2f} s, pyomo {t_pyo:.2f} s -> pyomo / linopy {t_pyo / t_lin:.1f}x "
+          f"(informational); {int(m.nvars):,} variables, {int(m.ncons):,} constraints, "
+          f"{'same in both' if same else 'DIFFERENT in pyomo'}")  # fmt: skip
+    print(f"peak memory {peak_rss_gib():.2f} GiB; {load()}")
+    return 0 if verdict == "PASS" and same else 1
 
 
 if __name__ == "__main__":

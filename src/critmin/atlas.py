@@ -32,6 +32,10 @@ class Atlas:
     dataset: Dataset
     version: int | None = None
     year: int = field(default=0)
+    #: cuts to mineral chains already made (the atlas is immutable, so a cut, with its cached
+    #: arrays, can serve every later call: each simulation cuts the atlas to its chains)
+    _cuts: dict[tuple[str, ...], Atlas] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)  # fmt: skip
 
     def __post_init__(self) -> None:
         if not self.year:
@@ -48,7 +52,10 @@ class Atlas:
         wanted = sorted(set(minerals))
         if wanted == self.minerals:
             return self
-        return Atlas(self.dataset.only_minerals(wanted), self.version, self.year)
+        key = tuple(wanted)
+        if key not in self._cuts:
+            self._cuts[key] = Atlas(self.dataset.only_minerals(wanted), self.version, self.year)
+        return self._cuts[key]
 
     def at_year(self, year: int) -> Atlas:
         """The same dataset version seen at another year (each product's latest figures up to

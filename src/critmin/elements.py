@@ -80,8 +80,19 @@ class ProductTree:
         """Whether a product carries any of ``elements``."""
         return bool(set(self.elements_of.get(product, ())) & set(elements))
 
+    @cached_property
+    def _weights_made(self) -> dict[tuple[str, str], dict[str, float]]:
+        return {}
+
     def weights(self, parent: str, country: str) -> dict[str, float]:
-        """Leaf -> share of the parent's figure for ``country`` (sums to 1)."""
+        """Leaf -> share of the parent's figure for ``country`` (sums to 1). Computed once per
+        (parent, country): the tree is immutable, and every network build asks again."""
+        made = self._weights_made
+        if (parent, country) not in made:
+            made[parent, country] = self._weights(parent, country)
+        return dict(made[parent, country])
+
+    def _weights(self, parent: str, country: str) -> dict[str, float]:
         leaves = self.members[parent]
         s = self.splits
         for c in (country, WORLD):
