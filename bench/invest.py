@@ -405,8 +405,7 @@ def main() -> int:
         ins = dict(zip(p.scenarios["scenario"], p.scenarios["closed_share"], strict=True))
         for r in checked.itertuples():
             print(f"  {r.scenario}: in sample {pct(ins.get(r.scenario))}, out of sample "
-                  f"{pct(r.removed_share)} (the learned effectiveness is pooled over the "
-                  "scenarios: the total agrees, one scenario's figure need not)")  # fmt: skip
+                  f"{pct(r.removed_share)} (effectiveness learned per scenario)")  # fmt: skip
 
     # 4. not counted: the pyomo build ratio on a smaller cut of the same instance
     cut_j, cut_s = min(args.pyomo_projects, J), min(args.pyomo_draws, S)

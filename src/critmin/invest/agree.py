@@ -40,7 +40,7 @@ import pandas as pd
 
 from critmin.atlas import Atlas
 from critmin.invest.gaps import gaps_from_runs
-from critmin.invest.model import Rules, cvar
+from critmin.invest.model import Rules, cvar, draw_groups, mean_contrib
 from critmin.invest.optimize import (
     Portfolio,
     Problem,
@@ -64,7 +64,7 @@ class Agreement:
 
     portfolio: Portfolio
     problem: Problem
-    effectiveness: np.ndarray  # (J, P, K), in [0, 1]
+    effectiveness: np.ndarray  # (J, P, K), or (J, G, P, K) per scenario; in [0, 1]
     iterations: list[dict[str, Any]] = field(default_factory=list)
     stop: str = "stable"  # stable | cycle | limit | nothing chosen | not solved
 
@@ -148,7 +148,10 @@ def learn(gap: np.ndarray, after: np.ndarray, supply: np.ndarray, weights: np.nd
 
 
 def _with(problem: Problem, eff: np.ndarray) -> Problem:
-    return replace(problem, contrib=problem.nominal * eff, nominal_contrib=problem.nominal)
+    """``problem`` with ``eff`` applied: ``(J, P, K)``, or ``(J, G, P, K)`` per scenario."""
+    nominal = problem.nominal
+    contrib = nominal * eff if eff.ndim == 3 else nominal[:, None] * eff
+    return replace(problem, contrib=contrib, nominal_contrib=nominal)
 
 
 def _selection(problem: Problem, ids: list[str]) -> np.ndarray:
@@ -180,7 +183,12 @@ def agree(
     # one that makes nothing the gaps count (another mineral chain) is not re-simulated
     known = problem.projects["country"].isin(list(atlas.countries)).to_numpy()
     useful = known & (nominal > 0).any(axis=(1, 2)) if J else known
-    eff = np.ones_like(nominal)
+    # one effectiveness per scenario when there are several: a plant that serves one shock's
+    # gap well may serve another's not at all, and one shared factor would let the shocks'
+    # promises miss in opposite directions while their total agrees
+    names, group = draw_groups(problem.gaps)
+    G = len(names)
+    eff = np.ones_like(nominal) if G <= 1 else np.ones((J, G, *nominal.shape[1:]))
     eff[~known] = 0.0
     history: list[dict[str, Any]] = []
 
@@ -192,10 +200,16 @@ def agree(
     def learn_set(ids: list[str], after: np.ndarray) -> np.ndarray:
         sel = _selection(problem, ids) * useful
         supply = np.einsum("j,jpk->pk", sel, nominal)
-        cell = learn(gap, after, supply, weights)
         out = eff.copy()
         rows = sel > 0.5
-        out[rows] = np.where(nominal[rows] > 0, cell[None], 0.0)
+        if eff.ndim == 3:
+            cell = learn(gap, after, supply, weights)
+            out[rows] = np.where(nominal[rows] > 0, cell[None], 0.0)
+            return out
+        for g in range(G):
+            m = group == g
+            cell = learn(gap[m], after[m], supply, weights)
+            out[rows, g] = np.where(nominal[rows] > 0, cell[None], 0.0)
         return out
 
     if screen and J and useful.any():
@@ -286,7 +300,7 @@ def effectiveness_table(problem: Problem, eff: np.ndarray, portfolio: Portfolio)
     """Per candidate: nominal and effective t REO eq over the horizon, their ratio, chosen."""
     w = problem.gaps.weights
     nominal = np.einsum("jpk,p->j", problem.nominal, w)
-    effective = np.einsum("jpk,p->j", problem.nominal * eff, w)
+    effective = np.einsum("jpk,p->j", mean_contrib(_with(problem, eff).contrib, problem.gaps), w)
     chosen = set(portfolio.chosen["id"]) if portfolio.ok else set()
     return pd.DataFrame({
         "id": problem.projects["id"], "product": problem.projects["product"],

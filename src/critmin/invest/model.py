@@ -80,10 +80,38 @@ class Rules:
         return self.project_shares.get(project, {}).get(partner, (lo, hi))
 
 
+def draw_groups(gaps: Gaps) -> tuple[list[str], np.ndarray]:
+    """The scenarios of the gaps' draws in order of first appearance and each draw's index
+    into them: the groups a per-scenario contribution ``(J, G, P, K)`` is indexed by."""
+    names = list(dict.fromkeys(gaps.scenario_of))
+    index = {n: g for g, n in enumerate(names)}
+    return names, np.array([index[n] for n in gaps.scenario_of], dtype=int)
+
+
+def supply_by_draw(selection: np.ndarray, contrib: np.ndarray, gaps: Gaps) -> np.ndarray:
+    """What the ``selection`` supplies against each draw's gap: ``(1, P, K)`` for one
+    contribution for every draw, ``(S, P, K)`` for per-scenario contributions ``(J, G, P, K)``
+    (a project's effectiveness learned per scenario: it differs with the shock)."""
+    if contrib.ndim == 3:
+        return np.einsum("j,jpk->pk", selection, contrib)[None]
+    _, group = draw_groups(gaps)
+    return np.einsum("j,jgpk->gpk", selection, contrib)[group]
+
+
+def mean_contrib(contrib: np.ndarray, gaps: Gaps) -> np.ndarray:
+    """``(J, P, K)``: per-scenario contributions averaged over the draws (as they are)."""
+    if contrib.ndim == 3:
+        return contrib
+    _, group = draw_groups(gaps)
+    share = np.bincount(group, minlength=contrib.shape[1]) / len(group)
+    return np.einsum("jgpk,g->jpk", contrib, share)
+
+
 def build_model(
     projects: pd.DataFrame, contrib: np.ndarray, gaps: Gaps, rules: Rules
 ) -> linopy.Model:
-    """The MILP as a linopy Model (vectorised: no Python loop over draws)."""
+    """The MILP as a linopy Model (vectorised: no Python loop over draws). ``contrib`` is
+    ``(J, P, K)``, or ``(J, G, P, K)`` per scenario group of draws (:func:`draw_groups`)."""
     J = len(projects)
     ids = list(projects["id"])
     partners = list(rules.budgets)
@@ -106,11 +134,22 @@ def build_model(
 
     # what the portfolio supplies does not depend on the draw: define it once, so that each
     # draw's cover row has two terms instead of one per project
-    a = xr.DataArray(contrib, coords=[proj, prod, period])
-    supply = m.add_variables(lower=0, coords=[prod, period], name="supply")
-    m.add_constraints(supply - (a * build).sum("project") == 0, name="supply_of")
     gap = xr.DataArray(gaps.values, coords=[draw, prod, period])
-    m.add_constraints(unserved + supply >= gap, name="cover")
+    if contrib.ndim == 3:
+        a = xr.DataArray(contrib, coords=[proj, prod, period])
+        supply = m.add_variables(lower=0, coords=[prod, period], name="supply")
+        m.add_constraints(supply - (a * build).sum("project") == 0, name="supply_of")
+        m.add_constraints(unserved + supply >= gap, name="cover")
+    else:  # one supply per scenario group; each group's draws are covered by its own
+        names, group = draw_groups(gaps)
+        grp = pd.RangeIndex(len(names), name="group")
+        a = xr.DataArray(contrib, coords=[proj, grp, prod, period])
+        supply = m.add_variables(lower=0, coords=[grp, prod, period], name="supply")
+        m.add_constraints(supply - (a * build).sum("project") == 0, name="supply_of")
+        for g in range(len(names)):
+            rows = np.flatnonzero(group == g)
+            m.add_constraints(unserved.isel(draw=rows) + supply.sel(group=g)
+                              >= gap.isel(draw=rows), name=f"cover_{g}")  # fmt: skip
     w = xr.DataArray(gaps.weights, coords=[prod])
     loss = (unserved * w).sum(["product", "period"])
     m.add_constraints(excess - loss + eta >= 0, name="tail")
@@ -139,7 +178,8 @@ def build_model(
                           - rules.max_country_share * reo_build.sum("project") <= 0,
                           name="diversify")  # fmt: skip
     if rules.max_supplier_share is not None:
-        _supplier_rule(m, projects, contrib, gaps, rules.max_supplier_share, build, unserved)
+        _supplier_rule(m, projects, mean_contrib(contrib, gaps), gaps, rules.max_supplier_share,
+                       build, unserved)  # fmt: skip
     expected = loss.sum("draw") / S
     if rules.min_gap_closed is not None:
         base = float(gaps.loss().mean())
@@ -260,8 +300,7 @@ def split_costs(chosen: pd.DataFrame, rules: Rules) -> pd.DataFrame | None:
 def objective_of(selection: np.ndarray, contrib: np.ndarray, gaps: Gaps, rules: Rules,
                  capex: np.ndarray) -> float:  # fmt: skip
     """The objective of a given selection, computed directly (for checks and brute force)."""
-    supply = np.einsum("j,jpk->pk", selection, contrib)
-    unserved = np.maximum(gaps.values - supply[None], 0.0)
+    unserved = np.maximum(gaps.values - supply_by_draw(selection, contrib, gaps), 0.0)
     loss = np.einsum("spk,p->s", unserved, gaps.weights)
     return float(loss.mean() + rules.risk_weight * cvar(loss, rules.alpha)
                  + TIE_BREAK * float(selection @ capex))  # fmt: skip

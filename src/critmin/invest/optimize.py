@@ -15,7 +15,15 @@ import pandas as pd
 from critmin.atlas import Atlas
 from critmin.invest.catalogue import candidates, delivery, read_projects
 from critmin.invest.gaps import Gaps, contributions, gaps_from_runs
-from critmin.invest.model import Rules, build_model, cvar, objective_of, split_costs
+from critmin.invest.model import (
+    Rules,
+    build_model,
+    cvar,
+    mean_contrib,
+    objective_of,
+    split_costs,
+    supply_by_draw,
+)
 from critmin.simulate import Scenario, load_scenario, simulate
 from critmin.simulate.runner import chunk_sizes
 from critmin.simulate.scenario import parse_scenario, scenario_to_dict
@@ -29,7 +37,7 @@ class Problem:
     """Everything the optimiser needs, built once (reused for frontiers and brute force)."""
 
     projects: pd.DataFrame
-    contrib: np.ndarray  # (J, P, K)
+    contrib: np.ndarray  # (J, P, K), or (J, G, P, K) per scenario group (model.draw_groups)
     gaps: Gaps
     scenarios: list[Scenario]
     anchor: str
@@ -302,10 +310,10 @@ def supplier_shares(problem: Problem, selection: np.ndarray) -> pd.DataFrame:
 
     gaps = problem.gaps
     assert gaps.mix is not None
-    names, member, demand, from_c, a, where = supplier_arrays(problem.projects, problem.contrib,
-                                                              gaps)  # fmt: skip
-    supply = np.einsum("j,jpk->pk", selection, problem.contrib)
-    U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
+    contrib = mean_contrib(problem.contrib, gaps)
+    names, member, demand, from_c, a, where = supplier_arrays(problem.projects, contrib, gaps)
+    supply = supply_by_draw(selection, problem.contrib, gaps)
+    U = np.maximum(gaps.values - supply, 0.0).sum(axis=2).mean(axis=0) @ member.T
     third = from_c + (a * selection[:, None]).T @ where
     rows = []
     for r, name in enumerate(names):
@@ -330,10 +338,15 @@ def _supplier_reach(problem: Problem, share: float) -> str:
 
     gaps = problem.gaps
     assert gaps.mix is not None
-    names, member, demand, from_c, _, _ = supplier_arrays(problem.projects, problem.contrib,
-                                                          gaps)  # fmt: skip
-    supply = problem.contrib.sum(axis=0)  # every candidate built
-    U = np.maximum(gaps.values - supply[None], 0.0).sum(axis=2).mean(axis=0) @ member.T
+    contrib = mean_contrib(problem.contrib, gaps)
+    names, member, demand, from_c, _, _ = supplier_arrays(problem.projects, contrib, gaps)
+    every = np.ones(len(problem.projects))  # every candidate built
+    U = (
+        np.maximum(gaps.values - supply_by_draw(every, problem.contrib, gaps), 0.0)
+        .sum(axis=2)
+        .mean(axis=0)
+        @ member.T
+    )
     worst = []
     for r, name in enumerate(names):
         if demand[r] <= 0:
@@ -367,8 +380,8 @@ def _result(problem: Problem, rules: Rules, status: str, reason: str, gap_value:
             selection: np.ndarray, pay: pd.DataFrame,
             before: tuple[float, float]) -> Portfolio:  # fmt: skip
     projects, contrib, gaps = problem.projects, problem.contrib, problem.gaps
-    supply = np.einsum("j,jpk->pk", selection, contrib)
-    after = np.einsum("spk,p->s", np.maximum(gaps.values - supply[None], 0.0), gaps.weights)
+    supply = supply_by_draw(selection, contrib, gaps)
+    after = np.einsum("spk,p->s", np.maximum(gaps.values - supply, 0.0), gaps.weights)
     base = gaps.loss()
     chosen = projects[selection > 0.5].copy()
     for k in rules.budgets:
