@@ -54,12 +54,12 @@ TYPE_WEIGHT = {"agreement": 0.6}
 # the second signal (embed.py, semantic.py; calibrated on main, held-out and real/dev):
 # a secondary type (scoring below the best) whose trigger sentences all rank it this far or
 # further down among the types by meaning is dropped
-EMB_DROP_RANK = 4
+EMB_DROP_RANK = 3
 # a language without trigger lexicon: a candidate sentence (the title, sentences naming a
 # material) takes the type its meaning is nearest, when that similarity and its margin over
 # the next type are at least these
-EMB_TYPE_MIN = 0.86
-EMB_TYPE_MARGIN = 0.01
+EMB_TYPE_MIN = 0.84
+EMB_TYPE_MARGIN = 0.005
 EMB_CANDIDATES = 4
 
 
@@ -470,21 +470,29 @@ def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
     first = _first_body(doc)
     idx = [i for i, s in enumerate(sentences) if s.fore and (i < first or s.all_materials)]
     idx = idx[:EMB_CANDIDATES]
-    for i, (etype, sim, margin) in zip(idx, best_types([sentences[i].fore for i in idx]),
-                                       strict=True):  # fmt: skip
-        if sim >= EMB_TYPE_MIN and margin >= EMB_TYPE_MARGIN:
+    typed = [(i, etype, sim) for i, (etype, sim, margin) in zip(
+        idx, best_types([sentences[i].fore for i in idx]), strict=True)
+        if sim >= EMB_TYPE_MIN and margin >= EMB_TYPE_MARGIN]  # fmt: skip
+    if not typed:
+        return
+    votes: dict[str, float] = defaultdict(float)
+    for i, etype, sim in typed:
+        votes[etype] += sentences[i].weight * sim
+    winner = max(votes, key=lambda t: votes[t])  # one event: the type most sentences mean
+    for i, etype, _ in typed:
+        if etype == winner:
             sentences[i].types = {etype}
 
 
 def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[_Sentence],
-                   lead: set[str]) -> list[str]:  # fmt: skip
-    """Drop a secondary type (not the best score, not in the headline or first sentence)
+                   title: set[str]) -> list[str]:  # fmt: skip
+    """Drop a secondary type (not the best score, not in the headline)
     whose trigger sentences all mean another type more: each of them ranks it
     ``EMB_DROP_RANK`` or further down among the types by meaning."""
     from critmin.signals.semantic import type_similarity
 
     best = max(scores[t] for t in chosen)
-    secondary = [t for t in chosen if scores[t] < best and t not in lead]
+    secondary = [t for t in chosen if scores[t] < best and t not in title]
     idx = {t: ([i for i, s in enumerate(sentences) if t in s.types]
                or [i for i, s in enumerate(sentences) if t in s.bg_types])[:MAX_EVIDENCE_SENTENCES]
            for t in secondary}  # fmt: skip
@@ -537,7 +545,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         or t in added
     ]
     if embed.enabled() and len(chosen) > 1:
-        chosen = _confirm_types(chosen, scores, sentences, lead)
+        chosen = _confirm_types(chosen, scores, sentences,
+                                sentences[0].types if doc.title else set())  # fmt: skip
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):
         all_idx = [i for i, s in enumerate(sentences) if etype in s.types] or [
