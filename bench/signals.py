@@ -14,7 +14,11 @@ blind half is only run. Every set also gets per-language figures (type, countrie
 precision/recall, date accuracy). Timing starts after ``warm_up()`` (the one-off state of every
 language, which a service builds at startup): steady-state throughput. Prints PASS/MISS per target.
 
-    .venv/bin/python bench/signals.py [--set NAME ...] [--corpus DIR ...] [--verbose]
+The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
+``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
+the model embedded (the rest came from its cache).
+
+    .venv/bin/python bench/signals.py [--set NAME ...] [--corpus DIR ...] [--verbose] [--no-embed]
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from critmin.signals import embed
 from critmin.signals.lexicon import fold
 from critmin.signals.pipeline import process_paths, stories_of, warm_up
 
@@ -87,15 +92,18 @@ def evaluate(name: str, corpus: Path) -> Result:
     files = sorted(p for p in (corpus / "articles").iterdir() if p.is_file())
     warm_up()  # one-off state of every language (a service does this at startup)
     process_paths(files[:1])
+    before = embed.stats["embedded"]
     t0 = time.perf_counter()
     articles = process_paths(files)
     stories = stories_of(articles)
     elapsed = time.perf_counter() - t0
+    embedded = embed.stats["embedded"] - before
     by_id = {a.id: a for a in articles}
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
     c = dict.fromkeys(("lang", "date", "date_n", "err", "junk", "junk_n", "keep", "keep_n"), 0)
-    notes: list[str] = []
+    notes: list[str] = [f"embedding model: {'on' if embed.enabled() else 'off'}, "
+                         f"{embedded} texts embedded while timed"]  # fmt: skip
     by_lang: dict[str, dict] = {}
     for aid, exp in sorted(expected.items()):
         lang = by_lang.setdefault(
@@ -183,6 +191,7 @@ def report(res: Result, verbose: bool) -> bool:
     """Print one set's scores; True when every target is met."""
     print(f"== {res.name}: {res.n_files} articles, {res.n_expected} expected, "
           f"{res.n_events} events, {res.n_stories} stories")  # fmt: skip
+    print(res.notes[0])
     print(f"{'field':<12} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}  target")
     ok_all = True
     for fname, pr in [*res.fields.items(), ("stories", res.story)]:
@@ -210,7 +219,7 @@ def report(res: Result, verbose: bool) -> bool:
     print(f"{res.name} overall: " + ("PASS" if ok_all and rate_ok else "MISS"))
     if verbose:
         print("mismatches:")
-        for line in res.notes:
+        for line in res.notes[1:]:
             print("  " + line)
     print()
     return ok_all and rate_ok
@@ -225,7 +234,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="one of the default sets by name (" + ", ".join(n for n, _ in DEFAULT_SETS)
                          + "); repeatable")  # fmt: skip
     ap.add_argument("--verbose", "-v", action="store_true", help="print every mismatch")
+    ap.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="lexicons only: no sentence-embedding model (CRITMIN_SIGNALS_EMBED=0)",
+    )
     args = ap.parse_args(argv)
+    if args.no_embed:
+        embed.set_enabled(False)
     sets = [(Path(p).name, Path(p)) for p in args.corpus] if args.corpus else list(DEFAULT_SETS)
     if args.sets:
         known = dict(DEFAULT_SETS)

@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from critmin.signals import embed
 from critmin.signals.clean import CleanDocument
 from critmin.signals.dates import effective_date, to_ascii_digits
 from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
+    LANGUAGES,
     company_matcher,
     context_matcher,
     country_mentions,
@@ -49,6 +51,16 @@ QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
 MARKET_TYPES = {"price_move"}
 # generic types trigger on common words: their score counts less
 TYPE_WEIGHT = {"agreement": 0.6}
+# the second signal (embed.py, semantic.py; calibrated on main, held-out and real/dev):
+# a secondary type (scoring below the best) whose trigger sentences all rank it this far or
+# further down among the types by meaning is dropped
+EMB_DROP_RANK = 3
+# a language without trigger lexicon: a candidate sentence (the title, sentences naming a
+# material) takes the type its meaning is nearest, when that similarity and its margin over
+# the next type are at least these
+EMB_TYPE_MIN = 0.84
+EMB_TYPE_MARGIN = 0.005
+EMB_CANDIDATES = 4
 
 
 @dataclass
@@ -450,6 +462,56 @@ def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     return any(s.types and topic.find(fold(s.fore), folded=True) for s in sentences)
 
 
+def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
+    """Types by meaning for an article in a language without trigger lexicon: the title and
+    the first sentences that name a material, each typed when near enough a prototype."""
+    from critmin.signals.semantic import best_types
+
+    first = _first_body(doc)
+    idx = [i for i, s in enumerate(sentences) if s.fore and (i < first or s.all_materials)]
+    idx = idx[:EMB_CANDIDATES]
+    typed = [(i, etype, sim) for i, (etype, sim, margin) in zip(
+        idx, best_types([sentences[i].fore for i in idx]), strict=True)
+        if sim >= EMB_TYPE_MIN and margin >= EMB_TYPE_MARGIN]  # fmt: skip
+    if not typed:
+        return
+    votes: dict[str, float] = defaultdict(float)
+    for i, etype, sim in typed:
+        votes[etype] += sentences[i].weight * sim
+    winner = max(votes, key=lambda t: votes[t])  # one event: the type most sentences mean
+    for i, etype, _ in typed:
+        if etype == winner:
+            sentences[i].types = {etype}
+
+
+def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[_Sentence],
+                   title: set[str]) -> list[str]:  # fmt: skip
+    """Drop a secondary type (not the best score, not in the headline)
+    whose trigger sentences all mean another type more: each of them ranks it
+    ``EMB_DROP_RANK`` or further down among the types by meaning."""
+    from critmin.signals.semantic import type_similarity
+
+    best = max(scores[t] for t in chosen)
+    secondary = [t for t in chosen if scores[t] < best and t not in title]
+    idx = {t: ([i for i, s in enumerate(sentences) if t in s.types]
+               or [i for i, s in enumerate(sentences) if t in s.bg_types])[:MAX_EVIDENCE_SENTENCES]
+           for t in secondary}  # fmt: skip
+    rows = sorted({i for v in idx.values() for i in v})
+    if not rows:
+        return chosen
+    types, sims = type_similarity([sentences[i].text for i in rows])
+    at = {i: r for r, i in enumerate(rows)}
+    drop = set()
+    for t, where in idx.items():
+        if t not in types or not where:
+            continue
+        k = types.index(t)
+        ranks = [int((sims[at[i]] > sims[at[i], k]).sum()) for i in where]
+        if min(ranks) >= EMB_DROP_RANK:
+            drop.add(t)
+    return [t for t in chosen if t not in drop]
+
+
 def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
@@ -459,6 +521,10 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         sentences, base_language(doc.language)
     ):
         return []
+    lang = base_language(doc.language)
+    if embed.enabled() and lang not in LANGUAGES and not any(s.types or s.bg_types
+                                                             for s in sentences):  # fmt: skip
+        _semantic_types(sentences, doc)
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
@@ -478,6 +544,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
     ]
+    if embed.enabled() and len(chosen) > 1:
+        chosen = _confirm_types(chosen, scores, sentences,
+                                sentences[0].types if doc.title else set())  # fmt: skip
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):
         all_idx = [i for i, s in enumerate(sentences) if etype in s.types] or [

@@ -211,7 +211,9 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
 
 # -- lexicon-specific matchers --------------------------------------------------------------
 def _langs(language: str | None) -> tuple[str, ...]:
-    if language in LANGUAGES and language != "en":
+    """The language's own entries, then English; a language without lexicons still gets
+    its CLDR country names (``country_names``)."""
+    if language and language not in {"en", "und"} and language.isalpha():
         return (language, "en")
     return ("en",)
 

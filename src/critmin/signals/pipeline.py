@@ -152,6 +152,12 @@ def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
         find_date_dateparser("2025-01-02", lang)
     company_matcher()
     find_quantities("1 t")
+    from critmin.signals import embed
+
+    if embed.enabled():  # the model (hash checked) and the prototype vectors
+        from critmin.signals.semantic import prototypes
+
+        prototypes()
 
 
 def stories_of(articles: Sequence[Article]) -> list[Story]:

@@ -19,8 +19,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
+from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, to_ascii_digits
-from critmin.signals.extract import _YEAR, Event
+from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
 
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
@@ -28,6 +31,17 @@ LINK_SCORE = 1.25
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
+# types that cut supply: the same event has the same acting or targeted country
+SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
+STRICT_SUPPLY_CUT = False  # also when one names no country (real/dev: no change; see docs)
+# the second signal (``embed``): cosine of the events' text (title and evidence sentence)
+EMB_LINK_MIN = 0.80  # a link needs at least this cosine
+EMB_UNDATED_MIN = 0.80  # ... and this when either article's date is unknown
+EMB_JOIN_MIN = 0.78  # every pair of a merged story has at least this cosine
+EMB_WEIGHT = 10.0  # added to the link score per unit of cosine above EMB_CENTER
+EMB_CENTER = 0.85
+# the rare-earth family counts as one material when comparing material sets
+_REE_FAMILY = {*REE_ELEMENTS, "REE", "NdFeB"}
 
 
 @dataclass
@@ -105,7 +119,28 @@ def _apart(a: Event, b: Event) -> bool:
     if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
             set(a.countries) & set(b.countries)) < 2:  # fmt: skip
         return True  # two parties each, fewer than two in common: other partners
-    return bool(a.countries and b.countries and not set(a.countries) & set(b.countries))
+    if a.type in SUPPLY_CUT_TYPES and STRICT_SUPPLY_CUT and not set(a.countries) & set(
+            b.countries):  # fmt: skip
+        return True  # a measure, a ban, an outage: its country is part of the event
+    if a.countries and b.countries and not set(a.countries) & set(b.countries):
+        return True
+    return _disjoint_materials(a.materials, b.materials)
+
+
+def _family(materials: Sequence[str]) -> set[str]:
+    return {"REE" if m in _REE_FAMILY else m for m in materials}
+
+
+def _disjoint_materials(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Both name materials and none in common (the rare-earth family counted as one)."""
+    return bool(a and b and not _family(a) & _family(b))
+
+
+def event_text(e: Event) -> str:
+    """What the second signal compares: the evidence sentence after the title (the first
+    of the event's sentences when the article has one)."""
+    first = e.sentences[0] if e.sentences else ""
+    return e.evidence if first in {"", e.evidence} else f"{first}. {e.evidence}"
 
 
 def link_score(a: Event, b: Event) -> float:
@@ -185,12 +220,23 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
     links = []
     scores: dict[tuple[str, str], float] = {}
+    pairs: dict[tuple[str, str], list[tuple[float, Event, Event]]] = {}
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            best = max(link_score(x, y) for x in by_article[a] for y in by_article[b])
-            scores[a, b] = scores[b, a] = best
-            if best >= LINK_SCORE:
-                links.append((best, a, b))
+            got = [(link_score(x, y), x, y) for x in by_article[a] for y in by_article[b]]
+            scores[a, b] = scores[b, a] = max(g[0] for g in got)
+            pairs[a, b] = [g for g in got if g[0] > 0]
+    cos = _cosines(pairs) if embed.enabled() else None
+    for (a, b), got in pairs.items():
+        if cos is None:
+            if scores[a, b] >= LINK_SCORE:
+                links.append((scores[a, b], a, b))
+            continue
+        best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
+                    if _similar(cos[id(x), id(y)], dates[a], dates[b])), default=0.0)  # fmt: skip
+        scores[a, b] = scores[b, a] = best
+        if best >= LINK_SCORE:
+            links.append((best, a, b))
     cluster = {a: {a} for a in ids}
     for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
         ca, cb = cluster[a], cluster[b]
@@ -200,6 +246,9 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             continue
         if any(scores[x, y] < JOIN_SCORE for x in ca for y in cb):
             continue  # every pair must look alike: no chaining A~B~C when A and C differ
+        if cos is not None and any(_article_cos(cos, by_article[x], by_article[y]) < EMB_JOIN_MIN
+                                   for x in ca for y in cb):  # fmt: skip
+            continue
         if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
                for ey in by_article[y] if ex.type == ey.type):  # fmt: skip
             continue
@@ -237,6 +286,32 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for n, s in enumerate(stories, 1):
         s.id = f"S{n}"
     return stories
+
+
+def _similar(cosine: float, da: str | None, db: str | None) -> bool:
+    return cosine >= (EMB_LINK_MIN if da and db else max(EMB_LINK_MIN, EMB_UNDATED_MIN))
+
+
+def _cosines(pairs: dict[tuple[str, str], list[tuple[float, Event, Event]]]) -> dict:
+    """Cosine of the texts of every candidate event pair (same type, not kept apart), keyed
+    by ``(id(x), id(y))`` both ways; only those events are embedded, in one batch."""
+    events = {id(e): e for got in pairs.values() for _, x, y in got for e in (x, y)}
+    order = list(events)
+    vecs = embed.embed([event_text(events[k]) for k in order]) if order else np.zeros((0, 1))
+    row = {k: i for i, k in enumerate(order)}
+    out: dict[tuple[int, int], float] = {}
+    for got in pairs.values():
+        for _, x, y in got:
+            c = float(vecs[row[id(x)]] @ vecs[row[id(y)]])
+            out[id(x), id(y)] = out[id(y), id(x)] = c
+    return out
+
+
+def _article_cos(cos: dict, xs: list[Event], ys: list[Event]) -> float:
+    """Highest cosine of two articles' events of one type (1.0 when none is a candidate:
+    the other rules decide)."""
+    vals = [cos[id(x), id(y)] for x in xs for y in ys if (id(x), id(y)) in cos]
+    return max(vals) if vals else 1.0
 
 
 def _one_per_article(events: list[Event]) -> list[Event]:

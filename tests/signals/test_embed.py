@@ -1,0 +1,101 @@
+"""The second signal: the bundled embedding model, typing by meaning, stories by meaning."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from critmin.signals import embed
+from critmin.signals.extract import Event
+from critmin.signals.pipeline import process_texts
+from critmin.signals.stories import group_stories
+
+
+@pytest.fixture(autouse=True)
+def _on():
+    embed.set_enabled(True)
+    yield
+    embed.set_enabled(None)
+
+
+def test_model_loads_offline_and_embeds(monkeypatch):
+    # no network: any socket use fails the test
+    import socket
+
+    def refuse(*a, **k):
+        raise AssertionError("the model must load without network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    m = embed.load_model()
+    assert m.dim == embed.DIM
+    v = embed.embed(["China restricts gallium exports.", "中国限制镓出口。"])
+    assert v.shape == (2, embed.DIM)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-3)
+    again = embed.embed(["China restricts gallium exports."])  # from the cache, same vector
+    assert np.array_equal(again[0], v[0])
+
+
+def test_hash_check_refuses_a_corrupted_model_file(tmp_path):
+    bad = tmp_path / embed.MODEL_FILE
+    shutil.copyfile(embed.model_path(), bad)
+    with open(bad, "r+b") as fh:  # flip one byte in the middle
+        fh.seek(1 << 20)
+        b = fh.read(1)
+        fh.seek(1 << 20)
+        fh.write(bytes([b[0] ^ 0xFF]))
+    with pytest.raises(embed.EmbeddingError, match=r"sha256|hash") as err:
+        embed.load_model(bad)
+    assert str(bad) in str(err.value)
+    with pytest.raises(embed.EmbeddingError, match="not found"):
+        embed.load_model(tmp_path / "missing.bin")
+
+
+def test_switch_off_by_environment(monkeypatch):
+    embed.set_enabled(None)
+    monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "0")
+    assert not embed.enabled()
+    monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "1")
+    assert embed.enabled()
+
+
+def _event(aid: str, lang: str, text: str, day: str, materials=("Ga", "Ge")) -> Event:
+    return Event(type="export_control", countries=["CHN"], companies=[], people=[],
+                 materials=list(materials), quantities=[], date=day, evidence=text,
+                 language=lang, article_id=aid, score=2.0, sentences=[text])  # fmt: skip
+
+
+def test_cross_language_pair_groups_and_a_month_apart_does_not():
+    en = _event("en1", "en", "China imposes export controls on gallium and germanium, "
+                "requiring licences from August 1.", "2023-07-03")  # fmt: skip
+    ja = _event("ja1", "ja", "中国政府はガリウムとゲルマニウムの輸出規制を"
+                "8月1日から導入すると発表した。", "2023-07-04")  # fmt: skip
+    later = _event("en2", "en", "China imposes export controls on gallium and germanium, "
+                   "requiring licences.", "2023-08-10")  # fmt: skip
+    stories = group_stories([en, ja, later])
+    assert [s.articles for s in stories] == [["en1", "ja1"]]
+    assert stories[0].languages == ["en", "ja"]
+
+
+def test_disjoint_materials_are_not_one_story():
+    a = _event("a", "en", "China restricts exports of gallium.", "2023-07-03", ("Ga",))
+    b = _event("b", "en", "China restricts exports of graphite.", "2023-07-03", ("graphite",))
+    assert group_stories([a, b]) == []
+
+
+def test_language_without_trigger_lexicon_gets_a_type():
+    # Dutch has no trigger lexicon: the English triggers find nothing here
+    text = (
+        "Prijs van lithium stijgt naar recordhoogte\n"
+        "De prijs van lithium is deze week met 20 procent gestegen tot een record in China."
+    )
+    (art,) = process_texts([("nl1", "g", text)])
+    assert art.doc.language == "nl"
+    assert [e.type for e in art.events] == ["price_move"]
+    assert art.events[0].materials == ["Li"]
+    assert art.events[0].countries == ["CHN"]  # CLDR Dutch names
+    embed.set_enabled(False)
+    (off,) = process_texts([("nl1", "g", text)])
+    assert off.events == []  # the lexicons alone do not type it
