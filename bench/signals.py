@@ -102,7 +102,8 @@ def evaluate(name: str, corpus: Path) -> Result:
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
     c = dict.fromkeys(("lang", "date", "date_n", "err", "junk", "junk_n", "keep", "keep_n"), 0)
-    notes: list[str] = [f"embedding model: {'on' if embed.enabled() else 'off'}, "
+    uses = [u for u in embed.USES if embed.enabled(u)]
+    notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
                          f"{embedded} texts embedded while timed"]  # fmt: skip
     by_lang: dict[str, dict] = {}
     for aid, exp in sorted(expected.items()):
@@ -239,9 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="lexicons only: no sentence-embedding model (CRITMIN_SIGNALS_EMBED=0)",
     )
+    ap.add_argument(
+        "--embed",
+        choices=["off", "types", "all"],
+        help="the model's uses (default: CRITMIN_SIGNALS_EMBED, else types): all adds stories",
+    )
     args = ap.parse_args(argv)
     if args.no_embed:
         embed.set_enabled(False)
+    elif args.embed:
+        embed.set_enabled(args.embed)
     sets = [(Path(p).name, Path(p)) for p in args.corpus] if args.corpus else list(DEFAULT_SETS)
     if args.sets:
         known = dict(DEFAULT_SETS)

@@ -55,10 +55,15 @@ def test_hash_check_refuses_a_corrupted_model_file(tmp_path):
 
 def test_switch_off_by_environment(monkeypatch):
     embed.set_enabled(None)
+    monkeypatch.delenv("CRITMIN_SIGNALS_EMBED", raising=False)
+    assert embed.enabled("types") and not embed.enabled("stories")  # the default: types
     monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "0")
-    assert not embed.enabled()
+    assert not embed.enabled("types") and not embed.enabled("stories")
     monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "1")
-    assert embed.enabled()
+    assert embed.enabled("types") and embed.enabled("stories")
+    monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "maybe")
+    with pytest.raises(ValueError, match="off, types or all"):
+        embed.enabled()
 
 
 def _event(aid: str, lang: str, text: str, day: str, materials=("Ga", "Ge")) -> Event:

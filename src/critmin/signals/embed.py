@@ -7,8 +7,15 @@ batches, vectors cached by the hash of ``(kind, text)``. ``kind`` is E5's prefix
 for short texts compared with each other (classification, clustering: E5's advice for
 symmetric tasks), ``passage`` for documents searched by a query.
 
-Switch the model off with ``CRITMIN_SIGNALS_EMBED=0`` (or :func:`set_enabled`): the signals
-pipeline then runs on its lexicons alone.
+Two uses, chosen with ``CRITMIN_SIGNALS_EMBED`` (or :func:`set_enabled`):
+
+- ``types`` (the default): typing where the lexicons cannot decide (a language without trigger
+  words; competing types in one article). Few articles reach it, so throughput holds.
+- ``all`` (or ``1``/``on``): story grouping by cosine as well. Not the default: on the real
+  blind set it lowered story pairs from P/R 0.559/0.750 to 0.500/0.591 (thresholds calibrated
+  on the development half did not carry over) and it costs one embedding per event
+  (7-10 articles/s instead of ~25 on 2 busy cores). docs/signals-format.md has the figures.
+- ``0``/``off``: the lexicons alone.
 """
 
 from __future__ import annotations
@@ -37,7 +44,10 @@ THREADS = max(1, min(2, os.cpu_count() or 1))
 _lock = threading.Lock()
 _model: Any = None
 _cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
-_enabled: bool | None = None
+_enabled: bool | str | None = None
+USES = ("types", "stories")
+_MODES = {"0": "off", "false": "off", "off": "off", "no": "off", "types": "types",
+          "1": "all", "true": "all", "on": "all", "yes": "all", "all": "all"}  # fmt: skip
 stats = {"embedded": 0, "cached": 0}
 
 
@@ -45,17 +55,28 @@ class EmbeddingError(DataError):
     """The embedding model cannot be loaded (missing package, wrong file)."""
 
 
-def enabled() -> bool:
-    """Whether the pipeline uses the model: :func:`set_enabled`, else the environment
-    variable ``CRITMIN_SIGNALS_EMBED`` (``0``/``false``/``off`` turn it off; default on)."""
-    if _enabled is not None:
-        return _enabled
-    return os.environ.get("CRITMIN_SIGNALS_EMBED", "1").strip().lower() not in {
-        "0", "false", "off", "no"}  # fmt: skip
+def enabled(use: str = "types") -> bool:
+    """Whether the pipeline uses the model for ``use`` (``types`` or ``stories``):
+    :func:`set_enabled`, else ``CRITMIN_SIGNALS_EMBED`` (module docstring; default ``types``).
+    An unknown setting is an error, not silently off."""
+    if use not in USES:
+        raise ValueError(f"use must be one of {', '.join(USES)}, not {use!r}")
+    setting = _enabled
+    if setting is None:
+        setting = os.environ.get("CRITMIN_SIGNALS_EMBED", "types").strip().lower()
+    if setting is True:
+        setting = "all"
+    if setting is False:
+        setting = "off"
+    mode = _MODES.get(str(setting))
+    if mode is None:
+        raise ValueError(f"CRITMIN_SIGNALS_EMBED={setting!r}: use off, types or all")
+    return mode == "all" or (mode == "types" and use == "types")
 
 
-def set_enabled(value: bool | None) -> None:
-    """Turn the model on or off for this process (None: back to the environment)."""
+def set_enabled(value: bool | str | None) -> None:
+    """The model's uses for this process: ``True``/``"all"``, ``"types"``, ``False``/``"off"``
+    (None: back to the environment)."""
     global _enabled
     _enabled = value
 

@@ -226,7 +226,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             got = [(link_score(x, y), x, y) for x in by_article[a] for y in by_article[b]]
             scores[a, b] = scores[b, a] = max(g[0] for g in got)
             pairs[a, b] = [g for g in got if g[0] > 0]
-    cos = _cosines(pairs) if embed.enabled() else None
+    cos = _cosines(pairs) if embed.enabled("stories") else None
     for (a, b), got in pairs.items():
         if cos is None:
             if scores[a, b] >= LINK_SCORE:
