@@ -133,6 +133,14 @@ def process_paths(
     return articles
 
 
+# texts that take dateparser through its search, translation and relative-word paths
+_DATE_WARM_UP = (
+    "2025-01-02",
+    "Posted 9.10.2025 10:30 by the newsroom, updated yesterday",
+    "Washington, 9 October 2025 - the ministry said on Friday that 3 days ago",
+)
+
+
 def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
     """Build the one-off state of every language (lexicon automata, dateparser's locale
     data) now, so that the first articles of each language do not pay for it; a service
@@ -149,7 +157,8 @@ def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
         material_matcher(lang)
         country_matcher(lang)
         role_matcher(lang)
-        find_date_dateparser("2025-01-02", lang)
+        for sample in _DATE_WARM_UP:  # dateparser compiles each locale's patterns lazily
+            find_date_dateparser(sample, lang)
     company_matcher()
     find_quantities("1 t")
 
