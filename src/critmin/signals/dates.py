@@ -4,6 +4,7 @@ dates (own Jalali conversion), Persian/Arabic month names, then dateparser as a 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -412,4 +413,40 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
         got = find_date_dateparser(_dateline_of(line), language)
         if got:
             return got
+    got = partial_dateline(lines[:4], "\n".join(lines[:30]))
+    if got:
+        return got
     return find_date_regex("\n".join(lines[6:30]), language)
+
+
+# "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year
+_DATELINE_DM = re.compile(
+    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?|"
+    r"(" + _STEMS + r")[a-z]*\.?[ \t]+(\d{1,2}))(?![\d.,]*[ \t]*\d{4})[ \t]*(?:[–—(]|-[ \t])",
+    re.I,
+)
+
+
+_MONTH_YEAR = re.compile(
+    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
+)
+
+
+def partial_dateline(lines: list[str], text: str) -> date | None:
+    """The date of a dateline that gives the day and month only ("ПЕКИН, 10 мар – ПРАЙМ."):
+    its year is the latest one the text names after a month ("в январе-феврале 2026 года":
+    a report on the months just past), else the one it names most often; None without one."""
+    for line in lines:
+        mt = _DATELINE_DM.match(line or "")
+        if mt is None:
+            continue
+        d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(4), mt.group(3))
+        month = _month(m)
+        text = to_ascii_digits(text)
+        dated = [int(y) for y in _MONTH_YEAR.findall(text)]
+        years = Counter(int(y) for y in _YEAR.findall(text))
+        if month is None or not years:
+            return None
+        year = max(dated) if dated else max(years, key=lambda y: (years[y], y))
+        return _safe(year, month, int(d))
+    return None
