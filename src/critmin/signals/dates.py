@@ -21,6 +21,8 @@ _HEADER_SEP = " \t:|-–—,;"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
+# Vietnamese: "ngày 9 tháng 10 năm 2025", "9 tháng 10, năm 2025"
+VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})(?!\d)", re.I)
 SLASH_YMD = re.compile(
     r"(?<![\d/.])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)"
 )  # 2026/02/07, 2026.02.07
@@ -91,23 +93,27 @@ _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d
 
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
 MONTH_STEMS = [
-    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен"],
-    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei"],
-    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен"],
-    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен"],
-    ["may", "mai", "magg", "mayo", "ма", "травн", "травен"],
-    ["jun", "juin", "giugn", "июн", "червн", "червен"],
-    ["jul", "juil", "lugl", "июл", "липн", "липен"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
-    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb"],
-    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
-    ["nov", "ноябр", "ноя", "листопад"],
-    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
-]
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен", "ocak"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei", "şubat",
+     "subat"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен", "maret"],
+    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен", "nisan"],
+    ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis"],
+    ["jun", "juin", "giugn", "июн", "червн", "червен", "haziran"],
+    ["jul", "juil", "lugl", "июл", "липн", "липен", "temmuz"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus",
+     "ağustos"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül",
+     "eylul"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim"],
+    ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim"],
+    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень", "aralık", "aralik",
+     "desember"],
+]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025")
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?\s+"
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?\s+"
     r"(?:de\s+)?(\d{4})",
     re.I,
 )
@@ -127,11 +133,12 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""
     text = to_ascii_digits(text)
     found: list[tuple[int, int, date]] = []
-    for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy")):
+    for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy"),
+                      (VI_DMY, "dmy")):
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
             y, m, d = (a, b, c) if order == "ymd" else (c, b, a)
-            if order == "dmy" and language == "en" and b > 12:
+            if rx is NUMERIC and language == "en" and b > 12:
                 m, d = a, b
             got = _safe(y, m, d)
             if got:
@@ -175,19 +182,24 @@ _CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号
 # (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
 _CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
 _DM = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*+\.?"
+    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*+\.?"
     r"(?!\s*,?\s*(?:de\s+)?\d)",
+    re.I,
+)
+# Vietnamese "ngày 1 tháng 12", "ngày 1/12" (day first; no year)
+_VI_DM = re.compile(
+    r"(?:(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?!\d|,?\s+năm)|ngày\s+(\d{1,2})/(\d{1,2})(?![/\d]))",
     re.I,
 )
 _MD = re.compile(r"\b(" + _STEMS + r")[a-z]*+\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
 _LAST_MONTH = re.compile(
     r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
-    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìç]*",
+    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*",
     re.I,
 )
 # "décembre dernier", "diciembre pasado", "декабре прошлого года", "грудні минулого року"
 _MONTH_LAST = re.compile(
-    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìç]*\s+(dernier|prochain|pasado|passado|scorso|"
+    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*\s+(dernier|prochain|pasado|passado|scorso|"
     r"прошлого года|следующего года|минулого року|наступного року)",
     re.I,
 )
@@ -272,6 +284,9 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _MD.finditer(text):
         m = _month(mt.group(1))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(2))) if m else None)
+    for mt in _VI_DM.finditer(text):
+        d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(3), mt.group(4))
+        add(mt.start(), mt.end(), _month_day(anchor, int(m), int(d)))
     for mt in _LAST_MONTH.finditer(text):
         m = _month(mt.group(2))
         add(mt.start(), mt.end(), _month_only(anchor, mt.group(1), m) if m else None)
@@ -421,14 +436,14 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
 
 # "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year
 _DATELINE_DM = re.compile(
-    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?|"
+    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?|"
     r"(" + _STEMS + r")[a-z]*\.?[ \t]+(\d{1,2}))(?![\d.,]*[ \t]*\d{4})[ \t]*(?:[–—(]|-[ \t])",
     re.I,
 )
 
 
 _MONTH_YEAR = re.compile(
-    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
+    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
 )
 
 

@@ -31,7 +31,7 @@ from critmin.signals.lexicon import (
 )
 from critmin.signals.quantities import find_quantities
 
-REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
+REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
                 "Lu", "Sc", "Y")  # fmt: skip
 EVENT_TYPES = ("agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move")  # fmt: skip
@@ -440,6 +440,9 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
             folded, folded=True) if h.start >= 0]  # fmt: skip
 
     got = effective_date([t for t in texts if t], anchor, lang, cues)
+    if got is None and anchor is not None and any(  # "an immediate freeze": from the day of it
+            context_matcher("immediate", lang).find(fold(t), folded=True) for t in texts if t):
+        got = anchor  # fmt: skip
     return got.isoformat() if got else None
 
 
@@ -529,6 +532,7 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
                 if c not in companies:
                     companies.append(c)
         order = [main] + [i for i in idx if i != main]
+        order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
