@@ -299,8 +299,70 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 CREDIT_MAX_WORDS = 8
 
 
+@cache
+def _inline_and_credits() -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    data = load("junk")
+    labels = sorted((str(x) for x in data.get("inline") or []), key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(x) for x in labels), re.I) if labels else None
+    return rx, frozenset(fold(str(x)).strip() for x in data.get("credits") or [])
+
+
+# "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
+# sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
+# and site after its ellipsis
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[。！？.!?])(?:\s*(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|来源|來源|撰稿)\s*[:：]"
+    r"\s*[^\s:：。，,]{1,12}){1,4}\s*$"
+)
+_TEASER_BYLINE = re.compile(
+    r"(?:(?<=\.\.\.)|(?<=…))\s*\d{1,2}[./]\d{1,2}[./]\d{4}(?:,?\s*\d{1,2}:\d{2})?,\s*[^\d.,;:!?]{2,40}$"
+)
+_LAST_SENTENCE = re.compile(r"[.。]\s*([^.。]{1,40})$")
+CAPTION_MAX_CHARS = 100
+_HAN_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]{1,6}")
+
+
+def strip_inline(line: str) -> tuple[str, list[str]]:
+    """A line without the link labels, trailing credits and teaser bylines inside it, and
+    the pieces cut out."""
+    rx, _ = _inline_and_credits()
+    cut: list[str] = []
+    if rx is not None and rx.search(line):
+        cut += rx.findall(line)
+        line = " ".join(rx.sub("", line).split())
+    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE):
+        mt = pat.search(line)
+        if mt and mt.start() > 0:
+            cut.append(mt.group(0).strip())
+            line = line[: mt.start()].rstrip()
+    return line, cut
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: one short sentence that ends in an agency or photo credit ("중국
+    장시성 간현의 한 희토류 광산의 채굴 현장. 뉴시스")."""
+    if len(line) > CAPTION_MAX_CHARS:
+        return False
+    mt = _LAST_SENTENCE.search(line)
+    if mt is None or mt.start() == 0 or any(c in line[: mt.start()] for c in ".。!?！？"):
+        return False
+    tail = fold(mt.group(1)).strip().split("/")[0].strip()
+    return tail in _inline_and_credits()[1]
+
+
+def is_han_menu(line: str) -> bool:
+    """``大陸 大陸焦點 特派現場``: 3+ short Han or kana tokens, one the start of another (a
+    section and its subsection): a menu."""
+    tokens = line.split()
+    if len(tokens) < 3 or not all(_HAN_TOKEN.fullmatch(t) for t in tokens):
+        return False
+    return any(a != b and b.startswith(a) for a in tokens for b in tokens)
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
+    if is_caption(line) or is_han_menu(line):
+        return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
     if _TOKEN.match(line) or _PAREN_ONLY.match(line):
@@ -391,6 +453,10 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
     for line in lines:
+        line, cut = strip_inline(line)
+        removed += cut
+        if not line:
+            continue
         when, rest = split_header(line)
         if when is not None or rest != line:
             header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
