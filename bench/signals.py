@@ -94,7 +94,9 @@ def evaluate(name: str, corpus: Path) -> Result:
     by_id = {a.id: a for a in articles}
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
-    c = dict.fromkeys(("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n"), 0)
+    c = dict.fromkeys(
+        ("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n"), 0
+    )
     notes: list[str] = []
     by_lang: dict[str, dict] = {}
     for aid, exp in sorted(expected.items()):

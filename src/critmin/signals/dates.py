@@ -92,6 +92,7 @@ _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d
 
 
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
+# fmt: off
 MONTH_STEMS = [
     ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен", "ocak"],
     ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei", "şubat",
@@ -101,15 +102,14 @@ MONTH_STEMS = [
     ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis"],
     ["jun", "juin", "giugn", "июн", "червн", "червен", "haziran"],
     ["jul", "juil", "lugl", "июл", "липн", "липен", "temmuz"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus",
-     "ağustos"],
-    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül",
-     "eylul"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus", "ağustos"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül", "eylul"],
     ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim"],
     ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim"],
     ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень", "aralık", "aralik",
      "desember"],
 ]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025")
+# fmt: on
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _DMY = re.compile(
@@ -133,8 +133,8 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""
     text = to_ascii_digits(text)
     found: list[tuple[int, int, date]] = []
-    for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy"),
-                      (VI_DMY, "dmy")):
+    rules = ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy"), (VI_DMY, "dmy"))
+    for rx, order in rules:
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
             y, m, d = (a, b, c) if order == "ymd" else (c, b, a)
@@ -443,7 +443,8 @@ _DATELINE_DM = re.compile(
 
 
 _MONTH_YEAR = re.compile(
-    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
+    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)",
+    re.I,
 )
 
 

@@ -440,9 +440,15 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
             folded, folded=True) if h.start >= 0]  # fmt: skip
 
     got = effective_date([t for t in texts if t], anchor, lang, cues)
-    if got is None and anchor is not None and any(  # "an immediate freeze": from the day of it
-            context_matcher("immediate", lang).find(fold(t), folded=True) for t in texts if t):
-        got = anchor  # fmt: skip
+    immediate = context_matcher("immediate", lang)
+    if (
+        got is None
+        and anchor is not None
+        and any(  # "an immediate freeze": from that day
+            immediate.find(fold(t), folded=True) for t in texts if t
+        )
+    ):
+        got = anchor
     return got.isoformat() if got else None
 
 

@@ -1,0 +1,251 @@
+"""Issue 14 items 2, 4, 5 on real pages: dates (partial datelines, Turkish/Indonesian/
+Vietnamese dates, effective dates), element names in every language of the sets, cleaning
+of real sites, scale words and number formats. Each snippet is from the real/dev page named
+in its test (tests/data/signals/real/dev/articles/)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from critmin.signals.clean import clean_text, is_caption, is_han_menu, is_junk_line, strip_inline
+from critmin.signals.dates import _DP_LANGS, dates_in, find_date_dateparser, full_dates
+from critmin.signals.extract import REE_ELEMENTS, extract_events
+from critmin.signals.lexicon import LANGUAGES, find_materials, load
+from critmin.signals.quantities import find_quantities
+
+LEXICON = Path(__file__).resolve().parents[2] / "src" / "critmin" / "signals" / "lexicon"
+
+
+def _events(raw: str):
+    doc = clean_text(raw)
+    return doc, {e.type: e for e in extract_events(doc, "x")}
+
+
+# -- dates ----------------------------------------------------------------------------------
+def test_dateline_with_day_and_month_takes_the_year_the_report_names():
+    # ru_prime_exports_up.txt: "ПЕКИН, 10 мар – ПРАЙМ." and no year in the dateline
+    raw = (
+        "Китай нарастил экспорт редкоземельных металлов на 23 процента за два месяца\n"
+        "ПЕКИН, 10 мар – ПРАЙМ. Китай в январе-феврале 2026 года нарастил экспорт "
+        "редкоземельных металлов на 23%, свидетельствуют данные главного таможенного управления "
+        "КНР. Объем китайского экспорта за январь-февраль составил 10,468 тысячи тонн, что на "
+        "23% больше по сравнению с аналогичным периодом 2025 года. В апреле 2025 года Китай "
+        "ввел экспортный контроль."
+    )
+    assert clean_text(raw).date == "2026-03-10"
+
+
+def test_turkish_partial_date_resolves_against_the_article_date():
+    # tr_ekonomim_tech_controls.txt
+    text = "söz konusu kısıtlamaların bu şirketler için 1 Aralık›tan itibaren yürürlüğe gireceği"
+    assert [d for _, _, d in dates_in(text, date(2025, 10, 10), "tr")] == [date(2025, 12, 1)]
+    assert dates_in(text, None, "tr") == []  # no anchor: a partial date is left out
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Hà Nội, ngày 9 tháng 10 năm 2025 - Trung Quốc", date(2025, 10, 9)),
+        ("diumumkan pada 10 Desember 2025", date(2025, 12, 10)),
+        ("9 Ekim 2025 tarihinde", date(2025, 10, 9)),
+    ],
+)
+def test_full_dates_in_vietnamese_indonesian_turkish(text, want):
+    assert [d for _, _, d in full_dates(text)] == [want]
+
+
+def test_vietnamese_partial_dates():
+    got = dates_in("áp dụng từ ngày 1/12 và 15 tháng 11", date(2025, 10, 9), "vi")
+    assert [d for _, _, d in got] == [date(2025, 12, 1), date(2025, 11, 15)]
+
+
+def test_effective_date_from_the_sentence_next_to_the_trigger():
+    # tr_ekonomim_tech_controls.txt: the date is in the sentence after the measure's
+    raw = (
+        "date 2025-10-10 Çin Ticaret Bakanlığından yapılan açıklamaya göre, nadir toprak "
+        "elementlerini çıkarma, eritme, ayırma işlemleri, mıknatıs malzemelerinin imalatı ile "
+        "bağlantılı teknolojilerin ihracatına kısıtlama getirildi. Öte yandan yurt dışında "
+        "üretilen fakat Çin›den ithal edilen ürünleri kullanan üreticilerin aynı kısıtlamalara "
+        "tabi tutulacağı, söz konusu kısıtlamaların bu şirketler için 1 Aralık›tan itibaren "
+        "yürürlüğe gireceği belirtildi."
+    )
+    doc, ev = _events(raw)
+    assert doc.date == "2025-10-10"
+    assert ev["export_control"].effective_date == "2025-12-01"
+    assert ev["export_control"].date == "2025-10-10"  # the article's date, kept apart
+
+
+def test_immediate_measure_takes_effect_on_the_article_date():
+    # en_africanews_zimbabwe_freeze.txt
+    raw = (
+        "date 2026-02-25 Zimbabwe has imposed an immediate freeze on exports of all raw "
+        "minerals and lithium concentrate, the mines ministry announced Wednesday, tightening "
+        "state control over resources critical to global clean-energy and defense "
+        "industries.\n\nThe ban covers all raw minerals already in transit and remains in "
+        "place until further notice.\n\nThe ban on lithium concentrates was originally "
+        "scheduled for January 2027."
+    )
+    _, ev = _events(raw)
+    assert ev["export_control"].effective_date == "2026-02-25"
+
+
+def test_did_not_immediately_respond_is_no_effective_date():
+    raw = (
+        "date 2026-02-25 Zimbabwe has banned exports of lithium concentrate, the mines "
+        "ministry said. The ministry did not immediately respond to a request for comment."
+    )
+    _, ev = _events(raw)
+    assert ev["export_control"].effective_date is None
+
+
+def test_dateparser_gets_a_locale_for_every_language_and_skips_texts_without_a_year():
+    assert set(LANGUAGES) | {"zh-Hant"} <= _DP_LANGS
+    assert find_date_dateparser("Hôm thứ Năm, Bộ Thương mại cho biết", "vi") is None
+    assert find_date_dateparser("Jakarta, 7 April 2025 - Pemerintah", "id") == date(2025, 4, 7)
+
+
+# -- materials -------------------------------------------------------------------------------
+COVERED = (*REE_ELEMENTS, "Ga", "Ge", "Sb", "W", "graphite", "Li", "Co", "Ni")
+
+
+def test_every_material_has_a_name_in_every_language():
+    data = load("materials")
+    assert len(REE_ELEMENTS) == 17 and "Pm" in REE_ELEMENTS
+    missing = [(m, lang) for m in COVERED for lang in LANGUAGES if not data[m].get(lang)]
+    assert missing == []
+
+
+def test_lexicon_lists_hold_strings_only():
+    """``[关键词:, ...]`` is a YAML mapping, not a string: the junk phrase never matched."""
+    bad = []
+    for path in LEXICON.glob("*.yaml"):
+        stack = [(path.name, yaml.safe_load(path.read_text(encoding="utf-8")))]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                stack += [(f"{where}/{k}", v) for k, v in node.items()]
+            elif isinstance(node, list):
+                bad += [(where, x) for x in node if not isinstance(x, str | int | float)]
+    assert bad == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # id_bloombergtechnoz_seven.txt
+        ("mencakup samarium, gadolinium, terbium, disprosium, lutetium, skandium, dan itrium.",
+         "id"),
+        # tr_ekonomim_tech_controls.txt
+        ("Samaryum, gadolinyum, terbiyum, disprosyum, lütesyum, skandiyum, itriyum ve "
+         "alaşımlarının olduğu 7 kategorideki", "tr"),
+        ("gồm samari, gadolini, terbi, dysprosi, luteti, scandi và yttri", "vi"),
+    ],
+)  # fmt: skip
+def test_seven_controlled_rare_earths_in_tr_vi_id(text, lang):
+    assert sorted(find_materials(text, lang)) == sorted(["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"])
+
+
+def test_korean_terbium_spelling():
+    # ko_segye_controls.txt: "사마륨·디스프로슘·가돌리늄·터븀·루테튬·스칸듐·이트륨"
+    assert "Tb" in find_materials("사마륨·디스프로슘·가돌리늄·터븀·루테튬·스칸듐·이트륨", "ko")
+
+
+def test_materials_a_measure_leaves_out_do_not_join_it():
+    # id_bloombergtechnoz_seven.txt: neodymium and praseodymium "tidak disertakan"
+    raw = (
+        "date 2025-04-07 China membatasi ekspor tujuh logam tanah jarang.\n"
+        "Daftar pembatasan tanah jarang yang diumumkan otoritas China pada Jumat pekan lalu "
+        "mencakup samarium, gadolinium, terbium, disprosium, lutetium, skandium, dan itrium. "
+        "Namun, dua yang paling umum — neodymium dan praseodymium — tidak disertakan."
+    )
+    _, ev = _events(raw)
+    assert not {"Nd", "Pr"} & set(ev["export_control"].materials)
+    assert {"Sm", "Dy", "Y"} <= set(ev["export_control"].materials)
+
+
+def test_turkish_pluperfect_sentence_is_background():
+    # tr_ekonomim_tech_controls.txt: "Çin daha önce ... almıştı," recalls the April controls
+    raw = (
+        "date 2025-10-10 Çin, nadir toprak elementleri ve mıknatıs teknolojilerinin ihracatına "
+        "kısıtlama getirdi. Çin’de üretilen nadir toprak elementlerini ihraç eden yabancı "
+        "şirketlerin Ticaret Bakanlığından lisans alması zorunlu tutuldu. Kısıtlamalar 1 "
+        "Aralık’tan itibaren yürürlüğe girecek. Samaryum, gadolinyum, terbiyum, disprosyum, "
+        "lütesyum, skandiyum, itriyum ve alaşımlarının olduğu 7 kategorideki nadir toprak "
+        "elementini ihracat kontrol listesine almıştı,"
+    )
+    _, ev = _events(raw)
+    assert "Dy" not in ev["export_control"].materials
+
+
+# -- cleaning --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "line",
+    [
+        "关键词: 钴",  # zh_szonline_cobalt_quota.txt
+        "Aller au contenu principal",  # fr_boursorama_suspension.txt
+        # uk_24tv_magnet_exports.txt
+        "Дивіться також Вражає масштабами: який завод найбільший в Україні та що там виготовляють",
+        "중국 장시성 간현의 한 희토류 광산의 채굴 현장. 뉴시스",  # ko_segye_controls.txt
+        "중국 중국 장시성 간현에 있는 희토류 광산. AP뉴시스",  # ko_fnnews_tech_controls.txt
+        "大陸 大陸焦點 特派現場",  # zht_ettoday_not_a_ban.txt
+    ],
+)
+def test_real_site_junk_lines(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "China restricts exports of seven rare earths. Reuters reported the move on Friday.",
+        "중국 상무부는 9일 희토류 수출 통제를 발표했다. 이는 미국을 겨냥한 조치다.",
+        "稀土 出口 管制",  # short Han words with spaces, none a section of another
+    ],
+)
+def test_captions_and_menus_keep_content(line):
+    assert not is_caption(line) and not is_han_menu(line) and not is_junk_line(line)
+
+
+def test_inline_labels_trailing_credits_and_teaser_bylines_are_cut():
+    # ja_jetro_mp_floor.txt: a link label inside the sentence
+    line, cut = strip_inline("減らすことを発表外部サイトへ、新しいウィンドウで開きますした。")
+    assert line == "減らすことを発表した。" and cut
+    # zh_haianda_oct_announcements.txt: editors after the last sentence
+    line, cut = strip_inline("本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫")
+    assert line == "本政策设定了合理的转让期限。" and cut == ["编辑:陈毅 编辑:赵鑫"]
+    # tr_sputnik_restricted.txt: a teaser's date and site after its ellipsis
+    line, _ = strip_inline("Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye")
+    assert line == "Pekin, 'ulusal güvenliği..."
+    assert strip_inline("编辑:陈毅")[0] == "编辑:陈毅"  # a credit alone is not cut to nothing
+
+
+def test_sputnik_byline_is_no_actor():
+    raw = (
+        "date 2025-10-09 Çin, yüksek teknoloji ürünlerinin üretiminde kritik öneme sahip nadir "
+        "toprak elementlerinin ihracatına yeni kısıtlamalar getirdi. Pekin, 'ulusal "
+        "güvenliği... 09.10.2025, Sputnik Türkiye"
+    )
+    doc, ev = _events(raw)
+    assert "Sputnik" not in doc.text
+    assert ev["export_control"].countries == ["CHN"]
+
+
+# -- quantities ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        # id_tampang_antimony_price.txt
+        ("harga antimon akan terus naik di atas US$40.000 per metrik ton", "id",
+         {"value": 40000, "unit": "USD"}),
+        ("xuất khẩu 2,5 tỷ USD", "vi", {"value": 2.5e9, "unit": "USD"}),
+        ("1,5 miliar dolar AS", "id", {"value": 1.5e9, "unit": "USD"}),
+        ("about 1.5 lakh tonnes of graphite", "en", {"value": 150000, "unit": "t"}),
+        ("a 2 crore tonnes capacity", "en", {"value": 2e7, "unit": "t"}),
+    ],
+)  # fmt: skip
+def test_scale_words_and_number_formats(text, lang, want):
+    assert want in find_quantities(text, lang)
