@@ -249,3 +249,45 @@ def test_sputnik_byline_is_no_actor():
 )  # fmt: skip
 def test_scale_words_and_number_formats(text, lang, want):
     assert want in find_quantities(text, lang)
+
+
+# -- actors ----------------------------------------------------------------------------------
+def test_us_dollar_sign_is_no_country():
+    # id_tampang_antimony_price.txt: "US$40.000 per metrik ton"
+    from critmin.signals.lexicon import find_countries
+
+    assert find_countries("harga antimon akan naik di atas US$40.000 per metrik ton", "id") == []
+    assert find_countries("a US $1.2 billion deal with the US", "en") == ["USA"]
+
+
+def test_hindi_sentences_end_at_the_danda():
+    # hi_moneycontrol_defence_chip.txt: the title is the first sentence, not the paragraph
+    raw = (
+        "चीन ने रेयर अर्थ के निर्यात पर नियंत्रण और सख्त कर दिया है। गुरुवार को चीन ने बिना "
+        "मंजूरी विदेशी मदद पर रोक लगा दी। साथ ही चीन ने यह भी स्पष्ट किया कि वह डिफेंस और "
+        "चिप यूजर्स को इसके निर्यात को सीमित करना चाहता है।"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "चीन ने रेयर अर्थ के निर्यात पर नियंत्रण और सख्त कर दिया है।"
+
+
+def test_a_survey_cited_as_source_is_no_actor():
+    # en_aboutree_myanmar_ban.txt
+    from critmin.signals.extract import actor_countries
+
+    text = "Myanmar mined 5,000 MT of rare earths in 2018; the US Geological Survey records none."
+    assert actor_countries(text, "en") == ["MMR"]
+    # id_bloombergtechnoz_seven.txt
+    text = "China menyumbang hampir 70% dari produksi tanah jarang dunia, menurut Survei Geologi AS."
+    assert actor_countries(text, "id") == ["CHN"]
+
+
+def test_the_other_side_of_a_trade_dispute_is_no_actor_of_a_measure():
+    # fr_pravda_eu_china_deal.txt
+    from critmin.signals.extract import actor_countries
+
+    text = (
+        "La Chine a imposé des restrictions strictes dans le cadre d’un différend commercial "
+        "avec les États-Unis."
+    )
+    assert actor_countries(text, "fr", parties=True) == ["CHN"]

@@ -44,7 +44,7 @@ PUBLISHED_META = {"article:published_time", "datepublished", "pubdate", "publish
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 # a first line longer than this is not a title: its first sentence is
 TITLE_MAX_WORDS = 30
-_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？]")
+_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？।]")
 
 
 @dataclass

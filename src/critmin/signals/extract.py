@@ -81,7 +81,7 @@ _ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co",
            "sept", "oct", "nov", "dec", "т", "г", "гг", "млн", "млрд", "тыс", "руб", "долл",
            "mio", "mrd", "bzw", "z.b", "ca", "dt", "sig", "dott", "sra", "sr", "ing", "prof",
            "mt", "bn", "mln", "mld"}  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?;。！？؟]+[\"'»”’)\]]*")
+_BOUNDARY = re.compile(r"[.!?;。！？؟।]+[\"'»”’)\]]*")  # "।": the Devanagari full stop
 
 
 def split_sentences(text: str) -> list[str]:
@@ -92,7 +92,7 @@ def split_sentences(text: str) -> list[str]:
         for mt in _BOUNDARY.finditer(line):
             end = mt.end()
             punct = mt.group(0)
-            if not any(p in punct for p in "。！？؟") and not (
+            if not any(p in punct for p in "。！？؟।") and not (
                 end >= len(line) or line[end] == " "
             ):
                 continue

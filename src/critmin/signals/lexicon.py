@@ -392,7 +392,9 @@ def country_matcher(language: str | None) -> Matcher:
 @cache
 def _case_sensitive() -> list[tuple[re.Pattern[str], str]]:
     table = load("countries")["case_sensitive"]
-    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])"), v) for k, v in table.items()]
+    # "US$40.000", "US $1.2 billion": a currency, not the country
+    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])(?!\s?\$)"), v)
+            for k, v in table.items()]  # fmt: skip
 
 
 def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
