@@ -390,11 +390,12 @@ def country_matcher(language: str | None) -> Matcher:
 
 
 @cache
-def _case_sensitive() -> list[tuple[re.Pattern[str], str]]:
-    table = load("countries")["case_sensitive"]
-    # "US$40.000", "US $1.2 billion": a currency, not the country
-    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])(?!\s?\$)"), v)
-            for k, v in table.items()]  # fmt: skip
+def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all case-sensitive names ("US", "EU", "США"), longest first, and the
+    code of each ("US$40.000", "US $1.2 billion": a currency, not the country)."""
+    table = {str(k): str(v) for k, v in load("countries")["case_sensitive"].items()}
+    names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(r"(?<![\w.])(?:" + names + r")(?![\w])(?!\s?\$)"), table
 
 
 def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
@@ -410,9 +411,9 @@ def country_mentions(text: str, language: str | None) -> list[tuple[int, int, st
                 if same and h.start >= 0 and text[h.start].islower():
                     continue
             pos.append((h.start, h.end, lab))
-    for rx, iso in _case_sensitive():
-        for mt in rx.finditer(text):
-            pos.append((mt.start(), mt.end(), iso))
+    rx, table = _case_sensitive()
+    for mt in rx.finditer(text):
+        pos.append((mt.start(), mt.end(), table[mt.group(0)]))
     return sorted(pos, key=lambda x: x[0])
 
 
