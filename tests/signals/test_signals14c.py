@@ -291,3 +291,41 @@ def test_the_other_side_of_a_trade_dispute_is_no_actor_of_a_measure():
         "avec les États-Unis."
     )
     assert actor_countries(text, "fr", parties=True) == ["CHN"]
+
+
+def test_alt_text_and_caption_repeated_go_the_body_stays():
+    # fr_boursorama_suspension.txt: the photo's alt text and its caption, the same line twice
+    raw = (
+        "La Chine confirme la suspension pour un an du contrôle élargi des exportations\n\n"
+        "Immeuble de bureaux de China Rare Earth Group Co à Shenzhen\n\n"
+        "Immeuble de bureaux de China Rare Earth Group Co à Shenzhen\n\n"
+        "La Chine a suspendu une série de mesures de contrôle des exportations de terres rares "
+        "qu'elle avait imposées le 9 octobre.\n"
+    )
+    doc = clean_text(raw)
+    assert "Immeuble" not in doc.text and "La Chine a suspendu" in doc.body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # tests/data/signals/articles/e_it_april.txt
+        "Articoli più letti: Bollette, cosa cambia da maggio | Pensioni, le novità del 2025 | "
+        "Meteo, arriva il maltempo",
+        "Reference ID: 18.7c2a3b17.1728456789.4f1e2d",  # e_en_403.html
+    ],
+)
+def test_link_lists_under_a_label_and_machine_ids_are_junk(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Quelle: Reuters",
+        "Note: China's export licence applications rose 12% in October from September.",
+        "China | exports | rare earths rose to 5,000 tonnes in October, customs data showed.",
+    ],
+)
+def test_labels_and_pipes_in_content_are_kept(line):
+    assert not is_junk_line(line)

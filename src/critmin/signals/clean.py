@@ -271,7 +271,10 @@ def is_junk_line(line: str) -> bool:
         return False
     if n <= 12:
         return True
-    return n <= max_words and hits[0].start <= 1
+    # "Articoli più letti: Bollette, cosa cambia | Pensioni, le novità | Meteo": a list of
+    # links under a junk label
+    listed = line.count("|") >= 2 or line.count("•") >= 2
+    return n <= max_words and (hits[0].start <= 1 or listed)
 
 
 # generic signals, any language: a status word ("Loading...", "Cargando…", "読み込み中…"), a
@@ -359,9 +362,14 @@ def is_han_menu(line: str) -> bool:
     return any(a != b and b.startswith(a) for a in tokens for b in tokens)
 
 
+# "Reference ID: 18.7c2a3b17.1728456789.4f1e2d", "Request ID: 9f8e...": a label and a
+# machine token (digits in it, no spaces): an error page's or a CDN's identifier
+_ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
-    if is_caption(line) or is_han_menu(line):
+    if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
@@ -378,9 +386,19 @@ def _generic_junk(line: str) -> bool:
 REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label
 
 
+REPEAT_LABEL_WORDS = 15  # a line with no sentence end twice in a page: an image's alt text
+# and its caption ("Immeuble de bureaux de China Rare Earth Group Co à Shenzhen" twice)
+
+
 def _repeated_short(lines: Sequence[str]) -> set[str]:
-    """Normalised short lines that occur more than once in one page ("Share", "Reply")."""
-    counts = Counter(_norm(x) for x in lines if word_count(x) <= REPEAT_MAX_WORDS)
+    """Normalised short lines that occur more than once in one page ("Share", "Reply"), and
+    longer ones with no sentence end (a photo's alt text and caption)."""
+    counts = Counter(
+        _norm(x)
+        for x in lines
+        if word_count(x) <= REPEAT_MAX_WORDS
+        or (word_count(x) <= REPEAT_LABEL_WORDS and not _SENTENCE_END.search(x))
+    )
     return {n for n, k in counts.items() if k >= 2 and n}
 
 
