@@ -329,3 +329,18 @@ def test_link_lists_under_a_label_and_machine_ids_are_junk(line):
 )
 def test_labels_and_pipes_in_content_are_kept(line):
     assert not is_junk_line(line)
+
+
+def test_cjk_announcement_day_is_no_effective_date():
+    # zht_ettoday_not_a_ban.txt: "9日宣布對稀土物項實施出口管制" is the day of the announcement
+    from critmin.signals.dates import effective_date
+
+    def cues(text: str) -> list[tuple[int, int]]:
+        spans = [(text.find(w), len(w)) for w in ("實施", "起")]
+        return [(m, m + n) for m, n in spans if m >= 0]
+
+    anchor = date(2025, 10, 12)
+    text = "中國大陸9日宣布對稀土物項實施出口管制，引起美國強烈不滿。"
+    assert effective_date([text], anchor, "zh", cues) is None
+    text = "商務部公告，自12月1日起實施出口管制。"
+    assert effective_date([text], anchor, "zh", cues) == date(2025, 12, 1)

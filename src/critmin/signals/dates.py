@@ -317,6 +317,10 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
                 # word between ("imports from China on October 9" is no effective date)
                 if len(between) > EFFECT_GAP_CHARS or len(between.split()) > 1:
                     continue
+                # "12月1日起", "12月1日から施行": the cue follows the date; "9日宣布對稀土物項
+                # 實施" is the day of the announcement, not of the effect
+                if _CJK_CHAR.search(between) and len(between) > CJK_EFFECT_GAP_CHARS:
+                    continue
                 if best is None or len(between) < best[0]:
                     best = (len(between), got)
         if best is not None:
@@ -325,6 +329,8 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
 
 
 EFFECT_GAP_CHARS = 12  # characters at most between an effect cue and its date
+CJK_EFFECT_GAP_CHARS = 2  # in Chinese, Japanese, Korean: "12月1日正式起" at most
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 _DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "zh-Hant", "ja", "ar", "fa", "uk", "pt",
