@@ -344,3 +344,23 @@ def test_cjk_announcement_day_is_no_effective_date():
     assert effective_date([text], anchor, "zh", cues) is None
     text = "商務部公告，自12月1日起實施出口管制。"
     assert effective_date([text], anchor, "zh", cues) == date(2025, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        # pt_nemo_pentagon_mp.txt
+        ("Hoje a China concentra cerca de 85% do refino global de terras raras e subiu 10%",
+         "pt", [10]),
+        # es_pasionmovil_tariff100.txt
+        ("cuando China procesa el 99 por ciento de las tierras raras pesadas utilizadas "
+         "globalmente", "es", []),
+        ("中国占全球稀土产量的90%，价格上涨10%", "zh", [10]),
+        ("Prices of magnets rose 12% in October", "en", [12]),
+    ],
+)  # fmt: skip
+def test_market_shares_are_no_event_quantities(text, lang, kept):
+    from critmin.signals.extract import without_shares
+
+    got = [q["value"] for q in find_quantities(without_shares(text, lang), lang)]
+    assert got == kept

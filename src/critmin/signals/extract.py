@@ -29,7 +29,7 @@ from critmin.signals.lexicon import (
     fold,
     role_matcher,
 )
-from critmin.signals.quantities import find_quantities
+from critmin.signals.quantities import PERCENT, find_quantities
 
 REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
                 "Lu", "Sc", "Y")  # fmt: skip
@@ -342,6 +342,31 @@ def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
     return find_materials(text, lang, folded, use if cues else None)
 
 
+SHARE_GAP_CHARS = 60  # a percentage this close to a market-share cue (about 8 words) is a share
+CUE_FIRST = frozenset({"zh", "ja", "ko", "tr", "hi", "fa"})  # "占全球...的90%": cue, then it
+_PERCENT_AT = re.compile(
+    r"\d[\d.,]*\s?(?:" + PERCENT + r")|(?:yüzde|%)\s?\d[\d.,]*|百分之\d+", re.I
+)
+
+
+def without_shares(text: str, lang: str | None) -> str:
+    """The text less its market-share percentages ("China refines 90% of global supply",
+    "中国占全球稀土产量的90%"): context, not quantities of the event."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    hits = [h for h in context_matcher("share", lang).find(folded, folded=True) if h.start >= 0]
+    for h in reversed(hits):
+        if lang in CUE_FIRST:
+            mt = _PERCENT_AT.search(text, h.end, h.end + SHARE_GAP_CHARS)
+        else:
+            found = list(_PERCENT_AT.finditer(text, max(0, h.start - SHARE_GAP_CHARS), h.start))
+            mt = found[-1] if found else None
+        if mt is not None:
+            text = text[: mt.start()] + " " * (mt.end() - mt.start()) + text[mt.end() :]
+    return text
+
+
 def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     """Scope sentences ("also covers magnets") whose last preceding trigger sentence
     reports ``etype``."""
@@ -527,7 +552,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(s.fore, base_language(doc.language)):
+            for q in find_quantities(without_shares(s.fore, base_language(doc.language)),
+                                     base_language(doc.language)):  # fmt: skip
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
