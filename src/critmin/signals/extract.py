@@ -345,7 +345,7 @@ def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
 SHARE_GAP_CHARS = 60  # a percentage this close to a market-share cue (about 8 words) is a share
 CUE_FIRST = frozenset({"zh", "ja", "ko", "tr", "hi", "fa"})  # "占全球...的90%": cue, then it
 _PERCENT_AT = re.compile(
-    r"\d[\d.,]*\s?(?:" + PERCENT + r")|(?:yüzde|%)\s?\d[\d.,]*|百分之\d+", re.I
+    r"(?<![\d.,])\d[\d.,]*+\s?(?:" + PERCENT + r")|(?:yüzde|%)\s?\d[\d.,]*+|百分之\d++", re.I
 )
 
 
