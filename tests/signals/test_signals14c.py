@@ -364,3 +364,32 @@ def test_market_shares_are_no_event_quantities(text, lang, kept):
 
     got = [q["value"] for q in find_quantities(without_shares(text, lang), lang)]
     assert got == kept
+
+
+def _page(host: str, body: str, order: int = 0) -> str:
+    link = (f'<link rel="canonical" href="https://www.{host}/news/{order}">' if order % 2 == 0
+            else f'<meta content="https://{host}/a/{order}" property="og:url">')  # fmt: skip
+    return (
+        f"<html><head>{link}</head><body><h1>Headline {order}</h1>"
+        "<p>Geological consulting, mining and investment advice</p>"
+        f"<p>{body}</p></body></html>"
+    )
+
+
+def test_a_sites_tagline_is_learnt_from_two_of_its_pages_in_any_folder():
+    """fa_geosolutions_cobalt_q1.txt's tagline kind: a short line every page of the site
+    carries; two pages of the site teach it, whatever else the folder holds."""
+    from critmin.signals.clean import site_of
+    from critmin.signals.pipeline import process_texts
+
+    one = _page("example.ir", "Cobalt prices rose 12% after the Congo export ban.", 0)
+    two = _page("example.ir", "China restricted exports of seven rare earths in April.", 1)
+    other = _page("other.com", "Gallium prices doubled after China's export ban.", 2)
+    assert site_of(one) == site_of(two) == "example.ir" and site_of(other) == "other.com"
+    assert site_of("plain text, no site") is None
+    # three folders of one page each: no folder has enough pages to learn from
+    arts = process_texts([("a", "f1", one), ("b", "f2", two), ("c", "f3", other)])
+    assert "Geological consulting" not in arts[0].doc.text
+    assert "Geological consulting" not in arts[1].doc.text
+    assert "Geological consulting" in arts[2].doc.text  # one page of its site: nothing learnt
+    assert "Cobalt prices rose" in arts[0].doc.body

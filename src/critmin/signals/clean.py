@@ -544,11 +544,58 @@ def boilerplate_lines(docs: Sequence[str], min_docs: int = MIN_BOILERPLATE_DOCS)
     return {line for line, n in counts.items() if n >= min_docs}
 
 
+# the site of an HTML page: its canonical address, og:url or og:site_name (attributes in any
+# order). Pages of one site share their template; a folder may mix sites
+_SITE = re.compile(
+    r"<(?:link|meta)\b[^<>]{0,300}?(?:rel=[\"']?canonical|property=[\"']?og:(?:url|site_name))"
+    r"[^<>]{0,300}?>",
+    re.I,
+)
+_SITE_VALUE = re.compile(r"(?:href|content)=[\"']([^\"'<>]{1,300})[\"']", re.I)
+_HOST = re.compile(r"^https?://(?:www\.)?([^/:?#]+)", re.I)
+SITE_MIN_DOCS = 2  # two pages of one site: a line they share is the site's template
+SITE_LINE_MAX_WORDS = 12  # only short lines (a tagline, a footer, a label) are learnt so
+
+
+def site_of(raw: str) -> str | None:
+    """The site of an HTML page (host of its canonical or og:url address, else its
+    og:site_name), from its head; None for plain text or a page that names none."""
+    if not looks_like_html(raw):
+        return None
+    names = []
+    for mt in _SITE.finditer(raw[:20000]):
+        value = _SITE_VALUE.search(mt.group(0))
+        if value:
+            host = _HOST.match(value.group(1).strip())
+            names.append(host.group(1).lower() if host else value.group(1).strip().lower())
+    hosts = [n for n in names if "." in n and " " not in n]
+    return (hosts or names or [None])[0]
+
+
+def site_boilerplate(raws: Sequence[str]) -> list[set[str]]:
+    """For each page, the short lines it shares with another page of its own site (learnt
+    across the site's pages, whatever folder they came in)."""
+    sites = [site_of(raw) for raw in raws]
+    by_site: dict[str, list[str]] = {}
+    for site, raw in zip(sites, raws, strict=True):
+        if site:
+            by_site.setdefault(site, []).append(raw)
+    common: dict[str, set[str]] = {}
+    for site, pages in by_site.items():
+        if len(pages) >= SITE_MIN_DOCS:
+            lines = boilerplate_lines(pages, SITE_MIN_DOCS)
+            common[site] = {x for x in lines if word_count(x) <= SITE_LINE_MAX_WORDS}
+    return [common.get(site, set()) if site else set() for site in sites]
+
+
 def clean_many(docs: Sequence[tuple[str, str]]) -> list[CleanDocument]:
     """Clean documents given as ``(group, raw)``; lines recurring in >= 3 documents of the
-    same group (a folder: one site) are dropped as site boilerplate."""
+    same group (a folder: one site) are dropped as site boilerplate, and short lines shared
+    by two HTML pages of one site (:func:`site_boilerplate`)."""
     groups: dict[str, list[str]] = {}
     for group, raw in docs:
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
-    return [clean_text(raw, boilerplate=common[g]) for g, raw in docs]
+    by_site = site_boilerplate([raw for _, raw in docs])
+    return [clean_text(raw, boilerplate=common[g] | site)
+            for (g, raw), site in zip(docs, by_site, strict=True)]  # fmt: skip

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from critmin.errors import DataError, Issue
-from critmin.signals.clean import CleanDocument, boilerplate_lines, clean_text
+from critmin.signals.clean import (
+    CleanDocument,
+    boilerplate_lines,
+    clean_text,
+    site_boilerplate,
+)
 from critmin.signals.extract import Event, extract_events
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
@@ -101,10 +106,11 @@ def process_texts(
     for _, group, raw in items:
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
+    by_site = site_boilerplate([raw for _, _, raw in items])
     out = []
     for n, (aid, group, raw) in enumerate(items, 1):
         started = time.perf_counter()
-        doc = clean_text(raw, boilerplate=common[group])
+        doc = clean_text(raw, boilerplate=common[group] | by_site[n - 1])
         _within(budget_s, started, label[n - 1], "cleaning")
         events = extract_events(doc, aid)
         _within(budget_s, started, label[n - 1], "reading events from")
