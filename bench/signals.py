@@ -101,7 +101,9 @@ def evaluate(name: str, corpus: Path) -> Result:
     by_id = {a.id: a for a in articles}
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
-    c = dict.fromkeys(("lang", "date", "date_n", "err", "junk", "junk_n", "keep", "keep_n"), 0)
+    c = dict.fromkeys(
+        ("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n"), 0
+    )
     uses = [u for u in embed.USES if embed.enabled(u)]
     notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
                          f"{embedded} texts embedded while timed"]  # fmt: skip
@@ -156,6 +158,12 @@ def evaluate(name: str, corpus: Path) -> Result:
                 lang[fname].add(gs, ws)
                 if gs != ws:
                     notes.append(f"{aid} {etype}: {fname} {sorted(gs)} != {sorted(ws)}")
+            if w.get("event_date"):  # when the measure takes effect, apart from the article date
+                c["edate_n"] += 1
+                c["edate"] += g.effective_date == w["event_date"]
+                if g.effective_date != w["event_date"]:
+                    notes.append(f"{aid} {etype}: event date {g.effective_date} != "
+                                 f"{w['event_date']}")  # fmt: skip
             if "quantities" in w:
                 gq = {_qkey(q) for q in g.quantities}
                 wq = {_qkey(q) for q in w["quantities"]}
@@ -179,6 +187,7 @@ def evaluate(name: str, corpus: Path) -> Result:
     counts = {
         "language accuracy": (c["lang"], len(expected)),
         "date accuracy": (c["date"], c["date_n"]),
+        "event dates": (c["edate"], c["edate_n"]),
         "error-page flags": (c["err"], len(expected)),
         "junk removed": (c["junk"], c["junk_n"]),
         "must_keep retained": (c["keep"], c["keep_n"]),
@@ -205,7 +214,7 @@ def report(res: Result, verbose: bool) -> bool:
                        f"R>={target[1]} {'PASS' if r_ok else 'MISS'}")  # fmt: skip
         print(f"{fname:<12} {pr.p:9.3f} {pr.r:7.3f} {pr.tp:4d} {pr.fp:4d} {pr.fn:4d}  {verdict}")
     for label, (ok, n) in res.counts.items():
-        print(f"{label:<18} {ok / max(n, 1):.3f} ({ok}/{n})")
+        print(f"{label:<18} {ok / n:.3f} ({ok}/{n})" if n else f"{label:<18}     - (0/0)")
     rate_ok = res.rate >= TARGET_RATE
     print(f"speed              {res.rate:.1f} articles/s (target {TARGET_RATE:g}) "
           f"{'PASS' if rate_ok else 'MISS'}")  # fmt: skip

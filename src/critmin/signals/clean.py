@@ -44,7 +44,7 @@ PUBLISHED_META = {"article:published_time", "datepublished", "pubdate", "publish
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 # a first line longer than this is not a title: its first sentence is
 TITLE_MAX_WORDS = 30
-_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？]")
+_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？।]")
 
 
 @dataclass
@@ -271,7 +271,10 @@ def is_junk_line(line: str) -> bool:
         return False
     if n <= 12:
         return True
-    return n <= max_words and hits[0].start <= 1
+    # "Articoli più letti: Bollette, cosa cambia | Pensioni, le novità | Meteo": a list of
+    # links under a junk label
+    listed = line.count("|") >= 2 or line.count("•") >= 2
+    return n <= max_words and (hits[0].start <= 1 or listed)
 
 
 # generic signals, any language: a status word ("Loading...", "Cargando…", "読み込み中…"), a
@@ -299,8 +302,75 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 CREDIT_MAX_WORDS = 8
 
 
+@cache
+def _inline_and_credits() -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    data = load("junk")
+    labels = sorted((str(x) for x in data.get("inline") or []), key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(x) for x in labels), re.I) if labels else None
+    return rx, frozenset(fold(str(x)).strip() for x in data.get("credits") or [])
+
+
+# "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
+# sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
+# and site after its ellipsis
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[。！？.!?])(?:\s*(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|来源|來源|撰稿)\s*[:：]"
+    r"\s*[^\s:：。，,]{1,12}){1,4}\s*$"
+)
+_TEASER_BYLINE = re.compile(
+    r"(?:(?<=\.\.\.)|(?<=…))\s*\d{1,2}[./]\d{1,2}[./]\d{4}(?:,?\s*\d{1,2}:\d{2})?,\s*[^\d.,;:!?]{2,40}$"
+)
+_LAST_SENTENCE = re.compile(r"[.。]\s*([^.。]{1,40})$")
+CAPTION_MAX_CHARS = 100
+_HAN_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]{1,6}")
+
+
+def strip_inline(line: str) -> tuple[str, list[str]]:
+    """A line without the link labels, trailing credits and teaser bylines inside it, and
+    the pieces cut out."""
+    rx, _ = _inline_and_credits()
+    cut: list[str] = []
+    if rx is not None and rx.search(line):
+        cut += rx.findall(line)
+        line = " ".join(rx.sub("", line).split())
+    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE):
+        mt = pat.search(line)
+        if mt and mt.start() > 0:
+            cut.append(mt.group(0).strip())
+            line = line[: mt.start()].rstrip()
+    return line, cut
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: one short sentence that ends in an agency or photo credit ("중국
+    장시성 간현의 한 희토류 광산의 채굴 현장. 뉴시스")."""
+    if len(line) > CAPTION_MAX_CHARS:
+        return False
+    mt = _LAST_SENTENCE.search(line)
+    if mt is None or mt.start() == 0 or any(c in line[: mt.start()] for c in ".。!?！？"):
+        return False
+    tail = fold(mt.group(1)).strip().split("/")[0].strip()
+    return tail in _inline_and_credits()[1]
+
+
+def is_han_menu(line: str) -> bool:
+    """``大陸 大陸焦點 特派現場``: 3+ short Han or kana tokens, one the start of another (a
+    section and its subsection): a menu."""
+    tokens = line.split()
+    if len(tokens) < 3 or not all(_HAN_TOKEN.fullmatch(t) for t in tokens):
+        return False
+    return any(a != b and b.startswith(a) for a in tokens for b in tokens)
+
+
+# "Reference ID: 18.7c2a3b17.1728456789.4f1e2d", "Request ID: 9f8e...": a label and a
+# machine token (digits in it, no spaces): an error page's or a CDN's identifier
+_ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
+    if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
+        return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
     if _TOKEN.match(line) or _PAREN_ONLY.match(line):
@@ -316,9 +386,19 @@ def _generic_junk(line: str) -> bool:
 REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label
 
 
+REPEAT_LABEL_WORDS = 15  # a line with no sentence end twice in a page: an image's alt text
+# and its caption ("Immeuble de bureaux de China Rare Earth Group Co à Shenzhen" twice)
+
+
 def _repeated_short(lines: Sequence[str]) -> set[str]:
-    """Normalised short lines that occur more than once in one page ("Share", "Reply")."""
-    counts = Counter(_norm(x) for x in lines if word_count(x) <= REPEAT_MAX_WORDS)
+    """Normalised short lines that occur more than once in one page ("Share", "Reply"), and
+    longer ones with no sentence end (a photo's alt text and caption)."""
+    counts = Counter(
+        _norm(x)
+        for x in lines
+        if word_count(x) <= REPEAT_MAX_WORDS
+        or (word_count(x) <= REPEAT_LABEL_WORDS and not _SENTENCE_END.search(x))
+    )
     return {n for n, k in counts.items() if k >= 2 and n}
 
 
@@ -391,6 +471,10 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
     for line in lines:
+        line, cut = strip_inline(line)
+        removed += cut
+        if not line:
+            continue
         when, rest = split_header(line)
         if when is not None or rest != line:
             header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
@@ -460,11 +544,58 @@ def boilerplate_lines(docs: Sequence[str], min_docs: int = MIN_BOILERPLATE_DOCS)
     return {line for line, n in counts.items() if n >= min_docs}
 
 
+# the site of an HTML page: its canonical address, og:url or og:site_name (attributes in any
+# order). Pages of one site share their template; a folder may mix sites
+_SITE = re.compile(
+    r"<(?:link|meta)\b[^<>]{0,300}?(?:rel=[\"']?canonical|property=[\"']?og:(?:url|site_name))"
+    r"[^<>]{0,300}?>",
+    re.I,
+)
+_SITE_VALUE = re.compile(r"(?:href|content)=[\"']([^\"'<>]{1,300})[\"']", re.I)
+_HOST = re.compile(r"^https?://(?:www\.)?([^/:?#]+)", re.I)
+SITE_MIN_DOCS = 2  # two pages of one site: a line they share is the site's template
+SITE_LINE_MAX_WORDS = 12  # only short lines (a tagline, a footer, a label) are learnt so
+
+
+def site_of(raw: str) -> str | None:
+    """The site of an HTML page (host of its canonical or og:url address, else its
+    og:site_name), from its head; None for plain text or a page that names none."""
+    if not looks_like_html(raw):
+        return None
+    names = []
+    for mt in _SITE.finditer(raw[:20000]):
+        value = _SITE_VALUE.search(mt.group(0))
+        if value:
+            host = _HOST.match(value.group(1).strip())
+            names.append(host.group(1).lower() if host else value.group(1).strip().lower())
+    hosts = [n for n in names if "." in n and " " not in n]
+    return (hosts or names or [None])[0]
+
+
+def site_boilerplate(raws: Sequence[str]) -> list[set[str]]:
+    """For each page, the short lines it shares with another page of its own site (learnt
+    across the site's pages, whatever folder they came in)."""
+    sites = [site_of(raw) for raw in raws]
+    by_site: dict[str, list[str]] = {}
+    for site, raw in zip(sites, raws, strict=True):
+        if site:
+            by_site.setdefault(site, []).append(raw)
+    common: dict[str, set[str]] = {}
+    for site, pages in by_site.items():
+        if len(pages) >= SITE_MIN_DOCS:
+            lines = boilerplate_lines(pages, SITE_MIN_DOCS)
+            common[site] = {x for x in lines if word_count(x) <= SITE_LINE_MAX_WORDS}
+    return [common.get(site, set()) if site else set() for site in sites]
+
+
 def clean_many(docs: Sequence[tuple[str, str]]) -> list[CleanDocument]:
     """Clean documents given as ``(group, raw)``; lines recurring in >= 3 documents of the
-    same group (a folder: one site) are dropped as site boilerplate."""
+    same group (a folder: one site) are dropped as site boilerplate, and short lines shared
+    by two HTML pages of one site (:func:`site_boilerplate`)."""
     groups: dict[str, list[str]] = {}
     for group, raw in docs:
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
-    return [clean_text(raw, boilerplate=common[g]) for g, raw in docs]
+    by_site = site_boilerplate([raw for _, raw in docs])
+    return [clean_text(raw, boilerplate=common[g] | site)
+            for (g, raw), site in zip(docs, by_site, strict=True)]  # fmt: skip

@@ -4,6 +4,7 @@ dates (own Jalali conversion), Persian/Arabic month names, then dateparser as a 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -20,6 +21,8 @@ _HEADER_SEP = " \t:|-–—,;"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
+# Vietnamese: "ngày 9 tháng 10 năm 2025", "9 tháng 10, năm 2025"
+VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})(?!\d)", re.I)
 SLASH_YMD = re.compile(
     r"(?<![\d/.])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)"
 )  # 2026/02/07, 2026.02.07
@@ -89,24 +92,28 @@ _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d
 
 
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
+# fmt: off
 MONTH_STEMS = [
-    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен"],
-    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei"],
-    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен"],
-    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен"],
-    ["may", "mai", "magg", "mayo", "ма", "травн", "травен"],
-    ["jun", "juin", "giugn", "июн", "червн", "червен"],
-    ["jul", "juil", "lugl", "июл", "липн", "липен"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен"],
-    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb"],
-    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен"],
-    ["nov", "ноябр", "ноя", "листопад"],
-    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень"],
-]
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен", "ocak"],
+    ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei", "şubat",
+     "subat"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен", "maret"],
+    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен", "nisan"],
+    ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis"],
+    ["jun", "juin", "giugn", "июн", "червн", "червен", "haziran"],
+    ["jul", "juil", "lugl", "июл", "липн", "липен", "temmuz"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus", "ağustos"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül", "eylul"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim"],
+    ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim"],
+    ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень", "aralık", "aralik",
+     "desember"],
+]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025")
+# fmt: on
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*\.?,?\s+"
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?\s+"
     r"(?:de\s+)?(\d{4})",
     re.I,
 )
@@ -126,11 +133,12 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""
     text = to_ascii_digits(text)
     found: list[tuple[int, int, date]] = []
-    for rx, order in ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy")):
+    rules = ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy"), (VI_DMY, "dmy"))
+    for rx, order in rules:
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
             y, m, d = (a, b, c) if order == "ymd" else (c, b, a)
-            if order == "dmy" and language == "en" and b > 12:
+            if rx is NUMERIC and language == "en" and b > 12:
                 m, d = a, b
             got = _safe(y, m, d)
             if got:
@@ -174,19 +182,24 @@ _CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号
 # (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
 _CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
 _DM = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíì]*+\.?"
+    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*+\.?"
     r"(?!\s*,?\s*(?:de\s+)?\d)",
+    re.I,
+)
+# Vietnamese "ngày 1 tháng 12", "ngày 1/12" (day first; no year)
+_VI_DM = re.compile(
+    r"(?:(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?!\d|,?\s+năm)|ngày\s+(\d{1,2})/(\d{1,2})(?![/\d]))",
     re.I,
 )
 _MD = re.compile(r"\b(" + _STEMS + r")[a-z]*+\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
 _LAST_MONTH = re.compile(
     r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
-    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìç]*",
+    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*",
     re.I,
 )
 # "décembre dernier", "diciembre pasado", "декабре прошлого года", "грудні минулого року"
 _MONTH_LAST = re.compile(
-    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìç]*\s+(dernier|prochain|pasado|passado|scorso|"
+    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*\s+(dernier|prochain|pasado|passado|scorso|"
     r"прошлого года|следующего года|минулого року|наступного року)",
     re.I,
 )
@@ -271,6 +284,9 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _MD.finditer(text):
         m = _month(mt.group(1))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(2))) if m else None)
+    for mt in _VI_DM.finditer(text):
+        d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(3), mt.group(4))
+        add(mt.start(), mt.end(), _month_day(anchor, int(m), int(d)))
     for mt in _LAST_MONTH.finditer(text):
         m = _month(mt.group(2))
         add(mt.start(), mt.end(), _month_only(anchor, mt.group(1), m) if m else None)
@@ -301,6 +317,10 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
                 # word between ("imports from China on October 9" is no effective date)
                 if len(between) > EFFECT_GAP_CHARS or len(between.split()) > 1:
                     continue
+                # "12月1日起", "12月1日から施行": the cue follows the date; "9日宣布對稀土物項
+                # 實施" is the day of the announcement, not of the effect
+                if _CJK_CHAR.search(between) and len(between) > CJK_EFFECT_GAP_CHARS:
+                    continue
                 if best is None or len(between) < best[0]:
                     best = (len(between), got)
         if best is not None:
@@ -309,22 +329,31 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
 
 
 EFFECT_GAP_CHARS = 12  # characters at most between an effect cue and its date
+CJK_EFFECT_GAP_CHARS = 2  # in Chinese, Japanese, Korean: "12月1日正式起" at most
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
-_DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "ja", "ar", "fa", "uk", "pt", "nl", "pl",
-             "hi", "tr", "ko"}  # fmt: skip
+_DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "zh-Hant", "ja", "ar", "fa", "uk", "pt",
+             "nl", "pl", "hi", "tr", "ko", "vi", "id"}  # fmt: skip
+# a language dateparser is not given: these few, never its detection over all ~200 locales
+# (which compiles every locale's patterns: 0.2 s an article, the bench's main hot spot)
+_DP_FALLBACK = ["en", "fr", "es", "de"]
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def find_date_dateparser(text: str, language: str | None) -> date | None:
     """dateparser's search in the given language; only full dates (day, month, year)."""
-    if not text.strip():
+    text = to_ascii_digits(text)[:300]
+    if not _YEAR.search(text):  # only a full date (its year written) counts: skip the search
         return None
     from dateparser.search import search_dates
 
-    langs = [language] if language in _DP_LANGS else None
+    langs = [language] if language in _DP_LANGS else _DP_FALLBACK
     try:
         hits = search_dates(
-            to_ascii_digits(text)[:300], languages=langs,
+            text, languages=langs,
             settings={"REQUIRE_PARTS": ["day", "month", "year"],
                       "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"},
         )  # fmt: skip
@@ -405,4 +434,41 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
         got = find_date_dateparser(_dateline_of(line), language)
         if got:
             return got
+    got = partial_dateline(lines[:4], "\n".join(lines[:30]))
+    if got:
+        return got
     return find_date_regex("\n".join(lines[6:30]), language)
+
+
+# "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year
+_DATELINE_DM = re.compile(
+    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?|"
+    r"(" + _STEMS + r")[a-z]*\.?[ \t]+(\d{1,2}))(?![\d.,]*[ \t]*\d{4})[ \t]*(?:[–—(]|-[ \t])",
+    re.I,
+)
+
+
+_MONTH_YEAR = re.compile(
+    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+
+
+def partial_dateline(lines: list[str], text: str) -> date | None:
+    """The date of a dateline that gives the day and month only ("ПЕКИН, 10 мар – ПРАЙМ."):
+    its year is the latest one the text names after a month ("в январе-феврале 2026 года":
+    a report on the months just past), else the one it names most often; None without one."""
+    for line in lines:
+        mt = _DATELINE_DM.match(line or "")
+        if mt is None:
+            continue
+        d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(4), mt.group(3))
+        month = _month(m)
+        text = to_ascii_digits(text)
+        dated = [int(y) for y in _MONTH_YEAR.findall(text)]
+        years = Counter(int(y) for y in _YEAR.findall(text))
+        if month is None or not years:
+            return None
+        year = max(dated) if dated else max(years, key=lambda y: (years[y], y))
+        return _safe(year, month, int(d))
+    return None

@@ -31,9 +31,9 @@ from critmin.signals.lexicon import (
     fold,
     role_matcher,
 )
-from critmin.signals.quantities import find_quantities
+from critmin.signals.quantities import PERCENT, find_quantities
 
-REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
+REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
                 "Lu", "Sc", "Y")  # fmt: skip
 EVENT_TYPES = ("agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move")  # fmt: skip
@@ -93,7 +93,7 @@ _ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co",
            "sept", "oct", "nov", "dec", "т", "г", "гг", "млн", "млрд", "тыс", "руб", "долл",
            "mio", "mrd", "bzw", "z.b", "ca", "dt", "sig", "dott", "sra", "sr", "ing", "prof",
            "mt", "bn", "mln", "mld"}  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?;。！？؟]+[\"'»”’)\]]*")
+_BOUNDARY = re.compile(r"[.!?;。！？؟।]+[\"'»”’)\]]*")  # "।": the Devanagari full stop
 
 
 def split_sentences(text: str) -> list[str]:
@@ -104,7 +104,7 @@ def split_sentences(text: str) -> list[str]:
         for mt in _BOUNDARY.finditer(line):
             end = mt.end()
             punct = mt.group(0)
-            if not any(p in punct for p in "。！？؟") and not (
+            if not any(p in punct for p in "。！？؟।") and not (
                 end >= len(line) or line[end] == " "
             ):
                 continue
@@ -354,6 +354,31 @@ def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
     return find_materials(text, lang, folded, use if cues else None)
 
 
+SHARE_GAP_CHARS = 60  # a percentage this close to a market-share cue (about 8 words) is a share
+CUE_FIRST = frozenset({"zh", "ja", "ko", "tr", "hi", "fa"})  # "占全球...的90%": cue, then it
+_PERCENT_AT = re.compile(
+    r"(?<![\d.,])\d[\d.,]*+\s?(?:" + PERCENT + r")|(?:yüzde|%)\s?\d[\d.,]*+|百分之\d++", re.I
+)
+
+
+def without_shares(text: str, lang: str | None) -> str:
+    """The text less its market-share percentages ("China refines 90% of global supply",
+    "中国占全球稀土产量的90%"): context, not quantities of the event."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    hits = [h for h in context_matcher("share", lang).find(folded, folded=True) if h.start >= 0]
+    for h in reversed(hits):
+        if lang in CUE_FIRST:
+            mt = _PERCENT_AT.search(text, h.end, h.end + SHARE_GAP_CHARS)
+        else:
+            found = list(_PERCENT_AT.finditer(text, max(0, h.start - SHARE_GAP_CHARS), h.start))
+            mt = found[-1] if found else None
+        if mt is not None:
+            text = text[: mt.start()] + " " * (mt.end() - mt.start()) + text[mt.end() :]
+    return text
+
+
 def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     """Scope sentences ("also covers magnets") whose last preceding trigger sentence
     reports ``etype``."""
@@ -452,6 +477,15 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
             folded, folded=True) if h.start >= 0]  # fmt: skip
 
     got = effective_date([t for t in texts if t], anchor, lang, cues)
+    immediate = context_matcher("immediate", lang)
+    if (
+        got is None
+        and anchor is not None
+        and any(  # "an immediate freeze": from that day
+            immediate.find(fold(t), folded=True) for t in texts if t
+        )
+    ):
+        got = anchor
     return got.isoformat() if got else None
 
 
@@ -587,7 +621,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(s.fore, base_language(doc.language)):
+            for q in find_quantities(without_shares(s.fore, base_language(doc.language)),
+                                     base_language(doc.language)):  # fmt: skip
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
@@ -598,6 +633,7 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
                 if c not in companies:
                     companies.append(c)
         order = [main] + [i for i in idx if i != main]
+        order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,

@@ -278,6 +278,7 @@ def find_materials(
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
+    "immediate", "share",
 )  # fmt: skip
 
 
@@ -391,9 +392,12 @@ def country_matcher(language: str | None) -> Matcher:
 
 
 @cache
-def _case_sensitive() -> list[tuple[re.Pattern[str], str]]:
-    table = load("countries")["case_sensitive"]
-    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])"), v) for k, v in table.items()]
+def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all case-sensitive names ("US", "EU", "США"), longest first, and the
+    code of each ("US$40.000", "US $1.2 billion": a currency, not the country)."""
+    table = {str(k): str(v) for k, v in load("countries")["case_sensitive"].items()}
+    names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(r"(?<![\w.])(?:" + names + r")(?![\w])(?!\s?\$)"), table
 
 
 def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
@@ -409,9 +413,9 @@ def country_mentions(text: str, language: str | None) -> list[tuple[int, int, st
                 if same and h.start >= 0 and text[h.start].islower():
                     continue
             pos.append((h.start, h.end, lab))
-    for rx, iso in _case_sensitive():
-        for mt in rx.finditer(text):
-            pos.append((mt.start(), mt.end(), iso))
+    rx, table = _case_sensitive()
+    for mt in rx.finditer(text):
+        pos.append((mt.start(), mt.end(), table[mt.group(0)]))
     return sorted(pos, key=lambda x: x[0])
 
 

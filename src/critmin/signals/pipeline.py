@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from critmin.errors import DataError, Issue
-from critmin.signals.clean import CleanDocument, boilerplate_lines, clean_text
+from critmin.signals.clean import (
+    CleanDocument,
+    boilerplate_lines,
+    clean_text,
+    site_boilerplate,
+)
 from critmin.signals.extract import Event, extract_events
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
@@ -101,10 +106,11 @@ def process_texts(
     for _, group, raw in items:
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
+    by_site = site_boilerplate([raw for _, _, raw in items])
     out = []
     for n, (aid, group, raw) in enumerate(items, 1):
         started = time.perf_counter()
-        doc = clean_text(raw, boilerplate=common[group])
+        doc = clean_text(raw, boilerplate=common[group] | by_site[n - 1])
         _within(budget_s, started, label[n - 1], "cleaning")
         events = extract_events(doc, aid)
         _within(budget_s, started, label[n - 1], "reading events from")
@@ -133,6 +139,14 @@ def process_paths(
     return articles
 
 
+# texts that take dateparser through its search, translation and relative-word paths
+_DATE_WARM_UP = (
+    "2025-01-02",
+    "Posted 9.10.2025 10:30 by the newsroom, updated yesterday",
+    "Washington, 9 October 2025 - the ministry said on Friday that 3 days ago",
+)
+
+
 def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
     """Build the one-off state of every language (lexicon automata, dateparser's locale
     data) now, so that the first articles of each language do not pay for it; a service
@@ -149,7 +163,8 @@ def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
         material_matcher(lang)
         country_matcher(lang)
         role_matcher(lang)
-        find_date_dateparser("2025-01-02", lang)
+        for sample in _DATE_WARM_UP:  # dateparser compiles each locale's patterns lazily
+            find_date_dateparser(sample, lang)
     company_matcher()
     find_quantities("1 t")
     from critmin.signals import embed

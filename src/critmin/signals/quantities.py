@@ -11,7 +11,8 @@ import regex
 from critmin.signals.dates import to_ascii_digits
 from critmin.signals.lexicon import load
 
-_DECIMAL_COMMA = {"ru", "de", "fr", "it", "es", "uk", "pt", "nl", "pl", "tr"}
+# "US$40.000" is forty thousand in Indonesian and Vietnamese too ("1,5 miliar", "2,3 tỷ")
+_DECIMAL_COMMA = {"ru", "de", "fr", "it", "es", "uk", "pt", "nl", "pl", "tr", "id", "vi"}
 NUM = r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 PERCENT = (r"%|％|٪|percent|per\s?cent|pct|процент\w*|prozent|pour\s?cent|per\s?cento|"
            r"por\s?ciento|درصد|في\s?المئة|في\s?المائة|بالمئة|بالمائة")  # fmt: skip
