@@ -220,6 +220,7 @@ class _Sentence:
     scope: bool = False  # says what the measure covers: its materials join the event
     link: bool = False  # a headline-like body line (a link to another article): no materials
     solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
+    provision: bool = False  # says what an agreement provides: its other types are its terms
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -395,6 +396,33 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 UNILATERAL_TYPES = frozenset({"export_control"})
 # measures that a sentence reporting a price move names as its cause, not as news
 CAUSE_TYPES = frozenset({"export_control"})
+# types an agreement may carry as its own terms beside the eased measure (an investment)
+AGREEMENT_TERMS = frozenset({"investment"})
+# an agreement is signed by two parties at least: one naming fewer countries is none
+AGREEMENT_MIN_PARTIES = 2
+
+
+# a document's title in Chinese book-title marks (《出口管制法》, the Export Control Law) is a
+# name, not a measure: triggers inside it do not count
+_BOOK_TITLE = re.compile(r"《[^《》]{1,60}》|〈[^〈〉]{1,60}〉")
+
+
+def _types_in(ffold: str, ev: Any) -> set[str]:
+    """Event types a (folded) text triggers. A trigger that lies inside a longer trigger of
+    another type names that type's measure ("列入出口管制管控名单": a listing, a sanction;
+    the export control inside is the list's name) and does not count, unless the type has
+    another trigger in the text."""
+    hits = ev.find(_BOOK_TITLE.sub(lambda m: " " * len(m.group(0)), ffold), folded=True,
+                   overlap=True)  # fmt: skip
+    plain = [h for h in hits if h.start >= 0]
+    kept: set[str] = set()
+    for h in hits:
+        inside = h.start >= 0 and any(
+            o.label != h.label and o.start <= h.start and h.end <= o.end
+            and o.end - o.start > h.end - h.start for o in plain)  # fmt: skip
+        if not inside:
+            kept.add(str(h.label))
+    return kept
 
 
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
@@ -415,8 +443,14 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         )
         fore, back = ("", text) if background else _split_background(text, folded, lang)
         ffold = fold(fore)
-        types = {str(h.label) for h in ev.find(ffold, folded=True, overlap=True)}
-        bg_types = {str(h.label) for h in ev.find(fold(back), folded=True, overlap=True)}
+        types = _types_in(ffold, ev)
+        bg_types = _types_in(fold(back), ev)
+        if "agreement" in types and types - AGREEMENT_TERMS - {"agreement"} and context_matcher(
+                "relief", lang).find(ffold, folded=True):  # fmt: skip
+            # "an accord to ease the export restrictions": the eased measure is the
+            # agreement's subject, not news of its own
+            bg_types |= types - AGREEMENT_TERMS - {"agreement"}
+            types &= AGREEMENT_TERMS | {"agreement"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
@@ -430,13 +464,15 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
+        provision = bool(types - {"agreement"} and context_matcher("provision", lang).find(
+            ffold, folded=True))  # fmt: skip
         link = k > first_body and text.strip() in links
         if link:  # "China bans antimony exports" under the article: another story's headline
             types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
-            [] if link else solo,
+            [] if link else solo, provision,
         ))  # fmt: skip
     return sentences
 
@@ -559,12 +595,23 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if embed.enabled() and lang not in LANGUAGES and not any(s.types or s.bg_types
                                                              for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
+    parties = _merge([s.countries for s in sentences if "agreement" in s.types or s.provision])
+    if any("agreement" in s.types for s in sentences) and len(parties) >= AGREEMENT_MIN_PARTIES:
+        # "the document provides for a joint investment fund": terms of an agreement between
+        # states (a deal of one state with a company is the investment itself)
+        for s in sentences:
+            if s.provision:
+                s.bg_types |= s.types - {"agreement"}
+                s.types &= {"agreement"}
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0)
         for t in s.bg_types:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
+    # a type that only background sentences or clauses trigger is no news of the article
+    news = {t for s in sentences for t in s.types}
+    scores = defaultdict(float, {t: v for t, v in scores.items() if t in news})
     if not scores:
         return []
     best = max(scores.values())
@@ -635,6 +682,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         order = [main] + [i for i in idx if i != main]
         order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
+        if etype == "agreement" and len(countries) < AGREEMENT_MIN_PARTIES:
+            continue  # no two parties that sign: an investment's terms, a plan, a comment
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
