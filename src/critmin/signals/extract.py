@@ -221,6 +221,7 @@ class _Sentence:
     link: bool = False  # a headline-like body line (a link to another article): no materials
     solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
     provision: bool = False  # says what an agreement provides: its other types are its terms
+    deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -288,23 +289,34 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[str]:
+_CONJ_GAP = re.compile(r"^[\s,、・/]*(?:and|und|et|y|e|и|і|та|ve|dan|và|or|および|及び|と|や|及|和|与|與|및|و)?[\s,、・/]*$")
+
+
+def actor_countries(
+    text: str, lang: str | None, parties: bool = False, deal: bool = False
+) -> list[str]:
     """Countries a text names as actors or targets: mentions right after a bystander cue
-    (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``)
-    do not count, nor any in a sentence that says they are not concerned. With ``parties``,
-    the other sides of talks, meetings and trade wars (``party_*`` cues) do not count either:
-    the actors of a unilateral measure."""
+    (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``,
+    ``XとXとも``: also partners of another deal; ``X welcomed``: a commentator) do not
+    count, nor the countries joined to such a mention by "and" (``マレーシアおよびタイとも``),
+    nor any in a sentence that says they are not concerned. With ``parties``, the other
+    sides of talks, meetings and trade wars (``party_*`` cues) do not count either: the
+    actors of a unilateral measure. With ``deal``, the other side of a trade dispute
+    (``dispute_before``) does not: the parties of an agreement."""
     folded = fold(text)
     if context_matcher("no_actors", lang).find(folded, folded=True):
         return []
     kinds = (("bystander_before", "party_before"), ("bystander_after", "party_after"))
     kinds = kinds if parties else (kinds[0][:1], kinds[1][:1])
+    if deal:
+        kinds = (kinds[0] + ("dispute_before",), kinds[1])
     before = [h for k in kinds[0] for h in context_matcher(k, lang).find(folded, folded=True)
               if h.start >= 0]  # fmt: skip
     after = [h for k in kinds[1] for h in context_matcher(k, lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
     mentions = country_mentions(text, lang)
     out: list[str] = []
+    flags: list[bool] = []
     for k, (start, end, iso) in enumerate(mentions):
         bystander = False
         for h in before:
@@ -317,9 +329,13 @@ def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
                 bystander = True
-        if start >= 0 and bystander:
-            continue
-        if iso not in out:
+        flags.append(start >= 0 and bystander)
+    for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
+        if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and _CONJ_GAP.match(
+                folded[mentions[k][1] : mentions[k + 1][0]]):  # fmt: skip
+            flags[k] = True
+    for (_, _, iso), bystander in zip(mentions, flags, strict=True):
+        if not bystander and iso not in out:
             out.append(iso)
     return out
 
@@ -461,6 +477,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         solo = actor_countries(where, lang, parties=True)
+        deal = actor_countries(where, lang, deal=True)
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
@@ -472,7 +489,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
-            [] if link else solo, provision,
+            [] if link else solo, provision, [] if link else deal,
         ))  # fmt: skip
     return sentences
 
@@ -654,6 +671,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
             countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
             countries = countries or _merge([s.countries for s in picked])
+        elif etype == "agreement":  # the other side of a trade dispute signs nothing
+            countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
         else:
             countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
