@@ -599,7 +599,9 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
     return [t for t in chosen if t not in drop]
 
 
-def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
+def extract_events(
+    doc: CleanDocument, article_id: str = "", _unsigned: bool = False
+) -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
         return []
@@ -628,7 +630,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
     # a type that only background sentences or clauses trigger is no news of the article
     news = {t for s in sentences for t in s.types}
-    scores = defaultdict(float, {t: v for t, v in scores.items() if t in news})
+    scores = defaultdict(float, {t: v for t, v in scores.items() if t in news
+                                 and not (_unsigned and t == "agreement")})  # fmt: skip
     if not scores:
         return []
     best = max(scores.values())
@@ -702,7 +705,9 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
         if etype == "agreement" and len(countries) < AGREEMENT_MIN_PARTIES:
-            continue  # no two parties that sign: an investment's terms, a plan, a comment
+            # no two parties that sign (an investment's terms, a plan): no agreement, and
+            # the other types are weighed again without it
+            return extract_events(doc, article_id, _unsigned=True)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
