@@ -138,7 +138,8 @@ def test_investors_home_is_no_actor():
 
 def test_trade_war_opponent_stays_a_target_of_an_export_control():
     # main corpus e_es_april.txt: the other side of a trade war is a target of the controls
-    text = "China restringe la exportación de siete tierras raras en plena guerra comercial con EE.UU."
+    text = ("China restringe la exportación de siete tierras raras en plena guerra comercial "
+            "con EE.UU.")  # fmt: skip
     assert set(actor_countries(text, "es")) == {"CHN", "USA"}
     assert actor_countries(text, "es", deal=True) == ["CHN"]
 

@@ -289,7 +289,10 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-_CONJ_GAP = re.compile(r"^[\s,、・/]*(?:and|und|et|y|e|и|і|та|ve|dan|và|or|および|及び|と|や|及|和|与|與|및|و)?[\s,、・/]*$")
+_CONJ_GAP = re.compile(  # only "and" (or a comma) between two country names
+    r"^[\s,、・/]*(?:and|und|et|y|e|и|і|та|ve|dan|và|or|および|及び|と|や|及|和|与|與|및|و)?"
+    r"[\s,、・/]*$"
+)
 
 
 def actor_countries(
@@ -317,7 +320,7 @@ def actor_countries(
     mentions = country_mentions(text, lang)
     out: list[str] = []
     flags: list[bool] = []
-    for k, (start, end, iso) in enumerate(mentions):
+    for k, (start, end, _iso) in enumerate(mentions):
         bystander = False
         for h in before:
             gap = folded[h.end : start]
