@@ -148,3 +148,15 @@ def test_new_cue_kinds_cover_every_lexicon_language():
     context = load("context")
     for kind in ("relief", "provision"):
         assert set(context[kind]) >= set(LANGUAGES), kind
+
+
+def test_foerderung_of_metals_is_extraction_not_funding():
+    # de_sz_new_export_rules.txt: "Maschinen und Verfahren zur Förderung der Metalle" (mining)
+    raw = (
+        "China verschärft Exportkontrollen für Seltene Erden\n"
+        "Am Donnerstag hat Peking weitreichende Exportbeschränkungen für Seltene Erden und damit "
+        "verbundene Technologien verhängt. Die neuen Auflagen gehen weit über bisherige Maßnahmen "
+        "hinaus. Künftig dürfen selbst Maschinen und Verfahren zur Förderung der Metalle, ohne "
+        "die kein Smartphone funktioniert, das Land nur noch mit Genehmigung verlassen."
+    )
+    assert set(_events(raw)) == {"export_control"}
