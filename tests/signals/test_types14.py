@@ -153,10 +153,14 @@ def test_new_cue_kinds_cover_every_lexicon_language():
 def test_foerderung_of_metals_is_extraction_not_funding():
     # de_sz_new_export_rules.txt: "Maschinen und Verfahren zur Förderung der Metalle" (mining)
     raw = (
-        "China verschärft Exportkontrollen für Seltene Erden\n"
-        "Am Donnerstag hat Peking weitreichende Exportbeschränkungen für Seltene Erden und damit "
-        "verbundene Technologien verhängt. Die neuen Auflagen gehen weit über bisherige Maßnahmen "
-        "hinaus. Künftig dürfen selbst Maschinen und Verfahren zur Förderung der Metalle, ohne "
-        "die kein Smartphone funktioniert, das Land nur noch mit Genehmigung verlassen."
+        "Die Regierung nutzt ihre Vormacht bei Seltenen Erden weiter als politisches Instrument.\n"
+        "Mit neuen Exportauflagen will sie den Zugang und das Know-how zu den wertvollen "
+        "Rohstoffen einschränken. Und sendet damit ein Signal an Washington. Der schwelende "
+        "Handelskrieg zwischen China und den USA verschärft sich weiter. Am Donnerstag hat "
+        "Peking weitreichende Exportbeschränkungen für Seltene Erden und damit verbundene "
+        "Technologien verhängt. Die neuen Auflagen gehen weit über bisherige Maßnahmen hinaus. "
+        "Künftig dürfen selbst Maschinen und Verfahren zur Förderung der Metalle, ohne die kein "
+        "Smartphone, kein Computerchip und kein Elektroauto funktioniert, das Land nur noch mit "
+        "Genehmigung verlassen."
     )
     assert set(_events(raw)) == {"export_control"}

@@ -289,10 +289,11 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-_CONJ_GAP = re.compile(  # only "and" (or a comma) between two country names
-    r"^[\s,、・/]*(?:and|und|et|y|e|и|і|та|ve|dan|và|or|および|及び|と|や|及|和|与|與|및|و)?"
-    r"[\s,、・/]*$"
-)
+# only "and" (or a comma) between two country names (a set, not a regex: no backtracking)
+_CONJ_WORDS = frozenset({"", "and", "und", "et", "y", "e", "и", "і", "та", "ve", "dan", "và",
+                         "or", "および", "及び", "と", "や", "及", "和", "与", "與", "및",
+                         "و"})  # fmt: skip
+_GAP_CHARS = " \t\n\u00a0,、・/"
 
 
 def actor_countries(
@@ -334,8 +335,9 @@ def actor_countries(
                 bystander = True
         flags.append(start >= 0 and bystander)
     for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
-        if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and _CONJ_GAP.match(
-                folded[mentions[k][1] : mentions[k + 1][0]]):  # fmt: skip
+        gap = folded[mentions[k][1] : mentions[k + 1][0]]
+        if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and len(gap) <= 12 and (
+                gap.strip(_GAP_CHARS) in _CONJ_WORDS):  # fmt: skip
             flags[k] = True
     for (_, _, iso), bystander in zip(mentions, flags, strict=True):
         if not bystander and iso not in out:
