@@ -220,6 +220,8 @@ class _Sentence:
     scope: bool = False  # says what the measure covers: its materials join the event
     link: bool = False  # a headline-like body line (a link to another article): no materials
     solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
+    provision: bool = False  # says what an agreement provides: its other types are its terms
+    deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -287,24 +289,39 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     return " ".join(p for p in fore if p.strip()), " ".join(back)
 
 
-def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[str]:
+# only "and" (or a comma) between two country names (a set, not a regex: no backtracking)
+_CONJ_WORDS = frozenset({"", "and", "und", "et", "y", "e", "и", "і", "та", "ve", "dan", "và",
+                         "or", "および", "及び", "と", "や", "及", "和", "与", "與", "및",
+                         "و"})  # fmt: skip
+_GAP_CHARS = " \t\n\u00a0,、・/"
+
+
+def actor_countries(
+    text: str, lang: str | None, parties: bool = False, deal: bool = False
+) -> list[str]:
     """Countries a text names as actors or targets: mentions right after a bystander cue
-    (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``)
-    do not count, nor any in a sentence that says they are not concerned. With ``parties``,
-    the other sides of talks, meetings and trade wars (``party_*`` cues) do not count either:
-    the actors of a unilateral measure."""
+    (``a conference in X``, ``reliance on X``, ``than X``) or right before one (``X以外``,
+    ``XとXとも``: also partners of another deal; ``X welcomed``: a commentator) do not
+    count, nor the countries joined to such a mention by "and" (``マレーシアおよびタイとも``),
+    nor any in a sentence that says they are not concerned. With ``parties``, the other
+    sides of talks, meetings and trade wars (``party_*`` cues) do not count either: the
+    actors of a unilateral measure. With ``deal``, the other side of a trade dispute
+    (``dispute_before``) does not: the parties of an agreement."""
     folded = fold(text)
     if context_matcher("no_actors", lang).find(folded, folded=True):
         return []
     kinds = (("bystander_before", "party_before"), ("bystander_after", "party_after"))
     kinds = kinds if parties else (kinds[0][:1], kinds[1][:1])
+    if deal:
+        kinds = (kinds[0] + ("dispute_before",), kinds[1])
     before = [h for k in kinds[0] for h in context_matcher(k, lang).find(folded, folded=True)
               if h.start >= 0]  # fmt: skip
     after = [h for k in kinds[1] for h in context_matcher(k, lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
     mentions = country_mentions(text, lang)
     out: list[str] = []
-    for k, (start, end, iso) in enumerate(mentions):
+    flags: list[bool] = []
+    for k, (start, end, _iso) in enumerate(mentions):
         bystander = False
         for h in before:
             gap = folded[h.end : start]
@@ -316,9 +333,14 @@ def actor_countries(text: str, lang: str | None, parties: bool = False) -> list[
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
                 bystander = True
-        if start >= 0 and bystander:
-            continue
-        if iso not in out:
+        flags.append(start >= 0 and bystander)
+    for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
+        gap = folded[mentions[k][1] : mentions[k + 1][0]]
+        if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and len(gap) <= 12 and (
+                gap.strip(_GAP_CHARS) in _CONJ_WORDS):  # fmt: skip
+            flags[k] = True
+    for (_, _, iso), bystander in zip(mentions, flags, strict=True):
+        if not bystander and iso not in out:
             out.append(iso)
     return out
 
@@ -395,6 +417,33 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 UNILATERAL_TYPES = frozenset({"export_control"})
 # measures that a sentence reporting a price move names as its cause, not as news
 CAUSE_TYPES = frozenset({"export_control"})
+# types an agreement may carry as its own terms beside the eased measure (an investment)
+AGREEMENT_TERMS = frozenset({"investment"})
+# an agreement is signed by two parties at least: one naming fewer countries is none
+AGREEMENT_MIN_PARTIES = 2
+
+
+# a document's title in Chinese book-title marks (《出口管制法》, the Export Control Law) is a
+# name, not a measure: triggers inside it do not count
+_BOOK_TITLE = re.compile(r"《[^《》]{1,60}》|〈[^〈〉]{1,60}〉")
+
+
+def _types_in(ffold: str, ev: Any) -> set[str]:
+    """Event types a (folded) text triggers. A trigger that lies inside a longer trigger of
+    another type names that type's measure ("列入出口管制管控名单": a listing, a sanction;
+    the export control inside is the list's name) and does not count, unless the type has
+    another trigger in the text."""
+    hits = ev.find(_BOOK_TITLE.sub(lambda m: " " * len(m.group(0)), ffold), folded=True,
+                   overlap=True)  # fmt: skip
+    plain = [h for h in hits if h.start >= 0]
+    kept: set[str] = set()
+    for h in hits:
+        inside = h.start >= 0 and any(
+            o.label != h.label and o.start <= h.start and h.end <= o.end
+            and o.end - o.start > h.end - h.start for o in plain)  # fmt: skip
+        if not inside:
+            kept.add(str(h.label))
+    return kept
 
 
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
@@ -415,8 +464,14 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         )
         fore, back = ("", text) if background else _split_background(text, folded, lang)
         ffold = fold(fore)
-        types = {str(h.label) for h in ev.find(ffold, folded=True, overlap=True)}
-        bg_types = {str(h.label) for h in ev.find(fold(back), folded=True, overlap=True)}
+        types = _types_in(ffold, ev)
+        bg_types = _types_in(fold(back), ev)
+        if "agreement" in types and types - AGREEMENT_TERMS - {"agreement"} and context_matcher(
+                "relief", lang).find(ffold, folded=True):  # fmt: skip
+            # "an accord to ease the export restrictions": the eased measure is the
+            # agreement's subject, not news of its own
+            bg_types |= types - AGREEMENT_TERMS - {"agreement"}
+            types &= AGREEMENT_TERMS | {"agreement"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
@@ -427,16 +482,19 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         solo = actor_countries(where, lang, parties=True)
+        deal = actor_countries(where, lang, deal=True)
         addition = bool(types and materials and context_matcher("addition", lang).find(
             ffold, folded=True))  # fmt: skip
         scope = bool(materials and context_matcher("scope", lang).find(ffold, folded=True))
+        provision = bool(types - {"agreement"} and context_matcher("provision", lang).find(
+            ffold, folded=True))  # fmt: skip
         link = k > first_body and text.strip() in links
         if link:  # "China bans antimony exports" under the article: another story's headline
             types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
-            [] if link else solo,
+            [] if link else solo, provision, [] if link else deal,
         ))  # fmt: skip
     return sentences
 
@@ -546,7 +604,9 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
     return [t for t in chosen if t not in drop]
 
 
-def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
+def extract_events(
+    doc: CleanDocument, article_id: str = "", _unsigned: bool = False
+) -> list[Event]:
     """The events an article reports (none for error pages and off-topic texts)."""
     if doc.is_error_page:
         return []
@@ -559,12 +619,24 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
     if embed.enabled() and lang not in LANGUAGES and not any(s.types or s.bg_types
                                                              for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
+    parties = _merge([s.countries for s in sentences if "agreement" in s.types or s.provision])
+    if any("agreement" in s.types for s in sentences) and len(parties) >= AGREEMENT_MIN_PARTIES:
+        # "the document provides for a joint investment fund": terms of an agreement between
+        # states (a deal of one state with a company is the investment itself)
+        for s in sentences:
+            if s.provision:
+                s.bg_types |= s.types - {"agreement"}
+                s.types &= {"agreement"}
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0)
         for t in s.bg_types:
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
+    # a type that only background sentences or clauses trigger is no news of the article
+    news = {t for s in sentences for t in s.types}
+    scores = defaultdict(float, {t: v for t, v in scores.items() if t in news
+                                 and not (_unsigned and t == "agreement")})  # fmt: skip
     if not scores:
         return []
     best = max(scores.values())
@@ -607,6 +679,8 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
             countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
             countries = countries or _merge([s.countries for s in picked])
+        elif etype == "agreement":  # the other side of a trade dispute signs nothing
+            countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
         else:
             countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
@@ -635,6 +709,10 @@ def extract_events(doc: CleanDocument, article_id: str = "") -> list[Event]:
         order = [main] + [i for i in idx if i != main]
         order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
+        if etype == "agreement" and len(countries) < AGREEMENT_MIN_PARTIES:
+            # no two parties that sign (an investment's terms, a plan): no agreement, and
+            # the other types are weighed again without it
+            return extract_events(doc, article_id, _unsigned=True)
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,

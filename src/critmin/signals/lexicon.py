@@ -278,7 +278,7 @@ def find_materials(
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
-    "immediate", "share",
+    "immediate", "share", "relief", "provision", "dispute_before",
 )  # fmt: skip
 
 
