@@ -230,6 +230,10 @@ _DATELINE_DATE = re.compile(
     r"^\s*[^\W\d_][\w'’. -]{1,30}?\s*(?:\([^)]{1,30}\)\s*)?[,–—-]\s*[^.–—\n]{0,12}?\d"
     r"[^.–—\n]{0,25}?(?:[–—]|\s-\s)"
 )
+# the same in any script (Devanagari marks are no \w) and with a double dash: "नई दिल्ली,
+# अक्टूबर 21 -- ..." (a dateline city names no actor)
+_DATELINE_ANY = re.compile(r"^\s*[^\W\d][^\d,.–—\n]{1,30}?,\s*[^.–—\n]{0,12}?\d[^.–—\n]{0,25}?"
+                           r"(?:\s--?\s|[–—])")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
 BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
@@ -476,9 +480,11 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
         where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", fore)) if k == first_body else fore
-        if k == first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
+        if k <= first_body:  # a title may be the page's first line: "नई दिल्ली, अक्टूबर 21 --"
+            where = _DATELINE_ANY.sub("", where)
+        if k <= first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
-            where = ""  # "Москва, 9 октября 2025." is a dateline: a place, not an actor
+            where = ""  # "Москва, 9 октября 2025.", "MADRID 21 Oct. (EUROPA PRESS) -": a place
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         solo = actor_countries(where, lang, parties=True)

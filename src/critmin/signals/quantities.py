@@ -138,6 +138,12 @@ def _clean_value(v: float) -> float | int:
 _PER_UNIT = re.compile(r"(?<!\s)\s*(?:当たり|あたり|につき|당)")
 
 
+# the low end of a range written before the quantity ("39.500-40.000 USD", "10–15%"): the
+# high end's unit and scale apply to it
+_RANGE_LOW = regex.compile(r"(?<![0-9A-Za-z.,$])" + NUM + r"\s?[-–]\s?$")
+RANGE_LOW_CHARS = 24
+
+
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
     """Quantities as ``{"value", "unit"}`` dicts (unit ``%``, ``t`` or ``USD``), in order."""
     text = to_ascii_digits(text)
@@ -151,6 +157,12 @@ def find_quantities(text: str, language: str | None = None) -> list[dict]:
         scale = _scale_of(mt.groupdict().get("scale"))
         found.append((mt.start(), mt.end(),
                       {"value": _clean_value(value * scale * factor), "unit": unit}))  # fmt: skip
+        low = _RANGE_LOW.search(text, max(0, mt.start() - RANGE_LOW_CHARS), mt.start())
+        if low is not None:  # "39.500-40.000 USD": the low end has the high end's unit
+            first = parse_number(low.group("num"), language)
+            if first is not None and first < value:
+                found.append((low.start(), low.end(),
+                              {"value": _clean_value(first * scale * factor), "unit": unit}))  # fmt: skip
 
     for mt in money_pre.finditer(text):
         add(mt, "USD", 1.0)
