@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from critmin.signals.clean import clean_text, is_junk_line
+from critmin.signals.clean import clean_text, is_junk_line, split_site_suffix
 from critmin.signals.extract import extract_events
 from critmin.signals.lexicon import find_countries
 from critmin.signals.quantities import find_quantities
@@ -123,3 +123,33 @@ def test_comment_boxes_credits_and_notes_are_junk(line):
 ])  # fmt: skip
 def test_body_lines_stay(line):
     assert not is_junk_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "1 мин.",
+    "5 min read",
+    "Thủ tướng hai nước ký thỏa thuận về khoáng sản. (Ảnh: TTXVN)",
+    "圖為江西一處稀土礦場。（Reuters）",
+    "Breaking news:",
+])  # fmt: skip
+def test_reading_time_and_credited_captions_are_junk(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "China banned the exports on Tuesday, citing national security. It gave no date "
+    "for the end of the measure. (Reuters)",  # two sentences: a paragraph citing its source
+    "Output fell 5 min after the blast, the operator said (Reuters).",  # no credit tail
+])  # fmt: skip
+def test_paragraphs_citing_a_source_stay(line):
+    assert not is_junk_line(line)
+
+
+def test_a_site_name_after_the_title_bar_is_cut():
+    raw = ("Chinese dominance of rare earths set to last a decade | Daily Wire News\n"
+           "China will keep its hold on rare earth refining for years, a report said.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.title == "Chinese dominance of rare earths set to last a decade"
+    assert "Daily Wire" not in doc.text
+    assert split_site_suffix("Gallium | Germanium | Antimony") == ("Gallium | Germanium | Antimony", "")
+    assert split_site_suffix("Rare earths | Daily Wire") == ("Rare earths | Daily Wire", "")

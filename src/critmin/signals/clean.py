@@ -367,9 +367,38 @@ def is_han_menu(line: str) -> bool:
 _ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
 
 
+# "1 мин.", "5 min read", "3 dk okuma": a reading-time label
+_READ_TIME = re.compile(
+    r"^\d{1,3}\s?(?:min|mins|minutes?|мин|хв|dk|dakika|phút|menit|分钟|分|분)\.?"
+    r"(?:\s?(?:read|de leitura|de lectura|de lecture|чтения|читання|okuma|lesezeit))?$",
+    re.I,
+)
+# a caption whose credit is in parentheses: "... ký thỏa thuận đất hiếm. (Ảnh: Reuters)",
+# "圖為內蒙古白雲鄂博稀土礦場。（Reuters）": one sentence, then the credit
+_PAREN_TAIL = re.compile(r"[.。]\s*[(（]([^()（）]{1,40})[)）]\s*$")
+PHOTO_CAPTION_MAX_CHARS = 160  # "(Photo: ...)" tells it is a caption: a longer one still is
+
+
+def is_paren_caption(line: str) -> bool:
+    """One sentence ending with a parenthesised photo or agency credit: a photo caption."""
+    mt = _PAREN_TAIL.search(line)
+    if mt is None or len(line) > PHOTO_CAPTION_MAX_CHARS:
+        return False
+    if any(c in line[: mt.start()] for c in ".。!?！？"):
+        return False  # two sentences or more: a paragraph that cites its source
+    credit = fold(mt.group(1)).strip()
+    head = re.split(r"[:：/／]", credit)[0].strip()
+    credits = _inline_and_credits()[1]
+    if head != credit and head in credits:  # "Ảnh: Reuters", "Foto: AP"
+        return True
+    return len(line) <= CAPTION_MAX_CHARS and head in credits  # "(Reuters)" alone
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
     if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
+        return True
+    if _READ_TIME.match(line) or is_paren_caption(line):
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
@@ -454,6 +483,22 @@ def is_error_text(title: str, lines: Sequence[str]) -> bool:
     return sum(word_count(x) for x in lines) < 80
 
 
+SITE_SUFFIX_MAX_WORDS = 8
+SITE_TITLE_MIN_WORDS = 4
+
+
+def split_site_suffix(title: str) -> tuple[str, str]:
+    """A title less its site name after the last ``|`` ("... ادامه خواهد داشت | شفقنا، آخرین
+    اخبار ایران و جهان"): ``(title, suffix)``, the suffix "" when there is none."""
+    head, sep, tail = title.rpartition("|")
+    if not sep or not tail.strip() or word_count(tail) > SITE_SUFFIX_MAX_WORDS:
+        return title, ""
+    words = word_count(head.replace("|", " "))
+    if words < SITE_TITLE_MIN_WORDS or words <= word_count(tail):
+        return title, ""  # "Gallium | Germanium | Antimony": a list, not a title and its site
+    return head.strip(), (sep + tail).strip()
+
+
 # -- documents ----------------------------------------------------------------------------------
 def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     """Clean one article (plain text or HTML); ``boilerplate`` are normalised lines to drop."""
@@ -503,6 +548,9 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         content = ([rest] if rest else []) + content[1:]
         if rest and first in dated_body:
             dated_body.add(rest)
+    title, site = split_site_suffix(title)
+    if site:
+        removed.append(site)
     dateline = ""
     for i, line in enumerate(content[:3]):
         if line in dated_body:  # the body after a date header, not a dateline
