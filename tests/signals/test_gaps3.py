@@ -153,3 +153,13 @@ def test_a_site_name_after_the_title_bar_is_cut():
     assert "Daily Wire" not in doc.text
     assert split_site_suffix("Gallium | Germanium | Antimony") == ("Gallium | Germanium | Antimony", "")
     assert split_site_suffix("Rare earths | Daily Wire") == ("Rare earths | Daily Wire", "")
+
+
+def test_an_agreements_investment_terms_give_it_their_figures():
+    raw = ("Chile y Perú firman un acuerdo de minerales críticos\n"
+           "Los presidentes de Chile y Perú firmaron el lunes un acuerdo sobre litio y cobre. "
+           "Ambos países se comprometieron a invertir al menos 500 millones de dólares cada uno "
+           "en proyectos de litio.")  # fmt: skip
+    events = _events(raw)
+    assert "investment" not in events
+    assert {"value": 500000000, "unit": "USD"} in events["agreement"].quantities

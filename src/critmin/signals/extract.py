@@ -610,6 +610,15 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
     return [t for t in chosen if t not in drop]
 
 
+def _term_sentences(sentences: list[_Sentence]) -> list[int]:
+    """Sentences reporting only an agreement's terms (its investments: "both countries will
+    invest at least $1 billion"), when the investment makes no event of its own: their
+    figures are the agreement's."""
+    return [i for i, s in enumerate(sentences)
+            if (s.types & AGREEMENT_TERMS or (s.provision and s.bg_types & AGREEMENT_TERMS))
+            and not s.types - AGREEMENT_TERMS - {"agreement"}]  # fmt: skip
+
+
 def extract_events(
     doc: CleanDocument, article_id: str = "", _unsigned: bool = False
 ) -> list[Event]:
@@ -679,6 +688,8 @@ def extract_events(
         qidx = set(all_idx) | ({0} if has_title else set())
         if QUANTITY_SCOPE == "trigger+material":
             qidx |= {i for i, s in enumerate(sentences) if s.materials and not s.types - {etype}}
+        if etype == "agreement" and not AGREEMENT_TERMS & set(chosen):
+            qidx |= set(_term_sentences(sentences))  # "each will invest at least $1 billion"
         trig = [sentences[i] for i in sorted(qidx)]
         if etype in MARKET_TYPES:  # only the body sentences that report the move itself
             countries = _merge([s.countries for s in trig_body(sentences, all_idx, has_title)])
