@@ -163,3 +163,18 @@ def test_an_agreements_investment_terms_give_it_their_figures():
     events = _events(raw)
     assert "investment" not in events
     assert {"value": 500000000, "unit": "USD"} in events["agreement"].quantities
+
+
+@pytest.mark.parametrize(("lang", "text", "want"), [
+    ("fr", "Après une rencontre entre les deux dirigeants en Corée du Sud, la Chine a suspendu "
+           "ses contrôles à l'exportation vers les États-Unis.", ["CHN", "USA"]),
+    ("tr", "Çin, ABD ile Güney Kore'nin Busan şehrinde yapılan görüşmenin ardından ihracat "
+           "kontrollerini askıya aldı.", ["CHN", "USA"]),
+    ("en", "After talks with Xi in South Korea, Trump said China would drop its controls.",
+     ["CHN"]),
+    ("en", "At the summit, Japan agreed to invest in Australia.", ["JPN", "AUS"]),  # not the meeting's clause
+])  # fmt: skip
+def test_a_meeting_venue_is_no_actor(lang, text, want):
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries(text, lang) == want

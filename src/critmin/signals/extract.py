@@ -300,6 +300,45 @@ _CONJ_WORDS = frozenset({"", "and", "und", "et", "y", "e", "и", "і", "та", "
 _GAP_CHARS = " \t\n\u00a0,、・/"
 
 
+VENUE_GAP_WORDS = 2  # "Güney Kore'nin Busan şehrinde": the city between country and cue
+VENUE_GAP_CHARS = 16
+VENUE_CLAUSE_WORDS = 10  # the venue and its meeting: one clause, this many words apart
+
+
+def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None) -> list[bool]:
+    """Which mentions name where a meeting was held ("a meeting between Trump and Xi in
+    South Korea", "Güney Kore'nin Busan şehrinde yaptığı görüşmede"): in a sentence with a
+    ``meeting`` cue, a country right after a ``venue_before`` cue or shortly before a
+    ``venue_after`` cue."""
+    meets = [h for h in context_matcher("meeting", lang).find(folded, folded=True)
+             if h.start >= 0]  # fmt: skip
+    if not mentions or not meets:
+        return [False] * len(mentions)
+
+    def same_clause(start: int, end: int) -> bool:  # the meeting's own clause, near it
+        for h in meets:
+            gap = folded[h.end : start] if h.end <= start else folded[end : h.start]
+            if (h.end <= start or end <= h.start) and len(gap.split()) <= VENUE_CLAUSE_WORDS and (
+                    not any(c in gap for c in ",;:.()、，")):  # fmt: skip
+                return True
+        return False
+    before = {h.end for h in context_matcher("venue_before", lang).find(folded, folded=True)
+              if h.start >= 0}  # fmt: skip
+    after = [h.start for h in context_matcher("venue_after", lang).find(folded, folded=True)
+             if h.start >= 0]  # fmt: skip
+
+    def near_after(end: int) -> bool:
+        for a in after:
+            gap = folded[end:a]
+            if 0 <= a - end <= VENUE_GAP_CHARS and len(gap.split()) <= VENUE_GAP_WORDS and not any(
+                    c in gap for c in ",;:.()、，"):  # fmt: skip
+                return True
+        return False
+
+    return [start >= 0 and (any(0 <= start - e <= 1 for e in before) or near_after(end))
+            and same_clause(start, end) for start, end, _ in mentions]  # fmt: skip
+
+
 def actor_countries(
     text: str, lang: str | None, parties: bool = False, deal: bool = False
 ) -> list[str]:
@@ -323,6 +362,7 @@ def actor_countries(
     after = [h for k in kinds[1] for h in context_matcher(k, lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
     mentions = country_mentions(text, lang)
+    venues = _venues(folded, mentions, lang)
     out: list[str] = []
     flags: list[bool] = []
     for k, (start, end, _iso) in enumerate(mentions):
@@ -337,7 +377,7 @@ def actor_countries(
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
                 bystander = True
-        flags.append(start >= 0 and bystander)
+        flags.append(start >= 0 and (bystander or venues[k]))
     for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
         gap = folded[mentions[k][1] : mentions[k + 1][0]]
         if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and len(gap) <= 12 and (
