@@ -29,6 +29,7 @@ MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
+STRONG_SCORE = 2.0  # an undated article's link: same countries and materials, or a shared fact
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
@@ -218,6 +219,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         by_article.setdefault(e.article_id, []).append(e)
     ids = sorted(by_article)
     dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
+    dated = {a for a in ids if dates[a]}
     links = []
     scores: dict[tuple[str, str], float] = {}
     pairs: dict[tuple[str, str], list[tuple[float, Event, Event]]] = {}
@@ -229,7 +231,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     cos = _cosines(pairs) if embed.enabled("stories") else None
     for (a, b), got in pairs.items():
         if cos is None:
-            if scores[a, b] >= LINK_SCORE:
+            if scores[a, b] >= LINK_SCORE and (a in dated and b in dated or _strong(got)):
                 links.append((scores[a, b], a, b))
             continue
         best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
@@ -312,6 +314,14 @@ def _article_cos(cos: dict, xs: list[Event], ys: list[Event]) -> float:
     the other rules decide)."""
     vals = [cos[id(x), id(y)] for x in xs for y in ys if (id(x), id(y)) in cos]
     return max(vals) if vals else 1.0
+
+
+def _strong(got: list[tuple[float, Event, Event]]) -> bool:
+    """Evidence enough to place an undated article: a link of ``STRONG_SCORE`` (the same
+    countries and materials, or a partial match plus a shared number or day of effect), or
+    two agreements with the same two parties or more."""
+    return any(sc >= STRONG_SCORE or (x.type in PARTNER_TYPES and len(
+        set(x.countries) & set(y.countries)) >= 2) for sc, x, y in got)  # fmt: skip
 
 
 def _one_per_article(events: list[Event]) -> list[Event]:
