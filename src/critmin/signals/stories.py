@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ import numpy as np
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, to_ascii_digits
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
+from critmin.signals.lexicon import LANGUAGES, Matcher, load
 
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
@@ -106,6 +107,24 @@ def _past_year(evidence: str, year: str) -> int | None:
     return None
 
 
+def lifting(e: Event) -> bool:
+    """The event lifts, suspends, eases or ends a measure: its first sentence or its evidence
+    carries a ``lifting`` cue of ``lexicon/stories.yaml`` (a cue word with a measure word)."""
+    return _lifting(tuple(dict.fromkeys([*e.sentences[:1], e.evidence])), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _lifting(texts: tuple[str, ...], language: str | None) -> bool:
+    m = _lifting_matcher(language if language in LANGUAGES else "en")
+    return any(m.find(t) for t in texts if t)
+
+
+@cache
+def _lifting_matcher(language: str) -> Matcher:
+    cues = (load("stories").get("lifting") or {}).get(language) or []
+    return Matcher.build((p, "lifting") for p in cues)
+
+
 def _apart(a: Event, b: Event) -> bool:
     """Two events that cannot be one: articles more than ``MAX_DAYS`` apart, effective dates
     more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners."""
@@ -117,6 +136,8 @@ def _apart(a: Event, b: Event) -> bool:
         return True
     if past_year(a) != past_year(b):
         return True
+    if lifting(a) != lifting(b):
+        return True  # a measure and its lifting are two events
     if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
             set(a.countries) & set(b.countries)) < 2:  # fmt: skip
         return True  # two parties each, fewer than two in common: other partners
