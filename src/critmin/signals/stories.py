@@ -258,7 +258,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
                     if _similar(cos[id(x), id(y)], dates[a], dates[b])), default=0.0)  # fmt: skip
         scores[a, b] = scores[b, a] = best
-        if best >= LINK_SCORE:
+        if best >= LINK_SCORE and (a in dated and b in dated or _strong(got)):
             links.append((best, a, b))
     cluster = {a: {a} for a in ids}
     for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
