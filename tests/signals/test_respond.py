@@ -31,7 +31,8 @@ DEV = Path(__file__).parent.parent / "data" / "signals" / "real" / "dev" / "arti
 SYNTH = Path(__file__).parent.parent / "data" / "signals" / "articles"
 # one story (China's October 2025 controls) in Chinese, Korean and Italian (the answer key's
 # cn-oct2025-controls; the undated Japanese page on the 2023 magnet-technology ban is another)
-STORY = ["zht_ettoday_mofcom_reasons.txt", "ko_fnnews_tech_controls.txt", "it_ilpost_new_limits.txt"]
+STORY = ["zht_ettoday_mofcom_reasons.txt", "ko_fnnews_tech_controls.txt",
+         "it_ilpost_new_limits.txt"]  # fmt: skip
 # agreement, investment, agreement: no alert
 QUIET = ["ar_shorouk_us_australia.txt", "ja_jetro_mp_floor.txt", "fa_chekidedan_us_japan.txt"]
 DRAWS = 20

@@ -2,11 +2,14 @@
 
 Two articles belong together when they report an event of the same type whose countries and
 materials overlap and whose dates are at most ``MAX_DAYS`` apart (shared numbers add to the
-score). An undated article takes the first full date its evidence gives. Events that take
-effect more than ``MAX_EVENT_DAYS`` apart, or of which one recalls a past year's event (an
-anniversary piece on the 2010 quota) and the other not, are never one story; nor are two
-agreements with different partners (US-Japan and US-Australia). Groups are the connected
-components of that relation. A story keeps the facts its articles agree on and flags
+score). An undated article takes the first full date its evidence gives; an article with no
+date at all links only on strong evidence (``STRONG_SCORE``: the same countries and materials,
+or a partial match plus a shared fact; agreements: the same two parties). Events that take
+effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
+anniversary piece on the 2010 quota) and the other not, or of which one lifts a measure and
+the other not (``lexicon/stories.yaml``), are never one story; nor are two agreements with
+different partners (US-Japan and US-Australia). Groups merge only when every pair of their
+articles is compatible (no chaining). A story keeps the facts its articles agree on and flags
 disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
 given differently by different articles.
 """
@@ -228,11 +231,12 @@ def _names_differ(values: list[set]) -> bool:
 def group_stories(events: Sequence[Event]) -> list[Story]:
     """Stories over events of many articles (one story per group of 2+ articles).
 
-    Articles are merged greedily, strongest link first; two groups merge only when every pair
-    of their articles with known dates is at most ``MAX_DAYS`` apart (no chaining across
-    months through undated articles), every pair of their articles scores at least
-    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common) and each article stays
-    in one story.
+    Articles are merged greedily, strongest link first; a link of an article with no date
+    needs ``STRONG_SCORE`` (or, for agreements, two parties in common). Two groups merge only
+    when every pair of their articles with known dates is at most ``MAX_DAYS`` apart (no
+    chaining across months through undated articles), every pair scores at least
+    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common), no pair is kept apart
+    by ``_apart`` and each article stays in one story.
     """
     events = list(events)
     by_article: dict[str, list[Event]] = {}
@@ -252,13 +256,13 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     cos = _cosines(pairs) if embed.enabled("stories") else None
     for (a, b), got in pairs.items():
         if cos is None:
-            if scores[a, b] >= LINK_SCORE and (a in dated and b in dated or _strong(got)):
+            if scores[a, b] >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
                 links.append((scores[a, b], a, b))
             continue
         best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
                     if _similar(cos[id(x), id(y)], dates[a], dates[b])), default=0.0)  # fmt: skip
         scores[a, b] = scores[b, a] = best
-        if best >= LINK_SCORE and (a in dated and b in dated or _strong(got)):
+        if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
             links.append((best, a, b))
     cluster = {a: {a} for a in ids}
     for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
