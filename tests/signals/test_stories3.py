@@ -123,6 +123,9 @@ def test_a_measure_and_its_lifting_are_not_one_story():
          "mıknatıs üretiminde kullanılan teknolojilerin ihracatına yeni sınırlamalar getirdi.",
          "tr", False),
         ("China suspended exports of gallium to the US.", "en", False),
+        # exports suspended; "control" only in the agency's name, far from the cue
+        ("Congo suspended cobalt exports on Saturday for four months, the Authority for the "
+         "Regulation and Control of Strategic Mineral Substances Markets said.", "en", False),
         ("China lifted the export ban on gallium.", "en", True),
     ],
 )  # fmt: skip

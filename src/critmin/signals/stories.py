@@ -27,12 +27,13 @@ import numpy as np
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, to_ascii_digits
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
-from critmin.signals.lexicon import LANGUAGES, Matcher, load
+from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
 
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
+LIFT_WINDOW = 60  # characters between a lifting cue and its measure word (one clause)
 STRONG_SCORE = 2.0  # an undated article's link: same countries and materials, or a shared fact
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
@@ -112,14 +113,33 @@ def _past_year(evidence: str, year: str) -> int | None:
 
 def lifting(e: Event) -> bool:
     """The event lifts, suspends, eases or ends a measure: its first sentence or its evidence
-    carries a ``lifting`` cue of ``lexicon/stories.yaml`` (a cue word with a measure word)."""
+    carries a ``lifting`` cue of ``lexicon/stories.yaml`` (a cue word with a measure word at
+    most ``LIFT_WINDOW`` characters apart)."""
     return _lifting(tuple(dict.fromkeys([*e.sentences[:1], e.evidence])), e.language)
 
 
 @lru_cache(maxsize=4096)
 def _lifting(texts: tuple[str, ...], language: str | None) -> bool:
     m = _lifting_matcher(language if language in LANGUAGES else "en")
-    return any(m.find(t) for t in texts if t)
+    return any(_lifts(m, fold(t)) for t in texts if t)
+
+
+def _lifts(m: Matcher, text: str) -> bool:
+    """A single-phrase cue, or the two words of a ``cue + measure`` pair close together
+    ("a suspendu samedi les exportations ... l'Autorité de ... contrôle" is not a lifting)."""
+    if any(h.start >= 0 for h in m.find(text, folded=True)):
+        return True
+    if m.conj_parts is None:
+        return False
+    at: dict[int, list[tuple[int, int]]] = {}
+    for h in m.conj_parts.find(text, overlap=True, folded=True):
+        at.setdefault(h.label, []).append((h.start, h.end))
+    for ids, _ in m.conj:
+        spans = [at.get(i, []) for i in ids]
+        if all(spans) and any(max(a[0], b[0]) - min(a[1], b[1]) <= LIFT_WINDOW
+                              for a in spans[0] for b in spans[1]):  # fmt: skip
+            return True
+    return False
 
 
 @cache
