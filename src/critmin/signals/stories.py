@@ -150,7 +150,8 @@ def _lifting_matcher(language: str) -> Matcher:
 
 def _apart(a: Event, b: Event) -> bool:
     """Two events that cannot be one: articles more than ``MAX_DAYS`` apart, effective dates
-    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners."""
+    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners, a
+    measure and its lifting."""
     days = _days(when(a), when(b))
     if days is not None and days > MAX_DAYS:
         return True
@@ -159,8 +160,6 @@ def _apart(a: Event, b: Event) -> bool:
         return True
     if past_year(a) != past_year(b):
         return True
-    if lifting(a) != lifting(b):
-        return True  # a measure and its lifting are two events
     if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
             set(a.countries) & set(b.countries)) < 2:  # fmt: skip
         return True  # two parties each, fewer than two in common: other partners
@@ -169,7 +168,9 @@ def _apart(a: Event, b: Event) -> bool:
         return True  # a measure, a ban, an outage: its country is part of the event
     if a.countries and b.countries and not set(a.countries) & set(b.countries):
         return True
-    return _disjoint_materials(a.materials, b.materials)
+    if _disjoint_materials(a.materials, b.materials):
+        return True
+    return lifting(a) != lifting(b)  # a measure and its lifting are two events
 
 
 def _family(materials: Sequence[str]) -> set[str]:
