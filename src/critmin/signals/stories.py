@@ -2,11 +2,14 @@
 
 Two articles belong together when they report an event of the same type whose countries and
 materials overlap and whose dates are at most ``MAX_DAYS`` apart (shared numbers add to the
-score). An undated article takes the first full date its evidence gives. Events that take
-effect more than ``MAX_EVENT_DAYS`` apart, or of which one recalls a past year's event (an
-anniversary piece on the 2010 quota) and the other not, are never one story; nor are two
-agreements with different partners (US-Japan and US-Australia). Groups are the connected
-components of that relation. A story keeps the facts its articles agree on and flags
+score). An undated article takes the first full date its evidence gives; an article with no
+date at all links only on strong evidence (``STRONG_SCORE``: the same countries and materials,
+or a partial match plus a shared fact; agreements: the same two parties). Events that take
+effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
+anniversary piece on the 2010 quota) and the other not, or of which one lifts a measure and
+the other not (``lexicon/stories.yaml``), are never one story; nor are two agreements with
+different partners (US-Japan and US-Australia). Groups merge only when every pair of their
+articles is compatible (no chaining). A story keeps the facts its articles agree on and flags
 disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
 given differently by different articles.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,11 +27,14 @@ import numpy as np
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, to_ascii_digits
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
+from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
 
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
+LIFT_WINDOW = 60  # characters between a lifting cue and its measure word (one clause)
+STRONG_SCORE = 2.0  # an undated article's link: same countries and materials, or a shared fact
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
@@ -105,9 +111,47 @@ def _past_year(evidence: str, year: str) -> int | None:
     return None
 
 
+def lifting(e: Event) -> bool:
+    """The event lifts, suspends, eases or ends a measure: its first sentence or its evidence
+    carries a ``lifting`` cue of ``lexicon/stories.yaml`` (a cue word with a measure word at
+    most ``LIFT_WINDOW`` characters apart)."""
+    return _lifting(tuple(dict.fromkeys([*e.sentences[:1], e.evidence])), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _lifting(texts: tuple[str, ...], language: str | None) -> bool:
+    m = _lifting_matcher(language if language in LANGUAGES else "en")
+    return any(_lifts(m, fold(t)) for t in texts if t)
+
+
+def _lifts(m: Matcher, text: str) -> bool:
+    """A single-phrase cue, or the two words of a ``cue + measure`` pair close together
+    ("a suspendu samedi les exportations ... l'Autorité de ... contrôle" is not a lifting)."""
+    if any(h.start >= 0 for h in m.find(text, folded=True)):
+        return True
+    if m.conj_parts is None:
+        return False
+    at: dict[int, list[tuple[int, int]]] = {}
+    for h in m.conj_parts.find(text, overlap=True, folded=True):
+        at.setdefault(h.label, []).append((h.start, h.end))
+    for ids, _ in m.conj:
+        spans = [at.get(i, []) for i in ids]
+        if all(spans) and any(max(a[0], b[0]) - min(a[1], b[1]) <= LIFT_WINDOW
+                              for a in spans[0] for b in spans[1]):  # fmt: skip
+            return True
+    return False
+
+
+@cache
+def _lifting_matcher(language: str) -> Matcher:
+    cues = (load("stories").get("lifting") or {}).get(language) or []
+    return Matcher.build((p, "lifting") for p in cues)
+
+
 def _apart(a: Event, b: Event) -> bool:
     """Two events that cannot be one: articles more than ``MAX_DAYS`` apart, effective dates
-    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners."""
+    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners, a
+    measure and its lifting."""
     days = _days(when(a), when(b))
     if days is not None and days > MAX_DAYS:
         return True
@@ -124,7 +168,9 @@ def _apart(a: Event, b: Event) -> bool:
         return True  # a measure, a ban, an outage: its country is part of the event
     if a.countries and b.countries and not set(a.countries) & set(b.countries):
         return True
-    return _disjoint_materials(a.materials, b.materials)
+    if _disjoint_materials(a.materials, b.materials):
+        return True
+    return lifting(a) != lifting(b)  # a measure and its lifting are two events
 
 
 def _family(materials: Sequence[str]) -> set[str]:
@@ -206,11 +252,12 @@ def _names_differ(values: list[set]) -> bool:
 def group_stories(events: Sequence[Event]) -> list[Story]:
     """Stories over events of many articles (one story per group of 2+ articles).
 
-    Articles are merged greedily, strongest link first; two groups merge only when every pair
-    of their articles with known dates is at most ``MAX_DAYS`` apart (no chaining across
-    months through undated articles), every pair of their articles scores at least
-    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common) and each article stays
-    in one story.
+    Articles are merged greedily, strongest link first; a link of an article with no date
+    needs ``STRONG_SCORE`` (or, for agreements, two parties in common). Two groups merge only
+    when every pair of their articles with known dates is at most ``MAX_DAYS`` apart (no
+    chaining across months through undated articles), every pair scores at least
+    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common), no pair is kept apart
+    by ``_apart`` and each article stays in one story.
     """
     events = list(events)
     by_article: dict[str, list[Event]] = {}
@@ -218,6 +265,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         by_article.setdefault(e.article_id, []).append(e)
     ids = sorted(by_article)
     dates = {a: next((when(e) for e in by_article[a] if when(e)), None) for a in ids}
+    dated = {a for a in ids if dates[a]}
     links = []
     scores: dict[tuple[str, str], float] = {}
     pairs: dict[tuple[str, str], list[tuple[float, Event, Event]]] = {}
@@ -229,13 +277,13 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     cos = _cosines(pairs) if embed.enabled("stories") else None
     for (a, b), got in pairs.items():
         if cos is None:
-            if scores[a, b] >= LINK_SCORE:
+            if scores[a, b] >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
                 links.append((scores[a, b], a, b))
             continue
         best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
                     if _similar(cos[id(x), id(y)], dates[a], dates[b])), default=0.0)  # fmt: skip
         scores[a, b] = scores[b, a] = best
-        if best >= LINK_SCORE:
+        if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
             links.append((best, a, b))
     cluster = {a: {a} for a in ids}
     for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
@@ -312,6 +360,14 @@ def _article_cos(cos: dict, xs: list[Event], ys: list[Event]) -> float:
     the other rules decide)."""
     vals = [cos[id(x), id(y)] for x in xs for y in ys if (id(x), id(y)) in cos]
     return max(vals) if vals else 1.0
+
+
+def _strong(got: list[tuple[float, Event, Event]]) -> bool:
+    """Evidence enough to place an undated article: a link of ``STRONG_SCORE`` (the same
+    countries and materials, or a partial match plus a shared number or day of effect), or
+    two agreements with the same two parties or more."""
+    return any(sc >= STRONG_SCORE or (x.type in PARTNER_TYPES and len(
+        set(x.countries) & set(y.countries)) >= 2) for sc, x, y in got)  # fmt: skip
 
 
 def _one_per_article(events: list[Event]) -> list[Event]:

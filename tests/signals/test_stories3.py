@@ -1,0 +1,133 @@
+"""Story grouping on real pages (issue 14): undated articles and liftings.
+
+Events are built with the fields the pipeline gives for pages of ``tests/data/signals/real/dev``
+(the file is named in each case) and their real sentences, so that these tests exercise the
+grouping rules only, whatever later changes to extraction.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from critmin.signals import embed
+from critmin.signals.extract import Event
+from critmin.signals.stories import group_stories, lifting
+
+
+@pytest.fixture(autouse=True)
+def _lexical_only(monkeypatch):
+    monkeypatch.setattr(embed, "_enabled", False)  # the rules alone, without the cosine
+
+
+def _ev(aid, etype, day, countries, materials, evidence, lang, first=None):
+    return Event(type=etype, countries=countries, companies=[], people=[], materials=materials,
+                 quantities=[], date=day, evidence=evidence, language=lang, article_id=aid,
+                 sentences=[first or evidence, evidence])  # fmt: skip
+
+
+# real/dev/articles/es_forbesar_gallium_germanium.txt, vi_88ty_gallium_zero.txt (July 2023
+# Ga/Ge controls), id_jualdomain_us_ban.txt (the December 2024 ban on exports to the US),
+# en_forexflash_antimony_highs.txt (antimony prices after that ban): no page gives its date.
+GA_GE = [
+    _ev("es_forbesar_gallium_germanium", "export_control", None, ["CHN"], ["Ga", "Ge"],
+        '"Con el fin de salvaguardar los intereses y la seguridad nacional, con la aprobación '
+        'del Consejo de Estado, se decide implementar controles a la exportación de elementos '
+        'relacionados con el galio y el germanio"', "es",
+        "China impone un cepo a la exportación de dos metales clave para fabricar microchips"),
+    _ev("vi_88ty_gallium_zero", "export_control", None, ["CHN"], ["Ga", "Ge"],
+        "Kim ngạch xuất khẩu gali và gecmani của Trung Quốc đã giảm xuống mức 0 trong tháng 8, "
+        "một tháng sau khi Bắc Kinh thực hiện các biện pháp kiểm soát xuất khẩu đối với hai "
+        "loại kim loại quý", "vi", "Trung Quốc ngừng xuất khẩu hai kim loại hiếm"),
+    _ev("id_jualdomain_us_ban", "export_control", None, ["CHN"], ["Ga", "Ge", "Sb", "graphite"],
+        "Larangan ekspor Tiongkok terutama berkaitan dengan apa yang oleh pemerintah disebut "
+        "sebagai “barang-barang yang dapat digunakan ganda”", "id",
+        "Saat ini, galium, germanium, dan antimon Tiongkok tidak lagi diekspor ke AS."),
+    _ev("en_forexflash_antimony_highs", "export_control", None, ["CHN", "USA"],
+        ["Sb", "Ga", "Ge"], "Last month, China banned exports to the United States of critical "
+        "minerals gallium, germanium and antimony.", "en"),
+]  # fmt: skip
+
+
+def test_undated_articles_join_only_on_strong_evidence():
+    # before: the four undated pages made one story (materials half shared, no date to tell
+    # 2023 from 2024); now only the two with the same countries and materials
+    got = [s.articles for s in group_stories(GA_GE)]
+    assert got == [["es_forbesar_gallium_germanium", "vi_88ty_gallium_zero"]]
+
+
+def test_dated_articles_still_join_on_a_partial_match():
+    # the same pages, dated a day apart: the dates are the evidence, a partial match links
+    evs = [Event(**{**e.to_dict(), "date": f"2024-12-0{i + 3}"}) for i, e in enumerate(GA_GE[2:])]
+    got = [s.articles for s in group_stories(evs)]
+    assert got == [["en_forexflash_antimony_highs", "id_jualdomain_us_ban"]]
+
+
+def test_undated_agreement_joins_by_its_two_parties():
+    # real/dev fa_chekidedan_us_japan.txt (dated) and ja_tbs_bloomberg_framework.txt (undated,
+    # naming two more countries of the same trip): the same two parties are strong evidence
+    evs = [
+        _ev("fa_chekidedan_us_japan", "agreement", "2025-10-28", ["USA", "JPN"], ["REE"],
+            "آمریکا و ژاپن توافقنامه‌ای برای همکاری در تولید و عرضه مواد معدنی حیاتی و خاک‌های "
+            "نادر امضا کردند.", "fa"),
+        _ev("ja_tbs_bloomberg_framework", "agreement", None, ["USA", "JPN", "MYS", "THA"],
+            ["REE"], "署名文書によると、両政府は「米国および日本の国内産業に不可欠な原材料および"
+            "加工済みの重要鉱物・レアアース(希土類)の供給を支援する」ことで協力する。", "ja"),
+    ]  # fmt: skip
+    assert [s.articles for s in group_stories(evs)] == [
+        ["fa_chekidedan_us_japan", "ja_tbs_bloomberg_framework"]
+    ]
+
+
+# real/dev: the 9 October 2025 controls (ko_fnnews_tech_controls.txt, dated;
+# hi_moneycontrol_defence_chip.txt, undated) and their suspension after the Xi-Trump meeting
+# (de_nau_suspension_confirmed.txt, undated): same country, same materials
+OCT_NOV = [
+    _ev("ko_fnnews_tech_controls", "export_control", "2025-10-09", ["CHN"], ["REE"],
+        "中 상무부, 희토류 및 관련 기술 수출통제 조치", "ko"),
+    _ev("hi_moneycontrol_defence_chip", "export_control", None, ["CHN"], ["REE"],
+        "साथ ही चीन ने यह भी स्पष्ट किया कि वह डिफेंस और चिप यूजर्स को इसके निर्यात को सीमित "
+        "करना चाहता है।", "hi", "चीन ने रेयर अर्थ के निर्यात पर नियंत्रण और सख्त कर दिया है।"),
+    _ev("de_nau_suspension_confirmed", "export_control", None, ["CHN"], ["REE"],
+        "Nach dem Treffen von Präsident Xi Jinping mit seinem US-Amtskollegen Donald Trump setzt "
+        "China die Beschränkungen für den Export von Seltenen Erden aus.", "de",
+        "China bestätigt Aussetzung von Exportbeschränkung für Seltene Erden"),
+]  # fmt: skip
+
+
+def test_a_measure_and_its_lifting_are_not_one_story():
+    # before: the suspension joined the controls it suspends (nothing else told them apart)
+    got = [s.articles for s in group_stories(OCT_NOV)]
+    assert got == [["hi_moneycontrol_defence_chip", "ko_fnnews_tech_controls"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        # real/dev fr_boursorama_suspension.txt
+        ("La Chine a suspendu une série de mesures de contrôle des exportations qu'elle avait "
+         "imposées le 9 octobre", "fr", True),
+        # real/dev vi_vietnamplus_suspension.txt
+        ("Bộ Thương mại Trung Quốc vừa thông báo nước này sẽ tạm ngừng một số biện pháp kiểm "
+         "soát xuất khẩu đã áp dụng từ ngày 9/10", "vi", True),
+        # real/dev zh_szonline_cobalt_quota.txt: the ban ends, a quota follows
+        ("刚果(金)战略矿产市场监管控制局21日宣布,该国自10月15日起结束自今年2月以来实施的钴出口禁令",
+         "zh", True),
+        # real/dev zh_100ppi_cobalt_suspension.txt: exports suspended is a ban, not a lifting
+        ("刚果(金)有关部门24日宣布,该国决定暂停钴出口四个月,以应对全球钴市场供应过剩的局面。", "zh",
+         False),
+        # real/dev ar_newstn_cobalt_price.txt: "رفع الأسعار" raises prices
+        ("قبل أسبوعين ، أعلن كينشاسا ، أكبر منتج في العالم عن حظر مفاجئ على صادرات الكوبالت في "
+         "محاولة لرفع الأسعار.", "ar", False),
+        # real/dev tr_sputnik_restricted.txt: new restrictions
+        ("Çin Ticaret Bakanlığı, nadir toprak elementlerinin işlenmesi, ayrıştırılması ve "
+         "mıknatıs üretiminde kullanılan teknolojilerin ihracatına yeni sınırlamalar getirdi.",
+         "tr", False),
+        ("China suspended exports of gallium to the US.", "en", False),
+        # exports suspended; "control" only in the agency's name, far from the cue
+        ("Congo suspended cobalt exports on Saturday for four months, the Authority for the "
+         "Regulation and Control of Strategic Mineral Substances Markets said.", "en", False),
+        ("China lifted the export ban on gallium.", "en", True),
+    ],
+)  # fmt: skip
+def test_lifting_cues(text, lang, want):
+    assert lifting(_ev("a", "export_control", None, ["CHN"], [], text, lang)) is want
