@@ -119,7 +119,8 @@ def test_comment_boxes_credits_and_notes_are_junk(line):
 
 @pytest.mark.parametrize("line", [
     "The company said the editor of the report was wrong about the mine's output.",
-    "Freeport said the avatar of its new strategy was the Grasberg expansion, which began in 2019 and has since doubled output.",
+    "Freeport said the avatar of its new strategy was the Grasberg expansion, which began "
+    "in 2019 and has since doubled output.",
 ])  # fmt: skip
 def test_body_lines_stay(line):
     assert not is_junk_line(line)
@@ -151,7 +152,8 @@ def test_a_site_name_after_the_title_bar_is_cut():
     doc = clean_text(raw)
     assert doc.title == "Chinese dominance of rare earths set to last a decade"
     assert "Daily Wire" not in doc.text
-    assert split_site_suffix("Gallium | Germanium | Antimony") == ("Gallium | Germanium | Antimony", "")
+    listing = "Gallium | Germanium | Antimony"
+    assert split_site_suffix(listing) == (listing, "")
     assert split_site_suffix("Rare earths | Daily Wire") == ("Rare earths | Daily Wire", "")
 
 
@@ -172,7 +174,8 @@ def test_an_agreements_investment_terms_give_it_their_figures():
            "kontrollerini askıya aldı.", ["CHN", "USA"]),
     ("en", "After talks with Xi in South Korea, Trump said China would drop its controls.",
      ["CHN"]),
-    ("en", "At the summit, Japan agreed to invest in Australia.", ["JPN", "AUS"]),  # not the meeting's clause
+    # not the meeting's clause: an investment's place
+    ("en", "At the summit, Japan agreed to invest in Australia.", ["JPN", "AUS"]),
 ])  # fmt: skip
 def test_a_meeting_venue_is_no_actor(lang, text, want):
     from critmin.signals.extract import actor_countries

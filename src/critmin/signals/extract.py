@@ -232,8 +232,10 @@ _DATELINE_DATE = re.compile(
 )
 # the same in any script (Devanagari marks are no \w) and with a double dash: "नई दिल्ली,
 # अक्टूबर 21 -- ..." (a dateline city names no actor)
-_DATELINE_ANY = re.compile(r"^\s*[^\W\d][^\d,.–—\n]{1,30}?,\s*[^.–—\n]{0,12}?\d[^.–—\n]{0,25}?"
-                           r"(?:\s--?\s|[–—])")
+_DATELINE_ANY = re.compile(
+    r"^\s*[^\W\d][^\d,.–—\n]{1,30}?,\s*[^.–—\n]{0,12}?\d[^.–—\n]{0,25}?"
+    r"(?:\s--?\s|[–—])"
+)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
 BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
@@ -322,6 +324,7 @@ def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None)
                     not any(c in gap for c in ",;:.()、，")):  # fmt: skip
                 return True
         return False
+
     before = {h.end for h in context_matcher("venue_before", lang).find(folded, folded=True)
               if h.start >= 0}  # fmt: skip
     after = [h.start for h in context_matcher("venue_after", lang).find(folded, folded=True)

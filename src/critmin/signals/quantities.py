@@ -161,8 +161,8 @@ def find_quantities(text: str, language: str | None = None) -> list[dict]:
         if low is not None:  # "39.500-40.000 USD": the low end has the high end's unit
             first = parse_number(low.group("num"), language)
             if first is not None and first < value:
-                found.append((low.start(), low.end(),
-                              {"value": _clean_value(first * scale * factor), "unit": unit}))  # fmt: skip
+                q = {"value": _clean_value(first * scale * factor), "unit": unit}
+                found.append((low.start(), low.end(), q))
 
     for mt in money_pre.finditer(text):
         add(mt, "USD", 1.0)
