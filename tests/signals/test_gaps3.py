@@ -181,3 +181,19 @@ def test_a_meeting_venue_is_no_actor(lang, text, want):
     from critmin.signals.extract import actor_countries
 
     assert actor_countries(text, lang) == want
+
+
+@pytest.mark.parametrize(("text", "etype", "countries"), [
+    ("ترامپ اعلام کرد که آمریکا به‌زودی توافقنامه‌ای درباره فلزات نادر زمین با اوکراین امضا "
+     "خواهد کرد.", "agreement", {"USA", "UKR"}),
+    ("Україна та ЄС домовилися про партнерство щодо критичної сировини.", "agreement",
+     {"UKR", "EU"}),
+    ("حظرت الصين تصدير الغاليوم والجرمانيوم إلى الولايات المتحدة.", "export_control",
+     {"CHN", "USA"}),
+    ("अमेरिका और ऑस्ट्रेलिया ने 8.5 अरब डॉलर की डील की है जो दुर्लभ पृथ्वी खनिजों पर है।",
+     "agreement", {"USA", "AUS"}),
+])  # fmt: skip
+def test_short_agreement_and_ban_pages(text, etype, countries):
+    events = _events(text)
+    assert etype in events, sorted(events)
+    assert set(events[etype].countries) == countries

@@ -314,7 +314,7 @@ def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None)
     ``venue_after`` cue."""
     meets = [h for h in context_matcher("meeting", lang).find(folded, folded=True)
              if h.start >= 0]  # fmt: skip
-    if not mentions or not meets:
+    if not mentions or not meets or lang not in LANGUAGES:  # Dutch "met" is "with"
         return [False] * len(mentions)
 
     def same_clause(start: int, end: int) -> bool:  # the meeting's own clause, near it
