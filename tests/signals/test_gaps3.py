@@ -197,3 +197,16 @@ def test_short_agreement_and_ban_pages(text, etype, countries):
     events = _events(text)
     assert etype in events, sorted(events)
     assert set(events[etype].countries) == countries
+
+
+def test_a_listings_export_ban_is_its_term_not_a_measure_apart():
+    raw = ("中国对日本多家机构采取新的制裁手段\n"
+           "商务部发布公告,将10家日本机构列入出口管制管控名单,禁止向其出口稀土等两用物项。"
+           "被列入名单的机构可以申请移出。")  # fmt: skip
+    events = _events(raw)
+    assert "sanction" in events and "export_control" not in events
+    # an export control reported beside a sanction stays
+    raw = ("China sanctions US drone makers and restricts gallium exports\n"
+           "China imposed sanctions on three US drone makers on Monday. It also restricted "
+           "exports of gallium and germanium to the United States.")  # fmt: skip
+    assert {"sanction", "export_control"} <= set(_events(raw))

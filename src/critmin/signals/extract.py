@@ -462,6 +462,8 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 
 # measures one country takes: the other side of talks or a trade war is not its actor
 UNILATERAL_TYPES = frozenset({"export_control"})
+# what a listing of entities entails (no exports to them): its terms, not a measure apart
+LISTING_TERMS = frozenset({"export_control"})
 # measures that a sentence reporting a price move names as its cause, not as news
 CAUSE_TYPES = frozenset({"export_control"})
 # types an agreement may carry as its own terms beside the eased measure (an investment)
@@ -519,6 +521,12 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # agreement's subject, not news of its own
             bg_types |= types - AGREEMENT_TERMS - {"agreement"}
             types &= AGREEMENT_TERMS | {"agreement"}
+        if "sanction" in types and types & LISTING_TERMS and context_matcher(
+                "listing", lang).find(ffold, folded=True):  # fmt: skip
+            # "列入出口管制管控名单,禁止向其出口两用物项": the ban on exports to the listed
+            # entities is what the listing means, not a measure of its own
+            bg_types |= types & LISTING_TERMS
+            types -= LISTING_TERMS
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES

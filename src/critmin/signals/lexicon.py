@@ -279,7 +279,7 @@ CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
     "immediate", "share", "relief", "provision", "dispute_before",
-    "meeting", "venue_before", "venue_after",
+    "meeting", "venue_before", "venue_after", "listing",
 )  # fmt: skip
 
 
