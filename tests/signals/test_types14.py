@@ -164,3 +164,19 @@ def test_foerderung_of_metals_is_extraction_not_funding():
         "Genehmigung verlassen."
     )
     assert set(_events(raw)) == {"export_control"}
+
+
+def test_an_added_one_party_agreement_does_not_recurse_forever():
+    """An agreement in an "also" sentence (an addition: its types are news) with one party:
+    the types were weighed again without it, the addition brought it back, and the article
+    recursed until Python's limit (a RecursionError on a real page, caught by the fresh real2
+    set). Text written for the test."""
+    from critmin.signals.pipeline import process_texts
+
+    text = (
+        "Japan expands rare earth support\nTokyo, 3 March 2025 - Japan's government announced "
+        "new subsidies of 10 billion yen for rare earth recycling plants.\nThe trade ministry "
+        "also signed an agreement on dysprosium supply with Sojitz, the ministry said.\n"
+    )
+    (art,) = process_texts([("rec1", "x", text)])
+    assert "agreement" not in [e.type for e in art.events]

@@ -716,6 +716,8 @@ def extract_events(
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
     ]
+    if _unsigned:  # weighed again without the agreement: it must not come back as an addition
+        chosen = [t for t in chosen if t != "agreement"]
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
                                 sentences[0].types if doc.title else set())  # fmt: skip
@@ -780,7 +782,9 @@ def extract_events(
         if etype == "agreement" and len(countries) < AGREEMENT_MIN_PARTIES:
             # no two parties that sign (an investment's terms, a plan): no agreement, and
             # the other types are weighed again without it
-            return extract_events(doc, article_id, _unsigned=True)
+            if not _unsigned:
+                return extract_events(doc, article_id, _unsigned=True)
+            continue  # never reached (agreement left out above): no second recursion
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
