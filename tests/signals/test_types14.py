@@ -174,9 +174,9 @@ def test_an_added_one_party_agreement_does_not_recurse_forever():
     from critmin.signals.pipeline import process_texts
 
     text = (
-        "Japan expands rare earth support\nTokyo, 3 March 2025 - Japan's government announced "
-        "new subsidies of 10 billion yen for rare earth recycling plants.\nThe trade ministry "
-        "also signed an agreement on dysprosium supply with Sojitz, the ministry said.\n"
+        "Japan backs rare earth recycling\nJapan's industry ministry will invest 5 billion yen "
+        "in neodymium magnet recycling.\nIt also signed a memorandum of understanding on terbium "
+        "supply, officials said.\n"
     )
     (art,) = process_texts([("rec1", "x", text)])
-    assert "agreement" not in [e.type for e in art.events]
+    assert [(e.type, e.countries) for e in art.events] == [("investment", ["JPN"])]
