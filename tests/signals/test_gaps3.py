@@ -210,3 +210,18 @@ def test_a_listings_export_ban_is_its_term_not_a_measure_apart():
            "China imposed sanctions on three US drone makers on Monday. It also restricted "
            "exports of gallium and germanium to the United States.")  # fmt: skip
     assert {"sanction", "export_control"} <= set(_events(raw))
+
+
+def test_a_market_flooded_with_metal_is_no_outage_a_flooded_mine_is():
+    """English ``flood*`` alone made "cheap gallium flooded the market" an outage; flood words
+    now need a mine, mining, production or plant in the sentence (as de/id already did).
+    Texts written for the test."""
+    from critmin.signals.pipeline import process_texts
+
+    market = ("Chinese gallium flooded the market\nCheap Chinese gallium flooded the market in "
+              "2024, pushing prices down 20%.\n")  # fmt: skip
+    mine = ("Floods halt rare earth mines in Myanmar\nHeavy floods forced rare earth mines in "
+            "Kachin to halt production, traders said.\n")  # fmt: skip
+    (a,), (b,) = process_texts([("m", "g", market)]), process_texts([("n", "g", mine)])
+    assert "outage" not in [e.type for e in a.events]
+    assert [e.type for e in b.events] == ["outage"]
