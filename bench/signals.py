@@ -259,14 +259,15 @@ def main(argv: list[str] | None = None) -> int:
         embed.set_enabled(False)
     elif args.embed:
         embed.set_enabled(args.embed)
-    sets = [(Path(p).name, Path(p)) for p in args.corpus] if args.corpus else list(DEFAULT_SETS)
-    if args.sets:
-        known = dict(DEFAULT_SETS)
-        unknown = [n for n in args.sets if n not in known]
-        if unknown:
-            print(f"unknown set: {', '.join(unknown)} (known: {', '.join(known)})")
-            return 1
-        sets = [(n, known[n]) for n in args.sets]
+    known = dict(DEFAULT_SETS)
+    unknown = [n for n in args.sets or () if n not in known]
+    if unknown:
+        print(f"unknown set: {', '.join(unknown)} (known: {', '.join(known)})")
+        return 1
+    # --set and --corpus add up; a corpus is named by its last two folders (real2/dev)
+    sets = [(n, known[n]) for n in args.sets or ()]
+    sets += [("/".join(Path(p).resolve().parts[-2:]), Path(p)) for p in args.corpus or ()]
+    sets = sets or list(DEFAULT_SETS)
     missing = [str(p) for _, p in sets
                if not (p / "expected.json").exists() or not (p / "articles").is_dir()]  # fmt: skip
     if missing:
