@@ -97,3 +97,42 @@ def test_site_ui_lines_dropped_and_a_dropped_date_line_still_dates():
     for junk in ("로그인", "Author avatar", "min de leitura", "Com apoio de IA"):
         assert junk not in doc.body
     assert doc.date == "2025-07-11"
+
+
+def test_site_chrome_above_the_headline_is_not_the_title_nor_its_date():
+    # written for the test: a site's name, clock and date ticker above the headline, the
+    # article's own date on the line after the headline
+    raw = (
+        "Pulso Mercados\n02:25 h\n2025/10/21\n2025/10/20\n\n"
+        "Precios de las tierras raras suben 8% durante mayo\n\n2025/07/08 Redacción\n\n"
+        "Los precios de las tierras raras subieron en mayo por las restricciones de China.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "Precios de las tierras raras suben 8% durante mayo"
+    assert doc.date == "2025-07-08"
+    assert "Pulso Mercados" in doc.removed
+
+
+def test_the_headline_the_lede_repeats_wins_over_a_slogan_line():
+    raw = (
+        "Siga a Gazeta Mineral - parceira exclusiva da agência no\n"
+        "Governo japonês anuncia estoque de terras raras para os próximos cinco anos\n"
+        "Publicado 12/03/2026 • 08:10 | Atualizado há 2 meses\n"
+        "ALERTA DE MERCADO:\nÍndice fecha em alta pela terceira sessão seguida\n"
+        "O governo japonês anuncia estoque de terras raras para os próximos cinco anos, "
+        "disse o ministério nesta quinta-feira.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title.startswith("Governo japonês anuncia estoque")
+    assert doc.date == "2026-03-12"
+
+
+def test_a_headline_first_line_stays_the_title_above_a_subtitle_and_date():
+    raw = (
+        "Japan's ministry sets up a rare earth stockpile agency\n"
+        "A second line that reads like a subtitle of the page\n05 April 2025\n\n"
+        "The ministry said on Friday it would set up an agency for rare earth stocks.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "Japan's ministry sets up a rare earth stockpile agency"
+    assert doc.date == "2025-04-05"

@@ -12,13 +12,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from html import unescape
 from html.parser import HTMLParser
 
 from rapidfuzz import fuzz
 
-from critmin.signals.dates import HEADER, article_date, find_date_regex, split_header
+from critmin.signals.dates import (
+    BYLINE,
+    HEADER,
+    article_date,
+    find_date_regex,
+    split_header,
+)
 from critmin.signals.language import base_language, detect_language
 from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
 
@@ -196,6 +203,85 @@ def _split_title(line: str) -> tuple[str, str]:
     if mt is None:
         return line, ""
     return line[: mt.end()].strip(), line[mt.end() :].strip()
+
+
+# a page's top: where its headline and byline are looked for
+HEAD_LINES = 15
+HEADLINE_MIN_WORDS = 4  # "Mecca time", a site's name: too short for a headline
+BYLINE_MAX_WORDS = 12  # "Publicado 10/07/2025 • 19:26 | Atualizado há 4 meses"
+
+
+def _date_line(line: str) -> bool:
+    """A byline or a bare date line: a "published" cue, or a short line with a full date."""
+    if BYLINE.match(line):
+        return find_date_regex(line) is not None
+    return word_count(line) <= BYLINE_MAX_WORDS and find_date_regex(line) is not None
+
+
+def _headline_like(line: str) -> bool:
+    return (
+        HEADLINE_MIN_WORDS <= word_count(line) <= TITLE_MAX_WORDS
+        and not _date_line(line)
+        and not _SENTENCE_END_DOT.search(line)
+        and not is_junk_line(line)
+    )
+
+
+def _echoed(line: str, later: Sequence[str]) -> bool:
+    """The lede repeats the headline ("Pentágono se tornará ..." -> "O Pentágono se tornará
+    ..."): a later line opens with (nearly) the same words."""
+    n = _norm(line)
+    return len(n) >= 30 and any(
+        len(m) > LEDE_LONGER * len(n) and fuzz.partial_ratio(n, m[: len(n) + 8]) >= 90
+        for m in map(_norm, later)
+    )  # (a line repeated as such is alt text and caption, not a headline and its lede)
+
+
+LEDE_LONGER = 1.3  # a lede is longer than the headline it repeats
+
+
+def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
+    """Where the headline of a page whose first line is not one is: ``(index, date of its
+    byline or None)``. The first line wins when it looks like a headline and another top
+    line is not the one the lede repeats; else the headline is the line the lede repeats, or
+    the first line directly followed by a byline or date line ("2025/07/08 أرقام": a site's
+    clock and ticker dates above the headline follow no headline and lose). None: keep the
+    first line."""
+    head = list(lines[:HEAD_LINES])
+    first = next((i for i, x in enumerate(head) if not is_junk_line(x)), None)
+    if first is None:  # "Contact Us" above the headline is junk, dropped anyway
+        return None
+    echo = next((i for i in range(first + 1, len(head)) if _headline_like(head[i])
+                 and _echoed(head[i], lines[i + 1 :])), None)  # fmt: skip
+    if _headline_like(head[first]) and (echo is None or _echoed(head[first], lines[1:])):
+        return None
+    pair = headline_and_byline(head)
+    if echo is not None:
+        when = pair[1] if pair is not None and pair[0] == echo else None
+        if when is None and echo + 1 < len(head) and _date_line(head[echo + 1]):
+            when = find_date_regex(head[echo + 1])
+        return echo, when
+    return pair
+
+
+def headline_and_byline(lines: Sequence[str]) -> tuple[int, date] | None:
+    """``(index of the headline, date of its byline)`` when the page's top has a headline
+    directly followed by a byline or date line ("Pentágono se tornará ...", "Publicado
+    10/07/2025 • 19:26"): the first such pair among the first lines (a site's clock and
+    ticker dates above the headline follow no headline and lose). None without one."""
+    head = list(lines[:HEAD_LINES])
+    for i in range(1, len(head)):
+        if not _date_line(head[i]):
+            continue
+        if not _headline_like(head[i - 1]):
+            continue
+        when = find_date_regex(head[i])
+        if when is not None:
+            return i - 1, when
+    return None
+
+
+_SENTENCE_END_DOT = re.compile(r"[.。]\s*[\"'»”)]?$")
 
 
 def _lines(text: str) -> list[str]:
@@ -507,10 +593,16 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         title, lines, published = _parse_html(raw)
     else:
         lines = _text_lines(raw)
+    chrome: list[str] = []  # a site's name, clock and ticker above the headline
+    top = None if title or any(HEADER.match(x) for x in lines[:HEAD_LINES]) else (
+        page_top(lines))  # fmt: skip
+    if top is not None:
+        chrome, lines = list(lines[: top[0]]), lines[top[0] :]
+        title, published = lines[0], top[1].isoformat() if top[1] else ""
     drop = set(boilerplate)
     # a title repeated as the first body line is a repeat (dedupe), not a button
     repeated = _repeated_short(lines) - {_norm(title), _norm(lines[0]) if lines else ""}
-    removed: list[str] = []
+    removed: list[str] = chrome
     header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
     dated_body: set[str] = set()  # body text that followed its date header on one line

@@ -397,12 +397,12 @@ def _dateline_of(line: str) -> str:
 # A byline line: a "published" cue opening a short line near the top ("입력 2025.10.09 11:40",
 # "Publicado em 11 de julho de 2025", "Опубликовано 10.03.2026", "发布时间：2025-10-09").
 BYLINE = re.compile(
-    r"^[\s•·|*-]*(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
+    r"^[ \t•·|*-]*(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
     r"pubblicato(?: il)?|"
     r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
     r"입력|기사입력|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
     r"yayınlanma(?: tarihi)?|yayın tarihi|đăng(?: ngày)?|cập nhật|diterbitkan|dipublikasikan|"
-    r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित)\s*[:：]?\s*(.{6,60})$",
+    r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित)[ \t]*[:：]?[ \t]*(.{6,60})$",
     re.I | re.M,
 )
 BYLINE_LINES = 40
