@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from critmin.signals.clean import boilerplate_lines, clean_text, is_junk_line
 
 HTML = """<html><head><title>Site | China curbs</title><script>var x = 1;</script></head><body>
@@ -136,3 +138,31 @@ def test_a_headline_first_line_stays_the_title_above_a_subtitle_and_date():
     doc = clean_text(raw)
     assert doc.title == "Japan's ministry sets up a rare earth stockpile agency"
     assert doc.date == "2025-04-05"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # written for the test, after the forms real captions take
+        "Mineiros trabalham em uma mina de terras raras na Bahia (Imagem: Shutterstock)",
+        "Thủ tướng và Bộ trưởng Công Thương tại lễ ký thỏa thuận ở Hà Nội ngày 12/3. Ảnh: AFP",
+        "日本公布稀土儲備計畫。圖為九州一處倉庫。(路透)",
+        "Foto: Divulgação/Ministério de Minas e Energia",
+        "插图:某某为《经济周刊》绘制",
+        "*Số liệu từ báo cáo lợi nhuận năm 2025 của công ty",
+    ],
+)
+def test_photo_credits_and_footnotes_are_junk(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "* China bans exports of gallium to the United States",  # a list item
+        "China bans exports. The ministry said so on Friday (Reuters)",  # cites its source
+        "Foto de família: os ministros assinaram o acordo sobre terras raras em Brasília, "
+        "segundo o comunicado",
+    ],
+)
+def test_body_lines_that_look_like_credits_stay(line):
+    assert not is_junk_line(line)

@@ -430,13 +430,15 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
 def is_caption(line: str) -> bool:
     """A photo caption: one short sentence that ends in an agency or photo credit ("중국
     장시성 간현의 한 희토류 광산의 채굴 현장. 뉴시스")."""
-    if len(line) > CAPTION_MAX_CHARS:
+    if len(line) > PHOTO_CAPTION_MAX_CHARS:
         return False
     mt = _LAST_SENTENCE.search(line)
     if mt is None or mt.start() == 0 or any(c in line[: mt.start()] for c in ".。!?！？"):
         return False
+    if _label_credit(mt.group(1)):  # "... ở Tokyo ngày 28/10. Ảnh: AFP": a labelled credit
+        return True
     tail = fold(mt.group(1)).strip().split("/")[0].strip()
-    return tail in _inline_and_credits()[1]
+    return len(line) <= CAPTION_MAX_CHARS and tail in _inline_and_credits()[1]
 
 
 def is_han_menu(line: str) -> bool:
@@ -465,26 +467,74 @@ _PAREN_TAIL = re.compile(r"[.。]\s*[(（]([^()（）]{1,40})[)）]\s*$")
 PHOTO_CAPTION_MAX_CHARS = 160  # "(Photo: ...)" tells it is a caption: a longer one still is
 
 
-def is_paren_caption(line: str) -> bool:
-    """One sentence ending with a parenthesised photo or agency credit: a photo caption."""
-    mt = _PAREN_TAIL.search(line)
-    if mt is None or len(line) > PHOTO_CAPTION_MAX_CHARS:
+@cache
+def _photo_words() -> tuple[frozenset[str], Matcher]:
+    data = load("junk")
+    labels = frozenset(fold(str(x)).strip() for x in data.get("photo_labels") or [])
+    return labels, Matcher.build((str(x), "pictured") for x in data.get("pictured") or [])
+
+
+def _label_credit(text: str) -> bool:
+    """A photo label or credit, a colon, a name: "Ảnh: Reuters", "Imagem: Shutterstock"."""
+    parts = re.split(r"[:：]", fold(text).strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
         return False
-    if any(c in line[: mt.start()] for c in ".。!?！？"):
-        return False  # two sentences or more: a paragraph that cites its source
+    head = parts[0].strip()
+    return head in _photo_words()[0] or head in _inline_and_credits()[1]
+
+
+_PAREN_ANY_TAIL = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
+_LABEL_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,24})[:：]\s*\S")
+CREDIT_LINE_MAX_WORDS = 15  # "插图:…绘制", "Foto: Divulgação/MP Materials"
+
+
+def is_credit_line(line: str) -> bool:
+    """A short line that opens with a photo label and a colon ("Foto: AP", "插图:...绘制")."""
+    mt = _LABEL_LINE.match(line)
+    return (
+        mt is not None
+        and word_count(line) <= CREDIT_LINE_MAX_WORDS
+        and fold(mt.group(1)).strip() in _photo_words()[0]
+    )
+
+
+def is_paren_caption(line: str) -> bool:
+    """One sentence ending with a parenthesised photo or agency credit: a photo caption.
+    With a label ("(Imagem: Shutterstock)") the sentence needs no full stop, and a line that
+    says what the picture shows ("圖為…。(美聯社)") may have two sentences."""
+    if len(line) > PHOTO_CAPTION_MAX_CHARS:
+        return False
+    mt = _PAREN_TAIL.search(line)
+    labelled = _PAREN_ANY_TAIL.search(line)
+    if mt is None and labelled is not None and _label_credit(labelled.group(1)):
+        return not any(c in line[: labelled.start()] for c in ".。!?！？")
+    if mt is None:
+        return False
     credit = fold(mt.group(1)).strip()
     head = re.split(r"[:：/／]", credit)[0].strip()
     credits = _inline_and_credits()[1]
-    if head != credit and head in credits:  # "Ảnh: Reuters", "Foto: AP"
+    if any(c in line[: mt.start()] for c in ".。!?！？"):
+        # two sentences or more: a paragraph that cites its source, unless one of them says
+        # what the picture shows
+        return head in credits and bool(_photo_words()[1].find(fold(line), folded=True))
+    if head != credit and (head in credits or head in _photo_words()[0]):  # "Ảnh: Reuters"
         return True
     return len(line) <= CAPTION_MAX_CHARS and head in credits  # "(Reuters)" alone
+
+
+# "*Nguồn dữ liệu từ ...", "※ 자료: ...": a footnote mark glued to its note (a "* " bullet
+# with a space is a list item and stays)
+_FOOTNOTE = re.compile(r"^[*※†](?=[^\s*])")
+FOOTNOTE_MAX_WORDS = 30
 
 
 def _generic_junk(line: str) -> bool:
     line = line.strip()
     if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
         return True
-    if _READ_TIME.match(line) or is_paren_caption(line):
+    if _READ_TIME.match(line) or is_paren_caption(line) or is_credit_line(line):
+        return True
+    if _FOOTNOTE.match(line) and word_count(line) <= FOOTNOTE_MAX_WORDS:
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
