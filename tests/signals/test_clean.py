@@ -166,3 +166,25 @@ def test_photo_credits_and_footnotes_are_junk(line):
 )
 def test_body_lines_that_look_like_credits_stay(line):
     assert not is_junk_line(line)
+
+
+def test_a_short_first_line_is_chrome_and_the_headline_below_it_is_the_title():
+    # written for the test: a section name on top, and a date header whose rest is a city
+    raw = "date 2025-11-09 Одеса\nКитай призупинив заборону на експорт галію до США\n\n" + (
+        "Пекін призупинив заборону на експорт галію, германію та сурми до США до листопада.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "Китай призупинив заборону на експорт галію до США"
+    assert doc.date == "2025-11-09"
+    assert "Одеса" in doc.removed
+
+
+def test_a_headline_the_page_repeats_is_kept_below_a_link_header():
+    raw = (
+        "date 2025-10-09 https://example.com.tr/20251009/cin-ihracat\n\n"
+        "Çin, nadir toprak ihracatını kısıtladı\n\nÇin, nadir toprak ihracatını kısıtladı\n\n"
+        "Çin Ticaret Bakanlığı, nadir toprak teknolojilerinin ihracatına lisans şartı getirdi.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "Çin, nadir toprak ihracatını kısıtladı"
+    assert doc.date == "2025-10-09"

@@ -243,17 +243,24 @@ LEDE_LONGER = 1.3  # a lede is longer than the headline it repeats
 def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
     """Where the headline of a page whose first line is not one is: ``(index, date of its
     byline or None)``. The first line wins when it looks like a headline and another top
-    line is not the one the lede repeats; else the headline is the line the lede repeats, or
-    the first line directly followed by a byline or date line ("2025/07/08 أرقام": a site's
-    clock and ticker dates above the headline follow no headline and lose). None: keep the
-    first line."""
+    line is not the one the lede repeats, or when it is body text (a long line, a sentence:
+    its first sentence is the title). Else the headline is the line the lede repeats, or the
+    first line directly followed by a byline or date line ("2025/07/08 أرقام": a site's
+    clock and ticker dates above the headline follow no headline and lose), or, below a
+    first line too short to be one ("Dolar", "ASIA", a dateline's city, a byline), the next
+    line that looks like a headline. None: keep the first line."""
     head = list(lines[:HEAD_LINES])
-    first = next((i for i, x in enumerate(head) if not is_junk_line(x)), None)
+    first = next((i for i, x in enumerate(head) if x and not is_junk_line(x)), None)
     if first is None:  # "Contact Us" above the headline is junk, dropped anyway
         return None
+    lead = head[first]
+    if word_count(lead) > TITLE_MAX_WORDS or (
+        word_count(lead) >= HEADLINE_MIN_WORDS and _SENTENCE_END_DOT.search(lead)
+    ):
+        return None  # body text: its first sentence is the title
     echo = next((i for i in range(first + 1, len(head)) if _headline_like(head[i])
                  and _echoed(head[i], lines[i + 1 :])), None)  # fmt: skip
-    if _headline_like(head[first]) and (echo is None or _echoed(head[first], lines[1:])):
+    if _headline_like(lead) and (echo is None or _echoed(lead, lines[first + 1 :])):
         return None
     pair = headline_and_byline(head)
     if echo is not None:
@@ -261,7 +268,14 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         if when is None and echo + 1 < len(head) and _date_line(head[echo + 1]):
             when = find_date_regex(head[echo + 1])
         return echo, when
-    return pair
+    if pair is not None or _headline_like(lead):
+        return pair
+    below = range(first + 1, min(len(head), first + 1 + NEXT_HEADLINE_LINES))
+    nxt = next((i for i in below if _headline_like(head[i])), None)
+    return None if nxt is None else (nxt, None)
+
+
+NEXT_HEADLINE_LINES = 4  # how far below a short first line its headline may be
 
 
 def headline_and_byline(lines: Sequence[str]) -> tuple[int, date] | None:
@@ -281,7 +295,7 @@ def headline_and_byline(lines: Sequence[str]) -> tuple[int, date] | None:
     return None
 
 
-_SENTENCE_END_DOT = re.compile(r"[.。]\s*[\"'»”)]?$")
+_SENTENCE_END_DOT = re.compile(r"[.。!！]\s*[\"'»”)]?$")  # a sentence; "?" ends headlines too
 
 
 def _lines(text: str) -> list[str]:
@@ -636,6 +650,23 @@ def split_site_suffix(title: str) -> tuple[str, str]:
 
 
 # -- documents ----------------------------------------------------------------------------------
+def _headline_first(lines: list[str]) -> tuple[list[str], list[str], str, str]:
+    """``(lines, chrome, headline, published)``: the lines from the headline on (``date``
+    headers above it kept), what stood above it, the headline (when the first line is kept:
+    the first that is not junk, to be kept though repeated) and its byline's date ("" when
+    none)."""
+    split = [split_header(x) for x in lines[:HEAD_LINES]]
+    top = page_top([rest for _, rest in split] + lines[HEAD_LINES:])
+    if top is None:
+        lead = next((rest for _, rest in split if rest and not is_junk_line(rest)), "")
+        return lines, [], lead, ""
+    i, when = top
+    headers = [x[: len(x) - len(rest)].rstrip() for x, (d, rest)
+               in zip(lines[:i], split[:i], strict=True) if d is not None or rest != x]  # fmt: skip
+    chrome = [rest for _, rest in split[:i] if rest]
+    return headers + lines[i:], chrome, lines[i], when.isoformat() if when else ""
+
+
 def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     """Clean one article (plain text or HTML); ``boilerplate`` are normalised lines to drop."""
     title = published = ""
@@ -644,14 +675,14 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     else:
         lines = _text_lines(raw)
     chrome: list[str] = []  # a site's name, clock and ticker above the headline
-    top = None if title or any(HEADER.match(x) for x in lines[:HEAD_LINES]) else (
-        page_top(lines))  # fmt: skip
-    if top is not None:
-        chrome, lines = list(lines[: top[0]]), lines[top[0] :]
-        title, published = lines[0], top[1].isoformat() if top[1] else ""
+    lead = ""  # the headline: kept though the page repeats it
+    if not title:
+        lines, chrome, lead, published = _headline_first(lines)
+        title = lead if chrome else ""
     drop = set(boilerplate)
     # a title repeated as the first body line is a repeat (dedupe), not a button
-    repeated = _repeated_short(lines) - {_norm(title), _norm(lines[0]) if lines else ""}
+    kept = {_norm(title), _norm(lead), _norm(lines[0]) if lines else ""}
+    repeated = _repeated_short(lines) - kept
     removed: list[str] = chrome
     header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
