@@ -31,11 +31,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from critmin.signals import embed
 from critmin.signals.lexicon import fold
 from critmin.signals.pipeline import process_paths, stories_of, warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
+TITLE_SAME = 90  # rapidfuzz ratio at which a title counts as the expected one
 DEFAULT_SETS = (
     ("main", ROOT / "tests" / "data" / "signals"),
     ("held-out", ROOT / "tests" / "data" / "signals" / "heldout"),
@@ -102,8 +105,9 @@ def evaluate(name: str, corpus: Path) -> Result:
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
     c = dict.fromkeys(
-        ("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n"), 0
-    )
+        ("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n",
+         "title", "title_n"), 0,
+    )  # fmt: skip
     uses = [u for u in embed.USES if embed.enabled(u)]
     notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
                          f"{embedded} texts embedded while timed"]  # fmt: skip
@@ -130,6 +134,12 @@ def evaluate(name: str, corpus: Path) -> Result:
             lang["date"] += doc.date == exp["date"]
             if doc.date != exp["date"]:
                 notes.append(f"{aid}: date {doc.date} != {exp['date']}")
+        if exp.get("title"):  # the headline, not a site's name or menu (small differences pass)
+            c["title_n"] += 1
+            same = fuzz.ratio(fold(doc.title), fold(exp["title"])) >= TITLE_SAME
+            c["title"] += same
+            if not same:
+                notes.append(f"{aid}: title {doc.title[:60]!r} != {exp['title'][:60]!r}")
         c["err"] += doc.is_error_page == bool(exp.get("error_page"))
         text = fold(doc.text)
         for phrase in exp.get("junk", []):
@@ -188,6 +198,7 @@ def evaluate(name: str, corpus: Path) -> Result:
         "language accuracy": (c["lang"], len(expected)),
         "date accuracy": (c["date"], c["date_n"]),
         "event dates": (c["edate"], c["edate_n"]),
+        "titles right": (c["title"], c["title_n"]),
         "error-page flags": (c["err"], len(expected)),
         "junk removed": (c["junk"], c["junk_n"]),
         "must_keep retained": (c["keep"], c["keep_n"]),
