@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from critmin.signals.clean import boilerplate_lines, clean_text, is_junk_line
+from critmin.signals.clean import boilerplate_lines, clean_text, is_junk_line, word_count
 
 HTML = """<html><head><title>Site | China curbs</title><script>var x = 1;</script></head><body>
 <nav>Home | World | Markets</nav><div class="cookie-banner">We use cookies. Accept</div>
@@ -187,4 +187,16 @@ def test_a_headline_the_page_repeats_is_kept_below_a_link_header():
     )
     doc = clean_text(raw)
     assert doc.title == "Çin, nadir toprak ihracatını kısıtladı"
+    assert doc.date == "2025-10-09"
+
+
+def test_korean_words_are_counted_by_spaces_and_a_menu_is_not_a_headline():
+    assert word_count("다양한 서비스를") == 2  # Hangul is spaced: two words, not five
+    assert word_count("稀土出口管制新规") == 5  # Han is not: two characters a word (+1)
+    raw = (
+        "국제 국제경제\n\n中 상무부, 희토류 및 관련 기술 수출통제 조치\n\n"
+        "입력 2025.10.09 11:40\n\n중국 상무부가 희토류 관련 기술의 수출을 통제한다고 9일 밝혔다.\n"
+    )
+    doc = clean_text(raw)
+    assert doc.title == "中 상무부, 희토류 및 관련 기술 수출통제 조치"
     assert doc.date == "2025-10-09"

@@ -27,7 +27,7 @@ from critmin.signals.dates import (
     split_header,
 )
 from critmin.signals.language import base_language, detect_language
-from critmin.signals.lexicon import CJK_CLASS, Matcher, fold, load
+from critmin.signals.lexicon import Matcher, fold, load
 
 DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
              "iframe", "svg", "button", "select", "template", "menu", "dialog"}  # fmt: skip
@@ -329,11 +329,12 @@ def _junk() -> tuple[Matcher, Matcher, Matcher, int]:
     return strong, weak, error, int(data.get("max_words", 30))
 
 
-_NOT_CJK = re.compile(f"[^{CJK_CLASS}]+")
+# Han and kana: no spaces between words (Korean spaces its words: counted as words)
+_NOT_CJK = re.compile("[^\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 
 
 def word_count(line: str) -> int:
-    """Words, counting two CJK characters as one word."""
+    """Words, counting two Han or kana characters as one word."""
     cjk = len(line) - sum(len(m) for m in _NOT_CJK.findall(line)) if not line.isascii() else 0
     return len(line.split()) + cjk // 2
 
