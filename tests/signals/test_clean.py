@@ -200,3 +200,15 @@ def test_korean_words_are_counted_by_spaces_and_a_menu_is_not_a_headline():
     doc = clean_text(raw)
     assert doc.title == "中 상무부, 희토류 및 관련 기술 수출통제 조치"
     assert doc.date == "2025-10-09"
+
+
+def test_a_long_headline_under_a_read_more_label_is_junk():
+    raw = (
+        "Governo anuncia estoque estratégico de terras raras\n\n"
+        "O governo anunciou nesta terça-feira um estoque estratégico de terras raras.\n"
+        "Leia mais:\n"
+        "Ações de mineradora sobem após anúncio de acordo dos EUA sobre minerais críticos do país\n"
+        "O estoque deve cobrir seis meses de consumo da indústria, segundo o ministério.\n"
+    )
+    doc = clean_text(raw)
+    assert "Ações de mineradora" not in doc.text and "seis meses" in doc.body

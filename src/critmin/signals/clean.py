@@ -205,6 +205,8 @@ def _split_title(line: str) -> tuple[str, str]:
     return line[: mt.end()].strip(), line[mt.end() :].strip()
 
 
+# a headline listed under a "read more" / "most popular" label: at most this many words
+LIST_ITEM_WORDS = 16
 # a page's top: where its headline and byline are looked for
 HEAD_LINES = 15
 HEADLINE_MIN_WORDS = 4  # "Mecca time", a site's name: too short for a headline
@@ -707,7 +709,12 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         elif _norm(line) in drop or _norm(line) in repeated or is_junk_line(line):
             removed.append(line)
             in_list = word_count(line) <= 6
-        elif in_list and content and word_count(line) <= 12 and not _SENTENCE_END.search(line):
+        elif (
+            in_list
+            and content
+            and word_count(line) <= LIST_ITEM_WORDS
+            and not _SENTENCE_END.search(line)
+        ):
             removed.append(line)
         else:
             in_list = False
