@@ -14,6 +14,35 @@ _HANS = set(
 )
 
 
+_URDU = set("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
+# scripts that name their language (or the main one of the news written in it)
+_SCRIPTS = (
+    (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"), (0x0A80, 0x0AFF, "gu"),
+    (0x0B80, 0x0BFF, "ta"), (0x0C00, 0x0C7F, "te"), (0x0C80, 0x0CFF, "kn"),
+    (0x0D00, 0x0D7F, "ml"), (0x0D80, 0x0DFF, "si"), (0x0E00, 0x0E7F, "th"),
+    (0x0E80, 0x0EFF, "lo"), (0x1000, 0x109F, "my"), (0x10A0, 0x10FF, "ka"),
+    (0x1200, 0x137F, "am"), (0x1780, 0x17FF, "km"), (0x0530, 0x058F, "hy"),
+    (0x0590, 0x05FF, "he"), (0x0370, 0x03FF, "el"),
+)  # fmt: skip
+
+
+def _script_language(sample: str) -> tuple[str, int]:
+    """The language of the script most letters of ``sample`` are in, among ``_SCRIPTS``,
+    and how many letters that is (``("", 0)`` when none)."""
+    counts: dict[str, int] = {}
+    for ch in sample:
+        o = ord(ch)
+        if 0x0370 <= o <= 0x17FF:
+            for lo, hi, lang in _SCRIPTS:
+                if lo <= o <= hi:
+                    counts[lang] = counts.get(lang, 0) + 1
+                    break
+    if not counts:
+        return "", 0
+    lang = max(counts, key=counts.__getitem__)
+    return lang, counts[lang]
+
+
 def _classify(text: str) -> str:
     import py3langid
 
@@ -49,7 +78,10 @@ def detect_language(text: str) -> str:
             deva += 1
         elif ch.isalpha() and o < 0x250:
             latin += 1
-    letters = kana + han + arabic + cyr + latin + hangul + deva
+    script, other = _script_language(sample)
+    letters = kana + han + arabic + cyr + latin + hangul + deva + other
+    if other and other >= 0.3 * letters:  # Thai, Bengali, Greek, Tamil...
+        return script
     if hangul and hangul >= 0.2 * letters:
         return "ko"
     if not letters:
@@ -61,6 +93,8 @@ def detect_language(text: str) -> str:
         hans = sum(ch in _HANS for ch in sample)
         return "zh-Hant" if hant > hans else "zh"
     if arabic >= 0.3 * letters:
+        if sum(ch in _URDU for ch in sample) >= 0.01 * arabic:
+            return "ur"
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
     lang = _classify(sample)
     if deva >= 0.3 * letters:  # Devanagari: Hindi unless langid says Marathi or Nepali

@@ -71,6 +71,13 @@ def _fold(text: str) -> str:
 CJK_CLASS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
 
 
+def unspaced(ch: str) -> bool:
+    """A letter of a script written without spaces between words (CJK, Thai, Lao, Khmer,
+    Myanmar): a name in it matches anywhere."""
+    o = ord(ch)
+    return is_cjk(ch) or 0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF
+
+
 def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or (
@@ -192,7 +199,7 @@ class Matcher:
 def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool) -> bool:
     first, last = key[0], key[-1]
     # a key that starts or ends in punctuation ("刚果（金）") is bounded on that side already
-    if left and start > 0 and not is_cjk(first) and _word(first):
+    if left and start > 0 and not unspaced(first) and _word(first):
         prev = text[start - 1]
         # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym"
         if _word(prev) and not (prev == "-" and first.isalpha()):
@@ -202,7 +209,7 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
             if not any(head.endswith(p) and (start - len(p) == 0 or not _word(
                     text[start - len(p) - 1])) for p in _ARABIC_PREFIXES):  # fmt: skip
                 return False
-    if right and end < len(text) and not is_cjk(last) and _word(last):
+    if right and end < len(text) and not unspaced(last) and _word(last):
         nxt = text[end]
         if _word(nxt) and not (nxt == "-" and last.isalpha()):
             return False
