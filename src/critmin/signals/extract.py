@@ -409,6 +409,7 @@ def actor_countries(
     out: list[str] = []
     flags: list[bool] = []
     led: list[bool] = []  # flagged by a cue before it: "tensions with the US and the EU"
+    role: list[bool] = []  # flagged only by a rival or reporter cue after it
     for k, (start, end, _iso) in enumerate(mentions):
         bystander = False
         for h in before:
@@ -419,15 +420,21 @@ def actor_countries(
                 bystander = True
         led.append(start >= 0 and bystander)
         following = next((m[0] for m in mentions[k + 1 :] if m[0] >= end), len(folded))
+        by_role = False
         for h in after:  # the cue must follow this mention, not a later one
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
-                bystander = True
-        flags.append(start >= 0 and (bystander or venues[k]))
+                by_role = by_role or (not bystander and h.label in ROLE_CUES[1])
+                bystander = bystander or h.label not in ROLE_CUES[1]
+        role.append(start >= 0 and by_role and not bystander and not venues[k])
+        flags.append(start >= 0 and (bystander or by_role or venues[k]))
     for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
         gap = folded[mentions[k][1] : mentions[k + 1][0]]
+        word = gap.strip(_GAP_CHARS)
         if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and len(gap) <= 12 and (
-                gap.strip(_GAP_CHARS) in _CONJ_WORDS):  # fmt: skip
+                word in _CONJ_WORDS) and (word or not role[k + 1]):  # fmt: skip
+            # a rival or reporter cue reaches back over "and", not over a bare comma or
+            # space ("Japonya ve Hindistan, Çin'e karşı": the subject, then the rival)
             flags[k] = True
     for k in range(1, len(mentions)):  # "dependence on China and Russia": both
         if mentions[k][:2] == mentions[k - 1][:2]:  # one name, two entries
