@@ -100,3 +100,32 @@ def test_glued_korean_sentences_are_split():
 
 def test_korean_word_for_means_is_no_sudan():
     assert actor_countries("양국은 희토류 공급망 협력 수단을 마련하기로 했다.", "ko") == []
+
+
+@pytest.mark.parametrize(("lang", "text", "want"), [
+    ("zh", "这次日本对韩国的出口管制,很多做法其实像是美国的翻版。", ["JPN", "KOR"]),
+    ("zh", "印度仿效美国,对中国的石墨实施进口限制。", ["IND", "CHN"]),
+])  # fmt: skip
+def test_a_country_named_as_a_model_is_no_actor(lang, text, want):
+    assert actor_countries(text, lang) == want
+
+
+def test_a_comparison_with_another_countrys_rule_is_background():
+    raw = ("Beijing tightens magnet export rules\n"
+           "China's commerce ministry on Friday tightened export controls on rare-earth "
+           "magnets. The rules create China's own version of the Canadian transit rule that "
+           "Ottawa applied to chip exports.")  # fmt: skip
+    assert _events(raw)["export_control"].countries == ["CHN"]
+
+
+@pytest.mark.parametrize(("lang", "raw"), [
+    ("zh", "中国暂停稀土出口管制\n中国商务部宣布暂停实施稀土出口管制措施一年。"
+           "俄罗斯总统与印度总理在北京会晤后,稀土管制暂停生效。"),
+    ("ja", "中国がレアアース輸出を制限\n中国政府はレアアースの輸出を制限し始めた。"
+           "インド首相のネパールをめぐる発言をめぐり、中国政府が日本向けの輸出規制を強めた。"),
+])  # fmt: skip
+def test_after_a_meeting_or_over_remarks_is_background(lang, raw):
+    events = _events(raw)
+    assert "export_control" in events, sorted(events)
+    countries = set(events["export_control"].countries)
+    assert countries & {"RUS", "IND", "NPL"} == set(), countries
