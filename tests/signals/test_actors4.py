@@ -46,6 +46,18 @@ def _events(raw: str):
     ("fr", "Selon les médias américains, la Chine a restreint ses exportations vers le Japon.",
      ["CHN", "JPN"]),
     ("ru", "Как сообщают американские СМИ, Китай ограничил экспорт в Японию.", ["CHN", "JPN"]),
+    ("de", "Kanada und Japan wollen die China-Abhängigkeit bei Seltenen Erden senken.",
+     ["CAN", "JPN"]),
+    ("de", "China hat laut US-Medien die Ausfuhr von Gallium nach Japan beschränkt.",
+     ["CHN", "JPN"]),
+    # a sector a country dominates
+    ("pt", "Brasil e Japão assinaram um acordo sobre terras raras, setor dominado pela China.",
+     ["BRA", "JPN"]),
+    ("ko", "한국과 호주는 중국이 장악한 희토류 공급망에 대응해 협정을 맺었다.", ["KOR", "AUS"]),
+    # a backer's or a company's home country
+    ("en", "Fighting between rebels and the Chinese-backed junta halted mines in Myanmar.",
+     ["MMR"]),
+    ("en", "A London-based analyst said Australia would cut lithium output.", ["AUS"]),
     # an actor stays one when it is named again in an actor's role
     ("en", "China restricted exports of gallium to cement its dominance of the market.",
      ["CHN"]),
@@ -129,3 +141,10 @@ def test_after_a_meeting_or_over_remarks_is_background(lang, raw):
     assert "export_control" in events, sorted(events)
     countries = set(events["export_control"].countries)
     assert countries & {"RUS", "IND", "NPL"} == set(), countries
+
+
+def test_a_separate_event_gives_the_news_no_actors():
+    raw = ("Canada and Chile sign lithium pact\n"
+           "Canada and Chile signed a lithium supply agreement on Monday. "
+           "Separately, Japan's traders will build a nickel plant in Indonesia.")  # fmt: skip
+    assert set(_events(raw)["agreement"].countries) == {"CAN", "CHL"}
