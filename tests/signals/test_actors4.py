@@ -40,7 +40,8 @@ def _events(raw: str):
     ("es", "El pacto busca reducir la dependencia de las tierras raras de China.", []),
     ("en", "The deal aims to loosen China's grip on the cobalt market, Canada said.", ["CAN"]),
     ("zh", "日本与印度签署协议,以对抗中国在稀土领域的影响。", ["JPN", "IND"]),
-    ("tr", "Japonya ve Hindistan, Çin'e karşı nadir toprak anlaşması imzaladı.", ["JPN", "IND"]),
+    ("tr", "Japonya ve Hindistan, Çin'e bağımlılığı azaltmak için anlaşma imzaladı.",
+     ["JPN", "IND"]),
     # the reporter's country
     ("ja", "アメリカメディアによると、中国はレアアースの日本向け輸出を制限した。", ["CHN", "JPN"]),
     ("fr", "Selon les médias américains, la Chine a restreint ses exportations vers le Japon.",
