@@ -96,6 +96,17 @@ _ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co",
 _BOUNDARY = re.compile(r"[.!?;。！？؟।]+[\"'»”’)\]]*")  # "।": the Devanagari full stop
 
 
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _glued_hangul(line: str, start: int, end: int) -> bool:
+    """A Korean full stop glued to the next sentence ("...했습니다.앞서 ..."): a sentence
+    ends in a Hangul syllable, the next starts with one (no decimal point or URL)."""
+    return (start > 0 and end < len(line) and line[start] == "." and _is_hangul(line[start - 1])
+            and _is_hangul(line[end]))  # fmt: skip
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: line breaks, ``.!?`` before a space, and ``。！？؟`` always."""
     out: list[str] = []
@@ -105,7 +116,7 @@ def split_sentences(text: str) -> list[str]:
             end = mt.end()
             punct = mt.group(0)
             if not any(p in punct for p in "。！？؟।") and not (
-                end >= len(line) or line[end] == " "
+                end >= len(line) or line[end] == " " or _glued_hangul(line, mt.start(), end)
             ):
                 continue
             if punct.startswith(".") and end < len(line):
@@ -239,7 +250,16 @@ _DATELINE_ANY = re.compile(
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
 BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
+# a rival cue reaches further: "reducir la dependencia de las tierras raras de China"
+RIVAL_GAP_WORDS = 5
 DATELINE_MAX_CHARS = 40  # a first body sentence this short with a digit is a dateline
+
+
+def _is_dateline(text: str, types: set[str]) -> bool:
+    """A short body line that is only a dateline (a place, a date, a dash, an agency):
+    wherever the page puts it, the place names no actor."""
+    return not types and len(text) <= DATELINE_MAX_CHARS and bool(
+        _DATELINE_DATE.match(text) or _DATELINE_ANY.match(text))  # fmt: skip
 
 
 def _past_year(text: str, year: int | None) -> bool:
@@ -302,6 +322,21 @@ _CONJ_WORDS = frozenset({"", "and", "und", "et", "y", "e", "и", "і", "та", "
 _GAP_CHARS = " \t\n\u00a0,、・/"
 
 
+def _joined(folded: str, end: int, start: int) -> bool:
+    """Only "and" (or a comma) and at most one article between two mentions: "les
+    Etats-Unis et l'Union européenne", "the US and the EU"."""
+    gap = folded[end:start]
+    if not 0 <= len(gap) <= 16:
+        return False
+    words = gap.replace("'", " ").replace("’", " ").strip(_GAP_CHARS).split()
+    return bool(words) and words[0] in _CONJ_WORDS and (
+        len(words) == 1 or (len(words) == 2 and words[1] in _ARTICLES))  # fmt: skip
+
+
+_ARTICLES = frozenset({"the", "l", "la", "le", "les", "el", "los", "las", "die", "der", "den",
+                       "o", "os", "a", "as", "il", "lo", "gli", "i"})  # fmt: skip
+
+
 VENUE_GAP_WORDS = 2  # "Güney Kore'nin Busan şehrinde": the city between country and cue
 VENUE_GAP_CHARS = 16
 VENUE_CLAUSE_WORDS = 10  # the venue and its meeting: one clause, this many words apart
@@ -342,6 +377,10 @@ def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None)
             and same_clause(start, end) for start, end, _ in mentions]  # fmt: skip
 
 
+# roles that are never an actor's: the rival a deal counters, the reporter's country
+ROLE_CUES = (("rival_before", "reporter_before"), ("rival_after", "reporter_after"))
+
+
 def actor_countries(
     text: str, lang: str | None, parties: bool = False, deal: bool = False
 ) -> list[str]:
@@ -358,6 +397,7 @@ def actor_countries(
         return []
     kinds = (("bystander_before", "party_before"), ("bystander_after", "party_after"))
     kinds = kinds if parties else (kinds[0][:1], kinds[1][:1])
+    kinds = (kinds[0] + ROLE_CUES[0], kinds[1] + ROLE_CUES[1])
     if deal:
         kinds = (kinds[0] + ("dispute_before",), kinds[1])
     before = [h for k in kinds[0] for h in context_matcher(k, lang).find(folded, folded=True)
@@ -368,24 +408,40 @@ def actor_countries(
     venues = _venues(folded, mentions, lang)
     out: list[str] = []
     flags: list[bool] = []
+    led: list[bool] = []  # flagged by a cue before it: "tensions with the US and the EU"
+    role: list[bool] = []  # flagged only by a rival or reporter cue after it
     for k, (start, end, _iso) in enumerate(mentions):
         bystander = False
         for h in before:
             gap = folded[h.end : start]
+            limit = RIVAL_GAP_WORDS if h.label == "rival_before" else BYSTANDER_GAP_WORDS
             if h.end <= start and not any(c in gap for c in ",;:.()") and (
-                    len(gap.split()) <= BYSTANDER_GAP_WORDS):  # fmt: skip
+                    len(gap.split()) <= limit):  # fmt: skip
                 bystander = True
+        led.append(start >= 0 and bystander)
         following = next((m[0] for m in mentions[k + 1 :] if m[0] >= end), len(folded))
+        by_role = False
         for h in after:  # the cue must follow this mention, not a later one
             if 0 <= h.start - end <= 4 and h.start <= following and not any(
                     c in folded[end : h.start] for c in "，、,"):  # fmt: skip
-                bystander = True
-        flags.append(start >= 0 and (bystander or venues[k]))
+                by_role = by_role or (not bystander and h.label in ROLE_CUES[1])
+                bystander = bystander or h.label not in ROLE_CUES[1]
+        role.append(start >= 0 and by_role and not bystander and not venues[k])
+        flags.append(start >= 0 and (bystander or by_role or venues[k]))
     for k in range(len(mentions) - 2, -1, -1):  # "Malaysia and Thailand also": both
         gap = folded[mentions[k][1] : mentions[k + 1][0]]
+        word = gap.strip(_GAP_CHARS)
         if not flags[k] and flags[k + 1] and mentions[k][0] >= 0 and len(gap) <= 12 and (
-                gap.strip(_GAP_CHARS) in _CONJ_WORDS):  # fmt: skip
+                word in _CONJ_WORDS) and (word or not role[k + 1]):  # fmt: skip
+            # a rival or reporter cue reaches back over "and", not over a bare comma or
+            # space ("Japonya ve Hindistan, Çin'e karşı": the subject, then the rival)
             flags[k] = True
+    for k in range(1, len(mentions)):  # "dependence on China and Russia": both
+        if mentions[k][:2] == mentions[k - 1][:2]:  # one name, two entries
+            flags[k], led[k] = flags[k - 1], led[k - 1]
+        elif led[k - 1] and not flags[k] and mentions[k][0] >= 0 and _joined(
+                folded, mentions[k - 1][1], mentions[k][0]):  # fmt: skip
+            flags[k] = led[k] = True
     for (_, _, iso), bystander in zip(mentions, flags, strict=True):
         if not bystander and iso not in out:
             out.append(iso)
@@ -536,6 +592,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         if k <= first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
                 ch.isdigit() for ch in where):  # fmt: skip
             where = ""  # "Москва, 9 октября 2025.", "MADRID 21 Oct. (EUROPA PRESS) -": a place
+        elif k > first_body and _is_dateline(text, types):
+            where = ""  # "МОСКВА, 1 авг - РИА Новости." after a repeated headline
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         solo = actor_countries(where, lang, parties=True)

@@ -287,6 +287,7 @@ CONTEXT_KINDS = (
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
+    "rival_before", "rival_after", "reporter_before", "reporter_after",
 )  # fmt: skip
 
 
@@ -324,6 +325,7 @@ _SKIP_NAMES = {
     "es": {"chad"},
     "fr": {"tchad"},
     "de": {"tschad"},
+    "ko": {"수단"},  # "Sudan" is also the common word "means" (협력 수단, 대응 수단)
 }
 
 
