@@ -212,3 +212,14 @@ def test_a_long_headline_under_a_read_more_label_is_junk():
     )
     doc = clean_text(raw)
     assert "Ações de mineradora" not in doc.text and "seis meses" in doc.body
+
+
+def test_a_page_of_one_paragraph_gets_its_first_sentence_as_title_in_caseless_scripts():
+    # written for the test: Hindi sentences ending with "." before a letter with no capital
+    raw = (
+        "भारत की दो कंपनियों को चीन से रेयर अर्थ मैग्नेट के आयात का लाइसेंस मिल गया है. "
+        "इन कंपनियों को कुछ शर्तों के साथ लाइसेंस जारी किया गया है. ये कदम काफी अहम माना जा रहा है."
+    )
+    doc = clean_text(raw)
+    assert doc.title.endswith("लाइसेंस मिल गया है.")
+    assert "शर्तों" in doc.body

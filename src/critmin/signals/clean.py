@@ -51,7 +51,12 @@ PUBLISHED_META = {"article:published_time", "datepublished", "pubdate", "publish
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 # a first line longer than this is not a title: its first sentence is
 TITLE_MAX_WORDS = 30
-_FIRST_SENTENCE = re.compile(r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06ff\d])|[。！？।]")
+# a sentence's end: a full stop before a capital, or before a letter of a script with no
+# capitals (Arabic, Hebrew, Indic, Thai, Hangul, kana and Han: "... है. इन कंपनियों ...")
+_FIRST_SENTENCE = re.compile(
+    r"[.!?؟](?=\s+[^\s\w]*[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω\u0590-\u06ff\u0900-\u0eff\u1100-\u11ff"
+    r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\d])|[。！？।]"
+)
 
 
 @dataclass
