@@ -662,6 +662,19 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     return got.isoformat() if got else None
 
 
+def _listing_not_control(chosen: list[str], scores: dict[str, float],
+                         sentences: list[_Sentence]) -> list[str]:  # fmt: skip
+    """Export controls on named companies, with no material ("adds 28 US entities to its
+    export control list", "bans dual-use exports to 20 Japanese firms"), are an entity
+    listing: a sanction, not an export control."""
+    if "export_control" not in chosen or not scores.get("sanction"):
+        return chosen
+    if any(s.all_materials for s in sentences if "export_control" in s.types | s.bg_types):
+        return chosen
+    return [t for t in chosen if t != "export_control"] + (
+        [] if "sanction" in chosen else ["sanction"])  # fmt: skip
+
+
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     """Mineral resources named without a material ("угода щодо корисних копалин") in a
     foreground sentence that also carries a trigger."""
@@ -776,6 +789,7 @@ def extract_events(
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
+    chosen = _listing_not_control(chosen, scores, sentences)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
                                 sentences[0].types if doc.title else set())  # fmt: skip
