@@ -34,3 +34,21 @@ def test_an_export_control_on_a_material_stays_one_beside_a_listing():
         "It also added 10 US companies to its unreliable entity list."
     )
     assert "export_control" in _types(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [  # written for the test: a price floor as one term of a larger investment
+        "Pentagon invests $400 million in a magnet maker\n\n"
+        "The Department of Defense will invest $400 million in the company and become its "
+        "largest shareholder. The investment funds a second magnet plant in Texas. The "
+        "department also guarantees a price floor of $110 per kilogram for its NdPr oxide for "
+        "ten years. The company's shares rose 40%.",
+        "Verteidigungsministerium investiert 400 Millionen Dollar in Magnethersteller\n\n"
+        "Das Ministerium investiert 400 Millionen Dollar in das Unternehmen und wird größter "
+        "Aktionär. Mit der Investition wird ein zweites Werk in Texas finanziert. Zudem "
+        "garantiert es einen Mindestpreis von 110 Dollar pro Kilogramm für zehn Jahre.",
+    ],
+)
+def test_a_price_floor_among_an_investments_terms_is_an_event_of_its_own(raw):
+    assert {"investment", "price_floor"} <= _types(raw)

@@ -43,6 +43,9 @@ SECOND_TYPE_SHARE = 0.6
 MIN_SECOND_SCORE = 2.0
 # a type the headline or the first body sentence reports (the news of the article) needs less
 LEAD_TYPE_SHARE = 0.4
+# types rare and specific enough that one foreground sentence makes an event of its own, beside
+# the article's main one: a price floor is a deal's term that the market tools need apart
+SPECIFIC_TYPES = frozenset({"price_floor"})
 MAX_EVIDENCE_SENTENCES = 4
 NEIGHBOURS = True
 QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
@@ -786,6 +789,7 @@ def extract_events(
         or (scores.get(t, 0) >= SECOND_TYPE_SHARE * best and scores.get(t, 0) >= MIN_SECOND_SCORE)
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
+        or (t in SPECIFIC_TYPES and t in news)
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
