@@ -52,3 +52,24 @@ def test_an_export_control_on_a_material_stays_one_beside_a_listing():
 )
 def test_a_price_floor_among_an_investments_terms_is_an_event_of_its_own(raw):
     assert {"investment", "price_floor"} <= _types(raw)
+
+
+def test_arabic_nouns_with_the_article_trigger_and_a_financial_frame_is_not_mali():
+    from critmin.signals.lexicon import find_countries, find_materials
+
+    # written for the test
+    raw = (
+        "الصين تعلق الحظر على تصدير الغاليوم\n\n"
+        "علقت الصين الحظر المفروض على تصدير الغاليوم والغرمانيوم إلى الولايات المتحدة."
+    )
+    assert _types(raw) == {"export_control"}
+    assert "MLI" not in find_countries("وقعت الولايات المتحدة واليابان الإطار المالي", "ar")
+    assert "REE" in find_materials("اتفاق بشأن عناصر الأرض النادرة", "ar")
+
+
+def test_a_deal_on_minerals_is_on_topic_without_a_material_name():
+    raw = (
+        "Україна і США підпишуть угоду про копалини\n\n"
+        "Україна і США цього тижня підпишуть угоду про копалини, повідомив прем'єр-міністр."
+    )
+    assert _types(raw) == {"agreement"}

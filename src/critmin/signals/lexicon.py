@@ -29,7 +29,8 @@ _ARABIC_FOLD = str.maketrans({
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
     "\u00a0": " ", "\u202f": " ",
 })  # fmt: skip
-_ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "ک", "وال", "بال", "فال", "لل", "ول", "وب")
+_ARTICLE = ("ال", "لل")  # the Arabic article (with a particle: وال, بال...)
+_ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "ک", "ال", "وال", "بال", "فال", "کال", "لل", "ول", "وب")
 
 
 @cache
@@ -422,6 +423,8 @@ def country_mentions(text: str, language: str | None) -> list[tuple[int, int, st
                 lab = lab[1:]
                 if same and h.start >= 0 and text[h.start].islower():
                     continue
+            if h.start >= 2 and folded.endswith(_ARTICLE, 0, h.start):
+                continue  # "المالي" is "the financial", not Mali: a name takes no article
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):
