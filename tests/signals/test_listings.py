@@ -73,3 +73,11 @@ def test_a_deal_on_minerals_is_on_topic_without_a_material_name():
         "Україна і США цього тижня підпишуть угоду про копалини, повідомив прем'єр-міністр."
     )
     assert _types(raw) == {"agreement"}
+
+
+def test_hindi_news_english_loanwords_trigger():
+    raw = (
+        "चीन ने गैलियम के एक्सपोर्ट पर बैन लगाया\n\n"
+        "चीन ने अमेरिका को गैलियम और जर्मेनियम के एक्सपोर्ट पर बैन लगा दिया है।"
+    )  # written for the test
+    assert _types(raw) == {"export_control"}
