@@ -81,3 +81,14 @@ def test_hindi_news_english_loanwords_trigger():
         "चीन ने अमेरिका को गैलियम और जर्मेनियम के एक्सपोर्ट पर बैन लगा दिया है।"
     )  # written for the test
     assert _types(raw) == {"export_control"}
+
+
+def test_a_quantified_price_move_beside_an_export_ban_is_an_event_of_its_own():
+    raw = (
+        "China bans antimony exports to the United States\n\n"
+        "China banned exports of antimony to the United States on Tuesday, the commerce "
+        "ministry said. The ban covers antimony ores and metal and takes effect at once. "
+        "Exporters must stop all shipments. Antimony prices in Rotterdam have surged 40% "
+        "since the announcement. The ministry cited national security."
+    )  # written for the test
+    assert _types(raw) == {"export_control", "price_move"}

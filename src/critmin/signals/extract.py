@@ -665,6 +665,16 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     return got.isoformat() if got else None
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _quantified_move(sentences: list[_Sentence]) -> bool:
+    """A foreground sentence reports a material's price moving by a figure ("antimony
+    trioxide prices have surged 228%"): a price move of its own beside the main event."""
+    return any("price_move" in s.types and s.materials and _DIGIT.search(to_ascii_digits(s.fore))
+               for s in sentences)  # fmt: skip
+
+
 def _listing_not_control(chosen: list[str], scores: dict[str, float],
                          sentences: list[_Sentence]) -> list[str]:  # fmt: skip
     """Export controls on named companies, with no material ("adds 28 US entities to its
@@ -790,6 +800,7 @@ def extract_events(
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
         or (t in SPECIFIC_TYPES and t in news)
+        or (t == "price_move" and _quantified_move(sentences))
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
