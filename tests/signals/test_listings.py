@@ -92,3 +92,14 @@ def test_a_quantified_price_move_beside_an_export_ban_is_an_event_of_its_own():
         "since the announcement. The ministry cited national security."
     )  # written for the test
     assert _types(raw) == {"export_control", "price_move"}
+
+
+def test_a_tariff_rate_beside_an_export_control_is_an_event_of_its_own():
+    raw = (
+        "China says its rare earth rules are not a ban\n\n"
+        "China's commerce ministry said on Sunday its new export controls on rare earths are "
+        "not an export ban and that licences will be granted. The ministry said the controls "
+        "on rare earth technologies protect national security. Washington had threatened a "
+        "100% tariff on Chinese goods from November 1."
+    )  # written for the test
+    assert _types(raw) == {"export_control", "tariff"}

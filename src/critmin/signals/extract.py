@@ -46,6 +46,9 @@ LEAD_TYPE_SHARE = 0.4
 # types rare and specific enough that one foreground sentence makes an event of its own, beside
 # the article's main one: a price floor is a deal's term that the market tools need apart
 SPECIFIC_TYPES = frozenset({"price_floor"})
+# types whose figure (a price's move, a tariff's rate) in a foreground sentence makes them an
+# event of their own beside the main one
+QUANTIFIED_TYPES = frozenset({"price_move", "tariff"})
 MAX_EVIDENCE_SENTENCES = 4
 NEIGHBOURS = True
 QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
@@ -668,11 +671,12 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
 _DIGIT = re.compile(r"\d")
 
 
-def _quantified_move(sentences: list[_Sentence]) -> bool:
+def _quantified(sentences: list[_Sentence], etype: str) -> bool:
     """A foreground sentence reports a material's price moving by a figure ("antimony
-    trioxide prices have surged 228%"): a price move of its own beside the main event."""
-    return any("price_move" in s.types and s.materials and _DIGIT.search(to_ascii_digits(s.fore))
-               for s in sentences)  # fmt: skip
+    trioxide prices have surged 228%") or a tariff's rate ("a 100% tariff from November 1"):
+    an event of its own beside the main one."""
+    return any(etype in s.types and (s.materials or etype == "tariff")
+               and _DIGIT.search(to_ascii_digits(s.fore)) for s in sentences)  # fmt: skip
 
 
 def _listing_not_control(chosen: list[str], scores: dict[str, float],
@@ -800,7 +804,7 @@ def extract_events(
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
         or (t in SPECIFIC_TYPES and t in news)
-        or (t == "price_move" and _quantified_move(sentences))
+        or (t in QUANTIFIED_TYPES and _quantified(sentences, t))
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
