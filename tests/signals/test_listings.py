@@ -103,3 +103,15 @@ def test_a_tariff_rate_beside_an_export_control_is_an_event_of_its_own():
         "100% tariff on Chinese goods from November 1."
     )  # written for the test
     assert _types(raw) == {"export_control", "tariff"}
+
+
+def test_a_side_tariff_names_no_material_its_own_sentence_does_not():
+    raw = (
+        "China says its rare earth rules are not a ban\n\n"
+        "China's commerce ministry said on Sunday its new export controls on rare earths are "
+        "not an export ban and that licences will be granted. The ministry said the controls "
+        "on rare earth technologies protect national security. Washington had threatened a "
+        "100% tariff on Chinese goods from November 1."
+    )  # written for the test
+    tariff = next(e for e in extract_events(clean_text(raw), "x") if e.type == "tariff")
+    assert tariff.materials == []
