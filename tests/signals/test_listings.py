@@ -115,3 +115,17 @@ def test_a_side_tariff_names_no_material_its_own_sentence_does_not():
     )  # written for the test
     tariff = next(e for e in extract_events(clean_text(raw), "x") if e.type == "tariff")
     assert tariff.materials == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [  # written for the test: a lifting said with a noun or another verb form
+        ("China anunció la suspensión de una prohibición para exportar galio", "es"),
+        ("علقت الصين الحظر المفروض على تصدير الغاليوم", "ar"),
+        ("Китай объявил о приостановке запрета на экспорт галлия", "ru"),
+    ],
+)
+def test_a_lifting_said_with_a_noun_or_a_past_verb_is_a_lifting(text, lang):
+    from critmin.signals.stories import _lifting
+
+    assert _lifting((text,), lang)
