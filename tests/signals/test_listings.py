@@ -129,3 +129,17 @@ def test_a_lifting_said_with_a_noun_or_a_past_verb_is_a_lifting(text, lang):
     from critmin.signals.stories import _lifting
 
     assert _lifting((text,), lang)
+
+
+def test_rare_earth_names_of_one_family_link_two_reports_of_one_deal():
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import LINK_SCORE, link_score
+
+    def ev(aid: str, materials: list[str], day: str, countries: list[str]) -> Event:
+        return Event(type="investment", countries=countries, companies=[], people=[],
+                     materials=materials, quantities=[], date=day, evidence="",
+                     language="en", article_id=aid, score=1.0, sentences=[])  # fmt: skip
+
+    a = ev("a", ["REE"], "2025-07-10", ["USA"])
+    b = ev("b", ["NdFeB", "Nd"], "2025-07-11", ["USA", "DEU"])
+    assert link_score(a, b) >= LINK_SCORE

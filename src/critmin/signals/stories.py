@@ -195,7 +195,7 @@ def link_score(a: Event, b: Event) -> float:
         return 0.0
     days = _days(when(a), when(b))
     countries = _jaccard(a.countries, b.countries)
-    materials = _jaccard(a.materials, b.materials)
+    materials = _jaccard(sorted(_family(a.materials)), sorted(_family(b.materials)))
     score = countries + materials
     qa = {(q["unit"], q["value"]) for q in a.quantities}
     qb = {(q["unit"], q["value"]) for q in b.quantities}
