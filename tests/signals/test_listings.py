@@ -143,3 +143,15 @@ def test_rare_earth_names_of_one_family_link_two_reports_of_one_deal():
     a = ev("a", ["REE"], "2025-07-10", ["USA"])
     b = ev("b", ["NdFeB", "Nd"], "2025-07-11", ["USA", "DEU"])
     assert link_score(a, b) >= LINK_SCORE
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("China curbs exports of rare earth magnets", "en"), ("中国限制稀土磁铁出口", "zh"),
+     ("La Chine restreint les exportations d'aimants", "fr")],
+)  # fmt: skip
+def test_rare_earth_magnets_name_the_rare_earths_too_magnets_alone_do_not(text, lang):
+    from critmin.signals.lexicon import find_materials
+
+    got = set(find_materials(text, lang))
+    assert "NdFeB" in got and ("REE" in got) == (lang != "fr")

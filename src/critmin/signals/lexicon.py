@@ -242,11 +242,16 @@ def material_matcher(language: str | None) -> Matcher:
     germanium, ``Германия`` Germany): its label is ``~`` + the material id."""
     data = load("materials")
     entries = []
+    rare_earths = [fold(str(p)).strip("*") for lang in _langs(language)
+                   for p in data["REE"].get(lang) or []]  # fmt: skip
     for mid, by_lang in data.items():
         for lang in _langs(language):
             for p in by_lang.get(lang) or []:
                 p = str(p)
-                entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, mid))
+                label: Any = mid
+                if mid == "NdFeB" and any(r and r in fold(p) for r in rare_earths):
+                    label = ["NdFeB", "REE"]  # "rare earth magnets" name the rare earths too
+                entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, label))
     for mid in data:  # symbols of compounds people write as such
         if mid in {"NdFeB"}:
             entries.append(("ndfeb", mid))
