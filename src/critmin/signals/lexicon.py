@@ -228,8 +228,15 @@ def _langs(language: str | None) -> tuple[str, ...]:
 
 @cache
 def event_matcher(language: str | None) -> Matcher:
-    langs = (language,) if language in LANGUAGES else ("en",)
+    """Trigger patterns of a language: its own (the 17 of ``LANGUAGES``), its own and
+    English (a language with a short list, pl nl ro th ur...), else English."""
     data = load("events")
+    if language in LANGUAGES:
+        langs: tuple[str | None, ...] = (language,)
+    elif any(language in by_lang for by_lang in data.values()):
+        langs = (language, "en")
+    else:
+        langs = ("en",)
     return Matcher.build(
         (p, etype) for etype, by_lang in data.items() for lang in langs
         for p in by_lang.get(lang) or []
