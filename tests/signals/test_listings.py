@@ -94,26 +94,21 @@ def test_a_quantified_price_move_beside_an_export_ban_is_an_event_of_its_own():
     assert _types(raw) == {"export_control", "price_move"}
 
 
+NOT_A_BAN = (
+    "China says its rare earth rules are not a ban\n\n"
+    "China's commerce ministry said on Sunday its new export controls on rare earths are "
+    "not an export ban and that licences will be granted. The ministry said the controls "
+    "on rare earth technologies protect national security. Washington had threatened a "
+    "100% tariff on Chinese goods from November 1."
+)  # written for the test
+
+
 def test_a_tariff_rate_beside_an_export_control_is_an_event_of_its_own():
-    raw = (
-        "China says its rare earth rules are not a ban\n\n"
-        "China's commerce ministry said on Sunday its new export controls on rare earths are "
-        "not an export ban and that licences will be granted. The ministry said the controls "
-        "on rare earth technologies protect national security. Washington had threatened a "
-        "100% tariff on Chinese goods from November 1."
-    )  # written for the test
-    assert _types(raw) == {"export_control", "tariff"}
+    assert _types(NOT_A_BAN) == {"export_control", "tariff"}
 
 
 def test_a_side_tariff_names_no_material_its_own_sentence_does_not():
-    raw = (
-        "China says its rare earth rules are not a ban\n\n"
-        "China's commerce ministry said on Sunday its new export controls on rare earths are "
-        "not an export ban and that licences will be granted. The ministry said the controls "
-        "on rare earth technologies protect national security. Washington had threatened a "
-        "100% tariff on Chinese goods from November 1."
-    )  # written for the test
-    tariff = next(e for e in extract_events(clean_text(raw), "x") if e.type == "tariff")
+    tariff = next(e for e in extract_events(clean_text(NOT_A_BAN), "x") if e.type == "tariff")
     assert tariff.materials == []
 
 
