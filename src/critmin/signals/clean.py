@@ -234,17 +234,17 @@ def _headline_like(line: str) -> bool:
     )
 
 
-def _echoed(line: str, later: Sequence[str]) -> bool:
+def _echoed(n: str, later: Sequence[str]) -> bool:
     """The lede repeats the headline ("Pentágono se tornará ..." -> "O Pentágono se tornará
-    ..."): a later line opens with (nearly) the same words."""
-    n = _norm(line)
+    ..."): one of the ``later`` normalised lines opens with (nearly) the normalised ``n``."""
     return len(n) >= 30 and any(
         len(m) > LEDE_LONGER * len(n) and fuzz.partial_ratio(n, m[: len(n) + 8]) >= 90
-        for m in map(_norm, later)
+        for m in later
     )  # (a line repeated as such is alt text and caption, not a headline and its lede)
 
 
 LEDE_LONGER = 1.3  # a lede is longer than the headline it repeats
+LEDE_LINES = 40  # the lede is among the page's first lines: no need to read further
 
 
 def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
@@ -265,9 +265,10 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         word_count(lead) >= HEADLINE_MIN_WORDS and _SENTENCE_END_DOT.search(lead)
     ):
         return None  # body text: its first sentence is the title
+    norms = [_norm(x) for x in lines[:LEDE_LINES]]
     echo = next((i for i in range(first + 1, len(head)) if _headline_like(head[i])
-                 and _echoed(head[i], lines[i + 1 :])), None)  # fmt: skip
-    if _headline_like(lead) and (echo is None or _echoed(lead, lines[first + 1 :])):
+                 and _echoed(norms[i], norms[i + 1 :])), None)  # fmt: skip
+    if _headline_like(lead) and (echo is None or _echoed(norms[first], norms[first + 1 :])):
         return None
     pair = headline_and_byline(head)
     if echo is not None:
