@@ -98,7 +98,7 @@ _ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co",
            "vs", "etc", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
            "sept", "oct", "nov", "dec", "т", "г", "гг", "млн", "млрд", "тыс", "руб", "долл",
            "mio", "mrd", "bzw", "z.b", "ca", "dt", "sig", "dott", "sra", "sr", "ing", "prof",
-           "mt", "bn", "mln", "mld"}  # fmt: skip
+           "mt", "bn", "mln", "mld", "ee"}  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?;。！？؟।]+[\"'»”’)\]]*")  # "।": the Devanagari full stop
 
 
@@ -674,9 +674,12 @@ _DIGIT = re.compile(r"\d")
 def _quantified(sentences: list[_Sentence], etype: str) -> bool:
     """A foreground sentence reports a material's price moving by a figure ("antimony
     trioxide prices have surged 228%") or a tariff's rate ("a 100% tariff from November 1"):
-    an event of its own beside the main one."""
-    return any(etype in s.types and (s.materials or etype == "tariff")
-               and _DIGIT.search(to_ascii_digits(s.fore)) for s in sentences)  # fmt: skip
+    an event of its own beside the main one. The material may be named in the sentence
+    before ("a 50% tariff on copper. The metal's price then jumped 12%")."""
+    return any(etype in s.types
+               and (s.materials or etype == "tariff" or (i > 0 and sentences[i - 1].materials))
+               and _DIGIT.search(to_ascii_digits(s.fore))
+               for i, s in enumerate(sentences))  # fmt: skip
 
 
 def _listing_not_control(chosen: list[str], scores: dict[str, float],
@@ -729,7 +732,10 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
     from critmin.signals.semantic import type_similarity
 
     best = max(scores[t] for t in chosen)
-    secondary = [t for t in chosen if scores[t] < best and t not in title]
+    # a specific type (a deal's price floor) is an event of its own by its trigger alone: a
+    # sentence that states it beside the deal means the deal more, and would drop it
+    secondary = [t for t in chosen if scores[t] < best and t not in title
+                 and t not in SPECIFIC_TYPES]  # fmt: skip
     idx = {t: ([i for i, s in enumerate(sentences) if t in s.types]
                or [i for i, s in enumerate(sentences) if t in s.bg_types])[:MAX_EVIDENCE_SENTENCES]
            for t in secondary}  # fmt: skip

@@ -4,7 +4,8 @@ Pattern syntax (every lexicon uses it): ``word`` matches a whole word, ``word*``
 (inflected forms), ``*word*`` anywhere (German compounds), ``a* b*`` with an inner star a
 sequence of stems, and ``a + b`` fires when every part occurs in the same text (a sentence).
 Text and patterns are compared after :func:`fold`: lower case, Latin accents removed, Arabic
-letter variants unified. Scripts without spaces (Han, kana) need no word boundaries.
+letter variants unified, traditional Chinese characters simplified (``lexicon/han.yaml``).
+Scripts without spaces (Han, kana) need no word boundaries.
 """
 
 from __future__ import annotations
@@ -40,11 +41,23 @@ def load(name: str) -> Any:
     return yaml.safe_load(text)
 
 
+@cache
+def _han_fold() -> dict[int, int]:
+    """Traditional Chinese characters to their simplified forms (``lexicon/han.yaml``)."""
+    data = load("han")
+    trad, simp = "".join(data["traditional"]), "".join(data["simplified"])
+    if len(trad) != len(simp):
+        raise ValueError(f"lexicon/han.yaml: {len(trad)} traditional characters but "
+                         f"{len(simp)} simplified ones; the lists are read in parallel")
+    return str.maketrans(trad, simp)
+
+
 FOLD_CACHE_CHARS = 2000  # texts up to this long are folded once (lines, sentences, titles)
 
 
 def fold(text: str) -> str:
-    """Lower case, Latin diacritics and Arabic marks removed, letter variants unified."""
+    """Lower case, Latin diacritics and Arabic marks removed, letter variants unified,
+    traditional Chinese characters simplified."""
     if len(text) <= FOLD_CACHE_CHARS:
         return _fold_cached(text)
     return _fold(text)
@@ -59,6 +72,7 @@ def _fold(text: str) -> str:
     text = text.lower().translate(_ARABIC_FOLD)
     if text.isascii():
         return text
+    text = text.translate(_han_fold())  # 關稅 -> 关税: one lexicon for both Chinese scripts
     out = []
     for ch in unicodedata.normalize("NFD", text):
         latin_or_arabic = out and (ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF)
