@@ -671,14 +671,17 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
 _DIGIT = re.compile(r"\d")
 
 
-def _quantified(sentences: list[_Sentence], etype: str) -> bool:
+def _quantified(sentences: list[_Sentence], etype: str, lang: str | None = None) -> bool:
     """A foreground sentence reports a material's price moving by a figure ("antimony
-    trioxide prices have surged 228%") or a tariff's rate ("a 100% tariff from November 1"):
-    an event of its own beside the main one. The material may be named in the sentence
-    before ("a 50% tariff on copper. The metal's price then jumped 12%")."""
+    trioxide prices have surged 228%") or to a record ("copper prices jumped to a six-month
+    high": ``record`` cues), or a tariff's rate ("a 100% tariff from November 1"): an event
+    of its own beside the main one. The material may be named in the sentence before ("a
+    50% tariff on copper. The metal's price then jumped 12%")."""
+    record = context_matcher("record", lang) if etype in MARKET_TYPES else None
     return any(etype in s.types
                and (s.materials or etype == "tariff" or (i > 0 and sentences[i - 1].materials))
-               and _DIGIT.search(to_ascii_digits(s.fore))
+               and (_DIGIT.search(to_ascii_digits(s.fore))
+                    or (record is not None and record.find(fold(s.fore), folded=True)))
                for i, s in enumerate(sentences))  # fmt: skip
 
 
@@ -810,7 +813,7 @@ def extract_events(
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
         or (t in SPECIFIC_TYPES and t in news)
-        or (t in QUANTIFIED_TYPES and _quantified(sentences, t))
+        or (t in QUANTIFIED_TYPES and _quantified(sentences, t, lang))
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]

@@ -47,8 +47,10 @@ def _han_fold() -> dict[int, int]:
     data = load("han")
     trad, simp = "".join(data["traditional"]), "".join(data["simplified"])
     if len(trad) != len(simp):
-        raise ValueError(f"lexicon/han.yaml: {len(trad)} traditional characters but "
-                         f"{len(simp)} simplified ones; the lists are read in parallel")
+        raise ValueError(
+            f"lexicon/han.yaml: {len(trad)} traditional characters but "
+            f"{len(simp)} simplified ones; the lists are read in parallel"
+        )
     return str.maketrans(trad, simp)
 
 
@@ -314,7 +316,7 @@ CONTEXT_KINDS = (
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
-    "rival_before", "rival_after", "reporter_before", "reporter_after",
+    "rival_before", "rival_after", "reporter_before", "reporter_after", "record",
 )  # fmt: skip
 
 
