@@ -146,3 +146,15 @@ def test_newsroom_wordings_are_triggers(raw, etype):
 )
 def test_a_price_at_a_record_is_a_side_event(raw):
     assert _types(raw) == {"outage", "price_move"}
+
+
+def test_a_side_price_floor_naming_no_material_takes_none():
+    raw = (
+        "Japan and India sign a rare earth deal\nJapan and India signed an agreement on the "
+        "supply of rare earths and lithium. The two governments will cooperate on refining "
+        "rare earths. A price floor will be set for critical minerals. Officials called the "
+        "agreement historic."
+    )
+    events = {e.type: e for e in extract_events(clean_text(raw), "x")}
+    assert events["price_floor"].materials == []
+    assert "REE" in events["agreement"].materials

@@ -863,10 +863,11 @@ def extract_events(
             materials = normalise_materials(_merge([s.all_materials for s in sentences]))
         if scores[etype] < best and etype in SPECIFIC_TYPES | QUANTIFIED_TYPES:
             # a side event (a deal's price floor, a price's jump, a tariff beside controls):
-            # what its own sentences name ("a 100% tariff on Chinese goods": no material)
+            # what its own sentences name ("a 100% tariff on Chinese goods", "a price floor for
+            # critical minerals": no material)
             own = normalise_materials(_merge([s.materials for s in trig_body(
                 sentences, all_idx, has_title)]))  # fmt: skip
-            materials = own if own or etype == "tariff" else materials
+            materials = own if own or etype in ("tariff", "price_floor") else materials
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
