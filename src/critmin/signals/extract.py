@@ -239,6 +239,7 @@ class _Sentence:
     solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
     provision: bool = False  # says what an agreement provides: its other types are its terms
     deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
+    share: bool = False  # states a market share, with no trigger: context, no figures or materials
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -510,6 +511,14 @@ def without_shares(text: str, lang: str | None) -> str:
     return text
 
 
+def is_share_sentence(text: str, folded: str, lang: str | None) -> bool:
+    """A sentence that states a market share ("China refines 90% of the world's rare
+    earths", "दुनिया के कुल उत्पादन का 80% हिस्सा"): a ``share`` cue and a percentage. With
+    no trigger it is context: its percentages and materials are not the event's."""
+    return bool(_PERCENT_AT.search(to_ascii_digits(text))) and bool(
+        context_matcher("share", lang).find(folded, folded=True))  # fmt: skip
+
+
 def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     """Scope sentences ("also covers magnets") whose last preceding trigger sentence
     reports ``etype``."""
@@ -610,12 +619,15 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         provision = bool(types - {"agreement"} and context_matcher("provision", lang).find(
             ffold, folded=True))  # fmt: skip
         link = k > first_body and text.strip() in links
+        share = not types and is_share_sentence(fore, ffold, lang)
+        if share:  # "China controls 90% of world output of magnets": no news of the event
+            materials = []
         if link:  # "China bans antimony exports" under the article: another story's headline
             types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
-            [] if link else solo, provision, [] if link else deal,
+            [] if link else solo, provision, [] if link else deal, share,
         ))  # fmt: skip
     return sentences
 
@@ -862,6 +874,8 @@ def extract_events(
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
+            if s.share:
+                continue
             for q in find_quantities(without_shares(s.fore, base_language(doc.language)),
                                      base_language(doc.language)):  # fmt: skip
                 if q not in quantities:
