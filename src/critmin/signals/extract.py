@@ -861,6 +861,10 @@ def extract_events(
                                             if not set(chosen) & s.types - {etype}]))  # fmt: skip
         if not materials or materials == ["REE"]:
             elements = [m for m in named if m in REE_ELEMENTS]
+            if not elements and materials and "NdFeB" in named:
+                # "rare earths" in the event's sentences, magnets elsewhere in the news: the
+                # magnets made of them are the product the measure or deal is about
+                elements = [*materials, "NdFeB"]
             materials = elements or materials or named
         if not materials:  # named only in background: better than none
             materials = normalise_materials(_merge([s.all_materials for s in sentences]))
