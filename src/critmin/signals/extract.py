@@ -648,6 +648,22 @@ def normalise_materials(materials: list[str]) -> list[str]:
     return materials
 
 
+# a tariff is on goods from a country, often with no material: it takes only the materials its
+# own sentences name ("a 100% tariff on Chinese goods" in a page on rare-earth controls: none)
+OWN_MATERIAL_TYPES = frozenset({"tariff"})
+
+
+def _own_materials(sentences: list[_Sentence], idx: list[int], others: set[str],
+                   has_title: bool) -> list[str]:  # fmt: skip
+    """Materials of the body sentences in ``idx`` that report no other of the article's
+    events ("the suspension of the controls on rare earths and of the tariffs": the
+    controls'), or of the title when the body has no such sentence."""
+    body = [s for s in trig_body(sentences, idx, has_title) if not s.types & others]
+    if not body and has_title and 0 in idx and not sentences[0].types & others:
+        body = [sentences[0]]
+    return normalise_materials(_merge([s.materials for s in body]))
+
+
 def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> list[_Sentence]:
     """The body sentences (not the title) among ``idx``."""
     return [sentences[i] for i in idx if not (has_title and i == 0)]
@@ -874,6 +890,8 @@ def extract_events(
             own = normalise_materials(_merge([s.materials for s in trig_body(
                 sentences, all_idx, has_title)]))  # fmt: skip
             materials = own if own or etype == "tariff" else materials
+        if etype in OWN_MATERIAL_TYPES:
+            materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
