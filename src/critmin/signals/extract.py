@@ -511,6 +511,26 @@ def without_shares(text: str, lang: str | None) -> str:
     return text
 
 
+COMPANY_GAP_CHARS = 50  # a percentage this close after a company cue (about 8 words)
+_CLAUSE_BREAK = re.compile(r"[,;:.()!?，；：。（）！？、]")
+
+
+def without_company_moves(text: str, lang: str | None) -> str:
+    """The text less the percentages that follow a company cue with no punctuation between
+    ("MP shares soared 50%", "ações sobem 50%", "lợi nhuận tăng 116%"): a firm's shares,
+    profit or revenue moving, not a figure of the event."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    for h in reversed(context_matcher("company", lang).find(folded, folded=True)):
+        if h.start < 0:
+            continue
+        mt = _PERCENT_AT.search(text, h.end, h.end + COMPANY_GAP_CHARS)
+        if mt is not None and not _CLAUSE_BREAK.search(text, h.end, mt.start()):
+            text = text[: mt.start()] + " " * (mt.end() - mt.start()) + text[mt.end() :]
+    return text
+
+
 def is_share_sentence(text: str, folded: str, lang: str | None) -> bool:
     """A sentence that states a market share ("China refines 90% of the world's rare
     earths", "दुनिया के कुल उत्पादन का 80% हिस्सा"): a ``share`` cue and a percentage. With
@@ -898,8 +918,9 @@ def extract_events(
         for s in trig:
             if s.share:
                 continue
-            for q in find_quantities(without_shares(s.fore, base_language(doc.language)),
-                                     base_language(doc.language)):  # fmt: skip
+            lang_q = base_language(doc.language)
+            for q in find_quantities(
+                    without_company_moves(without_shares(s.fore, lang_q), lang_q), lang_q):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
