@@ -127,9 +127,11 @@ def test_company_move_is_no_figure(raw, etype, kept, gone):
 
 def test_last_year_figures_are_background():
     """Figures of 'last year' (genitive) beside a new measure are background."""
-    raw = ("Китай вводит экспортный контроль на галлий\n\n"
-           "Китай с 1 августа вводит экспортный контроль на галлий.\n"
-           "Китай в августе прошлого года экспортировал 34 тонны галлия.\n")
+    raw = (
+        "Китай вводит экспортный контроль на галлий\n\n"
+        "Китай с 1 августа вводит экспортный контроль на галлий.\n"
+        "Китай в августе прошлого года экспортировал 34 тонны галлия.\n"
+    )
     event = _events(raw)["export_control"]
     assert ("t", 34.0) not in _values(event)
     assert event.materials == ["Ga"]

@@ -920,7 +920,8 @@ def extract_events(
                 continue
             lang_q = base_language(doc.language)
             for q in find_quantities(
-                    without_company_moves(without_shares(s.fore, lang_q), lang_q), lang_q):
+                without_company_moves(without_shares(s.fore, lang_q), lang_q), lang_q
+            ):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:
