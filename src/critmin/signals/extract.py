@@ -239,6 +239,7 @@ class _Sentence:
     solo: list[str] | None = None  # countries less the other sides of talks (unilateral events)
     provision: bool = False  # says what an agreement provides: its other types are its terms
     deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
+    share: bool = False  # states a market share, with no trigger: context, no figures or materials
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -510,6 +511,34 @@ def without_shares(text: str, lang: str | None) -> str:
     return text
 
 
+COMPANY_GAP_CHARS = 50  # a percentage this close after a company cue (about 8 words)
+_CLAUSE_BREAK = re.compile(r"[,;:.()!?，；：。（）！？、]")
+
+
+def without_company_moves(text: str, lang: str | None) -> str:
+    """The text less the percentages that follow a company cue with no punctuation between
+    ("MP shares soared 50%", "ações sobem 50%", "lợi nhuận tăng 116%"): a firm's shares,
+    profit or revenue moving, not a figure of the event."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    for h in reversed(context_matcher("company", lang).find(folded, folded=True)):
+        if h.start < 0:
+            continue
+        mt = _PERCENT_AT.search(text, h.end, h.end + COMPANY_GAP_CHARS)
+        if mt is not None and not _CLAUSE_BREAK.search(text, h.end, mt.start()):
+            text = text[: mt.start()] + " " * (mt.end() - mt.start()) + text[mt.end() :]
+    return text
+
+
+def is_share_sentence(text: str, folded: str, lang: str | None) -> bool:
+    """A sentence that states a market share ("China refines 90% of the world's rare
+    earths", "दुनिया के कुल उत्पादन का 80% हिस्सा"): a ``share`` cue and a percentage. With
+    no trigger it is context: its percentages and materials are not the event's."""
+    return bool(_PERCENT_AT.search(to_ascii_digits(text))) and bool(
+        context_matcher("share", lang).find(folded, folded=True))  # fmt: skip
+
+
 def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
     """Scope sentences ("also covers magnets") whose last preceding trigger sentence
     reports ``etype``."""
@@ -610,12 +639,15 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         provision = bool(types - {"agreement"} and context_matcher("provision", lang).find(
             ffold, folded=True))  # fmt: skip
         link = k > first_body and text.strip() in links
+        share = not types and is_share_sentence(fore, ffold, lang)
+        if share:  # "China controls 90% of world output of magnets": no news of the event
+            materials = []
         if link:  # "China bans antimony exports" under the article: another story's headline
             types, bg_types, materials, countries = set(), types | bg_types, [], []
         sentences.append(_Sentence(
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
-            [] if link else solo, provision, [] if link else deal,
+            [] if link else solo, provision, [] if link else deal, share,
         ))  # fmt: skip
     return sentences
 
@@ -634,6 +666,22 @@ def normalise_materials(materials: list[str]) -> list[str]:
     if any(m in REE_ELEMENTS for m in materials):
         return [m for m in materials if m != "REE"]
     return materials
+
+
+# a tariff is on goods from a country, often with no material: it takes only the materials its
+# own sentences name ("a 100% tariff on Chinese goods" in a page on rare-earth controls: none)
+OWN_MATERIAL_TYPES = frozenset({"tariff"})
+
+
+def _own_materials(sentences: list[_Sentence], idx: list[int], others: set[str],
+                   has_title: bool) -> list[str]:  # fmt: skip
+    """Materials of the body sentences in ``idx`` that report no other of the article's
+    events ("the suspension of the controls on rare earths and of the tariffs": the
+    controls'), or of the title when the body has no such sentence."""
+    body = [s for s in trig_body(sentences, idx, has_title) if not s.types & others]
+    if not body and has_title and 0 in idx and not sentences[0].types & others:
+        body = [sentences[0]]
+    return normalise_materials(_merge([s.materials for s in body]))
 
 
 def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> list[_Sentence]:
@@ -858,6 +906,10 @@ def extract_events(
                                             if not set(chosen) & s.types - {etype}]))  # fmt: skip
         if not materials or materials == ["REE"]:
             elements = [m for m in named if m in REE_ELEMENTS]
+            if not elements and materials and "NdFeB" in named:
+                # "rare earths" in the event's sentences, magnets elsewhere in the news: the
+                # magnets made of them are the product the measure or deal is about
+                elements = [*materials, "NdFeB"]
             materials = elements or materials or named
         if not materials:  # named only in background: better than none
             materials = normalise_materials(_merge([s.all_materials for s in sentences]))
@@ -868,12 +920,18 @@ def extract_events(
             own = normalise_materials(_merge([s.materials for s in trig_body(
                 sentences, all_idx, has_title)]))  # fmt: skip
             materials = own if own or etype in ("tariff", "price_floor") else materials
+        if etype in OWN_MATERIAL_TYPES:
+            materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
         for s in trig:
-            for q in find_quantities(without_shares(s.fore, base_language(doc.language)),
-                                     base_language(doc.language)):  # fmt: skip
+            if s.share:
+                continue
+            lang_q = base_language(doc.language)
+            for q in find_quantities(
+                without_company_moves(without_shares(s.fore, lang_q), lang_q), lang_q
+            ):
                 if q not in quantities:
                     quantities.append(q)
         for s in picked:

@@ -316,7 +316,7 @@ CONTEXT_KINDS = (
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
-    "rival_before", "rival_after", "reporter_before", "reporter_after", "record",
+    "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
 )  # fmt: skip
 
 
