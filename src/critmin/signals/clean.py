@@ -278,8 +278,13 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         return echo, when
     if pair is not None or _headline_like(lead):
         return pair
-    below = range(first + 1, min(len(head), first + 1 + NEXT_HEADLINE_LINES))
-    nxt = next((i for i in below if _headline_like(head[i])), None)
+    nxt = None
+    for i in range(first + 1, min(len(head), first + 1 + NEXT_HEADLINE_LINES)):
+        if _headline_like(head[i]):
+            nxt = i
+            break
+        if word_count(head[i]) > TITLE_MAX_WORDS:  # body text: no headline below it
+            break
     return None if nxt is None else (nxt, None)
 
 
@@ -363,11 +368,22 @@ def is_nav_trail(line: str) -> bool:
     return len(parts) >= 3 and all(p.strip() and _NAV_PART.fullmatch(p.strip()) for p in parts)
 
 
+@cache
+def _labels() -> frozenset[str]:
+    return frozenset(_norm(str(x)) for x in load("junk").get("labels") or [])
+
+
+# "Read alsoChina limits..." -> "Read also China limits...": a label glued to the headline after it
+_GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
 def is_junk_line(line: str) -> bool:
-    """A line of boilerplate: a strong junk phrase, a short line with a junk phrase, or a
-    navigation trail (``Home | World | Business``)."""
+    """A line of boilerplate: a strong junk phrase, a short line with a junk phrase, a
+    page's label alone ("Comments"), or a navigation trail (``Home | World | Business``)."""
     strong, weak, _, max_words = _junk()
-    folded = fold(line)
+    if _norm(line) in _labels():
+        return True
+    folded = fold(_GLUED.sub(" ", line, count=1))
     if strong.find(folded, folded=True):
         return True
     if _generic_junk(line):
@@ -551,8 +567,31 @@ _FOOTNOTE = re.compile(r"^[*※†](?=[^\s*])")
 FOOTNOTE_MAX_WORDS = 30
 
 
+# "#freeport #bahlil #longsor": a line of hashtags; "[출처=연합뉴스]", "[사진=뉴시스]" ending a
+# caption; "... near Ajo, Arizona, USA // Shutterstock": a caption's credit after slashes
+_HASHTAGS = re.compile(r"^(?:#[^\s#]+\s*){2,}$")
+_BRACKET_CREDIT = re.compile(r"\[\s*([^\]=]{1,10})\s*=\s*[^\]]{1,30}\]\s*$")
+_SLASH_CREDIT = re.compile(r"\s//\s*([^/]{2,40})$")
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
+    if _HASHTAGS.match(line):
+        return True
+    mt = _BRACKET_CREDIT.search(line)
+    if (
+        mt
+        and len(line) <= PHOTO_CAPTION_MAX_CHARS * 2
+        and (fold(mt.group(1)).strip() in _photo_words()[0] | {"출처", "자료"})
+    ):
+        return True
+    mt = _SLASH_CREDIT.search(line)
+    if (
+        mt
+        and len(line) <= PHOTO_CAPTION_MAX_CHARS * 2
+        and (fold(mt.group(1)).strip() in _inline_and_credits()[1])
+    ):
+        return True
     if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
         return True
     if _READ_TIME.match(line) or is_paren_caption(line) or is_credit_line(line):
@@ -646,6 +685,14 @@ SITE_SUFFIX_MAX_WORDS = 8
 SITE_TITLE_MIN_WORDS = 4
 
 
+def _without_dangling(title: str) -> str:
+    """ "... metais essenciais -" -> "... metais essenciais" (a site name cut off after it)."""
+    t = title.rstrip()
+    if len(t) > 1 and t[-1] in "-–—|" and t[-2].isspace():
+        return t[:-1].rstrip()
+    return title
+
+
 def split_site_suffix(title: str) -> tuple[str, str]:
     """A title less its site name after the last ``|`` ("... ادامه خواهد داشت | شفقنا، آخرین
     اخبار ایران و جهان"): ``(title, suffix)``, the suffix "" when there is none."""
@@ -736,6 +783,7 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         if rest and first in dated_body:
             dated_body.add(rest)
     title, site = split_site_suffix(title)
+    title = _without_dangling(title)
     if site:
         removed.append(site)
     dateline = ""

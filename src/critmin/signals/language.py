@@ -14,6 +14,7 @@ _HANS = set(
 )
 
 
+_KAZAKH = set("қғұҚҒҰ")  # Cyrillic letters of Kazakh that Russian, Ukrainian and Tatar lack
 _URDU = set("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
 # scripts that name their language (or the main one of the news written in it)
 _SCRIPTS = (
@@ -51,8 +52,9 @@ def _classify(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``ko`` for Hangul, ``ja`` for any kana, ``zh``/``zh-Hant`` for Han without kana
-    (simplified or traditional forms), ``fa``/``ar`` by letters, ``ru`` for Cyrillic (unless
-    langid says uk/bg/...), ``hi`` for Devanagari, else py3langid."""
+    (simplified or traditional forms), ``fa``/``ar`` by letters, ``kk`` for Cyrillic with
+    қ/ғ/ұ, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
+    py3langid."""
     sample = text[:4000]
     kana = han = arabic = cyr = latin = hangul = deva = 0
     fa_letters = ar_ya = fa_ya = 0
@@ -100,6 +102,8 @@ def detect_language(text: str) -> str:
     if deva >= 0.3 * letters:  # Devanagari: Hindi unless langid says Marathi or Nepali
         return lang if lang in {"mr", "ne"} else "hi"
     if cyr >= 0.3 * letters:
+        if sum(ch in _KAZAKH for ch in sample) >= 0.01 * cyr:
+            return "kk"  # langid reads Kazakh as Russian or Ukrainian
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     return lang
 

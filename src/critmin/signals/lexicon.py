@@ -346,7 +346,7 @@ def company_matcher() -> Matcher:
 
 # names that are ordinary words in some language (Persian/Arabic "mali" = financial, ...)
 _SKIP_NAMES = {
-    "en": {"chad", "jersey", "guernsey", "man", "niue", "guam"},
+    "en": {"chad", "jersey", "guernsey", "man", "niue", "guam", "congo"},
     "ru": {"того", "чад"},
     "fa": {"مالی", "عمان"},
     "ar": {"مالي", "عمان"},
