@@ -289,6 +289,10 @@ def _offset(text: str, folded_pos: int) -> int:
 
 
 _CLAUSE_STOP = "、，,;；…"
+# verb-final languages: "ترامپ، پس از این اقدام چین، تعرفه ۱۰۰ درصدی را اعلام کرد": an "after"
+# clause inside the sentence ends at its comma, and the main verb after it is the news
+VERB_FINAL = frozenset({"fa", "ur", "tr", "hi", "ja", "ko"})
+_COMMAS = ",،，、"
 
 
 def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
@@ -304,7 +308,10 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     cuts = [h.start for h in context_matcher("clause", lang).find(folded, folded=True)
             if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])]  # fmt: skip
     if cuts:
-        spans.append((orig(min(cuts)), len(text)))
+        end = len(folded)
+        if lang in VERB_FINAL:
+            end = min((k for c in _COMMAS if (k := folded.find(c, min(cuts))) > 0), default=end)
+        spans.append((orig(min(cuts)), orig(end) if end < len(folded) else len(text)))
     for h in context_matcher("clause_end", lang).find(folded, folded=True):
         if h.start <= 0:
             continue

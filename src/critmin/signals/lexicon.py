@@ -325,8 +325,10 @@ def context_matcher(kind: str, language: str | None) -> Matcher:
     """Cues of one kind of ``lexicon/context.yaml`` (see that file) for a language."""
     if kind not in CONTEXT_KINDS:
         raise ValueError(f"context.yaml: unknown cue kind {kind!r} (one of {CONTEXT_KINDS})")
-    lang = language if language in LANGUAGES else "en"
-    return Matcher.build((p, kind) for p in (load("context").get(kind) or {}).get(lang) or [])
+    cues = load("context").get(kind) or {}
+    # a language with a short list of its own (Urdu, Polish...) is read with English too
+    langs = [language] if language in LANGUAGES else [language, "en"]
+    return Matcher.build((p, kind) for lang in langs for p in cues.get(lang) or [])
 
 
 @cache
