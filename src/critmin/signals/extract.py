@@ -259,6 +259,9 @@ BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts 
 BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
 # a rival cue reaches further: "reducir la dependencia de las tierras raras de China"
 RIVAL_GAP_WORDS = 5
+# verb-final languages put the rival's noun phrase between it and the cue ("중국의 공급망 통제를
+# 견제", "中国のレアアース市場の支配"): there a rival cue after the country reaches as far
+RIVAL_AFTER_FAR = frozenset({"ko", "ja"})
 DATELINE_MAX_CHARS = 40  # a first body sentence this short with a digit is a dateline
 
 
@@ -436,8 +439,17 @@ def actor_countries(
         following = next((m[0] for m in mentions[k + 1 :] if m[0] >= end), len(folded))
         by_role = False
         for h in after:  # the cue must follow this mention, not a later one
-            if 0 <= h.start - end <= 4 and h.start <= following and not any(
-                    c in folded[end : h.start] for c in "，、,"):  # fmt: skip
+            near = (
+                0 <= h.start - end <= 4
+                or (  # "중국의 희토류 시장 지배력에 대응": the rival's
+                    lang in RIVAL_AFTER_FAR
+                    and h.label == "rival_after"  # noun phrase between
+                    and 0 <= h.start - end
+                    and len(folded[end : h.start].split()) <= RIVAL_GAP_WORDS
+                )
+            )
+            if near and h.start <= following and not any(
+                    c in folded[end : h.start] for c in "，、,.。"):  # fmt: skip
                 by_role = by_role or (not bystander and h.label in ROLE_CUES[1])
                 bystander = bystander or h.label not in ROLE_CUES[1]
         role.append(start >= 0 and by_role and not bystander and not venues[k])
