@@ -444,7 +444,7 @@ def actor_countries(
                 or (  # "중국의 희토류 시장 지배력에 대응": the rival's
                     lang in RIVAL_AFTER_FAR
                     and h.label == "rival_after"  # noun phrase between
-                    and 0 <= h.start - end
+                    and h.start >= end
                     and len(folded[end : h.start].split()) <= RIVAL_GAP_WORDS
                 )
             )
