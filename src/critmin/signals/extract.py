@@ -578,6 +578,8 @@ LISTING_TERMS = frozenset({"export_control"})
 CAUSE_TYPES = frozenset({"export_control"})
 # types an agreement may carry as its own terms beside the eased measure (an investment)
 AGREEMENT_TERMS = frozenset({"investment"})
+# the events an investment may finance: an investment weaker than one is its terms
+HOLDS_TERMS = frozenset({"agreement", "stockpile"})
 # an agreement is signed by two parties at least: one naming fewer countries is none
 AGREEMENT_MIN_PARTIES = 2
 
@@ -765,6 +767,16 @@ def _listing_not_control(chosen: list[str], scores: dict[str, float],
         [] if "sanction" in chosen else ["sanction"])  # fmt: skip
 
 
+def _terms_not_events(chosen: list[str], scores: dict[str, float]) -> list[str]:
+    """An investment weaker than the agreement or stockpile the article is about is its
+    financing ("both governments will invest $3 billion", "financed by Exim loans of $11.7
+    billion"): its figures are the main event's, not an event apart."""
+    best = max(chosen, key=lambda t: scores.get(t, 0.0), default=None)
+    if best not in HOLDS_TERMS:
+        return chosen
+    return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]]
+
+
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     """Mineral resources named without a material ("угода щодо корисних копалин") in a
     foreground sentence that also carries a trigger."""
@@ -885,6 +897,7 @@ def extract_events(
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences)
+    chosen = _terms_not_events(chosen, scores)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
                                 sentences[0].types if doc.title else set())  # fmt: skip
@@ -908,7 +921,7 @@ def extract_events(
         qidx = set(all_idx) | ({0} if has_title else set())
         if QUANTITY_SCOPE == "trigger+material":
             qidx |= {i for i, s in enumerate(sentences) if s.materials and not s.types - {etype}}
-        if etype == "agreement" and not AGREEMENT_TERMS & set(chosen):
+        if etype in HOLDS_TERMS and not AGREEMENT_TERMS & set(chosen):
             qidx |= set(_term_sentences(sentences))  # "each will invest at least $1 billion"
         trig = [sentences[i] for i in sorted(qidx)]
         if etype in MARKET_TYPES:  # only the body sentences that report the move itself
