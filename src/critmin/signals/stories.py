@@ -119,9 +119,20 @@ def lifting(e: Event) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _lifting(texts: tuple[str, ...], language: str | None) -> bool:
-    m = _lifting_matcher(language if language in LANGUAGES else "en")
+def _lifting(texts: tuple[str, ...], language: str | None, kind: str = "lifting") -> bool:
+    m = _lifting_matcher(language if language in LANGUAGES else "en", kind)
     return any(_lifts(m, fold(t)) for t in texts if t)
+
+
+PHASES = ("lifting", "extension")  # cue lists of ``lexicon/stories.yaml``, first match wins
+
+
+def phase(e: Event) -> str:
+    """What the event does to a measure: ``lifting`` (suspends, lifts, eases, ends it),
+    ``extension`` (extends or prolongs it) or ``""`` (imposes it, or no measure): by the cues
+    of its first sentence or evidence. Two events in different phases are never one story."""
+    texts = tuple(dict.fromkeys([*e.sentences[:1], e.evidence]))
+    return next((k for k in PHASES if _lifting(texts, e.language, k)), "")
 
 
 def _lifts(m: Matcher, text: str) -> bool:
@@ -143,9 +154,9 @@ def _lifts(m: Matcher, text: str) -> bool:
 
 
 @cache
-def _lifting_matcher(language: str) -> Matcher:
-    cues = (load("stories").get("lifting") or {}).get(language) or []
-    return Matcher.build((p, "lifting") for p in cues)
+def _lifting_matcher(language: str, kind: str = "lifting") -> Matcher:
+    cues = (load("stories").get(kind) or {}).get(language) or []
+    return Matcher.build((p, kind) for p in cues)
 
 
 def _apart(a: Event, b: Event) -> bool:
@@ -170,7 +181,7 @@ def _apart(a: Event, b: Event) -> bool:
         return True
     if _disjoint_materials(a.materials, b.materials):
         return True
-    return lifting(a) != lifting(b)  # a measure and its lifting are two events
+    return phase(a) != phase(b)  # a measure, its extension and its lifting are three events
 
 
 def _family(materials: Sequence[str]) -> set[str]:
