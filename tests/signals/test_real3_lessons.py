@@ -183,3 +183,24 @@ def test_an_extension_is_not_the_ban_it_extends():
     ext = [type(e)(**{**e.__dict__, "article_id": "y"}) for e in ext]
     assert phase(ban[0]) == "" and phase(ext[0]) == "extension"
     assert all(len(s.articles) == 1 for s in group_stories([*ban, *ext]))
+
+
+def test_a_sentence_glued_to_the_next_is_split():
+    doc = clean_text(
+        "China proíbe exportação de gálio para os EUA depois que Washington anunciou "
+        "restrições a chips avançados.No mais recente episódio, a China anunciou a proibição "
+        "das exportações de gálio e germânio.\n"
+    )
+    assert doc.title.endswith("chips avançados.")
+
+
+def test_contractors_banned_from_using_magnets_is_an_import_ban():
+    raw = ("Pentagon rule on Chinese magnets\nFrom January 2027 defense contractors will be "
+           "banned from using rare-earth magnets made in China.")  # fmt: skip
+    assert "import_ban" in {e.type for e in _events(raw)}
+
+
+def test_a_swahili_export_suspension_is_an_export_control():
+    raw = ("DRC yasitisha usafirishaji wa kobalti\nJamhuri ya Kidemokrasia ya Kongo imesitisha "
+           "usafirishaji wa kobalti kwa miezi minne.")  # fmt: skip
+    assert "export_control" in {e.type for e in _events(raw)}

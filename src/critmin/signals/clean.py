@@ -320,9 +320,17 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+# "...chips avançados.No mais recente episódio": a sentence glued to the next (a lost space)
+_GLUED_SENTENCE = re.compile(r"(?<=[a-zà-ÿа-я][a-zà-ÿа-я][a-zà-ÿа-я])\.(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])")
+
+
+def _unglued(line: str) -> str:
+    return _GLUED_SENTENCE.sub(". ", line) if "." in line else line
+
+
 def _text_lines(raw: str) -> list[str]:
     """Lines of a plain-text article, leftover HTML tags stripped (link lines marked)."""
-    return [x for x in (strip_tags(line) for line in _lines(raw)) if x]
+    return [x for x in (_unglued(strip_tags(line)) for line in _lines(raw)) if x]
 
 
 def looks_like_html(text: str) -> bool:
