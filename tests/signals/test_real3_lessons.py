@@ -204,3 +204,11 @@ def test_a_swahili_export_suspension_is_an_export_control():
     raw = ("DRC yasitisha usafirishaji wa kobalti\nJamhuri ya Kidemokrasia ya Kongo imesitisha "
            "usafirishaji wa kobalti kwa miezi minne.")  # fmt: skip
     assert "export_control" in {e.type for e in _events(raw)}
+
+
+def test_end_use_reviews_of_graphite_join_the_export_controls():
+    raw = ("China bans gallium exports to the US\nChina banned exports of gallium and germanium "
+           "to the United States. The notice also requires stricter end-use reviews for graphite "
+           "shipped there.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "export_control"]
+    assert ev and {"Ga", "Ge", "graphite"} <= set(ev[0].materials)
