@@ -212,3 +212,17 @@ def test_end_use_reviews_of_graphite_join_the_export_controls():
            "shipped there.")  # fmt: skip
     ev = [e for e in _events(raw) if e.type == "export_control"]
     assert ev and {"Ga", "Ge", "graphite"} <= set(ev[0].materials)
+
+
+def test_sanctions_that_ban_imports_of_the_metals_are_one_import_ban():
+    raw = ("US bans imports of Russian copper and nickel\nThe US and Britain imposed new "
+           "sanctions on Russian copper and nickel on Friday. The Treasury banned imports of "
+           "Russian copper and nickel into the United States.")  # fmt: skip
+    assert {e.type for e in _events(raw)} == {"import_ban"}
+
+
+def test_a_listing_whose_terms_ban_imports_is_one_sanction():
+    raw = ("China lists US drone makers\nChina added five US drone makers to its unreliable "
+           "entity list over rare earths. The listed firms are banned from import and export "
+           "activities with China.")  # fmt: skip
+    assert "import_ban" not in {e.type for e in _events(raw)}

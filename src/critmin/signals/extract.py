@@ -777,6 +777,24 @@ def _terms_not_events(chosen: list[str], scores: dict[str, float]) -> list[str]:
     return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]]
 
 
+def _one_measure(chosen: list[str], sentences: list[_Sentence]) -> list[str]:
+    """A sanction and an import ban told of one measure: an import ban whose sentences name
+    the sanction's materials is the measure ("new sanctions on Russian copper and nickel ...
+    banned imports of them": no sanction apart); one that names none is the terms of a
+    listing ("the listed firms may not import or export": the sanction only)."""
+    if not {"import_ban", "sanction"} <= set(chosen):
+        return chosen
+    banned = {m for s in sentences if "import_ban" in s.types for m in s.materials}
+    sanctioned = {m for s in sentences if "sanction" in s.types for m in s.materials}
+    if not banned:
+        drop = "import_ban"
+    elif sanctioned and sanctioned <= banned:
+        drop = "sanction"
+    else:  # sanctions on aluminium, a ban on nickel imports besides: two measures
+        return chosen
+    return [t for t in chosen if t != drop]
+
+
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     """Mineral resources named without a material ("угода щодо корисних копалин") in a
     foreground sentence that also carries a trigger."""
@@ -898,6 +916,7 @@ def extract_events(
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences)
     chosen = _terms_not_events(chosen, scores)
+    chosen = _one_measure(chosen, sentences)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
                                 sentences[0].types if doc.title else set())  # fmt: skip
