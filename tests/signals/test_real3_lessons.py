@@ -226,3 +226,10 @@ def test_a_listing_whose_terms_ban_imports_is_one_sanction():
            "entity list over rare earths. The listed firms are banned from import and export "
            "activities with China.")  # fmt: skip
     assert "import_ban" not in {e.type for e in _events(raw)}
+
+
+def test_short_indonesian_is_not_malay():
+    assert detect_language("TRUMP-PM JEPANG SETUJU PERJANJIAN TANAH JARANG") == "id"
+    assert (
+        detect_language("Kerajaan berkata Lynas akan meneruskan operasi kilang di Gebeng.") == "ms"
+    )

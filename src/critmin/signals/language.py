@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _PERSIAN = set("پچژگ")
 # common characters written differently in traditional and simplified Chinese (same order)
 _HANT = set(
@@ -42,6 +44,12 @@ def _script_language(sample: str) -> tuple[str, int]:
         return "", 0
     lang = max(counts, key=counts.__getitem__)
     return lang, counts[lang]
+
+
+# langid reads short Indonesian as Malay: Malay only with words Indonesian does not use
+_MALAY = re.compile(
+    r"\b(?:kerajaan|eksport|berkata|selepas|ringgit|RM\d|daripada|bilion|syarikat|jualan)\b", re.I
+)
 
 
 def _classify(text: str) -> str:
@@ -101,6 +109,8 @@ def detect_language(text: str) -> str:
     lang = _classify(sample)
     if deva >= 0.3 * letters:  # Devanagari: Hindi unless langid says Marathi or Nepali
         return lang if lang in {"mr", "ne"} else "hi"
+    if lang == "ms" and not _MALAY.search(sample):
+        return "id"
     if cyr >= 0.3 * letters:
         if sum(ch in _KAZAKH for ch in sample) >= 0.01 * cyr:
             return "kk"  # langid reads Kazakh as Russian or Ukrainian
