@@ -233,3 +233,18 @@ def test_short_indonesian_is_not_malay():
     assert (
         detect_language("Kerajaan berkata Lynas akan meneruskan operasi kilang di Gebeng.") == "ms"
     )
+
+
+def test_china_named_at_a_time_of_its_controls_is_no_party_of_the_deal():
+    raw = ("اتفاق أمريكي أسترالي للمعادن\nوقعت الولايات المتحدة وأستراليا اتفاقية للتعاون في مجال "
+           "المعادن الأساسية، في الوقت الذي تفرض فيه الصين قيودا على تصدير "
+           "المعادن النادرة.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "agreement"]
+    assert ev and set(ev[0].countries) == {"USA", "AUS"}
+
+
+def test_a_bare_dominio_before_a_demonym_is_a_rival():
+    raw = ("Governo investe em terras raras\nO governo dos EUA investe US$ 1,6 bilhão em empresa "
+           "americana de terras raras para reduzir domínio chinês no setor.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "investment"]
+    assert ev and "CHN" not in ev[0].countries
