@@ -248,3 +248,11 @@ def test_a_bare_dominio_before_a_demonym_is_a_rival():
            "americana de terras raras para reduzir domínio chinês no setor.")  # fmt: skip
     ev = [e for e in _events(raw) if e.type == "investment"]
     assert ev and "CHN" not in ev[0].countries
+
+
+def test_a_purchase_list_names_the_stockpile_materials():
+    raw = ("Pentagon to stockpile critical minerals\nThe Pentagon plans to spend up to $1 billion "
+           "to stockpile critical minerals. Its agency plans up to $500 million in cobalt and "
+           "$245 million in antimony.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "stockpile"]
+    assert ev and {"Co", "Sb"} <= set(ev[0].materials)

@@ -738,6 +738,9 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+# events whose trigger may name only "critical minerals" while a list of amounts names the metals
+LIST_TYPES = frozenset({"stockpile", "investment"})
+_MONEY_OR_TONNES = re.compile(r"[$€£¥]\s?\d|\d\s?(?:million|billion|mln|bn|tonnes|tons|t)\b", re.I)
 
 
 def _quantified(sentences: list[_Sentence], etype: str, lang: str | None = None) -> bool:
@@ -962,6 +965,13 @@ def extract_events(
                 # magnets made of them are the product the measure or deal is about
                 elements = [*materials, "NdFeB"]
             materials = elements or materials or named
+        if etype in LIST_TYPES and not any(sentences[i].materials for i in idx):
+            # "plans to buy up to $1 billion in critical minerals" ... "up to $500 million in
+            # cobalt, $245 million in antimony": the purchase list names what the event is about
+            materials = normalise_materials(_merge([materials] + [
+                s.materials for s in sentences if s.materials and s.fore and not s.share
+                and not set(chosen) & s.types - {etype}
+                and _MONEY_OR_TONNES.search(to_ascii_digits(s.fore))]))  # fmt: skip
         if not materials:  # named only in background: better than none
             materials = normalise_materials(_merge([s.all_materials for s in sentences]))
         if scores[etype] < best and etype in SPECIFIC_TYPES | QUANTIFIED_TYPES:
