@@ -256,3 +256,12 @@ def test_a_purchase_list_names_the_stockpile_materials():
            "$245 million in antimony.")  # fmt: skip
     ev = [e for e in _events(raw) if e.type == "stockpile"]
     assert ev and {"Co", "Sb"} <= set(ev[0].materials)
+
+
+def test_a_deal_takes_the_materials_of_its_financing():
+    raw = ("US and Australia sign rare earth deal\nThe United States and Australia signed a "
+           "framework on rare earths on Monday. The Pentagon will also invest in a gallium "
+           "refinery in Western Australia.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "agreement"]
+    assert ev and {"REE", "Ga"} <= set(ev[0].materials)
+    assert "investment" not in {e.type for e in _events(raw)}

@@ -981,6 +981,12 @@ def extract_events(
             own = normalise_materials(_merge([s.materials for s in trig_body(
                 sentences, all_idx, has_title)]))  # fmt: skip
             materials = own if own or etype in ("tariff", "price_floor") else materials
+        if etype in HOLDS_TERMS and not AGREEMENT_TERMS & set(chosen):
+            # its financing's sentences ("the Pentagon will invest in a 100-tonne gallium
+            # refinery") name what the deal or stockpile is about too
+            materials = normalise_materials(_merge([materials] + [
+                sentences[i].materials for i in _term_sentences(sentences)
+                if sentences[i].fore and not sentences[i].share]))  # fmt: skip
         if etype in OWN_MATERIAL_TYPES:
             materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
         quantities: list[dict] = []
