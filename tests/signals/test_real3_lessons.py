@@ -265,3 +265,14 @@ def test_a_deal_takes_the_materials_of_its_financing():
     ev = [e for e in _events(raw) if e.type == "agreement"]
     assert ev and {"REE", "Ga"} <= set(ev[0].materials)
     assert "investment" not in {e.type for e in _events(raw)}
+
+
+def test_the_elements_after_a_price_floor_are_the_floor_s_not_the_stake_s():
+    raw = ("Pentagon takes stake in rare earth miner\nThe Pentagon will invest $400 million in "
+           "preferred shares of a rare earth miner. Beside the stake, it set a price floor of "
+           "$110 per kilogram for rare earths from the miner. This concerns neodymium and "
+           "praseodymium in particular.")  # fmt: skip
+    ev = {e.type: e for e in _events(raw)}
+    assert set(ev) == {"investment", "price_floor"}
+    assert set(ev["price_floor"].materials) == {"Nd", "Pr"}
+    assert ev["investment"].materials == ["REE"]

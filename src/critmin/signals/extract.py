@@ -705,6 +705,13 @@ def _own_materials(sentences: list[_Sentence], idx: list[int], others: set[str],
     return normalise_materials(_merge([s.materials for s in body]))
 
 
+def _attached(sentences: list[_Sentence], k: int, types: set[str]) -> bool:
+    """Sentence ``k`` triggers nothing and follows one that reports one of ``types``: it
+    goes on about that event ("This concerns neodymium and praseodymium in particular")."""
+    return (k > 0 and not sentences[k].types and not sentences[k].bg_types
+            and bool(sentences[k - 1].types & types))  # fmt: skip
+
+
 def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> list[_Sentence]:
     """The body sentences (not the title) among ``idx``."""
     return [sentences[i] for i in idx if not (has_title and i == 0)]
@@ -956,8 +963,10 @@ def extract_events(
         else:
             countries = _merge([s.countries for s in picked])
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
-        named = normalise_materials(_merge([s.materials for s in sentences
-                                            if not set(chosen) & s.types - {etype}]))  # fmt: skip
+        others = set(chosen) - {etype}
+        named = normalise_materials(_merge([s.materials for k, s in enumerate(sentences)
+                                            if not others & s.types
+                                            and not _attached(sentences, k, others)]))  # fmt: skip
         if not materials or materials == ["REE"]:
             elements = [m for m in named if m in REE_ELEMENTS]
             if not elements and materials and "NdFeB" in named:
@@ -980,6 +989,11 @@ def extract_events(
             # critical minerals": no material)
             own = normalise_materials(_merge([s.materials for s in trig_body(
                 sentences, all_idx, has_title)]))  # fmt: skip
+            if own == ["REE"]:  # "... rare earths at $110/kg. This concerns neodymium and
+                # praseodymium": the sentence right after names its elements
+                own = normalise_materials(_merge([own] + [
+                    sentences[k].materials for k in range(len(sentences))
+                    if _attached(sentences, k, {etype})]))  # fmt: skip
             materials = own if own or etype in ("tariff", "price_floor") else materials
         if etype in HOLDS_TERMS and not AGREEMENT_TERMS & set(chosen):
             # its financing's sentences ("the Pentagon will invest in a 100-tonne gallium
