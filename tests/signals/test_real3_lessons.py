@@ -276,3 +276,21 @@ def test_the_elements_after_a_price_floor_are_the_floor_s_not_the_stake_s():
     assert set(ev) == {"investment", "price_floor"}
     assert set(ev["price_floor"].materials) == {"Nd", "Pr"}
     assert ev["investment"].materials == ["REE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "iso"),
+    [
+        ("Les USA et la Grande-Bretagne ont interdit", "fr", "GBR"),
+        ("ABD, İngiltere ile birlikte", "tr", "GBR"),
+        ("Großbritannien schließt sich an", "de", "GBR"),
+        ("A China retalia os EUA", "pt", "USA"),
+        ("Южная Корея и Япония", "ru", "KOR"),
+        ("Korea and Japan", "en", "KOR"),
+        ("Amerika ve Japonya", "tr", "USA"),
+        ("المملكة العربية السعودية و بريطانيا", "ar", "GBR"),
+        ("沙特和美国", "zh", "SAU"),
+    ],
+)
+def test_informal_country_names(text: str, lang: str, iso: str) -> None:
+    assert iso in find_countries(text, lang)

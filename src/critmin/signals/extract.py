@@ -800,6 +800,9 @@ def _one_measure(chosen: list[str], sentences: list[_Sentence]) -> list[str]:
         drop = "import_ban"
     elif sanctioned and sanctioned <= banned:
         drop = "sanction"
+        for s in sentences:  # its sentences tell the import ban: their actors are its own
+            if "sanction" in s.types:
+                s.types = (s.types - {"sanction"}) | {"import_ban"}
     else:  # sanctions on aluminium, a ban on nickel imports besides: two measures
         return chosen
     return [t for t in chosen if t != drop]
