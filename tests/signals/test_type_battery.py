@@ -214,3 +214,146 @@ B = [
 )
 def test_a_typical_wording_yields_its_type(etype: str, lang: str, raw: str) -> None:
     assert {e.type for e in extract_events(clean_text(raw), "x")} == {etype}
+
+
+B2 = [
+    (
+        "sanction",
+        "ru",
+        "США ввели санкции против китайского производителя графита\nМинфин США ввел санкции против производителя графита из Китая.",
+    ),
+    (
+        "sanction",
+        "ar",
+        "عقوبات أمريكية على شركة صينية للغرافيت\nفرضت وزارة الخزانة الأمريكية عقوبات على شركة صينية منتجة للغرافيت.",
+    ),
+    (
+        "sanction",
+        "de",
+        "USA verhängen Sanktionen gegen Nickelkonzern\nDie USA haben Sanktionen gegen einen russischen Nickelkonzern verhängt.",
+    ),
+    (
+        "tariff",
+        "ja",
+        "米国、中国製磁石に25%の関税\n米政府は中国製のレアアース磁石に25%の関税を課すと発表した。",
+    ),
+    (
+        "tariff",
+        "ko",
+        "미국, 중국산 흑연에 93% 관세\n미국 상무부가 중국산 흑연 음극재에 93%의 반덤핑 관세를 부과했다.",
+    ),
+    (
+        "tariff",
+        "fr",
+        "Washington impose des droits de douane de 50% sur le cuivre\nLes États-Unis imposeront des droits de douane de 50% sur le cuivre.",
+    ),
+    ("tariff", "zh", "美国对中国石墨加征关税\n美国宣布对中国石墨产品加征25%关税。"),
+    (
+        "stockpile",
+        "de",
+        "Deutschland plant Rohstoffreserve für Seltene Erden\nDie Bundesregierung will eine strategische Reserve für Seltene Erden aufbauen.",
+    ),
+    (
+        "stockpile",
+        "fr",
+        "L'UE va constituer des stocks stratégiques de terres rares\nBruxelles veut créer des stocks stratégiques de terres rares et de gallium.",
+    ),
+    ("stockpile", "zh", "国家储备局收储钴\n国家储备局计划收储钴金属。"),
+    ("outage", "zh", "江西稀土矿因洪水停产\n受洪水影响，江西多家稀土矿山停产。"),
+    (
+        "outage",
+        "ru",
+        "Норникель остановил производство никеля\nНорникель приостановил производство никеля на одном из заводов после аварии.",
+    ),
+    (
+        "outage",
+        "ja",
+        "ミャンマーのレアアース鉱山が操業停止\nミャンマー北部のレアアース鉱山が戦闘の影響で操業を停止した。",
+    ),
+    (
+        "outage",
+        "id",
+        "Tambang nikel berhenti beroperasi akibat banjir\nBanjir memaksa tambang nikel di Sulawesi menghentikan produksi.",
+    ),
+    ("price_move", "ja", "ジスプロシウム価格が急騰\nジスプロシウムの価格が今週20%上昇した。"),
+    ("price_move", "ko", "리튬 가격 급락\n탄산리튬 가격이 이번 달 15% 하락했다."),
+    ("price_move", "ar", "ارتفاع أسعار الكوبالت\nارتفعت أسعار الكوبالت بنسبة 50% منذ فبراير."),
+    (
+        "price_move",
+        "es",
+        "El precio del litio se desploma\nEl precio del litio cayó un 20% en el último mes.",
+    ),
+    ("price_move", "ru", "Цены на сурьму выросли вдвое\nЦены на сурьму выросли на 100% за год."),
+    (
+        "investment",
+        "es",
+        "El Gobierno invierte en una mina de litio\nEl Gobierno invertirá 500 millones de dólares en una mina de litio.",
+    ),
+    (
+        "investment",
+        "fr",
+        "L'État investit dans une raffinerie de terres rares\nL'État va investir 100 millions d'euros dans une raffinerie de terres rares.",
+    ),
+    (
+        "investment",
+        "ko",
+        "정부, 희토류 광산에 투자\n정부가 호주 희토류 광산에 1억 달러를 투자한다.",
+    ),
+    ("investment", "zh", "中国企业投资印尼镍项目\n中国企业将投资10亿美元建设印尼镍冶炼项目。"),
+    (
+        "investment",
+        "de",
+        "Bund beteiligt sich an Lithiumprojekt\nDer Bund investiert 100 Millionen Euro in ein Lithiumprojekt.",
+    ),
+    ("import_ban", "zh", "中国禁止进口美国铜精矿\n中国海关宣布禁止进口美国铜精矿。"),
+    (
+        "import_ban",
+        "ru",
+        "Россия запретила ввоз никеля\nПравительство запретило ввоз никеля из ряда стран.",
+    ),
+    (
+        "price_floor",
+        "ja",
+        "米国防総省、ネオジムに最低価格を保証\n国防総省はNdPr酸化物に1キロ当たり110ドルの最低価格を保証した。",
+    ),
+    (
+        "price_floor",
+        "zh",
+        "美国为稀土设定价格下限\n美国国防部为氧化镨钕设定每公斤110美元的价格下限。",
+    ),
+    (
+        "agreement",
+        "ar",
+        "اتفاق أمريكي ياباني بشأن المعادن الحيوية\nوقعت الولايات المتحدة واليابان اتفاقا بشأن المعادن الحيوية والعناصر الأرضية النادرة.",
+    ),
+    (
+        "agreement",
+        "de",
+        "USA und Japan unterzeichnen Rohstoffabkommen\nDie USA und Japan haben ein Abkommen über Seltene Erden unterzeichnet.",
+    ),
+    (
+        "agreement",
+        "uk",
+        "США та Україна підписали угоду про надра\nСША та Україна підписали угоду про корисні копалини.",
+    ),
+    ("agreement", "zh", "美日签署关键矿产协议\n美国和日本签署了关于稀土供应的框架协议。"),
+]
+NEG = [
+    "Football club signs new striker\nThe club signed a three-year agreement with the striker on Monday.",
+    "Stock market closes higher\nShares rose 2% on Monday as tech stocks rallied.",
+    "Weather: floods in Spain\nHeavy rain caused floods in Valencia, closing roads and schools.",
+    "Bitcoin miners halt operations\nSeveral bitcoin mining firms halted operations after power prices jumped.",
+    "Oil prices rise 3%\nBrent crude prices rose 3% on supply concerns.",
+]
+
+
+@pytest.mark.parametrize(
+    ("etype", "lang", "raw"), B2, ids=[f"{t}-{lang}-{i}" for i, (t, lang, _) in enumerate(B2)]
+)
+def test_more_wordings_yield_their_type(etype: str, lang: str, raw: str) -> None:
+    assert {e.type for e in extract_events(clean_text(raw), "x")} == {etype}
+
+
+@pytest.mark.parametrize("raw", NEG)
+def test_off_topic_news_yields_no_event(raw: str) -> None:
+    assert extract_events(clean_text(raw), "x") == []
