@@ -294,3 +294,11 @@ def test_the_elements_after_a_price_floor_are_the_floor_s_not_the_stake_s():
 )
 def test_informal_country_names(text: str, lang: str, iso: str) -> None:
     assert iso in find_countries(text, lang)
+
+
+def test_an_export_quota_is_not_the_ban_it_replaces():
+    ban = _events("Congo halts cobalt exports\nCongo suspended cobalt exports for four months on "
+                  "Saturday to cut oversupply.")  # fmt: skip
+    quota = _events("Congo sets cobalt export quotas\nCongo will replace its ban with annual "
+                    "cobalt export quotas of 96,600 tonnes from October 16.")  # fmt: skip
+    assert phase(ban[0]) == "" and phase(quota[0]) == "quota"

@@ -124,7 +124,11 @@ def _lifting(texts: tuple[str, ...], language: str | None, kind: str = "lifting"
     return any(_lifts(m, fold(t)) for t in texts if t)
 
 
-PHASES = ("lifting", "extension")  # cue lists of ``lexicon/stories.yaml``, first match wins
+PHASES = (
+    "lifting",
+    "extension",
+    "quota",
+)  # cue lists of ``lexicon/stories.yaml``, first match wins
 
 
 def phase(e: Event) -> str:
