@@ -302,3 +302,12 @@ def test_an_export_quota_is_not_the_ban_it_replaces():
     quota = _events("Congo sets cobalt export quotas\nCongo will replace its ban with annual "
                     "cobalt export quotas of 96,600 tonnes from October 16.")  # fmt: skip
     assert phase(ban[0]) == "" and phase(quota[0]) == "quota"
+
+
+def test_a_deal_behind_a_lifting_is_no_event_apart():
+    raw = ("Trump conclut un accord avec la Chine sur les terres rares\nLa Chine suspend pour un "
+           "an les restrictions sur les exportations de terres rares. La Chine a confirmé jeudi "
+           "avoir accepté de suspendre pour un an les contrôles à l'exportation de terres rares. "
+           "Le président américain a annoncé jeudi un accord avec son homologue chinois après "
+           "leur rencontre.")  # fmt: skip
+    assert {e.type for e in _events(raw)} == {"export_control"}

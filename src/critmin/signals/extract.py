@@ -808,6 +808,22 @@ def _one_measure(chosen: list[str], sentences: list[_Sentence]) -> list[str]:
     return [t for t in chosen if t != drop]
 
 
+def _deal_behind_lifting(
+    chosen: list[str], scores: dict[str, float], sentences: list[_Sentence], lang: str | None
+) -> list[str]:
+    """An agreement beside export controls that the article says are suspended or lifted is
+    the reason of the lifting ("China suspends its rare-earth controls for a year under the
+    deal with the US"): the news is the lifting, the deal has its own articles."""
+    if not {"agreement", "export_control"} <= set(chosen):
+        return chosen
+    if scores["agreement"] > scores["export_control"]:
+        return chosen
+    from critmin.signals.stories import _lifting
+
+    texts = tuple(s.text for s in sentences if "export_control" in s.types)
+    return [t for t in chosen if t != "agreement"] if _lifting(texts, lang) else chosen
+
+
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     """Mineral resources named without a material ("угода щодо корисних копалин") in a
     foreground sentence that also carries a trigger."""
@@ -930,6 +946,7 @@ def extract_events(
     chosen = _listing_not_control(chosen, scores, sentences)
     chosen = _terms_not_events(chosen, scores)
     chosen = _one_measure(chosen, sentences)
+    chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
                                 sentences[0].types if doc.title else set())  # fmt: skip
