@@ -311,3 +311,38 @@ def test_a_deal_behind_a_lifting_is_no_event_apart():
            "Le président américain a annoncé jeudi un accord avec son homologue chinois après "
            "leur rencontre.")  # fmt: skip
     assert {e.type for e in _events(raw)} == {"export_control"}
+
+
+@pytest.mark.parametrize(
+    ("line", "kept", "cut"),
+    [
+        ("Trump linked the copper tariff to national security. Aerial view of an open-pit "
+         "copper mine near Ajo, Arizona // Shutterstock",
+         "Trump linked the copper tariff to national security.", "// Shutterstock"),
+        ("[서울=뉴시스] 중국 정부가 수출 통제 조치에 대해 1년간 유예 결정을 "
+         "발표했다. 사진은 베이징의 상무부 모습. 2025.11.08", "유예 결정을 발표했다.",
+         "사진은"),
+    ],
+)  # fmt: skip
+def test_a_caption_glued_after_a_paragraph_is_cut(line: str, kept: str, cut: str) -> None:
+    from critmin.signals.clean import strip_inline
+
+    rest, pieces = strip_inline(line)
+    assert rest.endswith(kept) and any(cut in p for p in pieces)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Рет қаралды 49",
+        "1,234 views",
+        "조회 152",
+        "Про це повідомляє РБК-Україна з посиланням на Reuters.",
+    ],
+)
+def test_counters_and_attributions_are_junk(line: str) -> None:
+    assert is_junk_line(line)
+
+
+def test_a_short_line_with_views_as_a_verb_stays():
+    assert not is_junk_line("China views 2025 as key")

@@ -381,6 +381,20 @@ def _labels() -> frozenset[str]:
     return frozenset(_norm(str(x)) for x in load("junk").get("labels") or [])
 
 
+@cache
+def _counters() -> Matcher:
+    return Matcher.build((str(x), "counter") for x in load("junk").get("counters") or [])
+
+
+COUNTER_MAX_WORDS = 4
+
+
+def _counter(line: str) -> bool:
+    """A views counter: a short line with a number and a views word ("Рет қаралды 49")."""
+    return (word_count(line) <= COUNTER_MAX_WORDS and any(ch.isdigit() for ch in line)
+            and bool(_counters().find(fold(line), folded=True)))  # fmt: skip
+
+
 # "Read alsoChina limits..." -> "Read also China limits...": a label glued to the headline after it
 _GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý][a-zà-ÿ])")
 
@@ -389,7 +403,7 @@ def is_junk_line(line: str) -> bool:
     """A line of boilerplate: a strong junk phrase, a short line with a junk phrase, a
     page's label alone ("Comments"), or a navigation trail (``Home | World | Business``)."""
     strong, weak, _, max_words = _junk()
-    if _norm(line) in _labels():
+    if _norm(line) in _labels() or _counter(line):
         return True
     folded = fold(_GLUED.sub(" ", line, count=1))
     if strong.find(folded, folded=True):
@@ -471,7 +485,40 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
         if mt and mt.start() > 0:
             cut.append(mt.group(0).strip())
             line = line[: mt.start()].rstrip()
+    caption = _trailing_caption(line)
+    if caption:
+        cut.append(line[caption:].strip())
+        line = line[:caption].rstrip()
     return line, cut
+
+
+# a paragraph's last sentence that is a photo caption glued to it: "... Arizona, USA //
+# Shutterstock" (a credit after slashes), "사진은 베이징의 중국 상무부 모습. 2025.11.08" (a
+# `pictured` phrase opening it, a date after it)
+_LAST_PART = re.compile(r"[.!?。]\s+(?=[^.!?。]{3,200}[.!?。]?\s*[\d.\s]{0,12}$)")
+CAPTION_TAIL_CHARS = 220
+
+
+def _trailing_caption(line: str) -> int:
+    """Where a caption glued after a paragraph's last full stop starts (0: none)."""
+    if len(line) < 40 or ("//" not in line[-CAPTION_TAIL_CHARS:] and not any(
+            ch.isalpha() for ch in line[-CAPTION_TAIL_CHARS:])):  # fmt: skip
+        return 0
+    tail_from = max(0, len(line) - CAPTION_TAIL_CHARS)
+    starts = [
+        m.end()
+        for m in _LAST_PART.finditer(line, tail_from)
+        if any(ch.isalpha() for ch in line[m.end() :])
+    ]  # not the date after it
+    if not starts:
+        return 0
+    start = starts[-1]
+    tail = line[start:]
+    mt = _SLASH_CREDIT.search(tail)
+    if mt and fold(mt.group(1)).strip() in _inline_and_credits()[1]:
+        return start
+    hit = _photo_words()[1].find(fold(tail), folded=True)
+    return start if hit and hit[0].start == 0 else 0
 
 
 def is_caption(line: str) -> bool:
