@@ -346,3 +346,12 @@ def test_counters_and_attributions_are_junk(line: str) -> None:
 
 def test_a_short_line_with_views_as_a_verb_stays():
     assert not is_junk_line("China views 2025 as key")
+
+
+def test_a_headline_below_a_long_run_of_ads_is_found():
+    raw = "\n".join(["Site name news portal", "Advertisement"] * 9 + [
+        "ECONOMY", "", "US bans Russian aluminium, copper and nickel", "",
+        "The United States banned imports of Russian copper and nickel on Friday, the Treasury "
+        "said in a statement on its website.",
+    ])  # fmt: skip
+    assert clean_text(raw).title == "US bans Russian aluminium, copper and nickel"

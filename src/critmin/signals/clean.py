@@ -256,6 +256,12 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
     clock and ticker dates above the headline follow no headline and lose), or, below a
     first line too short to be one ("Dolar", "ASIA", a dateline's city, a byline), the next
     line that looks like a headline. None: keep the first line."""
+    seen = Counter(_norm(x) for x in lines[:JUNK_TOP_LINES] if x)  # ads repeated above it
+    skip = next((i for i, x in enumerate(lines[:JUNK_TOP_LINES])
+                 if x and not is_junk_line(x) and seen[_norm(x)] < 2), 0)  # fmt: skip
+    if skip >= HEAD_LINES:  # a long run of ads and site names above the headline
+        top = page_top(lines[skip:])
+        return None if top is None else (top[0] + skip, top[1])
     head = list(lines[:HEAD_LINES])
     first = next((i for i, x in enumerate(head) if x and not is_junk_line(x)), None)
     if first is None:  # "Contact Us" above the headline is junk, dropped anyway
@@ -289,6 +295,7 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
 
 
 NEXT_HEADLINE_LINES = 4  # how far below a short first line its headline may be
+JUNK_TOP_LINES = 60  # how many junk lines (ads, site names) may stand above the page's top
 
 
 def headline_and_byline(lines: Sequence[str]) -> tuple[int, date] | None:
@@ -772,6 +779,7 @@ def _headline_first(lines: list[str]) -> tuple[list[str], list[str], str, str]:
         lead = next((rest for _, rest in split if rest and not is_junk_line(rest)), "")
         return lines, [], lead, ""
     i, when = top
+    split += [split_header(x) for x in lines[len(split) : i]]  # a headline below many ads
     headers = [x[: len(x) - len(rest)].rstrip() for x, (d, rest)
                in zip(lines[:i], split[:i], strict=True) if d is not None or rest != x]  # fmt: skip
     chrome = [rest for _, rest in split[:i] if rest]
