@@ -355,3 +355,19 @@ def test_a_headline_below_a_long_run_of_ads_is_found():
         "said in a statement on its website.",
     ])  # fmt: skip
     assert clean_text(raw).title == "US bans Russian aluminium, copper and nickel"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("La decisión estará vigente hasta el 27 de noviembre de 2026.", "es", None),
+        ("Announced on 9 November 2025, valid until 27 November 2026.", "en", "2025-11-09"),
+        ("措施将于2026年11月27日为止暂停。", "zh", None),
+        ("Решение действует до 27 ноября 2026 года.", "ru", None),
+    ],
+)
+def test_an_until_date_is_no_article_date(text: str, lang: str, want: str | None) -> None:
+    from critmin.signals.dates import first_date
+
+    got = first_date(text, lang)
+    assert (got.isoformat() if got else None) == want

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 # one line: [ \t], not \s, so that ^ at each of n blank lines does not scan all the rest.
@@ -168,6 +169,51 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
         if got:
             found.append((mt.start(), mt.end(), got))
     return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+UNTIL_GAP = 12  # characters between an "until" cue and its date
+
+
+def _until(text: str, start: int, end: int, language: str | None) -> bool:
+    """The date at ``text[start:end]`` ends something: a ``context.yaml`` ``until_before``
+    cue right before it ("until", "до", "hasta el") or ``until_after`` right after it ("まで",
+    "까지", "kadar")."""
+    from critmin.signals.lexicon import LANGUAGES, fold
+
+    lang = language if language in LANGUAGES else "en"
+    cues = load_until()
+    before = fold(text[max(0, start - UNTIL_GAP) : start])
+    after = fold(text[end : end + UNTIL_GAP]).lstrip()
+    if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
+           for c in cues[0].get(lang, ())):  # fmt: skip
+        return True
+    return any(after.startswith(c) for c in cues[1].get(lang, ()))
+
+
+@cache
+def load_until() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    from critmin.signals.lexicon import fold, load
+
+    data = load("context")
+    return tuple(  # type: ignore[return-value]
+        {lang: tuple(fold(str(c)) for c in cs or []) for lang, cs in (data.get(k) or {}).items()}
+        for k in ("until_before", "until_after")
+    )
+
+
+def first_date(text: str, language: str | None = None) -> date | None:
+    """The first explicit full date of a text that does not end something ("until November
+    27, 2026": a measure's end, not the day the article was written)."""
+    text = to_ascii_digits(text)
+    return next((got for start, end, got in full_dates(text, language)
+                 if not _until(text, start, end, language)), None)  # fmt: skip
+
+
+def until_dates(text: str, language: str | None = None) -> set[date]:
+    """The full dates of a text that end something ("until November 27, 2026")."""
+    text = to_ascii_digits(text)
+    return {got for start, end, got in full_dates(text, language)
+            if _until(text, start, end, language)}  # fmt: skip
 
 
 def find_date_regex(text: str, language: str | None = None) -> date | None:
@@ -434,7 +480,7 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     if got:
         return got
     head = "\n".join(lines[:6])
-    got = find_date_regex(head, language)
+    got = first_date(head, language)
     if got:
         return got
     for line in lines[:4]:
@@ -444,7 +490,7 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     got = partial_dateline(lines[:4], "\n".join(lines[:30]))
     if got:
         return got
-    return find_date_regex("\n".join(lines[6:30]), language)
+    return first_date("\n".join(lines[6:30]), language)
 
 
 # "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from critmin.signals import embed
-from critmin.signals.dates import find_date_regex, to_ascii_digits
+from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
 from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
 
@@ -90,11 +90,22 @@ def when(e: Event) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _evidence_date(texts: tuple[str, ...], language: str | None) -> str | None:
+    """The first full date of the texts that does not end a measure ("until ...")."""
     for text in texts:
-        got = find_date_regex(text, language)
+        got = first_date(text, language)
         if got:
             return got.isoformat()
     return None
+
+
+def _ends(e: Event) -> set[date]:
+    """The dates the event's evidence and sentences say something runs until."""
+    return _end_dates((e.evidence, *e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _end_dates(texts: tuple[str, ...], language: str | None) -> set[date]:
+    return {d for t in texts for d in until_dates(t, language)}
 
 
 def past_year(e: Event) -> int | None:
@@ -218,6 +229,8 @@ def link_score(a: Event, b: Event) -> float:
         score += 0.5
     if a.effective_date and a.effective_date == b.effective_date:
         score += 0.5  # the same day of effect: as telling as a shared number
+    elif _ends(a) & _ends(b):
+        score += 0.5  # the same end date ("suspended until November 27, 2026")
     if days is not None and days <= 2:
         score += 0.25
     return score
