@@ -371,3 +371,17 @@ def test_an_until_date_is_no_article_date(text: str, lang: str, want: str | None
 
     got = first_date(text, lang)
     assert (got.isoformat() if got else None) == want
+
+
+def test_us_at_a_sentence_end_before_it_splits():
+    from critmin.signals.extract import split_sentences
+
+    got = split_sentences("Graphite exports to the U.S. face reviews. It follows a crackdown "
+                          "announced earlier. The U.S. Treasury said so.")  # fmt: skip
+    assert got == [
+        "Graphite exports to the U.S. face reviews.",
+        "It follows a crackdown announced earlier.",
+        "The U.S. Treasury said so.",
+    ]
+    got = split_sentences("The notice covers graphite sent to the U.S. It follows a crackdown.")
+    assert got == ["The notice covers graphite sent to the U.S.", "It follows a crackdown."]

@@ -113,6 +113,30 @@ def _glued_hangul(line: str, start: int, end: int) -> bool:
             and _is_hangul(line[end]))  # fmt: skip
 
 
+_COUNTRY_ABBREV = {"u.s", "u.k"}
+# words that open an English sentence and rarely follow "U.S." inside one ("U.S. It follows")
+_OPENERS = {
+    "It",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "However",
+    "Meanwhile",
+}
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: line breaks, ``.!?`` before a space, and ``。！？؟`` always."""
     out: list[str] = []
@@ -129,8 +153,13 @@ def split_sentences(text: str) -> list[str]:
                 words = line[start : mt.start()].split()
                 token = words[-1].lower() if words else ""
                 nxt = line[end:].lstrip()[:1]
-                if token.strip("(«\"'") in _ABBREV or (len(token) == 1 and token.isalpha()):
-                    continue
+                abbrev = token.strip("(«\"'")
+                if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()):
+                    follow = line[end:].split(maxsplit=1)
+                    # "... to the U.S. It follows": a country's abbreviation ends the sentence
+                    # when a pronoun or article opens the next
+                    if not (abbrev in _COUNTRY_ABBREV and follow and follow[0] in _OPENERS):
+                        continue
                 if nxt and (nxt.islower() or nxt.isdigit()):
                     continue
             piece = line[start:end].strip()
