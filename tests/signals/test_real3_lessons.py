@@ -385,3 +385,14 @@ def test_us_at_a_sentence_end_before_it_splits():
     ]
     got = split_sentences("The notice covers graphite sent to the U.S. It follows a crackdown.")
     assert got == ["The notice covers graphite sent to the U.S.", "It follows a crackdown."]
+
+
+def test_a_thai_headline_counts_its_words_without_spaces():
+    from critmin.signals.clean import word_count
+
+    assert word_count("กองทัพในเมียนมา อนุญาตส่งออกแร่หายากไปจีนได้อีกครั้ง") >= 8
+    doc = clean_text("กองทัพในเมียนมา อนุญาตส่งออกแร่หายากไปจีนได้อีกครั้ง\n\n28 มีนาคม 2568, 11:45น.\n\n"
+                     "กองทัพอนุญาตให้ผู้ประกอบการเหมืองแร่ส่งออกแร่หายากให้กับจีนได้อีกครั้ง "
+                     "หลังจากที่ต้องหยุดส่งออกไปหลายเดือน")  # fmt: skip
+    assert doc.title.startswith("กองทัพในเมียนมา")
+    assert doc.date == "2025-03-28"

@@ -361,10 +361,19 @@ def _junk() -> tuple[Matcher, Matcher, Matcher, int]:
 _NOT_CJK = re.compile("[^\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 
 
+# Thai, Lao, Khmer, Myanmar: no spaces between words either (about four letters a word)
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+
+
 def word_count(line: str) -> int:
-    """Words, counting two Han or kana characters as one word."""
-    cjk = len(line) - sum(len(m) for m in _NOT_CJK.findall(line)) if not line.isascii() else 0
-    return len(line.split()) + cjk // 2
+    """Words, counting two Han or kana characters as one word, and four letters of an
+    unspaced script (Thai, Lao, Khmer, Myanmar) as one."""
+    if line.isascii():
+        return len(line.split())
+    cjk = len(line) - sum(len(m) for m in _NOT_CJK.findall(line))
+    runs = _UNSPACED.findall(line)
+    extra = sum(max(0, len(r) // 4 - 1) for r in runs)  # a run was counted once by split()
+    return len(line.split()) + cjk // 2 + extra
 
 
 # a navigation trail: 3+ parts of 1-30 word characters split by separators. Split, then
