@@ -847,10 +847,10 @@ def _deal_behind_lifting(
         return chosen
     if scores["agreement"] > scores["export_control"]:
         return chosen
-    from critmin.signals.stories import _lifting
+    from critmin.signals.stories import says_lifted  # stories reads extract's events
 
-    texts = tuple(s.text for s in sentences if "export_control" in s.types)
-    return [t for t in chosen if t != "agreement"] if _lifting(texts, lang) else chosen
+    texts = [s.text for s in sentences if "export_control" in s.types]
+    return [t for t in chosen if t != "agreement"] if says_lifted(texts, lang) else chosen
 
 
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
