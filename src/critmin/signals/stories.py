@@ -135,11 +135,13 @@ def _lifting(texts: tuple[str, ...], language: str | None, kind: str = "lifting"
     return any(_lifts(m, fold(t)) for t in texts if t)
 
 
-PHASES = (
-    "lifting",
-    "extension",
-    "quota",
-)  # cue lists of ``lexicon/stories.yaml``, first match wins
+def says_lifted(texts: Sequence[str], language: str | None) -> bool:
+    """One of the texts says a measure is suspended, lifted, eased or ended."""
+    return _lifting(tuple(texts), language)
+
+
+# cue lists of ``lexicon/stories.yaml``, first match wins
+PHASES = ("lifting", "extension", "quota")
 
 
 def phase(e: Event) -> str:
