@@ -396,3 +396,11 @@ def test_a_thai_headline_counts_its_words_without_spaces():
                      "หลังจากที่ต้องหยุดส่งออกไปหลายเดือน")  # fmt: skip
     assert doc.title.startswith("กองทัพในเมียนมา")
     assert doc.date == "2025-03-28"
+
+
+def test_a_price_floor_takes_only_its_unit_price():
+    raw = ("Pentagon sets a floor for NdPr\nThe Pentagon will buy a 15% stake for $400 million "
+           "and guarantees a minimum price of $110 per kilogram for NdPr oxide from a plant of "
+           "10,000 tonnes a year.")  # fmt: skip
+    ev = {e.type: e for e in _events(raw)}
+    assert [(q["unit"], q["value"]) for q in ev["price_floor"].quantities] == [("USD", 110)]

@@ -774,6 +774,9 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+# a price floor is a price per kilogram or tonne: its quantities are US dollar amounts below this
+UNIT_PRICE_TYPES = frozenset({"price_floor"})
+UNIT_PRICE_MAX = 1_000_000
 # events whose trigger may name only "critical minerals" while a list of amounts names the metals
 LIST_TYPES = frozenset({"stockpile", "investment"})
 _MONEY_OR_TONNES = re.compile(r"[$€£¥]\s?\d|\d\s?(?:million|billion|mln|bn|tonnes|tons|t)\b", re.I)
@@ -1064,6 +1067,9 @@ def extract_events(
             ):
                 if q not in quantities:
                     quantities.append(q)
+        if etype in UNIT_PRICE_TYPES:  # "$110 per kilogram": a floor is a unit price, not the
+            quantities = [q for q in quantities  # deal's $400 million, stake or tonnage
+                          if q["unit"] == "USD" and q["value"] < UNIT_PRICE_MAX]  # fmt: skip
         for s in picked:
             for p in find_people(s.text, base_language(doc.language)):
                 if p not in people:
