@@ -404,3 +404,12 @@ def test_a_price_floor_takes_only_its_unit_price():
            "10,000 tonnes a year.")  # fmt: skip
     ev = {e.type: e for e in _events(raw)}
     assert [(q["unit"], q["value"]) for q in ev["price_floor"].quantities] == [("USD", 110)]
+
+
+def test_the_floor_price_is_no_amount_of_the_stake_beside_it():
+    raw = ("Pentagon takes a stake and sets a floor\nThe Pentagon will invest $400 million in "
+           "the rare earth miner and guarantees a minimum price of $110 per kilogram for "
+           "NdPr.")  # fmt: skip
+    ev = {e.type: e for e in _events(raw)}
+    assert ("USD", 110) not in [(q["unit"], q["value"]) for q in ev["investment"].quantities]
+    assert ("USD", 110) in [(q["unit"], q["value"]) for q in ev["price_floor"].quantities]

@@ -1094,4 +1094,9 @@ def extract_events(
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
             effective_date=effective,
         ))  # fmt: skip
+    floors = {(q["unit"], q["value"]) for e in events if e.type in UNIT_PRICE_TYPES
+              for q in e.quantities}  # fmt: skip
+    for e in events:  # the floor's "$110 per kilogram" is no amount of the deal beside it
+        if e.type not in UNIT_PRICE_TYPES and floors:
+            e.quantities = [q for q in e.quantities if (q["unit"], q["value"]) not in floors]
     return events
