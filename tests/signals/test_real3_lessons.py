@@ -413,3 +413,11 @@ def test_the_floor_price_is_no_amount_of_the_stake_beside_it():
     ev = {e.type: e for e in _events(raw)}
     assert ("USD", 110) not in [(q["unit"], q["value"]) for q in ev["investment"].quantities]
     assert ("USD", 110) in [(q["unit"], q["value"]) for q in ev["price_floor"].quantities]
+
+
+def test_a_tariff_takes_the_rates_of_its_own_material():
+    raw = ("Trump announces 50% tariff on copper\nTrump announced a 50% tariff on copper "
+           "imports from August 1. He also threatened tariffs of up to 200% on "
+           "pharmaceuticals.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "tariff"]
+    assert ev and [(q["unit"], q["value"]) for q in ev[0].quantities] == [("%", 50)]

@@ -1058,9 +1058,14 @@ def extract_events(
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
+        first_trig = next((s for s in trig_body(sentences, all_idx, has_title)), None)
         for s in trig:
             if s.share:
                 continue
+            other = not set(s.materials) & set(materials)  # "... and 200% on pharmaceuticals"
+            if etype in OWN_MATERIAL_TYPES and materials and other and s not in (
+                    first_trig, sentences[0]):  # fmt: skip
+                continue  # another tariff's rate
             lang_q = base_language(doc.language)
             for q in find_quantities(
                 without_company_moves(without_shares(s.fore, lang_q), lang_q), lang_q
