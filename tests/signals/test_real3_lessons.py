@@ -421,3 +421,25 @@ def test_a_tariff_takes_the_rates_of_its_own_material():
            "pharmaceuticals.")  # fmt: skip
     ev = [e for e in _events(raw) if e.type == "tariff"]
     assert ev and [(q["unit"], q["value"]) for q in ev[0].quantities] == [("%", 50)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("China tightens rare earth export controls\nChina tightened export controls on rare "
+         "earths on Thursday amid trade tensions with the United States.", {"CHN"}),
+        ("China bans gallium exports to the US\nChina banned exports of gallium and germanium "
+         "to the United States on Tuesday.", {"CHN", "USA"}),
+        ("中国、対米ガリウム輸出を禁止\n中国は米国向けのガリウム輸出を禁止した。", {"CHN", "USA"}),
+        ("Çin nadir toprak ihracatını kısıtladı\nÇin, ABD ile ticaret gerginliği sürerken nadir "
+         "toprak ihracatına kısıtlama getirdi.", {"CHN"}),
+    ],
+)  # fmt: skip
+def test_an_export_control_s_actors_are_its_imposer_and_targets(raw: str, want: set) -> None:
+    ev = [e for e in _events(raw) if e.type == "export_control"]
+    assert ev and set(ev[0].countries) == want
+
+
+def test_the_london_metal_exchange_is_no_country():
+    assert find_countries("Copper on the London Metal Exchange rose 2%", "en") == []
+    assert find_countries("伦敦金属交易所铜价上涨", "zh") == []

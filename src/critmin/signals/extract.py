@@ -11,7 +11,7 @@ neighbours of the evidence sentence.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +29,7 @@ from critmin.signals.lexicon import (
     find_countries,
     find_materials,
     fold,
+    load,
     role_matcher,
 )
 from critmin.signals.quantities import PERCENT, find_quantities
@@ -386,6 +387,54 @@ _ARTICLES = frozenset({"the", "l", "la", "le", "les", "el", "los", "las", "die",
 VENUE_GAP_WORDS = 2  # "Güney Kore'nin Busan şehrinde": the city between country and cue
 VENUE_GAP_CHARS = 16
 VENUE_CLAUSE_WORDS = 10  # the venue and its meeting: one clause, this many words apart
+
+
+DESTINATION_GAP = 16  # characters between a destination cue and its country
+_DEST_ARTICLES = frozenset({"the", "de", "het", "die", "der", "den", "dem", "la", "le", "les", "el",
+                       "los", "las", "il", "lo", "gli", "o", "os", "as", "l'", "a", "τη", "την",
+                       "τις"})  # fmt: skip
+
+
+def _destinations(text: str, lang: str | None) -> set[str]:
+    """Countries an export measure is aimed at: named right after a ``destination_before``
+    cue ("exports to the United States") or right before a ``destination_after`` one
+    ("米国向け")."""
+    folded = fold(text)
+    langs = [lang] if lang in LANGUAGES else [lang, "en"]  # a short-list language: and English
+    data = load("context")
+    before = [fold(str(c)) for lg in langs
+              for c in (data.get("destination_before") or {}).get(lg) or []]  # fmt: skip
+    after = [fold(str(c)) for lg in langs
+             for c in (data.get("destination_after") or {}).get(lg) or []]  # fmt: skip
+    out: set[str] = set()
+    for start, end, iso in country_mentions(text, lang):
+        if start < 0:
+            continue
+        head = folded[max(0, start - DESTINATION_GAP) : start].rstrip()
+        words = head.split()
+        if words and words[-1] in _DEST_ARTICLES:  # "naar de VS", "to the US"
+            head = head[: len(head) - len(words[-1])].rstrip()
+        tail = folded[end : end + DESTINATION_GAP]
+        near = any(head == c or head.endswith(" " + c) or (not c.isascii() and head.endswith(c))
+                   for c in before)  # fmt: skip
+        if near or any(tail.lstrip().startswith(c) for c in after):
+            out.add(iso)
+    return out
+
+
+def _imposer_and_targets(countries: list[str], picked: list[_Sentence],
+                         lang: str | None) -> list[str]:  # fmt: skip
+    """An export control's actors: the country that imposes it (the one its sentences name
+    most, the first of equals) and the countries it is aimed at (``_destinations``); a
+    country named otherwise ("amid tensions with Washington") is a bystander."""
+    if len(countries) < 2:
+        return countries
+    counts = Counter(c for s in picked if s.types for c in (s.solo or s.countries))
+    aimed = set().union(*(_destinations(s.fore, lang) for s in picked)) if picked else set()
+    # the imposer is named most among the countries the measure is not aimed at
+    pool = [c for c in countries if c not in aimed] or countries
+    imposer = max(pool, key=lambda c: (counts[c], -countries.index(c)))
+    return [c for c in countries if c == imposer or c in aimed]
 
 
 def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None) -> list[bool]:
@@ -1010,6 +1059,7 @@ def extract_events(
         elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
             countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
             countries = countries or _merge([s.countries for s in picked])
+            countries = _imposer_and_targets(countries, picked, lang)
         elif etype == "agreement":  # the other side of a trade dispute signs nothing
             countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
         else:

@@ -455,6 +455,8 @@ def country_mentions(text: str, language: str | None) -> list[tuple[int, int, st
                     continue
             if h.start >= 2 and folded.endswith(_ARTICLE, 0, h.start):
                 continue  # "المالي" is "the financial", not Mali: a name takes no article
+            if lab == "-":  # "London Metal Exchange": no country
+                continue
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):
