@@ -443,3 +443,9 @@ def test_an_export_control_s_actors_are_its_imposer_and_targets(raw: str, want: 
 def test_the_london_metal_exchange_is_no_country():
     assert find_countries("Copper on the London Metal Exchange rose 2%", "en") == []
     assert find_countries("伦敦金属交易所铜价上涨", "zh") == []
+
+
+def test_an_opening_after_clause_is_background():
+    raw = ("After US embargo: China bans export of minerals for military use\nChina banned "
+           "exports of gallium and germanium to the United States on Tuesday.")  # fmt: skip
+    assert {e.type for e in _events(raw)} == {"export_control"}

@@ -338,8 +338,15 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
         return pos if same else _offset(text, pos)
 
     spans: list[tuple[int, int]] = []
-    cuts = [h.start for h in context_matcher("clause", lang).find(folded, folded=True)
+    hits = context_matcher("clause", lang).find(folded, folded=True)
+    cuts = [h.start for h in hits
             if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])]  # fmt: skip
+    if lang not in VERB_FINAL and any(h.start == 0 for h in hits):
+        # "After US embargo: China bans ...", "Following the ban, prices ...": an opening
+        # clause runs to its comma or colon
+        stop = min((k for c in ",:;" if (k := folded.find(c)) > 0), default=-1)
+        if 0 < stop < len(folded) - 1:
+            spans.append((0, orig(stop)))
     if cuts:
         end = len(folded)
         if lang in VERB_FINAL:
