@@ -449,3 +449,13 @@ def test_an_opening_after_clause_is_background():
     raw = ("After US embargo: China bans export of minerals for military use\nChina banned "
            "exports of gallium and germanium to the United States on Tuesday.")  # fmt: skip
     assert {e.type for e in _events(raw)} == {"export_control"}
+
+
+def test_a_month_only_date_prefix_is_no_title_text_and_no_date():
+    from critmin.signals.dates import split_header
+
+    assert split_header("date 2025-05 США и Украина подписали соглашение") == (
+        None, "США и Украина подписали соглашение")  # fmt: skip
+    doc = clean_text("date 2025-05 США и Украина подписали соглашение о недрах\n"
+                     "США и Украина подписали соглашение о полезных ископаемых.")  # fmt: skip
+    assert not doc.title.startswith("date") and doc.date is None

@@ -19,6 +19,8 @@ HEADER = re.compile(
     re.I | re.M,
 )
 _HEADER_SEP = " \t:|-–—,;"
+# a prefix with the month only ("date 2025-05 ..."): no day, no article date, but no title text
+PARTIAL_HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*\d{4}-\d{1,2}(?![\d-])", re.I)
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
@@ -431,10 +433,12 @@ def header_date(text: str) -> date | None:
 
 def split_header(line: str) -> tuple[date | None, str]:
     """``(date, rest of the line)`` of a line that opens with a ``date YYYY-MM-DD`` header
-    (the rest is body text on the same line, or ""); ``(None, line)`` for any other line."""
+    (the rest is body text on the same line, or ""); ``(None, rest)`` for a ``date YYYY-MM``
+    one (a month, no day: no date); ``(None, line)`` for any other line."""
     mt = HEADER.match(line)
     if mt is None:
-        return None, line
+        part = PARTIAL_HEADER.match(line)
+        return None, (line[part.end() :].lstrip(_HEADER_SEP) if part else line)
     return _safe(*(int(x) for x in mt.groups())), line[mt.end() :].lstrip(_HEADER_SEP)
 
 
