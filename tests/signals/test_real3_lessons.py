@@ -459,3 +459,16 @@ def test_a_month_only_date_prefix_is_no_title_text_and_no_date():
     doc = clean_text("date 2025-05 США и Украина подписали соглашение о недрах\n"
                      "США и Украина подписали соглашение о полезных ископаемых.")  # fmt: skip
     assert not doc.title.startswith("date") and doc.date is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Pentagon buys stake in rare earth miner\nThe Pentagon will invest $400 million in the "
+        "rare earth miner MP Materials. Its shares jumped 40% on Thursday.",
+        "美国国防部入股稀土企业\n美国国防部将投资4亿美元入股稀土企业MP Materials。"
+        "消息一出，该公司股价一度上涨40%。",
+    ],
+)  # fmt: skip
+def test_a_firm_s_share_price_is_no_price_move(raw: str) -> None:
+    assert "price_move" not in {e.type for e in _events(raw)}

@@ -724,6 +724,11 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # entities is what the listing means, not a measure of its own
             bg_types |= types & LISTING_TERMS
             types -= LISTING_TERMS
+        if "price_move" in types and not news_materials(fore, ffold, lang) and context_matcher(
+                "company", lang).find(ffold, folded=True):  # fmt: skip
+            # "MP Materials shares jumped 40%", "股價一度漲超3%": a firm's stock, no metal's price
+            bg_types |= {"price_move"}
+            types -= {"price_move"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
