@@ -472,3 +472,10 @@ def test_a_month_only_date_prefix_is_no_title_text_and_no_date():
 )  # fmt: skip
 def test_a_firm_s_share_price_is_no_price_move(raw: str) -> None:
     assert "price_move" not in {e.type for e in _events(raw)}
+
+
+def test_a_tariff_s_figure_is_its_rate():
+    raw = ("US sets 50% tariff on copper\nThe US will charge a 50% tariff on copper imports, "
+           "which reached 800,000 tonnes worth $9 billion last year.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "tariff"]
+    assert ev and {q["unit"] for q in ev[0].quantities} == {"%"}
