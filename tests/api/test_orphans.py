@@ -26,11 +26,12 @@ def test_workers_die_with_a_killed_service(store, tmp_path):
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     workers: list[psutil.Process] = []
     base = f"http://127.0.0.1:{port}"
+    http = httpx.Client(timeout=60)  # a loaded CI machine answers slower than httpx's 5 s
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/me", headers={"X-API-Key": key}).status_code == 200:
+                if http.get(f"{base}/me", headers={"X-API-Key": key}).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -38,8 +39,8 @@ def test_workers_die_with_a_killed_service(store, tmp_path):
             assert time.monotonic() < deadline, "the service did not start"
             time.sleep(0.2)
         body = {"scenario": "china-2025-october-controls", "draws": 100_000, "months": 36}
-        job = httpx.post(f"{base}/runs", json=body, headers={"X-API-Key": key}).json()["id"]
-        while httpx.get(f"{base}/runs/{job}", headers={"X-API-Key": key}).json()["status"] != (
+        job = http.post(f"{base}/runs", json=body, headers={"X-API-Key": key}).json()["id"]
+        while http.get(f"{base}/runs/{job}", headers={"X-API-Key": key}).json()["status"] != (
             "running"
         ):
             assert time.monotonic() < deadline + 60
@@ -51,6 +52,7 @@ def test_workers_die_with_a_killed_service(store, tmp_path):
         _gone, alive = psutil.wait_procs(workers, timeout=10)
         assert not alive, f"orphaned workers: {[p.pid for p in alive]}"
     finally:
+        http.close()
         if proc.poll() is None:
             proc.kill()
         for worker in workers:  # the processes this test started, by pid

@@ -479,3 +479,11 @@ def test_a_tariff_s_figure_is_its_rate():
            "which reached 800,000 tonnes worth $9 billion last year.")  # fmt: skip
     ev = [e for e in _events(raw) if e.type == "tariff"]
     assert ev and {q["unit"] for q in ev[0].quantities} == {"%"}
+
+
+def test_each_type_keeps_the_units_its_figures_come_in():
+    raw = ("US and Australia sign $8.5 billion minerals deal\nThe United States and Australia "
+           "signed an $8.5 billion critical minerals deal on Monday. China controls 70% of "
+           "mining and 90% of refining of rare earths.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "agreement"]
+    assert ev and [(q["unit"], q["value"]) for q in ev[0].quantities] == [("USD", 8.5e9)]

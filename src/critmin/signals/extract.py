@@ -835,9 +835,18 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
-# a tariff's figure is its rate: the tonnes and dollars of the trade it taxes are context (all 36
-# tariff quantities of the answer keys, own and real, are percentages)
-RATE_TYPES = frozenset({"tariff"})
+# the units each type's figures come in (the answer keys, own and real, 400 quantities: no
+# export control, outage or tariff in dollars, no price move in tonnes, no stockpile in %, and
+# 43 of 45 agreement figures in dollars). A tariff's figure is its rate: the tonnes and dollars
+# of the trade it taxes are context; a deal's market shares ("China mines 70%") too
+QUANTITY_UNITS = {
+    "tariff": frozenset({"%"}),
+    "export_control": frozenset({"%", "t"}),
+    "outage": frozenset({"%", "t"}),
+    "price_move": frozenset({"%", "USD"}),
+    "stockpile": frozenset({"USD", "t"}),
+    "agreement": frozenset({"USD"}),
+}
 # a price floor is a price per kilogram or tonne: its quantities are US dollar amounts below this
 UNIT_PRICE_TYPES = frozenset({"price_floor"})
 UNIT_PRICE_MAX = 1_000_000
@@ -1137,8 +1146,8 @@ def extract_events(
             ):
                 if q not in quantities:
                     quantities.append(q)
-        if etype in RATE_TYPES:  # "a 50% tariff on 800,000 tonnes of copper": the rate
-            quantities = [q for q in quantities if q["unit"] == "%"]
+        if etype in QUANTITY_UNITS:  # "a 50% tariff on 800,000 tonnes of copper": the rate
+            quantities = [q for q in quantities if q["unit"] in QUANTITY_UNITS[etype]]
         if etype in UNIT_PRICE_TYPES:  # "$110 per kilogram": a floor is a unit price, not the
             quantities = [q for q in quantities  # deal's $400 million, stake or tonnage
                           if q["unit"] == "USD" and q["value"] < UNIT_PRICE_MAX]  # fmt: skip
