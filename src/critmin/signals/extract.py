@@ -635,6 +635,21 @@ def without_company_moves(text: str, lang: str | None) -> str:
     return text
 
 
+def company_spans(text: str, folded: str, lang: str | None) -> list[tuple[int, int]]:
+    """Spans from a company cue to the percentage after it, no punctuation between ("stock
+    price surge by 41%"): what moves there is a firm's stock, profit or revenue."""
+    if len(folded) != len(text):
+        return []
+    out = []
+    for h in context_matcher("company", lang).find(folded, folded=True):
+        if h.start < 0:
+            continue
+        mt = _PERCENT_AT.search(text, h.end, h.end + COMPANY_GAP_CHARS)
+        if mt is not None and not _CLAUSE_BREAK.search(text, h.end, mt.start()):
+            out.append((h.start, mt.end()))
+    return out
+
+
 def is_share_sentence(text: str, folded: str, lang: str | None) -> bool:
     """A sentence that states a market share ("China refines 90% of the world's rare
     earths", "दुनिया के कुल उत्पादन का 80% हिस्सा"): a ``share`` cue and a percentage. With
@@ -692,6 +707,17 @@ def _types_in(ffold: str, ev: Any) -> set[str]:
     return kept
 
 
+def _moves_are_firms(text: str, folded: str, lang: str | None, ev: Any) -> bool:
+    """The sentence triggers no price move once the spans from a company cue to its
+    percentage are taken out ("its stock price surge by 41%"): the move is the firm's."""
+    spans = company_spans(text, folded, lang)
+    if not spans:
+        return False
+    for a, b in spans:
+        folded = folded[:a] + " " * (b - a) + folded[b:]
+    return not any(h.label == "price_move" for h in ev.find(folded, folded=True))
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = base_language(doc.language)
     ev = event_matcher(lang)
@@ -724,9 +750,12 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # entities is what the listing means, not a measure of its own
             bg_types |= types & LISTING_TERMS
             types -= LISTING_TERMS
-        if "price_move" in types and not news_materials(fore, ffold, lang) and context_matcher(
-                "company", lang).find(ffold, folded=True):  # fmt: skip
-            # "MP Materials shares jumped 40%", "股價一度漲超3%": a firm's stock, no metal's price
+        firm_only = not news_materials(fore, ffold, lang) and bool(
+            context_matcher("company", lang).find(ffold, folded=True)
+        )
+        if "price_move" in types and (firm_only or _moves_are_firms(fore, ffold, lang, ev)):
+            # "MP Materials shares jumped 40%", "股價一度漲超3%", "Almonty saw its stock price
+            # surge by 41%, reflecting demand for tungsten": a firm's stock, no metal's price
             bg_types |= {"price_move"}
             types -= {"price_move"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":

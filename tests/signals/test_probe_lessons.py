@@ -1,0 +1,43 @@
+"""Rules learnt from real pages read while a new set was collected (own texts)."""
+
+from __future__ import annotations
+
+from critmin.signals.clean import clean_text
+from critmin.signals.extract import extract_events
+
+
+def _events(raw: str):
+    return extract_events(clean_text(raw), "x")
+
+
+def test_a_firm_s_stock_surge_beside_a_metal_is_no_price_move() -> None:
+    raw = ("Cobalt buyers scramble after Kinshasa halts exports\n"
+           "Congo halted cobalt exports for four months on Saturday. Buyers rushed to secure "
+           "metal from other sources. Shares of Jervois saw their stock price jump by 30% in a "
+           "day, on hopes of demand for non-Congolese cobalt.")  # fmt: skip
+    assert [e.type for e in _events(raw)] == ["export_control"]
+
+
+def test_a_metal_price_beside_a_firm_s_stock_is_a_price_move() -> None:
+    raw = ("Cobalt jumps as Kinshasa halts exports\n"
+           "Cobalt prices jumped 12% on Monday after Congo halted exports, while Jervois "
+           "shares rose 30%.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "price_move"]
+    assert ev and [q["value"] for q in ev[0].quantities] == [12]
+
+
+def test_the_tariff_a_control_retaliates_to_is_its_cause() -> None:
+    raw = ("Beijing curbs antimony exports\n"
+           "China imposed licences on exports of antimony and germanium, a response to a 15% US "
+           "levy on Chinese goods announced the day before.")  # fmt: skip
+    ev = _events(raw)
+    assert [e.type for e in ev] == ["export_control"]
+    assert ev[0].quantities == []
+
+
+def test_a_share_of_supply_or_demand_is_no_quantity() -> None:
+    raw = ("China adds gallium to its export licence list\n"
+           "China, accounting for 95% of the supply of gallium, will require export licences "
+           "from August 1. Defence uses take 12% of demand.")  # fmt: skip
+    ev = _events(raw)
+    assert ev and ev[0].type == "export_control" and ev[0].quantities == []
