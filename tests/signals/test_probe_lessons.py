@@ -41,3 +41,18 @@ def test_a_share_of_supply_or_demand_is_no_quantity() -> None:
            "from August 1. Defence uses take 12% of demand.")  # fmt: skip
     ev = _events(raw)
     assert ev and ev[0].type == "export_control" and ev[0].quantities == []
+
+
+def test_a_date_alone_on_the_first_line_is_no_headline() -> None:
+    raw = ("2024-09-02\nKigali Times\nRwanda suspended exports of tungsten concentrate on "
+           "Monday, the mining board said, citing smuggling. Traders expect delays.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.date == "2024-09-02"
+    assert doc.title.startswith("Rwanda suspended exports of tungsten")
+    assert "Kigali Times" in doc.removed
+
+
+def test_licences_asked_of_arabic_exporters_are_an_export_control() -> None:
+    raw = ("وبدءا من الشهر المقبل، ستطلب الحكومة من المصدرين الحصول على ترخيص لبعض منتجات "
+           "الغاليوم، إضافة إلى إذن لصادرات تقنيات الفصل.")  # fmt: skip
+    assert [e.type for e in _events(raw)] == ["export_control"]

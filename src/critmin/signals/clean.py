@@ -764,6 +764,14 @@ def _without_dangling(title: str) -> str:
     return title
 
 
+_NOT_WORDS = re.compile(r"[\d\W_]+")
+
+
+def _only_a_date(line: str) -> bool:
+    """A line that is a date and nothing else ("2024-08-17", "2025-06-20,", "9 Oct 2025")."""
+    return len(_NOT_WORDS.sub(" ", line).split()) <= 1 and find_date_regex(line) is not None
+
+
 def split_site_suffix(title: str) -> tuple[str, str]:
     """A title less its site name after the last ``|`` ("... ادامه خواهد داشت | شفقنا، آخرین
     اخبار ایران و جهان"): ``(title, suffix)``, the suffix "" when there is none."""
@@ -854,6 +862,12 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         content = ([rest] if rest else []) + content[1:]
         if rest and first in dated_body:
             dated_body.add(rest)
+    if content and _only_a_date(title) and not header:  # "2024-08-17" above the body: the
+        while len(content) > 1 and word_count(content[0]) < HEADLINE_MIN_WORDS:
+            removed.append(content.pop(0))  # "World Journal": a site's name below its date
+        content = [title, *content]  # page's date (its dateline), no headline: the title is
+        title, rest = _split_title(content[1])  # the first sentence below it
+        content = [content[0], *([rest] if rest else []), *content[2:]]
     title, site = split_site_suffix(title)
     title = _without_dangling(title)
     if site:
