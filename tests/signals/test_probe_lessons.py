@@ -56,3 +56,19 @@ def test_licences_asked_of_arabic_exporters_are_an_export_control() -> None:
     raw = ("وبدءا من الشهر المقبل، ستطلب الحكومة من المصدرين الحصول على ترخيص لبعض منتجات "
            "الغاليوم، إضافة إلى إذن لصادرات تقنيات الفصل.")  # fmt: skip
     assert [e.type for e in _events(raw)] == ["export_control"]
+
+
+def test_state_agencies_act_for_their_country() -> None:
+    raw = ("政府、重要鉱物の確保へ出資\n政府は重要鉱物の供給網を強化するため、JOGMECを通じて"
+           "海外のリチウム鉱山に出資することを決めました。")  # fmt: skip
+    ev = _events(raw)
+    assert ev and ev[0].type == "investment" and ev[0].countries == ["JPN"]
+
+
+def test_a_japanese_photo_caption_before_the_agency_dateline_goes() -> None:
+    raw = ("米、重要鉱物の備蓄を検討\nリチウムの鉱山＝昨年5月、チリ【ワシントン共同】米政府は"
+           "自動車メーカー向けにリチウムを備蓄する計画を検討していると報じた。")  # fmt: skip
+    doc = clean_text(raw)
+    assert "チリ" not in doc.body and "リチウムの鉱山＝昨年5月、チリ" in doc.removed
+    ev = extract_events(doc, "x")
+    assert ev and ev[0].type == "stockpile" and ev[0].countries == ["USA"]

@@ -505,7 +505,18 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
     if caption:
         cut.append(line[caption:].strip())
         line = line[:caption].rstrip()
+    mt = _JA_CAPTION.match(line)
+    if mt:  # "レアアースを含んだ鉱石＝昨年10月、北京【ワシントン共同】米国...": the photo's caption
+        cut.append(mt.group(2))
+        line = mt.group(1) + line[mt.end() :]
     return line, cut
+
+
+# a Japanese photo caption ("what it shows＝when, where") glued before the agency dateline of
+# the story ("【ワシントン共同】", "【北京時事】")
+_JA_CAPTION = re.compile(
+    r"^(\s*(?:date \d{4}-\d{2}-\d{2}\s+)?)([^【】。\n]{1,80}＝[^【】。\n]{0,30})(?=【[^】]{1,15}】)"
+)
 
 
 # a paragraph's last sentence that is a photo caption glued to it: "... Arizona, USA //

@@ -438,7 +438,12 @@ def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
     code of each ("US$40.000", "US $1.2 billion": a currency, not the country)."""
     table = {str(k): str(v) for k, v in load("countries")["case_sensitive"].items()}
     names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(r"(?<![\w.])(?:" + names + r")(?![\w])(?!\s?\$)"), table
+    # bounded by letters of the alphabets these names are written in, not by a CJK or kana
+    # character glued to them ("JOGMECを通じて", "US政府")
+    return re.compile(rf"(?<![{_ALNUM}.])(?:" + names + rf")(?![{_ALNUM}])(?!\s?\$)"), table
+
+
+_ALNUM = r"0-9A-Za-z_\u00C0-\u024F\u0370-\u03FF\u0400-\u052F"
 
 
 def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
