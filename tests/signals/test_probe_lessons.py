@@ -72,3 +72,20 @@ def test_a_japanese_photo_caption_before_the_agency_dateline_goes() -> None:
     assert "チリ" not in doc.body and "リチウムの鉱山＝昨年5月、チリ" in doc.removed
     ev = extract_events(doc, "x")
     assert ev and ev[0].type == "stockpile" and ev[0].countries == ["USA"]
+
+
+def test_an_undated_measure_from_another_day_of_the_year_is_another_story() -> None:
+    from critmin.signals.stories import group_stories
+
+    dated = ("date 2025-10-09\nChina tightens rare earth export controls\nChina's commerce "
+             "ministry said on Thursday that exports of rare earth technologies need licences "
+             "from December 1.")  # fmt: skip
+    same = ("China curbs rare earth exports\nChina's commerce ministry restricted exports of "
+            "rare earth technologies, with licences required from December 1.")  # fmt: skip
+    other = ("China halts rare earth exports\nChina stopped exports of seven rare earth "
+             "elements, dysprosium among them, starting from April 4.")  # fmt: skip
+    events = [e for i, raw in enumerate((dated, same, other))
+              for e in extract_events(clean_text(raw), f"a{i}")]  # fmt: skip
+    assert [e.type for e in events] == ["export_control"] * 3
+    groups = sorted(sorted(s.articles) for s in group_stories(events))
+    assert ["a0", "a1"] in groups and not any("a2" in g for g in groups)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -839,8 +840,28 @@ def trig_body(sentences: list[_Sentence], idx: list[int], has_title: bool) -> li
 def _effective(texts: list[str], doc: CleanDocument) -> str | None:
     """The date the event's sentences say it takes effect (partial dates against the
     article's date), or None."""
-    lang = base_language(doc.language)
-    anchor = date.fromisoformat(doc.date) if doc.date else None
+    got = effective_on(texts, doc.language, date.fromisoformat(doc.date) if doc.date else None)
+    return got.isoformat() if got else None
+
+
+# a leap year's mid-point: partial dates ("3 Nisan", "December 1") of an undated article
+# resolve against it so that their month and day can be read
+_ANY_YEAR = date(2000, 7, 1)
+
+
+def effective_day(texts: Sequence[str], language: str | None) -> tuple[int, int] | None:
+    """The (month, day) the texts say a measure takes effect, read without the article's
+    date ("3 Nisan itibarıyla", "from December 1"): an undated article's day of effect."""
+    got = effective_on([t for t in texts if t], language, _ANY_YEAR, immediate=False)
+    return (got.month, got.day) if got else None
+
+
+def effective_on(texts: Sequence[str], language: str | None, anchor: date | None,
+                 immediate: bool = True) -> date | None:  # fmt: skip
+    """When the texts say a measure takes effect: the date nearest an ``effective`` cue,
+    partial dates against ``anchor``; with ``immediate``, the anchor itself when they say
+    the measure applies at once ("with immediate effect")."""
+    lang = base_language(language)
 
     def cues(text: str) -> list[tuple[int, int]]:
         folded = fold(text)
@@ -851,16 +872,17 @@ def _effective(texts: list[str], doc: CleanDocument) -> str | None:
             folded, folded=True) if h.start >= 0]  # fmt: skip
 
     got = effective_date([t for t in texts if t], anchor, lang, cues)
-    immediate = context_matcher("immediate", lang)
+    at_once = context_matcher("immediate", lang)
     if (
         got is None
+        and immediate
         and anchor is not None
         and any(  # "an immediate freeze": from that day
-            immediate.find(fold(t), folded=True) for t in texts if t
+            at_once.find(fold(t), folded=True) for t in texts if t
         )
     ):
         got = anchor
-    return got.isoformat() if got else None
+    return got
 
 
 _DIGIT = re.compile(r"\d")

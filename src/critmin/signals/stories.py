@@ -26,7 +26,7 @@ import numpy as np
 
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
-from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event
+from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event, effective_day
 from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
 
 MAX_DAYS = 7
@@ -186,6 +186,8 @@ def _apart(a: Event, b: Event) -> bool:
     effect = _days(a.effective_date, b.effective_date)
     if effect is not None and effect > MAX_EVENT_DAYS:
         return True
+    if effect is None and _days_apart_in_year(day_of_effect(a), day_of_effect(b)) > MAX_EVENT_DAYS:
+        return True  # an undated "from April 3" is not the measure in force from December 1
     if past_year(a) != past_year(b):
         return True
     if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
@@ -199,6 +201,31 @@ def _apart(a: Event, b: Event) -> bool:
     if _disjoint_materials(a.materials, b.materials):
         return True
     return phase(a) != phase(b)  # a measure, its extension and its lifting are three events
+
+
+def day_of_effect(e: Event) -> tuple[int, int] | None:
+    """(month, day) the event takes effect: of its effective date, or, in an undated article,
+    of the partial date its sentences give ("3 Nisan itibarıyla durdurdu")."""
+    if e.effective_date:
+        d = date.fromisoformat(e.effective_date)
+        return d.month, d.day
+    if when(e):
+        return None  # a dated article's partial dates resolved already, or gave none
+    return _undated_day((e.evidence, *e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _undated_day(texts: tuple[str, ...], language: str | None) -> tuple[int, int] | None:
+    return effective_day(texts, language)
+
+
+def _days_apart_in_year(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int:
+    """Days between two days of the year, whatever the years (0 when either is unknown)."""
+    if a is None or b is None:
+        return 0
+    x = date(2000, *a)  # a leap year: February 29 exists; the neighbours take the 28th
+    return min(abs((x - date(y, b[0], 28 if b == (2, 29) and y != 2000 else b[1])).days)
+               for y in (1999, 2000, 2001))  # fmt: skip
 
 
 def _family(materials: Sequence[str]) -> set[str]:
