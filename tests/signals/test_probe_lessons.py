@@ -89,3 +89,20 @@ def test_an_undated_measure_from_another_day_of_the_year_is_another_story() -> N
     assert [e.type for e in events] == ["export_control"] * 3
     groups = sorted(sorted(s.articles) for s in group_stories(events))
     assert ["a0", "a1"] in groups and not any("a2" in g for g in groups)
+
+
+def test_a_kicker_in_capitals_is_no_headline_and_a_lower_dateline_dates_the_page() -> None:
+    raw = ("MERCADOS | METALES CRÍTICOS\n\nChile y Japón firman un acuerdo sobre el litio\n\n"
+           "Por Redacción\n\nUn acuerdo que abre una nueva etapa para la cooperación minera\n\n"
+           "Por Redacción (Santiago)\n\n3 de marzo de 2025 — Santiago / Tokio.\n\n"
+           "Chile y Japón firmaron un acuerdo para asegurar el suministro de litio.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.title == "Chile y Japón firman un acuerdo sobre el litio"
+    assert doc.date == "2025-03-03"
+
+
+def test_the_pentagon_and_the_department_of_defense_are_the_united_states() -> None:
+    raw = ("MP recibe un préstamo\nEl Departamento de Defensa concedió un préstamo de 150 "
+           "millones de dólares a MP Materials para separar tierras raras pesadas.")  # fmt: skip
+    ev = _events(raw)
+    assert ev and ev[0].type == "investment" and ev[0].countries == ["USA"]

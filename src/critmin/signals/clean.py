@@ -271,6 +271,11 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         word_count(lead) >= HEADLINE_MIN_WORDS and _SENTENCE_END_DOT.search(lead)
     ):
         return None  # body text: its first sentence is the title
+    if _kicker(lead):  # "BONANZA | ACCIONES DE TIERRAS RARAS" above the headline
+        below = next((i for i in range(first + 1, min(len(head), first + 1 + NEXT_HEADLINE_LINES))
+                      if _headline_like(head[i]) and not _kicker(head[i])), None)  # fmt: skip
+        if below is not None:
+            return below, None
     norms = [_norm(x) for x in lines[:LEDE_LINES]]
     echo = next((i for i in range(first + 1, len(head)) if _headline_like(head[i])
                  and _echoed(norms[i], norms[i + 1 :])), None)  # fmt: skip
@@ -295,6 +300,15 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
 
 
 NEXT_HEADLINE_LINES = 4  # how far below a short first line its headline may be
+
+
+def _kicker(line: str) -> bool:
+    """A section label in capitals ("BONANZA | ACCIONES DE TIERRAS RARAS", "WORLD NEWS"):
+    every letter upper-case, two words or more, in a script with cases."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(line.split()) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters)
+
+
 JUNK_TOP_LINES = 60  # how many junk lines (ads, site names) may stand above the page's top
 
 
@@ -775,6 +789,8 @@ def _without_dangling(title: str) -> str:
     return title
 
 
+DATELINE_LINES = 8  # how far down the body a dateline may stand
+DATELINE_OPENING_CHARS = 24  # "11 de julio de 2025", "2025年7月11日", "July 11, 2025 —"
 _NOT_WORDS = re.compile(r"[\d\W_]+")
 
 
@@ -884,10 +900,13 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if site:
         removed.append(site)
     dateline = ""
-    for i, line in enumerate(content[:3]):
+    for i, line in enumerate(content[:DATELINE_LINES]):
         if line in dated_body:  # the body after a date header, not a dateline
             continue
-        if word_count(line) <= 14 and find_date_regex(line) is not None:
+        # below the first lines (a standfirst, bylines above it) only a line that opens
+        # with its date: "11 de julio de 2025 — Washington / Mountain Pass, California."
+        head = line if i < 3 else line[:DATELINE_OPENING_CHARS]
+        if word_count(line) <= 14 and find_date_regex(head) is not None:
             dateline = line
             content = content[:i] + content[i + 1 :]
             break
