@@ -106,3 +106,13 @@ def test_the_pentagon_and_the_department_of_defense_are_the_united_states() -> N
            "millones de dólares a MP Materials para separar tierras raras pesadas.")  # fmt: skip
     ev = _events(raw)
     assert ev and ev[0].type == "investment" and ev[0].countries == ["USA"]
+
+
+def test_the_headline_on_the_date_line_outranks_a_standfirst_the_lede_repeats() -> None:
+    raw = ("date 2025-02-04 Китай ввел экспортный контроль на вольфрам\n"
+           "Ограничения затронули вольфрам и молибден\nРедакция сайта\n"
+           "ПЕКИН, 4 февраля. Китай ввел экспортный контроль на вольфрам.\n"
+           "Ограничения затронули вольфрам и молибден. Перечень опубликован.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.title == "Китай ввел экспортный контроль на вольфрам"
+    assert doc.date == "2025-02-04"

@@ -818,7 +818,11 @@ def _headline_first(lines: list[str]) -> tuple[list[str], list[str], str, str]:
     the first that is not junk, to be kept though repeated) and its byline's date ("" when
     none)."""
     split = [split_header(x) for x in lines[:HEAD_LINES]]
-    top = page_top([rest for _, rest in split] + lines[HEAD_LINES:])
+    dated_head = next(((d, rest) for d, rest in split if rest), (None, ""))
+    if dated_head[0] is not None and _headline_like(dated_head[1]):
+        top = None  # "date 2025-10-09 КНР распространила ...": the scraped page's headline
+    else:  # (a standfirst the lede repeats below it does not outrank it)
+        top = page_top([rest for _, rest in split] + lines[HEAD_LINES:])
     if top is None:
         lead = next((rest for _, rest in split if rest and not is_junk_line(rest)), "")
         return lines, [], lead, ""
