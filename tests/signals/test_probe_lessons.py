@@ -116,3 +116,9 @@ def test_the_headline_on_the_date_line_outranks_a_standfirst_the_lede_repeats() 
     doc = clean_text(raw)
     assert doc.title == "Китай ввел экспортный контроль на вольфрам"
     assert doc.date == "2025-02-04"
+
+
+def test_dutch_export_bans_are_export_controls() -> None:
+    raw = ("Zimbabwe verbiedt export van lithium\n\"Er mogen geen ertsen of lithium uit "
+           "Zimbabwe naar een ander land worden geëxporteerd\", aldus de minister.")  # fmt: skip
+    assert [e.type for e in _events(raw)] == ["export_control"]
