@@ -122,3 +122,17 @@ def test_dutch_export_bans_are_export_controls() -> None:
     raw = ("Zimbabwe verbiedt export van lithium\n\"Er mogen geen ertsen of lithium uit "
            "Zimbabwe naar een ander land worden geëxporteerd\", aldus de minister.")  # fmt: skip
     assert [e.type for e in _events(raw)] == ["export_control"]
+
+
+def test_polish_and_dutch_liftings_are_liftings() -> None:
+    from critmin.signals.stories import says_lifted
+
+    assert says_lifted(["Zawieszenie ograniczeń eksportu weszło w życie."], "pl")
+    assert says_lifted(["China heeft de exportbeperkingen opgeschort."], "nl")
+    assert not says_lifted(["Chiny wprowadziły ograniczenia eksportu."], "pl")
+
+
+def test_turkish_element_spellings_with_i() -> None:
+    from critmin.signals.lexicon import find_materials
+
+    assert find_materials("disprosiyum, gadoliniyum ve lütesyum", "tr") == ["Dy", "Gd", "Lu"]

@@ -131,7 +131,8 @@ def lifting(e: Event) -> bool:
 
 @lru_cache(maxsize=4096)
 def _lifting(texts: tuple[str, ...], language: str | None, kind: str = "lifting") -> bool:
-    m = _lifting_matcher(language if language in LANGUAGES else "en", kind)
+    own = language in LANGUAGES or language in (load("stories").get(kind) or {})
+    m = _lifting_matcher(language if own else "en", kind)
     return any(_lifts(m, fold(t)) for t in texts if t)
 
 
