@@ -136,3 +136,11 @@ def test_turkish_element_spellings_with_i() -> None:
     from critmin.signals.lexicon import find_materials
 
     assert find_materials("disprosiyum, gadoliniyum ve lütesyum", "tr") == ["Dy", "Gd", "Lu"]
+
+
+def test_a_sign_off_date_after_the_last_sentence_dates_an_undated_page() -> None:
+    raw = ("Lynas to halt cracking plant\nThe miner will stop its cracking and leaching plant "
+           "in Kuantan by the end of the year.\nIt will move staff to Kalgoorlie, the company "
+           "said. – March 3, 2024")  # fmt: skip
+    assert clean_text(raw).date == "2024-03-03"
+    assert clean_text(raw.replace("– March 3, 2024", "– and more")).date is None

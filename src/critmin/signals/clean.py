@@ -789,6 +789,18 @@ def _without_dangling(title: str) -> str:
     return title
 
 
+_SIGN_OFF = re.compile(r"[.!?。]\s*[–—-]{1,2}\s*([^–—\n]{6,30})$")
+
+
+def _signed_off(line: str) -> date | None:
+    """The date a paragraph signs off with after a dash ("... in Malaysia. – October 20,
+    2023"): a full date and nothing else after the last sentence."""
+    mt = _SIGN_OFF.search(line)
+    if mt is None or not _only_a_date(mt.group(1)):
+        return None
+    return find_date_regex(mt.group(1))
+
+
 DATELINE_LINES = 8  # how far down the body a dateline may stand
 DATELINE_OPENING_CHARS = 24  # "11 de julio de 2025", "2025年7月11日", "July 11, 2025 —"
 _NOT_WORDS = re.compile(r"[\d\W_]+")
@@ -927,8 +939,8 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
     when = article_date("\n".join([*header, title, dateline, body]),
                         [*header, dateline or "", *content[:3]], base)  # fmt: skip
-    if when is None and dateline == "" and content:
-        when = None
+    if when is None:  # "... a loss of jobs in Malaysia. – October 20, 2023": a sign-off date
+        when = next((d for d in (_signed_off(x) for x in content[::-1]) if d), None)
     return CleanDocument(
         title=title, dateline=dateline, body=body, language=language,
         date=when.isoformat() if when else None, is_error_page=error, removed=removed,
