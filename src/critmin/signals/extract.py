@@ -624,21 +624,14 @@ def without_company_moves(text: str, lang: str | None) -> str:
     """The text less the percentages that follow a company cue with no punctuation between
     ("MP shares soared 50%", "ações sobem 50%", "lợi nhuận tăng 116%"): a firm's shares,
     profit or revenue moving, not a figure of the event."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        return text
-    for h in reversed(context_matcher("company", lang).find(folded, folded=True)):
-        if h.start < 0:
-            continue
-        mt = _PERCENT_AT.search(text, h.end, h.end + COMPANY_GAP_CHARS)
-        if mt is not None and not _CLAUSE_BREAK.search(text, h.end, mt.start()):
-            text = text[: mt.start()] + " " * (mt.end() - mt.start()) + text[mt.end() :]
+    for _, start, end in reversed(company_spans(text, fold(text), lang)):
+        text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 
-def company_spans(text: str, folded: str, lang: str | None) -> list[tuple[int, int]]:
-    """Spans from a company cue to the percentage after it, no punctuation between ("stock
-    price surge by 41%"): what moves there is a firm's stock, profit or revenue."""
+def company_spans(text: str, folded: str, lang: str | None) -> list[tuple[int, int, int]]:
+    """``(cue start, percentage start, end)`` from a company cue to the percentage after it,
+    no punctuation between ("stock price surge by 41%"): a firm's stock, profit or revenue."""
     if len(folded) != len(text):
         return []
     out = []
@@ -647,7 +640,7 @@ def company_spans(text: str, folded: str, lang: str | None) -> list[tuple[int, i
             continue
         mt = _PERCENT_AT.search(text, h.end, h.end + COMPANY_GAP_CHARS)
         if mt is not None and not _CLAUSE_BREAK.search(text, h.end, mt.start()):
-            out.append((h.start, mt.end()))
+            out.append((h.start, mt.start(), mt.end()))
     return out
 
 
@@ -714,7 +707,7 @@ def _moves_are_firms(text: str, folded: str, lang: str | None, ev: Any) -> bool:
     spans = company_spans(text, folded, lang)
     if not spans:
         return False
-    for a, b in spans:
+    for a, _, b in spans:
         folded = folded[:a] + " " * (b - a) + folded[b:]
     return not any(h.label == "price_move" for h in ev.find(folded, folded=True))
 
