@@ -12,7 +12,8 @@ included) in 18 languages with answers written before any run, split by a fixed 
 (``tests/data/signals/real/split.py``): the development half may be looked at to fix rules, the
 blind half is only run. ``real6/dev`` and ``real6/blind`` (71 pages, 24 languages) were built
 the same way by another hand: dev is the part first run and then used, blind the part
-delivered later (see their SOURCES.md). Every set also gets per-language figures (type,
+delivered later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once,
+blind, as a whole. Every set also gets per-language figures (type,
 countries and materials precision/recall, date accuracy). Timing starts after ``warm_up()``
 (the one-off state of every language, which a service builds at startup): steady-state
 throughput. Prints PASS/MISS per target.
@@ -51,6 +52,7 @@ DEFAULT_SETS = (
     ("real-blind", ROOT / "tests" / "data" / "signals" / "real" / "blind"),
     ("real6-dev", ROOT / "tests" / "data" / "signals" / "real6" / "dev"),
     ("real6-blind", ROOT / "tests" / "data" / "signals" / "real6" / "blind"),
+    ("real5", ROOT / "tests" / "data" / "signals" / "real5"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -1,0 +1,43 @@
+"""The later real-news sets (tests/data/signals/real5, real6/dev, real6/blind) are well formed.
+
+Checks the corpora only (no extraction runs here): every page has an answer and the reverse,
+the answers use the canonical ids (event types, materials, ISO 3166-1 alpha-3 or EU, units),
+a date is a full ISO date or null, and SOURCES.md names every file with its URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
+SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind"]
+EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
+               "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
+MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+             "Sc", "Y", "REE", "NdFeB", "Li", "Co", "Ni", "Cu", "Mn", "Ga", "Ge", "Sb", "W",
+             "graphite"}  # fmt: skip
+ENTRY_KEYS = {"language", "date", "title", "junk", "must_keep", "story", "events"}
+COUNTRY = re.compile(r"[A-Z]{3}|EU")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@pytest.mark.parametrize("corpus", SETS, ids=lambda p: str(p.relative_to(DATA)))
+def test_set_is_well_formed(corpus: Path) -> None:
+    expected = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))
+    files = {p.stem for p in (corpus / "articles").iterdir() if p.is_file()}
+    assert files == set(expected)
+    sources = (corpus / "SOURCES.md").read_text(encoding="utf-8")
+    for aid, entry in expected.items():
+        assert set(entry) >= ENTRY_KEYS, aid
+        assert entry["date"] is None or DATE.fullmatch(entry["date"]), aid
+        row = next((x for x in sources.splitlines() if x.startswith(f"| {aid}")), None)
+        assert row is not None and "http" in row, aid
+        for ev in entry["events"]:
+            assert ev["type"] in EVENT_TYPES, aid
+            assert set(ev["materials"]) <= MATERIALS, aid
+            assert all(COUNTRY.fullmatch(c) for c in ev["countries"]), aid
+            assert all(q["unit"] in {"%", "t", "USD"} for q in ev.get("quantities", [])), aid
