@@ -119,5 +119,10 @@ def detect_language(text: str) -> str:
 
 
 def base_language(code: str | None) -> str:
-    """The language whose lexicons and date rules apply: ``zh-Hant`` -> ``zh``."""
-    return (code or "und").split("-")[0]
+    """The language whose lexicons and date rules apply: ``zh-Hant`` -> ``zh``, Bosnian
+    ``bs`` -> Croatian ``hr`` (one lexicon for the two standards)."""
+    base = (code or "und").split("-")[0]
+    return _SAME_LEXICON.get(base, base)
+
+
+_SAME_LEXICON = {"bs": "hr"}
