@@ -131,3 +131,59 @@ def test_a_measure_and_its_lifting_are_not_one_story():
 )  # fmt: skip
 def test_lifting_cues(text, lang, want):
     assert lifting(_ev("a", "export_control", None, ["CHN"], [], text, lang)) is want
+
+
+# own texts: the April 2024 US-UK ban on Russian metals, reported undated as a ban on imports
+# by one page and as sanctions by another, and by a third that does not name Britain
+RUSSIAN_METALS = [
+    _ev(
+        "a_ban",
+        "import_ban",
+        None,
+        ["USA", "GBR", "RUS"],
+        ["Cu", "Ni"],
+        "The US and Britain banned imports of Russian copper and nickel.",
+        "en",
+    ),
+    _ev(
+        "b_sanctions",
+        "sanction",
+        None,
+        ["USA", "GBR", "RUS"],
+        ["Cu", "Ni"],
+        "Washington and London imposed new sanctions on Russian copper and nickel.",
+        "en",
+    ),
+    _ev(
+        "c_us_only",
+        "import_ban",
+        None,
+        ["USA", "RUS"],
+        ["Cu", "Ni"],
+        "The US banned imports of Russian copper and nickel.",
+        "en",
+    ),
+]
+
+
+def test_an_import_ban_and_the_sanction_it_is_are_one_story() -> None:
+    stories = group_stories(RUSSIAN_METALS[:2])
+    assert [s.articles for s in stories] == [["a_ban", "b_sanctions"]]
+
+
+def test_undated_pages_with_the_same_materials_and_two_countries_of_three_link() -> None:
+    stories = group_stories([RUSSIAN_METALS[0], RUSSIAN_METALS[2]])
+    assert [s.articles for s in stories] == [["a_ban", "c_us_only"]]
+
+
+def test_undated_pages_with_half_their_countries_in_common_stay_apart() -> None:
+    other = _ev(
+        "d_other",
+        "import_ban",
+        None,
+        ["USA", "RUS", "UKR"],
+        ["Cu", "Ni"],
+        "The US banned imports of Russian copper and nickel, a move Kyiv welcomed.",
+        "en",
+    )
+    assert group_stories([RUSSIAN_METALS[0], other]) == []

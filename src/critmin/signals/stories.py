@@ -1,17 +1,18 @@
 """Stories: articles about the same real-world event, across languages.
 
-Two articles belong together when they report an event of the same type whose countries and
-materials overlap and whose dates are at most ``MAX_DAYS`` apart (shared numbers add to the
-score). An undated article takes the first full date its evidence gives; an article with no
-date at all links only on strong evidence (``STRONG_SCORE``: the same countries and materials,
-or a partial match plus a shared fact; agreements: the same two parties). Events that take
-effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
-anniversary piece on the 2010 quota) and the other not, or of which one lifts a measure and
-the other not (``lexicon/stories.yaml``), are never one story; nor are two agreements with
-different partners (US-Japan and US-Australia). Groups merge only when every pair of their
-articles is compatible (no chaining). A story keeps the facts its articles agree on and flags
-disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
-given differently by different articles.
+Two articles belong together when they report an event of the same type (an import ban and a
+sanction counted as one kind) whose countries and materials overlap and whose dates are at most
+``MAX_DAYS`` apart (shared numbers add to the score). An undated article takes the first full
+date its evidence gives; an article with no date at all links only on strong evidence
+(``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
+plus a shared fact; agreements: the same two parties). Events that take effect more than
+``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an anniversary piece on the
+2010 quota) and the other not, or of which one lifts a measure and the other not
+(``lexicon/stories.yaml``), are never one story; nor are two agreements with different partners
+(US-Japan and US-Australia). Groups merge only when every pair of their articles is compatible
+(no chaining). A story keeps the facts its articles agree on and flags disagreements: the same
+kind of fact (a percentage, an amount, a date, the person in a role) given differently by
+different articles.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 LIFT_WINDOW = 60  # characters between a lifting cue and its measure word (one clause)
-STRONG_SCORE = 2.0  # an undated article's link: same countries and materials, or a shared fact
+STRONG_SCORE = 1.66  # an undated article's link: same materials, two countries of three
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
+# types that name one measure two ways: a ban on imports from a country is a sanction on it
+# ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either)
+SAME_STORY_TYPES = {"sanction": "import_ban"}
 STRICT_SUPPLY_CUT = False  # also when one names no country (real/dev: no change; see docs)
 # the second signal (``embed``): cosine of the events' text (title and evidence sentence)
 EMB_LINK_MIN = 0.80  # a link needs at least this cosine
@@ -245,9 +249,14 @@ def event_text(e: Event) -> str:
     return e.evidence if first in {"", e.evidence} else f"{first}. {e.evidence}"
 
 
+def kind(e: Event) -> str:
+    """The event's type as stories compare them (``SAME_STORY_TYPES``)."""
+    return SAME_STORY_TYPES.get(e.type, e.type)
+
+
 def link_score(a: Event, b: Event) -> float:
     """How likely two events (of different articles) are the same real-world event."""
-    if a.type != b.type or a.article_id == b.article_id or _apart(a, b):
+    if kind(a) != kind(b) or a.article_id == b.article_id or _apart(a, b):
         return 0.0
     days = _days(when(a), when(b))
     countries = _jaccard(a.countries, b.countries)
@@ -356,7 +365,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
                                    for x in ca for y in cb):  # fmt: skip
             continue
         if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
-               for ey in by_article[y] if ex.type == ey.type):  # fmt: skip
+               for ey in by_article[y] if kind(ex) == kind(ey)):  # fmt: skip
             continue
         merged = ca | cb
         for x in merged:
@@ -366,15 +375,15 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for key, members in parent.items():
         if len(members) < 2:
             continue
-        types = [e.type for a in members for e in by_article[a]]
+        types = [kind(e) for a in members for e in by_article[a]]
         shared = max(
             set(types),
             key=lambda t: (
-                sum(any(e.type == t for e in by_article[a]) for a in members),
+                sum(any(kind(e) == t for e in by_article[a]) for a in members),
                 types.count(t),
             ),
         )
-        evs = [e for a in sorted(members) for e in by_article[a] if e.type == shared]
+        evs = [e for a in sorted(members) for e in by_article[a] if kind(e) == shared]
         groups[key] = (sorted(members), evs)
     stories: list[Story] = []
     for articles, members in groups.values():
@@ -383,7 +392,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         materials = _count_order([m for e in members for m in e.materials])
         agreed, disagreements = _compare(_one_per_article(members))
         stories.append(Story(
-            id="", type=members[0].type, articles=articles,
+            id="", type=_count_order([e.type for e in members])[0], articles=articles,
             languages=sorted({e.language for e in members}), countries=countries,
             materials=materials, date=dates[0] if dates else None, agreed=agreed,
             disagreements=disagreements,
@@ -422,7 +431,8 @@ def _article_cos(cos: dict, xs: list[Event], ys: list[Event]) -> float:
 
 def _strong(got: list[tuple[float, Event, Event]]) -> bool:
     """Evidence enough to place an undated article: a link of ``STRONG_SCORE`` (the same
-    countries and materials, or a partial match plus a shared number or day of effect), or
+    materials and two countries of three, or a partial match plus a shared number or day of
+    effect), or
     two agreements with the same two parties or more."""
     return any(sc >= STRONG_SCORE or (x.type in PARTNER_TYPES and len(
         set(x.countries) & set(y.countries)) >= 2) for sc, x, y in got)  # fmt: skip
