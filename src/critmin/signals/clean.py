@@ -24,7 +24,9 @@ from critmin.signals.dates import (
     HEADER,
     article_date,
     find_date_regex,
+    full_dates,
     split_header,
+    to_ascii_digits,
 )
 from critmin.signals.language import base_language, detect_language
 from critmin.signals.lexicon import Matcher, fold, load
@@ -223,6 +225,32 @@ def _date_line(line: str) -> bool:
     if BYLINE.match(line):
         return find_date_regex(line) is not None
     return word_count(line) <= BYLINE_MAX_WORDS and find_date_regex(line) is not None
+
+
+# a time of day: "09:57", "11:45น.", "22時49分", "10 ч 15"
+_TIME = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])\s?(?::|時|시|h|ч\.?)\s?[0-5]\d(?!\d)")
+STAMP_MAX_CHARS = 60
+STAMP_MAX_TOKENS = 3  # "Update: ... GMT", "تاريخ النشر: ... GMT", "环球网 ... 阅"
+STAMP_LABEL_TOKENS = 4  # "| Tài chính quốc tế": a section name beside the stamp
+
+
+def _bare_stamp(line: str) -> bool:
+    """A page's time stamp alone ("21/10/2025 09:57", "2023年11月20日22時49分", "Update:
+    2025-11-26 11:12 GMT", "11:45น."): a short line with a time of day, and beside it a full
+    date and at most a label and a section name, or nothing but a word. Its date still dates
+    the article (``clean_text``); the line is no text."""
+    if len(line) > STAMP_MAX_CHARS or not _TIME.search(to_ascii_digits(line)):
+        return False
+    first, *labels = [x for x in re.split(r"\s[|•]\s", line) if x.strip()]
+    if any(len(x.split()) > STAMP_LABEL_TOKENS for x in labels):
+        return False
+    found = full_dates(first)
+    rest = first
+    for start, end, _ in sorted(found, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    rest = _TIME.sub(" ", to_ascii_digits(rest))
+    tokens = [t for t in re.split(r"[\W\d_]+", rest) if t]
+    return len(tokens) <= (STAMP_MAX_TOKENS if found else 1)
 
 
 def _headline_like(line: str) -> bool:
@@ -490,6 +518,19 @@ def _inline_and_credits() -> tuple[re.Pattern[str] | None, frozenset[str]]:
 # "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
 # sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
 # and site after its ellipsis
+# a photo label and its credit after a caption's sentence: "... ký một thỏa thuận. Ảnh: Reuters.",
+# "... con el líder chino. Crédito: Alex Brandon | AP", "... em 16 de janeiro — Foto: REUTERS/X",
+# "고려아연 울산 온산 제련소. /사진 고려아연"
+_TRAILING_LABEL = re.compile(
+    r"(?:(?<=[.。!?])\s*|\s[—–]\s*)([^\W\d][\w ]{0,20}?)\s*[:：]\s*([^\s.。:：][^.。:：]{0,60})\.?$"
+    r"|(?<=[.。])\s*/\s*(사진|그래픽)(?:\s*제공)?\s*[=:]?\s*(\S[^.。]{0,25})$"
+)
+LABEL_CREDIT_WORDS = 6
+# a time stamp glued after a headline: "... trị giá 8,5 tỉ USD 21/10/2025 09:57"
+_TRAILING_STAMP = re.compile(
+    r"(?<=\S)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})[,\s|-]+\d{1,2}:\d{2}"
+    r"(?::\d{2})?(?:\s?[AaPp][Mm])?\s*$"
+)
 _TRAILING_CREDIT = re.compile(
     r"(?<=[。！？.!?])(?:\s*(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|来源|來源|撰稿)\s*[:：]"
     r"\s*[^\s:：。，,]{1,12}){1,4}\s*$"
@@ -510,11 +551,16 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
     if rx is not None and rx.search(line):
         cut += rx.findall(line)
         line = " ".join(rx.sub("", line).split())
-    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE):
+    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE, _TRAILING_STAMP):
         mt = pat.search(line)
         if mt and mt.start() > 0:
             cut.append(mt.group(0).strip())
             line = line[: mt.start()].rstrip()
+    mt = _TRAILING_LABEL.search(line)
+    if mt and _label_credit(f"{mt.group(1) or mt.group(3)}: x") and len(
+            (mt.group(2) or mt.group(4)).split()) <= LABEL_CREDIT_WORDS:  # fmt: skip
+        cut.append(mt.group(0).strip(" —–-"))  # "... em Mar-a-Lago — Foto: REUTERS/Kevin Lamarque"
+        line = line[: mt.start()].rstrip()
     caption = _trailing_caption(line)
     if caption:
         cut.append(line[caption:].strip())
@@ -593,7 +639,7 @@ _ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
 # "1 мин.", "5 min read", "3 dk okuma": a reading-time label
 _READ_TIME = re.compile(
     r"^\d{1,3}\s?(?:min|mins|minutes?|мин|хв|dk|dakika|phút|menit|分钟|分|분)\.?"
-    r"(?:\s?(?:read|de leitura|de lectura|de lecture|чтения|читання|okuma|lesezeit))?$",
+    r"(?:\s?(?:read|de leitura|de lectura|de lecture|чтения|читать|читання|okuma|lesezeit))?$",
     re.I,
 )
 # a caption whose credit is in parentheses: "... ký thỏa thuận đất hiếm. (Ảnh: Reuters)",
@@ -867,9 +913,11 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     content: list[str] = []
     dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
+    stamps: list[str] = []  # time stamps alone ("21/10/2025 09:57"): they date, are no text
     for line in lines:
         line, cut = strip_inline(line)
         removed += cut
+        stamps += [x for x in cut if _bare_stamp(x)]
         if not line:
             continue
         when, rest = split_header(line)
@@ -882,6 +930,9 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         if line.startswith(LINK_LINE):  # navigation, a see-also list: mostly links
             removed.append(line[1:])
             in_list = True
+        elif _bare_stamp(line):
+            stamps.append(line)
+            removed.append(line)
         elif _norm(line) in drop or _norm(line) in repeated or is_junk_line(line):
             removed.append(line)
             in_list = word_count(line) <= 6
@@ -933,12 +984,13 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if published and not header:
         header = [f"date {published}"]
     if not dateline and not header:  # "Publicado em 11 de julho de 2025" among the dropped
-        dateline = next((x for x in removed[:12] if word_count(x) <= 8
+        dateline = next((x for x in removed[:12] if word_count(x) <= 8 and x not in stamps
                          and find_date_regex(x) is not None), "")  # fmt: skip
     if title and word_count(title) <= 4 and find_date_regex(title) is not None:
         dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
-    when = article_date("\n".join([*header, title, dateline, body]),
-                        [*header, dateline or "", *content[:3]], base)  # fmt: skip
+    stamp = stamps[:1]
+    when = article_date("\n".join([*header, *stamp, title, dateline, body]),
+                        [*header, *stamp, dateline or "", *content[:3]], base)  # fmt: skip
     if when is None:  # "... a loss of jobs in Malaysia. – October 20, 2023": a sign-off date
         when = next((d for d in (_signed_off(x) for x in content[::-1]) if d), None)
     return CleanDocument(
