@@ -77,3 +77,42 @@ def test_list_labels_alone_are_junk() -> None:
                      "Foto Terkait\nA- A+")  # fmt: skip
     assert doc.body == ("Indonesia said on Thursday it would require permits for nickel ore "
                         "exports from April.")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2026-03-12     김민수 기자",
+        "/이영희기자 younghee@",
+        "作者: 林明 (法新社)",
+        "文/陳大文(台灣大學經濟系教授)",
+        "Staff Writer",
+        "(With inputs from agencies.)",
+    ],
+)
+def test_bylines_alone_are_junk(line: str) -> None:
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize("line", ["文化部长表示将加快审批", "記者會上，他说出口将恢复"])
+def test_a_sentence_opening_with_a_byline_word_is_kept(line: str) -> None:
+    from critmin.signals.clean import is_junk_line
+
+    assert not is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept", "cut"),
+    [
+        ("〔記者林明／台北報導〕經濟部週二宣布稀土庫存計畫。", "經濟部週二宣布稀土庫存計畫。",
+         "〔記者林明／台北報導〕"),
+        ("به گزارش خبرگزاری ایسنا، چین صادرات گالیوم را محدود کرد.",
+         "چین صادرات گالیوم را محدود کرد.", "به گزارش خبرگزاری ایسنا،"),
+        ("Pemerintah melarang ekspor bijih nikel mulai Januari. (ANT)",
+         "Pemerintah melarang ekspor bijih nikel mulai Januari.", "(ANT)"),
+    ],
+)  # fmt: skip
+def test_a_lead_byline_or_editor_initials_are_cut(line: str, kept: str, cut: str) -> None:
+    assert strip_inline(line) == (kept, [cut])

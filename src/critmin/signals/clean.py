@@ -565,6 +565,14 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
     if caption:
         cut.append(line[caption:].strip())
         line = line[:caption].rstrip()
+    mt = _LEAD_BYLINE.match(line)
+    if mt:  # "〔編譯盧永山／綜合報導〕美國總統...", "به گزارش خبرنگار مهر به نقل از رویترز، ..."
+        cut.append(mt.group(2).strip())
+        line = mt.group(1) + line[mt.end() :]
+    mt = _EDITOR_INITIALS.search(line)
+    if mt:  # "... diatur kembali regulasinya oleh Bahlil. (RAMA)"
+        cut.append(mt.group(0).strip())
+        line = line[: mt.start()].rstrip()
     mt = _JA_CAPTION.match(line)
     if mt:  # "レアアースを含んだ鉱石＝昨年10月、北京【ワシントン共同】米国...": the photo's caption
         cut.append(mt.group(2))
@@ -572,6 +580,14 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
     return line, cut
 
 
+# a byline or an agency's attribution opening the first paragraph: Taiwanese "〔記者X／台北報導〕",
+# Persian "به گزارش خبرنگار مهر به نقل از رویترز،" ("as Mehr's reporter reports, citing Reuters,")
+_LEAD_BYLINE = re.compile(
+    r"^(\s*(?:date \d{4}-\d{2}-\d{2}\s+)?)(〔[^〕]{2,24}(?:報導|报道|編譯|编译|專電|专电)〕|"
+    r"به\s+گزارش\s+[^،,.]{1,60}[،,]\s*)(?=\S)"
+)
+# an editor's initials closing a paragraph, as Indonesian sites sign: "... oleh Bahlil. (RAMA)"
+_EDITOR_INITIALS = re.compile(r"(?<=[.!?])\s*\((?:[A-Z]{2,6}|[a-z]{2,4})\)\s*$")
 # a Japanese photo caption ("what it shows＝when, where") glued before the agency dateline of
 # the story ("【ワシントン共同】", "【北京時事】")
 _JA_CAPTION = re.compile(
@@ -716,9 +732,16 @@ _BRACKET_CREDIT = re.compile(r"\[\s*([^\]=]{1,10})\s*=\s*[^\]]{1,30}\]\s*$")
 _SLASH_CREDIT = re.compile(r"\s//\s*([^/]{2,40})$")
 
 
+# bylines: "2023-11-16  방정환 기자", "/박정미기자 jungmi@", "作者: 德聞 (路透社)", "文/楊聰榮(...)"
+_BYLINE_LINE = re.compile(
+    r"^[\s\d./:-]*/?\s*[가-힣]{2,4}\s?기자\s*(?:[\w.+-]+@[\w.-]*)?\s*$"
+    r"|^(?:作者|文|撰文|記者|记者|編譯|编译|採訪|采访|撰稿)\s*[:：/／]\s*[^:：/／。.]{1,60}$"
+)
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
-    if _HASHTAGS.match(line):
+    if _HASHTAGS.match(line) or _BYLINE_LINE.match(line):
         return True
     mt = _BRACKET_CREDIT.search(line)
     if (
