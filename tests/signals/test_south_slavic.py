@@ -100,3 +100,11 @@ def test_an_english_funding_scheme_is_an_investment_but_a_subsidiary_is_not() ->
                         "earth magnet makers and three of their subsidiaries to its entity "
                         "list.")  # fmt: skip
     assert [e.type for e in events] == ["sanction"]
+
+
+def test_a_swahili_suspension_of_sales_is_an_export_control_of_congo() -> None:
+    _, events = _events("Kongo yasitisha kwa muda uuzaji wa madini ya kobalti\nSerikali ya "
+                        "Kongo imesema hatua hiyo itadumu kwa miezi minne ambapo hakutakuwa na "
+                        "mauzo ya madini hayo.")  # fmt: skip
+    ev = [e for e in events if e.type == "export_control"]
+    assert ev and ev[0].countries == ["COD"] and ev[0].materials == ["Co"]
