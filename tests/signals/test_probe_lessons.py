@@ -144,3 +144,14 @@ def test_a_sign_off_date_after_the_last_sentence_dates_an_undated_page() -> None
            "said. – March 3, 2024")  # fmt: skip
     assert clean_text(raw).date == "2024-03-03"
     assert clean_text(raw.replace("– March 3, 2024", "– and more")).date is None
+
+
+def test_the_end_of_a_range_is_no_effective_date() -> None:
+    from datetime import date
+
+    from critmin.signals.extract import effective_on
+
+    text = "商务部决定自即日起至2026年6月30日，暂停实施有关镓、锗的出口管制措施。"
+    assert effective_on([text], "zh", date(2025, 11, 9)) == date(2025, 11, 9)
+    text = "商务部决定自2026年1月1日起至2026年6月30日，暂停实施有关出口管制措施。"
+    assert effective_on([text], "zh", date(2025, 11, 9)) == date(2026, 1, 1)

@@ -369,6 +369,8 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
                 # 實施" is the day of the announcement, not of the effect
                 if _CJK_CHAR.search(between) and len(between) > CJK_EFFECT_GAP_CHARS:
                     continue
+                if c1 <= a and between.strip() in _RANGE_END:
+                    continue  # "自即日起至2026年11月10日": the date the measure ends
                 if best is None or len(between) < best[0]:
                     best = (len(between), got)
         if best is not None:
@@ -377,6 +379,7 @@ def effective_date(sentences: list[str], anchor: date | None, language: str | No
 
 
 EFFECT_GAP_CHARS = 12  # characters at most between an effect cue and its date
+_RANGE_END = {"至", "到", "迄", "~", "～", "-", "–", "—"}  # "起至": the range's end
 CJK_EFFECT_GAP_CHARS = 2  # in Chinese, Japanese, Korean: "12月1日正式起" at most
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
