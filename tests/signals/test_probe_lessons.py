@@ -155,3 +155,15 @@ def test_the_end_of_a_range_is_no_effective_date() -> None:
     assert effective_on([text], "zh", date(2025, 11, 9)) == date(2025, 11, 9)
     text = "商务部决定自2026年1月1日起至2026年6月30日，暂停实施有关出口管制措施。"
     assert effective_on([text], "zh", date(2025, 11, 9)) == date(2026, 1, 1)
+
+
+def test_dual_use_items_are_export_controls_in_arabic_korean_and_turkish() -> None:
+    cases = [
+        "الصين تشدد القيود\nأعلنت وزارة التجارة الصينية إدراج الغاليوم والجرمانيوم ضمن المواد "
+        "ذات الاستخدام المزدوج الخاضعة للرقابة.",
+        "중국, 갈륨 통제\n중국 상무부는 갈륨과 게르마늄을 이중 용도 품목으로 지정했다고 밝혔다.",
+        "Çin galyumu listeye aldı\nÇin Ticaret Bakanlığı galyum ve germanyumu çift kullanımlı "
+        "ürünler listesine ekledi.",
+    ]
+    for raw in cases:
+        assert "export_control" in [e.type for e in _events(raw)], raw
