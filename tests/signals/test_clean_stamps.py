@@ -116,3 +116,23 @@ def test_a_sentence_opening_with_a_byline_word_is_kept(line: str) -> None:
 )  # fmt: skip
 def test_a_lead_byline_or_editor_initials_are_cut(line: str, kept: str, cut: str) -> None:
     assert strip_inline(line) == (kept, [cut])
+
+
+def test_the_headline_a_page_repeats_below_a_site_label_is_the_title() -> None:
+    raw = ("Nghe Radio Trực tuyến\n"
+           "Indonesia siết chặt quy định xuất khẩu quặng niken từ tháng Tư\n"
+           "Indonesia cho biết sẽ yêu cầu giấy phép đối với xuất khẩu quặng niken từ tháng Tư.\n"
+           "Indonesia siết chặt quy định xuất khẩu quặng niken từ tháng Tư\n"
+           "Bộ Năng lượng cho biết quy định mới áp dụng cho mọi doanh nghiệp.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.title == "Indonesia siết chặt quy định xuất khẩu quặng niken từ tháng Tư"
+    assert "Nghe Radio" not in doc.text
+
+
+def test_a_headline_above_a_repeated_photo_caption_stays_the_title() -> None:
+    raw = ("Indonesia tightens nickel ore export rules from April, ministry says\n"
+           "Nickel ore at a port in Sulawesi\n"
+           "Nickel ore at a port in Sulawesi\n"
+           "Indonesia said on Thursday it would require permits for ore exports.")  # fmt: skip
+    doc = clean_text(raw)
+    assert doc.title == "Indonesia tightens nickel ore export rules from April, ministry says"

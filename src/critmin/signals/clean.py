@@ -305,6 +305,9 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         if below is not None:
             return below, None
     norms = [_norm(x) for x in lines[:LEDE_LINES]]
+    twin = _twin(head, norms, first)
+    if twin is not None:
+        return twin, None
     echo = next((i for i in range(first + 1, len(head)) if _headline_like(head[i])
                  and _echoed(norms[i], norms[i + 1 :])), None)  # fmt: skip
     if _headline_like(lead) and (echo is None or _echoed(norms[first], norms[first + 1 :])):
@@ -328,6 +331,21 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
 
 
 NEXT_HEADLINE_LINES = 4  # how far below a short first line its headline may be
+TWIN_LINES = 1  # the headline the page repeats stands right below a site's label
+TWIN_MIN_CHARS = 30
+
+
+def _twin(head: Sequence[str], norms: Sequence[str], first: int) -> int | None:
+    """The headline below a label the page names once ("Ascultă Radio România Live", "Bảng
+    giá điện tử"): right below it, a longer line the page repeats as such (its title and its
+    h1) while it does not repeat the first (a headline above a repeated photo caption stays)."""
+    if norms[first] in norms[first + 1 :]:
+        return None
+    for i in [i for i in range(first + 1, len(head)) if head[i]][:TWIN_LINES]:
+        if (len(norms[i]) >= max(TWIN_MIN_CHARS, len(norms[first]) + 1)
+                and _headline_like(head[i]) and norms[i] in norms[i + 1 :]):  # fmt: skip
+            return i
+    return None
 
 
 def _kicker(line: str) -> bool:
@@ -900,10 +918,14 @@ def _headline_first(lines: list[str]) -> tuple[list[str], list[str], str, str]:
     none)."""
     split = [split_header(x) for x in lines[:HEAD_LINES]]
     dated_head = next(((d, rest) for d, rest in split if rest), (None, ""))
-    if dated_head[0] is not None and _headline_like(dated_head[1]):
+    rests = [rest for _, rest in split] + lines[HEAD_LINES:]
+    norms = [_norm(x) for x in rests[:LEDE_LINES]]
+    on_date = next((i for i, (_, rest) in enumerate(split) if rest), 0)
+    if (dated_head[0] is not None and _headline_like(dated_head[1])
+            and _twin(rests[:HEAD_LINES], norms, on_date) is None):  # fmt: skip
         top = None  # "date 2025-10-09 КНР распространила ...": the scraped page's headline
     else:  # (a standfirst the lede repeats below it does not outrank it)
-        top = page_top([rest for _, rest in split] + lines[HEAD_LINES:])
+        top = page_top(rests)
     if top is None:
         lead = next((rest for _, rest in split if rest and not is_junk_line(rest)), "")
         return lines, [], lead, ""
