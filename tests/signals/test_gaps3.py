@@ -172,8 +172,9 @@ def test_an_agreements_investment_terms_give_it_their_figures():
            "ses contrôles à l'exportation vers les États-Unis.", ["CHN", "USA"]),
     ("tr", "Çin, ABD ile Güney Kore'nin Busan şehrinde yapılan görüşmenin ardından ihracat "
            "kontrollerini askıya aldı.", ["CHN", "USA"]),
+    # (Trump and Xi name their countries: the parties to the talks, as in the Turkish case)
     ("en", "After talks with Xi in South Korea, Trump said China would drop its controls.",
-     ["CHN"]),
+     ["USA", "CHN"]),
     # not the meeting's clause: an investment's place
     ("en", "At the summit, Japan agreed to invest in Australia.", ["JPN", "AUS"]),
 ])  # fmt: skip

@@ -167,3 +167,13 @@ def test_dual_use_items_are_export_controls_in_arabic_korean_and_turkish() -> No
     ]
     for raw in cases:
         assert "export_control" in [e.type for e in _events(raw)], raw
+
+
+def test_a_head_of_state_named_for_the_country_is_its_actor() -> None:
+    raw = ("Aranceles del 100% a China\nTrump anunció en su red social un arancel del 100% a "
+           "los productos chinos de tierras raras a partir del 1 de noviembre.")  # fmt: skip
+    ev = [e for e in _events(raw) if e.type == "tariff"]
+    assert ev and set(ev[0].countries) == {"USA", "CHN"}
+    raw = "Пошлины на медь\nТрамп ввел пошлины в 50% на импортную медь с 1 августа."
+    ev = [e for e in _events(raw) if e.type == "tariff"]
+    assert ev and ev[0].countries == ["USA"]

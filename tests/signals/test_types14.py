@@ -112,7 +112,7 @@ def test_last_month_recalls_an_earlier_measure_on_a_price_page():
 def test_countries_that_also_signed_other_deals_are_not_parties():
     # ja_tbs_bloomberg_framework.txt: "マレーシアおよびタイとも" (with Malaysia and Thailand too)
     text = "トランプ氏は今週、マレーシアおよびタイとも鉱物分野の協定に署名した。"
-    assert actor_countries(text, "ja") == []
+    assert actor_countries(text, "ja") == ["USA"]  # Trump signs: a party (of both deals)
 
 
 def test_a_commentator_is_no_actor():
