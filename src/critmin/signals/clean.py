@@ -533,9 +533,6 @@ def _inline_and_credits() -> tuple[re.Pattern[str] | None, frozenset[str]]:
     return rx, frozenset(fold(str(x)).strip() for x in data.get("credits") or [])
 
 
-# "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
-# sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
-# and site after its ellipsis
 # a photo label and its credit after a caption's sentence: "... ký một thỏa thuận. Ảnh: Reuters.",
 # "... con el líder chino. Crédito: Alex Brandon | AP", "... em 16 de janeiro — Foto: REUTERS/X",
 # "고려아연 울산 온산 제련소. /사진 고려아연"
@@ -549,6 +546,9 @@ _TRAILING_STAMP = re.compile(
     r"(?<=\S)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})[,\s|-]+\d{1,2}:\d{2}"
     r"(?::\d{2})?(?:\s?[AaPp][Mm])?\s*$"
 )
+# "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
+# sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
+# and site after its ellipsis
 _TRAILING_CREDIT = re.compile(
     r"(?<=[。！？.!?])(?:\s*(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|来源|來源|撰稿)\s*[:：]"
     r"\s*[^\s:：。，,]{1,12}){1,4}\s*$"
