@@ -108,3 +108,10 @@ def test_a_swahili_suspension_of_sales_is_an_export_control_of_congo() -> None:
                         "mauzo ya madini hayo.")  # fmt: skip
     ev = [e for e in events if e.type == "export_control"]
     assert ev and ev[0].countries == ["COD"] and ev[0].materials == ["Co"]
+
+
+def test_hindi_element_names_in_their_common_spellings() -> None:
+    from critmin.signals.lexicon import find_materials
+
+    text = "समेरियम, गैडोलीनियम, टरबियम, डिसप्रोसियम, लुटेशियम, स्कैंडियम और यिट्रियम"
+    assert find_materials(text, "hi") == ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
