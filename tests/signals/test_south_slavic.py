@@ -115,3 +115,10 @@ def test_hindi_element_names_in_their_common_spellings() -> None:
 
     text = "समेरियम, गैडोलीनियम, टरबियम, डिसप्रोसियम, लुटेशियम, स्कैंडियम और यिट्रियम"
     assert find_materials(text, "hi") == ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
+
+
+def test_urdu_rare_minerals_glued_or_spaced_are_rare_earths() -> None:
+    from critmin.signals.lexicon import find_materials
+
+    assert find_materials("یوکرین اپنی نادرمعدنیات سے فائدہ اٹھائے گا", "ur") == ["REE"]
+    assert find_materials("امریکا نادر معدنیات تک رسائی چاہتا ہے", "ur") == ["REE"]
