@@ -294,6 +294,10 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
     first = next((i for i, x in enumerate(head) if x and not is_junk_line(x)), None)
     if first is None:  # "Contact Us" above the headline is junk, dropped anyway
         return None
+    menu = _menu_run(head, first)
+    if menu:  # "giá xăng / nắng nóng / năng lượng tái tạo / Abe Shinzo / Tìm kiếm" above it
+        top = page_top(lines[first + menu :])
+        return (first + menu, None) if top is None else (top[0] + first + menu, top[1])
     lead = head[first]
     if word_count(lead) > TITLE_MAX_WORDS or (
         word_count(lead) >= HEADLINE_MIN_WORDS and _SENTENCE_END_DOT.search(lead)
@@ -328,6 +332,24 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
         if word_count(head[i]) > TITLE_MAX_WORDS:  # body text: no headline below it
             break
     return None if nxt is None else (nxt, None)
+
+
+MENU_RUN = 5  # this many short lines in a row at the top are a menu or a list of tags
+MENU_WORDS = 5
+
+
+def _menu_run(head: Sequence[str], first: int) -> int:
+    """How many lines from ``first`` on make a menu (a run of MENU_RUN or more short lines
+    without digits: tags, sections, "Tìm kiếm", right above a line that looks like a
+    headline), 0 when they do not: a short headline's byline and date line break the run or
+    stand below it."""
+    run = 0
+    for line in head[first:]:
+        if not line or word_count(line) > MENU_WORDS or any(ch.isdigit() for ch in line):
+            break
+        run += 1
+    after = first + run
+    return run if run >= MENU_RUN and after < len(head) and _headline_like(head[after]) else 0
 
 
 NEXT_HEADLINE_LINES = 4  # how far below a short first line its headline may be
@@ -670,10 +692,12 @@ def is_han_menu(line: str) -> bool:
 _ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
 
 
-# "1 мин.", "5 min read", "3 dk okuma": a reading-time label
+_TEMPLATE_SLOT = re.compile(r"^[\[{]\$?[A-Za-z_]{1,20}\d{0,3}[\]}]$")
+# "1 мин.", "5 min read", "3 dk okuma", "1 хв читати", "Bacaan 2 Menit": a reading-time label
 _READ_TIME = re.compile(
-    r"^\d{1,3}\s?(?:min|mins|minutes?|мин|хв|dk|dakika|phút|menit|分钟|分|분)\.?"
-    r"(?:\s?(?:read|de leitura|de lectura|de lecture|чтения|читать|читання|okuma|lesezeit))?$",
+    r"^(?:(?:bacaan|waktu baca|baca) )?\d{1,3}\s?"
+    r"(?:min|mins|minutes?|мин|хв|dk|dakika|phút|menit|分钟|分|분)\.?(?:\s?(?:read|de leitura|"
+    r"de lectura|de lecture|чтения|читать|читання|читати|okuma|lesezeit))?$",
     re.I,
 )
 # a caption whose credit is in parentheses: "... ký thỏa thuận đất hiếm. (Ảnh: Reuters)",
@@ -778,6 +802,8 @@ def _generic_junk(line: str) -> bool:
     if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
         return True
     if _READ_TIME.match(line) or is_paren_caption(line) or is_credit_line(line):
+        return True
+    if _TEMPLATE_SLOT.match(line):  # "[$img1]": a template's unfilled slot
         return True
     if _FOOTNOTE.match(line) and word_count(line) <= FOOTNOTE_MAX_WORDS:
         return True

@@ -926,14 +926,24 @@ def _listing_not_control(chosen: list[str], scores: dict[str, float],
         [] if "sanction" in chosen else ["sanction"])  # fmt: skip
 
 
-def _terms_not_events(chosen: list[str], scores: dict[str, float]) -> list[str]:
+def _terms_not_events(chosen: list[str], scores: dict[str, float],
+                      sentences: list[_Sentence], lang: str | None) -> list[str]:  # fmt: skip
     """An investment weaker than the agreement or stockpile the article is about is its
     financing ("both governments will invest $3 billion", "financed by Exim loans of $11.7
-    billion"): its figures are the main event's, not an event apart."""
+    billion"): its figures are the main event's, not an event apart. One whose own
+    sentence commits a sum in dollars ("a framework ... with an $8.5 billion pipeline of
+    projects") is an event too: the answer-key conventions key agreement + investment."""
     best = max(chosen, key=lambda t: scores.get(t, 0.0), default=None)
     if best not in HOLDS_TERMS:
         return chosen
-    return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]]
+    return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]
+            or _commits_dollars(sentences, t, lang)]  # fmt: skip
+
+
+def _commits_dollars(sentences: list[_Sentence], etype: str, lang: str | None) -> bool:
+    """A foreground sentence of the type states a sum in dollars."""
+    return any(etype in s.types and any(q["unit"] == "USD" for q in find_quantities(s.fore, lang))
+               for s in sentences)  # fmt: skip
 
 
 def _one_measure(chosen: list[str], sentences: list[_Sentence]) -> list[str]:
@@ -1065,6 +1075,11 @@ def extract_events(
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
     # a type that only background sentences or clauses trigger is no news of the article
     news = {t for s in sentences for t in s.types}
+    if sentences and not sentences[0].types and context_matcher("statistics", lang).find(
+            fold(sentences[0].fore), folded=True):  # fmt: skip
+        # "China's rare-earth exports rose 23% in January-February": the page reports trade
+        # figures; a measure that only later sentences name is their background
+        news &= {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
     scores = defaultdict(float, {t: v for t, v in scores.items() if t in news
                                  and not (_unsigned and t == "agreement")})  # fmt: skip
     if not scores:
@@ -1085,7 +1100,7 @@ def extract_events(
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences)
-    chosen = _terms_not_events(chosen, scores)
+    chosen = _terms_not_events(chosen, scores, sentences, lang)
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:

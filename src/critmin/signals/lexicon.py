@@ -273,7 +273,7 @@ def material_matcher(language: str | None) -> Matcher:
                 p = str(p)
                 label: Any = mid
                 if mid == "NdFeB" and any(r and r in fold(p) for r in rare_earths):
-                    label = ["NdFeB", "REE"]  # "rare earth magnets" name the rare earths too
+                    label = "NdFeB"  # EXPERIMENT
                 entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, label))
     for mid in data:  # symbols of compounds people write as such
         if mid in {"NdFeB"}:
@@ -297,7 +297,7 @@ def find_materials(
     mentions at some offsets of the folded text."""
     folded = fold(text) if folded is None else folded
     same = len(folded) == len(text)
-    out: list[str] = []
+    hits: list[tuple[int, int, str]] = []
     for h in material_matcher(language).find(folded, folded=True):
         if skip is not None and h.start >= 0 and skip(h.start):
             continue
@@ -306,9 +306,33 @@ def find_materials(
                 if not same or h.start < 0 or not text[h.start].islower():
                     continue
                 label = label[1:]
-            if label not in out:
-                out.append(label)
+            hits.append((h.start, h.end, label))
+    magnets = [(a, b) for a, b, label in hits if label == "NdFeB" and a >= 0]
+    out: list[str] = []
+    for a, b, label in hits:
+        if label == "REE" and a >= 0 and any(_magnet_words(folded, a, b, m) for m in magnets):
+            continue  # "rare earth (permanent) magnets", "imanes de tierras raras": the magnets
+        if label not in out:
+            out.append(label)
     return out
+
+
+MAGNET_GAP = 16  # characters between "rare earth" and "magnets" of one name ("permanent")
+_GAP_CONJ = frozenset({"and", "or", "und", "oder", "et", "ou", "y", "o", "e", "и", "или", "і",
+                       "та", "ve", "dan", "và", "및", "과", "와", "और", "و"})  # fmt: skip
+
+
+def _magnet_words(folded: str, start: int, end: int, magnet: tuple[int, int]) -> bool:
+    """The rare earths at ``start:end`` are part of the magnets' name: the two are at most
+    MAGNET_GAP characters apart, with at most two words and no conjunction or punctuation
+    between them ("rare earth permanent magnets", "imanes de tierras raras", "稀土永磁")."""
+    gap = folded[end : magnet[0]] if magnet[0] >= end else folded[magnet[1] : start]
+    if (magnet[0] < end and magnet[1] > start) or len(gap) > MAGNET_GAP:
+        return magnet[0] < end and magnet[1] > start  # overlapping: one name
+    if len(gap.split()) > 2 or not all(ch.isspace() or unicodedata.category(ch)[0] in "LM"
+                                       for ch in gap):  # fmt: skip
+        return False  # letters and marks only ("स्थायी"): no comma, digit or bracket
+    return not any(w in _GAP_CONJ for w in gap.split()) and not (set(gap) & set("及和与與或、"))
 
 
 CONTEXT_KINDS = (
@@ -317,6 +341,7 @@ CONTEXT_KINDS = (
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
+    "statistics",
 )  # fmt: skip
 
 
@@ -446,6 +471,12 @@ def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
 _ALNUM = r"0-9A-Za-z_\u00C0-\u024F\u0370-\u03FF\u0400-\u052F"
 
 
+def _is_kana(ch: str) -> bool:
+    """A katakana letter: before "・", it makes the name after the dot a person's second
+    name ("キャサリン・タイ"); "日・タイ" (Japan-Thailand) has a kanji there."""
+    return "ァ" <= ch <= "ヴ" or ch == "ー"
+
+
 def country_mentions(text: str, language: str | None) -> list[tuple[int, int, str]]:
     """``(start, end, ISO3 or EU)`` of every country mention, in text order (offsets in the
     folded text, which has the text's offsets wherever folding keeps its length)."""
@@ -462,6 +493,8 @@ def country_mentions(text: str, language: str | None) -> list[tuple[int, int, st
                 continue  # "المالي" is "the financial", not Mali: a name takes no article
             if lab == "-":  # "London Metal Exchange": no country
                 continue
+            if h.start >= 2 and folded[h.start - 1] == "・" and _is_kana(folded[h.start - 2]):
+                continue  # "キャサリン・タイ" (Katherine Tai): a surname, not Thailand
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):

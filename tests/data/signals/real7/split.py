@@ -57,7 +57,8 @@ def main(*staging: str) -> None:
         )
         (HERE / half / "SOURCES.md").write_text(
             f"# Sources of real7/{half} ({len(answers[half])} pages)\n\n{PROVENANCE}\n\n"
-            + "\n".join(header + sorted(rows[half])) + "\n",
+            + "\n".join(header + sorted(rows[half]))
+            + "\n",
             encoding="utf-8",
         )
 
