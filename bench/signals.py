@@ -13,7 +13,7 @@ included) in 18 languages with answers written before any run, split by a fixed 
 blind half is only run. ``real6/dev`` and ``real6/blind`` (71 pages, 24 languages) were built
 the same way by another hand: dev is the part first run and then used, blind the part
 delivered later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once,
-blind, as a whole. ``real7/dev`` and ``real7/blind`` (76 pages, 27 languages; answers follow
+blind, as a whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow
 the written conventions of docs/signals-format.md) are split by story (``real7/split.py``).
 Every set also gets per-language figures (type, countries and materials precision/recall,
 date accuracy). Timing starts after ``warm_up()`` (the one-off state of every language,
