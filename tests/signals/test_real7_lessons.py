@@ -106,3 +106,17 @@ def test_vietnamese_mudflow_stops_a_copper_mine() -> None:
 
 def test_rare_earth_magnets_are_the_magnets() -> None:
     assert find_materials("rare earth magnets", "en") == ["NdFeB"]
+
+
+def test_a_sum_in_a_national_currency_names_the_spender() -> None:
+    from critmin.signals.lexicon import currency_countries
+
+    assert currency_countries("₹5,000 करोड़ की योजना") == ["IND"]
+    assert currency_countries("US$ 2 bilhões") == []  # a dollar sign after a letter: USD
+    assert currency_countries("um aporte de R$ 3 bilhões") == ["BRA"]
+    _, events = _events(
+        "₹5,000 करोड़ की दुर्लभ खनिज योजना\n"
+        "मंत्रिमंडल ने दुर्लभ पृथ्वी मैग्नेट बनाने के लिए ₹5,000 करोड़ की प्रोत्साहन योजना को मंजूरी दी।"
+    )
+    investment = next(e for e in events if e.type == "investment")
+    assert investment.countries == ["IND"]

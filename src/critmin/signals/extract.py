@@ -26,6 +26,7 @@ from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
     country_mentions,
+    currency_countries,
     event_matcher,
     find_countries,
     find_materials,
@@ -913,6 +914,9 @@ def _quantified(sentences: list[_Sentence], etype: str, lang: str | None = None)
                for i, s in enumerate(sentences))  # fmt: skip
 
 
+CURRENCY_TYPES = frozenset({"investment", "stockpile", "price_floor"})
+
+
 def _listing_not_control(chosen: list[str], scores: dict[str, float],
                          sentences: list[_Sentence]) -> list[str]:  # fmt: skip
     """Export controls on named companies, with no material ("adds 28 US entities to its
@@ -1139,6 +1143,10 @@ def extract_events(
             countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
         else:
             countries = _merge([s.countries for s in picked])
+        if not countries and etype in CURRENCY_TYPES:
+            # "₹7,280 करोड़ की ... स्कीम", "R$ 3 bilhões": a sum in a national currency, no
+            # country named: the spender is that currency's country
+            countries = currency_countries(" ".join(s.fore for s in picked))
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
         others = set(chosen) - {etype}
         named = normalise_materials(_merge([s.materials for k, s in enumerate(sentences)

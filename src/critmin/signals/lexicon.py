@@ -509,3 +509,21 @@ def find_countries(text: str, language: str | None) -> list[str]:
         if iso not in out:
             out.append(iso)
     return out
+
+
+@cache
+def _currencies() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {str(k): str(v) for k, v in (load("countries").get("currencies") or {}).items()}
+    names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{names})"), table
+
+
+def currency_countries(text: str) -> list[str]:
+    """ISO3 codes of the national currencies a text states sums in (``countries.yaml``
+    ``currencies``: "₹", "R$", "억 원", "人民币"), in order of first mention."""
+    rx, table = _currencies()
+    out: list[str] = []
+    for m in rx.finditer(text):
+        if table[m.group(0)] not in out:
+            out.append(table[m.group(0)])
+    return out
