@@ -120,3 +120,19 @@ def test_a_sum_in_a_national_currency_names_the_spender() -> None:
     )
     investment = next(e for e in events if e.type == "investment")
     assert investment.countries == ["IND"]
+
+
+def test_south_slavic_and_polish_month_names() -> None:
+    import datetime
+
+    from critmin.signals.dates import dates_in, find_date_regex
+
+    assert find_date_regex("27 ноември 2025") == datetime.date(2025, 11, 27)
+    assert find_date_regex("5 новембра 2025") == datetime.date(2025, 11, 5)
+    assert find_date_regex("3 listopada 2025") == datetime.date(2025, 11, 3)  # Polish November
+    assert find_date_regex("15 czerwca 2024") == datetime.date(2024, 6, 15)
+    anchor = datetime.date(2025, 11, 9)
+    assert dates_in("5 новых месторождений", anchor) == []  # "new", not November
+    assert dates_in("5 students", anchor) == []
+    assert [d for _, _, d in dates_in("от 27 ноември", anchor, "bg")] == [
+        datetime.date(2025, 11, 27)]  # fmt: skip

@@ -97,26 +97,36 @@ _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
 # fmt: off
 MONTH_STEMS = [
-    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен", "ocak"],
+    ["jan", "janv", "genn", "ene", "январ", "янв", "jän", "січн", "січен", "ocak", "януа", "јан",
+     "stycz", "siječ", "siject"],
     ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei", "şubat",
-     "subat"],
-    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен", "maret"],
-    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен", "nisan"],
-    ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis"],
-    ["jun", "juin", "giugn", "июн", "червн", "червен", "haziran"],
-    ["jul", "juil", "lugl", "июл", "липн", "липен", "temmuz"],
-    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus", "ağustos"],
-    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül", "eylul"],
-    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim"],
-    ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim"],
+     "subat", "феб", "lut", "veljač", "veljac"],
+    ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен", "maret", "ožuj",
+     "ozuj"],
+    ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен", "nisan", "kwie", "travan", "travnj"],
+    ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis", "maj",
+     "svib"],
+    ["jun", "juin", "giugn", "июн", "червн", "червен", "haziran", "юни", "јун", "czerw", "lipan",
+     "lipnj"],
+    ["jul", "juil", "lugl", "июл", "липн", "липен", "temmuz", "юли", "јул", "lipc", "srpan",
+     "srpnj"],
+    ["aug", "août", "aout", "agost", "ago", "август", "авг", "серпн", "серпен", "agus", "ağustos",
+     "avg", "sierp", "kolovoz"],
+    ["sep", "sept", "settem", "сентябр", "сен", "вересн", "вересен", "setemb", "eylül", "eylul",
+     "септ", "wrze", "rujan", "rujn"],
+    ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim", "paźdz", "pazdz"],
+    ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim", "ноем", "новем", "listopad"],
     ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень", "aralık", "aralik",
-     "desember"],
-]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025")
+     "desember", "децем", "grud", "prosin"],
+]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025"; Bulgarian,
+# Macedonian, Serbian, Polish and Croatian: "27 ноември", "5 новембра", "3 listopada" is Polish
+# November, so Croatian "listopad" (October) is left out)
 # fmt: on
 _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in stems}
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
+_TAIL = "[a-zа-яіїєјљњћџéûèíìıişğüöçčćžšđśźńęąłó]"  # the rest of a month name's letters
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?\s+"
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")" + _TAIL + r"*\.?,?\s+"
     r"(?:de\s+)?(\d{4})",
     re.I,
 )
@@ -230,7 +240,7 @@ _CJK_MD = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号
 # (not "号": "第4号公告" is a number; not "3日間", "3일간": a span)
 _CJK_D = re.compile(r"(?<![\d月월年년.,第])(\d{1,2})\s*[日일](?![間间以後后前간동\d])")
 _DM = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*+\.?"
+    r"(?<![\d.])(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")" + _TAIL + r"*+\.?"
     r"(?!\s*,?\s*(?:de\s+)?\d)",
     re.I,
 )
@@ -242,12 +252,12 @@ _VI_DM = re.compile(
 _MD = re.compile(r"\b(" + _STEMS + r")[a-z]*+\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I)
 _LAST_MONTH = re.compile(
     r"\b(last|past|previous|next|this|vergangenen|letzten|nächsten|pasado|passado|scorso|"
-    r"prossimo|próximo)\s+(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*",
+    r"prossimo|próximo)\s+(" + _STEMS + r")" + _TAIL + r"*",
     re.I,
 )
 # "décembre dernier", "diciembre pasado", "декабре прошлого года", "грудні минулого року"
 _MONTH_LAST = re.compile(
-    r"\b(" + _STEMS + r")[a-zа-яіїєéûèíìçıişğüö]*\s+(dernier|prochain|pasado|passado|scorso|"
+    r"\b(" + _STEMS + r")" + _TAIL + r"*\s+(dernier|prochain|pasado|passado|scorso|"
     r"прошлого года|следующего года|минулого року|наступного року)",
     re.I,
 )
@@ -502,14 +512,14 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
 
 # "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year
 _DATELINE_DM = re.compile(
-    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?|"
+    r"^[^,.\d\n]{2,30},[ \t]*(?:(\d{1,2})\.?[ \t]+(" + _STEMS + r")" + _TAIL + r"*\.?|"
     r"(" + _STEMS + r")[a-z]*\.?[ \t]+(\d{1,2}))(?![\d.,]*[ \t]*\d{4})[ \t]*(?:[–—(]|-[ \t])",
     re.I,
 )
 
 
 _MONTH_YEAR = re.compile(
-    r"\b(?:" + _STEMS + r")[a-zа-яіїєéûèíìıişğüöç]*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)",
+    r"\b(?:" + _STEMS + r")" + _TAIL + r"*\.?,?[ \t]+(?:de[ \t]+)?((?:19|20)\d\d)(?!\d)",
     re.I,
 )
 
