@@ -136,3 +136,14 @@ def test_south_slavic_and_polish_month_names() -> None:
     assert dates_in("5 students", anchor) == []
     assert [d for _, _, d in dates_in("от 27 ноември", anchor, "bg")] == [
         datetime.date(2025, 11, 27)]  # fmt: skip
+
+
+def test_the_lead_names_an_agreements_parties() -> None:
+    _, events = _events(
+        "The United States and Australia sign a critical minerals framework\n"
+        "The United States and Australia signed a framework on critical minerals and rare "
+        "earths on Monday in Washington. The agreement aims to answer the export restrictions "
+        "recently imposed by China on rare earths, officials said."
+    )
+    deal = next(e for e in events if e.type == "agreement")
+    assert sorted(deal.countries) == ["AUS", "USA"]

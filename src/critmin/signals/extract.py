@@ -1141,6 +1141,13 @@ def extract_events(
             countries = _imposer_and_targets(countries, picked, lang)
         elif etype == "agreement":  # the other side of a trade dispute signs nothing
             countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
+            lead_parties = _merge([s.deal if s.deal is not None else s.countries
+                                   for s in sentences[: _first_body(doc) + 1]
+                                   if "agreement" in s.types])  # fmt: skip
+            if len(lead_parties) >= AGREEMENT_MIN_PARTIES:
+                # "The US and Australia signed a critical minerals deal" ... "to counter
+                # China": the lead names the parties; a country only the body adds is not one
+                countries = [c for c in countries if c in lead_parties]
         else:
             countries = _merge([s.countries for s in picked])
         if not countries and etype in CURRENCY_TYPES:
