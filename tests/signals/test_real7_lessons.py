@@ -147,3 +147,37 @@ def test_the_lead_names_an_agreements_parties() -> None:
     )
     deal = next(e for e in events if e.type == "agreement")
     assert sorted(deal.countries) == ["AUS", "USA"]
+
+
+def test_percentages_in_every_languages_words() -> None:
+    from critmin.signals.quantities import find_quantities
+
+    def pct(text: str, lang: str) -> list[float]:
+        return [q["value"] for q in find_quantities(text, lang) if q["unit"] == "%"]
+
+    assert pct("bakır yüzde 0,9 değer kazandı, yıllık bazda yüzde 37 arttı", "tr") == [0.9, 37]
+    assert pct("%50 gümrük vergisi", "tr") == [50]
+    assert pct("https://example.com/a%20b", "tr") == []  # a web address's escaped space
+    assert pct("ushuru wa asilimia 30", "sw") == [30]
+    assert pct("50 प्रतिशत शुल्क", "hi") == [50]
+    assert pct("naik 5 persen", "id") == [5]
+    assert pct("tăng 20 phần trăm", "vi") == [20]
+    assert pct("wzrost o 12 procent", "pl") == [12]
+
+
+def test_a_turkish_price_gain_is_a_price_move() -> None:
+    _, events = _events(
+        "Bakır rekor kırdı\n"
+        "Londra Metal Borsası'nda bakır yüzde 1,2 değer kazanarak ton başına 11.500 dolara çıktı."
+    )
+    move = next(e for e in events if e.type == "price_move")
+    assert move.materials == ["Cu"] and {"value": 1.2, "unit": "%"} in move.quantities
+
+
+def test_a_german_measure_introduced_earlier_is_background() -> None:
+    _, events = _events(
+        "Autobauer suchen neue Lieferanten für Magnete\n"
+        "Die Hersteller suchen Lieferanten in Australien und Kanada. Die im April eingeführte "
+        "Exportlizenzregelung Chinas für seltene Erden erschwert den Zugang zu Magneten."
+    )
+    assert "export_control" not in [e.type for e in events]

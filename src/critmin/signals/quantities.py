@@ -15,7 +15,12 @@ from critmin.signals.lexicon import load
 _DECIMAL_COMMA = {"ru", "de", "fr", "it", "es", "uk", "pt", "nl", "pl", "tr", "id", "vi"}
 NUM = r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 PERCENT = (r"%|％|٪|percent|per\s?cent|pct|процент\w*|prozent|pour\s?cent|per\s?cento|"
-           r"por\s?ciento|درصد|في\s?المئة|في\s?المائة|بالمئة|بالمائة")  # fmt: skip
+           r"por\s?ciento|por\s?cento|درصد|في\s?المئة|في\s?المائة|بالمئة|بالمائة|प्रतिशत|फ़ीसदी|फीसदी|"
+           r"persen|phần\s?trăm|procent\w*|відсот\w*|パーセント|퍼센트|เปอร์เซ็นต์|"
+           r"prosent\w*")  # fmt: skip
+# the percentage word before the number: Turkish "yüzde 50" (and "%50", Turkish only: "%20"
+# is a space in a web address), Swahili "asilimia 50"
+PERCENT_BEFORE = {"tr": r"(?:yüzde\s?|%)", "sw": r"asilimia\s?"}
 
 
 def _alt(words: list[str]) -> str:
@@ -144,6 +149,12 @@ _RANGE_LOW = regex.compile(r"(?<![0-9A-Za-z.,$])" + NUM + r"\s?[-–]\s?$")
 RANGE_LOW_CHARS = 24
 
 
+@cache
+def _percent_before(language: str) -> regex.Pattern:
+    return regex.compile(r"(?<![0-9A-Za-z.,])" + PERCENT_BEFORE[language] + NUM
+                         + r"(?![0-9]|\s?%)", regex.I)  # fmt: skip
+
+
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
     """Quantities as ``{"value", "unit"}`` dicts (unit ``%``, ``t`` or ``USD``), in order."""
     text = to_ascii_digits(text)
@@ -173,6 +184,9 @@ def find_quantities(text: str, language: str | None = None) -> list[dict]:
             add(mt, "t", _unit_scale(mt.group("unit")))
     for mt in percent.finditer(text):
         add(mt, "%", 1.0)
+    if language in PERCENT_BEFORE:
+        for mt in _percent_before(language).finditer(text):
+            add(mt, "%", 1.0)
     for mt in re.finditer(r"百分之(\d+(?:\.\d+)?)", text):
         found.append(
             (mt.start(), mt.end(), {"value": _clean_value(float(mt.group(1))), "unit": "%"})
