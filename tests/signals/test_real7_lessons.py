@@ -181,3 +181,23 @@ def test_a_german_measure_introduced_earlier_is_background() -> None:
         "Exportlizenzregelung Chinas für seltene Erden erschwert den Zugang zu Magneten."
     )
     assert "export_control" not in [e.type for e in events]
+
+
+def test_short_lexicons_cover_more_of_their_languages() -> None:
+    from critmin.signals.lexicon import find_materials
+
+    assert find_materials("Prijs van koper stijgt; de koper van het bedrijf tekent", "nl") == ["Cu"]
+    assert find_materials("de koper betaalde meer", "nl") == []  # "koper": also a buyer
+    assert find_materials("itrium dan lutetium", "ms") == ["Y", "Lu"]
+    _, events = _events(
+        "Malaysia dan Jepun menandatangani perjanjian nadir bumi\n"
+        "Malaysia dan Jepun hari ini menandatangani perjanjian kerjasama mengenai nadir bumi "
+        "di Kuala Lumpur, kata kementerian."
+    )
+    assert "agreement" in [e.type for e in events]
+    _, events = _events(
+        "Kopparpriset rasade\n"
+        "Priset på koppar rasade med 4 procent på London Metal Exchange på måndagen."
+    )
+    move = next(e for e in events if e.type == "price_move")
+    assert move.materials == ["Cu"] and {"value": 4, "unit": "%"} in move.quantities
