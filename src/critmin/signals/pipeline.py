@@ -23,6 +23,7 @@ from critmin.signals.lexicon import (
     context_matcher,
     country_matcher,
     event_matcher,
+    load,
     material_matcher,
     role_matcher,
 )
@@ -147,12 +148,23 @@ _DATE_WARM_UP = (
 )
 
 
-def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
+def supported_languages() -> list[str]:
+    """Every language the pipeline reads with state of its own: the full lexicons, the short
+    trigger lists of ``events.yaml`` and the languages dateparser is given."""
+    from critmin.signals.dates import DATEPARSER_LANGUAGES
+
+    short = {lang for by_lang in load("events").values() for lang in by_lang}
+    return sorted(set(LANGUAGES) | short | DATEPARSER_LANGUAGES)
+
+
+def warm_up(languages: Iterable[str] | None = None) -> None:
     """Build the one-off state of every language (lexicon automata, dateparser's locale
     data) now, so that the first articles of each language do not pay for it; a service
     calls this at startup, the benchmark before timing (steady-state throughput)."""
     from critmin.signals.dates import find_date_dateparser
     from critmin.signals.language import detect_language
+
+    languages = supported_languages() if languages is None else list(languages)
 
     detect_language("The ministry announced new export rules for rare earths on Monday.")
     for kind in CONTEXT_KINDS:
@@ -167,6 +179,13 @@ def warm_up(languages: Iterable[str] = LANGUAGES) -> None:
             find_date_dateparser(sample, lang)
     company_matcher()
     find_quantities("1 t")
+    for name in ("junk", "scale", "stories", "han", "roles", "companies"):
+        load(name)  # the lexicon files the rules read on first use
+    from critmin.signals.clean import clean_text
+    from critmin.signals.stories import says_lifted
+
+    clean_text("Title\nA body line of a first article, with its cleaning rules built.")
+    says_lifted(["China lifted its ban."], "en")
     from critmin.signals import embed
 
     if embed.enabled():  # the model (hash checked) and the prototype vectors
