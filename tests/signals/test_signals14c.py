@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from critmin.signals.clean import clean_text, is_caption, is_han_menu, is_junk_line, strip_inline
-from critmin.signals.dates import _DP_LANGS, dates_in, find_date_dateparser, full_dates
+from critmin.signals.dates import DATEPARSER_LANGUAGES as _DP_LANGS
+from critmin.signals.dates import dates_in, find_date_dateparser, full_dates
 from critmin.signals.extract import REE_ELEMENTS, extract_events
 from critmin.signals.lexicon import LANGUAGES, find_materials, load
 from critmin.signals.quantities import find_quantities

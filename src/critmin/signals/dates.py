@@ -394,10 +394,12 @@ CJK_EFFECT_GAP_CHARS = 2  # in Chinese, Japanese, Korean: "12月1日正式起" a
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
-_DP_LANGS = {"en", "ru", "de", "fr", "it", "es", "zh", "zh-Hant", "ja", "ar", "fa", "uk", "pt",
-             "nl", "pl", "hi", "tr", "ko", "vi", "id", "cs", "sk", "ro", "hu", "sv", "el", "th",
-             "ur", "bn", "kk", "sw", "ms"}  # fmt: skip
-DATEPARSER_LANGUAGES = frozenset(_DP_LANGS)  # the languages dateparser is given
+# the languages dateparser is given
+DATEPARSER_LANGUAGES = frozenset({
+    "en", "ru", "de", "fr", "it", "es", "zh", "zh-Hant", "ja", "ar", "fa", "uk", "pt", "nl", "pl",
+    "hi", "tr", "ko", "vi", "id", "cs", "sk", "ro", "hu", "sv", "el", "th", "ur", "bn", "kk", "sw",
+    "ms",
+})  # fmt: skip
 BUDDHIST_ERA = 543  # Thai dates count years from 543 BC: 2568 BE = 2025 AD
 # a language dateparser is not given: these few, never its detection over all ~200 locales
 # (which compiles every locale's patterns: 0.2 s an article, the bench's main hot spot)
@@ -415,7 +417,7 @@ def find_date_dateparser(text: str, language: str | None) -> date | None:
         return None
     from dateparser.search import search_dates
 
-    langs = [language] if language in _DP_LANGS else _DP_FALLBACK
+    langs = [language] if language in DATEPARSER_LANGUAGES else _DP_FALLBACK
     try:
         hits = search_dates(
             text, languages=langs,

@@ -264,17 +264,12 @@ def material_matcher(language: str | None) -> Matcher:
     """Material patterns; ``~word`` matches only in lower case (Russian ``германия`` is
     germanium, ``Германия`` Germany): its label is ``~`` + the material id."""
     data = load("materials")
-    entries = []
-    rare_earths = [fold(str(p)).strip("*") for lang in _langs(language)
-                   for p in data["REE"].get(lang) or []]  # fmt: skip
+    entries: list[tuple[str, Any]] = []
     for mid, by_lang in data.items():
         for lang in _langs(language):
             for p in by_lang.get(lang) or []:
                 p = str(p)
-                label: Any = mid
-                if mid == "NdFeB" and any(r and r in fold(p) for r in rare_earths):
-                    label = "NdFeB"  # EXPERIMENT
-                entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, label))
+                entries.append((p[1:], "~" + mid) if p.startswith("~") else (p, mid))
     for mid in data:  # symbols of compounds people write as such
         if mid in {"NdFeB"}:
             entries.append(("ndfeb", mid))
@@ -326,13 +321,18 @@ def _magnet_words(folded: str, start: int, end: int, magnet: tuple[int, int]) ->
     """The rare earths at ``start:end`` are part of the magnets' name: the two are at most
     MAGNET_GAP characters apart, with at most two words and no conjunction or punctuation
     between them ("rare earth permanent magnets", "imanes de tierras raras", "稀土永磁")."""
+    if magnet[0] < end and magnet[1] > start:
+        return True  # overlapping: one name
     gap = folded[end : magnet[0]] if magnet[0] >= end else folded[magnet[1] : start]
-    if (magnet[0] < end and magnet[1] > start) or len(gap) > MAGNET_GAP:
-        return magnet[0] < end and magnet[1] > start  # overlapping: one name
-    if len(gap.split()) > 2 or not all(ch.isspace() or unicodedata.category(ch)[0] in "LM"
-                                       for ch in gap):  # fmt: skip
-        return False  # letters and marks only ("स्थायी"): no comma, digit or bracket
-    return not any(w in _GAP_CONJ for w in gap.split()) and not (set(gap) & set("及和与與或、"))
+    words = gap.split()
+    return (
+        len(gap) <= MAGNET_GAP
+        and len(words) <= 2
+        # letters and marks only ("स्थायी"): no comma, digit or bracket
+        and all(ch.isspace() or unicodedata.category(ch)[0] in "LM" for ch in gap)
+        and not any(w in _GAP_CONJ for w in words)
+        and not set(gap) & set("及和与與或")
+    )
 
 
 CONTEXT_KINDS = (
