@@ -14,7 +14,8 @@ blind half is only run. ``real6/dev`` and ``real6/blind`` (71 pages, 24 language
 the same way by another hand: dev is the part first run and then used, blind the part
 delivered later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once,
 blind, as a whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow
-the written conventions of docs/signals-format.md) are split by story (``real7/split.py``).
+the written conventions of docs/signals-format.md) are split by story (``real7/split.py``), as
+are ``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors).
 Every set also gets per-language figures (type, countries and materials precision/recall,
 date accuracy). Timing starts after ``warm_up()`` (the one-off state of every language,
 which a service builds at startup): steady-state throughput. Prints PASS/MISS per target.
@@ -56,6 +57,8 @@ DEFAULT_SETS = (
     ("real5", ROOT / "tests" / "data" / "signals" / "real5"),
     ("real7-dev", ROOT / "tests" / "data" / "signals" / "real7" / "dev"),
     ("real7-blind", ROOT / "tests" / "data" / "signals" / "real7" / "blind"),
+    ("real8-dev", ROOT / "tests" / "data" / "signals" / "real8" / "dev"),
+    ("real8-blind", ROOT / "tests" / "data" / "signals" / "real8" / "blind"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
