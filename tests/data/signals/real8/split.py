@@ -1,9 +1,9 @@
 """Fixed split of real8 into a development half and a blind half, by story.
 
 Rule (decided before any run of the extractor on these pages): order the story keys of each
-collector's answer key (``a-...``, ``b-...``, ``c-...``) by their SHA-1 and deal them out alternately:
-dev, blind, dev, ... Every page of a story goes with its story, so that the story pairs of
-each half are whole; nothing about the content or the extractor's output is used.
+collector's answer key (``a-...``, ``b-...``, ``c-...``) by their SHA-1 and deal them out
+alternately: dev, blind, dev, ... Every page of a story goes with its story, so that the
+story pairs of each half are whole; nothing about the content or the extractor's output is used.
 
     python tests/data/signals/real8/split.py STAGING_A STAGING_B
     # each staging dir: articles/, expected.json, SOURCES.md (a table, one row per file)
@@ -19,13 +19,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PROVENANCE = (
-    "Every page was found with the `search` tool (corpus `pages`: stored public web pages) by one\n"
-    "of three helpers, who typed the stored excerpt into its file (line breaks may differ from the\n"
-    "store's; Persian zero-width joiners may be lost) and wrote the answers by reading the page,\n"
-    "following the answer-key conventions of docs/signals-format.md, before any critmin code saw\n"
-    "it. Nothing was written for critmin. Collector c kept the store's \" date YYYY-MM-DD\" prefix on\n"
-    "the pages that have it (the layout scraped pages come in) and keyed it as the page's date;\n"
-    "collectors a and b left it out. Split by story with split.py."
+    "Every page was found with the `search` tool (corpus `pages`: stored public web pages) by\n"
+    "one of three helpers, who typed the stored excerpt into its file (line breaks may differ\n"
+    "from the store's; Persian zero-width joiners may be lost) and wrote the answers by reading\n"
+    "the page, following the answer-key conventions of docs/signals-format.md, before any\n"
+    "critmin code saw it. Nothing was written for critmin. Collector c kept the store's\n"
+    '" date YYYY-MM-DD" prefix on the pages that have it (the layout scraped pages come in)\n'
+    "and keyed it as the page's date; collectors a and b left it out. Split by story with\n"
+    "split.py."
 )
 
 
