@@ -404,9 +404,22 @@ def _lines(text: str) -> list[str]:
     out = []
     for line in unescape(text).replace("\r", "\n").split("\n"):
         line = " ".join(line.replace("\u00a0", " ").split())
+        line = repair(line)
         if line:
             out.append(line)
     return out
+
+
+# "將關(guān)閉兩年", "礦業(yè)": a converting site's pinyin glued into the words; it splits the
+# words the lexicons look for ("關閉")
+_PINYIN_NOTE = re.compile(
+    r"(?<=[\u3400-\u9fff])\([a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}\)"
+)
+
+
+def repair(text: str) -> str:
+    """Text with a converting site's damage undone (pinyin glued into Chinese words)."""
+    return _PINYIN_NOTE.sub("", text) if "(" in text else text
 
 
 # "...chips avançados.No mais recente episódio": a sentence glued to the next (a lost space)

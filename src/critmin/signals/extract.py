@@ -272,6 +272,7 @@ class _Sentence:
     provision: bool = False  # says what an agreement provides: its other types are its terms
     deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
     share: bool = False  # states a market share, with no trigger: context, no figures or materials
+    firms: frozenset[str] = frozenset()  # countries named only as a firm's nationality
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -279,6 +280,11 @@ _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\
 _DATELINE_DATE = re.compile(
     r"^\s*[^\W\d_][\w'’. -]{1,30}?\s*(?:\([^)]{1,30}\)\s*)?[,–—-]\s*[^.–—\n]{0,12}?\d"
     r"[^.–—\n]{0,25}?(?:[–—]|\s-\s)"
+)
+# "تهران- ایرنا- مقامات چین ...", "BRASÍLIA – Agência Brasil – ": a place, its agency, dashes
+_DATELINE_AGENCY = re.compile(
+    r"^\s*[^\W\d_][\w'’.]{1,25}(?:\s[\w'’.]{1,25})?\s*[-–—]\s+[^\W\d_][\w'’.]{1,25}"
+    r"(?:\s[\w'’.]{1,25}){0,2}\s*[-–—]\s+"
 )
 # the same in any script (Devanagari marks are no \w) and with a double dash: "नई दिल्ली,
 # अक्टूबर 21 -- ..." (a dateline city names no actor)
@@ -295,6 +301,39 @@ RIVAL_GAP_WORDS = 5
 # 견제", "中国のレアアース市場の支配"): there a rival cue after the country reaches as far
 RIVAL_AFTER_FAR = frozenset({"ko", "ja"})
 DATELINE_MAX_CHARS = 40  # a first body sentence this short with a digit is a dateline
+
+
+FIRM_GAP_BEFORE = 2  # words between a firm cue and the nationality after it
+FIRM_GAP_AFTER = 1  # words between the nationality and the firm cue after it
+
+
+def firm_countries(text: str, lang: str | None) -> frozenset[str]:
+    """Countries a text names only as a firm's nationality ("Canadian miner First Quantum",
+    "la société minière canadienne", "加拿大矿业公司"): every mention of them is next to a
+    ``firm_before``/``firm_after`` cue, with no punctuation between."""
+    folded = fold(text)
+    before = [h for h in context_matcher("firm_before", lang).find(folded, folded=True)
+              if h.start >= 0]  # fmt: skip
+    after = [h for h in context_matcher("firm_after", lang).find(folded, folded=True)
+             if h.start >= 0]  # fmt: skip
+    if not before and not after:
+        return frozenset()
+    firm: set[str] = set()
+    other: set[str] = set()
+    for start, end, iso in country_mentions(text, lang):
+        if start < 0:
+            other.add(iso)
+            continue
+
+        def near(gap: str, limit: int) -> bool:
+            return not any(c in gap for c in ",;:.()，、。") and len(gap.split()) <= limit
+
+        named = any(h.end <= start and near(folded[h.end : start], FIRM_GAP_BEFORE)
+                    for h in before) or any(
+            h.start >= end and near(folded[end : h.start], FIRM_GAP_AFTER) for h in after
+        )  # fmt: skip
+        (firm if named else other).add(iso)
+    return frozenset(firm - other)
 
 
 def _is_dateline(text: str, types: set[str]) -> bool:
@@ -667,6 +706,8 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 
 # measures one country takes: the other side of talks or a trade war is not its actor
 UNILATERAL_TYPES = frozenset({"export_control"})
+# types whose actor is the country of a site (a mine, a plant), not of the firm running it
+SITE_TYPES = frozenset({"outage"})
 # what a listing of entities entails (no exports to them): its terms, not a measure apart
 LISTING_TERMS = frozenset({"export_control"})
 # measures that a sentence reporting a price move names as its cause, not as news
@@ -753,10 +794,17 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # surge by 41%, reflecting demand for tungsten": a firm's stock, no metal's price
             bg_types |= {"price_move"}
             types -= {"price_move"}
+        if "price_move" in types and context_matcher("forecast", lang).find(ffold, folded=True):
+            # "Nhu cầu ... sẽ đẩy giá lithium lên cao", "prices are expected to rise": an
+            # outlook, not a move that happened
+            bg_types |= {"price_move"}
+            types -= {"price_move"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
-        where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", fore)) if k == first_body else fore
+        where = fore
+        if k == first_body:
+            where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", _DATELINE_AGENCY.sub("", fore)))
         if k <= first_body:  # a title may be the page's first line: "नई दिल्ली, अक्टूबर 21 --"
             where = _DATELINE_ANY.sub("", where)
         if k <= first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
@@ -783,6 +831,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
             [] if link else solo, provision, [] if link else deal, share,
+            firm_countries(where, lang) if types & SITE_TYPES and countries else frozenset(),
         ))  # fmt: skip
     return sentences
 
@@ -1150,6 +1199,11 @@ def extract_events(
                 countries = [c for c in countries if c in lead_parties]
         else:
             countries = _merge([s.countries for s in picked])
+        if etype in SITE_TYPES:
+            # "Canadian miner First Quantum's Cobre Panama mine": the country whose mine stops
+            # is the actor, not the operator's home (unless nothing else is named)
+            homes = {c for c in countries if all(c in s.firms for s in picked if c in s.countries)}
+            countries = [c for c in countries if c not in homes] or countries
         if not countries and etype in CURRENCY_TYPES:
             # "₹7,280 करोड़ की ... स्कीम", "R$ 3 bilhões": a sum in a national currency, no
             # country named: the spender is that currency's country

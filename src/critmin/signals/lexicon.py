@@ -31,6 +31,8 @@ _ARABIC_FOLD = str.maketrans({
     "\u00a0": " ", "\u202f": " ",
 })  # fmt: skip
 _ARTICLE = ("ال", "لل")  # the Arabic article (with a particle: وال, بال...)
+# endings written onto a Persian or Arabic word: "گرافیتی" (graphite's), "صادراتی", "فلزات‌ها"
+_ARABIC_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "ي", "ية"})
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "ک", "ال", "وال", "بال", "فال", "کال", "لل", "ول", "وب")
 
 
@@ -218,8 +220,9 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
     # a key that starts or ends in punctuation ("刚果（金）") is bounded on that side already
     if left and start > 0 and not unspaced(first) and _word(first):
         prev = text[start - 1]
-        # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym"
-        if _word(prev) and not (prev == "-" and first.isalpha()):
+        # a hyphen joins two words, each a word of its own: "US-China", "Neodym-Praseodym";
+        # a Latin name glued to Chinese or Japanese is a word of its own: "旗下Cobre Panama矿"
+        if _word(prev) and not (prev == "-" and first.isalpha()) and not unspaced(prev):
             if not is_arabic(first):
                 return False
             head = text[max(0, start - 3) : start]
@@ -228,8 +231,14 @@ def _bounded(text: str, start: int, end: int, key: str, left: bool, right: bool)
                 return False
     if right and end < len(text) and not unspaced(last) and _word(last):
         nxt = text[end]
-        if _word(nxt) and not (nxt == "-" and last.isalpha()):
-            return False
+        if _word(nxt) and not (nxt == "-" and last.isalpha()) and not unspaced(nxt):
+            if not is_arabic(last):
+                return False
+            tail = end
+            while tail < len(text) and _word(text[tail]):
+                tail += 1
+            if text[end:tail] not in _ARABIC_SUFFIXES:
+                return False
     return True
 
 
@@ -275,6 +284,9 @@ def material_matcher(language: str | None) -> Matcher:
             entries.append(("ndfeb", mid))
     for symbol, mids in MIXED_OXIDES.items():
         entries.append((symbol, mids))
+    for site in load("sites").values():  # "Kakula", "Grasberg": the mine's products
+        if site["materials"]:
+            entries.extend((name, list(site["materials"])) for name in site["names"])
     return Matcher.build(entries)
 
 
@@ -341,7 +353,7 @@ CONTEXT_KINDS = (
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
-    "statistics",
+    "statistics", "firm_before", "firm_after", "forecast",
 )  # fmt: skip
 
 
@@ -454,6 +466,8 @@ def country_matcher(language: str | None) -> Matcher:
             entries.append((pattern, iso))
         for pattern, iso in ((extra.get("places") or {}).get(lang) or {}).items():
             entries.append((pattern, iso))
+    for site in load("sites").values():  # a mine's or plant's name: its country
+        entries.extend((name, site["country"]) for name in site["names"])
     return Matcher.build(entries)
 
 
