@@ -119,3 +119,33 @@ def test_travel_destinations_and_outside_name_no_actor() -> None:
     assert actor_countries("as the treasurer heads to Washington to meet investors", "en") == []
     assert actor_countries("nations scramble to source rare earths outside China", "en") == []
     assert actor_countries("China banned exports of rare earths", "en") == ["CHN"]
+
+
+def test_a_time_stamp_after_the_headline_dates_the_page() -> None:
+    doc = clean_text(
+        "米大統領「銅へ関税50%」=国内生産強化 2025年07月09日 04時49分\n\n"
+        "トランプ米大統領は8日、銅に50%の関税を課すと表明した。"
+    )
+    assert doc.date == "2025-07-09"
+    assert doc.title == "米大統領「銅へ関税50%」=国内生産強化"
+
+
+def test_a_korean_byline_with_spaced_dots_dates_the_page() -> None:
+    doc = clean_text(
+        '[속보] 트럼프 "구리에 50% 관세"\n홍길동 2025. 7. 10. 09:34\n'
+        "도널드 트럼프 미국 대통령은 9일 구리에 50% 관세를 부과한다고 밝혔다."
+    )
+    assert doc.date == "2025-07-10"
+
+
+def test_an_agency_dateline_opening_the_page_dates_it() -> None:
+    doc = clean_text(
+        "Sydney, Australie | AFP | jeudi 23/04/2025 - L'Australie va établir une réserve "
+        "stratégique de minerais critiques, a annoncé jeudi le Premier ministre."
+    )
+    assert doc.date == "2025-04-23"
+    undated = clean_text(
+        "China bans exports, from 1 December 2025 - the ministry said\n"
+        "The commerce ministry said on Monday that exports would need licences."
+    )
+    assert undated.date is None  # a clause's date is the measure's, not the page's

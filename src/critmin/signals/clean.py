@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from critmin.signals.dates import (
     BYLINE,
+    DATELINE_PREFIX,
     HEADER,
     article_date,
     find_date_regex,
@@ -578,9 +579,10 @@ _TRAILING_LABEL = re.compile(
 LABEL_CREDIT_WORDS = 6
 # a time stamp glued after a headline: "... trị giá 8,5 tỉ USD 21/10/2025 09:57"
 _TRAILING_STAMP = re.compile(
-    r"(?<=\S)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})[,\s|-]+\d{1,2}:\d{2}"
-    r"(?::\d{2})?(?:\s?[AaPp][Mm])?\s*$"
-)
+    r"(?<=\S)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?"
+    r"|\d{4}年\d{1,2}月\d{1,2}日)[,\s|-]*\d{1,2}\s?[:時]\s?\d{2}"
+    r"(?::\d{2}|分)?(?:\s?[AaPp][Mm])?\s*$"
+)  # "... 200%検討 2025年07月09日 04時49分", "... 2025. 7. 10. 09:34"
 # "…本政策设定了合理的转让期限。编辑:陈毅 编辑:赵鑫": editor and reporter credits after the last
 # sentence of a line; "Pekin, 'ulusal güvenliği... 09.10.2025, Sputnik Türkiye": a teaser's date
 # and site after its ellipsis
@@ -1073,6 +1075,11 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if title and word_count(title) <= 4 and find_date_regex(title) is not None:
         dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
     stamp = stamps[:1]
+    opening = DATELINE_PREFIX.match(title) if not dateline and title else None
+    if opening and set(opening.group(1)) & set("|("):  # an agency's mark, not a clause
+        # no headline, the page opens with its dateline: "Sydney, Australie | AFP | jeudi
+        # 23/04/2025 - L'Australie va établir ...": the date of its opening, not of its news
+        stamp = stamp or [opening.group(1)]
     when = article_date("\n".join([*header, *stamp, title, dateline, body]),
                         [*header, *stamp, dateline or "", *content[:3]], base)  # fmt: skip
     if when is None:  # "... a loss of jobs in Malaysia. – October 20, 2023": a sign-off date

@@ -26,6 +26,8 @@ CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
 # Vietnamese: "ngày 9 tháng 10 năm 2025", "9 tháng 10, năm 2025"
 VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})(?!\d)", re.I)
+# Korean: "2025. 7. 10. 09:34" (a space after each dot, a dot after the day)
+KO_DOTS = re.compile(r"(?<![\d/.])(\d{4})\.\s(\d{1,2})\.\s(\d{1,2})\.(?!\d)")
 SLASH_YMD = re.compile(
     r"(?<![\d/.])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)"
 )  # 2026/02/07, 2026.02.07
@@ -146,7 +148,8 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""
     text = to_ascii_digits(text)
     found: list[tuple[int, int, date]] = []
-    rules = ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (NUMERIC, "dmy"), (VI_DMY, "dmy"))
+    rules = ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (KO_DOTS, "ymd"), (NUMERIC, "dmy"),
+             (VI_DMY, "dmy"))  # fmt: skip
     for rx, order in rules:
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
