@@ -33,7 +33,9 @@ def assign(stories: list[str]) -> dict[str, str]:
     return {s: "dev" if i % 2 == 0 else "blind" for i, s in enumerate(ordered)}
 
 
-def main(*staging: str) -> None:
+def main(*staging: str, here: Path = HERE, provenance: str = PROVENANCE) -> None:
+    """Split the staging folders' pages into ``here/dev`` and ``here/blind`` (real8 calls this
+    with its own folder and provenance)."""
     answers: dict[str, dict] = {"dev": {}, "blind": {}}
     rows: dict[str, list[str]] = {"dev": [], "blind": []}
     header: list[str] = []
@@ -47,16 +49,16 @@ def main(*staging: str) -> None:
             half = halves[answer["story"]]
             answers[half][doc_id] = answer
             src = next(folder.glob(f"articles/{doc_id}.*"))
-            dest = HERE / half / "articles"
+            dest = here / half / "articles"
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / src.name)
             rows[half] += [ln for ln in table[2:] if ln.split("|")[1].strip().startswith(doc_id)]
     for half in ("dev", "blind"):
-        (HERE / half / "expected.json").write_text(
+        (here / half / "expected.json").write_text(
             json.dumps(answers[half], ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        (HERE / half / "SOURCES.md").write_text(
-            f"# Sources of real7/{half} ({len(answers[half])} pages)\n\n{PROVENANCE}\n\n"
+        (here / half / "SOURCES.md").write_text(
+            f"# Sources of {here.name}/{half} ({len(answers[half])} pages)\n\n{provenance}\n\n"
             + "\n".join(header + sorted(rows[half]))
             + "\n",
             encoding="utf-8",

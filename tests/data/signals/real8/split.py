@@ -5,15 +5,13 @@ collector's answer key (``a-...``, ``b-...``, ``c-...``) by their SHA-1 and deal
 alternately: dev, blind, dev, ... Every page of a story goes with its story, so that the
 story pairs of each half are whole; nothing about the content or the extractor's output is used.
 
-    python tests/data/signals/real8/split.py STAGING_A STAGING_B
+    python tests/data/signals/real8/split.py STAGING_A STAGING_B STAGING_C
     # each staging dir: articles/, expected.json, SOURCES.md (a table, one row per file)
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -30,41 +28,14 @@ PROVENANCE = (
 )
 
 
-def assign(stories: list[str]) -> dict[str, str]:
-    """Story key -> "dev" | "blind"."""
-    ordered = sorted(set(stories), key=lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest())
-    return {s: "dev" if i % 2 == 0 else "blind" for i, s in enumerate(ordered)}
-
-
-def main(*staging: str) -> None:
-    answers: dict[str, dict] = {"dev": {}, "blind": {}}
-    rows: dict[str, list[str]] = {"dev": [], "blind": []}
-    header: list[str] = []
-    for folder in map(Path, staging):
-        key = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-        halves = assign([v["story"] for v in key.values()])
-        lines = (folder / "SOURCES.md").read_text(encoding="utf-8").splitlines()
-        table = [ln for ln in lines if ln.startswith("|")]
-        header = header or table[:2]
-        for doc_id, answer in key.items():
-            half = halves[answer["story"]]
-            answers[half][doc_id] = answer
-            src = next(folder.glob(f"articles/{doc_id}.*"))
-            dest = HERE / half / "articles"
-            dest.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / src.name)
-            rows[half] += [ln for ln in table[2:] if ln.split("|")[1].strip().startswith(doc_id)]
-    for half in ("dev", "blind"):
-        (HERE / half / "expected.json").write_text(
-            json.dumps(answers[half], ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        (HERE / half / "SOURCES.md").write_text(
-            f"# Sources of real8/{half} ({len(answers[half])} pages)\n\n{PROVENANCE}\n\n"
-            + "\n".join(header + sorted(rows[half]))
-            + "\n",
-            encoding="utf-8",
-        )
+def _real7():
+    """real7's split (the same rule), loaded from its file."""
+    spec = importlib.util.spec_from_file_location("real7_split", HERE.parent / "real7" / "split.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    _real7().main(*sys.argv[1:], here=HERE, provenance=PROVENANCE)
