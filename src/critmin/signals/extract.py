@@ -53,6 +53,7 @@ SPECIFIC_TYPES = frozenset({"price_floor"})
 # event of their own beside the main one
 QUANTIFIED_TYPES = frozenset({"price_move", "tariff"})
 MAX_EVIDENCE_SENTENCES = 4
+CONFIRM_SENTENCES = 1  # sentences of a secondary type the meaning check embeds (~0.1 s each)
 NEIGHBOURS = True
 QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
 # market facts: the countries a price story names are producers, buyers or causes, not
@@ -1060,8 +1061,10 @@ def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
 def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[_Sentence],
                    title: set[str]) -> list[str]:  # fmt: skip
     """Drop a secondary type (not the best score, not in the headline)
-    whose trigger sentences all mean another type more: each of them ranks it
-    ``EMB_DROP_RANK`` or further down among the types by meaning."""
+    whose first trigger sentence (``CONFIRM_SENTENCES``) means another type more: it ranks it
+    ``EMB_DROP_RANK`` or further down among the types by meaning. One sentence, not four:
+    the same drops on every development set (one more on real5), about half the texts
+    embedded."""
     from critmin.signals.semantic import type_similarity
 
     best = max(scores[t] for t in chosen)
@@ -1070,7 +1073,7 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
     secondary = [t for t in chosen if scores[t] < best and t not in title
                  and t not in SPECIFIC_TYPES]  # fmt: skip
     idx = {t: ([i for i, s in enumerate(sentences) if t in s.types]
-               or [i for i, s in enumerate(sentences) if t in s.bg_types])[:MAX_EVIDENCE_SENTENCES]
+               or [i for i, s in enumerate(sentences) if t in s.bg_types])[:CONFIRM_SENTENCES]
            for t in secondary}  # fmt: skip
     rows = sorted({i for v in idx.values() for i in v})
     if not rows:
