@@ -322,19 +322,17 @@ def firm_countries(text: str, lang: str | None) -> frozenset[str]:
     firm: set[str] = set()
     other: set[str] = set()
     for start, end, iso in country_mentions(text, lang):
-        if start < 0:
-            other.add(iso)
-            continue
-
-        def near(gap: str, limit: int) -> bool:
-            return not any(c in gap for c in ",;:.()，、。") and len(gap.split()) <= limit
-
-        named = any(h.end <= start and near(folded[h.end : start], FIRM_GAP_BEFORE)
-                    for h in before) or any(
-            h.start >= end and near(folded[end : h.start], FIRM_GAP_AFTER) for h in after
-        )  # fmt: skip
+        named = start >= 0 and (
+            any(h.end <= start and _near(folded[h.end : start], FIRM_GAP_BEFORE) for h in before)
+            or any(h.start >= end and _near(folded[end : h.start], FIRM_GAP_AFTER) for h in after)
+        )
         (firm if named else other).add(iso)
     return frozenset(firm - other)
+
+
+def _near(gap: str, words: int) -> bool:
+    """At most ``words`` words between a cue and a country, and no punctuation."""
+    return not any(c in gap for c in ",;:.()，、。") and len(gap.split()) <= words
 
 
 def _is_dateline(text: str, types: set[str]) -> bool:
