@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -98,20 +99,17 @@ def figure_quality(atlas: Atlas, table: str, product: str, year: int) -> dict[st
     source's ``quality`` in sources.csv (``primary``, ``secondary``, ``weak``; ``""`` when the
     dataset does not classify it). An aggregate without rows of its own uses its leaves' rows,
     a leaf without rows its aggregate's; a country backed by several rows takes the worst."""
-    t = atlas.table(table)
-    t = t[t["year"] == year]
+    rows_of, quality = _figure_index(atlas, table)
     product = product.split(":")[0]  # an element supply (re_oxides:Dy) rests on its product
     members = atlas.tree.members
     parents = [a for a, leaves in members.items() if product in leaves]
+    rows: list[tuple[int, str, str]] = []
     for ids in ([product], members.get(product, []), parents):
-        rows = t[t["product"].isin(ids)]
-        if not rows.empty:
+        rows = sorted(r for p in ids for r in rows_of.get((year, p), ()))  # in table order
+        if rows:
             break
-    src = atlas.table("sources")
-    quality = (src.set_index("id")["quality"].fillna("").astype(str).to_dict()
-               if "quality" in src else {})  # fmt: skip
     out: dict[str, str] = {}
-    for country, sid in zip(rows["country"], rows["source"], strict=True):
+    for _, country, sid in rows:
         q = ASSUMPTION if sid == ASSUMPTION else quality.get(sid, "")
         old = out.get(country)
         if old is None or _QUALITY_RANK.get(q, 2) < _QUALITY_RANK.get(old, 2):
@@ -119,9 +117,33 @@ def figure_quality(atlas: Atlas, table: str, product: str, year: int) -> dict[st
     return out
 
 
+#: per atlas (immutable) and table: its ``(row number, country, source)`` rows by
+#: ``(year, product)``, and each source's quality (an assessment asks for them product by product)
+_FIGURES: weakref.WeakKeyDictionary[Atlas, dict[str, tuple[dict, dict]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _figure_index(atlas: Atlas, table: str) -> tuple[dict, dict]:
+    per = _FIGURES.setdefault(atlas, {})
+    if table not in per:
+        t = atlas.table(table)
+        rows_of: dict[tuple[int, str], list[tuple[int, str, str]]] = {}
+        for i, (y, p, c, sid) in enumerate(
+            zip(t["year"], t["product"], t["country"], t["source"], strict=True)
+        ):
+            if y == y:  # not NaN
+                rows_of.setdefault((int(y), str(p)), []).append((i, c, sid))
+        src = atlas.table("sources")
+        quality = (src.set_index("id")["quality"].fillna("").astype(str).to_dict()
+                   if "quality" in src else {})  # fmt: skip
+        per[table] = (rows_of, quality)
+    return per[table]
+
+
 def _sources(atlas: Atlas, table: str, product: str, year: int) -> list[str]:
-    t = atlas.table(table)
-    return sorted(set(t.loc[(t["product"] == product) & (t["year"] == year), "source"]))
+    rows_of, _ = _figure_index(atlas, table)
+    return sorted({sid for _, _, sid in rows_of.get((year, product), ())})
 
 
 def element_output(atlas: Atlas, elements: Iterable[str] | None = None) -> pd.DataFrame:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import numpy as np
 
 _PERSIAN = set("پچژگ")
 # common characters written differently in traditional and simplified Chinese (same order)
@@ -31,19 +34,57 @@ _SCRIPTS = (
 
 def _script_language(sample: str) -> tuple[str, int]:
     """The language of the script most letters of ``sample`` are in, among ``_SCRIPTS``,
-    and how many letters that is (``("", 0)`` when none)."""
-    counts: dict[str, int] = {}
-    for ch in sample:
-        o = ord(ch)
-        if 0x0370 <= o <= 0x17FF:
-            for lo, hi, lang in _SCRIPTS:
-                if lo <= o <= hi:
-                    counts[lang] = counts.get(lang, 0) + 1
-                    break
-    if not counts:
+    and how many letters that is (``("", 0)`` when none; a tie goes to the script met
+    first)."""
+    return _script_of_codes(_codes(sample))
+
+
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text``."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+
+_SCRIPT_LO, _SCRIPT_HI = 0x0370, 0x17FF
+
+
+@cache
+def _script_table() -> np.ndarray:
+    """Code point - 0x370 -> 1 + the index in ``_SCRIPTS`` of its script (0: none)."""
+    table = np.zeros(_SCRIPT_HI - _SCRIPT_LO + 1, dtype=np.int16)
+    for k, (lo, hi, _) in reversed(list(enumerate(_SCRIPTS))):  # the first range listed wins
+        table[lo - _SCRIPT_LO : hi - _SCRIPT_LO + 1] = k + 1
+    return table
+
+
+def _script_of_codes(codes: np.ndarray) -> tuple[str, int]:
+    inside = codes[(codes >= _SCRIPT_LO) & (codes <= _SCRIPT_HI)]
+    if not inside.size:
         return "", 0
-    lang = max(counts, key=counts.__getitem__)
-    return lang, counts[lang]
+    ids = _script_table()[inside - _SCRIPT_LO]
+    ids = ids[ids > 0]
+    if not ids.size:
+        return "", 0
+    counts = np.bincount(ids)
+    best = np.flatnonzero(counts == counts.max())
+    if best.size > 1:  # the script met first, as a count in text order would keep it
+        first = {int(k): int(np.argmax(ids == k)) for k in best}
+        best = np.array([min(first, key=first.__getitem__)])
+    k = int(best[0])
+    return _SCRIPTS[k - 1][2], int(counts[k])
+
+
+@cache
+def _latin_letters() -> np.ndarray:
+    """For each code point below U+0250, whether it is a letter (``str.isalpha``)."""
+    return np.array([chr(c).isalpha() for c in range(0x250)])
+
+
+def _between(codes: np.ndarray, lo: int, hi: int) -> int:
+    return int(np.count_nonzero((codes >= lo) & (codes <= hi)))
+
+
+def _among(codes: np.ndarray, chars: str) -> int:
+    return int(np.count_nonzero(np.isin(codes, [ord(c) for c in chars])))
 
 
 # langid reads short Indonesian as Malay: Malay only with words Indonesian does not use
@@ -64,31 +105,20 @@ def detect_language(text: str) -> str:
     қ/ғ/ұ, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
     py3langid."""
     sample = text[:4000]
-    kana = han = arabic = cyr = latin = hangul = deva = 0
-    fa_letters = ar_ya = fa_ya = 0
-    for ch in sample:
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF:
-            kana += 1
-        elif 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
-            han += 1
-        elif 0x600 <= o <= 0x6FF:
-            arabic += 1
-            if ch in _PERSIAN:
-                fa_letters += 1
-            elif ch in "یک":
-                fa_ya += 1
-            elif ch in "يكة":
-                ar_ya += 1
-        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
-            hangul += 1
-        elif 0x400 <= o <= 0x4FF:
-            cyr += 1
-        elif 0x900 <= o <= 0x97F:
-            deva += 1
-        elif ch.isalpha() and o < 0x250:
-            latin += 1
-    script, other = _script_language(sample)
+    codes = _codes(sample)
+    kana = _between(codes, 0x3040, 0x30FF)
+    han = _between(codes, 0x4E00, 0x9FFF) + _between(codes, 0x3400, 0x4DBF)
+    arabic_codes = codes[(codes >= 0x600) & (codes <= 0x6FF)]
+    arabic = int(arabic_codes.size)
+    fa_letters = _among(arabic_codes, "".join(_PERSIAN))
+    fa_ya = _among(arabic_codes, "یک")
+    ar_ya = _among(arabic_codes, "يكة")
+    hangul = _between(codes, 0xAC00, 0xD7AF) + _between(codes, 0x1100, 0x11FF)
+    cyr = _between(codes, 0x400, 0x4FF)
+    deva = _between(codes, 0x900, 0x97F)
+    low = codes[codes < 0x250]
+    latin = int(np.count_nonzero(_latin_letters()[low]))
+    script, other = _script_of_codes(codes)
     letters = kana + han + arabic + cyr + latin + hangul + deva + other
     if other and other >= 0.3 * letters:  # Thai, Bengali, Greek, Tamil...
         return script
@@ -99,11 +129,11 @@ def detect_language(text: str) -> str:
     if kana and kana >= 0.02 * letters:
         return "ja"
     if han >= 0.2 * letters:
-        hant = sum(ch in _HANT for ch in sample)
-        hans = sum(ch in _HANS for ch in sample)
+        hant = _among(codes, "".join(_HANT))
+        hans = _among(codes, "".join(_HANS))
         return "zh-Hant" if hant > hans else "zh"
     if arabic >= 0.3 * letters:
-        if sum(ch in _URDU for ch in sample) >= 0.01 * arabic:
+        if _among(arabic_codes, "".join(_URDU)) >= 0.01 * arabic:
             return "ur"
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
     lang = _classify(sample)
@@ -112,7 +142,7 @@ def detect_language(text: str) -> str:
     if lang == "ms" and not _MALAY.search(sample):
         return "id"
     if cyr >= 0.3 * letters:
-        if sum(ch in _KAZAKH for ch in sample) >= 0.01 * cyr:
+        if _among(codes, "".join(_KAZAKH)) >= 0.01 * cyr:
             return "kk"  # langid reads Kazakh as Russian or Ukrainian
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     return lang

@@ -90,13 +90,16 @@ def process_texts(
     *,
     budget_s: float = ARTICLE_BUDGET_S,
     names: Sequence[str] | None = None,
+    in_process: bool = False,
 ) -> list[Article]:
     """Articles from ``(id, group, raw text)``; lines recurring in 3+ texts of a group go.
 
     Every regex here is linear in the text (tests/signals/test_redos.py), texts longer than
     ``MAX_ARTICLE_CHARS`` are refused, and an article whose cleaning or reading takes more
     than ``budget_s`` seconds is refused (:class:`OverBudget` naming it, from ``names`` when
-    given): all or nothing, one hostile text cannot hold the reader for long."""
+    given): all or nothing, one hostile text cannot hold the reader for long. The articles
+    are read on the reader processes when they run (``critmin.signals.readers``), unless
+    ``in_process``."""
     label = list(names) if names is not None else [aid for aid, _, _ in items]
     too_long = [Issue(label[i], None, None, f"the text is longer than {MAX_ARTICLE_CHARS:,} "
                       "characters; not read")
@@ -108,17 +111,32 @@ def process_texts(
         groups.setdefault(group, []).append(raw)
     common = {g: boilerplate_lines(raws) for g, raws in groups.items()}
     by_site = site_boilerplate([raw for _, _, raw in items])
+    jobs = [(aid, group, raw, common[group] | by_site[n], label[n], budget_s)
+            for n, (aid, group, raw) in enumerate(items)]  # fmt: skip
+    from critmin.signals import readers
+
+    done = None if in_process else readers.read(jobs, progress)
+    if done is not None:
+        return done
     out = []
-    for n, (aid, group, raw) in enumerate(items, 1):
-        started = time.perf_counter()
-        doc = clean_text(raw, boilerplate=common[group] | by_site[n - 1])
-        _within(budget_s, started, label[n - 1], "cleaning")
-        events = extract_events(doc, aid)
-        _within(budget_s, started, label[n - 1], "reading events from")
-        out.append(Article(aid, group, hashlib.sha256(raw.encode()).hexdigest(), doc, events))
+    for n, job in enumerate(jobs, 1):
+        out.append(read_article(*job))
         if progress:
             progress(n, len(items))
     return out
+
+
+def read_article(
+    aid: str, group: str, raw: str, boilerplate: set[str], name: str, budget_s: float
+) -> Article:
+    """One article: ``raw`` cleaned (without the ``boilerplate`` lines its site repeats),
+    its events read; :class:`OverBudget` naming ``name`` when that takes over ``budget_s``."""
+    started = time.perf_counter()
+    doc = clean_text(raw, boilerplate=boilerplate)
+    _within(budget_s, started, name, "cleaning")
+    events = extract_events(doc, aid)
+    _within(budget_s, started, name, "reading events from")
+    return Article(aid, group, hashlib.sha256(raw.encode()).hexdigest(), doc, events)
 
 
 def _within(budget_s: float, started: float, name: str, what: str) -> None:
@@ -129,12 +147,16 @@ def _within(budget_s: float, started: float, name: str, what: str) -> None:
 
 
 def process_paths(
-    paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None
+    paths: Iterable[str | Path],
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    in_process: bool = False,
 ) -> list[Article]:
     """Articles from files and folders; the id of an article is its file name stem."""
     files = collect_files(paths)
     items = [(f.stem, str(f.parent), read_text(f)) for f in files]
-    articles = process_texts(items, progress, names=[str(f) for f in files])
+    articles = process_texts(items, progress, names=[str(f) for f in files],
+                             in_process=in_process)  # fmt: skip
     for a, f in zip(articles, files, strict=True):
         a.path = str(f)
     return articles

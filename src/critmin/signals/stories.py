@@ -336,8 +336,11 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     links = []
     scores: dict[tuple[str, str], float] = {}
     pairs: dict[tuple[str, str], list[tuple[float, Event, Event]]] = {}
+    kinds = {a: {kind(e) for e in by_article[a]} for a in ids}
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
+            if kinds[a].isdisjoint(kinds[b]):
+                continue  # no event of the same kind: no link (a score of 0, not stored)
             got = [(link_score(x, y), x, y) for x in by_article[a] for y in by_article[b]]
             scores[a, b] = scores[b, a] = max(g[0] for g in got)
             pairs[a, b] = [g for g in got if g[0] > 0]
@@ -359,7 +362,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             continue
         if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
             continue
-        if any(scores[x, y] < JOIN_SCORE for x in ca for y in cb):
+        if any(scores.get((x, y), 0.0) < JOIN_SCORE for x in ca for y in cb):
             continue  # every pair must look alike: no chaining A~B~C when A and C differ
         if cos is not None and any(_article_cos(cos, by_article[x], by_article[y]) < EMB_JOIN_MIN
                                    for x in ca for y in cb):  # fmt: skip
