@@ -88,8 +88,12 @@ def ingest_cmd(
     fmt: FormatOpt = "table",
     workers: Annotated[
         int,
-        typer.Option("--workers", min=1, help="Reader processes (each warms up for about 6 s "
-                     "of CPU: worth it for thousands of articles, on as many cores)."),
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Reader processes (each warms up for about 6 s "
+            "of CPU: worth it for thousands of articles, on as many cores).",
+        ),
     ] = 1,
 ) -> None:
     """Clean, read and store articles: events per article and stories across languages."""
