@@ -182,14 +182,18 @@ class Atlas:
     def _by_country(self, name: str, value: str, nearest: bool = False) -> xr.DataArray:
         rows = self._nearest(name) if nearest else self._latest(name)
         products = list(self.products.index)
-        grid = pd.DataFrame(0.0, index=pd.Index(products, name="product"), columns=self.countries)
+        idx_p = {p: i for i, p in enumerate(products)}
+        idx_c = {c: i for i, c in enumerate(self.countries)}
+        grid = np.zeros((len(products), len(self.countries)))
+        if not rows.empty:
+            at = (np.array([idx_p[p] for p in rows["product"]], dtype=int),
+                  np.array([idx_c[c] for c in rows["country"]], dtype=int))  # fmt: skip
+            np.add.at(grid, at, rows[value].to_numpy(dtype=float))
         years = rows.groupby("product")["year"].max().reindex(products)
-        for r in rows.itertuples(index=False):
-            grid.loc[r.product, r.country] += getattr(r, value)
         for g, leaves in self.tree.members.items():
             years[g] = years.reindex(leaves).max()
         da = xr.DataArray(
-            self._with_aggregates(grid.to_numpy()),
+            self._with_aggregates(grid),
             dims=("product", "country"),
             coords={
                 "product": products,

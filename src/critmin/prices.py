@@ -29,6 +29,7 @@ import pandas as pd
 import xarray as xr
 
 from critmin.atlas import Atlas
+from critmin.draws import quantiles_over_draws
 
 COLUMNS = ["product", "usd_per_kg", "item", "year", "source", "rule"]
 REFERENCE = re.compile(r"\breference\b", re.IGNORECASE)
@@ -140,7 +141,7 @@ def price_fan(data: xr.Dataset, prices: pd.DataFrame | None = None) -> pd.DataFr
     for variable, market in MARKETS.items():
         if variable not in data:
             continue
-        q = data[variable].astype("float64").quantile(list(QUANTILES), dim="draw")
+        q = quantiles_over_draws(data[variable].astype("float64"), QUANTILES)
         frame = q.to_dataframe(name="v").reset_index()
         wide = frame.pivot_table(index=["month", "product"], columns="quantile",
                                  values="v").reset_index()  # fmt: skip

@@ -12,6 +12,7 @@ from xarray.backends import BackendArray
 from xarray.core import indexing
 
 from critmin.atlas import Atlas
+from critmin.draws import median_over_draws, quantiles_over_draws
 from critmin.simulate.engine import ChunkResult
 from critmin.simulate.network import Network
 from critmin.simulate.scenario import Scenario, scenario_to_dict
@@ -68,8 +69,8 @@ class Trajectory:
         demand = d["demand"].astype("float64")
         total_short = short.sum("month")
         total_demand = demand.sum("month")
-        median_path = short.median("draw")
-        median_demand = demand.median("draw")
+        median_path = median_over_draws(short)
+        median_demand = median_over_draws(demand)
         rows = []
         for p in d["product"].values:
             if product and p != product:
@@ -125,7 +126,7 @@ class Trajectory:
         """Monthly shortfall per product (and country): P10/P50/P90 across draws, tonnes."""
         short = self.data["shortfall"].astype("float64")
         short = short.sel(country=country) if country else short.sum("country")
-        q = short.quantile([0.1, 0.5, 0.9], dim="draw")
+        q = quantiles_over_draws(short, [0.1, 0.5, 0.9])
         frame = q.to_dataframe(name="t").reset_index()
         out = frame.pivot_table(index=[c for c in frame.columns if c not in {"quantile", "t"}],
                                 columns="quantile", values="t").reset_index()  # fmt: skip
@@ -135,7 +136,7 @@ class Trajectory:
 
     def price_fan(self) -> pd.DataFrame:
         """Monthly price index (baseline = 1) per product: P10/P50/P90 across draws."""
-        q = self.data["price"].astype("float64").quantile([0.1, 0.5, 0.9], dim="draw")
+        q = quantiles_over_draws(self.data["price"].astype("float64"), [0.1, 0.5, 0.9])
         frame = q.to_dataframe(name="v").reset_index()
         out = frame.pivot_table(index=["month", "product"], columns="quantile",
                                 values="v").reset_index()  # fmt: skip
