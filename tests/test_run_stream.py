@@ -56,7 +56,7 @@ def test_streamed_run_equals_the_whole_run(atlas, tmp_path):
 def test_streamed_run_memory_stays_a_fraction_of_the_run(atlas, tmp_path):
     """Peak traced memory of a streamed run and save is far below the run's full size (the
     old path held every chunk, their concatenation and a long table at once)."""
-    draws = 1000  # four chunks: measured peak/full 0.61 (six: 0.44; 3000 draws: 0.27; the old path: over 2)
+    draws = 1000  # four chunks: peak/full 0.61 (six: 0.44; 3000 draws: 0.27; old path: over 2)
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.duckdb") as store, RunWriter(runs_dir(store)) as writer:
