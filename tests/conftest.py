@@ -6,8 +6,11 @@ import shutil
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+import typer.testing
 
 from critmin.atlas import Atlas
 from critmin.data.dataset import Dataset, read_dataset
@@ -21,6 +24,21 @@ if [Path(p).resolve() for p in getattr(sys.modules.get("tests"), "__path__", [])
     _package = types.ModuleType("tests")
     _package.__path__ = [str(_HERE)]
     sys.modules["tests"] = _package
+
+# Typer's CliRunner builds the Click command tree from the app at every invoke (0.2 s for
+# critmin's): a process does that once, so the tests build it once per app and shape too
+_build_command = typer.testing._get_command
+_commands: dict[tuple[int, int, int], Any] = {}
+
+
+def _cached_command(app: typer.Typer) -> Any:
+    key = (id(app), len(app.registered_commands), len(app.registered_groups))
+    if key not in _commands:
+        _commands[key] = _build_command(app)
+    return _commands[key]
+
+
+typer.testing._get_command = _cached_command
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
