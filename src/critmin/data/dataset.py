@@ -95,13 +95,20 @@ def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Columns as float64, Int64 or object (None for missing text), whatever the input."""
     out = frame.copy()
     for col, kind in TABLES[name].column_kinds.items():
+        dtype = out[col].dtype
         if kind == "float":
-            out[col] = pd.to_numeric(out[col]).astype("float64")
+            if dtype != "float64":  # already typed (a table read back): left as it is
+                out[col] = pd.to_numeric(out[col]).astype("float64")
         elif kind == "int":
-            out[col] = pd.to_numeric(out[col]).astype("Int64")
+            if str(dtype) != "Int64":
+                out[col] = pd.to_numeric(out[col]).astype("Int64")
         else:
-            values = out[col].astype(object)
-            out[col] = values.where(values.notna(), None).astype(object)
+            plain = pd.api.types.is_object_dtype(dtype)
+            values = out[col] if plain else out[col].astype(object)
+            missing = values.isna().to_numpy()
+            if not plain or (missing.any() and any(
+                    v is not None for v in values.to_numpy()[missing])):  # fmt: skip
+                out[col] = values.where(~missing, None).astype(object)
     return out
 
 
