@@ -3,6 +3,8 @@ and a refused article fails the whole batch as it would in one process."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,12 @@ def test_readers_equal_one_process_and_fail_alike():
         # too few articles to hand out: read here, same answer
         assert _answer(process_paths(files[:2])) == _answer(alone[:2])
         assert _answer(process_paths(files, in_process=True)) == _answer(alone)
+        # a reader that dies: the batch is read here instead, the readers are stopped
+        os.kill(next(iter(readers._pool._processes)), signal.SIGKILL)
+        with pytest.warns(RuntimeWarning, match="reader process died"):
+            after = process_paths(files)
+        assert _answer(after) == _answer(alone)
+        assert readers.running() == 0
     finally:
         readers.stop()
     assert readers.running() == 0

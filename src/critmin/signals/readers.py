@@ -17,8 +17,10 @@ import atexit
 import multiprocessing
 import os
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 #: fewer articles than this are read in this process even when readers run: handing them
@@ -95,6 +97,15 @@ def _stop_locked() -> None:
 atexit.register(stop)
 
 
+def _forget(pool: ProcessPoolExecutor) -> None:
+    """Drop a broken pool (its processes are gone already)."""
+    global _pool, _size
+    with _lock:
+        if _pool is pool:
+            _pool, _size = None, 0
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _read_chunk(jobs: Sequence[tuple[Any, ...]]) -> tuple[list[Any], int]:
     """Articles of ``jobs`` (``read_article``'s arguments), and how many texts the
     embedding model embedded for them (added to this process's statistics by the caller)."""
@@ -111,24 +122,34 @@ def read(
 ) -> list[Any] | None:
     """``read_article(*job)`` for every job on the readers, in order; ``None`` when no
     readers run or the jobs are too few (the caller reads them itself). The first failure
-    (an article over its budget, say) is raised as it was raised in the reader."""
+    (an article over its budget, say) is raised as it was raised in the reader. A reader
+    that dies (killed, out of memory) stops them all and returns ``None``: the caller reads
+    the batch itself, nothing having been stored (a warning says so)."""
     pool = _pool
     if pool is None or len(jobs) < MIN_ARTICLES:
         return None
     from critmin.signals import embed
 
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    futures = [pool.submit(_read_chunk, c) for c in chunks]
     out: list[Any] = []
+    embedded = 0
+    futures: list[Any] = []
     try:
+        futures = [pool.submit(_read_chunk, c) for c in chunks]
         for fut in futures:
-            articles, embedded = fut.result()
-            embed.stats["embedded"] += embedded
+            articles, n = fut.result()
+            embedded += n
             out.extend(articles)
             if progress:
                 progress(len(out), len(jobs))
+    except BrokenProcessPool:
+        warnings.warn("a reader process died; the articles are read in this process",
+                      RuntimeWarning, stacklevel=2)  # fmt: skip
+        _forget(pool)
+        return None
     except BaseException:
         for fut in futures:
             fut.cancel()
         raise
+    embed.stats["embedded"] += embedded
     return out
