@@ -27,18 +27,20 @@ if [Path(p).resolve() for p in getattr(sys.modules.get("tests"), "__path__", [])
 
 # Typer's CliRunner builds the Click command tree from the app at every invoke (0.2 s for
 # critmin's): a process does that once, so the tests build it once per app and shape too
-_build_command = typer.testing._get_command
+# (a Typer without that hook is left as it is: slower, not wrong)
+_build_command = getattr(typer.testing, "_get_command", None)
 _commands: dict[tuple[int, int, int], Any] = {}
 
 
 def _cached_command(app: typer.Typer) -> Any:
     key = (id(app), len(app.registered_commands), len(app.registered_groups))
     if key not in _commands:
-        _commands[key] = _build_command(app)
+        _commands[key] = _build_command(app)  # type: ignore[misc]
     return _commands[key]
 
 
-typer.testing._get_command = _cached_command
+if _build_command is not None:
+    typer.testing._get_command = _cached_command
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
