@@ -71,18 +71,23 @@ class Trajectory:
         total_demand = demand.sum("month")
         median_path = median_over_draws(short)
         median_demand = median_over_draws(demand)
+        # arrays product x country (x draw or month), read once: a .sel per pair cost seconds
+        order = ("product", "country")
+        ts_all = total_short.transpose(*order, "draw").values
+        td_all = median_over_draws(total_demand).transpose(*order).values
+        path_all = median_path.transpose(*order, "month").values
+        dem_all = median_demand.transpose(*order, "month").values
+        q_all = np.quantile(ts_all, [0.1, 0.5, 0.9], axis=2)
         rows = []
-        for p in d["product"].values:
+        for i, p in enumerate(d["product"].values):
             if product and p != product:
                 continue
-            for c in d["country"].values:
-                ts = total_short.sel(product=p, country=c).values
-                if ts.max() <= 0:
+            for j, c in enumerate(d["country"].values):
+                if ts_all[i, j].max() <= 0:
                     continue
-                td = float(total_demand.sel(product=p, country=c).median())
-                path = median_path.sel(product=p, country=c).values
-                dem = median_demand.sel(product=p, country=c).values
-                q10, q50, q90 = np.quantile(ts, [0.1, 0.5, 0.9])
+                td = float(td_all[i, j])
+                path, dem = path_all[i, j], dem_all[i, j]
+                q10, q50, q90 = q_all[:, i, j]
                 rows.append({
                     "product": str(p), "country": str(c),
                     "shortfall_p10_t": q10, "shortfall_p50_t": q50, "shortfall_p90_t": q90,
