@@ -7,20 +7,27 @@ from functools import cache
 
 import numpy as np
 
-_PERSIAN = set("پچژگ")
+
+def _code_array(chars: str) -> np.ndarray:
+    """The distinct code points of ``chars`` (to count them in a text's codes)."""
+    return np.array(sorted({ord(c) for c in chars}), dtype="<u4")
+
+
+_PERSIAN = _code_array("پچژگ")
+_FA_YA, _AR_YA = _code_array("یک"), _code_array("يكة")  # Persian and Arabic ya and kaf
 # common characters written differently in traditional and simplified Chinese (same order)
-_HANT = set(
+_HANT = _code_array(
     "這們來時國會對說經過發開與為產業關於還進後從動當現種實學問應間點樣機長電體頭無見話聽車東"
     "場門區處將給條錢術認單達際陸稀製價貿屬務鎢銻鎵鍺鈷鋰礦數據總億萬項統續當圖"
 )
-_HANS = set(
+_HANS = _code_array(
     "这们来时国会对说经过发开与为产业关于还进后从动当现种实学问应间点样机长电体头无见话听车东"
     "场门区处将给条钱术认单达际陆稀制价贸属务钨锑镓锗钴锂矿数据总亿万项统续当图"
 )
 
 
-_KAZAKH = set("қғұҚҒҰ")  # Cyrillic letters of Kazakh that Russian, Ukrainian and Tatar lack
-_URDU = set("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
+_KAZAKH = _code_array("қғұҚҒҰ")  # Cyrillic letters of Kazakh that Russian, Ukrainian and Tatar lack
+_URDU = _code_array("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
 # scripts that name their language (or the main one of the news written in it)
 _SCRIPTS = (
     (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"), (0x0A80, 0x0AFF, "gu"),
@@ -30,13 +37,6 @@ _SCRIPTS = (
     (0x1200, 0x137F, "am"), (0x1780, 0x17FF, "km"), (0x0530, 0x058F, "hy"),
     (0x0590, 0x05FF, "he"), (0x0370, 0x03FF, "el"),
 )  # fmt: skip
-
-
-def _script_language(sample: str) -> tuple[str, int]:
-    """The language of the script most letters of ``sample`` are in, among ``_SCRIPTS``,
-    and how many letters that is (``("", 0)`` when none; a tie goes to the script met
-    first)."""
-    return _script_of_codes(_codes(sample))
 
 
 def _codes(text: str) -> np.ndarray:
@@ -57,6 +57,8 @@ def _script_table() -> np.ndarray:
 
 
 def _script_of_codes(codes: np.ndarray) -> tuple[str, int]:
+    """The language of the script most of these code points are in, among ``_SCRIPTS``,
+    and how many they are (``("", 0)`` when none; a tie goes to the script met first)."""
     inside = codes[(codes >= _SCRIPT_LO) & (codes <= _SCRIPT_HI)]
     if not inside.size:
         return "", 0
@@ -83,8 +85,8 @@ def _between(codes: np.ndarray, lo: int, hi: int) -> int:
     return int(np.count_nonzero((codes >= lo) & (codes <= hi)))
 
 
-def _among(codes: np.ndarray, chars: str) -> int:
-    return int(np.count_nonzero(np.isin(codes, [ord(c) for c in chars])))
+def _among(codes: np.ndarray, chars: np.ndarray) -> int:
+    return int(np.count_nonzero(np.isin(codes, chars)))
 
 
 # langid reads short Indonesian as Malay: Malay only with words Indonesian does not use
@@ -110,9 +112,9 @@ def detect_language(text: str) -> str:
     han = _between(codes, 0x4E00, 0x9FFF) + _between(codes, 0x3400, 0x4DBF)
     arabic_codes = codes[(codes >= 0x600) & (codes <= 0x6FF)]
     arabic = int(arabic_codes.size)
-    fa_letters = _among(arabic_codes, "".join(_PERSIAN))
-    fa_ya = _among(arabic_codes, "یک")
-    ar_ya = _among(arabic_codes, "يكة")
+    fa_letters = _among(arabic_codes, _PERSIAN)
+    fa_ya = _among(arabic_codes, _FA_YA)
+    ar_ya = _among(arabic_codes, _AR_YA)
     hangul = _between(codes, 0xAC00, 0xD7AF) + _between(codes, 0x1100, 0x11FF)
     cyr = _between(codes, 0x400, 0x4FF)
     deva = _between(codes, 0x900, 0x97F)
@@ -129,11 +131,11 @@ def detect_language(text: str) -> str:
     if kana and kana >= 0.02 * letters:
         return "ja"
     if han >= 0.2 * letters:
-        hant = _among(codes, "".join(_HANT))
-        hans = _among(codes, "".join(_HANS))
+        hant = _among(codes, _HANT)
+        hans = _among(codes, _HANS)
         return "zh-Hant" if hant > hans else "zh"
     if arabic >= 0.3 * letters:
-        if _among(arabic_codes, "".join(_URDU)) >= 0.01 * arabic:
+        if _among(arabic_codes, _URDU) >= 0.01 * arabic:
             return "ur"
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
     lang = _classify(sample)
@@ -142,7 +144,7 @@ def detect_language(text: str) -> str:
     if lang == "ms" and not _MALAY.search(sample):
         return "id"
     if cyr >= 0.3 * letters:
-        if _among(codes, "".join(_KAZAKH)) >= 0.01 * cyr:
+        if _among(codes, _KAZAKH) >= 0.01 * cyr:
             return "kk"  # langid reads Kazakh as Russian or Ukrainian
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     return lang

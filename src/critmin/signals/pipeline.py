@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from critmin.errors import DataError, Issue
+from critmin.signals import readers
 from critmin.signals.clean import (
     CleanDocument,
     boilerplate_lines,
@@ -113,8 +114,6 @@ def process_texts(
     by_site = site_boilerplate([raw for _, _, raw in items])
     jobs = [(aid, group, raw, common[group] | by_site[n], label[n], budget_s)
             for n, (aid, group, raw) in enumerate(items)]  # fmt: skip
-    from critmin.signals import readers
-
     done = None if in_process else readers.read(jobs, progress)
     if done is not None:
         return done
