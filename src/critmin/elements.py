@@ -92,21 +92,40 @@ class ProductTree:
             made[parent, country] = self._weights(parent, country)
         return dict(made[parent, country])
 
+    @cached_property
+    def _split_rows(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
+        """splits.csv as (parent, country) -> [(leaf, share)], in file order."""
+        s = self.splits
+        out: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for parent, country, leaf, share in zip(
+            s["parent"], s["country"], s["product"], s["share"], strict=True
+        ):
+            out.setdefault((parent, country), []).append((str(leaf), float(share)))
+        return out
+
+    @cached_property
+    def _fractions(self) -> dict[tuple[str, str], dict[str, float]]:
+        """composition.csv as (product, country) -> {element: mass fraction}."""
+        c = self.composition
+        out: dict[tuple[str, str], dict[str, float]] = {}
+        for product, country, element, fraction in zip(
+            c["product"], c["country"], c["element"], c["mass_fraction"], strict=True
+        ):
+            out.setdefault((product, country), {})[element] = fraction
+        return out
+
     def _weights(self, parent: str, country: str) -> dict[str, float]:
         leaves = self.members[parent]
-        s = self.splits
         for c in (country, WORLD):
-            rows = s[(s["parent"] == parent) & (s["country"] == c)]
-            if not rows.empty:
+            rows = self._split_rows.get((parent, c))
+            if rows:
                 w = {leaf: 0.0 for leaf in leaves}
-                for r in rows.itertuples(index=False):
-                    w[str(r.product)] = float(r.share)
+                for leaf, share in rows:
+                    w[leaf] = share
                 return _normalised(w, parent, country)
-        comp = self.composition
         for c in (country, WORLD):
-            rows = comp[(comp["product"] == parent) & (comp["country"] == c)]
-            if not rows.empty:
-                frac = dict(zip(rows["element"], rows["mass_fraction"], strict=True))
+            frac = self._fractions.get((parent, c))
+            if frac:
                 w = {
                     leaf: float(sum(frac.get(e, 0.0) for e in self.elements_of.get(leaf, ())))
                     for leaf in leaves
@@ -127,10 +146,13 @@ class ProductTree:
         kept = frame[~agg_mask]
         other_keys = [c for c in ("importer",) if c in frame.columns]
         by = [key_col, *other_keys, "year"]
-        given = kept.groupby(["product", *by]).size() if not kept.empty else pd.Series(dtype=int)
-        given_qty = (
-            kept.groupby(["product", *by])[qty].sum() if not kept.empty else pd.Series(dtype=float)
-        )
+        # (leaf, *keys) -> quantity given for the leaf itself (a dict: MultiIndex lookups
+        # per row were most of the time of a split)
+        given_qty: dict[tuple, float] = (
+            {k if isinstance(k, tuple) else (k,): float(v)
+             for k, v in kept.groupby(["product", *by])[qty].sum().items()}
+            if not kept.empty else {}
+        )  # fmt: skip
         new_rows: list[dict[str, object]] = []
         weights: dict[tuple[str, str], dict[str, float]] = {}  # (parent, country) -> mix
         for r in frame[agg_mask].to_dict("records"):
@@ -138,10 +160,10 @@ class ProductTree:
             at = (parent, str(r[key_col]))
             w = weights[at] if at in weights else weights.setdefault(at, self.weights(*at))
             keyv = tuple(r[c] for c in by)
-            present = [leaf for leaf in w if (leaf, *keyv) in given.index]
+            present = [leaf for leaf in w if (leaf, *keyv) in given_qty]
             rest = [leaf for leaf in w if leaf not in present]
             total = float(r[qty])
-            left = max(total - sum(float(given_qty[(leaf, *keyv)]) for leaf in present), 0.0)
+            left = max(total - sum(given_qty[(leaf, *keyv)] for leaf in present), 0.0)
             wsum = sum(w[leaf] for leaf in rest)
             for leaf in rest:
                 share = w[leaf] / wsum if wsum > 0 else 0.0

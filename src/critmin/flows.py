@@ -28,6 +28,7 @@ product is converted with the product of recipe coefficients back to an REO-basi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Iterable
 
 import numpy as np
@@ -53,16 +54,30 @@ def reo_factors(atlas: Atlas) -> dict[str, float]:
     the input's factor (a magnet with Dy: NdPr metal and DyFe both count); NaN where no chain
     leads back to an REO-basis product.
     """
+    if atlas not in _FACTORS:
+        _FACTORS[atlas] = _reo_factors(atlas)
+    return dict(_FACTORS[atlas])
+
+
+#: REO factors per atlas (immutable; a Sankey or a report asks once per view)
+_FACTORS: weakref.WeakKeyDictionary[Atlas, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def _reo_factors(atlas: Atlas) -> dict[str, float]:
     products = atlas.products
     recipes = atlas.recipes
+    inputs: dict[object, list[tuple[float, object]]] = {}
+    for output, inp, coef in zip(
+        recipes["output"], recipes["input"], recipes["tonnes_per_tonne"], strict=True
+    ):
+        inputs.setdefault(output, []).append((float(coef), inp))
     factors: dict[str, float] = {}
-    for p in products.index:  # stage order: inputs come before outputs
-        if products.loc[p, "basis"] == "REO":
+    for p, basis in zip(products.index, products["basis"], strict=True):
+        # stage order: inputs come before outputs
+        if basis == "REO":
             factors[p] = 1.0
             continue
-        rows = recipes[recipes["output"] == p]
-        terms = [float(r.tonnes_per_tonne) * factors.get(r.input, float("nan"))
-                 for r in rows.itertuples(index=False)]  # fmt: skip
+        terms = [coef * factors.get(inp, float("nan")) for coef, inp in inputs.get(p, [])]  # type: ignore[call-overload]
         finite = [t for t in terms if np.isfinite(t)]
         factors[p] = float(sum(finite)) if finite else float("nan")
     return factors

@@ -23,6 +23,7 @@ the exporter's home market.
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -39,22 +40,19 @@ QUANTILES = (0.1, 0.5, 0.9)
 DERIVED = "derived"
 
 
-def _median_row(rows: pd.DataFrame) -> pd.Series:
-    """The row holding the (lower) median price."""
-    ordered = rows.sort_values(["usd_per_kg", "item"], kind="stable").reset_index(drop=True)
-    return ordered.iloc[(len(ordered) - 1) // 2]
-
-
-def _own_price(rows: pd.DataFrame) -> dict[str, object]:
-    marked = rows[rows["item"].astype(str).str.contains(REFERENCE)]
-    pool = marked if not marked.empty else rows
-    row = _median_row(pool)
+def _own_price(rows: list[dict[str, object]]) -> dict[str, object]:
+    """One product's price from its rows at one year: the (lower) median of the reference
+    items, else of every item, ordered by price then item."""
+    marked = [r for r in rows if REFERENCE.search(str(r["item"]))]
+    pool = marked or rows
+    ordered = sorted(pool, key=lambda r: (float(r["usd_per_kg"]), str(r["item"])))  # type: ignore[arg-type]
+    row = ordered[(len(ordered) - 1) // 2]
     if len(pool) == 1:
-        rule = "reference item" if not marked.empty else "only item"
+        rule = "reference item" if marked else "only item"
     else:
-        rule = f"median of {len(pool)} {'reference ' if not marked.empty else ''}items"
-    return {"product": row["product"], "usd_per_kg": float(row["usd_per_kg"]),
-            "item": str(row["item"]), "year": int(row["year"]), "source": str(row["source"]),
+        rule = f"median of {len(pool)} {'reference ' if marked else ''}items"
+    return {"product": row["product"], "usd_per_kg": float(row["usd_per_kg"]),  # type: ignore[arg-type]
+            "item": str(row["item"]), "year": int(row["year"]), "source": str(row["source"]),  # type: ignore[call-overload]
             "rule": rule}  # fmt: skip
 
 
@@ -63,16 +61,29 @@ def baseline_output(atlas: Atlas) -> pd.Series:
     return atlas.production.sum("country").to_series()
 
 
+#: reference prices per atlas (an atlas is immutable; a criticality sweep asks ten times)
+_PRICES: weakref.WeakKeyDictionary[Atlas, pd.DataFrame] = weakref.WeakKeyDictionary()
+
+
 def reference_prices(atlas: Atlas) -> pd.DataFrame:
     """One reference price per product that has one (columns :data:`COLUMNS`; ``rule`` says
     how it was chosen). See the module docstring for the rule."""
+    if atlas not in _PRICES:
+        _PRICES[atlas] = _reference_prices(atlas)
+    return _PRICES[atlas].copy()
+
+
+def _reference_prices(atlas: Atlas) -> pd.DataFrame:
     table = atlas.table("prices")
     table = table[table["year"] <= atlas.year] if not table.empty else table
     rows: dict[str, dict[str, object]] = {}
     if not table.empty:
         latest = table.groupby("product")["year"].transform("max")
-        for product, group in table[table["year"] == latest].groupby("product", sort=False):
-            rows[str(product)] = _own_price(group)
+        by: dict[str, list[dict[str, object]]] = {}
+        for r in table[table["year"] == latest].to_dict("records"):
+            by.setdefault(str(r["product"]), []).append(r)
+        for product, group in by.items():
+            rows[product] = _own_price(group)
     output = baseline_output(atlas)
     for aggregate, leaves in atlas.tree.members.items():
         with_output = [leaf for leaf in leaves if float(output.get(leaf, 0.0)) > 0]

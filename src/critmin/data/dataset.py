@@ -46,14 +46,25 @@ class Dataset:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name].copy()
 
+    def copy(self) -> Dataset:
+        """The same dataset with frames of its own (already typed: nothing is checked again)."""
+        return _typed_dataset(self.meta, {n: f.copy() for n, f in self.tables.items()})
+
     def replace(self, meta: DatasetMeta | None = None, **tables: pd.DataFrame) -> Dataset:
-        """A new dataset with some tables (or the metadata) replaced."""
-        merged = dict(self.tables)
-        for name, frame in tables.items():
+        """A new dataset with some tables (or the metadata) replaced (only those are typed
+        again; the others are copies of this dataset's)."""
+        for name in tables:
             if name not in TABLES:
                 raise KeyError(f"unknown table {name!r}")
-            merged[name] = frame
-        return Dataset(meta or self.meta, merged)
+        full = {
+            name: _typed(
+                tables[name].reindex(columns=spec.columns).reset_index(drop=True), name
+            )
+            if name in tables
+            else self.tables[name].copy()
+            for name, spec in TABLES.items()
+        }
+        return _typed_dataset(meta or self.meta, full)
 
     def equals(self, other: Dataset) -> bool:
         """Same metadata and the same rows in every table (order of rows ignored)."""
@@ -89,6 +100,14 @@ class Dataset:
 
     def count_figures(self) -> int:
         return sum(len(self.tables[n]) for n, s in TABLES.items() if "source" in s.columns)
+
+
+def _typed_dataset(meta: DatasetMeta, tables: dict[str, pd.DataFrame]) -> Dataset:
+    """A Dataset of frames that are typed already (every table, columns as in ``TABLES``)."""
+    out = object.__new__(Dataset)
+    object.__setattr__(out, "meta", meta)
+    object.__setattr__(out, "tables", MappingProxyType(tables))
+    return out
 
 
 def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -389,8 +408,7 @@ def load_builtin() -> Dataset:
             _BUILTIN[key] = read_dataset(folder)
         except DataError as exc:  # a broken package is a bug, not user input
             raise RuntimeError(f"the built-in dataset is invalid:\n{exc}") from exc
-    cached = _BUILTIN[key]
-    return Dataset(cached.meta, dict(cached.tables))  # copies: no caller shares a frame
+    return _BUILTIN[key].copy()  # no caller shares a frame
 
 
 #: the validated built-in dataset by (folder, SHA-256 of its files): reading and checking
