@@ -64,9 +64,7 @@ def test_streamed_run_memory_stays_a_fraction_of_the_run(atlas, tmp_path):
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.duckdb") as store, RunWriter(runs_dir(store)) as writer:
-            traj = simulate(
-                atlas, SCENARIO, draws=draws, seed=1, on_chunk=writer.write, workers=1
-            )
+            traj = simulate(atlas, SCENARIO, draws=draws, seed=1, on_chunk=writer.write, workers=1)
             writer.commit(store, dataset_version=None, scenario_json={"name": "x"}, seed=1,
                           options={}, summary={})  # fmt: skip
         _, peak = tracemalloc.get_traced_memory()

@@ -57,9 +57,7 @@ class Dataset:
             if name not in TABLES:
                 raise KeyError(f"unknown table {name!r}")
         full = {
-            name: _typed(
-                tables[name].reindex(columns=spec.columns).reset_index(drop=True), name
-            )
+            name: _typed(tables[name].reindex(columns=spec.columns).reset_index(drop=True), name)
             if name in tables
             else self.tables[name].copy()
             for name, spec in TABLES.items()
