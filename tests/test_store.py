@@ -139,3 +139,65 @@ def test_ids_match_by_prefix_literally_and_an_exact_id_wins(tmp_path):
         store.con.execute("INSERT INTO t VALUES ('run-1'), ('run_2')")
         got = store.con.execute("SELECT id FROM t WHERE starts_with(id, ?)", ["%"]).fetchall()
         assert got == []
+
+
+def _read_cold(store: Store, version: int):
+    import critmin.data.store as store_module
+
+    store_module._LOADED.clear()
+    return store.load(version)
+
+
+@pytest.mark.parametrize("folder", ["tests/data/mini", "tests/data/elements", None])
+def test_a_remembered_dataset_is_what_a_read_gives(db, folder):
+    """Store.load keeps the datasets it read or stored: the frames a later load gets are the
+    ones a read from the file gives, types included."""
+    import pandas as pd
+
+    from critmin.data.dataset import read_dataset
+    from critmin.data.store import Provenance
+
+    with Store(db) as store:
+        dataset = load_builtin() if folder is None else read_dataset(folder)
+        v = store.add(dataset, Provenance("critmin", "x", "0" * 64, {}))
+        remembered = store.load(v)
+        read = _read_cold(store, v)
+        assert remembered.meta == read.meta
+        for name in read.tables:
+            pd.testing.assert_frame_equal(remembered.tables[name], read.tables[name], obj=name)
+
+
+def test_a_loaded_frame_changed_by_its_caller_changes_no_later_load(db):
+    with Store(db) as store:
+        first = store.load(1)
+        first.tables["production"].loc[0, "quantity_t"] = -1.0
+        first.tables["products"]["id"] = "changed"
+        again = store.load(1)
+        assert again.equals(load_builtin())
+
+
+def test_a_copy_of_the_store_file_and_a_new_version_load_right(db, tmp_path, mini):
+    import shutil
+
+    with Store(db) as store:
+        store.load(1)
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    with Store(copy) as store:
+        assert store.load(1).equals(load_builtin())
+        v = import_path(store, "tests/data/mini", "critmin").version
+        assert store.load(v).equals(mini)
+    with Store(db) as store:  # the same version number in the original is another dataset
+        v2 = import_path(store, "tests/data/elements", "critmin").version
+        assert v2 == v and not store.load(v2).equals(mini)
+
+
+def test_a_number_in_a_text_column_is_read_back_as_the_store_keeps_it(db, mini):
+    from critmin.data.store import Provenance
+
+    products = mini.tables["products"].copy()
+    products["name"] = products["name"].astype(object)
+    products.loc[0, "name"] = 5  # what a careless caller of the Python API could pass
+    with Store(db) as store:
+        v = store.add(mini.replace(products=products), Provenance("critmin", "x", "0" * 64, {}))
+        assert store.load(v).tables["products"].loc[0, "name"] == "5"

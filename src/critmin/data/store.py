@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from critmin.data.dataset import Dataset, builtin_path, load_builtin
+from critmin.data.dataset import Dataset, _typed_dataset, builtin_path, load_builtin
 from critmin.data.schema import TABLES, DatasetMeta
 from critmin.errors import StoreError
 
@@ -37,6 +37,10 @@ _SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
 #: of the same store, or of a copy of its file - gets copies of the same frames without
 #: reading and typing them again (0.3 s a load; a service and a test session load often).
 LOADED_KEPT = 4
+_VERSION_ROW = (
+    "SELECT name, description, year, created_at, sha256, format, path, parent "
+    "FROM versions WHERE version = ?"
+)
 _LOADED: OrderedDict[tuple[Any, ...], Dataset] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
 # who may see a version: a row names the partner it is confidential to; no row: open
@@ -324,11 +328,7 @@ class Store:
     def load(self, version: int | None = None) -> Dataset:
         """The dataset of one version (the default by default)."""
         v = self.resolve(version)
-        row = self.con.execute(
-            "SELECT name, description, year, created_at, sha256, format, path, parent "
-            "FROM versions WHERE version = ?",
-            [v],
-        ).fetchone()
+        row = self.con.execute(_VERSION_ROW, [v]).fetchone()
         assert row is not None
         key = (v, *row)
         with _LOADED_LOCK:
@@ -427,7 +427,30 @@ class Store:
                 )
             if use:
                 self._pin(con, version)
+        self._remember(version, dataset)
         return version
+
+    def _remember(self, version: int, dataset: Dataset) -> None:
+        """Keep a dataset just stored as :meth:`load` would read it back (the frames round-trip
+        exactly: DuckDB keeps float64, Int64 and text as they are), so that the first load of
+        a new version is not a read. Only a dataset whose text columns hold text: anything
+        else (a number in a text column) is read back converted, so it is left to a read."""
+        for name, spec in TABLES.items():
+            frame = dataset.tables[name]
+            for col, kind in spec.column_kinds.items():
+                if kind == "str" and not all(
+                    v is None or isinstance(v, str) for v in frame[col].to_numpy()
+                ):
+                    return
+        row = self.con.execute(_VERSION_ROW, [version]).fetchone()
+        assert row is not None
+        meta = DatasetMeta(name=row[0], description=row[1] or "", year=row[2])
+        with _LOADED_LOCK:
+            _LOADED[(version, *row)] = _typed_dataset(
+                meta, {n: f.copy() for n, f in dataset.tables.items()}
+            )
+            while len(_LOADED) > LOADED_KEPT:
+                _LOADED.popitem(last=False)
 
     def confidential_to(self, version: int) -> str | None:
         """The partner a version is confidential to (None: open)."""
