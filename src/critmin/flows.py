@@ -188,17 +188,21 @@ def stage_flows(atlas: Atlas, products: Collection[str] | None = None) -> pd.Dat
     countries = np.asarray(atlas.countries, dtype=object)
     prod_all = atlas.production
     trade_all = atlas.trade
+    row_of = {str(p): i for i, p in enumerate(prod_all["product"].values)}
+    trade_row = {str(p): i for i, p in enumerate(trade_all["product"].values)}
+    prod_values = prod_all.transpose("product", "country").values
+    trade_values = trade_all.transpose("product", "exporter", "importer").values
     stage = atlas.products["stage"].to_dict()
     basis = atlas.products["basis"].to_dict()
     factors = reo_factors(atlas)
     left_prod: dict[str, np.ndarray] = {}
     left_trade: dict[str, np.ndarray] = {}
-    frames = []
+    columns: dict[str, list] = {c: [] for c in FLOW_COLUMNS}  # pieces, joined once at the end
     for output, inp, coef in _edges(atlas, products):
         if inp not in left_prod:
-            left_prod[inp] = np.array(prod_all.sel(product=inp).values, dtype=float)
-            left_trade[inp] = np.array(trade_all.sel(product=inp).values, dtype=float)
-        need = np.asarray(prod_all.sel(product=output).values, dtype=float) * coef
+            left_prod[inp] = np.array(prod_values[row_of[inp]], dtype=float)
+            left_trade[inp] = np.array(trade_values[trade_row[inp]], dtype=float)
+        need = np.asarray(prod_values[row_of[output]], dtype=float) * coef
         domestic, traded, estimated, unmatched = allocate(left_prod[inp], need, left_trade[inp])
         left_prod[inp] = np.clip(
             left_prod[inp] - domestic - traded.sum(axis=1) - estimated.sum(axis=1), 0, None
@@ -216,25 +220,20 @@ def stage_flows(atlas: Atlas, products: Collection[str] | None = None) -> pd.Dat
             (np.full(len(i), UNKNOWN, dtype=object), countries[i], unmatched[i], "unmatched")
         )
         for src, dst, qty, kind in parts:
-            if len(qty) == 0:
+            n = len(qty)
+            if n == 0:
                 continue
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "from_product": inp,
-                        "from_stage": stage[inp],
-                        "from_country": src.astype(object),
-                        "to_product": output,
-                        "to_stage": stage[output],
-                        "to_country": dst.astype(object),
-                        "quantity_t": qty.astype(float),
-                        "basis": basis[inp],
-                        "reo_t": qty.astype(float) * factors[inp],
-                        "kind": kind,
-                    }
-                )
-            )
-    return _frame(frames)
+            quantity = qty.astype(float)
+            for col, value in (
+                ("from_product", inp), ("from_stage", stage[inp]), ("from_country", src),
+                ("to_product", output), ("to_stage", stage[output]), ("to_country", dst),
+                ("quantity_t", quantity), ("basis", basis[inp]),
+                ("reo_t", quantity * factors[inp]), ("kind", kind),
+            ):  # fmt: skip
+                columns[col].append(value if isinstance(value, np.ndarray) else [value] * n)
+    if not columns["kind"]:
+        return _frame([])
+    return pd.DataFrame({c: np.concatenate(pieces) for c, pieces in columns.items()})
 
 
 def end_use_flows(atlas: Atlas, products: Collection[str] | None = None) -> pd.DataFrame:
