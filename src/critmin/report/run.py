@@ -254,18 +254,17 @@ def withheld_table(trajectory: Trajectory) -> pd.DataFrame:
     if "withheld" not in trajectory.data:
         return pd.DataFrame()
     total = trajectory.data["withheld"].astype("float64").isel(month=-1)
-    rows = []
-    for p in total["product"].values:
-        for c in total["country"].values:
-            v = total.sel(product=p, country=c).values
-            if v.max() <= 0:
-                continue
-            q = np.quantile(v, [0.1, 0.5, 0.9])
-            rows.append({"exporter": str(c), "product": str(p), "withheld_p10_t": q[0],
-                         "withheld_p50_t": q[1], "withheld_p90_t": q[2]})  # fmt: skip
-    if not rows:
+    values = total.transpose("draw", "product", "country").values
+    kept_p, kept_c = np.nonzero(~(values.max(axis=0) <= 0))  # product by product, as listed
+    if not len(kept_p):
         return pd.DataFrame()
-    return pd.DataFrame(rows).sort_values("withheld_p50_t", ascending=False, ignore_index=True)
+    q = np.quantile(values[:, kept_p, kept_c], [0.1, 0.5, 0.9], axis=0)
+    frame = pd.DataFrame({
+        "exporter": [str(c) for c in total["country"].values[kept_c]],
+        "product": [str(p) for p in total["product"].values[kept_p]],
+        "withheld_p10_t": q[0], "withheld_p50_t": q[1], "withheld_p90_t": q[2],
+    })  # fmt: skip
+    return frame.sort_values("withheld_p50_t", ascending=False, ignore_index=True)
 
 
 def _by_stage(frame: pd.DataFrame, atlas: Atlas | None) -> list[tuple[str, pd.DataFrame]]:
