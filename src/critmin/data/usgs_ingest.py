@@ -109,6 +109,11 @@ class _State:
     world: dict[tuple[str, str, int], dict[str, Any]] = field(default_factory=dict)
     countries: dict[tuple[int, str], str | None] = field(default_factory=dict)
     aggregate_lines: set[int] = field(default_factory=set)
+    #: (commodity, figure, ambiguous) -> what ``rules.resolve`` said: the same for every row
+    #: with these texts (its only state is the first basis of each product, set by the first)
+    resolved: dict[tuple[str, str, bool], tuple[ProductSpec | None, str | None]] = field(
+        default_factory=dict
+    )
 
 
 def ingest(
@@ -165,9 +170,10 @@ def _product(st: _State, fig: Figure, ambiguous: set[tuple[str, str]]) -> Produc
     if not slug(fig.commodity):
         st.log.add(st.file, fig.line, None, f"no commodity name (got {fig.commodity!r})")
         return None
-    spec, problem = st.rules.resolve(
-        fig.commodity, fig.kind, ambiguous=(_commodity(fig.commodity), kind) in ambiguous
-    )
+    said = (fig.commodity, fig.kind, (_commodity(fig.commodity), kind) in ambiguous)
+    if said not in st.resolved:
+        st.resolved[said] = st.rules.resolve(fig.commodity, fig.kind, ambiguous=said[2])
+    spec, problem = st.resolved[said]
     if problem:
         st.log.add(st.file, fig.line, fig.unit_column, problem)
     return spec

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 MAPPING_FILE = "usgs_commodities.csv"
@@ -66,6 +66,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", commodity_key(text)).strip("_")
 
 
+@lru_cache(maxsize=4096)  # a release repeats a few units on thousands of rows
 def unit_factor(unit: str) -> float | str | None:
     """Tonnes per unit; :data:`NOT_MASS` for a unit that is not a mass; ``None`` if unknown."""
     text = clean(unit).lower()
