@@ -23,6 +23,9 @@ import pandas as pd
 from critmin.errors import DataError, Issue
 
 WORLD = "WLD"
+#: The rare-earth elements by symbol: the fifteen lanthanides, then scandium and yttrium
+REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
+                "Lu", "Sc", "Y")  # fmt: skip
 #: Tables with a quantity per product and country (trade: per exporter) that are split.
 SPLIT_TABLES: dict[str, tuple[str, str]] = {
     "production": ("country", "quantity_t"),

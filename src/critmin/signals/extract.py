@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from critmin.elements import REE_ELEMENTS
 from critmin.signals import embed
 from critmin.signals.clean import CleanDocument
 from critmin.signals.dates import effective_date, to_ascii_digits
@@ -36,8 +37,6 @@ from critmin.signals.lexicon import (
 )
 from critmin.signals.quantities import PERCENT, find_quantities
 
-REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
-                "Lu", "Sc", "Y")  # fmt: skip
 EVENT_TYPES = ("agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move")  # fmt: skip
 TITLE_WEIGHT = 2.0

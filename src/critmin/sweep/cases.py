@@ -20,8 +20,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from critmin.atlas import Atlas
+from critmin.elements import REE_ELEMENTS
 from critmin.errors import DataError, Issue
-from critmin.signals.extract import REE_ELEMENTS
 from critmin.simulate.network import build_network
 from critmin.simulate.scenario import Restriction, Scenario
 
