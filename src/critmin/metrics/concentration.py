@@ -161,12 +161,15 @@ def element_output(atlas: Atlas, elements: Iterable[str] | None = None) -> pd.Da
     prod = prod[prod["quantity_t"] > 0]
     prod["year"] = prod["product"].map(dict(zip(arr["product"].values, arr["year"].values,
                                                 strict=True)))  # fmt: skip
+    outputs: dict[object, list] = {}  # product -> its rows (a filter per group was slow)
+    for r in prod.itertuples(index=False):
+        outputs.setdefault(r.product, []).append(r)
     rows = []
     for (product, element), c in comp.groupby(["product", "element"]):
         by_country = dict(
             zip(c["country"], zip(c["mass_fraction"], c["source"], strict=True), strict=True)
         )
-        for r in prod[prod["product"] == product].itertuples(index=False):
+        for r in outputs.get(product, ()):
             frac, src = by_country.get(r.country, by_country.get("WLD", (None, None)))
             if frac is None:
                 continue
