@@ -8,9 +8,11 @@ source id of every figure, stay available through :meth:`Atlas.table`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,23 @@ from critmin.elements import SPLIT_TABLES, ProductTree, tree_of
 
 FRAMEWORK = "framework"
 FRAMEWORK_MEMBERS = ("JPN", "USA")
+
+
+_T = TypeVar("_T")
+
+
+def per_atlas(fn: Callable[[Atlas], _T]) -> Callable[[Atlas], _T]:
+    """``fn(atlas)`` computed once per atlas (an atlas is immutable) and kept while it lives.
+    Callers get the kept object itself: a function handing it on copies it."""
+    kept: weakref.WeakKeyDictionary[Atlas, _T] = weakref.WeakKeyDictionary()
+
+    @wraps(fn)
+    def once(atlas: Atlas) -> _T:
+        if atlas not in kept:
+            kept[atlas] = fn(atlas)
+        return kept[atlas]
+
+    return once
 
 
 @dataclass(frozen=True, eq=False)

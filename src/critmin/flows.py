@@ -28,13 +28,12 @@ product is converted with the product of recipe coefficients back to an REO-basi
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Collection, Iterable
 
 import numpy as np
 import pandas as pd
 
-from critmin.atlas import Atlas
+from critmin.atlas import Atlas, per_atlas
 
 #: Columns of the frames returned by :func:`stage_flows` and :func:`end_use_flows`.
 FLOW_COLUMNS = [
@@ -54,15 +53,10 @@ def reo_factors(atlas: Atlas) -> dict[str, float]:
     the input's factor (a magnet with Dy: NdPr metal and DyFe both count); NaN where no chain
     leads back to an REO-basis product.
     """
-    if atlas not in _FACTORS:
-        _FACTORS[atlas] = _reo_factors(atlas)
-    return dict(_FACTORS[atlas])
+    return dict(_reo_factors(atlas))
 
 
-#: REO factors per atlas (immutable; a Sankey or a report asks once per view)
-_FACTORS: weakref.WeakKeyDictionary[Atlas, dict[str, float]] = weakref.WeakKeyDictionary()
-
-
+@per_atlas  # a Sankey or a report asks once per view
 def _reo_factors(atlas: Atlas) -> dict[str, float]:
     products = atlas.products
     recipes = atlas.recipes

@@ -23,13 +23,12 @@ the exporter's home market.
 from __future__ import annotations
 
 import re
-import weakref
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from critmin.atlas import Atlas
+from critmin.atlas import Atlas, per_atlas
 from critmin.draws import quantiles_over_draws
 
 COLUMNS = ["product", "usd_per_kg", "item", "year", "source", "rule"]
@@ -61,18 +60,13 @@ def baseline_output(atlas: Atlas) -> pd.Series:
     return atlas.production.sum("country").to_series()
 
 
-#: reference prices per atlas (an atlas is immutable; a criticality sweep asks ten times)
-_PRICES: weakref.WeakKeyDictionary[Atlas, pd.DataFrame] = weakref.WeakKeyDictionary()
-
-
 def reference_prices(atlas: Atlas) -> pd.DataFrame:
     """One reference price per product that has one (columns :data:`COLUMNS`; ``rule`` says
     how it was chosen). See the module docstring for the rule."""
-    if atlas not in _PRICES:
-        _PRICES[atlas] = _reference_prices(atlas)
-    return _PRICES[atlas].copy()
+    return _reference_prices(atlas).copy()
 
 
+@per_atlas  # a criticality sweep asks ten times
 def _reference_prices(atlas: Atlas) -> pd.DataFrame:
     table = atlas.table("prices")
     table = table[table["year"] <= atlas.year] if not table.empty else table

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from critmin.data.dataset import Dataset, _typed_dataset, builtin_path, load_builtin
+from critmin.data.dataset import Dataset, builtin_path, load_builtin
 from critmin.data.schema import TABLES, DatasetMeta
 from critmin.errors import StoreError
 
@@ -43,6 +43,21 @@ _VERSION_ROW = (
 )
 _LOADED: OrderedDict[tuple[Any, ...], Dataset] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
+
+
+def _keep(key: tuple[Any, ...], dataset: Dataset) -> None:
+    """Remember a dataset under its version key (the newest :data:`LOADED_KEPT` stay)."""
+    with _LOADED_LOCK:
+        _LOADED[key] = dataset
+        while len(_LOADED) > LOADED_KEPT:
+            _LOADED.popitem(last=False)
+
+
+def _meta(row: tuple[Any, ...]) -> DatasetMeta:
+    """A dataset's metadata from its :data:`_VERSION_ROW`."""
+    return DatasetMeta(name=row[0], description=row[1] or "", year=row[2])
+
+
 # who may see a version: a row names the partner it is confidential to; no row: open
 ACCESS_DDL = """CREATE TABLE IF NOT EXISTS svc_dataset_access (
         version INTEGER PRIMARY KEY, confidential_to VARCHAR, uploaded_by VARCHAR)"""
@@ -337,7 +352,7 @@ class Store:
                 _LOADED.move_to_end(key)
         if hit is not None:
             return hit.copy()
-        meta = DatasetMeta(name=row[0], description=row[1] or "", year=row[2])
+        meta = _meta(row)
         tables = {}
         for name, spec in TABLES.items():
             cols = ", ".join(f'"{c}"' for c in spec.columns)
@@ -345,10 +360,7 @@ class Store:
                 f'SELECT {cols} FROM "ds_{name}" WHERE version = ? ORDER BY rowid', [v]
             ).df()
         dataset = Dataset(meta, tables)
-        with _LOADED_LOCK:
-            _LOADED[key] = dataset
-            while len(_LOADED) > LOADED_KEPT:
-                _LOADED.popitem(last=False)
+        _keep(key, dataset)
         return dataset.copy()
 
     def add(
@@ -444,13 +456,7 @@ class Store:
                     return
         row = self.con.execute(_VERSION_ROW, [version]).fetchone()
         assert row is not None
-        meta = DatasetMeta(name=row[0], description=row[1] or "", year=row[2])
-        with _LOADED_LOCK:
-            _LOADED[(version, *row)] = _typed_dataset(
-                meta, {n: f.copy() for n, f in dataset.tables.items()}
-            )
-            while len(_LOADED) > LOADED_KEPT:
-                _LOADED.popitem(last=False)
+        _keep((version, *row), dataset.replace(_meta(row)))  # frames copied, not retyped
 
     def confidential_to(self, version: int) -> str | None:
         """The partner a version is confidential to (None: open)."""
