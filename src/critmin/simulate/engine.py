@@ -123,8 +123,8 @@ def active_countries(
     node |= users_with_capacity(network, cap)
     for r in draws.restrictions:
         node[r.product, r.exporter] = True
-    if draws.home is not None:
-        node |= (draws.home != 0).any(axis=0)
+    if draws.home is not None:  # (T, P, C), or (T, D, P, C) for stacked scenarios
+        node |= (draws.home != 0).any(axis=tuple(range(draws.home.ndim - 2)))
     node[:, list(bilateral)] = True
     return [np.flatnonzero(node[lo:hi].any(axis=0)) for lo, hi in _stage_blocks(network)]
 
@@ -345,7 +345,7 @@ def run_chunk(
             need_base = need_down + base_final
             # precautionary buying: stock targets rise with the shortage expected
             # (buyers inside a restricting exporter do not hoard against its own restriction)
-            home_t = b.home[t][None]
+            home_t = b.home[t] if b.home.ndim == 4 else b.home[t][None]
             outside = 1.0 - home_t
             target = b.inv_base * (1.0 + hoard[:, None, None] * expected[:, S, None] * outside)
             b.inv_target = target

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,6 +42,7 @@ class Draws:
     restart_price: np.ndarray | None = None  # (D,) price index that unlocks spare capacity
     feed_value_share: np.ndarray | None = None  # (D,) inputs' share of price where unpriced
     home: np.ndarray | None = None  # (T, P, C) 1 where a country restricts its own exports
+    # ((T, D, P, C) when the draws of several scenarios are stacked: :func:`stack_draws`)
 
 
 def licence_open(
@@ -212,6 +214,50 @@ def draw(network: Network, scenario: Scenario, rng: np.random.Generator, n: int)
         feed_value_share=sample(par.feed_value_share, rng, n),
         home=home,
     )  # fmt: skip
+
+
+_PER_DRAW = {  # field -> axis of the draw dimension
+    "inventory_months": 0, "ramp_rate": 0, "elasticity": 0, "capacity": 0, "outage": 1,
+    "surge": 1, "stockpile": 0, "release_cap": 0, "substitution": 1, "demand_response": 0,
+    "hoarding": 0, "restart_price": 0, "feed_value_share": 0,
+}  # fmt: skip
+
+
+def stack_draws(parts: Sequence[Draws]) -> Draws | None:
+    """The draws of several scenarios of one network and horizon as one chunk: draw ``i`` of
+    part ``k`` becomes draw ``sum(n of parts before k) + i``. Restrictions keep their own
+    draws (zero elsewhere) and ``home`` gains a draw axis, so each draw steps exactly as in its
+    own chunk. None when the parts cannot share a chunk: different project additions or
+    re-sourcing month, or a per-draw number present in some parts only."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    if any(d.resourcing_from != first.resourcing_from
+           or d.added.shape != first.added.shape or not np.array_equal(d.added, first.added)
+           for d in parts[1:]):  # fmt: skip
+        return None
+    fields: dict[str, np.ndarray | None] = {}
+    for name, axis in _PER_DRAW.items():
+        values = [getattr(d, name) for d in parts]
+        if all(v is None for v in values):
+            fields[name] = None
+        elif any(v is None for v in values):
+            return None
+        else:
+            fields[name] = np.concatenate(values, axis=axis)
+    n = sum(d.n for d in parts)
+    T = first.outage.shape[0]
+    restrictions, homes, at = [], [], 0
+    for d in parts:
+        for r in d.restrictions:
+            blocked = np.zeros((T, n))
+            blocked[:, at : at + d.n] = r.blocked
+            restrictions.append(replace(r, blocked=blocked))
+        home = np.zeros(d.added.shape) if d.home is None else d.home
+        homes.append(np.broadcast_to(home[:, None], (T, d.n, *home.shape[1:])))
+        at += d.n
+    return replace(first, n=n, restrictions=restrictions, home=np.concatenate(homes, axis=1),
+                   **fields)  # fmt: skip
 
 
 def capacity_nodes(network: Network, scenario: Scenario) -> np.ndarray:
