@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from critmin.invest import Problem, Rules, solve
+from critmin.invest import Problem, Rules, frontier, solve
 from critmin.invest.gaps import Gaps
 from critmin.invest.model import objective_of
 
@@ -202,3 +202,27 @@ def test_bad_rules_are_rejected():
         Rules(budgets={"USA": 1}, alpha=1.0)
     with pytest.raises(ValueError, match="who has no budget"):
         Rules(budgets={"USA": 1}, min_share={"JPN": 0.1})
+
+
+def test_frontier_on_one_model_equals_each_budget_solved_afresh():
+    """frontier() builds the model once and changes the budget rows' right-hand side: each
+    point is the optimum a fresh model finds (budgets out of order, one point infeasible)."""
+    problem = make_problem(10, 11)
+    total = problem.projects["capex_musd"].sum()
+    cheapest = problem.projects.sort_values("capex_musd").iloc[0]
+    rules = Rules(budgets={"USA": 0.2 * total, "JPN": 0.15 * total}, min_share={"JPN": 0.2},
+                  required=(cheapest["id"],))  # fmt: skip
+    scales = [1.0, 0.0, 0.4, 2.0, 0.7]
+    front = frontier(problem, rules, scales, mip_gap=0.0)
+    for row, f in zip(front.itertuples(), scales, strict=True):
+        scaled = Rules(
+            **{**rules.__dict__, "budgets": {k: b * f for k, b in rules.budgets.items()}}
+        )
+        alone = solve(problem, scaled, mip_gap=0.0)
+        assert row.status == alone.status
+        assert row.projects == (", ".join(alone.chosen["id"]) if alone.ok else "")
+        if alone.ok:
+            assert row.cost_musd == pytest.approx(alone.cost_musd)
+            assert row.expected_shortfall_t_reo == pytest.approx(alone.expected_after)
+    assert front.loc[1, "status"] == "infeasible"  # the required project costs something
+    assert front.loc[3, "cost_musd"] > front.loc[2, "cost_musd"]
