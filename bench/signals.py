@@ -222,6 +222,11 @@ def evaluate(name: str, corpus: Path) -> Result:
         got_pairs |= {tuple(sorted(p)) for p in itertools.combinations(s.articles, 2)}
     story = PR()
     story.add(got_pairs, want_pairs)
+    for a, b in sorted(got_pairs - want_pairs):
+        notes.append(f"story: {a} + {b} grouped, expected apart "
+                     f"({expected[a].get('story')} / {expected[b].get('story')})")  # fmt: skip
+    for a, b in sorted(want_pairs - got_pairs):
+        notes.append(f"story: {a} + {b} apart, expected together ({expected[a].get('story')})")
     counts = {
         "language accuracy": (c["lang"], len(expected)),
         "date accuracy": (c["date"], c["date_n"]),

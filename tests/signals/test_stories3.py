@@ -187,3 +187,41 @@ def test_undated_pages_with_half_their_countries_in_common_stay_apart() -> None:
         "en",
     )
     assert group_stories([RUSSIAN_METALS[0], other]) == []
+
+
+def _with(event, **changes):
+    return Event(**{**event.to_dict(), **changes})
+
+
+# real6/dev/articles/es_boletinsonora_us-100pct-tariff.txt (undated: its first full date is
+# the tariff's day of effect) and es_laopinion_us-100pct-tariff.txt (dated 10 October 2025):
+# the same 100% tariff from 1 November. Each page also reports an export control, a different
+# one (China's on rare earths, the US's on software).
+TARIFF_PAGES = [
+    _with(_ev("es_boletinsonora_us-100pct-tariff", "tariff", None, ["USA", "CHN"], [],
+              "La medida, que se sumaría a los aranceles a China ya existentes, podría llevar "
+              "las tasas a niveles que en abril desataron temores de recesión global", "es"),
+          effective_date="2025-11-01"),
+    _with(_ev("es_boletinsonora_us-100pct-tariff", "export_control", None, ["CHN"], ["REE"],
+              "El jueves, Beijing impuso nuevas restricciones a la exportación de tierras raras, "
+              "exigiendo permisos especiales para su envío al extranjero", "es"),
+          effective_date="2025-11-01"),
+    _with(_ev("es_laopinion_us-100pct-tariff", "tariff", "2025-10-10", ["USA", "CHN"], [],
+              "Trump anunció en Truth Social que impondría un arancel del 100% a los productos "
+              "chinos a partir del 1 de noviembre o antes.", "es"),
+          effective_date="2025-11-01"),
+    _ev("es_laopinion_us-100pct-tariff", "export_control", "2025-10-10", ["USA"], ["REE"],
+        "El presidente Trump afirmó que su administración también impondría controles de "
+        "exportación a todo software crítico.", "es"),
+]  # fmt: skip
+
+
+def test_the_same_day_of_effect_joins_reports_weeks_apart_despite_a_side_measure():
+    got = [s.articles for s in group_stories(TARIFF_PAGES)]
+    assert got == [["es_boletinsonora_us-100pct-tariff", "es_laopinion_us-100pct-tariff"]]
+    # another day of effect: the reports are three weeks apart, two measures
+    other = [_with(e, effective_date="2025-12-01") if e.article_id.startswith("es_laop") and
+             e.effective_date else e for e in TARIFF_PAGES]  # fmt: skip
+    assert group_stories(other) == []
+    # the side measures alone (China's controls, the US's on software) are not one story
+    assert group_stories([TARIFF_PAGES[1], TARIFF_PAGES[3]]) == []

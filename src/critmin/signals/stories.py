@@ -182,13 +182,14 @@ def _lifting_matcher(language: str, kind: str = "lifting") -> Matcher:
 
 
 def _apart(a: Event, b: Event) -> bool:
-    """Two events that cannot be one: articles more than ``MAX_DAYS`` apart, effective dates
+    """Two events that cannot be one: articles more than ``MAX_DAYS`` apart (unless the
+    measures take effect the same day), effective dates
     more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners, a
     measure and its lifting."""
-    days = _days(when(a), when(b))
-    if days is not None and days > MAX_DAYS:
-        return True
     effect = _days(a.effective_date, b.effective_date)
+    days = _days(when(a), when(b))
+    if days is not None and days > MAX_DAYS and effect != 0:
+        return True  # (the same day of effect is one measure, however far apart the reports)
     if effect is not None and effect > MAX_EVENT_DAYS:
         return True
     if effect is None and _days_apart_in_year(day_of_effect(a), day_of_effect(b)) > MAX_EVENT_DAYS:
@@ -355,20 +356,25 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         scores[a, b] = scores[b, a] = best
         if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
             links.append((best, a, b))
+    effects = {a: {e.effective_date for e in by_article[a] if e.effective_date} for a in ids}
+
+    def _same_effect(x: str, y: str) -> bool:  # a measure taking effect the same day
+        return bool(effects[x] & effects[y])
+
     cluster = {a: {a} for a in ids}
     for _, a, b in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
         ca, cb = cluster[a], cluster[b]
         if ca is cb:
             continue
-        if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS for x in ca for y in cb):
+        if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS and not _same_effect(x, y)
+               for x in ca for y in cb):  # fmt: skip
             continue
         if any(scores.get((x, y), 0.0) < JOIN_SCORE for x in ca for y in cb):
             continue  # every pair must look alike: no chaining A~B~C when A and C differ
         if cos is not None and any(_article_cos(cos, by_article[x], by_article[y]) < EMB_JOIN_MIN
                                    for x in ca for y in cb):  # fmt: skip
             continue
-        if any(_apart(ex, ey) for x in ca for y in cb for ex in by_article[x]
-               for ey in by_article[y] if kind(ex) == kind(ey)):  # fmt: skip
+        if any(_kept_apart(by_article[x], by_article[y]) for x in ca for y in cb):
             continue
         merged = ca | cb
         for x in merged:
@@ -404,6 +410,14 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for n, s in enumerate(stories, 1):
         s.id = f"S{n}"
     return stories
+
+
+def _kept_apart(xs: list[Event], ys: list[Event]) -> bool:
+    """Two articles that cannot be in one story: they share a kind of event and every event
+    pair of that kind is kept apart (:func:`_apart`); an article's other event of the kind (a
+    side measure it also reports) does not keep it from the story."""
+    same = [(x, y) for x in xs for y in ys if kind(x) == kind(y)]
+    return bool(same) and all(_apart(x, y) for x, y in same)
 
 
 def _similar(cosine: float, da: str | None, db: str | None) -> bool:
