@@ -183,9 +183,8 @@ def _lifting_matcher(language: str, kind: str = "lifting") -> Matcher:
 
 def _apart(a: Event, b: Event) -> bool:
     """Two events that cannot be one: articles more than ``MAX_DAYS`` apart (unless the
-    measures take effect the same day), effective dates
-    more than ``MAX_EVENT_DAYS`` apart, another year's event recalled, other partners, a
-    measure and its lifting."""
+    measures take effect the same day), effective dates more than ``MAX_EVENT_DAYS`` apart,
+    another year's event recalled, other partners, a measure and its lifting."""
     effect = _days(a.effective_date, b.effective_date)
     days = _days(when(a), when(b))
     if days is not None and days > MAX_DAYS and effect != 0:
