@@ -11,7 +11,7 @@ import pytest
 
 from critmin.signals import embed
 from critmin.signals.extract import Event
-from critmin.signals.stories import group_stories, lifting
+from critmin.signals.stories import group_stories, lifting, says_lifted
 
 
 @pytest.fixture(autouse=True)
@@ -225,3 +225,36 @@ def test_the_same_day_of_effect_joins_reports_weeks_apart_despite_a_side_measure
     assert group_stories(other) == []
     # the side measures alone (China's controls, the US's on software) are not one story
     assert group_stories([TARIFF_PAGES[1], TARIFF_PAGES[3]]) == []
+
+
+def test_a_shared_side_event_does_not_join_a_measure_and_its_lifting():
+    """(blind review) Two reports that share a side event (the same tariff, the same day of
+    effect) stay apart when one lifts the measure the other imposes."""
+
+    def ev(aid, etype, evidence, eff=None):
+        e = _ev(aid, etype, "2025-11-07", ["CHN", "USA"], ["REE"] if etype != "tariff" else [],
+                evidence, "en")  # fmt: skip
+        return _with(e, effective_date=eff)
+
+    tariff = "The US tariff of 100% on Chinese goods takes effect"
+    events = [
+        ev("a_lift", "export_control", "China suspended its export controls on rare earths"),
+        ev("a_lift", "tariff", tariff, "2025-11-01"),
+        ev("b_impose", "export_control", "China imposed export controls on rare earths"),
+        ev("b_impose", "tariff", tariff, "2025-11-01"),
+    ]
+    assert group_stories(events) == []
+    assert [s.articles for s in group_stories([events[1], events[3]])] == [["a_lift", "b_impose"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "lifted"),
+    [
+        ("À partir du 16 octobre, la RDC lèvera l’interdiction d’exporter du cobalt", True),
+        ("Pékin lève l'interdiction d'exporter du gallium vers les États-Unis", True),
+        ("Pékin utilise l'interdiction d'exportation comme levier de pression.", False),
+        ("Les restrictions chinoises sont un levier de pression sur Washington.", False),
+    ],
+)
+def test_french_liftings_take_the_verb_forms_not_levier(text, lifted):
+    assert says_lifted([text], "fr") is lifted

@@ -2,7 +2,8 @@
 
 Two articles belong together when they report an event of the same type (an import ban and a
 sanction counted as one kind) whose countries and materials overlap and whose dates are at most
-``MAX_DAYS`` apart (shared numbers add to the score). An undated article takes the first full
+``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers add to the
+score). An undated article takes the first full
 date its evidence gives; an article with no date at all links only on strong evidence
 (``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
 plus a shared fact; agreements: the same two parties). Events that take effect more than
@@ -10,9 +11,10 @@ plus a shared fact; agreements: the same two parties). Events that take effect m
 2010 quota) and the other not, or of which one lifts a measure and the other not
 (``lexicon/stories.yaml``), are never one story; nor are two agreements with different partners
 (US-Japan and US-Australia). Groups merge only when every pair of their articles is compatible
-(no chaining). A story keeps the facts its articles agree on and flags disagreements: the same
-kind of fact (a percentage, an amount, a date, the person in a role) given differently by
-different articles.
+(no chaining); a pair is, when some pair of their same-kind events is not kept apart and none
+is a measure against its lifting (an article's side measure does not keep it out). A story
+keeps the facts its articles agree on and flags disagreements: the same kind of fact (a
+percentage, an amount, a date, the person in a role) given differently by different articles.
 """
 
 from __future__ import annotations
@@ -321,10 +323,11 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
 
     Articles are merged greedily, strongest link first; a link of an article with no date
     needs ``STRONG_SCORE`` (or, for agreements, two parties in common). Two groups merge only
-    when every pair of their articles with known dates is at most ``MAX_DAYS`` apart (no
-    chaining across months through undated articles), every pair scores at least
-    ``JOIN_SCORE`` (no A~B~C chain when A and C have little in common), no pair is kept apart
-    by ``_apart`` and each article stays in one story.
+    when every pair of their articles with known dates is at most ``MAX_DAYS`` apart or has
+    same-kind events taking effect the same day (no chaining across months through undated
+    articles), every pair scores at least ``JOIN_SCORE`` (no A~B~C chain when A and C have
+    little in common), no pair is kept apart (:func:`_kept_apart`) and each article stays in
+    one story.
     """
     events = list(events)
     by_article: dict[str, list[Event]] = {}
@@ -355,9 +358,10 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         scores[a, b] = scores[b, a] = best
         if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
             links.append((best, a, b))
-    effects = {a: {e.effective_date for e in by_article[a] if e.effective_date} for a in ids}
+    effects = {a: {(kind(e), e.effective_date) for e in by_article[a] if e.effective_date}
+               for a in ids}  # fmt: skip
 
-    def _same_effect(x: str, y: str) -> bool:  # a measure taking effect the same day
+    def _same_effect(x: str, y: str) -> bool:  # a measure of one kind taking effect the same day
         return bool(effects[x] & effects[y])
 
     cluster = {a: {a} for a in ids}
@@ -412,11 +416,17 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
 
 
 def _kept_apart(xs: list[Event], ys: list[Event]) -> bool:
-    """Two articles that cannot be in one story: they share a kind of event and every event
-    pair of that kind is kept apart (:func:`_apart`); an article's other event of the kind (a
-    side measure it also reports) does not keep it from the story."""
+    """Two articles that cannot be in one story: they report events of the same kind and either
+    every such pair is kept apart (:func:`_apart`), or one such pair is a measure against its
+    lifting or extension (:func:`phase`: never one story, whatever else the articles share).
+    Otherwise an article's side measure (another export control it also reports) does not
+    keep it from the story."""
     same = [(x, y) for x in xs for y in ys if kind(x) == kind(y)]
-    return bool(same) and all(_apart(x, y) for x, y in same)
+    if not same:
+        return False
+    if any(phase(x) != phase(y) for x, y in same):
+        return True
+    return all(_apart(x, y) for x, y in same)
 
 
 def _similar(cosine: float, da: str | None, db: str | None) -> bool:

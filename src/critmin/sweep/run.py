@@ -227,6 +227,14 @@ class SweepResult:
         return out.reset_index(drop=True)
 
 
+def _batch_size(cases: int, draws: int) -> int:
+    """Cases per batch of one mineral: ``BATCH``, or as many as fill a stacked chunk when
+    cases have few draws, but no more than half the mineral's cases, so that two threads or
+    workers share it."""
+    fill = max(BATCH, STACK_DRAWS // draws)
+    return min(fill, max(BATCH, -(-cases // 2)))
+
+
 def _groups(
     atlas: Atlas, cases: Sequence[Case]
 ) -> list[tuple[Network, list[tuple[int, Scenario]]]]:
@@ -262,9 +270,11 @@ def run_sweep(
     groups = _groups(atlas, cases)
     losses = np.zeros((len(cases), 2, len(spec.partners), spec.draws))
     notes = list(dict.fromkeys(n for e in model.economies.values() for n in e.notes))
-    size = max(BATCH, STACK_DRAWS // spec.draws)  # a batch fills a stacked chunk
     batches = [
-        (net, items[i : i + size]) for net, items in groups for i in range(0, len(items), size)
+        (net, items[i : i + size])
+        for net, items in groups
+        for size in [_batch_size(len(items), spec.draws)]
+        for i in range(0, len(items), size)
     ]
     done = 0
 
