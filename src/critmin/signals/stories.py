@@ -3,18 +3,18 @@
 Two articles belong together when they report an event of the same type (an import ban and a
 sanction counted as one kind) whose countries and materials overlap and whose dates are at most
 ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers add to the
-score). An undated article takes the first full
-date its evidence gives; an article with no date at all links only on strong evidence
-(``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
-plus a shared fact; agreements: the same two parties). Events that take effect more than
-``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an anniversary piece on the
-2010 quota) and the other not, or of which one lifts a measure and the other not
-(``lexicon/stories.yaml``), are never one story; nor are two agreements with different partners
-(US-Japan and US-Australia). Groups merge only when every pair of their articles is compatible
-(no chaining); a pair is, when some pair of their same-kind events is not kept apart and none
-is a measure against its lifting (an article's side measure does not keep it out). A story
-keeps the facts its articles agree on and flags disagreements: the same kind of fact (a
-percentage, an amount, a date, the person in a role) given differently by different articles.
+score). An undated article takes the first full date its evidence gives; an article with no
+date at all links only on strong evidence (``STRONG_SCORE``: the same materials and two of
+three countries or better, or a partial match plus a shared fact; agreements: the same two
+parties). Events that take effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a
+past year's event (an anniversary piece on the 2010 quota) and the other not, or of which one
+lifts a measure and the other not (``lexicon/stories.yaml``), are never one story; nor are two
+agreements with different partners (US-Japan and US-Australia). Groups merge only when every
+pair of their articles is compatible (no chaining); a pair is, when some pair of their
+same-kind events is not kept apart and none is a measure against its lifting (an article's side
+measure does not keep it out). A story keeps the facts its articles agree on and flags
+disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
+given differently by different articles.
 """
 
 from __future__ import annotations

@@ -102,18 +102,23 @@ def _stacked_losses(
         par = sc.parameters
         return sc.months, par.price_cap, par.price_adjustment, par.refill_months
 
+    if any(setting(sc) != setting(first) for _, sc in items):
+        return [(i, case_losses(network, sc, model, draws, seed, i, count)) for i, sc in items]
     parts = [
         draw(network, sc, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i, 0))),
              draws)
         for i, sc in items
     ]  # fmt: skip
     stacked = stack_draws(parts)
-    if stacked is None or any(setting(sc) != setting(first) for _, sc in items):
-        return [(i, case_losses(network, sc, model, draws, seed, i, count)) for i, sc in items]
-    short = _shortfall(network, stacked, first, count)
+    if stacked is None:  # each case alone, on the draws it already has (its single chunk)
+        shorts = [
+            _shortfall(network, p, sc, count) for p, (_, sc) in zip(parts, items, strict=True)
+        ]
+    else:
+        short = _shortfall(network, stacked, first, count)
+        shorts = [short[k * draws : (k + 1) * draws] for k in range(len(items))]
     return [
-        (i, _costs(short[k * draws : (k + 1) * draws], network, model, seed, i))
-        for k, (i, _) in enumerate(items)
+        (i, _costs(s, network, model, seed, i)) for s, (i, _) in zip(shorts, items, strict=True)
     ]
 
 
