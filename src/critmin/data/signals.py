@@ -29,7 +29,7 @@ DDL = [
         id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
         companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
         evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR,
-        effective_date VARCHAR)""",
+        effective_date VARCHAR, lead BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS signal_stories (
         id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
         countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
@@ -40,7 +40,7 @@ _JSON_STORY = ("articles", "languages", "countries", "materials", "agreed", "dis
 
 
 # columns added after a store was first made: (table, column, type)
-_ADDED = [("signal_events", "effective_date", "VARCHAR")]
+_ADDED = [("signal_events", "effective_date", "VARCHAR"), ("signal_events", "lead", "BOOLEAN")]
 
 
 def _ensure(store: Store) -> None:
@@ -81,11 +81,11 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
                 con.execute(
                     "INSERT INTO signal_events (id, article_id, type, countries, companies, "
                     "people, materials, quantities, date, evidence, language, score, sentences, "
-                    "effective_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "effective_date, lead) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [event_id(a.id, e.type), a.id, e.type,
                      *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
                      e.date, e.evidence, e.language, e.score,
-                     json.dumps(e.sentences, ensure_ascii=False), e.effective_date],
+                     json.dumps(e.sentences, ensure_ascii=False), e.effective_date, e.lead],
                 )  # fmt: skip
                 n_events += 1
         stories = group_stories(_events(con))
@@ -106,7 +106,7 @@ def _events(con: Any) -> list[Event]:
 
     frame = con.execute(
         "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
-        "evidence, language, score, sentences, effective_date FROM signal_events ORDER BY id"
+        "evidence, language, score, sentences, effective_date, lead FROM signal_events ORDER BY id"
     ).fetchall()
     out = []
     for r in frame:
@@ -114,7 +114,7 @@ def _events(con: Any) -> list[Event]:
             type=r[1], countries=json.loads(r[2]), companies=json.loads(r[3]),
             people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
             date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
-            sentences=json.loads(r[11]), effective_date=r[12],
+            sentences=json.loads(r[11]), effective_date=r[12], lead=r[13],
         ))  # fmt: skip
     return out
 

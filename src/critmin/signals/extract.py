@@ -91,6 +91,9 @@ class Event:
     # when the measure takes effect (``date`` is the article's date): "from December 1"
     # resolved against the article's date; None when the article does not say
     effective_date: str | None = None
+    # the headline or the first body sentence reports it (the article is about it, not only
+    # recalling it further down): stories link articles through these; None: not known
+    lead: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -1293,7 +1296,7 @@ def extract_events(
             evidence=sentences[main].text, language=base_language(doc.language),
             article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
-            effective_date=effective,
+            effective_date=effective, lead=etype in lead,
         ))  # fmt: skip
     floors = {(q["unit"], q["value"]) for e in events if e.type in UNIT_PRICE_TYPES
               for q in e.quantities}  # fmt: skip
