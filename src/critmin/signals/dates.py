@@ -143,6 +143,30 @@ def _month(word: str) -> int | None:
     return None
 
 
+# languages that write a day as an ordinal with a full stop ("am 15. September", "1. srpna",
+# "15. lokakuuta"): a sentence does not end at that stop
+ORDINAL_DOT_LANGUAGES = ("de", "da", "nb", "sv", "fi", "et", "cs", "sk", "pl", "hr", "sr", "sl",
+                         "hu", "lv", "lt", "is")  # fmt: skip
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+
+
+@cache
+def ordinal_month_names() -> frozenset[str]:
+    """Month names (lower case, from dateparser's locales) of ``ORDINAL_DOT_LANGUAGES``: full
+    forms of four letters or more and the three-letter Mays ("Mai", "maj"), not abbreviations
+    that are words too ("des", "bal")."""
+    from dateparser.languages.loader import default_loader
+
+    names: set[str] = set()
+    for lang in ORDINAL_DOT_LANGUAGES:
+        info = default_loader.get_locale(lang).info
+        for m in _MONTHS:
+            names.update(w.lower() for w in info.get(m, []) if w.isalpha()
+                         and (len(w) >= 4 or (m == "may" and len(w) == 3)))  # fmt: skip
+    return frozenset(names)
+
+
 def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, date]]:
     """``(start, end, date)`` of every explicit full date (day, month, year) of a text, in
     text order (offsets in the text with Persian/Arabic digits made ASCII: same length)."""

@@ -20,7 +20,12 @@ from typing import Any
 from critmin.elements import REE_ELEMENTS
 from critmin.signals import embed
 from critmin.signals.clean import CleanDocument
-from critmin.signals.dates import effective_date, to_ascii_digits
+from critmin.signals.dates import (
+    dates_in,
+    effective_date,
+    ordinal_month_names,
+    to_ascii_digits,
+)
 from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     LANGUAGES,
@@ -99,6 +104,9 @@ class Event:
         return asdict(self)
 
 
+DATED_CUE_GAP = 5  # characters at most between an opening cue and its date (" dem ", " the ")
+
+
 # -- sentences ----------------------------------------------------------------------------------
 _ABBREV = {"u.s", "u.k", "mr", "mrs", "ms", "dr", "no", "nr", "st", "inc", "co", "ltd", "corp",
            "vs", "etc", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -143,6 +151,13 @@ _OPENERS = {
 }
 
 
+def _names_month(rest: str) -> bool:
+    """The text goes on with a month's name ("September 2024", "srpna"): the number before
+    the full stop is an ordinal day."""
+    word = re.match(r"\s*([^\W\d_]+)", rest)
+    return bool(word and word.group(1).lower() in ordinal_month_names())
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: line breaks, ``.!?`` before a space, and ``。！？؟`` always."""
     out: list[str] = []
@@ -160,6 +175,8 @@ def split_sentences(text: str) -> list[str]:
                 token = words[-1].lower() if words else ""
                 nxt = line[end:].lstrip()[:1]
                 abbrev = token.strip("(«\"'")
+                if abbrev.isdigit() and len(abbrev) <= 2 and _names_month(line[end:]):
+                    continue  # an ordinal day: "seit dem 15. September", "1. srpna"
                 if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()):
                     follow = line[end:].split(maxsplit=1)
                     # "... to the U.S. It follows": a country's abbreviation ends the sentence
@@ -370,6 +387,13 @@ VERB_FINAL = frozenset({"fa", "ur", "tr", "hi", "ja", "ko"})
 _COMMAS = ",،，、"
 
 
+def _dated_adverbial(text: str, end: int, lang: str | None) -> bool:
+    """The opening cue is followed by a date ("Seit dem 4. April benötigen Exporteure ...",
+    "Since April 4"): it says when, and the sentence goes on with the news."""
+    return any(a <= DATED_CUE_GAP for a, _, _ in dates_in(text[end:end + 40], _ANY_YEAR,
+                                                                 lang))  # fmt: skip
+
+
 def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
     """``(news part, background part)`` of a sentence: a ``clause`` cue after the first word
     starts a background clause that runs to the end; a ``clause_end`` cue (Chinese, Japanese:
@@ -383,7 +407,9 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
     hits = context_matcher("clause", lang).find(folded, folded=True)
     cuts = [h.start for h in hits
             if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])]  # fmt: skip
-    if lang not in VERB_FINAL and any(h.start == 0 for h in hits):
+    opening = [h for h in hits if h.start == 0]
+    if lang not in VERB_FINAL and opening and not _dated_adverbial(text, orig(opening[0].end),
+                                                                   lang):  # fmt: skip
         # "After US embargo: China bans ...", "Following the ban, prices ...": an opening
         # clause runs to its comma or colon
         stop = min((k for c in ",:;" if (k := folded.find(c)) > 0), default=-1)

@@ -1,0 +1,48 @@
+"""Dates inside sentences (issue 14): ordinal days, dated opening adverbials, immediate effect.
+
+Cases from real pages of the development halves (named in each test) and the main corpus.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from critmin.signals.extract import _split_background, effective_on, news_materials, split_sentences
+from critmin.signals.lexicon import fold
+
+
+# real6/dev de_investing_antimony-price, main f_de_magnets
+def test_an_ordinal_day_before_a_month_does_not_end_the_sentence():
+    text = ("Im August hatte China Exportbeschränkungen für Antimon angekündigt. Seit dem 15. "
+            "September sind nun Ausfuhrgenehmigungen erforderlich. Der Preis lag bei 15. Mark "
+            "Twain sagte das.")  # fmt: skip
+    assert split_sentences(text) == [
+        "Im August hatte China Exportbeschränkungen für Antimon angekündigt.",
+        "Seit dem 15. September sind nun Ausfuhrgenehmigungen erforderlich.",
+        "Der Preis lag bei 15.",  # "Mark" is no month: the stop ends the sentence
+        "Mark Twain sagte das.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "news"),
+    [
+        ("Seit dem 4. April benötigen chinesische Exporteure für Dysprosium, Terbium und fünf "
+         "weitere Elemente eine Genehmigung.", "de", ["Dy", "Tb"]),
+        ("Since April 4, Chinese exporters need licences for dysprosium and terbium.", "en",
+         ["Dy", "Tb"]),
+        ("Seit dem Exportverbot für Dysprosium, steigen die Preise für Terbium.", "de", ["Tb"]),
+    ],
+)  # fmt: skip
+def test_an_opening_cue_followed_by_a_date_says_when_not_why(text, lang, news):
+    fore, _ = _split_background(text, fold(text), lang)
+    assert news_materials(fore, fold(fore), lang) == news
+
+
+def test_polish_immediate_effect_dates_the_measure_on_the_article_date():
+    # real6/dev pl_tvn24_cn-oct-controls: "w trybie natychmiastowym wprowadziło nowe przepisy"
+    text = ("Chińskie ministerstwo handlu w trybie natychmiastowym wprowadziło nowe przepisy, "
+            "które wymagają od eksporterów uzyskania licencji.")  # fmt: skip
+    assert effective_on([text], "pl", date(2025, 10, 9)) == date(2025, 10, 9)
