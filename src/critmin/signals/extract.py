@@ -154,8 +154,8 @@ _OPENERS = {
 def _names_month(rest: str) -> bool:
     """The text goes on with a month's name ("September 2024", "srpna"): the number before
     the full stop is an ordinal day."""
-    word = re.match(r"\s*([^\W\d_]+)", rest)
-    return bool(word and word.group(1).lower() in ordinal_month_names())
+    words = rest.split(maxsplit=1)
+    return bool(words and words[0].rstrip(".,;:").lower() in ordinal_month_names())
 
 
 def split_sentences(text: str) -> list[str]:
