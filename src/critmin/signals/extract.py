@@ -1157,10 +1157,14 @@ def extract_events(
             scores[t] += s.weight * TYPE_WEIGHT.get(t, 1.0) * BACKGROUND_WEIGHT
     # a type that only background sentences or clauses trigger is no news of the article
     news = {t for s in sentences for t in s.types}
-    if sentences and not sentences[0].types and context_matcher("statistics", lang).find(
-            fold(sentences[0].fore), folded=True):  # fmt: skip
+    stats = context_matcher("statistics", lang)
+    if sentences and not sentences[0].types and any(
+            not s.types and stats.find(fold(s.fore), folded=True)
+            for s in sentences[: _first_body(doc) + 1]):  # fmt: skip
         # "China's rare-earth exports rose 23% in January-February": the page reports trade
-        # figures; a measure that only later sentences name is their background
+        # figures; a measure that only later sentences name is their background. The title
+        # may only hint at them ("中国、10月にガリウム輸出"), the lede saying where they come
+        # from ("同国の貿易統計で明らかになった": the trade statistics)
         news &= {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
     scores = defaultdict(float, {t: v for t, v in scores.items() if t in news
                                  and not (_unsigned and t == "agreement")})  # fmt: skip
