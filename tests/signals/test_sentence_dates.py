@@ -1,4 +1,5 @@
-"""Dates inside sentences (issue 14): ordinal days, dated opening adverbials, immediate effect.
+"""Dates and clauses inside sentences (issue 14): ordinal days, dated opening adverbials,
+immediate effect, clause cues that are verbs too.
 
 Cases from real pages of the development halves (named in each test) and the main corpus.
 """
@@ -46,3 +47,18 @@ def test_polish_immediate_effect_dates_the_measure_on_the_article_date():
     text = ("Chińskie ministerstwo handlu w trybie natychmiastowym wprowadziło nowe przepisy, "
             "które wymagają od eksporterów uzyskania licencji.")  # fmt: skip
     assert effective_on([text], "pl", date(2025, 10, 9)) == date(2025, 10, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        # real8/dev ja_livedoor_usar-stake: "資金支援を受ける" is to receive funding, not
+        # "following" (を受け、/を受けて)
+        ("米鉱山会社「USAレアアース」は26日、トランプ政権から約16億ドルの資金支援を受ける"
+         "意向表明書を政権と締結した。", ""),
+        ("米国の関税引き上げを受け、中国は輸出規制を発表した。", "米国の関税引き上げを受け、"),
+        ("米国の関税引き上げを受けて中国は輸出規制を発表した。", "米国の関税引き上げを受けて"),
+    ],
+)  # fmt: skip
+def test_japanese_receiving_is_no_following_clause(text, back):
+    assert _split_background(text, fold(text), "ja")[1] == back

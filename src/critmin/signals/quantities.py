@@ -75,7 +75,9 @@ def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Patt
         + r"(?![A-Za-zА-Яа-я])",
         regex.I,
     )
-    percent = regex.compile(r"(?<![0-9A-Za-z.,])" + NUM + sp + r"(?:" + PERCENT + r")", regex.I)
+    # "50-процентные пошлины", "50-відсоткове мито", "a 50-percent tariff": the adjective
+    percent = regex.compile(r"(?<![0-9A-Za-z.,])" + NUM + sp + r"(?:[-\u2011]" + sp + r")?(?:"
+                            + PERCENT + r")", regex.I)  # fmt: skip
     return money_pre, money_post, tonnes, percent
 
 
