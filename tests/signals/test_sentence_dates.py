@@ -62,3 +62,22 @@ def test_polish_immediate_effect_dates_the_measure_on_the_article_date():
 )  # fmt: skip
 def test_japanese_receiving_is_no_following_clause(text, back):
     assert _split_background(text, fold(text), "ja")[1] == back
+
+
+@pytest.mark.parametrize(
+    ("page", "want"),
+    [
+        # "Articol de Sergiu Şteţ, Shanghai, 19 Octombrie 2010, 14:39": an author's byline,
+        # dropped as junk, still dates the page (not "07 Octombrie 2010" of a related link)
+        ("ro_romania-actualitati_cn-ree-quota-cut-2010.txt", "2010-10-19"),
+        ("sw_dw_drc-cobalt-ban.txt", "2025-03-10"),  # "10 Machi 2025Matangazo": Swahili March
+    ],
+)
+def test_article_dates_of_real5_pages(page, want):
+    from pathlib import Path
+
+    from critmin.signals.pipeline import process_paths
+
+    path = Path(__file__).resolve().parents[1] / "data" / "signals" / "real5" / "articles" / page
+    (article,) = process_paths([path], in_process=True)
+    assert article.doc.date == want

@@ -1070,8 +1070,9 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     if published and not header:
         header = [f"date {published}"]
     if not dateline and not header:  # "Publicado em 11 de julho de 2025" among the dropped
-        dateline = next((x for x in removed[:12] if word_count(x) <= 8 and x not in stamps
-                         and find_date_regex(x) is not None), "")  # fmt: skip
+        # (or an author's byline: "Articol de Sergiu Şteţ, Shanghai, 19 Octombrie 2010, 14:39")
+        dateline = next((x for x in removed[:12] if (word_count(x) <= 8 or BYLINE.match(x))
+                         and x not in stamps and find_date_regex(x) is not None), "")  # fmt: skip
     if title and word_count(title) <= 4 and find_date_regex(title) is not None:
         dateline = dateline or title  # "2025-10-20 13:40" left on top once the junk is gone
     stamp = stamps[:1]

@@ -104,7 +104,7 @@ MONTH_STEMS = [
     ["feb", "févr", "fevr", "febbr", "феврал", "фев", "лютог", "лютий", "feverei", "şubat",
      "subat", "феб", "lut", "veljač", "veljac"],
     ["mar", "märz", "mär", "mars", "marzo", "март", "мар", "березн", "березен", "maret", "ožuj",
-     "ozuj"],
+     "ozuj", "machi"],
     ["apr", "avr", "abr", "апрел", "апр", "квітн", "квітен", "nisan", "kwie", "travan", "travnj"],
     ["may", "mai", "magg", "mayo", "ма", "травн", "травен", "mei", "mayıs", "mayis", "maj",
      "svib"],
@@ -119,7 +119,7 @@ MONTH_STEMS = [
     ["oct", "okt", "ott", "октябр", "окт", "жовтн", "жовтен", "ekim", "paźdz", "pazdz"],
     ["nov", "ноябр", "ноя", "листопад", "kasım", "kasim", "ноем", "новем", "listopad"],
     ["dec", "dez", "déc", "dic", "декабр", "дек", "грудн", "грудень", "aralık", "aralik",
-     "desember", "децем", "grud", "prosin"],
+     "desember", "desemba", "децем", "grud", "prosin"],
 ]  # (Turkish and Indonesian names too: "1 Aralık'tan", "10 Desember 2025"; Bulgarian,
 # Macedonian, Serbian, Polish and Croatian: "27 ноември", "5 новембра", "3 listopada" is Polish
 # November, so Croatian "listopad" (October) is left out)
@@ -502,7 +502,9 @@ BYLINE = re.compile(
     r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
     r"입력|기사입력|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
     r"yayınlanma(?: tarihi)?|yayın tarihi|đăng(?: ngày)?|cập nhật|diterbitkan|dipublikasikan|"
-    r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित)[ \t]*[:：]?[ \t]*(.{6,60})$",
+    r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित|"
+    # an author's byline with its date ("Articol de Sergiu Şteţ, Shanghai, 19 Octombrie 2010")
+    r"articol de|un articol de|autor:|author:|written by|автор:)[ \t]*[:：]?[ \t]*(.{6,60})$",
     re.I | re.M,
 )
 BYLINE_LINES = 40
