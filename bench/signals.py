@@ -1,27 +1,28 @@
 """Benchmark of the signals pipeline on the test corpus and the held-out set.
 
-Runs cleaning, language and date detection, event extraction and story grouping on each
-set's ``articles/`` and compares with its ``expected.json``: precision and recall per field,
-accuracy of language and date, junk removal and must_keep retention, story pairwise
-precision/recall and articles per second. The main corpus (``tests/data/signals``) is the
-one the extractor was developed on; the held-out set (``tests/data/signals/heldout``) was
-written before the context rules and is reported apart; ``heldout2`` was written after them,
-never used to tune them; ``heldout3`` was written after the lead/addition/scope rules and run
-blind once. ``real/dev`` and ``real/blind`` are real public news pages (kept as found, junk
+Runs cleaning, language and date detection, event extraction and story grouping on each set's
+``articles/`` and compares with its ``expected.json``: precision and recall per field, accuracy
+of language and date, junk removal and must_keep retention, story pairwise precision/recall and
+articles per second. Event dates (when a measure takes effect) are scored as full dates; on
+pages that give no date, the day and month the event states (``Event.effective_day``,
+"--08-01") are scored apart as "undated event days". The main corpus (``tests/data/signals``)
+is the one the extractor was developed on; the held-out set (``tests/data/signals/heldout``)
+was written before the context rules and is reported apart; ``heldout2`` was written after
+them, never used to tune them; ``heldout3`` was written after the lead/addition/scope rules and
+run blind once. ``real/dev`` and ``real/blind`` are real public news pages (kept as found, junk
 included) in 18 languages with answers written before any run, split by a fixed hash rule
 (``tests/data/signals/real/split.py``): the development half may be looked at to fix rules, the
 blind half is only run. ``real6/dev`` and ``real6/blind`` (71 pages, 24 languages) were built
-the same way by another hand: dev is the part first run and then used, blind the part
-delivered later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once,
-blind, as a whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow
-the written conventions of docs/signals-format.md) are split by story (``real7/split.py``), as
-are ``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors).
-Every set also gets per-language figures (type, countries and materials precision/recall,
-date accuracy). Timing starts after ``warm_up()`` (the one-off state of every language,
-which a service builds at startup): steady-state throughput, measured in this process and on
-``--workers`` reader processes (``critmin.signals.readers``, default 2: the target is 50
-articles per second on 2 cores); the second is the figure checked. Prints PASS/MISS per
-target.
+the same way by another hand: dev is the part first run and then used, blind the part delivered
+later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once, blind, as a
+whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow the written
+conventions of docs/signals-format.md) are split by story (``real7/split.py``), as are
+``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors). Every set also
+gets per-language figures (type, countries and materials precision/recall, date accuracy).
+Timing starts after ``warm_up()`` (the one-off state of every language, which a service builds
+at startup): steady-state throughput, measured in this process and on ``--workers`` reader
+processes (``critmin.signals.readers``, default 2: the target is 50 articles per second on 2
+cores); the second is the figure checked. Prints PASS/MISS per target.
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
@@ -131,8 +132,8 @@ def evaluate(name: str, corpus: Path) -> Result:
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
     c = dict.fromkeys(
-        ("lang", "date", "date_n", "edate", "edate_n", "err", "junk", "junk_n", "keep", "keep_n",
-         "title", "title_n"), 0,
+        ("lang", "date", "date_n", "edate", "edate_n", "eday", "eday_n", "err", "junk", "junk_n",
+         "keep", "keep_n", "title", "title_n"), 0,
     )  # fmt: skip
     uses = [u for u in embed.USES if embed.enabled(u)]
     notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
@@ -199,6 +200,9 @@ def evaluate(name: str, corpus: Path) -> Result:
             if w.get("event_date"):  # when the measure takes effect, apart from the article date
                 c["edate_n"] += 1
                 c["edate"] += g.effective_date == w["event_date"]
+                if not doc.date:  # an undated page: its day of effect, the year unknown
+                    c["eday_n"] += 1
+                    c["eday"] += (g.effective_day or "") == "--" + w["event_date"][5:]
                 if g.effective_date != w["event_date"]:
                     notes.append(f"{aid} {etype}: event date {g.effective_date} != "
                                  f"{w['event_date']}")  # fmt: skip
@@ -231,6 +235,7 @@ def evaluate(name: str, corpus: Path) -> Result:
         "language accuracy": (c["lang"], len(expected)),
         "date accuracy": (c["date"], c["date_n"]),
         "event dates": (c["edate"], c["edate_n"]),
+        "undated event days": (c["eday"], c["eday_n"]),
         "titles right": (c["title"], c["title_n"]),
         "error-page flags": (c["err"], len(expected)),
         "junk removed": (c["junk"], c["junk_n"]),

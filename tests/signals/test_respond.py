@@ -231,3 +231,13 @@ def test_a_story_falls_back_to_an_article_it_can_draft(db, atlas):
     # end, "結束...出口禁令", may stand apart: real/dev's answers give it a story of its own)
     assert {"ar_newstn_cobalt_price", "zh_100ppi_cobalt_suspension"} <= set(alert.story.articles)
     assert alert.scenario["restrictions"][0]["exporter"] == "COD"
+
+
+def test_an_alert_summary_gives_an_undated_pages_day_of_effect():
+    from critmin.signals.extract import Event
+    from critmin.signals.respond import _summary
+
+    e = Event(type="tariff", countries=["USA"], companies=[], people=[], materials=["Cu"],
+              quantities=[], date=None, evidence="", language="ru", article_id="a",
+              effective_day="--08-01")  # fmt: skip
+    assert _summary(e) == "tariff: USA on Cu (--08-01, year not stated)"

@@ -81,3 +81,36 @@ def test_article_dates_of_real5_pages(page, want):
     path = Path(__file__).resolve().parents[1] / "data" / "signals" / "real5" / "articles" / page
     (article,) = process_paths([path], in_process=True)
     assert article.doc.date == want
+
+
+def test_an_undated_page_keeps_its_day_of_effect_without_a_year(tmp_path):
+    # real5 ru_rentv_us-copper-tariff: "Новые тарифы на металл вступят в силу 1 августа", no
+    # date on the page; real/dev zh_100ppi_cobalt_suspension: "这项措施自2月22日生效"
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from critmin.cli.main import app
+    from critmin.data.signals import ingest, list_events
+    from critmin.data.store import Store
+    from critmin.signals.pipeline import process_paths
+
+    data = Path(__file__).resolve().parents[1] / "data" / "signals"
+    pages = [data / "real5" / "articles" / "ru_rentv_us-copper-tariff.txt",
+             data / "real" / "dev" / "articles" / "zh_100ppi_cobalt_suspension.txt",
+             data / "real" / "dev" / "articles" / "en_sfa_tariff_retaliation.txt"]  # fmt: skip
+    articles = process_paths(pages, in_process=True)
+    got = {(e.article_id, e.type): (e.effective_date, e.effective_day)
+           for a in articles for e in a.events}  # fmt: skip
+    assert got[("ru_rentv_us-copper-tariff", "tariff")] == (None, "--08-01")
+    assert got[("zh_100ppi_cobalt_suspension", "export_control")] == (None, "--02-22")
+    assert got[("en_sfa_tariff_retaliation", "export_control")][1] is None  # dated page
+    db = tmp_path / "s.duckdb"
+    store = Store(db)
+    ingest(store, articles)
+    frame = list_events(store)
+    assert dict(zip(frame["id"], frame["effective_day"], strict=True))[
+        "ru_rentv_us-copper-tariff:tariff"] == "--08-01"  # fmt: skip
+    store.close()
+    out = CliRunner().invoke(app, ["--db", str(db), "signals", "show", "ru_rentv_us-copper-tariff"])
+    assert "takes effect --08-01 (the page gives no year)" in out.output

@@ -322,6 +322,10 @@ class EventOut(BaseModel):
     effective_date: str | None = Field(
         default=None, description="when the measure takes effect, as the article states it"
     )
+    effective_day: str | None = Field(
+        default=None,
+        description="an undated article's day of effect without a year, ISO 8601 '--MM-DD'",
+    )
     type: str
     countries: list[str]
     materials: list[str]

@@ -78,6 +78,10 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "quantities" in out:
         out["quantities"] = out["quantities"].map(_quantities)
+    if "effective_day" in out:  # an undated page's "1 August": "--08-01" (no year stated)
+        out["effective_date"] = out["effective_date"].where(
+            out["effective_date"].notna(), out["effective_day"]
+        )
     return out
 
 
@@ -174,8 +178,13 @@ def show_cmd(
         console.print(f"\n[bold]{e['id']}[/] {e['type']} · countries {', '.join(e['countries'])}"
                       f" · materials {', '.join(e['materials'])} · "
                       f"{_quantities(e['quantities'])}", highlight=False)  # fmt: skip
-        console.print(f"article date {e['date'] or 'unknown'} · takes effect "
-                      f"{e.get('effective_date') or 'not stated'}", highlight=False)  # fmt: skip
+        effect = e.get("effective_date") or (
+            f"{e['effective_day']} (the page gives no year)"
+            if e.get("effective_day")
+            else "not stated"
+        )
+        console.print(f"article date {e['date'] or 'unknown'} · takes effect {effect}",
+                      highlight=False)  # fmt: skip
         if e["people"]:
             console.print("people: " + ", ".join(f"{p['name']} ({p['role']})" for p in e["people"]))
         console.print(f"evidence: {e['evidence']}", highlight=False)

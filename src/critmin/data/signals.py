@@ -29,7 +29,7 @@ DDL = [
         id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
         companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
         evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR,
-        effective_date VARCHAR, lead BOOLEAN)""",
+        effective_date VARCHAR, lead BOOLEAN, effective_day VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS signal_stories (
         id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
         countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
@@ -40,7 +40,11 @@ _JSON_STORY = ("articles", "languages", "countries", "materials", "agreed", "dis
 
 
 # columns added after a store was first made: (table, column, type)
-_ADDED = [("signal_events", "effective_date", "VARCHAR"), ("signal_events", "lead", "BOOLEAN")]
+_ADDED = [
+    ("signal_events", "effective_date", "VARCHAR"),
+    ("signal_events", "lead", "BOOLEAN"),
+    ("signal_events", "effective_day", "VARCHAR"),
+]
 
 
 def _ensure(store: Store) -> None:
@@ -81,11 +85,13 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
                 con.execute(
                     "INSERT INTO signal_events (id, article_id, type, countries, companies, "
                     "people, materials, quantities, date, evidence, language, score, sentences, "
-                    "effective_date, lead) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "effective_date, lead, effective_day) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [event_id(a.id, e.type), a.id, e.type,
                      *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
                      e.date, e.evidence, e.language, e.score,
-                     json.dumps(e.sentences, ensure_ascii=False), e.effective_date, e.lead],
+                     json.dumps(e.sentences, ensure_ascii=False), e.effective_date, e.lead,
+                     e.effective_day],
                 )  # fmt: skip
                 n_events += 1
         stories = group_stories(_events(con))
@@ -106,7 +112,8 @@ def _events(con: Any) -> list[Event]:
 
     frame = con.execute(
         "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
-        "evidence, language, score, sentences, effective_date, lead FROM signal_events ORDER BY id"
+        "evidence, language, score, sentences, effective_date, lead, effective_day "
+        "FROM signal_events ORDER BY id"
     ).fetchall()
     out = []
     for r in frame:
@@ -115,6 +122,7 @@ def _events(con: Any) -> list[Event]:
             people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
             date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
             sentences=json.loads(r[11]), effective_date=r[12], lead=r[13],
+            effective_day=r[14],
         ))  # fmt: skip
     return out
 
@@ -129,10 +137,12 @@ def _decode(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
 def list_events(store: Store, *, type: str | None = None, country: str | None = None,
                 material: str | None = None) -> pd.DataFrame:  # fmt: skip
     """Stored events (with their article's title), filtered by type, country or material:
-    ``date`` is the article's date, ``effective_date`` when the measure takes effect."""
+    ``date`` is the article's date, ``effective_date`` when the measure takes effect,
+    ``effective_day`` its day and month when an undated page gives no year ("--08-01")."""
     _ensure(store)
     frame = store.con.execute(
-        "SELECT e.id, e.date, e.effective_date, e.type, e.countries, e.materials, e.quantities, "
+        "SELECT e.id, e.date, e.effective_date, e.effective_day, e.type, e.countries, "
+        "e.materials, e.quantities, "
         "e.people, e.companies, e.language, a.title, e.evidence, e.article_id FROM signal_events e "
         "JOIN signal_articles a ON a.id = e.article_id ORDER BY e.date NULLS LAST, e.id"
     ).df()

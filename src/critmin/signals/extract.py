@@ -99,6 +99,9 @@ class Event:
     # the headline or the first body sentence reports it (the article is about it, not only
     # recalling it further down): stories link articles through these; None: not known
     lead: bool | None = None
+    # an undated article's day of effect, ISO 8601 without the year ("--08-01": "вступят в
+    # силу 1 августа"): the page states no year to make it a date
+    effective_day: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -1314,6 +1317,8 @@ def extract_events(
         order = [main] + [i for i in idx if i != main]
         order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)
+        day = None if effective or doc.date else effective_day(
+            [sentences[i].fore for i in order], doc.language)  # fmt: skip
         if etype == "agreement" and len(countries) < AGREEMENT_MIN_PARTIES:
             # no two parties that sign (an investment's terms, a plan): no agreement, and
             # the other types are weighed again without it
@@ -1327,6 +1332,7 @@ def extract_events(
             article_id=article_id,
             score=round(scores[etype], 2), sentences=[s.text for s in picked],
             effective_date=effective, lead=etype in lead,
+            effective_day=f"--{day[0]:02d}-{day[1]:02d}" if day else None,
         ))  # fmt: skip
     floors = {(q["unit"], q["value"]) for e in events if e.type in UNIT_PRICE_TYPES
               for q in e.quantities}  # fmt: skip

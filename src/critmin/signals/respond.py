@@ -430,7 +430,9 @@ def _alert(
 def _summary(e: Event) -> str:
     who = ", ".join(e.countries) or "an unnamed country"
     what = ", ".join(e.materials) or "unnamed materials"
-    when = f" ({e.effective_date or e.date})" if (e.effective_date or e.date) else ""
+    day = f"{e.effective_day}, year not stated" if e.effective_day else None
+    stamp = e.effective_date or day or e.date
+    when = f" ({stamp})" if stamp else ""
     return f"{e.type.replace('_', ' ')}: {who} on {what}{when}"
 
 

@@ -217,6 +217,8 @@ def day_of_effect(e: Event) -> tuple[int, int] | None:
     if e.effective_date:
         d = date.fromisoformat(e.effective_date)
         return d.month, d.day
+    if e.effective_day:  # "--08-01"
+        return int(e.effective_day[2:4]), int(e.effective_day[5:7])
     if when(e):
         return None  # a dated article's partial dates resolved already, or gave none
     return _undated_day((e.evidence, *e.sentences), e.language)
