@@ -114,3 +114,13 @@ def test_an_undated_page_keeps_its_day_of_effect_without_a_year(tmp_path):
     store.close()
     out = CliRunner().invoke(app, ["--db", str(db), "signals", "show", "ru_rentv_us-copper-tariff"])
     assert "takes effect --08-01 (the page gives no year)" in out.output
+
+
+def test_a_deadline_does_not_date_an_undated_article():
+    # real9/dev en_pakistantoday_us-graphite-antidumping: "Final determinations ... are due by
+    # December 5, 2025" is when a step is due, not when the page was written
+    from critmin.signals.dates import first_date
+
+    assert first_date("Final determinations are due by December 5, 2025.", "en") is None
+    assert first_date("On December 5, 2025, the department said.", "en") == date(2025, 12, 5)
+    assert first_date("La décision est attendue d'ici le 5 décembre 2025.", "fr") is None
