@@ -17,12 +17,13 @@ the same way by another hand: dev is the part first run and then used, blind the
 later (see their SOURCES.md); ``real5`` (90 pages, 26 languages) was run once, blind, as a
 whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow the written
 conventions of docs/signals-format.md) are split by story (``real7/split.py``), as are
-``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors). Every set also
-gets per-language figures (type, countries and materials precision/recall, date accuracy).
-Timing starts after ``warm_up()`` (the one-off state of every language, which a service builds
-at startup): steady-state throughput, measured in this process and on ``--workers`` reader
-processes (``critmin.signals.readers``, default 2: the target is 50 articles per second on 2
-cores); the second is the figure checked. Prints PASS/MISS per target.
+``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors), and ``real9/dev``
+and ``real9/blind`` (72 pages, 19 languages, two collectors). Every set also gets per-language
+figures (type, countries and materials precision/recall, date accuracy). Timing starts after
+``warm_up()`` (the one-off state of every language, which a service builds at startup):
+steady-state throughput, measured in this process and on ``--workers`` reader processes
+(``critmin.signals.readers``, default 2: the target is 50 articles per second on 2 cores); the
+second is the figure checked. Prints PASS/MISS per target.
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
@@ -64,6 +65,8 @@ DEFAULT_SETS = (
     ("real7-blind", ROOT / "tests" / "data" / "signals" / "real7" / "blind"),
     ("real8-dev", ROOT / "tests" / "data" / "signals" / "real8" / "dev"),
     ("real8-blind", ROOT / "tests" / "data" / "signals" / "real8" / "blind"),
+    ("real9-dev", ROOT / "tests" / "data" / "signals" / "real9" / "dev"),
+    ("real9-blind", ROOT / "tests" / "data" / "signals" / "real9" / "blind"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -15,12 +15,13 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
 SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind", DATA / "real7" / "dev",
-        DATA / "real7" / "blind", DATA / "real8" / "dev", DATA / "real8" / "blind"]  # fmt: skip
+        DATA / "real7" / "blind", DATA / "real8" / "dev", DATA / "real8" / "blind",
+        DATA / "real9" / "dev", DATA / "real9" / "blind"]  # fmt: skip
 EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
 MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
              "Sc", "Y", "REE", "NdFeB", "Li", "Co", "Ni", "Cu", "Mn", "Ga", "Ge", "Sb", "W",
-             "graphite"}  # fmt: skip
+             "graphite", "Sn", "U", "Mo", "Te", "Bi", "In"}  # fmt: skip
 ENTRY_KEYS = {"language", "date", "title", "junk", "must_keep", "story", "events"}
 COUNTRY = re.compile(r"[A-Z]{3}|EU")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

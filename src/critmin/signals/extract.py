@@ -1323,8 +1323,13 @@ def extract_events(
             # no two parties that sign (an investment's terms, a plan): no agreement, and
             # the other types are weighed again without it
             if not _unsigned:
-                return extract_events(doc, article_id, _unsigned=True)
-            continue  # never reached (agreement left out above): no second recursion
+                unsigned = extract_events(doc, article_id, _unsigned=True)
+                if unsigned or len(countries) != 1:
+                    return unsigned
+                # nothing else to report and one country named: two firms of that country
+                # agree ("Codelco y SQM ... sociedad conjunta"): the agreement stands
+            else:
+                continue  # never reached (agreement left out above): no second recursion
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,

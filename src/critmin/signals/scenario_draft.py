@@ -30,7 +30,9 @@ MINERAL_OF: dict[str, str] = {
     **{el: "rare_earths" for el in REE_ELEMENTS}, "REE": "rare_earths", "NdFeB": "rare_earths",
     "Li": "lithium", "Co": "cobalt", "Ni": "nickel", "Cu": "copper", "Mn": "manganese",
     "Ga": "gallium", "Ge": "germanium", "Sb": "antimony", "W": "tungsten", "graphite": "graphite",
+    "Mo": "molybdenum", "Te": "tellurium", "Bi": "bismuth", "In": "indium",
 }  # fmt: skip
+# (Sn and U have no chain in the built-in dataset: their events get no draft)
 #: without a dataset: the rare-earth chain only
 DEFAULT_CATALOG: dict[str, dict[str, Any]] = {
     "rare_earths": {"products": REE_PRODUCTS, "mine": "re_concentrate"}

@@ -1,0 +1,69 @@
+"""Lessons from real9/dev (issue 14): pages of tests/data/signals/real9/dev, named in each test.
+
+real9 was collected by two helpers after the session's other changes; its blind half is only
+run, never read. These tests pin what the development half taught.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critmin.signals import embed
+from critmin.signals.pipeline import process_paths
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real9" / "dev" / "articles"
+
+
+@pytest.fixture(autouse=True)
+def _lexical_only(monkeypatch):
+    monkeypatch.setattr(embed, "_enabled", False)
+
+
+def _events(name: str) -> dict[str, tuple[list[str], list[str]]]:
+    (article,) = process_paths([DEV / name], in_process=True)
+    return {e.type: (e.countries, e.materials) for e in article.events}
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pt_exame_codelco-sqm-novaandino.txt", "zhh_udn_codelco-sqm-novaandino.txt"],
+)
+def test_two_firms_of_one_country_agreeing_is_an_agreement(page):
+    # "Codelco anunciou ... uma parceria com a mineradora privada SQM": one country, two
+    # firms, no other event: the agreement stands (it used to vanish for want of two states)
+    got = _events(page)
+    assert list(got) == ["agreement"]
+    assert got["agreement"][0] == ["CHL"]
+
+
+@pytest.mark.parametrize(
+    ("page", "etype", "want"),
+    [
+        ("fr_xinhua_ru-uranium-export-curb.txt", "export_control", {"U"}),
+        ("ru_metallplace_cn-w-te-bi-mo-in-controls.txt", "export_control",
+         {"W", "Te", "Bi", "Mo", "In"}),
+    ],
+)  # fmt: skip
+def test_tin_uranium_and_the_minor_metals_are_materials(page, etype, want):
+    # the February 2025 Chinese controls name W, Te, Bi, Mo and In; Russia's uranium curb: the
+    # pages made no event (uranium) or only W before these ids were in lexicon/materials.yaml
+    got = _events(page)
+    assert want <= set(got[etype][1])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("无锡市出口增长，无锡供应链企业增加。", "zh"),  # Wuxi, not tin
+        ("ウランバートルで会談が行われた。", "ja"),  # Ulaanbaatar, not uranium
+        ("Theo thông tin từ Bộ Công Thương, niềm tin của nhà đầu tư tăng.", "vi"),  # news, trust
+        ("Индийский рынок вырос, сообщает агентство.", "ru"),  # Indian, not indium
+        ("国家主席が訪問した。スズキの販売が伸びた。", "ja"),  # Suzuki, not tin
+    ],
+)
+def test_names_that_are_other_words_are_no_materials(text, lang):
+    from critmin.signals.lexicon import find_materials, fold
+
+    assert not {"Sn", "U", "In"} & set(find_materials(text, lang, fold(text)))
