@@ -67,3 +67,14 @@ def test_names_that_are_other_words_are_no_materials(text, lang):
     from critmin.signals.lexicon import find_materials, fold
 
     assert not {"Sn", "U", "In"} & set(find_materials(text, lang, fold(text)))
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["ja_jogmec_wa-tin-mining-halt.txt", "id_kontan_wa-tin-price-jump.txt",
+     "th_utcc_wa-mining-halt-tin-price.txt", "zh_y6r_wa-mining-ban-tin-price.txt"],
+)  # fmt: skip
+def test_a_mining_halt_is_an_outage(page):
+    # Wa State's April 2023 halt of all mining from August: "錫採掘停止", "larangan
+    # penambangan", "ระงับการทำเหมือง", "暂停一切矿产资源开采"
+    assert "outage" in _events(page)
