@@ -78,3 +78,26 @@ def test_a_mining_halt_is_an_outage(page):
     # Wa State's April 2023 halt of all mining from August: "錫採掘停止", "larangan
     # penambangan", "ระงับการทำเหมือง", "暂停一切矿产资源开采"
     assert "outage" in _events(page)
+
+
+def test_closing_a_deal_is_no_outage():
+    # es_df_codelco-sqm-novaandino: "la relevancia del cierre del proceso" (the deal's closing)
+    # was an outage; a closure is one when it closes a mine, plant or production
+    assert "outage" not in _events("es_df_codelco-sqm-novaandino.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "outage"),
+    [
+        ("El precio de cierre del litio subió un 3% en la bolsa de Shanghái.", "es", False),
+        ("À la fermeture, le cours du cuivre progressait de 2 %.", "fr", False),
+        ("La mina de cobre anunció el cierre de sus operaciones por la inundación.", "es", True),
+        ("Le groupe annonce la fermeture de son usine de lithium.", "fr", True),
+        ("Glencore reportedly closing DRC copper-cobalt mine", "en", True),
+    ],
+)
+def test_closure_words_need_a_site(text, lang, outage):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert ("outage" in {e.type for e in article.events}) is outage
