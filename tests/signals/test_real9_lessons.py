@@ -101,3 +101,11 @@ def test_closure_words_need_a_site(text, lang, outage):
 
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert ("outage" in {e.type for e in article.events}) is outage
+
+
+def test_arabic_verb_of_restricting_exports():
+    # ar_cnbcarabia_ru-uranium-export-curb: "أنها ستقيّد مؤقتاً صادرات اليورانيوم" (will restrict
+    # exports): the verb, not only the noun قيود
+    got = _events("ar_cnbcarabia_ru-uranium-export-curb.txt")
+    assert "export_control" in got
+    assert set(got["export_control"][0]) == {"RUS", "USA"} and got["export_control"][1] == ["U"]
