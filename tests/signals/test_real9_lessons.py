@@ -114,3 +114,16 @@ def test_arabic_verb_of_restricting_exports():
     (article,) = process_texts([("x", "g", text)], in_process=True)
     got = {e.type: (sorted(e.countries), e.materials) for e in article.events}
     assert got == {"export_control": (["RUS", "USA"], ["U"])}
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Please enter your comment!", "Must Read", "Распечатать", "延伸閱讀", "扫码关注官方公众号",
+     "特别声明:以上文章内容仅代表作者观点,不代表本站观点或立场。"],
+)  # fmt: skip
+def test_site_junk_of_real9_dev_pages(line):
+    # pakistantoday, repost1, etnet (延伸閱讀: traditional characters fold to 延伸阅读 now),
+    # y6r and toutiaojinri lines a cleaner must drop
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line)
