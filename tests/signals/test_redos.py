@@ -250,3 +250,24 @@ def test_no_regex_backtracks_catastrophically():
     assert not bad, "super-linear regexes (exponent, unit, tail, length):\n" + "\n".join(
         f"{k}: {v!r}" for k, v in bad.items()
     )
+
+
+@pytest.mark.parametrize("unit", ["am 12. Mai wurde Gallium ", "a. b ", "U.S. it "])
+def test_sentence_splitting_is_linear(unit: str) -> None:
+    """``split_sentences`` looks at bounded windows around each full stop: a long line of
+    ordinal days or abbreviations costs its length once (it re-read the rest of the line at
+    every stop it skipped: quadratic)."""
+    from critmin.signals.extract import split_sentences
+
+    def best(n: int) -> float:
+        text = unit * n
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            split_sentences(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    small, large = 2000, 16000
+    exponent = math.log(max(best(large), 1e-6) / max(best(small), 1e-6)) / math.log(large / small)
+    assert exponent <= MAX_EXPONENT, f"{unit!r}: growth exponent {exponent:.2f}"

@@ -107,7 +107,8 @@ class Event:
         return asdict(self)
 
 
-DATED_CUE_GAP = 5  # characters at most between an opening cue and its date (" dem ", " the ")
+DATED_CUE_GAP = 5  # characters at most between an opening cue and its date (" dem ", " le ")
+TOKEN_WINDOW = 64  # characters either side of a full stop that sentence splitting looks at
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -174,14 +175,17 @@ def split_sentences(text: str) -> list[str]:
             ):
                 continue
             if punct.startswith(".") and end < len(line):
-                words = line[start : mt.start()].split()
+                # the words either side of the stop, from bounded windows: a long line with
+                # many stops costs its length once, not once per stop
+                words = line[max(start, mt.start() - TOKEN_WINDOW) : mt.start()].split()
+                after = line[end : end + TOKEN_WINDOW]
                 token = words[-1].lower() if words else ""
-                nxt = line[end:].lstrip()[:1]
+                nxt = after.lstrip()[:1]
                 abbrev = token.strip("(«\"'")
-                if abbrev.isdigit() and len(abbrev) <= 2 and _names_month(line[end:]):
+                if abbrev.isdigit() and len(abbrev) <= 2 and _names_month(after):
                     continue  # an ordinal day: "seit dem 15. September", "1. srpna"
                 if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()):
-                    follow = line[end:].split(maxsplit=1)
+                    follow = after.split(maxsplit=1)
                     # "... to the U.S. It follows": a country's abbreviation ends the sentence
                     # when a pronoun or article opens the next
                     if not (abbrev in _COUNTRY_ABBREV and follow and follow[0] in _OPENERS):
@@ -392,9 +396,12 @@ _COMMAS = ",،，、"
 
 def _dated_adverbial(text: str, end: int, lang: str | None) -> bool:
     """The opening cue is followed by a date ("Seit dem 4. April benötigen Exporteure ...",
-    "Since April 4"): it says when, and the sentence goes on with the news."""
-    return any(a <= DATED_CUE_GAP for a, _, _ in dates_in(text[end:end + 40], _ANY_YEAR,
-                                                                 lang))  # fmt: skip
+    "Since April 4", "Depuis le 1er décembre"): it says when, and the sentence goes on with
+    the news. Not an English "the" before it: "Following the December 3 ban by China, ..."
+    recalls the ban (the date is part of its name)."""
+    head = text[end : end + 40]
+    return any(a <= DATED_CUE_GAP and head[:a].strip().lower() != "the"
+               for a, _, _ in dates_in(head, _ANY_YEAR, lang))  # fmt: skip
 
 
 def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
