@@ -205,7 +205,10 @@ def evaluate(name: str, corpus: Path) -> Result:
                 c["edate"] += g.effective_date == w["event_date"]
                 if not doc.date:  # an undated page: its day of effect, the year unknown
                     c["eday_n"] += 1
-                    c["eday"] += (g.effective_day or "") == "--" + w["event_date"][5:]
+                    day = g.effective_day or (
+                        "--" + g.effective_date[5:] if g.effective_date else ""
+                    )  # a full date
+                    c["eday"] += day == "--" + w["event_date"][5:]
                 if g.effective_date != w["event_date"]:
                     notes.append(f"{aid} {etype}: event date {g.effective_date} != "
                                  f"{w['event_date']}")  # fmt: skip

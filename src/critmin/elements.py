@@ -26,6 +26,14 @@ WORLD = "WLD"
 #: The rare-earth elements by symbol: the fifteen lanthanides, then scandium and yttrium
 REE_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
                 "Lu", "Sc", "Y")  # fmt: skip
+#: material ids of the signals lexicon (element symbols, "REE", "NdFeB", "graphite") -> the
+#: mineral chains of the built-in dataset; Sn and U have no chain there and are left out
+MATERIAL_MINERALS: dict[str, str] = {
+    **{el: "rare_earths" for el in REE_ELEMENTS}, "REE": "rare_earths", "NdFeB": "rare_earths",
+    "Li": "lithium", "Co": "cobalt", "Ni": "nickel", "Cu": "copper", "Mn": "manganese",
+    "Ga": "gallium", "Ge": "germanium", "Sb": "antimony", "W": "tungsten", "graphite": "graphite",
+    "Mo": "molybdenum", "Te": "tellurium", "Bi": "bismuth", "In": "indium",
+}  # fmt: skip
 #: Tables with a quantity per product and country (trade: per exporter) that are split.
 SPLIT_TABLES: dict[str, tuple[str, str]] = {
     "production": ("country", "quantity_t"),

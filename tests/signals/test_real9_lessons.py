@@ -94,6 +94,20 @@ def test_closing_a_deal_is_no_outage():
         ("La mina de cobre anunció el cierre de sus operaciones por la inundación.", "es", True),
         ("Le groupe annonce la fermeture de son usine de lithium.", "fr", True),
         ("Glencore reportedly closing DRC copper-cobalt mine", "en", True),
+        # a part "mine*" read "minerals": whole words for a site
+        ("The United States strikes a critical minerals deal with Australia.", "en", False),
+        ("Closing the minerals gap, the ministry funds two lithium refineries.", "en", False),
+        ("Copper closed 2% higher on the London Metal Exchange on Friday.", "en", False),
+        ("The Tenke copper-cobalt mine closed after the flooding of its pit.", "en", True),
+        ("Fermeture du marché des minerais: le cobalt recule.", "fr", False),
+        ("Cierre de mercado: los minerales críticos suben un 3%.", "es", False),
+        ("Mineradoras: fechamento do pregão com minerais em alta.", "pt", False),
+        (
+            "Der Stellenabbau beim Lithiumhersteller wurde gestoppt, die Zölle eingestellt.",
+            "de",
+            False,
+        ),
+        ("비트코인 채굴 업체가 채굴 장비 판매를 중단했다.", "ko", False),
     ],
 )
 def test_closure_words_need_a_site(text, lang, outage):

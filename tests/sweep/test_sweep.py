@@ -211,3 +211,21 @@ def test_cases_stepped_together_equal_cases_alone(atlas):
     assert stack_draws([a, b]).n == 6
     assert stack_draws([a, dataclasses.replace(b, added=b.added + 1.0)]) is None
     assert stack_draws([a, dataclasses.replace(b, resourcing_from=5)]) is None
+
+
+def test_every_signal_material_of_a_dataset_chain_counts(atlas):
+    # February 2025: China's controls on W, Te, Bi, Mo and In; each names a by-product chain of
+    # the built-in dataset, so the sweep's history counts it (Sn and U have no chain: dropped)
+    from critmin.elements import MATERIAL_MINERALS
+    from critmin.sweep.cases import signal_measures
+
+    assert set(MATERIAL_MINERALS.values()) <= set(atlas.minerals)
+    events = pd.DataFrame([
+        {"type": "export_control", "countries": ["CHN"],
+         "materials": ["W", "Te", "Bi", "Mo", "In", "Sn"], "date": "2025-02-04"},
+        {"type": "export_control", "countries": ["RUS", "USA"], "materials": ["U"],
+         "date": "2024-11-15"},
+    ])  # fmt: skip
+    assert signal_measures(events, atlas.minerals) == tuple(
+        ("CHN", m, None, 2025) for m in ("bismuth", "indium", "molybdenum", "tellurium", "tungsten")
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from critmin.elements import MATERIAL_MINERALS
 from critmin.signals.extract import REE_ELEMENTS, Event
 
 RESTRICTION_TYPES = {"export_control", "import_ban", "sanction"}
@@ -25,14 +26,7 @@ DEFAULT_SHARE = [0.3, 1.0]
 REE_PRODUCTS = ["re_oxides", "re_metals", "ndfeb_magnets"]
 DEFAULT_MONTHS = 24
 OUTAGE_MONTHS = 6  # assumption: how long an outage lasts when the article does not say
-#: material ids of the signals lexicon -> mineral chains of the dataset
-MINERAL_OF: dict[str, str] = {
-    **{el: "rare_earths" for el in REE_ELEMENTS}, "REE": "rare_earths", "NdFeB": "rare_earths",
-    "Li": "lithium", "Co": "cobalt", "Ni": "nickel", "Cu": "copper", "Mn": "manganese",
-    "Ga": "gallium", "Ge": "germanium", "Sb": "antimony", "W": "tungsten", "graphite": "graphite",
-    "Mo": "molybdenum", "Te": "tellurium", "Bi": "bismuth", "In": "indium",
-}  # fmt: skip
-# (Sn and U have no chain in the built-in dataset: their events get no draft)
+MINERAL_OF = MATERIAL_MINERALS  # material ids -> the dataset's mineral chains
 #: without a dataset: the rare-earth chain only
 DEFAULT_CATALOG: dict[str, dict[str, Any]] = {
     "rare_earths": {"products": REE_PRODUCTS, "mine": "re_concentrate"}

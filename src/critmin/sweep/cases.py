@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from critmin.atlas import Atlas
-from critmin.elements import REE_ELEMENTS
+from critmin.elements import MATERIAL_MINERALS, REE_ELEMENTS
 from critmin.errors import DataError, Issue
 from critmin.simulate.network import build_network
 from critmin.simulate.scenario import Restriction, Scenario
@@ -38,21 +38,6 @@ ELEMENT_LABELS = {
     "Lu": ("Lu",),
 }
 REFERENCE_YEAR = 2026
-#: signal material ids (signals lexicon) -> mineral chains
-SIGNAL_MINERALS = {
-    "Li": "lithium",
-    "Co": "cobalt",
-    "Ni": "nickel",
-    "Cu": "copper",
-    "Mn": "manganese",
-    "Ga": "gallium",
-    "Ge": "germanium",
-    "Sb": "antimony",
-    "W": "tungsten",
-    "graphite": "graphite",
-    "REE": "rare_earths",
-    "NdFeB": "rare_earths",
-}
 #: signal event types that count as a disruption by their first country
 SIGNAL_TYPES = ("export_control", "outage")
 #: a measure: exporter, mineral, rare-earth element label (None: the whole chain), year
@@ -367,6 +352,6 @@ def signal_measures(events: pd.DataFrame, minerals: Sequence[str]) -> tuple[Meas
                 out.add((exporter, "rare_earths", symbol_label[material], year))
             elif material in REE_ELEMENTS:  # not swept alone: counts for the chain only
                 out.add((exporter, "rare_earths", material, year))
-            elif SIGNAL_MINERALS.get(material) in minerals:
-                out.add((exporter, SIGNAL_MINERALS[material], None, year))
+            elif MATERIAL_MINERALS.get(material) in minerals:
+                out.add((exporter, MATERIAL_MINERALS[material], None, year))
     return tuple(sorted(out, key=lambda m: (m[0], m[1], m[2] or "", m[3])))
