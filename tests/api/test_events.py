@@ -156,3 +156,15 @@ def test_hostile_article_is_read_fast_and_in_a_worker(api, monkeypatch):
     assert r.status_code == 422
     [item] = r.json()["detail"]
     assert item["file"] == "slow.txt" and "budget" in item["msg"]
+
+
+def test_an_undated_pages_day_of_effect_over_the_api(api):
+    # real5 ru_rentv_us-copper-tariff: "вступят в силу 1 августа", no date on the page
+    page = ARTICLES.parent / "real5" / "articles" / "ru_rentv_us-copper-tariff.txt"
+    r = api.post("/events/ingest", "usa",
+                 files=[("files", (page.name, page.read_bytes(), "text/plain"))])  # fmt: skip
+    assert r.status_code == 201, r.text
+    [tariff] = [e for e in api.get("/events", "viewer").json()["events"] if e["type"] == "tariff"]
+    assert (tariff["effective_date"], tariff["effective_day"]) == (None, "--08-01")
+    detail = api.get(f"/events/{tariff['id']}", "viewer").json()
+    assert detail["effective_day"] == "--08-01"

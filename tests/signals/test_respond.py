@@ -241,3 +241,12 @@ def test_an_alert_summary_gives_an_undated_pages_day_of_effect():
               quantities=[], date=None, evidence="", language="ru", article_id="a",
               effective_day="--08-01")  # fmt: skip
     assert _summary(e) == "tariff: USA on Cu (--08-01, year not stated)"
+
+
+def test_an_alert_carries_an_undated_pages_day_of_effect(db, atlas):
+    # real/dev zh_100ppi_cobalt_suspension: "这项措施自2月22日生效", the page undated
+    with Store(db) as store:
+        (alert,) = respond(store, _articles("zh_100ppi_cobalt_suspension.txt"), atlas=atlas,
+                           draws=DRAWS).alerts  # fmt: skip
+    assert (alert.event.effective_date, alert.event.effective_day) == (None, "--02-22")
+    assert "--02-22, year not stated" in alert.event.summary

@@ -25,6 +25,11 @@ def test_an_ordinal_day_before_a_month_does_not_end_the_sentence():
         "Der Preis lag bei 15.",  # "Mark" is no month: the stop ends the sentence
         "Mark Twain sagte das.",
     ]
+    # abbreviations that are words are no months: Croatian "svi" (svibanj) is "all"
+    assert split_sentences("Vlada je zatvorila rudnik Bor 3. Svi radnici su otpušteni.") == [
+        "Vlada je zatvorila rudnik Bor 3.", "Svi radnici su otpušteni."]  # fmt: skip
+    assert split_sentences("Od 3. máj platia nové pravidlá. Od 3. mája tiež.") == [
+        "Od 3. máj platia nové pravidlá.", "Od 3. mája tiež."]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -91,7 +96,7 @@ def test_an_undated_page_keeps_its_day_of_effect_without_a_year(tmp_path):
     from typer.testing import CliRunner
 
     from critmin.cli.main import app
-    from critmin.data.signals import ingest, list_events
+    from critmin.data.signals import ingest, list_events, timeline
     from critmin.data.store import Store
     from critmin.signals.pipeline import process_paths
 
@@ -111,6 +116,8 @@ def test_an_undated_page_keeps_its_day_of_effect_without_a_year(tmp_path):
     frame = list_events(store)
     assert dict(zip(frame["id"], frame["effective_day"], strict=True))[
         "ru_rentv_us-copper-tariff:tariff"] == "--08-01"  # fmt: skip
+    line = timeline(store).set_index("id").loc["ru_rentv_us-copper-tariff:tariff"]
+    assert line["effective_day"] == "--08-01"
     store.close()
     out = CliRunner().invoke(app, ["--db", str(db), "signals", "show", "ru_rentv_us-copper-tariff"])
     assert "takes effect --08-01 (the page gives no year)" in out.output
@@ -124,3 +131,54 @@ def test_a_deadline_does_not_date_an_undated_article():
     assert first_date("Final determinations are due by December 5, 2025.", "en") is None
     assert first_date("On December 5, 2025, the department said.", "en") == date(2025, 12, 5)
     assert first_date("La décision est attendue d'ici le 5 décembre 2025.", "fr") is None
+
+
+def test_a_store_made_before_the_day_of_effect_still_reads(tmp_path):
+    # a store written by an older critmin: signal_events without effective_date, lead and
+    # effective_day; new code adds the columns and reads the old rows (None where unknown)
+    import duckdb
+
+    from critmin.data.signals import list_events, timeline
+    from critmin.data.store import Store
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("""CREATE TABLE signal_articles (
+        id VARCHAR PRIMARY KEY, path VARCHAR, sha256 VARCHAR, title VARCHAR, dateline VARCHAR,
+        body VARCHAR, language VARCHAR, date VARCHAR, is_error_page BOOLEAN, removed VARCHAR,
+        ingested_at TIMESTAMP)""")
+    con.execute("""CREATE TABLE signal_events (
+        id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
+        companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
+        evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR)""")
+    con.execute(
+        "INSERT INTO signal_articles VALUES ('a', 'a.txt', '', 'Ga curbs', '', 'x', "
+        "'en', '2023-07-03', false, '[]', now())"
+    )
+    con.execute(
+        "INSERT INTO signal_events VALUES ('a:export_control', 'a', 'export_control', "
+        "'[\"CHN\"]', '[]', '[]', '[\"Ga\"]', '[]', '2023-07-03', 'e', 'en', 1.0, '[]')"
+    )
+    con.close()
+    store = Store(db)
+    frame = timeline(store)
+    row = frame.iloc[0]
+    assert row["id"] == "a:export_control" and list(row["materials"]) == ["Ga"]
+    assert row["effective_date"] is None and row["effective_day"] is None
+    assert len(list_events(store, material="Ga")) == 1
+    store.close()
+
+
+def test_stories_use_a_stored_day_of_effect():
+    # an event read back from the store has its day and no sentences to find it again in
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import day_of_effect
+
+    e = Event(type="tariff", countries=["USA"], companies=[], people=[], materials=["Cu"],
+              quantities=[], date=None, evidence="", language="ru", article_id="a",
+              effective_day="--08-01")  # fmt: skip
+    assert day_of_effect(e) == (8, 1)
+    dated = Event(type="tariff", countries=["USA"], companies=[], people=[], materials=["Cu"],
+                  quantities=[], date="2025-07-09", evidence="", language="en", article_id="b",
+                  effective_date="2025-08-01")  # fmt: skip
+    assert day_of_effect(dated) == (8, 1)

@@ -200,10 +200,11 @@ def list_stories(store: Store) -> pd.DataFrame:
 
 def timeline(store: Store, *, country: str | None = None,
              material: str | None = None) -> pd.DataFrame:  # fmt: skip
-    """Policy timeline: one row per event, by article date (date, effective date, type,
-    countries, materials, title)."""
+    """Policy timeline: one row per event, by article date (date, effective date, and the day
+    of effect when the page gives no year, type, countries, materials, title)."""
     frame = list_events(store, country=country, material=material)
-    return frame[["date", "effective_date", "type", "countries", "materials", "title", "id"]]
+    cols = ["date", "effective_date", "effective_day", "type", "countries", "materials", "title"]
+    return frame[[*cols, "id"]]
 
 
 def counts(store: Store) -> dict[str, int]:

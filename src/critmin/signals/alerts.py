@@ -92,6 +92,8 @@ class EventRef(BaseModel):
     article_id: str
     date: str | None = None
     effective_date: str | None = None
+    #: the day and month of effect when the page gives no year ("--08-01")
+    effective_day: str | None = None
 
 
 class StoryRef(BaseModel):

@@ -153,17 +153,20 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 
 @cache
 def ordinal_month_names() -> frozenset[str]:
-    """Month names (lower case, from dateparser's locales) of ``ORDINAL_DOT_LANGUAGES``: full
-    forms of four letters or more and the three-letter Mays ("Mai", "maj"), not abbreviations
-    that are words too ("des", "bal")."""
+    """Month names (lower case, from dateparser's locales) of ``ORDINAL_DOT_LANGUAGES``: forms
+    of four letters or more and the Mays whose whole name has three ("Mai", "maj", Slovak "máj",
+    inflected "mája"); not abbreviations, which are often words too ("des", "bal", Croatian
+    "svi" of svibanj: "all")."""
     from dateparser.languages.loader import default_loader
 
     names: set[str] = set()
     for lang in ORDINAL_DOT_LANGUAGES:
         info = default_loader.get_locale(lang).info
         for m in _MONTHS:
-            names.update(w.lower() for w in info.get(m, []) if w.isalpha()
-                         and (len(w) >= 4 or (m == "may" and len(w) == 3)))  # fmt: skip
+            forms = [w.lower() for w in info.get(m, []) if w.isalpha()]
+            names.update(w for w in forms if len(w) >= 4 or (
+                m == "may" and len(w) == 3 and not any(
+                    len(v) > 4 and v.startswith(w) for v in forms)))  # fmt: skip
     return frozenset(names)
 
 

@@ -414,7 +414,7 @@ def _alert(
         event=EventRef(
             id=f"{lead.article_id}:{lead.type}", type=lead.type,
             summary=_summary(lead), article_id=lead.article_id, date=lead.date,
-            effective_date=lead.effective_date,
+            effective_date=lead.effective_date, effective_day=lead.effective_day,
         ),
         type=s.type, countries=countries, materials=materials,
         impact=partner_impacts(traj, atlas, partners, value, run_id),
