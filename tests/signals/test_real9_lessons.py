@@ -141,3 +141,35 @@ def test_site_junk_of_real9_dev_pages(line):
     from critmin.signals.clean import is_junk_line
 
     assert is_junk_line(line)
+
+
+def test_a_list_number_above_the_headline_is_no_headline():
+    # sw_ummaterial_cn-w-te-bi-mo-in-controls opens with "6." (a list's number): the page's
+    # top was then looked for below it and the headline and the notice's title were dropped as
+    # chrome; "udhibiti wa usafirishaji" is Swahili machine translation's "export control"
+    from critmin.signals.clean import clean_text
+
+    page = DEV / "sw_ummaterial_cn-w-te-bi-mo-in-controls.txt"
+    doc = clean_text(page.read_text())
+    assert doc.title.startswith("Uchina hutumia udhibiti wa usafirishaji kwenye tungsten")
+    assert "Matangazo Na. 10 ya 2025" in doc.body and "6." in doc.removed
+    got = _events(page.name)
+    assert got["export_control"] == (["CHN"], ["W", "Te", "Bi", "Mo", "In"])
+
+
+def test_spanish_a_before_a_country_is_a_destination():
+    # es_weltmx_ru-uranium-export-curb: "restricciones temporales a la exportación de uranio
+    # enriquecido a Estados Unidos": "a" was taken for an article (Portuguese "a", "the") and
+    # the United States, named again below, became the imposer
+    assert _events("es_weltmx_ru-uranium-export-curb.txt")["export_control"] == (
+        ["RUS", "USA"], ["U"])  # fmt: skip
+    # a sentence reporting another measure aims nothing at the control: real/dev
+    # es_pasionmovil_tariff100 "Aranceles del 100% a China" is the tariff's target
+    from critmin.signals.pipeline import process_texts
+
+    text = ("Aranceles del 100% a China, la respuesta de Trump por las tierras raras\n"
+            "El Ministerio de Comercio chino anunció nuevas restricciones a la exportación de "
+            "tierras raras.")  # fmt: skip
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    got = {e.type: e.countries for e in article.events}
+    assert got["export_control"] == ["CHN"]

@@ -550,6 +550,8 @@ _URL_ONLY = re.compile(
 # "©2025 Bloomberg L.P." (a short copyright line); "jjyoon@fnnews.com 윤재준 기자" (an e-mail
 # with a name: a byline)
 _TOKEN = re.compile(r"^\[\w{1,20}\]$")
+# "6." or "12" alone: a list's or page's number, a comment count (not a year: four digits)
+_NUMBER_ONLY = re.compile(r"^[#№(]?\d{1,3}[.)]?$")
 _PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
 _PHOTO_CREDIT = re.compile(
     r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
@@ -824,7 +826,7 @@ def _generic_junk(line: str) -> bool:
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
-    if _TOKEN.match(line) or _PAREN_ONLY.match(line):
+    if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
         return True
     short = word_count(line) <= CREDIT_MAX_WORDS
     if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):

@@ -496,26 +496,29 @@ def _destinations(text: str, lang: str | None) -> set[str]:
         if start < 0:
             continue
         head = folded[max(0, start - DESTINATION_GAP) : start].rstrip()
+        heads = [head]
         words = head.split()
-        if words and words[-1] in _DEST_ARTICLES:  # "naar de VS", "to the US"
-            head = head[: len(head) - len(words[-1])].rstrip()
+        if words and words[-1] in _DEST_ARTICLES:  # "naar de VS", "to the US"; Spanish "a"
+            heads.append(head[: len(head) - len(words[-1])].rstrip())  # is a cue itself
         tail = folded[end : end + DESTINATION_GAP]
-        near = any(head == c or head.endswith(" " + c) or (not c.isascii() and head.endswith(c))
-                   for c in before)  # fmt: skip
+        near = any(h == c or h.endswith(" " + c) or (not c.isascii() and h.endswith(c))
+                   for h in heads for c in before)  # fmt: skip
         if near or any(tail.lstrip().startswith(c) for c in after):
             out.add(iso)
     return out
 
 
 def _imposer_and_targets(countries: list[str], picked: list[_Sentence],
-                         lang: str | None) -> list[str]:  # fmt: skip
+                         lang: str | None, etype: str) -> list[str]:  # fmt: skip
     """An export control's actors: the country that imposes it (the one its sentences name
-    most, the first of equals) and the countries it is aimed at (``_destinations``); a
+    most, the first of equals) and the countries it is aimed at (``_destinations``, not in a
+    sentence that reports another measure: "Aranceles del 100% a China" aims a tariff); a
     country named otherwise ("amid tensions with Washington") is a bystander."""
     if len(countries) < 2:
         return countries
     counts = Counter(c for s in picked if s.types for c in (s.solo or s.countries))
-    aimed = set().union(*(_destinations(s.fore, lang) for s in picked)) if picked else set()
+    aimed = set().union(*(_destinations(s.fore, lang) for s in picked
+                          if etype in s.types or not s.types))  # fmt: skip
     # the imposer is named most among the countries the measure is not aimed at
     pool = [c for c in countries if c not in aimed] or countries
     imposer = max(pool, key=lambda c: (counts[c], -countries.index(c)))
@@ -1230,7 +1233,7 @@ def extract_events(
         elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
             countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
             countries = countries or _merge([s.countries for s in picked])
-            countries = _imposer_and_targets(countries, picked, lang)
+            countries = _imposer_and_targets(countries, picked, lang, etype)
         elif etype == "agreement":  # the other side of a trade dispute signs nothing
             countries = _merge([s.deal if s.deal is not None else s.countries for s in picked])
             lead_parties = _merge([s.deal if s.deal is not None else s.countries
