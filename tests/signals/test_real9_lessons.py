@@ -173,3 +173,21 @@ def test_spanish_a_before_a_country_is_a_destination():
     (article,) = process_texts([("x", "g", text)], in_process=True)
     got = {e.type: e.countries for e in article.events}
     assert got["export_control"] == ["CHN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "types"),
+    [  # ja_toyokeizai_us-jp-framework: "日米関税合意の着実な履行と...2つの文書に署名した"
+        ("高市首相とトランプ米大統領は日米関税合意の着実な履行と、レアアースの供給確保に関する文書に"
+         "署名した。", "ja", {"agreement"}),
+        ("The two leaders welcomed the tariff agreement and signed a rare earths framework in "
+         "Tokyo, Japan and the United States said.", "en", {"agreement"}),
+        ("The United States will impose a 25% tariff on Japanese rare earth magnets.", "en",
+         {"tariff"}),
+    ],
+)  # fmt: skip
+def test_a_measure_naming_an_agreement_is_its_subject(text, lang, types):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert {e.type for e in article.events} == types

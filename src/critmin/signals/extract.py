@@ -768,17 +768,27 @@ _BOOK_TITLE = re.compile(r"《[^《》]{1,60}》|〈[^〈〉]{1,60}〉")
 def _types_in(ffold: str, ev: Any) -> set[str]:
     """Event types a (folded) text triggers. A trigger that lies inside a longer trigger of
     another type names that type's measure ("列入出口管制管控名单": a listing, a sanction;
-    the export control inside is the list's name) and does not count, unless the type has
-    another trigger in the text."""
+    the export control inside is the list's name), and one right before an agreement's
+    trigger names its subject ("関税合意", "tariff agreement"): neither counts, unless the
+    type has another trigger in the text."""
     hits = ev.find(_BOOK_TITLE.sub(lambda m: " " * len(m.group(0)), ffold), folded=True,
                    overlap=True)  # fmt: skip
     plain = [h for h in hits if h.start >= 0]
+    deals = {h.start for h in plain if h.label == "agreement"}
     kept: set[str] = set()
     for h in hits:
         inside = h.start >= 0 and any(
             o.label != h.label and o.start <= h.start and h.end <= o.end
             and o.end - o.start > h.end - h.start for o in plain)  # fmt: skip
-        if not inside:
+        # "日米関税合意", "tariff agreement": the measure names the agreement's subject
+        modifier = (
+            h.start >= 0
+            and h.label not in AGREEMENT_TERMS | {"agreement"}
+            and any(
+                h.end + k in deals for k in (0, 1) if ffold[h.end : h.end + k] in ("", " ", "-")
+            )
+        )
+        if not inside and not modifier:
             kept.add(str(h.label))
     return kept
 
