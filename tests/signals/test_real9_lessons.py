@@ -191,3 +191,12 @@ def test_a_measure_naming_an_agreement_is_its_subject(text, lang, types):
 
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert {e.type for e in article.events} == types
+
+
+def test_an_agreement_two_states_signed_in_the_lead_is_news_beside_its_investments():
+    # ar_masress-shorouk_us-au-framework: "وقع الرئيس الأمريكي ... ورئيس الوزراء الأسترالي ...
+    # إطارا ثنائيا" (signed a bilateral framework), then three sentences of investments: the
+    # agreement weighed 1.2 against 4.0 and was dropped
+    got = _events("ar_masress-shorouk_us-au-framework.txt")
+    assert set(got) == {"agreement", "investment"}
+    assert sorted(got["agreement"][0]) == ["AUS", "USA"]

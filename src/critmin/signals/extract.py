@@ -1195,6 +1195,13 @@ def extract_events(
         return []
     best = max(scores.values())
     lead = {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
+    # "Trump and Albanese signed a bilateral framework ...": an agreement the lead says two
+    # states made is news though investment sentences outweigh it (agreement words weigh less)
+    lead_deal = any(
+        "agreement" in s.types
+        and len(s.deal if s.deal is not None else s.countries) >= AGREEMENT_MIN_PARTIES
+        for s in sentences[: _first_body(doc) + 1]
+    )
     added = {t for s in sentences if s.addition for t in s.types}
     chosen = [
         t
@@ -1203,6 +1210,7 @@ def extract_events(
         or (scores.get(t, 0) >= SECOND_TYPE_SHARE * best and scores.get(t, 0) >= MIN_SECOND_SCORE)
         or (t in lead and scores.get(t, 0) >= LEAD_TYPE_SHARE * best)
         or t in added
+        or (t == "agreement" and lead_deal)
         or (t in SPECIFIC_TYPES and t in news)
         or (t in QUANTIFIED_TYPES and _quantified(sentences, t, lang))
     ]
