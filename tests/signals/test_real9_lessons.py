@@ -200,3 +200,26 @@ def test_an_agreement_two_states_signed_in_the_lead_is_news_beside_its_investmen
     got = _events("ar_masress-shorouk_us-au-framework.txt")
     assert set(got) == {"agreement", "investment"}
     assert sorted(got["agreement"][0]) == ["AUS", "USA"]
+
+
+def test_a_site_and_city_in_capitals_is_a_dateline_not_a_title():
+    # id_kontan_wa-tin-price-jump: "KONTAN.CO.ID - JAKARTA. Harga timah melonjak ..." was the
+    # title, and Jakarta made Indonesia an actor of Myanmar's mining halt
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text((DEV / "id_kontan_wa-tin-price-jump.txt").read_text())
+    assert doc.title.startswith("Harga timah melonjak ke level tertinggi")
+    got = _events("id_kontan_wa-tin-price-jump.txt")
+    assert got["outage"] == (["MMR"], ["Sn"])
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("同社はタイムリーな調整を行う。", []), ("タイとベトナムが合意した。", ["THA", "VNM"]),
+     ("チリソースの価格。", []), ("チリの銅山。", ["CHL"])],
+)  # fmt: skip
+def test_a_katakana_name_inside_a_longer_katakana_word_is_no_country(text, want):
+    # ja_jogmec_wa-tin-mining-halt: "タイムリーな調整" (a timely adjustment) named Thailand
+    from critmin.signals.lexicon import find_countries
+
+    assert find_countries(text, "ja") == want

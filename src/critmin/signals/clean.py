@@ -210,7 +210,18 @@ def _split_title(line: str) -> tuple[str, str]:
     mt = _FIRST_SENTENCE.search(line, 0, 400)
     if mt is None:
         return line, ""
-    return line[: mt.end()].strip(), line[mt.end() :].strip()
+    first = line[: mt.end()].strip()
+    if CAPS_DATELINE.match(first):  # "KONTAN.CO.ID - JAKARTA. Harga timah melonjak ...": the
+        title, rest = _split_title(line[mt.end() :].strip())  # site and city, then the lede
+        if title and rest:
+            return title, f"{first} {rest}"
+    return first, line[mt.end() :].strip()
+
+
+# a site's or agency's name and a city in capitals ending a sentence: a dateline, no title
+CAPS_DATELINE = re.compile(
+    r"^[A-Z0-9.]{2,30}(?:\s[A-Z0-9.]{2,30})?\s?[-–—,]\s?[A-Z][A-Z .]{1,30}\.$"
+)
 
 
 # a headline listed under a "read more" / "most popular" label: at most this many words

@@ -19,7 +19,7 @@ from typing import Any
 
 from critmin.elements import REE_ELEMENTS
 from critmin.signals import embed
-from critmin.signals.clean import CleanDocument
+from critmin.signals.clean import CAPS_DATELINE, CleanDocument
 from critmin.signals.dates import (
     dates_in,
     effective_date,
@@ -862,6 +862,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             where = ""  # "Москва, 9 октября 2025.", "MADRID 21 Oct. (EUROPA PRESS) -": a place
         elif k > first_body and _is_dateline(text, types):
             where = ""  # "МОСКВА, 1 авг - РИА Новости." after a repeated headline
+        elif not types and CAPS_DATELINE.match(text.strip()):
+            where = ""  # "KONTAN.CO.ID - JAKARTA.": a site and its city
         materials = news_materials(fore, ffold, lang)
         countries = actor_countries(where, lang)
         solo = actor_countries(where, lang, parties=True)

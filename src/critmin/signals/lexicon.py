@@ -504,6 +504,9 @@ def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
 _ALNUM = r"0-9A-Za-z_\u00C0-\u024F\u0370-\u03FF\u0400-\u052F"
 
 
+SHORT_KANA = 2  # a katakana country name this short may open another word ("タイ", "チリ")
+
+
 def _is_kana(ch: str) -> bool:
     """A katakana letter: before "・", it makes the name after the dot a person's second
     name ("キャサリン・タイ"); "日・タイ" (Japan-Thailand) has a kanji there."""
@@ -539,6 +542,9 @@ def _country_mentions(text: str, language: str | None) -> list[tuple[int, int, s
                 continue
             if h.start >= 2 and folded[h.start - 1] == "・" and _is_kana(folded[h.start - 2]):
                 continue  # "キャサリン・タイ" (Katherine Tai): a surname, not Thailand
+            if h.end - h.start <= SHORT_KANA and h.end < len(folded) and all(
+                    _is_kana(c) for c in folded[h.start : h.end + 1]):  # fmt: skip
+                continue  # "タイムリー" (timely), "チリソース": a short name opens a longer word
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):
