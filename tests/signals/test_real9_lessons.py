@@ -223,3 +223,23 @@ def test_a_katakana_name_inside_a_longer_katakana_word_is_no_country(text, want)
     from critmin.signals.lexicon import find_countries
 
     assert find_countries(text, "ja") == want
+
+
+def test_a_short_japanese_headline_with_counts_is_no_dateline():
+    # ja_kagonma_el-teniente-collapse: "チリ中央部の銅鉱山で崩落事故、1人死亡、5人行方不明" is
+    # short and has digits, so it was read as a dateline ("Москва, 9 октября 2025.") and Chile
+    # was no actor; a Chinese dateline has a day or month ("新华社北京10月9日电")
+    assert _events("ja_kagonma_el-teniente-collapse.txt")["outage"] == (["CHL"], ["Cu"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("チリ中部のエルテニエンテ銅鉱山で崩落事故が発生した。", "ja"),
+     ("智利最大铜矿发生坍塌事故，采矿作业暂停。", "zh"),
+     ("칠레 최대 구리 광산에서 갱도 붕괴 사고가 발생했다.", "ko")],
+)  # fmt: skip
+def test_a_mine_collapse_is_an_outage(text, lang):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]

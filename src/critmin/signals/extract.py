@@ -328,6 +328,10 @@ RIVAL_GAP_WORDS = 5
 # 견제", "中国のレアアース市場の支配"): there a rival cue after the country reaches as far
 RIVAL_AFTER_FAR = frozenset({"ko", "ja"})
 DATELINE_MAX_CHARS = 40  # a first body sentence this short with a digit is a dateline
+# ... in Chinese or Japanese, one with a day, month or year ("新华社北京10月9日电"): not a
+# headline that counts ("チリ中央部の銅鉱山で崩落事故、1人死亡、5人行方不明")
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_HAN_DATE = re.compile(r"\d\s?[年月日]")
 
 
 FIRM_GAP_BEFORE = 2  # words between a firm cue and the nationality after it
@@ -858,7 +862,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         if k <= first_body:  # a title may be the page's first line: "नई दिल्ली, अक्टूबर 21 --"
             where = _DATELINE_ANY.sub("", where)
         if k <= first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
-                ch.isdigit() for ch in where):  # fmt: skip
+                ch.isdigit() for ch in where) and (not _HAN_KANA.search(where)
+                                                   or _HAN_DATE.search(where)):  # fmt: skip
             where = ""  # "Москва, 9 октября 2025.", "MADRID 21 Oct. (EUROPA PRESS) -": a place
         elif k > first_body and _is_dateline(text, types):
             where = ""  # "МОСКВА, 1 авг - РИА Новости." after a repeated headline
