@@ -243,3 +243,21 @@ def test_a_mine_collapse_is_an_outage(text, lang):
 
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [  # real6/dev es_boletinsonora_us-100pct-tariff's lede
+        ("Donald Trump anunció que impondrá un gravamen adicional del 100% a las importaciones "
+         "chinas, si Pekín no revierte los controles de exportación sobre las tierras raras.",
+         "es"),
+        ("Trump said he will impose an extra 100% tariff on Chinese imports unless Beijing "
+         "reverses its export controls on rare earths.", "en"),
+    ],
+)  # fmt: skip
+def test_a_threats_condition_is_background(text, lang):
+    # the measure the threat wants reversed is its condition, not news of the page
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [e.type for e in article.events] == ["tariff"]
