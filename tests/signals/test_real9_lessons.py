@@ -261,3 +261,11 @@ def test_a_threats_condition_is_background(text, lang):
 
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [e.type for e in article.events] == ["tariff"]
+
+
+def test_a_stockpile_the_lead_reports_is_the_news_not_its_loans():
+    # real6/dev pt_g1_us-project-vault: "anunciou ... a criação de um estoque estratégico" then
+    # "um empréstimo de US$ 10 bilhões do EXIM Bank": the loans are the stockpile's terms
+    page = DEV.parents[2] / "real6" / "dev" / "articles" / "pt_g1_us-project-vault.txt"
+    (article,) = process_paths([page], in_process=True)
+    assert [e.type for e in article.events] == ["stockpile"]

@@ -1036,18 +1036,22 @@ def _listing_not_control(chosen: list[str], scores: dict[str, float],
         [] if "sanction" in chosen else ["sanction"])  # fmt: skip
 
 
-def _terms_not_events(chosen: list[str], scores: dict[str, float],
-                      sentences: list[_Sentence], lang: str | None) -> list[str]:  # fmt: skip
+def _terms_not_events(chosen: list[str], scores: dict[str, float], sentences: list[_Sentence],
+                      lang: str | None, lead: set[str]) -> list[str]:  # fmt: skip
     """An investment weaker than the agreement or stockpile the article is about is its
     financing ("both governments will invest $3 billion", "financed by Exim loans of $11.7
     billion"): its figures are the main event's, not an event apart. One whose own
     sentence commits a sum in dollars ("a framework ... with an $8.5 billion pipeline of
-    projects") is an event too: the answer-key conventions key agreement + investment."""
+    projects") is an event too: the answer-key conventions key agreement + investment. A
+    stockpile the lead reports is the news however its loans weigh (``lead``: the types of the
+    headline and first body sentence)."""
+    if "stockpile" in chosen and "stockpile" in lead:  # "creates a strategic stockpile ...
+        return [t for t in chosen if t not in AGREEMENT_TERMS]  # with a $10 billion loan"
     best = max(chosen, key=lambda t: scores.get(t, 0.0), default=None)
     if best not in HOLDS_TERMS:
         return chosen
     return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]
-            or _commits_dollars(sentences, t, lang)]  # fmt: skip
+            or (best == "agreement" and _commits_dollars(sentences, t, lang))]  # fmt: skip
 
 
 def _commits_dollars(sentences: list[_Sentence], etype: str, lang: str | None) -> bool:
@@ -1224,7 +1228,7 @@ def extract_events(
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences)
-    chosen = _terms_not_events(chosen, scores, sentences, lang)
+    chosen = _terms_not_events(chosen, scores, sentences, lang, lead)
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
