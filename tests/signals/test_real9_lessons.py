@@ -269,3 +269,25 @@ def test_a_stockpile_the_lead_reports_is_the_news_not_its_loans():
     page = DEV.parents[2] / "real6" / "dev" / "articles" / "pt_g1_us-project-vault.txt"
     (article,) = process_paths([page], in_process=True)
     assert [e.type for e in article.events] == ["stockpile"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [  # real8/dev tr_anlikhaberler_usar-stake: MP Materials' floor of last summer, and a deal
+        # that "does not include" one, beside the USA Rare Earth stake that is the news
+        ("Pentagon geçen yaz MP Materials ile taban fiyat içeren bir anlaşmaya vardı.", "tr"),
+        ("Last summer the Pentagon agreed a price floor of $110 per kilogram with MP Materials.",
+         "en"),
+    ],
+)  # fmt: skip
+def test_a_price_floor_of_last_summer_or_not_included_is_background(text, lang):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert "price_floor" not in {e.type for e in article.events}
+
+
+def test_the_real_usa_rare_earth_page_has_no_price_floor():
+    page = DEV.parents[2] / "real8" / "dev" / "articles" / "tr_anlikhaberler_usar-stake.txt"
+    (article,) = process_paths([page], in_process=True)
+    assert [e.type for e in article.events] == ["investment"]
