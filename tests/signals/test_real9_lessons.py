@@ -291,3 +291,14 @@ def test_the_real_usa_rare_earth_page_has_no_price_floor():
     page = DEV.parents[2] / "real8" / "dev" / "articles" / "tr_anlikhaberler_usar-stake.txt"
     (article,) = process_paths([page], in_process=True)
     assert [e.type for e in article.events] == ["investment"]
+
+
+def test_vietnamese_suspended_mining_is_an_outage():
+    # real5 vi_znews_catl-jianxiawo: "CATL ... thông báo tạm dừng khai thác một mỏ lithium"
+    from critmin.signals.pipeline import process_texts
+
+    text = ("CATL thông báo tạm dừng khai thác một mỏ lithium lớn tại Nghi Xuân, tỉnh Giang Tây, "
+            "Trung Quốc do giấy phép hết hạn.")  # fmt: skip
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [(e.type, e.countries, e.materials) for e in article.events] == [
+        ("outage", ["CHN"], ["Li"])]  # fmt: skip
