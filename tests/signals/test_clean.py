@@ -223,3 +223,29 @@ def test_a_page_of_one_paragraph_gets_its_first_sentence_as_title_in_caseless_sc
     doc = clean_text(raw)
     assert doc.title.endswith("लाइसेंस मिल गया है.")
     assert "शर्तों" in doc.body
+
+
+@pytest.mark.parametrize(
+    ("line", "junk"),
+    [  # real9/dev pages: image remnants, agency credits, source lines
+        ("![](https://www.bnionline.net/sites/bnionline.net/files/ads-image/bni_ads_0_0.jpg)",
+         True),
+        ("![]() | ![]() |", True),
+        (".jpg)", True),
+        ("(中国経済新聞)", True),
+        ("(华尔街见闻)", True),
+        ("来源:央视财经", True),
+        ("REUTERS/Florence Lo", True),
+        ("/Andrew Caballero-Reynolds/AFP/Getty Images", True),
+        ("사진=뉴시스화상", True),
+        ("Source: Reuters", True),
+        ("(米国)", False),  # a region tag
+        ("US/China trade talks resume", False),
+        ("50/50 joint venture for lithium", False),
+        ("Fuente: elaboración propia con datos del USGS y la AIE para 2024", False),
+    ],
+)  # fmt: skip
+def test_generic_credit_and_image_lines(line, junk):
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line) is junk

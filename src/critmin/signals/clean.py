@@ -755,6 +755,50 @@ _LABEL_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,24})[:：]\s*\S")
 CREDIT_LINE_MAX_WORDS = 15  # "插图:…绘制", "Foto: Divulgação/MP Materials"
 
 
+# a markdown image or its remnant alone: "![](https://.../ads.jpg)", "![]() | ![]() |", ".jpg)"
+_IMAGE_REMNANT = re.compile(
+    r"^(?:\s*!\[[^\]]{0,200}\]\([^)]{0,300}\)\s*\|?)+\s*$"
+    r"|^\S{0,300}\.(?:jpe?g|png|gif|webp)\)?$",
+    re.I,
+)
+AGENCY_CREDIT_MAX_WORDS = 6
+_CREDIT_SPLIT = re.compile(r"\s*[/|=／｜]\s*")
+_SOURCE_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S[^.。!?！？]{0,30}$")
+# a source in parentheses alone: "(中国経済新聞)", "(华尔街见闻)" (not "(米国)": a region tag)
+_PAREN_MEDIA = re.compile(r"^[(（][^()（）]{2,14}[)）]$")
+
+
+def _agency_credit(line: str) -> bool:
+    """A short line of a photo's credits split by slashes, bars or "=", one of them an agency
+    or a photo label: "REUTERS/Florence Lo", "/Andrew Caballero-Reynolds/AFP/Getty Images",
+    "사진=뉴시스화상", "Spencer Platt | Getty Images"."""
+    if word_count(line) > AGENCY_CREDIT_MAX_WORDS or not _CREDIT_SPLIT.search(line):
+        return False
+    parts = [fold(p).strip() for p in _CREDIT_SPLIT.split(line.strip()) if p.strip()]
+    known = _inline_and_credits()[1] | _photo_words()[0]
+    return len(parts) >= 2 and any(p in known for p in parts)
+
+
+def _source_line(line: str) -> bool:
+    """A short line naming where the text comes from ("来源:央视财经", "Source: Reuters") or
+    a source in parentheses alone ("(中国経済新聞)")."""
+    data = _source_words()
+    mt = _SOURCE_LINE.match(line)
+    if mt is not None and fold(mt.group(1)).strip() in data[0]:
+        return True
+    if _PAREN_MEDIA.match(line.strip()):
+        inner = fold(line.strip()[1:-1]).strip()
+        return inner in _inline_and_credits()[1] or any(inner.endswith(x) for x in data[1])
+    return False
+
+
+@cache
+def _source_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    data = load("junk")
+    labels = frozenset(fold(str(x)).strip() for x in data.get("source_labels") or [])
+    return labels, tuple(fold(str(x)).strip() for x in data.get("media_suffixes") or [])
+
+
 def is_credit_line(line: str) -> bool:
     """A short line that opens with a photo label and a colon ("Foto: AP", "插图:...绘制")."""
     mt = _LABEL_LINE.match(line)
@@ -838,6 +882,8 @@ def _generic_junk(line: str) -> bool:
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
     if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
+        return True
+    if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
         return True
     short = word_count(line) <= CREDIT_MAX_WORDS
     if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):
