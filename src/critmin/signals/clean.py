@@ -762,7 +762,7 @@ _IMAGE_REMNANT = re.compile(
     re.I,
 )
 AGENCY_CREDIT_MAX_WORDS = 6
-_CREDIT_SPLIT = re.compile(r"\s*[/|=／｜]\s*")
+_CREDIT_SPLIT = re.compile(r"[/|=／｜]")
 _SOURCE_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S[^.。!?！？]{0,30}$")
 # a source in parentheses alone: "(中国経済新聞)", "(华尔街见闻)" (not "(米国)": a region tag)
 _PAREN_MEDIA = re.compile(r"^[(（][^()（）]{2,14}[)）]$")
