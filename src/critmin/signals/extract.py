@@ -797,6 +797,20 @@ def _types_in(ffold: str, ev: Any) -> set[str]:
     return kept
 
 
+def _bans_foreign_exports(text: str, lang: str | None) -> bool:
+    """English: a country named right before "exports" ("Russian exports") that is not the
+    sentence's first country (its subject, the one acting)."""
+    if lang != "en":
+        return False
+    mentions = [m for m in country_mentions(text, lang) if m[0] >= 0]
+    if len(mentions) < 2:
+        return False
+    folded = fold(text)
+    first = mentions[0][2]
+    return any(iso != first and folded[end : end + 12].lstrip().startswith("export")
+               for _, end, iso in mentions[1:])  # fmt: skip
+
+
 def _moves_are_firms(text: str, folded: str, lang: str | None, ev: Any) -> bool:
     """The sentence triggers no price move once the spans from a company cue to its
     percentage are taken out ("its stock price surge by 41%"): the move is the firm's."""
@@ -853,6 +867,10 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # outlook, not a move that happened
             bg_types |= {"price_move"}
             types -= {"price_move"}
+        if "export_control" in types and _bans_foreign_exports(fore, lang):
+            # "The US and the UK will ban Russian exports of aluminum, copper and nickel":
+            # a measure on another country's exports is a sanction, not an export control
+            types = (types - {"export_control"}) | {"sanction"}
         if "price_move" in types and types & CAUSE_TYPES:  # "prices hit records after the ban":
             bg_types |= types & CAUSE_TYPES  # the measure is the cause, the price the news
             types -= CAUSE_TYPES
@@ -1208,8 +1226,11 @@ def extract_events(
     lead = {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
     # "Trump and Albanese signed a bilateral framework ...": an agreement the lead says two
     # states made is news though investment sentences outweigh it (agreement words weigh less)
+    # (a lead that says it is an investment too, "a 40% stake in a joint venture with Korea
+    # Zinc", is the investment deal: a state's deal with a firm)
     lead_deal = any(
         "agreement" in s.types
+        and not s.types & AGREEMENT_TERMS
         and len(s.deal if s.deal is not None else s.countries) >= AGREEMENT_MIN_PARTIES
         for s in sentences[: _first_body(doc) + 1]
     )
