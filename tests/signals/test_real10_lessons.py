@@ -47,3 +47,36 @@ def test_a_ban_on_another_countrys_exports_is_a_sanction():
 )  # fmt: skip
 def test_investigating_is_no_investment(text, want):
     assert [t for t in _types(text) if t == "investment"] == want
+
+
+def test_a_page_under_dozens_of_bulleted_menu_items_keeps_its_headline_and_byline_date():
+    # en_irrawaddy_wa-tin-ban: "• Burmese", the site's clock "Friday, June 13, 2025", 70
+    # bulleted menu items, "No Result" / "View All Result" three times, then the headline, the
+    # author's line and the date: the title was "• Burmese" and the date the clock's
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text((DEV / "en_irrawaddy_wa-tin-ban.txt").read_text())
+    assert doc.title == "Tin Mining in Myanmar’s Wa State Faces Prolonged Ban"
+    assert doc.date == "2023-08-07"
+    assert "• Burmese" not in doc.body and "No Result" not in doc.body
+    (article,) = process_paths([DEV / "en_irrawaddy_wa-tin-ban.txt"], in_process=True)
+    assert [(e.type, e.countries, e.materials) for e in article.events] == [
+        ("outage", ["MMR"], ["Sn"])]  # fmt: skip
+
+
+def test_a_short_bulleted_list_in_the_body_stays():
+    from critmin.signals.clean import clean_text
+
+    text = ("China tightens rare earth controls\n\nBeijing added five elements to its list.\n"
+            "• Holmium\n• Erbium\n• Thulium\n\nThe rules take effect on December 1.")  # fmt: skip
+    assert "• Holmium" in clean_text(text).body
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("The Ministry of Finance and the Bureau of Mines issued a plan for tin mining in Wa "
+      "State.", []),
+     ("Glencore will finance the new cobalt refinery in Finland.", ["investment"])],
+)  # fmt: skip
+def test_a_finance_ministry_is_no_investment(text, want):
+    assert [t for t in _types(text) if t == "investment"] == want

@@ -401,12 +401,19 @@ def headline_and_byline(lines: Sequence[str]) -> tuple[int, date] | None:
     for i in range(1, len(head)):
         if not _date_line(head[i]):
             continue
-        if not _headline_like(head[i - 1]):
+        k = i - 1  # "Hein Htoo Zan by Hein Htoo Zan" between the headline and its date
+        if k >= 1 and _AUTHOR_LINE.match(head[k]) and word_count(head[k]) <= BYLINE_MAX_WORDS:
+            k -= 1
+        if not _headline_like(head[k]):
             continue
         when = find_date_regex(head[i])
         if when is not None:
-            return i - 1, when
+            return k, when
     return None
+
+
+# an author's line without a date: "By Jane Doe", "Hein Htoo Zan by Hein Htoo Zan"
+_AUTHOR_LINE = re.compile(r"^(?:by\s|[^\d]{2,40}\sby\s)[^\d]{2,40}$", re.I)
 
 
 _SENTENCE_END_DOT = re.compile(r"[.。!！]\s*[\"'»”)]?$")  # a sentence; "?" ends headlines too
@@ -443,8 +450,18 @@ def _unglued(line: str) -> str:
 
 
 def _text_lines(raw: str) -> list[str]:
-    """Lines of a plain-text article, leftover HTML tags stripped (link lines marked)."""
-    return [x for x in (_unglued(strip_tags(line)) for line in _lines(raw)) if x]
+    """Lines of a plain-text article, leftover HTML tags stripped (link lines marked: also a
+    page's short bullet items when it has a menu's worth of them, "• Home", "• Politics")."""
+    lines = [x for x in (_unglued(strip_tags(line)) for line in _lines(raw)) if x]
+    items = [i for i, x in enumerate(lines) if _BULLET_ITEM.match(x)]
+    if len(items) >= MENU_RUN:
+        for i in items:
+            lines[i] = LINK_LINE + lines[i]
+    return lines
+
+
+# a bulleted item of a menu: a bullet and one to six words, no sentence end
+_BULLET_ITEM = re.compile(r"^[•·▪►]\s*[^\s.!?。]+(?:\s[^\s.!?。]+){0,5}$")
 
 
 def looks_like_html(text: str) -> bool:
@@ -1011,6 +1028,32 @@ def split_site_suffix(title: str) -> tuple[str, str]:
 
 
 # -- documents ----------------------------------------------------------------------------------
+TOP_MENU_LINES = 150  # how far down a page's menu of links may reach
+REPEATED_MENU_WORDS = 3  # a line this short repeated around the menus is one of their items
+
+
+def _without_top_menu(lines: list[str]) -> tuple[list[str], list[str]]:
+    """``(lines, menu)``: a page's top, up to its last link line while link lines are half of
+    the lines or more (a site's menus, dozens of "• Home" items), loses its link lines and the
+    short lines it repeats ("No Result"), so that the headline below them can be found."""
+    end = -1
+    links = 0
+    for i, line in enumerate(lines[:TOP_MENU_LINES]):
+        if line.startswith(LINK_LINE):
+            links += 1
+            if 2 * links >= i + 1:
+                end = i
+    if end < 0 or links < MENU_RUN:
+        return lines, []
+    top = lines[: end + 1 + HEAD_LINES]  # and the lines right below the menus
+    seen = Counter(_norm(x) for x in top)  # "No Result", "View All Result": twice or more
+    drop = [(x.startswith(LINK_LINE) and i <= end)
+            or (seen[_norm(x)] >= 2 and word_count(x) <= REPEATED_MENU_WORDS)
+            for i, x in enumerate(top)]  # fmt: skip
+    menu = [x.lstrip(LINK_LINE) for x, d in zip(top, drop, strict=True) if d]
+    return [x for x, d in zip(top, drop, strict=True) if not d] + lines[len(top) :], menu
+
+
 def _headline_first(lines: list[str]) -> tuple[list[str], list[str], str, str]:
     """``(lines, chrome, headline, published)``: the lines from the headline on (``date``
     headers above it kept), what stood above it, the headline (when the first line is kept:
@@ -1046,14 +1089,16 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         lines = _text_lines(raw)
     chrome: list[str] = []  # a site's name, clock and ticker above the headline
     lead = ""  # the headline: kept though the page repeats it
+    menu: list[str] = []
     if not title:
+        lines, menu = _without_top_menu(lines)
         lines, chrome, lead, published = _headline_first(lines)
         title = lead if chrome else ""
     drop = set(boilerplate)
     # a title repeated as the first body line is a repeat (dedupe), not a button
     kept = {_norm(title), _norm(lead), _norm(lines[0]) if lines else ""}
     repeated = _repeated_short(lines) - kept
-    removed: list[str] = chrome
+    removed: list[str] = menu + chrome
     header: list[str] = []  # "date YYYY-MM-DD" lines: the header date wins in any layout
     content: list[str] = []
     dated_body: set[str] = set()  # body text that followed its date header on one line
