@@ -80,3 +80,16 @@ def test_a_short_bulleted_list_in_the_body_stays():
 )  # fmt: skip
 def test_a_finance_ministry_is_no_investment(text, want):
     assert [t for t in _types(text) if t == "investment"] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [  # en_energynews / en_fastmarkets_catl-jianxiawo
+        ("The suspension of Jianxiawo mine after its mining permit expired removes 65,000 tonnes "
+         "of annual lithium production in China.", "outage"),
+        ("The September lithium carbonate contract on the Guangzhou Futures Exchange opened at "
+         "the daily up limit of 8% on Monday.", "price_move"),
+    ],
+)  # fmt: skip
+def test_a_suspended_mine_and_a_limit_up_open(text, want):
+    assert want in _types(text)
