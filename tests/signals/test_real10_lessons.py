@@ -93,3 +93,12 @@ def test_a_finance_ministry_is_no_investment(text, want):
 )  # fmt: skip
 def test_a_suspended_mine_and_a_limit_up_open(text, want):
     assert want in _types(text)
+
+
+def test_a_place_and_agency_line_is_junk_and_names_no_actor():
+    # en_unn_us-ru-uranium-ban: "Kyiv • UNN" under the headline made Ukraine an actor
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line("Kyiv • UNN") and not is_junk_line("Kyiv • Ukraine")
+    (article,) = process_paths([DEV / "en_unn_us-ru-uranium-ban.txt"], in_process=True)
+    assert sorted(article.events[0].countries) == ["RUS", "USA"]

@@ -779,6 +779,7 @@ _IMAGE_REMNANT = re.compile(
     re.I,
 )
 AGENCY_CREDIT_MAX_WORDS = 6
+_PLACE_AGENCY = re.compile(r"^[A-Z][\w'’.-]{1,20}(?:\s[A-Z][\w'’.-]{1,20})?\s[•·]\s[A-Z]{2,10}$")
 _CREDIT_SPLIT = re.compile(r"[/|=／｜]")
 _SOURCE_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S[^.。!?！？]{0,30}$")
 # a source in parentheses alone: "(中国経済新聞)", "(华尔街见闻)" (not "(米国)": a region tag)
@@ -901,6 +902,8 @@ def _generic_junk(line: str) -> bool:
     if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
         return True
     if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
+        return True
+    if _PLACE_AGENCY.match(line):  # "Kyiv • UNN": a dateline's place and agency alone
         return True
     short = word_count(line) <= CREDIT_MAX_WORDS
     if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):
