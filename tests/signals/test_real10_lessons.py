@@ -102,3 +102,26 @@ def test_a_place_and_agency_line_is_junk_and_names_no_actor():
     assert is_junk_line("Kyiv • UNN") and not is_junk_line("Kyiv • Ukraine")
     (article,) = process_paths([DEV / "en_unn_us-ru-uranium-ban.txt"], in_process=True)
     assert sorted(article.events[0].countries) == ["RUS", "USA"]
+
+
+def test_a_pages_dash_metadata_above_the_headline_is_no_title():
+    # real6/dev ja_crds-jst_us-jp-framework: "- 国・地域名:", "- 米国", "- 元記事公開日:",
+    # "- 2025/10/27" ... above the headline: the title was "- 元記事公開日:" and the agreement
+    # lost to the investments it funds
+    page = DEV.parents[2] / "real6" / "dev" / "articles" / "ja_crds-jst_us-jp-framework.txt"
+    (article,) = process_paths([page], in_process=True)
+    assert article.doc.title == "米日、重要鉱物・レアアースの安定供給確保に向けた新枠組みを構築"
+    assert [(e.type, sorted(e.countries)) for e in article.events] == [
+        ("agreement", ["JPN", "USA"])]  # fmt: skip
+
+
+def test_a_dash_list_in_the_body_stays():
+    from critmin.signals.clean import clean_text
+
+    text = ("China adds five rare earths to its export control list\n\n"
+            "The commerce ministry said on Thursday that licences are now needed for exports of "
+            "five more rare earth elements, starting on December 1.\n"
+            "- Holmium\n- Erbium\n- Thulium\n- Europium\n- Ytterbium\n"
+            "The rules take effect on December 1.")  # fmt: skip
+    body = clean_text(text).body
+    assert "- Holmium" in body and "- Ytterbium" in body

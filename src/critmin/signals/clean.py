@@ -451,16 +451,27 @@ def _unglued(line: str) -> str:
 
 def _text_lines(raw: str) -> list[str]:
     """Lines of a plain-text article, leftover HTML tags stripped (link lines marked: also a
-    page's short bullet items when it has a menu's worth of them, "• Home", "• Politics")."""
+    page's short bullet items when it has a menu's worth of them, "• Home", "• Politics", and
+    the dash items of a metadata block of labelled fields above the body, "- 国・地域名:",
+    "- 米国"; a dash list in the body is text)."""
     lines = [x for x in (_unglued(strip_tags(line)) for line in _lines(raw)) if x]
-    items = [i for i, x in enumerate(lines) if _BULLET_ITEM.match(x)]
+    body = next((i for i, x in enumerate(lines) if word_count(x) >= PARAGRAPH_MIN_WORDS
+                 and _SENTENCE_END_DOT.search(x)), len(lines))  # fmt: skip
+    fields = sum(1 for x in lines[:body] if x.startswith("-") and _EMPTY_FIELD.match(x))
+    items = [i for i, x in enumerate(lines) if _BULLET_ITEM.match(x)
+             or (i < body and fields >= 2 and _DASH_ITEM.match(x))]  # fmt: skip
     if len(items) >= MENU_RUN:
         for i in items:
             lines[i] = LINK_LINE + lines[i]
     return lines
 
 
-# a bulleted item of a menu: a bullet and one to six words, no sentence end
+PARAGRAPH_MIN_WORDS = 10  # a line this long ending a sentence: the body has begun
+# a dash item of a page's metadata block ("- 国・地域名:" / "- 米国" / "- 元記事公開日:"), counted
+# as a menu's item only where such labelled fields stand above the body
+_DASH_ITEM = re.compile(r"^-\s*[^\s.!?。]+(?:\s[^\s.!?。]+){0,5}$")
+# a bulleted item of a menu or a page's metadata ("• Politics", "- 米国"): a bullet or dash
+# and one to six words, no sentence end
 _BULLET_ITEM = re.compile(r"^[•·▪►]\s*[^\s.!?。]+(?:\s[^\s.!?。]+){0,5}$")
 
 
@@ -779,6 +790,7 @@ _IMAGE_REMNANT = re.compile(
     re.I,
 )
 AGENCY_CREDIT_MAX_WORDS = 6
+_EMPTY_FIELD = re.compile(r"^[-•*]\s*(?:[^\s:：]{1,12}\s?[:：])?$")
 _PLACE_AGENCY = re.compile(r"^[A-Z][\w'’.-]{1,20}(?:\s[A-Z][\w'’.-]{1,20})?\s[•·]\s[A-Z]{2,10}$")
 _CREDIT_SPLIT = re.compile(r"[/|=／｜]")
 _SOURCE_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S[^.。!?！？]{0,30}$")
@@ -904,6 +916,8 @@ def _generic_junk(line: str) -> bool:
     if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
         return True
     if _PLACE_AGENCY.match(line):  # "Kyiv • UNN": a dateline's place and agency alone
+        return True
+    if _EMPTY_FIELD.match(line):  # "- 元記事公開日:", "- 本文:", "-": a form's empty fields
         return True
     short = word_count(line) <= CREDIT_MAX_WORDS
     if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):
