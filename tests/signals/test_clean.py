@@ -249,3 +249,24 @@ def test_generic_credit_and_image_lines(line, junk):
     from critmin.signals.clean import is_junk_line
 
     assert is_junk_line(line) is junk
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [  # real9/dev zhh_etnet_us-graphite-antidumping: a series' name before the headline
+        ("關稅戰 | 美國擬對中國石墨產品徵收93.5%反傾銷關稅",
+         "美國擬對中國石墨產品徵收93.5%反傾銷關稅"),
+        ("Opinion | Why rare earths matter to us all", "Why rare earths matter to us all"),
+        ("China | exports | rare earths rose", "China | exports | rare earths rose"),
+        ("Lithium prices | Weekly", "Lithium prices | Weekly"),
+    ],
+)  # fmt: skip
+def test_a_sections_name_before_the_headline_is_cut(title, want):
+    from critmin.signals.clean import split_section_prefix
+
+    assert split_section_prefix(title)[0] == want
+
+
+def test_an_svg_icons_title_is_junk():
+    # real6/dev en_nikkei_mys-ree-export-ban's first line was its title
+    assert is_junk_line("ArrowArtboardCreated with Sketch. Title ChevronTitle Chevron")

@@ -1044,6 +1044,20 @@ def split_site_suffix(title: str) -> tuple[str, str]:
     return head.strip(), (sep + tail).strip()
 
 
+SECTION_PREFIX_MAX_WORDS = 2
+
+
+def split_section_prefix(title: str) -> tuple[str, str]:
+    """A title less a section's or series' name before its first ``|`` ("關稅戰 | 美國擬對中國
+    石墨產品徵收93.5%反傾銷關稅"): ``(title, prefix)``, the prefix "" when there is none."""
+    head, sep, tail = title.partition("|")
+    if not sep or "|" in tail or not head.strip() or word_count(head) > SECTION_PREFIX_MAX_WORDS:
+        return title, ""
+    if word_count(tail) < HEADLINE_MIN_WORDS:
+        return title, ""
+    return tail.strip(), (head + sep).strip()
+
+
 # -- documents ----------------------------------------------------------------------------------
 TOP_MENU_LINES = 150  # how far down a page's menu of links may reach
 REPEATED_MENU_WORDS = 3  # a line this short repeated around the menus is one of their items
@@ -1170,6 +1184,9 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         title, rest = _split_title(content[1])  # the first sentence below it
         content = [content[0], *([rest] if rest else []), *content[2:]]
     title, site = split_site_suffix(title)
+    title, section = split_section_prefix(title)
+    if section:
+        removed.append(section)
     title = _without_dangling(title)
     if site:
         removed.append(site)
