@@ -11,7 +11,7 @@ story pairs of each half are whole; nothing about the content or the extractor's
 
 from __future__ import annotations
 
-import importlib.util
+import runpy
 import sys
 from pathlib import Path
 
@@ -28,14 +28,7 @@ PROVENANCE = (
 )
 
 
-def _real7():
-    """real7's split (the same rule), loaded from its file."""
-    spec = importlib.util.spec_from_file_location("real7_split", HERE.parent / "real7" / "split.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-if __name__ == "__main__":
-    _real7().main(*sys.argv[1:], here=HERE, provenance=PROVENANCE)
+if __name__ == "__main__":  # real7's split (the same rule), run from its file
+    runpy.run_path(str(HERE.parent / "real7" / "split.py"))["main"](
+        *sys.argv[1:], here=HERE, provenance=PROVENANCE
+    )
