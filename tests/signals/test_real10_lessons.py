@@ -125,3 +125,18 @@ def test_a_dash_list_in_the_body_stays():
             "The rules take effect on December 1.")  # fmt: skip
     body = clean_text(text).body
     assert "- Holmium" in body and "- Ytterbium" in body
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [  # real7/dev id_labirin_id-nickel-ban-2020, real8/dev vi_vnexpress_vn-ree-raw-export-ban
+        ("Pemerintah secara resmi melarang ekspor bijih nikel pada awal tahun 2020.", ["IDN"]),
+        ("Quốc hội sáng 11/12 thông qua Luật Địa chất và khoáng sản. Việc khai thác, chế biến "
+         "đất hiếm phải được kiểm soát chặt chẽ và không được xuất khẩu thô.", ["VNM"]),
+        ("El gobierno prohibió la exportación de litio sin procesar.", []),  # many states
+        ("Pemerintah China melarang ekspor galium.", ["CHN"]),  # a named state wins
+    ],
+)  # fmt: skip
+def test_an_unnamed_home_government_is_the_pages_country(text, want):
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [e.countries for e in article.events if e.type == "export_control"] == [want]

@@ -797,6 +797,22 @@ def _types_in(ffold: str, ev: Any) -> set[str]:
     return kept
 
 
+HOME_TYPES = frozenset({"export_control", "import_ban", "tariff", "stockpile", "price_floor",
+                        "outage"})  # fmt: skip
+
+
+def _home_country(picked: list[_Sentence], lang: str | None) -> list[str]:
+    """The page's own country for a measure that names none but says the state took it
+    ("Pemerintah secara resmi melarang ekspor bijih nikel", "Quốc hội ... thông qua"): the
+    language's home country (``context.yaml`` home_country) when a ``home_government`` cue
+    stands in the event's sentences; [] for a language of many states (English, Spanish...)."""
+    home = (load("context").get("home_country") or {}).get(lang)
+    if not home:
+        return []
+    cue = context_matcher("home_government", lang)
+    return [str(home)] if any(cue.find(fold(s.fore), folded=True) for s in picked) else []
+
+
 def _bans_foreign_exports(text: str, lang: str | None) -> bool:
     """English: a country named right before "exports" ("Russian exports") that is not the
     sentence's first country (its subject, the one acting)."""
@@ -1304,6 +1320,8 @@ def extract_events(
             # "₹7,280 करोड़ की ... स्कीम", "R$ 3 bilhões": a sum in a national currency, no
             # country named: the spender is that currency's country
             countries = currency_countries(" ".join(s.fore for s in picked))
+        if not countries and etype in HOME_TYPES:
+            countries = _home_country(picked, lang)
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
         others = set(chosen) - {etype}
         named = normalise_materials(_merge([s.materials for k, s in enumerate(sentences)

@@ -372,7 +372,7 @@ CONTEXT_KINDS = (
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
-    "statistics", "firm_before", "firm_after", "forecast",
+    "statistics", "firm_before", "firm_after", "forecast", "home_government",
 )  # fmt: skip
 
 
