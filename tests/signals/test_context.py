@@ -267,7 +267,9 @@ def test_neighbour_reporting_another_event_keeps_its_materials():
     assert "Sm" not in ev["tariff"].materials
 
 
-def test_price_move_takes_countries_only_from_its_body_sentences():
+def test_a_price_move_has_no_country():
+    # the answer-key conventions from real7 on: a market's move has no state acting or
+    # targeted; where the metal trades ("prices in China") or comes from is context
     ev = _events(
         "Il prezzo del litio crolla del 20% in un mese\ndate 2025-05-21\n"
         "MILANO - Il prezzo del carbonato di litio è crollato del 20% nell'ultimo mese, "
@@ -279,7 +281,7 @@ def test_price_move_takes_countries_only_from_its_body_sentences():
         "Lithium prices fall\ndate 2025-05-21\n"
         "Lithium carbonate prices in China fell 20% last month, traders said."
     )
-    assert ev["price_move"].countries == ["CHN"]
+    assert ev["price_move"].countries == []
 
 
 def test_korean_and_portuguese_country_names_from_the_lexicon():

