@@ -140,3 +140,18 @@ def test_a_dash_list_in_the_body_stays():
 def test_an_unnamed_home_government_is_the_pages_country(text, want):
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [e.countries for e in article.events if e.type == "export_control"] == [want]
+
+
+def test_a_year_is_no_tariffs_rate():
+    # en_kyivindependent_us-uk-ru-metals: "The U.S. announced tariffs on Russian aluminum in
+    # February 2023." made a tariff event beside the sanction: a side tariff needs a figure
+    # (a rate, a sum), not a date
+    text = ("US and UK sanction Russian metals\n"
+            "The United States and Britain banned Russian copper and nickel from metal exchanges "
+            "on Friday, in new sanctions on Moscow.\n"
+            "The sanctions cover metal produced after April 13.\n"
+            "The U.S. announced tariffs on Russian aluminum in February 2023.")  # fmt: skip
+    assert "tariff" not in _types(text)
+    text2 = text.replace("tariffs on Russian aluminum in February 2023", "a 200% tariff on "
+                         "Russian aluminum")  # fmt: skip
+    assert "tariff" in _types(text2)

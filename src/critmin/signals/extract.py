@@ -1045,11 +1045,12 @@ def _quantified(sentences: list[_Sentence], etype: str, lang: str | None = None)
     trioxide prices have surged 228%") or to a record ("copper prices jumped to a six-month
     high": ``record`` cues), or a tariff's rate ("a 100% tariff from November 1"): an event
     of its own beside the main one. The material may be named in the sentence before ("a
-    50% tariff on copper. The metal's price then jumped 12%")."""
+    50% tariff on copper. The metal's price then jumped 12%"). The figure is a quantity (a
+    rate, a sum, tonnes), not a year or a day ("tariffs on Russian aluminum in February 2023")."""
     record = context_matcher("record", lang) if etype in MARKET_TYPES else None
     return any(etype in s.types
                and (s.materials or etype == "tariff" or (i > 0 and sentences[i - 1].materials))
-               and (_DIGIT.search(to_ascii_digits(s.fore))
+               and ((_DIGIT.search(to_ascii_digits(s.fore)) and find_quantities(s.fore, lang))
                     or (record is not None and record.find(fold(s.fore), folded=True)))
                for i, s in enumerate(sentences))  # fmt: skip
 
