@@ -155,3 +155,19 @@ def test_a_year_is_no_tariffs_rate():
     text2 = text.replace("tariffs on Russian aluminum in February 2023", "a 200% tariff on "
                          "Russian aluminum")  # fmt: skip
     assert "tariff" in _types(text2)
+
+
+def test_an_inserted_purpose_clause_ends_at_its_comma():
+    # real6/dev en_levinas_us-uk-russian-metals: "Late yesterday, in a continued effort to reduce
+    # Russia's export revenues, the United States prohibited imports of Russian aluminum,
+    # copper, and nickel": "to reduce" made the rest background and the import ban was lost
+    text = ("U.S. and UK Restrict Critical Minerals from Russia\n"
+            "Late yesterday, in a continued effort to reduce Russia's export revenues, the United "
+            "States prohibited imports of Russian aluminum, copper, and nickel.\n"
+            "The new sanctions follow the G7 February statement.")  # fmt: skip
+    assert "import_ban" in _types(text)
+    # a clause after the news still runs to the end: its list is no news
+    tail = ("Washington imposed tariffs on Chinese goods, in retaliation for Beijing's export "
+            "controls on gallium, germanium and antimony.")  # fmt: skip
+    (article,) = process_texts([("x", "g", tail)], in_process=True)
+    assert [e.type for e in article.events] == ["tariff"]

@@ -29,6 +29,7 @@ from critmin.signals.dates import (
 from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     LANGUAGES,
+    Matcher,
     company_matcher,
     context_matcher,
     country_mentions,
@@ -408,7 +409,8 @@ def _dated_adverbial(text: str, end: int, lang: str | None) -> bool:
                for a, _, _ in dates_in(head, _ANY_YEAR, lang))  # fmt: skip
 
 
-def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, str]:
+def _split_background(text: str, folded: str, lang: str | None,
+                      ev: Matcher | None = None) -> tuple[str, str]:  # fmt: skip
     """``(news part, background part)`` of a sentence: a ``clause`` cue after the first word
     starts a background clause that runs to the end; a ``clause_end`` cue (Chinese, Japanese:
     ``...を受け``) ends one that began at the sentence start or the last comma before it."""
@@ -433,6 +435,13 @@ def _split_background(text: str, folded: str, lang: str | None) -> tuple[str, st
         end = len(folded)
         if lang in VERB_FINAL:
             end = min((k for c in _COMMAS if (k := folded.find(c, min(cuts))) > 0), default=end)
+        elif ev is not None and "," in folded[: min(cuts)]:
+            # an inserted clause: "Late yesterday, in a continued effort to reduce Russia's
+            # export revenues, the United States prohibited imports of ...": it ends at the
+            # next comma when a measure's main clause follows
+            k = folded.find(",", min(cuts))
+            if k > 0 and ev.find(folded[k + 1 :], folded=True):
+                end = k
         spans.append((orig(min(cuts)), orig(end) if end < len(folded) else len(text)))
     for h in context_matcher("clause_end", lang).find(folded, folded=True):
         if h.start <= 0:
@@ -854,7 +863,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         background = not lead and bool(
             context_matcher("background", lang).find(folded, folded=True) or _past_year(text, year)
         )
-        fore, back = ("", text) if background else _split_background(text, folded, lang)
+        fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
         ffold = fold(fore)
         types = _types_in(ffold, ev)
         bg_types = _types_in(fold(back), ev)
