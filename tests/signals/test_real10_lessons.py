@@ -171,3 +171,17 @@ def test_an_inserted_purpose_clause_ends_at_its_comma():
             "controls on gallium, germanium and antimony.")  # fmt: skip
     (article,) = process_texts([("x", "g", tail)], in_process=True)
     assert [e.type for e in article.events] == ["tariff"]
+
+
+def test_a_relative_clause_cue_leaves_the_measure_news():
+    # real/dev en_sfa_tariff_retaliation: "... all US-origin goods will be subject to an
+    # additional 34% tariff, effective April 10, 2025, and is on top of an existing 20% that had
+    # already been imposed earlier this year": "already" and "earlier" describe the older 20%
+    from critmin.signals.extract import _background_cues
+    from critmin.signals.lexicon import event_matcher, fold
+
+    ev = event_matcher("en")
+    news = fold("China said US goods will be subject to an additional 34% tariff, on top of an "
+                "existing 20% that had already been imposed earlier this year.")  # fmt: skip
+    old = fold("China had already imposed a 20% tariff on US goods earlier this year.")
+    assert not _background_cues(news, "en", ev) and _background_cues(old, "en", ev)

@@ -847,6 +847,22 @@ def _moves_are_firms(text: str, folded: str, lang: str | None, ev: Any) -> bool:
     return not any(h.label == "price_move" for h in ev.find(folded, folded=True))
 
 
+# a relative clause after the measure ("... an additional 34% tariff, ... on top of an existing
+# 20% that had already been imposed earlier this year"): its cues describe the other measure
+_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:had|has|have|was|were|is|are)\b")
+
+
+def _background_cues(folded: str, lang: str | None, ev: Matcher) -> bool:
+    """The sentence has a ``background`` cue that is not inside an English relative clause
+    standing after its first trigger."""
+    hits = context_matcher("background", lang).find(folded, folded=True)
+    if not hits or lang != "en":
+        return bool(hits)
+    first = min((h.start for h in ev.find(folded, folded=True) if h.start >= 0), default=None)
+    rel = _RELATIVE.search(folded, first) if first is not None else None
+    return any(h.start < 0 or rel is None or h.start < rel.start() for h in hits)
+
+
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = base_language(doc.language)
     ev = event_matcher(lang)
@@ -860,9 +876,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
     for k, (text, weight) in enumerate(items):
         folded = fold(text)
         lead = k <= first_body
-        background = not lead and bool(
-            context_matcher("background", lang).find(folded, folded=True) or _past_year(text, year)
-        )
+        background = not lead and bool(_background_cues(folded, lang, ev) or _past_year(text, year))
         fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
         ffold = fold(fore)
         types = _types_in(ffold, ev)
