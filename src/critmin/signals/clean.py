@@ -470,8 +470,7 @@ PARAGRAPH_MIN_WORDS = 10  # a line this long ending a sentence: the body has beg
 # a dash item of a page's metadata block ("- 国・地域名:" / "- 米国" / "- 元記事公開日:"), counted
 # as a menu's item only where such labelled fields stand above the body
 _DASH_ITEM = re.compile(r"^-\s*[^\s.!?。]+(?:\s[^\s.!?。]+){0,5}$")
-# a bulleted item of a menu or a page's metadata ("• Politics", "- 米国"): a bullet or dash
-# and one to six words, no sentence end
+# a bulleted item of a menu ("• Politics"): a bullet and one to six words, no sentence end
 _BULLET_ITEM = re.compile(r"^[•·▪►]\s*[^\s.!?。]+(?:\s[^\s.!?。]+){0,5}$")
 
 
@@ -805,8 +804,13 @@ def _agency_credit(line: str) -> bool:
     if word_count(line) > AGENCY_CREDIT_MAX_WORDS or not _CREDIT_SPLIT.search(line):
         return False
     parts = [fold(p).strip() for p in _CREDIT_SPLIT.split(line.strip()) if p.strip()]
-    known = _inline_and_credits()[1] | _photo_words()[0]
-    return len(parts) >= 2 and any(p in known for p in parts)
+    return len(parts) >= 2 and any(p in _credit_words() for p in parts)
+
+
+@cache
+def _credit_words() -> frozenset[str]:
+    """Agencies and photo labels (``junk.yaml`` credits and photo_labels), folded."""
+    return _inline_and_credits()[1] | _photo_words()[0]
 
 
 def _source_line(line: str) -> bool:

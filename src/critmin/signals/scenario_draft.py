@@ -26,7 +26,6 @@ DEFAULT_SHARE = [0.3, 1.0]
 REE_PRODUCTS = ["re_oxides", "re_metals", "ndfeb_magnets"]
 DEFAULT_MONTHS = 24
 OUTAGE_MONTHS = 6  # assumption: how long an outage lasts when the article does not say
-MINERAL_OF = MATERIAL_MINERALS  # material ids -> the dataset's mineral chains
 #: without a dataset: the rare-earth chain only
 DEFAULT_CATALOG: dict[str, dict[str, Any]] = {
     "rare_earths": {"products": REE_PRODUCTS, "mine": "re_concentrate"}
@@ -63,7 +62,7 @@ def _share(e: dict[str, Any]) -> Any:
 
 def _covered(materials: list[str], catalog: dict[str, dict[str, Any]]) -> list[str]:
     """The minerals (other than rare earths) of ``materials`` the catalog covers, in order."""
-    minerals = [MINERAL_OF.get(m) for m in materials]
+    minerals = [MATERIAL_MINERALS.get(m) for m in materials]
     return list(dict.fromkeys(m for m in minerals if m and m != "rare_earths" and m in catalog))
 
 
@@ -87,7 +86,7 @@ def draft_scenario(
     materials = e.get("materials") or []
     others = _covered(materials, catalog)
     ree = "rare_earths" in catalog and (
-        not others or any(MINERAL_OF.get(m) == "rare_earths" for m in materials)
+        not others or any(MATERIAL_MINERALS.get(m) == "rare_earths" for m in materials)
     )
     share = _share(e)
     if etype in OUTAGE_TYPES:
@@ -128,7 +127,7 @@ def _frame(
     etype = e["type"]
     evidence = " ".join(str(e.get("evidence") or "").split())
     name = re.sub(r"[^a-z0-9]+", "-", f"signal-{e.get('article_id') or 'event'}-{etype}".lower())
-    uncovered = [m for m in materials if MINERAL_OF.get(m) not in catalog]
+    uncovered = [m for m in materials if MATERIAL_MINERALS.get(m) not in catalog]
     note = (f" The article also names {', '.join(uncovered)}, which the model does not cover."
             if uncovered else "")  # fmt: skip
     return {
