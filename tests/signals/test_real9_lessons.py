@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from critmin.signals import embed
-from critmin.signals.pipeline import process_paths
+from critmin.signals.pipeline import process_paths, process_texts
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real9" / "dev" / "articles"
 
@@ -302,3 +302,30 @@ def test_vietnamese_suspended_mining_is_an_outage():
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [(e.type, e.countries, e.materials) for e in article.events] == [
         ("outage", ["CHN"], ["Li"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["ru_repost1_cn-apr2025-seven-elements.txt", "fr_newspravda_cn-apr2025-seven-elements.txt"],
+)
+def test_tariffs_a_control_answers_are_its_cause_not_news(page):
+    # "... ограничить экспорт семи редкоземельных металлов ..., в качестве ответных мер на
+    # американские пошлины"; "Dans le cadre de sa réponse globale aux tarifs douaniers du
+    # président américain Donald Trump, Pékin a annoncé ... des restrictions à l'exportation"
+    (article,) = process_paths([DEV / page], in_process=True)
+    assert sorted(e.type for e in article.events) == ["export_control"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trung Quốc hạn chế xuất khẩu gallium và germanium để trả đũa thuế quan của Mỹ.",
+        "Chiny ograniczyły eksport galu i germanu w odpowiedzi na cła nałożone przez USA.",
+        "Çin, ABD'nin gümrük vergilerine misilleme olarak galyum ve germanyum ihracatını "
+        "kısıtladı.",
+        "China restricted exports of gallium and germanium as a countermeasure to US tariffs.",
+    ],
+)
+def test_response_cues_make_the_answered_measure_background(text):
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert sorted(e.type for e in article.events) == ["export_control"]
