@@ -182,3 +182,20 @@ def test_stories_use_a_stored_day_of_effect():
                   quantities=[], date="2025-07-09", evidence="", language="en", article_id="b",
                   effective_date="2025-08-01")  # fmt: skip
     assert day_of_effect(dated) == (8, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "want"),
+    [  # real8/dev ko_daum_us-copper-tariff-aug1 (dated July 10): "from the 1st of next month"
+        ("미국이 구리에 부과하기로 한 50% 관세가 다음 달 1일부터 적용된다고 밝혔다.",
+         date(2025, 7, 10), date(2025, 8, 1)),
+        ("内需の低迷を受け、来月1日から輸出を制限する。", date(2025, 12, 20), date(2026, 1, 1)),
+        ("本月5日的成交價為每公斤", date(2025, 3, 20), date(2025, 3, 5)),
+        ("商务部上个月30日宣布", date(2025, 3, 2), None),  # no February 30: no date, no guess
+        ("지난달 30일 발표했다", date(2025, 7, 2), date(2025, 6, 30)),
+    ],
+)  # fmt: skip
+def test_a_day_of_next_or_last_month_resolves_against_the_article(text, anchor, want):
+    from critmin.signals.dates import dates_in
+
+    assert [d for _, _, d in dates_in(text, anchor, None)] == ([want] if want else [])

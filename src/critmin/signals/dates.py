@@ -302,6 +302,16 @@ _CJK_REL_MONTH = re.compile(
 _CJK_REL_DAY = re.compile(
     r"(去年|昨年|지난해|작년|今年|本年|올해|明年|来年|내년)\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
 )
+# "다음 달 1일", "来月1日", "下个月5号", "本月5日", "지난달 3일": a day of the month before, of or
+# after the anchor's
+_CJK_MONTH_OFFSET = {"다음 달": 1, "다음달": 1, "내달": 1, "来月": 1, "下月": 1, "下个月": 1,
+                     "下個月": 1, "이달": 0, "이번 달": 0, "今月": 0, "本月": 0, "这个月": 0,
+                     "這個月": 0, "지난달": -1, "지난 달": -1, "先月": -1, "上月": -1,
+                     "上个月": -1, "上個月": -1}  # fmt: skip
+_CJK_REL_MONTH_DAY = re.compile(
+    "(" + "|".join(sorted(_CJK_MONTH_OFFSET, key=len, reverse=True)) + r")\s*(\d{1,2})\s*[日일号號]"
+    r"(?![間间以後后前간동\d])"
+)
 _CJK_REL_YEAR = {"去年": -1, "昨年": -1, "지난해": -1, "작년": -1, "今年": 0, "本年": 0,
                  "올해": 0, "明年": 1, "来年": 1, "내년": 1}  # fmt: skip
 
@@ -362,6 +372,9 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _CJK_REL_DAY.finditer(text):  # "去年12月3日": last year's
         y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
         add(mt.start(), mt.end(), _safe(y, int(mt.group(2)), int(mt.group(3))))
+    for mt in _CJK_REL_MONTH_DAY.finditer(text):  # "다음 달 1일": the month after the anchor's
+        y, m = divmod(anchor.year * 12 + anchor.month - 1 + _CJK_MONTH_OFFSET[mt.group(1)], 12)
+        add(mt.start(), mt.end(), _safe(y, m + 1, int(mt.group(2))))
     for mt in _CJK_MD.finditer(text):
         add(mt.start(), mt.end(), _month_day(anchor, int(mt.group(1)), int(mt.group(2))))
     for mt in _CJK_D.finditer(text):
