@@ -199,3 +199,35 @@ def test_a_day_of_next_or_last_month_resolves_against_the_article(text, anchor, 
     from critmin.signals.dates import dates_in
 
     assert [d for _, _, d in dates_in(text, anchor, None)] == ([want] if want else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [  # month names from CLDR (babel) for the languages the stems do not cover
+        ("U.S. President Donald Trump ने 1 अगस्त 2025 से तांबे के आयात पर 50% टैरिफ", date(2025, 8, 1)),
+        ("เมื่อวันที่ 1 สิงหาคม 2568 กระทรวงพาณิชย์", date(2025, 8, 1)),  # Buddhist era
+        ("Η απαγόρευση ισχύει από την 1 Αυγούστου 2025.", date(2025, 8, 1)),
+        ("האיסור נכנס לתוקף ב-1 באוגוסט 2025", date(2025, 8, 1)),
+        ("Zákaz platí od 1. srpna 2025.", date(2025, 8, 1)),
+        ("A tilalom 2025. augusztus 1. napjától érvényes.", date(2025, 8, 1)),
+        ("Kielto tulee voimaan 1. elokuuta 2025.", date(2025, 8, 1)),
+        # real8/dev fa_pardysanonline_us-copper-tariff: "آگوست" as news writes it, not CLDR's "اوت"
+        ("دولت ترامپ اعلام کرده که از اول آگوست ۲۰۲۵، تعرفه", None),  # "the first": no digit
+        ("از ۱ آگوست ۲۰۲۵ تعرفه ۵۰ درصدی", date(2025, 8, 1)),
+        ("관세는 2025년 8월 1일부터 적용된다", date(2025, 8, 1)),  # Korean year-month-day
+    ],
+)  # fmt: skip
+def test_full_dates_in_more_scripts(text, want):
+    from critmin.signals.dates import full_dates
+
+    assert [d for _, _, d in full_dates(text)] == ([want] if want else [])
+
+
+def test_a_day_and_cldr_month_without_a_year_resolves_against_the_article():
+    from critmin.signals.dates import dates_in
+
+    assert [d for *_, d in dates_in("1 अगस्त से लागू", date(2025, 7, 10), "hi")] == [
+        date(2025, 8, 1)]  # fmt: skip
+    assert [d for *_, d in dates_in("از ۱ آگوست", date(2025, 12, 10), "fa")] == [
+        date(2025, 8, 1)]  # fmt: skip
+    assert dates_in("12 मिनट पहले", date(2025, 7, 10), "hi") == []  # no month name: no date

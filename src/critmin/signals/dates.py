@@ -22,7 +22,7 @@ _HEADER_SEP = " \t:|-–—,;"
 # a prefix with the month only ("date 2025-05 ..."): no day, no article date, but no title text
 PARTIAL_HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*\d{4}-\d{1,2}(?![\d-])", re.I)
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
 # Vietnamese: "ngày 9 tháng 10 năm 2025", "9 tháng 10, năm 2025"
 VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})(?!\d)", re.I)
@@ -34,8 +34,6 @@ SLASH_YMD = re.compile(
 
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
                  "آذر", "دی", "بهمن", "اسفند"]  # fmt: skip
-GREG_FA = ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر",
-           "اکتبر", "نوامبر", "دسامبر"]  # fmt: skip
 GREG_AR = [["يناير", "كانون الثاني"], ["فبراير", "شباط"], ["مارس", "آذار"],
            ["أبريل", "ابريل", "نيسان"],
            ["مايو", "أيار"], ["يونيو", "حزيران"], ["يوليو", "تموز"], ["أغسطس", "آب"],
@@ -91,9 +89,67 @@ def _alternation(names: list[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
-_FA_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(JALALI_MONTHS + GREG_FA) + r")\s+(\d{4})")
+# the Gregorian months as Persian news writes them beside CLDR's ("آگوست" for "اوت")
+GREG_FA_COLLOQUIAL = {"ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "اپریل": 4, "آپریل": 4,
+                      "می": 5, "مه": 5, "ژوئن": 6, "جون": 6, "ژوئیه": 7, "جولای": 7, "اوت": 8,
+                      "آگوست": 8, "اگوست": 8, "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11,
+                      "دسامبر": 12}  # fmt: skip
+_FA_RX = re.compile(
+    r"(\d{1,2})\s+(" + _alternation(JALALI_MONTHS + list(GREG_FA_COLLOQUIAL)) + r")\s+(\d{4})"
+)
 _AR_NAMES = {n: i + 1 for i, names in enumerate(GREG_AR) for n in names}
 _AR_RX = re.compile(r"(\d{1,2})\s+(" + _alternation(list(_AR_NAMES)) + r")\s+(\d{4})")
+
+# "۱ آگوست", "3 أغسطس" without a year
+_FA_AR_DM = re.compile(
+    r"(?<!\d)(\d{1,2})\s+(" + _alternation([*GREG_FA_COLLOQUIAL, *_AR_NAMES]) + r")"
+    r"(?![^\W\d_])(?!\s*,?\s*\d)"
+)
+
+# Languages whose month names the stems below and the Persian and Arabic lists do not cover:
+# their Gregorian month names (wide, in the format and stand-alone forms) come from CLDR
+# (babel), so "1 अगस्त 2025", "1 สิงหาคม 2568", "1. srpna 2025", "1 באוגוסט 2025" are dates.
+# Adding a language here is data.
+CLDR_MONTH_LOCALES = ("hi", "mr", "ne", "bn", "gu", "pa", "ta", "te", "kn", "ml", "si", "th",
+                      "lo", "km", "my", "ur", "el", "he", "ka", "hy", "am", "ms", "fil", "cs",
+                      "sk", "sl", "fi", "et", "lt", "lv", "hu", "ro", "nl", "sv", "da", "nb",
+                      "is", "ca", "gl", "eu", "sq", "be", "kk", "az", "uz", "af", "zu", "ha",
+                      "yo", "so")  # fmt: skip
+BUDDHIST_ERA = 543  # Thai years: 2568 BE is 2025 CE
+
+
+@cache
+def cldr_month_names() -> dict[str, int]:
+    """Lower-case Gregorian month names of ``CLDR_MONTH_LOCALES`` (three letters or more, one
+    word) -> month number."""
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for loc in CLDR_MONTH_LOCALES:
+        for context in ("format", "stand-alone"):
+            for m, name in get_month_names("wide", context=context, locale=loc).items():
+                name = name.lower().strip()
+                if len(name) >= 3 and " " not in name:
+                    names.setdefault(name, m)
+    return names
+
+
+@cache
+def _cldr_rx() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(day month year, year month day, day month) over the CLDR names; a Hebrew "ב" (in)
+    may stand before the month."""
+    alt = _alternation(list(cldr_month_names()))
+    dm = r"(?<!\d)(\d{1,2})\.?\s+(?:ב)?(" + alt + r")(?![^\W\d_])"
+    return (
+        re.compile(dm + r"\s*,?\s+(\d{4})(?!\d)", re.I),
+        # Hungarian "2025. augusztus 1.", Lithuanian "2025 m. rugpjūčio 1 d."
+        re.compile(r"(?<!\d)(\d{4})\.?\s+(?:m\.\s+)?(" + alt + r")\s+(\d{1,2})(?!\d)", re.I),
+        re.compile(dm + r"(?!\s*,?\s*\d)", re.I),
+    )
+
+
+def _cldr_year(y: int) -> int:
+    return y - BUDDHIST_ERA if y > 2400 else y
 
 
 # month-name stems (lower case) of the Latin/Cyrillic languages (uk too), month = index + 1
@@ -200,8 +256,8 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
         d, name, y = int(mt.group(1)), mt.group(2), int(mt.group(3))
         if name in JALALI_MONTHS and 1300 <= y <= 1500:
             got = _safe(y, JALALI_MONTHS.index(name) + 1, d)
-        elif name in GREG_FA:
-            got = _safe(y, GREG_FA.index(name) + 1, d)
+        elif name in GREG_FA_COLLOQUIAL:
+            got = _safe(y, GREG_FA_COLLOQUIAL[name], d)
         else:
             got = None
         if got:
@@ -210,7 +266,26 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
         got = _safe(int(mt.group(3)), _AR_NAMES[mt.group(2)], int(mt.group(1)))
         if got:
             found.append((mt.start(), mt.end(), got))
+    found.extend(_cldr_dates(text, found))
     return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+def _cldr_dates(text: str, found: list[tuple[int, int, date]]) -> list[tuple[int, int, date]]:
+    """Full dates written with the month names of ``CLDR_MONTH_LOCALES``, where no other rule
+    found one."""
+    names = cldr_month_names()
+    dmy, ymd, _ = _cldr_rx()
+    out: list[tuple[int, int, date]] = []
+    for rx, order in ((dmy, "dmy"), (ymd, "ymd")):
+        for mt in rx.finditer(text):
+            if any(a < mt.end() and mt.start() < b for a, b, _ in [*found, *out]):
+                continue
+            a, name, c = mt.groups()
+            y, d = (int(c), int(a)) if order == "dmy" else (int(a), int(c))
+            got = _safe(_cldr_year(y), names[name.lower()], d)
+            if got:
+                out.append((mt.start(), mt.end(), got))
+    return out
 
 
 UNTIL_GAP = 12  # characters between an "until" cue and its date
@@ -382,6 +457,12 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _DM.finditer(text):
         m = _month(mt.group(2))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(1))) if m else None)
+    for mt in _FA_AR_DM.finditer(text):
+        m = GREG_FA_COLLOQUIAL.get(mt.group(2)) or _AR_NAMES[mt.group(2)]
+        add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(1))))
+    names = cldr_month_names()
+    for mt in _cldr_rx()[2].finditer(text):  # "1 अगस्त से", "15 สิงหาคม"
+        add(mt.start(), mt.end(), _month_day(anchor, names[mt.group(2).lower()], int(mt.group(1))))
     for mt in _MD.finditer(text):
         m = _month(mt.group(1))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(2))) if m else None)
