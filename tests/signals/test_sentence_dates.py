@@ -231,3 +231,25 @@ def test_a_day_and_cldr_month_without_a_year_resolves_against_the_article():
     assert [d for *_, d in dates_in("از ۱ آگوست", date(2025, 12, 10), "fa")] == [
         date(2025, 8, 1)]  # fmt: skip
     assert dates_in("12 मिनट पहले", date(2025, 7, 10), "hi") == []  # no month name: no date
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "anchor", "want"),
+    [  # real9/dev zh_cirs_cn-apr2025-seven-elements (undated page): effect from the day of
+        # publication, the day the sentence names
+        ("2025年4月4日,商务部 海关总署联合发布公告,宣布对钐、钆、铽、镝、镥、钪、钇相关物项"
+         "实施出口管制,并于发布之日起正式实施。", "zh", None, date(2025, 4, 4)),
+        # real9/dev de_tradium_cn-w-te-bi-mo-in-controls: "ab sofort": the article's day
+        ("Laut einer Mitteilung des Handelsministeriums gelten diese Vorschriften ab sofort für "
+         "bestimmte Verbindungen.", "de", date(2025, 2, 4), date(2025, 2, 4)),
+        # real6/dev en_levinas_us-uk-russian-metals
+        ("The sanctions apply to Russia's production of the metals on or after April 13, 2024.",
+         "en", date(2024, 4, 13), date(2024, 4, 13)),
+        # real6/dev zhh_worldjournal_cn-suspend-controls: the date after "至" ends the suspension
+        ("中國商務部與海關總署晚間聯合發布公告，決定自即日起至2026年11月10日，"
+         "暫停實施6項涉及稀土出口管制的公告。",
+         "zh-Hant", date(2025, 11, 7), date(2025, 11, 7)),
+    ],
+)  # fmt: skip
+def test_immediate_effect_takes_the_sentences_own_day(text, lang, anchor, want):
+    assert effective_on([text], lang, anchor) == want

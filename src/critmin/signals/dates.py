@@ -295,13 +295,16 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
     """The date at ``text[start:end]`` ends something: a ``context.yaml`` ``until_before``
     cue right before it ("until", "до", "hasta el") or ``until_after`` right after it ("まで",
     "까지", "kadar")."""
+    from critmin.signals.language import base_language
     from critmin.signals.lexicon import LANGUAGES, fold
 
-    lang = language if language in LANGUAGES else "en"
+    lang = base_language(language)
+    lang = lang if lang in LANGUAGES else "en"
     cues = load_until()
     before = fold(text[max(0, start - UNTIL_GAP) : start])
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
+           or (c[0] >= "\u2e80" and before.rstrip().endswith(c))  # "起至2026年": no spaces
            for c in cues[0].get(lang, ())):  # fmt: skip
         return True
     return any(after.startswith(c) for c in cues[1].get(lang, ()))

@@ -23,6 +23,7 @@ from critmin.signals.clean import CAPS_DATELINE, CleanDocument
 from critmin.signals.dates import (
     dates_in,
     effective_date,
+    first_date,
     ordinal_month_names,
     to_ascii_digits,
 )
@@ -1029,17 +1030,15 @@ def effective_on(texts: Sequence[str], language: str | None, anchor: date | None
             folded, folded=True) if h.start >= 0]  # fmt: skip
 
     got = effective_date([t for t in texts if t], anchor, lang, cues)
+    if got is not None or not immediate:
+        return got
     at_once = context_matcher("immediate", lang)
-    if (
-        got is None
-        and immediate
-        and anchor is not None
-        and any(  # "an immediate freeze": from that day
-            at_once.find(fold(t), folded=True) for t in texts if t
-        )
-    ):
-        got = anchor
-    return got
+    for t in texts:
+        if t and at_once.find(fold(t), folded=True):
+            # "an immediate freeze": from the day the sentence names ("2025年4月4日, ... 并于
+            # 发布之日起正式实施"), else from the article's
+            return first_date(t, lang) or anchor
+    return None
 
 
 _DIGIT = re.compile(r"\d")
