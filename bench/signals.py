@@ -140,8 +140,8 @@ def evaluate(name: str, corpus: Path) -> Result:
 
     fields = {k: PR() for k in ("type", "countries", "materials", "quantities")}
     c = dict.fromkeys(
-        ("lang", "date", "date_n", "edate", "edate_n", "eday", "eday_n", "err", "junk", "junk_n",
-         "keep", "keep_n", "title", "title_n"), 0,
+        ("lang", "date", "date_n", "undated", "undated_n", "edate", "edate_n", "eday", "eday_n",
+         "err", "junk", "junk_n", "keep", "keep_n", "title", "title_n"), 0,
     )  # fmt: skip
     uses = [u for u in embed.USES if embed.enabled(u)]
     notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
@@ -171,6 +171,11 @@ def evaluate(name: str, corpus: Path) -> Result:
             lang["date"] += doc.date == exp["date"]
             if doc.date != exp["date"]:
                 notes.append(f"{aid}: date {doc.date} != {exp['date']}")
+        elif "date" in exp:  # the page shows no date (the key's null): none is right
+            c["undated_n"] += 1
+            c["undated"] += doc.date is None
+            if doc.date is not None:
+                notes.append(f"{aid}: date {doc.date} on a page that shows none")
         if exp.get("title"):  # the headline, not a site's name or menu (small differences pass)
             c["title_n"] += 1
             same = fuzz.ratio(fold(doc.title), fold(repair(exp["title"]))) >= TITLE_SAME
@@ -245,6 +250,7 @@ def evaluate(name: str, corpus: Path) -> Result:
     counts = {
         "language accuracy": (c["lang"], len(expected)),
         "date accuracy": (c["date"], c["date_n"]),
+        "undated left so": (c["undated"], c["undated_n"]),
         "event dates": (c["edate"], c["edate_n"]),
         "undated event days": (c["eday"], c["eday_n"]),
         "titles right": (c["title"], c["title_n"]),

@@ -253,3 +253,27 @@ def test_a_day_and_cldr_month_without_a_year_resolves_against_the_article():
 )  # fmt: skip
 def test_immediate_effect_takes_the_sentences_own_day(text, lang, anchor, want):
     assert effective_on([text], lang, anchor) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # real8/dev hi_newsnow24x7_us-copper-tariff-aug1 (the page shows no date of its own)
+        "Trump ने तांबे पर 50% टैरिफ लगाने की घोषणा, 1 अगस्त से लागू\n"
+        "वाशिंगटन: U.S. President Donald Trump ने 1 अगस्त 2025 से तांबे के आयात पर 50% टैरिफ लगाने की "
+        "घोषणा की है।",
+        "China bans gallium exports from December 1, 2025\nThe commerce ministry said on Friday.",
+        "中国、12月1日から輸出規制\n商務省は2025年12月1日から施行すると発表した。",
+    ],
+)
+def test_the_day_a_measure_takes_effect_does_not_date_the_article(text):
+    from critmin.signals.clean import clean_text
+
+    assert clean_text(text).date is None
+
+
+def test_a_dateline_still_dates_the_article():
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text("China bans gallium exports\nBEIJING, 9 October 2025 - China's commerce "
+                     "ministry said the ban applies from December 1, 2025.")  # fmt: skip
+    assert doc.date == "2025-10-09"

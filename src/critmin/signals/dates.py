@@ -321,12 +321,47 @@ def load_until() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
     )
 
 
-def first_date(text: str, language: str | None = None) -> date | None:
+# languages whose effect cue follows its date ("1 अगस्त से", "8月1日から", "8월 1일부터")
+_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr"})
+
+
+def _effect(text: str, start: int, end: int, language: str | None) -> bool:
+    """The date at ``text[start:end]`` is when something takes effect: an ``effective`` cue
+    of ``context.yaml`` right before it ("from", "ab", "с", "à partir du") or, in languages
+    that put it after, right after it ("से", "から", "부터", "起", "itibaren")."""
+    from critmin.signals.language import base_language
+    from critmin.signals.lexicon import LANGUAGES, fold
+
+    lang = base_language(language)
+    lang = lang if lang in LANGUAGES else "en"
+    cues = load_effect().get(lang, ())
+    before = " " + fold(text[max(0, start - UNTIL_GAP) : start]).rstrip()
+    if any(before.endswith(" " + c) for c in cues):
+        return True
+    if lang not in _EFFECT_AFTER:
+        return False
+    after = fold(text[end : end + UNTIL_GAP]).lstrip()
+    return any(after.startswith(c) and (c[0] >= "\u2e80" or after[len(c) : len(c) + 1] in
+                                        ("", " ", ",", ".")) for c in cues)  # fmt: skip
+
+
+@cache
+def load_effect() -> dict[str, tuple[str, ...]]:
+    from critmin.signals.lexicon import fold, load
+
+    data = load("context").get("effective") or {}
+    return {lang: tuple(fold(str(c)) for c in cs or [] if "*" not in str(c))
+            for lang, cs in data.items()}  # fmt: skip
+
+
+def first_date(text: str, language: str | None = None, effect: bool = True) -> date | None:
     """The first explicit full date of a text that does not end something ("until November
-    27, 2026": a measure's end, not the day the article was written)."""
+    27, 2026": a measure's end, not the day the article was written); without ``effect``,
+    nor one something takes effect ("from 1 August 2025")."""
     text = to_ascii_digits(text)
     return next((got for start, end, got in full_dates(text, language)
-                 if not _until(text, start, end, language)), None)  # fmt: skip
+                 if not _until(text, start, end, language)
+                 and (effect or not _effect(text, start, end, language))), None)  # fmt: skip
 
 
 def until_dates(text: str, language: str | None = None) -> set[date]:
@@ -629,17 +664,20 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     if got:
         return got
     head = "\n".join(lines[:6])
-    got = first_date(head, language)
+    got = first_date(head, language, effect=False)
     if got:
         return got
     for line in lines[:4]:
-        got = find_date_dateparser(_dateline_of(line), language)
+        line = _dateline_of(line)
+        if full_dates(line, language) and first_date(line, language, effect=False) is None:
+            continue  # its dates end a measure or start one: not the article's
+        got = find_date_dateparser(line, language)
         if got:
             return got
     got = partial_dateline(lines[:4], "\n".join(lines[:30]))
     if got:
         return got
-    return first_date("\n".join(lines[6:30]), language)
+    return first_date("\n".join(lines[6:30]), language, effect=False)
 
 
 # "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year
