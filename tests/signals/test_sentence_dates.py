@@ -277,3 +277,29 @@ def test_a_dateline_still_dates_the_article():
     doc = clean_text("China bans gallium exports\nBEIJING, 9 October 2025 - China's commerce "
                      "ministry said the ban applies from December 1, 2025.")  # fmt: skip
     assert doc.date == "2025-10-09"
+
+
+def test_a_short_line_with_a_measures_end_is_no_byline():
+    # real8/dev ru_mailru_cn-gagesb-us-suspend: "Запрет приостановлен до 27 ноября 2026 года."
+    # below the headline was read as its byline date; and «До 27 ноября 2026 года ...» (a quote
+    # mark before the cue) as the body's first date
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text("Ричмонд\nКНР приостановила запрет на экспорт в США галлия, германия и "
+                     "сурьмы\n\nЗапрет приостановлен до 27 ноября 2026 года.\n\nКитайская Народная "
+                     "Республика временно отменила запрет на экспорт.\n\n«До 27 ноября 2026 года "
+                     "приостанавливается действие приказа», говорится в сообщении.")  # fmt: skip
+    assert doc.date is None
+    assert clean_text("КНР приостановила запрет на экспорт галлия\nОпубликовано 10 ноября 2025"
+                      "\nТекст статьи о запрете.").date == "2025-11-10"  # fmt: skip
+
+
+def test_an_effect_cue_a_few_words_before_the_date_counts():
+    # real5 uk_azovpromstal_us-copper-tariff: "тариф ..., який набуде чинності 1 серпня 2025 року"
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text(
+        'Трамп оголосив 50-відсотковий тариф на мідь\n"Я оголошую 50-відсотковий '
+        'тариф на мідь, який набуде чинності 1 серпня 2025 року", - написав Трамп.'
+    )
+    assert doc.date is None

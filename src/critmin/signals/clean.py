@@ -20,11 +20,13 @@ from html.parser import HTMLParser
 from rapidfuzz import fuzz
 
 from critmin.signals.dates import (
+    ANY_LANGUAGE,
     BYLINE,
     DATELINE_PREFIX,
     HEADER,
     article_date,
     find_date_regex,
+    first_date,
     full_dates,
     split_header,
     to_ascii_digits,
@@ -236,7 +238,12 @@ def _date_line(line: str) -> bool:
     """A byline or a bare date line: a "published" cue, or a short line with a full date."""
     if BYLINE.match(line):
         return find_date_regex(line) is not None
-    return word_count(line) <= BYLINE_MAX_WORDS and find_date_regex(line) is not None
+    # (not "Запрет приостановлен до 27 ноября 2026 года.": a measure's end or start)
+    return (
+        word_count(line) <= BYLINE_MAX_WORDS
+        and find_date_regex(line) is not None
+        and (first_date(line, ANY_LANGUAGE, effect=False) is not None)
+    )
 
 
 # a time of day: "09:57", "11:45น.", "22時49分", "10 ч 15"

@@ -289,6 +289,8 @@ def _cldr_dates(text: str, found: list[tuple[int, int, date]]) -> list[tuple[int
 
 
 UNTIL_GAP = 12  # characters between an "until" cue and its date
+EFFECT_GAP = 30  # characters before a date an effect cue may span ("набуде чинності 1 серпня")
+_OPENERS = re.compile(r"[\n«»\"“”„(\[]")  # a quote or a line break before a cue: a space
 
 
 def _until(text: str, start: int, end: int, language: str | None) -> bool:
@@ -299,15 +301,24 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
     from critmin.signals.lexicon import LANGUAGES, fold
 
     lang = base_language(language)
-    lang = lang if lang in LANGUAGES else "en"
+    lang = lang if lang in LANGUAGES or language == ANY_LANGUAGE else "en"
     cues = load_until()
-    before = fold(text[max(0, start - UNTIL_GAP) : start])
+    before = _OPENERS.sub(" ", fold(text[max(0, start - UNTIL_GAP) : start]))
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
            or (c[0] >= "\u2e80" and before.rstrip().endswith(c))  # "起至2026年": no spaces
-           for c in cues[0].get(lang, ())):  # fmt: skip
+           for c in _cues(cues[0], lang)):  # fmt: skip
         return True
-    return any(after.startswith(c) for c in cues[1].get(lang, ()))
+    return any(after.startswith(c) for c in _cues(cues[1], lang))
+
+
+ANY_LANGUAGE = "*"  # the cues of every language (a short line whose language is not known)
+
+
+def _cues(by_lang: dict[str, tuple[str, ...]], lang: str) -> tuple[str, ...]:
+    if lang == ANY_LANGUAGE:
+        return tuple(c for cs in by_lang.values() for c in cs)
+    return by_lang.get(lang, ())
 
 
 @cache
@@ -322,7 +333,7 @@ def load_until() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
 
 
 # languages whose effect cue follows its date ("1 अगस्त से", "8月1日から", "8월 1일부터")
-_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr"})
+_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr", "*"})
 
 
 def _effect(text: str, start: int, end: int, language: str | None) -> bool:
@@ -333,13 +344,15 @@ def _effect(text: str, start: int, end: int, language: str | None) -> bool:
     from critmin.signals.lexicon import LANGUAGES, fold
 
     lang = base_language(language)
-    lang = lang if lang in LANGUAGES else "en"
-    cues = load_effect().get(lang, ())
-    before = " " + fold(text[max(0, start - UNTIL_GAP) : start]).rstrip()
+    lang = lang if lang in LANGUAGES or language == ANY_LANGUAGE else "en"
+    cues = _cues(load_effect(), lang)
+    before = " " + _OPENERS.sub(" ", fold(text[max(0, start - EFFECT_GAP) : start])).rstrip()
     if any(before.endswith(" " + c) for c in cues):
         return True
     if lang not in _EFFECT_AFTER:
         return False
+    if lang == ANY_LANGUAGE:
+        cues = tuple(c for k in _EFFECT_AFTER for c in load_effect().get(k, ()))
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     return any(after.startswith(c) and (c[0] >= "\u2e80" or after[len(c) : len(c) + 1] in
                                         ("", " ", ",", ".")) for c in cues)  # fmt: skip
