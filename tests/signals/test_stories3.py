@@ -258,3 +258,17 @@ def test_a_shared_side_event_does_not_join_a_measure_and_its_lifting():
 )
 def test_french_liftings_take_the_verb_forms_not_levier(text, lifted):
     assert says_lifted([text], "fr") is lifted
+
+
+def test_a_company_both_events_name_adds_to_their_link():
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import SHARED_COMPANY, link_score
+
+    def ev(aid: str, companies: list[str]) -> Event:
+        return Event(article_id=aid, type="investment", countries=["KOR"], materials=["Ga"],
+                     quantities=[], evidence="x", sentences=["x"], date=None, language="en",
+                     companies=companies, people=[])  # fmt: skip
+
+    base = link_score(ev("a", []), ev("b", []))
+    assert link_score(ev("a", ["Korea Zinc"]), ev("b", ["Korea Zinc"])) == base + SHARED_COMPANY
+    assert link_score(ev("a", ["Korea Zinc"]), ev("b", ["Lynas"])) == base

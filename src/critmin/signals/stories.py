@@ -1,21 +1,22 @@
 """Stories: articles about the same real-world event, across languages.
 
 Two articles belong together when the events they are about (:func:`headline_events`: in the
-headline or first sentence, or their strongest) include one of the same type (an import ban and a
-sanction counted as one kind) whose countries and materials overlap and whose dates are at most
-``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers add to the
-score). An undated article takes the first full date its evidence gives; an article with no
-date at all links only on strong evidence (``STRONG_SCORE``: the same materials and two of
-three countries or better, or a partial match plus a shared fact; agreements: the same two
-parties). Events that take effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a
-past year's event (an anniversary piece on the 2010 quota) and the other not, or of which one
-lifts a measure and the other not (``lexicon/stories.yaml``), are never one story; nor are two
-agreements with different partners (US-Japan and US-Australia). Groups merge only when every
-pair of their articles is compatible (no chaining); a pair is, when some pair of their
-same-kind events is not kept apart and none is a measure against its lifting (an article's side
-measure does not keep it out). A story keeps the facts its articles agree on and flags
-disagreements: the same kind of fact (a percentage, an amount, a date, the person in a role)
-given differently by different articles.
+headline or first sentence, or their strongest) include one of the same type (an import ban
+and a sanction counted as one kind) whose countries and materials overlap and whose dates are
+at most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers add to
+the score, a company both name a little). An undated article takes the first full date its
+evidence gives; an article with no date at all links only on strong evidence
+(``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
+plus a shared fact; agreements: the same two parties). Events that take effect more than
+``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an anniversary piece on
+the 2010 quota) and the other not, or of which one lifts a measure and the other not
+(``lexicon/stories.yaml``), are never one story; nor are two agreements with different
+partners (US-Japan and US-Australia). Groups merge only when every pair of their articles is
+compatible (no chaining); a pair is, when some pair of their same-kind events is not kept
+apart and none is a measure against its lifting (an article's side measure does not keep it
+out). A story keeps the facts its articles agree on and flags disagreements: the same kind of
+fact (a percentage, an amount, a date, the person in a role) given differently by different
+articles.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
+SHARED_COMPANY = 0.25  # (0.5 gave the same dev figures; the weaker kept)
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 LIFT_WINDOW = 60  # characters between a lifting cue and its measure word (one clause)
 STRONG_SCORE = 1.66  # an undated article's link: same materials, two countries of three
@@ -271,6 +273,8 @@ def link_score(a: Event, b: Event) -> float:
     qb = {(q["unit"], q["value"]) for q in b.quantities}
     if qa & qb:
         score += 0.5
+    if set(a.companies) & set(b.companies):
+        score += SHARED_COMPANY  # the same company named: Korea Zinc's smelter, Lynas's plant
     if a.effective_date and a.effective_date == b.effective_date:
         score += 0.5  # the same day of effect: as telling as a shared number
     elif _ends(a) & _ends(b):
