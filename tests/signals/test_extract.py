@@ -71,3 +71,21 @@ def test_russian_chinese_japanese_persian_events():
 def test_off_topic_and_error_pages_have_no_events():
     assert _events("Football results\nThe home team won the match 2-1 on Sunday.") == {}
     assert _events("404\nPage not found") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ("UK Restrict Critical Minerals Exports To Russia", []),  # a title-case headline
+        ("Premier African Minerals said on Monday it would halt the plant.",
+         ["Premier African Minerals"]),
+        ("Korea Zinc Inc. Will Build A Smelter In Tennessee", ["Korea Zinc"]),
+        ("고려아연은 미국 테네시주에 제련소를 짓는다", ["Korea Zinc"]),
+        ("紫金矿业收购一座锂矿", ["Zijin Mining"]),
+        ("O vale do rio Doce e o porto de Freeport", []),  # ordinary words, not Vale or Freeport
+    ],
+)  # fmt: skip
+def test_companies_known_and_by_suffix(sentence, want):
+    from critmin.signals.extract import find_companies
+
+    assert find_companies(sentence) == want

@@ -272,9 +272,26 @@ _COMPANY_RX = re.compile(
 )
 
 
+_WEAK_SUFFIX = frozenset({"Mining", "Metals", "Resources", "Materials", "Minerals", "Holdings"})
+_LONG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+
+
+def _title_case(sentence: str) -> bool:
+    """Most long words capitalised: a headline in title case ("UK Restrict Critical Minerals
+    Exports"), where a capitalised phrase before "Minerals" names no company."""
+    words = _LONG_WORD.findall(sentence)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def find_companies(sentence: str) -> list[str]:
+    """Known companies (``lexicon/companies.yaml``) and capitalised names before a corporate
+    suffix ("Korea Zinc Inc.", "Cove Capital Mining"; a title-case headline's "... Critical
+    Minerals" only with a legal suffix)."""
     out = [str(x) for x in company_matcher().labels(sentence)]
+    headline = _title_case(sentence)
     for mt in _COMPANY_RX.finditer(sentence):
+        if headline and mt.group(0).split()[-1] in _WEAK_SUFFIX:
+            continue
         name = mt.group(0).strip()
         if name.split()[0] in {"The", "A", "An"}:
             name = name.split(maxsplit=1)[1]
