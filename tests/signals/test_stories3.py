@@ -272,3 +272,20 @@ def test_a_company_both_events_name_adds_to_their_link():
     base = link_score(ev("a", []), ev("b", []))
     assert link_score(ev("a", ["Korea Zinc"]), ev("b", ["Korea Zinc"])) == base + SHARED_COMPANY
     assert link_score(ev("a", ["Korea Zinc"]), ev("b", ["Lynas"])) == base
+
+
+def test_a_deal_reported_as_an_investment_or_an_agreement_is_one_kind():
+    # real5: the MP Materials - Ma'aden refinery deal, an "agreement" in some pages and an
+    # "investment" in others
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import group_stories, kind
+
+    def ev(aid: str, etype: str) -> Event:
+        return Event(article_id=aid, type=etype, countries=["USA", "SAU"], materials=["REE"],
+                     quantities=[], evidence=f"{etype} of MP Materials and Ma'aden",
+                     sentences=["x"], date="2025-11-13", language="en",
+                     companies=["MP Materials", "Ma'aden"], people=[])  # fmt: skip
+
+    assert kind(ev("a", "investment")) == kind(ev("b", "agreement"))
+    (story,) = group_stories([ev("a", "investment"), ev("b", "agreement")])
+    assert story.articles == ["a", "b"]

@@ -46,8 +46,9 @@ PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
 # types that name one measure two ways: a ban on imports from a country is a sanction on it
-# ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either)
-SAME_STORY_TYPES = {"sanction": "import_ban"}
+# ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either);
+# a deal too: an investment in one report, an agreement in another (MP Materials - Ma'aden)
+SAME_STORY_TYPES = {"sanction": "import_ban", "investment": "agreement"}
 STRICT_SUPPLY_CUT = False  # also when one names no country (real/dev: no change; see docs)
 # the second signal (``embed``): cosine of the events' text (title and evidence sentence)
 EMB_LINK_MIN = 0.80  # a link needs at least this cosine
