@@ -89,3 +89,22 @@ def test_companies_known_and_by_suffix(sentence, want):
     from critmin.signals.extract import find_companies
 
     assert find_companies(sentence) == want
+
+
+def test_a_companys_state_is_a_party_to_its_investment():
+    # real5 ko_wowtv_korea-zinc-smelter: the page names the US, not Korea
+    from pathlib import Path
+
+    from critmin.signals.pipeline import process_paths, process_texts
+
+    page = Path(__file__).parents[1] / "data/signals/real5/articles/ko_wowtv_korea-zinc-smelter.txt"
+    (article,) = process_paths([page], in_process=True)
+    (event,) = [e for e in article.events if e.type == "investment"]
+    assert set(event.countries) == {"KOR", "USA"}
+    # a company named as an example further down is no party
+    text = ("Pentagon invests $400 million in MP Materials\nThe US Department of Defense will "
+            "invest $400 million in MP Materials to build a magnet plant.\nCompanies such as "
+            "Lithium Americas are also expanding in the United States.")  # fmt: skip
+    (article,) = process_texts([("y", "g", text)], in_process=True)
+    (event,) = [e for e in article.events if e.type == "investment"]
+    assert event.countries == ["USA"]

@@ -31,6 +31,7 @@ from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     LANGUAGES,
     Matcher,
+    company_homes,
     company_matcher,
     context_matcher,
     country_mentions,
@@ -789,6 +790,9 @@ AGREEMENT_TERMS = frozenset({"investment"})
 HOLDS_TERMS = frozenset({"agreement", "stockpile"})
 # an agreement is signed by two parties at least: one naming fewer countries is none
 AGREEMENT_MIN_PARTIES = 2
+# types whose parties are the firms' states too: Korea Zinc's US smelter is Korea's as well
+# (``lexicon/company_homes.yaml``), from the companies its evidence and headline name
+HOME_PARTY_TYPES = frozenset({"investment", "agreement"})
 
 
 # a document's title in Chinese book-title marks (《出口管制法》, the Export Control Law) is a
@@ -1434,6 +1438,12 @@ def extract_events(
             for c in find_companies(s.text):
                 if c not in companies:
                     companies.append(c)
+        if etype in HOME_PARTY_TYPES:  # from its evidence and the headline, not the
+            homes = company_homes()  # "companies such as ..." further down
+            for k in sorted({main, 0} if has_title else {main}):
+                for c in find_companies(sentences[k].fore):
+                    if homes.get(c) and homes[c] not in countries:
+                        countries = [*countries, homes[c]]
         order = [main] + [i for i in idx if i != main]
         order += [i for i in sorted(use) if i not in order]  # then the sentences around
         effective = _effective([sentences[i].fore for i in order], doc)

@@ -397,6 +397,12 @@ def role_matcher(language: str | None) -> Matcher:
 
 
 @cache
+def company_homes() -> dict[str, str]:
+    """Company (``companies.yaml``'s name) -> its state (``company_homes.yaml``)."""
+    return {str(k): str(v) for k, v in (load("company_homes") or {}).items()}
+
+
+@cache
 def company_matcher() -> Matcher:
     data = load("companies")
     return Matcher.build((a, name) for name, aliases in data.items() for a in aliases or [])

@@ -200,7 +200,7 @@ def warm_up(languages: Iterable[str] | None = None) -> None:
             find_date_dateparser(sample, lang)
     company_matcher()
     find_quantities("1 t")
-    for name in ("junk", "scale", "stories", "han", "roles", "companies"):
+    for name in ("junk", "scale", "stories", "han", "roles", "companies", "company_homes"):
         load(name)  # the lexicon files the rules read on first use
     from critmin.signals.clean import clean_text
     from critmin.signals.stories import says_lifted
