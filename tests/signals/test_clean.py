@@ -270,3 +270,27 @@ def test_a_sections_name_before_the_headline_is_cut(title, want):
 def test_an_svg_icons_title_is_junk():
     # real6/dev en_nikkei_mys-ree-export-ban's first line was its title
     assert is_junk_line("ArrowArtboardCreated with Sketch. Title ChevronTitle Chevron")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # real6/dev de_n-tv, real5 fr_e-voltaire, en_nikkei; relative stamps in more languages
+        "Quelle: ntv.de", "Lu il y a 3 minutes", "2 hours ago", "hace 5 horas", "vor 3 Stunden",
+        "3 часа назад", "3 gün önce", "2 jam lalu", "3 giờ trước", "3分钟前", "3時間前",
+        "3시간 전", "منذ 3 ساعات", "(Photo courtesy of Prime Minister's Office of Malaysia)",
+    ],
+)  # fmt: skip
+def test_relative_stamps_sources_and_photo_credits_are_junk(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "China banned exports 3 days ago.",
+        "The ban took effect 3 days ago, officials said",
+        "Source: Reuters. China banned exports of gallium to the United States on Tuesday.",
+    ],
+)
+def test_sentences_with_a_relative_time_stay(line):
+    assert not is_junk_line(line)

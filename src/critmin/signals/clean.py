@@ -799,7 +799,10 @@ AGENCY_CREDIT_MAX_WORDS = 6
 _EMPTY_FIELD = re.compile(r"^[-•*]\s*(?:[^\s:：]{1,12}\s?[:：])?$")
 _PLACE_AGENCY = re.compile(r"^[A-Z][\w'’.-]{1,20}(?:\s[A-Z][\w'’.-]{1,20})?\s[•·]\s[A-Z]{2,10}$")
 _CREDIT_SPLIT = re.compile(r"[/|=／｜]")
-_SOURCE_LINE = re.compile(r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S[^.。!?！？]{0,30}$")
+# (a dot inside a site's name is no sentence end: "Quelle: ntv.de")
+_SOURCE_LINE = re.compile(
+    r"^\s*([^\W\d][^:：]{0,12})\s*[:：]\s*\S(?:[^.。!?！？]|\.(?=\w)){0,30}\.?$"
+)
 # a source in parentheses alone: "(中国経済新聞)", "(华尔街见闻)" (not "(米国)": a region tag)
 _PAREN_MEDIA = re.compile(r"^[(（][^()（）]{2,14}[)）]$")
 
@@ -894,9 +897,42 @@ _BYLINE_LINE = re.compile(
 )
 
 
+# a page's relative time stamp, a label or two before it: "Lu il y a 3 minutes", "2 hours ago",
+# "hace 5 horas", "vor 3 Stunden", "3 часа назад", "3 gün önce", "2 jam lalu", "3 giờ trước",
+# "3分钟前", "3時間前", "3시간 전", "منذ 3 ساعات", "3 ساعت پیش", "3 घंटे पहले"
+_UNITS = (
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|secondes?|heures?|"
+    r"jours?|semaines?|mois|segundos?|minutos?|horas?|días?|dias?|semanas?|meses|mês|"
+    r"minuti|ore|giorni|settimane|mesi|sekunden|minuten|minute|stunden?|tagen?|wochen?|"
+    r"monaten?|секунд\w*|минут\w*|час\w*|дн\w*|день|недел\w*|месяц\w*|хвилин\w*|"
+    r"годин\w*|тиж\w*|місяц\w*|saniye|dakika|saat|gün|hafta|ay|detik|menit|jam|hari|"
+    r"minggu|bulan|giây|phút|giờ|ngày|tuần|tháng|minut\w*|godzin\w*|dni|tygodni\w*|"
+    r"miesięcy|دقيقة|دقائق|ساعة|ساعات|يوم|أيام|دقیقه|ساعت|روز|मिनट|घंटे|घंटा|दिन)"
+)
+_RELATIVE_STAMP = re.compile(
+    r"^(?:[^\W\d]{1,12}\s){0,2}(?:"
+    r"(?:il y a|hace|há|vor|منذ)\s\d{1,3}\s"
+    + _UNITS
+    + r"|\d{1,3}\s"
+    + _UNITS
+    + r"\s(?:ago|fa|назад|тому|önce|lalu|yang lalu|trước|temu|پیش|पहले)"
+    r"|\d{1,3}\s?(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|分|時間|日|週間|か月|ヶ月|초|분|시간|일|주|개월)"
+    r"\s?(?:前|전))\W*$",
+    re.I,
+)
+# a whole line in parentheses that opens with a photo label: "(Photo courtesy of the Prime
+# Minister's Office)", "(Foto: Divulgação)"
+_PAREN_PHOTO_LINE = re.compile(r"^[(（]\s*([^\W\d]+)[^()（）]{0,120}[)）]$")
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
     if _HASHTAGS.match(line) or _BYLINE_LINE.match(line):
+        return True
+    if _RELATIVE_STAMP.match(line):
+        return True
+    mt = _PAREN_PHOTO_LINE.match(line)
+    if mt and fold(mt.group(1)) in _photo_words()[0]:
         return True
     mt = _BRACKET_CREDIT.search(line)
     if (
