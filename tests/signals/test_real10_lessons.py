@@ -185,3 +185,13 @@ def test_a_relative_clause_cue_leaves_the_measure_news():
                 "existing 20% that had already been imposed earlier this year.")  # fmt: skip
     old = fold("China had already imposed a 20% tariff on US goods earlier this year.")
     assert not _background_cues(news, "en", ev) and _background_cues(old, "en", ev)
+
+
+def test_restricting_a_countrys_metals_on_exchanges_is_a_sanction():
+    # en_fastmarkets_us-uk-ru-metals: "US and UK restrict exchange trading of new Russian
+    # aluminium, copper and nickel"; its only typed sentences were an anaphoric import ban
+    # ("these materials") and an LME quote on "sanctions and tariffs"
+    (article,) = process_paths([DEV / "en_fastmarkets_us-uk-ru-metals.txt"], in_process=True)
+    assert {e.type for e in article.events} == {"sanction"}
+    assert _types("The exchange restricts trading of new Russian nickel from Friday.") == [
+        "sanction"]  # fmt: skip
