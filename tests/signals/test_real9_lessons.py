@@ -329,3 +329,10 @@ def test_tariffs_a_control_answers_are_its_cause_not_news(page):
 def test_response_cues_make_the_answered_measure_background(text):
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert sorted(e.type for e in article.events) == ["export_control"]
+
+
+def test_elements_a_list_leaves_out_are_not_its_materials():
+    # ru_repost1_cn-apr2025-seven-elements: "Самые нужные в мире металлы — неодим и празеодим —
+    # в этот раз в список не попали" (neodymium and praseodymium did not make the list)
+    events = _events("ru_repost1_cn-apr2025-seven-elements.txt")
+    assert not {"Nd", "Pr"} & set(events["export_control"][1])
