@@ -336,3 +336,10 @@ def test_elements_a_list_leaves_out_are_not_its_materials():
     # в этот раз в список не попали" (neodymium and praseodymium did not make the list)
     events = _events("ru_repost1_cn-apr2025-seven-elements.txt")
     assert not {"Nd", "Pr"} & set(events["export_control"][1])
+
+
+def test_german_restrictions_on_exports_are_an_export_control():
+    # de_rohstoff_cn-apr2025-countertariff-ree: "Gegenzölle und Exportauflagen für Seltene
+    # Erden", "Restriktionen für den Export bestimmter Seltener Erden"
+    events = _events("de_rohstoff_cn-apr2025-countertariff-ree.txt")
+    assert "export_control" in events
