@@ -19,8 +19,9 @@ whole. ``real7/dev`` and ``real7/blind`` (76 pages, 24 languages; answers follow
 conventions of docs/signals-format.md) are split by story (``real7/split.py``), as are
 ``real8/dev`` and ``real8/blind`` (93 pages, 28 languages, three collectors), and ``real9/dev``
 and ``real9/blind`` (72 pages, 19 languages, two collectors), and ``real10/dev`` and
-``real10/blind`` (24 pages, 18 in English); ``real11`` (30 pages, 18 languages) is blind as a
-whole, run at the end of the session that collected it. Every set also gets per-language
+``real10/blind`` (24 pages, 18 in English); ``real11`` (30 pages, 18 languages) and ``real12``
+(36 pages, 24 languages) are blind as a whole, run at the end of the session that collected
+them. Every set also gets per-language
 figures (type, countries and materials precision/recall, date accuracy). Timing starts after
 ``warm_up()`` (the one-off state of every language, which a service builds at startup):
 steady-state throughput, measured in this process and on ``--workers`` reader processes
@@ -72,6 +73,7 @@ DEFAULT_SETS = (
     ("real10-dev", ROOT / "tests" / "data" / "signals" / "real10" / "dev"),
     ("real10-blind", ROOT / "tests" / "data" / "signals" / "real10" / "blind"),
     ("real11-blind", ROOT / "tests" / "data" / "signals" / "real11"),
+    ("real12-blind", ROOT / "tests" / "data" / "signals" / "real12"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
