@@ -108,3 +108,20 @@ def test_a_companys_state_is_a_party_to_its_investment():
     (article,) = process_texts([("y", "g", text)], in_process=True)
     (event,) = [e for e in article.events if e.type == "investment"]
     assert event.countries == ["USA"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The EU banned imports of Russian primary aluminium in its 16th sanctions package.",
+        "ЕС запретил импорт первичного алюминия из России в рамках 16-го пакета санкций.",
+        "Guinea suspended bauxite exports by several mining companies on Monday.",
+    ],
+)
+def test_aluminium_and_bauxite_keep_a_page_on_topic(text):
+    # aluminium (bauxite) is on the US (2022) and EU (2023) critical lists but has no material
+    # id: its measures are events without materials
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.events and all(e.materials == [] for e in article.events)
