@@ -148,3 +148,22 @@ def test_languages_with_short_lists_get_their_event_type_and_actors(lang, raw, e
     events = extract_events(clean_text(raw), "x")
     assert [e.type for e in events] == [etype]
     assert {"CHN", "USA"} <= set(events[0].countries) or etype == "agreement"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [  # Slovenian (written for the test): its own short lists, dates from CLDR
+        ("Evropska unija in Srbija podpisali sporazum o litiju\nEvropska unija in Srbija sta 19. "
+         "julija 2024 v Beogradu podpisali memorandum o soglasju o strateškem partnerstvu, ki "
+         "vključuje izkoriščanje litija.", ("agreement", {"EU", "SRB"}, {"Li"})),
+        ("Kitajska omejila izvoz galija\nKitajska je uvedla omejitve izvoza galija in germanija "
+         "v Združene države.", ("export_control", {"CHN", "USA"}, {"Ga", "Ge"})),
+    ],
+)  # fmt: skip
+def test_slovenian_pages_get_events(text, want):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.doc.language == "sl"
+    got = {(e.type, frozenset(e.countries), frozenset(e.materials)) for e in article.events}
+    assert (want[0], frozenset(want[1]), frozenset(want[2])) in got

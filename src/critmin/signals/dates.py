@@ -114,7 +114,7 @@ CLDR_MONTH_LOCALES = ("hi", "mr", "ne", "bn", "gu", "pa", "ta", "te", "kn", "ml"
                       "lo", "km", "my", "ur", "el", "he", "ka", "hy", "am", "ms", "fil", "cs",
                       "sk", "sl", "fi", "et", "lt", "lv", "hu", "ro", "nl", "sv", "da", "nb",
                       "is", "ca", "gl", "eu", "sq", "be", "kk", "az", "uz", "af", "zu", "ha",
-                      "yo", "so")  # fmt: skip
+                      "yo", "so", "sl")  # fmt: skip
 BUDDHIST_ERA = 543  # Thai years: 2568 BE is 2025 CE
 
 
