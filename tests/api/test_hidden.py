@@ -3,7 +3,6 @@ so about the same time); lists are paged after filtering; counts agree with the 
 
 from __future__ import annotations
 
-import statistics
 import time
 import uuid
 from pathlib import Path
@@ -14,14 +13,18 @@ DATA = Path(__file__).parent.parent / "data"
 BACI = {"file": ("b.csv", (DATA / "baci" / "baci_sample.csv").read_bytes(), "text/csv")}
 
 
-def _median_ms(api, url: str, who: str, n: int = 25) -> float:
-    times = []
+def _fastest_ms(api, urls: tuple[str, str], who: str, n: int = 25) -> tuple[float, float]:
+    """The fastest of ``n`` answers of each url, the two asked in turn: a shared, noisy machine
+    slows some answers, not the fastest of both (a batch of one, then of the other, would
+    compare two moments of its load)."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(n):
-        t0 = time.perf_counter()
-        r = api.get(url, who)
-        times.append(time.perf_counter() - t0)
-        assert r.status_code == 403
-    return statistics.median(times) * 1e3
+        for url, out in zip(urls, times, strict=True):
+            t0 = time.perf_counter()
+            r = api.get(url, who)
+            out.append(time.perf_counter() - t0)
+            assert r.status_code == 403
+    return min(times[0]) * 1e3, min(times[1]) * 1e3
 
 
 def test_hidden_and_missing_datasets_and_jobs_take_about_as_long(api):
@@ -35,8 +38,8 @@ def test_hidden_and_missing_datasets_and_jobs_take_about_as_long(api):
     api.get(f"/runs/{job.id}", "usa")  # now in the ended-jobs cache
     for hidden, missing in [(f"/datasets/{secret}", "/datasets/999"),
                             (f"/runs/{job.id}", f"/runs/{uuid.uuid4().hex[:16]}")]:  # fmt: skip
-        _median_ms(api, hidden, "jpn", 3), _median_ms(api, missing, "jpn", 3)  # warm
-        h, m = _median_ms(api, hidden, "jpn"), _median_ms(api, missing, "jpn")
+        _fastest_ms(api, (hidden, missing), "jpn", 3)  # warm
+        h, m = _fastest_ms(api, (hidden, missing), "jpn")
         assert 1 / 3 < h / m < 3, (hidden, h, missing, m)  # before: 2.1 vs 71 ms, 2.4 vs 32 ms
 
 

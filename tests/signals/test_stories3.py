@@ -289,3 +289,16 @@ def test_a_deal_reported_as_an_investment_or_an_agreement_is_one_kind():
     assert kind(ev("a", "investment")) == kind(ev("b", "agreement"))
     (story,) = group_stories([ev("a", "investment"), ev("b", "agreement")])
     assert story.articles == ["a", "b"]
+
+
+def test_the_partner_rule_is_symmetric_across_investment_and_agreement():
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import link_score
+
+    def ev(aid: str, etype: str, countries: list[str]) -> Event:
+        return Event(article_id=aid, type=etype, countries=countries, materials=["REE"],
+                     quantities=[], evidence="x", sentences=["x"], date="2025-10-28",
+                     language="en", companies=[], people=[])  # fmt: skip
+
+    inv, agr = ev("a", "investment", ["USA", "JPN"]), ev("b", "agreement", ["USA", "AUS"])
+    assert link_score(inv, agr) == link_score(agr, inv) == 0.0

@@ -114,7 +114,7 @@ CLDR_MONTH_LOCALES = ("hi", "mr", "ne", "bn", "gu", "pa", "ta", "te", "kn", "ml"
                       "lo", "km", "my", "ur", "el", "he", "ka", "hy", "am", "ms", "fil", "cs",
                       "sk", "sl", "fi", "et", "lt", "lv", "hu", "ro", "nl", "sv", "da", "nb",
                       "is", "ca", "gl", "eu", "sq", "be", "kk", "az", "uz", "af", "zu", "ha",
-                      "yo", "so", "sl")  # fmt: skip
+                      "yo", "so")  # fmt: skip
 BUDDHIST_ERA = 543  # Thai years: 2568 BE is 2025 CE
 
 
@@ -333,7 +333,7 @@ def load_until() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
 
 
 # languages whose effect cue follows its date ("1 अगस्त से", "8月1日から", "8월 1일부터")
-_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr", "*"})
+_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr"})
 
 
 def _effect(text: str, start: int, end: int, language: str | None) -> bool:
@@ -349,10 +349,10 @@ def _effect(text: str, start: int, end: int, language: str | None) -> bool:
     before = " " + _OPENERS.sub(" ", fold(text[max(0, start - EFFECT_GAP) : start])).rstrip()
     if any(before.endswith(" " + c) for c in cues):
         return True
-    if lang not in _EFFECT_AFTER:
-        return False
-    if lang == ANY_LANGUAGE:
+    if lang == ANY_LANGUAGE:  # the cues of the languages that put them after the date
         cues = tuple(c for k in _EFFECT_AFTER for c in load_effect().get(k, ()))
+    elif lang not in _EFFECT_AFTER:
+        return False
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     return any(after.startswith(c) and (c[0] >= "\u2e80" or after[len(c) : len(c) + 1] in
                                         ("", " ", ",", ".")) for c in cues)  # fmt: skip

@@ -201,7 +201,7 @@ def _apart(a: Event, b: Event) -> bool:
         return True  # an undated "from April 3" is not the measure in force from December 1
     if past_year(a) != past_year(b):
         return True
-    if a.type in PARTNER_TYPES and min(len(a.countries), len(b.countries)) >= 2 and len(
+    if PARTNER_TYPES & {a.type, b.type} and min(len(a.countries), len(b.countries)) >= 2 and len(
             set(a.countries) & set(b.countries)) < 2:  # fmt: skip
         return True  # two parties each, fewer than two in common: other partners
     if a.type in SUPPLY_CUT_TYPES and STRICT_SUPPLY_CUT and not set(a.countries) & set(
