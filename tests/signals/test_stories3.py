@@ -302,3 +302,20 @@ def test_the_partner_rule_is_symmetric_across_investment_and_agreement():
 
     inv, agr = ev("a", "investment", ["USA", "JPN"]), ev("b", "agreement", ["USA", "AUS"])
     assert link_score(inv, agr) == link_score(agr, inv) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Indonesia will resume exports of nickel ore from January, the ministry said.", "en"),
+        ("中国商务部宣布恢复出口镓和锗至美国。", "zh"),
+        ("Россия возобновит экспорт никеля в Китай с 1 марта.", "ru"),
+    ],
+)
+def test_a_resumption_of_exports_is_an_export_control_lifted(text, lang):
+    from critmin.signals.pipeline import process_texts
+    from critmin.signals.stories import phase
+
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    (event,) = [e for e in article.events if e.type == "export_control"]
+    assert phase(event) == "lifting"
