@@ -343,3 +343,15 @@ def test_german_restrictions_on_exports_are_an_export_control():
     # Erden", "Restriktionen für den Export bestimmter Seltener Erden"
     events = _events("de_rohstoff_cn-apr2025-countertariff-ree.txt")
     assert "export_control" in events
+
+
+def test_a_price_fall_a_measure_was_taken_to_curb_is_its_motive():
+    # real6/dev sw_ltv-tanzania_drc-cobalt-resume: "... imeanza tena mauzo ya nje ya madini ya
+    # kobalti, baada ya kusimamishwa ... ili kupunguza kushuka kwa bei ..." (resumed cobalt
+    # exports after a suspension meant to curb the price fall): the news is the resumption
+    page = DEV.parents[2] / "real6" / "dev" / "articles" / "sw_ltv-tanzania_drc-cobalt-resume.txt"
+    (article,) = process_paths([page], in_process=True)
+    assert [e.type for e in article.events] == ["export_control"]
+    text = ("Indonesia banned nickel ore exports in order to halt the fall in nickel prices.")
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [e.type for e in article.events] == ["export_control"]
