@@ -352,6 +352,6 @@ def test_a_price_fall_a_measure_was_taken_to_curb_is_its_motive():
     page = DEV.parents[2] / "real6" / "dev" / "articles" / "sw_ltv-tanzania_drc-cobalt-resume.txt"
     (article,) = process_paths([page], in_process=True)
     assert [e.type for e in article.events] == ["export_control"]
-    text = ("Indonesia banned nickel ore exports in order to halt the fall in nickel prices.")
+    text = "Indonesia banned nickel ore exports in order to halt the fall in nickel prices."
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [e.type for e in article.events] == ["export_control"]
