@@ -5,7 +5,8 @@ Runs cleaning, language and date detection, event extraction and story grouping 
 of language and date, junk removal and must_keep retention, story pairwise precision/recall and
 articles per second. Event dates (when a measure takes effect) are scored as full dates; on
 pages that give no date, the day and month the event states (``Event.effective_day``,
-"--08-01") are scored apart as "undated event days". The main corpus (``tests/data/signals``)
+"--08-01") are scored apart as "undated event days". "undated left so" counts the pages whose
+answer has no date (the page shows none) that get none. The main corpus (``tests/data/signals``)
 is the one the extractor was developed on; the held-out set (``tests/data/signals/heldout``)
 was written before the context rules and is reported apart; ``heldout2`` was written after
 them, never used to tune them; ``heldout3`` was written after the lead/addition/scope rules and
