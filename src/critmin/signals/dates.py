@@ -297,74 +297,64 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
     """The date at ``text[start:end]`` ends something: a ``context.yaml`` ``until_before``
     cue right before it ("until", "до", "hasta el") or ``until_after`` right after it ("まで",
     "까지", "kadar")."""
-    from critmin.signals.language import base_language
-    from critmin.signals.lexicon import LANGUAGES, fold
+    from critmin.signals.lexicon import fold
 
-    lang = base_language(language)
-    lang = lang if lang in LANGUAGES or language == ANY_LANGUAGE else "en"
-    cues = load_until()
+    lang = _cue_language(language)
     before = _OPENERS.sub(" ", fold(text[max(0, start - UNTIL_GAP) : start]))
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
            or (c[0] >= "\u2e80" and before.rstrip().endswith(c))  # "起至2026年": no spaces
-           for c in _cues(cues[0], lang)):  # fmt: skip
+           for c in context_cues("until_before", lang)):  # fmt: skip
         return True
-    return any(after.startswith(c) for c in _cues(cues[1], lang))
+    return any(after.startswith(c) for c in context_cues("until_after", lang))
 
 
 ANY_LANGUAGE = "*"  # the cues of every language (a short line whose language is not known)
 
 
-def _cues(by_lang: dict[str, tuple[str, ...]], lang: str) -> tuple[str, ...]:
-    if lang == ANY_LANGUAGE:
-        return tuple(c for cs in by_lang.values() for c in cs)
-    return by_lang.get(lang, ())
+def _cue_language(language: str | None) -> str:
+    """The language whose cues apply: its lexicon language, ``ANY_LANGUAGE``, else English."""
+    from critmin.signals.language import base_language
+    from critmin.signals.lexicon import LANGUAGES
+
+    if language == ANY_LANGUAGE:
+        return language
+    lang = base_language(language)
+    return lang if lang in LANGUAGES else "en"
 
 
 @cache
-def load_until() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def context_cues(key: str, *langs: str) -> tuple[str, ...]:
+    """The folded plain cues (no ``*`` pattern) of a ``context.yaml`` list for these languages
+    (``ANY_LANGUAGE``: every language's)."""
     from critmin.signals.lexicon import fold, load
 
-    data = load("context")
-    return tuple(  # type: ignore[return-value]
-        {lang: tuple(fold(str(c)) for c in cs or []) for lang, cs in (data.get(k) or {}).items()}
-        for k in ("until_before", "until_after")
-    )
+    data = load("context").get(key) or {}
+    keys = list(data) if ANY_LANGUAGE in langs else langs
+    return tuple(fold(str(c)) for k in keys for c in data.get(k) or [] if "*" not in str(c))
 
 
 # languages whose effect cue follows its date ("1 अगस्त से", "8月1日から", "8월 1일부터")
-_EFFECT_AFTER = frozenset({"hi", "ur", "ja", "ko", "zh", "tr"})
+_EFFECT_AFTER = ("hi", "ur", "ja", "ko", "zh", "tr")
 
 
 def _effect(text: str, start: int, end: int, language: str | None) -> bool:
     """The date at ``text[start:end]`` is when something takes effect: an ``effective`` cue
     of ``context.yaml`` right before it ("from", "ab", "с", "à partir du") or, in languages
     that put it after, right after it ("से", "から", "부터", "起", "itibaren")."""
-    from critmin.signals.language import base_language
-    from critmin.signals.lexicon import LANGUAGES, fold
+    from critmin.signals.lexicon import fold
 
-    lang = base_language(language)
-    lang = lang if lang in LANGUAGES or language == ANY_LANGUAGE else "en"
-    cues = _cues(load_effect(), lang)
+    lang = _cue_language(language)
     before = " " + _OPENERS.sub(" ", fold(text[max(0, start - EFFECT_GAP) : start])).rstrip()
-    if any(before.endswith(" " + c) for c in cues):
+    if any(before.endswith(" " + c) for c in context_cues("effective", lang)):
         return True
-    if lang == ANY_LANGUAGE:  # the cues of the languages that put them after the date
-        cues = tuple(c for k in _EFFECT_AFTER for c in load_effect().get(k, ()))
-    elif lang not in _EFFECT_AFTER:
+    if lang != ANY_LANGUAGE and lang not in _EFFECT_AFTER:
         return False
+    after_langs = _EFFECT_AFTER if lang == ANY_LANGUAGE else (lang,)
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     return any(after.startswith(c) and (c[0] >= "\u2e80" or after[len(c) : len(c) + 1] in
-                                        ("", " ", ",", ".")) for c in cues)  # fmt: skip
-
-
-@cache
-def load_effect() -> dict[str, tuple[str, ...]]:
-    from critmin.signals.lexicon import fold, load
-
-    data = load("context").get("effective") or {}
-    return {lang: tuple(fold(str(c)) for c in cs or [] if "*" not in str(c))
-            for lang, cs in data.items()}  # fmt: skip
+                                        ("", " ", ",", "."))
+               for c in context_cues("effective", *after_langs))  # fmt: skip
 
 
 def first_date(text: str, language: str | None = None, effect: bool = True) -> date | None:

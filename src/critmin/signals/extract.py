@@ -792,7 +792,7 @@ HOLDS_TERMS = frozenset({"agreement", "stockpile"})
 AGREEMENT_MIN_PARTIES = 2
 # types whose parties are the firms' states too: Korea Zinc's US smelter is Korea's as well
 # (``lexicon/company_homes.yaml``), from the companies its evidence and headline name
-HOME_PARTY_TYPES = frozenset({"investment", "agreement"})
+COMPANY_STATE_TYPES = frozenset({"investment", "agreement"})
 
 
 # a document's title in Chinese book-title marks (《出口管制法》, the Export Control Law) is a
@@ -1438,7 +1438,7 @@ def extract_events(
             for c in find_companies(s.text):
                 if c not in companies:
                     companies.append(c)
-        if etype in HOME_PARTY_TYPES:  # from its evidence and the headline, not the
+        if etype in COMPANY_STATE_TYPES:  # from its evidence and the headline, not the
             homes = company_homes()  # "companies such as ..." further down
             for k in sorted({main, 0} if has_title else {main}):
                 for c in find_companies(sentences[k].fore):
