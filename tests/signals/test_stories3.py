@@ -11,7 +11,7 @@ import pytest
 
 from critmin.signals import embed
 from critmin.signals.extract import Event
-from critmin.signals.stories import group_stories, lifting, says_lifted
+from critmin.signals.stories import group_stories, lifting, link_score, says_lifted
 
 
 @pytest.fixture(autouse=True)
@@ -319,3 +319,37 @@ def test_a_resumption_of_exports_is_an_export_control_lifted(text, lang):
     (article,) = process_texts([("x", "g", text)], in_process=True)
     (event,) = [e for e in article.events if e.type == "export_control"]
     assert phase(event) == "lifting"
+
+
+# real5/articles: pt_braziljournal_serra-verde-565m.txt (undated; the US$ 565 million only in
+# its lead, its event sentence names none), pt_portal6_serra-verde-565m.txt (2026-02-06, the
+# same US$ 565 million) and pt_folhape_serra-verde-dfc.txt (2025-11-07: the earlier US$ 465
+# million): the undated page ties with both on countries and materials; the sum decides.
+SERRA_VERDE = [
+    _ev("pt_braziljournal_serra-verde-565m", "investment", None, ["BRA", "USA"], ["REE"],
+        "Criada há quase duas décadas em Minaçu, uma cidade de 27 mil habitantes que fica 500km "
+        "ao norte de Goiânia, a mineradora Serra Verde recebeu um financiamento da US "
+        "International Development Finance Corporation (DFC) que inclui uma opção de compra de "
+        "participação minoritária pelos americanos.", "pt",
+        "O primeiro projeto operacional do País, em Goiás, está exportando a produção à China — "
+        "e agora acaba de receber um cheque de US$ 565 milhões do Governo Trump."),
+    _ev("pt_folhape_serra-verde-dfc", "investment", "2025-11-07", ["USA", "BRA"], ["REE"],
+        "A produtora de terras raras Serra Verde garantiu até US$ 465 milhões em financiamento "
+        "da Corporação Financeira de Desenvolvimento Internacional dos EUA.", "pt"),
+    _ev("pt_portal6_serra-verde-565m", "investment", "2026-02-06", ["USA", "BRA"], ["REE"],
+        "A sinalização veio nesta quinta-feira (05) com o anúncio de um financiamento de US$ "
+        "565 milhões (cerca de R$ 2,91 bilhões) concedido ao Grupo Serra Verde pela Corporação "
+        "Financeira dos Estados Unidos para o Desenvolvimento Internacional (DFC).", "pt",
+        "De olho nas terras raras de Goiás, EUA investem quase R$ 3 bilhões em mineradora"),
+]  # fmt: skip
+
+
+def test_a_sum_in_the_lead_places_an_undated_report_with_the_deal_of_that_sum():
+    from dataclasses import replace
+
+    (story,) = group_stories(SERRA_VERDE)
+    assert story.articles == ["pt_braziljournal_serra-verde-565m", "pt_portal6_serra-verde-565m"]
+    # without the sum in the undated page's lead the two deals tie: nothing else decides
+    bare = replace(SERRA_VERDE[0], sentences=[SERRA_VERDE[0].evidence])
+    assert link_score(bare, SERRA_VERDE[1]) == link_score(bare, SERRA_VERDE[2])
+    assert link_score(SERRA_VERDE[0], SERRA_VERDE[2]) == link_score(bare, SERRA_VERDE[2]) + 0.5

@@ -3,9 +3,10 @@
 Two articles belong together when the events they are about (:func:`headline_events`: in the
 headline or first sentence, or their strongest) include one of the same type (an import ban
 and a sanction counted as one kind) whose countries and materials overlap and whose dates are
-at most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers add to
-the score, a company both name a little). An undated article takes the first full date its
-evidence gives; an article with no date at all links only on strong evidence
+at most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers, also a
+sum or tonnage of their sentences, add to the score, a company both name a little). An undated
+article takes the first full date its evidence gives; an article with no date at all links only
+on strong evidence
 (``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
 plus a shared fact; agreements: the same two parties). Events that take effect more than
 ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an anniversary piece on
@@ -33,11 +34,13 @@ from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event, effective_day
 from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
+from critmin.signals.quantities import find_quantities
 
 MAX_DAYS = 7
 MAX_EVENT_DAYS = 31  # two events a month or more apart are not one story
 LINK_SCORE = 1.25
 SHARED_COMPANY = 0.25  # (0.5 gave the same dev figures; the weaker kept)
+FIGURE_UNITS = {"USD", "t"}  # the figures of the events' sentences two reports may share
 JOIN_SCORE = 0.5  # every pair of articles of a merged story scores at least this
 LIFT_WINDOW = 60  # characters between a lifting cue and its measure word (one clause)
 STRONG_SCORE = 1.66  # an undated article's link: same materials, two countries of three
@@ -270,10 +273,10 @@ def link_score(a: Event, b: Event) -> float:
     countries = _jaccard(a.countries, b.countries)
     materials = _jaccard(sorted(_family(a.materials)), sorted(_family(b.materials)))
     score = countries + materials
-    qa = {(q["unit"], q["value"]) for q in a.quantities}
-    qb = {(q["unit"], q["value"]) for q in b.quantities}
+    qa = {(q["unit"], q["value"]) for q in a.quantities} | _figures(a)
+    qb = {(q["unit"], q["value"]) for q in b.quantities} | _figures(b)
     if qa & qb:
-        score += 0.5
+        score += 0.5  # a number both give: the event's own, or a sum or tonnage of its sentences
     if set(a.companies) & set(b.companies):
         score += SHARED_COMPANY  # the same company named: Korea Zinc's smelter, Lynas's plant
     if a.effective_date and a.effective_date == b.effective_date:
@@ -283,6 +286,20 @@ def link_score(a: Event, b: Event) -> float:
     if days is not None and days <= 2:
         score += 0.25
     return score
+
+
+def _figures(e: Event) -> set[tuple[str, float]]:
+    """Sums and tonnages (``FIGURE_UNITS``) anywhere in the event's sentences, its headline
+    included: "acaba de receber um cheque de US$ 565 milhões" in a lead the event's trigger
+    sentence does not repeat. A sum is rarer than a rate: two reports giving the same one are
+    likely one deal (percentages, "50%", "25%", recur across events and are left out)."""
+    return _figures_of(tuple(e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _figures_of(texts: tuple[str, ...], language: str | None) -> set[tuple[str, float]]:
+    return {(q["unit"], q["value"]) for t in texts for q in find_quantities(t, language)
+            if q["unit"] in FIGURE_UNITS}  # fmt: skip
 
 
 def _facts(event: Event) -> dict[str, set]:
