@@ -133,6 +133,33 @@ def test_a_deadline_does_not_date_an_undated_article():
     assert first_date("La décision est attendue d'ici le 5 décembre 2025.", "fr") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # real6/dev pl_businessinsider_cn-suspend-controls (undated): the suspension's end
+        (
+            "Zawieszenia ograniczeń weszły w życie ze skutkiem natychmiastowym i będą obowiązywać "
+            "do 10 listopada 2026 r. — podało ministerstwo.",
+            "pl",
+        ),
+        ("Suspendarea rămâne în vigoare până la 10 noiembrie 2026.", "ro"),
+        ("De opschorting geldt tot 10 november 2026.", "nl"),
+        ("A felfüggesztés 2026. november 10-ig marad érvényben.", "hu"),
+        ("Polish page quoting English: the suspension runs until November 10, 2026.", "pl"),
+    ],
+)
+def test_an_end_date_in_a_language_with_a_short_cue_list_does_not_date_the_page(text, lang):
+    """Languages outside the lexicon languages read their own short 'until' cues (and
+    English's), as their other context cues are read: the measure's end is no date of the
+    article, and no day it takes effect."""
+    from critmin.signals.dates import first_date, until_dates
+    from critmin.signals.extract import effective_on
+
+    assert first_date(text, lang) is None
+    assert until_dates(text, lang) == {date(2026, 11, 10)}
+    assert effective_on([text], lang, None) is None
+
+
 def test_a_store_made_before_the_day_of_effect_still_reads(tmp_path):
     # a store written by an older critmin: signal_events without effective_date, lead and
     # effective_day; new code adds the columns and reads the old rows (None where unknown)

@@ -299,28 +299,30 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
     "까지", "kadar")."""
     from critmin.signals.lexicon import fold
 
-    lang = _cue_language(language)
+    langs = _cue_languages(language)
     before = _OPENERS.sub(" ", fold(text[max(0, start - UNTIL_GAP) : start]))
     after = fold(text[end : end + UNTIL_GAP]).lstrip()
     if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
            or (c[0] >= "\u2e80" and before.rstrip().endswith(c))  # "起至2026年": no spaces
-           for c in context_cues("until_before", lang)):  # fmt: skip
+           for c in context_cues("until_before", *langs)):  # fmt: skip
         return True
-    return any(after.startswith(c) for c in context_cues("until_after", lang))
+    return any(after.startswith(c) for c in context_cues("until_after", *langs))
 
 
 ANY_LANGUAGE = "*"  # the cues of every language (a short line whose language is not known)
 
 
-def _cue_language(language: str | None) -> str:
-    """The language whose cues apply: its lexicon language, ``ANY_LANGUAGE``, else English."""
+def _cue_languages(language: str | None) -> tuple[str, ...]:
+    """The languages whose cues apply: ``ANY_LANGUAGE``; a lexicon language's own; another
+    language's short list with English's (as ``lexicon.context_matcher`` reads them: Polish
+    "do 10 listopada 2026" ends a measure, and "until" still does in a Polish page)."""
     from critmin.signals.language import base_language
     from critmin.signals.lexicon import LANGUAGES
 
     if language == ANY_LANGUAGE:
-        return language
-    lang = base_language(language)
-    return lang if lang in LANGUAGES else "en"
+        return (ANY_LANGUAGE,)
+    lang = base_language(language) or "en"
+    return (lang,) if lang in LANGUAGES else (lang, "en")
 
 
 @cache
@@ -344,10 +346,11 @@ def _effect(text: str, start: int, end: int, language: str | None) -> bool:
     that put it after, right after it ("से", "から", "부터", "起", "itibaren")."""
     from critmin.signals.lexicon import fold
 
-    lang = _cue_language(language)
+    langs = _cue_languages(language)
     before = " " + _OPENERS.sub(" ", fold(text[max(0, start - EFFECT_GAP) : start])).rstrip()
-    if any(before.endswith(" " + c) for c in context_cues("effective", lang)):
+    if any(before.endswith(" " + c) for c in context_cues("effective", *langs)):
         return True
+    lang = langs[0]
     if lang != ANY_LANGUAGE and lang not in _EFFECT_AFTER:
         return False
     after_langs = _EFFECT_AFTER if lang == ANY_LANGUAGE else (lang,)
