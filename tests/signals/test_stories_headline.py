@@ -71,6 +71,18 @@ def test_the_top_event_counts_when_the_headline_reports_none():
     assert headline_events([side, *body_only]) == body_only
 
 
+def test_every_event_tied_for_the_top_counts_when_the_headline_reports_none():
+    # real6/dev pl_businessinsider_cn-suspend-controls: a headline no trigger reads, then a
+    # tariff cut and the suspended rare-earth ban at the same score: either may be the news
+    tariff = Event(**{**TARIFF_PAGE[0].to_dict(), "article_id": "pl", "lead": False,
+                      "score": 1.0})  # fmt: skip
+    control = Event(**{**CONTROLS_PAGE[0].to_dict(), "article_id": "pl", "lead": False,
+                       "score": 1.0})  # fmt: skip
+    assert headline_events([tariff, control]) == [tariff, control]
+    got = group_stories([tariff, control, *CONTROLS_PAGE])
+    assert [s.articles for s in got] == [["ko_segye_controls", "pl"]]
+
+
 def test_events_of_unknown_lead_all_count():
     # events built by hand or stored before the field existed: every event links, as before
     old = [Event(**{**e.to_dict(), "lead": None}) for e in TARIFF_PAGE]

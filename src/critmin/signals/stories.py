@@ -449,8 +449,8 @@ def headline_events(events: Sequence[Event]) -> list[Event]:
     further down is no report of the controls (real/dev: story-pair precision 0.61 -> 0.69)."""
     if not events:
         return []
-    top = max(events, key=lambda e: (e.score, e.type))  # (ties: any fixed order)
-    return [e for e in events if e.lead is not False or e is top]
+    top = max(e.score for e in events)  # (a tie: each of them, none has a better claim)
+    return [e for e in events if e.lead is not False or e.score == top]
 
 
 def _kept_apart(xs: list[Event], ys: list[Event]) -> bool:
