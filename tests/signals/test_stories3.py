@@ -127,6 +127,9 @@ def test_a_measure_and_its_lifting_are_not_one_story():
         ("Congo suspended cobalt exports on Saturday for four months, the Authority for the "
          "Regulation and Control of Strategic Mineral Substances Markets said.", "en", False),
         ("China lifted the export ban on gallium.", "en", True),
+        # real5 ar_albawaba_cn-suspend-ga-ge-sb-ban.txt: "تعليق حظر" (suspending a ban), no article
+        ("وقالت وزارة التجارة الصينية في بيان إن الصين قررت تعليق حظر المواد ذات الاستخدام "
+         "المزدوج المتعلقة بالغاليوم والجرمانيوم والأنتيمون إلى الولايات المتحدة.", "ar", True),
     ],
 )  # fmt: skip
 def test_lifting_cues(text, lang, want):
