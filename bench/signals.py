@@ -75,6 +75,8 @@ DEFAULT_SETS = (
     ("real10-blind", ROOT / "tests" / "data" / "signals" / "real10" / "blind"),
     ("real11-blind", ROOT / "tests" / "data" / "signals" / "real11"),
     ("real12-blind", ROOT / "tests" / "data" / "signals" / "real12"),
+    ("real13-dev", ROOT / "tests" / "data" / "signals" / "real13" / "dev"),
+    ("real13-blind", ROOT / "tests" / "data" / "signals" / "real13" / "blind"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
