@@ -22,7 +22,8 @@ conventions of docs/signals-format.md) are split by story (``real7/split.py``), 
 and ``real9/blind`` (72 pages, 19 languages, two collectors), and ``real10/dev`` and
 ``real10/blind`` (24 pages, 18 in English); ``real11`` (30 pages, 18 languages) and ``real12``
 (36 pages, 24 languages) are blind as a whole, run at the end of the session that collected
-them. Every set also gets per-language
+them; ``real13/dev`` and ``real13/blind`` (61 pages, 25 languages, two collectors) are split
+by story like real7. Every set also gets per-language
 figures (type, countries and materials precision/recall, date accuracy). Timing starts after
 ``warm_up()`` (the one-off state of every language, which a service builds at startup):
 steady-state throughput, measured in this process and on ``--workers`` reader processes
