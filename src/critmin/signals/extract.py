@@ -1168,10 +1168,16 @@ def _deal_behind_lifting(
 
 
 def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
-    """Mineral resources named without a material ("угода щодо корисних копалин") in a
-    foreground sentence that also carries a trigger."""
-    topic = context_matcher("topic", lang)
-    return any(s.types and topic.find(fold(s.fore), folded=True) for s in sentences)
+    """Mineral resources named without a material ("угода щодо корисних копалин") or a mineral
+    with no material id ("bauxite", "platinum") in a foreground sentence that also carries a
+    trigger."""
+    return any(s.types and _names_mineral(s, lang, kind) for s in sentences
+               for kind in ("topic", "other_mineral"))  # fmt: skip
+
+
+def _names_mineral(s: _Sentence, lang: str | None, kind: str = "other_mineral") -> bool:
+    """The sentence's foreground names a mineral of ``context.yaml``'s ``kind`` list."""
+    return bool(context_matcher(kind, lang).find(fold(s.fore), folded=True))
 
 
 def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
@@ -1369,6 +1375,13 @@ def extract_events(
         if not countries and etype in HOME_TYPES:
             countries = _home_country(picked, lang)
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
+        heads = [sentences[k] for k in ({0, main} if has_title else {main})]
+        other_mineral = any(_names_mineral(h, lang) and not h.materials for h in heads)
+        if other_mineral:
+            # "Larang Ekspor Bauksit": the event is on a mineral with no id; a material of
+            # another of its sentences ("other minerals such as copper") is not its own
+            materials = normalise_materials(_merge([s.materials for s in picked + scoped
+                                                    if _names_mineral(s, lang)]))  # fmt: skip
         others = set(chosen) - {etype}
         named = normalise_materials(_merge([s.materials for k, s in enumerate(sentences)
                                             if not others & s.types
@@ -1379,7 +1392,7 @@ def extract_events(
                 # "rare earths" in the event's sentences, magnets elsewhere in the news: the
                 # magnets made of them are the product the measure or deal is about
                 elements = [*materials, "NdFeB"]
-            materials = elements or materials or named
+            materials = elements or materials or ([] if other_mineral else named)
         if etype in LIST_TYPES and not any(sentences[i].materials for i in idx):
             # "plans to buy up to $1 billion in critical minerals" ... "up to $500 million in
             # cobalt, $245 million in antimony": the purchase list names what the event is about
@@ -1387,7 +1400,10 @@ def extract_events(
                 s.materials for s in sentences if s.materials and s.fore and not s.share
                 and not set(chosen) & s.types - {etype}
                 and _MONEY_OR_TONNES.search(to_ascii_digits(s.fore))]))  # fmt: skip
-        if not materials:  # named only in background: better than none
+        if not materials and not other_mineral and not any(_names_mineral(s, lang)
+                                                           for s in picked):  # fmt: skip
+            # named only in background: better than none (unless the event's own sentences
+            # name a mineral with no id: "bauxite" ... "copper exports continue": no copper)
             materials = normalise_materials(_merge([s.all_materials for s in sentences]))
         if scores[etype] < best and etype in SPECIFIC_TYPES | QUANTIFIED_TYPES:
             # a side event (a deal's price floor, a price's jump, a tariff beside controls):
