@@ -6,6 +6,7 @@ blind half is only run, never read. These tests pin what the development half ta
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,36 @@ def test_a_platinum_price_record_is_a_price_move_with_no_material_id(text, lang)
 def test_an_indonesian_headline_verb_without_its_prefix_triggers():
     # "Presiden Jokowi Larang Ekspor Bauksit Mulai Hari Ini!": "larang", not "melarang"
     assert _events("Presiden Jokowi Larang Ekspor Nikel", "id") == [("export_control", ["Ni"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # id_okezone_id-bauxite-ban-jun2023: "Indonesia resmi melarang ekspor bauksit mulai hari
+        # ini, Sabtu (10/6/2023)": from today, the article's day
+        ("Indonesia resmi melarang ekspor nikel mulai hari ini.", "id"),
+        ("The government banned nickel ore exports starting today.", "en"),
+        ("Die Regierung verbietet ab heute den Export von Nickelerz.", "de"),
+    ],
+)
+def test_from_today_takes_effect_on_the_articles_day(text, lang):
+    from critmin.signals.extract import effective_on
+
+    assert str(effective_on([text], lang, date(2023, 6, 10))) == "2023-06-10"
+
+
+def test_reports_months_apart_are_not_one_story_for_a_shared_day_of_effect():
+    # main set: f_de_magnets (2025-06-20, magnet exports since the April 4 controls) and the
+    # April 4 reports of those controls share their day of effect, not their story
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import group_stories
+
+    def ev(aid: str, day: str) -> Event:
+        return Event(type="export_control", countries=["CHN"], companies=[], people=[],
+                     materials=["Dy", "Tb"], quantities=[], date=day, evidence="x",
+                     language="en", article_id=aid, sentences=["x"],
+                     effective_date="2025-04-04")  # fmt: skip
+
+    assert group_stories([ev("april", "2025-04-04"), ev("june", "2025-06-20")]) == []
+    (story,) = group_stories([ev("april", "2025-04-04"), ev("may", "2025-04-28")])
+    assert story.articles == ["april", "may"]

@@ -196,8 +196,9 @@ def _apart(a: Event, b: Event) -> bool:
     another year's event recalled, other partners, a measure and its lifting."""
     effect = _days(a.effective_date, b.effective_date)
     days = _days(when(a), when(b))
-    if days is not None and days > MAX_DAYS and effect != 0:
-        return True  # (the same day of effect is one measure, however far apart the reports)
+    if days is not None and days > MAX_DAYS and (effect != 0 or days > MAX_EVENT_DAYS):
+        return True  # (the same day of effect is one measure, reported within a month: a
+        # June page on exports since the April 4 controls reports their effects, not them)
     if effect is not None and effect > MAX_EVENT_DAYS:
         return True
     if effect is None and _days_apart_in_year(day_of_effect(a), day_of_effect(b)) > MAX_EVENT_DAYS:
@@ -302,6 +303,12 @@ def _figures_of(texts: tuple[str, ...], language: str | None) -> set[tuple[str, 
             if q["unit"] in FIGURE_UNITS}  # fmt: skip
 
 
+def _too_far(days: int, same_effect: bool) -> bool:
+    """Two reports too far apart for one story: more than ``MAX_DAYS``, unless their measures
+    take effect the same day and they are at most ``MAX_EVENT_DAYS`` apart."""
+    return days > MAX_DAYS and (not same_effect or days > MAX_EVENT_DAYS)
+
+
 def _facts(event: Event) -> dict[str, set]:
     facts: dict[str, set] = {
         "percentage": {q["value"] for q in event.quantities if q["unit"] == "%"},
@@ -396,7 +403,7 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
         ca, cb = cluster[a], cluster[b]
         if ca is cb:
             continue
-        if any((_days(dates[x], dates[y]) or 0) > MAX_DAYS and not _same_effect(x, y)
+        if any(_too_far(_days(dates[x], dates[y]) or 0, _same_effect(x, y))
                for x in ca for y in cb):  # fmt: skip
             continue
         if any(scores.get((x, y), 0.0) < JOIN_SCORE for x in ca for y in cb):
