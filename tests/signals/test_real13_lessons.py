@@ -93,3 +93,15 @@ def test_reports_months_apart_are_not_one_story_for_a_shared_day_of_effect():
     assert group_stories([ev("april", "2025-04-04"), ev("june", "2025-06-20")]) == []
     (story,) = group_stories([ev("april", "2025-04-04"), ev("may", "2025-04-28")])
     assert story.articles == ["april", "may"]
+
+
+def test_an_undated_page_joins_the_reports_of_its_day_of_effect():
+    # zhh_mengjiyuan_id-bauxite-ban-jun2023 (no date): "印尼政府決定從6月10日開始實施鋁土礦出口
+    # 禁令"; id_okezone (2023-06-10, "mulai hari ini") and ja_jetro (2023-06-20, "2023年6月10日
+    # から禁止") report the same ban taking effect that day
+    from critmin.signals.pipeline import stories_of
+
+    names = ["id_okezone_id-bauxite-ban-jun2023", "ja_jetro_id-bauxite-ban-jun2023",
+             "zhh_mengjiyuan_id-bauxite-ban-jun2023"]  # fmt: skip
+    arts = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
+    assert [s.articles for s in stories_of(arts)] == [names]

@@ -282,6 +282,8 @@ def link_score(a: Event, b: Event) -> float:
         score += SHARED_COMPANY  # the same company named: Korea Zinc's smelter, Lynas's plant
     if a.effective_date and a.effective_date == b.effective_date:
         score += 0.5  # the same day of effect: as telling as a shared number
+    elif not (a.effective_date and b.effective_date) and _same_day_of_effect(a, b):
+        score += 0.5  # an undated page's "from June 10" and a dated report's June 10, 2023
     elif _ends(a) & _ends(b):
         score += 0.5  # the same end date ("suspended until November 27, 2026")
     if days is not None and days <= 2:
@@ -301,6 +303,12 @@ def _figures(e: Event) -> set[tuple[str, float]]:
 def _figures_of(texts: tuple[str, ...], language: str | None) -> set[tuple[str, float]]:
     return {(q["unit"], q["value"]) for t in texts for q in find_quantities(t, language)
             if q["unit"] in FIGURE_UNITS}  # fmt: skip
+
+
+def _same_day_of_effect(a: Event, b: Event) -> bool:
+    """Both take effect on the same day of the year, one of them on a page with no year."""
+    day = day_of_effect(a)
+    return day is not None and day == day_of_effect(b)
 
 
 def _too_far(days: int, same_effect: bool) -> bool:
