@@ -105,3 +105,10 @@ def test_an_undated_page_joins_the_reports_of_its_day_of_effect():
              "zhh_mengjiyuan_id-bauxite-ban-jun2023"]  # fmt: skip
     arts = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
     assert [s.articles for s in stories_of(arts)] == [names]
+
+
+def test_korea_zinc_and_lockheed_martin_in_japanese_are_korea_and_the_us():
+    # ja_ajunews_koreazinc-lockheed-ge: "高麗亜鉛が...ロッキード・マーティンと...了解覚書(MOU)を
+    # 締結した" and "韓米両国は...「脱中国」核心鉱物供給網構築を先導する": the parties, not China
+    (article,) = process_paths([DEV / "ja_ajunews_koreazinc-lockheed-ge.txt"], in_process=True)
+    assert [(e.type, e.countries) for e in article.events] == [("agreement", ["KOR", "USA"])]
