@@ -112,3 +112,29 @@ def test_korea_zinc_and_lockheed_martin_in_japanese_are_korea_and_the_us():
     # 締結した" and "韓米両国は...「脱中国」核心鉱物供給網構築を先導する": the parties, not China
     (article,) = process_paths([DEV / "ja_ajunews_koreazinc-lockheed-ge.txt"], in_process=True)
     assert [(e.type, e.countries) for e in article.events] == [("agreement", ["KOR", "USA"])]
+
+
+def test_reports_on_one_mineral_with_no_id_link_by_that_mineral():
+    # ru_kommersant_ca-ru-aluminium-ban and uk_korrespondent_ca-ru-aluminium-ban (both
+    # undated): Canada's ban on Russian aluminium and steel, no material id on either side
+    from critmin.signals.pipeline import stories_of
+
+    names = ["ru_kommersant_ca-ru-aluminium-ban", "uk_korrespondent_ca-ru-aluminium-ban"]
+    arts = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
+    assert all(e.materials == [] for a in arts for e in a.events)
+    assert [s.articles for s in stories_of(arts)] == [names]
+
+
+def test_events_on_two_minerals_with_no_id_stay_apart():
+    from critmin.signals.extract import Event
+    from critmin.signals.stories import link_score
+
+    def ev(aid: str, text: str) -> Event:
+        return Event(type="import_ban", countries=["CAN", "RUS"], companies=[], people=[],
+                     materials=[], quantities=[], date="2023-03-10", evidence=text,
+                     language="en", article_id=aid, sentences=[text])  # fmt: skip
+
+    al = ev("a", "Canada bans imports of Russian aluminium.")
+    al2 = ev("b", "Canada banned Russian aluminum and steel imports.")
+    pt = ev("c", "Canada bans imports of Russian platinum.")
+    assert link_score(al, al2) > link_score(al, pt) == 0.0

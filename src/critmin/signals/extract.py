@@ -41,6 +41,7 @@ from critmin.signals.lexicon import (
     find_materials,
     fold,
     load,
+    other_mineral_matcher,
     role_matcher,
 )
 from critmin.signals.quantities import PERCENT, find_quantities
@@ -1171,13 +1172,14 @@ def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
     """Mineral resources named without a material ("угода щодо корисних копалин") or a mineral
     with no material id ("bauxite", "platinum") in a foreground sentence that also carries a
     trigger."""
-    return any(s.types and _names_mineral(s, lang, kind) for s in sentences
-               for kind in ("topic", "other_mineral"))  # fmt: skip
+    topic = context_matcher("topic", lang)
+    return any(s.types and (topic.find(fold(s.fore), folded=True) or _names_mineral(s, lang))
+               for s in sentences)  # fmt: skip
 
 
-def _names_mineral(s: _Sentence, lang: str | None, kind: str = "other_mineral") -> bool:
-    """The sentence's foreground names a mineral of ``context.yaml``'s ``kind`` list."""
-    return bool(context_matcher(kind, lang).find(fold(s.fore), folded=True))
+def _names_mineral(s: _Sentence, lang: str | None) -> bool:
+    """The sentence's foreground names a mineral with no material id (``other_minerals.yaml``)."""
+    return bool(other_mineral_matcher(lang).find(fold(s.fore), folded=True))
 
 
 def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:

@@ -369,7 +369,6 @@ def _magnet_words(folded: str, start: int, end: int, magnet: tuple[int, int]) ->
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
-    "other_mineral",
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
@@ -386,6 +385,16 @@ def context_matcher(kind: str, language: str | None) -> Matcher:
     # a language with a short list of its own (Urdu, Polish...) is read with English too
     langs = [language] if language in LANGUAGES else [language, "en"]
     return Matcher.build((p, kind) for lang in langs for p in cues.get(lang) or [])
+
+
+@cache
+def other_mineral_matcher(language: str | None) -> Matcher:
+    """Names of minerals with no material id (``lexicon/other_minerals.yaml``: aluminium and
+    bauxite, the platinum-group metals, tantalum, niobium), each labelled with its id; a
+    language with a short list is read with English, as ``context_matcher`` does."""
+    langs = [language] if language in LANGUAGES else [language, "en"]
+    return Matcher.build((p, mid) for mid, by_lang in load("other_minerals").items()
+                         for lang in langs for p in by_lang.get(lang) or [])  # fmt: skip
 
 
 @cache

@@ -33,7 +33,7 @@ import numpy as np
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
 from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event, effective_day
-from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load
+from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load, other_mineral_matcher
 from critmin.signals.quantities import find_quantities
 
 MAX_DAYS = 7
@@ -213,7 +213,7 @@ def _apart(a: Event, b: Event) -> bool:
         return True  # a measure, a ban, an outage: its country is part of the event
     if a.countries and b.countries and not set(a.countries) & set(b.countries):
         return True
-    if _disjoint_materials(a.materials, b.materials):
+    if _disjoint_materials(*_compared_materials(a, b)):
         return True
     return phase(a) != phase(b)  # a measure, its extension and its lifting are three events
 
@@ -254,6 +254,25 @@ def _disjoint_materials(a: Sequence[str], b: Sequence[str]) -> bool:
     return bool(a and b and not _family(a) & _family(b))
 
 
+def _compared_materials(a: Event, b: Event) -> tuple[list[str], list[str]]:
+    """What two events' materials are compared as: their families; when neither names a
+    material, the minerals with no id their sentences name (aluminium, platinum...)."""
+    if a.materials or b.materials:
+        return sorted(_family(a.materials)), sorted(_family(b.materials))
+    return sorted(_others(a)), sorted(_others(b))
+
+
+def _others(e: Event) -> frozenset[str]:
+    """Ids of the minerals with no material id the event's sentences name."""
+    return _others_of((e.evidence, *e.sentences), e.language)
+
+
+@lru_cache(maxsize=4096)
+def _others_of(texts: tuple[str, ...], language: str | None) -> frozenset[str]:
+    found = other_mineral_matcher(language)
+    return frozenset(h.label for t in texts for h in found.find(fold(t), folded=True))
+
+
 def event_text(e: Event) -> str:
     """What the second signal compares: the evidence sentence after the title (the first
     of the event's sentences when the article has one)."""
@@ -272,7 +291,7 @@ def link_score(a: Event, b: Event) -> float:
         return 0.0
     days = _days(when(a), when(b))
     countries = _jaccard(a.countries, b.countries)
-    materials = _jaccard(sorted(_family(a.materials)), sorted(_family(b.materials)))
+    materials = _jaccard(*_compared_materials(a, b))
     score = countries + materials
     qa = {(q["unit"], q["value"]) for q in a.quantities} | _figures(a)
     qb = {(q["unit"], q["value"]) for q in b.quantities} | _figures(b)
