@@ -138,3 +138,17 @@ def test_events_on_two_minerals_with_no_id_stay_apart():
     al2 = ev("b", "Canada banned Russian aluminum and steel imports.")
     pt = ev("c", "Canada bans imports of Russian platinum.")
     assert link_score(al, al2) > link_score(al, pt) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "etype"),
+    [
+        # "礦山將自2023年2月1日(秘魯時間)起暫停銅生產": a copper mine halts, no price report
+        ("zhh_rnobile01_las-bambas-halt", "outage"),
+        # "美國商務部將不會針對此類中國進口產品發布反傾銷或反補貼稅令" (傾 folds to 倾 now)
+        ("zhh_worldjournal_us-itc-graphite", "tariff"),
+    ],
+)
+def test_traditional_chinese_mine_halt_and_duty_orders(name, etype):
+    (article,) = process_paths([DEV / f"{name}.txt"], in_process=True)
+    assert etype in {e.type for e in article.events}
