@@ -330,3 +330,13 @@ def test_an_effect_cue_a_few_words_before_the_date_counts():
         'тариф на мідь, який набуде чинності 1 серпня 2025 року", - написав Трамп.'
     )
     assert doc.date is None
+
+
+def test_a_short_aside_between_a_date_and_its_effect_or_end_cue():
+    # real13/dev zhh_rnobile01_las-bambas-halt: "礦山將自2023年2月1日(秘魯時間)起暫停銅生產" is
+    # when the halt starts, not when the page was written
+    from critmin.signals.dates import first_date
+
+    assert first_date("礦山將自2023年2月1日(秘魯時間)起暫停銅生產", "zh-Hant", effect=False) is None
+    assert first_date("暫停至2026年11月10日(當地時間)止", "zh-Hant") is None
+    assert str(first_date("美國商務部在2023年2月1日(當地時間)發佈公告", "zh-Hant")) == "2023-02-01"

@@ -301,12 +301,25 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
 
     langs = _cue_languages(language)
     before = _OPENERS.sub(" ", fold(text[max(0, start - UNTIL_GAP) : start]))
-    after = fold(text[end : end + UNTIL_GAP]).lstrip()
+    after = _after_date(text, end)
     if any(before.endswith(" " + c) or before.endswith(" " + c + " ") or before == c + " "
            or (c[0] >= "\u2e80" and before.rstrip().endswith(c))  # "起至2026年": no spaces
            for c in context_cues("until_before", *langs)):  # fmt: skip
         return True
     return any(after.startswith(c) for c in context_cues("until_after", *langs))
+
+
+# a short aside right after a date ("2023年2月1日(秘魯時間)起", "November 10 (local time)")
+_ASIDE = re.compile(r"\s*[(（][^()（）]{1,16}[)）]")
+
+
+def _after_date(text: str, end: int) -> str:
+    """The folded text right after a date, a short parenthesised aside skipped."""
+    from critmin.signals.lexicon import fold
+
+    aside = _ASIDE.match(text, end)
+    start = aside.end() if aside else end
+    return fold(text[start : start + UNTIL_GAP]).lstrip()
 
 
 ANY_LANGUAGE = "*"  # the cues of every language (a short line whose language is not known)
@@ -354,7 +367,7 @@ def _effect(text: str, start: int, end: int, language: str | None) -> bool:
     if lang != ANY_LANGUAGE and lang not in _EFFECT_AFTER:
         return False
     after_langs = _EFFECT_AFTER if lang == ANY_LANGUAGE else (lang,)
-    after = fold(text[end : end + UNTIL_GAP]).lstrip()
+    after = _after_date(text, end)
     return any(after.startswith(c) and (c[0] >= "\u2e80" or after[len(c) : len(c) + 1] in
                                         ("", " ", ",", "."))
                for c in context_cues("effective", *after_langs))  # fmt: skip
