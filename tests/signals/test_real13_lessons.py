@@ -152,3 +152,11 @@ def test_events_on_two_minerals_with_no_id_stay_apart():
 def test_traditional_chinese_mine_halt_and_duty_orders(name, etype):
     (article,) = process_paths([DEV / f"{name}.txt"], in_process=True)
     assert etype in {e.type for e in article.events}
+
+
+def test_ukrainian_reserves_of_minerals_are_no_stockpile():
+    # uk_bin_reserves-verification: "Україна верифікувала запаси стратегічних копалин" are
+    # geological reserves; "стратегічні запаси" are stocks
+    assert _events("Україна верифікувала запаси стратегічних копалин, зокрема літію.", "uk") == []
+    got = _events("Уряд створить стратегічні запаси літію та графіту.", "uk")
+    assert [t for t, _ in got] == ["stockpile"]
