@@ -160,3 +160,14 @@ def test_ukrainian_reserves_of_minerals_are_no_stockpile():
     assert _events("Україна верифікувала запаси стратегічних копалин, зокрема літію.", "uk") == []
     got = _events("Уряд створить стратегічні запаси літію та графіту.", "uk")
     assert [t for t, _ in got] == ["stockpile"]
+
+
+def test_undated_reports_of_one_price_move_link_without_countries():
+    # ko_zum_platinum-record (undated) and vi_plo_platinum-record: a market's move names no
+    # state (the keys' convention), so empty countries on both sides are no evidence against
+    from critmin.signals.pipeline import stories_of
+
+    names = ["ko_zum_platinum-record", "vi_plo_platinum-record"]
+    arts = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
+    assert all(e.countries == [] for a in arts for e in a.events)
+    assert [s.articles for s in stories_of(arts)] == [names]

@@ -47,6 +47,7 @@ STRONG_SCORE = 1.66  # an undated article's link: same materials, two countries 
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
+MARKET_TYPES = {"price_move"}  # a market's move: no state acts, its countries are empty
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
 # types that name one measure two ways: a ban on imports from a country is a sanction on it
 # ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either);
@@ -291,6 +292,8 @@ def link_score(a: Event, b: Event) -> float:
         return 0.0
     days = _days(when(a), when(b))
     countries = _jaccard(a.countries, b.countries)
+    if a.type in MARKET_TYPES and not a.countries and not b.countries:
+        countries = 1.0  # a market's move names no state (the keys' convention): no evidence
     materials = _jaccard(*_compared_materials(a, b))
     score = countries + materials
     qa = {(q["unit"], q["value"]) for q in a.quantities} | _figures(a)
