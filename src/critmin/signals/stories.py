@@ -32,7 +32,7 @@ import numpy as np
 
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
-from critmin.signals.extract import _YEAR, REE_ELEMENTS, Event, effective_day
+from critmin.signals.extract import _YEAR, MARKET_TYPES, REE_ELEMENTS, Event, effective_day
 from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load, other_mineral_matcher
 from critmin.signals.quantities import find_quantities
 
@@ -47,7 +47,6 @@ STRONG_SCORE = 1.66  # an undated article's link: same materials, two countries 
 # types whose countries are the parties: another partner country is another event
 PARTNER_TYPES = {"agreement"}
 # types that cut supply: the same event has the same acting or targeted country
-MARKET_TYPES = {"price_move"}  # a market's move: no state acts, its countries are empty
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
 # types that name one measure two ways: a ban on imports from a country is a sanction on it
 # ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either);
