@@ -310,7 +310,7 @@ def _until(text: str, start: int, end: int, language: str | None) -> bool:
 
 
 # a short aside right after a date ("2023年2月1日(秘魯時間)起", "November 10 (local time)")
-_ASIDE = re.compile(r"\s*[(（][^()（）]{1,16}[)）]")
+_ASIDE = re.compile(r"[ \t]{0,2}[(（][^()（）]{1,16}[)）]")
 
 
 def _after_date(text: str, end: int) -> str:
