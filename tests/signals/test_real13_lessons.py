@@ -171,3 +171,13 @@ def test_undated_reports_of_one_price_move_link_without_countries():
     arts = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
     assert all(e.countries == [] for a in arts for e in a.events)
     assert [s.articles for s in stories_of(arts)] == [names]
+
+
+def test_a_deal_the_lead_says_is_worth_a_sum_is_an_investment_too():
+    # the answer-key conventions: an agreement that commits a sum of money is agreement +
+    # investment ("Japón y Australia firman un acuerdo de 500 millones de dólares")
+    got = _events("Japan and Australia signed an agreement worth $500 million to develop "
+                  "rare earth projects.", "en")  # fmt: skip
+    assert {t for t, _ in got} == {"agreement", "investment"}
+    got = _events("Japan and Australia signed an agreement to develop rare earth projects.", "en")
+    assert {t for t, _ in got} == {"agreement"}

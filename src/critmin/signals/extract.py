@@ -789,6 +789,7 @@ CAUSE_TYPES = frozenset({"export_control"})
 AGREEMENT_TERMS = frozenset({"investment"})
 # the events an investment may finance: an investment weaker than one is its terms
 HOLDS_TERMS = frozenset({"agreement", "stockpile"})
+DEAL_SUM_MIN = 10_000_000  # USD: a deal the lead says is worth this much commits money
 # an agreement is signed by two parties at least: one naming fewer countries is none
 AGREEMENT_MIN_PARTIES = 2
 # types whose parties are the firms' states too: Korea Zinc's US smelter is Korea's as well
@@ -1269,6 +1270,13 @@ def extract_events(
             if s.provision:
                 s.bg_types |= s.types - {"agreement"}
                 s.types &= {"agreement"}
+    for s in sentences[: _first_body(doc) + 1]:
+        if "agreement" in s.types and not s.types & AGREEMENT_TERMS and any(
+                q["unit"] == "USD" and q["value"] >= DEAL_SUM_MIN
+                for q in find_quantities(s.fore, lang)):  # fmt: skip
+            # "Apple y MP Materials alcanzan un acuerdo de 500 millones de dólares": a deal
+            # the lead says commits a sum is an investment too (the answer-key conventions)
+            s.types |= AGREEMENT_TERMS
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
