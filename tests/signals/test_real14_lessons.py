@@ -63,3 +63,14 @@ def test_anglo_american_is_no_american_party():
     (article,) = process_paths([DEV / "fr_nafolonews_anglo-teck.txt"], in_process=True)
     (event,) = article.events
     assert (event.type, sorted(event.countries)) == ("agreement", ["CAN", "GBR"])
+
+
+def test_a_mine_named_after_a_firm_cue_is_still_its_country_and_a_seat_is_no_actor():
+    # es_mediatribu_escondida-strike: "el Sindicato N° 1 de Minera Escondida, parte de la
+    # propiedad de la multinacional con sede en Australia, BHP Billiton, ha comenzado una
+    # huelga": the strike stops a Chilean mine; Australia is the owner's seat
+    from critmin.signals.extract import firm_countries
+
+    (article,) = process_paths([DEV / "es_mediatribu_escondida-strike.txt"], in_process=True)
+    assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]
+    assert "CHL" not in firm_countries("Los trabajadores de Minera Escondida van a huelga.", "es")

@@ -43,6 +43,7 @@ from critmin.signals.lexicon import (
     load,
     other_mineral_matcher,
     role_matcher,
+    site_matcher,
 )
 from critmin.signals.quantities import PERCENT, find_quantities
 
@@ -372,7 +373,12 @@ def firm_countries(text: str, lang: str | None) -> frozenset[str]:
         return frozenset()
     firm: set[str] = set()
     other: set[str] = set()
+    sites = site_matcher()
     for start, end, iso in country_mentions(text, lang):
+        if start >= 0 and any(h.start == 0 for h in sites.find(folded[start : end + 1],
+                                                                 folded=True)):  # fmt: skip
+            other.add(iso)  # "Minera Escondida": the mine is in Chile, whatever firm runs it
+            continue
         named = start >= 0 and (
             any(h.end <= start and _near(folded[h.end : start], FIRM_GAP_BEFORE) for h in before)
             or any(h.start >= end and _near(folded[end : h.start], FIRM_GAP_AFTER) for h in after)

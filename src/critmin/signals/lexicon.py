@@ -398,6 +398,13 @@ def other_mineral_matcher(language: str | None) -> Matcher:
 
 
 @cache
+def site_matcher() -> Matcher:
+    """The names of ``sites.yaml`` (mines and plants), labelled with their country."""
+    return Matcher.build((name, site["country"]) for site in load("sites").values()
+                         for name in site["names"])  # fmt: skip
+
+
+@cache
 def role_matcher(language: str | None) -> Matcher:
     data = load("roles")
     return Matcher.build(
