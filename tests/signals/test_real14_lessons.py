@@ -74,3 +74,14 @@ def test_a_mine_named_after_a_firm_cue_is_still_its_country_and_a_seat_is_no_act
     (article,) = process_paths([DEV / "es_mediatribu_escondida-strike.txt"], in_process=True)
     assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]
     assert "CHL" not in firm_countries("Los trabajadores de Minera Escondida van a huelga.", "es")
+
+
+def test_a_german_price_rally_is_a_price_move_and_us_dollars_name_no_country():
+    # de_boersennews_uranium-100: "Der Uranpreis hat ... eine beispiellose Rallye hingelegt",
+    # "Der Preis für Uran hat die Marke von 100 US-Dollar mit Schwung durchbrochen"
+    from critmin.signals.lexicon import find_countries
+
+    assert _types("de_boersennews_uranium-100") == {"price_move"}
+    assert find_countries("Die Marke von 100 US-Dollar wurde durchbrochen.", "de") == []
+    assert find_countries("Цена превысила 100 US доллар.", "ru") == []
+    assert find_countries("The US dollar rose; the US imposed tariffs.", "en") == ["USA"]

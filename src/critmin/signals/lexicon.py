@@ -516,12 +516,16 @@ def country_matcher(language: str | None) -> Matcher:
 @cache
 def _case_sensitive() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for all case-sensitive names ("US", "EU", "США"), longest first, and the
-    code of each ("US$40.000", "US $1.2 billion": a currency, not the country)."""
+    code of each ("US$40.000", "US $1.2 billion", "100 US-Dollar": a currency, not the
+    country)."""
     table = {str(k): str(v) for k, v in load("countries")["case_sensitive"].items()}
     names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     # bounded by letters of the alphabets these names are written in, not by a CJK or kana
     # character glued to them ("JOGMECを通じて", "US政府")
-    return re.compile(rf"(?<![{_ALNUM}.])(?:" + names + rf")(?![{_ALNUM}])(?!\s?\$)"), table
+    return re.compile(
+        rf"(?<![{_ALNUM}.])(?:" + names + rf")(?![{_ALNUM}])(?!\s?\$)"
+        r"(?![-\s]?(?:[Dd]ollar|[Dd]olar|доллар|долар))"
+    ), table  # "US-Dollar"
 
 
 _ALNUM = r"0-9A-Za-z_\u00C0-\u024F\u0370-\u03FF\u0400-\u052F"
