@@ -85,3 +85,13 @@ def test_a_german_price_rally_is_a_price_move_and_us_dollars_name_no_country():
     assert find_countries("Die Marke von 100 US-Dollar wurde durchbrochen.", "de") == []
     assert find_countries("Цена превысила 100 US доллар.", "ru") == []
     assert find_countries("The US dollar rose; the US imposed tariffs.", "en") == ["USA"]
+
+
+def test_arabic_entry_into_force_on_a_day_is_the_day_of_effect():
+    # ar_solarsufu_us-ru-aluminium-tariff-200: "ستدخل السياسة حيز التنفيذ في 10 مارس 2023"
+    from datetime import date
+
+    from critmin.signals.extract import effective_on
+
+    got = effective_on(["ستدخل السياسة حيز التنفيذ في 10 مارس 2023."], "ar", date(2023, 2, 25))
+    assert str(got) == "2023-03-10"
