@@ -95,3 +95,9 @@ def test_arabic_entry_into_force_on_a_day_is_the_day_of_effect():
 
     got = effective_on(["ستدخل السياسة حيز التنفيذ في 10 مارس 2023."], "ar", date(2023, 2, 25))
     assert str(got) == "2023-03-10"
+
+
+def test_an_export_ban_on_raw_minerals_is_no_entity_listing():
+    # pt_rmmz_mw-raw-mineral-export-ban: "anuncia proibição de exportação de minerais brutos"
+    # and, further down, "penalidades, multas e outras sanções" for those who break it
+    assert _types("pt_rmmz_mw-raw-mineral-export-ban") == {"export_control"}

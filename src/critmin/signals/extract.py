@@ -1110,14 +1110,16 @@ CURRENCY_TYPES = frozenset({"investment", "stockpile", "price_floor"})
 
 
 def _listing_not_control(chosen: list[str], scores: dict[str, float],
-                         sentences: list[_Sentence]) -> list[str]:  # fmt: skip
+                         sentences: list[_Sentence], lang: str | None) -> list[str]:  # fmt: skip
     """Export controls on named companies, with no material ("adds 28 US entities to its
     export control list", "bans dual-use exports to 20 Japanese firms"), are an entity
-    listing: a sanction, not an export control."""
+    listing: a sanction, not an export control (unless their sentences name minerals)."""
     if "export_control" not in chosen or not scores.get("sanction"):
         return chosen
     if any(s.all_materials for s in sentences if "export_control" in s.types | s.bg_types):
         return chosen
+    if _on_topic([s for s in sentences if "export_control" in s.types], lang, dual_use=False):
+        return chosen  # "proibição de exportação de minerais brutos": minerals, no firm
     return [t for t in chosen if t != "export_control"] + (
         [] if "sanction" in chosen else ["sanction"])  # fmt: skip
 
@@ -1175,12 +1177,13 @@ def _deal_behind_lifting(
     return [t for t in chosen if t != "agreement"] if says_lifted(texts, lang) else chosen
 
 
-def _on_topic(sentences: list[_Sentence], lang: str | None) -> bool:
-    """Mineral resources named without a material ("угода щодо корисних копалин") or a mineral
-    with no material id ("bauxite", "platinum") in a foreground sentence that also carries a
-    trigger."""
-    topic = context_matcher("topic", lang)
-    return any(s.types and (topic.find(fold(s.fore), folded=True) or _names_mineral(s, lang))
+def _on_topic(sentences: list[_Sentence], lang: str | None, dual_use: bool = True) -> bool:
+    """Mineral resources named without a material ("угода щодо корисних копалин"), a mineral
+    with no material id ("bauxite", "platinum") or, with ``dual_use``, dual-use goods in a
+    foreground sentence that also carries a trigger."""
+    topic, dual = context_matcher("topic", lang), context_matcher("dual_use", lang)
+    return any(s.types and (topic.find(fold(s.fore), folded=True) or _names_mineral(s, lang)
+                            or (dual_use and dual.find(fold(s.fore), folded=True)))
                for s in sentences)  # fmt: skip
 
 
@@ -1330,7 +1333,7 @@ def extract_events(
     ]
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
-    chosen = _listing_not_control(chosen, scores, sentences)
+    chosen = _listing_not_control(chosen, scores, sentences, lang)
     chosen = _terms_not_events(chosen, scores, sentences, lang, lead)
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
