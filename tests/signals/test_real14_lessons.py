@@ -101,3 +101,21 @@ def test_an_export_ban_on_raw_minerals_is_no_entity_listing():
     # pt_rmmz_mw-raw-mineral-export-ban: "anuncia proibição de exportação de minerais brutos"
     # and, further down, "penalidades, multas e outras sanções" for those who break it
     assert _types("pt_rmmz_mw-raw-mineral-export-ban") == {"export_control"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # ar_youm7_escondida-strike: "إضرابا بعد فشلهم فى التوصل إلى اتفاق" (a strike after they
+        # failed to reach an agreement); es_mediatribu: "las partes no pudieron llegar a un acuerdo"
+        ("بدأ العمال في منجم إسكونديدا للنحاس في تشيلي إضرابا بعد فشلهم فى التوصل إلى اتفاق.",
+         "ar"),
+        ("Workers at Chile's Escondida copper mine went on strike after they failed to reach "
+         "an agreement with BHP.", "en"),
+    ],
+)  # fmt: skip
+def test_an_agreement_not_reached_is_no_agreement(text, lang):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", lang, text)], in_process=True)
+    assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]
