@@ -119,3 +119,14 @@ def test_an_agreement_not_reached_is_no_agreement(text, lang):
 
     (article,) = process_texts([("x", lang, text)], in_process=True)
     assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]
+
+
+def test_signing_a_proclamation_is_no_agreement():
+    # ar_solarsufu_us-ru-aluminium-tariff-200: "وقعت إدارة بايدن يوم الجمعة إعلانًا يفرض تعريفة
+    # بنسبة 200 في المائة على واردات الألمنيوم من روسيا" (signed a proclamation imposing a tariff)
+    assert _types("ar_solarsufu_us-ru-aluminium-tariff-200") == {"tariff"}
+    from critmin.signals.pipeline import process_texts
+
+    text = "Biden signed a proclamation imposing a 200% tariff on Russian aluminum imports."
+    (article,) = process_texts([("x", "en", text)], in_process=True)
+    assert {e.type for e in article.events} == {"tariff"}

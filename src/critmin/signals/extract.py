@@ -1279,6 +1279,11 @@ def extract_events(
             if s.provision:
                 s.bg_types |= s.types - {"agreement"}
                 s.types &= {"agreement"}
+    decree = context_matcher("decree", lang)
+    for s in sentences:
+        if "agreement" in s.types and s.types - {"agreement"} and decree.find(
+                fold(s.fore), folded=True):  # fmt: skip
+            s.types.discard("agreement")  # "signed a proclamation imposing a 200% tariff"
     for s in sentences[: _first_body(doc) + 1]:
         if "agreement" in s.types and not s.types & AGREEMENT_TERMS and any(
                 q["unit"] == "USD" and q["value"] >= DEAL_SUM_MIN
