@@ -130,3 +130,19 @@ def test_signing_a_proclamation_is_no_agreement():
     text = "Biden signed a proclamation imposing a 200% tariff on Russian aluminum imports."
     (article,) = process_texts([("x", "en", text)], in_process=True)
     assert {e.type for e in article.events} == {"tariff"}
+
+
+def test_these_minerals_are_the_ones_named_just_before():
+    # ja_rareresearch_in-critical-mineral-duty-cut: "リチウム、銅、コバルト、希土類が...極めて
+    # 重要であると強調。" then "これらの鉱物に対する関税免除は..."
+    (article,) = process_paths([DEV / "ja_rareresearch_in-critical-mineral-duty-cut.txt"],
+                               in_process=True)  # fmt: skip
+    (event,) = article.events
+    assert {"Li", "Co", "REE"} <= set(event.materials)
+    from critmin.signals.pipeline import process_texts
+
+    text = ("India named lithium, cobalt and rare earths as vital. It cut import duties on these "
+            "minerals to zero.")  # fmt: skip
+    (article,) = process_texts([("x", "en", text)], in_process=True)
+    assert [(e.type, sorted(e.materials)) for e in article.events] == [
+        ("tariff", ["Co", "Li", "REE"])]  # fmt: skip

@@ -977,6 +977,20 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             [] if link else solo, provision, [] if link else deal, share,
             firm_countries(where, lang) if types & SITE_TYPES and countries else frozenset(),
         ))  # fmt: skip
+    return _anaphors(sentences, lang)
+
+
+def _anaphors(sentences: list[_Sentence], lang: str | None) -> list[_Sentence]:
+    """A trigger sentence that names its materials as "these minerals" (``anaphor`` cues:
+    "これらの鉱物に対する関税免除", "these metals") takes those of the sentence before it
+    that names some: "リチウム、銅、コバルト、希土類が...極めて重要" then "これらの鉱物"."""
+    cue = context_matcher("anaphor", lang)
+    last: list[str] = []
+    for s in sentences:
+        if s.materials:
+            last = s.materials
+        elif last and s.types and cue.find(fold(s.fore), folded=True):
+            s.materials = list(last)
     return sentences
 
 

@@ -369,7 +369,7 @@ def _magnet_words(folded: str, start: int, end: int, magnet: tuple[int, int]) ->
 CONTEXT_KINDS = (
     "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
-    "dual_use", "decree",
+    "dual_use", "decree", "anaphor",
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
