@@ -23,12 +23,12 @@ and ``real9/blind`` (72 pages, 19 languages, two collectors), and ``real10/dev``
 ``real10/blind`` (24 pages, 18 in English); ``real11`` (30 pages, 18 languages) and ``real12``
 (36 pages, 24 languages) are blind as a whole, run at the end of the session that collected
 them; ``real13/dev`` and ``real13/blind`` (61 pages, 25 languages, two collectors) are split
-by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 languages). Every set also gets per-language
-figures (type, countries and materials precision/recall, date accuracy). Timing starts after
-``warm_up()`` (the one-off state of every language, which a service builds at startup):
-steady-state throughput, measured in this process and on ``--workers`` reader processes
-(``critmin.signals.readers``, default 2: the target is 50 articles per second on 2 cores); the
-second is the figure checked. Prints PASS/MISS per target.
+by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 languages).
+Every set also gets per-language figures (type, countries and materials precision/recall, date
+accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
+service builds at startup): steady-state throughput, measured in this process and on
+``--workers`` reader processes (``critmin.signals.readers``, default 2: the target is 50
+articles per second on 2 cores); the second is the figure checked. Prints PASS/MISS per target.
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
