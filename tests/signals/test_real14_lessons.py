@@ -146,3 +146,18 @@ def test_these_minerals_are_the_ones_named_just_before():
     (article,) = process_texts([("x", "en", text)], in_process=True)
     assert [(e.type, sorted(e.materials)) for e in article.events] == [
         ("tariff", ["Co", "Li", "REE"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # de_jungewelt_escondida-strike: "seit Dienstag" says when, not why
+        ("Die Arbeiter der weltgrößten Kupfermine in Chile sind seit Dienstag im Streik.", "de"),
+        ("Workers at Chile's largest copper mine have been on strike since Monday.", "en"),
+    ],
+)
+def test_a_clause_cue_before_a_weekday_keeps_the_news(text, lang):
+    from critmin.signals.pipeline import process_texts
+
+    (article,) = process_texts([("x", lang, text)], in_process=True)
+    assert [(e.type, e.countries) for e in article.events] == [("outage", ["CHL"])]

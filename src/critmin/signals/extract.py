@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from critmin.elements import REE_ELEMENTS
@@ -435,6 +436,29 @@ def _dated_adverbial(text: str, end: int, lang: str | None) -> bool:
                for a, _, _ in dates_in(head, _ANY_YEAR, lang))  # fmt: skip
 
 
+def _weekday_after(folded: str, end: int, lang: str | None) -> bool:
+    """A weekday right after a clause cue ("sind seit Dienstag im Streik", "since Monday"):
+    the cue says when, not why; the clause is news."""
+    words = folded[end : end + 16].split()
+    return bool(words) and words[0].strip(",.;:") in _weekdays(lang)
+
+
+@cache
+def _weekdays(lang: str | None) -> frozenset[str]:
+    """Folded CLDR weekday names of the language and of English."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_day_names
+
+    names: set[str] = set()
+    for code in {lang or "en", "en"}:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            continue
+        names |= {fold(n) for n in get_day_names("wide", locale=code).values()}
+    return frozenset(names)
+
+
 def _split_background(text: str, folded: str, lang: str | None,
                       ev: Matcher | None = None) -> tuple[str, str]:  # fmt: skip
     """``(news part, background part)`` of a sentence: a ``clause`` cue after the first word
@@ -448,7 +472,8 @@ def _split_background(text: str, folded: str, lang: str | None,
     spans: list[tuple[int, int]] = []
     hits = context_matcher("clause", lang).find(folded, folded=True)
     cuts = [h.start for h in hits
-            if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])]  # fmt: skip
+            if h.start > 0 and any(ch.isalnum() for ch in folded[: h.start])
+            and not _weekday_after(folded, h.end, lang)]  # fmt: skip
     opening = [h for h in hits if h.start == 0]
     if lang not in VERB_FINAL and opening and not _dated_adverbial(text, orig(opening[0].end),
                                                                    lang):  # fmt: skip
