@@ -330,12 +330,11 @@ def _cue_languages(language: str | None) -> tuple[str, ...]:
     language's short list with English's (as ``lexicon.context_matcher`` reads them: Polish
     "do 10 listopada 2026" ends a measure, and "until" still does in a Polish page)."""
     from critmin.signals.language import base_language
-    from critmin.signals.lexicon import LANGUAGES
+    from critmin.signals.lexicon import list_languages
 
     if language == ANY_LANGUAGE:
         return (ANY_LANGUAGE,)
-    lang = base_language(language) or "en"
-    return (lang,) if lang in LANGUAGES else (lang, "en")
+    return tuple(str(x) for x in list_languages(base_language(language) or "en"))
 
 
 @cache

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from critmin.elements import REE_ELEMENTS
@@ -1228,7 +1228,12 @@ def _on_topic(sentences: list[_Sentence], lang: str | None, dual_use: bool = Tru
 
 def _names_mineral(s: _Sentence, lang: str | None) -> bool:
     """The sentence's foreground names a mineral with no material id (``other_minerals.yaml``)."""
-    return bool(other_mineral_matcher(lang).find(fold(s.fore), folded=True))
+    return _mineral_without_id(s.fore, lang)
+
+
+@lru_cache(maxsize=8192)
+def _mineral_without_id(fore: str, lang: str | None) -> bool:
+    return bool(other_mineral_matcher(lang).find(fold(fore), folded=True))
 
 
 def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
@@ -1438,8 +1443,9 @@ def extract_events(
         if not countries and etype in HOME_TYPES:
             countries = _home_country(picked, lang)
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
-        heads = [sentences[k] for k in ({0, main} if has_title else {main})]
-        other_mineral = any(_names_mineral(h, lang) and not h.materials for h in heads)
+        head_idx = sorted({0, main} if has_title else {main})  # the headline and main sentence
+        other_mineral = any(_names_mineral(sentences[k], lang) and not sentences[k].materials
+                            for k in head_idx)  # fmt: skip
         if other_mineral:
             # "Larang Ekspor Bauksit": the event is on a mineral with no id; a material of
             # another of its sentences ("other minerals such as copper") is not its own
@@ -1519,7 +1525,7 @@ def extract_events(
                     companies.append(c)
         if etype in COMPANY_STATE_TYPES:  # from its evidence and the headline, not the
             homes = company_homes()  # "companies such as ..." further down
-            for k in sorted({main, 0} if has_title else {main}):
+            for k in head_idx:
                 for c in find_companies(sentences[k].fore):
                     if homes.get(c) and homes[c] not in countries:
                         countries = [*countries, homes[c]]

@@ -383,9 +383,14 @@ def context_matcher(kind: str, language: str | None) -> Matcher:
     if kind not in CONTEXT_KINDS:
         raise ValueError(f"context.yaml: unknown cue kind {kind!r} (one of {CONTEXT_KINDS})")
     cues = load("context").get(kind) or {}
-    # a language with a short list of its own (Urdu, Polish...) is read with English too
-    langs = [language] if language in LANGUAGES else [language, "en"]
-    return Matcher.build((p, kind) for lang in langs for p in cues.get(lang) or [])
+    return Matcher.build((p, kind) for lang in list_languages(language)
+                         for p in cues.get(lang) or [])  # fmt: skip
+
+
+def list_languages(language: str | None) -> tuple[str | None, ...]:
+    """Whose lists of a cue file apply to a language: a lexicon language's own; a language
+    with a short list of its own (Urdu, Polish...) is read with English's too."""
+    return (language,) if language in LANGUAGES else (language, "en")
 
 
 @cache
@@ -393,9 +398,9 @@ def other_mineral_matcher(language: str | None) -> Matcher:
     """Names of minerals with no material id (``lexicon/other_minerals.yaml``: aluminium and
     bauxite, the platinum-group metals, tantalum, niobium), each labelled with its id; a
     language with a short list is read with English, as ``context_matcher`` does."""
-    langs = [language] if language in LANGUAGES else [language, "en"]
     return Matcher.build((p, mid) for mid, by_lang in load("other_minerals").items()
-                         for lang in langs for p in by_lang.get(lang) or [])  # fmt: skip
+                         for lang in list_languages(language)
+                         for p in by_lang.get(lang) or [])  # fmt: skip
 
 
 @cache

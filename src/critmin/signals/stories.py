@@ -1,23 +1,21 @@
 """Stories: articles about the same real-world event, across languages.
 
 Two articles belong together when the events they are about (:func:`headline_events`: in the
-headline or first sentence, or their strongest) include one of the same type (an import ban
-and a sanction counted as one kind) whose countries and materials overlap and whose dates are
-at most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers, also a
-sum or tonnage of their sentences, add to the score, a company both name a little). An undated
+headline or first sentence, or their strongest) include one of the same type (an import ban and
+a sanction counted as one kind) whose countries and materials overlap and whose dates are at
+most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numbers, also a sum
+or tonnage of their sentences, add to the score, a company both name a little). An undated
 article takes the first full date its evidence gives; an article with no date at all links only
-on strong evidence
-(``STRONG_SCORE``: the same materials and two of three countries or better, or a partial match
-plus a shared fact; agreements: the same two parties). Events that take effect more than
-``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an anniversary piece on
-the 2010 quota) and the other not, or of which one lifts a measure and the other not
-(``lexicon/stories.yaml``), are never one story; nor are two agreements with different
+on strong evidence (``STRONG_SCORE``: the same materials and two of three countries or better,
+or a partial match plus a shared fact; agreements: the same two parties). Events that take
+effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
+anniversary piece on the 2010 quota) and the other not, or of which one lifts a measure and the
+other not (``lexicon/stories.yaml``), are never one story; nor are two agreements with different
 partners (US-Japan and US-Australia). Groups merge only when every pair of their articles is
-compatible (no chaining); a pair is, when some pair of their same-kind events is not kept
-apart and none is a measure against its lifting (an article's side measure does not keep it
-out). A story keeps the facts its articles agree on and flags disagreements: the same kind of
-fact (a percentage, an amount, a date, the person in a role) given differently by different
-articles.
+compatible (no chaining); a pair is, when some pair of their same-kind events is not kept apart
+and none is a measure against its lifting (an article's side measure does not keep it out). A
+story keeps the facts its articles agree on and flags disagreements: the same kind of fact (a
+percentage, an amount, a date, the person in a role) given differently by different articles.
 """
 
 from __future__ import annotations
@@ -196,7 +194,7 @@ def _apart(a: Event, b: Event) -> bool:
     another year's event recalled, other partners, a measure and its lifting."""
     effect = _days(a.effective_date, b.effective_date)
     days = _days(when(a), when(b))
-    if days is not None and days > MAX_DAYS and (effect != 0 or days > MAX_EVENT_DAYS):
+    if days is not None and _too_far(days, effect == 0):
         return True  # (the same day of effect is one measure, reported within a month: a
         # June page on exports since the April 4 controls reports their effects, not them)
     if effect is not None and effect > MAX_EVENT_DAYS:
@@ -312,7 +310,7 @@ def link_score(a: Event, b: Event) -> float:
     return score
 
 
-def _figures(e: Event) -> set[tuple[str, float]]:
+def _figures(e: Event) -> frozenset[tuple[str, float]]:
     """Sums and tonnages (``FIGURE_UNITS``) anywhere in the event's sentences, its headline
     included: "acaba de receber um cheque de US$ 565 milhões" in a lead the event's trigger
     sentence does not repeat. A sum is rarer than a rate: two reports giving the same one are
@@ -321,9 +319,9 @@ def _figures(e: Event) -> set[tuple[str, float]]:
 
 
 @lru_cache(maxsize=4096)
-def _figures_of(texts: tuple[str, ...], language: str | None) -> set[tuple[str, float]]:
-    return {(q["unit"], q["value"]) for t in texts for q in find_quantities(t, language)
-            if q["unit"] in FIGURE_UNITS}  # fmt: skip
+def _figures_of(texts: tuple[str, ...], language: str | None) -> frozenset[tuple[str, float]]:
+    return frozenset((q["unit"], q["value"]) for t in texts for q in find_quantities(t, language)
+                     if q["unit"] in FIGURE_UNITS)  # fmt: skip
 
 
 def _same_day_of_effect(a: Event, b: Event) -> bool:
