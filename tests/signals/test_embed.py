@@ -91,22 +91,35 @@ def test_disjoint_materials_are_not_one_story():
 
 
 def test_language_without_trigger_lexicon_gets_a_type():
-    # Danish has no trigger lexicon: the English triggers find nothing here
+    # Afrikaans has no trigger lexicon: the English triggers find nothing here
+    text = (
+        "Die prys van lithium styg tot 'n rekordvlak\n"
+        "Die prys van lithium het hierdie week met 20 persent gestyg tot 'n rekord in China."
+    )
+    from critmin.signals.lexicon import find_countries
+
+    (art,) = process_texts([("af1", "g", text)])
+    assert art.doc.language == "af"
+    assert [e.type for e in art.events] == ["price_move"]
+    assert art.events[0].materials == ["Li"]
+    assert find_countries(text, "af") == ["CHN"]  # CLDR Afrikaans names (a price move itself
+    assert art.events[0].countries == []  # has no country: the answer-key conventions)
+    embed.set_enabled(False)
+    (off,) = process_texts([("af1", "g", text)])
+    assert off.events == []  # the lexicons alone do not type it
+
+
+def test_danish_reads_its_relatives_lists():
+    # Danish has no lists of its own: Swedish's ("pris* + stig*"...) type it without the model
     text = (
         "Prisen på lithium stiger til rekordniveau\n"
         "Prisen på lithium er steget med 20 procent denne uge til en rekord i Kina."
     )
-    from critmin.signals.lexicon import find_countries
-
+    embed.set_enabled(False)
     (art,) = process_texts([("da1", "g", text)])
     assert art.doc.language == "da"
     assert [e.type for e in art.events] == ["price_move"]
     assert art.events[0].materials == ["Li"]
-    assert find_countries(text, "da") == ["CHN"]  # CLDR Danish names (a price move itself
-    assert art.events[0].countries == []  # has no country: the answer-key conventions)
-    embed.set_enabled(False)
-    (off,) = process_texts([("da1", "g", text)])
-    assert off.events == []  # the lexicons alone do not type it
 
 
 def test_without_the_package_the_default_falls_back_to_the_lexicons(monkeypatch):

@@ -892,7 +892,10 @@ _SLASH_CREDIT = re.compile(r"\s//\s*([^/]{2,40})$")
 _BYLINE_LINE = re.compile(
     r"^[\s\d./:-]*[가-힣]{2,4}\s?기자(?:\s+[\w.+-]+@[\w.-]*)?\s*$"
     r"|^(?:作者|文|撰文|記者|记者|編譯|编译|採訪|采访|撰稿)\s*[:：/／]\s*[^:：/／。.]{1,60}$"
+    r"|^[\u3400-\u9fff]{0,8}(?:編輯|编辑|記者|记者)[\u3400-\u9fff]{2,4}$"  # "鉅亨網編輯林羿君"
 )
+# a label alone, its content on the next lines: "AI导读:", "Summary:", "要点："
+_LABEL_ONLY = re.compile(r"^\S{1,16}(?: \S{1,16})?\s?[:：]$")
 
 
 # a page's relative time stamp, a label or two before it: "Lu il y a 3 minutes", "2 hours ago",
@@ -949,6 +952,8 @@ def _generic_junk(line: str) -> bool:
     if is_caption(line) or is_han_menu(line) or _ID_LINE.match(line):
         return True
     if _READ_TIME.match(line) or is_paren_caption(line) or is_credit_line(line):
+        return True
+    if _LABEL_ONLY.match(line):
         return True
     if _TEMPLATE_SLOT.match(line):  # "[$img1]": a template's unfilled slot
         return True

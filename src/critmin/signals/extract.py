@@ -41,6 +41,7 @@ from critmin.signals.lexicon import (
     find_countries,
     find_materials,
     fold,
+    list_languages,
     load,
     other_mineral_matcher,
     role_matcher,
@@ -549,7 +550,7 @@ def _destinations(text: str, lang: str | None) -> set[str]:
     cue ("exports to the United States") or right before a ``destination_after`` one
     ("米国向け")."""
     folded = fold(text)
-    langs = [lang] if lang in LANGUAGES else [lang, "en"]  # a short-list language: and English
+    langs = list(list_languages(lang))  # a short-list language: and English
     data = load("context")
     before = [fold(str(c)) for lg in langs
               for c in (data.get("destination_before") or {}).get(lg) or []]  # fmt: skip
@@ -1383,7 +1384,14 @@ def extract_events(
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences, lang)
-    chosen = _terms_not_events(chosen, scores, sentences, lang, lead)
+    topic = context_matcher("topic", lang)
+    # a lead stockpile of no mineral ("stockpiles of antibiotics" beside a minerals budget)
+    # does not make the lead's investment its financing
+    stocks = {"stockpile"} if any(
+        "stockpile" in s.types and (s.all_materials or _names_mineral(s, lang)
+                                    or topic.find(fold(s.fore), folded=True))
+        for s in sentences[: _first_body(doc) + 1]) else set()  # fmt: skip
+    chosen = _terms_not_events(chosen, scores, sentences, lang, lead - {"stockpile"} | stocks)
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:

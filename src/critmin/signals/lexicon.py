@@ -25,6 +25,9 @@ LANGUAGES = (
     "en", "ru", "de", "fr", "it", "es", "zh", "ja", "fa", "ar", "ko", "pt", "uk", "hi", "tr", "vi",
     "id",
 )  # fmt: skip
+# a language with no lists of its own reads a close relative's (Norwegian and Danish share
+# most trade and mining words with Swedish: "avtale"/"avtal", "litium", "eksport"/"export")
+RELATIVES = {"no": "sv", "nb": "sv", "nn": "sv", "da": "sv"}
 _ARABIC_FOLD = str.maketrans({
     "ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه",
     "ـ": None, "\u200c": " ", "\u200d": None, "ё": "е", "’": "'", "‘": "'", "`": "'",
@@ -266,8 +269,13 @@ def _langs(language: str | None) -> tuple[str, ...]:
     """The language's own entries, then English; a language without lexicons still gets
     its CLDR country names (``country_names``)."""
     if language and language not in {"en", "und"} and language.isalpha():
-        return (language, "en")
+        return (language, *_relative(language), "en")
     return ("en",)
+
+
+def _relative(language: str | None) -> tuple[str, ...]:
+    """The close relative whose lists a language without its own reads (``RELATIVES``)."""
+    return (RELATIVES[language],) if language in RELATIVES else ()
 
 
 @cache
@@ -277,8 +285,8 @@ def event_matcher(language: str | None) -> Matcher:
     data = load("events")
     if language in LANGUAGES:
         langs: tuple[str | None, ...] = (language,)
-    elif any(language in by_lang for by_lang in data.values()):
-        langs = (language, "en")
+    elif any(language in by_lang for by_lang in data.values()) or _relative(language):
+        langs = (language, *_relative(language), "en")
     else:
         langs = ("en",)
     return Matcher.build(
@@ -390,7 +398,7 @@ def context_matcher(kind: str, language: str | None) -> Matcher:
 def list_languages(language: str | None) -> tuple[str | None, ...]:
     """Whose lists of a cue file apply to a language: a lexicon language's own; a language
     with a short list of its own (Urdu, Polish...) is read with English's too."""
-    return (language,) if language in LANGUAGES else (language, "en")
+    return (language,) if language in LANGUAGES else (language, *_relative(language), "en")
 
 
 @cache
