@@ -110,3 +110,82 @@ def test_matcher_sequence_stays_in_one_clause():
     m = Matcher.build([("*暂停*开采*", "outage")])
     assert m.labels("暂停锡矿开采", folded=True) == ["outage"]
     assert m.labels("暂停出口，开采", folded=True) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("el", "Ο Ντόναλντ Τραμπ υπέγραψε εκτελεστικό διάταγμα"),
+        ("th", "ทรัมป์เริ่มเก็บภาษีเหล็ก"),
+        ("bg", "Тръмп наложи мита"),
+    ],
+)
+def test_trump_is_the_united_states_in_more_scripts(lang, text):
+    from critmin.signals.lexicon import find_countries
+
+    assert find_countries(text, lang) == ["USA"]
+
+
+def test_thai_aluminium_spelling_puts_a_tariff_page_on_topic():
+    # "ขึ้นภาษีนำเข้าเหล็กและอลูมิเนียม": the common spelling (อลูมิเนียม) of aluminium
+    assert set(_events("th_widblog_us-aluminium-tariff")) == {"tariff"}
+
+
+def test_a_partial_halt_of_underground_mining_is_an_outage():
+    # "卡莫阿-卡库拉铜矿暂停部分井下采矿": 暂停 ... 采矿 in one clause
+    events = _events("zh_wallstreetcn_kamoa-kakula-halt")
+    assert set(events) == {"outage"}
+    assert events["outage"].countries == ["COD"]
+
+
+def test_the_home_government_imposes_a_duty_on_a_named_target():
+    # "財務省の関税・外国為替等審議会は ... 中国産黒鉛電極への暫定的な反ダンピング関税": Japan's
+    # ministry, China's electrodes
+    events = _events("ja_iru-miru_jp-graphite-electrode-ad")
+    assert set(events["tariff"].countries) == {"JPN", "CHN"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "home"),
+    [
+        ("ja", "政府は中国産黒鉛電極に反ダンピング関税を課す。", ["JPN"]),
+        ("ja", "中国政府は米国産品に関税を課す。", []),
+        ("uk", "Уряд США запровадив мита на алюміній з Росії.", []),
+    ],
+)
+def test_a_government_cue_next_to_a_country_is_that_countrys(lang, text, home):
+    from critmin.signals.extract import _analyse, _home_beside
+
+    doc = clean_text(f"{text}\n\n{text}")
+    sentences = _analyse(doc)
+    assert _home_beside(sentences[:1], ["CHN"], lang) == home
+
+
+def test_a_government_page_investment_is_the_home_countrys():
+    # "Уряд вперше обрав переможця конкурсу на розробку родовища літію" ... "капітальних
+    # інвестицій у розмірі 179 мільйонів доларів": Ukraine's
+    assert _events("uk_focus_dobra-lithium-psa")["investment"].countries == ["UKR"]
+
+
+def test_firms_named_after_a_metal_name_no_material():
+    from critmin.signals.lexicon import find_countries, find_materials
+
+    assert find_materials("剩余34%由洛阳钼业和广东邦普持有", "zh") == []
+    assert find_materials("o grupo russo Uranium One Group, que investirá", "pt") == []
+    assert find_materials("钼价上涨", "zh") == ["Mo"]
+    assert "HKG" not in find_countries("com a empresa chinesa Hong Kong CBC Investment", "pt")
+
+
+def test_a_contract_signed_in_book_title_marks_is_an_agreement():
+    # "于26日签署《乌尤尼盐湖碳酸锂生产服务合同》": what is signed is a contract
+    events = _events("zh_wxredian_bo-cbc-lithium-contract")
+    assert {"agreement", "investment"} <= set(events)
+    assert events["investment"].materials == ["Li"]
+
+
+def test_a_dateline_place_is_no_headline():
+    # "नई दिल्ली । अपने बजट 2024 भाषण में ...": the place alone is too short for a headline
+    doc = clean_text((DEV / "hi_nnsp_india-critical-minerals-duty.txt").read_text(encoding="utf-8"))
+    assert doc.title.startswith("नई दिल्ली । अपने बजट 2024")
+    events = _events("hi_nnsp_india-critical-minerals-duty")
+    assert set(events["tariff"].materials) >= {"Co", "Cu", "Li"}

@@ -213,6 +213,11 @@ def _split_title(line: str) -> tuple[str, str]:
     if mt is None:
         return line, ""
     first = line[: mt.end()].strip()
+    if word_count(first) < HEADLINE_MIN_WORDS and not CAPS_DATELINE.match(first):
+        # "नई दिल्ली ।": a dateline's place; its sentence runs on to the next stop
+        nxt = _FIRST_SENTENCE.search(line, mt.end(), 400)
+        if nxt is not None:
+            mt, first = nxt, line[: nxt.end()].strip()
     if CAPS_DATELINE.match(first):  # "KONTAN.CO.ID - JAKARTA. Harga timah melonjak ...": the
         title, rest = _split_title(line[mt.end() :].strip())  # site and city, then the lede
         if title and rest:

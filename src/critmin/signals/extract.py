@@ -832,6 +832,16 @@ COMPANY_STATE_TYPES = frozenset({"investment", "agreement"})
 # a document's title in Chinese book-title marks (《出口管制法》, the Export Control Law) is a
 # name, not a measure: triggers inside it do not count
 _BOOK_TITLE = re.compile(r"《[^《》]{1,60}》|〈[^〈〉]{1,60}〉")
+# ... unless it is what is signed: "签署《乌尤尼盐湖碳酸锂生产服务合同》" signs a contract
+_SIGNED = ("签署", "签订", "簽署", "簽訂", "签了", "簽了")
+
+
+def _blank_titles(ffold: str) -> str:
+    """``ffold`` with its book titles blanked, but for a title right after a signing verb."""
+    return _BOOK_TITLE.sub(
+        lambda m: m.group(0) if ffold[max(0, m.start() - 3) : m.start()].endswith(_SIGNED)
+        or ffold[max(0, m.start() - 3) : m.start() - 1].endswith(_SIGNED)
+        else " " * len(m.group(0)), ffold)  # fmt: skip
 
 
 def _types_in(ffold: str, ev: Any) -> set[str]:
@@ -840,8 +850,7 @@ def _types_in(ffold: str, ev: Any) -> set[str]:
     the export control inside is the list's name), and one right before an agreement's
     trigger names its subject ("関税合意", "tariff agreement"): neither counts, unless the
     type has another trigger in the text."""
-    hits = ev.find(_BOOK_TITLE.sub(lambda m: " " * len(m.group(0)), ffold), folded=True,
-                   overlap=True)  # fmt: skip
+    hits = ev.find(_blank_titles(ffold), folded=True, overlap=True)
     plain = [h for h in hits if h.start >= 0]
     deals = {h.start for h in plain if h.label == "agreement"}
     kept: set[str] = set()
@@ -862,8 +871,10 @@ def _types_in(ffold: str, ev: Any) -> set[str]:
     return kept
 
 
+HOME_CUE_GAP = 3  # characters between a country name and a government cue that is its own
+TARGETED_TYPES = frozenset({"tariff", "import_ban"})  # one state's measure on goods of another
 HOME_TYPES = frozenset({"export_control", "import_ban", "tariff", "stockpile", "price_floor",
-                        "outage"})  # fmt: skip
+                        "outage", "investment"})  # fmt: skip
 
 
 def _home_country(picked: list[_Sentence], lang: str | None) -> list[str]:
@@ -876,6 +887,26 @@ def _home_country(picked: list[_Sentence], lang: str | None) -> list[str]:
         return []
     cue = context_matcher("home_government", lang)
     return [str(home)] if any(cue.find(fold(s.fore), folded=True) for s in picked) else []
+
+
+def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) -> list[str]:
+    """The page's own country beside the targets a measure names ("財務省は ... 中国産黒鉛電極
+    への ... 反ダンピング関税": Japan's duty on Chinese electrodes) when the headline or main
+    sentence has a ``home_government`` cue no country name stands right before or after
+    ("中国政府" is China's government, "уряд США" America's)."""
+    home = (load("context").get("home_country") or {}).get(lang)
+    if not home or home in countries:
+        return []
+    cue = context_matcher("home_government", lang)
+    for s in head:
+        folded = fold(s.fore)
+        spans = [(start, end) for start, end, _ in country_mentions(s.fore, lang)]
+        if any(not any(start <= h.start < end or 0 <= h.start - end <= HOME_CUE_GAP  # "中国政府"
+                       or (0 <= start - h.end <= 1 and not folded[h.end : start].strip())
+                       for start, end in spans)  # "уряд США", "دولت آمریکا"
+               for h in cue.find(folded, folded=True)):  # fmt: skip
+            return [str(home)]
+    return []
 
 
 def _bans_foreign_exports(text: str, lang: str | None) -> bool:
@@ -1450,6 +1481,10 @@ def extract_events(
             countries = currency_countries(" ".join(s.fore for s in picked))
         if not countries and etype in HOME_TYPES:
             countries = _home_country(picked, lang)
+        elif etype in TARGETED_TYPES:  # an imposer beside its target
+            countries = _home_beside([sentences[k] for k in sorted({0, main} if has_title
+                                                                   else {main})],
+                                     countries, lang) + countries  # fmt: skip
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
         head_idx = sorted({0, main} if has_title else {main})  # the headline and main sentence
         other_mineral = any(_names_mineral(sentences[k], lang) and not sentences[k].materials

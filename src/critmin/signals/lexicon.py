@@ -311,6 +311,8 @@ def material_matcher(language: str | None) -> Matcher:
             entries.append(("ndfeb", mid))
     for symbol, mids in MIXED_OXIDES.items():
         entries.append((symbol, mids))
+    # firms named after a metal ("洛阳钼业", "Uranium One"): no material (dropped below)
+    entries.extend((str(name), "-") for name in load("not_materials").get("names") or [])
     for site in load("sites").values():  # "Kakula", "Grasberg": the mine's products
         if site["materials"]:
             entries.extend((name, list(site["materials"])) for name in site["names"])
@@ -336,6 +338,8 @@ def find_materials(
         if skip is not None and h.start >= 0 and skip(h.start):
             continue
         for label in h.label if isinstance(h.label, list) else [str(h.label)]:
+            if label == "-":
+                continue
             if label.startswith("~"):
                 if not same or h.start < 0 or not text[h.start].islower():
                     continue
