@@ -189,3 +189,16 @@ def test_a_dateline_place_is_no_headline():
     assert doc.title.startswith("नई दिल्ली । अपने बजट 2024")
     events = _events("hi_nnsp_india-critical-minerals-duty")
     assert set(events["tariff"].materials) >= {"Co", "Cu", "Li"}
+
+
+def test_in_response_to_opens_a_background_clause_in_chinese():
+    # "...據報為應對中國長期對日出口管制的措施": China's controls are what Japan's budget answers
+    events = _events("zhh_stheadline_jp-jogmec-reserve-funds")
+    assert "investment" in events
+    assert "export_control" not in events
+
+
+def test_among_them_refers_to_the_minerals_before():
+    # "財政部長...突出了鋰、銅、鈷及稀土等..." then "其中,23種礦物將免征關稅": the duty's minerals
+    materials = _events("zhh_bschuman_india-critical-minerals-duty")["tariff"].materials
+    assert {"Li", "Cu", "Co", "REE"} <= set(materials)
