@@ -24,7 +24,8 @@ and ``real9/blind`` (72 pages, 19 languages, two collectors), and ``real10/dev``
 (36 pages, 24 languages) are blind as a whole, run at the end of the session that collected
 them; ``real13/dev`` and ``real13/blind`` (61 pages, 25 languages, two collectors) are split
 by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 languages) and
-``real15/dev`` and ``real15/blind`` (64 pages, 25 languages).
+``real15/dev`` and ``real15/blind`` (64 pages, 25 languages) and ``real16/dev`` and
+``real16/blind`` (62 pages, 24 languages).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
@@ -83,6 +84,8 @@ DEFAULT_SETS = (
     ("real14-blind", ROOT / "tests" / "data" / "signals" / "real14" / "blind"),
     ("real15-dev", ROOT / "tests" / "data" / "signals" / "real15" / "dev"),
     ("real15-blind", ROOT / "tests" / "data" / "signals" / "real15" / "blind"),
+    ("real16-dev", ROOT / "tests" / "data" / "signals" / "real16" / "dev"),
+    ("real16-blind", ROOT / "tests" / "data" / "signals" / "real16" / "blind"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
