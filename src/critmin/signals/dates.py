@@ -663,6 +663,10 @@ BYLINE = re.compile(
 BYLINE_LINES = 40
 
 
+# a Korean message board's post line ("작성자 ... 작성일25-03-18 15:59 조회105회"): two-digit years
+BOARD_DATE = re.compile(r"(?:작성일|등록일)\s?:?\s?(\d{2})[-.](\d{2})[-.](\d{2})(?!\d)")
+
+
 def byline_date(raw: str, language: str | None) -> date | None:
     """The date of the first byline line ("입력 2026.02.07 23:57") among a page's first lines."""
     head = "\n".join(raw.split("\n", BYLINE_LINES)[:BYLINE_LINES])
@@ -670,6 +674,12 @@ def byline_date(raw: str, language: str | None) -> date | None:
         got = find_date_regex(mt.group(1), language)
         if got:
             return got
+    mt = BOARD_DATE.search(head)
+    if mt:
+        try:
+            return date(2000 + int(mt.group(1)), int(mt.group(2)), int(mt.group(3)))
+        except ValueError:
+            return None
     return None
 
 

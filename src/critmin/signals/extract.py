@@ -54,6 +54,7 @@ EVENT_TYPES = ("agreement", "export_control", "import_ban", "sanction", "tariff"
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 SECOND_TYPE_SHARE = 0.6
+DEAL_SENTENCES = 5  # the first deal sentence counts as the lead's when among the first five
 MIN_SECOND_SCORE = 2.0
 # a type the headline or the first body sentence reports (the news of the article) needs less
 LEAD_TYPE_SHARE = 0.4
@@ -590,6 +591,24 @@ def _imposer_and_targets(countries: list[str], picked: list[_Sentence],
     return [c for c in countries if c == imposer or c in aimed]
 
 
+def _rivals(sentences: list[_Sentence], lang: str | None) -> set[str]:
+    """Countries the page names right after or before a ``rival_*`` cue ("the dominance of
+    China", "中国的垄断"): what its measures counter."""
+    cues = (context_matcher("rival_before", lang), context_matcher("rival_after", lang))
+    out: set[str] = set()
+    for s in sentences:
+        folded = fold(s.text)
+        before = [h.end for h in cues[0].find(folded, folded=True) if h.start >= 0]
+        after = [h.start for h in cues[1].find(folded, folded=True) if h.start >= 0]
+        if not before and not after:
+            continue
+        for start, end, iso in country_mentions(s.text, lang):
+            if any(0 <= start - e <= RIVAL_GAP for e in before) or any(
+                    0 <= b - end <= RIVAL_GAP for b in after):  # fmt: skip
+                out.add(iso)
+    return out
+
+
 def _venues(folded: str, mentions: list[tuple[int, int, str]], lang: str | None) -> list[bool]:
     """Which mentions name where a meeting was held ("a meeting between Trump and Xi in
     South Korea", "Güney Kore'nin Busan şehrinde yaptığı görüşmede"): in a sentence with a
@@ -811,6 +830,9 @@ def _scope_of(sentences: list[_Sentence], etype: str) -> list[int]:
 
 # measures one country takes: the other side of talks or a trade war is not its actor
 UNILATERAL_TYPES = frozenset({"export_control"})
+REE_FAMILY = frozenset({*REE_ELEMENTS, "REE", "NdFeB"})
+UNTARGETED_TYPES = frozenset({"price_floor"})  # measures aimed at no state
+RIVAL_GAP = 12  # characters between a rival cue and the country it names
 # types whose actor is the country of a site (a mine, a plant), not of the firm running it
 SITE_TYPES = frozenset({"outage"})
 # what a listing of entities entails (no exports to them): its terms, not a measure apart
@@ -1360,13 +1382,19 @@ def extract_events(
         if "agreement" in s.types and s.types - {"agreement"} and decree.find(
                 fold(s.fore), folded=True):  # fmt: skip
             s.types.discard("agreement")  # "signed a proclamation imposing a 200% tariff"
-    for s in sentences[: _first_body(doc) + 1]:
+    deal_idx = [i for i, s in enumerate(sentences) if "agreement" in s.types][:1]
+    sum_deals: list[_Sentence] = []
+    for s in [*sentences[: _first_body(doc) + 1],
+              *(sentences[i] for i in deal_idx if i < DEAL_SENTENCES)]:  # fmt: skip
         if "agreement" in s.types and not s.types & AGREEMENT_TERMS and any(
                 q["unit"] == "USD" and q["value"] >= DEAL_SUM_MIN
                 for q in find_quantities(s.fore, lang)):  # fmt: skip
             # "Apple y MP Materials alcanzan un acuerdo de 500 millones de dólares": a deal
-            # the lead says commits a sum is an investment too (the answer-key conventions)
+            # the lead (or the page's first deal sentence, below a caption: "Tanzania on
+            # Monday signed agreements worth $667 million") says commits a sum is an
+            # investment too (the answer-key conventions)
             s.types |= AGREEMENT_TERMS
+            sum_deals.append(s)
     scores: dict[str, float] = defaultdict(float)
     for s in sentences:
         for t in s.types:
@@ -1389,7 +1417,7 @@ def extract_events(
     if not scores:
         return []
     best = max(scores.values())
-    lead = {t for s in sentences[: _first_body(doc) + 1] for t in s.types}
+    lead = {t for s in [*sentences[: _first_body(doc) + 1], *sum_deals] for t in s.types}
     # "Trump and Albanese signed a bilateral framework ...": an agreement the lead says two
     # states made is news though investment sentences outweigh it (agreement words weigh less)
     # (a lead that says it is an investment too, "a 40% stake in a joint venture with Korea
@@ -1427,7 +1455,8 @@ def extract_events(
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
-                                sentences[0].types if doc.title else set())  # fmt: skip
+                                (sentences[0].types if doc.title else set())
+                                | {t for s in sum_deals for t in s.types})  # fmt: skip
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):
         all_idx = [i for i, s in enumerate(sentences) if etype in s.types] or [
@@ -1475,6 +1504,12 @@ def extract_events(
             # is the actor, not the operator's home (unless nothing else is named)
             homes = {c for c in countries if all(c in s.firms for s in picked if c in s.countries)}
             countries = [c for c in countries if c not in homes] or countries
+        if etype in UNTARGETED_TYPES:
+            # a price floor is set by its partners and aimed at no state: the supplier whose
+            # dominance it counters ("contrastare il dominio di Pechino", "中 '희토류 패권'
+            # 견제") is no party where its sentences name it too ("esportazioni cinesi")
+            rivals = _rivals(sentences, lang)
+            countries = [c for c in countries if c not in rivals] or countries
         if not countries and etype in CURRENCY_TYPES:
             # "₹7,280 करोड़ की ... स्कीम", "R$ 3 bilhões": a sum in a national currency, no
             # country named: the spender is that currency's country
@@ -1537,6 +1572,13 @@ def extract_events(
                 if sentences[i].fore and not sentences[i].share]))  # fmt: skip
         if etype in OWN_MATERIAL_TYPES:
             materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
+        if etype in MARKET_TYPES and has_title and etype in sentences[0].types:
+            # "Harga tembaga Shanghai mencapai rekor tertinggi" ... nickel and tin in the
+            # market round-up: the headline's metal moved
+            ree = REE_FAMILY & set(sentences[0].materials)  # "稀土价格": its elements too
+            head = [m for m in materials
+                    if m in sentences[0].materials or (ree and m in REE_FAMILY)]  # fmt: skip
+            materials = head or materials
         quantities: list[dict] = []
         people: list[dict] = []
         companies: list[str] = []
