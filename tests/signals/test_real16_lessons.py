@@ -88,3 +88,27 @@ def test_an_export_permit_extension_is_an_extension_in_both_languages():
 def test_a_price_moves_metal_is_the_headlines():
     # "Harga tembaga Shanghai mencapai rekor tertinggi" ... nickel and tin in the round-up
     assert _events("id_kontan_copper-11m-high")["price_move"].materials == ["Cu"]
+
+
+def test_a_jalali_stamp_with_dashes_dates_the_page():
+    # "تاریخ انتشار: ۰۲:۳۰ - ۱۵-۰۳-۱۴۰۳" (published 15 Khordad 1403) below the site's date
+    # of the day ("۱۳ مهر ۱۴۰۳") and its "updated" line
+    from critmin.signals.clean import clean_text
+
+    raw = (DEV / "fa_asriran_noevent-cobalt-producers.txt").read_text(encoding="utf-8")
+    assert clean_text(raw).date == "2024-06-04"
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("sw_dw-proxy_tz-graphite-ree-deals", "Tanzania yasaini mikataba"),  # DW skip links
+        ("ja_moomoo_ncl-nickel-unrest", "ニューカレドニア第3鉱業"),  # app and login prompts
+        ("ko_indoweb_id-copper-export-extension", "인니, 구리정광 수출"),  # "소식 > ..."
+    ],
+)
+def test_headlines_below_skip_links_prompts_and_breadcrumbs(name, start):
+    from critmin.signals.clean import clean_text
+
+    doc = clean_text((DEV / f"{name}.txt").read_text(encoding="utf-8"))
+    assert doc.title.startswith(start)

@@ -1104,8 +1104,11 @@ SECTION_PREFIX_MAX_WORDS = 2
 
 def split_section_prefix(title: str) -> tuple[str, str]:
     """A title less a section's or series' name before its first ``|`` ("關稅戰 | 美國擬對中國
-    石墨產品徵收93.5%反傾銷關稅"): ``(title, prefix)``, the prefix "" when there is none."""
+    石墨產品徵收93.5%反傾銷關稅") or breadcrumb ``>``: ``(title, prefix)``, the prefix "" when
+    there is none."""
     head, sep, tail = title.partition("|")
+    if not sep:  # a breadcrumb: "인도네시아 소식 > 인니, 구리정광 수출 6개월 재연장"
+        head, sep, tail = title.partition(" > ")
     if not sep or "|" in tail or not head.strip() or word_count(head) > SECTION_PREFIX_MAX_WORDS:
         return title, ""
     if word_count(tail) < HEADLINE_MIN_WORDS:

@@ -24,6 +24,8 @@ PARTIAL_HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*\d{4}-\d{1,2}(?![\d-])
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
+# "15-03-1403" (a Persian site's Jalali stamp), "15-03-2024": day, month, year with dashes
+NUMERIC_DASH = re.compile(r"(?<![\d/.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d/.-])")
 # Vietnamese: "ngày 9 tháng 10 năm 2025", "9 tháng 10, năm 2025"
 VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+năm\s+(\d{4})(?!\d)", re.I)
 # Korean: "2025. 7. 10. 09:34" (a space after each dot, a dot after the day)
@@ -232,7 +234,7 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     text = to_ascii_digits(text)
     found: list[tuple[int, int, date]] = []
     rules = ((ISO, "ymd"), (CJK, "ymd"), (SLASH_YMD, "ymd"), (KO_DOTS, "ymd"), (NUMERIC, "dmy"),
-             (VI_DMY, "dmy"))  # fmt: skip
+             (NUMERIC_DASH, "dmy"), (VI_DMY, "dmy"))  # fmt: skip
     for rx, order in rules:
         for mt in rx.finditer(text):
             a, b, c = (int(x) for x in mt.groups())
