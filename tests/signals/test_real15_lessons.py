@@ -202,3 +202,18 @@ def test_among_them_refers_to_the_minerals_before():
     # "財政部長...突出了鋰、銅、鈷及稀土等..." then "其中,23種礦物將免征關稅": the duty's minerals
     materials = _events("zhh_bschuman_india-critical-minerals-duty")["tariff"].materials
     assert {"Li", "Cu", "Co", "REE"} <= set(materials)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        ("pt", "um compromisso de investimento de 1,030 bilhão de dólares", 1_030_000_000),
+        ("es", "una inversión de 1,030 millones de dólares", 1_030_000_000),
+        ("en", "a US$1,500 million loan", 1_500_000_000),
+        ("es", "2,500 toneladas de cobre", 2500),
+    ],
+)
+def test_a_comma_before_a_singular_scale_word_is_decimal(lang, text, value):
+    from critmin.signals.quantities import find_quantities
+
+    assert find_quantities(text, lang)[0]["value"] == value

@@ -157,6 +157,11 @@ def _percent_before(language: str) -> regex.Pattern:
                          + r"(?![0-9]|\s?%)", regex.I)  # fmt: skip
 
 
+_ONE_COMMA = re.compile(r"\d{1,3},\d{3}")
+SINGULAR_SCALES = frozenset({"bilhão", "milhão", "trilhão", "millón", "billón", "milliard",
+                             "miliardo", "milione", "miliar"})  # fmt: skip
+
+
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
     """Quantities as ``{"value", "unit"}`` dicts (unit ``%``, ``t`` or ``USD``), in order."""
     text = to_ascii_digits(text)
@@ -168,6 +173,11 @@ def find_quantities(text: str, language: str | None = None) -> list[dict]:
         if value is None:
             return
         scale = _scale_of(mt.groupdict().get("scale"))
+        word = (mt.groupdict().get("scale") or "").lower().strip()
+        if word in SINGULAR_SCALES and _ONE_COMMA.fullmatch(mt.group("num")):
+            # "1,030 bilhão de dólares": a singular scale word counts less than two of it,
+            # so the comma is the decimal one ("1,030 millones" may be 1,030 in Mexico)
+            value = float(mt.group("num").replace(",", "."))
         found.append((mt.start(), mt.end(),
                       {"value": _clean_value(value * scale * factor), "unit": unit}))  # fmt: skip
         low = _RANGE_LOW.search(text, max(0, mt.start() - RANGE_LOW_CHARS), mt.start())
