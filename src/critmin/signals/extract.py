@@ -342,7 +342,7 @@ _DATELINE_AGENCY = re.compile(
 # अक्टूबर 21 -- ..." (a dateline city names no actor)
 _DATELINE_ANY = re.compile(
     r"^\s*[^\W\d][^\d,.–—\n]{1,30}?,\s*[^.–—\n]{0,12}?\d[^.–—\n]{0,25}?"
-    r"(?:\s--?\s|[–—])"
+    r"(?:\s--?\s|[–—]|\)\.-\s?)"  # "París, 30 ago (EFE).- "
 )
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
@@ -1054,7 +1054,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
             [] if link else solo, provision, [] if link else deal, share,
-            firm_countries(where, lang) if types & SITE_TYPES and countries else frozenset(),
+            firm_countries(where, lang) if countries else frozenset(),
         ))  # fmt: skip
     return _anaphors(sentences, lang)
 
@@ -1502,6 +1502,11 @@ def extract_events(
         if etype in SITE_TYPES:
             # "Canadian miner First Quantum's Cobre Panama mine": the country whose mine stops
             # is the actor, not the operator's home (unless nothing else is named)
+            # ... nor the home of a known operator its sentences name ("شركة Eramet
+            # “إيراميت” الفرنسية للتعدين": Eramet is French, its mines in Gabon)
+            known = company_homes()
+            operators = {known[f] for s in picked for f in find_companies(s.fore) if f in known}
+            countries = [c for c in countries if c not in operators] or countries
             homes = {c for c in countries if all(c in s.firms for s in picked if c in s.countries)}
             countries = [c for c in countries if c not in homes] or countries
         if etype in UNTARGETED_TYPES:
