@@ -61,3 +61,17 @@ def test_a_commitment_not_to_restrict_exports_is_the_deals_term():
 def test_rebels_taking_a_mining_town_is_an_outage():
     # "M23 wadai kuuteka mji wenye madini muhimu wa Rubaya"
     assert "outage" in _events("sw_parstoday_m23-rubaya-seizure")
+
+
+@pytest.mark.parametrize("line", ["編譯黃淑玲／綜合外電", "※本記事は一般向けの解説です。"])
+def test_a_translators_byline_and_a_note_are_no_headline(line):
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line)
+
+
+def test_the_headline_below_a_translators_byline():
+    from critmin.signals.clean import clean_text
+
+    raw = (DEV / "zhh_worldjournal_vn-ree-export-ban.txt").read_text(encoding="utf-8")
+    assert clean_text(raw).title.startswith("越南國會修改礦產法")
