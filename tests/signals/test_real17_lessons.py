@@ -75,3 +75,16 @@ def test_the_headline_below_a_translators_byline():
 
     raw = (DEV / "zhh_worldjournal_vn-ree-export-ban.txt").read_text(encoding="utf-8")
     assert clean_text(raw).title.startswith("越南國會修改礦產法")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "China prohíbe la compra de chips de Micron a los operadores"),
+        ("es", "La UE aprueba un embargo a las importaciones de aluminio ruso"),
+        ("pt", "O governo proíbe a compra de equipamentos da empresa"),
+    ],
+)
+def test_purchase_bans_and_import_embargoes_in_more_languages(lang, text):
+    # a trigger audit across languages (en and fr had purchase bans; es and pt had none)
+    assert "import_ban" in event_matcher(lang).labels(text)
