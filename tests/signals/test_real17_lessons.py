@@ -88,3 +88,17 @@ def test_the_headline_below_a_translators_byline():
 def test_purchase_bans_and_import_embargoes_in_more_languages(lang, text):
     # a trigger audit across languages (en and fr had purchase bans; es and pt had none)
     assert "import_ban" in event_matcher(lang).labels(text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ja", "インドネシア政府はニッケル鉱石の輸出枠を削減した"),
+        ("ar", "فرضت الحكومة حصص التصدير على الكوبالت"),
+        ("hi", "सरकार ने कोबाल्ट पर निर्यात कोटा लगाया"),
+        ("it", "Il Congo introduce quote di esportazione sul cobalto"),
+    ],
+)
+def test_export_quotas_in_more_languages(lang, text):
+    # the audit's second gap: export quotas had no trigger in de, it, ja, fa, ar or hi
+    assert "export_control" in event_matcher(lang).labels(text)
