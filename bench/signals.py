@@ -59,36 +59,25 @@ from critmin.signals.pipeline import process_paths, stories_of, warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE_SAME = 90  # rapidfuzz ratio at which a title counts as the expected one
+DATA = ROOT / "tests" / "data" / "signals"
+
+
+def _halves(*names: str) -> tuple[tuple[str, Path], ...]:
+    """The development and blind halves of sets split by ``split.py``."""
+    return tuple((f"{n}-{half}", DATA / n / half) for n in names for half in ("dev", "blind"))
+
+
 DEFAULT_SETS = (
-    ("main", ROOT / "tests" / "data" / "signals"),
-    ("held-out", ROOT / "tests" / "data" / "signals" / "heldout"),
-    ("held-out-2", ROOT / "tests" / "data" / "signals" / "heldout2"),
-    ("held-out-3", ROOT / "tests" / "data" / "signals" / "heldout3"),
-    ("real-dev", ROOT / "tests" / "data" / "signals" / "real" / "dev"),
-    ("real-blind", ROOT / "tests" / "data" / "signals" / "real" / "blind"),
-    ("real6-dev", ROOT / "tests" / "data" / "signals" / "real6" / "dev"),
-    ("real6-blind", ROOT / "tests" / "data" / "signals" / "real6" / "blind"),
-    ("real5", ROOT / "tests" / "data" / "signals" / "real5"),
-    ("real7-dev", ROOT / "tests" / "data" / "signals" / "real7" / "dev"),
-    ("real7-blind", ROOT / "tests" / "data" / "signals" / "real7" / "blind"),
-    ("real8-dev", ROOT / "tests" / "data" / "signals" / "real8" / "dev"),
-    ("real8-blind", ROOT / "tests" / "data" / "signals" / "real8" / "blind"),
-    ("real9-dev", ROOT / "tests" / "data" / "signals" / "real9" / "dev"),
-    ("real9-blind", ROOT / "tests" / "data" / "signals" / "real9" / "blind"),
-    ("real10-dev", ROOT / "tests" / "data" / "signals" / "real10" / "dev"),
-    ("real10-blind", ROOT / "tests" / "data" / "signals" / "real10" / "blind"),
-    ("real11-blind", ROOT / "tests" / "data" / "signals" / "real11"),
-    ("real12-blind", ROOT / "tests" / "data" / "signals" / "real12"),
-    ("real13-dev", ROOT / "tests" / "data" / "signals" / "real13" / "dev"),
-    ("real13-blind", ROOT / "tests" / "data" / "signals" / "real13" / "blind"),
-    ("real14-dev", ROOT / "tests" / "data" / "signals" / "real14" / "dev"),
-    ("real14-blind", ROOT / "tests" / "data" / "signals" / "real14" / "blind"),
-    ("real15-dev", ROOT / "tests" / "data" / "signals" / "real15" / "dev"),
-    ("real15-blind", ROOT / "tests" / "data" / "signals" / "real15" / "blind"),
-    ("real16-dev", ROOT / "tests" / "data" / "signals" / "real16" / "dev"),
-    ("real16-blind", ROOT / "tests" / "data" / "signals" / "real16" / "blind"),
-    ("real17-dev", ROOT / "tests" / "data" / "signals" / "real17" / "dev"),
-    ("real17-blind", ROOT / "tests" / "data" / "signals" / "real17" / "blind"),
+    ("main", DATA),
+    ("held-out", DATA / "heldout"),
+    ("held-out-2", DATA / "heldout2"),
+    ("held-out-3", DATA / "heldout3"),
+    *_halves("real", "real6"),
+    ("real5", DATA / "real5"),
+    *_halves("real7", "real8", "real9", "real10"),
+    ("real11-blind", DATA / "real11"),  # blind as a whole
+    ("real12-blind", DATA / "real12"),
+    *_halves("real13", "real14", "real15", "real16", "real17"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -324,7 +324,7 @@ class _Sentence:
     provision: bool = False  # says what an agreement provides: its other types are its terms
     deal: list[str] | None = None  # countries less the other side of a trade dispute (agreements)
     share: bool = False  # states a market share, with no trigger: context, no figures or materials
-    firms: frozenset[str] = frozenset()  # countries named only as a firm's nationality
+    where: str = ""  # the news part less a dateline: where actors are read
 
 
 _DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
@@ -363,6 +363,7 @@ FIRM_GAP_BEFORE = 2  # words between a firm cue and the nationality after it
 FIRM_GAP_AFTER = 1  # words between the nationality and the firm cue after it
 
 
+@lru_cache(maxsize=4096)
 def firm_countries(text: str, lang: str | None) -> frozenset[str]:
     """Countries a text names only as a firm's nationality ("Canadian miner First Quantum",
     "la société minière canadienne", "加拿大矿业公司"): every mention of them is next to a
@@ -855,14 +856,13 @@ COMPANY_STATE_TYPES = frozenset({"investment", "agreement"})
 # name, not a measure: triggers inside it do not count
 _BOOK_TITLE = re.compile(r"《[^《》]{1,60}》|〈[^〈〉]{1,60}〉")
 # ... unless it is what is signed: "签署《乌尤尼盐湖碳酸锂生产服务合同》" signs a contract
-_SIGNED = ("签署", "签订", "簽署", "簽訂", "签了", "簽了")
+_SIGNED = re.compile(r"(?:签署|签订|簽署|簽訂|签了|簽了).?$")  # one character may follow
 
 
 def _blank_titles(ffold: str) -> str:
     """``ffold`` with its book titles blanked, but for a title right after a signing verb."""
     return _BOOK_TITLE.sub(
-        lambda m: m.group(0) if ffold[max(0, m.start() - 3) : m.start()].endswith(_SIGNED)
-        or ffold[max(0, m.start() - 3) : m.start() - 1].endswith(_SIGNED)
+        lambda m: m.group(0) if _SIGNED.search(ffold, max(0, m.start() - 3), m.start())
         else " " * len(m.group(0)), ffold)  # fmt: skip
 
 
@@ -904,11 +904,17 @@ def _home_country(picked: list[_Sentence], lang: str | None) -> list[str]:
     ("Pemerintah secara resmi melarang ekspor bijih nikel", "Quốc hội ... thông qua"): the
     language's home country (``context.yaml`` home_country) when a ``home_government`` cue
     stands in the event's sentences; [] for a language of many states (English, Spanish...)."""
-    home = (load("context").get("home_country") or {}).get(lang)
+    home, cue = _home(lang)
     if not home:
         return []
-    cue = context_matcher("home_government", lang)
-    return [str(home)] if any(cue.find(fold(s.fore), folded=True) for s in picked) else []
+    return [home] if any(cue.find(fold(s.fore), folded=True) for s in picked) else []
+
+
+def _home(lang: str | None) -> tuple[str | None, Matcher]:
+    """The language's home country (``context.yaml`` home_country; None for a language of
+    many states) and its ``home_government`` cues."""
+    home = (load("context").get("home_country") or {}).get(lang)
+    return (str(home) if home else None), context_matcher("home_government", lang)
 
 
 def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) -> list[str]:
@@ -916,10 +922,9 @@ def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) 
     への ... 反ダンピング関税": Japan's duty on Chinese electrodes) when the headline or main
     sentence has a ``home_government`` cue no country name stands right before or after
     ("中国政府" is China's government, "уряд США" America's)."""
-    home = (load("context").get("home_country") or {}).get(lang)
+    home, cue = _home(lang)
     if not home or home in countries:
         return []
-    cue = context_matcher("home_government", lang)
     for s in head:
         folded = fold(s.fore)
         spans = [(start, end) for start, end, _ in country_mentions(s.fore, lang)]
@@ -927,7 +932,7 @@ def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) 
                        or (0 <= start - h.end <= 1 and not folded[h.end : start].strip())
                        for start, end in spans)  # "уряд США", "دولت آمریکا"
                for h in cue.find(folded, folded=True)):  # fmt: skip
-            return [str(home)]
+            return [home]
     return []
 
 
@@ -1054,7 +1059,7 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             text, fore, weight, types, bg_types - types, countries, materials,
             [] if link else find_materials(text, lang, folded), addition, scope, link,
             [] if link else solo, provision, [] if link else deal, share,
-            firm_countries(where, lang) if countries else frozenset(),
+            where,
         ))  # fmt: skip
     return _anaphors(sentences, lang)
 
@@ -1280,6 +1285,15 @@ def _on_topic(sentences: list[_Sentence], lang: str | None, dual_use: bool = Tru
                for s in sentences)  # fmt: skip
 
 
+def _on_mineral(s: _Sentence, lang: str | None) -> bool:
+    """The sentence names a material, a mineral with no id or minerals as a topic."""
+    return bool(
+        s.all_materials
+        or _names_mineral(s, lang)
+        or context_matcher("topic", lang).find(fold(s.fore), folded=True)
+    )
+
+
 def _names_mineral(s: _Sentence, lang: str | None) -> bool:
     """The sentence's foreground names a mineral with no material id (``other_minerals.yaml``)."""
     return _mineral_without_id(s.fore, lang)
@@ -1443,14 +1457,13 @@ def extract_events(
     if _unsigned:  # weighed again without the agreement: it must not come back as an addition
         chosen = [t for t in chosen if t != "agreement"]
     chosen = _listing_not_control(chosen, scores, sentences, lang)
-    topic = context_matcher("topic", lang)
-    # a lead stockpile of no mineral ("stockpiles of antibiotics" beside a minerals budget)
-    # does not make the lead's investment its financing
-    stocks = {"stockpile"} if any(
-        "stockpile" in s.types and (s.all_materials or _names_mineral(s, lang)
-                                    or topic.find(fold(s.fore), folded=True))
-        for s in sentences[: _first_body(doc) + 1]) else set()  # fmt: skip
-    chosen = _terms_not_events(chosen, scores, sentences, lang, lead - {"stockpile"} | stocks)
+    if "stockpile" in lead and not any(
+            "stockpile" in s.types and _on_mineral(s, lang)
+            for s in sentences[: _first_body(doc) + 1]):  # fmt: skip
+        # a lead stockpile of no mineral ("stockpiles of antibiotics" beside a minerals
+        # budget) does not make the lead's investment its financing
+        lead = lead - {"stockpile"}
+    chosen = _terms_not_events(chosen, scores, sentences, lang, lead)
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
@@ -1473,6 +1486,7 @@ def extract_events(
             if 0 <= j < len(sentences) and not (set(chosen) & sentences[j].types - {etype}):
                 use.add(j)
         picked = [sentences[i] for i in sorted(use)]
+        head_idx = sorted({0, main} if has_title else {main})  # the headline and main sentence
         scoped = [sentences[i] for i in _scope_of(sentences, etype) if i not in use]
         qidx = set(all_idx) | ({0} if has_title else set())
         if QUANTITY_SCOPE == "trigger+material":
@@ -1507,7 +1521,11 @@ def extract_events(
             known = company_homes()
             operators = {known[f] for s in picked for f in find_companies(s.fore) if f in known}
             countries = [c for c in countries if c not in operators] or countries
-            homes = {c for c in countries if all(c in s.firms for s in picked if c in s.countries)}
+            homes = {
+                c
+                for c in countries
+                if all(c in firm_countries(s.where, lang) for s in picked if c in s.countries)
+            }
             countries = [c for c in countries if c not in homes] or countries
         if etype in UNTARGETED_TYPES:
             # a price floor is set by its partners and aimed at no state: the supplier whose
@@ -1522,11 +1540,8 @@ def extract_events(
         if not countries and etype in HOME_TYPES:
             countries = _home_country(picked, lang)
         elif etype in TARGETED_TYPES:  # an imposer beside its target
-            countries = _home_beside([sentences[k] for k in sorted({0, main} if has_title
-                                                                   else {main})],
-                                     countries, lang) + countries  # fmt: skip
+            countries = _home_beside([sentences[k] for k in head_idx], countries, lang) + countries
         materials = normalise_materials(_merge([s.materials for s in picked + scoped]))
-        head_idx = sorted({0, main} if has_title else {main})  # the headline and main sentence
         other_mineral = any(_names_mineral(sentences[k], lang) and not sentences[k].materials
                             for k in head_idx)  # fmt: skip
         if other_mineral:

@@ -30,7 +30,13 @@ import numpy as np
 
 from critmin.signals import embed
 from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
-from critmin.signals.extract import _YEAR, MARKET_TYPES, REE_ELEMENTS, Event, effective_day
+from critmin.signals.extract import (
+    _YEAR,
+    MARKET_TYPES,
+    REE_FAMILY,
+    Event,
+    effective_day,
+)
 from critmin.signals.lexicon import LANGUAGES, Matcher, fold, load, other_mineral_matcher
 from critmin.signals.quantities import find_quantities
 
@@ -58,7 +64,6 @@ EMB_JOIN_MIN = 0.78  # every pair of a merged story has at least this cosine
 EMB_WEIGHT = 10.0  # added to the link score per unit of cosine above EMB_CENTER
 EMB_CENTER = 0.85
 # the rare-earth family counts as one material when comparing material sets
-_REE_FAMILY = {*REE_ELEMENTS, "REE", "NdFeB"}
 
 
 @dataclass
@@ -244,7 +249,7 @@ def _days_apart_in_year(a: tuple[int, int] | None, b: tuple[int, int] | None) ->
 
 
 def _family(materials: Sequence[str]) -> set[str]:
-    return {"REE" if m in _REE_FAMILY else m for m in materials}
+    return {"REE" if m in REE_FAMILY else m for m in materials}
 
 
 def _disjoint_materials(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -28,9 +28,6 @@ PROVENANCE = (
 
 
 if __name__ == "__main__":
-    runpy.run_path(str(HERE.parent / "real7" / "split.py"))["main"](
-        *sys.argv[1:], here=HERE, provenance=PROVENANCE
+    runpy.run_path(str(HERE.parent / "real15" / "split.py"))["split"](
+        HERE, *sys.argv[1:], provenance=PROVENANCE
     )
-    keep = runpy.run_path(str(HERE.parent / "real13" / "split.py"))["keep_canonical"]
-    for half in ("dev", "blind"):
-        keep(HERE / half / "expected.json")

@@ -30,10 +30,16 @@ PROVENANCE = (
 )
 
 
-if __name__ == "__main__":
+def split(here: Path, *staging: str, provenance: str = PROVENANCE) -> None:
+    """real7's split of the staging folders into ``here/dev`` and ``here/blind``, then
+    real13's move of materials outside the canonical list (real14 to real17 call this)."""
     runpy.run_path(str(HERE.parent / "real7" / "split.py"))["main"](
-        *sys.argv[1:], here=HERE, provenance=PROVENANCE
+        *staging, here=here, provenance=provenance
     )
     keep = runpy.run_path(str(HERE.parent / "real13" / "split.py"))["keep_canonical"]
     for half in ("dev", "blind"):
-        keep(HERE / half / "expected.json")
+        keep(here / half / "expected.json")
+
+
+if __name__ == "__main__":
+    split(HERE, *sys.argv[1:])

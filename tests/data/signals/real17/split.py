@@ -1,10 +1,6 @@
-"""Fixed split of real17 into a development half and a blind half, by story.
-
-Rule (decided before any run of the extractor on these pages): real7's (``real7/split.py``):
-order the story keys of each collector's answer key (``r17a-...``, ``r17b-...``) by their
-SHA-1 and deal them out alternately: dev, blind, dev, ... Every page of a story goes with its
-story; nothing about the content or the extractor's output is used. Materials keyed outside
-the canonical list move to ``materials_outside``, as in real13 (``real13/split.py``).
+"""Fixed split of real17 into a development half and a blind half, by story: real15's rule
+and provenance (``real15/split.py``), story keys ``r17a-...`` and ``r17b-...``, decided before
+any run of the extractor on these pages.
 
     python tests/data/signals/real17/split.py STAGING_A STAGING_B
 """
@@ -16,24 +12,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PROVENANCE = (
-    "Every page was found with the `search` tool (corpus `pages`: stored public web pages) by\n"
-    "one of two helpers (a: government measures; b: market and industry events) that\n"
-    "read no critmin code and reported no story to the session, who copied the stored\n"
-    "excerpt into its file and wrote the answers by reading the page, following the\n"
-    "answer-key conventions of docs/signals-format.md, before any critmin code saw it.\n"
-    "Nothing was written for critmin. Materials outside the canonical list are kept as\n"
-    "`materials_outside` and not scored. Split by story with split.py (real7's rule).\n"
-    "The helpers could not save the tool's answers to disk directly: each excerpt was copied\n"
-    "from the tool's answer by hand, so invisible characters (Persian zero-width joiners) may\n"
-    "be lost."
-)
-
 
 if __name__ == "__main__":
-    runpy.run_path(str(HERE.parent / "real7" / "split.py"))["main"](
-        *sys.argv[1:], here=HERE, provenance=PROVENANCE
-    )
-    keep = runpy.run_path(str(HERE.parent / "real13" / "split.py"))["keep_canonical"]
-    for half in ("dev", "blind"):
-        keep(HERE / half / "expected.json")
+    runpy.run_path(str(HERE.parent / "real15" / "split.py"))["split"](HERE, *sys.argv[1:])
