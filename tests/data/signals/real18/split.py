@@ -19,8 +19,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # the same characters in traditional and simplified form, position by position
-TRADITIONAL = "們國這為與會說對來時發經業產開價區關進戰號實現從當後頭點電話車東導應機場際體統認歲報線總項傳萬億條術島達鋰鎳鈷銅鎢銻鎵鍺礦廠稅貿製據"
-SIMPLIFIED = "们国这为与会说对来时发经业产开价区关进战号实现从当后头点电话车东导应机场际体统认岁报线总项传万亿条术岛达锂镍钴铜钨锑镓锗矿厂税贸制据"
+TRADITIONAL = (
+    "們國這為與會說對來時發經業產開價區關進戰號實現從當後頭點電話車東導"
+    "應機場際體統認歲報線總項傳萬億條術島達鋰鎳鈷銅鎢銻鎵鍺礦廠稅貿製據"
+)
+SIMPLIFIED = (
+    "们国这为与会说对来时发经业产开价区关进战号实现从当后头点电话车东导"
+    "应机场际体统认岁报线总项传万亿条术岛达锂镍钴铜钨锑镓锗矿厂税贸制据"
+)
 
 
 def script_of_chinese(text: str) -> str:
