@@ -1107,7 +1107,15 @@ def _own_materials(sentences: list[_Sentence], idx: list[int], others: set[str],
     body = [s for s in trig_body(sentences, idx, has_title) if not s.types & others]
     if not body and has_title and 0 in idx and not sentences[0].types & others:
         body = [sentences[0]]
-    return normalise_materials(_merge([s.materials for s in body]))
+    own = normalise_materials(_merge([s.materials for s in body]))
+    if not own and has_title and not sentences[0].types and not others:
+        # "Wolfram und Vorprodukte der Solarindustrie betroffen" over "new tariffs on a range
+        # of Chinese materials": a headline with no trigger names what the article's one
+        # event leaves unnamed (one with a trigger, "100% tariff on China over rare earth
+        # curbs", gives the measure's cause, not its goods; beside another event, the
+        # headline may be that event's)
+        own = normalise_materials(sentences[0].materials)
+    return own
 
 
 def _attached(sentences: list[_Sentence], k: int, types: set[str]) -> bool:

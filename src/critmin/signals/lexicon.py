@@ -68,7 +68,7 @@ FOLD_CACHE_CHARS = 2000  # texts up to this long are folded once (lines, sentenc
 
 
 def fold(text: str) -> str:
-    """Lower case, Latin diacritics and Arabic marks removed, letter variants unified,
+    """Lower case, Latin and Greek diacritics and Arabic marks removed, letter variants unified,
     traditional Chinese characters simplified."""
     if len(text) <= FOLD_CACHE_CHARS:
         return _fold_cached(text)
@@ -90,7 +90,8 @@ def _fold(text: str) -> str:
         return unicodedata.normalize("NFC", text)
     out = []
     for ch in text:
-        latin_or_arabic = out and (ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF)
+        latin_or_arabic = out and (ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF
+                                   or 0x370 <= ord(out[-1]) <= 0x3FF)  # Greek accents too
         if unicodedata.category(ch) == "Mn" and latin_or_arabic:
             continue
         out.append(ch)
@@ -502,6 +503,34 @@ def country_names(language: str) -> dict[str, str]:
     return out
 
 
+def _de_weak(word: str) -> str:
+    """A German name's word in its weak (-en) form: "Vereinigte" -> "Vereinigten",
+    "Vereinigtes" -> "Vereinigten", "Emirate" -> "Emiraten"; other words as they are."""
+    if word.endswith("es") and word[:1].isupper() and len(word) > 4:
+        return word[:-2] + "en"
+    if word.endswith("e") and word[:1].isupper() and len(word) > 3:
+        return word + "n"
+    return word
+
+
+def _el_genitive(word: str) -> str:
+    """A folded Greek name's word in the genitive: "κινα" -> "κινας", "καναδας" -> "καναδα",
+    "βελγιο" -> "βελγιου", "πολιτειες" -> "πολιτειων"."""
+    if len(word) < 3:
+        return word
+    if word.endswith("ες"):
+        return word[:-2] + "ων"
+    if word.endswith(("ας", "ης")):
+        return word[:-1]
+    if word.endswith("ος"):
+        return word[:-2] + "ου"
+    if word[-1] in "αη":
+        return word + "ς"
+    if word[-1] == "ο":
+        return word[:-1] + "ου"
+    return word
+
+
 @cache
 def country_matcher(language: str | None) -> Matcher:
     entries: list[tuple[str, Any]] = []
@@ -516,10 +545,19 @@ def country_matcher(language: str | None) -> Matcher:
                 variants.add(name.split("(")[0].strip())
             label = "!" + iso  # a proper name: capitalised where the script has case
             for v in variants:
-                if lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
+                if lang == "el":  # the genitive: "της Κίνας", "των Ηνωμένων Πολιτειών"
+                    genitive = " ".join(_el_genitive(w) for w in fold(v).split())
+                    entries.extend([(v, label)] + ([(genitive, label)] if genitive != v else []))
+                elif lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
                     entries.append((_ru_stem(v), label))
                 elif lang == "de":
                     entries.extend([(v, label), (v + "s", label)])
+                    if " " in v:  # "die Vereinigten Staaten", "der Zentralafrikanischen
+                        # Republik", "den Vereinigten Arabischen Emiraten": weak adjective
+                        # endings (-e, -es -> -en) and a plural noun's dative (-e -> -en)
+                        weak = " ".join(_de_weak(w) for w in v.split(" "))
+                        if weak != v:
+                            entries.extend([(weak, label), (weak + "s", label)])
                 else:
                     entries.append((v, label))
         for pattern, iso in (extra.get(lang) or {}).items():
