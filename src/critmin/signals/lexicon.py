@@ -90,8 +90,9 @@ def _fold(text: str) -> str:
         return unicodedata.normalize("NFC", text)
     out = []
     for ch in text:
-        latin_or_arabic = out and (ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF
-                                   or 0x370 <= ord(out[-1]) <= 0x3FF)  # Greek accents too
+        latin_or_arabic = out and (
+            ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF or 0x370 <= ord(out[-1]) <= 0x3FF
+        )  # Greek accents too
         if unicodedata.category(ch) == "Mn" and latin_or_arabic:
             continue
         out.append(ch)
