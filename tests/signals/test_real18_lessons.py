@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from critmin.signals import embed
-from critmin.signals.lexicon import country_matcher, fold
+from critmin.signals.lexicon import country_matcher, event_matcher, fold
 from critmin.signals.pipeline import process_paths
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real18" / "dev" / "articles"
@@ -68,3 +68,39 @@ def test_hindi_government_unnamed_is_indias():
 
 def test_the_malawi_ban_in_arabic_names_malawi():
     assert _events("ar_eremnews_malawi-raw-minerals-ban")["export_control"].countries == ["MWI"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # written for the test: a smelter or mine explosion in languages that lacked the word
+        ("id", "Tungku smelter nikel di Morowali meledak"),
+        ("ko", "니켈 제련소에서 폭발 사고가 발생했다"),
+        ("vi", "Vụ nổ tại nhà máy luyện niken"),
+        ("pl", "Wybuch w kopalni miedzi"),
+        ("el", "Έκρηξη σε ορυχείο χαλκού"),
+    ],
+)
+def test_an_explosion_is_an_outage(lang, text):
+    assert "outage" in event_matcher(lang).labels(text)
+
+
+def test_smelter_blast_in_indonesian_is_an_outage():
+    outage = _events("id_okezone_morowali-smelter-blast")["outage"]
+    assert outage.countries == ["IDN"] and outage.materials == ["Ni"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ja_tourjournal_morowali-smelter-blast",  # "インドネシアにある中国資本のニッケル工場"
+        "zh_sydneytoday_morowali-smelter-blast",  # "含8中国人", "8名中国籍工人"
+    ],
+)
+def test_owners_and_victims_nationality_is_no_actor_of_an_outage(name):
+    assert _events(name)["outage"].countries == ["IDN"]
+
+
+def test_a_deal_concluded_in_german_closes_no_mine():
+    # "hat eine gemeinsame Entwicklungsvereinbarung ... geschlossen"
+    assert set(_events("de_wedoany_alcoa-gallium")) == {"agreement"}
+    assert "outage" in event_matcher("de").labels("Die Mine wurde nach dem Unfall geschlossen")
