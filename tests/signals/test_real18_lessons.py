@@ -104,3 +104,14 @@ def test_a_deal_concluded_in_german_closes_no_mine():
     # "hat eine gemeinsame Entwicklungsvereinbarung ... geschlossen"
     assert set(_events("de_wedoany_alcoa-gallium")) == {"agreement"}
     assert "outage" in event_matcher("de").labels("Die Mine wurde nach dem Unfall geschlossen")
+
+
+def test_a_later_chinese_clause_recalling_the_old_rate_is_no_background_sentence():
+    # "印度還提議對獨居石砂實行全額關稅豁免,此前關稅稅率為2.5%"; "取消進口...的稅收"
+    tariff = _events("zh_quamnet_india-rare-earth-budget")["tariff"]
+    assert tariff.countries == ["IND"] and {"value": 2.5, "unit": "%"} in tariff.quantities
+
+
+def test_investments_an_agreement_is_for_with_no_sum_are_its_terms():
+    # "el bloque negocia un acuerdo con el país para inversiones conjuntas en litio"
+    assert set(_events("es_lavoztv_ue-brasil-minerales-criticos")) == {"agreement"}

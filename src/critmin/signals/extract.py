@@ -968,11 +968,16 @@ _RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:had|has|have|was|were|is|are)
 
 def _background_cues(folded: str, lang: str | None, ev: Matcher) -> bool:
     """The sentence has a ``background`` cue that is not inside an English relative clause
-    standing after its first trigger."""
+    or a later Chinese clause standing after its first trigger."""
     hits = context_matcher("background", lang).find(folded, folded=True)
-    if not hits or lang != "en":
+    if not hits or lang not in {"en", "zh"}:
         return bool(hits)
     first = min((h.start for h in ev.find(folded, folded=True) if h.start >= 0), default=None)
+    if lang == "zh":
+        # "印度還提議對獨居石砂實行全額關稅豁免,此前關稅稅率為2.5%": a temporal cue opening a
+        # later clause recalls the old state of things, not the measure the first clause reports
+        stops = [k for c in _CLAUSE_STOP if first is not None and (k := folded.find(c, first)) > 0]
+        return any(h.start < 0 or not stops or h.start < min(stops) for h in hits)
     rel = _RELATIVE.search(folded, first) if first is not None else None
     return any(h.start < 0 or rel is None or h.start < rel.start() for h in hits)
 
@@ -1242,6 +1247,15 @@ def _terms_not_events(chosen: list[str], scores: dict[str, float], sentences: li
     if "stockpile" in chosen and "stockpile" in lead:  # "creates a strategic stockpile ...
         return [t for t in chosen if t not in AGREEMENT_TERMS]  # with a $10 billion loan"
     best = max(chosen, key=lambda t: scores.get(t, 0.0), default=None)
+    if (
+        best == "investment"
+        and "agreement" in chosen
+        and all("agreement" in s.types for s in sentences if "investment" in s.types)
+        and not _commits_dollars(sentences, "investment", lang)
+    ):
+        # "el bloque negocia un acuerdo con el país para inversiones conjuntas en litio": the
+        # investments are what the agreement is for, no sum committed: the agreement only
+        return [t for t in chosen if t != "investment"]
     if best not in HOLDS_TERMS:
         return chosen
     return [t for t in chosen if t not in AGREEMENT_TERMS or scores.get(t, 0.0) >= scores[best]
