@@ -115,3 +115,14 @@ def test_a_later_chinese_clause_recalling_the_old_rate_is_no_background_sentence
 def test_investments_an_agreement_is_for_with_no_sum_are_its_terms():
     # "el bloque negocia un acuerdo con el país para inversiones conjuntas en litio"
     assert set(_events("es_lavoztv_ue-brasil-minerales-criticos")) == {"agreement"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "uk_novyny_litiy-v-ukrayini",  # "Зростання попиту на електрокари підвищує і ціну літію"
+        "fa_batterynetwork_lithium-demand",  # "در سالهای اخیر افزایش قیمت بیسابقهای"
+    ],
+)
+def test_a_price_remark_outside_the_lead_with_no_figure_is_no_news(name):
+    assert "price_move" not in _events(name)

@@ -1672,6 +1672,12 @@ def extract_events(
                 # agree ("Codelco y SQM ... sociedad conjunta"): the agreement stands
             else:
                 continue  # never reached (agreement left out above): no second recursion
+        if etype in MARKET_TYPES and etype not in lead and not quantities and not _quantified(
+                sentences, etype, lang):  # fmt: skip
+            # "Зростання попиту на електрокари підвищує і ціну літію", "در سالهای اخیر افزایش
+            # قیمت": a move neither the headline nor the lead reports, with no figure and no
+            # record, is a general remark of an explainer, not news
+            continue
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
