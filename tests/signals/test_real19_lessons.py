@@ -52,3 +52,16 @@ def test_names_that_hold_a_country_name(lang, text, labels):
 def test_critically_important_raw_materials_are_the_topic_in_russian():
     # "ЕС договорился с Узбекистаном о партнерстве в сфере критически важного сырья"
     assert _events("ru_rossaprimavera_eu-uzb-crm")["agreement"].countries == ["EU", "UZB"]
+
+
+def test_a_price_moves_metal_is_the_headlines_also_when_the_headline_gives_the_cause():
+    # "... Grasberg madeninde yaşanan üretim kesintisi, bakırın küresel arz endişelerini
+    # artırdı" over an LME round-up naming nickel and tin
+    assert _events("tr_dunya_grasberg-bakir")["price_move"].materials == ["Cu"]
+
+
+def test_a_neighbour_sentence_reporting_another_measure_stays_out_of_the_event():
+    # "近期中國針對石墨、鎵、鍺與稀土...施行出口限制" right before the RESourceEU financing
+    # sentence: China's controls are the setting, not the plan's parties or materials
+    investment = _events("zh-Hant_udn_resourceeu-30yi")["investment"]
+    assert "CHN" not in investment.countries and "Ga" not in investment.materials

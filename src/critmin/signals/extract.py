@@ -1505,7 +1505,7 @@ def extract_events(
             use.add(0)
         for j in (main - 1, main + 1) if NEIGHBOURS else ():
             # a neighbour that reports another of the article's events belongs to that one
-            if 0 <= j < len(sentences) and not (set(chosen) & sentences[j].types - {etype}):
+            if 0 <= j < len(sentences) and not (sentences[j].types - {etype}):
                 use.add(j)
         picked = [sentences[i] for i in sorted(use)]
         head_idx = sorted({0, main} if has_title else {main})  # the headline and main sentence
@@ -1593,7 +1593,8 @@ def extract_events(
                                                            for s in picked):  # fmt: skip
             # named only in background: better than none (unless the event's own sentences
             # name a mineral with no id: "bauxite" ... "copper exports continue": no copper)
-            materials = normalise_materials(_merge([s.all_materials for s in sentences]))
+            materials = normalise_materials(_merge([s.all_materials for s in sentences
+                                                    if not s.types - {etype}]))  # fmt: skip
         if scores[etype] < best and etype in SPECIFIC_TYPES | QUANTIFIED_TYPES:
             # a side event (a deal's price floor, a price's jump, a tariff beside controls):
             # what its own sentences name ("a 100% tariff on Chinese goods", "a price floor for
@@ -1614,9 +1615,11 @@ def extract_events(
                 if sentences[i].fore and not sentences[i].share]))  # fmt: skip
         if etype in OWN_MATERIAL_TYPES:
             materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
-        if etype in MARKET_TYPES and has_title and etype in sentences[0].types:
+        if etype in MARKET_TYPES and has_title and sentences[0].materials:
             # "Harga tembaga Shanghai mencapai rekor tertinggi" ... nickel and tin in the
-            # market round-up: the headline's metal moved
+            # market round-up: the headline's metal moved (also when the headline gives the
+            # cause: "... Grasberg madeninde üretim kesintisi, bakırın arz endişelerini
+            # artırdı" over an LME round-up of nickel and tin)
             ree = REE_FAMILY & set(sentences[0].materials)  # "稀土价格": its elements too
             head = [m for m in materials
                     if m in sentences[0].materials or (ree and m in REE_FAMILY)]  # fmt: skip
