@@ -64,3 +64,15 @@ def test_a_neighbour_sentence_reporting_another_measure_stays_out_of_the_event()
     # "近期中國針對石墨、鎵、鍺與稀土...施行出口限制" right before the RESourceEU financing
     # sentence: China's controls are the setting, not a party of the plan
     assert _events("zh-Hant_udn_resourceeu-30yi")["investment"].countries == ["EU"]
+
+
+@pytest.mark.parametrize("line", ["![]() |", "| Posco Holdings Lithium |"])
+def test_a_layout_tables_cell_is_junk_not_a_headline(line):
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line)
+
+
+def test_the_headline_after_a_layout_table_is_the_first_sentence():
+    (article,) = process_paths([DEV / "ja_kinzokufocus_posco-minres-lithium.txt"], in_process=True)
+    assert article.doc.title.startswith("オーストラリアのMineral Resourcesは")
