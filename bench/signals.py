@@ -31,7 +31,9 @@ Every set also gets per-language figures (type, countries and materials precisio
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
 ``--workers`` reader processes (``critmin.signals.readers``, default 2: the target is 50
-articles per second on 2 cores); the second is the figure checked. Prints PASS/MISS per target.
+articles per second on 2 cores); the second is the figure checked. Prints PASS/MISS per target,
+then the development halves and the blind halves of the split sets pooled (fields, dates and
+languages summed over the sets run).
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
@@ -354,9 +356,56 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.workers > 1:
         readers.start(args.workers)  # warmed up like the service's, before any timing
-    verdicts = [report(evaluate(name, path), args.verbose) for name, path in sets]
+    results = [evaluate(name, path) for name, path in sets]
+    verdicts = [report(res, args.verbose) for res in results]
+    for half in ("dev", "blind"):  # the halves of every split set together
+        members = [r for r in results if r.name.endswith(f"-{half}")]
+        if len(members) > 1:
+            pooled(f"all {half} halves", members)
     print("all sets: " + ("PASS" if all(verdicts) else "MISS"))
     return 0
+
+
+def pooled(name: str, results: list[Result]) -> None:
+    """One line per field and per language over several sets (their counts summed): the
+    figures the issue's targets are read on. Speed and story pairs stay per set (pairs are
+    counted within a set)."""
+    fields: dict[str, PR] = {k: PR() for k in results[0].fields}
+    counts: dict[str, list[int]] = {}
+    by_lang: dict[str, dict] = {}
+    for res in results:
+        for k, pr in res.fields.items():
+            fields[k].tp += pr.tp
+            fields[k].fp += pr.fp
+            fields[k].fn += pr.fn
+        for label, (ok, n) in res.counts.items():
+            c = counts.setdefault(label, [0, 0])
+            c[0] += ok
+            c[1] += n
+        for lang, d in res.by_lang.items():
+            acc = by_lang.setdefault(lang, {"n": 0, "lang": 0, "date": 0, "date_n": 0,
+                                            **{k: PR() for k in LANG_FIELDS}})  # fmt: skip
+            for k in ("n", "lang", "date", "date_n"):
+                acc[k] += d[k]
+            for k in LANG_FIELDS:
+                acc[k].tp += d[k].tp
+                acc[k].fp += d[k].fp
+                acc[k].fn += d[k].fn
+    n = sum(r.n_files for r in results)
+    print(f"== {name} ({len(results)} sets, {n} articles): pooled")
+    print(f"{'field':<12} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for fname, pr in fields.items():
+        print(f"{fname:<12} {pr.p:9.3f} {pr.r:7.3f} {pr.tp:4d} {pr.fp:4d} {pr.fn:4d}")
+    for label, (ok, total) in counts.items():
+        print(f"{label:<18} {ok / total:.3f} ({ok}/{total})" if total
+              else f"{label:<18}     - (0/0)")  # fmt: skip
+    head = "  ".join(f"{k[:4] + ' P/R':>11}" for k in LANG_FIELDS)
+    print(f"{'lang':<8} {'n':>3}  {head}  {'lang ok':>7}  {'dates':>7}")
+    for lang, d in sorted(by_lang.items()):
+        prs = "  ".join(f"{d[k].p:5.2f}/{d[k].r:<5.2f}" for k in LANG_FIELDS)
+        dates = f"{d['date']}/{d['date_n']}" if d["date_n"] else "-"
+        print(f"{lang:<8} {d['n']:>3}  {prs}  {d['lang']:>3}/{d['n']:<3}  {dates:>7}")
+    print()
 
 
 if __name__ == "__main__":
