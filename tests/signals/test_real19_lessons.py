@@ -76,3 +76,29 @@ def test_a_layout_tables_cell_is_junk_not_a_headline(line):
 def test_the_headline_after_a_layout_table_is_the_first_sentence():
     (article,) = process_paths([DEV / "ja_kinzokufocus_posco-minres-lithium.txt"], in_process=True)
     assert article.doc.title.startswith("オーストラリアのMineral Resourcesは")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "iso"),
+    [  # written for the test: country names declined
+        ("pl", "Eksport do Stanów Zjednoczonych i w Chinach", "CHN"),
+        ("pl", "sankcje wobec Rosji", "RUS"),
+        ("pl", "umowa z Koreą Południową", "KOR"),
+        ("cs", "vývoz do Japonska", "JPN"),
+        ("cs", "doly v Indonésii", "IDN"),
+        ("sl", "izvoz iz Kitajske", "CHN"),
+        ("hr", "uvoz iz Njemačke", "DEU"),
+        ("ro", "exporturile Chinei", "CHN"),
+        ("ro", "sancțiunile împotriva Rusiei", "RUS"),
+    ],
+)
+def test_declined_country_names(lang, text, iso):
+    from critmin.signals.lexicon import country_mentions
+
+    assert iso in {m[2] for m in country_mentions(text, lang)}
+
+
+def test_a_stem_that_is_a_given_name_matches_as_written_only():
+    from critmin.signals.lexicon import country_mentions
+
+    assert country_mentions("Dominik Nowak, analityk", "pl") == []

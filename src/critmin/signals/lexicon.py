@@ -459,6 +459,27 @@ _SKIP_NAMES = {
 }
 
 
+# Slavic languages in the Latin script (and Serbian in both) decline country names: "Chiny"
+# -> "w Chinach", "Rosja" -> "z Rosji", "Německo" -> "v Německu"
+SLAVIC_CASES = frozenset({"pl", "cs", "sk", "sl", "hr", "sr", "bs"})
+_SLAVIC_VOWELS = "aeiouyáéíóúýěąęůаеиоу"
+SLAVIC_STEM_MIN = 4  # letters a stem keeps: "Čína", "Kina", "Peru", "Mali" stay whole words
+
+
+def _slavic_stem(name: str) -> str:
+    """A country name with each word's case ending open: "Chiny" -> "Chin*", "Stany
+    Zjednoczone" -> "Stan* Zjednoczon*", "Japonsko" -> "Japonsk*", "Japan" -> "Japan*"; a
+    word whose stem would be shorter than ``SLAVIC_STEM_MIN`` stays as it is."""
+    words = []
+    for w in name.split():
+        stem = w[:-1] if w[-1:] in _SLAVIC_VOWELS else w
+        if not w[-1:].isalpha() or len(stem) < SLAVIC_STEM_MIN:
+            words.append(w)
+        else:
+            words.append(stem + "*")
+    return " ".join(words)
+
+
 def _ru_stem(name: str) -> str:
     words = []
     for w in name.split():
@@ -549,6 +570,14 @@ def country_matcher(language: str | None) -> Matcher:
                 if lang == "el":  # the genitive: "της Κίνας", "των Ηνωμένων Πολιτειών"
                     genitive = " ".join(_el_genitive(w) for w in fold(v).split())
                     entries.extend([(v, label)] + ([(genitive, label)] if genitive != v else []))
+                elif lang in SLAVIC_CASES:  # "w Chinach", "z Rosji", "v Německu"
+                    whole = fold(v) in {str(x) for x in extra.get("slavic_whole") or ()}
+                    stem = v if whole else _slavic_stem(v)
+                    entries.extend([(v, label)] + ([(stem, label)] if stem != v else []))
+                elif lang == "ro":  # the genitive-dative: "Chinei", "Rusiei", "Japoniei"
+                    oblique = " ".join(w[:-1] + "ei" if len(w) > 3 and w.endswith("a") else w
+                                       for w in v.split())  # fmt: skip
+                    entries.extend([(v, label)] + ([(oblique, label)] if oblique != v else []))
                 elif lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
                     entries.append((_ru_stem(v), label))
                 elif lang == "de":
