@@ -102,3 +102,18 @@ def test_a_stem_that_is_a_given_name_matches_as_written_only():
     from critmin.signals.lexicon import country_mentions
 
     assert country_mentions("Dominik Nowak, analityk", "pl") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "isos"),
+    [  # written for the test: headline short forms
+        ("zh", "美对华加征关税", ["USA", "CHN"]),
+        ("zh", "美日签署关键矿产协议", ["USA", "JPN"]),
+        ("ja", "露産アルミに関税", ["RUS"]),
+        ("ko", "한·미·일 정상 공동성명", ["KOR", "USA", "JPN"]),
+    ],
+)
+def test_headline_short_forms_of_countries(lang, text, isos):
+    from critmin.signals.lexicon import country_mentions
+
+    assert [m[2] for m in country_mentions(text, lang)] == isos
