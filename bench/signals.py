@@ -25,8 +25,9 @@ and ``real9/blind`` (72 pages, 19 languages, two collectors), and ``real10/dev``
 them; ``real13/dev`` and ``real13/blind`` (61 pages, 25 languages, two collectors) are split
 by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 languages) and
 ``real15/dev`` and ``real15/blind`` (64 pages, 25 languages) and ``real16/dev`` and
-``real16/blind`` (62 pages, 24 languages) and ``real17/dev`` and ``real17/blind`` (59 pages,
-27 languages).
+``real16/blind`` (62 pages, 24 languages), ``real17/dev`` and ``real17/blind`` (59 pages,
+27 languages), ``real18/dev`` and ``real18/blind`` (55 pages, 21 languages) and ``real19/dev``
+and ``real19/blind`` (63 pages, 21 languages).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
