@@ -33,8 +33,8 @@ accuracy). Timing starts after ``warm_up()`` (the one-off state of every languag
 service builds at startup): steady-state throughput, measured in this process and on
 ``--workers`` reader processes (``critmin.signals.readers``, default 2: the target is 50
 articles per second on 2 cores); the second is the figure checked. Prints PASS/MISS per target,
-then the development halves and the blind halves of the split sets pooled (fields, dates and
-languages summed over the sets run).
+then the development sets and the blind sets run (``-dev`` and ``-blind`` names: the halves,
+and real11 and real12, blind as a whole) pooled: fields, dates and languages summed.
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
@@ -95,6 +95,12 @@ class PR:
         self.tp += len(got & want)
         self.fp += len(got - want)
         self.fn += len(want - got)
+
+    def __iadd__(self, other: PR) -> PR:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        return self
 
     @property
     def p(self) -> float:
@@ -298,13 +304,8 @@ def report(res: Result, verbose: bool) -> bool:
     print(f"speed              {res.rate:.1f} articles/s{on} (target {TARGET_RATE:g}) "
           f"{'PASS' if rate_ok else 'MISS'}")  # fmt: skip
     if res.by_lang:
-        head = "  ".join(f"{k[:4] + ' P/R':>11}" for k in LANG_FIELDS)
         print(f"per language ({res.name}):")
-        print(f"{'lang':<8} {'n':>3}  {head}  {'lang ok':>7}  {'dates':>7}")
-        for lang, d in sorted(res.by_lang.items()):
-            prs = "  ".join(f"{d[k].p:5.2f}/{d[k].r:<5.2f}" for k in LANG_FIELDS)
-            dates = f"{d['date']}/{d['date_n']}" if d["date_n"] else "-"
-            print(f"{lang:<8} {d['n']:>3}  {prs}  {d['lang']:>3}/{d['n']:<3}  {dates:>7}")
+        _language_table(res.by_lang)
     print(f"{res.name} overall: " + ("PASS" if ok_all and rate_ok else "MISS"))
     if verbose:
         print("mismatches:")
@@ -359,26 +360,25 @@ def main(argv: list[str] | None = None) -> int:
         readers.start(args.workers)  # warmed up like the service's, before any timing
     results = [evaluate(name, path) for name, path in sets]
     verdicts = [report(res, args.verbose) for res in results]
-    for half in ("dev", "blind"):  # the halves of every split set together
+    for half in ("dev", "blind"):  # every development set together, every blind one together
         members = [r for r in results if r.name.endswith(f"-{half}")]
         if len(members) > 1:
-            pooled(f"all {half} halves", members)
+            pooled(f"all {half} sets", members)
     print("all sets: " + ("PASS" if all(verdicts) else "MISS"))
     return 0
 
 
 def pooled(name: str, results: list[Result]) -> None:
     """One line per field and per language over several sets (their counts summed): the
-    figures the issue's targets are read on. Speed and story pairs stay per set (pairs are
-    counted within a set)."""
+    figures the issue's targets are read on (the blind sets: the blind halves and real11 and
+    real12, blind as a whole). Speed and story pairs stay per set (pairs are counted within a
+    set)."""
     fields: dict[str, PR] = {k: PR() for k in results[0].fields}
     counts: dict[str, list[int]] = {}
     by_lang: dict[str, dict] = {}
     for res in results:
         for k, pr in res.fields.items():
-            fields[k].tp += pr.tp
-            fields[k].fp += pr.fp
-            fields[k].fn += pr.fn
+            fields[k] += pr
         for label, (ok, n) in res.counts.items():
             c = counts.setdefault(label, [0, 0])
             c[0] += ok
@@ -389,9 +389,7 @@ def pooled(name: str, results: list[Result]) -> None:
             for k in ("n", "lang", "date", "date_n"):
                 acc[k] += d[k]
             for k in LANG_FIELDS:
-                acc[k].tp += d[k].tp
-                acc[k].fp += d[k].fp
-                acc[k].fn += d[k].fn
+                acc[k] += d[k]
     n = sum(r.n_files for r in results)
     print(f"== {name} ({len(results)} sets, {n} articles): pooled")
     print(f"{'field':<12} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
@@ -400,13 +398,18 @@ def pooled(name: str, results: list[Result]) -> None:
     for label, (ok, total) in counts.items():
         print(f"{label:<18} {ok / total:.3f} ({ok}/{total})" if total
               else f"{label:<18}     - (0/0)")  # fmt: skip
+    _language_table(by_lang)
+    print()
+
+
+def _language_table(by_lang: dict[str, dict]) -> None:
+    """Type, countries and materials P/R, language and date accuracy per language."""
     head = "  ".join(f"{k[:4] + ' P/R':>11}" for k in LANG_FIELDS)
     print(f"{'lang':<8} {'n':>3}  {head}  {'lang ok':>7}  {'dates':>7}")
     for lang, d in sorted(by_lang.items()):
         prs = "  ".join(f"{d[k].p:5.2f}/{d[k].r:<5.2f}" for k in LANG_FIELDS)
         dates = f"{d['date']}/{d['date_n']}" if d["date_n"] else "-"
         print(f"{lang:<8} {d['n']:>3}  {prs}  {d['lang']:>3}/{d['n']:<3}  {dates:>7}")
-    print()
 
 
 if __name__ == "__main__":

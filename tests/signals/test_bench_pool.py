@@ -1,4 +1,4 @@
-"""bench/signals.py pools the halves of the split sets: counts add up over sets."""
+"""bench/signals.py pools the development sets and the blind sets: counts add up over sets."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_pooled_sums_fields_dates_and_languages(capsys):
         return b.Result(name, 2, 2, 0, 0, 1.0, fields, b.PR(),
                         {"date accuracy": dates}, by_lang={"ko": lang})  # fmt: skip
 
-    b.pooled("all blind halves", [result("a-blind", 3, 1, 0, (1, 2)),
+    b.pooled("all blind sets", [result("a-blind", 3, 1, 0, (1, 2)),
                                   result("b-blind", 1, 0, 2, (2, 2))])  # fmt: skip
     out = capsys.readouterr().out
     assert "type             0.800   0.667    4    1    2" in out

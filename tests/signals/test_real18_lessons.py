@@ -126,3 +126,25 @@ def test_investments_an_agreement_is_for_with_no_sum_are_its_terms():
 )
 def test_a_price_remark_outside_the_lead_with_no_figure_is_no_news(name):
     assert "price_move" not in _events(name)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # written for the test: a boom or an outbreak, no blast at a site
+        ("ko", "리튬 수요 폭발로 가격이 올랐다"),
+        ("id", "Ledakan permintaan nikel dari pabrikan baterai"),
+        ("pl", "Wybuch wojny handlowej między USA a Chinami"),
+    ],
+)
+def test_a_figurative_explosion_is_no_outage(lang, text):
+    assert "outage" not in event_matcher(lang).labels(text)
+
+
+def test_a_foreign_government_in_hindi_is_not_indias():
+    from critmin.signals.clean import clean_text
+    from critmin.signals.extract import extract_events
+
+    text = ("चीन ने दुर्लभ खनिजों पर निर्यात शुल्क लगाया\n"
+            "चीन की सरकार ने दुर्लभ खनिजों के निर्यात पर शुल्क लगाने की घोषणा की।")  # fmt: skip
+    (tariff,) = [e for e in extract_events(clean_text(text), "x") if e.type == "tariff"]
+    assert tariff.countries == ["CHN"]

@@ -117,3 +117,29 @@ def test_headline_short_forms_of_countries(lang, text, isos):
     from critmin.signals.lexicon import country_mentions
 
     assert [m[2] for m in country_mentions(text, lang)] == isos
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # written for the test: words that begin like a country's stem
+        ("pl", "Samochody elektryczne potrzebują litu"),
+        ("pl", "Katarzyna Kowalska, analityczka"),
+        ("pl", "Kongres przyjął ustawę"),
+        ("hr", "Samo je rekao da"),
+        ("sk", "Samozrejme, vývoz rastie"),
+        ("cs", "Indikátor cen kovů"),
+        ("zh", "人民币对美元汇率下跌"),
+        ("zh", "欧美企业加大采购"),
+        ("ja", "欧米企業の調達"),
+    ],
+)
+def test_no_country_in_words_that_only_look_like_one(lang, text):
+    from critmin.signals.lexicon import country_mentions
+
+    assert country_mentions(text, lang) == []
+
+
+def test_china_and_indonesia_in_one_chinese_word():
+    from critmin.signals.lexicon import country_mentions
+
+    assert [m[2] for m in country_mentions("中印尼镍业合作", "zh")] == ["CHN", "IDN"]

@@ -757,9 +757,9 @@ def is_han_menu(line: str) -> bool:
 _ID_LINE = re.compile(r"^[^\W\d][\w ]{0,30}[:#]\s*(?=[\w.-]*\d)[\w.-]{12,80}$")
 
 
-# a short line between table pipes or an image link and a pipe: what a page's layout table
-# leaves in a text copy ("![]() |", "| Posco Holdings Lithium |"), not a headline or news
-_TABLE_CELL = re.compile(r"^(?:\|[^|\n]{0,80}\||!\[[^\]]{0,80}\]\([^)]{0,200}\)\s*\|?)$")
+# a short line between table pipes: what a page's layout table leaves in a text copy ("|
+# Posco Holdings Lithium |"), not a headline or news ("![]() |" is an image remnant)
+_TABLE_CELL = re.compile(r"^\|[^|\n]{0,80}\|$")
 TABLE_CELL_MAX_WORDS = 6
 _TEMPLATE_SLOT = re.compile(r"^[\[{]\$?[A-Za-z_]{1,20}\d{0,3}[\]}]$")
 # "1 мин.", "5 min read", "3 dk okuma", "1 хв читати", "Bacaan 2 Menit": a reading-time label
@@ -969,7 +969,7 @@ def _generic_junk(line: str) -> bool:
     if _TEMPLATE_SLOT.match(line):  # "[$img1]": a template's unfilled slot
         return True
     if _TABLE_CELL.match(line) and word_count(line) <= TABLE_CELL_MAX_WORDS:
-        return True  # "| Posco Holdings Lithium |", "![]() |": a layout table's cell
+        return True  # "| Posco Holdings Lithium |": a layout table's cell
     if _FOOTNOTE.match(line) and word_count(line) <= FOOTNOTE_MAX_WORDS:
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):

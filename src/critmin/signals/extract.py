@@ -71,6 +71,9 @@ QUANTITY_SCOPE = "trigger+material"  # sentences whose quantities an event takes
 # market facts: the countries a price story names are producers, buyers or causes, not
 # actors, unless a body sentence that reports the move names them
 MARKET_TYPES = {"price_move"}
+# a headline of these types (or none) names the metal whose price moved: "... Grasberg
+# madeninde üretim kesintisi, bakırın arz endişelerini artırdı" (an outage, its cause)
+HEADLINE_PRICE_TYPES = frozenset({"price_move", "outage"})
 # generic types trigger on common words: their score counts less
 TYPE_WEIGHT = {"agreement": 0.6}
 # the second signal (embed.py, semantic.py; calibrated on main, held-out and real/dev):
@@ -423,6 +426,7 @@ def _offset(text: str, folded_pos: int) -> int:
 
 
 _CLAUSE_STOP = "、，,;；…"
+_ZH_CLAUSE_STOP = "，,;；"  # (the enumeration comma "、" lists items: "镓、锗" is one clause)
 # verb-final languages: "ترامپ، پس از این اقدام چین، تعرفه ۱۰۰ درصدی را اعلام کرد": an "after"
 # clause inside the sentence ends at its comma, and the main verb after it is the news
 VERB_FINAL = frozenset({"fa", "ur", "tr", "hi", "ja", "ko"})
@@ -917,6 +921,10 @@ def _home(lang: str | None) -> tuple[str | None, Matcher]:
     return (str(home) if home else None), context_matcher("home_government", lang)
 
 
+# a genitive word between a country and a government cue: "चीन की सरकार ने" (China's government)
+_GENITIVE_LINKS = frozenset({"का", "की", "के"})
+
+
 def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) -> list[str]:
     """The page's own country beside the targets a measure names ("財務省は ... 中国産黒鉛電極
     への ... 反ダンピング関税": Japan's duty on Chinese electrodes) when the headline or main
@@ -929,6 +937,7 @@ def _home_beside(head: list[_Sentence], countries: list[str], lang: str | None) 
         folded = fold(s.fore)
         spans = [(start, end) for start, end, _ in country_mentions(s.fore, lang)]
         if any(not any(start <= h.start < end or 0 <= h.start - end <= HOME_CUE_GAP  # "中国政府"
+                       or folded[end : h.start].strip() in _GENITIVE_LINKS  # "चीन की सरकार"
                        or (0 <= start - h.end <= 1 and not folded[h.end : start].strip())
                        for start, end in spans)  # "уряд США", "دولت آمریکا"
                for h in cue.find(folded, folded=True)):  # fmt: skip
@@ -976,7 +985,9 @@ def _background_cues(folded: str, lang: str | None, ev: Matcher) -> bool:
     if lang == "zh":
         # "印度還提議對獨居石砂實行全額關稅豁免,此前關稅稅率為2.5%": a temporal cue opening a
         # later clause recalls the old state of things, not the measure the first clause reports
-        stops = [k for c in _CLAUSE_STOP if first is not None and (k := folded.find(c, first)) > 0]
+        stops = [
+            k for c in _ZH_CLAUSE_STOP if first is not None and (k := folded.find(c, first)) > 0
+        ]
         return any(h.start < 0 or not stops or h.start < min(stops) for h in hits)
     rel = _RELATIVE.search(folded, first) if first is not None else None
     return any(h.start < 0 or rel is None or h.start < rel.start() for h in hits)
@@ -1250,6 +1261,7 @@ def _terms_not_events(chosen: list[str], scores: dict[str, float], sentences: li
     if (
         best == "investment"
         and "agreement" in chosen
+        and any("investment" in s.types for s in sentences)
         and all("agreement" in s.types for s in sentences if "investment" in s.types)
         and not _commits_dollars(sentences, "investment", lang)
     ):
@@ -1615,7 +1627,8 @@ def extract_events(
                 if sentences[i].fore and not sentences[i].share]))  # fmt: skip
         if etype in OWN_MATERIAL_TYPES:
             materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
-        if etype in MARKET_TYPES and has_title and sentences[0].materials:
+        if etype in MARKET_TYPES and has_title and sentences[0].materials and (
+                sentences[0].types <= HEADLINE_PRICE_TYPES):  # fmt: skip
             # "Harga tembaga Shanghai mencapai rekor tertinggi" ... nickel and tin in the
             # market round-up: the headline's metal moved (also when the headline gives the
             # cause: "... Grasberg madeninde üretim kesintisi, bakırın arz endişelerini

@@ -90,10 +90,10 @@ def _fold(text: str) -> str:
         return unicodedata.normalize("NFC", text)
     out = []
     for ch in text:
-        latin_or_arabic = out and (
+        droppable = out and (  # a mark on a Latin or Greek letter, or an Arabic one
             ord(out[-1]) < 0x250 or 0x600 <= ord(ch) <= 0x6FF or 0x370 <= ord(out[-1]) <= 0x3FF
-        )  # Greek accents too
-        if unicodedata.category(ch) == "Mn" and latin_or_arabic:
+        )
+        if unicodedata.category(ch) == "Mn" and droppable:
             continue
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
@@ -459,25 +459,43 @@ _SKIP_NAMES = {
 }
 
 
-# Slavic languages in the Latin script (and Serbian in both) decline country names: "Chiny"
-# -> "w Chinach", "Rosja" -> "z Rosji", "Německo" -> "v Německu"
-SLAVIC_CASES = frozenset({"pl", "cs", "sk", "sl", "hr", "sr", "bs"})
+# Slavic languages in the Latin script (and Serbian's Cyrillic CLDR names) decline country
+# names: "Chiny" -> "w Chinach", "Rosja" -> "z Rosji", "Německo" -> "v Německu"
+SLAVIC_CASES = frozenset({"pl", "cs", "sk", "sl", "hr", "sr"})
 _SLAVIC_VOWELS = "aeiouyáéíóúýěąęůаеиоу"
 SLAVIC_STEM_MIN = 4  # letters a stem keeps: "Čína", "Kina", "Peru", "Mali" stay whole words
+# the case endings a stem takes (a closed set: an open one read "Samo" as Samoa, "Kongres" as
+# Congo): singular and plural, Polish, Czech, Slovak, South Slavic, Serbian Cyrillic
+SLAVIC_ENDINGS = (
+    "a", "e", "i", "o", "u", "y", "ie", "ii", "ji", "ją", "ję", "ą", "ę", "ach", "om", "ami",
+    "em", "iem", "ě", "ou", "ú", "í", "ách", "ám", "ama", "ima", "ov", "ów", "oj",
+    "а", "е", "и", "о", "у", "ом", "ој", "ама", "има",
+)  # fmt: skip
+_PLURAL_ENDS = ("y", "i", "и")  # "Chiny" -> "z Chin": a plural name's genitive has no ending
 
 
-def _slavic_stem(name: str) -> str:
-    """A country name with each word's case ending open: "Chiny" -> "Chin*", "Stany
-    Zjednoczone" -> "Stan* Zjednoczon*", "Japonsko" -> "Japonsk*", "Japan" -> "Japan*"; a
-    word whose stem would be shorter than ``SLAVIC_STEM_MIN`` stays as it is."""
-    words = []
-    for w in name.split():
-        stem = w[:-1] if w[-1:] in _SLAVIC_VOWELS else w
-        if not w[-1:].isalpha() or len(stem) < SLAVIC_STEM_MIN:
-            words.append(w)
-        else:
-            words.append(stem + "*")
-    return " ".join(words)
+def _slavic_forms(name: str) -> list[str]:
+    """A one-word country name's declined forms: "Chiny" -> "Chin", "Chinach", "Chinom"...;
+    "Japonsko" -> "Japonska", "Japonsku"...; "Japan" -> "Japana", "Japanu"... A stem shorter
+    than ``SLAVIC_STEM_MIN`` or a name of several words gives none (those are listed by hand
+    in ``countries.yaml``)."""
+    if " " in name or not name[-1:].isalpha():
+        return []
+    stem = name[:-1] if name[-1] in _SLAVIC_VOWELS else name
+    if len(stem) < SLAVIC_STEM_MIN:
+        return []
+    forms = {stem + e for e in SLAVIC_ENDINGS}
+    if name.endswith(_PLURAL_ENDS):
+        forms.add(stem)
+    return sorted(forms - {name})
+
+
+def _ro_oblique(name: str) -> list[str]:
+    """A one-word Romanian country name in the genitive-dative: "China" -> "Chinei", "Rusia"
+    -> "Rusiei", "Coreea" -> "Coreei" (names of several words are listed by hand)."""
+    if " " in name or len(name) <= 3 or not name.endswith("a"):
+        return []
+    return [name[:-1] + "i"] if name.endswith("ea") else [name[:-1] + "ei"]
 
 
 def _ru_stem(name: str) -> str:
@@ -557,6 +575,7 @@ def _el_genitive(word: str) -> str:
 def country_matcher(language: str | None) -> Matcher:
     entries: list[tuple[str, Any]] = []
     extra = load("countries")
+    whole = {fold(str(x)) for x in extra.get("slavic_whole") or ()}
     for lang in _langs(language):
         skip = _SKIP_NAMES.get(lang, set())
         for name, iso in country_names(lang).items():
@@ -569,15 +588,13 @@ def country_matcher(language: str | None) -> Matcher:
             for v in variants:
                 if lang == "el":  # the genitive: "της Κίνας", "των Ηνωμένων Πολιτειών"
                     genitive = " ".join(_el_genitive(w) for w in fold(v).split())
-                    entries.extend([(v, label)] + ([(genitive, label)] if genitive != v else []))
+                    entries.extend([(v, label)] + ([(genitive, label)]
+                                                   if genitive != fold(v) else []))  # fmt: skip
                 elif lang in SLAVIC_CASES:  # "w Chinach", "z Rosji", "v Německu"
-                    whole = fold(v) in {str(x) for x in extra.get("slavic_whole") or ()}
-                    stem = v if whole else _slavic_stem(v)
-                    entries.extend([(v, label)] + ([(stem, label)] if stem != v else []))
-                elif lang == "ro":  # the genitive-dative: "Chinei", "Rusiei", "Japoniei"
-                    oblique = " ".join(w[:-1] + "ei" if len(w) > 3 and w.endswith("a") else w
-                                       for w in v.split())  # fmt: skip
-                    entries.extend([(v, label)] + ([(oblique, label)] if oblique != v else []))
+                    forms = [] if fold(v) in whole else _slavic_forms(v)
+                    entries.extend((f, label) for f in [v, *forms])
+                elif lang == "ro":  # the genitive-dative: "Chinei", "Rusiei", "Coreei"
+                    entries.extend((f, label) for f in [v, *_ro_oblique(v)])
                 elif lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
                     entries.append((_ru_stem(v), label))
                 elif lang == "de":
@@ -596,7 +613,8 @@ def country_matcher(language: str | None) -> Matcher:
             entries.append((pattern, iso))
     for site in load("sites").values():  # a mine's or plant's name: its country
         entries.extend((name, site["country"]) for name in site["names"])
-    return Matcher.build(entries)
+    unique = {(fold(str(p)), str(label)): (p, label) for p, label in entries}  # one per form
+    return Matcher.build(list(unique.values()))
 
 
 @cache
