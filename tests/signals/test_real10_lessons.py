@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.pipeline import process_paths, process_texts
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real10" / "dev" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _types(text: str) -> list[str]:

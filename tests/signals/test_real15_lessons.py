@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.clean import clean_text
 from critmin.signals.lexicon import Matcher, event_matcher, fold, material_matcher
 from critmin.signals.pipeline import process_paths
@@ -18,9 +17,7 @@ from critmin.signals.pipeline import process_paths
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real15" / "dev" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _events(name: str) -> dict:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.dates import byline_date
 from critmin.signals.lexicon import event_matcher
 from critmin.signals.pipeline import process_paths
@@ -19,9 +18,7 @@ from critmin.signals.stories import phase
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real16" / "dev" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _events(name: str) -> dict:

@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.lexicon import country_matcher, fold
 from critmin.signals.pipeline import process_paths
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real19" / "dev" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _events(name: str) -> dict:

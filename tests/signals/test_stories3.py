@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.extract import Event
 from critmin.signals.stories import group_stories, lifting, link_score, says_lifted
 
-
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)  # the rules alone, without the cosine
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _ev(aid, etype, day, countries, materials, evidence, lang, first=None):

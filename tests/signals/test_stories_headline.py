@@ -14,7 +14,6 @@ import pytest
 
 from critmin.data.signals import _events, ingest
 from critmin.data.store import Store
-from critmin.signals import embed
 from critmin.signals.extract import Event
 from critmin.signals.pipeline import process_paths, stories_of
 from critmin.signals.stories import group_stories, headline_events, phase
@@ -23,9 +22,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
 REAL_DEV = DATA / "real" / "dev" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)  # the rules alone, without the cosine
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def _ev(aid, etype, countries, materials, evidence, lang, lead, score=1.0):

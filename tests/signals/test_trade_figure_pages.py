@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals import embed
 from critmin.signals.pipeline import process_paths, process_texts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
 
 
-@pytest.fixture(autouse=True)
-def _lexical_only(monkeypatch):
-    monkeypatch.setattr(embed, "_enabled", False)
+pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
 def test_a_lede_citing_trade_statistics_makes_a_trade_figure_page():
