@@ -601,6 +601,12 @@ _TOKEN = re.compile(r"^\[\w{1,20}\]$")
 # "6." or "12" alone: a list's or page's number, a comment count (not a year: four digits)
 _NUMBER_ONLY = re.compile(r"^[#№(]?\d{1,3}[.)]?$")
 _PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
+# a photo credit alone in parentheses, an agency and its photographer: "( AFP / EMMANUEL
+# DUNAND )", "(Reuters/Tingshu Wang)"
+_PAREN_CREDIT = re.compile(
+    r"^[(（]\s*(?:AFP|Reuters|REUTERS|AP|EFE|ANSA|dpa|DPA|Xinhua|Getty Images|Bloomberg|EPA|"
+    r"AA|Anadolu)\s*[/|]\s*[^()（）/|]{2,40}[)）]$"
+)
 _PHOTO_CREDIT = re.compile(
     r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
     r"[^()（）]{0,20}[)）]\s*$",
@@ -975,6 +981,8 @@ def _generic_junk(line: str) -> bool:
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
     if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
+        return True
+    if _PAREN_CREDIT.match(line):
         return True
     if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
         return True

@@ -1464,8 +1464,17 @@ def extract_events(
                                  and not (_unsigned and t == "agreement")})  # fmt: skip
     if not scores:
         return []
-    best = max(scores.values())
     lead = {t for s in [*sentences[: _first_body(doc) + 1], *sum_deals] for t in s.types}
+    for t in MARKET_TYPES & set(scores) - lead:
+        if not _quantified(sentences, t, lang) and not any(
+                t in s.types and find_quantities(s.fore, lang) for s in sentences):  # fmt: skip
+            # "Зростання попиту на електрокари підвищує і ціну літію", "در سالهای اخیر افزایش
+            # قیمت": a move neither the headline nor the lead reports, with no figure and no
+            # record, is a general remark, not news (and weighs nothing against the others)
+            del scores[t]
+    if not scores:
+        return []
+    best = max(scores.values())
     # "Trump and Albanese signed a bilateral framework ...": an agreement the lead says two
     # states made is news though investment sentences outweigh it (agreement words weigh less)
     # (a lead that says it is an investment too, "a 40% stake in a joint venture with Korea
@@ -1688,12 +1697,6 @@ def extract_events(
                 # agree ("Codelco y SQM ... sociedad conjunta"): the agreement stands
             else:
                 continue  # never reached (agreement left out above): no second recursion
-        if etype in MARKET_TYPES and etype not in lead and not quantities and not _quantified(
-                sentences, etype, lang):  # fmt: skip
-            # "Зростання попиту на електрокари підвищує і ціну літію", "در سالهای اخیر افزایش
-            # قیمت": a move neither the headline nor the lead reports, with no figure and no
-            # record, is a general remark of an explainer, not news
-            continue
         events.append(Event(
             type=etype, countries=countries, companies=companies, people=people,
             materials=materials, quantities=quantities, date=doc.date,
