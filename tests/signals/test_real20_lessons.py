@@ -57,3 +57,15 @@ def test_a_price_remark_outside_the_lead_does_not_outweigh_the_news():
 
 def test_a_persian_price_fall():
     assert "price_move" in event_matcher("fa").labels("روند نزولی قیمت لیتیوم ادامه دارد")
+
+
+@pytest.mark.parametrize(
+    "name", ["fr_zonebourse_vale-manara-close", "it_marketscreener_vale-manara-close"]
+)
+def test_closing_the_sale_of_a_stake_is_an_investment(name):
+    # "Vale ... a conclu la vente de 10 % de Vale Base Metals à Manara Minerals"
+    assert "investment" in {e.type for e in _article(name).events}
+
+
+def test_customs_duty_in_hindi_english_loanwords():
+    assert "tariff" in event_matcher("hi").labels("लिथियम पर कस्टम ड्यूटी में छूट")
