@@ -69,3 +69,17 @@ def test_closing_the_sale_of_a_stake_is_an_investment(name):
 
 def test_customs_duty_in_hindi_english_loanwords():
     assert "tariff" in event_matcher("hi").labels("लिथियम पर कस्टम ड्यूटी में छूट")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # futures quotes move like prices (written for the test, the first after a real20 page)
+        ("uk", "Тримісячні ф'ючерси на нікель на Лондонській біржі металів зросли на 2,8%"),
+        ("en", "Three-month copper futures on the LME rose 2% on Tuesday"),
+        ("ru", "Фьючерсы на никель на ЛБМ подорожали на 3%"),
+        ("zh", "沪镍期货上涨5%"),
+        ("ja", "銅先物が急騰した"),
+    ],
+)
+def test_futures_moving_are_a_price_move(lang, text):
+    assert "price_move" in event_matcher(lang).labels(text)
