@@ -601,12 +601,6 @@ _TOKEN = re.compile(r"^\[\w{1,20}\]$")
 # "6." or "12" alone: a list's or page's number, a comment count (not a year: four digits)
 _NUMBER_ONLY = re.compile(r"^[#№(]?\d{1,3}[.)]?$")
 _PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
-# a photo credit alone in parentheses, an agency and its photographer: "( AFP / EMMANUEL
-# DUNAND )", "(Reuters/Tingshu Wang)"
-_PAREN_CREDIT = re.compile(
-    r"^[(（]\s*(?:AFP|Reuters|REUTERS|AP|EFE|ANSA|dpa|DPA|Xinhua|Getty Images|Bloomberg|EPA|"
-    r"AA|Anadolu)\s*[/|]\s*[^()（）/|]{2,40}[)）]$"
-)
 _PHOTO_CREDIT = re.compile(
     r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
     r"[^()（）]{0,20}[)）]\s*$",
@@ -823,10 +817,14 @@ _PAREN_MEDIA = re.compile(r"^[(（][^()（）]{2,14}[)）]$")
 def _agency_credit(line: str) -> bool:
     """A short line of a photo's credits split by slashes, bars or "=", one of them an agency
     or a photo label: "REUTERS/Florence Lo", "/Andrew Caballero-Reynolds/AFP/Getty Images",
-    "사진=뉴시스화상", "Spencer Platt | Getty Images"."""
+    "사진=뉴시스화상", "Spencer Platt | Getty Images", also in parentheses ("( AFP / EMMANUEL
+    DUNAND )")."""
     if word_count(line) > AGENCY_CREDIT_MAX_WORDS or not _CREDIT_SPLIT.search(line):
         return False
-    parts = [fold(p).strip() for p in _CREDIT_SPLIT.split(line.strip()) if p.strip()]
+    line = line.strip()
+    if line[:1] in "(（" and line[-1:] in ")）":
+        line = line[1:-1]
+    parts = [fold(p).strip() for p in _CREDIT_SPLIT.split(line) if p.strip()]
     return len(parts) >= 2 and any(p in _credit_words() for p in parts)
 
 
@@ -981,8 +979,6 @@ def _generic_junk(line: str) -> bool:
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
     if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
-        return True
-    if _PAREN_CREDIT.match(line):
         return True
     if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
         return True

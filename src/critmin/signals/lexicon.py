@@ -571,11 +571,29 @@ def _el_genitive(word: str) -> str:
     return word
 
 
+def _name_forms(name: str, lang: str) -> list[str]:
+    """The patterns a CLDR country name is matched by in a language that declines it."""
+    if lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
+        return [_ru_stem(name)]
+    if lang == "el":  # the genitive: "της Κίνας", "των Ηνωμένων Πολιτειών"
+        genitive = " ".join(_el_genitive(w) for w in fold(name).split())
+        return [name] + ([genitive] if genitive != fold(name) else [])
+    if lang in SLAVIC_CASES:  # "w Chinach", "z Rosji", "v Německu"
+        return [name, *_slavic_forms(name)]
+    if lang == "ro":  # the genitive-dative: "Chinei", "Rusiei", "Coreei"
+        return [name, *_ro_oblique(name)]
+    if lang == "de":  # "Deutschlands"; "die Vereinigten Staaten", "den Vereinigten Arabischen
+        # Emiraten": weak adjective endings (-e, -es -> -en) and a plural noun's dative
+        weak = " ".join(_de_weak(w) for w in name.split(" ")) if " " in name else name
+        return [name, name + "s"] + ([weak, weak + "s"] if weak != name else [])
+    return [name]
+
+
 @cache
 def country_matcher(language: str | None) -> Matcher:
     entries: list[tuple[str, Any]] = []
     extra = load("countries")
-    whole = {fold(str(x)) for x in extra.get("slavic_whole") or ()}
+    whole = {fold(str(x)) for x in extra.get("slavic_whole") or ()}  # names with no forms
     for lang in _langs(language):
         skip = _SKIP_NAMES.get(lang, set())
         for name, iso in country_names(lang).items():
@@ -586,27 +604,8 @@ def country_matcher(language: str | None) -> Matcher:
                 variants.add(name.split("(")[0].strip())
             label = "!" + iso  # a proper name: capitalised where the script has case
             for v in variants:
-                if lang == "el":  # the genitive: "της Κίνας", "των Ηνωμένων Πολιτειών"
-                    genitive = " ".join(_el_genitive(w) for w in fold(v).split())
-                    entries.extend([(v, label)] + ([(genitive, label)]
-                                                   if genitive != fold(v) else []))  # fmt: skip
-                elif lang in SLAVIC_CASES:  # "w Chinach", "z Rosji", "v Německu"
-                    forms = [] if fold(v) in whole else _slavic_forms(v)
-                    entries.extend((f, label) for f in [v, *forms])
-                elif lang == "ro":  # the genitive-dative: "Chinei", "Rusiei", "Coreei"
-                    entries.extend((f, label) for f in [v, *_ro_oblique(v)])
-                elif lang in {"ru", "uk"}:  # inflected: "Китаю", "Японії"
-                    entries.append((_ru_stem(v), label))
-                elif lang == "de":
-                    entries.extend([(v, label), (v + "s", label)])
-                    if " " in v:  # "die Vereinigten Staaten", "der Zentralafrikanischen
-                        # Republik", "den Vereinigten Arabischen Emiraten": weak adjective
-                        # endings (-e, -es -> -en) and a plural noun's dative (-e -> -en)
-                        weak = " ".join(_de_weak(w) for w in v.split(" "))
-                        if weak != v:
-                            entries.extend([(weak, label), (weak + "s", label)])
-                else:
-                    entries.append((v, label))
+                forms = [v] if fold(v) in whole else _name_forms(v, lang)
+                entries.extend((f, label) for f in forms)
         for pattern, iso in (extra.get(lang) or {}).items():
             entries.append((pattern, iso))
         for pattern, iso in ((extra.get("places") or {}).get(lang) or {}).items():
