@@ -95,6 +95,60 @@ _MALAY = re.compile(
 )
 
 
+# Serbian, Croatian and Bosnian in the Latin script: py3langid reads Latin Serbian as Bosnian.
+# Serbian writes the ekavian reflex of yat ("vreme", "pre", "cena", "svetsk-"), Croatian and
+# Bosnian the ijekavian ("vrijeme", "prije", "cijena", "svjetsk-"); only forms that differ
+# between the two are listed (oblique "vremena" is both). Croatian then differs from Bosnian
+# by its own words ("tisuća", "tjedna", "također", its month names "prosinca", "studenoga")
+_EKAVIAN = re.compile(
+    r"\b(?:vreme|pre|posle|dve|gde|ovde|deca|dece|deci|dete|reč|reči|svet|svetu|svetsk\w*"
+    r"|cen(?:a|e|u|om|ama)|predsedni\w*|sled(?:eć|ec)\w*|primer\w*|primen\w*|mesec\w*|mest[aou]"
+    r"|reš(?:enj|en|ava)\w*|celog|celokup\w*|veruj\w*|verovat\w*|neverovat\w*|izvešta\w*"
+    r"|nedelj\w*|proce(?:n|nj)\w*|severn\w*|vest|vesti|mer(?:a|e|u|ama|om)|menja\w*|promen\w*"
+    r"|pretnj\w*|deo|delov\w*|obezbe\w*|uspe(?:h|š)\w*|videti)\b",
+    re.I,
+)
+_IJEKAVIAN = re.compile(
+    r"\b(?:vrijeme|prije|poslije|dvije|gdje|ovdje|djeca|djece|djeci|dijete|riječ\w*|svijet\w*"
+    r"|svjetsk\w*|cijen\w*|predsjedni\w*|sljede\w*|slijedi|primjer\w*|primjen\w*|mjesec\w*"
+    r"|mjest\w*|rješ\w*|cijel\w*|vjeruj\w*|vjerovat\w*|izvješta\w*|izvještaj\w*|nedjelj\w*"
+    r"|procjen\w*|sjever\w*|vijest\w*|mjer(?:a|e|u|ama|om)|mijenja\w*|promjen\w*|prijetnj\w*"
+    r"|dio|dijelov\w*|osigura\w*|uspje\w*|vidjeti)\b",
+    re.I,
+)
+_CROATIAN = re.compile(
+    r"\b(?:također|tvrtk\w*|kemijsk\w*|europsk\w*|tisuć\w*|tjed(?:an|na|nu|ni|ana|nima)"
+    r"|opskrb\w*|zrakoplov\w*|projekt|siječnj\w*|veljač\w*|ožujk\w*|travnj\w*|svibnj\w*"
+    r"|lipnj\w*|srpnj\w*|kolovoz\w*|rujn\w*|listopad\w*|studenog\w*|prosin\w*|utjecaj\w*"
+    r"|sveučilišt\w*|tko|točk\w*|elektroničk\w*|glasnogovorni\w*|dužnosni\w*|uvjet\w*)\b",
+    re.I,
+)
+_SERBIAN_BOSNIAN = re.compile(
+    r"\b(?:takođe|hemijsk\w*|evropsk\w*|hiljad\w*|sedmic\w*|projekat|uticaj\w*|univerzitet\w*"
+    r"|saradnj\w*|tačk\w*|elektronsk\w*|portparol\w*|zvaničn\w*|januar\w*|februar\w*|avgust\w*"
+    r"|septemb\w*|oktob\w*|novemb\w*|decemb\w*)\b",
+    re.I,
+)
+SOUTH_SLAVIC_MIN = 2  # Croatian or Bosnian words a text needs, and twice the other side's
+
+
+def _south_slavic(text: str, lang: str) -> str:
+    """``sr``, ``hr`` or ``bs`` for a Latin text py3langid reads as one of them: Serbian by
+    the ekavian reflex of yat, then Croatian against Bosnian by their own words; ``lang`` when
+    the text shows too few."""
+    eka, ije = len(_EKAVIAN.findall(text)), len(_IJEKAVIAN.findall(text))
+    if eka > 2 * ije:  # one form is enough in a headline, where no ijekavian one stands
+        return "sr"
+    if lang == "sr" and ije >= SOUTH_SLAVIC_MIN and ije >= 2 * eka:
+        lang = "bs"  # ijekavian: Bosnian unless Croatian words say more
+    hr_words, sb_words = len(_CROATIAN.findall(text)), len(_SERBIAN_BOSNIAN.findall(text))
+    if hr_words >= SOUTH_SLAVIC_MIN and hr_words >= 2 * sb_words:
+        return "hr"
+    if lang == "hr" and sb_words >= SOUTH_SLAVIC_MIN and sb_words >= 2 * hr_words:
+        return "bs"
+    return lang
+
+
 def _classify(text: str) -> str:
     import py3langid
 
@@ -105,7 +159,7 @@ def detect_language(text: str) -> str:
     """``ko`` for Hangul, ``ja`` for any kana, ``zh``/``zh-Hant`` for Han without kana
     (simplified or traditional forms), ``fa``/``ar`` by letters, ``kk`` for Cyrillic with
     қ/ғ/ұ, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
-    py3langid."""
+    py3langid (Latin Serbian, Croatian and Bosnian told apart by their own forms)."""
     sample = text[:4000]
     codes = _codes(sample)
     kana = _between(codes, 0x3040, 0x30FF)
@@ -147,6 +201,8 @@ def detect_language(text: str) -> str:
         if _among(codes, _KAZAKH) >= 0.01 * cyr:
             return "kk"  # langid reads Kazakh as Russian or Ukrainian
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
+    if lang in {"sr", "hr", "bs"}:
+        return _south_slavic(sample, lang)
     return lang
 
 
