@@ -704,7 +704,7 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
         got = find_date_dateparser(line, language)
         if got:
             return got
-    got = partial_dateline(lines[:4], "\n".join(lines[:30]))
+    got = partial_dateline(lines[:4], "\n".join(lines[:30]), language)
     if got:
         return got
     return first_date("\n".join(lines[6:30]), language, effect=False)
@@ -724,21 +724,65 @@ _MONTH_YEAR = re.compile(
 )
 
 
-def partial_dateline(lines: list[str], text: str) -> date | None:
+WEEKDAY_YEARS = 6  # years before today a year-less dateline's weekday may place it in
+
+
+@cache
+def _weekday_names(language: str | None) -> dict[str, int]:
+    """Lower-case CLDR weekday names (wide) of the language and of English -> Monday 0."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_day_names
+
+    names: dict[str, int] = {}
+    for code in dict.fromkeys([language or "en", "en"]):
+        try:
+            Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        for k, name in get_day_names("wide", locale=code.replace("-", "_")).items():
+            names.setdefault(name.lower(), k)
+    return names
+
+
+def _weekday_year(line: str, month: int, day: int, language: str | None,
+                  today: date | None) -> int | None:  # fmt: skip
+    """The latest year, among the last ``WEEKDAY_YEARS`` up to today, in which day and month
+    fall on the weekday the dateline's own line names ("BEIJING, Dec 3 (Reuters) - China on
+    Tuesday banned ..."); None when the line names none or another one."""
+    names = _weekday_names(language)
+    words = re.findall(r"[^\W\d_]+", line.lower())
+    named = next((names[w] for w in words if w in names), None)
+    if named is None:
+        return None
+    today = today or date.today()
+    for year in range(today.year, today.year - WEEKDAY_YEARS - 1, -1):
+        got = _safe(year, month, day)
+        if got is not None and got <= today and got.weekday() == named:
+            return year
+    return None
+
+
+def partial_dateline(lines: list[str], text: str, language: str | None = None,
+                     today: date | None = None) -> date | None:  # fmt: skip
     """The date of a dateline that gives the day and month only ("ПЕКИН, 10 мар – ПРАЙМ."):
     its year is the latest one the text names after a month ("в январе-феврале 2026 года":
-    a report on the months just past), else the one it names most often; None without one."""
+    a report on the months just past), else the one it names most often; with no year named,
+    the latest recent one in which the dateline's day falls on the weekday its line names
+    (``_weekday_year``: "Dec 3 ... on Tuesday" is 2024); None without either."""
     for line in lines:
         mt = _DATELINE_DM.match(line or "")
         if mt is None:
             continue
         d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(4), mt.group(3))
         month = _month(m)
+        if month is None:
+            return None
         text = to_ascii_digits(text)
         dated = [int(y) for y in _MONTH_YEAR.findall(text)]
         years = Counter(int(y) for y in _YEAR.findall(text))
-        if month is None or not years:
-            return None
+        if not years:
+            year = _weekday_year(line, month, int(d), language, today)
+            return _safe(year, month, int(d)) if year else None
         year = max(dated) if dated else max(years, key=lambda y: (years[y], y))
         return _safe(year, month, int(d))
     return None
