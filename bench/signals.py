@@ -27,8 +27,8 @@ by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 la
 ``real15/dev`` and ``real15/blind`` (64 pages, 25 languages) and ``real16/dev`` and
 ``real16/blind`` (62 pages, 24 languages), ``real17/dev`` and ``real17/blind`` (59 pages,
 27 languages), ``real18/dev`` and ``real18/blind`` (55 pages, 21 languages), ``real19/dev``
-and ``real19/blind`` (63 pages, 21 languages) and ``real20/dev`` and ``real20/blind`` (63 pages,
-29 languages).
+and ``real19/blind`` (63 pages, 21 languages), ``real20/dev`` and ``real20/blind`` (63 pages,
+29 languages) and ``real21/dev`` and ``real21/blind`` (62 pages, 31 languages).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
@@ -81,7 +81,8 @@ DEFAULT_SETS = (
     *_halves("real7", "real8", "real9", "real10"),
     ("real11-blind", DATA / "real11"),  # blind as a whole
     ("real12-blind", DATA / "real12"),
-    *_halves("real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20"),
+    *_halves("real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20",
+             "real21"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -46,6 +46,12 @@ CROATIAN = [
     "mrežama.",
 ]
 IJEKAVIAN_NOT_CROATIAN = [
+    # real21/dev bs_fokus (https://fokus.ba/vijesti/globus/trump-objavio-sto-trazi-od-ukrajine-u-zamjenu-za-pomoc-vrijednu-300-milijardi-dolara/3412076):
+    # "opskrbljuje" and "tvrtki" are written in Bosnian papers too
+    "Američki predsjednik Donald Trump izjavio je da želi da Ukrajina opskrbljuje Sjedinjene "
+    "Države rijetkim zemnim metalima kao oblik plaćanja za finansijsku podršku u ratu protiv "
+    "Rusije. Sjedinjene Države imaju samo jedan operativni rudnik rijetkih zemalja i vrlo "
+    "ograničene kapacitete za preradu, iako nekoliko tvrtki radi na razvoju projekata u zemlji.",
     # https://boljiposao.com/clanci/vijesti/bosna-i-hercegovina/najveci-evropski-rudnik-litija-otvara-se-blizu-bh-granice/62982
     "Rudnik litijuma mogao bi biti otvoren već 2028. godine Srbija se sprema da Rio Tintu da "
     "zeleno svjetlo za razvoj najvećeg evropskog rudnika litijuma dvije godine nakon što je "

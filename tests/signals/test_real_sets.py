@@ -1,4 +1,4 @@
-"""The later real-news sets (tests/data/signals/real5, real6/ ... real20/) are well formed.
+"""The later real-news sets (tests/data/signals/real5, real6/ ... real21/) are well formed.
 
 Checks the corpora only (no extraction runs here): every page has an answer and the reverse,
 the answers use the canonical ids (event types, materials, ISO 3166-1 alpha-3 or EU, units),
@@ -23,7 +23,8 @@ SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind", DATA /
         DATA / "real16" / "blind", DATA / "real17" / "dev", DATA / "real17" / "blind",
         DATA / "real18" / "dev", DATA / "real18" / "blind",
         DATA / "real19" / "dev", DATA / "real19" / "blind",
-        DATA / "real20" / "dev", DATA / "real20" / "blind"]  # fmt: skip
+        DATA / "real20" / "dev", DATA / "real20" / "blind",
+        DATA / "real21" / "dev", DATA / "real21" / "blind"]  # fmt: skip
 EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
 MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
