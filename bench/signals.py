@@ -81,8 +81,9 @@ DEFAULT_SETS = (
     *_halves("real7", "real8", "real9", "real10"),
     ("real11-blind", DATA / "real11"),  # blind as a whole
     ("real12-blind", DATA / "real12"),
-    *_halves("real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20",
-             "real21"),
+    *_halves(
+        "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21"
+    ),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
