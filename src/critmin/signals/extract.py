@@ -443,11 +443,15 @@ def _dated_adverbial(text: str, end: int, lang: str | None) -> bool:
                for a, _, _ in dates_in(head, _ANY_YEAR, lang))  # fmt: skip
 
 
+WEEKDAY_CLAUSE_WORDS = 4  # words after a clause cue among which a weekday makes it news
+
+
 def _weekday_after(folded: str, end: int, lang: str | None) -> bool:
-    """A weekday right after a clause cue ("sind seit Dienstag im Streik", "since Monday"):
-    the cue says when, not why; the clause is news."""
-    words = folded[end : end + 16].split()
-    return bool(words) and words[0].strip(",.;:") in _weekdays(lang)
+    """A weekday among the first words after a clause cue ("sind seit Dienstag im Streik",
+    "since Monday", "after the government on Tuesday signed a contract"): the clause reports
+    what happened this week, the news, not the background."""
+    words = folded[end : end + 48].split()[:WEEKDAY_CLAUSE_WORDS]
+    return any(w.strip(",.;:") in _weekdays(lang) for w in words)
 
 
 @cache

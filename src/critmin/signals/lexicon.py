@@ -498,18 +498,31 @@ def _ro_oblique(name: str) -> list[str]:
     return [name[:-1] + "i"] if name.endswith("ea") else [name[:-1] + "ei"]
 
 
+_RU_ADJ_ENDS = ("ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой", "ій")  # two letters off
+
+
+def _ru_word_stem(w: str) -> str:
+    """A Russian or Ukrainian name's word as a pattern its case forms match: "Китай" ->
+    "Кита*", "Россия" -> "Росси*", "Штаты" -> "Штат*", "Сполучені" -> "Сполучен*",
+    "Королівство" -> "Королівств*", "Соединённое" -> "Соединённ*"; short words and
+    indeclinable ones ("Чили", "Конго", "Марокко") stay whole."""
+    if len(w) <= 3 or not w[-1].isalpha():
+        return w
+    if w.endswith(("ия", "ія")):
+        return w[:-1] + "*"
+    if w.endswith(_RU_ADJ_ENDS) and len(w) >= 6:  # an adjective: "Соединённые", "Южная"
+        return w[:-2] + "*"
+    if w[-1] in "аяйьиыі" and len(w) >= 5:
+        return w[:-1] + "*"
+    if w[-1] in "оеє" and len(w) >= 8:  # a long neuter noun: "Королевство", "Сполучене"
+        return w[:-1] + "*"
+    if w[-1] not in "аеёиоуыэюяйіїє":
+        return w + "*"
+    return w
+
+
 def _ru_stem(name: str) -> str:
-    words = []
-    for w in name.split():
-        if len(w) <= 3 or not w[-1].isalpha():
-            words.append(w)
-        elif w.endswith("ия") or (w[-1] in "аяйь" and len(w) >= 5):
-            words.append(w[:-1] + "*")
-        elif w[-1] not in "аеёиоуыэюяй":
-            words.append(w + "*")
-        else:
-            words.append(w)
-    return " ".join(words)
+    return " ".join(_ru_word_stem(w) for w in name.split())
 
 
 @cache

@@ -17,7 +17,8 @@ NUM = r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 PERCENT = (r"%|％|٪|percent|per\s?cent|pct|процент\w*|prozent|pour\s?cent|per\s?cento|"
            r"por\s?ciento|por\s?cento|درصد|في\s?المئة|في\s?المائة|بالمئة|بالمائة|प्रतिशत|फ़ीसदी|फीसदी|"
            r"persen|phần\s?trăm|procent\w*|відсот\w*|パーセント|퍼센트|เปอร์เซ็นต์|"
-           r"prosent\w*")  # fmt: skip
+           r"prosent\w*|proc\.|posto|odsto|одсто|посто|százalék\w*|τοις\s?εκατό|"
+           r"peratus")  # fmt: skip
 # the percentage word before the number: Turkish "yüzde 50" (and "%50", Turkish only: "%20"
 # is a space in a web address), Swahili "asilimia 50"
 PERCENT_BEFORE = {"tr": r"(?:yüzde\s?|%)", "sw": r"asilimia\s?"}
