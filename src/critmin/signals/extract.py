@@ -330,7 +330,10 @@ class _Sentence:
     where: str = ""  # the news part less a dateline: where actors are read
 
 
-_DATELINE_CITY = re.compile(r"^\s*[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))")
+# ... also after the site's name: "Bisnis.com, JAKARTA – Presiden AS Donald Trump ..."
+_DATELINE_CITY = re.compile(
+    r"^\s*(?:[\w-]+(?:\.[\w-]+)+,\s*)?[A-ZА-ЯЁ][A-ZА-ЯЁÀ-ÖØ-Þ .'-]{2,}(?=\s*(?:[,(—–]|-\s))"
+)
 # "تهران – ۱۷ مهر ۱۴۰۴ –", "WASHINGTON, Oct 20 - ": a place, a date, a dash
 _DATELINE_DATE = re.compile(
     r"^\s*[^\W\d_][\w'’. -]{1,30}?\s*(?:\([^)]{1,30}\)\s*)?[,–—-]\s*[^.–—\n]{0,12}?\d"
@@ -1050,6 +1053,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         where = fore
         if k == first_body:
             where = _DATELINE_CITY.sub("", _DATELINE_DATE.sub("", _DATELINE_AGENCY.sub("", fore)))
+        elif k < first_body and _DATELINE_CITY.match(fore) and "." in fore.split(",")[0]:
+            where = _DATELINE_CITY.sub("", fore)  # a lead taken for the title, its site first
         if k <= first_body:  # a title may be the page's first line: "नई दिल्ली, अक्टूबर 21 --"
             where = _DATELINE_ANY.sub("", where)
         if k <= first_body and len(where) <= DATELINE_MAX_CHARS and not types and any(
