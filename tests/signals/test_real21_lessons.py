@@ -193,3 +193,22 @@ def test_country_forms_from_the_coverage_sweep(lang, text, iso):
 )
 def test_no_country_from_risky_forms(lang, text):
     assert find_countries(text, lang) == []
+
+
+def test_an_import_ban_the_page_calls_part_of_sanctions_is_both():
+    # "Забраната е дел од дополнителните санкции" (the ban is part of further sanctions)
+    assert {"import_ban", "sanction"} <= _types("mk_netmk_sad-vb-zabrana-ruski-metali")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # "also" in the languages that had no addition cue (one more measure, with a material)
+        ("uk", "Також уряд запровадив мито на експорт нікелю"),
+        ("pl", "Ponadto rząd wprowadził cło na eksport niklu"),
+        ("tr", "Ayrıca hükümet nikel ihracatına vergi getirdi"),
+    ],
+)
+def test_addition_cues(lang, text):
+    from critmin.signals.lexicon import context_matcher
+
+    assert context_matcher("addition", lang).find(fold(text), folded=True)

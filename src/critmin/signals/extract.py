@@ -1516,6 +1516,12 @@ def extract_events(
         # budget) does not make the lead's investment its financing
         lead = lead - {"stockpile"}
     chosen = _terms_not_events(chosen, scores, sentences, lang, lead)
+    if "import_ban" in chosen and "sanction" not in chosen and any(
+            "sanction" in s.types and not s.addition for s in sentences):  # fmt: skip
+        # "Забраната е дел од дополнителните санкции": an import ban the page calls part of
+        # sanctions is both (the keys' convention: a sanction that bans imports of metals);
+        # not "Також США ввели санкції проти ... КНДР", one more sanction of another kind
+        chosen = [t for t in EVENT_TYPES if t in chosen or t == "sanction"]
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
