@@ -1520,7 +1520,9 @@ def extract_events(
             "sanction" in s.types and not s.addition for s in sentences):  # fmt: skip
         # "Забраната е дел од дополнителните санкции": an import ban the page calls part of
         # sanctions is both (the keys' convention: a sanction that bans imports of metals);
-        # not "Також США ввели санкції проти ... КНДР", one more sanction of another kind
+        # not an addition's sanction ("also", with a material of its own). A sanction of
+        # another kind told with no material ("Також США ввели санкції проти ... КНДР")
+        # still joins: real21/dev's uk page gets a sanction with no materials
         chosen = [t for t in EVENT_TYPES if t in chosen or t == "sanction"]
     chosen = _one_measure(chosen, sentences)
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
