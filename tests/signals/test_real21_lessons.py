@@ -232,3 +232,23 @@ def test_material_forms_from_the_coverage_sweep(lang, text, mid):
     from critmin.signals.lexicon import find_materials
 
     assert mid in find_materials(text, lang, fold(text))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "etype"),
+    [  # the trigger sweep of the thin languages (written for the test, as news says it)
+        ("nl", "China kondigt een exportverbod op gallium aan", "export_control"),
+        ("pl", "Rząd zainwestuje miliard złotych w kopalnię litu", "investment"),
+        ("cs", "Ceny mědi vzrostly na rekordní úroveň", "price_move"),
+        ("hu", "Kína exporttilalmat vezetett be a galliumra", "export_control"),
+        ("el", "Η Ιαπωνία αυξάνει τα στρατηγικά αποθέματα σπάνιων γαιών", "stockpile"),
+        ("sv", "Gruvan stängdes efter översvämningen", "outage"),
+    ],
+)
+def test_trigger_sweep_of_thin_languages(lang, text, etype):
+    assert etype in event_matcher(lang).labels(text)
+
+
+def test_misfiring_sweep_patterns_were_dropped():
+    # "investors" is no investment; "lukket" beside "minen" a mine closed a century ago
+    assert "investment" not in event_matcher("pl").labels("Inwestorzy kupują platynę")
