@@ -252,3 +252,27 @@ def test_trigger_sweep_of_thin_languages(lang, text, etype):
 def test_misfiring_sweep_patterns_were_dropped():
     # "investors" is no investment; "lukket" beside "minen" a mine closed a century ago
     assert "investment" not in event_matcher("pl").labels("Inwestorzy kupują platynę")
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "text"),
+    [  # context lists for the languages that had none (a helper's translations of the English)
+        ("statistics", "sk", "Vývoz antimónu do EÚ klesol podľa colných štatistík"),
+        ("bystander_before", "pl", "w porównaniu z Chinami"),
+        ("meeting", "nl", "tijdens de top in Brussel"),
+    ],
+)
+def test_context_lists_of_thin_languages(key, lang, text):
+    from critmin.signals.lexicon import context_matcher
+
+    assert context_matcher(key, lang).find(fold(text), folded=True)
+
+
+def test_no_substring_cues_in_thai():
+    # Thai has no spaces: a cue matches inside any word ("ที่" is a common relative word),
+    # so the sentence-wide and country lists written that day were left out for Thai
+    from critmin.signals.lexicon import context_matcher
+
+    text = "สื่อท้องถิ่นของเวียดนามเผยว่ารัฐสภาเวียดนามได้อนุมัติการแก้ไขกฎหมายที่ยังไม่ได้แปรรูป"
+    for key in ("background", "venue_before", "reporter_before"):
+        assert not context_matcher(key, "th").find(fold(text), folded=True)
