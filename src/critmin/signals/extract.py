@@ -1347,6 +1347,17 @@ def _mineral_without_id(fore: str, lang: str | None) -> bool:
     return bool(other_mineral_matcher(lang).find(fold(fore), folded=True))
 
 
+@cache
+def trigger_languages() -> frozenset[str]:
+    """Languages with trigger lists of their own in ``events.yaml`` (and those reading a
+    relative's): where none of them fires, the page reports no event; the model types only
+    pages of the other languages."""
+    from critmin.signals.lexicon import RELATIVES
+
+    own = {lang for by_lang in load("events").values() for lang in by_lang}
+    return frozenset(own | {lang for lang, rel in RELATIVES.items() if rel in own})
+
+
 def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:
     """Types by meaning for an article in a language without trigger lexicon: the title and
     the first sentences that name a material, each typed when near enough a prototype."""
@@ -1423,8 +1434,8 @@ def extract_events(
     ):
         return []
     lang = base_language(doc.language)
-    if embed.enabled() and lang not in LANGUAGES and not any(s.types or s.bg_types
-                                                             for s in sentences):  # fmt: skip
+    if embed.enabled() and lang not in trigger_languages() and not any(
+            s.types or s.bg_types for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
     parties = _merge([s.countries for s in sentences if "agreement" in s.types or s.provision])
     if any("agreement" in s.types for s in sentences) and len(parties) >= AGREEMENT_MIN_PARTIES:
