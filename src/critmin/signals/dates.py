@@ -728,7 +728,7 @@ WEEKDAY_YEARS = 6  # years before today a year-less dateline's weekday may place
 
 
 @cache
-def _weekday_names(language: str | None) -> dict[str, int]:
+def weekday_names(language: str | None) -> dict[str, int]:
     """Lower-case CLDR weekday names (wide) of the language and of English -> Monday 0."""
     from babel import Locale, UnknownLocaleError
     from babel.dates import get_day_names
@@ -749,7 +749,7 @@ def _weekday_year(line: str, month: int, day: int, language: str | None,
     """The latest year, among the last ``WEEKDAY_YEARS`` up to today, in which day and month
     fall on the weekday the dateline's own line names ("BEIJING, Dec 3 (Reuters) - China on
     Tuesday banned ..."); None when the line names none or another one."""
-    names = _weekday_names(language)
+    names = weekday_names(language)
     words = re.findall(r"[^\W\d_]+", line.lower())
     named = next((names[w] for w in words if w in names), None)
     if named is None:

@@ -27,16 +27,19 @@ from critmin.signals.dates import (
     first_date,
     ordinal_month_names,
     to_ascii_digits,
+    weekday_names,
 )
 from critmin.signals.language import base_language
 from critmin.signals.lexicon import (
     LANGUAGES,
+    RELATIVES,
     Matcher,
     company_homes,
     company_matcher,
     context_matcher,
     country_mentions,
     currency_countries,
+    event_languages,
     event_matcher,
     find_countries,
     find_materials,
@@ -460,17 +463,7 @@ def _weekday_after(folded: str, end: int, lang: str | None) -> bool:
 @cache
 def _weekdays(lang: str | None) -> frozenset[str]:
     """Folded CLDR weekday names of the language and of English."""
-    from babel import Locale, UnknownLocaleError
-    from babel.dates import get_day_names
-
-    names: set[str] = set()
-    for code in {lang or "en", "en"}:
-        try:
-            Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            continue
-        names |= {fold(n) for n in get_day_names("wide", locale=code).values()}
-    return frozenset(names)
+    return frozenset(fold(n) for n in weekday_names(lang))
 
 
 def _split_background(text: str, folded: str, lang: str | None,
@@ -1352,10 +1345,8 @@ def trigger_languages() -> frozenset[str]:
     """Languages with trigger lists of their own in ``events.yaml`` (and those reading a
     relative's): where none of them fires, the page reports no event; the model types only
     pages of the other languages."""
-    from critmin.signals.lexicon import RELATIVES
-
-    own = {lang for by_lang in load("events").values() for lang in by_lang}
-    return frozenset(own | {lang for lang, rel in RELATIVES.items() if rel in own})
+    own = event_languages()
+    return own | {lang for lang, rel in RELATIVES.items() if rel in own}
 
 
 def _semantic_types(sentences: list[_Sentence], doc: CleanDocument) -> None:

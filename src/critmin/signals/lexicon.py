@@ -526,6 +526,12 @@ def _ru_stem(name: str) -> str:
 
 
 @cache
+def event_languages() -> frozenset[str]:
+    """Languages with trigger lists of their own in ``events.yaml``."""
+    return frozenset(lang for by_lang in load("events").values() for lang in by_lang)
+
+
+@cache
 def country_names(language: str) -> dict[str, str]:
     """CLDR short names of countries in a language (plus the EU) -> ISO3."""
     import babel

@@ -23,6 +23,7 @@ from critmin.signals.lexicon import (
     company_matcher,
     context_matcher,
     country_matcher,
+    event_languages,
     event_matcher,
     load,
     material_matcher,
@@ -174,8 +175,7 @@ def supported_languages() -> list[str]:
     trigger lists of ``events.yaml`` and the languages dateparser is given."""
     from critmin.signals.dates import DATEPARSER_LANGUAGES
 
-    short = {lang for by_lang in load("events").values() for lang in by_lang}
-    return sorted(set(LANGUAGES) | short | DATEPARSER_LANGUAGES)
+    return sorted(set(LANGUAGES) | event_languages() | DATEPARSER_LANGUAGES)
 
 
 def warm_up(languages: Iterable[str] | None = None) -> None:
