@@ -24,7 +24,8 @@ SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind", DATA /
         DATA / "real18" / "dev", DATA / "real18" / "blind",
         DATA / "real19" / "dev", DATA / "real19" / "blind",
         DATA / "real20" / "dev", DATA / "real20" / "blind",
-        DATA / "real21" / "dev", DATA / "real21" / "blind"]  # fmt: skip
+        DATA / "real21" / "dev", DATA / "real21" / "blind",
+        DATA / "real22" / "dev", DATA / "real22" / "blind"]  # fmt: skip
 EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
 MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",

@@ -632,7 +632,17 @@ def country_matcher(language: str | None) -> Matcher:
     for site in load("sites").values():  # a mine's or plant's name: its country
         entries.extend((name, site["country"]) for name in site["names"])
     unique = {(fold(str(p)), str(label)): (p, label) for p, label in entries}  # one per form
-    return Matcher.build(list(unique.values()))
+    # a form countries.yaml gives another country overrides CLDR's (Polish "Kongo" is the
+    # DRC in mining news, as in English, not CLDR's Republic of the Congo); of two hand
+    # entries, the page language's (read last) wins over English's
+    hand = {fold(str(p)): str(iso) for lang in reversed(list(_langs(language)))
+            for p, iso in (extra.get(lang) or {}).items()}  # fmt: skip
+    kept = [
+        (p, label)
+        for (f, lab), (p, label) in unique.items()
+        if not (f in hand and hand[f].lstrip("!") != lab.lstrip("!"))
+    ]
+    return Matcher.build(kept)
 
 
 @cache
