@@ -93,3 +93,31 @@ def test_follow_up_reports_two_weeks_apart_can_be_one_story():
 )
 def test_impositions_are_no_liftings(lang, text):
     assert not stories.says_lifted([text], lang)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [  # one story (a bridge collapsed at a cobalt mine in Lualaba, November 2025), four languages
+        "it_notizie_kalando-crollo-ponte",
+        "sw_trtafrika_kalando-daraja",
+        "cs_ct24_kalando-zriceni-mostu",
+        "pl_rmf24_kalando-zawal-kopalni",
+    ],
+)
+def test_a_fatal_mine_accident_is_an_outage_in_the_drc(name):
+    events = _events(name)
+    assert [e.type for e in events] == ["outage"]
+    assert events[0].countries == ["COD"]
+    assert "Co" in events[0].materials
+
+
+def test_the_story_of_the_mine_accident_groups_its_reports():
+    names = [
+        "it_notizie_kalando-crollo-ponte",
+        "sw_trtafrika_kalando-daraja",
+        "cs_ct24_kalando-zriceni-mostu",
+        "pl_rmf24_kalando-zawal-kopalni",
+    ]
+    events = [e for n in names for e in _events(n)]
+    grouped = [sorted(s.articles) for s in stories.group_stories(events)]
+    assert len(grouped) == 1 and len(grouped[0]) >= 3
