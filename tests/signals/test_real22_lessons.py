@@ -121,3 +121,15 @@ def test_the_story_of_the_mine_accident_groups_its_reports():
     events = [e for n in names for e in _events(n)]
     grouped = [sorted(s.articles) for s in stories.group_stories(events)]
     assert len(grouped) == 1 and len(grouped[0]) >= 3
+
+
+def test_a_full_date_of_the_last_weeks_names_no_past_year():
+    from datetime import date
+
+    from critmin.signals.dates import recalled_years
+
+    # real22/dev vi_dantri (5 January 2026): "Securities Times ngày 30/12/2025 dẫn lời ..."
+    text = "Securities Times ngày 30/12/2025 dẫn lời một nguồn tin trong ngành"
+    assert recalled_years(text, date(2026, 1, 5), "vi") == []
+    assert recalled_years(text, date(2026, 6, 5), "vi") == [2025]
+    assert recalled_years("the 2010 quota cut", date(2026, 1, 5), "en") == [2010]

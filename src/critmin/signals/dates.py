@@ -272,6 +272,23 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
     return sorted(found, key=lambda x: (x[0], -x[1]))
 
 
+RECENT_DAYS = 45  # a full date this close to the article's names no past event
+
+
+def recalled_years(text: str, article: date, language: str | None = None) -> list[int]:
+    """The years a text names (1950-2099), leaving out those of full dates at most
+    ``RECENT_DAYS`` from the article's date: "Securities Times ngày 30/12/2025" in a page of
+    5 January 2026 reports last week, not last year (real22/dev)."""
+    text = to_ascii_digits(text)
+    for start, end, got in full_dates(text, language):
+        if abs((article - got).days) <= RECENT_DAYS:
+            text = text[:start] + " " * (end - start) + text[end:]
+    return [int(y) for y in _RECALL_YEAR.findall(text)]
+
+
+_RECALL_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
 def _cldr_dates(text: str, found: list[tuple[int, int, date]]) -> list[tuple[int, int, date]]:
     """Full dates written with the month names of ``CLDR_MONTH_LOCALES``, where no other rule
     found one."""

@@ -26,6 +26,7 @@ from critmin.signals.dates import (
     effective_date,
     first_date,
     ordinal_month_names,
+    recalled_years,
     to_ascii_digits,
     weekday_names,
 )
@@ -412,11 +413,12 @@ def _is_dateline(text: str, types: set[str]) -> bool:
         _DATELINE_DATE.match(text) or _DATELINE_ANY.match(text))  # fmt: skip
 
 
-def _past_year(text: str, year: int | None) -> bool:
-    """The text names a year before the article's (``since 2023``, ``the 2010 embargo``)."""
-    if year is None:
+def _past_year(text: str, article: date | None, lang: str | None = None) -> bool:
+    """The text names a year before the article's (``since 2023``, ``the 2010 embargo``),
+    not in a full date of the last weeks (:func:`dates.recalled_years`)."""
+    if article is None:
         return False
-    return any(int(y) < year for y in _YEAR.findall(to_ascii_digits(text)))
+    return any(y < article.year for y in recalled_years(text, article, lang))
 
 
 def _offset(text: str, folded_pos: int) -> int:
@@ -996,7 +998,7 @@ def _background_cues(folded: str, lang: str | None, ev: Matcher) -> bool:
 def _analyse(doc: CleanDocument) -> list[_Sentence]:
     lang = base_language(doc.language)
     ev = event_matcher(lang)
-    year = int(doc.date[:4]) if doc.date else None
+    day = date.fromisoformat(doc.date) if doc.date else None
     sentences: list[_Sentence] = []
     body = split_sentences(doc.body)
     items = ([(doc.title, TITLE_WEIGHT)] if doc.title else []) + [
@@ -1006,7 +1008,9 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
     for k, (text, weight) in enumerate(items):
         folded = fold(text)
         lead = k <= first_body
-        background = not lead and bool(_background_cues(folded, lang, ev) or _past_year(text, year))
+        background = not lead and bool(
+            _background_cues(folded, lang, ev) or _past_year(text, day, lang)
+        )
         fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
         ffold = fold(fore)
         types = _types_in(ffold, ev)

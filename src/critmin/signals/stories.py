@@ -29,9 +29,13 @@ from typing import Any
 import numpy as np
 
 from critmin.signals import embed
-from critmin.signals.dates import find_date_regex, first_date, to_ascii_digits, until_dates
+from critmin.signals.dates import (
+    find_date_regex,
+    first_date,
+    recalled_years,
+    until_dates,
+)
 from critmin.signals.extract import (
-    _YEAR,
     MARKET_TYPES,
     REE_FAMILY,
     Event,
@@ -129,13 +133,14 @@ def _end_dates(texts: tuple[str, ...], language: str | None) -> set[date]:
 def past_year(e: Event) -> int | None:
     """The year of a past event the evidence recalls: it names years, all before the
     article's ("2010년 7월 중국은 희토류 수출 쿼터를 줄였다" in a 2025 article)."""
-    return _past_year(e.evidence, e.date[:4]) if e.date else None
+    return _past_year(e.evidence, e.date, e.language) if e.date else None
 
 
 @lru_cache(maxsize=4096)
-def _past_year(evidence: str, year: str) -> int | None:
-    years = {int(y) for y in _YEAR.findall(to_ascii_digits(evidence))}
-    if years and all(y < int(year) for y in years):
+def _past_year(evidence: str, day: str, language: str | None) -> int | None:
+    article = date.fromisoformat(day)
+    years = set(recalled_years(evidence, article, language))
+    if years and all(y < article.year for y in years):
         return max(years)
     return None
 
