@@ -133,3 +133,17 @@ def test_a_full_date_of_the_last_weeks_names_no_past_year():
     assert recalled_years(text, date(2026, 1, 5), "vi") == []
     assert recalled_years(text, date(2026, 6, 5), "vi") == [2025]
     assert recalled_years("the 2010 quota cut", date(2026, 1, 5), "en") == [2010]
+
+
+def test_a_month_header_admits_only_a_date_of_that_month():
+    from datetime import date
+
+    from critmin.signals.dates import article_date
+
+    # real22/dev nl_nieuwsblad: " date 2021-04 De prijs ... Het was al van februari 2011 geleden"
+    (article,) = process_paths([DEV / "nl_nieuwsblad_koperprijs-10000-dollar.txt"], in_process=True)
+    assert article.doc.date is None
+    raw = "date 2025-10\nBEIJING, 9 October 2025 - China tightened controls."
+    assert article_date(raw, raw.split("\n")[1:], "en") == date(2025, 10, 9)
+    raw = "date 2025-10\nThe quota was cut on 9 September 2010 by China."
+    assert article_date(raw, raw.split("\n")[1:], "en") is None

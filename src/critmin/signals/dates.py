@@ -703,10 +703,23 @@ def byline_date(raw: str, language: str | None) -> date | None:
 
 
 def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
-    """The date of an article: header line, else the dateline / first lines, else the body."""
+    """The date of an article: header line, else the dateline / first lines, else the body.
+    A ``date YYYY-MM`` header (a month, no day) admits only a date of that month: "Het was al
+    van februari 2011 geleden" under "date 2021-04" recalls 2011, it does not date the page."""
     got = header_date(raw)
     if got:
         return got
+    got = _article_date(raw, lines, language)
+    month = _PARTIAL_MONTH.match(raw.lstrip("\ufeff"))
+    if got and month and (got.year, got.month) != (int(month.group(1)), int(month.group(2))):
+        return None
+    return got
+
+
+_PARTIAL_MONTH = re.compile(r"^\s*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})(?![\d-])", re.I)
+
+
+def _article_date(raw: str, lines: list[str], language: str | None) -> date | None:
     got = byline_date(raw, language)
     if got:
         return got
