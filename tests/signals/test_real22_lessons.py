@@ -147,3 +147,28 @@ def test_a_month_header_admits_only_a_date_of_that_month():
     assert article_date(raw, raw.split("\n")[1:], "en") == date(2025, 10, 9)
     raw = "date 2025-10\nThe quota was cut on 9 September 2010 by China."
     assert article_date(raw, raw.split("\n")[1:], "en") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # a sum in US (or other) dollars names no actor (real22/dev hi_newstracklive: "अमेरिकी डॉलर")
+        ("hi", "अमेरिकी डॉलर 394 मिलियन का व्यापार"),
+        ("ru", "Сделка на 100 млн долларов США подписана"),
+        ("uk", "угода на 100 млн доларів США"),
+        ("es", "contrato de 100 millones de dólares estadounidenses"),
+        ("tr", "100 milyon ABD doları değerinde anlaşma"),
+        ("vi", "thỏa thuận trị giá 100 triệu đô la Mỹ"),
+        ("ko", "협정 규모는 1억 미국 달러"),
+        ("pl", "umowa o wartości 100 mln dolarów amerykańskich"),
+    ],
+)
+def test_a_currency_names_no_actor(lang, text):
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries(text, lang) == []
+
+
+def test_the_country_itself_still_counts():
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries("США ввели санкции против компании", "ru") == ["USA"]

@@ -707,8 +707,14 @@ def _country_mentions(text: str, language: str | None) -> list[tuple[int, int, s
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):
+        if _DOLLAR_BEFORE.search(text, max(0, mt.start() - 16), mt.start()):
+            continue  # "100 млн долларов США": a currency, not the country
         pos.append((mt.start(), mt.end(), table[mt.group(0)]))
     return sorted(pos, key=lambda x: x[0])
+
+
+# a dollar word right before a case-sensitive name ("долларов США", "доларів США")
+_DOLLAR_BEFORE = re.compile(r"(?:доллар|долар|долл\.|дол\.)\w*\s*$", re.I)
 
 
 def find_countries(text: str, language: str | None) -> list[str]:
