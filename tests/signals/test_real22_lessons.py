@@ -172,3 +172,17 @@ def test_the_country_itself_still_counts():
     from critmin.signals.extract import actor_countries
 
     assert actor_countries("США ввели санкции против компании", "ru") == ["USA"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # a news outlet's name names no actor
+        ("en", "The Korea Herald reported the signing"),
+        ("en", "Voice of America reported the signing"),
+        ("zh", "美国之音报道称协议已签署"),
+    ],
+)
+def test_a_news_outlet_names_no_actor(lang, text):
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries(text, lang) == []
