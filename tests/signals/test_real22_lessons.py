@@ -186,3 +186,17 @@ def test_a_news_outlet_names_no_actor(lang, text):
     from critmin.signals.extract import actor_countries
 
     assert actor_countries(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "iso"),
+    [  # sites of the 2026-12-07 sweep name their country
+        ("Workers at the Chuquicamata mine went on strike", "en", "CHL"),
+        ("Los trabajadores de Antamina iniciaron una huelga", "es", "PER"),
+        ("Production at Kansanshi was halted", "en", "ZMB"),
+    ],
+)
+def test_a_site_names_its_country(text, lang, iso):
+    from critmin.signals.extract import actor_countries
+
+    assert iso in actor_countries(text, lang)
