@@ -12,7 +12,7 @@ import pytest
 
 from critmin.signals import stories
 from critmin.signals.lexicon import country_mentions
-from critmin.signals.pipeline import process_paths
+from critmin.signals.pipeline import process_paths, process_texts
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real22" / "dev" / "articles"
 pytestmark = pytest.mark.usefixtures("lexical_only")
@@ -200,3 +200,63 @@ def test_a_site_names_its_country(text, lang, iso):
     from critmin.signals.extract import actor_countries
 
     assert iso in actor_countries(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [  # a metal at a record in dollars, no word for its price (real23/dev: copper records)
+        ("en", "Copper jumped 5% to a record $14,500 a tonne on Thursday."),
+        ("de", "Kupfer steigt auf Rekordhoch von 14.500 Dollar je Tonne."),
+        ("fr", "Le cuivre atteint un record historique à 14 500 dollars la tonne."),
+        ("pl", "Miedź na rekordowym poziomie 14,5 tys. dolarów za tonę."),
+        ("sv", "Kopparpriset slog nytt rekord på 14 500 dollar per ton."),
+        ("ru", "Медь обновила исторический максимум, превысив 14 500 долларов за тонну."),
+        ("zh", "铜价创历史新高，突破每吨14500美元。"),
+    ],
+)
+def test_a_metal_at_a_record_in_dollars_is_a_price_move(lang, text):
+    (article,) = process_texts([("a", "g", text)], in_process=True)
+    assert [(e.type, e.materials) for e in article.events] == [("price_move", ["Cu"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # no price move: a firm's record, an outlook, a record with no dollar level
+        "Shares of the copper miner hit a record $45 after its results.",
+        "Copper could reach a record $15,000 a tonne next year, analysts said.",
+        "Chile's copper exports hit a record 2 million tonnes.",
+    ],
+)
+def test_records_that_are_no_price_move(text):
+    (article,) = process_texts([("a", "g", text)], in_process=True)
+    assert "price_move" not in {e.type for e in article.events}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [  # scale words and thousands points of the languages that had none
+        ("pl", "2,5 mld dolarów", 2.5e9),
+        ("hu", "300 millió dollár", 3e8),
+        ("el", "150 εκατ. δολάρια", 1.5e8),
+        ("he", "500 מיליון דולר", 5e8),
+        ("no", "notert til 9.963 dollar", 9963),
+        ("sv", "1,5 miljarder dollar", 1.5e9),
+    ],
+)
+def test_scale_words_and_separators(lang, text, value):
+    from critmin.signals.quantities import find_quantities
+
+    assert [q["value"] for q in find_quantities(text, lang)] == [value]
+
+
+def test_two_copper_records_at_other_levels_are_two_stories():
+    texts = [
+        "Copper hits record\n\nCopper rose to a record $11,000 a tonne on the LME.",
+        "Copper hits record\n\nCopper rose to a record $14,500 a tonne on the LME.",
+        "Copper at record\n\nCopper prices jumped to a record $14,400 a tonne.",
+    ]
+    arts = process_texts([(f"a{i}", f"g{i}", t) for i, t in enumerate(texts)], in_process=True)
+    grouped = [
+        sorted(s.articles) for s in stories.group_stories([e for a in arts for e in a.events])
+    ]
+    assert grouped == [["a1", "a2"]]

@@ -749,6 +749,22 @@ def _first_body(doc: CleanDocument) -> int:
     return 1 if doc.title else 0
 
 
+def _metal_record(fore: str, ffold: str, lang: str | None) -> bool:
+    """A sentence with no trigger where a metal reaches a record at a price in dollars
+    ("Copper jumped 5% to a record $14,500 a tonne", "Медь обновила исторический максимум,
+    превысив 14 500 долларов за тонну"): a price move with no word for the price (real23/dev:
+    the copper records of 2024 and 2026 in five languages). Not a firm's shares, profit or
+    revenue (``company`` cues) and not an outlook (``forecast``)."""
+    if not context_matcher("record", lang).find(ffold, folded=True):
+        return False
+    if not any(q["unit"] == "USD" for q in find_quantities(fore, lang)):
+        return False
+    if context_matcher("company", lang).find(ffold, folded=True) or context_matcher(
+            "forecast", lang).find(ffold, folded=True):  # fmt: skip
+        return False
+    return bool(news_materials(fore, ffold, lang))
+
+
 def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
     """Materials a text names, less those named only as a use right after a ``use_before``
     cue ("dysprosium, used in magnets": the magnets are not the event's material)."""
@@ -1027,6 +1043,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # entities is what the listing means, not a measure of its own
             bg_types |= types & LISTING_TERMS
             types -= LISTING_TERMS
+        if not types and _metal_record(fore, ffold, lang):
+            types = {"price_move"}  # "Copper jumped 5% to a record $14,500 a tonne"
         firm_only = not news_materials(fore, ffold, lang) and bool(
             context_matcher("company", lang).find(ffold, folded=True)
         )

@@ -12,7 +12,10 @@ from critmin.signals.dates import to_ascii_digits
 from critmin.signals.lexicon import load
 
 # "US$40.000" is forty thousand in Indonesian and Vietnamese too ("1,5 miliar", "2,3 tỷ")
-_DECIMAL_COMMA = {"ru", "de", "fr", "it", "es", "uk", "pt", "nl", "pl", "tr", "id", "vi"}
+_DECIMAL_COMMA = {"ru", "de", "fr", "it", "es", "uk", "pt", "nl", "pl", "tr", "id", "vi",
+                  # 2026-12-07: the other languages of the sets that write "9.963" for 9,963
+                  "cs", "sk", "sl", "hr", "sr", "bs", "bg", "mk", "ro", "hu", "el", "da", "no",
+                  "nb", "nn", "sv", "fi", "kk"}  # fmt: skip
 NUM = r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 PERCENT = (r"%|％|٪|percent|per\s?cent|pct|процент\w*|prozent|pour\s?cent|per\s?cento|"
            r"por\s?ciento|por\s?cento|درصد|في\s?المئة|في\s?المائة|بالمئة|بالمائة|प्रतिशत|फ़ीसदी|फीसदी|"

@@ -225,7 +225,28 @@ def _apart(a: Event, b: Event) -> bool:
         return True
     if _disjoint_materials(*_compared_materials(a, b)):
         return True
-    return phase(a) != phase(b)  # a measure, its extension and its lifting are three events
+    if a.type in MARKET_TYPES and b.type in MARKET_TYPES and _other_price_levels(a, b):
+        return True  # copper at $11,000 (May 2024) and at $14,500 (January 2026)
+    return phase(a) != phase(b)
+
+
+PRICE_LEVEL_GAP = 0.2  # two prices of one move are at most this far apart (relative; a week of
+# uranium quotes ran $94-$110, two copper records $11,000 and $14,500)
+
+
+def _other_price_levels(a: Event, b: Event) -> bool:
+    """Two price moves that both state dollar levels, none of one within
+    ``PRICE_LEVEL_GAP`` of one of the other: two moves (real23/dev: two copper records two
+    years apart, their reports undated)."""
+    pa = [v for u, v in _usd_levels(a) if u == "USD"]
+    pb = [v for u, v in _usd_levels(b) if u == "USD"]
+    if not pa or not pb:
+        return False
+    return not any(abs(x - y) <= PRICE_LEVEL_GAP * max(x, y) for x in pa for y in pb)
+
+
+def _usd_levels(e: Event) -> set[tuple[str, float]]:
+    return {(q["unit"], float(q["value"])) for q in e.quantities} | set(_figures(e))  # a measure, its extension and its lifting are three events
 
 
 def day_of_effect(e: Event) -> tuple[int, int] | None:
