@@ -227,7 +227,7 @@ def _apart(a: Event, b: Event) -> bool:
         return True
     if a.type in MARKET_TYPES and b.type in MARKET_TYPES and _other_price_levels(a, b):
         return True  # copper at $11,000 (May 2024) and at $14,500 (January 2026)
-    return phase(a) != phase(b)
+    return phase(a) != phase(b)  # a measure, its extension and its lifting are three events
 
 
 PRICE_LEVEL_GAP = 0.2  # two prices of one move are at most this far apart (relative; a week of
@@ -246,7 +246,7 @@ def _other_price_levels(a: Event, b: Event) -> bool:
 
 
 def _usd_levels(e: Event) -> set[tuple[str, float]]:
-    return {(q["unit"], float(q["value"])) for q in e.quantities} | set(_figures(e))  # a measure, its extension and its lifting are three events
+    return {(q["unit"], float(q["value"])) for q in e.quantities} | set(_figures(e))
 
 
 def day_of_effect(e: Event) -> tuple[int, int] | None:
