@@ -1,4 +1,4 @@
-"""Lessons from real22/dev (issue 14): pages of tests/data/signals/real22/dev, named in each test.
+"""Lessons from real22/dev and real23/dev (issue 14): pages named in each test.
 
 real22 (59 pages, 36 languages counting both halves) was collected by two helpers that read no
 critmin code and reported counts only; its blind half is only run, never read.
@@ -15,6 +15,7 @@ from critmin.signals.lexicon import country_mentions
 from critmin.signals.pipeline import process_paths, process_texts
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real22" / "dev" / "articles"
+DEV23 = DEV.parents[2] / "real23" / "dev" / "articles"
 pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
@@ -260,3 +261,35 @@ def test_two_copper_records_at_other_levels_are_two_stories():
         sorted(s.articles) for s in stories.group_stories([e for a in arts for e in a.events])
     ]
     assert grouped == [["a1", "a2"]]
+
+
+def test_signing_a_law_that_bans_imports_is_no_agreement():
+    # real23/dev ar_arabkhabar: "وقع ... جو بايدن ... على قانون ... يحظر استيراد اليورانيوم"
+    (article,) = process_paths(
+        [DEV23 / "ar_arabkhabar_bayden-hazr-uranium-rusi.txt"],
+        in_process=True,
+    )
+    assert [e.type for e in article.events] == ["import_ban"]
+
+
+def test_portuguese_sanciona_lei_is_signing_a_law():
+    # real23/dev pt_poder360: "Biden sanciona lei contra importação de urânio enriquecido russo"
+    (article,) = process_paths(
+        [DEV23 / "pt_poder360_biden-lei-uranio-russo.txt"],
+        in_process=True,
+    )
+    assert "sanction" not in {e.type for e in article.events}
+    assert "import_ban" in {e.type for e in article.events}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The Quad launched a critical minerals initiative"),
+        ("zh", "Quad聯合聲明提出為礦物供應鏈多樣化合作"),
+    ],
+)
+def test_the_quad_acts_as_its_four_members(lang, text):
+    from critmin.signals.extract import actor_countries
+
+    assert actor_countries(text, lang) == ["AUS", "IND", "JPN", "USA"]
