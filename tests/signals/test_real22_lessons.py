@@ -293,3 +293,9 @@ def test_the_quad_acts_as_its_four_members(lang, text):
     from critmin.signals.extract import actor_countries
 
     assert actor_countries(text, lang) == ["AUS", "IND", "JPN", "USA"]
+
+
+def test_an_outage_at_a_known_site_is_its_countrys():
+    # real22/dev zh-Hant_yahoo-caixun: "加拿大銅礦商Capstone ... 位於智利的Mantoverde銅金礦"
+    events = _events("zh-Hant_yahoo-caixun_mantoverde-bagong")
+    assert [(e.type, e.countries) for e in events] == [("outage", ["CHL"])]

@@ -1611,6 +1611,12 @@ def extract_events(
                 if all(c in firm_countries(s.where, lang) for s in picked if c in s.countries)
             }
             countries = [c for c in countries if c not in homes] or countries
+            # a known site names the country whose mine stops: the others its sentences name
+            # are the operator's home or the buyers ("加拿大銅礦商Capstone Copper ... 位於智利的
+            # Mantoverde銅金礦"; "Grasberg ... Chinese smelters")
+            sites = {h.label for s in picked for h in site_matcher().find(fold(s.fore), folded=True)
+                     if h.start >= 0}  # fmt: skip
+            countries = [c for c in countries if c in sites] or countries
         if etype in UNTARGETED_TYPES:
             # a price floor is set by its partners and aimed at no state: the supplier whose
             # dominance it counters ("contrastare il dominio di Pechino", "中 '희토류 패권'
