@@ -28,8 +28,9 @@ by story like real7, as are ``real14/dev`` and ``real14/blind`` (66 pages, 24 la
 ``real16/blind`` (62 pages, 24 languages), ``real17/dev`` and ``real17/blind`` (59 pages,
 27 languages), ``real18/dev`` and ``real18/blind`` (55 pages, 21 languages), ``real19/dev``
 and ``real19/blind`` (63 pages, 21 languages), ``real20/dev`` and ``real20/blind`` (63 pages,
-29 languages), ``real21/dev`` and ``real21/blind`` (62 pages, 31 languages) and ``real22/dev``
-and ``real22/blind`` (59 pages, 36/23 by story), ``real23/dev`` and ``real23/blind`` (60 pages), ``real24/dev`` and ``real24/blind`` (58 pages).
+29 languages), ``real21/dev`` and ``real21/blind`` (62 pages, 31 languages), ``real22/dev``
+and ``real22/blind`` (59 pages, 36/23 by story), ``real23/dev`` and ``real23/blind`` (60 pages,
+33/27) and ``real24/dev`` and ``real24/blind`` (58 pages, 29/29).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
