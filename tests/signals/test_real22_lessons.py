@@ -299,3 +299,26 @@ def test_an_outage_at_a_known_site_is_its_countrys():
     # real22/dev zh-Hant_yahoo-caixun: "加拿大銅礦商Capstone ... 位於智利的Mantoverde銅金礦"
     events = _events("zh-Hant_yahoo-caixun_mantoverde-bagong")
     assert [(e.type, e.countries) for e in events] == [("outage", ["CHL"])]
+
+
+def test_a_stock_exchange_names_no_actor():
+    from critmin.signals.extract import actor_countries
+
+    # real24/dev ar_alain: "كازاخميس، المدرجة في بورصة لندن" (Kazakhmys, listed in London)
+    text = "انهيار منجم للنحاس تابع لشركة كازاخميس، المدرجة في بورصة لندن، في كازاخستان"
+    assert actor_countries(text, "ar") == ["KAZ"]
+
+
+def test_ukrainian_stopping_work_of_a_plant_is_an_outage():
+    # real24/dev uk_gate51: "Ябао оголосила про припинення роботи літієвого заводу в Кемертоні"
+    (article,) = process_paths(
+        [
+            DEV.parents[2]
+            / "real24"
+            / "dev"
+            / "articles"
+            / "uk_gate51_albemarle-kemerton-zupynka.txt"
+        ],
+        in_process=True,
+    )
+    assert "outage" in {e.type for e in article.events}
