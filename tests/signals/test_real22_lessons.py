@@ -322,3 +322,24 @@ def test_ukrainian_stopping_work_of_a_plant_is_an_outage():
         in_process=True,
     )
     assert "outage" in {e.type for e in article.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [  # written for the test: Malay by words Indonesian writes otherwise
+        (
+            "Pelaburan dalam sektor perlombongan nadir bumi meningkat tahun lepas menerusi projek "
+            "baharu di Pahang yang dijangka bermula operasi.",
+            "ms",
+        ),
+        (
+            "Investasi di sektor pertambangan nikel meningkat tahun lalu melalui proyek baru di "
+            "Sulawesi yang dijadwalkan mulai beroperasi tahun depan.",
+            "id",
+        ),
+    ],
+)
+def test_malay_is_told_from_indonesian(text, want):
+    from critmin.signals.language import detect_language
+
+    assert detect_language(text) == want

@@ -91,7 +91,12 @@ def _among(codes: np.ndarray, chars: np.ndarray) -> int:
 
 # langid reads short Indonesian as Malay: Malay only with words Indonesian does not use
 _MALAY = re.compile(
-    r"\b(?:kerajaan|eksport|berkata|selepas|ringgit|RM\d|daripada|bilion|syarikat|jualan)\b", re.I
+    r"\b(?:kerajaan|eksport|berkata|selepas|ringgit|RM\d|daripada|bilion|syarikat|jualan"
+    # 2026-12-07: more words Indonesian writes otherwise ("karena", "yaitu", "investasi",
+    # "pertambangan", "tambang", "pasokan", "kendaraan", "tanah jarang", "melalui", "tahun lalu")
+    r"|kerana|iaitu|pelaburan|melabur|mesyuarat|perlombongan|lombong|bekalan|berbanding"
+    r"|kenderaan|nadir bumi|menerusi|tahun lepas|perniagaan)\b",
+    re.I,
 )
 
 
