@@ -27,7 +27,8 @@ SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind", DATA /
         DATA / "real21" / "dev", DATA / "real21" / "blind",
         DATA / "real22" / "dev", DATA / "real22" / "blind",
         DATA / "real23" / "dev", DATA / "real23" / "blind",
-        DATA / "real24" / "dev", DATA / "real24" / "blind"]  # fmt: skip
+        DATA / "real24" / "dev", DATA / "real24" / "blind",
+        DATA / "real25" / "dev", DATA / "real25" / "blind"]  # fmt: skip
 EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
 MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
