@@ -343,3 +343,18 @@ def test_malay_is_told_from_indonesian(text, want):
     from critmin.signals.language import detect_language
 
     assert detect_language(text) == want
+
+
+def test_real25_dev_hungarian_quote_and_indonesian_stop():
+    dev25 = DEV.parents[2] / "real25" / "dev" / "articles"
+    hu, id_ = process_paths(
+        [
+            dev25 / "hu_portfolio_copper-near-record-oct2025.txt",
+            dev25 / "id_bisnis_smelter-nikel-setop.txt",
+        ],
+        in_process=True,
+    )
+    # "réz jegyzése 1,1 százalékkal került feljebb a londoni fémtőzsdén"
+    assert [(e.type, e.countries) for e in hu.events] == [("price_move", [])]
+    # "Sejumlah smelter nikel di Indonesia memangkas hingga menutup sejumlah lini produksinya"
+    assert [(e.type, e.countries) for e in id_.events] == [("outage", ["IDN"])]
