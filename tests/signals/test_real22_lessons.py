@@ -358,3 +358,13 @@ def test_real25_dev_hungarian_quote_and_indonesian_stop():
     assert [(e.type, e.countries) for e in hu.events] == [("price_move", [])]
     # "Sejumlah smelter nikel di Indonesia memangkas hingga menutup sejumlah lini produksinya"
     assert [(e.type, e.countries) for e in id_.events] == [("outage", ["IDN"])]
+
+
+def test_an_accord_on_a_sanctions_package_is_no_agreement():
+    # real25/dev nl_welingelichtekringen: "een akkoord bereikt over een nieuw sanctiepakket"
+    dev25 = DEV.parents[2] / "real25" / "dev" / "articles"
+    (article,) = process_paths(
+        [dev25 / "nl_welingelichtekringen_eu-sancties-aluminium.txt"], in_process=True
+    )
+    assert "agreement" not in {e.type for e in article.events}
+    assert "sanction" in {e.type for e in article.events}

@@ -1037,6 +1037,12 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # agreement's subject, not news of its own
             bg_types |= types - AGREEMENT_TERMS - {"agreement"}
             types &= AGREEMENT_TERMS | {"agreement"}
+        if {"agreement", "sanction"} <= types and context_matcher("agree_on", lang).find(
+                ffold, folded=True):  # fmt: skip
+            # "Ambassadeurs van de EU-landen hebben een akkoord bereikt over een nieuw
+            # sanctiepakket": the accord is how the sanctions are adopted, not a deal of its own
+            bg_types |= {"agreement"}
+            types -= {"agreement"}
         if "sanction" in types and types & LISTING_TERMS and context_matcher(
                 "listing", lang).find(ffold, folded=True):  # fmt: skip
             # "列入出口管制管控名单,禁止向其出口两用物项": the ban on exports to the listed

@@ -387,7 +387,7 @@ CONTEXT_KINDS = (
     "immediate", "share", "relief", "provision", "dispute_before",
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
-    "statistics", "firm_before", "firm_after", "forecast", "home_government",
+    "statistics", "firm_before", "firm_after", "forecast", "home_government", "agree_on",
 )  # fmt: skip
 
 
