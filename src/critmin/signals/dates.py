@@ -20,7 +20,7 @@ HEADER = re.compile(
 )
 _HEADER_SEP = " \t:|-–—,;"
 # a prefix with the month only ("date 2025-05 ..."): no day, no article date, but no title text
-PARTIAL_HEADER = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*\d{4}-\d{1,2}(?![\d-])", re.I)
+PARTIAL_HEADER = re.compile(r"^\s*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})(?![\d-])", re.I)
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?![\d/.])")
@@ -710,13 +710,10 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     if got:
         return got
     got = _article_date(raw, lines, language)
-    month = _PARTIAL_MONTH.match(raw.lstrip("\ufeff"))
+    month = PARTIAL_HEADER.match(raw.lstrip("\ufeff"))
     if got and month and (got.year, got.month) != (int(month.group(1)), int(month.group(2))):
         return None
     return got
-
-
-_PARTIAL_MONTH = re.compile(r"^\s*date[ \t]*[:=]?[ \t]*(\d{4})-(\d{1,2})(?![\d-])", re.I)
 
 
 def _article_date(raw: str, lines: list[str], language: str | None) -> date | None:

@@ -354,7 +354,6 @@ _DATELINE_ANY = re.compile(
     r"^\s*[^\W\d][^\d,.–—\n]{1,30}?,\s*[^.–—\n]{0,12}?\d[^.–—\n]{0,25}?"
     r"(?:\s--?\s|[–—]|\)\.-\s?)"  # "París, 30 ago (EFE).- "
 )
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 BACKGROUND_WEIGHT = 0.25  # a trigger in a background sentence or clause counts this much
 BYSTANDER_GAP_WORDS = 3  # words allowed between a bystander cue and the country
 # a rival cue reaches further: "reducir la dependencia de las tierras raras de China"

@@ -689,6 +689,7 @@ def _country_mentions(text: str, language: str | None) -> list[tuple[int, int, s
     folded = fold(text)
     same = len(folded) == len(text)
     pos: list[tuple[int, int, str]] = []
+    none: list[tuple[int, int]] = []  # spans of names that name no country
     for h in country_matcher(language).find(folded, folded=True):
         for lab in h.label if isinstance(h.label, list | tuple) else [h.label]:
             if lab.startswith("!"):
@@ -697,7 +698,8 @@ def _country_mentions(text: str, language: str | None) -> list[tuple[int, int, s
                     continue
             if h.start >= 2 and folded.endswith(_ARTICLE, 0, h.start):
                 continue  # "المالي" is "the financial", not Mali: a name takes no article
-            if lab == "-":  # "London Metal Exchange": no country
+            if lab == "-":  # "London Metal Exchange", "долларов США": no country
+                none.append((h.start, h.end))
                 continue
             if h.start >= 2 and folded[h.start - 1] == "・" and _is_kana(folded[h.start - 2]):
                 continue  # "キャサリン・タイ" (Katherine Tai): a surname, not Thailand
@@ -707,14 +709,10 @@ def _country_mentions(text: str, language: str | None) -> list[tuple[int, int, s
             pos.append((h.start, h.end, lab))
     rx, table = _case_sensitive()
     for mt in rx.finditer(text):
-        if _DOLLAR_BEFORE.search(text, max(0, mt.start() - 16), mt.start()):
-            continue  # "100 млн долларов США": a currency, not the country
+        if same and any(a <= mt.start() and mt.end() <= b for a, b in none):
+            continue  # "100 млн долларов США": inside a currency's '-' form
         pos.append((mt.start(), mt.end(), table[mt.group(0)]))
     return sorted(pos, key=lambda x: x[0])
-
-
-# a dollar word right before a case-sensitive name ("долларов США", "доларів США")
-_DOLLAR_BEFORE = re.compile(r"(?:доллар|долар|долл\.|дол\.)\w*\s*$", re.I)
 
 
 def find_countries(text: str, language: str | None) -> list[str]:

@@ -238,15 +238,16 @@ def _other_price_levels(a: Event, b: Event) -> bool:
     """Two price moves that both state dollar levels, none of one within
     ``PRICE_LEVEL_GAP`` of one of the other: two moves (real23/dev: two copper records two
     years apart, their reports undated)."""
-    pa = [v for u, v in _usd_levels(a) if u == "USD"]
-    pb = [v for u, v in _usd_levels(b) if u == "USD"]
+    pa, pb = _usd_levels(a), _usd_levels(b)
     if not pa or not pb:
         return False
     return not any(abs(x - y) <= PRICE_LEVEL_GAP * max(x, y) for x in pa for y in pb)
 
 
-def _usd_levels(e: Event) -> set[tuple[str, float]]:
-    return {(q["unit"], float(q["value"])) for q in e.quantities} | set(_figures(e))
+def _usd_levels(e: Event) -> set[float]:
+    """The dollar figures of an event and of its sentences."""
+    return {float(v) for u, v in {(q["unit"], q["value"]) for q in e.quantities} | _figures(e)
+            if u == "USD"}  # fmt: skip
 
 
 def day_of_effect(e: Event) -> tuple[int, int] | None:
