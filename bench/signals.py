@@ -62,7 +62,7 @@ from rapidfuzz import fuzz
 from critmin.signals import embed, readers
 from critmin.signals.clean import repair
 from critmin.signals.lexicon import fold
-from critmin.signals.pipeline import process_paths, stories_of, warm_up
+from critmin.signals.pipeline import process_paths, read_together, warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE_SAME = 90  # rapidfuzz ratio at which a title counts as the expected one
@@ -146,14 +146,14 @@ def evaluate(name: str, corpus: Path) -> Result:
     before = embed.stats["embedded"]
     t0 = time.perf_counter()
     articles = process_paths(files, in_process=True)
-    stories = stories_of(articles)
+    articles, stories = read_together(articles)
     elapsed = time.perf_counter() - t0
     embedded = embed.stats["embedded"] - before
     elapsed_one = elapsed
     if readers.running():  # the same set on the reader processes: the throughput quoted
         t0 = time.perf_counter()
         on_readers = process_paths(files)
-        stories_of(on_readers)
+        on_readers, _ = read_together(on_readers)
         elapsed = time.perf_counter() - t0
         same = [(a.doc, a.events) for a in on_readers] == [(a.doc, a.events) for a in articles]
     by_id = {a.id: a for a in articles}

@@ -328,6 +328,10 @@ class EventOut(BaseModel):
     )
     type: str
     countries: list[str]
+    uncorroborated: list[str] = Field(
+        default_factory=list,
+        description="countries the article names that most reports of its story do not",
+    )
     materials: list[str]
     quantities: list[Row]
     people: list[Row]

@@ -185,6 +185,9 @@ def show_cmd(
         )
         console.print(f"article date {e['date'] or 'unknown'} · takes effect {effect}",
                       highlight=False)  # fmt: skip
+        if e.get("uncorroborated"):
+            console.print("named here but not by most reports of its story: "
+                          + ", ".join(e["uncorroborated"]), highlight=False)  # fmt: skip
         if e["people"]:
             console.print("people: " + ", ".join(f"{p['name']} ({p['role']})" for p in e["people"]))
         console.print(f"evidence: {e['evidence']}", highlight=False)

@@ -1,8 +1,10 @@
 """Signals in the store: ingested articles, their events and the stories across them.
 
-An ingest is one transaction: every article and event is written, and the stories are
-recomputed over all stored events, or (on any error) nothing changes. Re-ingesting an article
-with the same id replaces it.
+An ingest is one transaction: every article and event is written, the stories are recomputed
+over all stored events (as their articles read them), and the reports of each story correct
+each other's countries (:mod:`critmin.signals.corroborate`: a country most reports do not name
+moves to the event's ``uncorroborated``); or, on any error, nothing changes. Re-ingesting an
+article with the same id replaces it.
 """
 
 from __future__ import annotations
@@ -29,13 +31,22 @@ DDL = [
         id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, countries VARCHAR,
         companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
         evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR,
-        effective_date VARCHAR, lead BOOLEAN, effective_day VARCHAR)""",
+        effective_date VARCHAR, lead BOOLEAN, effective_day VARCHAR,
+        uncorroborated VARCHAR DEFAULT '[]')""",
     """CREATE TABLE IF NOT EXISTS signal_stories (
         id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
         countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
         disagreements VARCHAR)""",
 ]
-_JSON_EVENT = ("countries", "companies", "people", "materials", "quantities", "sentences")
+_JSON_EVENT = (
+    "countries",
+    "companies",
+    "people",
+    "materials",
+    "quantities",
+    "sentences",
+    "uncorroborated",
+)
 _JSON_STORY = ("articles", "languages", "countries", "materials", "agreed", "disagreements")
 
 
@@ -44,6 +55,7 @@ _ADDED = [
     ("signal_events", "effective_date", "VARCHAR"),
     ("signal_events", "lead", "BOOLEAN"),
     ("signal_events", "effective_day", "VARCHAR"),
+    ("signal_events", "uncorroborated", "VARCHAR DEFAULT '[]'"),  # existing rows: none
 ]
 
 
@@ -63,6 +75,7 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
 
     ``fail_after`` (tests only) raises after that many articles, to show nothing is kept.
     """
+    from critmin.signals.corroborate import corroborate
     from critmin.signals.stories import group_stories
 
     _ensure(store)
@@ -85,16 +98,28 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
                 con.execute(
                     "INSERT INTO signal_events (id, article_id, type, countries, companies, "
                     "people, materials, quantities, date, evidence, language, score, sentences, "
-                    "effective_date, lead, effective_day) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "effective_date, lead, effective_day, uncorroborated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [event_id(a.id, e.type), a.id, e.type,
                      *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
                      e.date, e.evidence, e.language, e.score,
                      json.dumps(e.sentences, ensure_ascii=False), e.effective_date, e.lead,
-                     e.effective_day],
+                     e.effective_day, json.dumps(e.uncorroborated, ensure_ascii=False)],
                 )  # fmt: skip
                 n_events += 1
-        stories = group_stories(_events(con))
+        read = _events(con)
+        stories = group_stories(read)
+        stored = {r[0]: (r[1], r[2] or "[]") for r in con.execute(
+            "SELECT id, countries, uncorroborated FROM signal_events").fetchall()}  # fmt: skip
+        for c in corroborate(read, stories):
+            eid = event_id(c.article_id, c.type)
+            row_ = (json.dumps(c.countries, ensure_ascii=False),
+                    json.dumps(c.uncorroborated, ensure_ascii=False))  # fmt: skip
+            if tuple(json.loads(v) for v in stored[eid]) != (c.countries, c.uncorroborated):
+                con.execute(
+                    "UPDATE signal_events SET countries = ?, uncorroborated = ? WHERE id = ?",
+                    [*row_, eid],
+                )
         con.execute("DELETE FROM signal_stories")
         for s in stories:
             row = s.to_dict()
@@ -108,17 +133,20 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
 
 
 def _events(con: Any) -> list[Event]:
+    """Every stored event as its article reads it (the countries a story did not corroborate
+    back among its countries)."""
     from critmin.signals.extract import Event
 
     frame = con.execute(
         "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
-        "evidence, language, score, sentences, effective_date, lead, effective_day "
-        "FROM signal_events ORDER BY id"
+        "evidence, language, score, sentences, effective_date, lead, effective_day, "
+        "uncorroborated FROM signal_events ORDER BY id"
     ).fetchall()
     out = []
     for r in frame:
         out.append(Event(
-            type=r[1], countries=json.loads(r[2]), companies=json.loads(r[3]),
+            type=r[1], countries=json.loads(r[2]) + json.loads(r[15] or "[]"),
+            companies=json.loads(r[3]),
             people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
             date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
             sentences=json.loads(r[11]), effective_date=r[12], lead=r[13],
@@ -142,11 +170,12 @@ def list_events(store: Store, *, type: str | None = None, country: str | None = 
     _ensure(store)
     frame = store.con.execute(
         "SELECT e.id, e.date, e.effective_date, e.effective_day, e.type, e.countries, "
-        "e.materials, e.quantities, "
+        "e.uncorroborated, e.materials, e.quantities, "
         "e.people, e.companies, e.language, a.title, e.evidence, e.article_id FROM signal_events e "
         "JOIN signal_articles a ON a.id = e.article_id ORDER BY e.date NULLS LAST, e.id"
     ).df()
-    frame = _decode(frame, ("countries", "materials", "quantities", "people", "companies"))
+    frame = _decode(frame, ("countries", "uncorroborated", "materials", "quantities", "people",
+                            "companies"))  # fmt: skip
     if type:
         frame = frame[frame["type"] == type]
     if country:

@@ -117,6 +117,9 @@ class Event:
     # an undated article's day of effect, ISO 8601 without the year ("--08-01": "вступят в
     # силу 1 августа"): the page states no year to make it a date
     effective_day: str | None = None
+    # countries the article names as actors that most reports of its story do not
+    # (:mod:`critmin.signals.corroborate`): moved out of ``countries``, kept to be shown
+    uncorroborated: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

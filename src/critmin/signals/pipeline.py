@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from critmin.errors import DataError, Issue
@@ -16,6 +16,7 @@ from critmin.signals.clean import (
     clean_text,
     site_boilerplate,
 )
+from critmin.signals.corroborate import corroborate
 from critmin.signals.extract import Event, extract_events
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
@@ -216,4 +217,21 @@ def warm_up(languages: Iterable[str] | None = None) -> None:
 
 
 def stories_of(articles: Sequence[Article]) -> list[Story]:
+    """Stories over the articles' events, as each article reads them."""
     return group_stories([e for a in articles for e in a.events])
+
+
+def read_together(articles: Sequence[Article]) -> tuple[list[Article], list[Story]]:
+    """The articles with the events their stories corroborate, and the stories.
+
+    Stories are grouped on each article's own reading (:func:`stories_of`); then the reports
+    of each story correct each other's countries (:func:`corroborate`). The articles given
+    are left as they are: changed ones are new objects."""
+    stories = stories_of(articles)
+    events = corroborate([e for a in articles for e in a.events], stories)
+    out, i = [], 0
+    for a in articles:
+        mine, i = events[i : i + len(a.events)], i + len(a.events)
+        same = all(x is y for x, y in zip(mine, a.events, strict=True))
+        out.append(a if same else replace(a, events=mine))
+    return out, stories

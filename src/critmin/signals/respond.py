@@ -41,6 +41,7 @@ from critmin.signals.alerts import (
     ProductShort,
     StoryRef,
 )
+from critmin.signals.corroborate import corroborate
 from critmin.signals.extract import Event
 from critmin.signals.pipeline import Article, collect_files, process_texts, read_text
 from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
@@ -172,6 +173,8 @@ def _stories(new: Sequence[Article], earlier: Sequence[Event]) -> list[_Story]:
     by_id = {a.id: a for a in new}
     events = [e for a in new for e in a.events if e.type in ALERT_TYPES]
     grouped = group_stories([*events, *earlier])
+    read = corroborate([*events, *earlier], grouped)  # a story's reports correct each other
+    events, earlier = read[: len(events)], read[len(events) :]
     out: list[_Story] = []
     taken: set[str] = set()
     for s in grouped:
