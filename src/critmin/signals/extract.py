@@ -767,6 +767,21 @@ def _metal_record(fore: str, ffold: str, lang: str | None) -> bool:
     return bool(news_materials(fore, ffold, lang))
 
 
+def _price_figure(fore: str, lang: str | None) -> bool:
+    """A headline or lead naming a metal's price (``price_word``) and a figure in dollars or
+    percent, on a page where no trigger fires: a price move in words the lists do not have
+    ("Цена на уран опустилась ниже 90 долларов за фунт", "สัญญา...ยูเรเนียม...เพิ่มขึ้นเป็น
+    85.75 ดอลลาร์สหรัฐต่อปอนด์"). Not a firm's (``company``), an outlook (``forecast``) or
+    trade figures (``statistics``)."""
+    ffold = fold(fore)
+    if not context_matcher("price_word", lang).find(ffold, folded=True):
+        return False
+    if not any(q["unit"] in {"USD", "%"} for q in find_quantities(fore, lang)):
+        return False
+    return not any(context_matcher(k, lang).find(ffold, folded=True)
+                   for k in ("company", "forecast", "statistics"))  # fmt: skip
+
+
 def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
     """Materials a text names, less those named only as a use right after a ``use_before``
     cue ("dysprosium, used in magnets": the magnets are not the event's material)."""
@@ -1458,6 +1473,10 @@ def extract_events(
     if embed.enabled() and lang not in trigger_languages() and not any(
             s.types or s.bg_types for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
+    if not any(s.types for s in sentences):
+        for s in sentences[: _first_body(doc) + 1]:
+            if s.materials and _price_figure(s.fore, lang):
+                s.types = {"price_move"}  # "Цена на уран опустилась ниже 90 долларов за фунт"
     parties = _merge([s.countries for s in sentences if "agreement" in s.types or s.provision])
     if any("agreement" in s.types for s in sentences) and len(parties) >= AGREEMENT_MIN_PARTIES:
         # "the document provides for a joint investment fund": terms of an agreement between

@@ -1,0 +1,45 @@
+"""Lessons from real26/dev (issue 14): pages named in each test.
+
+real26 (60 pages) was collected by two helpers that read no critmin code and reported counts
+only; its blind half is only run, never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critmin.signals.pipeline import process_paths, process_texts
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real26" / "dev" / "articles"
+pytestmark = pytest.mark.usefixtures("lexical_only")
+
+
+def _events(name: str):
+    (article,) = process_paths([DEV / f"{name}.txt"], in_process=True)
+    return article.events
+
+
+def test_a_lead_naming_a_metals_price_and_a_figure_is_a_price_move():
+    # "Цена на уран опустилась ниже 90 долларов за фунт": no word of the lists for the move
+    events = _events("ru_1prime_uran-nizhe-90")
+    assert [(e.type, e.materials) for e in events] == [("price_move", ["U"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        # the same shape in other languages, where no trigger fires
+        ("Il prezzo del nichel a 18.000 dollari la tonnellata\nLondra, quotazioni al LME.",
+         ["price_move"]),
+        # an outlook is no move; a firm's share price is not a metal's; no figure, no move
+        ("Lithium price could reach $30,000 a tonne, analysts forecast\nThe outlook is mixed.",
+         []),
+        ("Preis der Lithium-Aktie von Albemarle bei 90 Dollar\nDie Aktie notiert fester.", []),
+        ("Цена на уран\nАналитики обсуждают рынок урана.", []),
+    ],
+)
+def test_price_figure_rule(text, types):
+    (article,) = process_texts([("x", "x", text)], in_process=True)
+    assert sorted(e.type for e in article.events) == types
