@@ -31,11 +31,12 @@ def test_a_lead_naming_a_metals_price_and_a_figure_is_a_price_move():
     ("text", "types"),
     [
         # the same shape in other languages, where no trigger fires
-        ("Il prezzo del nichel a 18.000 dollari la tonnellata\nLondra, quotazioni al LME.",
-         ["price_move"]),
+        (
+            "Il prezzo del nichel a 18.000 dollari la tonnellata\nLondra, quotazioni al LME.",
+            ["price_move"],
+        ),
         # an outlook is no move; a firm's share price is not a metal's; no figure, no move
-        ("Lithium price could reach $30,000 a tonne, analysts forecast\nThe outlook is mixed.",
-         []),
+        ("Lithium price could reach $30,000 a tonne, analysts forecast\nThe outlook is mixed.", []),
         ("Preis der Lithium-Aktie von Albemarle bei 90 Dollar\nDie Aktie notiert fester.", []),
         ("Цена на уран\nАналитики обсуждают рынок урана.", []),
     ],
