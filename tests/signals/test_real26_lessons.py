@@ -44,3 +44,28 @@ def test_a_lead_naming_a_metals_price_and_a_figure_is_a_price_move():
 def test_price_figure_rule(text, types):
     (article,) = process_texts([("x", "x", text)], in_process=True)
     assert sorted(e.type for e in article.events) == types
+
+
+def test_a_headline_with_its_byline_below_a_long_menu_is_the_title():
+    # vneconomy: a menu of icon labels ("Biểu tượng Podcast Podcast", "Menu Menu"), the
+    # weekday and date on top ("Thứ Năm, 26/02/2026"), then the headline, author and time
+    (article,) = process_paths([DEV / "vi_vneconomy_vn-ree-export-decree.txt"], in_process=True)
+    assert article.doc.title.startswith("Không xuất khẩu khoáng sản đất hiếm")
+    assert article.doc.date == "2026-02-26"
+    assert "Biểu tượng Podcast Podcast" in article.doc.removed
+    # "chỉ được xuất khẩu sản phẩm chế biến sâu": only deep-processed products may leave
+    assert [(e.type, e.countries, e.materials) for e in article.events] == [
+        ("export_control", ["VNM"], ["REE"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [("Menu Menu", True), ("VnE TV VnE TV", True), ("Biểu tượng eMagazine eMagazine", True),
+     ("Chuyển động xanh", False), ("Bye bye lithium", False),
+     ("China halts rare earth exports to Japan", False)],
+)  # fmt: skip
+def test_an_icon_and_its_label_is_junk(line, label):
+    from critmin.signals.clean import is_junk_line
+
+    assert is_junk_line(line) is label

@@ -986,6 +986,8 @@ def _generic_junk(line: str) -> bool:
         return True
     if _EMPTY_FIELD.match(line):  # "- 元記事公開日:", "- 本文:", "-": a form's empty fields
         return True
+    if _echoed_label(line):  # "Biểu tượng Podcast Podcast", "VnE TV VnE TV": an icon and label
+        return True
     short = word_count(line) <= CREDIT_MAX_WORDS
     if short and _COPYRIGHT.match(line) and any(ch.isdigit() for ch in line):
         return True
@@ -994,11 +996,40 @@ def _generic_junk(line: str) -> bool:
     return bool(_PHOTO_CREDIT.search(line) and len(line) <= 80)
 
 
+ECHO_LABEL_WORDS = 6  # a menu item as its icon's alt text and its label: at most this long
+
+
+def _echoed_label(line: str) -> bool:
+    """A short line ending in its own last words twice ("Menu Menu", "Điểm tin Điểm tin",
+    "Biểu tượng eMagazine eMagazine"): a menu item's icon text and its label."""
+    words = fold(line).split()
+    if not 2 <= len(words) <= ECHO_LABEL_WORDS:
+        return False
+    return any(words[-n:] == words[-2 * n : -n] for n in range(1, len(words) // 2 + 1))
+
+
 REPEAT_MAX_WORDS = 4  # a short line twice or more in one page: a button, a label
 
 
 REPEAT_LABEL_WORDS = 15  # a line with no sentence end twice in a page: an image's alt text
 # and its caption ("Immeuble de bureaux de China Rare Earth Group Co à Shenzhen" twice)
+
+
+BYLINE_GAP = 2  # lines at most between a headline and its date line (an author's name)
+
+
+def _bylined(lines: Sequence[str], i: int) -> bool:
+    """Line ``i`` is a headline with its byline: a date line follows within ``BYLINE_GAP``
+    lines, only short lines between ("Không xuất khẩu ...", "Hằng Anh", "26/02/2026, 14:52"
+    below a menu): the article's own, not an item of a list of links."""
+    if not _headline_like(lines[i]):
+        return False
+    for line in lines[i + 1 : i + 2 + BYLINE_GAP]:
+        if _date_line(line):
+            return True
+        if line and word_count(line) > BYLINE_MAX_WORDS:
+            return False
+    return False
 
 
 def _repeated_short(lines: Sequence[str]) -> set[str]:
@@ -1095,8 +1126,13 @@ _NOT_WORDS = re.compile(r"[\d\W_]+")
 
 
 def _only_a_date(line: str) -> bool:
-    """A line that is a date and nothing else ("2024-08-17", "2025-06-20,", "9 Oct 2025")."""
+    """A line that is a date and nothing else ("2024-08-17", "2025-06-20,", "9 Oct 2025"),
+    its weekday before a comma too ("Thứ Năm, 26/02/2026", "Montag, 09.10.2025")."""
+    line = _WEEKDAY_COMMA.sub("", line)
     return len(_NOT_WORDS.sub(" ", line).split()) <= 1 and find_date_regex(line) is not None
+
+
+_WEEKDAY_COMMA = re.compile(r"^[^\W\d_][^\d,]{0,20},\s*(?=\d)")  # "Thứ Năm, " before its date
 
 
 def split_site_suffix(title: str) -> tuple[str, str]:
@@ -1205,7 +1241,7 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
     dated_body: set[str] = set()  # body text that followed its date header on one line
     in_list = False  # after a "most popular" / "related" header: its short headline items
     stamps: list[str] = []  # time stamps alone ("21/10/2025 09:57"): they date, are no text
-    for line in lines:
+    for i, line in enumerate(lines):
         line, cut = strip_inline(line)
         removed += cut
         stamps += [x for x in cut if _bare_stamp(x)]
@@ -1232,7 +1268,13 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
             and content
             and word_count(line) <= LIST_ITEM_WORDS
             and not _SENTENCE_END.search(line)
-        ):
+            and not (
+                _bylined(lines, i)
+                and not any(
+                    _SENTENCE_END.search(c) or word_count(c) > LIST_ITEM_WORDS for c in content
+                )
+            )
+        ):  # (the headline with its byline above the body; not a list's items with dates)
             removed.append(line)
         else:
             in_list = False
