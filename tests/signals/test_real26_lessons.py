@@ -69,3 +69,10 @@ def test_an_icon_and_its_label_is_junk(line, label):
     from critmin.signals.clean import is_junk_line
 
     assert is_junk_line(line) is label
+
+
+def test_a_mineral_opening_a_german_compound_puts_the_page_on_topic():
+    # "Einfuhrverbot für ... verarbeitete Aluminiumprodukte": aluminium has no material id;
+    # the 12th EU sanctions package against Russia is on topic through it
+    events = _events("de_newspravda_eu-12th-package")
+    assert ("sanction", ["EU", "RUS"]) in [(e.type, e.countries) for e in events]
