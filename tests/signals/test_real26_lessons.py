@@ -76,3 +76,16 @@ def test_a_mineral_opening_a_german_compound_puts_the_page_on_topic():
     # the 12th EU sanctions package against Russia is on topic through it
     events = _events("de_newspravda_eu-12th-package")
     assert ("sanction", ["EU", "RUS"]) in [(e.type, e.countries) for e in events]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Цены на никель просели на 4% на Лондонской бирже металлов\nТорги завершились.",
+        "Цена меди на Лондонской бирже металлов прибавила 3% и обновила максимум\nТорги на бирже завершились в пятницу.",
+        "Ціни на літій знизилися на 10%\nТорги завершилися.",
+    ],
+)
+def test_russian_and_ukrainian_price_verbs(text):
+    (article,) = process_texts([("x", "x", text)], in_process=True)
+    assert [e.type for e in article.events] == ["price_move"]
