@@ -90,3 +90,35 @@ def test_a_mineral_opening_a_german_compound_puts_the_page_on_topic():
 def test_russian_and_ukrainian_price_verbs(text):
     (article,) = process_texts([("x", "x", text)], in_process=True)
     assert [e.type for e in article.events] == ["price_move"]
+
+
+def test_a_headline_in_capitals_and_turkish_abbreviated_months():
+    # "ENERJİ DÖNÜŞÜMÜNDEN STRATEJİK BAĞIMSIZLIĞA: ..." (seven words in capitals: a headline,
+    # not a section label) above "- Ersin Dedekoca" and "- 7 Kas 2025" (Kasım, abbreviated)
+    (article,) = process_paths(
+        [DEV / "tr_ersindedekoca_noevent-ree-political-economy.txt"], in_process=True
+    )
+    assert article.doc.title.startswith("ENERJİ DÖNÜŞÜMÜNDEN")
+    assert article.doc.date == "2025-11-07"
+    assert article.events == []
+
+
+def test_a_place_and_date_line_below_the_first_lines_dates_the_page():
+    # a Dutch cabinet letter: file number, "Nr. 395", sender, addressee, then
+    # "Den Haag, 9 december 2025" on the sixth line
+    (article,) = process_paths(
+        [DEV / "nl_tweedekamer_nl-strategic-stockpiles.txt"], in_process=True
+    )
+    assert article.doc.date == "2025-12-09"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("- 7 Kas 2025", "2025-11-07"), ("3 Ağu 2024 tarihinde", "2024-08-03"),
+     ("O projeto tem 5 anos", None), ("12 ara 2023", None)],
+)  # fmt: skip
+def test_turkish_abbreviated_months_in_full_dates_only(text, iso):
+    from critmin.signals.dates import find_date_regex
+
+    got = find_date_regex(text)
+    assert (got.isoformat() if got else None) == iso

@@ -396,7 +396,11 @@ def _kicker(line: str) -> bool:
     """A section label in capitals ("BONANZA | ACCIONES DE TIERRAS RARAS", "WORLD NEWS"):
     every letter upper-case, two words or more, in a script with cases."""
     letters = [ch for ch in line if ch.isalpha()]
-    return len(line.split()) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters)
+    return (2 <= len(line.split()) <= KICKER_MAX_WORDS and len(letters) >= 6
+            and all(ch.isupper() for ch in letters))  # fmt: skip
+
+
+KICKER_MAX_WORDS = 6  # a longer line in capitals is a headline in capitals
 
 
 JUNK_TOP_LINES = 60  # how many junk lines (ads, site names) may stand above the page's top
@@ -1128,11 +1132,12 @@ _NOT_WORDS = re.compile(r"[\d\W_]+")
 def _only_a_date(line: str) -> bool:
     """A line that is a date and nothing else ("2024-08-17", "2025-06-20,", "9 Oct 2025"),
     its weekday before a comma too ("Thứ Năm, 26/02/2026", "Montag, 09.10.2025")."""
-    line = _WEEKDAY_COMMA.sub("", line)
+    line = _WORDS_COMMA.sub("", line)
     return len(_NOT_WORDS.sub(" ", line).split()) <= 1 and find_date_regex(line) is not None
 
 
-_WEEKDAY_COMMA = re.compile(r"^[^\W\d_][^\d,]{0,20},\s*(?=\d)")  # "Thứ Năm, " before its date
+# a weekday or a place before a comma and a date: "Thứ Năm, 26/02/2026", "Den Haag, 9 december"
+_WORDS_COMMA = re.compile(r"^[^\W\d_][^\d,]{0,20},\s*(?=\d)")
 
 
 def split_site_suffix(title: str) -> tuple[str, str]:
@@ -1308,7 +1313,7 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
             continue
         # below the first lines (a standfirst, bylines above it) only a line that opens
         # with its date: "11 de julio de 2025 — Washington / Mountain Pass, California."
-        head = line if i < 3 else line[:DATELINE_OPENING_CHARS]
+        head = line if i < 3 else _WORDS_COMMA.sub("", line)[:DATELINE_OPENING_CHARS]
         if word_count(line) <= 14 and find_date_regex(head) is not None:
             dateline = line
             content = content[:i] + content[i + 1 :]

@@ -268,8 +268,39 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
         got = _safe(int(mt.group(3)), _AR_NAMES[mt.group(2)], int(mt.group(1)))
         if got:
             found.append((mt.start(), mt.end(), got))
+    for mt in _abbr_rx().finditer(text):
+        got = _safe(int(mt.group(3)), abbreviated_month_names()[mt.group(2).lower()],
+                    int(mt.group(1)))  # fmt: skip
+        if got:
+            found.append((mt.start(), mt.end(), got))
     found.extend(_cldr_dates(text, found))
     return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+# Languages whose sites write abbreviated month names the stems above do not read ("7 Kas
+# 2025", "3 Ağu 2024": Turkish Kasım, Ağustos): CLDR's abbreviations, in a full date only (day,
+# capitalised name, year: "tem 5" is Portuguese "has 5", no date). Adding a language is data.
+ABBR_MONTH_LOCALES = ("tr",)
+
+
+@cache
+def abbreviated_month_names() -> dict[str, int]:
+    """Lower-case CLDR abbreviated month names of ``ABBR_MONTH_LOCALES`` -> month number."""
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for loc in ABBR_MONTH_LOCALES:
+        for context in ("format", "stand-alone"):
+            for m, name in get_month_names("abbreviated", context=context, locale=loc).items():
+                names.setdefault(name.lower().strip(". "), m)
+    return names
+
+
+@cache
+def _abbr_rx() -> re.Pattern[str]:
+    alt = "|".join(sorted((re.escape(n[:1].upper() + n[1:]) for n in abbreviated_month_names()),
+                          key=len, reverse=True))  # fmt: skip
+    return re.compile(r"(?<![\d.])(\d{1,2})\s+(" + alt + r")\.?\s+(\d{4})(?!\d)")
 
 
 RECENT_DAYS = 45  # a full date this close to the article's names no past event
