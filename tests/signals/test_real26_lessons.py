@@ -122,3 +122,11 @@ def test_turkish_abbreviated_months_in_full_dates_only(text, iso):
 
     got = find_date_regex(text)
     assert (got.isoformat() if got else None) == iso
+
+
+def test_a_market_ticker_above_the_headline_is_no_title():
+    # "Zlato (oz) / USD", "2 221,15", "1,95 %", an advert, then the headline on the LME halt
+    (article,) = process_paths([DEV / "cs_zlato_lme-nikl-pozastaveni.txt"], in_process=True)
+    assert article.doc.title.startswith("Londýnská burza pozastavila obchod s niklem")
+    assert {"Zlato (oz) / USD", "2 221,15", "1,95 %"} <= set(article.doc.removed)
+    assert [(e.type, e.materials) for e in article.events] == [("price_move", ["Ni"])]

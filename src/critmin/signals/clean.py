@@ -297,7 +297,7 @@ LEDE_LONGER = 1.3  # a lede is longer than the headline it repeats
 LEDE_LINES = 40  # the lede is among the page's first lines: no need to read further
 
 
-def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
+def page_top(lines: Sequence[str], ticker: bool = False) -> tuple[int, date | None] | None:
     """Where the headline of a page whose first line is not one is: ``(index, date of its
     byline or None)``. The first line wins when it looks like a headline and another top
     line is not the one the lede repeats, or when it is body text (a long line, a sentence:
@@ -305,7 +305,9 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
     first line directly followed by a byline or date line ("2025/07/08 أرقام": a site's
     clock and ticker dates above the headline follow no headline and lose), or, below a
     first line too short to be one ("Dolar", "ASIA", a dateline's city, a byline), the next
-    line that looks like a headline. None: keep the first line."""
+    line that looks like a headline; below a market ticker (a short label and its quote:
+    "Zlato (oz) / USD", "2 221,15"), the page's top is looked for again, ``ticker`` set (any
+    number under a short line is then one more quote). None: keep the first line."""
     seen = Counter(_norm(x) for x in lines[:JUNK_TOP_LINES] if x)  # ads repeated above it
     skip = next((i for i, x in enumerate(lines[:JUNK_TOP_LINES])
                  if x and not is_junk_line(x) and seen[_norm(x)] < 2), 0)  # fmt: skip
@@ -316,6 +318,16 @@ def page_top(lines: Sequence[str]) -> tuple[int, date | None] | None:
     first = next((i for i, x in enumerate(head) if x and not is_junk_line(x)), None)
     if first is None:  # "Contact Us" above the headline is junk, dropped anyway
         return None
+    below = next((x for x in head[first + 1 :] if x), "")
+    value = _QUOTE_VALUE if ticker else _TICKER_VALUE  # (below a ticker any number will do)
+    if word_count(head[first]) <= TICKER_LABEL_WORDS and value.match(below):
+        # "Zlato (oz) / USD", "2 221,15", "1,95 %": a market ticker above the headline
+        rest = first + 1
+        top = page_top(lines[rest:], ticker=True)
+        if top is None:  # the first line below it that is text
+            k = next((i for i, x in enumerate(lines[rest:]) if x and not is_junk_line(x)), None)
+            return None if k is None else (rest + k, None)
+        return top[0] + rest, top[1]
     menu = _menu_run(head, first)
     if menu:  # "giá xăng / nắng nóng / năng lượng tái tạo / Abe Shinzo / Tìm kiếm" above it
         top = page_top(lines[first + menu :])
@@ -604,6 +616,11 @@ _URL_ONLY = re.compile(
 _TOKEN = re.compile(r"^\[\w{1,20}\]$")
 # "6." or "12" alone: a list's or page's number, a comment count (not a year: four digits)
 _NUMBER_ONLY = re.compile(r"^[#№(]?\d{1,3}[.)]?$")
+# a market ticker's value alone on its line: "2 221,15", "1,95 %", "-0.42%", "+12.5"
+_QUOTE_VALUE = re.compile(r"^[+\-−]?\d[\d\s.,]*(?:\s?%)?$")
+# ... with decimals or a percent sign: a quote, not a counter of views ("1234")
+_TICKER_VALUE = re.compile(r"^[+\-−]?\d[\d\s]*(?:[.,]\d+)+\s?%?$|^[+\-−]?\d[\d\s.,]*\s?%$")
+TICKER_LABEL_WORDS = 5  # "Zlato (oz) / USD", "Brent", "EUR/USD": a quote's label is short
 _PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
 _PHOTO_CREDIT = re.compile(
     r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
@@ -982,7 +999,8 @@ def _generic_junk(line: str) -> bool:
         return True
     if _STATUS.match(line) or _FIELD.match(line) or _URL_ONLY.match(line):
         return True
-    if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line):
+    if _TOKEN.match(line) or _PAREN_ONLY.match(line) or _NUMBER_ONLY.match(line) or (
+            _QUOTE_VALUE.match(line)):  # fmt: skip
         return True
     if _IMAGE_REMNANT.match(line) or _agency_credit(line) or _source_line(line):
         return True
