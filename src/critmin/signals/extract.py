@@ -751,6 +751,11 @@ def _first_body(doc: CleanDocument) -> int:
     return 1 if doc.title else 0
 
 
+# measures a metal's record price may be reported with, as its cause: the record is news beside
+# them (a stockpile's or an investment's sentence with a record price is about their own news)
+RECORD_CAUSES = frozenset({"tariff", "export_control"})
+
+
 def _metal_record(fore: str, ffold: str, lang: str | None) -> bool:
     """A sentence with no trigger where a metal reaches a record at a price in dollars
     ("Copper jumped 5% to a record $14,500 a tonne", "Медь обновила исторический максимум,
@@ -767,19 +772,24 @@ def _metal_record(fore: str, ffold: str, lang: str | None) -> bool:
     return bool(news_materials(fore, ffold, lang))
 
 
-def _price_figure(fore: str, lang: str | None) -> bool:
-    """A headline or lead naming a metal's price (``price_word``) and a figure in dollars or
-    percent, on a page where no trigger fires: a price move in words the lists do not have
-    ("Цена на уран опустилась ниже 90 долларов за фунт", "สัญญา...ยูเรเนียม...เพิ่มขึ้นเป็น
-    85.75 ดอลลาร์สหรัฐต่อปอนด์"). Not a firm's (``company``), an outlook (``forecast``) or
-    trade figures (``statistics``)."""
-    ffold = fold(fore)
-    if not context_matcher("price_word", lang).find(ffold, folded=True):
-        return False
-    if not any(q["unit"] in {"USD", "%"} for q in find_quantities(fore, lang)):
-        return False
-    return not any(context_matcher(k, lang).find(ffold, folded=True)
-                   for k in ("company", "forecast", "statistics"))  # fmt: skip
+PRICE_LEAD_EXTRA = 2  # the body sentences after the first that may give the price word
+
+
+def _price_without_verb(lead: list[_Sentence], lang: str | None) -> None:
+    """On a page where no trigger fires in the lead and none of another type anywhere: a
+    headline or lead naming a metal and a figure in dollars or percent, with a word for a
+    price (``price_word``) in it or in the next lead sentences, reports a price move in words the lists do not have ("Цена на уран опустилась
+    ниже 90 долларов за фунт"; "ガリウム300ドル超え" above "国際スポット価格はキロ300ドル半ば").
+    Not a firm's (``company``), an outlook (``forecast``) or trade figures (``statistics``)."""
+    folded = [fold(s.fore) for s in lead]
+    if any(context_matcher(k, lang).find(f, folded=True)
+           for f in folded for k in ("company", "forecast", "statistics")):  # fmt: skip
+        return
+    worded = [bool(context_matcher("price_word", lang).find(f, folded=True)) for f in folded]
+    for i, s in enumerate(lead[: len(lead) - PRICE_LEAD_EXTRA + 1]):
+        if s.materials and any(worded[i : i + PRICE_LEAD_EXTRA + 1]) and any(
+                q["unit"] in {"USD", "%"} for q in find_quantities(s.fore, lang)):  # fmt: skip
+            s.types = {"price_move"}
 
 
 def news_materials(text: str, folded: str, lang: str | None) -> list[str]:
@@ -1066,8 +1076,10 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             # entities is what the listing means, not a measure of its own
             bg_types |= types & LISTING_TERMS
             types -= LISTING_TERMS
-        if not types and _metal_record(fore, ffold, lang):
-            types = {"price_move"}  # "Copper jumped 5% to a record $14,500 a tonne"
+        if types <= RECORD_CAUSES and _metal_record(fore, ffold, lang):
+            # "Copper jumped 5% to a record $14,500 a tonne"; "فیوچرز مس به رکورد تاریخی ۵.۲۰
+            # دلار در هر پوند رسید" with the tariff news that drove it (beside the tariff)
+            types = types | {"price_move"}
         firm_only = not news_materials(fore, ffold, lang) and bool(
             context_matcher("company", lang).find(ffold, folded=True)
         )
@@ -1473,10 +1485,10 @@ def extract_events(
     if embed.enabled() and lang not in trigger_languages() and not any(
             s.types or s.bg_types for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
-    if not any(s.types for s in sentences):
-        for s in sentences[: _first_body(doc) + 1]:
-            if s.materials and _price_figure(s.fore, lang):
-                s.types = {"price_move"}  # "Цена на уран опустилась ниже 90 долларов за фунт"
+    price_lead = sentences[: _first_body(doc) + PRICE_LEAD_EXTRA]
+    if not any(s.types for s in price_lead) and not {
+            t for s in sentences for t in s.types} - {"price_move"}:  # fmt: skip
+        _price_without_verb(price_lead, lang)  # (no other measure on the page)
     parties = _merge([s.countries for s in sentences if "agreement" in s.types or s.provision])
     if any("agreement" in s.types for s in sentences) and len(parties) >= AGREEMENT_MIN_PARTIES:
         # "the document provides for a joint investment fund": terms of an agreement between
