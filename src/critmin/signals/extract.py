@@ -778,8 +778,9 @@ PRICE_LEAD_EXTRA = 2  # the body sentences after the first that may give the pri
 def _price_without_verb(lead: list[_Sentence], lang: str | None) -> None:
     """On a page where no trigger fires in the lead and none of another type anywhere: a
     headline or lead naming a metal and a figure in dollars or percent, with a word for a
-    price (``price_word``) in it or in the next lead sentences, reports a price move in words the lists do not have ("Цена на уран опустилась
-    ниже 90 долларов за фунт"; "ガリウム300ドル超え" above "国際スポット価格はキロ300ドル半ば").
+    price (``price_word``) in it or in the next lead sentences, reports a price move in words
+    the lists do not have ("Цена на уран опустилась ниже 90 долларов за фунт"; "ガリウム300ドル
+    超え" above "国際スポット価格はキロ300ドル半ば").
     Not a firm's (``company``), an outlook (``forecast``) or trade figures (``statistics``)."""
     folded = [fold(s.fore) for s in lead]
     if any(context_matcher(k, lang).find(f, folded=True)
