@@ -6,6 +6,7 @@ only; its blind half is only run, never read.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,26 @@ def test_a_record_price_driven_by_a_tariff_is_a_price_move_too():
     # ... تعرفه‌های واردات مس": the record is the news, the tariff its cause
     events = _events("fa_utotimes_mes-rekord-tarikhi")
     assert "price_move" in [e.type for e in events]
+
+
+CASES = json.loads((DEV.parents[2] / "disaster_outage_sentences.json").read_text(encoding="utf-8"))[
+    "cases"
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['lang']}-{c['expect']}-{c['text'][:24]}")
+def test_disasters_that_hit_a_site_are_outages(case):
+    # real27/dev fr_allafrica: "L'usine de Toamasina a subi d'importants dégâts après le passage
+    # du cyclone" (Ambatovy); real sentences in 15 languages, a storm with no site is none
+    from critmin.signals.extract import _types_in
+    from critmin.signals.lexicon import event_matcher, fold
+
+    fires = "outage" in _types_in(fold(case["text"]), event_matcher(case["lang"]))
+    assert fires == bool(case["expect"]) or "known_miss" in case
+    if "known_miss" in case:
+        assert fires != bool(case["expect"])  # when one is fixed, its note goes
+
+
+def test_the_cyclone_page_reports_an_outage():
+    events = _events("fr_allafrica_ambatovy-gezani-degats")
+    assert [(e.type, e.countries) for e in events] == [("outage", ["MDG"])]
