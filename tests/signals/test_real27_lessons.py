@@ -57,3 +57,20 @@ def test_disasters_that_hit_a_site_are_outages(case):
 def test_the_cyclone_page_reports_an_outage():
     events = _events("fr_allafrica_ambatovy-gezani-degats")
     assert [(e.type, e.countries) for e in events] == [("outage", ["MDG"])]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "real27/dev/articles/en_mondaq_dhs-adds-five-companies-uflpa",
+        "real27/dev/articles/zh_nostr_uflpa-ashele-tongye-meiye",
+        "real17/dev/articles/ja_iru-miru_us-uflpa-37-entities",
+        "real17/dev/articles/zhh_hkcd_us-uflpa-37-entities",
+    ],
+)
+def test_a_listing_under_the_uflpa_is_an_import_ban(path):
+    # "added five companies to the Uyghur Forced Labor Prevention Act (UFLPA) Entity List",
+    # "列入所谓“维吾尔强迫劳动预防法案”实体清单,禁止从这些公司进口商品": the keys of two
+    # collectors give these listings as import bans, not sanctions
+    (article,) = process_paths([DEV.parents[2] / f"{path}.txt"], in_process=True)
+    assert [e.type for e in article.events] == ["import_ban"]

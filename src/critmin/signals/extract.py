@@ -1486,6 +1486,13 @@ def extract_events(
     if embed.enabled() and lang not in trigger_languages() and not any(
             s.types or s.bg_types for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
+    law = context_matcher("import_law", lang)
+    if any(law.find(fold(s.text), folded=True) for s in sentences):
+        for s in sentences:  # "added five companies to the UFLPA Entity List": an import ban
+            if "sanction" in s.types:  # (the page's listings are the law's, its entity list)
+                s.types = (s.types - {"sanction"}) | {"import_ban"}
+            if "sanction" in s.bg_types:
+                s.bg_types = (s.bg_types - {"sanction"}) | {"import_ban"}
     price_lead = sentences[: _first_body(doc) + PRICE_LEAD_EXTRA]
     if not any(s.types for s in price_lead) and not {
             t for s in sentences for t in s.types} - {"price_move"}:  # fmt: skip
