@@ -74,3 +74,10 @@ def test_a_listing_under_the_uflpa_is_an_import_ban(path):
     # collectors give these listings as import bans, not sanctions
     (article,) = process_paths([DEV.parents[2] / f"{path}.txt"], in_process=True)
     assert [e.type for e in article.events] == ["import_ban"]
+
+
+def test_a_site_named_in_katakana_is_that_sites_countrys():
+    # "アンバトビー製錬所、パイプラインの損傷によりニッケル生産を停止": Ambatovy (Madagascar);
+    # Sumitomo, its Japanese owner, is no actor of the outage
+    events = _events("ja_kinzokufocus_ambatovy-pipeline")
+    assert [(e.type, e.countries) for e in events] == [("outage", ["MDG"])]
