@@ -55,12 +55,29 @@ def test_half_of_the_reports_is_enough_and_two_reports_cannot_outvote():
     assert corroborate(two, [_story(["a", "b"])]) == two
 
 
-def test_reports_naming_no_country_do_not_vote_and_a_lone_reading_is_kept():
+def test_reports_naming_no_country_do_not_vote_and_the_actor_stays():
     events = [_event("a", ["KOR"]), _event("b", ["CHN"]), _event("c", ["CHN"]),
               _event("d", []), _event("e", [])]  # fmt: skip
     got = corroborate(events, [_story(["a", "b", "c", "d", "e"])])
-    # KOR is named by one of three reports naming countries, but "a" would keep none: as read
+    # KOR is named by one of three reports naming countries, but it is "a"'s first country
+    # (its actor as read: a draft scenario's roles hang on it): it stays
     assert [e.countries for e in got] == [["KOR"], ["CHN"], ["CHN"], [], []]
+
+
+def test_sanctions_by_different_states_keep_their_actor_and_roles():
+    # the review's case: reports of one story naming the USA, the UK or Japan against Russia
+    from critmin.signals.scenario_draft import draft_scenario
+
+    events = [_event("a", ["USA", "RUS"], "sanction"), _event("b", ["GBR", "RUS"], "sanction"),
+              _event("c", ["JPN", "RUS", "UKR"], "sanction")]  # fmt: skip
+    got = corroborate(events, [_story(["a", "b", "c"], "sanction")])
+    assert [e.countries for e in got] == [["USA", "RUS"], ["GBR", "RUS"], ["JPN", "RUS"]]
+    assert got[2].uncorroborated == ["UKR"]
+    for before, after in zip(events, got, strict=True):
+        old, new = draft_scenario(before.to_dict()), draft_scenario(after.to_dict())
+        assert [(r["exporter"], r["importers"]) for r in new["restrictions"]] == [
+            (r["exporter"], r["importers"]) for r in old["restrictions"]
+        ]
 
 
 def test_an_import_ban_and_a_sanction_are_one_kind_and_other_types_are_left_alone():
@@ -83,7 +100,7 @@ def test_corroboration_only_moves_countries_never_invents_them(readings):
     got = corroborate(events, [_story([e.article_id for e in events])])
     for before, after in zip(events, got, strict=True):
         assert sorted(after.countries + after.uncorroborated) == sorted(before.countries)
-        assert after.countries or not before.countries  # nobody is left with no actor
+        assert after.countries[:1] == before.countries[:1]  # the actor as read stays
     named = [e for e in events if e.countries]
     if len(named) < 3:
         assert got == events
@@ -129,3 +146,40 @@ def test_the_store_corrects_earlier_reports_and_keeps_their_reading(store):
     for _, row in again.iterrows():
         (read,) = [e for e in articles[row["article_id"]].events if e.type == row["type"]]
         assert sorted(row["countries"] + row["uncorroborated"]) == sorted(read.countries)
+    # the story lists the corroborated countries only
+    from critmin.data.signals import list_stories
+
+    (story,) = [s for s in list_stories(store).to_dict(orient="records")
+                if set(s["articles"]) >= set(MANARA)]  # fmt: skip
+    assert set(story["countries"]) <= {"BRA", "SAU"}
+
+
+def test_an_article_leaving_its_story_gets_its_reading_back_in_its_order(store):
+    from dataclasses import replace as copy_with
+
+    from critmin.data.signals import _events
+    from critmin.signals.pipeline import Article
+
+    def article(aid: str, countries: list[str]) -> Article:
+        text = f"{aid}: ban"
+        e = Event("import_ban", countries, [], [], ["Ni"], [], "2024-04-12", text, "en", aid,
+                  score=3.0, sentences=[text], lead=True)  # fmt: skip
+        return Article(aid, aid, aid, None, [e])  # type: ignore[arg-type]
+
+    from critmin.signals.clean import CleanDocument
+
+    doc = CleanDocument("t", "", "b", "en", "2024-04-12", False)
+    arts = [copy_with(article("a", ["USA", "UKR", "RUS"]), doc=doc),
+            copy_with(article("b", ["GBR", "RUS"]), doc=doc),
+            copy_with(article("c", ["GBR", "RUS"]), doc=doc)]  # fmt: skip
+    ingest(store, arts)
+    rows = {r["article_id"]: r for r in list_events(store).to_dict(orient="records")}
+    assert rows["a"]["countries"] == ["USA", "RUS"] and rows["a"]["uncorroborated"] == ["UKR"]
+    # "b" and "c" now report another event (a tariff): "a" is alone, read as it was, in order
+    other = [copy_with(a, events=[copy_with(a.events[0], type="tariff")]) for a in arts[1:]]
+    ingest(store, other)
+    rows = {r["id"]: r for r in list_events(store).to_dict(orient="records")}
+    assert rows["a:import_ban"]["countries"] == ["USA", "UKR", "RUS"]
+    assert rows["a:import_ban"]["uncorroborated"] == []
+    with store.transaction() as con:
+        assert [e.countries for e in _events(con) if e.article_id == "a"] == [["USA", "UKR", "RUS"]]

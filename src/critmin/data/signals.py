@@ -32,7 +32,7 @@ DDL = [
         companies VARCHAR, people VARCHAR, materials VARCHAR, quantities VARCHAR, date VARCHAR,
         evidence VARCHAR, language VARCHAR, score DOUBLE, sentences VARCHAR,
         effective_date VARCHAR, lead BOOLEAN, effective_day VARCHAR,
-        uncorroborated VARCHAR DEFAULT '[]')""",
+        uncorroborated VARCHAR DEFAULT '[]', read_countries VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS signal_stories (
         id VARCHAR PRIMARY KEY, type VARCHAR, articles VARCHAR, languages VARCHAR,
         countries VARCHAR, materials VARCHAR, date VARCHAR, agreed VARCHAR,
@@ -56,6 +56,9 @@ _ADDED = [
     ("signal_events", "lead", "BOOLEAN"),
     ("signal_events", "effective_day", "VARCHAR"),
     ("signal_events", "uncorroborated", "VARCHAR DEFAULT '[]'"),  # existing rows: none
+    # the countries as the article reads them, in its order (roles hang on it); NULL on rows
+    # stored before it: their countries, then the uncorroborated ones
+    ("signal_events", "read_countries", "VARCHAR"),
 ]
 
 
@@ -75,7 +78,7 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
 
     ``fail_after`` (tests only) raises after that many articles, to show nothing is kept.
     """
-    from critmin.signals.corroborate import corroborate
+    from critmin.signals.corroborate import corroborate, recount
     from critmin.signals.stories import group_stories
 
     _ensure(store)
@@ -98,20 +101,23 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
                 con.execute(
                     "INSERT INTO signal_events (id, article_id, type, countries, companies, "
                     "people, materials, quantities, date, evidence, language, score, sentences, "
-                    "effective_date, lead, effective_day, uncorroborated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "effective_date, lead, effective_day, uncorroborated, read_countries) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [event_id(a.id, e.type), a.id, e.type,
                      *(json.dumps(row[k], ensure_ascii=False) for k in _JSON_EVENT[:5]),
                      e.date, e.evidence, e.language, e.score,
                      json.dumps(e.sentences, ensure_ascii=False), e.effective_date, e.lead,
-                     e.effective_day, json.dumps(e.uncorroborated, ensure_ascii=False)],
+                     e.effective_day, json.dumps(e.uncorroborated, ensure_ascii=False),
+                     json.dumps(e.countries + e.uncorroborated, ensure_ascii=False)],
                 )  # fmt: skip
                 n_events += 1
         read = _events(con)
         stories = group_stories(read)
         stored = {r[0]: (r[1], r[2] or "[]") for r in con.execute(
             "SELECT id, countries, uncorroborated FROM signal_events").fetchall()}  # fmt: skip
-        for c in corroborate(read, stories):
+        corrected = corroborate(read, stories)
+        stories = recount(stories, corrected)
+        for c in corrected:
             eid = event_id(c.article_id, c.type)
             row_ = (json.dumps(c.countries, ensure_ascii=False),
                     json.dumps(c.uncorroborated, ensure_ascii=False))  # fmt: skip
@@ -140,12 +146,13 @@ def _events(con: Any) -> list[Event]:
     frame = con.execute(
         "SELECT article_id, type, countries, companies, people, materials, quantities, date, "
         "evidence, language, score, sentences, effective_date, lead, effective_day, "
-        "uncorroborated FROM signal_events ORDER BY id"
+        "uncorroborated, read_countries FROM signal_events ORDER BY id"
     ).fetchall()
     out = []
     for r in frame:
         out.append(Event(
-            type=r[1], countries=json.loads(r[2]) + json.loads(r[15] or "[]"),
+            type=r[1], countries=json.loads(r[16]) if r[16] is not None else (
+                json.loads(r[2]) + json.loads(r[15] or "[]")),
             companies=json.loads(r[3]),
             people=json.loads(r[4]), materials=json.loads(r[5]), quantities=json.loads(r[6]),
             date=r[7], evidence=r[8], language=r[9], article_id=r[0], score=r[10],
@@ -176,6 +183,9 @@ def list_events(store: Store, *, type: str | None = None, country: str | None = 
     ).df()
     frame = _decode(frame, ("countries", "uncorroborated", "materials", "quantities", "people",
                             "companies"))  # fmt: skip
+    frame["uncorroborated"] = frame["uncorroborated"].map(
+        lambda v: v if isinstance(v, list) else []
+    )
     if type:
         frame = frame[frame["type"] == type]
     if country:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from critmin.signals.extract import Event
-from critmin.signals.stories import SAME_STORY_TYPES, Story, kind
+from critmin.signals.stories import SAME_STORY_TYPES, Story, count_order, kind
 
 MIN_REPORTS = 3  # reports of a story that name countries before most of them decide
 SHARE = 0.5  # the share of those reports that must name a country for it to stay an actor
@@ -32,14 +32,17 @@ def corroborate(events: Sequence[Event], stories: Sequence[Story]) -> list[Event
     event's ``countries`` to its ``uncorroborated``; an event that would keep no country keeps
     its own reading. Events of no story, or of another kind, are returned as they are.
     """
+    by_article: dict[str, list[Event]] = {}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
     verdict: dict[tuple[str, str], set[str]] = {}  # (article, kind) -> countries that stay
     for story in stories:
-        members = set(story.articles)
         k = SAME_STORY_TYPES.get(story.type, story.type)
         named: dict[str, set[str]] = {}
-        for e in events:
-            if e.article_id in members and kind(e) == k and e.countries:
-                named.setdefault(e.article_id, set()).update(e.countries)
+        for article in story.articles:
+            for e in by_article.get(article, []):
+                if kind(e) == k and e.countries:
+                    named.setdefault(article, set()).update(e.countries)
         if len(named) < MIN_REPORTS:
             continue
         votes = Counter(c for countries in named.values() for c in countries)
@@ -52,7 +55,24 @@ def corroborate(events: Sequence[Event], stories: Sequence[Story]) -> list[Event
         if keep is None or not e.countries:
             out.append(e)
             continue
-        stay = [c for c in e.countries if c in keep]
-        gone = [c for c in e.countries if c not in keep]
+        # the first country is the actor as the article reads it (the state imposing a
+        # measure, the site's country): a draft scenario's roles hang on it, so it stays
+        stay = [c for i, c in enumerate(e.countries) if i == 0 or c in keep]
+        gone = [c for i, c in enumerate(e.countries) if i > 0 and c not in keep]
         out.append(replace(e, countries=stay, uncorroborated=gone) if stay and gone else e)
+    return out
+
+
+def recount(stories: Sequence[Story], events: Sequence[Event]) -> list[Story]:
+    """The stories with the countries their (corroborated) events of the story's kind name,
+    most named first: a bystander one report named is no country of the story either."""
+    by_article: dict[str, list[Event]] = {}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
+    out = []
+    for story in stories:
+        k = SAME_STORY_TYPES.get(story.type, story.type)
+        named = [c for a in story.articles for e in by_article.get(a, []) if kind(e) == k
+                 for c in e.countries]  # fmt: skip
+        out.append(replace(story, countries=count_order(named)))
     return out

@@ -16,7 +16,7 @@ from critmin.signals.clean import (
     clean_text,
     site_boilerplate,
 )
-from critmin.signals.corroborate import corroborate
+from critmin.signals.corroborate import corroborate, recount
 from critmin.signals.extract import Event, extract_events
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
@@ -229,6 +229,7 @@ def read_together(articles: Sequence[Article]) -> tuple[list[Article], list[Stor
     are left as they are: changed ones are new objects."""
     stories = stories_of(articles)
     events = corroborate([e for a in articles for e in a.events], stories)
+    stories = recount(stories, events)
     out, i = [], 0
     for a in articles:
         mine, i = events[i : i + len(a.events)], i + len(a.events)

@@ -495,11 +495,11 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     stories: list[Story] = []
     for articles, members in groups.values():
         dates = sorted(e.date for e in members if e.date)
-        countries = _count_order([c for e in members for c in e.countries])
-        materials = _count_order([m for e in members for m in e.materials])
+        countries = count_order([c for e in members for c in e.countries])
+        materials = count_order([m for e in members for m in e.materials])
         agreed, disagreements = _compare(_one_per_article(members))
         stories.append(Story(
-            id="", type=_count_order([e.type for e in members])[0], articles=articles,
+            id="", type=count_order([e.type for e in members])[0], articles=articles,
             languages=sorted({e.language for e in members}), countries=countries,
             materials=materials, date=dates[0] if dates else None, agreed=agreed,
             disagreements=disagreements,
@@ -578,7 +578,8 @@ def _one_per_article(events: list[Event]) -> list[Event]:
     return list(seen.values())
 
 
-def _count_order(items: list[str]) -> list[str]:
+def count_order(items: list[str]) -> list[str]:
+    """The distinct items, most frequent first (ties in first-seen order)."""
     counts: dict[str, int] = {}
     for x in items:
         counts[x] = counts.get(x, 0) + 1
