@@ -7,8 +7,9 @@ sentences brought in (a meeting place, a buyer, a neighbour recalled in passing)
 articles are grouped into stories (:func:`critmin.signals.stories.group_stories`), an event of
 a story's kind keeps only the countries named by at least ``SHARE`` of the story's reports
 that name any, when ``MIN_REPORTS`` or more do; the others stay on the event as
-``uncorroborated`` (shown, not dropped silently). Two reports cannot outvote each other: with
-fewer than three, each keeps its reading.
+``uncorroborated`` (shown, not dropped silently). An event's first country, its actor as read
+(the draft scenarios' roles hang on it), always stays. Two reports cannot outvote each other:
+with fewer than three, each keeps its reading.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def corroborate(events: Sequence[Event], stories: Sequence[Story]) -> list[Event
 
     For a story of ``MIN_REPORTS`` or more articles whose events of the story's kind name
     countries, a country fewer than ``SHARE`` of those articles name is moved from such an
-    event's ``countries`` to its ``uncorroborated``; an event that would keep no country keeps
-    its own reading. Events of no story, or of another kind, are returned as they are.
+    event's ``countries`` to its ``uncorroborated``, its first country excepted. Events of no
+    story, or of another kind, are returned as they are.
     """
     by_article: dict[str, list[Event]] = {}
     for e in events:
