@@ -183,3 +183,16 @@ def test_an_article_leaving_its_story_gets_its_reading_back_in_its_order(store):
     assert rows["a:import_ban"]["uncorroborated"] == []
     with store.transaction() as con:
         assert [e.countries for e in _events(con) if e.article_id == "a"] == [["USA", "UKR", "RUS"]]
+
+
+def test_the_cli_table_shows_the_countries_a_story_did_not_corroborate(tmp_path):
+    from typer.testing import CliRunner
+
+    from critmin.cli.main import app
+
+    db = tmp_path / "s.duckdb"
+    with Store(db, seed_builtin=False) as s:
+        ingest(s, process_paths([REAL20 / f"{n}.txt" for n in MANARA]))
+    r = CliRunner().invoke(app, ["--db", str(db), "signals", "list", "--type", "investment"])
+    assert r.exit_code == 0, r.output
+    assert "not in most reports" in " ".join(r.output.split())

@@ -78,6 +78,11 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "quantities" in out:
         out["quantities"] = out["quantities"].map(_quantities)
+    if "uncorroborated" in out:  # "USA, RUS (not UKR: most reports of its story do not name it)"
+        out["countries"] = [
+            ", ".join(c) + (f" (not {', '.join(u)}: not in most reports)" if u else "")
+            for c, u in zip(out["countries"], out["uncorroborated"], strict=True)
+        ]
     if "effective_day" in out:  # an undated page's "1 August": "--08-01" (no year stated)
         out["effective_date"] = out["effective_date"].where(
             out["effective_date"].notna(), out["effective_day"]
