@@ -117,14 +117,14 @@ def ingest(store: Store, articles: list[Article], *, fail_after: int | None = No
             "SELECT id, countries, uncorroborated FROM signal_events").fetchall()}  # fmt: skip
         corrected = corroborate(read, stories)
         stories = recount(stories, corrected)
-        for c in corrected:
+        for c in corrected:  # (both sides written by json.dumps: the strings compare)
             eid = event_id(c.article_id, c.type)
-            row_ = (json.dumps(c.countries, ensure_ascii=False),
+            now_ = (json.dumps(c.countries, ensure_ascii=False),
                     json.dumps(c.uncorroborated, ensure_ascii=False))  # fmt: skip
-            if tuple(json.loads(v) for v in stored[eid]) != (c.countries, c.uncorroborated):
+            if stored[eid] != now_:
                 con.execute(
                     "UPDATE signal_events SET countries = ?, uncorroborated = ? WHERE id = ?",
-                    [*row_, eid],
+                    [*now_, eid],
                 )
         con.execute("DELETE FROM signal_stories")
         for s in stories:

@@ -33,9 +33,7 @@ def corroborate(events: Sequence[Event], stories: Sequence[Story]) -> list[Event
     event's ``countries`` to its ``uncorroborated``, its first country excepted. Events of no
     story, or of another kind, are returned as they are.
     """
-    by_article: dict[str, list[Event]] = {}
-    for e in events:
-        by_article.setdefault(e.article_id, []).append(e)
+    by_article = _by_article(events)
     verdict: dict[tuple[str, str], set[str]] = {}  # (article, kind) -> countries that stay
     for story in stories:
         k = SAME_STORY_TYPES.get(story.type, story.type)
@@ -67,13 +65,18 @@ def corroborate(events: Sequence[Event], stories: Sequence[Story]) -> list[Event
 def recount(stories: Sequence[Story], events: Sequence[Event]) -> list[Story]:
     """The stories with the countries their (corroborated) events of the story's kind name,
     most named first: a bystander one report named is no country of the story either."""
-    by_article: dict[str, list[Event]] = {}
-    for e in events:
-        by_article.setdefault(e.article_id, []).append(e)
+    by_article = _by_article(events)
     out = []
     for story in stories:
         k = SAME_STORY_TYPES.get(story.type, story.type)
         named = [c for a in story.articles for e in by_article.get(a, []) if kind(e) == k
                  for c in e.countries]  # fmt: skip
         out.append(replace(story, countries=count_order(named)))
+    return out
+
+
+def _by_article(events: Sequence[Event]) -> dict[str, list[Event]]:
+    out: dict[str, list[Event]] = {}
+    for e in events:
+        out.setdefault(e.article_id, []).append(e)
     return out

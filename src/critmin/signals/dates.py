@@ -124,15 +124,20 @@ BUDDHIST_ERA = 543  # Thai years: 2568 BE is 2025 CE
 def cldr_month_names() -> dict[str, int]:
     """Lower-case Gregorian month names of ``CLDR_MONTH_LOCALES`` (three letters or more, one
     word) -> month number."""
+    return {name: m for name, m in _cldr_months(CLDR_MONTH_LOCALES, "wide").items()
+            if len(name) >= 3 and " " not in name}  # fmt: skip
+
+
+def _cldr_months(locales: tuple[str, ...], width: str) -> dict[str, int]:
+    """Lower-case CLDR month names of one width ("wide", "abbreviated"), in the format and
+    stand-alone forms, of the locales -> month number (the first locale's wins)."""
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
-    for loc in CLDR_MONTH_LOCALES:
+    for loc in locales:
         for context in ("format", "stand-alone"):
-            for m, name in get_month_names("wide", context=context, locale=loc).items():
-                name = name.lower().strip()
-                if len(name) >= 3 and " " not in name:
-                    names.setdefault(name, m)
+            for m, name in get_month_names(width, context=context, locale=loc).items():
+                names.setdefault(name.lower().strip(". "), m)
     return names
 
 
@@ -286,14 +291,7 @@ ABBR_MONTH_LOCALES = ("tr",)
 @cache
 def abbreviated_month_names() -> dict[str, int]:
     """Lower-case CLDR abbreviated month names of ``ABBR_MONTH_LOCALES`` -> month number."""
-    from babel.dates import get_month_names
-
-    names: dict[str, int] = {}
-    for loc in ABBR_MONTH_LOCALES:
-        for context in ("format", "stand-alone"):
-            for m, name in get_month_names("abbreviated", context=context, locale=loc).items():
-                names.setdefault(name.lower().strip(". "), m)
-    return names
+    return _cldr_months(ABBR_MONTH_LOCALES, "abbreviated")
 
 
 @cache
