@@ -710,6 +710,24 @@ BYLINE = re.compile(
 )
 BYLINE_LINES = 40
 
+# A page's note on itself, anywhere on the page ("Diese Nachricht wurde am 31.12.2025 im
+# Programm Deutschlandfunk gesendet.", "This article was originally published on 3 March
+# 2025"): "this article/message" and a publishing verb on one short line. A report's
+# publication ("the report was published on ...") is not the page's: the note names itself.
+PUBLISHED_NOTE = re.compile(
+    r"^[ \t]*(?:this (?:article|story|post|piece|news)|diese[rs]? (?:nachricht|beitrag|"
+    r"artikel|meldung|text)|cet article|cette (?:dépêche|information)|este (?:artículo|artigo)|"
+    r"esta (?:nota|noticia|notícia)|questo articolo|dit (?:artikel|bericht))\b"
+    r"[^\n]{0,80}?\b(?:published|posted|broadcast|aired|gesendet|veröffentlicht|publiziert|"
+    r"publiée?|publicad[oa]|pubblicato|gepubliceerd)\b[^\n]{0,80}$",
+    re.I | re.M,
+)
+PUBLISHED_NOTE_CHARS = 200
+
+# a page opening with a two-digit-year date, "16.10.24 15 GM поддерживает ..." (a news list's
+# date and hour): day.month.year, the year 20YY
+LEADING_SHORT_DATE = re.compile(r"\A\s*(\d{1,2})\.(\d{1,2})\.(\d{2})(?=[ \t])")
+
 
 # a Korean message board's post line ("작성자 ... 작성일25-03-18 15:59 조회105회"): two-digit years
 BOARD_DATE = re.compile(r"(?:작성일|등록일)\s?:?\s?(\d{2})[-.](\d{2})[-.](\d{2})(?!\d)")
@@ -731,6 +749,16 @@ def byline_date(raw: str, language: str | None) -> date | None:
     return None
 
 
+def published_note_date(raw: str, language: str | None) -> date | None:
+    """The date of a page's note on itself (``PUBLISHED_NOTE``), wherever it stands."""
+    for mt in PUBLISHED_NOTE.finditer(raw):
+        if len(mt.group(0)) <= PUBLISHED_NOTE_CHARS:
+            got = find_date_regex(mt.group(0), language)
+            if got:
+                return got
+    return None
+
+
 def article_date(raw: str, lines: list[str], language: str | None) -> date | None:
     """The date of an article: header line, else the dateline / first lines, else the body.
     A ``date YYYY-MM`` header (a month, no day) admits only a date of that month: "Het was al
@@ -746,9 +774,14 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
 
 
 def _article_date(raw: str, lines: list[str], language: str | None) -> date | None:
-    got = byline_date(raw, language)
+    got = byline_date(raw, language) or published_note_date(raw, language)
     if got:
         return got
+    mt = LEADING_SHORT_DATE.match(raw.lstrip("\ufeff"))
+    if mt:
+        got = _safe(2000 + int(mt.group(3)), int(mt.group(2)), int(mt.group(1)))
+        if got and got <= date.today():
+            return got
     head = "\n".join(lines[:6])
     got = first_date(head, language, effect=False)
     if got:

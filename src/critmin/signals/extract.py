@@ -173,11 +173,29 @@ _OPENERS = {
 }
 
 
+# words after which a number with a full stop is an ordinal ("zum 4. Jahrestag", "eines 20.
+# Sanktionspakets", "das 19. Paket", "w 20. rocznicę"): German articles and prepositions with
+# the article, Scandinavian articles, Polish/Czech prepositions; none is an English word
+# that ends a sentence before a bare number
+_ORDINAL_BEFORE = {"zum", "zur", "am", "im", "vom", "beim", "der", "die", "das", "des", "dem",
+                   "den", "ein", "eine", "eines", "einem", "einer", "seit", "bis", "ihres",
+                   "ihrem", "seines", "seinem", "dieses", "diesem", "det", "w", "we", "na", "po",
+                   "ve", "za"}  # fmt: skip
+
+
 def _names_month(rest: str) -> bool:
     """The text goes on with a month's name ("September 2024", "srpna"): the number before
     the full stop is an ordinal day."""
     words = rest.split(maxsplit=1)
     return bool(words and words[0].rstrip(".,;:").lower() in ordinal_month_names())
+
+
+def _ordinal(number: str, words: list[str], after: str) -> bool:
+    """The full stop after ``number`` (the last of ``words``) makes it an ordinal: a month's
+    name follows, or an article or preposition of ``_ORDINAL_BEFORE`` stands before it."""
+    if not (number.isdigit() and len(number) <= 2):
+        return False
+    return _names_month(after) or (len(words) > 1 and words[-2].lower() in _ORDINAL_BEFORE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -200,8 +218,8 @@ def split_sentences(text: str) -> list[str]:
                 token = words[-1].lower() if words else ""
                 nxt = after.lstrip()[:1]
                 abbrev = token.strip("(«\"'")
-                if abbrev.isdigit() and len(abbrev) <= 2 and _names_month(after):
-                    continue  # an ordinal day: "seit dem 15. September", "1. srpna"
+                if _ordinal(abbrev, words, after):
+                    continue  # "seit dem 15. September", "1. srpna", "zum 4. Jahrestag"
                 if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()):
                     follow = after.split(maxsplit=1)
                     # "... to the U.S. It follows": a country's abbreviation ends the sentence
