@@ -35,3 +35,16 @@ def test_pooled_sums_fields_dates_and_languages(capsys):
     assert "type             0.800   0.667    4    1    2" in out
     assert "date accuracy      0.750 (3/4)" in out
     assert "ko         4   0.80/0.67" in out
+
+
+def test_pooled_speed_is_all_articles_over_all_timed_seconds(capsys):
+    b = _bench()
+
+    def result(name, rate):
+        fields = {k: b.PR() for k in ("type", "countries", "materials", "quantities")}
+        return b.Result(name, 2, 2, 0, 0, rate, fields, b.PR(), {}, by_lang={})
+
+    b.pooled("all blind sets", [result("a-blind", 2.0), result("b-blind", 1.0)])
+    out = capsys.readouterr().out
+    # 2 articles in 1 s and 2 in 2 s: 4 in 3 s, not the mean of the two rates (1.5)
+    assert "speed              1.3 articles/s in one process over 3.0 s" in out
