@@ -95,3 +95,14 @@ def test_a_site_in_a_chinese_province_is_in_china():
 )
 def test_lithium_ion_names_a_battery_not_lithium(text, lang, want):
     assert find_materials(text, lang) == want
+
+
+def test_a_halt_and_the_price_jump_it_set_off_are_one_story():
+    # Zangge's lithium halt in three reports, the lithium price rise it set off in a fourth
+    from critmin.signals.pipeline import read_together
+
+    names = ["de_wedoany_zangge-lithium-stopp", "en_daily8_zangge-lithium-prices-rise",
+             "zh-Hant_huan00_zangge-li-tingchan", "zh_itbear_zangge-lithium-tingchan"]  # fmt: skip
+    articles = process_paths([DEV / f"{n}.txt" for n in names], in_process=True)
+    _, stories = read_together(articles)
+    assert [sorted(s.articles) for s in stories] == [sorted(names)]

@@ -60,8 +60,10 @@ PARTNER_TYPES = {"agreement"}
 SUPPLY_CUT_TYPES = {"export_control", "import_ban", "sanction", "outage"}
 # types that name one measure two ways: a ban on imports from a country is a sanction on it
 # ("the US and UK banned imports of Russian copper, nickel and aluminium" is reported as either);
-# a deal too: an investment in one report, an agreement in another (MP Materials - Ma'aden)
-SAME_STORY_TYPES = {"sanction": "import_ban", "investment": "agreement"}
+# a deal too: an investment in one report, an agreement in another (MP Materials - Ma'aden);
+# an outage too: its halt in one report, the price jump it set off in another (CATL's
+# Jianxiawo mine, Zangge's lithium: dev story pairs +8 right, +2 wrong, 2026-12-07)
+SAME_STORY_TYPES = {"sanction": "import_ban", "investment": "agreement", "price_move": "outage"}
 STRICT_SUPPLY_CUT = False  # also when one names no country (real/dev: no change; see docs)
 # the second signal (``embed``): cosine of the events' text (title and evidence sentence)
 EMB_LINK_MIN = 0.80  # a link needs at least this cosine
