@@ -48,3 +48,9 @@ def test_a_hindi_scheme_on_critical_minerals_in_english_loan_words_is_on_topic()
     # "कैबिनेट ने 1,500 करोड़ रुपये की क्रिटिकल मिनरल रीसाइक्लिंग योजना को दी मंज़ूरी"
     events = _events("hi_ajitsamachar_critical-mineral-recycling-yojana")
     assert [(e.type, e.countries) for e in events] == [("investment", ["IND"])]
+
+
+def test_a_photo_captions_date_does_not_date_the_article():
+    # "MP머티리얼스의 희토류 광산,2020.01.30.<자료사진<ⓒ 로이터=뉴스1" above an August 2025 report
+    (article,) = process_paths([DEV / "ko_news1_au-price-floor-geomto.txt"], in_process=True)
+    assert article.doc.date is None

@@ -773,7 +773,18 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
     return got
 
 
+# a photo's caption or credit line: its date is the photo's ("MP머티리얼스의 희토류 광산,
+# 2020.01.30.<자료사진<ⓒ 로이터=뉴스1" above a 2025 report), not the article's
+PHOTO_CAPTION = re.compile(
+    r"[ⓒ©]|\bfile (?:photo|picture|image)\b|자료사진|资料图|資料圖|資料照|資料写真|"
+    r"archivbild|archivfoto|foto de archivo|foto d'archivio|photo d'archives|foto de arquivo|"
+    r"архивное фото|фото из архива|архівне фото",
+    re.I,
+)
+
+
 def _article_date(raw: str, lines: list[str], language: str | None) -> date | None:
+    lines = [line for line in lines if not PHOTO_CAPTION.search(line)]
     got = byline_date(raw, language) or published_note_date(raw, language)
     if got:
         return got
