@@ -48,6 +48,7 @@ from critmin.signals.lexicon import (
     list_languages,
     load,
     other_mineral_matcher,
+    price_verb_matcher,
     role_matcher,
     site_matcher,
 )
@@ -805,9 +806,17 @@ def _price_without_verb(lead: list[_Sentence], lang: str | None) -> None:
            for f in folded for k in ("company", "forecast", "statistics")):  # fmt: skip
         return
     worded = [bool(context_matcher("price_word", lang).find(f, folded=True)) for f in folded]
+    figured = [any(q["unit"] in {"USD", "%"} for q in find_quantities(s.fore, lang)) for s in lead]
     for i, s in enumerate(lead[: len(lead) - PRICE_LEAD_EXTRA + 1]):
-        if s.materials and any(worded[i : i + PRICE_LEAD_EXTRA + 1]) and any(
-                q["unit"] in {"USD", "%"} for q in find_quantities(s.fore, lang)):  # fmt: skip
+        if s.materials and any(worded[i : i + PRICE_LEAD_EXTRA + 1]) and figured[i]:
+            s.types = {"price_move"}
+        elif s.materials and any(figured[i : i + PRICE_LEAD_EXTRA + 1]) and (
+                price_verb_matcher(lang).find(folded[i], folded=True)) and not any(
+                q["unit"] == "t" for q in find_quantities(s.fore, lang)):  # fmt: skip
+            # "El níquel se desplomaba el jueves" ... "cerró con una caída del 6,14%": the
+            # metal's own move in a verb of the lists, its figure in the next lead sentences
+            # (not an output in tonnes: "مس سرچشمه، رکورد تولید آند را شکست/ تولید بیش از 22
+            # هزار تن آند" is a smelter's production record)
             s.types = {"price_move"}
 
 

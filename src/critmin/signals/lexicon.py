@@ -393,6 +393,17 @@ CONTEXT_KINDS = (
 
 
 @cache
+def price_verb_matcher(language: str | None) -> Matcher:
+    """The verbs of the price-move triggers with their price word left off ("precio* +
+    desplom*" -> "desplom*", "ราคา + พุ่ง" -> "พุ่ง"): a metal's own move ("El níquel se
+    desplomaba", "นิกเกิลพุ่ง") in the words of the lists."""
+    data = load("events").get("price_move") or {}
+    verbs = {str(p).split(" + ", 1)[1] for lang in list_languages(language)
+             for p in data.get(lang) or [] if str(p).count(" + ") == 1}  # fmt: skip
+    return Matcher.build((v, "price_verb") for v in sorted(verbs))
+
+
+@cache
 def context_matcher(kind: str, language: str | None) -> Matcher:
     """Cues of one kind of ``lexicon/context.yaml`` (see that file) for a language."""
     if kind not in CONTEXT_KINDS:
