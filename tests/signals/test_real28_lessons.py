@@ -19,14 +19,13 @@ DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real28" / "dev
 pytestmark = pytest.mark.usefixtures("lexical_only")
 
 
-def _events(name: str):
-    (article,) = process_paths([DEV / f"{name}.txt"], in_process=True)
-    return article.events
-
-
 def _article(name: str):
     (article,) = process_paths([DEV / f"{name}.txt"], in_process=True)
     return article
+
+
+def _events(name: str):
+    return _article(name).events
 
 
 def test_a_german_ordinal_does_not_end_the_sentence():

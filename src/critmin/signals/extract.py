@@ -799,20 +799,21 @@ def _price_without_verb(lead: list[_Sentence], lang: str | None) -> None:
     headline or lead naming a metal and a figure in dollars or percent, with a word for a
     price (``price_word``) in it or in the next lead sentences, reports a price move in words
     the lists do not have ("Цена на уран опустилась ниже 90 долларов за фунт"; "ガリウム300ドル
-    超え" above "国際スポット価格はキロ300ドル半ば").
+    超え" above "国際スポット価格はキロ300ドル半ば"); so does a metal moving in a verb of the
+    price lists (``price_verb_matcher``) with its figure in it or the next lead sentences.
     Not a firm's (``company``), an outlook (``forecast``) or trade figures (``statistics``)."""
     folded = [fold(s.fore) for s in lead]
     if any(context_matcher(k, lang).find(f, folded=True)
            for f in folded for k in ("company", "forecast", "statistics")):  # fmt: skip
         return
     worded = [bool(context_matcher("price_word", lang).find(f, folded=True)) for f in folded]
-    figured = [any(q["unit"] in {"USD", "%"} for q in find_quantities(s.fore, lang)) for s in lead]
+    units = [{q["unit"] for q in find_quantities(s.fore, lang)} for s in lead]
+    figured = [bool(u & {"USD", "%"}) for u in units]
     for i, s in enumerate(lead[: len(lead) - PRICE_LEAD_EXTRA + 1]):
         if s.materials and any(worded[i : i + PRICE_LEAD_EXTRA + 1]) and figured[i]:
             s.types = {"price_move"}
-        elif s.materials and any(figured[i : i + PRICE_LEAD_EXTRA + 1]) and (
-                price_verb_matcher(lang).find(folded[i], folded=True)) and not any(
-                q["unit"] == "t" for q in find_quantities(s.fore, lang)):  # fmt: skip
+        elif (s.materials and any(figured[i : i + PRICE_LEAD_EXTRA + 1]) and "t" not in units[i]
+              and price_verb_matcher(lang).find(folded[i], folded=True)):  # fmt: skip
             # "El níquel se desplomaba el jueves" ... "cerró con una caída del 6,14%": the
             # metal's own move in a verb of the lists, its figure in the next lead sentences
             # (not an output in tonnes: "مس سرچشمه، رکورد تولید آند را شکست/ تولید بیش از 22
