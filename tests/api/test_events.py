@@ -168,3 +168,27 @@ def test_an_undated_pages_day_of_effect_over_the_api(api):
     assert (tariff["effective_date"], tariff["effective_day"]) == (None, "--08-01")
     detail = api.get(f"/events/{tariff['id']}", "viewer").json()
     assert detail["effective_day"] == "--08-01"
+
+
+def test_a_feed_upload_is_read_entry_by_entry(api):
+    """A JSON Lines feed: each record an article with its own id, dated by the feed; a bad
+    record fails the whole upload, naming the file, line and field."""
+    records = [
+        {"id": "oct-controls", "published": "2025-10-09", "url": "https://x.example/a",
+         "text": (ARTICLES / "a_en_oct_controls.html").read_text(encoding="utf-8")},
+        {"id": "framework", "published": "Tue, 28 Oct 2025 09:00:00 +0900",
+         "text": (ARTICLES / "b_en_framework.txt").read_text(encoding="utf-8")},
+    ]  # fmt: skip
+    feed = "\n".join(json.dumps(r) for r in records).encode()
+    r = api.post("/events/ingest", "usa", files=[("files", ("feed.jsonl", feed, "text/plain"))])
+    assert r.status_code == 201, r.text
+    assert r.json()["dataset"]["articles"] == 2
+    got = {(e["article_id"], e["date"]) for e in r.json()["events"]}
+    assert {a for a, _ in got} == {"oct-controls", "framework"}
+    assert ("framework", "2025-10-28") in got
+    bad = feed + b'\n{"id": "x", "text": "China bans gallium.", "published": "soon"}'
+    r = api.post("/events/ingest", "usa", files=[("files", ("feed.jsonl", bad, "text/plain"))])
+    assert r.status_code == 422
+    [item] = r.json()["detail"]
+    assert (item["file"], item["row"], item["column"]) == ("feed.jsonl", 3, "published")
+    assert "not a date" in item["msg"]

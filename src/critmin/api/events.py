@@ -240,6 +240,7 @@ def get_story(story_id: str, who: Viewer, ctx: Ctx) -> dict[str, Any]:
 # -- ingest -----------------------------------------------------------------------------------
 def _texts(files: list[UploadFile]) -> list[tuple[str, str, bytes]]:
     """(article id, file name, bytes) per upload; 422 naming the file for a bad one."""
+    from critmin.signals.feeds import FEED_SUFFIXES
     from critmin.signals.pipeline import SUFFIXES
 
     if not files:
@@ -253,9 +254,10 @@ def _texts(files: list[UploadFile]) -> list[tuple[str, str, bytes]]:
         name = PurePosixPath(f.filename or "").name
         loc: list[str | int] = ["body", "files", i]
         suffix = PurePosixPath(name).suffix.lower()
-        if not name or suffix not in SUFFIXES:
+        if not name or suffix not in SUFFIXES | FEED_SUFFIXES:
+            kinds = ", ".join(sorted(SUFFIXES | FEED_SUFFIXES))
             problems.append({"loc": loc, "msg": f"{name or 'a file without a name'}: use "
-                             f"{', '.join(sorted(SUFFIXES))} files", "type": "value_error",
+                             f"{kinds} files", "type": "value_error",
                              "file": name or None})  # fmt: skip
             continue
         data = f.file.read(MAX_FILE_BYTES + 1)
@@ -264,7 +266,7 @@ def _texts(files: list[UploadFile]) -> list[tuple[str, str, bytes]]:
             msg = f"larger than {MAX_FILE_BYTES >> 20} MiB"
         elif not data.strip():
             msg = "the file is empty"
-        elif stem in seen:
+        elif stem in seen and suffix not in FEED_SUFFIXES:
             msg = f"same article id {stem!r} as {seen[stem]}"
         else:
             seen[stem] = name
@@ -276,15 +278,6 @@ def _texts(files: list[UploadFile]) -> list[tuple[str, str, bytes]]:
     return out
 
 
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 maps most bytes
-
-
 @router.post(
     "/events/ingest", response_model=IngestOut, status_code=status.HTTP_201_CREATED,
     responses=ERRORS,
@@ -293,26 +286,35 @@ def ingest_events(
     who: Analyst,
     ctx: Ctx,
     files: Annotated[
-        list[UploadFile], File(description="articles: .txt, .html, .htm or .md (UTF-8 or cp1252)")
+        list[UploadFile],
+        File(
+            description="articles: .txt, .html, .htm or .md; feeds: .rss, .atom, .xml or "
+            ".jsonl (UTF-8 or cp1252)"
+        ),
     ],
 ) -> dict[str, Any]:
     """Read articles (analysts, admins): clean, detect language and date, extract events,
     regroup stories, store (all or nothing; an article of the same id is replaced). The
-    article id is the file name without its suffix. Articles reporting an export control,
+    article id is the file name without its suffix; each entry of a feed is an article (its
+    own id, dated by the feed: critmin.signals.feeds). Articles reporting an export control,
     import ban, sanction or outage start a respond job (``respond_job``; GET
     /alerts/jobs/{id}) that stores one alert per story (GET /alerts)."""
     from critmin.api.compute import ComputeTimeout
     from critmin.data.signals import ingest
     from critmin.errors import DataError
-    from critmin.signals.pipeline import process_texts
+    from critmin.signals.pipeline import check_unique, decode, process_sources, sources_of
 
     texts = _texts(files)
-    items = [(aid, "upload", _decode(data)) for aid, _, data in texts]
-    # in a worker process: regex work holds the GIL, and must not stall other requests
-    timeout = min(INGEST_STARTUP_S + ARTICLE_BUDGET_S * len(items), INGEST_MAX_S)
     try:
-        articles = ctx.compute.run(process_texts, items, names=[n for _, n, _ in texts],
-                                   budget_s=ARTICLE_BUDGET_S, timeout=timeout)  # fmt: skip
+        sources = [s for _, name, data in texts for s in sources_of(name, decode(data), "upload")]
+        check_unique(sources)
+    except DataError as exc:
+        raise data_error(exc, ["body", "files"]) from None
+    # in a worker process: regex work holds the GIL, and must not stall other requests
+    timeout = min(INGEST_STARTUP_S + ARTICLE_BUDGET_S * len(sources), INGEST_MAX_S)
+    try:
+        articles = ctx.compute.run(process_sources, sources, budget_s=ARTICLE_BUDGET_S,
+                                   timeout=timeout)  # fmt: skip
     except DataError as exc:
         raise data_error(exc, ["body", "files"]) from None
     except ComputeTimeout:
@@ -321,8 +323,6 @@ def ingest_events(
             f"reading the articles took longer than {timeout:g} s; refused (send fewer or "
             "shorter texts)",
         ) from None
-    for article, (_, name, _) in zip(articles, texts, strict=True):
-        article.path = name
     with service.open_store(ctx.db) as store:
         result = ingest(store, articles)
     ctx.forget_signals()

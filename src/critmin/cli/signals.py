@@ -93,7 +93,13 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
 @signals_app.command("ingest")
 @handle_errors
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .html).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article files or folders (.txt, .html), or feeds (.rss, .atom, .xml, .jsonl: "
+            "each entry an article, dated by the feed)."
+        ),
+    ],
     fmt: FormatOpt = "table",
     workers: Annotated[
         int,
@@ -108,18 +114,18 @@ def ingest_cmd(
     """Clean, read and store articles: events per article and stories across languages."""
     from critmin.data.signals import ingest, list_events
     from critmin.signals import readers
-    from critmin.signals.pipeline import collect_files, process_paths
+    from critmin.signals.pipeline import collect_files, process_sources, read_sources
 
     _check_format(fmt)
-    files = collect_files(paths)
+    sources = read_sources(collect_files(paths))
     with _progress() as bar:
         if workers > 1:
             starting = bar.add_task("starting readers", total=workers)
             readers.start(workers)
             bar.update(starting, completed=workers)
-        task = bar.add_task("reading", total=len(files))
+        task = bar.add_task("reading", total=len(sources))
         try:
-            articles = process_paths(files, lambda n, total: bar.update(task, completed=n))
+            articles = process_sources(sources, lambda n, total: bar.update(task, completed=n))
         finally:
             readers.stop()
     with _store() as store:

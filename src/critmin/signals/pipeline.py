@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from critmin.errors import DataError, Issue
 from critmin.signals import readers
@@ -18,6 +19,7 @@ from critmin.signals.clean import (
 )
 from critmin.signals.corroborate import corroborate, recount
 from critmin.signals.extract import Event, extract_events
+from critmin.signals.feeds import FEED_SUFFIXES, is_feed, read_feed
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
     LANGUAGES,
@@ -34,6 +36,8 @@ from critmin.signals.quantities import find_quantities
 from critmin.signals.stories import Story, group_stories
 
 SUFFIXES = {".txt", ".html", ".htm", ".md"}
+# feeds a folder scan takes (``.xml`` only when named: a folder's other XML is no feed)
+SCANNED_FEEDS = FEED_SUFFIXES - {".xml"}
 MAX_ARTICLE_CHARS = 5 << 20  # a news article is far shorter; longer texts are refused
 ARTICLE_BUDGET_S = 10.0  # cleaning and reading one article; a slower one is refused
 
@@ -53,14 +57,28 @@ class Article:
     events: list[Event]
 
 
+@dataclass(frozen=True)
+class Source:
+    """One article to read: its id, the group whose recurring lines are boilerplate (a
+    folder, a feed entry's site), its raw text and where it came from (a file, a URL)."""
+
+    id: str
+    group: str
+    text: str
+    path: str
+    fallback_date: str | None = None  # the article's date when its text shows none (a URL's)
+
+
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Article files under the given files and folders (``.txt``, ``.html``, ``.htm``, ``.md``)."""
+    """Article and feed files under the given files and folders (``.txt``, ``.html``,
+    ``.htm``, ``.md``; feeds ``.jsonl``, ``.rss``, ``.atom``, and ``.xml`` when named)."""
     out: list[Path] = []
     issues = []
+    scanned = SUFFIXES | SCANNED_FEEDS
     for p in map(Path, paths):
         if p.is_dir():
             out.extend(
-                sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES)
+                sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in scanned)
             )
         elif p.is_file():
             out.append(p)
@@ -78,13 +96,58 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
+    return decode(path.read_bytes())
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else cp1252."""
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 maps most bytes
+
+
+def sources_of(name: str | Path, text: str, group: str) -> list[Source]:
+    """The articles of one file's text: the file itself (id: its name's stem), or each entry
+    of a feed (:mod:`critmin.signals.feeds`: dated by the feed, grouped by site)."""
+    path = Path(name)
+    if not is_feed(path):
+        return [Source(path.stem, group, text, str(name))]
+    return [Source(e.id, urlsplit(e.url).netloc or group, e.article_text(), e.url or e.where,
+                   e.url_date.isoformat() if e.url_date else None)
+            for e in read_feed(name, text)]  # fmt: skip
+
+
+def read_sources(files: Sequence[Path]) -> list[Source]:
+    """The articles of the files (:func:`sources_of`), all or nothing: every feed's problems
+    reported together; two articles of one id are refused, naming both places."""
+    out: list[Source] = []
+    issues: list[Issue] = []
+    for f in files:
+        try:
+            out.extend(sources_of(f, read_text(f), str(f.parent)))
+        except DataError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise DataError(issues)
+    check_unique(out)
+    return out
+
+
+def check_unique(sources: Sequence[Source]) -> None:
+    """:class:`DataError` when two articles share an id (one would replace the other)."""
+    first: dict[str, str] = {}
+    issues = []
+    for s in sources:
+        if s.id in first:
+            issues.append(Issue(s.path, None, "id", f"article id {s.id!r} again "
+                                f"(first: {first[s.id]})"))  # fmt: skip
+        else:
+            first[s.id] = s.path
+    if issues:
+        raise DataError(issues)
 
 
 def process_texts(
@@ -153,13 +216,30 @@ def process_paths(
     *,
     in_process: bool = False,
 ) -> list[Article]:
-    """Articles from files and folders; the id of an article is its file name stem."""
-    files = collect_files(paths)
-    items = [(f.stem, str(f.parent), read_text(f)) for f in files]
-    articles = process_texts(items, progress, names=[str(f) for f in files],
-                             in_process=in_process)  # fmt: skip
-    for a, f in zip(articles, files, strict=True):
-        a.path = str(f)
+    """Articles from files, feeds and folders (:func:`read_sources`); the id of an article
+    is its file name's stem, or its feed entry's id."""
+    sources = read_sources(collect_files(paths))
+    return process_sources(sources, progress, in_process=in_process)
+
+
+def process_sources(
+    sources: Sequence[Source],
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    in_process: bool = False,
+    budget_s: float = ARTICLE_BUDGET_S,
+) -> list[Article]:
+    """:func:`process_texts` on the sources, each article's path set to its source's; an
+    article whose text shows no date takes its source's ``fallback_date`` (its events read
+    again: relative dates resolve against it)."""
+    articles = process_texts([(s.id, s.group, s.text) for s in sources], progress,
+                             names=[s.path for s in sources], in_process=in_process,
+                             budget_s=budget_s)  # fmt: skip
+    for a, s in zip(articles, sources, strict=True):
+        a.path = s.path
+        if a.doc.date is None and s.fallback_date:
+            a.doc = replace(a.doc, date=s.fallback_date)
+            a.events = extract_events(a.doc, a.id)
     return articles
 
 

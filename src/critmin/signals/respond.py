@@ -43,7 +43,7 @@ from critmin.signals.alerts import (
 )
 from critmin.signals.corroborate import corroborate
 from critmin.signals.extract import Event
-from critmin.signals.pipeline import Article, collect_files, process_texts, read_text
+from critmin.signals.pipeline import Article, collect_files, process_sources, read_sources
 from critmin.signals.scenario_draft import draft_scenario, mineral_catalog
 from critmin.signals.stories import group_stories
 
@@ -233,26 +233,21 @@ def _opened(store: StoreLike) -> AbstractContextManager[Store]:
 def respond_paths(
     store: StoreLike, paths: Sequence[str | Path], *, progress: Progress | None = None, **kw: Any
 ) -> RespondResult:
-    """:func:`respond` on the article files under ``paths`` (files or folders); files whose
-    content was read before are not even cleaned again (cheap to poll a folder)."""
-    files = collect_files(paths)
-    texts = [read_text(f) for f in files]
-    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
-    with _opened(store) as s:
-        seen = seen_hashes(s, hashes)
-    fresh = [i for i, h in enumerate(hashes) if h not in seen]
-    skipped = [Skipped([files[i].stem], "already seen (same content)")
-               for i, h in enumerate(hashes) if h in seen]  # fmt: skip
+    """:func:`respond` on the article files and feeds under ``paths`` (files or folders);
+    articles (files, feed entries) whose content was read before are not even cleaned again
+    (cheap to poll a folder or a feed)."""
+    sources = read_sources(collect_files(paths))
+    hashes = [hashlib.sha256(s.text.encode()).hexdigest() for s in sources]
+    with _opened(store) as st:
+        seen = seen_hashes(st, hashes)
+    fresh = [s for s, h in zip(sources, hashes, strict=True) if h not in seen]
+    skipped = [Skipped([s.id], "already seen (same content)")
+               for s, h in zip(sources, hashes, strict=True) if h in seen]  # fmt: skip
     reading = (lambda n, total: progress("reading", n, total)) if progress else None
-    articles = process_texts(
-        [(files[i].stem, str(files[i].parent), texts[i]) for i in fresh], reading,
-        names=[str(files[i]) for i in fresh],
-    )  # fmt: skip
-    for a, i in zip(articles, fresh, strict=True):
-        a.path = str(files[i])
+    articles = process_sources(fresh, reading)
     result = respond(store, articles, progress=progress, **kw)
     result.skipped[:0] = skipped
-    result.read = len(files)
+    result.read = len(sources)
     return result
 
 
