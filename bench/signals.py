@@ -33,8 +33,8 @@ and ``real22/blind`` (59 pages, 36/23 by story), ``real23/dev`` and ``real23/bli
 33/27), ``real24/dev`` and ``real24/blind`` (58 pages, 29/29), ``real25/dev`` and
 ``real25/blind`` (56 pages), ``real26/dev`` and ``real26/blind`` (60 pages, 27/33),
 ``real27/dev`` and ``real27/blind`` (59 pages, 27/32), ``real28/dev`` and ``real28/blind``
-(48 pages, 25/23), ``real29/dev`` and ``real29/blind`` (53 pages, 24/29) and ``real30/dev``
-and ``real30/blind`` (46 pages, 21/25).
+(48 pages, 25/23), ``real29/dev`` and ``real29/blind`` (53 pages, 24/29), ``real30/dev``
+and ``real30/blind`` (46 pages, 21/25) and ``real31/dev`` and ``real31/blind`` (48 pages, 24/24).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
@@ -89,7 +89,7 @@ DEFAULT_SETS = (
     ("real12-blind", DATA / "real12"),
     *_halves("real13", "real14", "real15", "real16", "real17", "real18", "real19"),
     *_halves("real20", "real21", "real22", "real23", "real24", "real25", "real26", "real27"),
-    *_halves("real28", "real29", "real30"),
+    *_halves("real28", "real29", "real30", "real31"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -707,10 +707,13 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
 
 
 # a byline or an agency's attribution opening the first paragraph: Taiwanese "〔記者X／台北報導〕",
-# Persian "به گزارش خبرنگار مهر به نقل از رویترز،" ("as Mehr's reporter reports, citing Reuters,")
+# Persian "به گزارش خبرنگار مهر به نقل از رویترز،" ("as Mehr's reporter reports, citing Reuters,"),
+# a Chinese site's credit "中国储能网讯:", "上证报中国证券网讯(记者 陈雨康)" (its 中国 is no actor)
 _LEAD_BYLINE = re.compile(
     r"^(\s*(?:date \d{4}-\d{2}-\d{2}\s+)?)(〔[^〕]{2,24}(?:報導|报道|編譯|编译|專電|专电)〕|"
-    r"به\s+گزارش\s+[^،,.]{1,60}[،,]\s*)(?=\S)"
+    r"به\s+گزارش\s+[^،,.]{1,60}[،,]\s*|"
+    r"[^\s。，,:：(（]{1,16}(?:网|網|社|报|報)(?:讯|訊)(?:\s*[:：]|\s*[(（]记者[^)）]{0,12}[)）])\s*)"
+    r"(?=\S)"
 )
 # an editor's initials closing a paragraph, as Indonesian sites sign: "... oleh Bahlil. (RAMA)"
 _EDITOR_INITIALS = re.compile(r"(?<=[.!?])\s*\((?:[A-Z]{2,6}|[a-z]{2,4})\)\s*$")

@@ -1,0 +1,47 @@
+"""Lessons from real31/dev (issue 14): pages named in each test.
+
+real31 (48 pages) was collected by two helpers that read no critmin code and reported counts
+only; its blind half is only run, never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critmin.signals.pipeline import process_paths, process_texts
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real31" / "dev" / "articles"
+pytestmark = pytest.mark.usefixtures("lexical_only")
+
+
+def test_a_chinese_sites_greeting_breadcrumb_and_credit_are_not_the_news():
+    # "中国储能网欢迎您!" (the site greets), "当前位置: 首页 >..." (a breadcrumb), then the
+    # headline; "中国储能网讯:" opens the lead: China is the site's name, not the actor
+    (article,) = process_paths([DEV / "zh_escn_namibia-export-ban.txt"], in_process=True)
+    assert article.doc.title == "纳米比亚禁止锂等关键矿产原矿出口"
+    assert [(e.type, e.countries) for e in article.events] == [("export_control", ["NAM"])]
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["中国储能网讯:", "上证报中国证券网讯(记者 陈雨康)", "SHMET 网讯:"],
+)
+def test_a_site_credit_names_no_country(credit):
+    text = f"纳米比亚禁止锂出口\n{credit}纳米比亚政府近日宣布,已经禁止锂和其他关键矿产原矿出口。"
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [e.countries for e in article.events] == [["NAM"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Harmony Gold a accepté d'acquérir MAC Copper pour 1,03 milliard de dollars américains, "
+         "et sa mine de cuivre CSA en Australie.", "investment"),
+        ("哈莫尼黄金开采公司以10.8亿美元的价格收购澳大利亚MAC铜矿公司。", "investment"),
+    ],
+)  # fmt: skip
+def test_buying_a_company_is_an_investment(text, want):
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert want in {e.type for e in article.events}
