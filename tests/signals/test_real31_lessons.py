@@ -45,3 +45,10 @@ def test_a_site_credit_names_no_country(credit):
 def test_buying_a_company_is_an_investment(text, want):
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert want in {e.type for e in article.events}
+
+
+def test_a_strike_at_a_time_of_record_prices_is_no_price_move():
+    # "La huelga se produce en momentos en que los precios mundiales del cobre han alcanzado
+    # niveles récord": the prices are the strike's setting, not the news
+    (article,) = process_paths([DEV / "es_lanacion_mantoverde-huelga.txt"], in_process=True)
+    assert [e.type for e in article.events] == ["outage"]
