@@ -215,3 +215,34 @@ def test_cli_ingests_a_feed(tmp_path, db):
     out = json.loads(r.stdout)
     assert out["dataset"]["articles"] == 1
     assert {e["date"] for e in out["events"]} == {"2024-08-14"}
+
+
+def test_escaped_markup_in_descriptions_and_titles(tmp_path):
+    """A news aggregator's description is escaped HTML (a link, spaces, a font tag); Atom
+    titles of type html are escaped; an entry dated by Dublin Core."""
+    rss = ('\ufeff<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>X</title>'
+           "<item><title>China restricts gallium exports - Reuters</title>"
+           "<link>https://news.example/rss/articles/CBMi?oc=5</link>"
+           '<guid isPermaLink="false">CBMiabc</guid><pubDate>Mon, 03 Jul 2023 14:00:00 GMT'
+           '</pubDate><description>&lt;a href="https://www.reuters.com/x"&gt;China restricts '
+           "gallium exports&lt;/a&gt;&amp;nbsp;&lt;font color=\"#6f6f6f\"&gt;Reuters&lt;/font&gt;"
+           "</description></item><item><title>Lynas halts cracking</title>"
+           "<link>https://ex.example/a</link><dc:date>2023-10-20T10:00:00+08:00</dc:date>"
+           "<description>Lynas said it would halt &lt;b&gt;cracking and leaching&lt;/b&gt; in "
+           "Malaysia, cutting rare earth output.</description></item></channel></rss>")  # fmt: skip
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>tag:x,2025:1</id>'
+            '<title type="html">Japan &amp;amp; US sign minerals deal</title>'
+            '<link href="https://ex.example/2025/10/28/deal"/><updated>2025-10-28T01:00:00Z'
+            '</updated><content type="html">&lt;p&gt;Japan and the United States signed a '
+            "framework on critical minerals and rare earths in Tokyo.&lt;/p&gt;</content>"
+            "</entry></feed>")  # fmt: skip
+    (tmp_path / "g.rss").write_text(rss, encoding="utf-8")
+    (tmp_path / "a.atom").write_text(atom, encoding="utf-8")
+    got = {a.id: a for a in process_paths([tmp_path])}
+    assert {k: a.doc.date for k, a in got.items()} == {
+        "CBMiabc": "2023-07-03", "a": "2023-10-20", "tag:x,2025:1": "2025-10-28"}  # fmt: skip
+    assert got["tag:x,2025:1"].doc.title == "Japan & US sign minerals deal"
+    assert "<" not in got["CBMiabc"].doc.text and "<b>" not in got["a"].doc.body
+    assert [(e.type, e.materials) for e in got["CBMiabc"].events] == [("export_control", ["Ga"])]
+    assert [(e.type, e.countries) for e in got["a"].events] == [("outage", ["MYS"])]

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from html import escape
+from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -43,7 +43,8 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?=[/-]|\.html?$|$)")
 # ... or in one run of digits: 20251028, a time after it (202602160416, 202509151752380401)
 _URL_COMPACT = re.compile(r"(?<![0-9])((?:19|20)\d\d)(\d\d)(\d\d)(?:\d{4,10})?(?![0-9])")
-_HTML_START = re.compile(r"^\s*<(?:!doctype|html|head|body|div|p|article|section)\b", re.I)
+# markup anywhere: a feed's description is often HTML ("<a href=...>Headline</a>&nbsp;<font>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,13 @@ class FeedEntry:
     def article_text(self) -> str:
         """The text the cleaner reads: the feed's date and title in front of the content."""
         if _is_html(self.text):
+            if "<html" in self.text[:2000].lower():  # a whole page: its own head, the date first
+                meta = f'<meta property="article:published_time" content="{self.published}">'
+                return f"{meta}\n{self.text}" if self.published else self.text
             head = f"<title>{escape(self.title)}</title>" if self.title else ""
             if self.published:
                 head += f'<meta property="article:published_time" content="{self.published}">'
-            return f"{head}\n{self.text}" if head else self.text
+            return f"<html><head>{head}</head><body>\n{self.text}\n</body></html>"
         lines = [f"date {self.published.isoformat()}"] if self.published else []
         body = self.text.strip()
         if self.title and not body.startswith(self.title.strip()):
@@ -126,7 +130,7 @@ def parse_date(value: str) -> date:
 
 
 def _is_html(text: str) -> bool:
-    return bool(_HTML_START.match(text))
+    return bool(_HTML_TAG.search(text))
 
 
 def _jsonl(name: str, data: str) -> tuple[list[FeedEntry], IssueLog]:
@@ -219,7 +223,8 @@ def _entry(log: IssueLog, name: str, n: int, field: str, ident: str, url: str, t
         except ValueError as exc:
             log.add(name, n, field, str(exc))
             return None
-    return FeedEntry(ident.strip(), url.strip(), " ".join(title.split()), published, text, where)
+    title = " ".join(unescape(title).split())  # feeds escape their titles' markup ("&amp;")
+    return FeedEntry(ident.strip(), url.strip(), title, published, text, where)
 
 
 def _unique_ids(entries: list[FeedEntry], stem: str) -> list[FeedEntry]:
