@@ -250,3 +250,26 @@ def test_an_alert_carries_an_undated_pages_day_of_effect(db, atlas):
                            draws=DRAWS).alerts  # fmt: skip
     assert (alert.event.effective_date, alert.event.effective_day) == (None, "--02-22")
     assert "--02-22, year not stated" in alert.event.summary
+
+
+def test_a_feed_polled_again_responds_to_its_new_entries_only(db, atlas, tmp_path):
+    """A feed rewritten in place (a fetcher's JSON Lines): the entries read before are skipped
+    by content, the new one raises its alert."""
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    feed = folder / "news.jsonl"
+
+    def record(name: str, day: str) -> str:
+        text = (DEV / name).read_text(encoding="utf-8")
+        return json.dumps({"id": Path(name).stem, "published": day, "text": text})
+
+    feed.write_text(record("vi_88ty_gallium_zero.txt", "2025-11-10") + "\n", encoding="utf-8")
+    with Store(db) as store:
+        first = respond_paths(store, [folder], atlas=atlas, draws=DRAWS)
+        assert (first.read, first.new, len(first.alerts)) == (1, 1, 1)
+        lines = [record("vi_88ty_gallium_zero.txt", "2025-11-10"), record(STORY[0], "2025-10-09")]
+        feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        again = respond_paths(store, [folder], atlas=atlas, draws=DRAWS)
+        assert (again.read, again.new) == (2, 1)
+        assert [s.reason for s in again.skipped] == ["already seen (same content)"]
+        assert len(again.alerts) == 1 and again.alerts[0].materials != ["Ga", "Ge"]

@@ -222,7 +222,9 @@ def show_cmd(
 @app.command("watch")
 @handle_errors
 def watch_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder to poll for new article files.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to poll for new article files and feed entries.")
+    ],
     interval: Annotated[
         float, typer.Option(help="Seconds between polls.", callback=POSITIVE)
     ] = 60.0,
@@ -233,7 +235,9 @@ def watch_cmd(
     fmt: FormatOpt = "table",
     version: VersionOpt = None,
 ) -> None:
-    """Poll a folder and respond to new files (``critmin respond`` on each new article);
+    """Poll a folder and respond to new articles (``critmin respond`` on each new file, and
+    on each new entry of the feeds in it: a feed rewritten in place by a fetcher is read again,
+    entries seen before are skipped by their content);
     JSON prints one ``{"alerts": [...]}`` object per poll that raised alerts. Ctrl-C stops."""
     _check_format(fmt)
     if not folder.is_dir():
