@@ -52,3 +52,22 @@ def test_a_strike_at_a_time_of_record_prices_is_no_price_move():
     # niveles récord": the prices are the strike's setting, not the news
     (article,) = process_paths([DEV / "es_lanacion_mantoverde-huelga.txt"], in_process=True)
     assert [e.type for e in article.events] == ["outage"]
+
+
+def test_a_photo_credit_line_does_not_date_the_article():
+    # "... near Jubail City ... on November 23, 2016. - ... (Photo by FAYEZ NURELDINE / AFP)":
+    # an archive picture's caption above a 2023 report (real20/dev)
+    page = (
+        DEV.parents[2]
+        / "real20"
+        / "dev"
+        / "articles"
+        / "en_thenationalnews_vale-manara-signing.txt"
+    )
+    (article,) = process_paths([page], in_process=True)
+    assert article.doc.date is None
+    text = (
+        "Copper mine halted\nWorkers at the mine on May 3, 2019. (Foto: Reuters)\nThe mine stopped."
+    )
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.doc.date is None

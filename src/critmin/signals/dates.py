@@ -778,7 +778,9 @@ def article_date(raw: str, lines: list[str], language: str | None) -> date | Non
 PHOTO_CAPTION = re.compile(
     r"[ⓒ©]|\bfile (?:photo|picture|image)\b|자료사진|资料图|資料圖|資料照|資料写真|"
     r"archivbild|archivfoto|foto de archivo|foto d'archivio|photo d'archives|foto de arquivo|"
-    r"архивное фото|фото из архива|архівне фото",
+    r"архивное фото|фото из архива|архівне фото|"
+    # a caption's credit: "(Photo by FAYEZ NURELDINE / AFP)", "(Foto: Reuters)", "Getty Images"
+    r"\((?:photo|foto|ảnh|фото|φωτο)\s*(?:by\b|:|de\b|di\b|von\b|credit)|\bgetty images\b",
     re.I,
 )
 
