@@ -71,3 +71,23 @@ def test_a_photo_credit_line_does_not_date_the_article():
     )
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert article.doc.date is None
+
+
+@pytest.mark.parametrize(
+    ("page", "day"),
+    [
+        # a newspaper's date line with its print page, the headline below it
+        ("real27/dev/articles/es_jornada_trump-aranceles-200-imanes-china.txt", "2025-08-26"),
+        # "Thu, August 28, 2025 Published on Aug. 28, 2025 ..." below the site's chrome
+        ("real23/dev/articles/en_thejakartapost_danantara-vale-gem-nickel.txt", "2025-08-28"),
+    ],
+)
+def test_date_lines_with_a_print_page_or_a_stamp_before_published(page, day):
+    (article,) = process_paths([DEV.parents[2] / page], in_process=True)
+    assert article.doc.date == day
+
+
+def test_a_short_headline_with_a_date_is_still_a_headline():
+    text = "Indonesia halts nickel ore exports from January 1, 2020\nThe government said so."
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.doc.title.startswith("Indonesia halts nickel ore exports")

@@ -28,6 +28,7 @@ from critmin.signals.dates import (
     find_date_regex,
     first_date,
     full_dates,
+    month_number,
     split_header,
     to_ascii_digits,
 )
@@ -1152,11 +1153,19 @@ _NOT_WORDS = re.compile(r"[\d\W_]+")
 
 def _only_a_date(line: str) -> bool:
     """A line that is a date and nothing else ("2024-08-17", "2025-06-20,", "9 Oct 2025"),
-    its weekday before a comma too ("Thứ Năm, 26/02/2026", "Montag, 09.10.2025")."""
-    line = _WORDS_COMMA.sub("", line)
-    return len(_NOT_WORDS.sub(" ", line).split()) <= 1 and find_date_regex(line) is not None
+    its weekday before a comma too ("Thứ Năm, 26/02/2026", "Montag, 09.10.2025"), a print
+    page after it ("Martes 26 de agosto de 2025, p. 19")."""
+    line = _PRINT_PAGE.sub("", _WORDS_COMMA.sub("", line))
+    words = _NOT_WORDS.sub(" ", line).split()
+    # "26 de agosto de 2025": the month and "de" are the date's own words
+    others = [w for w in words if len(w) > 3 and month_number(w) is None]
+    return (len(words) <= 1 or not others) and find_date_regex(line) is not None
 
 
+# a newspaper's print page after its date: ", p. 19", ", pág. 4", ", S. 3", ", стр. 2"
+_PRINT_PAGE = re.compile(
+    r",?[ \t]{0,3}(?:p|pp|pág|pag|página|s|str|стр|с)\.[ \t]{0,3}\d{1,3}[ \t]{0,3}$", re.I
+)
 # a weekday or a place before a comma and a date: "Thứ Năm, 26/02/2026", "Den Haag, 9 december"
 _WORDS_COMMA = re.compile(r"^[^\W\d_][^\d,]{0,20},\s*(?=\d)")
 

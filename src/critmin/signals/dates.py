@@ -198,6 +198,11 @@ _DMY = re.compile(
 _MDY = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
 
 
+def month_number(word: str) -> int | None:
+    """The month a word names by its stem ("agosto", "Aug.", "сентября"), else None."""
+    return _month(word)
+
+
 def _month(word: str) -> int | None:
     w = word.lower()
     for n in range(len(w), 1, -1):
@@ -698,7 +703,9 @@ def _dateline_of(line: str) -> str:
 # A byline line: a "published" cue opening a short line near the top ("입력 2025.10.09 11:40",
 # "Publicado em 11 de julho de 2025", "Опубликовано 10.03.2026", "发布时间：2025-10-09").
 BYLINE = re.compile(
-    r"^[ \t•·|*-]*(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
+    # (after the page's date stamp: "Thu, August 28, 2025 Published on Aug. 28, 2025")
+    r"^[ \t•·|*-]*(?:[^\n\d]{0,12}\d[^\n]{0,20}?(?<!\d)(?:19|20)\d\d[ \t]+)?"
+    r"(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
     r"pubblicato(?: il)?|"
     r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
     r"입력|기사입력|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
