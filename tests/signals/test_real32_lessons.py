@@ -1,0 +1,53 @@
+"""Lessons from real32/dev (issue 14): pages named in each test.
+
+real32 (50 pages) was collected by two helpers that read no critmin code and reported counts
+only; its blind half is only run, never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critmin.signals.pipeline import process_paths, process_texts
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real32" / "dev" / "articles"
+pytestmark = pytest.mark.usefixtures("lexical_only")
+
+
+def _events(name: str) -> list[tuple[str, list[str], list[str]]]:
+    (article,) = process_paths([DEV / name], in_process=True)
+    return [(e.type, e.countries, e.materials) for e in article.events]
+
+
+def test_a_company_stopping_work_at_its_mines_is_an_outage():
+    # "Georgian Manganese to stop work at Chiatura mines and ferroalloy plant"
+    assert _events("en_ocmedia_georgian-manganese-halt.txt")[0][:1] == ("outage",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company stopped operations at its lithium mine in Mali.",
+        "Glencore ceased production at the cobalt mine in Congo.",
+    ],
+)
+def test_stopping_or_ceasing_operations_is_an_outage(text):
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [e.type for e in article.events] == ["outage"]
+
+
+def test_a_metals_price_rise_in_portuguese():
+    # "O manganês tornou-se o metal mais valorizado em 2024, com uma elevação de quase 100% em
+    # seu preço": the price move first (the cyclone that caused it is its background)
+    assert _events("pt_ocafezinho_manganes-metal-mais-valorizado.txt")[0] == (
+        "price_move", [], ["Mn"])  # fmt: skip
+
+
+def test_manganese_sites_and_a_ukrainian_region_place_the_outage():
+    # "Підрив Каховської ГЕС спричинив зупинку роботи підприємства на Дніпропетровщині"
+    assert _events("uk_metaua_marhanets-kakhovka-zupynka.txt") == [("outage", ["UKR"], ["Mn"])]
+    text = "Chiatura manganese mines halted production after prices fell."
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert [(e.type, e.countries) for e in article.events][:1] == [("outage", ["GEO"])]
