@@ -51,3 +51,13 @@ def test_manganese_sites_and_a_ukrainian_region_place_the_outage():
     text = "Chiatura manganese mines halted production after prices fell."
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert [(e.type, e.countries) for e in article.events][:1] == [("outage", ["GEO"])]
+
+
+def test_a_state_lenders_home_is_a_party():
+    # the Lobito railway loans: "the US International Development Finance Corporation (DFC)
+    # and the Development Bank of Southern Africa (DBSA)"
+    text = ("The DFC and the Development Bank of Southern Africa approved a $753 million loan "
+            "to the Lobito Atlantic Railway in Angola to carry copper and cobalt.")  # fmt: skip
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    [event] = [e for e in article.events if e.type == "investment"]
+    assert {"USA", "ZAF", "AGO"} <= set(event.countries)
