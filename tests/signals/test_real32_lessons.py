@@ -61,3 +61,24 @@ def test_a_state_lenders_home_is_a_party():
     (article,) = process_texts([("x", "g", text)], in_process=True)
     [event] = [e for e in article.events if e.type == "investment"]
     assert {"USA", "ZAF", "AGO"} <= set(event.countries)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        ("et", "Hiina hakkab nõudma grafiidi ekspordiks erilube", ["graphite"]),
+        ("et", "galliumi ja germaaniumi ekspordile", ["Ga", "Ge"]),
+        ("lv", "litija un kobalta cenas", ["Li", "Co"]),
+        ("lt", "ličio ir vario kasyklos", ["Li", "Cu"]),
+        ("ka", "ჭიათურის მანგანუმის მაღარო", ["Mn"]),
+        ("uz", "noyob yer metallari va litiy", ["REE", "Li"]),
+        ("mn", "зэсийн болон литийн уурхай", ["Cu", "Li"]),
+        ("ta", "லித்தியம் மற்றும் தாமிரம் ஏற்றுமதி", ["Li", "Cu"]),
+        ("sq", "tokat e rralla dhe bakri", ["REE", "Cu"]),
+        ("lv", "vara ir spēks", []),  # "vara" alone is power, not copper
+    ],
+)
+def test_material_names_in_languages_that_had_none(lang, text, want):
+    from critmin.signals.lexicon import find_materials
+
+    assert find_materials(text, lang) == want
