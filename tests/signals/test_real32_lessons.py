@@ -82,3 +82,10 @@ def test_material_names_in_languages_that_had_none(lang, text, want):
     from critmin.signals.lexicon import find_materials
 
     assert find_materials(text, lang) == want
+
+
+def test_a_kazakh_budget_allocation_for_rare_earth_metals_is_an_investment():
+    # "Қазақстан үкіметі сирек және сирек жер металл өндірісін дамытуға 11,8 млрд теңге бөлмек"
+    assert _events("kk_kursiv_rare-metals-plan-budget.txt")[:1] == [
+        ("investment", ["KAZ"], ["REE"])
+    ]
