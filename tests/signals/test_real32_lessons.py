@@ -89,3 +89,20 @@ def test_a_kazakh_budget_allocation_for_rare_earth_metals_is_an_investment():
     assert _events("kk_kursiv_rare-metals-plan-budget.txt")[:1] == [
         ("investment", ["KAZ"], ["REE"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Оюу толгойн гүний уурхайн олборлолт эхэллээ. Зэсийн үнэ өслөө.", "mn"),
+        ("O'zbekiston va AQSh muhim minerallar bo'yicha memorandum imzoladi. "
+         "Ўзбекистон ҳукумати мис ишлаб чиқаришни оширди.", "uz"),
+        ("Қазақстан үкіметі сирек жер металл өндірісін дамытуға қаржы бөлмек.", "kk"),
+        ("Беларусь павялічыла здабычу калійных соляў у гэтым годзе, паведаміў урад.", "be"),
+        ("Россия ограничила экспорт редкоземельных металлов.", "ru"),
+    ],
+)  # fmt: skip
+def test_central_asian_cyrillic_alphabets(text, want):
+    from critmin.signals.language import detect_language
+
+    assert detect_language(text) == want

@@ -27,6 +27,13 @@ _HANS = _code_array(
 
 
 _KAZAKH = _code_array("қғұҚҒҰ")  # Cyrillic letters of Kazakh that Russian, Ukrainian and Tatar lack
+# other Cyrillic alphabets of Central Asia, which langid reads as Russian: Uzbek writes ў and ҳ
+# (with қ, ғ; Kazakh's ә, ұ, ң it lacks), Mongolian ө and ү with none of Kazakh's, Uzbek's or
+# Kyrgyz's own letters (Kyrgyz: ө, ү and ң)
+_UZBEK = _code_array("ўҳЎҲ")
+_NOT_UZBEK = _code_array("әұңіӘҰҢІ")
+_MONGOLIAN = _code_array("өүӨҮ")
+_NOT_MONGOLIAN = _code_array("қғұәңһіўҳҚҒҰӘҢҺІЎҲ")
 _URDU = _code_array("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
 # scripts that name their language (or the main one of the news written in it)
 _SCRIPTS = (
@@ -164,7 +171,9 @@ def _classify(text: str) -> str:
 def detect_language(text: str) -> str:
     """``ko`` for Hangul, ``ja`` for any kana, ``zh``/``zh-Hant`` for Han without kana
     (simplified or traditional forms), ``fa``/``ar`` by letters, ``kk`` for Cyrillic with
-    қ/ғ/ұ, ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for Devanagari, else
+    қ/ғ/ұ (``uz`` with ў/ҳ and none of Kazakh's ә/ұ/ң/і, ``mn`` with ө/ү and none of the
+    others' own letters), ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for
+    Devanagari, else
     py3langid (Latin Serbian, Croatian and Bosnian told apart by their own forms)."""
     sample = text[:4000]
     codes = _codes(sample)
@@ -204,8 +213,12 @@ def detect_language(text: str) -> str:
     if lang == "ms" and not _MALAY.search(sample):
         return "id"
     if cyr >= 0.3 * letters:
+        if _among(codes, _UZBEK) >= 0.01 * cyr and not _among(codes, _NOT_UZBEK):
+            return "uz"
         if _among(codes, _KAZAKH) >= 0.01 * cyr:
             return "kk"  # langid reads Kazakh as Russian or Ukrainian
+        if _among(codes, _MONGOLIAN) >= 0.01 * cyr and not _among(codes, _NOT_MONGOLIAN):
+            return "mn"
         return lang if lang in {"uk", "bg", "sr", "mk", "be", "kk"} else "ru"
     if lang in {"sr", "hr", "bs"}:
         return _south_slavic(sample, lang)
