@@ -75,6 +75,7 @@ def test_a_state_lenders_home_is_a_party():
         ("mn", "зэсийн болон литийн уурхай", ["Cu", "Li"]),
         ("ta", "லித்தியம் மற்றும் தாமிரம் ஏற்றுமதி", ["Li", "Cu"]),
         ("sq", "tokat e rralla dhe bakri", ["REE", "Cu"]),
+        ("kk", "галлий, германий, сүрме және графит", ["Ga", "Ge", "Sb", "graphite"]),
         ("lv", "vara ir spēks", []),  # "vara" alone is power, not copper
     ],
 )
