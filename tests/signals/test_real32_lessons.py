@@ -107,3 +107,27 @@ def test_central_asian_cyrillic_alphabets(text, want):
     from critmin.signals.language import detect_language
 
     assert detect_language(text) == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        ("mn", "Сүүлийн хоёр жилд зэсийн үнэ олон улсын зах зээл дээр буурсаар байна.",
+         {"price_move"}),
+        ("mn", "Оюутолгойн бүтээн байгуулалтад 15 банк зээл олгохоо мэдэгджээ", {"investment"}),
+        ("et", "USA rahandusministeeriumi teatel kanti musta nimistusse üheksa ettevõtet.",
+         {"sanction"}),
+        ("et", "Kanada valitsus teatas, et kavatseb keelata kogu toornafta impordi Venemaalt.",
+         {"import_ban"}),
+        ("mn", "Монголын шигшээ баг хөл бөмбөгийн тэмцээнд хожлоо.", set()),
+        ("et", "Eesti jalgpallikoondis kaotas kolmapäeval Itaaliale 0:3.", set()),
+        ("lt", "Rytoj lis, oro temperatūra kils iki 12 laipsnių.", set()),
+        ("az", "Azərbaycan millisi futbol üzrə oyunda Macarıstanı məğlub etdi.", set()),
+    ],
+)  # fmt: skip
+def test_trigger_lists_of_languages_the_model_alone_typed(lang, text, want):
+    # real news sentences (helper-checked, sources in the session's notes) and unrelated ones
+    from critmin.signals.lexicon import event_matcher, fold
+
+    got = {h.label for h in event_matcher(lang).find(fold(text), folded=True)}
+    assert {g for g in got if isinstance(g, str)} == want
