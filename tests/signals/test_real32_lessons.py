@@ -131,3 +131,17 @@ def test_trigger_lists_of_languages_the_model_alone_typed(lang, text, want):
 
     got = {h.label for h in event_matcher(lang).find(fold(text), folded=True)}
     assert {g for g in got if isinstance(g, str)} == want
+
+
+@pytest.mark.parametrize(
+    ("page", "want"),
+    [
+        # Australia bans alumina exports to Russia: aluminium is a mineral without an id
+        ("real24/dev/articles/ta_hrtamil_au-alumina-russia.txt", {"export_control", "sanction"}),
+        # an incentive scheme for recycling critical minerals ("முக்கிய கனிமங்கள்")
+        ("real29/dev/articles/ta_tamiljanam_kanima-marusuzharchi-thittam.txt", {"investment"}),
+    ],
+)
+def test_tamil_pages_are_on_topic(page, want):
+    (article,) = process_paths([DEV.parents[2] / page], in_process=True)
+    assert {e.type for e in article.events} == want
