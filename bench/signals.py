@@ -37,7 +37,7 @@ and ``real22/blind`` (59 pages, 36/23 by story), ``real23/dev`` and ``real23/bli
 and ``real30/blind`` (46 pages, 21/25), ``real31/dev`` and ``real31/blind`` (48 pages, 24/24),
 ``real32/dev`` and ``real32/blind`` (50 pages, 24/26) and ``real33/dev`` and ``real33/blind``
 (50 pages, 28/22; half in languages with few pages before: Mongolian, Estonian, Azerbaijani,
-Tamil, Hausa, Uzbek...).
+Tamil, Hausa, Uzbek...), ``real34/dev`` and ``real34/blind`` (55 pages, 29/26).
 Every set also gets per-language figures (type, countries and materials precision/recall, date
 accuracy). Timing starts after ``warm_up()`` (the one-off state of every language, which a
 service builds at startup): steady-state throughput, measured in this process and on
@@ -92,7 +92,7 @@ DEFAULT_SETS = (
     ("real12-blind", DATA / "real12"),
     *_halves("real13", "real14", "real15", "real16", "real17", "real18", "real19"),
     *_halves("real20", "real21", "real22", "real23", "real24", "real25", "real26", "real27"),
-    *_halves("real28", "real29", "real30", "real31", "real32", "real33"),
+    *_halves("real28", "real29", "real30", "real31", "real32", "real33", "real34"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
