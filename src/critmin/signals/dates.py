@@ -200,10 +200,6 @@ _MDY = re.compile(r"\b(" + _STEMS + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s
 
 def month_number(word: str) -> int | None:
     """The month a word names by its stem ("agosto", "Aug.", "сентября"), else None."""
-    return _month(word)
-
-
-def _month(word: str) -> int | None:
     w = word.lower()
     for n in range(len(w), 1, -1):
         if w[:n] in _STEM_TO_MONTH:
@@ -255,12 +251,12 @@ def full_dates(text: str, language: str | None = None) -> list[tuple[int, int, d
             if got:
                 found.append((mt.start(), mt.end(), got))
     for mt in _DMY.finditer(text):
-        m = _month(mt.group(2))
+        m = month_number(mt.group(2))
         got = _safe(int(mt.group(3)), m, int(mt.group(1))) if m else None
         if got:
             found.append((mt.start(), mt.end(), got))
     for mt in _MDY.finditer(text):
-        m = _month(mt.group(1))
+        m = month_number(mt.group(1))
         got = _safe(int(mt.group(3)), m, int(mt.group(2))) if m else None
         if got:
             found.append((mt.start(), mt.end(), got))
@@ -564,7 +560,7 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _CJK_D.finditer(text):
         add(mt.start(), mt.end(), _day(anchor, int(mt.group(1))))
     for mt in _DM.finditer(text):
-        m = _month(mt.group(2))
+        m = month_number(mt.group(2))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(1))) if m else None)
     for mt in _FA_AR_DM.finditer(text):
         m = GREG_FA_COLLOQUIAL.get(mt.group(2)) or _AR_NAMES[mt.group(2)]
@@ -573,16 +569,16 @@ def dates_in(text: str, anchor: date | None, language: str | None = None
     for mt in _cldr_rx()[2].finditer(text):  # "1 अगस्त से", "15 สิงหาคม"
         add(mt.start(), mt.end(), _month_day(anchor, names[mt.group(2).lower()], int(mt.group(1))))
     for mt in _MD.finditer(text):
-        m = _month(mt.group(1))
+        m = month_number(mt.group(1))
         add(mt.start(), mt.end(), _month_day(anchor, m, int(mt.group(2))) if m else None)
     for mt in _VI_DM.finditer(text):
         d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(3), mt.group(4))
         add(mt.start(), mt.end(), _month_day(anchor, int(m), int(d)))
     for mt in _LAST_MONTH.finditer(text):
-        m = _month(mt.group(2))
+        m = month_number(mt.group(2))
         add(mt.start(), mt.end(), _month_only(anchor, mt.group(1), m) if m else None)
     for mt in _MONTH_LAST.finditer(text):
-        m = _month(mt.group(1))
+        m = month_number(mt.group(1))
         add(mt.start(), mt.end(), _month_only(anchor, mt.group(2), m) if m else None)
     for mt in _CJK_REL_MONTH.finditer(text):
         y = anchor.year + _CJK_REL_YEAR[mt.group(1)]
@@ -883,7 +879,7 @@ def partial_dateline(lines: list[str], text: str, language: str | None = None,
         if mt is None:
             continue
         d, m = (mt.group(1), mt.group(2)) if mt.group(1) else (mt.group(4), mt.group(3))
-        month = _month(m)
+        month = month_number(m)
         if month is None:
             return None
         text = to_ascii_digits(text)

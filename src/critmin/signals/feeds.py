@@ -68,13 +68,12 @@ class FeedEntry:
     def article_text(self) -> str:
         """The text the cleaner reads: the feed's date and title in front of the content."""
         if _is_html(self.text):
+            meta = (f'<meta property="article:published_time" content="{self.published}">'
+                    if self.published else "")  # fmt: skip
             if "<html" in self.text[:2000].lower():  # a whole page: its own head, the date first
-                meta = f'<meta property="article:published_time" content="{self.published}">'
-                return f"{meta}\n{self.text}" if self.published else self.text
-            head = f"<title>{escape(self.title)}</title>" if self.title else ""
-            if self.published:
-                head += f'<meta property="article:published_time" content="{self.published}">'
-            return f"<html><head>{head}</head><body>\n{self.text}\n</body></html>"
+                return f"{meta}\n{self.text}" if meta else self.text
+            title = f"<title>{escape(self.title)}</title>" if self.title else ""
+            return f"<html><head>{title}{meta}</head><body>\n{self.text}\n</body></html>"
         lines = [f"date {self.published.isoformat()}"] if self.published else []
         body = self.text.strip()
         if self.title and not body.startswith(self.title.strip()):
@@ -177,36 +176,43 @@ def _xml(name: str, data: str) -> tuple[list[FeedEntry], IssueLog]:
         log.add(name, exc.position[0], None, f"not an RSS or Atom feed: {exc}")
         return [], log
     rss = root.tag == "rss" or root.find(".//item") is not None
-    items = root.iter("item") if rss else root.iter(f"{_ATOM}entry")
+    items = list(root.iter("item") if rss else root.iter(f"{_ATOM}entry"))
     out = []
-    count = 0
     for n, item in enumerate(items, 1):
-        count = n
         if item.tag == "item":
             link = _txt(item, "link")
-            stamp = _txt(item, "pubDate") or _txt(item, _DC_DATE)
-            field = "pubDate" if _txt(item, "pubDate") else "dc:date"
+            field, stamp = _first(item, ("pubDate", "pubDate"), ("dc:date", _DC_DATE))
             text = _txt(item, _CONTENT) or _txt(item, "description")
             ident = _txt(item, "guid")
             title = _txt(item, "title")
         else:
             link = next((e.get("href", "") for e in item.findall(f"{_ATOM}link")
                          if e.get("rel", "alternate") == "alternate"), "")  # fmt: skip
-            stamp = _txt(item, f"{_ATOM}published") or _txt(item, f"{_ATOM}updated")
-            field = "published" if _txt(item, f"{_ATOM}published") else "updated"
+            field, stamp = _first(item, ("published", f"{_ATOM}published"),
+                                  ("updated", f"{_ATOM}updated"))  # fmt: skip
             text = _txt(item, f"{_ATOM}content") or _txt(item, f"{_ATOM}summary")
             ident = _txt(item, f"{_ATOM}id")
             title = _txt(item, f"{_ATOM}title")
         if not text.strip() and not title.strip():
             log.add(name, n, "content", "the entry has no title, content or description")
             continue
-        entry = _entry(log, name, n, field if stamp else "", ident, link, title, stamp,
-                       text or title, f"{name} entry {n}")  # fmt: skip
+        entry = _entry(log, name, n, field, ident, link, title, stamp, text or title,
+                       f"{name} entry {n}")  # fmt: skip
         if entry:
             out.append(entry)
-    if not count:
+    if not items:
         log.add(name, None, None, "no RSS <item> or Atom <entry> in the feed")
     return out, log
+
+
+def _first(el: ET.Element, *fields: tuple[str, str]) -> tuple[str, str]:
+    """``(field name, text)`` of the first of ``(name, tag)`` the element has text for, else
+    ``("", "")``."""
+    for field, tag in fields:
+        text = _txt(el, tag)
+        if text:
+            return field, text
+    return "", ""
 
 
 def _txt(el: ET.Element, tag: str) -> str:

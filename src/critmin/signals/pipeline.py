@@ -19,7 +19,7 @@ from critmin.signals.clean import (
 )
 from critmin.signals.corroborate import corroborate, recount
 from critmin.signals.extract import Event, extract_events
-from critmin.signals.feeds import FEED_SUFFIXES, is_feed, read_feed
+from critmin.signals.feeds import FEED_SUFFIXES, FeedEntry, is_feed, read_feed
 from critmin.signals.lexicon import (
     CONTEXT_KINDS,
     LANGUAGES,
@@ -115,9 +115,14 @@ def sources_of(name: str | Path, text: str, group: str) -> list[Source]:
     path = Path(name)
     if not is_feed(path):
         return [Source(path.stem, group, text, str(name))]
-    return [Source(e.id, urlsplit(e.url).netloc or group, e.article_text(), e.url or e.where,
-                   e.url_date.isoformat() if e.url_date else None)
-            for e in read_feed(name, text)]  # fmt: skip
+    return [_entry_source(e, group) for e in read_feed(name, text)]
+
+
+def _entry_source(entry: FeedEntry, group: str) -> Source:
+    """A feed entry to read: grouped by its URL's site, its URL's date as the fallback."""
+    day = entry.url_date
+    return Source(entry.id, urlsplit(entry.url).netloc or group, entry.article_text(),
+                  entry.url or entry.where, day.isoformat() if day else None)  # fmt: skip
 
 
 def read_sources(files: Sequence[Path]) -> list[Source]:
