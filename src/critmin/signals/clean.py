@@ -625,7 +625,9 @@ TICKER_LABEL_WORDS = 5  # "Zlato (oz) / USD", "Brent", "EUR/USD": a quote's labe
 _PAREN_ONLY = re.compile(r"^[(（][^()（）\u3040-\u9fff]{1,20}[)）]$")  # not "(米国)": a region tag
 _PHOTO_CREDIT = re.compile(
     r"[(（]\s*(?:圖|图|照片|圖片|图片|資料圖片|资料图片|文章来源|文章來源|photo|foto|사진|写真)"
-    r"[^()（）]{0,20}[)）]\s*$",
+    r"[^()（）]{0,20}[)）]\s*$"
+    # a Japanese caption's credit: "(アナトリア通信提供、ゲッティ=共同)", "(ロイター=共同)"
+    r"|[(（][^()（）]{0,30}(?:提供|[=＝]\s?(?:共同|時事|ロイター|AP|AFP|EPA|ゲッティ))[)）]\s*$",
     re.I,
 )
 _COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)|copyright)\s*(?:\d{4})?", re.I)
@@ -933,6 +935,9 @@ _BYLINE_LINE = re.compile(
     r"|^[\u3400-\u9fff]{0,8}(?:編輯|编辑|記者|记者|編譯|编译)[\u3400-\u9fff]{2,4}"
     r"(?:[/／][\u3400-\u9fff]{2,6})?$"  # "鉅亨網編輯林羿君", "編譯黃淑玲／綜合外電"
     r"|^※.{1,40}$"  # a note: "※本記事は一般向けの解説です。"
+    # a Latin-script author line, names only: "By Ennie Kishiki", "Por Redação", "Autor: ČTK"
+    r"|^(?:By|Par|Por|Von|Door|Autor:|Author:|Written by|Reporting by)\s(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])"
+    r"[\w'’.-]{0,30}(?:(?:\s(?:and|&|und|et|y|e|i))?\s(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w'’.-]{0,30}){0,4}$"
 )
 # a label alone, its content on the next lines: "AI导读:", "Summary:", "要点："
 _LABEL_ONLY = re.compile(r"^\S{1,16}(?: \S{1,16})?\s?[:：]$")

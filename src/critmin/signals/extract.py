@@ -199,6 +199,10 @@ def _ordinal(number: str, words: list[str], after: str) -> bool:
     return _names_month(after) or (len(words) > 1 and words[-2].lower() in _ORDINAL_BEFORE)
 
 
+# initials with their stops: "H.C. Starck", "J.P. Morgan" (a name goes on after them)
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}[^\W\d_]")  # the last stop is the boundary
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: line breaks, ``.!?`` before a space, and ``。！？؟`` always."""
     out: list[str] = []
@@ -221,7 +225,8 @@ def split_sentences(text: str) -> list[str]:
                 abbrev = token.strip("(«\"'")
                 if _ordinal(abbrev, words, after):
                     continue  # "seit dem 15. September", "1. srpna", "zum 4. Jahrestag"
-                if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()):
+                if abbrev in _ABBREV or (len(token) == 1 and token.isalpha()) or (
+                        _INITIALS.fullmatch(abbrev)):  # fmt: skip
                     follow = after.split(maxsplit=1)
                     # "... to the U.S. It follows": a country's abbreviation ends the sentence
                     # when a pronoun or article opens the next
@@ -1407,6 +1412,19 @@ def _on_topic(sentences: list[_Sentence], lang: str | None, dual_use: bool = Tru
                for s in sentences)  # fmt: skip
 
 
+TOPIC_SPAN = 12  # sentences from the top of a page where its topic may be named apart
+
+
+def _topic_nearby(sentences: list[_Sentence], lang: str | None) -> bool:
+    """The page's top names minerals as its topic in a sentence of its own, beside a trigger
+    sentence there: "boost cooperation ... in transport corridors, critical raw materials"
+    below "Europe unveils Global Gateway Investment Package of over $13B"."""
+    top = sentences[:TOPIC_SPAN]
+    topic = context_matcher("topic", lang)
+    return any(s.types for s in top) and any(
+        topic.find(fold(s.fore), folded=True) for s in top)  # fmt: skip
+
+
 def _on_mineral(s: _Sentence, lang: str | None) -> bool:
     """The sentence names a material, a mineral with no id or minerals as a topic."""
     return bool(
@@ -1506,8 +1524,10 @@ def extract_events(
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
-    if not any(s.all_materials for s in sentences) and not _on_topic(
-        sentences, base_language(doc.language)
+    if (
+        not any(s.all_materials for s in sentences)
+        and not _on_topic(sentences, base_language(doc.language))
+        and not _topic_nearby(sentences, base_language(doc.language))
     ):
         return []
     lang = base_language(doc.language)

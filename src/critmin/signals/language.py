@@ -35,6 +35,10 @@ _NOT_UZBEK = _code_array("әұңіӘҰҢІ")
 _MONGOLIAN = _code_array("өүӨҮ")
 _NOT_MONGOLIAN = _code_array("қғұәңһіўҳҚҒҰӘҢҺІЎҲ")
 _URDU = _code_array("ٹڈڑںےھۓ")  # letters Urdu writes and Persian and Arabic do not
+# letters of the Turkic Arabic scripts (Kazakh tote jazu, Uyghur) that Arabic, Persian, Urdu and
+# Sorani Kurdish do not write; Uyghur's own vowels beside them
+_TURKIC_ARABIC = _code_array("ڭۋۇ")
+_UYGHUR = _code_array("ېۈ")
 # scripts that name their language (or the main one of the news written in it)
 _SCRIPTS = (
     (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"), (0x0A80, 0x0AFF, "gu"),
@@ -170,7 +174,8 @@ def _classify(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``ko`` for Hangul, ``ja`` for any kana, ``zh``/``zh-Hant`` for Han without kana
-    (simplified or traditional forms), ``fa``/``ar`` by letters, ``kk`` for Cyrillic with
+    (simplified or traditional forms), ``fa``/``ar``/``ur`` by letters (``kk``/``ug`` for the
+    Turkic Arabic scripts' ڭ/ۋ/ۇ, Uyghur by ې/ۈ), ``kk`` for Cyrillic with
     қ/ғ/ұ (``uz`` with ў/ҳ and none of Kazakh's ә/ұ/ң/і, ``mn`` with ө/ү and none of the
     others' own letters), ``ru`` for Cyrillic (unless langid says uk/bg/...), ``hi`` for
     Devanagari, else
@@ -204,6 +209,9 @@ def detect_language(text: str) -> str:
         hans = _among(codes, _HANS)
         return "zh-Hant" if hant > hans else "zh"
     if arabic >= 0.3 * letters:
+        if _among(arabic_codes, _TURKIC_ARABIC) >= 0.01 * arabic:
+            # Kazakh in Arabic script (Kazinform's tote jazu edition), Uyghur by ې/ۈ
+            return "ug" if _among(arabic_codes, _UYGHUR) >= 0.005 * arabic else "kk"
         if _among(arabic_codes, _URDU) >= 0.01 * arabic:
             return "ur"
         return "fa" if fa_letters + fa_ya > ar_ya else "ar"
