@@ -68,3 +68,17 @@ def test_initials_do_not_end_a_sentence_and_an_author_line_is_junk():
         "Government has reinforced the suspension of its operations."
     )
     assert "Kishiki" not in doc.text
+
+
+def test_a_korean_cms_approval_line_after_the_reporter_dates_the_page():
+    # real34/dev: "조강희 승인 2023.11.22 02:36 | 최종 수정 2023.11.22 15:17 의견 0"
+    from datetime import date
+
+    from critmin.signals.dates import byline_date
+
+    page = DEV.parents[2] / "real34" / "dev" / "articles" / "ko_eitimes_cobalt-komir-transfer.txt"
+    assert byline_date(page.read_text(encoding="utf-8"), "ko") == date(2023, 11, 22)
+    assert byline_date("  • 승인 2025.08.26 08:49", "ko") == date(2025, 8, 26)
+    assert (
+        byline_date("정부 승인 절차가 2025년 1월에 끝났다고 밝혔다 그리고 더 많은 말", "ko") is None
+    )

@@ -701,10 +701,12 @@ def _dateline_of(line: str) -> str:
 BYLINE = re.compile(
     # (after the page's date stamp: "Thu, August 28, 2025 Published on Aug. 28, 2025")
     r"^[ \t•·|*-]*(?:[^\n\d]{0,12}\d[^\n]{0,20}?(?<!\d)(?:19|20)\d\d[ \t]+)?"
+    # (after the reporter's name on a Korean CMS's line: "조강희 승인 2023.11.22 02:36 | 최종 수정")
+    r"(?:[가-힣]{2,4}(?:[ \t]?기자)?[ \t]+(?=입력|승인|등록))?"
     r"(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
     r"pubblicato(?: il)?|"
     r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
-    r"입력|기사입력|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
+    r"입력|기사입력|승인|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
     r"yayınlanma(?: tarihi)?|yayın tarihi|đăng(?: ngày)?|cập nhật|diterbitkan|dipublikasikan|"
     r"تاريخ النشر|نشر في|تاریخ انتشار|प्रकाशित|"
     # an author's byline with its date ("Articol de Sergiu Şteţ, Shanghai, 19 Octombrie 2010")
