@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 from html import unescape
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -448,10 +449,51 @@ _SENTENCE_END_DOT = re.compile(r"[.。!！]\s*[\"'»”)]?$")  # a sentence; "?"
 
 def _lines(text: str) -> list[str]:
     out = []
-    for line in unescape(text).replace("\r", "\n").split("\n"):
-        line = " ".join(line.replace("\u00a0", " ").split())
-        line = repair(line)
+    for block in _blocks(unescape(text).replace("\r", "\n")):
+        out.extend(_unwrapped(block))
+    return out
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """The text's paragraphs (runs of non-blank lines), each line's spaces normalised."""
+    blocks: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        line = repair(" ".join(line.replace("\u00a0", " ").split()))
         if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+# a hard-wrapped paragraph (a wire story kept at its 60-character lines): a line that runs on
+# ends with no stop, has a few words and the next line goes on in lower case ("... anunció el
+# viernes el" / "cierre temporal de sus operaciones ..."); a headline and its byline ("by
+# ...") are two lines, never a wrapped paragraph
+_STOP_END = re.compile(r"[.!?。！？:;…\"'”»)\]|]$")
+WRAP_MIN_WORDS = 5
+WRAP_MIN_RUNS = 2  # run-on lines a paragraph needs before its lines are joined
+
+
+def _runs_on(line: str, following: str) -> bool:
+    return (
+        len(line.split()) >= WRAP_MIN_WORDS
+        and not _STOP_END.search(line)
+        and following[:1].isalpha()
+        and following[:1].islower()
+    )
+
+
+def _unwrapped(block: list[str]) -> list[str]:
+    """A paragraph's lines, a hard-wrapped paragraph's run-on lines joined to the next."""
+    runs = [_runs_on(a, b) for a, b in pairwise(block)]
+    if sum(runs) < WRAP_MIN_RUNS:
+        return block
+    out = [block[0]]
+    for line, joined in zip(block[1:], runs, strict=True):
+        if joined:
+            out[-1] = f"{out[-1]} {line}"
+        else:
             out.append(line)
     return out
 
