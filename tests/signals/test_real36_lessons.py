@@ -50,3 +50,16 @@ def test_takeover_bids_are_investments_and_care_and_maintenance_an_outage():
 def test_reaching_consensus_is_an_agreement_in_chinese():
     # "洛陽鉬業與剛果(金)國家礦業公司(Gécamines)就TFM權益金問題達成共識"
     assert [t for t, _, _ in _events("zh-Hant_tybsix_cmoc-tfm-quanyijin.txt")] == ["agreement"]
+
+
+def test_a_tariff_without_a_rate_beside_a_price_move_is_its_cause():
+    data = DEV.parents[2]
+    for page in ("real29/dev/articles/el_euro2day_copper-record-12000.txt",
+                 "real27/dev/articles/fa_utotimes_mes-rekord-tarikhi.txt"):  # fmt: skip
+        (article,) = process_paths([data / page], in_process=True)
+        assert [e.type for e in article.events] == ["price_move"], page
+    # a tariff with its rate beside the move stays an event of its own
+    (article,) = process_paths(
+        [data / "real21/dev/articles/th_metalcom_us-copper-semis-tariff.txt"], in_process=True
+    )
+    assert {"tariff", "price_move"} <= {e.type for e in article.events}

@@ -1321,6 +1321,12 @@ def _quantified(sentences: list[_Sentence], etype: str, lang: str | None = None)
                for i, s in enumerate(sentences))  # fmt: skip
 
 
+def _tariff_rate(sentences: list[_Sentence], lang: str | None) -> bool:
+    """A foreground tariff sentence gives a rate ("a 50% tariff on copper")."""
+    return any("tariff" in s.types and any(q["unit"] == "%" for q in find_quantities(s.fore, lang))
+               for s in sentences)  # fmt: skip
+
+
 CURRENCY_TYPES = frozenset({"investment", "stockpile", "price_floor"})
 
 
@@ -1644,6 +1650,10 @@ def extract_events(
         # still joins: real21/dev's uk page gets a sanction with no materials
         chosen = [t for t in EVENT_TYPES if t in chosen or t == "sanction"]
     chosen = _one_measure(chosen, sentences)
+    if {"price_move", "tariff"} <= set(chosen) and not _tariff_rate(sentences, lang):
+        # "copper hit a record as trade distortions tied to Trump's tariff agenda ...": a tariff
+        # beside a price move that no sentence gives a rate is the move's cause, not news
+        chosen = [t for t in chosen if t != "tariff"]
     chosen = _deal_behind_lifting(chosen, scores, sentences, lang)
     if embed.enabled() and len(chosen) > 1:
         chosen = _confirm_types(chosen, scores, sentences,
