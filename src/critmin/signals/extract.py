@@ -949,6 +949,20 @@ def _blank_titles(ffold: str) -> str:
         else " " * len(m.group(0)), ffold)  # fmt: skip
 
 
+def _war_funding(ffold: str, lang: str | None, ev: Any) -> set[str]:
+    """``{"investment"}`` when the text's only investment trigger finances a war ("to curb
+    Moscow's ability to finance the war", "να χρηματοδοτεί τον πόλεμο", "تمويل الحرب"):
+    a sanction's aim, not an investment (``context.yaml`` ``war_funding``)."""
+    spans = [h for h in context_matcher("war_funding", lang).find(ffold, folded=True)
+             if h.start >= 0]  # fmt: skip
+    if not spans:
+        return set()
+    blanked = list(ffold)
+    for h in spans:
+        blanked[h.start : h.end] = " " * (h.end - h.start)
+    return set() if "investment" in _types_in("".join(blanked), ev) else {"investment"}
+
+
 def _types_in(ffold: str, ev: Any) -> set[str]:
     """Event types a (folded) text triggers. A trigger that lies inside a longer trigger of
     another type names that type's measure ("列入出口管制管控名单": a listing, a sanction;
@@ -1091,6 +1105,8 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
         fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
         ffold = fold(fore)
         types = _types_in(ffold, ev)
+        if "investment" in types:
+            types -= _war_funding(ffold, lang, ev)
         bg_types = _types_in(fold(back), ev)
         if "agreement" in types and types - AGREEMENT_TERMS - {"agreement"} and context_matcher(
                 "relief", lang).find(ffold, folded=True):  # fmt: skip
@@ -1787,7 +1803,9 @@ def extract_events(
                 sentences[i].materials for i in _term_sentences(sentences)
                 if sentences[i].fore and not sentences[i].share]))  # fmt: skip
         if etype in OWN_MATERIAL_TYPES:
-            materials = _own_materials(sentences, all_idx, set(chosen) - {etype}, has_title)
+            # (and its scope's: "the review covers nickel, cobalt, uranium and rare earths")
+            own_idx = sorted({*all_idx, *_scope_of(sentences, etype)})
+            materials = _own_materials(sentences, own_idx, set(chosen) - {etype}, has_title)
         if etype in MARKET_TYPES and has_title and sentences[0].materials and (
                 sentences[0].types <= HEADLINE_PRICE_TYPES):  # fmt: skip
             # "Harga tembaga Shanghai mencapai rekor tertinggi" ... nickel and tin in the

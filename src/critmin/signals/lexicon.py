@@ -388,7 +388,7 @@ CONTEXT_KINDS = (
     "meeting", "venue_before", "venue_after", "listing",
     "rival_before", "rival_after", "reporter_before", "reporter_after", "record", "company",
     "statistics", "firm_before", "firm_after", "forecast", "home_government", "agree_on",
-    "price_word", "import_law",
+    "price_word", "import_law", "war_funding",
 )  # fmt: skip
 
 
