@@ -47,3 +47,13 @@ def test_financing_a_war_is_no_investment():
             "Sanctions aim to curb Moscow's ability to finance the war.")  # fmt: skip
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert "investment" in {e.type for e in article.events}
+
+
+def test_memorandums_signed_are_agreements_a_presidential_memorandum_is_not():
+    # "The two countries signed multiple mutually beneficial memorandums ..."
+    got = _events(DEV / "en_rawmaterials_us-vietnam-chips-rare-earths.txt")
+    assert [t for t, _, _ in got] == ["agreement"]
+    assert got[0][1] == ["USA", "VNM"]
+    text = "Trump signed a presidential memorandum on rare earth imports from China."
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert "agreement" not in {e.type for e in article.events}
