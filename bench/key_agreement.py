@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -33,22 +32,9 @@ def _bench_signals():
 
 
 _signals = sys.modules.get("bench_signals") or _bench_signals()
-DEFAULT_SETS, PR = _signals.DEFAULT_SETS, _signals.PR
+DEFAULT_SETS, PR, story_pairs = _signals.DEFAULT_SETS, _signals.PR, _signals.story_pairs
 SECOND = "second_key.json"
 FIELDS = ("type", "countries", "materials", "stories")
-
-
-def story_pairs(key: dict[str, dict]) -> set[tuple[str, str]]:
-    """Pairs of articles a key puts in one story."""
-    stories: dict[str, list[str]] = {}
-    for aid, entry in key.items():
-        if entry.get("story"):
-            stories.setdefault(entry["story"], []).append(aid)
-    return {
-        tuple(sorted(p))  # type: ignore[misc]
-        for members in stories.values()
-        for p in itertools.combinations(members, 2)
-    }
 
 
 def agreement(first: dict[str, dict], second: dict[str, dict]) -> tuple[dict[str, PR], list[int]]:

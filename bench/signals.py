@@ -145,6 +145,19 @@ def _qkey(q: dict) -> tuple[str, float]:
     return (q["unit"], round(float(q["value"]), 6))
 
 
+def story_pairs(key: dict[str, dict]) -> set[tuple[str, str]]:
+    """Pairs of articles an answer key puts in one story (its ``story`` keys)."""
+    stories: dict[str, list[str]] = {}
+    for aid, entry in key.items():
+        if entry.get("story"):
+            stories.setdefault(entry["story"], []).append(aid)
+    return {
+        (a, b) if a < b else (b, a)
+        for members in stories.values()
+        for a, b in itertools.combinations(members, 2)
+    }
+
+
 def evaluate(name: str, corpus: Path) -> Result:
     """Run the pipeline on one set and score it against its expected.json."""
     expected = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))
@@ -258,13 +271,7 @@ def evaluate(name: str, corpus: Path) -> Result:
                     notes.append(f"{aid} {etype}: quantities {sorted(gq)} != {sorted(wq)}")
 
     # story grouping: pairs of articles in the same story
-    keys: dict[str, list[str]] = {}
-    for aid, exp in expected.items():
-        if exp.get("story"):
-            keys.setdefault(exp["story"], []).append(aid)
-    want_pairs = set()
-    for members in keys.values():
-        want_pairs |= {tuple(sorted(p)) for p in itertools.combinations(members, 2)}
+    want_pairs = story_pairs(expected)
     got_pairs = set()
     for s in stories:
         got_pairs |= {tuple(sorted(p)) for p in itertools.combinations(s.articles, 2)}

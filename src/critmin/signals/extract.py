@@ -1546,13 +1546,13 @@ def extract_events(
     if doc.is_error_page:
         return []
     sentences = _analyse(doc)
+    lang = base_language(doc.language)
     if (
         not any(s.all_materials for s in sentences)
-        and not _on_topic(sentences, base_language(doc.language))
-        and not _topic_nearby(sentences, base_language(doc.language))
+        and not _on_topic(sentences, lang)
+        and not _topic_nearby(sentences, lang)
     ):
         return []
-    lang = base_language(doc.language)
     if embed.enabled() and lang not in trigger_languages() and not any(
             s.types or s.bg_types for s in sentences):  # fmt: skip
         _semantic_types(sentences, doc)
