@@ -29,6 +29,7 @@ from critmin.signals.dates import (
     find_date_regex,
     first_date,
     full_dates,
+    month_day,
     month_number,
     split_header,
     to_ascii_digits,
@@ -1330,6 +1331,8 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         if not line:
             continue
         when, rest = split_header(line)
+        if when is None and rest != line:  # "date 2024-08 AFP 22/08/2024 - 20:36 ...": the
+            when = month_day(line[: len(line) - len(rest)], rest)  # day on the header's line
         if when is not None or rest != line:
             header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
             if not rest:

@@ -687,6 +687,16 @@ def split_header(line: str) -> tuple[date | None, str]:
     return _safe(*(int(x) for x in mt.groups())), line[mt.end() :].lstrip(_HEADER_SEP)
 
 
+def month_day(header: str, rest: str) -> date | None:
+    """The full date the rest of a ``date YYYY-MM`` header's line gives in that month ("date
+    2024-08 AFP https://... 22/08/2024 - 20:36": a scraped stamp), None when it gives none."""
+    month = PARTIAL_HEADER.match(header)
+    got = find_date_regex(rest[:200]) if month else None
+    if got and (got.year, got.month) == (int(month.group(1)), int(month.group(2))):
+        return got
+    return None
+
+
 def _dateline_of(line: str) -> str:
     """A line for dateparser: a long paragraph gives only its dateline ("Washington, 20 de
     outubro de 2025 – O presidente..."), not the dates it reports."""
@@ -703,8 +713,10 @@ BYLINE = re.compile(
     r"^[ \t•·|*-]*(?:[^\n\d]{0,12}\d[^\n]{0,20}?(?<!\d)(?:19|20)\d\d[ \t]+)?"
     # (after the reporter's name on a Korean CMS's line: "조강희 승인 2023.11.22 02:36 | 최종 수정")
     r"(?:[가-힣]{2,4}(?:[ \t]?기자)?[ \t]+(?=입력|승인|등록))?"
-    r"(?:published|posted|updated|publicado(?: em| el)?|publié(?: le)?|"
-    r"pubblicato(?: il)?|"
+    # (a B2B site template's line: "Views: 0 Author: Site Editor Publish Time: 2026-02-06")
+    r"(?:views:[ \t]*\d+[ \t]+author:[^\n\d]{0,40}?[ \t]+(?=publish))?"
+    r"(?:publish(?:ed)?[ \t]+(?:time|date|on)|published|posted|updated|"
+    r"publicado(?: em| el)?|publié(?: le)?|pubblicato(?: il)?|"
     r"veröffentlicht(?: am)?|stand:|опубликовано|опубліковано|дата публикации|дата публікації|"
     r"입력|기사입력|승인|등록|발행|发布时间|發布時間|发布日期|發佈日期|公開日|配信日|掲載日|"
     r"yayınlanma(?: tarihi)?|yayın tarihi|đăng(?: ngày)?|cập nhật|diterbitkan|dipublikasikan|"
@@ -814,7 +826,27 @@ def _article_date(raw: str, lines: list[str], language: str | None) -> date | No
     got = partial_dateline(lines[:4], "\n".join(lines[:30]), language)
     if got:
         return got
+    got = weekday_stamp("\n".join(raw.split("\n", 30)[:30]), language)
+    if got:
+        return got
     return first_date("\n".join(lines[6:30]), language, effect=False)
+
+
+# a report's stamp in Indonesian and Malay news: a weekday and its date in brackets, "kata
+# Djoko kepada Bisnis, dikutip Rabu (30/7/2025)", "Jakarta, Senin (3/2/2025)"
+_WEEKDAY_STAMP = re.compile(r"(?<![^\W\d_])([^\W\d_]++)[ \t]*+\((\d{1,2})/(\d{1,2})/(\d{4})\)")
+
+
+def weekday_stamp(text: str, language: str | None) -> date | None:
+    """The first ``weekday (d/m/yyyy)`` stamp whose weekday is its date's (a check that the
+    bracket is a date and the day comes first)."""
+    names = weekday_names(language)
+    for mt in _WEEKDAY_STAMP.finditer(text):
+        named = names.get(mt.group(1).lower())
+        got = _safe(int(mt.group(4)), int(mt.group(3)), int(mt.group(2)))
+        if named is not None and got is not None and got.weekday() == named:
+            return got
+    return None
 
 
 # "ПЕКИН, 10 мар – ПРАЙМ.", "LONDON, Oct 9 (Reuters) -": a place, a day and month, no year

@@ -1,0 +1,50 @@
+"""Article dates from stamps that real pages carry (issue 14, real23/25/32 dev pages)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from critmin.signals.dates import byline_date, month_day, weekday_stamp
+from critmin.signals.pipeline import process_paths, process_texts
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
+
+
+def test_a_b2b_template_publish_time_is_a_byline():
+    line = "Views: 0 Author: Site Editor Publish Time: 2026-02-06 Origin: Site\nbody"
+    assert byline_date(line, "en") == date(2026, 2, 6)
+    assert byline_date("Publish date: 12 March 2025\nbody", "en") == date(2025, 3, 12)
+    # a view counter alone opens no byline
+    assert byline_date("Views: 0 Tariffs take effect on 2026-01-01\nbody", "en") is None
+
+
+def test_a_weekday_stamp_in_brackets_dates_the_report():
+    text = "kata Djoko kepada Bisnis, dikutip Rabu (30/7/2025)."
+    assert weekday_stamp(text, "id") == date(2025, 7, 30)
+    # the weekday must be the date's (30/7/2025 is a Wednesday, not a Monday)
+    assert weekday_stamp("dikutip Senin (30/7/2025).", "id") is None
+    assert weekday_stamp("(30/7/2025) tanpa hari", "id") is None
+
+
+def test_a_month_header_takes_the_day_its_line_gives():
+    assert month_day("date 2024-08", "AFP https://x.br/autor/afp/ 22/08/2024 - 20:36") == date(
+        2024, 8, 22)  # fmt: skip
+    assert month_day("date 2024-08", "AFP 22/09/2024 - 20:36") is None  # another month
+    assert month_day("Le 22/08/2024", "x") is None  # no month header
+
+
+def test_real_pages_take_their_stamps():
+    for rel, want in [
+        ("real23/dev/articles/en_mademagnet_us-section-301-magnet-tariffs.txt", "2026-02-06"),
+        ("real25/dev/articles/id_bisnis_smelter-nikel-setop.txt", "2025-07-30"),
+        ("real32/dev/articles/pt_istoe_ar-us-minerais-criticos.txt", "2024-08-22"),
+    ]:
+        (article,) = process_paths([DATA / rel], in_process=True)
+        assert article.doc.date == want, rel
+
+
+def test_a_month_header_with_a_body_date_of_another_month_stays_undated():
+    text = "date 2024-08 AFP 22/09/2024 Argentina e EUA assinaram um memorando sobre lítio."
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.doc.date is None
