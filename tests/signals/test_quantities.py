@@ -22,3 +22,16 @@ from critmin.signals.quantities import find_quantities
 )
 def test_percent_adjectives(text, lang, want):
     assert [q["value"] for q in find_quantities(text, lang) if q["unit"] == "%"] == want
+
+
+def test_cjk_numbers_in_myriads_add_up():
+    from critmin.signals.quantities import find_quantities
+
+    # "7億6300万米ドル" is 763 million dollars, not 63 million (real38/dev's ja page)
+    assert find_quantities("12億豪ドル(7億6300万米ドル)を投じる", "ja") == [
+        {"value": 763000000, "unit": "USD"}]  # fmt: skip
+    assert find_quantities("投资7亿6300万美元", "zh") == [{"value": 763000000, "unit": "USD"}]
+    assert find_quantities("3억5000만 달러를 투자", "ko") == [{"value": 350000000, "unit": "USD"}]
+    assert find_quantities("年产1亿2000万吨", "zh") == [{"value": 120000000, "unit": "t"}]
+    # scales that do not fall are two numbers, not one
+    assert find_quantities("5000万ドル", "ja") == [{"value": 50000000, "unit": "USD"}]

@@ -166,9 +166,25 @@ SINGULAR_SCALES = frozenset({"bilhão", "milhão", "trilhão", "millón", "bill�
                              "miliardo", "milione", "miliar"})  # fmt: skip
 
 
+# a CJK number written in myriads: "7億6300万" (763 million), "1兆2000億", "3억5000만"
+_MYRIADS = {"兆": 1e12, "조": 1e12, "億": 1e8, "亿": 1e8, "억": 1e8, "万": 1e4, "萬": 1e4, "만": 1e4}
+_MYRIAD_PART = r"\d+(?:\.\d+)?\s?[兆조億亿억万萬만]"
+_MYRIAD_RUN = re.compile(rf"(?<![\d.,])(?:{_MYRIAD_PART}\s?){{1,2}}{_MYRIAD_PART}")
+_MYRIAD_ONE = re.compile(r"(\d+(?:\.\d+)?)\s?([兆조億亿억万萬만])")
+
+
+def _myriad_total(mt: re.Match) -> str:
+    """The run's value in digits when its scales fall (億 then 万); the run as it was if not."""
+    parts = [(float(n), _MYRIADS[w]) for n, w in _MYRIAD_ONE.findall(mt.group(0))]
+    scales = [sc for _, sc in parts]
+    if any(a <= b for a, b in zip(scales, scales[1:], strict=False)):
+        return mt.group(0)
+    return str(int(round(sum(n * sc for n, sc in parts))))
+
+
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
     """Quantities as ``{"value", "unit"}`` dicts (unit ``%``, ``t`` or ``USD``), in order."""
-    text = to_ascii_digits(text)
+    text = _MYRIAD_RUN.sub(_myriad_total, to_ascii_digits(text))
     money_pre, money_post, tonnes, percent = _patterns()
     found: list[tuple[int, int, dict]] = []
 
