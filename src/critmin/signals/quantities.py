@@ -181,7 +181,7 @@ def _myriad_total(mt: re.Match) -> str:
     scales = [sc for _, sc in parts]
     if any(a <= b for a, b in itertools.pairwise(scales)):
         return mt.group(0)
-    return str(int(round(sum(n * sc for n, sc in parts))))
+    return str(round(sum(n * sc for n, sc in parts)))
 
 
 def find_quantities(text: str, language: str | None = None) -> list[dict]:
