@@ -48,3 +48,22 @@ def test_a_month_header_with_a_body_date_of_another_month_stays_undated():
     text = "date 2024-08 AFP 22/09/2024 Argentina e EUA assinaram um memorando sobre lítio."
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert article.doc.date is None
+
+
+def test_a_day_with_a_comma_before_its_month():
+    from critmin.signals.dates import find_date_regex
+
+    assert find_date_regex("31, Oct. 2019", "en") == date(2019, 10, 31)  # real39/dev's NNA page
+
+
+def test_a_wire_dateline_takes_the_weekday_of_its_first_sentence():
+    # "HARARE, Dec 20 (Reuters) - Zimbabwe has imposed a ban ... seen by Reuters on Tuesday":
+    # hard-wrapped, the weekday is not on the dateline's line; Dec 20 was a Tuesday in 2022
+    (article,) = process_paths([DATA / "real39/dev/articles/en_marketscreener_zimbabwe-raw-"
+                                "lithium-ban.txt"], in_process=True)  # fmt: skip
+    assert article.doc.date == "2022-12-20"
+    # a weekday in a later sentence does not date it
+    text = ("HARARE, Dec 20 (Reuters) - Zimbabwe has banned exports of raw lithium.\n"
+            "Officials met miners on Tuesday to discuss it.")  # fmt: skip
+    (article,) = process_texts([("x", "g", text)], in_process=True)
+    assert article.doc.date is None

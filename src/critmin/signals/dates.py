@@ -191,7 +191,7 @@ _STEM_TO_MONTH = {st: i + 1 for i, stems in enumerate(MONTH_STEMS) for st in ste
 _STEMS = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
 _TAIL = "[a-zа-яіїєјљњћџéûèíìıişğüöçčćžšđśźńęąłó]"  # the rest of a month name's letters
 _DMY = re.compile(
-    r"(?<!\d)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?(" + _STEMS + r")" + _TAIL + r"*\.?,?\s+"
+    r"(?<!\d)(\d{1,2})(?:er|º|°|\.|,)?\s+(?:de\s+)?(" + _STEMS + r")" + _TAIL + r"*\.?,?\s+"
     r"(?:de\s+)?(\d{4})",
     re.I,
 )
@@ -823,7 +823,7 @@ def _article_date(raw: str, lines: list[str], language: str | None) -> date | No
         got = find_date_dateparser(line, language)
         if got:
             return got
-    got = partial_dateline(lines[:4], "\n".join(lines[:30]), language)
+    got = partial_dateline(lines[:4], "\n".join(lines[:30]), language, lead=raw[:DATELINE_LEAD])
     if got:
         return got
     got = weekday_stamp("\n".join(raw.split("\n", 30)[:30]), language)
@@ -901,8 +901,17 @@ def _weekday_year(line: str, month: int, day: int, language: str | None,
     return None
 
 
+def _first_sentence(text: str) -> str:
+    """The text up to its first full stop followed by a space or line break."""
+    mt = re.search(r"[.!?](?:\s|$)", text)
+    return text[: mt.end()] if mt else text
+
+
+DATELINE_LEAD = 400  # characters of a page's top where a dateline's weekday may stand
+
+
 def partial_dateline(lines: list[str], text: str, language: str | None = None,
-                     today: date | None = None) -> date | None:  # fmt: skip
+                     today: date | None = None, lead: str = "") -> date | None:  # fmt: skip
     """The date of a dateline that gives the day and month only ("ПЕКИН, 10 мар – ПРАЙМ."):
     its year is the latest one the text names after a month ("в январе-феврале 2026 года":
     a report on the months just past), else the one it names most often; with no year named,
@@ -919,8 +928,12 @@ def partial_dateline(lines: list[str], text: str, language: str | None = None,
         text = to_ascii_digits(text)
         dated = [int(y) for y in _MONTH_YEAR.findall(text)]
         years = Counter(int(y) for y in _YEAR.findall(text))
-        if not years:
-            year = _weekday_year(line, month, int(d), language, today)
+        if not years:  # the weekday of the dateline's line, else of the page's first
+            # sentence when the dateline opens it ("HARARE, Dec 20 (Reuters) - ... on Tuesday")
+            first = _first_sentence(lead) if line.strip() and line.strip() in lead else ""
+            year = _weekday_year(line, month, int(d), language, today) or (
+                _weekday_year(first, month, int(d), language, today) if first else None
+            )
             return _safe(year, month, int(d)) if year else None
         year = max(dated) if dated else max(years, key=lambda y: (years[y], y))
         return _safe(year, month, int(d))

@@ -170,9 +170,9 @@ SINGULAR_SCALES = frozenset({"bilhão", "milhão", "trilhão", "millón", "bill�
 # a CJK number written in myriads: "7億6300万" (763 million), "1兆2000億", "3억5000만"
 _MYRIADS = {"兆": 1e12, "조": 1e12, "億": 1e8, "亿": 1e8, "억": 1e8,
             "万": 1e4, "萬": 1e4, "만": 1e4}  # fmt: skip
-_MYRIAD_PART = r"\d+(?:\.\d+)?\s?[兆조億亿억万萬만]"
+_MYRIAD_PART = r"\d++(?:\.\d++)?\s?[兆조億亿억万萬만]"
 _MYRIAD_RUN = re.compile(rf"(?<![\d.,])(?:{_MYRIAD_PART}\s?){{1,2}}{_MYRIAD_PART}")
-_MYRIAD_ONE = re.compile(r"(\d+(?:\.\d+)?)\s?([兆조億亿억万萬만])")
+_MYRIAD_ONE = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)\s?([兆조億亿억万萬만])")
 
 
 def _myriad_total(mt: re.Match) -> str:
