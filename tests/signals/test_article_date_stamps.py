@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from critmin.signals.dates import byline_date, month_day, weekday_stamp
 from critmin.signals.pipeline import process_paths, process_texts
 
@@ -67,3 +69,21 @@ def test_a_wire_dateline_takes_the_weekday_of_its_first_sentence():
             "Officials met miners on Tuesday to discuss it.")  # fmt: skip
     (article,) = process_texts([("x", "g", text)], in_process=True)
     assert article.doc.date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("De exportheffing geldt vanaf 1 januari 2025.", "nl"),
+        ("Zákaz platí od 1. ledna 2025.", "cs"),
+        ("Taxa se aplică începând cu 1 ianuarie 2025.", "ro"),
+        ("Το μέτρο ισχύει από την 1 Ιανουαρίου 2025.", "el"),
+        ("Forbudet gjelder fra 1. januar 2025.", "no"),
+    ],
+)
+def test_a_date_a_measure_takes_effect_from_does_not_date_the_article(text, lang):
+    # "effective" cues for the languages that had none (2026-12-07, seventh session)
+    from critmin.signals.dates import first_date
+
+    assert first_date(text, lang, effect=False) is None
+    assert first_date(text, lang) is not None

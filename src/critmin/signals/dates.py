@@ -398,7 +398,7 @@ def context_cues(key: str, *langs: str) -> tuple[str, ...]:
 
 
 # languages whose effect cue follows its date ("1 अगस्त से", "8月1日から", "8월 1일부터")
-_EFFECT_AFTER = ("hi", "ur", "ja", "ko", "zh", "tr")
+_EFFECT_AFTER = ("hi", "ur", "ja", "ko", "zh", "tr", "bn", "ta", "te", "mr", "gu", "ne", "ml")
 
 
 def _effect(text: str, start: int, end: int, language: str | None) -> bool:
