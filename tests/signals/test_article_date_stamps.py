@@ -87,3 +87,9 @@ def test_a_date_a_measure_takes_effect_from_does_not_date_the_article(text, lang
 
     assert first_date(text, lang, effect=False) is None
     assert first_date(text, lang) is not None
+
+
+def test_a_greek_ordinal_day_is_a_date():
+    from critmin.signals.dates import find_date_regex
+
+    assert find_date_regex("ισχύει από την 1η Ιανουαρίου 2025.", "el") == date(2025, 1, 1)

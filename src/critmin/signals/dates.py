@@ -146,7 +146,8 @@ def _cldr_rx() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(day month year, year month day, day month) over the CLDR names; a Hebrew "ב" (in)
     may stand before the month."""
     alt = _alternation(list(cldr_month_names()))
-    dm = r"(?<!\d)(\d{1,2})\.?\s+(?:ב)?(" + alt + r")(?![^\W\d_])"
+    # (a Greek ordinal day: "1η Ιανουαρίου")
+    dm = r"(?<!\d)(\d{1,2})(?:\.|η)?\s+(?:ב)?(" + alt + r")(?![^\W\d_])"
     return (
         re.compile(dm + r"\s*,?\s+(\d{4})(?!\d)", re.I),
         # Hungarian "2025. augusztus 1.", Lithuanian "2025 m. rugpjūčio 1 d."
