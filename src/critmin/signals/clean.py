@@ -598,7 +598,11 @@ def is_nav_trail(line: str) -> bool:
 
 @cache
 def _labels() -> frozenset[str]:
-    return frozenset(_norm(str(x)) for x in load("junk").get("labels") or [])
+    """A page's labels alone on a line ("Comments") and photo labels alone ("Ilustrasi |": an
+    image's caption cell left without its image)."""
+    data = load("junk")
+    return frozenset(_norm(str(x)) for x in [*(data.get("labels") or []),
+                                             *(data.get("photo_labels") or [])])  # fmt: skip
 
 
 @cache
