@@ -711,6 +711,11 @@ _TRAILING_CREDIT = re.compile(
     r"(?<=[。！？.!?])(?:\s*(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|来源|來源|撰稿)\s*[:：]"
     r"\s*[^\s:：。，,]{1,12}){1,4}\s*$"
 )
+# a copyright credit closing a paragraph ("... heißt es in der Meldung © Redaktion GoldSeiten.de"):
+# cut, so the paragraph is not dropped as a copyright footer
+_TRAILING_COPYRIGHT = re.compile(
+    r"(?<=[\w.!?。)\"”»])\s+(?:©|\(c\)|copyright\b)\s*[^!?。©]{0,60}$", re.I
+)
 _TEASER_BYLINE = re.compile(
     r"(?:(?<=\.\.\.)|(?<=…))\s*\d{1,2}[./]\d{1,2}[./]\d{4}(?:,?\s*\d{1,2}:\d{2})?,\s*[^\d.,;:!?]{2,40}$"
 )
@@ -727,7 +732,7 @@ def strip_inline(line: str) -> tuple[str, list[str]]:
     if rx is not None and rx.search(line):
         cut += rx.findall(line)
         line = " ".join(rx.sub("", line).split())
-    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE, _TRAILING_STAMP):
+    for pat in (_TRAILING_CREDIT, _TEASER_BYLINE, _TRAILING_STAMP, _TRAILING_COPYRIGHT):
         mt = pat.search(line)
         if mt and mt.start() > 0:
             cut.append(mt.group(0).strip())
