@@ -1340,10 +1340,11 @@ def clean_text(raw: str, *, boilerplate: Iterable[str] = ()) -> CleanDocument:
         if not line:
             continue
         when, rest = split_header(line)
-        if when is None and rest != line:  # "date 2024-08 AFP 22/08/2024 - 20:36 ...": the
-            when = month_day(line[: len(line) - len(rest)], rest)  # day on the header's line
-        if when is not None or rest != line:
-            header.append(f"date {when.isoformat()}" if when else line[: len(line) - len(rest)])
+        prefix = line[: len(line) - len(rest)]  # the header ("" on any other line)
+        if when is None and prefix:  # "date 2024-08 AFP 22/08/2024 - 20:36 ...": the day
+            when = month_day(prefix, rest)  # on the month header's own line
+        if when is not None or prefix:
+            header.append(f"date {when.isoformat()}" if when else prefix)
             if not rest:
                 continue
             line = rest  # the body on the same line as its date header

@@ -167,9 +167,8 @@ SINGULAR_SCALES = frozenset({"bilhão", "milhão", "trilhão", "millón", "bill�
                              "miliardo", "milione", "miliar"})  # fmt: skip
 
 
-# a CJK number written in myriads: "7億6300万" (763 million), "1兆2000億", "3억5000만"
-_MYRIADS = {"兆": 1e12, "조": 1e12, "億": 1e8, "亿": 1e8, "억": 1e8,
-            "万": 1e4, "萬": 1e4, "만": 1e4}  # fmt: skip
+# a CJK number written in myriads: "7億6300万" (763 million), "1兆2000億", "3억5000만"; the
+# characters' values are scale.yaml's
 _MYRIAD_PART = r"\d++(?:\.\d++)?\s?[兆조億亿억万萬만]"
 _MYRIAD_RUN = re.compile(rf"(?<![\d.,])(?:{_MYRIAD_PART}\s?){{1,2}}{_MYRIAD_PART}")
 _MYRIAD_ONE = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)\s?([兆조億亿억万萬만])")
@@ -177,7 +176,7 @@ _MYRIAD_ONE = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)\s?([兆조億亿억万萬
 
 def _myriad_total(mt: re.Match) -> str:
     """The run's value in digits when its scales fall (億 then 万); the run as it was if not."""
-    parts = [(float(n), _MYRIADS[w]) for n, w in _MYRIAD_ONE.findall(mt.group(0))]
+    parts = [(float(n), _scales()[w]) for n, w in _MYRIAD_ONE.findall(mt.group(0))]
     scales = [sc for _, sc in parts]
     if any(a <= b for a, b in itertools.pairwise(scales)):
         return mt.group(0)
