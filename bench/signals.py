@@ -48,7 +48,9 @@ and real11 and real12, blind as a whole) pooled: fields, dates and languages sum
 
 The second signal (sentence embeddings, ``critmin.signals.embed``) is on unless
 ``--no-embed`` or ``CRITMIN_SIGNALS_EMBED=0``; each set's line says which, and how many texts
-the model embedded (the rest came from its cache).
+the model embedded (the rest came from its cache). ``CRITMIN_SIGNALS_TYPE_HEAD=on`` adds the
+page type head (``critmin.signals.typehead``; trained on the development halves, so their
+figures with it on are in-sample: ``bench/train_type_head.py --loso`` gives the honest ones).
 
     .venv/bin/python bench/signals.py [--set NAME ...] [--corpus DIR ...] [--verbose] [--no-embed]
 """
@@ -65,7 +67,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from critmin.signals import embed, readers
+from critmin.signals import embed, readers, typehead
 from critmin.signals.clean import repair
 from critmin.signals.lexicon import fold
 from critmin.signals.pipeline import process_paths, read_together, warm_up
@@ -185,7 +187,8 @@ def evaluate(name: str, corpus: Path) -> Result:
          "err", "junk", "junk_n", "keep", "keep_n", "title", "title_n"), 0,
     )  # fmt: skip
     uses = [u for u in embed.USES if embed.enabled(u)]
-    notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}, "
+    head = " + type head" if uses and typehead.enabled() else ""  # CRITMIN_SIGNALS_TYPE_HEAD
+    notes: list[str] = [f"embedding model: {'+'.join(uses) or 'off'}{head}, "
                          f"{embedded} texts embedded while timed"]  # fmt: skip
     if readers.running() and not same:
         notes.append("the reader processes' answer differs from the one-process answer")
