@@ -96,6 +96,7 @@ DEFAULT_SETS = (
     *_halves("real20", "real21", "real22", "real23", "real24", "real25", "real26", "real27"),
     *_halves("real28", "real29", "real30", "real31", "real32", "real33", "real34", "real35"),
     *_halves("real36", "real37", "real38", "real39", "real40", "real41", "real42", "real43"),
+    *_halves("real44"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -1,0 +1,32 @@
+"""Lessons of real44/dev (2026-12-07, eighth session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critmin.signals.clean import clean_text
+from critmin.signals.lexicon import fold, other_mineral_matcher
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real44" / "dev" / "articles"
+
+
+def test_a_hebrew_photo_credit_is_not_the_headline():
+    # bizportal: "צילום: Alchemist-hp / Creative Commons" above the headline
+    doc = clean_text((DEV / "he_bizportal_rhodium-32-achuz.txt").read_text(encoding="utf-8"))
+    assert doc.title.startswith("תשכחו מזהב: רודיום")
+    assert "Alchemist-hp" not in doc.text
+
+
+@pytest.mark.parametrize(("lang", "text", "mid"), [
+    ("he", "רודיום, המתכת היקרה בעולם", "Rh"),
+    ("zh", "铑价格上涨", "Rh"),
+    ("ja", "ロジウム価格が急騰", "Rh"),
+    ("ko", "로듐 가격 급등", "Rh"),
+    ("tr", "rodyum fiyatı", "Rh"),
+    ("he", "מחיר הפלדיום", "Pd"),
+    ("el", "η τιμή του παλλαδίου", "Pd"),
+])  # fmt: skip
+def test_platinum_group_names_in_more_languages(lang, text, mid):
+    assert mid in {h.label for h in other_mineral_matcher(lang).find(fold(text), folded=True)}
