@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals.clean import clean_text
+from critmin.signals.clean import clean_text, is_junk_line
 from critmin.signals.lexicon import fold, other_mineral_matcher
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real44" / "dev" / "articles"
@@ -30,3 +30,12 @@ def test_a_hebrew_photo_credit_is_not_the_headline():
 ])  # fmt: skip
 def test_platinum_group_names_in_more_languages(lang, text, mid):
     assert mid in {h.label for h in other_mineral_matcher(lang).find(fold(text), folded=True)}
+
+
+def test_a_weather_widget_is_not_the_headline():
+    # Metro Radio (Hong Kong): "5月13日 (星期二)24°C 75" above the headline
+    page = DEV / "zh-hant_metroradio_cn-anti-smuggling.txt"
+    doc = clean_text(page.read_text(encoding="utf-8"))
+    assert doc.title == "商務部:各部門加大口岸查驗和打擊查處戰略礦產走私出口"
+    assert is_junk_line("Madrid 18 °C")
+    assert not is_junk_line("Heatwave of 45°C halts Chile copper mine output")

@@ -1023,8 +1023,15 @@ _RELATIVE_STAMP = re.compile(
 _PAREN_PHOTO_LINE = re.compile(r"^[(（]\s*([^\W\d]+)[^()（）]{0,120}[)）]$")
 
 
+# a weather widget's line: "5月13日 (星期二)24°C 75", "Madrid 18°C": a temperature on a short line
+_WEATHER = re.compile(r"\d\s?°\s?[CF](?![A-Za-z])")
+WEATHER_MAX_CHARS = 30
+
+
 def _generic_junk(line: str) -> bool:
     line = line.strip()
+    if len(line) <= WEATHER_MAX_CHARS and _WEATHER.search(line):
+        return True
     if _HASHTAGS.match(line) or _BYLINE_LINE.match(line):
         return True
     if _RELATIVE_STAMP.match(line):
