@@ -39,3 +39,13 @@ def test_a_weather_widget_is_not_the_headline():
     assert doc.title == "商務部:各部門加大口岸查驗和打擊查處戰略礦產走私出口"
     assert is_junk_line("Madrid 18 °C")
     assert not is_junk_line("Heatwave of 45°C halts Chile copper mine output")
+
+
+@pytest.mark.parametrize("line", ["1 Comments", "댓글 3", "インターナショナル", "International"])
+def test_comment_counters_and_section_names_alone_are_junk(line):
+    assert is_junk_line(line)
+
+
+def test_a_sentence_with_those_words_is_not():
+    assert not is_junk_line("International talks on lithium")
+    assert not is_junk_line("12 comments on the ban of cobalt exports by Congo")
