@@ -95,8 +95,7 @@ EMB_DROP_RANK = 3
 # Letting it drop the best-scoring type too: type 0.920/0.855 but story pairs R 0.713 (a page
 # that loses its only event leaves its story); with that, a drop threshold of 0.02 gave type
 # 0.905/0.877 and 0.1 gave 0.926/0.838 (the head's probabilities alone, before the pipeline)
-HEAD_DROP_BELOW = 0.05
-HEAD_KEEPS_BEST = True  # only secondary types are dropped
+HEAD_DROP_BELOW = 0.05  # (a secondary type only: the best-scoring type is never dropped)
 HEAD_ADD_ABOVE = 0.9
 # a language without trigger lexicon: a candidate sentence (the title, sentences naming a
 # material) takes the type its meaning is nearest, when that similarity and its margin over
@@ -1546,12 +1545,12 @@ def _confirm_types(chosen: list[str], scores: dict[str, float], sentences: list[
 def _head_types(chosen: list[str], scores: dict[str, float], sentences: list[_Sentence],
                 doc: CleanDocument) -> list[str]:  # fmt: skip
     """The rules' types checked by the page's meaning (:mod:`critmin.signals.typehead`): a
-    type it gives less than ``HEAD_DROP_BELOW`` is dropped; one it gives more than
-    ``HEAD_ADD_ABOVE`` that a sentence of the page triggers (as news or background) is
-    added."""
+    secondary type it gives less than ``HEAD_DROP_BELOW`` is dropped (the best-scoring one
+    stays); one it gives more than ``HEAD_ADD_ABOVE`` that a sentence of the page triggers
+    (as news or background) is added."""
     p = probabilities([page_text(doc.title, split_sentences(doc.body))])[0]
     triggered = {t for s in sentences for t in s.types | s.bg_types}
-    best = max(chosen, key=lambda t: scores[t]) if chosen and HEAD_KEEPS_BEST else None
+    best = max(chosen, key=lambda t: scores[t])
     return [
         t
         for t in EVENT_TYPES
@@ -1707,8 +1706,6 @@ def extract_events(
                                 | {t for s in sum_deals for t in s.types})  # fmt: skip
     if embed.enabled() and (len(chosen) > 1 or set(chosen) - lead) and typehead_enabled():
         chosen = _head_types(chosen, scores, sentences, doc)
-    if not chosen:
-        return []
     events = []
     for etype in sorted(chosen, key=lambda t: -scores[t]):
         all_idx = [i for i, s in enumerate(sentences) if etype in s.types] or [
