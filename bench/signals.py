@@ -97,6 +97,7 @@ DEFAULT_SETS = (
     *_halves("real28", "real29", "real30", "real31", "real32", "real33", "real34", "real35"),
     *_halves("real36", "real37", "real38", "real39", "real40", "real41", "real42", "real43"),
     *_halves("real44"),
+    *_halves("real45"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}
