@@ -352,3 +352,41 @@ def test_a_sum_in_the_lead_places_an_undated_report_with_the_deal_of_that_sum():
     bare = replace(SERRA_VERDE[0], sentences=[SERRA_VERDE[0].evidence])
     assert link_score(bare, SERRA_VERDE[1]) == link_score(bare, SERRA_VERDE[2])
     assert link_score(SERRA_VERDE[0], SERRA_VERDE[2]) == link_score(bare, SERRA_VERDE[2]) + 0.5
+
+
+# real/dev: de_nau_suspension_confirmed.txt (no date) and fr_boursorama_suspension.txt
+# (2025-11-07), the November 2025 suspension of China's October controls
+NAU = _ev("de_nau_suspension_confirmed", "export_control", None, ["CHN"], ["REE"],
+          "Nach dem Treffen von Präsident Xi Jinping mit seinem US-Amtskollegen Donald Trump setzt "
+          "China die Beschränkungen für den Export von Seltenen Erden aus.", "de",
+          "China bestätigt Aussetzung von Exportbeschränkung für Seltene Erden")  # fmt: skip
+BOURSORAMA = _ev("fr_boursorama_suspension", "export_control", "2025-11-07", ["CHN"],
+                 ["REE", "Li"], "La Chine a suspendu une série de mesures de contrôle des "
+                 "exportations qu'elle avait imposées le 9 octobre", "fr",
+                 "La Chine confirme la suspension pour un an du contrôle élargi des exportations "
+                 "de terres rares")  # fmt: skip
+
+
+def test_an_undated_report_joins_the_one_dated_event_its_facts_nest_in():
+    # China and rare earths in both, lithium in the dated one only: a partial match, too weak
+    # alone for a page with no date, but the only dated event it can be
+    assert link_score(NAU, BOURSORAMA) < 1.66
+    assert [s.articles for s in group_stories([NAU, BOURSORAMA])] == [
+        ["de_nau_suspension_confirmed", "fr_boursorama_suspension"]
+    ]
+
+
+def test_not_when_two_dated_events_months_apart_fit_it():
+    earlier = _ev("en_x_august_suspension", "export_control", "2025-08-01", ["CHN"],
+                  ["REE", "Ga"], "China suspended its export restrictions on rare earths and "
+                  "gallium.", "en")  # fmt: skip
+    assert link_score(NAU, earlier) >= 1.25
+    stories = [s.articles for s in group_stories([NAU, BOURSORAMA, earlier])]
+    assert not any("de_nau_suspension_confirmed" in a for a in stories)
+
+
+def test_nor_two_outages_at_different_mines():
+    kakula = _ev("ar_kakula", "outage", "2025-05-20", ["COD"], ["Cu"], "توقف منجم كاكولا", "ar")
+    mutanda = _ev("en_mutanda", "outage", None, ["COD"], ["Cu", "Co"],
+                  "Glencore will shut the Mutanda mine.", "en")  # fmt: skip
+    assert group_stories([kakula, mutanda]) == []

@@ -1456,7 +1456,7 @@ def _topic_nearby(sentences: list[_Sentence], lang: str | None) -> bool:
     top = sentences[:TOPIC_SPAN]
     topic = context_matcher("topic", lang)
     return any(s.types for s in top) and any(
-        topic.find(fold(s.fore), folded=True) for s in top)  # fmt: skip
+        topic.find(fold(s.fore), folded=True) or _names_mineral(s, lang) for s in top)  # fmt: skip
 
 
 def _on_mineral(s: _Sentence, lang: str | None) -> bool:
@@ -1548,9 +1548,11 @@ def _head_types(chosen: list[str], scores: dict[str, float], sentences: list[_Se
     secondary type it gives less than ``HEAD_DROP_BELOW`` is dropped (the best-scoring one
     stays); one it gives more than ``HEAD_ADD_ABOVE`` that a sentence of the page triggers
     (as news or background) is added."""
-    p = probabilities([page_text(doc.title, split_sentences(doc.body))])[0]
     triggered = {t for s in sentences for t in s.types | s.bg_types}
     best = max(chosen, key=lambda t: scores[t])
+    if not (set(chosen) - {best} or triggered - set(chosen)):
+        return chosen  # nothing the head could drop or add: no embedding needed
+    p = probabilities([page_text(doc.title, split_sentences(doc.body))])[0]
     return [
         t
         for t in EVENT_TYPES

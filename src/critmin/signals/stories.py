@@ -7,8 +7,10 @@ most ``MAX_DAYS`` apart, or whose measures take effect the same day (shared numb
 or tonnage of their sentences, add to the score, a company both name a little). An undated
 article takes the first full date its evidence gives; an article with no date at all links only
 on strong evidence (``STRONG_SCORE``: the same materials and two of three countries or better,
-or a partial match plus a shared fact; agreements: the same two parties). Events that take
-effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
+or a partial match plus a shared fact; agreements: the same two parties), or, beside a dated
+report, on consistent evidence when it can be only one event (:func:`_placed_undated`: materials
+and countries that nest, every dated report they nest with within ``MAX_DAYS``). Events that
+take effect more than ``MAX_EVENT_DAYS`` apart, of which one recalls a past year's event (an
 anniversary piece on the 2010 quota) and the other not, or of which one lifts a measure and the
 other not (``lexicon/stories.yaml``), are never one story; nor are two agreements with different
 partners (US-Japan and US-Australia). Groups merge only when every pair of their articles is
@@ -38,6 +40,7 @@ from critmin.signals.dates import (
 from critmin.signals.extract import (
     MARKET_TYPES,
     REE_FAMILY,
+    SITE_TYPES,
     Event,
     effective_day,
 )
@@ -445,15 +448,18 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
             scores[a, b] = scores[b, a] = max(g[0] for g in got)
             pairs[a, b] = [g for g in got if g[0] > 0]
     cos = _cosines(pairs) if embed.enabled("stories") else None
+    placed = _placed_undated(pairs, dates)
     for (a, b), got in pairs.items():
         if cos is None:
-            if scores[a, b] >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
+            if scores[a, b] >= LINK_SCORE and (
+                (a in dated and b in dated) or _strong(got) or (a, b) in placed
+            ):
                 links.append((scores[a, b], a, b))
             continue
         best = max((sc + EMB_WEIGHT * (cos[id(x), id(y)] - EMB_CENTER) for sc, x, y in got
                     if _similar(cos[id(x), id(y)], dates[a], dates[b])), default=0.0)  # fmt: skip
         scores[a, b] = scores[b, a] = best
-        if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got)):
+        if best >= LINK_SCORE and ((a in dated and b in dated) or _strong(got) or (a, b) in placed):
             links.append((best, a, b))
     effects = {a: {(kind(e), e.effective_date) for e in by_article[a] if e.effective_date}
                for a in ids}  # fmt: skip
@@ -510,6 +516,40 @@ def group_stories(events: Sequence[Event]) -> list[Story]:
     for n, s in enumerate(stories, 1):
         s.id = f"S{n}"
     return stories
+
+
+def _placed_undated(pairs: dict, dates: dict) -> set[tuple[str, str]]:
+    """Pairs of a dated and an undated article linked by consistent evidence: a link score of
+    ``LINK_SCORE`` whose events' materials and countries nest (one report names fewer), when
+    every dated report the undated article's events nest with falls in one ``MAX_DAYS``
+    window (one event it can be, not one of several of the same kind months apart)."""
+    nest: dict[str, set[str]] = {}
+    for (a, b), got in pairs.items():
+        if any(sc >= LINK_SCORE and _nested(x, y) for sc, x, y in got):
+            nest.setdefault(a, set()).add(b)
+            nest.setdefault(b, set()).add(a)
+    out = set()
+    for a, b in pairs:
+        if b not in nest.get(a, ()) or bool(dates[a]) == bool(dates[b]):
+            continue  # (two undated reports: nothing to date them by; ``_strong`` decides)
+        days = {dates[x] for x in nest[a] | nest[b] | {a, b} if dates[x]}
+        if not days or (_days(min(days), max(days)) or 0) <= MAX_DAYS:
+            out.add((a, b))
+    return out
+
+
+def _nested(a: Event, b: Event) -> bool:
+    """Two events' materials (families) and countries nest: the same or one within the
+    other (neither names a country: markets)."""
+    ma, mb = map(set, _compared_materials(a, b))
+    ca, cb = set(a.countries), set(b.countries)
+    if ca and cb:
+        countries = ca == cb or ((ca < cb or cb < ca) and min(len(ca), len(cb)) >= 2)
+    else:
+        countries = not (ca or cb)
+    if a.type in SITE_TYPES and not set(a.companies) & set(b.companies):
+        return False  # an outage is a site's: two mines of one country are two events
+    return bool(a.type == b.type and ma and mb and (ma <= mb or mb <= ma) and countries)
 
 
 def headline_events(events: Sequence[Event]) -> list[Event]:
