@@ -44,8 +44,8 @@ def page_text(title: str, body_sentences: Sequence[str]) -> str:
 
 def enabled() -> bool:
     """Whether the extractor asks the head (:func:`set_enabled`, else
-    ``CRITMIN_SIGNALS_TYPE_HEAD``; off by default: it embeds a quarter of the pages, which
-    takes throughput from ~89 to ~32 articles/s on 2 cores on the blind halves). It needs the
+    ``CRITMIN_SIGNALS_TYPE_HEAD``; off by default: it embeds about a fifth of the pages, which
+    takes throughput from ~89 to ~36 articles/s on 2 cores on the blind halves). It needs the
     embedding model (``embed.enabled()``). An unknown setting is an error, not silently off."""
     if _enabled is not None:
         return _enabled
