@@ -14,6 +14,7 @@ from critmin.signals.clean import clean_text
 from critmin.signals.extract import extract_events
 from critmin.signals.lexicon import fold, other_mineral_matcher
 from critmin.signals.pipeline import process_paths
+from critmin.signals.stories import says_lifted
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "signals" / "real45" / "dev" / "articles"
 pytestmark = pytest.mark.usefixtures("lexical_only")
@@ -56,3 +57,10 @@ def test_aluminium_in_hebrew_makes_a_tariff_page_on_topic():
 ])  # fmt: skip
 def test_takeovers_and_stakes_in_french_and_portuguese(name, want):
     assert want in _types(name)
+
+
+def test_a_turkish_ban_softened_by_its_ending_is_still_lifted():
+    # real25/dev haberturk: "ihracatına getirdiği yasağı askıya aldı" (yasak -> yasağı): the
+    # suspension was read as the ban and kept apart from its Chinese report
+    assert says_lifted(["Çin, ABD'ye ihracatına getirdiği yasağı askıya aldı"], "tr")
+    assert not says_lifted(["Çin, ABD'ye galyum ihracatını yasakladı"], "tr")
