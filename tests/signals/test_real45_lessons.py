@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from critmin.signals.clean import clean_text
+from critmin.signals.clean import clean_text, is_junk_line
 from critmin.signals.extract import extract_events
 from critmin.signals.lexicon import fold, other_mineral_matcher
 from critmin.signals.pipeline import process_paths
@@ -64,3 +64,16 @@ def test_a_turkish_ban_softened_by_its_ending_is_still_lifted():
     # suspension was read as the ban and kept apart from its Chinese report
     assert says_lifted(["Çin, ABD'ye ihracatına getirdiği yasağı askıya aldı"], "tr")
     assert not says_lifted(["Çin, ABD'ye galyum ihracatını yasakladı"], "tr")
+
+
+@pytest.mark.parametrize("line", [
+    "Comparte", "Redação Exame", "上一篇", "下一篇", "文章標籤",
+    "版权及免责声明:凡本网所属版权作品,转载时须获得授权并注明来源“融道中国”,违者本网将依法追究责任。",
+    "(Berichte von Felix Njini und Nelson Banya; Bearbeitung durch Kim Coghill)",
+])  # fmt: skip
+def test_share_buttons_bylines_and_footers_of_real45_sites_are_junk(line):
+    assert is_junk_line(line)
+
+
+def test_a_sentence_with_those_words_is_not():
+    assert not is_junk_line("Chile comparte con Alemania su estrategia del litio para 2030 y más")
