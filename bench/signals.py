@@ -98,6 +98,7 @@ DEFAULT_SETS = (
     *_halves("real36", "real37", "real38", "real39", "real40", "real41", "real42", "real43"),
     *_halves("real44"),
     *_halves("real45"),
+    *_halves("real46"),
 )
 LANG_FIELDS = ("type", "countries", "materials")
 TARGETS = {"type": (0.9, 0.8), "countries": (0.9, 0.8), "materials": (0.9, 0.8)}

@@ -47,7 +47,8 @@ SETS = [DATA / "real5", DATA / "real6" / "dev", DATA / "real6" / "blind", DATA /
         DATA / "real42" / "dev", DATA / "real42" / "blind",
         DATA / "real43" / "dev", DATA / "real43" / "blind",
         DATA / "real44" / "dev", DATA / "real44" / "blind",
-        DATA / "real45" / "dev", DATA / "real45" / "blind"]  # fmt: skip
+        DATA / "real45" / "dev", DATA / "real45" / "blind",
+        DATA / "real46" / "dev", DATA / "real46" / "blind"]  # fmt: skip
 EVENT_TYPES = {"agreement", "export_control", "import_ban", "sanction", "tariff", "investment",
                "price_floor", "stockpile", "outage", "price_move"}  # fmt: skip
 MATERIALS = {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
