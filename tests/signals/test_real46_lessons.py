@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from critmin.signals.clean import clean_text
+from critmin.signals.extract import extract_events
 from critmin.signals.lexicon import fold, other_mineral_matcher
 from critmin.signals.pipeline import process_paths
 
@@ -32,3 +34,20 @@ def test_aluminium_by_its_short_and_compound_names(lang, text):
 def test_aluminium_pages_are_on_topic(name, want):
     (article,) = process_paths([DEV / name], in_process=True)
     assert want in {e.type for e in article.events}
+
+
+def test_a_government_shutdown_stops_no_plant():
+    # freemalaysiatoday: "Discussions between the Pentagon and the Australian company were
+    # delayed by the US government shutdown" had made Lynas's price-floor talks an outage
+    (article,) = process_paths([DEV / "en_freemalaysiatoday_lynas-price-floor-talks.txt"],
+                               in_process=True)  # fmt: skip
+    assert "outage" not in {e.type for e in article.events}
+    doc = clean_text("Glencore announced the shutdown of its cobalt refinery in Norway.")
+    assert "outage" in {e.type for e in extract_events(doc)}
+    doc = clean_text("Cobalt offtake talks with Norway were delayed by the government shutdown.")
+    assert "outage" not in {e.type for e in extract_events(doc)}
+
+
+def test_a_brazilian_appeal_is_no_embargo():
+    doc = clean_text("A Vale apresentou embargos de declaração contra a decisão sobre o níquel.")
+    assert "sanction" not in {e.type for e in extract_events(doc)}

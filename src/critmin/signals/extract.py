@@ -961,6 +961,19 @@ def _blank_titles(ffold: str) -> str:
         else " " * len(m.group(0)), ffold)  # fmt: skip
 
 
+def _blank_not_triggers(folded: str, lang: str | None) -> str:
+    """``folded`` with the phrases in which a trigger word means something else blanked
+    (``context.yaml`` ``not_trigger``: "government shutdown", "sin embargo")."""
+    spans = [h for h in context_matcher("not_trigger", lang).find(folded, folded=True)
+             if h.start >= 0]  # fmt: skip
+    if not spans:
+        return folded
+    chars = list(folded)
+    for h in spans:
+        chars[h.start : h.end] = " " * (h.end - h.start)
+    return "".join(chars)
+
+
 def _war_funding(ffold: str, lang: str | None, ev: Any) -> set[str]:
     """``{"investment"}`` when the text's only investment trigger finances a war ("to curb
     Moscow's ability to finance the war", "να χρηματοδοτεί τον πόλεμο", "تمويل الحرب"):
@@ -1115,11 +1128,11 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             _background_cues(folded, lang, ev) or _past_year(text, day, lang)
         )
         fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
-        ffold = fold(fore)
+        ffold = _blank_not_triggers(fold(fore), lang)
         types = _types_in(ffold, ev)
         if "investment" in types:
             types -= _war_funding(ffold, lang, ev)
-        bg_types = _types_in(fold(back), ev)
+        bg_types = _types_in(_blank_not_triggers(fold(back), lang), ev)
         if "agreement" in types and types - AGREEMENT_TERMS - {"agreement"} and context_matcher(
                 "relief", lang).find(ffold, folded=True):  # fmt: skip
             # "an accord to ease the export restrictions": the eased measure is the

@@ -381,7 +381,8 @@ def _magnet_words(folded: str, start: int, end: int, magnet: tuple[int, int]) ->
 
 
 CONTEXT_KINDS = (
-    "background", "clause", "clause_end", "addition", "scope", "use_before", "no_actors",
+    "not_trigger", "background", "clause", "clause_end", "addition", "scope", "use_before",
+    "no_actors",
     "bystander_before", "bystander_after", "party_before", "party_after", "effective", "topic",
     "dual_use", "decree", "anaphor",
     "immediate", "share", "relief", "provision", "dispute_before",
