@@ -94,7 +94,8 @@ EMB_DROP_RANK = 3
 # left out): type P/R 0.876/0.888 -> 0.901/0.880, story pairs 0.867/0.737 -> 0.868/0.734.
 # Letting it drop the best-scoring type too: type 0.920/0.855 but story pairs R 0.713 (a page
 # that loses its only event leaves its story); with that, a drop threshold of 0.02 gave type
-# 0.905/0.877 and 0.1 gave 0.926/0.838 (the head's probabilities alone, before the pipeline)
+# 0.905/0.877 and 0.1 gave 0.926/0.838 (the head's probabilities alone, before the pipeline).
+# Retrained on 39 halves on 2026-12-08 (docs/signals-format.md has the figures)
 HEAD_DROP_BELOW = 0.05  # (a secondary type only: the best-scoring type is never dropped)
 HEAD_ADD_ABOVE = 0.9
 # a language without trigger lexicon: a candidate sentence (the title, sentences naming a
@@ -961,11 +962,11 @@ def _blank_titles(ffold: str) -> str:
         else " " * len(m.group(0)), ffold)  # fmt: skip
 
 
-def _blank_not_triggers(folded: str, lang: str | None) -> str:
-    """``folded`` with the phrases in which a trigger word means something else blanked
-    (``context.yaml`` ``not_trigger``: "government shutdown", "sin embargo")."""
-    spans = [h for h in context_matcher("not_trigger", lang).find(folded, folded=True)
-             if h.start >= 0]  # fmt: skip
+def _blank_cues(folded: str, kind: str, lang: str | None) -> str:
+    """``folded`` with the spans of ``context.yaml``'s cues of ``kind`` blanked (``not_trigger``:
+    phrases in which a trigger word means something else, "government shutdown", "sin
+    embargo")."""
+    spans = [h for h in context_matcher(kind, lang).find(folded, folded=True) if h.start >= 0]
     if not spans:
         return folded
     chars = list(folded)
@@ -978,14 +979,10 @@ def _war_funding(ffold: str, lang: str | None, ev: Any) -> set[str]:
     """``{"investment"}`` when the text's only investment trigger finances a war ("to curb
     Moscow's ability to finance the war", "να χρηματοδοτεί τον πόλεμο", "تمويل الحرب"):
     a sanction's aim, not an investment (``context.yaml`` ``war_funding``)."""
-    spans = [h for h in context_matcher("war_funding", lang).find(ffold, folded=True)
-             if h.start >= 0]  # fmt: skip
-    if not spans:
+    blanked = _blank_cues(ffold, "war_funding", lang)
+    if blanked == ffold:
         return set()
-    blanked = list(ffold)
-    for h in spans:
-        blanked[h.start : h.end] = " " * (h.end - h.start)
-    return set() if "investment" in _types_in("".join(blanked), ev) else {"investment"}
+    return set() if "investment" in _types_in(blanked, ev) else {"investment"}
 
 
 def _types_in(ffold: str, ev: Any) -> set[str]:
@@ -1128,11 +1125,11 @@ def _analyse(doc: CleanDocument) -> list[_Sentence]:
             _background_cues(folded, lang, ev) or _past_year(text, day, lang)
         )
         fore, back = ("", text) if background else _split_background(text, folded, lang, ev)
-        ffold = _blank_not_triggers(fold(fore), lang)
+        ffold = _blank_cues(fold(fore), "not_trigger", lang)
         types = _types_in(ffold, ev)
         if "investment" in types:
             types -= _war_funding(ffold, lang, ev)
-        bg_types = _types_in(_blank_not_triggers(fold(back), lang), ev)
+        bg_types = _types_in(_blank_cues(fold(back), "not_trigger", lang), ev)
         if "agreement" in types and types - AGREEMENT_TERMS - {"agreement"} and context_matcher(
                 "relief", lang).find(ffold, folded=True):  # fmt: skip
             # "an accord to ease the export restrictions": the eased measure is the

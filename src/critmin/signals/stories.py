@@ -541,15 +541,17 @@ def _placed_undated(pairs: dict, dates: dict) -> set[tuple[str, str]]:
 def _nested(a: Event, b: Event) -> bool:
     """Two events' materials (families) and countries nest: the same or one within the
     other (neither names a country: markets)."""
+    if a.type != b.type:
+        return False
+    if a.type in SITE_TYPES and not set(a.companies) & set(b.companies):
+        return False  # an outage is a site's: two mines of one country are two events
     ma, mb = map(set, _compared_materials(a, b))
     ca, cb = set(a.countries), set(b.countries)
     if ca and cb:
         countries = ca == cb or ((ca < cb or cb < ca) and min(len(ca), len(cb)) >= 2)
     else:
         countries = not (ca or cb)
-    if a.type in SITE_TYPES and not set(a.companies) & set(b.companies):
-        return False  # an outage is a site's: two mines of one country are two events
-    return bool(a.type == b.type and ma and mb and (ma <= mb or mb <= ma) and countries)
+    return bool(ma and mb and (ma <= mb or mb <= ma) and countries)
 
 
 def headline_events(events: Sequence[Event]) -> list[Event]:
